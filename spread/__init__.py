@@ -1,0 +1,47 @@
+"""spread: simulate, maximize and fit information spread on social networks.
+
+Load a graph once (`read_edgelist`, `Graph.from_*`, `datasets.load`) and every model
+and algorithm shares it.
+
+Examples
+--------
+>>> import spread
+>>> g = spread.datasets.load("karate")
+>>> g.n_nodes
+34
+"""
+
+from . import datasets, exceptions, io, weights
+from .exceptions import (
+    ConvergenceWarning,
+    DatasetError,
+    GraphFormatError,
+    InvalidParameterError,
+    NodeNotFound,
+    NotFittedError,
+    SpreadError,
+)
+from .graph import Graph, LoadReport
+from .io import read_csv, read_edgelist, write_edgelist
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "DatasetError",
+    "Graph",
+    "GraphFormatError",
+    "InvalidParameterError",
+    "LoadReport",
+    "NodeNotFound",
+    "NotFittedError",
+    "SpreadError",
+    "__version__",
+    "datasets",
+    "exceptions",
+    "io",
+    "read_csv",
+    "read_edgelist",
+    "weights",
+    "write_edgelist",
+]

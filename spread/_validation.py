@@ -1,0 +1,117 @@
+"""Argument checks shared by the public functions.
+
+Each check converts a value once, at the boundary, and raises
+`~spread.exceptions.InvalidParameterError` with one template: the parameter's name, the
+rule it broke and the value received.
+"""
+
+import numbers
+import operator
+
+import numpy as np
+
+from .exceptions import InvalidParameterError
+
+__all__ = [
+    "check_in",
+    "check_int",
+    "check_nonnegative_float",
+    "check_probabilities",
+    "check_probability",
+]
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def check_in(value, *, name, options):
+    """Return `value` if it is one of `options`, else raise."""
+    if isinstance(value, str) and value in options:
+        return value
+    choices = ", ".join(repr(o) for o in options)
+    msg = f"`{name}` must be one of {choices}; got {_short(value)}."
+    raise InvalidParameterError(msg)
+
+
+def check_int(value, *, name, min_value=None, max_value=None):
+    """Return `value` as a Python int within ``[min_value, max_value]``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        try:
+            value = operator.index(value)
+        except TypeError:
+            msg = f"`{name}` must be an integer; got {_short(value)}."
+            raise InvalidParameterError(msg) from None
+    value = int(value)
+    if min_value is not None and value < min_value:
+        msg = f"`{name}` must be an integer >= {min_value}; got {value}."
+        raise InvalidParameterError(msg)
+    if max_value is not None and value > max_value:
+        msg = f"`{name}` must be an integer <= {max_value}; got {value}."
+        raise InvalidParameterError(msg)
+    return value
+
+
+def check_nonnegative_float(value, *, name, allow_zero=True):
+    """Return `value` as a finite float that is >= 0 (or > 0)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        msg = f"`{name}` must be a real number; got {_short(value)}."
+        raise InvalidParameterError(msg) from None
+    if not np.isfinite(out) or out < 0 or (out == 0 and not allow_zero):
+        rule = ">= 0" if allow_zero else "> 0"
+        msg = f"`{name}` must be a finite number {rule}; got {_short(value)}."
+        raise InvalidParameterError(msg)
+    return out
+
+
+def check_probability(value, *, name):
+    """Return `value` as a float in [0, 1]."""
+    if isinstance(value, bool | str) or not isinstance(value, numbers.Real):
+        msg = f"`{name}` must be a probability in [0, 1]; got {_short(value)}."
+        raise InvalidParameterError(msg)
+    out = float(value)
+    if not 0.0 <= out <= 1.0:  # also rejects NaN
+        msg = f"`{name}` must be a probability in [0, 1]; got {_short(value)}."
+        raise InvalidParameterError(msg)
+    return out
+
+
+def check_probabilities(values, *, name, size=None):
+    """Return `values` as a read-only float64 array of probabilities.
+
+    Parameters
+    ----------
+    values : array_like
+        One probability per arc.
+    name : str
+        The parameter's name, for the error message.
+    size : int, optional
+        The required length (the graph's number of arcs).
+    """
+    try:
+        arr = np.array(values, dtype=np.float64)  # a private copy
+    except (TypeError, ValueError):
+        msg = f"`{name}` must be an array of probabilities; got {_short(values)}."
+        raise InvalidParameterError(msg) from None
+    if arr.ndim != 1:
+        msg = f"`{name}` must be one-dimensional; got an array of shape {arr.shape}."
+        raise InvalidParameterError(msg)
+    if size is not None and arr.shape[0] != size:
+        msg = (
+            f"`{name}` must have one entry per arc ({size}); "
+            f"got an array of length {arr.shape[0]}."
+        )
+        raise InvalidParameterError(msg)
+    bad = ~((arr >= 0.0) & (arr <= 1.0))  # NaN fails both comparisons
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"`{name}` must hold probabilities in [0, 1]; got {float(arr[i])!r} at arc {i} "
+            f"({int(bad.sum())} arc(s) out of range)."
+        )
+        raise InvalidParameterError(msg)
+    arr.flags.writeable = False
+    return arr

@@ -1,0 +1,68 @@
+"""Exceptions and warnings raised by spread.
+
+Every error names what was wrong (a parameter, a file and line, a node), the rule it
+broke and the value received, so that a message read on its own says what to fix.
+"""
+
+__all__ = [
+    "ConvergenceWarning",
+    "DatasetError",
+    "GraphFormatError",
+    "InvalidParameterError",
+    "NodeNotFound",
+    "NotFittedError",
+    "SpreadError",
+]
+
+
+class SpreadError(Exception):
+    """Base class of every error raised by spread."""
+
+
+class GraphFormatError(SpreadError, ValueError):
+    """A graph file or table could not be read.
+
+    Attributes
+    ----------
+    path : str or None
+        The file that was being read.
+    line : int or None
+        The 1-based physical line number of the offending line (comments and header
+        lines included), when one line is to blame.
+    text : str or None
+        The offending line, as read.
+    """
+
+    def __init__(self, message, *, path=None, line=None, text=None):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.text = text
+
+
+class InvalidParameterError(SpreadError, ValueError, TypeError):
+    """A parameter has the wrong type or a value outside its allowed range.
+
+    It is a `ValueError` and a `TypeError`, so code that catches either builtin keeps
+    working.
+    """
+
+
+class NodeNotFound(SpreadError, KeyError):
+    """A node label is not in the graph."""
+
+    def __str__(self):
+        # KeyError would print the repr of its argument, quotes and all.
+        return str(self.args[0]) if self.args else ""
+
+
+class NotFittedError(SpreadError, ValueError, AttributeError):
+    """An estimator was used before `fit` was called."""
+
+
+class DatasetError(SpreadError, OSError):
+    """A bundled dataset is unknown, missing or does not match its checksum."""
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative method stopped before meeting its tolerance."""

@@ -1,0 +1,902 @@
+"""The immutable CSR graph that every model and algorithm in spread shares."""
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_in
+from .exceptions import InvalidParameterError, NodeNotFound
+
+__all__ = ["Graph", "LoadReport"]
+
+_SELF_LOOPS = ("drop", "keep", "error")
+_DUPLICATES = ("merge", "keep", "error")
+_MERGE = ("sum", "max", "min", "first", "last")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a constructor or loader did with the rows it was given.
+
+    Nothing is dropped silently: every row that did not become an arc is counted here.
+
+    Attributes
+    ----------
+    source : str
+        Where the rows came from (a file path, ``"edges"``, ``"pandas"``, ...).
+    n_rows : int
+        Edge rows read (comment, blank and header lines excluded).
+    n_self_loops : int
+        Rows whose source and target are the same node.
+    self_loops : str
+        What was done with them: ``"drop"`` or ``"keep"``.
+    n_duplicates : int
+        Rows that repeated an earlier edge (for undirected input ``u v`` and ``v u``
+        are the same edge).
+    duplicates : str
+        What was done with them: ``"merge"`` (one arc, weights combined by `merge`) or
+        ``"keep"`` (parallel arcs).
+    merge : str
+        How the weights of merged duplicates were combined.
+    n_skipped_lines : int
+        Comment, blank and header lines skipped by a file loader (0 otherwise).
+    """
+
+    source: str
+    n_rows: int
+    n_self_loops: int = 0
+    self_loops: str = "keep"
+    n_duplicates: int = 0
+    duplicates: str = "keep"
+    merge: str = "sum"
+    n_skipped_lines: int = 0
+
+    def __str__(self):
+        loops = "dropped" if self.self_loops == "drop" else "kept"
+        dups = "merged" if self.duplicates == "merge" else "kept"
+        return (
+            f"{self.source}: {self.n_rows:,} rows read, "
+            f"{self.n_self_loops:,} self-loop(s) {loops}, "
+            f"{self.n_duplicates:,} duplicate(s) {dups}, "
+            f"{self.n_skipped_lines:,} comment/header line(s) skipped"
+        )
+
+
+def _readonly(arr):
+    arr.flags.writeable = False
+    return arr
+
+
+class Graph:
+    """An immutable directed graph in compressed sparse row (CSR) form.
+
+    Nodes are numbered ``0 .. n_nodes - 1``; their labels (ints or strings) are kept
+    alongside and translated by `index_of` and `label_of`. Every arc ``u -> v`` is
+    stored once in the out-adjacency (`indptr`, `indices`) and once in the
+    in-adjacency (`in_indptr`, `in_indices`); `in_arc` maps each in-adjacency slot to
+    its arc id, so per-arc arrays (probabilities, weights) are kept in one order only:
+    the out-adjacency order that `edges` reports. An undirected graph stores two arcs
+    per edge, one each way.
+
+    Use the constructors `from_edges`, `from_pandas`, `from_networkx`, `from_scipy` or
+    `spread.read_edgelist`; calling ``Graph(indptr, indices)`` directly takes CSR
+    arrays as they are.
+
+    Parameters
+    ----------
+    indptr : array_like of int, shape (n_nodes + 1,)
+        Out-adjacency row pointers: the out-arcs of node ``u`` are
+        ``indices[indptr[u]:indptr[u + 1]]``.
+    indices : array_like of int, shape (n_edges,)
+        Head (target) node of every arc.
+    weights : array_like of float, shape (n_edges,), optional
+        One weight per arc; NaN is rejected.
+    directed : bool, default True
+        If False, the arcs must come in symmetric pairs (``u -> v`` with ``v -> u``).
+    labels : array_like, shape (n_nodes,), optional
+        Distinct node labels in index order. The default labels node ``i`` as ``i``.
+    report : LoadReport, optional
+        What the loader skipped or merged on the way in.
+
+    Raises
+    ------
+    InvalidParameterError
+        If an invariant does not hold: `indptr` not starting at 0, decreasing, or not
+        ending at ``len(indices)``; a node id out of range; NaN weights; repeated
+        labels; an undirected graph whose arcs are not symmetric.
+
+    Examples
+    --------
+    >>> import spread
+    >>> g = spread.Graph.from_edges(["a", "a", "b"], ["b", "c", "c"], directed=False)
+    >>> g
+    <Graph: undirected, 3 nodes, 6 arcs (3 edges), unweighted>
+    >>> g.index_of("c"), g.label_of(0)
+    (2, 'a')
+    >>> g.out_degree
+    array([2, 2, 2])
+    """
+
+    __slots__ = (
+        "_directed",
+        "_in_arc",
+        "_in_indices",
+        "_in_indptr",
+        "_indices",
+        "_indptr",
+        "_label_index",
+        "_labels",
+        "_report",
+        "_weights",
+    )
+
+    def __init__(self, indptr, indices, weights=None, *, directed=True, labels=None, report=None):
+        indptr = np.asarray(indptr)
+        indices = np.asarray(indices)
+        if indptr.ndim != 1 or indptr.shape[0] < 1:
+            msg = f"`indptr` must be a 1-d array of length n_nodes + 1; got shape {indptr.shape}."
+            raise InvalidParameterError(msg)
+        if indices.ndim != 1:
+            msg = f"`indices` must be a 1-d array; got shape {indices.shape}."
+            raise InvalidParameterError(msg)
+        if indptr.size and not np.issubdtype(indptr.dtype, np.integer):
+            msg = f"`indptr` must hold integers; got dtype {indptr.dtype}."
+            raise InvalidParameterError(msg)
+        if indices.size and not np.issubdtype(indices.dtype, np.integer):
+            msg = f"`indices` must hold integers; got dtype {indices.dtype}."
+            raise InvalidParameterError(msg)
+        n = indptr.shape[0] - 1
+        m = indices.shape[0]
+        if n >= 2**31 - 1:
+            msg = f"a Graph holds fewer than 2**31 - 1 nodes; got {n}."
+            raise InvalidParameterError(msg)
+        if indptr[0] != 0 or indptr[-1] != m:
+            msg = (
+                "`indptr` must start at 0 and end at len(indices) "
+                f"({m}); got {int(indptr[0])} .. {int(indptr[-1])}."
+            )
+            raise InvalidParameterError(msg)
+        steps = np.diff(indptr)
+        if (steps < 0).any():
+            u = int(np.flatnonzero(steps < 0)[0])
+            msg = (
+                "`indptr` must be non-decreasing; got "
+                f"indptr[{u + 1}] = {int(indptr[u + 1])} < indptr[{u}] = {int(indptr[u])}."
+            )
+            raise InvalidParameterError(msg)
+        if m and (indices.min() < 0 or indices.max() >= n):
+            bad = int(indices[(indices < 0) | (indices >= n)][0])
+            msg = f"`indices` must be node ids in [0, {n - 1}]; got {bad}."
+            raise InvalidParameterError(msg)
+        self._indptr = _readonly(np.ascontiguousarray(indptr, dtype=np.int64))
+        self._indices = _readonly(np.ascontiguousarray(indices, dtype=np.int32))
+
+        if weights is not None:
+            try:
+                weights = np.array(weights, dtype=np.float64)
+            except (TypeError, ValueError):
+                msg = "`weights` must be an array of real numbers."
+                raise InvalidParameterError(msg) from None
+            if weights.shape != (m,):
+                msg = f"`weights` must have one entry per arc ({m}); got shape {weights.shape}."
+                raise InvalidParameterError(msg)
+            if np.isnan(weights).any():
+                i = int(np.flatnonzero(np.isnan(weights))[0])
+                msg = f"`weights` must not be NaN; arc {i} has weight nan."
+                raise InvalidParameterError(msg)
+            weights = _readonly(weights)
+        self._weights = weights
+
+        # In-adjacency: a stable counting sort of the arcs by head node.
+        arc_dtype = np.int32 if m < 2**31 else np.int64
+        in_arc = np.argsort(self._indices, kind="stable").astype(arc_dtype, copy=False)
+        in_indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self._indices, minlength=n), out=in_indptr[1:])
+        tails = np.repeat(np.arange(n, dtype=np.int32), steps)
+        self._in_arc = _readonly(in_arc)
+        self._in_indptr = _readonly(in_indptr)
+        self._in_indices = _readonly(tails[in_arc])
+        del tails
+
+        self._directed = bool(directed)
+        if not self._directed and not self._is_symmetric():
+            msg = "`directed=False` needs symmetric arcs (u -> v and v -> u); they are not."
+            raise InvalidParameterError(msg)
+
+        self._labels = None
+        self._label_index = None
+        if labels is not None:
+            labels = _as_label_array(labels)
+            if labels.shape != (n,):
+                msg = f"`labels` must have one entry per node ({n}); got {labels.shape[0]}."
+                raise InvalidParameterError(msg)
+            index = pd.Index(labels)
+            if not index.is_unique:
+                dup = index[index.duplicated()][0]
+                msg = f"`labels` must be distinct; {dup!r} appears more than once."
+                raise InvalidParameterError(msg)
+            if not (
+                labels.dtype.kind in "iu"
+                and np.array_equal(labels, np.arange(n, dtype=labels.dtype))
+            ):
+                self._labels = _readonly(labels)
+                self._label_index = index
+        self._report = report
+
+    # ------------------------------------------------------------------ checks
+    def _is_symmetric(self):
+        if np.array_equal(self._in_indptr, self._indptr) and np.array_equal(
+            self._in_indices, self._indices
+        ):
+            return True  # rows sorted: in-adjacency equals out-adjacency
+        if not np.array_equal(self._in_indptr, self._indptr):
+            return False
+        src = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(self._indptr))
+        dst = self._indices.astype(np.int64)
+        n = max(self.n_nodes, 1)
+        return np.array_equal(np.sort(src * n + dst), np.sort(dst * n + src))
+
+    # ------------------------------------------------------------ constructors
+    @classmethod
+    def from_edges(
+        cls,
+        sources,
+        targets,
+        weights=None,
+        *,
+        directed=True,
+        labels=None,
+        self_loops="drop",
+        duplicates="merge",
+        merge="sum",
+        source="edges",
+    ):
+        """Build a graph from parallel arrays of edge endpoints.
+
+        Parameters
+        ----------
+        sources, targets : array_like
+            Endpoint labels of every edge (ints or strings).
+        weights : array_like of float, optional
+            One weight per edge.
+        directed : bool, default True
+            If False, each edge becomes two arcs, one each way.
+        labels : array_like, optional
+            Every node, in the order that fixes their indices; use it to keep isolated
+            nodes. By default the nodes are the distinct endpoints, sorted.
+        self_loops : {"drop", "keep", "error"}, default "drop"
+            What to do with edges ``u -> u``.
+        duplicates : {"merge", "keep", "error"}, default "merge"
+            What to do with an edge seen before (for undirected input, ``v u`` repeats
+            ``u v``): merge into one arc, keep parallel arcs, or raise.
+        merge : {"sum", "max", "min", "first", "last"}, default "sum"
+            How the weights of merged duplicates are combined.
+        source : str, default "edges"
+            Where the rows came from, for the load report.
+
+        Returns
+        -------
+        Graph
+            Its `report` counts the self-loops and duplicates met.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the arrays differ in length, an option is unknown, a self-loop or
+            duplicate meets ``"error"``, or an endpoint is missing from `labels`.
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.Graph.from_edges([1, 2, 2, 3], [2, 3, 3, 3])
+        >>> g.n_nodes, g.n_edges
+        (3, 2)
+        >>> print(g.report)
+        edges: 4 rows read, 1 self-loop(s) dropped, 1 duplicate(s) merged, 0 comment/header line(s) skipped
+        """
+        check_in(self_loops, name="self_loops", options=_SELF_LOOPS)
+        check_in(duplicates, name="duplicates", options=_DUPLICATES)
+        check_in(merge, name="merge", options=_MERGE)
+        sources = _as_label_array(sources)
+        targets = _as_label_array(targets)
+        if sources.shape != targets.shape or sources.ndim != 1:
+            msg = (
+                "`sources` and `targets` must be 1-d and of equal length; got "
+                f"{sources.shape} and {targets.shape}."
+            )
+            raise InvalidParameterError(msg)
+        n_rows = sources.shape[0]
+        if weights is not None:
+            weights = np.asarray(weights, dtype=np.float64)
+            if weights.shape != (n_rows,):
+                msg = f"`weights` must have one entry per edge ({n_rows}); got shape {weights.shape}."
+                raise InvalidParameterError(msg)
+
+        if labels is None:
+            both = np.concatenate([sources, targets])
+            try:
+                codes, uniques = pd.factorize(both, sort=True)
+            except TypeError:  # labels of mixed, unorderable types
+                codes, uniques = pd.factorize(both, sort=False)
+            labels = np.asarray(uniques)
+            if labels.dtype == object:
+                labels = _as_label_array(list(labels))
+            src, dst = codes[:n_rows], codes[n_rows:]
+        else:
+            labels = _as_label_array(labels)
+            index = pd.Index(labels)
+            if not index.is_unique:
+                dup = index[index.duplicated()][0]
+                msg = f"`labels` must be distinct; {dup!r} appears more than once."
+                raise InvalidParameterError(msg)
+            src = index.get_indexer(sources)
+            dst = index.get_indexer(targets)
+            missing = np.concatenate([sources[src < 0], targets[dst < 0]])
+            if missing.size:
+                shown = [_py(x) for x in pd.unique(missing)[:10]]
+                msg = f"edge endpoint(s) {shown} are not in `labels`."
+                raise NodeNotFound(msg)
+        n = labels.shape[0]
+        indptr, indices, w, n_loops, n_dups = _build_csr(
+            src.astype(np.int64),
+            dst.astype(np.int64),
+            weights,
+            n,
+            directed=directed,
+            self_loops=self_loops,
+            duplicates=duplicates,
+            merge=merge,
+            labels=labels,
+        )
+        report = LoadReport(
+            source=str(source),
+            n_rows=n_rows,
+            n_self_loops=n_loops,
+            self_loops="drop" if self_loops == "drop" else "keep",
+            n_duplicates=n_dups,
+            duplicates="merge" if duplicates == "merge" else "keep",
+            merge=merge,
+        )
+        return cls(indptr, indices, w, directed=directed, labels=labels, report=report)
+
+    @classmethod
+    def from_pandas(
+        cls,
+        df,
+        source="source",
+        target="target",
+        weight=None,
+        *,
+        directed=True,
+        **kwargs,
+    ):
+        """Build a graph from a DataFrame with one row per edge.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The edge table; other columns are ignored.
+        source, target : str, default "source", "target"
+            Columns holding the endpoint labels.
+        weight : str, optional
+            Column holding the edge weights.
+        directed : bool, default True
+            If False, each row becomes two arcs.
+        **kwargs
+            `labels`, `self_loops`, `duplicates`, `merge`, as in `from_edges`.
+
+        Returns
+        -------
+        Graph
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import spread
+        >>> df = pd.DataFrame({"src": ["a", "b"], "dst": ["b", "c"], "w": [0.5, 0.25]})
+        >>> g = spread.Graph.from_pandas(df, "src", "dst", weight="w")
+        >>> g.to_pandas()
+          source target  weight
+        0      a      b    0.50
+        1      b      c    0.25
+        """
+        for name, col in (("source", source), ("target", target), ("weight", weight)):
+            if col is not None and col not in df.columns:
+                msg = f"`{name}` must name a column of `df` ({list(df.columns)}); got {col!r}."
+                raise InvalidParameterError(msg)
+        weights = None if weight is None else df[weight].to_numpy(dtype=np.float64)
+        kwargs.setdefault("source", "pandas")
+        return cls.from_edges(
+            df[source].to_numpy(),
+            df[target].to_numpy(),
+            weights,
+            directed=directed,
+            **kwargs,
+        )
+
+    @classmethod
+    def from_networkx(cls, G, weight=None, *, default=None, **kwargs):
+        """Build a graph from a networkx graph, keeping its node order and labels.
+
+        Parameters
+        ----------
+        G : networkx.Graph or networkx.DiGraph (multigraphs too)
+            Undirected graphs become two arcs per edge.
+        weight : str, optional
+            Edge attribute to read as the arc weight.
+        default : float, optional
+            Weight for edges without the attribute; by default such an edge is an error.
+        **kwargs
+            `self_loops`, `duplicates`, `merge`, as in `from_edges`.
+
+        Returns
+        -------
+        Graph
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> import spread
+        >>> g = spread.Graph.from_networkx(nx.karate_club_graph(), weight="weight")
+        >>> g.n_nodes, g.n_edges, g.directed
+        (34, 156, False)
+        """
+        nodes = list(G.nodes)
+        src, dst, w = [], [], []
+        for u, v, data in G.edges(data=True):
+            src.append(u)
+            dst.append(v)
+            if weight is not None:
+                if weight in data:
+                    w.append(data[weight])
+                elif default is not None:
+                    w.append(default)
+                else:
+                    msg = (
+                        f"`weight` names attribute {weight!r}, which edge ({u!r}, {v!r}) "
+                        "lacks; pass `default=` to fill it."
+                    )
+                    raise InvalidParameterError(msg)
+        kwargs.setdefault("source", "networkx")
+        kwargs.setdefault("self_loops", "keep")
+        labels = _as_label_array(nodes)
+        return cls.from_edges(
+            _as_label_array(src),
+            _as_label_array(dst),
+            None if weight is None else np.asarray(w, dtype=np.float64),
+            directed=G.is_directed(),
+            labels=labels,
+            **kwargs,
+        )
+
+    @classmethod
+    def from_scipy(cls, A, *, directed=True, weighted=True, labels=None):
+        """Build a graph from a square sparse (or dense) adjacency matrix.
+
+        Entry ``A[u, v] != 0`` is an arc ``u -> v`` whose weight is the entry.
+
+        Parameters
+        ----------
+        A : scipy.sparse array or matrix, or 2-d array_like
+            Square adjacency matrix; explicit zeros are ignored.
+        directed : bool, default True
+            If False, `A` must be symmetric; each pair of entries is one edge.
+        weighted : bool, default True
+            Keep the entries as arc weights.
+        labels : array_like, optional
+            Node labels in row order.
+
+        Returns
+        -------
+        Graph
+
+        Examples
+        --------
+        >>> import scipy.sparse as sp
+        >>> import spread
+        >>> A = sp.csr_array([[0, 0.5], [0.2, 0]])
+        >>> g = spread.Graph.from_scipy(A)
+        >>> g.edges()
+        (array([0, 1]), array([1, 0]), array([0.5, 0.2]))
+        """
+        import scipy.sparse as sp
+
+        A = sp.csr_array(A)
+        A.eliminate_zeros()
+        n_rows, n_cols = A.shape
+        if n_rows != n_cols:
+            msg = f"`A` must be square; got shape {A.shape}."
+            raise InvalidParameterError(msg)
+        if not directed:
+            if (A != A.T).nnz:
+                msg = "`A` must be symmetric when `directed=False`; it is not."
+                raise InvalidParameterError(msg)
+        A.sum_duplicates()
+        A.sort_indices()
+        weights = A.data.astype(np.float64) if weighted else None
+        return cls(
+            A.indptr,
+            A.indices,
+            weights,
+            directed=directed,
+            labels=labels,
+            report=LoadReport(source="scipy", n_rows=int(A.nnz)),
+        )
+
+    # -------------------------------------------------------------- properties
+    @property
+    def n_nodes(self):
+        """Number of nodes."""
+        return self._indptr.shape[0] - 1
+
+    @property
+    def n_edges(self):
+        """Number of arcs (an undirected edge counts twice, once each way)."""
+        return self._indices.shape[0]
+
+    @property
+    def directed(self):
+        """False if the graph was built from undirected edges."""
+        return self._directed
+
+    @property
+    def indptr(self):
+        """Out-adjacency row pointers, int64 of shape ``(n_nodes + 1,)``."""
+        return self._indptr
+
+    @property
+    def indices(self):
+        """Head node of every arc in arc order, int32 of shape ``(n_edges,)``."""
+        return self._indices
+
+    @property
+    def weights(self):
+        """Arc weights in arc order (float64), or None."""
+        return self._weights
+
+    @property
+    def in_indptr(self):
+        """In-adjacency row pointers, int64 of shape ``(n_nodes + 1,)``."""
+        return self._in_indptr
+
+    @property
+    def in_indices(self):
+        """Tail node of every in-adjacency slot, int32 of shape ``(n_edges,)``."""
+        return self._in_indices
+
+    @property
+    def in_arc(self):
+        """Arc id of every in-adjacency slot: per-arc arrays ``x`` read ``x[in_arc]``."""
+        return self._in_arc
+
+    @property
+    def labels(self):
+        """Node labels in index order (an array; ``arange(n_nodes)`` by default)."""
+        if self._labels is None:
+            return np.arange(self.n_nodes)
+        return self._labels
+
+    @property
+    def report(self):
+        """The `LoadReport` of the loader that built the graph, or None."""
+        return self._report
+
+    @property
+    def out_degree(self):
+        """Out-degree of every node (int64 array in index order)."""
+        return np.diff(self._indptr)
+
+    @property
+    def in_degree(self):
+        """In-degree of every node (int64 array in index order)."""
+        return np.diff(self._in_indptr)
+
+    @property
+    def nbytes(self):
+        """Bytes held by the adjacency arrays, weights and labels."""
+        arrays = (
+            self._indptr,
+            self._indices,
+            self._in_indptr,
+            self._in_indices,
+            self._in_arc,
+            self._weights,
+            self._labels,
+        )
+        return int(sum(a.nbytes for a in arrays if a is not None))
+
+    # -------------------------------------------------------- label <-> index
+    def _is_scalar_label(self, x):
+        if isinstance(x, str | bytes | numbers.Number | np.generic):
+            return True
+        return isinstance(x, tuple) and self._labels is not None and self._labels.dtype == object
+
+    def index_of(self, labels):
+        """Index of a node label, or an int64 array of indices for many labels.
+
+        Parameters
+        ----------
+        labels : label or array_like of labels
+
+        Returns
+        -------
+        int or numpy.ndarray
+
+        Raises
+        ------
+        NodeNotFound
+            Naming the labels (up to ten) that are not in the graph.
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.Graph.from_edges([10, 20], [20, 30])
+        >>> g.index_of(20), g.index_of([30, 10])
+        (1, array([2, 0]))
+        """
+        scalar = self._is_scalar_label(labels)
+        values = _as_label_array([labels] if scalar else labels)
+        if values.ndim != 1:
+            values = values.ravel()
+        if self._labels is None:
+            idx = np.full(values.shape[0], -1, dtype=np.int64)
+            if values.dtype.kind in "iu":
+                ok = (values >= 0) & (values < self.n_nodes)
+                idx[ok] = values[ok]
+            elif values.dtype == object:
+                for i, v in enumerate(values):
+                    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+                        if 0 <= v < self.n_nodes:
+                            idx[i] = int(v)
+        else:
+            idx = self._label_index.get_indexer(values).astype(np.int64)
+        if (idx < 0).any():
+            missing = list(pd.unique(values[idx < 0]))
+            shown = ", ".join(repr(_py(x)) for x in missing[:10])
+            more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
+            word = "node" if len(missing) == 1 else "nodes"
+            msg = f"{word} {shown}{more} not in the graph ({self.n_nodes:,} nodes)."
+            raise NodeNotFound(msg)
+        return int(idx[0]) if scalar else idx
+
+    def label_of(self, index):
+        """Label of a node index, or an array of labels for many indices.
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.Graph.from_edges(["x", "y"], ["y", "z"])
+        >>> g.label_of(2), list(g.label_of([0, 1]))
+        ('z', ['x', 'y'])
+        """
+        scalar = np.ndim(index) == 0
+        idx = np.atleast_1d(np.asarray(index))
+        if idx.size and (idx.dtype.kind not in "iu" or idx.min() < 0 or idx.max() >= self.n_nodes):
+            bad = (
+                idx[0] if idx.dtype.kind not in "iu" else idx[(idx < 0) | (idx >= self.n_nodes)][0]
+            )
+            msg = f"node index must be an integer in [0, {self.n_nodes - 1}]; got {_py(bad)!r}."
+            raise NodeNotFound(msg)
+        out = self.labels[idx]
+        return _py(out[0]) if scalar else out
+
+    # ----------------------------------------------------------------- exports
+    def edges(self):
+        """Source labels, target labels and weights of every arc, in arc order.
+
+        Per-arc parameter arrays (probabilities, LT weights) follow this order.
+
+        Returns
+        -------
+        sources, targets : numpy.ndarray
+        weights : numpy.ndarray or None
+        """
+        tails = np.repeat(np.arange(self.n_nodes), self.out_degree)
+        labels = self.labels
+        return labels[tails], labels[self._indices], self._weights
+
+    def to_pandas(self, *, arcs=None):
+        """The edges as a DataFrame with columns ``source``, ``target`` (and ``weight``).
+
+        Parameters
+        ----------
+        arcs : bool, optional
+            One row per arc. The default is True for directed graphs and False for
+            undirected ones, which get one row per edge (``source <= target`` by index),
+            so that ``Graph.from_pandas(g.to_pandas(), directed=False)`` gives `g` back.
+        """
+        tails = np.repeat(np.arange(self.n_nodes), self.out_degree)
+        heads = self._indices
+        keep = slice(None)
+        if arcs is None:
+            arcs = self._directed
+        if not arcs:
+            keep = tails <= heads
+        labels = self.labels
+        df = pd.DataFrame({"source": labels[tails[keep]], "target": labels[heads[keep]]})
+        if self._weights is not None:
+            df["weight"] = self._weights[keep]
+        return df
+
+    def to_networkx(self, weight="weight"):
+        """A networkx `DiGraph` (or `Graph` if undirected) with the same nodes and arcs.
+
+        Parameters
+        ----------
+        weight : str, default "weight"
+            Edge attribute that receives the arc weights (if any).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> import spread
+        >>> G = nx.path_graph(4)
+        >>> H = spread.Graph.from_networkx(G).to_networkx()
+        >>> nx.utils.graphs_equal(G, H)
+        True
+        """
+        import networkx as nx
+
+        G = nx.DiGraph() if self._directed else nx.Graph()
+        G.add_nodes_from(_py(x) for x in self.labels)
+        df = self.to_pandas()
+        src = [_py(x) for x in df["source"]]
+        dst = [_py(x) for x in df["target"]]
+        if self._weights is None:
+            G.add_edges_from(zip(src, dst, strict=True))
+        else:
+            G.add_weighted_edges_from(
+                zip(src, dst, df["weight"].tolist(), strict=True), weight=weight
+            )
+        return G
+
+    def to_scipy(self):
+        """The adjacency matrix as a ``scipy.sparse.csr_array`` (weights, or ones)."""
+        import scipy.sparse as sp
+
+        data = self._weights if self._weights is not None else np.ones(self.n_edges)
+        return sp.csr_array(
+            (np.array(data), self._indices.copy(), self._indptr.copy()),
+            shape=(self.n_nodes, self.n_nodes),
+        )
+
+    # ---------------------------------------------------------------- display
+    def __repr__(self):
+        kind = "directed" if self._directed else "undirected"
+        arcs = f"{self.n_edges:,} arcs"
+        if not self._directed:
+            arcs += f" ({(self.n_edges + self._n_self_loops()) // 2:,} edges)"
+        weighted = "weighted" if self._weights is not None else "unweighted"
+        src = ""
+        if self._report is not None and self._report.source not in (
+            "edges",
+            "pandas",
+            "networkx",
+            "scipy",
+        ):
+            src = f", from {self._report.source!r}"
+        return f"<Graph: {kind}, {self.n_nodes:,} nodes, {arcs}, {weighted}{src}>"
+
+    def _n_self_loops(self):
+        tails = np.repeat(np.arange(self.n_nodes, dtype=np.int32), self.out_degree)
+        return int(np.count_nonzero(tails == self._indices))
+
+    def summary(self):
+        """A short multi-line description: size, degrees, weights, memory, load report.
+
+        Examples
+        --------
+        >>> import spread
+        >>> print(spread.datasets.load("karate").summary())  # doctest: +ELLIPSIS
+        Graph: undirected, 34 nodes, 156 arcs (78 edges), unweighted
+        ...
+        """
+        out_deg, in_deg = self.out_degree, self.in_degree
+        lines = [repr(self)[1:-1]]
+        if self.n_nodes:
+            lines.append(
+                f"  out-degree: mean {out_deg.mean():.2f}, max {out_deg.max():,}; "
+                f"in-degree: max {in_deg.max():,}"
+            )
+            isolated = int(np.count_nonzero((out_deg == 0) & (in_deg == 0)))
+            lines.append(f"  isolated nodes: {isolated:,}; self-loops: {self._n_self_loops():,}")
+        if self._weights is not None and self.n_edges:
+            w = self._weights
+            lines.append(f"  weights: min {w.min():.4g}, mean {w.mean():.4g}, max {w.max():.4g}")
+        per_arc = self.nbytes / max(self.n_edges, 1)
+        lines.append(f"  memory: {self.nbytes / 2**20:.1f} MiB ({per_arc:.1f} bytes per arc)")
+        if self._report is not None:
+            lines.append(f"  loaded: {self._report}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ helpers
+def _py(x):
+    """A numpy scalar as the matching Python scalar (labels print as users typed them)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _as_label_array(values):
+    """Labels as a 1-d numpy array: int64 for integers, object otherwise."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        if values.dtype.kind in "iu":
+            return values.astype(np.int64, copy=False)
+        if values.dtype.kind in "USO":
+            return values.astype(object, copy=False)
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.to_numpy()
+        return _as_label_array(values)
+    values = list(values)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    if len(values) and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values
+    ):
+        return arr.astype(np.int64)
+    return arr
+
+
+def _build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge, labels):
+    """Sort edge rows into CSR arcs; returns indptr, indices, weights and counts."""
+    loops = src == dst
+    n_loops = int(np.count_nonzero(loops))
+    if n_loops and self_loops == "error":
+        i = int(np.flatnonzero(loops)[0])
+        msg = (
+            f"`self_loops='error'` forbids edges u -> u; row {i} is "
+            f"{_py(labels[src[i]])!r} -> {_py(labels[dst[i]])!r} ({n_loops} in all)."
+        )
+        raise InvalidParameterError(msg)
+    if n_loops and self_loops == "drop":
+        keep = ~loops
+        src, dst = src[keep], dst[keep]
+        weights = None if weights is None else weights[keep]
+    rows = np.arange(src.shape[0])
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    key = src * max(n, 1) + dst
+    order = np.argsort(key, kind="stable")
+    key, src, dst, rows = key[order], src[order], dst[order], rows[order]
+    if weights is not None:
+        weights = weights[order]
+    repeat = np.zeros(key.shape[0], dtype=bool)
+    repeat[1:] = key[1:] == key[:-1]
+    n_dups = int(np.count_nonzero(repeat))
+    if n_dups and duplicates == "error":
+        j = int(np.flatnonzero(repeat)[0])
+        msg = (
+            f"`duplicates='error'` forbids repeated edges; rows {rows[j - 1]} and {rows[j]} "
+            f"are both {_py(labels[src[j]])!r} -> {_py(labels[dst[j]])!r} "
+            f"({n_dups} repeat(s) in all)."
+        )
+        raise InvalidParameterError(msg)
+    if n_dups and duplicates == "merge":
+        first = ~repeat
+        if weights is not None:
+            starts = np.flatnonzero(first)
+            if merge == "sum":
+                weights = np.add.reduceat(weights, starts)
+            elif merge == "max":
+                weights = np.maximum.reduceat(weights, starts)
+            elif merge == "min":
+                weights = np.minimum.reduceat(weights, starts)
+            elif merge == "first":
+                weights = weights[starts]
+            else:  # last
+                ends = np.append(starts[1:], key.shape[0]) - 1
+                weights = weights[ends]
+        src, dst = src[first], dst[first]
+    if not directed:
+        off = src != dst
+        src, dst = np.concatenate([src, dst[off]]), np.concatenate([dst, src[off]])
+        if weights is not None:
+            weights = np.concatenate([weights, weights[off]])
+        order = np.argsort(src * max(n, 1) + dst, kind="stable")
+        src, dst = src[order], dst[order]
+        if weights is not None:
+            weights = weights[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return indptr, dst.astype(np.int32), weights, n_loops, n_dups
