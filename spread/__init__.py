@@ -12,6 +12,7 @@ Examples
 """
 
 from . import datasets, exceptions, io, weights
+from ._common import ConfidenceInterval
 from .exceptions import (
     ConvergenceWarning,
     DatasetError,
@@ -23,10 +24,14 @@ from .exceptions import (
 )
 from .graph import Graph, LoadReport
 from .io import read_csv, read_edgelist, write_edgelist
+from .models import IC, LT, SpreadResult, SpreadResults, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "IC",
+    "LT",
+    "ConfidenceInterval",
     "ConvergenceWarning",
     "DatasetError",
     "Graph",
@@ -36,12 +41,15 @@ __all__ = [
     "NodeNotFound",
     "NotFittedError",
     "SpreadError",
+    "SpreadResult",
+    "SpreadResults",
     "__version__",
     "datasets",
     "exceptions",
     "io",
     "read_csv",
     "read_edgelist",
+    "simulate",
     "weights",
     "write_edgelist",
 ]

@@ -104,13 +104,12 @@ _REGISTRY = {
 
 
 def _data_dir():
-    try:
-        from importlib.resources import files
-
-        root = files("spread._data")
-        return Path(str(root))
-    except (ModuleNotFoundError, TypeError):  # running from a source tree
-        return Path(__file__).resolve().parents[1] / "data"
+    """Folder of the data files: ``spread/_data`` in an installed wheel, else ``data/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data", here.parent / "data"):
+        if candidate.is_dir():
+            return candidate
+    return here / "_data"
 
 
 def _get(name):

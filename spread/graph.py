@@ -120,6 +120,7 @@ class Graph:
     """
 
     __slots__ = (
+        "__weakref__",
         "_directed",
         "_in_arc",
         "_in_indices",

@@ -1,0 +1,8 @@
+"""Spread models and their Monte Carlo simulation."""
+
+from ._result import SpreadResult, SpreadResults
+from .ic import IC
+from .lt import LT
+from .simulate import simulate
+
+__all__ = ["IC", "LT", "SpreadResult", "SpreadResults", "simulate"]

@@ -1,0 +1,325 @@
+"""Numba kernels for the independent cascade and linear threshold models.
+
+The bodies of `spread.simulate` for `IC` and `LT`, jit-compiled by Numba. They take only
+arrays and scalars. Every helper they call lives in this file, because Numba's on-disk
+cache does not notice changes in other files.
+
+Random numbers come from a SplitMix64 generator whose 64-bit state is a local variable
+of the run. The state of run ``r`` is a pure function of ``(root, r)`` (`_run_state`),
+so a run's result does not depend on which thread ran it, on how many threads there
+were, or on how the runs were split into batches.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _next_uniform(state):
+    """Advance a SplitMix64 state; return the new state and a uniform in [0, 1)."""
+    state = state + _GOLDEN
+    return state, np.float64(_mix(state) >> _S11) * _TO_UNIT
+
+
+@njit(cache=True, nogil=True)
+def _run_state(root, run):
+    """Initial generator state of run `run` under root seed `root` (both uint64)."""
+    return _mix(root ^ _mix(np.uint64(run) * _GOLDEN + _GOLDEN))
+
+
+@njit(cache=True, nogil=True)
+def _ic_run(
+    indptr,
+    indices,
+    p,
+    p_uniform,
+    inv_log1mp,
+    seeds,
+    max_steps,
+    state,
+    tag,
+    stamp,
+    queue,
+    steps_row,
+    times_row,
+    keep_times,
+    node_count,
+):
+    """One independent-cascade run; returns (final size, depth).
+
+    `p_uniform < 0` selects the per-arc probabilities `p`; otherwise every arc has
+    probability `p_uniform` and successful arcs are found by geometric skipping
+    (``inv_log1mp = 1 / log(1 - p_uniform)``). Nodes are activated breadth-first:
+    `queue` holds them in activation order and ``stamp[v] == tag`` marks v active.
+    ``steps_row[t]`` receives the number of nodes activated at step t (while t fits).
+    """
+    cap = steps_row.shape[0]
+    tail = 0
+    for s in seeds:
+        stamp[s] = tag
+        queue[tail] = s
+        tail += 1
+        if keep_times:
+            times_row[s] = 0
+    steps_row[0] = tail
+    head = 0
+    level_end = tail
+    t = 0
+    depth = 0
+    while head < level_end and t < max_steps:
+        t += 1
+        while head < level_end:
+            u = queue[head]
+            head += 1
+            a = indptr[u]
+            b = indptr[u + 1]
+            if p_uniform < 0.0:
+                for j in range(a, b):
+                    v = indices[j]
+                    if stamp[v] != tag:
+                        state, x = _next_uniform(state)
+                        if x < p[j]:
+                            stamp[v] = tag
+                            queue[tail] = v
+                            tail += 1
+                            if keep_times:
+                                times_row[v] = t
+            elif p_uniform > 0.0:
+                j = a
+                while True:
+                    state, x = _next_uniform(state)
+                    skip = np.log(1.0 - x) * inv_log1mp
+                    if skip >= b - j:
+                        break
+                    j += np.int64(skip)
+                    v = indices[j]
+                    if stamp[v] != tag:
+                        stamp[v] = tag
+                        queue[tail] = v
+                        tail += 1
+                        if keep_times:
+                            times_row[v] = t
+                    j += 1
+        if tail > level_end:
+            depth = t
+            if t < cap:
+                steps_row[t] = tail - level_end
+        level_end = tail
+    for i in range(tail):
+        node_count[queue[i]] += 1
+    return tail, depth
+
+
+@njit(cache=True, nogil=True)
+def _lt_run(
+    indptr,
+    indices,
+    w,
+    thresholds,
+    fixed,
+    seeds,
+    max_steps,
+    state,
+    tag,
+    mark,
+    theta,
+    acc,
+    queue,
+    steps_row,
+    times_row,
+    keep_times,
+    node_count,
+):
+    """One linear-threshold run; returns (final size, depth).
+
+    ``mark[v] < 2 * tag``: v not yet touched in this run; ``== 2 * tag``: touched
+    (threshold drawn, weight accumulating); ``== 2 * tag + 1``: active. A node's
+    threshold is drawn uniform on (0, 1] when an active in-neighbour first reaches it
+    (or read from `thresholds` when `fixed`), so a run costs O(arcs out of active
+    nodes), not O(n).
+    """
+    cap = steps_row.shape[0]
+    touched = 2 * tag
+    active = touched + 1
+    tail = 0
+    for s in seeds:
+        mark[s] = active
+        queue[tail] = s
+        tail += 1
+        if keep_times:
+            times_row[s] = 0
+    steps_row[0] = tail
+    head = 0
+    level_end = tail
+    t = 0
+    depth = 0
+    while head < level_end and t < max_steps:
+        t += 1
+        while head < level_end:
+            u = queue[head]
+            head += 1
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                m = mark[v]
+                if m == active:
+                    continue
+                if m != touched:
+                    mark[v] = touched
+                    acc[v] = 0.0
+                    if fixed:
+                        theta[v] = thresholds[v]
+                    else:
+                        state, x = _next_uniform(state)
+                        theta[v] = 1.0 - x
+                acc[v] += w[j]
+                if acc[v] >= theta[v]:
+                    mark[v] = active
+                    queue[tail] = v
+                    tail += 1
+                    if keep_times:
+                        times_row[v] = t
+        if tail > level_end:
+            depth = t
+            if t < cap:
+                steps_row[t] = tail - level_end
+        level_end = tail
+    for i in range(tail):
+        node_count[queue[i]] += 1
+    return tail, depth
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def ic_batch(
+    indptr,
+    indices,
+    p,
+    p_uniform,
+    seeds,
+    max_steps,
+    root,
+    run0,
+    n_chunks,
+    final_sizes,
+    depths,
+    steps,
+    times,
+    keep_times,
+    node_counts,
+):
+    """Independent-cascade runs ``run0 .. run0 + len(final_sizes) - 1``.
+
+    Body of `spread.simulate` for `spread.IC`. Runs are split into `n_chunks`
+    contiguous chunks run in parallel; each chunk owns its O(n) scratch arrays and its
+    row of `node_counts`, reused across its runs (stamps, never cleared). Outputs:
+    `final_sizes[i]`, `depths[i]` (last step with an activation), `steps[i, t]` (new
+    activations at step t, for t < steps.shape[1]), `times[i, v]` (step at which v
+    activated, if `keep_times`; the caller fills it with -1) and `node_counts[c, v]`.
+    """
+    n = indptr.shape[0] - 1
+    n_runs = final_sizes.shape[0]
+    inv_log1mp = 0.0
+    if 0.0 < p_uniform < 1.0:
+        inv_log1mp = 1.0 / np.log1p(-p_uniform)
+    for c in prange(n_chunks):
+        lo = c * n_runs // n_chunks
+        hi = (c + 1) * n_runs // n_chunks
+        stamp = np.zeros(n, dtype=np.int32)
+        queue = np.empty(n, dtype=np.int32)
+        for i in range(lo, hi):
+            state = _run_state(root, run0 + i)
+            row = times[i] if keep_times else times[0]
+            size, depth = _ic_run(
+                indptr,
+                indices,
+                p,
+                p_uniform,
+                inv_log1mp,
+                seeds,
+                max_steps,
+                state,
+                np.int32(i - lo + 1),
+                stamp,
+                queue,
+                steps[i],
+                row,
+                keep_times,
+                node_counts[c],
+            )
+            final_sizes[i] = size
+            depths[i] = depth
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def lt_batch(
+    indptr,
+    indices,
+    w,
+    thresholds,
+    fixed,
+    seeds,
+    max_steps,
+    root,
+    run0,
+    n_chunks,
+    final_sizes,
+    depths,
+    steps,
+    times,
+    keep_times,
+    node_counts,
+):
+    """Linear-threshold runs ``run0 .. run0 + len(final_sizes) - 1``.
+
+    Body of `spread.simulate` for `spread.LT`; the same layout and outputs as
+    `ic_batch`. `w` holds the arc weights in arc order; `thresholds` (used when `fixed`)
+    one threshold per node.
+    """
+    n = indptr.shape[0] - 1
+    n_runs = final_sizes.shape[0]
+    for c in prange(n_chunks):
+        lo = c * n_runs // n_chunks
+        hi = (c + 1) * n_runs // n_chunks
+        mark = np.zeros(n, dtype=np.int32)
+        theta = np.empty(n, dtype=np.float64)
+        acc = np.empty(n, dtype=np.float64)
+        queue = np.empty(n, dtype=np.int32)
+        for i in range(lo, hi):
+            state = _run_state(root, run0 + i)
+            row = times[i] if keep_times else times[0]
+            size, depth = _lt_run(
+                indptr,
+                indices,
+                w,
+                thresholds,
+                fixed,
+                seeds,
+                max_steps,
+                state,
+                np.int32(i - lo + 1),
+                mark,
+                theta,
+                acc,
+                queue,
+                steps[i],
+                row,
+                keep_times,
+                node_counts[c],
+            )
+            final_sizes[i] = size
+            depths[i] = depth

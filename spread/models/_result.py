@@ -1,0 +1,228 @@
+"""Results of Monte Carlo simulation: `SpreadResult` and, for several seed sets, `SpreadResults`."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._common import ConfidenceInterval
+
+__all__ = ["SpreadResult", "SpreadResults"]
+
+
+def _z(level):
+    if not 0 < level < 1:
+        from ..exceptions import InvalidParameterError
+
+        msg = f"`level` must lie in (0, 1); got {level!r}."
+        raise InvalidParameterError(msg)
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+@dataclass(frozen=True, repr=False)
+class SpreadResult:
+    """What `spread.simulate` measured for one seed set.
+
+    Attributes
+    ----------
+    final_sizes : numpy.ndarray of int64, shape (n_runs,)
+        Number of active nodes (seeds included) at the end of each run.
+    new_per_step : numpy.ndarray of int32, shape (n_runs, n_steps)
+        ``new_per_step[r, t]``: nodes activated at step ``t`` of run ``r`` (step 0 is
+        the seeds). Its row sums are `final_sizes`.
+    node_probability : numpy.ndarray of float64, shape (n_nodes,)
+        Fraction of runs in which each node (in graph index order) was activated.
+    seeds : numpy.ndarray
+        The seed labels.
+    model : object
+        The model simulated.
+    root_seed : int
+        The root of every run's random stream: run ``r`` is a function of
+        ``(root_seed, r)`` only.
+    activation_times : numpy.ndarray of int32, shape (n_runs, n_nodes), or None
+        Step at which each node activated in each run (-1: never); kept only when
+        ``keep_times=True``.
+    elapsed : float
+        Wall-clock seconds spent simulating.
+    graph : Graph
+        The graph simulated on.
+    """
+
+    final_sizes: np.ndarray
+    new_per_step: np.ndarray
+    node_probability: np.ndarray
+    seeds: np.ndarray
+    model: object
+    root_seed: int
+    activation_times: np.ndarray | None = None
+    elapsed: float = float("nan")
+    graph: object = field(default=None, compare=False)
+
+    @property
+    def n_runs(self):
+        """Number of runs."""
+        return int(self.final_sizes.shape[0])
+
+    @property
+    def mean(self):
+        """Mean final size (expected spread, seeds included)."""
+        return float(self.final_sizes.mean())
+
+    @property
+    def std(self):
+        """Standard deviation of the final size across runs."""
+        return float(self.final_sizes.std(ddof=1)) if self.n_runs > 1 else float("nan")
+
+    @property
+    def stderr(self):
+        """Standard error of `mean`."""
+        return self.std / np.sqrt(self.n_runs) if self.n_runs > 1 else float("nan")
+
+    def ci(self, level=0.95):
+        """Normal-approximation confidence interval for the expected spread.
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.datasets.load("karate")
+        >>> res = spread.simulate(g, [0], spread.IC(p=0.1), n_runs=1000, rng=0)
+        >>> low, high = res.ci(0.95)
+        >>> bool(low < res.mean < high)
+        True
+        """
+        half = _z(level) * self.stderr
+        return ConfidenceInterval(self.mean - half, self.mean + half)
+
+    def curve(self, level=0.9):
+        """Cumulative adopters per step: mean and a quantile band across runs.
+
+        Parameters
+        ----------
+        level : float, default 0.9
+            Central probability of the band (0.9: the 5% and 95% quantiles).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``step``, with columns ``mean``, ``lower``, ``upper`` and
+            ``stderr`` (of the mean).
+        """
+        _z(level)
+        cum = np.cumsum(self.new_per_step, axis=1)
+        q = (1 - level) / 2
+        n = self.n_runs
+        se = cum.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(cum.shape[1], np.nan)
+        return pd.DataFrame(
+            {
+                "mean": cum.mean(axis=0),
+                "lower": np.quantile(cum, q, axis=0),
+                "upper": np.quantile(cum, 1 - q, axis=0),
+                "stderr": se,
+            },
+            index=pd.RangeIndex(cum.shape[1], name="step"),
+        )
+
+    def to_frame(self):
+        """One row per run: ``final_size`` and ``n_steps`` (the last step with an activation)."""
+        steps = self.new_per_step
+        last = np.where(
+            steps.any(axis=1), steps.shape[1] - 1 - np.argmax(steps[:, ::-1] > 0, axis=1), 0
+        )
+        return pd.DataFrame(
+            {"final_size": self.final_sizes, "n_steps": last},
+            index=pd.RangeIndex(self.n_runs, name="run"),
+        )
+
+    def node_frame(self):
+        """One row per node: its label and activation probability, most likely first."""
+        labels = (
+            self.graph.labels if self.graph is not None else np.arange(len(self.node_probability))
+        )
+        df = pd.DataFrame({"node": labels, "probability": self.node_probability})
+        return df.sort_values("probability", ascending=False, kind="stable").reset_index(drop=True)
+
+    def summary(self, level=0.95):
+        """A few lines: model, seeds, runs, mean spread with its interval, steps."""
+        low, high = self.ci(level)
+        seeds = ", ".join(str(s) for s in self.seeds[:8]) + (" ..." if len(self.seeds) > 8 else "")
+        n = self.graph.n_nodes if self.graph is not None else len(self.node_probability)
+        return "\n".join(
+            [
+                f"{self.model!r} from {len(self.seeds)} seed(s) [{seeds}], {self.n_runs:,} runs",
+                f"  spread: {self.mean:,.2f} ± {self.stderr:,.2f} (s.e.); {level:.0%} CI [{low:,.2f}, {high:,.2f}]"
+                f"; {self.mean / max(n, 1):.2%} of {n:,} nodes",
+                f"  final size: min {self.final_sizes.min():,}, median {np.median(self.final_sizes):,.0f}, "
+                f"max {self.final_sizes.max():,}; steps: up to {self.new_per_step.shape[1] - 1}",
+                f"  elapsed: {self.elapsed:.3g} s",
+            ]
+        )
+
+    def __repr__(self):
+        return (
+            f"<SpreadResult: {self.model!r}, {len(self.seeds)} seed(s), {self.n_runs:,} runs, "
+            f"mean {self.mean:,.3f} ± {self.stderr:,.3f}>"
+        )
+
+    def plot(self, ax=None, *, level=0.9, label=None, **kwargs):
+        """Plot the mean cumulative adopters per step with the quantile band.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        c = self.curve(level)
+        (line,) = ax.plot(
+            c.index, c["mean"], marker="o", ms=3, label=label or repr(self.model), **kwargs
+        )
+        ax.fill_between(c.index, c["lower"], c["upper"], color=line.get_color(), alpha=0.2, lw=0)
+        ax.set_xlabel("step")
+        ax.set_ylabel("cumulative adopters")
+        ax.set_title(f"mean and {level:.0%} band over {self.n_runs:,} runs")
+        ax.legend(frameon=False)
+        return ax
+
+
+class SpreadResults(tuple):
+    """Results for several seed sets simulated in one call, with common random numbers.
+
+    A tuple of `SpreadResult`, one per seed set, in the order given; run ``r`` of every
+    seed set used the same random stream, so differences between seed sets are paired.
+    """
+
+    __slots__ = ()
+
+    def to_frame(self, level=0.95):
+        """One row per seed set: seeds, mean, stderr and confidence interval."""
+        rows = []
+        for i, r in enumerate(self):
+            low, high = r.ci(level)
+            rows.append(
+                {
+                    "seed_set": i,
+                    "seeds": list(r.seeds.tolist()),
+                    "mean": r.mean,
+                    "stderr": r.stderr,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+        return pd.DataFrame(rows).set_index("seed_set")
+
+    def plot(self, ax=None, *, level=0.9):
+        """Overlay the adoption curves of every seed set; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        for i, r in enumerate(self):
+            r.plot(ax=ax, level=level, label=f"seed set {i} ({len(r.seeds)} seeds)")
+        return ax
+
+    def __repr__(self):
+        inner = ",\n ".join(repr(r) for r in self)
+        return f"SpreadResults(\n {inner})"
