@@ -53,10 +53,10 @@ class IC:
     >>> import spread
     >>> g = spread.datasets.load("karate")
     >>> res = spread.simulate(g, [0], spread.IC(p=0.2), n_runs=2000, rng=0)
-    >>> 1 <= res.mean <= 34
-    True
+    >>> print(f"{res.mean:.2f} ± {res.stderr:.2f}")
+    8.67 ± 0.12
     >>> spread.IC(p="wc").arc_probabilities(g)[:3]
-    array([0.11111111, 0.25      , 0.16666667])
+    array([0.11111111, 0.1       , 0.16666667])
     """
 
     def __init__(self, p, *, rng=None):
