@@ -1,0 +1,198 @@
+"""Plain-Python reference implementations, written from the model definitions.
+
+Obviously correct and slow: they work on Python lists and dicts, one node at a time.
+Each returns ``{node index: activation step}`` for one run.
+
+- `ic_run`, `lt_run`: the definitions, in synchronous rounds (Kempe et al. 2003).
+- `ic_live_edge`, `lt_live_edge`: the live-edge (percolation) formulations.
+- `ic_replay`, `lt_replay`: the same processes driven by the kernels' own random stream
+  (SplitMix64, run ``r`` seeded from ``(root, r)``) and drawing in the kernels' order, so
+  that the kernels and these references see the same coin flips.
+"""
+
+import math
+import weakref
+from collections import deque
+
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+_ADJACENCY = weakref.WeakKeyDictionary()
+
+
+def out_arcs(graph):
+    """``[[(v, arc id), ...] for each u]`` in arc order (built once per graph)."""
+    if graph not in _ADJACENCY:
+        indptr, indices = graph.indptr.tolist(), graph.indices.tolist()
+        out = [
+            [(indices[j], j) for j in range(indptr[u], indptr[u + 1])]
+            for u in range(graph.n_nodes)
+        ]
+        ins = [[] for _ in range(graph.n_nodes)]
+        for u, arcs in enumerate(out):
+            for v, j in arcs:
+                ins[v].append((u, j))
+        _ADJACENCY[graph] = (out, ins)
+    return _ADJACENCY[graph][0]
+
+
+def in_arcs(graph):
+    """``[[(u, arc id), ...] for each v]`` (built once per graph)."""
+    out_arcs(graph)
+    return _ADJACENCY[graph][1]
+
+
+# --------------------------------------------------------------- definitions
+def ic_run(graph, seeds, p, rng, max_steps=None):
+    """Independent cascade in synchronous rounds; `p` per arc, `rng` a numpy Generator."""
+    arcs = out_arcs(graph)
+    time = {s: 0 for s in seeds}
+    newly = list(dict.fromkeys(seeds))
+    t = 0
+    while newly and (max_steps is None or t < max_steps):
+        t += 1
+        nxt = []
+        for u in newly:
+            for v, j in arcs[u]:
+                if v not in time and rng.random() < p[j]:
+                    time[v] = t
+                    nxt.append(v)
+        newly = nxt
+    return time
+
+
+def lt_run(graph, seeds, w, thresholds, max_steps=None):
+    """Linear threshold in synchronous rounds: v joins at t+1 iff its active in-weight >= theta_v."""
+    ins = in_arcs(graph)
+    time = {s: 0 for s in seeds}
+    t = 0
+    while max_steps is None or t < max_steps:
+        active = set(time)
+        new = []
+        for v in range(graph.n_nodes):
+            if v in active:
+                continue
+            weight = sum(w[j] for u, j in ins[v] if u in active)
+            if weight >= thresholds[v]:
+                new.append(v)
+        if not new:
+            break
+        t += 1
+        for v in new:
+            time[v] = t
+    return time
+
+
+def bfs_steps(adjacency, seeds):
+    """Breadth-first distance from the seed set over an adjacency list."""
+    time = {s: 0 for s in seeds}
+    queue = deque(time)
+    while queue:
+        u = queue.popleft()
+        for v in adjacency[u]:
+            if v not in time:
+                time[v] = time[u] + 1
+                queue.append(v)
+    return time
+
+
+def ic_live_edge(graph, seeds, live):
+    """IC as reachability over the live arcs (``live[j]`` True for a live arc j)."""
+    adjacency = [[v for v, j in arcs if live[j]] for arcs in out_arcs(graph)]
+    return bfs_steps(adjacency, seeds)
+
+
+def lt_live_edge(graph, seeds, w, rng):
+    """LT as reachability: each node keeps at most one in-arc, arc j with probability w[j]."""
+    adjacency = [[] for _ in range(graph.n_nodes)]
+    for v, arcs in enumerate(in_arcs(graph)):
+        x = rng.random()
+        acc = 0.0
+        for u, j in arcs:
+            acc += w[j]
+            if x < acc:
+                adjacency[u].append(v)
+                break
+    return bfs_steps(adjacency, seeds)
+
+
+# ------------------------------------------------------- the kernels' stream
+def _mix(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+class SplitMix64:
+    """The kernels' generator: SplitMix64, run `run` seeded from `root`."""
+
+    def __init__(self, root, run):
+        self.state = _mix(int(root) ^ _mix((run * GOLDEN + GOLDEN) & MASK64))
+
+    def random(self):
+        self.state = (self.state + GOLDEN) & MASK64
+        return (_mix(self.state) >> 11) * 2.0**-53
+
+
+def ic_replay(graph, seeds, p, root, run, p_uniform=None):
+    """IC drawing from the kernels' stream in their order (FIFO, arcs in CSR order).
+
+    With `p_uniform`, successful arcs are found by geometric skipping: draw U, jump
+    ``floor(log(1 - U) / log(1 - p))`` arcs.
+    """
+    gen = SplitMix64(root, run)
+    arcs = out_arcs(graph)
+    time = {s: 0 for s in sorted(set(seeds))}
+    queue = deque(time)
+    while queue:
+        u = queue.popleft()
+        if p_uniform is None:
+            for v, j in arcs[u]:
+                if v not in time and gen.random() < p[j]:
+                    time[v] = time[u] + 1
+                    queue.append(v)
+        elif p_uniform > 0:
+            inv = 0.0 if p_uniform >= 1 else 1.0 / math.log1p(-p_uniform)
+            k = 0
+            while True:
+                skip = math.log(1.0 - gen.random()) * inv
+                if skip >= len(arcs[u]) - k:
+                    break
+                k += int(skip)
+                v = arcs[u][k][0]
+                if v not in time:
+                    time[v] = time[u] + 1
+                    queue.append(v)
+                k += 1
+    return time
+
+
+def lt_replay(graph, seeds, w, root, run):
+    """LT drawing each threshold from the kernels' stream when the node is first reached."""
+    gen = SplitMix64(root, run)
+    arcs = out_arcs(graph)
+    time = {s: 0 for s in sorted(set(seeds))}
+    queue = deque(time)
+    theta, acc = {}, {}
+    while queue:
+        u = queue.popleft()
+        for v, j in arcs[u]:
+            if v in time:
+                continue
+            if v not in theta:
+                theta[v] = 1.0 - gen.random()
+                acc[v] = 0.0
+            acc[v] += w[j]
+            if acc[v] >= theta[v]:
+                time[v] = time[u] + 1
+                queue.append(v)
+    return time
+
+
+# ------------------------------------------------------------- Monte Carlo
+def sizes(run_once, n_runs):
+    """Final sizes of `n_runs` calls of `run_once()` (each returning a time dict)."""
+    return np.array([len(run_once()) for _ in range(n_runs)], dtype=float)

@@ -1,0 +1,410 @@
+"""IC and LT: exact, coupled and statistical checks against tests/reference.py."""
+
+import importlib
+
+import matplotlib
+import networkx as nx
+import numba
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spread
+from spread import IC, LT, Graph, InvalidParameterError, NodeNotFound
+
+from . import reference as ref
+
+matplotlib.use("Agg")
+simulate_module = importlib.import_module("spread.models.simulate")
+
+
+def random_graph(n=40, m=160, seed=0, directed=True):
+    rng = np.random.default_rng(seed)
+    src = rng.integers(0, n, m)
+    dst = rng.integers(0, n, m)
+    return Graph.from_edges(src, dst, directed=directed, labels=np.arange(n))
+
+
+def times_of(result, run):
+    """Activation steps of one run as a dict (like the references return)."""
+    row = result.activation_times[run]
+    return {int(v): int(t) for v, t in enumerate(row) if t >= 0}
+
+
+def assert_close(a, se_a, b, se_b):
+    """Two Monte Carlo means agree within 4 standard errors of their difference."""
+    se = np.hypot(se_a, se_b)
+    assert abs(a - b) < 4 * se, f"{a} vs {b}: {abs(a - b) / se:.2f} standard errors apart"
+
+
+def assert_mean(result, expected):
+    """A simulated mean is within 4 standard errors of an exact expectation."""
+    assert abs(result.mean - expected) < 4 * result.stderr, (
+        f"{result.mean} ± {result.stderr} vs exact {expected}"
+    )
+
+
+# ----------------------------------------------------------------- exact
+def test_karate_p1_reaches_everyone():
+    g = spread.datasets.load("karate")
+    res = spread.simulate(g, [0], IC(p=1.0), n_runs=10, rng=0)
+    assert res.mean == 34
+    assert (res.node_probability == 1).all()
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0])
+@pytest.mark.parametrize("form", ["uniform", "array"])
+def test_p0_and_p1_are_exact(p, form):
+    g = random_graph(60, 150, seed=3)
+    seeds = [0, 5, 7]
+    model = IC(p=p) if form == "uniform" else IC(p=np.full(g.n_edges, p))
+    res = spread.simulate(g, seeds, model, n_runs=50, rng=1, keep_times=True)
+    G = nx.DiGraph(list(zip(*g.edges()[:2], strict=True)))
+    G.add_nodes_from(range(60))
+    expected = (
+        ref.bfs_steps({u: list(G.successors(u)) for u in G}, seeds)
+        if p
+        else dict.fromkeys(seeds, 0)
+    )
+    for r in range(res.n_runs):
+        assert times_of(res, r) == expected
+    assert (res.final_sizes == len(expected)).all()
+    layers = np.bincount(list(expected.values()))
+    assert (res.new_per_step == layers).all()
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3, 0.7])
+@pytest.mark.parametrize("form", ["uniform", "array"])
+def test_directed_path_closed_form(p, form):
+    n = 12
+    g = Graph.from_edges(range(n - 1), range(1, n))
+    model = IC(p=p) if form == "uniform" else IC(p=np.full(g.n_edges, p))
+    res = spread.simulate(g, [0], model, n_runs=20000, rng=2)
+    assert_mean(res, sum(p**k for k in range(n)))
+    curve = res.curve()
+    for t in range(4):  # E[adopters by step t] = 1 + p + ... + p^t
+        expected = sum(p**k for k in range(t + 1))
+        assert abs(curve["mean"].iloc[t] - expected) < 4 * max(curve["stderr"].iloc[t], 1e-12)
+
+
+def test_star_closed_forms():
+    k, p = 30, 0.2
+    g = Graph.from_edges([0] * k, range(1, k + 1), directed=False)
+    assert_mean(spread.simulate(g, [0], IC(p=p), n_runs=20000, rng=3), 1 + k * p)
+    # from a leaf: the centre with p, then each of the other k-1 leaves with p
+    assert_mean(spread.simulate(g, [1], IC(p=p), n_runs=40000, rng=4), 1 + p + p * p * (k - 1))
+
+
+def test_tree_with_per_arc_probabilities_closed_form():
+    T = nx.random_labeled_rooted_tree(60, seed=5)
+    root = T.graph["root"]
+    D = nx.bfs_tree(T, root)  # arcs away from the root
+    g = Graph.from_networkx(D)
+    p = np.random.default_rng(6).uniform(0.3, 0.95, g.n_edges)
+    src, dst, _ = g.edges()
+    prob = dict(zip(zip(src.tolist(), dst.tolist(), strict=True), p, strict=True))
+    # E[spread] = sum over nodes of the product of p along the path from the root
+    reach = {root: 1.0}
+    for u, v in nx.bfs_edges(D, root):
+        reach[v] = reach[u] * prob[(u, v)]
+    assert_mean(spread.simulate(g, [root], IC(p=p), n_runs=20000, rng=7), sum(reach.values()))
+
+
+def test_lt_path_with_unit_weights_activates_everything():
+    n = 15
+    g = Graph.from_edges(range(n - 1), range(1, n))
+    res = spread.simulate(g, [0], LT(weights=np.ones(g.n_edges)), n_runs=20, rng=0)
+    assert (res.final_sizes == n).all()
+    assert (res.new_per_step == 1).all() and res.new_per_step.shape == (20, n)
+
+
+@pytest.mark.parametrize("s", [1, 3, 7])
+def test_lt_star_into_centre_closed_form(s):
+    k = 8  # k leaves point at the centre (node 0) with weight 1/k each
+    g = Graph.from_edges(range(1, k + 1), [0] * k)
+    res = spread.simulate(g, list(range(1, s + 1)), LT(), n_runs=20000, rng=8)
+    assert_mean(res, s + s / k)  # the centre activates iff theta <= s/k
+    assert abs(res.node_probability[0] - s / k) < 4 * np.sqrt(s / k * (1 - s / k) / 20000)
+
+
+def test_lt_zero_weights_and_max_steps():
+    g = Graph.from_edges(range(9), range(1, 10))
+    res = spread.simulate(g, [0], LT(weights=np.zeros(g.n_edges)), n_runs=5, rng=0)
+    assert (res.final_sizes == 1).all()
+    res = spread.simulate(g, [0], IC(p=1.0), n_runs=5, rng=0, max_steps=3)
+    assert (res.final_sizes == 4).all()
+    res = spread.simulate(g, [0], LT(weights=np.ones(9)), n_runs=5, rng=0, max_steps=0)
+    assert (res.final_sizes == 1).all()
+
+
+def test_deep_cascades_replay_exactly():
+    n = 300  # deeper than the first per-step buffer: the batch is replayed, exactly
+    g = Graph.from_edges(range(n - 1), range(1, n))
+    res = spread.simulate(g, [0], IC(p=1.0), n_runs=7, rng=0)
+    assert res.new_per_step.shape == (7, n) and (res.new_per_step == 1).all()
+
+
+# --------------------------------------------------------------- coupled
+@pytest.mark.parametrize("seed", range(5))
+def test_ic_kernel_equals_live_edge_reference_on_a_fixed_mask(seed):
+    g = random_graph(80, 300, seed=seed)
+    live = np.random.default_rng(seed).random(g.n_edges) < 0.4
+    seeds = [1, 2, 3]
+    res = spread.simulate(g, seeds, IC(p=live.astype(float)), n_runs=3, rng=seed, keep_times=True)
+    expected = ref.ic_live_edge(g, seeds, live)
+    for r in range(3):
+        assert times_of(res, r) == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_lt_kernel_equals_definition_given_thresholds(seed):
+    rng = np.random.default_rng(seed)
+    g = random_graph(60, 300, seed=seed)
+    w = spread.weights.normalize_lt(g, rng.random(g.n_edges))
+    theta = 1.0 - rng.random(g.n_nodes)
+    seeds = [0, 1]
+    res = spread.simulate(
+        g, seeds, LT(weights=w, thresholds=theta), n_runs=2, rng=0, keep_times=True
+    )
+    assert times_of(res, 0) == ref.lt_run(g, seeds, w, theta)
+    assert times_of(res, 1) == times_of(res, 0)
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_kernels_replay_the_reference_stream_bit_for_bit(directed):
+    g = random_graph(50, 200, seed=11, directed=directed)
+    seeds = [0, 4, 9]
+    p = np.random.default_rng(1).uniform(0, 0.6, g.n_edges)
+    lt_w = spread.weights.weighted_cascade(g)
+    cases = [
+        (IC(p=p), lambda root, r: ref.ic_replay(g, seeds, p, root, r)),
+        (IC(p=0.15), lambda root, r: ref.ic_replay(g, seeds, None, root, r, p_uniform=0.15)),
+        (LT(), lambda root, r: ref.lt_replay(g, seeds, lt_w, root, r)),
+    ]
+    for model, replay in cases:
+        res = spread.simulate(g, seeds, model, n_runs=40, rng=21, keep_times=True)
+        for r in range(res.n_runs):
+            assert times_of(res, r) == replay(res.root_seed, r), (model, r)
+
+
+# ----------------------------------------------------------- statistical
+def test_ic_matches_reference_in_distribution():
+    g = random_graph(200, 900, seed=12)
+    p = np.random.default_rng(2).uniform(0, 0.4, g.n_edges)
+    seeds = [0, 1, 2]
+    rng = np.random.default_rng(99)
+    ref_sizes = ref.sizes(lambda: ref.ic_run(g, seeds, p, rng), 3000)
+    live_sizes = ref.sizes(lambda: ref.ic_live_edge(g, seeds, rng.random(g.n_edges) < p), 3000)
+    res = spread.simulate(g, seeds, IC(p=p), n_runs=20000, rng=5)
+    se = lambda x: x.std(ddof=1) / np.sqrt(len(x))  # noqa: E731
+    assert_close(res.mean, res.stderr, ref_sizes.mean(), se(ref_sizes))
+    assert_close(res.mean, res.stderr, live_sizes.mean(), se(live_sizes))
+
+
+def test_ic_uniform_skipping_matches_per_arc_path():
+    g = spread.datasets.load("nethept")
+    seeds = list(range(0, 500, 10))
+    a = spread.simulate(g, seeds, IC(p=0.05), n_runs=20000, rng=1)
+    b = spread.simulate(g, seeds, IC(p=np.full(g.n_edges, 0.05)), n_runs=20000, rng=2)
+    assert_close(a.mean, a.stderr, b.mean, b.stderr)
+
+
+def test_lt_matches_reference_and_live_edge_in_distribution():
+    g = random_graph(150, 700, seed=13)
+    rng = np.random.default_rng(7)
+    w = spread.weights.normalize_lt(g, rng.random(g.n_edges), only_over=True) * 0.9
+    seeds = [0, 1, 2, 3]
+    ref_sizes = ref.sizes(lambda: ref.lt_run(g, seeds, w, 1.0 - rng.random(g.n_nodes)), 1500)
+    live_sizes = ref.sizes(lambda: ref.lt_live_edge(g, seeds, w, rng), 3000)
+    res = spread.simulate(g, seeds, LT(weights=w), n_runs=20000, rng=6)
+    se = lambda x: x.std(ddof=1) / np.sqrt(len(x))  # noqa: E731
+    assert_close(res.mean, res.stderr, ref_sizes.mean(), se(ref_sizes))
+    assert_close(res.mean, res.stderr, live_sizes.mean(), se(live_sizes))
+    # per node: the activation probabilities agree too (Bonferroni over the nodes)
+    live_prob = np.zeros(g.n_nodes)
+    for _ in range(3000):
+        for v in ref.lt_live_edge(g, seeds, w, rng):
+            live_prob[v] += 1 / 3000
+    pooled = np.sqrt(live_prob * (1 - live_prob) * (1 / 3000 + 1 / 20000)) + 1e-12
+    assert (np.abs(res.node_probability - live_prob) < 4.5 * pooled + 1e-9).all()
+
+
+@pytest.mark.parametrize("model", [IC(p=0.01), IC(p="wc"), LT()], ids=repr)
+def test_ego_facebook_against_reference(model):
+    g = spread.datasets.load("ego-facebook")
+    seeds = [0, 107, 1684, 3437, 348]
+    rng = np.random.default_rng(3)
+    if isinstance(model, IC):
+        p = model.arc_probabilities(g)
+        ref_sizes = ref.sizes(lambda: ref.ic_live_edge(g, seeds, rng.random(g.n_edges) < p), 400)
+    else:
+        w = model.arc_weights(g)
+        ref_sizes = ref.sizes(lambda: ref.lt_live_edge(g, seeds, w, rng), 400)
+    res = spread.simulate(g, seeds, model, n_runs=5000, rng=4)
+    assert_close(res.mean, res.stderr, ref_sizes.mean(), ref_sizes.std(ddof=1) / 20)
+
+
+# -------------------------------------------------------- reproducibility
+@pytest.mark.parametrize("model", [IC(p=0.02), IC(p="wc"), LT()], ids=repr)
+def test_same_rng_same_answer_on_one_or_two_threads(model):
+    g = spread.datasets.load("nethept")
+    seeds = list(range(50))
+    out = []
+    for n in (1, 2):
+        numba.set_num_threads(n)
+        try:
+            out.append(spread.simulate(g, seeds, model, n_runs=3000, rng=42))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    out.append(spread.simulate(g, seeds, model, n_runs=3000, rng=42, n_jobs=1))
+    for other in out[1:]:
+        assert np.array_equal(out[0].final_sizes, other.final_sizes)
+        assert np.array_equal(out[0].new_per_step, other.new_per_step)
+        assert np.array_equal(out[0].node_probability, other.node_probability)
+
+
+def test_batches_do_not_change_the_answer(monkeypatch):
+    g = spread.datasets.load("nethept")
+    whole = spread.simulate(g, [0, 1, 2], IC(p=0.1), n_runs=2000, rng=7)
+    prefix = spread.simulate(g, [0, 1, 2], IC(p=0.1), n_runs=300, rng=7)
+    assert np.array_equal(whole.final_sizes[:300], prefix.final_sizes)
+    monkeypatch.setattr(simulate_module, "_TARGET_BATCH_SECONDS", 1e-6)
+    small = spread.simulate(g, [0, 1, 2], IC(p=0.1), n_runs=2000, rng=7, n_jobs=2)
+    assert np.array_equal(whole.final_sizes, small.final_sizes)
+    assert np.array_equal(whole.node_probability, small.node_probability)
+
+
+def test_rng_forms_and_common_random_numbers():
+    g = spread.datasets.load("karate")
+    a = spread.simulate(g, [0], IC(p=0.3), n_runs=500, rng=np.random.default_rng(3))
+    b = spread.simulate(g, [0], IC(p=0.3), n_runs=500, rng=np.random.default_rng(3))
+    c = spread.simulate(g, [0], IC(p=0.3), n_runs=500, rng=4)
+    assert np.array_equal(a.final_sizes, b.final_sizes)
+    assert not np.array_equal(a.final_sizes, c.final_sizes)
+    both = spread.simulate(g, [[0], [0]], IC(p=0.3), n_runs=500, rng=5)
+    assert np.array_equal(both[0].final_sizes, both[1].final_sizes)  # same streams
+
+
+# ----------------------------------------------------- property tests
+@st.composite
+def graph_and_seeds(draw):
+    n = draw(st.integers(2, 25))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))
+    g = Graph.from_edges([u for u, _ in pairs], [v for _, v in pairs], labels=range(n))
+    small = draw(st.sets(st.integers(0, n - 1), min_size=1, max_size=n))
+    extra = draw(st.sets(st.integers(0, n - 1), max_size=n))
+    live = np.array(
+        draw(st.lists(st.booleans(), min_size=g.n_edges, max_size=g.n_edges)), dtype=float
+    )
+    return g, sorted(small), sorted(small | extra), live
+
+
+@settings(max_examples=60, deadline=None)
+@given(graph_and_seeds())
+def test_properties_monotone_bounded_reachable(case):
+    g, small, big, live = case
+    ra = spread.simulate(g, small, IC(p=live), n_runs=2, rng=0)
+    rb = spread.simulate(g, big, IC(p=live), n_runs=2, rng=0)
+    assert (ra.final_sizes <= rb.final_sizes).all()  # monotone in the seed set
+    rp = spread.simulate(g, small, IC(p=0.5), n_runs=20, rng=0)
+    assert (rp.final_sizes >= len(small)).all() and (rp.final_sizes <= g.n_nodes).all()
+    lt = spread.simulate(g, small, LT(normalize=True), n_runs=20, rng=0)
+    assert (lt.final_sizes >= len(small)).all() and (lt.final_sizes <= g.n_nodes).all()
+    r1 = spread.simulate(g, small, IC(p=1.0), n_runs=2, rng=0)
+    G = g.to_networkx()
+    reach = set(small).union(*(nx.descendants(G, s) for s in small))
+    assert (r1.final_sizes == len(reach)).all()
+
+
+# -------------------------------------------------------- results, errors
+def test_result_api():
+    g = spread.datasets.load("karate")
+    res = spread.simulate(g, [0, 33], IC(p=0.2), n_runs=400, rng=0, keep_times=True)
+    assert res.activation_times.shape == (400, 34)
+    for r in range(0, 400, 37):  # per-step counts agree with the activation times
+        row = res.activation_times[r]
+        counts = np.bincount(row[row >= 0], minlength=res.new_per_step.shape[1])
+        assert np.array_equal(counts, res.new_per_step[r])
+    assert np.array_equal(res.new_per_step.sum(axis=1), res.final_sizes)
+    low, high = res.ci(0.95)
+    assert low < res.mean < high and res.ci(0.5).high - res.ci(0.5).low < high - low
+    curve = res.curve(0.9)
+    assert list(curve.columns) == ["mean", "lower", "upper", "stderr"]
+    assert (np.diff(curve["mean"]) >= 0).all() and (curve["lower"] <= curve["upper"]).all()
+    assert curve["mean"].iloc[-1] == pytest.approx(res.mean)
+    frame = res.to_frame()
+    assert frame["final_size"].tolist() == res.final_sizes.tolist()
+    nodes = res.node_frame()
+    assert nodes.iloc[0]["probability"] == 1.0 and set(nodes["node"]) == set(range(34))
+    assert "400 runs" in res.summary() and "spread:" in res.summary()
+    ax = res.plot()
+    assert ax.get_xlabel() == "step" and len(ax.lines) == 1
+    many = spread.simulate(g, [[0], [33], [0, 33]], LT(), n_runs=300, rng=0)
+    assert isinstance(many, spread.SpreadResults) and len(many) == 3
+    df = many.to_frame()
+    assert isinstance(df, pd.DataFrame) and df["seeds"].tolist() == [[0], [33], [0, 33]]
+    assert len(many.plot().lines) == 3
+
+
+def test_seed_forms():
+    g = Graph.from_edges(["a", "b", "c"], ["b", "c", "d"])
+    one = spread.simulate(g, "a", IC(p=1.0), n_runs=3, rng=0)
+    mask = spread.simulate(g, np.array([True, False, False, False]), IC(p=1.0), n_runs=3, rng=0)
+    assert one.mean == mask.mean == 4 and one.seeds.tolist() == ["a"]
+    assert spread.simulate(g, ["c", "c"], IC(p=1.0), n_runs=2, rng=0).mean == 2
+
+
+def test_errors_name_the_parameter_and_value():
+    g = spread.datasets.load("karate")
+    with pytest.raises(NodeNotFound, match="node 99 not in the graph"):
+        spread.simulate(g, [0, 99], IC(p=0.1))
+    with pytest.raises(
+        InvalidParameterError, match=r"`p` must be a probability in \[0, 1\]; got 1.5"
+    ):
+        spread.simulate(g, [0], IC(p=1.5))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"`p` must be a probability, one of 'wc', 'trivalency', 'weight', or an array; got 'fast'",
+    ):
+        spread.simulate(g, [0], IC(p="fast"))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"`p` must have one entry per arc \(156\); got an array of length 3",
+    ):
+        spread.simulate(g, [0], IC(p=[0.1, 0.2, 0.3]))
+    with pytest.raises(
+        InvalidParameterError, match="`p='weight'` needs a graph loaded with arc weights"
+    ):
+        spread.simulate(g, [0], IC(p="weight"))
+    with pytest.raises(
+        InvalidParameterError, match=r"`weights` must sum to at most 1 over each node's in-arcs"
+    ):
+        spread.simulate(g, [0], LT(weights=np.full(g.n_edges, 0.5)))
+    with pytest.raises(
+        InvalidParameterError, match=r"`thresholds` must have one entry per node \(34\); got 2"
+    ):
+        spread.simulate(g, [0], LT(thresholds=[0.5, 0.5]))
+    with pytest.raises(InvalidParameterError, match="`n_runs` must be an integer >= 1; got 0"):
+        spread.simulate(g, [0], IC(p=0.1), n_runs=0)
+    with pytest.raises(InvalidParameterError, match="`max_steps` must be an integer >= 0; got -1"):
+        spread.simulate(g, [0], IC(p=0.1), max_steps=-1)
+    with pytest.raises(InvalidParameterError, match="`seeds` must name at least one node"):
+        spread.simulate(g, [], IC(p=0.1))
+    with pytest.raises(InvalidParameterError, match=r"`graph` must be a spread\.Graph; got Graph"):
+        spread.simulate(nx.karate_club_graph(), [0], IC(p=0.1))
+    with pytest.raises(InvalidParameterError, match="`model` must be a spread model"):
+        spread.simulate(g, [0], "ic")
+    with pytest.raises(InvalidParameterError, match="`n_jobs` must be an integer >= 1; got 0"):
+        spread.simulate(g, [0], IC(p=0.1), n_jobs=0)
+
+
+def test_weight_schemes_from_the_graph():
+    g = Graph.from_edges([0, 1, 2], [1, 2, 0], [0.5, 1.0, 0.0])
+    res = spread.simulate(g, [0], IC(p="weight"), n_runs=4000, rng=0)
+    assert_mean(res, 1 + 0.5 + 0.5)
+    lt = spread.simulate(g, [0], LT(weights="weight"), n_runs=4000, rng=0)
+    assert_mean(lt, 1 + 0.5 + 0.5)
+    tri = IC(p="trivalency", rng=3)
+    assert np.array_equal(tri.arc_probabilities(g), tri.arc_probabilities(g))
