@@ -1,10 +1,10 @@
 """Results of Monte Carlo simulation: `SpreadResult` and, for several seed sets, `SpreadResults`."""
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._common import ConfidenceInterval
 
@@ -17,7 +17,7 @@ def _z(level):
 
         msg = f"`level` must lie in (0, 1); got {level!r}."
         raise InvalidParameterError(msg)
-    return float(stats.norm.ppf(0.5 + level / 2))
+    return NormalDist().inv_cdf(0.5 + level / 2)
 
 
 @dataclass(frozen=True, repr=False)
