@@ -24,7 +24,7 @@ from .exceptions import (
 )
 from .graph import Graph, LoadReport
 from .io import read_csv, read_edgelist, write_edgelist
-from .models import IC, LT, SpreadResult, SpreadResults, simulate
+from .models import IC, LT, Heat, HeatResult, SpreadResult, SpreadResults, simulate
 
 __version__ = "0.1.0"
 
@@ -36,6 +36,8 @@ __all__ = [
     "DatasetError",
     "Graph",
     "GraphFormatError",
+    "Heat",
+    "HeatResult",
     "InvalidParameterError",
     "LoadReport",
     "NodeNotFound",

@@ -196,3 +196,31 @@ def lt_replay(graph, seeds, w, root, run):
 def sizes(run_once, n_runs):
     """Final sizes of `n_runs` calls of `run_once()` (each returning a time dict)."""
     return np.array([len(run_once()) for _ in range(n_runs)], dtype=float)
+
+
+# ------------------------------------------------------------------- heat
+def heat_operator_dense(graph, kind):
+    """The heat operator H from its definition, as a dense array (no spread code)."""
+    n = graph.n_nodes
+    src, dst, w = graph.edges()
+    src, dst = graph.index_of(src), graph.index_of(dst)
+    w = np.ones(len(src)) if w is None else np.asarray(w, dtype=float)
+    A = np.zeros((n, n))  # A[i, j]: conductance of the arc j -> i
+    for j, i, c in zip(src.tolist(), dst.tolist(), w.tolist(), strict=True):
+        A[i, j] += c
+    out = A.sum(axis=0)  # weighted out-degree of each j
+    if kind == "undirected":
+        return A - np.diag(out)
+    if kind == "directed":
+        H = A / np.where(out > 0, out, 1.0)[None, :]
+        return H - np.diag((out > 0).astype(float))
+    d = out
+    inv = np.array([1 / math.sqrt(x) if x > 0 else 0.0 for x in d])
+    return inv[:, None] * A * inv[None, :] - np.diag((d > 0).astype(float))
+
+
+def heat_dense(graph, f0, beta, t, kind):
+    """exp(beta t H) f0 with a dense matrix exponential."""
+    from scipy.linalg import expm
+
+    return expm(beta * t * heat_operator_dense(graph, kind)) @ f0

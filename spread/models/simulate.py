@@ -77,8 +77,10 @@ def simulate(
     n_jobs=None,
     progress=None,
     keep_times=False,
+    times=None,
+    keep="all",
 ):
-    """Simulate a spread model from seed nodes, many times.
+    """Simulate a spread model from seed nodes, many times (or, for `Heat`, exactly).
 
     Parameters
     ----------
@@ -87,8 +89,10 @@ def simulate(
         The seed nodes, by label (a boolean array of length ``n_nodes`` also works).
         Several seed sets (``[[a, b], [c]]``) are simulated with the same random streams
         (common random numbers) and returned together as `SpreadResults`.
-    model : IC or LT
-        The spread model.
+    model : IC, LT or Heat
+        The spread model. `Heat` is deterministic: it is solved exactly at `times`
+        (`n_runs`, `max_steps`, `rng`, `progress` and `keep_times` do not apply) and
+        `seeds` may also be a ``{label: heat}`` dict or a float vector of initial heat.
     n_runs : int, default 1000
         Independent Monte Carlo runs.
     max_steps : int, optional
@@ -103,11 +107,16 @@ def simulate(
         than 2 s).
     keep_times : bool, default False
         Keep every node's activation step in every run (``n_runs * n_nodes`` int32).
+    times : array_like of float, optional
+        `Heat` only (required there): the times at which to read the heat.
+    keep : {"all", "summary"}, default "all"
+        `Heat` only: keep the heat of every node at every time, or only summaries.
 
     Returns
     -------
-    SpreadResult or SpreadResults
-        `SpreadResults` (a tuple of `SpreadResult`) when several seed sets were given.
+    SpreadResult, SpreadResults or HeatResult
+        `SpreadResults` (a tuple of `SpreadResult`) when several seed sets were given;
+        `HeatResult` for `Heat`.
 
     Raises
     ------
@@ -138,8 +147,13 @@ def simulate(
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
+    if hasattr(model, "_simulate"):  # deterministic models (Heat)
+        return model._simulate(graph, seeds, times=times, keep=keep, n_jobs=n_jobs)
     if not hasattr(model, "_prepare"):
-        msg = f"`model` must be a spread model (IC, LT); got {model!r}."
+        msg = f"`model` must be a spread model (IC, LT, Heat); got {model!r}."
+        raise InvalidParameterError(msg)
+    if times is not None:
+        msg = "`times` applies to Heat; IC and LT advance in steps (see `max_steps`)."
         raise InvalidParameterError(msg)
     n_runs = check_int(n_runs, name="n_runs", min_value=1)
     if max_steps is None:

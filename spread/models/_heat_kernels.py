@@ -1,0 +1,49 @@
+"""Numba kernel for heat diffusion: the body of `spread.simulate` for `spread.Heat`.
+
+Uniformization: with ``H = M - diag(delta)`` (``M >= 0`` entry-wise) and ``q >= max(delta)``,
+the step matrix ``P = I + H / q`` is non-negative and
+
+    exp(beta t H) f0 = sum_k Poisson(k; beta t q) P^k f0.
+
+One sweep computes ``v_k = P^k f0`` for k = 0, 1, ... and adds each ``v_k``, weighted, into
+the output of every requested time whose Poisson window contains k.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def heat_sweep(in_indptr, in_src, cond, delta, inv_q, f0, k_max, win_start, win_ptr, win_w, out):
+    """Accumulate ``out[m] = sum_k win_w[win_ptr[m] + k - win_start[m]] * P^k f0``.
+
+    `in_indptr`, `in_src`, `cond`: the rows of ``M`` (in-arcs of each node, their tails and
+    conductances); ``P v = v + inv_q * (M v - delta * v)``. Time ``m`` uses the terms
+    ``k`` in ``win_start[m] .. win_start[m] + win_ptr[m + 1] - win_ptr[m] - 1``.
+    `out` (n_times, n) must be zero on entry.
+    """
+    n = f0.shape[0]
+    n_times = out.shape[0]
+    v = f0.copy()
+    w = np.empty(n, dtype=np.float64)
+    active_m = np.empty(n_times, dtype=np.int64)
+    active_w = np.empty(n_times, dtype=np.float64)
+    for k in range(k_max + 1):
+        n_active = 0
+        for m in range(n_times):
+            j = k - win_start[m]
+            if 0 <= j < win_ptr[m + 1] - win_ptr[m]:
+                active_m[n_active] = m
+                active_w[n_active] = win_w[win_ptr[m] + j]
+                n_active += 1
+        last = k == k_max
+        for i in prange(n):
+            vi = v[i]
+            for a in range(n_active):
+                out[active_m[a], i] += active_w[a] * vi
+            if not last:
+                s = 0.0
+                for j in range(in_indptr[i], in_indptr[i + 1]):
+                    s += cond[j] * v[in_src[j]]
+                w[i] = vi + inv_q * (s - delta[i] * vi)
+        v, w = w, v
