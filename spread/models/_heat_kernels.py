@@ -14,18 +14,40 @@ from numba import njit, prange
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def heat_sweep(in_indptr, in_src, cond, delta, inv_q, f0, k_max, win_start, win_ptr, win_w, out):
+def heat_sweep(
+    in_indptr,
+    in_src,
+    cond,
+    col_scale,
+    row_scale,
+    delta,
+    inv_q,
+    f0,
+    k_max,
+    win_start,
+    win_ptr,
+    win_w,
+    out,
+):
     """Accumulate ``out[m] = sum_k win_w[win_ptr[m] + k - win_start[m]] * P^k f0``.
 
-    `in_indptr`, `in_src`, `cond`: the rows of ``M`` (in-arcs of each node, their tails and
-    conductances); ``P v = v + inv_q * (M v - delta * v)``. Time ``m`` uses the terms
-    ``k`` in ``win_start[m] .. win_start[m] + win_ptr[m + 1] - win_ptr[m] - 1``.
-    `out` (n_times, n) must be zero on entry.
+    ``P v = v + inv_q * (M v - delta * v)``. The rows of ``M`` are the in-arcs of each
+    node (`in_indptr`, tails `in_src`) with conductances `cond`; when `cond` is empty
+    (unweighted graphs) the conductance factors as ``row_scale[i] * col_scale[j]``, so
+    only the arc indices are read. Time ``m`` uses the terms ``k`` in
+    ``win_start[m] .. win_start[m] + win_ptr[m + 1] - win_ptr[m] - 1``. `out`
+    (n_times, n) must be zero on entry.
     """
     n = f0.shape[0]
     n_times = out.shape[0]
+    factored = cond.shape[0] == 0
     v = f0.copy()
     w = np.empty(n, dtype=np.float64)
+    u = np.empty(n if factored else 0, dtype=np.float64)  # col_scale * v
+    u_next = np.empty_like(u)
+    if factored:
+        for i in range(n):
+            u[i] = col_scale[i] * v[i]
     active_m = np.empty(n_times, dtype=np.int64)
     active_w = np.empty(n_times, dtype=np.float64)
     for k in range(k_max + 1):
@@ -43,7 +65,16 @@ def heat_sweep(in_indptr, in_src, cond, delta, inv_q, f0, k_max, win_start, win_
                 out[active_m[a], i] += active_w[a] * vi
             if not last:
                 s = 0.0
-                for j in range(in_indptr[i], in_indptr[i + 1]):
-                    s += cond[j] * v[in_src[j]]
-                w[i] = vi + inv_q * (s - delta[i] * vi)
+                if factored:
+                    for j in range(in_indptr[i], in_indptr[i + 1]):
+                        s += u[in_src[j]]
+                    s *= row_scale[i]
+                else:
+                    for j in range(in_indptr[i], in_indptr[i + 1]):
+                        s += cond[j] * v[in_src[j]]
+                wi = vi + inv_q * (s - delta[i] * vi)
+                w[i] = wi
+                if factored:
+                    u_next[i] = col_scale[i] * wi
         v, w = w, v
+        u, u_next = u_next, u

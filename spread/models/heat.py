@@ -150,38 +150,52 @@ class Heat:
         """
         import scipy.sparse as sp
 
-        cond, delta, _ = self._parts(graph)
+        cond, col, row, delta, _ = self._parts(graph)
         n = graph.n_nodes
+        if cond.size == 0 and graph.n_edges:
+            cond = row[np.repeat(np.arange(n), graph.in_degree)] * col[graph.in_indices]
         M = sp.csr_array((cond, graph.in_indices, graph.in_indptr), shape=(n, n))
         return (M - sp.diags_array(delta)).tocsr()
 
     def _parts(self, graph):
-        """Conductance of every in-slot, loss rate of every node, and q = max rate."""
+        """Conductances of the in-slots (or node factors), loss rates, and q = max rate.
+
+        Returns ``(cond, col_scale, row_scale, delta, q)``. For unweighted graphs the
+        conductance of an arc ``j -> i`` is ``row_scale[i] * col_scale[j]`` and `cond` is
+        empty, so the kernel reads no per-arc values.
+        """
         kind = self.resolve_kind(graph)
+        n = graph.n_nodes
         w = graph.weights
-        if w is None:
-            w = np.ones(graph.n_edges)
-        elif (w < 0).any():
+        if w is not None and (w < 0).any():
             msg = (
                 "Heat needs non-negative arc weights (conductances); the graph has negative ones."
             )
             raise InvalidParameterError(msg)
-        n = graph.n_nodes
-        tails = np.repeat(np.arange(n), graph.out_degree)
-        out_w = np.bincount(tails, weights=w, minlength=n)
-        if kind == "undirected":
-            c = w
-            delta = out_w
-        elif kind == "directed":
-            c = w / np.where(out_w > 0, out_w, 1.0)[tails]
-            delta = (out_w > 0).astype(np.float64)
+        if w is None:
+            out_w = graph.out_degree.astype(np.float64)
         else:
-            inv_sqrt = np.where(out_w > 0, 1.0 / np.sqrt(np.where(out_w > 0, out_w, 1.0)), 0.0)
-            c = w * inv_sqrt[tails] * inv_sqrt[graph.indices]
-            delta = (out_w > 0).astype(np.float64)
-        cond = np.ascontiguousarray(c[graph.in_arc], dtype=np.float64)
+            tails = np.repeat(np.arange(n), graph.out_degree)
+            out_w = np.bincount(tails, weights=w, minlength=n)
+        has_out = out_w > 0
+        safe = np.where(has_out, out_w, 1.0)
+        ones = np.ones(n)
+        if kind == "undirected":
+            col, row, delta = ones, ones, out_w
+        elif kind == "directed":
+            col, row, delta = np.where(has_out, 1.0 / safe, 0.0), ones, has_out * 1.0
+        else:
+            inv_sqrt = np.where(has_out, 1.0 / np.sqrt(safe), 0.0)
+            col, row, delta = inv_sqrt, inv_sqrt, has_out * 1.0
+        if w is None:
+            cond = np.empty(0, dtype=np.float64)
+        else:
+            tails = np.repeat(np.arange(n), graph.out_degree)
+            c = w * col[tails] * row[graph.indices]
+            cond = np.ascontiguousarray(c[graph.in_arc], dtype=np.float64)
         q = float(delta.max()) if n else 0.0
-        return cond, np.ascontiguousarray(delta, dtype=np.float64), q
+        as_f = lambda x: np.ascontiguousarray(x, dtype=np.float64)  # noqa: E731
+        return cond, as_f(col), as_f(row), as_f(delta), q
 
     def initial_heat(self, graph, seeds):
         """Initial heat vector from seed labels, a {label: heat} dict, or a full vector."""
@@ -229,7 +243,7 @@ class Heat:
         start = time.perf_counter()
         kind = self.resolve_kind(graph)
         f0 = self.initial_heat(graph, seeds)
-        cond, delta, q = self._parts(graph)
+        cond, col, row, delta, q = self._parts(graph)
         n = graph.n_nodes
         lam = beta * q * times
         if kind == "normalized":
@@ -253,6 +267,8 @@ class Heat:
                 graph.in_indptr,
                 graph.in_indices,
                 cond,
+                col,
+                row,
                 delta,
                 1.0 / q if q > 0 else 0.0,
                 f0,
