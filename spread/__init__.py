@@ -18,11 +18,13 @@ from .exceptions import (
     DatasetError,
     GraphFormatError,
     InvalidParameterError,
+    MemoryLimitError,
     NodeNotFound,
     NotFittedError,
     SpreadError,
 )
 from .graph import Graph, LoadReport
+from .im import SeedSelection, maximize
 from .io import read_csv, read_edgelist, write_edgelist
 from .models import IC, LT, Heat, HeatResult, SpreadResult, SpreadResults, simulate
 
@@ -40,8 +42,10 @@ __all__ = [
     "HeatResult",
     "InvalidParameterError",
     "LoadReport",
+    "MemoryLimitError",
     "NodeNotFound",
     "NotFittedError",
+    "SeedSelection",
     "SpreadError",
     "SpreadResult",
     "SpreadResults",
@@ -49,6 +53,7 @@ __all__ = [
     "datasets",
     "exceptions",
     "io",
+    "maximize",
     "read_csv",
     "read_edgelist",
     "simulate",

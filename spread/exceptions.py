@@ -9,6 +9,7 @@ __all__ = [
     "DatasetError",
     "GraphFormatError",
     "InvalidParameterError",
+    "MemoryLimitError",
     "NodeNotFound",
     "NotFittedError",
     "SpreadError",
@@ -46,6 +47,10 @@ class InvalidParameterError(SpreadError, ValueError, TypeError):
     It is a `ValueError` and a `TypeError`, so code that catches either builtin keeps
     working.
     """
+
+
+class MemoryLimitError(SpreadError, MemoryError):
+    """Work would need more memory than allowed (`max_memory`); raised before allocating."""
 
 
 class NodeNotFound(SpreadError, KeyError):

@@ -323,3 +323,129 @@ def lt_batch(
             )
             final_sizes[i] = size
             depths[i] = depth
+
+
+# --------------------------------------------------------------------------
+# Reverse-reachable (RR) sets, for influence maximization (spread.maximize).
+# RR set r draws from its own stream: _run_state(_rr_root(root), r).
+
+_RR_SALT = np.uint64(0x5252534554535F31)  # keeps RR streams apart from forward runs
+
+
+@njit(cache=True, nogil=True)
+def _rr_root(root):
+    return _mix(root ^ _RR_SALT)
+
+
+@njit(cache=True, nogil=True)
+def _grow(buf, size):
+    out = np.empty(max(2 * buf.shape[0], size), dtype=buf.dtype)
+    out[: buf.shape[0]] = buf
+    return out
+
+
+@njit(cache=True, nogil=True)
+def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, root, r0, r1, capacity):
+    """RR sets ``r0 .. r1 - 1`` under independent cascade (reverse breadth-first search).
+
+    Set r picks its target uniformly, then walks in-arcs backwards: an arc ``u -> w``
+    examined from ``w`` (u not yet in the set) is live with its probability. When all of
+    w's in-arcs share one probability ``node_p[w] >= 0`` (uniform p; weighted cascade,
+    where it is ``1 / indeg(w)``), the live ones are found by geometric skipping
+    (``node_inv_log[w] = 1 / log(1 - node_p[w])``), one draw per live arc; otherwise one
+    draw per examined arc with ``p_in`` (in-slot order). Returns ``(offsets, members)``:
+    set ``r`` is ``members[offsets[r - r0]:offsets[r - r0 + 1]]``, its target first.
+    """
+    n = in_indptr.shape[0] - 1
+    rr_root = _rr_root(root)
+    stamp = np.zeros(n, dtype=np.int32)
+    members = np.empty(max(capacity, 16), dtype=np.int32)
+    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
+    pos = 0
+    for r in range(r0, r1):
+        tag = np.int32(r - r0 + 1)
+        state = _run_state(rr_root, r)
+        state, x = _next_uniform(state)
+        v = min(np.int64(x * n), n - 1)
+        if pos == members.shape[0]:
+            members = _grow(members, pos + 1)
+        members[pos] = v
+        stamp[v] = tag
+        head = pos
+        pos += 1
+        while head < pos:
+            w = members[head]
+            head += 1
+            a = in_indptr[w]
+            b = in_indptr[w + 1]
+            pw = node_p[w]
+            if pw < 0.0:
+                for j in range(a, b):
+                    u = in_indices[j]
+                    if stamp[u] != tag:
+                        state, x = _next_uniform(state)
+                        if x < p_in[j]:
+                            stamp[u] = tag
+                            if pos == members.shape[0]:
+                                members = _grow(members, pos + 1)
+                            members[pos] = u
+                            pos += 1
+            elif pw > 0.0:
+                inv_log = node_inv_log[w]
+                j = a
+                while True:
+                    state, x = _next_uniform(state)
+                    skip = np.log(1.0 - x) * inv_log
+                    if skip >= b - j:
+                        break
+                    j += np.int64(skip)
+                    u = in_indices[j]
+                    if stamp[u] != tag:
+                        stamp[u] = tag
+                        if pos == members.shape[0]:
+                            members = _grow(members, pos + 1)
+                        members[pos] = u
+                        pos += 1
+                    j += 1
+        offsets[r - r0 + 1] = pos
+    return offsets, members[:pos].copy()
+
+
+@njit(cache=True, nogil=True)
+def rr_sets_lt(in_indptr, in_indices, w_in, root, r0, r1, capacity):
+    """RR sets ``r0 .. r1 - 1`` under linear threshold (reverse random walk).
+
+    From the target, each node reached picks at most one in-arc, arc ``u -> w`` with
+    probability ``w_in`` (in-slot order), none with the remaining probability; the walk
+    stops at none or at a node already in the set.
+    """
+    n = in_indptr.shape[0] - 1
+    rr_root = _rr_root(root)
+    stamp = np.zeros(n, dtype=np.int32)
+    members = np.empty(max(capacity, 16), dtype=np.int32)
+    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
+    pos = 0
+    for r in range(r0, r1):
+        tag = np.int32(r - r0 + 1)
+        state = _run_state(rr_root, r)
+        state, x = _next_uniform(state)
+        cur = min(np.int64(x * n), n - 1)
+        while True:
+            if pos == members.shape[0]:
+                members = _grow(members, pos + 1)
+            members[pos] = cur
+            pos += 1
+            stamp[cur] = tag
+            state, x = _next_uniform(state)
+            acc = 0.0
+            nxt = -1
+            for j in range(in_indptr[cur], in_indptr[cur + 1]):
+                acc += w_in[j]
+                if x < acc:
+                    nxt = in_indices[j]
+                    break
+            if nxt < 0 or stamp[nxt] == tag:
+                break
+            cur = nxt
+        offsets[r - r0 + 1] = pos
+    return offsets, members[:pos].copy()

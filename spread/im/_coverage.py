@@ -1,0 +1,151 @@
+"""Numba kernels for maximum coverage over RR sets (the NodeSelection step of IMM/OPIM-C)."""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def _node_sets(offsets, members, n):
+    """Inverted index: the RR sets holding each node, as CSR (ptr, set ids)."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for pos in range(members.shape[0]):
+        ptr[members[pos] + 1] += 1
+    for v in range(n):
+        ptr[v + 1] += ptr[v]
+    fill = ptr[:-1].copy()
+    ids = np.empty(members.shape[0], dtype=np.int64)
+    for s in range(offsets.shape[0] - 1):
+        for pos in range(offsets[s], offsets[s + 1]):
+            v = members[pos]
+            ids[fill[v]] = s
+            fill[v] += 1
+    return ptr, ids
+
+
+@njit(cache=True, nogil=True)
+def _top_sum(cov, allowed, chosen, k):
+    """Sum of the k largest ``cov[v]`` over allowed, unchosen nodes (min-heap of size k)."""
+    heap = np.zeros(k, dtype=np.int64)
+    size = 0
+    for v in range(cov.shape[0]):
+        if not allowed[v] or chosen[v]:
+            continue
+        c = cov[v]
+        if size < k:
+            i = size
+            size += 1
+            heap[i] = c
+            while i > 0 and heap[(i - 1) // 2] > heap[i]:
+                p = (i - 1) // 2
+                heap[i], heap[p] = heap[p], heap[i]
+                i = p
+        elif c > heap[0]:
+            heap[0] = c
+            i = 0
+            while True:
+                left = 2 * i + 1
+                small = i
+                if left < size and heap[left] < heap[small]:
+                    small = left
+                if left + 1 < size and heap[left + 1] < heap[small]:
+                    small = left + 1
+                if small == i:
+                    break
+                heap[i], heap[small] = heap[small], heap[i]
+                i = small
+    return heap[:size].sum()
+
+
+@njit(cache=True, nogil=True)
+def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
+    """Greedy maximum coverage: k nodes covering the most RR sets not covered by `fixed`.
+
+    Returns ``(seeds, gains, covered, upper)``: the chosen node ids in order (-1 where
+    fewer than k nodes were allowed), the sets each newly covered, the total covered, and
+    (if `want_bound`) the min-bound on the best possible coverage of k allowed nodes:
+    the minimum over greedy steps of (covered so far + the k largest marginal coverages)
+    (Tang et al. 2018); otherwise -1. Ties go to the smallest node id.
+    """
+    n_sets = offsets.shape[0] - 1
+    ptr, ids = _node_sets(offsets, members, n)
+    cov = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        cov[v] = ptr[v + 1] - ptr[v]
+    done = np.zeros(n_sets, dtype=np.bool_)
+    chosen = np.zeros(n, dtype=np.bool_)
+    for v in range(n):
+        if fixed[v]:
+            chosen[v] = True
+            for t in range(ptr[v], ptr[v + 1]):
+                s = ids[t]
+                if not done[s]:
+                    done[s] = True
+                    for pos in range(offsets[s], offsets[s + 1]):
+                        cov[members[pos]] -= 1
+    seeds = np.full(k, -1, dtype=np.int64)
+    gains = np.zeros(k, dtype=np.int64)
+    total = 0
+    upper = np.int64(-1)
+    for i in range(k + 1):
+        if want_bound:
+            bound = total + _top_sum(cov, allowed, chosen, k)
+            if upper < 0 or bound < upper:
+                upper = bound
+        if i == k:
+            break
+        best = -1
+        best_cov = np.int64(-1)
+        for v in range(n):
+            if allowed[v] and not chosen[v] and cov[v] > best_cov:
+                best = v
+                best_cov = cov[v]
+        if best < 0:
+            break
+        seeds[i] = best
+        gains[i] = best_cov
+        total += best_cov
+        chosen[best] = True
+        for t in range(ptr[best], ptr[best + 1]):
+            s = ids[t]
+            if not done[s]:
+                done[s] = True
+                for pos in range(offsets[s], offsets[s + 1]):
+                    cov[members[pos]] -= 1
+    return seeds, gains, total, upper
+
+
+@njit(cache=True, nogil=True)
+def prefix_coverage(offsets, members, rank, k):
+    """``out[j]``: RR sets hit by the first ``j + 1`` seeds (``rank[v]`` = v's position, or k)."""
+    first = np.zeros(k + 1, dtype=np.int64)
+    for s in range(offsets.shape[0] - 1):
+        best = k
+        for pos in range(offsets[s], offsets[s + 1]):
+            r = rank[members[pos]]
+            if r < best:
+                best = r
+        first[best] += 1
+    out = np.empty(k, dtype=np.int64)
+    acc = 0
+    for j in range(k):
+        acc += first[j]
+        out[j] = acc
+    return out
+
+
+@njit(cache=True, nogil=True)
+def count_hit(offsets, members, hit, skip):
+    """RR sets holding a node with ``hit[v]`` and no node with ``skip[v]``."""
+    count = 0
+    for s in range(offsets.shape[0] - 1):
+        h = False
+        for pos in range(offsets[s], offsets[s + 1]):
+            v = members[pos]
+            if skip[v]:
+                h = False
+                break
+            if hit[v]:
+                h = True
+        if h:
+            count += 1
+    return count

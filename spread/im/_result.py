@@ -1,0 +1,141 @@
+"""`SeedSelection`: the answer of `spread.maximize`."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._common import ConfidenceInterval
+
+__all__ = ["SeedSelection"]
+
+
+@dataclass(frozen=True, repr=False)
+class SeedSelection:
+    """Seeds chosen by an influence-maximization method, with an honest spread estimate.
+
+    Attributes
+    ----------
+    seeds : numpy.ndarray
+        The chosen node labels, in selection order (fixed seeds not included).
+    gains : numpy.ndarray of float
+        Marginal gain of each seed when it was chosen, as the method estimated it (RR-set
+        coverage, Monte Carlo, heat or a heuristic score): what drove the choice, and
+        optimistic for sampling methods.
+    spread : float
+        Expected spread of ``fixed + seeds``, estimated on fresh samples independent of
+        the ones used to choose (NaN if ``evaluate=False``).
+    spread_ci : ConfidenceInterval
+        95% interval for `spread`.
+    spread_stderr : float
+        Standard error of `spread`.
+    prefix_spread : numpy.ndarray of float, shape (k,)
+        Expected spread of ``fixed + seeds[:j + 1]`` for each j, from fresh RR sets (NaN
+        where unavailable): the spread-versus-k curve.
+    prefix_stderr : numpy.ndarray of float, shape (k,)
+    method : str
+    model : object
+    fixed : numpy.ndarray
+        Seeds committed beforehand (labels).
+    n_samples : int
+        RR sets (IMM, OPIM-C) or Monte Carlo runs (CELF) used to choose.
+    guarantee : float
+        Approximation ratio guaranteed with probability ``1 - failure_probability``
+        (``1 - 1/e - eps`` for IMM; the ratio certified for OPIM-C); NaN for methods
+        without one.
+    failure_probability : float
+    memory_bytes : int
+        Peak bytes held by RR sets (0 if none).
+    elapsed : float
+        Seconds spent choosing (evaluation excluded).
+    evaluation : str
+        How `spread` was estimated.
+    """
+
+    seeds: np.ndarray
+    gains: np.ndarray
+    spread: float
+    spread_ci: ConfidenceInterval
+    spread_stderr: float
+    prefix_spread: np.ndarray
+    prefix_stderr: np.ndarray
+    method: str
+    model: object
+    fixed: np.ndarray
+    n_samples: int = 0
+    guarantee: float = float("nan")
+    failure_probability: float = float("nan")
+    memory_bytes: int = 0
+    elapsed: float = float("nan")
+    evaluation: str = "none"
+    graph: object = field(default=None, compare=False)
+
+    @property
+    def k(self):
+        """Number of seeds chosen."""
+        return len(self.seeds)
+
+    def __repr__(self):
+        return (
+            f"<SeedSelection: {self.method}, k={self.k}, {self.model!r}, "
+            f"spread {self.spread:,.1f} [{self.spread_ci.low:,.1f}, {self.spread_ci.high:,.1f}]>"
+        )
+
+    def to_frame(self):
+        """One row per seed: rank, node, gain, and the spread of the seeds up to it."""
+        return pd.DataFrame(
+            {
+                "node": self.seeds,
+                "gain": self.gains,
+                "spread": self.prefix_spread,
+                "stderr": self.prefix_stderr,
+            },
+            index=pd.RangeIndex(1, self.k + 1, name="rank"),
+        )
+
+    def summary(self):
+        """A few lines: method, seeds, spread with its interval, guarantee, cost."""
+        shown = ", ".join(str(s) for s in self.seeds[:10]) + (" ..." if self.k > 10 else "")
+        lines = [
+            f"{self.method} chose {self.k} seed(s) under {self.model!r}: [{shown}]",
+            f"  spread: {self.spread:,.1f} ± {self.spread_stderr:,.1f} (s.e., {self.evaluation}); "
+            f"95% CI [{self.spread_ci.low:,.1f}, {self.spread_ci.high:,.1f}]",
+        ]
+        if np.isfinite(self.guarantee):
+            lines.append(
+                f"  guarantee: >= {self.guarantee:.3f} x optimum with probability "
+                f">= {1 - self.failure_probability:.4g}"
+            )
+        cost = f"  cost: {self.elapsed:.3g} s"
+        if self.n_samples:
+            cost += f", {self.n_samples:,} samples"
+        if self.memory_bytes:
+            cost += f", {self.memory_bytes / 2**20:,.1f} MiB of RR sets"
+        lines.append(cost)
+        return "\n".join(lines)
+
+    def plot(self, ax=None, **kwargs):
+        """Plot expected spread against the number of seeds, with a 95% band.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        k = np.arange(1, self.k + 1)
+        (line,) = ax.plot(k, self.prefix_spread, marker="o", ms=3, label=self.method, **kwargs)
+        ax.fill_between(
+            k,
+            self.prefix_spread - 1.96 * self.prefix_stderr,
+            self.prefix_spread + 1.96 * self.prefix_stderr,
+            color=line.get_color(),
+            alpha=0.2,
+            lw=0,
+        )
+        ax.set_xlabel("number of seeds k")
+        ax.set_ylabel("expected spread")
+        ax.legend(frameon=False)
+        return ax

@@ -1,0 +1,179 @@
+"""Collections of reverse-reachable (RR) sets, sampled in parallel by Numba kernels."""
+
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..exceptions import InvalidParameterError, MemoryLimitError
+from ..models import IC, LT, _kernels
+
+__all__ = ["RRSets", "default_memory_limit"]
+
+_CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
+
+
+def default_memory_limit():
+    """Three quarters of the machine's physical memory, in bytes."""
+    try:
+        return int(0.75 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 << 30
+
+
+def _shared_in_probability(graph, p_in):
+    """Per node: the probability all its in-arcs share (weighted cascade), else -1."""
+    deg = graph.in_degree
+    if p_in.size == 0:
+        return np.zeros(graph.n_nodes)
+    starts = np.minimum(graph.in_indptr[:-1], p_in.size - 1)
+    lo = np.minimum.reduceat(p_in, starts)
+    hi = np.maximum.reduceat(p_in, starts)
+    node_p = np.where(lo == hi, lo, -1.0)
+    node_p[deg == 0] = 0.0  # reduceat reads a neighbour's slot for empty rows
+    return np.ascontiguousarray(node_p)
+
+
+class RRSets:
+    """A growing collection of RR sets for one graph and model.
+
+    RR set ``r`` is sampled from its own random stream, a function of the root seed and
+    ``r`` only, so the collection does not depend on the number of threads. Storage is
+    flat: int32 members and int64 offsets (``bytes_per_set`` reports the cost).
+
+    Parameters
+    ----------
+    graph : Graph
+    model : IC or LT
+    root : numpy.uint64
+        Root seed of the streams.
+    first : int, default 0
+        Index of the first RR set (collections with disjoint index ranges are
+        independent).
+    n_threads : int, default 1
+    max_memory : int, optional
+        Bytes the collection may hold; extending past it raises `MemoryLimitError`.
+    """
+
+    def __init__(self, graph, model, root, *, first=0, n_threads=1, max_memory=None):
+        self.graph = graph
+        self.model = model
+        self.root = np.uint64(root)
+        self.first = int(first)
+        self.n_threads = int(n_threads)
+        self.max_memory = default_memory_limit() if max_memory is None else int(max_memory)
+        self._chunks = []
+        self._n_sets = 0
+        self._n_members = 0
+        self._flat = None
+        if isinstance(model, IC):
+            uniform = model._uniform()
+            if uniform is None:
+                p_in = np.ascontiguousarray(model.arc_probabilities(graph)[graph.in_arc])
+                node_p = _shared_in_probability(graph, p_in)
+            else:
+                p_in = np.empty(0)
+                node_p = np.full(graph.n_nodes, uniform)
+            inside = (node_p > 0) & (node_p < 1)
+            inv_log = np.zeros(graph.n_nodes)
+            inv_log[inside] = 1.0 / np.log1p(-node_p[inside])
+            self._sample = self._ic_sampler(p_in, node_p, inv_log)
+        elif isinstance(model, LT):
+            w_in = np.ascontiguousarray(model.arc_weights(graph)[graph.in_arc])
+            self._sample = self._lt_sampler(w_in)
+        else:
+            msg = f"RR sets need an IC or LT model; got {model!r}."
+            raise InvalidParameterError(msg)
+
+    def _ic_sampler(self, p_in, node_p, inv_log):
+        g = self.graph
+
+        def sample(r0, r1, capacity):
+            return _kernels.rr_sets_ic(
+                g.in_indptr, g.in_indices, p_in, node_p, inv_log, self.root, r0, r1, capacity
+            )
+
+        return sample
+
+    def _lt_sampler(self, w_in):
+        g = self.graph
+
+        def sample(r0, r1, capacity):
+            return _kernels.rr_sets_lt(
+                g.in_indptr, g.in_indices, w_in, self.root, r0, r1, capacity
+            )
+
+        return sample
+
+    def __len__(self):
+        return self._n_sets
+
+    @property
+    def n_members(self):
+        """Total number of (node, set) memberships."""
+        return self._n_members
+
+    @property
+    def nbytes(self):
+        """Bytes held by the members and offsets."""
+        return 4 * self._n_members + 8 * (self._n_sets + 1)
+
+    @property
+    def bytes_per_set(self):
+        """Average bytes per RR set."""
+        return self.nbytes / max(self._n_sets, 1)
+
+    def extend(self, target):
+        """Sample more RR sets until the collection holds `target` of them.
+
+        Raises
+        ------
+        MemoryLimitError
+            Before sampling, if the projected size (from the average set size so far)
+            exceeds `max_memory`.
+        """
+        target = int(target)
+        if target <= self._n_sets:
+            return self
+        avg = self._n_members / self._n_sets if self._n_sets else 8.0
+        projected = int(target * (4 * avg + 8))
+        if projected > self.max_memory:
+            msg = (
+                f"{target:,} RR sets would need about {projected / 2**20:,.0f} MiB "
+                f"({4 * avg + 8:.0f} bytes per set), over `max_memory` = "
+                f"{self.max_memory / 2**20:,.0f} MiB. Raise `max_memory`, raise `eps`, or "
+                "lower `k`."
+            )
+            raise MemoryLimitError(msg)
+        start = self.first + self._n_sets
+        stop = self.first + target
+        bounds = [*list(range(start, stop, _CHUNK)), stop]
+        cap = int(max(16, avg * _CHUNK * 1.25))
+        jobs = [(a, b, cap) for a, b in itertools.pairwise(bounds)]
+        if self.n_threads > 1 and len(jobs) > 1:
+            with ThreadPoolExecutor(self.n_threads) as pool:
+                chunks = list(pool.map(lambda j: self._sample(*j), jobs))
+        else:
+            chunks = [self._sample(*j) for j in jobs]
+        for offsets, members in chunks:
+            self._chunks.append((offsets, members))
+            self._n_members += members.shape[0]
+        self._n_sets = target
+        self._flat = None
+        return self
+
+    def flat(self):
+        """All sets as one ``(offsets, members)`` pair (cached until the next extend)."""
+        if self._flat is None:
+            if not self._chunks:
+                self._flat = (np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
+            else:
+                members = np.concatenate([m for _, m in self._chunks])
+                parts, base = [np.zeros(1, dtype=np.int64)], 0
+                for offsets, m in self._chunks:
+                    parts.append(offsets[1:] + base)
+                    base += m.shape[0]
+                self._flat = (np.concatenate(parts), members)
+                self._chunks = [(self._flat[0], self._flat[1])]
+        return self._flat

@@ -1,0 +1,199 @@
+"""Influence maximization: brute-force optimum, RR-set estimator, reproducibility, API."""
+
+import itertools
+
+import matplotlib
+import numpy as np
+import pytest
+
+import spread
+from spread import IC, LT, Graph, InvalidParameterError, MemoryLimitError
+from spread.im import RRSets
+
+from . import reference as ref
+
+matplotlib.use("Agg")
+
+ONE_MINUS_INV_E = 1 - 1 / np.e
+
+
+def tiny_graph(seed, n=8, m=12):
+    rng = np.random.default_rng(seed)
+    pairs = set()
+    while len(pairs) < m:
+        u, v = rng.integers(0, n, 2)
+        if u != v:
+            pairs.add((int(u), int(v)))
+    src, dst = zip(*sorted(pairs), strict=True)
+    return Graph.from_edges(src, dst, labels=range(n))
+
+
+def exact_ic_spread(graph, p):
+    """sigma(S) for every seed set, by enumerating all 2^m live-edge worlds."""
+    n, m = graph.n_nodes, graph.n_edges
+    reach_weight = {}
+    for bits in itertools.product([False, True], repeat=m):
+        live = np.array(bits)
+        prob = float(np.prod(np.where(live, p, 1 - p)))
+        if prob == 0:
+            continue
+        reach = [frozenset(ref.ic_live_edge(graph, [v], live)) for v in range(n)]
+        for key in itertools.combinations(range(n), 2):
+            covered = reach[key[0]] | reach[key[1]]
+            reach_weight[key] = reach_weight.get(key, 0.0) + prob * len(covered)
+    return reach_weight
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_imm_and_celf_reach_the_guarantee_against_brute_force(seed):
+    g = tiny_graph(seed)
+    p = np.random.default_rng(seed + 10).uniform(0.2, 0.8, g.n_edges)
+    exact = exact_ic_spread(g, p)
+    best = max(exact.values())
+    for method in ("imm", "opim-c", "celf"):
+        sel = spread.maximize(
+            g, 2, IC(p=p), method=method, eps=0.1, rng=seed, n_runs=2000, n_eval=2000
+        )
+        value = exact[tuple(sorted(sel.seeds.tolist()))]
+        assert value >= (ONE_MINUS_INV_E - 0.1) * best, (method, value, best)
+        # greedy on this small instance should be near-optimal in practice
+        assert value >= 0.9 * best, (method, value, best)
+
+
+def test_rr_estimator_is_unbiased_against_forward_simulation():
+    g = spread.datasets.load("nethept")
+    seeds = np.random.default_rng(3).choice(g.n_nodes, 20, replace=False)
+    for model in (IC(p="wc"), IC(p=0.05), LT()):
+        rr = RRSets(g, model, np.uint64(7)).extend(200_000)
+        offsets, members = rr.flat()
+        hit = np.zeros(g.n_nodes, bool)
+        hit[seeds] = True
+        set_id = np.repeat(np.arange(len(rr)), np.diff(offsets))
+        covered = np.zeros(len(rr), bool)
+        covered[set_id[hit[members]]] = True
+        frac = covered.mean()
+        est, se_rr = g.n_nodes * frac, g.n_nodes * np.sqrt(frac * (1 - frac) / len(rr))
+        res = spread.simulate(g, g.label_of(seeds), model, n_runs=20000, rng=8)
+        assert abs(est - res.mean) < 4 * np.hypot(se_rr, res.stderr), (model, est, res.mean)
+
+
+def test_rr_sets_for_lt_match_live_edge_reachability_distribution():
+    g = tiny_graph(4, n=6, m=10)
+    w = spread.weights.weighted_cascade(g)
+    rr = RRSets(g, LT(), np.uint64(1)).extend(100_000)
+    _offsets, members = rr.flat()
+    # P(u in RR set of target v) = P(u reaches v) in the live-edge world, summed over v
+    counts = np.bincount(members, minlength=g.n_nodes) / len(rr) * g.n_nodes
+    rng = np.random.default_rng(5)
+    reach = np.zeros(g.n_nodes)
+    for _ in range(20000):
+        for u in range(g.n_nodes):
+            reach[u] += len(ref.lt_live_edge(g, [u], w, rng)) / 20000
+    assert np.abs(counts - reach).max() < 0.08
+
+
+def test_nethept_imm_spread_matches_an_independent_simulation():
+    g = spread.datasets.load("nethept")
+    sel = spread.maximize(g, 50, IC(p="wc"), method="imm", eps=0.1, rng=0)
+    check = spread.simulate(g, list(sel.seeds), IC(p="wc"), n_runs=10000, rng=123)
+    assert abs(sel.spread - check.mean) <= 0.02 * check.mean
+    assert sel.guarantee == pytest.approx(ONE_MINUS_INV_E - 0.1)
+    assert sel.n_samples > 0 and sel.memory_bytes > 0
+    # the RR-set prefix curve ends near the forward estimate, and rises
+    assert abs(sel.prefix_spread[-1] - sel.spread) < 4 * np.hypot(
+        sel.prefix_stderr[-1], sel.spread_stderr
+    )
+    assert (np.diff(sel.prefix_spread) >= 0).all()
+    degree = spread.maximize(g, 50, IC(p="wc"), method="degree", rng=0)
+    assert sel.spread > degree.spread
+
+
+def test_celf_and_imm_agree_on_nethept():
+    g = spread.datasets.load("nethept")
+    model = IC(p=0.01)
+    a = spread.maximize(g, 10, model, method="imm", eps=0.1, rng=1, n_eval=20000)
+    b = spread.maximize(g, 10, model, method="celf", n_runs=1000, rng=1, n_eval=20000)
+    assert abs(a.spread - b.spread) < 4 * np.hypot(a.spread_stderr, b.spread_stderr)
+
+
+@pytest.mark.parametrize("method", ["imm", "opim-c", "celf", "random"])
+def test_same_rng_same_seeds_on_one_or_two_threads(method):
+    g = spread.datasets.load("nethept")
+    kw = {"eps": 0.3, "rng": 5, "evaluate": False, "n_runs": 200}
+    model = IC(p=0.05) if method != "celf" else IC(p=0.01)
+    candidates = None if method != "celf" else list(range(300))
+    one = spread.maximize(g, 5, model, method=method, n_jobs=1, candidates=candidates, **kw)
+    two = spread.maximize(g, 5, model, method=method, n_jobs=2, candidates=candidates, **kw)
+    assert one.seeds.tolist() == two.seeds.tolist()
+    assert np.array_equal(one.gains, two.gains, equal_nan=True)
+
+
+def test_lt_imm_beats_random():
+    g = spread.datasets.load("nethept")
+    a = spread.maximize(g, 20, LT(), method="imm", eps=0.2, rng=0, n_eval=3000)
+    b = spread.maximize(g, 20, LT(), method="random", rng=0, n_eval=3000)
+    assert a.spread > 2 * b.spread
+
+
+def test_candidates_exclude_and_fixed():
+    g = spread.datasets.load("karate")
+    sel = spread.maximize(g, 3, IC(p=0.1), candidates=range(10), exclude=[0], rng=0, n_eval=500)
+    assert set(sel.seeds.tolist()) <= set(range(1, 10))
+    fixed = spread.maximize(g, 2, IC(p=0.1), fixed=[0, 33], rng=0, n_eval=2000)
+    assert not {0, 33} & set(fixed.seeds.tolist())
+    assert fixed.fixed.tolist() == [0, 33]
+    both = spread.simulate(g, [0, 33, *fixed.seeds.tolist()], IC(p=0.1), n_runs=20000, rng=3)
+    assert abs(fixed.spread - both.mean) < 4 * np.hypot(fixed.spread_stderr, both.stderr)
+
+
+def test_heuristics():
+    star = Graph.from_edges([0] * 6 + [1, 1], [1, 2, 3, 4, 5, 6, 7, 8], directed=False)
+    sel = spread.maximize(star, 2, IC(p=0.1), method="degree", rng=0, n_eval=200)
+    assert sel.seeds.tolist() == [0, 1]
+    dd = spread.maximize(star, 2, IC(p=0.5), method="degree-discount", rng=0, n_eval=200)
+    assert dd.seeds[0] == 0
+    pr = spread.maximize(star, 1, IC(p=0.1), method="pagerank", rng=0, n_eval=200)
+    assert pr.seeds.tolist() == [0]
+    r1 = spread.maximize(star, 3, IC(p=0.1), method="random", rng=9, evaluate=False)
+    r2 = spread.maximize(star, 3, IC(p=0.1), method="random", rng=9, evaluate=False)
+    assert r1.seeds.tolist() == r2.seeds.tolist() and np.isnan(r1.spread)
+
+
+def test_opim_anytime_mode_reports_the_ratio_reached():
+    g = spread.datasets.load("nethept")
+    sel = spread.maximize(
+        g, 10, IC(p="wc"), method="opim-c", max_rr_sets=20000, rng=0, evaluate=False
+    )
+    assert sel.n_samples <= 20000
+    assert 0 < sel.guarantee < 1
+
+
+def test_result_api():
+    g = spread.datasets.load("karate")
+    sel = spread.maximize(g, 3, IC(p=0.1), rng=0, n_eval=1000)
+    frame = sel.to_frame()
+    assert list(frame.columns) == ["node", "gain", "spread", "stderr"] and len(frame) == 3
+    assert sel.spread_ci.low < sel.spread < sel.spread_ci.high
+    assert "imm chose 3 seed(s)" in sel.summary() and "guarantee" in sel.summary()
+    assert sel.plot().get_xlabel() == "number of seeds k"
+
+
+def test_errors():
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="`k` must be an integer >= 1; got 0"):
+        spread.maximize(g, 0, IC(p=0.1))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"`k` must be at most the number of eligible nodes \(34\); got 35",
+    ):
+        spread.maximize(g, 35, IC(p=0.1))
+    with pytest.raises(InvalidParameterError, match=r"eligible nodes \(2\); got 3"):
+        spread.maximize(g, 3, IC(p=0.1), candidates=[1, 2])
+    with pytest.raises(InvalidParameterError, match="`method` must be one of 'imm'"):
+        spread.maximize(g, 2, IC(p=0.1), method="best")
+    with pytest.raises(InvalidParameterError, match=r"`eps` must lie in \(0, 1 - 1/e\)"):
+        spread.maximize(g, 2, IC(p=0.1), eps=0.9)
+    with pytest.raises(spread.NodeNotFound, match="node 99 not in the graph"):
+        spread.maximize(g, 2, IC(p=0.1), exclude=[99])
+    with pytest.raises(MemoryLimitError, match="over `max_memory`"):
+        spread.maximize(g, 2, IC(p=0.1), max_memory=1000, eps=0.05)
