@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._graph_kernels import counting_order, pair_order
 from ._validation import check_in
 from .exceptions import InvalidParameterError, NodeNotFound
 
@@ -192,9 +193,8 @@ class Graph:
 
         # In-adjacency: a stable counting sort of the arcs by head node.
         arc_dtype = np.int32 if m < 2**31 else np.int64
-        in_arc = np.argsort(self._indices, kind="stable").astype(arc_dtype, copy=False)
-        in_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self._indices, minlength=n), out=in_indptr[1:])
+        in_arc, in_indptr = counting_order(self._indices, n)
+        in_arc = in_arc.astype(arc_dtype, copy=False)
         tails = np.repeat(np.arange(n, dtype=np.int32), steps)
         self._in_arc = _readonly(in_arc)
         self._in_indptr = _readonly(in_indptr)
@@ -857,9 +857,9 @@ def _build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge,
     rows = np.arange(src.shape[0])
     if not directed:
         src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    order = pair_order(src, dst, n)
+    src, dst, rows = src[order], dst[order], rows[order]
     key = src * max(n, 1) + dst
-    order = np.argsort(key, kind="stable")
-    key, src, dst, rows = key[order], src[order], dst[order], rows[order]
     if weights is not None:
         weights = weights[order]
     repeat = np.zeros(key.shape[0], dtype=bool)
@@ -894,7 +894,7 @@ def _build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge,
         src, dst = np.concatenate([src, dst[off]]), np.concatenate([dst, src[off]])
         if weights is not None:
             weights = np.concatenate([weights, weights[off]])
-        order = np.argsort(src * max(n, 1) + dst, kind="stable")
+        order = pair_order(src, dst, n)
         src, dst = src[order], dst[order]
         if weights is not None:
             weights = weights[order]
