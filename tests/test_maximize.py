@@ -197,3 +197,39 @@ def test_errors():
         spread.maximize(g, 2, IC(p=0.1), exclude=[99])
     with pytest.raises(MemoryLimitError, match="over `max_memory`"):
         spread.maximize(g, 2, IC(p=0.1), max_memory=1000, eps=0.05)
+
+
+def test_heat_seed_selection_is_consistent_with_simulation():
+    g = spread.datasets.load("karate")
+    model = spread.Heat(beta=0.3, threshold=0.05)
+    top = spread.maximize(g, 3, model, method="heat-top", horizon=1.5)
+    # heat-top's ranking is each node's own adopters count from a unit source by the
+    # horizon (the source adopted at time 0)
+    single = [
+        int(spread.simulate(g, [v], model, times=[0, 1.5]).adopted[-1]) for v in range(g.n_nodes)
+    ]
+    assert top.gains.tolist() == sorted(single, reverse=True)[:3]
+    assert [single[v] for v in top.seeds] == top.gains.tolist()
+    greedy = spread.maximize(g, 3, model, method="heat-greedy", horizon=1.5)
+    assert greedy.seeds[0] == top.seeds[0]
+    # the reported spread is the exact adopters count of the chosen sources at the horizon
+    res = spread.simulate(g, list(greedy.seeds), model, times=[1.5])
+    f = res.heat[0]
+    expected = np.count_nonzero((f >= 0.05) | np.isin(np.arange(34), greedy.seeds))
+    assert greedy.spread == expected and greedy.spread_stderr == 0
+    assert greedy.spread >= top.spread
+    assert (np.diff(greedy.prefix_spread) >= 0).all()
+
+
+def test_heat_selection_errors():
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="`horizon` is required for a Heat model"):
+        spread.maximize(g, 2, spread.Heat(beta=1.0), method="heat-top")
+    with pytest.raises(InvalidParameterError, match="needs a read-out"):
+        spread.maximize(g, 2, spread.Heat(beta=1.0), method="heat-greedy", horizon=1.0)
+    with pytest.raises(
+        InvalidParameterError, match=r"`method='heat-top'` needs a spread\.Heat model"
+    ):
+        spread.maximize(g, 2, IC(p=0.1), method="heat-top")
+    with pytest.raises(InvalidParameterError, match="for a Heat model; got 'imm'"):
+        spread.maximize(g, 2, spread.Heat(beta=1.0), method="imm", horizon=1.0)

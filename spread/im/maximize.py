@@ -9,17 +9,29 @@ from .._common import ConfidenceInterval, progress_bar, root_seed, thread_count,
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
-from ..models import IC, LT
+from ..models import IC, LT, Heat
 from . import heuristics
 from ._coverage import prefix_coverage
 from ._result import SeedSelection
 from .celf import celf
+from .heat import heat_greedy, heat_score, heat_top
 from .imm import imm, opim_c
 from .rrsets import RRSets
 
 __all__ = ["maximize"]
 
-METHODS = ("imm", "opim-c", "celf", "degree", "degree-discount", "pagerank", "random")
+METHODS = (
+    "imm",
+    "opim-c",
+    "celf",
+    "degree",
+    "degree-discount",
+    "pagerank",
+    "random",
+    "heat-top",
+    "heat-greedy",
+)
+_HEAT_METHODS = ("heat-top", "heat-greedy", "degree", "random")
 _EVAL_OFFSET = 1 << 50  # RR-set indices for evaluation, disjoint from the selection's
 
 
@@ -52,6 +64,7 @@ def maximize(
     n_runs=1000,
     n_eval=10_000,
     max_rr_sets=None,
+    horizon=None,
 ):
     """Choose k seed nodes that maximize the expected spread of a model.
 
@@ -60,12 +73,16 @@ def maximize(
     graph : Graph
     k : int
         Number of seeds to choose (on top of `fixed`).
-    model : IC or LT
+    model : IC, LT or Heat
     method : str, default "imm"
         ``"imm"`` (Tang, Shi, Xiao 2015; final RR sets drawn fresh, as Chen 2018 advises),
         ``"opim-c"`` (Tang et al. 2018, min-bound), ``"celf"`` (lazy greedy on Monte Carlo
         with common random numbers), or the baselines ``"degree"``,
-        ``"degree-discount"``, ``"pagerank"``, ``"random"``.
+        ``"degree-discount"``, ``"pagerank"``, ``"random"``. Under `Heat` (deterministic,
+        no sampling; Ma et al. 2008): ``"heat-top"`` (rank nodes by what their heat alone
+        achieves by `horizon`) and ``"heat-greedy"`` (greedy on the threshold read-out),
+        over the allowed nodes, or the 1,000 of highest degree on larger graphs unless
+        `candidates` is given.
     eps : float, default 0.1
         Approximation slack: IMM and OPIM-C return a ``(1 - 1/e - eps)``-approximation.
     delta : float, optional
@@ -95,6 +112,8 @@ def maximize(
         Forward Monte Carlo runs for the final spread estimate.
     max_rr_sets : int, optional
         OPIM-C anytime mode: stop at this many RR sets and report the ratio certified.
+    horizon : float, optional
+        `Heat` only (required there): the time at which the heat is read.
 
     Returns
     -------
@@ -125,8 +144,20 @@ def maximize(
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     method = check_in(method, name="method", options=METHODS)
-    if not isinstance(model, IC | LT):
-        msg = f"`model` must be spread.IC or spread.LT for method {method!r}; got {model!r}."
+    if isinstance(model, Heat):
+        if method not in _HEAT_METHODS:
+            options = ", ".join(repr(m) for m in _HEAT_METHODS)
+            msg = f"`method` must be one of {options} for a Heat model; got {method!r}."
+            raise InvalidParameterError(msg)
+        if horizon is None:
+            msg = "`horizon` is required for a Heat model: the time at which heat is read."
+            raise InvalidParameterError(msg)
+        horizon = check_nonnegative_float(horizon, name="horizon")
+    elif not isinstance(model, IC | LT):
+        msg = f"`model` must be spread.IC, spread.LT or spread.Heat; got {model!r}."
+        raise InvalidParameterError(msg)
+    elif method in ("heat-top", "heat-greedy"):
+        msg = f"`method={method!r}` needs a spread.Heat model; got {model!r}."
         raise InvalidParameterError(msg)
     n = graph.n_nodes
     fixed_mask = _node_mask(graph, fixed, "fixed")
@@ -210,6 +241,17 @@ def maximize(
                     n_threads=n_threads,
                     report=report,
                 )
+            elif method in ("heat-top", "heat-greedy"):
+                select = heat_top if method == "heat-top" else heat_greedy
+                seeds, gains, n_samples = select(
+                    graph,
+                    k,
+                    model,
+                    horizon=horizon,
+                    allowed=allowed,
+                    fixed=fixed_mask,
+                    report=report,
+                )
             elif method == "degree":
                 seeds, gains = heuristics.degree(graph, k, allowed)
             elif method == "degree-discount":
@@ -222,9 +264,20 @@ def maximize(
             seeds = np.asarray(seeds, dtype=np.int64)
             seeds = seeds[seeds >= 0]
             gains = np.asarray(gains, dtype=np.float64)[: seeds.size]
-            result = _evaluate(
-                graph, model, seeds, fixed_mask, evaluate, n_eval, eval_root, n_threads, max_memory
-            )
+            if isinstance(model, Heat):
+                result = _evaluate_heat(graph, model, seeds, fixed_mask, evaluate, horizon)
+            else:
+                result = _evaluate(
+                    graph,
+                    model,
+                    seeds,
+                    fixed_mask,
+                    evaluate,
+                    n_eval,
+                    eval_root,
+                    n_threads,
+                    max_memory,
+                )
     finally:
         bar.close()
     spread, stderr, prefix, prefix_se, how = result
@@ -296,3 +349,19 @@ def _evaluate(graph, model, seeds, fixed_mask, evaluate, n_eval, root, n_threads
         n * np.sqrt(frac * (1 - frac) / theta),
         f"{n_eval:,} fresh forward runs",
     )
+
+
+def _evaluate_heat(graph, model, seeds, fixed_mask, evaluate, horizon):
+    """Heat is deterministic: the value of every prefix of the seeds, exactly."""
+    k = seeds.size
+    if not evaluate:
+        nan = np.full(k, np.nan)
+        return float("nan"), float("nan"), nan, nan, "none"
+    prefix = np.empty(k)
+    for j in range(k):
+        sources = fixed_mask.copy()
+        sources[seeds[: j + 1]] = True
+        f0 = np.where(sources, float(model.source_heat), 0.0)
+        prefix[j] = heat_score(graph, model, f0, horizon, sources)
+    how = "heat kernel (exact)"
+    return float(prefix[-1]), 0.0, prefix, np.zeros(k), how

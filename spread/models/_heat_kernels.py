@@ -78,3 +78,62 @@ def heat_sweep(
                     u_next[i] = col_scale[i] * wi
         v, w = w, v
         u, u_next = u_next, u
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def heat_sweep_block(
+    in_indptr,
+    in_src,
+    cond,
+    col_scale,
+    row_scale,
+    delta,
+    inv_q,
+    f0,
+    k_max,
+    win_start,
+    win_ptr,
+    win_w,
+    out,
+):
+    """`heat_sweep` for a block of initial heat vectors at once.
+
+    ``f0`` has shape (n, b): column c is one initial heat vector; ``out`` (n_times, n, b).
+    Storing a node's b values side by side makes each arc's gather serve all b columns.
+    """
+    n = f0.shape[0]
+    b = f0.shape[1]
+    n_times = out.shape[0]
+    factored = cond.shape[0] == 0
+    v = f0.copy()
+    w = np.empty_like(v)
+    active_m = np.empty(n_times, dtype=np.int64)
+    active_w = np.empty(n_times, dtype=np.float64)
+    for k in range(k_max + 1):
+        n_active = 0
+        for m in range(n_times):
+            j = k - win_start[m]
+            if 0 <= j < win_ptr[m + 1] - win_ptr[m]:
+                active_m[n_active] = m
+                active_w[n_active] = win_w[win_ptr[m] + j]
+                n_active += 1
+        last = k == k_max
+        for i in prange(n):
+            for a in range(n_active):
+                wa = active_w[a]
+                for c in range(b):
+                    out[active_m[a], i, c] += wa * v[i, c]
+            if not last:
+                s = np.zeros(b)
+                for j in range(in_indptr[i], in_indptr[i + 1]):
+                    src = in_src[j]
+                    if factored:
+                        cj = col_scale[src]
+                    else:
+                        cj = cond[j]
+                    for c in range(b):
+                        s[c] += cj * v[src, c]
+                rs = row_scale[i] if factored else 1.0
+                for c in range(b):
+                    w[i, c] = v[i, c] + inv_q * (rs * s[c] - delta[i] * v[i, c])
+        v, w = w, v

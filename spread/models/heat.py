@@ -1,6 +1,7 @@
 """Heat diffusion on a graph (Ma, Yang, Lyu, King, CIKM 2008), computed exactly."""
 
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +16,18 @@ __all__ = ["Heat", "HeatResult"]
 
 _KINDS = ("undirected", "directed", "normalized")
 _PARALLEL_MIN_ARCS = 1_000_000
+
+
+def _windows(lams, epss):
+    """Poisson windows for several times: (starts, pointers, weight arrays, mass left out)."""
+    starts, ptr, flat, omitted = [], [0], [], []
+    for lm, em in zip(lams, epss, strict=True):
+        lo, weights, miss = _poisson_window(lm, em)
+        starts.append(lo)
+        flat.append(weights)
+        ptr.append(ptr[-1] + weights.size)
+        omitted.append(miss)
+    return starts, ptr, flat, omitted
 
 
 def _poisson_window(lam, eps):
@@ -116,6 +129,7 @@ class Heat:
         self.threshold = threshold
         self.source_heat = source_heat
         self.tol = tol
+        self._cache = weakref.WeakKeyDictionary()
 
     def __repr__(self):
         parts = [f"beta={self.beta!r}"]
@@ -197,6 +211,61 @@ class Heat:
         as_f = lambda x: np.ascontiguousarray(x, dtype=np.float64)  # noqa: E731
         return cond, as_f(col), as_f(row), as_f(delta), q
 
+    def _cached_parts(self, graph):
+        key = self.resolve_kind(graph)
+        cached = self._cache.get(graph)
+        if cached is None or cached[0] != key:
+            cached = (key, self._parts(graph))
+            self._cache[graph] = cached
+        return cached[1]
+
+    @staticmethod
+    def _eps(kind, tol, beta, times, n):
+        """Poisson mass that may be left out at each time, for the promised accuracy."""
+        if kind == "normalized":
+            eps = tol * np.exp(-2.0 * beta * times)
+        else:
+            eps = np.full(times.shape, tol / np.sqrt(max(n, 1)))
+        return np.maximum(eps, 1e-300)
+
+    def _responses(self, graph, sources, horizon):
+        """Heat at `horizon` from `source_heat` on each node of `sources`, one row each."""
+        beta = check_nonnegative_float(self.beta, name="beta", allow_zero=False)
+        tol = check_nonnegative_float(self.tol, name="tol", allow_zero=False)
+        kind = self.resolve_kind(graph)
+        cond, col, row, delta, q = self._cached_parts(graph)
+        n = graph.n_nodes
+        times = np.array([float(horizon)])
+        starts, ptr, flat, _ = _windows(beta * q * times, self._eps(kind, tol, beta, times, n))
+        k_max = starts[0] + flat[0].size - 1
+        sources = np.asarray(sources, dtype=np.int64)
+        result = np.empty((sources.size, n))
+        block = 16
+        n_jobs = None if graph.n_edges >= _PARALLEL_MIN_ARCS else 1
+        with threads(thread_count(n_jobs)):
+            for lo in range(0, sources.size, block):
+                chunk = sources[lo : lo + block]
+                f0 = np.zeros((n, chunk.size))
+                f0[chunk, np.arange(chunk.size)] = float(self.source_heat)
+                out = np.zeros((1, n, chunk.size))
+                _heat_kernels.heat_sweep_block(
+                    graph.in_indptr,
+                    graph.in_indices,
+                    cond,
+                    col,
+                    row,
+                    delta,
+                    1.0 / q if q > 0 else 0.0,
+                    f0,
+                    k_max,
+                    np.asarray(starts, dtype=np.int64),
+                    np.asarray(ptr, dtype=np.int64),
+                    np.concatenate(flat),
+                    out,
+                )
+                result[lo : lo + chunk.size] = out[0].T
+        return result
+
     def initial_heat(self, graph, seeds):
         """Initial heat vector from seed labels, a {label: heat} dict, or a full vector."""
         n = graph.n_nodes
@@ -243,21 +312,11 @@ class Heat:
         start = time.perf_counter()
         kind = self.resolve_kind(graph)
         f0 = self.initial_heat(graph, seeds)
-        cond, col, row, delta, q = self._parts(graph)
+        cond, col, row, delta, q = self._cached_parts(graph)
         n = graph.n_nodes
-        lam = beta * q * times
-        if kind == "normalized":
-            eps = tol * np.exp(-2.0 * beta * times)
-        else:
-            eps = np.full(times.shape, tol / np.sqrt(max(n, 1)))
-        eps = np.maximum(eps, 1e-300)
-        starts, ptr, flat, omitted = [], [0], [], []
-        for lm, em in zip(lam, eps, strict=True):
-            lo, weights, miss = _poisson_window(lm, em)
-            starts.append(lo)
-            flat.append(weights)
-            ptr.append(ptr[-1] + weights.size)
-            omitted.append(miss)
+        starts, ptr, flat, omitted = _windows(
+            beta * q * times, self._eps(kind, tol, beta, times, n)
+        )
         k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True))
         out = np.zeros((times.size, n), dtype=np.float64)
         if n_jobs is None and graph.n_edges < _PARALLEL_MIN_ARCS:
