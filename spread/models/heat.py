@@ -18,6 +18,28 @@ _KINDS = ("undirected", "directed", "normalized")
 _PARALLEL_MIN_ARCS = 1_000_000
 
 
+def _sweep(kernel, graph, parts, windows, f0, out):
+    """Run a heat kernel: ``out[m] += sum_k w_m(k) P^k f0`` over the Poisson windows."""
+    cond, col, row, delta, q = parts
+    starts, ptr, flat, _ = windows
+    k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True))
+    kernel(
+        graph.in_indptr,
+        graph.in_indices,
+        cond,
+        col,
+        row,
+        delta,
+        1.0 / q if q > 0 else 0.0,
+        f0,
+        k_max,
+        np.asarray(starts, dtype=np.int64),
+        np.asarray(ptr, dtype=np.int64),
+        np.concatenate(flat),
+        out,
+    )
+
+
 def _windows(lams, epss):
     """Poisson windows for several times: (starts, pointers, weight arrays, mass left out)."""
     starts, ptr, flat, omitted = [], [0], [], []
@@ -233,11 +255,10 @@ class Heat:
         beta = check_nonnegative_float(self.beta, name="beta", allow_zero=False)
         tol = check_nonnegative_float(self.tol, name="tol", allow_zero=False)
         kind = self.resolve_kind(graph)
-        cond, col, row, delta, q = self._cached_parts(graph)
+        parts = self._cached_parts(graph)
         n = graph.n_nodes
         times = np.array([float(horizon)])
-        starts, ptr, flat, _ = _windows(beta * q * times, self._eps(kind, tol, beta, times, n))
-        k_max = starts[0] + flat[0].size - 1
+        windows = _windows(beta * parts[-1] * times, self._eps(kind, tol, beta, times, n))
         sources = np.asarray(sources, dtype=np.int64)
         result = np.empty((sources.size, n))
         block = 16
@@ -248,21 +269,7 @@ class Heat:
                 f0 = np.zeros((n, chunk.size))
                 f0[chunk, np.arange(chunk.size)] = float(self.source_heat)
                 out = np.zeros((1, n, chunk.size))
-                _heat_kernels.heat_sweep_block(
-                    graph.in_indptr,
-                    graph.in_indices,
-                    cond,
-                    col,
-                    row,
-                    delta,
-                    1.0 / q if q > 0 else 0.0,
-                    f0,
-                    k_max,
-                    np.asarray(starts, dtype=np.int64),
-                    np.asarray(ptr, dtype=np.int64),
-                    np.concatenate(flat),
-                    out,
-                )
+                _sweep(_heat_kernels.heat_sweep_block, graph, parts, windows, f0, out)
                 result[lo : lo + chunk.size] = out[0].T
         return result
 
@@ -312,31 +319,16 @@ class Heat:
         start = time.perf_counter()
         kind = self.resolve_kind(graph)
         f0 = self.initial_heat(graph, seeds)
-        cond, col, row, delta, q = self._cached_parts(graph)
+        parts = self._cached_parts(graph)
         n = graph.n_nodes
-        starts, ptr, flat, omitted = _windows(
-            beta * q * times, self._eps(kind, tol, beta, times, n)
-        )
+        windows = _windows(beta * parts[-1] * times, self._eps(kind, tol, beta, times, n))
+        starts, _, flat, omitted = windows
         k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True))
         out = np.zeros((times.size, n), dtype=np.float64)
         if n_jobs is None and graph.n_edges < _PARALLEL_MIN_ARCS:
             n_jobs = 1  # one barrier per term: threads only pay off on big graphs
         with threads(thread_count(n_jobs)):
-            _heat_kernels.heat_sweep(
-                graph.in_indptr,
-                graph.in_indices,
-                cond,
-                col,
-                row,
-                delta,
-                1.0 / q if q > 0 else 0.0,
-                f0,
-                k_max,
-                np.asarray(starts, dtype=np.int64),
-                np.asarray(ptr, dtype=np.int64),
-                np.concatenate(flat),
-                out,
-            )
+            _sweep(_heat_kernels.heat_sweep, graph, parts, windows, f0, out)
         norm = np.linalg.norm(f0, 2) if kind == "normalized" else np.abs(f0).sum()
         adopted = adoption_time = None
         if threshold is not None:
