@@ -151,7 +151,7 @@ def ic_replay(graph, seeds, p, root, run, p_uniform=None):
         u = queue.popleft()
         if p_uniform is None:
             for v, j in arcs[u]:
-                if v not in time and gen.random() < p[j]:
+                if gen.random() < p[j] and v not in time:  # a coin for every arc
                     time[v] = time[u] + 1
                     queue.append(v)
         elif p_uniform > 0:
@@ -171,22 +171,25 @@ def ic_replay(graph, seeds, p, root, run, p_uniform=None):
 
 
 def lt_replay(graph, seeds, w, root, run):
-    """LT drawing each threshold from the kernels' stream when the node is first reached."""
+    """LT drawing each threshold from the kernels' stream when the node is first reached.
+
+    Like the kernel, it tracks the threshold left to reach (theta minus the weight
+    received), which equals ``sum >= theta`` up to rounding.
+    """
     gen = SplitMix64(root, run)
     arcs = out_arcs(graph)
     time = {s: 0 for s in sorted(set(seeds))}
     queue = deque(time)
-    theta, acc = {}, {}
+    rest = {}
     while queue:
         u = queue.popleft()
         for v, j in arcs[u]:
             if v in time:
                 continue
-            if v not in theta:
-                theta[v] = 1.0 - gen.random()
-                acc[v] = 0.0
-            acc[v] += w[j]
-            if acc[v] >= theta[v]:
+            if v not in rest:
+                rest[v] = 1.0 - gen.random()
+            rest[v] -= w[j]  # the threshold left to reach
+            if rest[v] <= 0.0:
                 time[v] = time[u] + 1
                 queue.append(v)
     return time

@@ -91,10 +91,12 @@ def _ic_run(
             b = indptr[u + 1]
             if p_uniform < 0.0:
                 for j in range(a, b):
-                    v = indices[j]
-                    if stamp[v] != tag:
-                        state, x = _next_uniform(state)
-                        if x < p[j]:
+                    # One coin per arc, drawn before the head is read: a failed coin
+                    # (most of them) never touches indices[j] or stamp[].
+                    state, x = _next_uniform(state)
+                    if x < p[j]:
+                        v = indices[j]
+                        if stamp[v] != tag:
                             stamp[v] = tag
                             queue[tail] = v
                             tail += 1
@@ -138,8 +140,7 @@ def _lt_run(
     state,
     tag,
     mark,
-    theta,
-    acc,
+    rest,
     queue,
     steps_row,
     times_row,
@@ -152,7 +153,8 @@ def _lt_run(
     (threshold drawn, weight accumulating); ``== 2 * tag + 1``: active. A node's
     threshold is drawn uniform on (0, 1] when an active in-neighbour first reaches it
     (or read from `thresholds` when `fixed`), so a run costs O(arcs out of active
-    nodes), not O(n).
+    nodes), not O(n). ``rest[v]`` holds the threshold minus the weight received so far;
+    v activates when it reaches 0.
     """
     cap = steps_row.shape[0]
     touched = 2 * tag
@@ -181,14 +183,13 @@ def _lt_run(
                     continue
                 if m != touched:
                     mark[v] = touched
-                    acc[v] = 0.0
                     if fixed:
-                        theta[v] = thresholds[v]
+                        rest[v] = thresholds[v]
                     else:
                         state, x = _next_uniform(state)
-                        theta[v] = 1.0 - x
-                acc[v] += w[j]
-                if acc[v] >= theta[v]:
+                        rest[v] = 1.0 - x
+                rest[v] -= w[j]
+                if rest[v] <= 0.0:
                     mark[v] = active
                     queue[tail] = v
                     tail += 1
@@ -296,8 +297,7 @@ def lt_batch(
         lo = c * n_runs // n_chunks
         hi = (c + 1) * n_runs // n_chunks
         mark = np.zeros(n, dtype=np.int32)
-        theta = np.empty(n, dtype=np.float64)
-        acc = np.empty(n, dtype=np.float64)
+        rest = np.empty(n, dtype=np.float64)
         queue = np.empty(n, dtype=np.int32)
         for i in range(lo, hi):
             state = _run_state(root, run0 + i)
@@ -313,8 +313,7 @@ def lt_batch(
                 state,
                 np.int32(i - lo + 1),
                 mark,
-                theta,
-                acc,
+                rest,
                 queue,
                 steps[i],
                 row,
@@ -381,10 +380,10 @@ def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, root, r0, r1, 
             pw = node_p[w]
             if pw < 0.0:
                 for j in range(a, b):
-                    u = in_indices[j]
-                    if stamp[u] != tag:
-                        state, x = _next_uniform(state)
-                        if x < p_in[j]:
+                    state, x = _next_uniform(state)
+                    if x < p_in[j]:
+                        u = in_indices[j]
+                        if stamp[u] != tag:
                             stamp[u] = tag
                             if pos == members.shape[0]:
                                 members = _grow(members, pos + 1)
