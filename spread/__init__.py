@@ -11,18 +11,20 @@ Examples
 34
 """
 
-from . import datasets, exceptions, io, weights
+from . import datasets, exceptions, fit, io, weights
 from ._common import ConfidenceInterval
 from .exceptions import (
     ConvergenceWarning,
     DatasetError,
     GraphFormatError,
+    IdentifiabilityWarning,
     InvalidParameterError,
     MemoryLimitError,
     NodeNotFound,
     NotFittedError,
     SpreadError,
 )
+from .fit import Cascades, FitResult, Trend
 from .graph import Graph, LoadReport
 from .im import SeedSelection, maximize
 from .io import read_csv, read_edgelist, write_edgelist
@@ -33,13 +35,16 @@ __version__ = "0.1.0"
 __all__ = [
     "IC",
     "LT",
+    "Cascades",
     "ConfidenceInterval",
     "ConvergenceWarning",
     "DatasetError",
+    "FitResult",
     "Graph",
     "GraphFormatError",
     "Heat",
     "HeatResult",
+    "IdentifiabilityWarning",
     "InvalidParameterError",
     "LoadReport",
     "MemoryLimitError",
@@ -49,9 +54,11 @@ __all__ = [
     "SpreadError",
     "SpreadResult",
     "SpreadResults",
+    "Trend",
     "__version__",
     "datasets",
     "exceptions",
+    "fit",
     "io",
     "maximize",
     "read_csv",

@@ -8,6 +8,7 @@ __all__ = [
     "ConvergenceWarning",
     "DatasetError",
     "GraphFormatError",
+    "IdentifiabilityWarning",
     "InvalidParameterError",
     "MemoryLimitError",
     "NodeNotFound",
@@ -71,3 +72,7 @@ class DatasetError(SpreadError, OSError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative method stopped before meeting its tolerance."""
+
+
+class IdentifiabilityWarning(UserWarning):
+    """The data identify a parameter poorly (pre-peak series, strong correlations)."""

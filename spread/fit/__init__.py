@@ -1,0 +1,61 @@
+"""Fit spread models to observed data.
+
+Data types: `Trend` (a binned count series) and `Cascades` (timed adoption records).
+Curve models without a graph: Bass, logistic, Gompertz, SI, SIR (count likelihoods on
+per-bin increments) and the exponential Hawkes process (exact on event times, or
+binned on counts). Every fit returns a `FitResult`; the estimator classes follow the
+scikit-learn contract (settings in ``__init__``, ``fit`` returns ``self``, learned
+values end in ``_``).
+
+Examples
+--------
+>>> from spread.fit import fit_bass, simulate_trend
+>>> trend = simulate_trend("bass", {"m": 10_000, "p": 0.01, "q": 0.4}, 30, rng=0)
+>>> res = fit_bass(trend)
+>>> res.success, round(res.params["q"], 2)
+(True, 0.4)
+"""
+
+from ._result import FitBootstrap, FitResult, IdentifiabilityWarning
+from .curves import (
+    BassEstimator,
+    GompertzEstimator,
+    LogisticEstimator,
+    SIEstimator,
+    SIREstimator,
+    fit_bass,
+    fit_gompertz,
+    fit_logistic,
+    fit_si,
+    fit_sir,
+    simulate_trend,
+)
+from .forecast import compare, mase, rolling_origin
+from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
+from .trend import Cascades, Trend
+
+__all__ = [
+    "BassEstimator",
+    "Cascades",
+    "FitBootstrap",
+    "FitResult",
+    "GompertzEstimator",
+    "HawkesEstimator",
+    "IdentifiabilityWarning",
+    "LogisticEstimator",
+    "SIEstimator",
+    "SIREstimator",
+    "Trend",
+    "compare",
+    "fit_bass",
+    "fit_gompertz",
+    "fit_hawkes",
+    "fit_logistic",
+    "fit_si",
+    "fit_sir",
+    "hawkes_loglik",
+    "mase",
+    "rolling_origin",
+    "simulate_hawkes",
+    "simulate_trend",
+]

@@ -1,0 +1,81 @@
+"""Count log-likelihoods shared by the curve fits (FITTING.md §2.0).
+
+All functions work on per-bin increments ``y`` and model means ``mu`` and return the
+log-likelihood summed over bins, or one value per bin with ``total=False``.
+"""
+
+import numpy as np
+from scipy.special import digamma, gammaln
+
+__all__ = [
+    "LOSSES",
+    "dloglik_dk",
+    "dloglik_dmu",
+    "loglik",
+    "negbin_loglik",
+    "poisson_loglik",
+    "sample_counts",
+]
+
+LOSSES = ("negbin", "poisson")
+
+#: Floor on model means, so that a bin the model calls empty but which holds counts
+#: costs a large finite penalty instead of -inf (the optimizer needs finite values).
+_MU_FLOOR = 1e-10
+#: Largest rate handed to numpy's Poisson sampler (it refuses values near 2**63).
+_LAM_MAX = 1e15
+
+
+def poisson_loglik(y, mu, *, total=True):
+    """Poisson log-likelihood ``sum(y log mu - mu - log y!)``."""
+    mu = np.maximum(mu, _MU_FLOOR)
+    out = y * np.log(mu) - mu - gammaln(y + 1.0)
+    return float(out.sum()) if total else out
+
+
+def negbin_loglik(y, mu, k, *, total=True):
+    """Negative binomial (NB2) log-likelihood, mean ``mu``, variance ``mu + mu**2 / k``."""
+    mu = np.maximum(mu, _MU_FLOOR)
+    # Written so that k -> inf tends to the Poisson form without cancellation in the
+    # last two terms: log Γ(y+k) - log Γ(k) - y log k -> 0.
+    out = (
+        gammaln(y + k)
+        - gammaln(k)
+        - y * np.log(k)
+        + y * np.log(mu)
+        - (y + k) * np.log1p(mu / k)
+        - gammaln(y + 1.0)
+    )
+    return float(out.sum()) if total else out
+
+
+def dloglik_dmu(loss, y, mu, k=np.inf):
+    """Derivative of the per-bin log-likelihood with respect to the mean."""
+    mu = np.maximum(mu, _MU_FLOOR)
+    if loss == "poisson" or not np.isfinite(k):
+        return y / mu - 1.0
+    return y / mu - (y + k) / (k + mu)
+
+
+def dloglik_dk(y, mu, k):
+    """Derivative of the summed negative-binomial log-likelihood with respect to ``k``."""
+    mu = np.maximum(mu, _MU_FLOOR)
+    return float(np.sum(digamma(y + k) - digamma(k) - np.log1p(mu / k) + (mu - y) / (k + mu)))
+
+
+def loglik(loss, y, mu, k=np.inf, *, total=True):
+    """Dispatch on the loss name; ``k`` is the negative-binomial dispersion."""
+    if loss == "poisson" or not np.isfinite(k):
+        return poisson_loglik(y, mu, total=total)
+    return negbin_loglik(y, mu, k, total=total)
+
+
+def sample_counts(rng, mu, k=np.inf):
+    """Draw counts with mean ``mu`` (Poisson, or negative binomial when ``k`` is finite)."""
+    mu = np.nan_to_num(np.asarray(mu, dtype=np.float64), nan=0.0, posinf=_LAM_MAX)
+    mu = np.clip(mu, 0.0, _LAM_MAX)
+    if not np.isfinite(k):
+        return rng.poisson(mu).astype(np.float64)
+    # Gamma-Poisson mixture: rate ~ Gamma(k, mu / k).
+    lam = np.clip(rng.gamma(k, 1.0, size=mu.shape) * (mu / k), 0.0, _LAM_MAX)
+    return rng.poisson(lam).astype(np.float64)

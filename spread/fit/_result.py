@@ -1,0 +1,450 @@
+"""Results of fits: `FitResult` and the parametric-bootstrap record `FitBootstrap`."""
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from .._common import ConfidenceInterval
+from .._validation import check_in, check_int
+from ..exceptions import IdentifiabilityWarning, InvalidParameterError
+
+__all__ = ["FitBootstrap", "FitResult", "IdentifiabilityWarning"]
+
+
+#: Status codes of every fit; ``success`` is ``status == 0``.
+TERMINATION_MESSAGES = {
+    0: "Converged: the optimizer met its tolerance.",
+    1: "`max_iter` reached before the optimizer met its tolerance.",
+    2: "A fitted parameter lies on its bound, so the data do not pin it down",
+    3: "The series holds no counts (every bin is zero): there is nothing to fit.",
+    4: "The optimizer stopped abnormally",
+    5: "The log-likelihood is not finite at the fitted parameters.",
+}
+
+_CI_METHODS = ("wald", "profile", "bootstrap")
+
+
+def _z(level):
+    if not isinstance(level, int | float) or not 0 < level < 1:
+        msg = f"`level` must lie in (0, 1); got {level!r}."
+        raise InvalidParameterError(msg)
+    return NormalDist().inv_cdf(0.5 + level / 2)
+
+
+@dataclass(frozen=True, repr=False)
+class FitBootstrap:
+    """Parametric bootstrap of a fit: refits on data simulated from the fitted model.
+
+    Attributes
+    ----------
+    params : pandas.DataFrame
+        One row per successful replicate, one column per parameter.
+    n_failed : int
+        Replicates whose refit did not succeed (left out of `params`).
+    """
+
+    params: pd.DataFrame
+    n_failed: int = 0
+
+    @property
+    def n_resamples(self):
+        """Successful replicates."""
+        return len(self.params)
+
+    @property
+    def stderr(self):
+        """Bootstrap standard error of every parameter."""
+        return {k: float(v) for k, v in self.params.std(ddof=1).items()}
+
+    def ci(self, level=0.95):
+        """Percentile intervals per parameter."""
+        _z(level)
+        q = (1 - level) / 2
+        if self.n_resamples < 2:
+            return {k: ConfidenceInterval(math.nan, math.nan) for k in self.params.columns}
+        lo = self.params.quantile(q)
+        hi = self.params.quantile(1 - q)
+        return {k: ConfidenceInterval(float(lo[k]), float(hi[k])) for k in self.params.columns}
+
+    def __repr__(self):
+        return f"<FitBootstrap: {self.n_resamples} replicates ({self.n_failed} failed)>"
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class FitResult:
+    """What a fit found, how sure it is, and whether to trust it.
+
+    Every field is always present; a quantity that could not be computed is NaN (or
+    an ``inf``-filled covariance), never None. Parameters are in natural units: rates
+    per bin of the trend (per `time_unit` for event times).
+
+    Attributes
+    ----------
+    model : str
+        ``"bass"``, ``"logistic"``, ``"gompertz"``, ``"si"``, ``"sir"``, ``"hawkes"``
+        (event times) or ``"hawkes_binned"``.
+    params : dict of str to float
+        Fitted values (the negative-binomial dispersion ``k`` included when fitted).
+    stderr : dict of str to float
+        Standard errors (delta method from the observed information, or bootstrap).
+    ci : dict of str to ConfidenceInterval
+        Intervals at `level` by `ci_method`.
+    ci_method : str
+        ``"wald"`` (in the log scale for positive parameters), ``"profile"`` or
+        ``"bootstrap"``.
+    level : float
+        Confidence level of `ci`.
+    cov : numpy.ndarray
+        Covariance of the parameters (natural units; ``inf`` if it could not be
+        estimated).
+    loss_name : str
+        ``"negbin"``, ``"poisson"`` or ``"hawkes_exact"``.
+    loss : float
+        Minimised objective: the negative log-likelihood.
+    loglik, aic, bic : float
+        Log-likelihood and information criteria (comparable only between fits of
+        the same data with the same kind of likelihood).
+    n_obs, n_params : int
+        Bins (or events) fitted, and free parameters.
+    success : bool
+        True iff `status` is 0.
+    status : int
+        0 converged, 1 `max_iter` reached, 2 a parameter on its bound, 3 nothing to
+        fit, 4 optimizer failure, 5 non-finite likelihood.
+    message : str
+        Why the fit stopped, plus identifiability notes.
+    nit, nfev : int
+        Optimizer iterations and objective evaluations.
+    warnings : tuple of str
+        Every warning raised during the fit.
+    diagnostics : dict
+        Residuals, correlation matrix, condition number, peak time, fraction of the
+        final size observed, KS time-rescaling test (Hawkes), ...
+
+    Examples
+    --------
+    >>> from spread.fit import fit_logistic, simulate_trend
+    >>> trend = simulate_trend("logistic", {"K": 2000, "r": 0.5, "tm": 10}, 25, rng=0)
+    >>> res = fit_logistic(trend, loss="poisson")
+    >>> res.success, res.status, res.ci_method
+    (True, 0, 'wald')
+    >>> low, high = res.ci["K"]
+    >>> bool(low < 2000 < high)
+    True
+    >>> res.predict(3).round(1)
+    array([ 9.1, 14.8, 23.9])
+    >>> fc = res.forecast(5, level=0.9)
+    >>> list(fc.columns[:3])
+    ['mean', 'lower', 'upper']
+    """
+
+    model: str
+    params: dict
+    stderr: dict
+    ci: dict
+    ci_method: str
+    level: float
+    cov: np.ndarray
+    loss_name: str
+    loss: float
+    loglik: float
+    aic: float
+    bic: float
+    n_obs: int
+    n_params: int
+    success: bool
+    status: int
+    message: str
+    nit: int
+    nfev: int
+    warnings: tuple = ()
+    diagnostics: dict = field(default_factory=dict)
+    _fit: object = field(default=None, compare=False)
+
+    # ----------------------------------------------------------- prediction
+    def _bins(self, t):
+        if t is None:
+            return np.arange(self.n_obs_bins)
+        if np.ndim(t) == 0:
+            n = check_int(t, name="t", min_value=1)
+            return np.arange(n)
+        bins = np.asarray(t)
+        if bins.dtype.kind not in "iu" or (bins.size and bins.min() < 0):
+            msg = "`t` must be a number of bins or an array of bin numbers >= 0."
+            raise InvalidParameterError(msg)
+        return bins.astype(np.int64)
+
+    @property
+    def n_obs_bins(self):
+        """Bins of the observed window (the number of unit bins for event times)."""
+        return 0 if self._fit is None else self._fit.n_bins
+
+    def _need_fit(self, what):
+        if self._fit is None or not np.all(np.isfinite(list(self.params.values()))):
+            msg = f"`{what}` needs fitted parameters; this fit has none ({self.message})"
+            raise InvalidParameterError(msg)
+        return self._fit
+
+    def predict(self, t=None, *, cumulative=False):
+        """Expected counts per bin under the fitted parameters.
+
+        Parameters
+        ----------
+        t : int or array_like of int, optional
+            A number of bins from the start, or bin numbers (0 = first observed bin;
+            numbers past the data forecast). Default: the observed bins.
+        cumulative : bool, default False
+            Return cumulative expected counts from the first bin instead.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        fit = self._need_fit("predict")
+        bins = self._bins(t)
+        if bins.size == 0:
+            return np.empty(0)
+        mu = fit.predict(fit.x_hat, int(bins.max()) + 1)
+        return np.cumsum(mu)[bins] if cumulative else mu[bins]
+
+    def simulate(self, t=None, n=100, rng=None, *, with_uncertainty=False):
+        """Draws of the counts in bins `t` from the fitted model.
+
+        Observation noise follows the fitted loss (Poisson or negative binomial);
+        models with memory (Hawkes) are simulated forward from the observed history.
+        With ``with_uncertainty=True`` each draw uses parameters drawn from the
+        asymptotic normal law of the estimate (in the log scale).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n, len(t))
+        """
+        fit = self._need_fit("simulate")
+        bins = self._bins(t)
+        n = check_int(n, name="n", min_value=1)
+        rng = np.random.default_rng(rng)
+        xs = self._param_draws(n, rng) if with_uncertainty else None
+        return fit.sample(fit.x_hat, bins, n, rng, xs=xs)
+
+    def _param_draws(self, n, rng):
+        fit = self._fit
+        cov = fit.cov_x
+        if cov is None or not np.any(np.isfinite(np.diag(cov))):
+            return None
+        # Parameters without a finite variance (on a bound) are held at their estimate.
+        cov = np.where(np.isfinite(cov), cov, 0.0)
+        try:
+            draws = rng.multivariate_normal(fit.x_hat, cov, size=n, method="eigh")
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+        lo = np.array([b[0] for b in fit.bounds_x])
+        hi = np.array([b[1] for b in fit.bounds_x])
+        return np.clip(draws, lo, hi)
+
+    def forecast(self, h, level=0.9, *, n=1000, rng=0, with_uncertainty=True):
+        """Forecast the next `h` bins after the data, with a predictive band.
+
+        Parameters
+        ----------
+        h : int
+            Horizon in bins.
+        level : float, default 0.9
+            Central probability of the predictive band (from `simulate`).
+        n : int, default 1000
+            Simulated paths.
+        rng : seed, default 0
+        with_uncertainty : bool, default True
+            Propagate parameter uncertainty (Wald, log scale) into the band.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by bin start: ``mean``, ``lower``, ``upper`` of the counts per bin,
+            and ``cumulative``, ``cumulative_lower``, ``cumulative_upper`` of the
+            total from the first observed bin.
+        """
+        fit = self._need_fit("forecast")
+        h = check_int(h, name="h", min_value=1)
+        _z(level)
+        bins = np.arange(fit.n_bins, fit.n_bins + h)
+        draws = self.simulate(bins, n=n, rng=rng, with_uncertainty=with_uncertainty)
+        q = (1 - level) / 2
+        observed = fit.observed_total
+        cum = observed + np.cumsum(draws, axis=1)
+        mean = self.predict(bins)
+        return pd.DataFrame(
+            {
+                "mean": mean,
+                "lower": np.quantile(draws, q, axis=0),
+                "upper": np.quantile(draws, 1 - q, axis=0),
+                "cumulative": observed + np.cumsum(mean),
+                "cumulative_lower": np.quantile(cum, q, axis=0),
+                "cumulative_upper": np.quantile(cum, 1 - q, axis=0),
+            },
+            index=fit.labels(bins),
+        )
+
+    # ---------------------------------------------------------- uncertainty
+    def conf_int(
+        self, level=0.95, method="wald", *, n_resamples=200, rng=None, bootstrap_result=None
+    ):
+        """Confidence intervals for every parameter.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+        method : {"wald", "profile", "bootstrap"}
+            ``"wald"``: normal in the log scale for positive parameters, from the
+            observed information. ``"profile"``: likelihood-ratio intervals (each
+            parameter fixed on a path, the others re-optimised). ``"bootstrap"``:
+            percentile intervals of a parametric bootstrap (`bootstrap`).
+        n_resamples, rng, bootstrap_result
+            For ``method="bootstrap"``.
+
+        Returns
+        -------
+        dict of str to ConfidenceInterval
+        """
+        z = _z(level)
+        check_in(method, name="method", options=_CI_METHODS)
+        fit = self._need_fit("conf_int")
+        if method == "wald":
+            return fit.wald_ci(z)
+        if method == "profile":
+            from ._engine import profile_ci
+
+            return profile_ci(fit, level)
+        boot = bootstrap_result
+        if boot is None or boot.n_resamples < n_resamples:
+            boot = self.bootstrap(n_resamples, rng=rng, result=boot)
+        return boot.ci(level)
+
+    def with_ci(self, method, level=None, **kwargs):
+        """A copy of this result whose `ci` (and `ci_method`, `level`) come from `method`."""
+        level = self.level if level is None else level
+        ci = self.conf_int(level, method, **kwargs)
+        return replace(self, ci=ci, ci_method=method, level=level)
+
+    def bootstrap(self, n_resamples=200, rng=None, result=None):
+        """Parametric bootstrap: simulate from the fit, refit, collect the parameters.
+
+        Parameters
+        ----------
+        n_resamples : int, default 200
+            Total replicates wanted (including those of `result`).
+        rng : seed
+        result : FitBootstrap, optional
+            An earlier bootstrap of this fit to extend (like `scipy.stats.bootstrap`).
+
+        Returns
+        -------
+        FitBootstrap
+        """
+        from ._engine import bootstrap
+
+        fit = self._need_fit("bootstrap")
+        n_resamples = check_int(n_resamples, name="n_resamples", min_value=1)
+        return bootstrap(fit, n_resamples, np.random.default_rng(rng), result)
+
+    def profile(self, name, grid=None):
+        """Profile log-likelihood of one parameter (others re-optimised).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``value`` and ``loglik``.
+        """
+        from ._engine import profile_curve
+
+        fit = self._need_fit("profile")
+        if name not in fit.names:
+            msg = f"`name` must be one of {list(fit.names)}; got {name!r}."
+            raise InvalidParameterError(msg)
+        return profile_curve(fit, fit.names.index(name), grid)
+
+    # ------------------------------------------------------------- reports
+    def to_dict(self):
+        """Plain Python values (params, intervals, criteria, status) for JSON."""
+        skip = ("_fit", "cov", "diagnostics")
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        out["params"] = {k: float(v) for k, v in self.params.items()}
+        out["stderr"] = {k: float(v) for k, v in self.stderr.items()}
+        out["ci"] = {k: [float(v[0]), float(v[1])] for k, v in self.ci.items()}
+        out["cov"] = np.asarray(self.cov).tolist()
+        out["warnings"] = list(self.warnings)
+        out["diagnostics"] = {
+            k: v for k, v in self.diagnostics.items() if isinstance(v, int | float | str | bool)
+        }
+        return out
+
+    def to_frame(self):
+        """One row per parameter: estimate, stderr, and the interval."""
+        return pd.DataFrame(
+            {
+                "estimate": self.params,
+                "stderr": self.stderr,
+                "ci_low": {k: v.low for k, v in self.ci.items()},
+                "ci_high": {k: v.high for k, v in self.ci.items()},
+            }
+        ).rename_axis("param")
+
+    def summary(self):
+        """A short text report."""
+        lines = [
+            f"{self.model} fit by {self.loss_name} likelihood on {self.n_obs:,} observations: "
+            f"{'success' if self.success else 'FAILED'} (status {self.status})",
+            f"  {self.message}",
+            f"  loglik {self.loglik:,.3f}   AIC {self.aic:,.3f}   BIC {self.bic:,.3f}   "
+            f"nit {self.nit}   nfev {self.nfev}",
+            f"  {'param':>8} {'estimate':>12} {'stderr':>12}   {self.level:.0%} CI ({self.ci_method})",
+        ]
+        for k, v in self.params.items():
+            lo, hi = self.ci.get(k, (math.nan, math.nan))
+            lines.append(
+                f"  {k:>8} {v:12.5g} {self.stderr.get(k, math.nan):12.4g}   [{lo:.5g}, {hi:.5g}]"
+            )
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __repr__(self):
+        ps = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
+        return f"<FitResult {self.model}: {ps}; success={self.success}, loglik={self.loglik:.4g}>"
+
+    def plot(self, ax=None, *, cumulative=False, level=0.9, h=0, rng=0):
+        """Observed counts with the fitted curve (and `h` forecast bins); returns the Axes."""
+        try:
+            import matplotlib.pyplot as plt
+        except ModuleNotFoundError as exc:  # pragma: no cover
+            msg = "matplotlib must be installed to use method `plot`."
+            raise ModuleNotFoundError(msg) from exc
+        fit = self._need_fit("plot")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+        bins = np.arange(fit.n_bins)
+        labels = fit.labels(bins)
+        y = fit.observed_counts()
+        if y is not None:
+            ax.plot(
+                labels, np.cumsum(y) if cumulative else y, "o", ms=3, color="0.3", label="observed"
+            )
+        ax.plot(labels, self.predict(bins, cumulative=cumulative), label=f"{self.model} fit")
+        if h:
+            fc = self.forecast(h, level, rng=rng)
+            col = (
+                ("cumulative", "cumulative_lower", "cumulative_upper")
+                if cumulative
+                else (
+                    "mean",
+                    "lower",
+                    "upper",
+                )
+            )
+            (line,) = ax.plot(fc.index, fc[col[0]], "--", label="forecast")
+            ax.fill_between(fc.index, fc[col[1]], fc[col[2]], alpha=0.2, color=line.get_color())
+        ax.set_xlabel("time")
+        ax.set_ylabel("cumulative count" if cumulative else "count per bin")
+        ax.legend(frameon=False)
+        return ax
