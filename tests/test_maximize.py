@@ -233,3 +233,18 @@ def test_heat_selection_errors():
         spread.maximize(g, 2, IC(p=0.1), method="heat-top")
     with pytest.raises(InvalidParameterError, match="for a Heat model; got 'imm'"):
         spread.maximize(g, 2, spread.Heat(beta=1.0), method="imm", horizon=1.0)
+
+
+def test_textbook_stopping_rules_with_stability_zero():
+    g = spread.datasets.load("nethept")
+    plain = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, stability=0, evaluate=False)
+    guarded = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, evaluate=False)
+    assert plain.failure_probability == pytest.approx(
+        1 / g.n_nodes ** (1 + np.log(2) / np.log(g.n_nodes))
+    )
+    assert guarded.n_samples >= plain.n_samples
+    assert guarded.failure_probability > plain.failure_probability
+    a = spread.simulate(g, list(plain.seeds), IC(p="wc"), n_runs=10000, rng=1)
+    b = spread.simulate(g, list(guarded.seeds), IC(p="wc"), n_runs=10000, rng=1)
+    # the guard only ever adds samples: its seeds are at least as good, within noise
+    assert b.mean > a.mean - 4 * np.hypot(a.stderr, b.stderr)

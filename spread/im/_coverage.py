@@ -13,7 +13,7 @@ def _node_sets(offsets, members, n):
     for v in range(n):
         ptr[v + 1] += ptr[v]
     fill = ptr[:-1].copy()
-    ids = np.empty(members.shape[0], dtype=np.int64)
+    ids = np.empty(members.shape[0], dtype=np.int32)
     for s in range(offsets.shape[0] - 1):
         for pos in range(offsets[s], offsets[s + 1]):
             v = members[pos]

@@ -10,6 +10,7 @@ from .rrsets import RRSets
 __all__ = ["imm", "opim_c"]
 
 _ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
+_MAX_REDRAWS = 4
 
 
 def _log_comb(n, k):
@@ -21,12 +22,23 @@ def _select(rr, k, allowed, fixed, want_bound=False):
     return greedy_cover(offsets, members, rr.graph.n_nodes, k, allowed, fixed, want_bound)
 
 
-def imm(graph, k, model, *, eps, ell, root, allowed, fixed, n_threads, max_memory, report):
+def imm(
+    graph, k, model, *, eps, ell, root, allowed, fixed, n_threads, max_memory, report, stable=0.01
+):
     """IMM (Tang, Shi, Xiao, SIGMOD 2015), final RR sets drawn fresh (Chen 2018).
 
     Returns ``(seed ids, gains, n_rr_sets, guarantee, failure probability, peak bytes)``.
     Gains are in expected-spread units (``n * newly covered / theta``). The candidate
     pool (allowed nodes) replaces n in the union bound over seed sets.
+
+    The phase-1 RR sets are independent of the final ones, so they re-score the chosen
+    seeds for free. With `stable` > 0, when the final sets clearly flatter their own
+    choice (coverage above the phase-1 estimate by more than a fraction `stable` plus
+    two standard errors: the greedy overfits a small sample, as at eps = 0.5), the final
+    collection is redrawn, fresh and 2-16 times larger (as the optimism shrinks like
+    ``1/sqrt(theta)``), up to ``_MAX_REDRAWS`` times. Each
+    draw has at least IMM's theta, so each carries IMM's guarantee; the failure
+    probability reported is the union bound over the draws allowed.
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
@@ -50,21 +62,44 @@ def imm(graph, k, model, *, eps, ell, root, allowed, fixed, n_threads, max_memor
         if estimate >= (1.0 + eps_p) * x:
             lower = estimate / (1.0 + eps_p)
             break
-    peak = rr.nbytes
     alpha = math.sqrt(ell * math.log(n) + math.log(2))
     beta = math.sqrt(_ONE_MINUS_INV_E * (log_cnk + ell * math.log(n) + math.log(2)))
     lam_star = 2.0 * n * (_ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
     theta = math.ceil(lam_star / lower)
     # Fresh sets for the final selection: indices after every phase-1 set.
     first = len(rr)
-    del rr
-    final = RRSets(graph, model, root, first=first, n_threads=n_threads, max_memory=max_memory)
-    final.extend(theta)
-    report(first + theta)
-    seeds, gains, _, _ = _select(final, k, allowed, fixed)
-    peak = max(peak, final.nbytes)
+    used = first
+    peak = rr.nbytes
+    draws = 1 + (_MAX_REDRAWS if stable > 0 else 0)
+    for _ in range(draws):
+        final = RRSets(
+            graph,
+            model,
+            root,
+            first=first,
+            n_threads=n_threads,
+            max_memory=max_memory,
+            template=rr,
+        )
+        final.extend(theta)
+        used += theta
+        report(used)
+        seeds, gains, covered, _ = _select(final, k, allowed, fixed)
+        peak = max(peak, rr.nbytes + final.nbytes)
+        if stable <= 0:
+            break
+        own = covered / theta
+        check = _coverage(rr, seeds, fixed) / len(rr)
+        se = math.sqrt(max(check * (1 - check), 0.0) / len(rr))
+        if own <= (1.0 + stable) * check + 2.0 * se:
+            break
+        # The optimism shrinks like 1/sqrt(theta): jump to the size that should bring it
+        # within `stable` (between 2x and 16x).
+        gap = own / max(check, 1e-300) - 1.0
+        first += theta
+        theta = math.ceil(theta * min(16.0, max(2.0, (gap / stable) ** 2)))
     guarantee = _ONE_MINUS_INV_E - eps
-    return seeds, gains * n / theta, first + theta, guarantee, 1.0 / n**ell, peak
+    return seeds, gains * n / theta, used, guarantee, draws / n**ell, peak
 
 
 def _opim_bounds(cov2, upper1, a):
@@ -115,7 +150,9 @@ def opim_c(
     # R1 and R2 take disjoint stream ranges: R2 starts beyond anything R1 can reach.
     offset = 1 << 40
     r1 = RRSets(graph, model, root, first=0, n_threads=n_threads, max_memory=max_memory)
-    r2 = RRSets(graph, model, root, first=offset, n_threads=n_threads, max_memory=max_memory)
+    r2 = RRSets(
+        graph, model, root, first=offset, n_threads=n_threads, max_memory=max_memory, template=r1
+    )
     target = math.ceil(theta0)
     ratio = 0.0
     seeds = gains = None

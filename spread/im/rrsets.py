@@ -54,19 +54,27 @@ class RRSets:
     n_threads : int, default 1
     max_memory : int, optional
         Bytes the collection may hold; extending past it raises `MemoryLimitError`.
+    template : RRSets, optional
+        A collection for the same graph and model whose prepared sampler to reuse.
     """
 
-    def __init__(self, graph, model, root, *, first=0, n_threads=1, max_memory=None):
+    def __init__(
+        self, graph, model, root, *, first=0, n_threads=1, max_memory=None, template=None
+    ):
         self.graph = graph
         self.model = model
         self.root = np.uint64(root)
         self.first = int(first)
         self.n_threads = int(n_threads)
         self.max_memory = default_memory_limit() if max_memory is None else int(max_memory)
-        self._chunks = []
+        self._members = np.empty(0, dtype=np.int32)
+        self._offsets = np.zeros(1, dtype=np.int64)
         self._n_sets = 0
         self._n_members = 0
-        self._flat = None
+        if template is not None and template.model is model and template.graph is graph:
+            self._sample_args = template._sample_args
+            self._kernel = template._kernel
+            return
         if isinstance(model, IC):
             uniform = model._uniform()
             if uniform is None:
@@ -78,33 +86,18 @@ class RRSets:
             inside = (node_p > 0) & (node_p < 1)
             inv_log = np.zeros(graph.n_nodes)
             inv_log[inside] = 1.0 / np.log1p(-node_p[inside])
-            self._sample = self._ic_sampler(p_in, node_p, inv_log)
+            self._kernel = _kernels.rr_sets_ic
+            self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log)
         elif isinstance(model, LT):
             w_in = np.ascontiguousarray(model.arc_weights(graph)[graph.in_arc])
-            self._sample = self._lt_sampler(w_in)
+            self._kernel = _kernels.rr_sets_lt
+            self._sample_args = (graph.in_indptr, graph.in_indices, w_in)
         else:
             msg = f"RR sets need an IC or LT model; got {model!r}."
             raise InvalidParameterError(msg)
 
-    def _ic_sampler(self, p_in, node_p, inv_log):
-        g = self.graph
-
-        def sample(r0, r1, capacity):
-            return _kernels.rr_sets_ic(
-                g.in_indptr, g.in_indices, p_in, node_p, inv_log, self.root, r0, r1, capacity
-            )
-
-        return sample
-
-    def _lt_sampler(self, w_in):
-        g = self.graph
-
-        def sample(r0, r1, capacity):
-            return _kernels.rr_sets_lt(
-                g.in_indptr, g.in_indices, w_in, self.root, r0, r1, capacity
-            )
-
-        return sample
+    def _sample(self, r0, r1, capacity):
+        return self._kernel(*self._sample_args, self.root, r0, r1, capacity)
 
     def __len__(self):
         return self._n_sets
@@ -137,11 +130,13 @@ class RRSets:
         if target <= self._n_sets:
             return self
         avg = self._n_members / self._n_sets if self._n_sets else 8.0
-        projected = int(target * (4 * avg + 8))
+        # members (4 B) and, while selecting, the node -> set index (4 B + its share of
+        # the pointers), plus the offsets: about 8 bytes per member + 8 per set.
+        projected = int(target * (8 * avg + 8))
         if projected > self.max_memory:
             msg = (
                 f"{target:,} RR sets would need about {projected / 2**20:,.0f} MiB "
-                f"({4 * avg + 8:.0f} bytes per set), over `max_memory` = "
+                f"({8 * avg + 8:.0f} bytes per set), over `max_memory` = "
                 f"{self.max_memory / 2**20:,.0f} MiB. Raise `max_memory`, raise `eps`, or "
                 "lower `k`."
             )
@@ -156,24 +151,26 @@ class RRSets:
                 chunks = list(pool.map(lambda j: self._sample(*j), jobs))
         else:
             chunks = [self._sample(*j) for j in jobs]
+        new_members = sum(m.shape[0] for _, m in chunks)
+        need = self._n_members + new_members
+        if need > self._members.shape[0]:
+            grown = np.empty(max(need, int(1.5 * self._members.shape[0])), dtype=np.int32)
+            grown[: self._n_members] = self._members[: self._n_members]
+            self._members = grown
+        offsets_all = np.empty(target + 1, dtype=np.int64)
+        offsets_all[: self._n_sets + 1] = self._offsets[: self._n_sets + 1]
+        at, row = self._n_members, self._n_sets
         for offsets, members in chunks:
-            self._chunks.append((offsets, members))
-            self._n_members += members.shape[0]
+            size = members.shape[0]
+            self._members[at : at + size] = members
+            offsets_all[row + 1 : row + offsets.shape[0]] = offsets[1:] + at
+            at += size
+            row += offsets.shape[0] - 1
+        self._offsets = offsets_all
+        self._n_members = need
         self._n_sets = target
-        self._flat = None
         return self
 
     def flat(self):
-        """All sets as one ``(offsets, members)`` pair (cached until the next extend)."""
-        if self._flat is None:
-            if not self._chunks:
-                self._flat = (np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
-            else:
-                members = np.concatenate([m for _, m in self._chunks])
-                parts, base = [np.zeros(1, dtype=np.int64)], 0
-                for offsets, m in self._chunks:
-                    parts.append(offsets[1:] + base)
-                    base += m.shape[0]
-                self._flat = (np.concatenate(parts), members)
-                self._chunks = [(self._flat[0], self._flat[1])]
-        return self._flat
+        """All sets as ``(offsets, members)`` views (no copy)."""
+        return self._offsets[: self._n_sets + 1], self._members[: self._n_members]
