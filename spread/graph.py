@@ -100,6 +100,9 @@ class Graph:
         Distinct node labels in index order. The default labels node ``i`` as ``i``.
     report : LoadReport, optional
         What the loader skipped or merged on the way in.
+    copy : bool, default True
+        Copy `indptr` and `indices` (False: take them over when their dtypes already
+        match; the caller must not keep using them).
 
     Raises
     ------
@@ -134,7 +137,17 @@ class Graph:
         "_weights",
     )
 
-    def __init__(self, indptr, indices, weights=None, *, directed=True, labels=None, report=None):
+    def __init__(
+        self,
+        indptr,
+        indices,
+        weights=None,
+        *,
+        directed=True,
+        labels=None,
+        report=None,
+        copy=True,
+    ):
         indptr = np.asarray(indptr)
         indices = np.asarray(indices)
         if indptr.ndim != 1 or indptr.shape[0] < 1:
@@ -172,8 +185,10 @@ class Graph:
             bad = int(indices[(indices < 0) | (indices >= n)][0])
             msg = f"`indices` must be node ids in [0, {n - 1}]; got {bad}."
             raise InvalidParameterError(msg)
-        self._indptr = _readonly(np.ascontiguousarray(indptr, dtype=np.int64))
-        self._indices = _readonly(np.ascontiguousarray(indices, dtype=np.int32))
+        # A private copy (unless a constructor of ours hands over fresh arrays): marking
+        # the caller's arrays read-only would not stop them from flipping it back.
+        self._indptr = _readonly(np.array(indptr, dtype=np.int64, copy=True if copy else None))
+        self._indices = _readonly(np.array(indices, dtype=np.int32, copy=True if copy else None))
 
         if weights is not None:
             try:
@@ -360,7 +375,7 @@ class Graph:
             duplicates="merge" if duplicates == "merge" else "keep",
             merge=merge,
         )
-        return cls(indptr, indices, w, directed=directed, labels=labels, report=report)
+        return cls(indptr, indices, w, directed=directed, labels=labels, report=report, copy=False)
 
     @classmethod
     def from_pandas(
@@ -854,11 +869,13 @@ def _build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge,
         keep = ~loops
         src, dst = src[keep], dst[keep]
         weights = None if weights is None else weights[keep]
-    rows = np.arange(src.shape[0])
+    rows = np.arange(src.shape[0]) if duplicates == "error" else None  # for the message
     if not directed:
         src, dst = np.minimum(src, dst), np.maximum(src, dst)
     order = pair_order(src, dst, n)
-    src, dst, rows = src[order], dst[order], rows[order]
+    src, dst = src[order], dst[order]
+    if rows is not None:
+        rows = rows[order]
     key = src * max(n, 1) + dst
     if weights is not None:
         weights = weights[order]

@@ -234,3 +234,11 @@ def test_from_edges_matches_networkx_reachability_structure(pairs, directed):
     assert set(zip(s.tolist(), t.tolist(), strict=True)) == expected
     assert g.n_edges == len(expected)
     assert g.report.n_self_loops == sum(u == v for u, v in pairs)
+
+
+def test_constructor_does_not_share_the_callers_arrays():
+    indptr = np.array([0, 1, 2], dtype=np.int64)
+    indices = np.array([1, 0], dtype=np.int32)
+    g = Graph(indptr, indices)
+    indptr[1] = 2  # the caller's array stays writable and separate
+    assert g.out_degree.tolist() == [1, 1] and g.in_degree.tolist() == [1, 1]

@@ -149,19 +149,17 @@ def _lt_run(
 ):
     """One linear-threshold run; returns (final size, depth).
 
-    ``mark[v] < 2 * tag``: v not yet touched in this run; ``== 2 * tag``: touched
-    (threshold drawn, weight accumulating); ``== 2 * tag + 1``: active. A node's
-    threshold is drawn uniform on (0, 1] when an active in-neighbour first reaches it
-    (or read from `thresholds` when `fixed`), so a run costs O(arcs out of active
-    nodes), not O(n). ``rest[v]`` holds the threshold minus the weight received so far;
-    v activates when it reaches 0.
+    ``mark[v] == tag``: v was reached in this run. A node's threshold is drawn uniform
+    on (0, 1] when an active in-neighbour first reaches it (or read from `thresholds`
+    when `fixed`), so a run costs O(arcs out of active nodes), not O(n). ``rest[v]``
+    holds the threshold minus the weight received so far; v activates when it reaches 0,
+    and from then on holds +inf.
     """
     cap = steps_row.shape[0]
-    touched = 2 * tag
-    active = touched + 1
     tail = 0
     for s in seeds:
-        mark[s] = active
+        mark[s] = tag
+        rest[s] = np.inf
         queue[tail] = s
         tail += 1
         if keep_times:
@@ -178,19 +176,16 @@ def _lt_run(
             head += 1
             for j in range(indptr[u], indptr[u + 1]):
                 v = indices[j]
-                m = mark[v]
-                if m == active:
-                    continue
-                if m != touched:
-                    mark[v] = touched
+                if mark[v] != tag:  # first touch in this run: draw the threshold
+                    mark[v] = tag
                     if fixed:
                         rest[v] = thresholds[v]
                     else:
                         state, x = _next_uniform(state)
                         rest[v] = 1.0 - x
-                rest[v] -= w[j]
+                rest[v] -= w[j]  # active nodes hold +inf: they never fire twice
                 if rest[v] <= 0.0:
-                    mark[v] = active
+                    rest[v] = np.inf
                     queue[tail] = v
                     tail += 1
                     if keep_times:

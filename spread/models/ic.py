@@ -126,7 +126,10 @@ class IC:
     def _prepare(self, graph):
         uniform = self._uniform()
         if uniform is not None:
-            return {"p": np.empty(0, dtype=np.float64), "p_uniform": uniform}
+            # read-only like the per-arc arrays, so both share one compiled kernel
+            empty = np.empty(0, dtype=np.float64)
+            empty.flags.writeable = False
+            return {"p": empty, "p_uniform": uniform}
         return {"p": self._arc_array(graph), "p_uniform": -1.0}
 
     @staticmethod

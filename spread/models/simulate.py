@@ -14,7 +14,7 @@ from ._result import SpreadResult, SpreadResults
 __all__ = ["simulate"]
 
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
-_FIRST_STEPS = 32  # columns of per-step counts before a (rare) exact replay
+_FIRST_STEPS = 128  # per-step columns; deeper runs are replayed one by one, exactly
 
 
 @dataclass
@@ -201,19 +201,27 @@ def _simulate_one(
     batch = min(n_runs, 64 * n_threads)
     while done < n_runs:
         size = min(batch, n_runs - done)
-        n_chunks = max(1, min(n_threads, size))
+        # More chunks than threads, so that one slow (or descheduled) thread does not
+        # hold the whole call up.
+        n_chunks = max(1, min(2 * n_threads, size))
         t0 = time.perf_counter()
-        while True:
-            out = _Batch.empty(size, n, n_steps, n_chunks, keep_times)
-            model._run(graph, prepared, seed_idx, max_steps, root, done, n_chunks, out)
-            deepest = int(out.depths.max(initial=0))
-            if deepest < n_steps:
-                break
-            # A run went deeper than the per-step buffer: replay the batch, exactly.
-            n_steps = deepest + 1
+        out = _Batch.empty(size, n, n_steps, n_chunks, keep_times)
+        model._run(graph, prepared, seed_idx, max_steps, root, done, n_chunks, out)
         elapsed = time.perf_counter() - t0
+        deepest = int(out.depths.max(initial=0))
+        steps = out.steps
+        if deepest >= n_steps:
+            # Some runs went deeper than the per-step buffer. A run depends only on
+            # (root, run index), so replay just those runs, exactly, into a wider buffer.
+            n_steps = max(deepest + 1, min(2 * n_steps, max_steps + 1))
+            steps = np.zeros((size, n_steps), dtype=np.int32)
+            steps[:, : out.steps.shape[1]] = out.steps
+            for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
+                one = _Batch.empty(1, n, n_steps, 1, False)
+                model._run(graph, prepared, seed_idx, max_steps, root, done + int(i), 1, one)
+                steps[i] = one.steps[0]
         finals.append(out.final_sizes)
-        step_blocks.append(out.steps)
+        step_blocks.append(steps)
         if keep_times:
             times_blocks.append(out.times)
         node_counts += out.node_counts.sum(axis=0)
