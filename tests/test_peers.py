@@ -1,0 +1,119 @@
+"""IC and LT agree with the peer libraries cynetdiff and pynetim (when installed).
+
+Each peer is driven the way `benchmarks/_peers.py` documents (and `../shared/PEERS.md`
+explains): the same CSR arcs, the same per-arc probabilities or LT weights, node ids
+kept as ours, fresh randomness in every run. Mean spreads must agree with spread's
+within 4 standard errors of their difference.
+"""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import spread
+from spread import IC, LT, Graph
+
+N_NODES = 2000
+N_SEEDS = 10
+SPREAD_RUNS = 40000
+PEER_RUNS = 20000
+
+CASES = {  # id -> (spread model, "IC" or "LT", what the peer gets: float or per-arc array)
+    "IC p=0.1": (IC(p=0.1), "IC", 0.1),
+    "IC wc": (IC(p="wc"), "IC", "wc"),
+    "LT 1/in-degree": (LT(), "LT", "wc"),
+}
+
+
+@pytest.fixture(scope="module")
+def ba():
+    """Barabási–Albert, n=2000, m=3, every edge as two arcs; 10 fixed seeds."""
+    G = nx.barabasi_albert_graph(N_NODES, 3, seed=7)
+    src, dst = np.array(G.edges()).T
+    g = Graph.from_edges(src, dst, directed=False, labels=np.arange(N_NODES))
+    seeds = np.sort(np.random.default_rng(8).choice(N_NODES, N_SEEDS, replace=False))
+    return g, seeds
+
+
+def peer_p(g, value):
+    if value == "wc":  # 1/in-degree: IC's weighted cascade, LT's usual weights
+        return spread.weights.weighted_cascade(g)
+    return value
+
+
+def assert_close(a, se_a, b, se_b):
+    """Two Monte Carlo means agree within 4 standard errors of their difference."""
+    se = np.hypot(se_a, se_b)
+    assert abs(a - b) < 4 * se, f"{a} vs {b}: {abs(a - b) / se:.2f} standard errors apart"
+
+
+def mean_se(sizes):
+    sizes = np.asarray(sizes, dtype=np.float64)
+    return sizes.mean(), sizes.std(ddof=1) / np.sqrt(sizes.size)
+
+
+def cynetdiff_sizes(g, seeds, kind, p, n_runs, rng):
+    """Per-run final sizes from cynetdiff, one `advance_until_completion` per run."""
+    models = pytest.importorskip("cynetdiff.models")
+    starts = np.ascontiguousarray(g.indptr[:-1], dtype=np.uint32)  # n entries, not n + 1
+    heads = np.ascontiguousarray(g.indices, dtype=np.uint32)
+    gen = np.random.default_rng(rng)
+    if kind == "LT":
+        w = np.ascontiguousarray(p, dtype=np.float32)
+        sim = models.LinearThresholdModel(starts, heads, influence=w, rng=gen)
+    elif np.ndim(p) == 0:
+        sim = models.IndependentCascadeModel(starts, heads, activation_prob=p, rng=gen)
+    else:
+        probs = np.ascontiguousarray(p, dtype=np.float32)
+        sim = models.IndependentCascadeModel(starts, heads, activation_probs=probs, rng=gen)
+    sim.set_seeds([int(s) for s in seeds])  # numpy ints are rejected
+    sizes = np.empty(n_runs, dtype=np.int64)
+    for r in range(n_runs):
+        sim.reset_model()
+        sim.advance_until_completion()
+        sizes[r] = sim.get_num_activated_nodes()
+    return sizes
+
+
+def pynetim_sizes(g, seeds, kind, p, n_runs, rng):
+    """Per-run final sizes from pynetim, one `run_single_simulation` per run."""
+    pynetim = pytest.importorskip("pynetim")
+    tails = np.repeat(np.arange(g.n_nodes), g.out_degree)
+    arcs = list(zip(tails.tolist(), g.indices.tolist(), strict=True))
+    weights = float(p) if np.ndim(p) == 0 else np.asarray(p).tolist()
+    # renumber=False keeps our node ids (the default relabels them)
+    graph = pynetim.IMGraph(arcs, weights=weights, directed=True, renumber=False)
+    seed_set = {int(s) for s in seeds}
+    if kind == "LT":
+        sim = pynetim.LinearThresholdModel(graph, seed_set)
+    else:
+        sim = pynetim.IndependentCascadeModel(graph, seed_set)
+    # one explicit, distinct uint32 seed per run
+    run_seeds = np.random.default_rng(rng).choice(2**32, size=n_runs, replace=False)
+    return np.array([sim.run_single_simulation(random_seed=int(s)) for s in run_seeds])
+
+
+PEERS = {"cynetdiff": cynetdiff_sizes, "pynetim": pynetim_sizes}
+
+
+@pytest.mark.parametrize("peer", list(PEERS))
+@pytest.mark.parametrize("case", list(CASES))
+def test_mean_spread_agrees_with_peer(ba, peer, case):
+    g, seeds = ba
+    model, kind, value = CASES[case]
+    p = peer_p(g, value)
+    sizes = PEERS[peer](g, seeds, kind, p, PEER_RUNS, rng=11)
+    assert sizes.min() >= N_SEEDS and sizes.max() <= g.n_nodes
+    res = spread.simulate(g, g.label_of(seeds), model, n_runs=SPREAD_RUNS, rng=12)
+    assert res.mean > 1.5 * N_SEEDS  # the cascades do spread: the check is not vacuous
+    assert_close(res.mean, res.stderr, *mean_se(sizes))
+
+
+def test_peer_inputs_are_what_spread_uses(ba):
+    """The arrays handed to the peers are spread's own per-arc parameters."""
+    g, _ = ba
+    wc = spread.weights.weighted_cascade(g)
+    assert np.array_equal(IC(p="wc").arc_probabilities(g), wc)
+    assert np.array_equal(LT().arc_weights(g), wc)
+    in_sums = np.bincount(g.indices, weights=wc, minlength=g.n_nodes)
+    assert np.allclose(in_sums[g.in_degree > 0], 1.0)
