@@ -14,7 +14,7 @@ from ._result import SpreadResult, SpreadResults
 __all__ = ["simulate"]
 
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
-_FIRST_STEPS = 128  # per-step columns; deeper runs are replayed one by one, exactly
+_FIRST_STEPS = 16  # per-step columns to start with; deeper runs are replayed one by one
 
 
 @dataclass
