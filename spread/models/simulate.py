@@ -14,7 +14,9 @@ from ._result import SpreadResult, SpreadResults
 __all__ = ["simulate"]
 
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
-_FIRST_STEPS = 16  # per-step columns to start with; deeper runs are replayed one by one
+_FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
+_PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
+_PILOT_STEPS = 1024  # per-step columns of the pilot batch
 
 
 @dataclass
@@ -196,9 +198,11 @@ def _simulate_one(
     start = time.perf_counter()
     finals, step_blocks, times_blocks = [], [], []
     node_counts = np.zeros(n, dtype=np.int64)
-    n_steps = min(_FIRST_STEPS, max_steps + 1)
+    # A small pilot batch with a wide per-step buffer measures how deep the cascades go;
+    # later batches get twice that (deeper runs, if any, are replayed one by one).
+    n_steps = min(_PILOT_STEPS, max_steps + 1)
     done = 0
-    batch = min(n_runs, 64 * n_threads)
+    batch = min(n_runs, _PILOT_RUNS)
     while done < n_runs:
         size = min(batch, n_runs - done)
         # More chunks than threads, so that one slow (or descheduled) thread does not
@@ -221,10 +225,12 @@ def _simulate_one(
                 model._run(graph, prepared, seed_idx, max_steps, root, done + int(i), 1, one)
                 steps[i] = one.steps[0]
         finals.append(out.final_sizes)
-        step_blocks.append(steps)
+        step_blocks.append(steps[:, : deepest + 1])  # only the columns in use
         if keep_times:
             times_blocks.append(out.times)
         node_counts += out.node_counts.sum(axis=0)
+        if done == 0:
+            n_steps = min(max(_FIRST_STEPS, 2 * deepest + 8), max_steps + 1)
         done += size
         bar.update(size)
         rate = size / max(elapsed, 1e-6)
