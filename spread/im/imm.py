@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from ..exceptions import MemoryLimitError
 from ._coverage import count_hit, greedy_cover
 from .rrsets import RRSets
 
@@ -11,6 +12,7 @@ __all__ = ["imm", "opim_c"]
 
 _ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
 _MAX_REDRAWS = 4
+_EXTRA_ROUNDS = 6  # OPIM-C doublings allowed past theta_max while the choice still overfits
 
 
 def _log_comb(n, k):
@@ -71,6 +73,7 @@ def imm(
     used = first
     peak = rr.nbytes
     draws = 1 + (_MAX_REDRAWS if stable > 0 else 0)
+    previous = None
     for _ in range(draws):
         final = RRSets(
             graph,
@@ -81,10 +84,17 @@ def imm(
             max_memory=max_memory,
             template=rr,
         )
-        final.extend(theta)
+        try:
+            final.extend(theta)
+        except MemoryLimitError:
+            if previous is None:
+                raise
+            seeds, gains, theta = previous  # a redraw is optional: keep the last choice
+            break
         used += theta
         report(used)
         seeds, gains, covered, _ = _select(final, k, allowed, fixed)
+        previous = (seeds, gains, theta)
         peak = max(peak, rr.nbytes + final.nbytes)
         if stable <= 0:
             break
@@ -131,8 +141,9 @@ def opim_c(
     the chosen seeds cover at most a fraction `stable` more of R1 (which chose them)
     than of the independent R2, i.e. the selection no longer overfits its sample (the certificate alone is a worst-case bound: at eps = 0.5 it
     is met after a few thousand RR sets, by seeds well below what more samples find). Each
-    round's certificate holds jointly with the others (the union bound over ``i_max``
-    rounds is in ``a``), so stopping later keeps the guarantee. With `max_rr_sets`, it
+    round's certificate holds jointly with the others (the union bound over all the
+    rounds allowed, ``i_max`` plus ``_EXTRA_ROUNDS`` for the guard, is in ``a``), so
+    stopping later keeps the guarantee. With `max_rr_sets`, it
     stops at that budget instead (anytime mode) and reports the ratio reached.
     Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
     """
@@ -144,7 +155,10 @@ def opim_c(
     theta0 = 2.0 * (_ONE_MINUS_INV_E * alpha + beta) ** 2
     theta_max = 2.0 * n * (_ONE_MINUS_INV_E * alpha + beta) ** 2 / (k * eps**2)
     i_max = math.floor(math.log2(max(theta_max / theta0, 1.0))) + 1
-    a = math.log(3.0 * i_max / delta)
+    # The overfitting guard may double past theta_max (where the certificate alone would
+    # stop): the union bound then covers those extra rounds too.
+    n_rounds = i_max + (_EXTRA_ROUNDS if stable > 0 else 0)
+    a = math.log(3.0 * n_rounds / delta)
     if max_rr_sets is not None:
         a = math.log(2.0 / delta)
     # R1 and R2 take disjoint stream ranges: R2 starts beyond anything R1 can reach.
@@ -156,11 +170,16 @@ def opim_c(
     target = math.ceil(theta0)
     ratio = 0.0
     seeds = gains = None
-    for _ in range(i_max):
+    for round_ in range(n_rounds):
         if max_rr_sets is not None:
             target = min(target, max(max_rr_sets // 2, 1))
-        r1.extend(target)
-        r2.extend(target)
+        try:
+            r1.extend(target)
+            r2.extend(target)
+        except MemoryLimitError:
+            if seeds is None or round_ < i_max or ratio < _ONE_MINUS_INV_E - eps:
+                raise
+            break  # the guard's extra rounds are optional: keep the certified seeds
         report(2 * target)
         seeds, gains, cov1, upper1 = _select(r1, k, allowed, fixed, want_bound=True)
         cov2 = _coverage(r2, seeds, fixed)
