@@ -1,12 +1,16 @@
 """CELF: lazy greedy on Monte Carlo estimates with common random numbers (Leskovec et al. 2007)."""
 
 import heapq
+import time
 
 import numpy as np
 
+from .._common import threads
 from ..models.simulate import _Batch
 
 __all__ = ["celf"]
+
+_MIN_PARALLEL_SECONDS = 0.005
 
 
 def _mean_spread(graph, model, prepared, seed_idx, n_runs, root, n_chunks):
@@ -24,8 +28,23 @@ def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report):
     marginal gains are differences of paired runs. Works for any model `simulate` runs.
     Returns ``(seed ids, gains, n_simulations)``.
     """
-    n_chunks = max(1, min(n_threads, n_runs))
     prepared = model._prepare(graph)
+    # One parallel launch per estimate: worth it only when an estimate holds a few ms of
+    # work (on a busy machine a tiny parallel call can wait milliseconds for a core).
+    probe = np.flatnonzero(allowed & ~fixed)[:1]
+    t0 = time.perf_counter()
+    with threads(1):
+        _mean_spread(graph, model, prepared, probe, n_runs, root, 1)
+    if time.perf_counter() - t0 < _MIN_PARALLEL_SECONDS:
+        n_threads = 1
+    n_chunks = max(1, min(n_threads, n_runs))
+    with threads(n_threads):
+        return _lazy_greedy(
+            graph, k, model, prepared, n_runs, root, allowed, fixed, n_chunks, report
+        )
+
+
+def _lazy_greedy(graph, k, model, prepared, n_runs, root, allowed, fixed, n_chunks, report):
     base_seeds = np.flatnonzero(fixed)
     base = (
         _mean_spread(graph, model, prepared, base_seeds, n_runs, root, n_chunks)
