@@ -227,3 +227,14 @@ def heat_dense(graph, f0, beta, t, kind):
     from scipy.linalg import expm
 
     return expm(beta * t * heat_operator_dense(graph, kind)) @ f0
+
+
+# ----------------------------------------------------------------- RR sets
+def rr_set_ic(graph, target, live):
+    """The nodes that reach `target` over the live arcs (a reverse-reachable set)."""
+    reverse = [[] for _ in range(graph.n_nodes)]
+    for u, arcs in enumerate(out_arcs(graph)):
+        for v, j in arcs:
+            if live[j]:
+                reverse[v].append(u)
+    return set(bfs_steps(reverse, [target]))

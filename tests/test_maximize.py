@@ -248,3 +248,24 @@ def test_textbook_stopping_rules_with_stability_zero():
     b = spread.simulate(g, list(guarded.seeds), IC(p="wc"), n_runs=10000, rng=1)
     # the guard only ever adds samples: its seeds are at least as good, within noise
     assert b.mean > a.mean - 4 * np.hypot(a.stderr, b.stderr)
+
+
+@pytest.mark.parametrize("scheme", ["array", "wc"])
+def test_ic_rr_sets_match_the_reference_in_distribution(scheme):
+    g = tiny_graph(7, n=8, m=16)
+    if scheme == "wc":  # every in-arc of a node shares 1/indeg: the skipping path
+        model = IC(p="wc")
+    else:
+        model = IC(p=np.random.default_rng(3).uniform(0.1, 0.9, g.n_edges))
+    p = model.arc_probabilities(g)
+    n_sets = 200_000
+    _, members = RRSets(g, model, np.uint64(11)).extend(n_sets).flat()
+    freq = np.bincount(members, minlength=g.n_nodes) / n_sets
+    rng = np.random.default_rng(12)
+    n_ref = 20_000
+    ref_freq = np.zeros(g.n_nodes)
+    for _ in range(n_ref):
+        for u in ref.rr_set_ic(g, int(rng.integers(g.n_nodes)), rng.random(g.n_edges) < p):
+            ref_freq[u] += 1 / n_ref
+    se = np.sqrt(ref_freq * (1 - ref_freq) * (1 / n_ref + 1 / n_sets)) + 1e-12
+    assert (np.abs(freq - ref_freq) < 4.5 * se).all(), (freq, ref_freq)

@@ -35,7 +35,7 @@ _HEAT_METHODS = ("heat-top", "heat-greedy", "degree", "random")
 _EVAL_OFFSET = 1 << 50  # RR-set indices for evaluation, disjoint from the selection's
 
 
-def _node_mask(graph, labels, name):
+def _node_mask(graph, labels):
     mask = np.zeros(graph.n_nodes, dtype=bool)
     if labels is not None:
         labels = [labels] if graph._is_scalar_label(labels) else list(labels)
@@ -167,11 +167,9 @@ def maximize(
         msg = f"`method={method!r}` needs a spread.Heat model; got {model!r}."
         raise InvalidParameterError(msg)
     n = graph.n_nodes
-    fixed_mask = _node_mask(graph, fixed, "fixed")
-    allowed = (
-        _node_mask(graph, candidates, "candidates") if candidates is not None else np.ones(n, bool)
-    )
-    allowed &= ~_node_mask(graph, exclude, "exclude")
+    fixed_mask = _node_mask(graph, fixed)
+    allowed = _node_mask(graph, candidates) if candidates is not None else np.ones(n, bool)
+    allowed &= ~_node_mask(graph, exclude)
     allowed &= ~fixed_mask
     n_allowed = int(allowed.sum())
     k = check_int(k, name="k", min_value=1)
