@@ -1,7 +1,8 @@
-"""Bundled real social graphs, loaded with no network access.
+"""Bundled real social graphs and trend series, loaded with no network access.
 
 The files ship inside the package (they live in the repository's ``data/`` folder,
 whose README gives their provenance); each is checked against its SHA-256 on load.
+Graphs load with `load`, count series with `load_trend`.
 
 Examples
 --------
@@ -9,6 +10,8 @@ Examples
 >>> g = spread.datasets.load("nethept")
 >>> g.n_nodes, g.n_edges
 (15233, 62752)
+>>> spread.datasets.load_trend("higgs", start="2012-07-04")
+<Trend: 96 bins of 0 days 01:00:00, 204,310 adopters, peak 15,637 at bin 6>
 """
 
 import builtins
@@ -21,24 +24,38 @@ import pandas as pd
 
 from .exceptions import DatasetError
 
-__all__ = ["Dataset", "list", "load", "path"]
+__all__ = ["Dataset", "list", "load", "load_trend", "path"]
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """One bundled graph: where it lives, how to read it and where it came from."""
+    """One bundled dataset: where it lives, how to read it and where it came from.
+
+    A ``kind="graph"`` dataset is an edge list read with `spread.read_edgelist`
+    (fields `columns` as source and target, `weight` as the arc weight); a
+    ``kind="trend"`` dataset is a CSV of counts per bin, one column per series,
+    `columns` naming them (the first is the default series).
+    """
 
     name: str
     filename: str | None
-    directed: bool
-    n_nodes: int
-    n_arcs: int
+    directed: bool | None
+    n_nodes: int | None
+    n_arcs: int | None
     description: str
     citation: str
     licence: str
     sha256: str | None = None
     skiprows: int = 0
+    kind: str = "graph"
+    columns: tuple = (0, 1)
+    weight: int | None = None
 
+
+_HIGGS_CITATION = (
+    "M. De Domenico, A. Lima, P. Mougel, M. Musolesi, The Anatomy of a Scientific "
+    "Rumor, Scientific Reports 3:2980, 2013."
+)
 
 _REGISTRY = {
     d.name: d
@@ -99,8 +116,45 @@ _REGISTRY = {
             licence="none stated (SNAP)",
             sha256="df799a4d07c6090c7039121c7a649333a83f951b40850a17e1ce46b21a7df0d9",
         ),
+        Dataset(
+            name="higgs-retweet",
+            filename="higgs-retweet_network.edgelist.gz",
+            directed=True,
+            n_nodes=256491,
+            n_arcs=328132,
+            description=(
+                "SNAP Higgs Twitter retweets, 1-7 July 2012. File rows 'A B w': A "
+                "retweeted B w times; loaded reversed, as arcs B -> A (information flows "
+                "from the retweeted user to the retweeter), weight w."
+            ),
+            citation=_HIGGS_CITATION,
+            licence="none stated (SNAP)",
+            sha256="4097edebd539043cfc62d9b4ba67676f79523f6dbe896d345fcc127dec3e936e",
+            columns=(1, 0),
+            weight=2,
+        ),
+        Dataset(
+            name="higgs",
+            filename="higgs-hourly.csv",
+            directed=None,
+            n_nodes=None,
+            n_arcs=None,
+            description=(
+                "Higgs-boson announcement on Twitter, hourly counts 2012-07-01 .. 07-07 "
+                "UTC (168 bins): new_retweeters (default), retweets, all_activity. The "
+                "burst starts 2012-07-04 03:00."
+            ),
+            citation=_HIGGS_CITATION,
+            licence="none stated (SNAP); derived counts, see data/README.md",
+            sha256="50f775c7a3d108407ff6250f6cb6c79b5c51297e12402fd93ae7ce089e4b0ae0",
+            kind="trend",
+            columns=("new_retweeters", "retweets", "all_activity"),
+        ),
     )
 }
+
+#: How each trend column counts (`Trend.kind`): first adoptions or volume with repeats.
+_TREND_KINDS = {"new_retweeters": "adopters", "retweets": "volume", "all_activity": "volume"}
 
 
 def _data_dir():
@@ -152,6 +206,19 @@ def _verify(filename, expected):
         raise DatasetError(msg)
 
 
+def _get_kind(name, kind):
+    d = _get(name)
+    if d.kind != kind:
+        others = ", ".join(sorted(n for n, e in _REGISTRY.items() if e.kind == kind))
+        loader = "load_trend" if d.kind == "trend" else "load"
+        msg = (
+            f"`name` must be a bundled {kind} ({others}); got {name!r}, a {d.kind} "
+            f"(use `spread.datasets.{loader}`)."
+        )
+        raise DatasetError(msg)
+    return d
+
+
 @functools.cache
 def load(name):
     """Load a bundled graph by name.
@@ -159,8 +226,8 @@ def load(name):
     Parameters
     ----------
     name : str
-        One of the names in `list` (``"karate"``, ``"nethept"``, ``"ego-facebook"``,
-        ``"wiki-vote"``).
+        One of the graphs in `list` (``"karate"``, ``"nethept"``, ``"ego-facebook"``,
+        ``"wiki-vote"``, ``"higgs-retweet"``).
 
     Returns
     -------
@@ -170,7 +237,7 @@ def load(name):
     Raises
     ------
     DatasetError
-        If the name is unknown or the file is missing or corrupt.
+        If the name is unknown (or names a trend), or the file is missing or corrupt.
 
     Examples
     --------
@@ -181,12 +248,84 @@ def load(name):
     from .graph import Graph
     from .io import read_edgelist
 
-    d = _get(name)
+    d = _get_kind(name, "graph")
     if d.filename is None:
         import networkx as nx
 
         return Graph.from_networkx(nx.karate_club_graph())
-    return read_edgelist(path(name), directed=d.directed, skiprows=d.skiprows)
+    return read_edgelist(
+        path(name),
+        directed=d.directed,
+        skiprows=d.skiprows,
+        columns=d.columns,
+        weight=d.weight,
+    )
+
+
+@functools.cache
+def _trend_table(name):
+    _get_kind(name, "trend")
+    df = pd.read_csv(path(name))
+    df.index = pd.DatetimeIndex(pd.to_datetime(df.pop(df.columns[0]), utc=True))
+    return df
+
+
+def load_trend(name, column=None, *, start=None, end=None):
+    """Load a bundled count series as a `spread.Trend`.
+
+    Parameters
+    ----------
+    name : str
+        A trend in `list` (``"higgs"``).
+    column : str, optional
+        Which series (default: the dataset's first). For ``"higgs"``:
+        ``"new_retweeters"`` (users retweeting for the first time in the log, an
+        adopters series), ``"retweets"`` or ``"all_activity"`` (volume series).
+    start, end : datetime-like or str, optional
+        Keep the bins that start at or after `start` and end at or before `end`
+        (UTC when the string names no timezone).
+
+    Returns
+    -------
+    Trend
+        Hourly bins indexed by UTC time.
+
+    Raises
+    ------
+    DatasetError
+        If the name is unknown (or names a graph), or the file is missing or corrupt.
+    InvalidParameterError
+        If `column` is not one of the dataset's series, or the window holds no bin.
+
+    Examples
+    --------
+    >>> import spread
+    >>> tr = spread.datasets.load_trend("higgs")
+    >>> tr
+    <Trend: 168 bins of 0 days 01:00:00, 228,556 adopters, peak 15,637 at bin 78>
+    >>> str(tr.index[78])
+    '2012-07-04 06:00:00+00:00'
+    >>> spread.datasets.load_trend("higgs", "retweets", end="2012-07-02").counts[:3]
+    array([13., 17., 27.])
+    """
+    from ._validation import check_in
+    from .fit import Trend
+
+    d = _get_kind(name, "trend")
+    column = d.columns[0] if column is None else column
+    check_in(column, name="column", options=d.columns)
+    table = _trend_table(name)
+    trend = Trend(
+        table[column].to_numpy(dtype="float64"),
+        table.index,
+        freq="1h",
+        kind=_TREND_KINDS.get(column, "volume"),
+    )
+    if start is not None:
+        trend = trend.since(start)
+    if end is not None:
+        trend = trend.until(end)
+    return trend
 
 
 def list():
@@ -195,22 +334,25 @@ def list():
     Returns
     -------
     pandas.DataFrame
-        Columns ``name``, ``nodes``, ``arcs``, ``directed``, ``description``,
-        ``citation``, ``licence``.
+        Columns ``name``, ``kind`` (``"graph"`` or ``"trend"``), ``nodes``, ``arcs``,
+        ``directed`` (missing for trends), ``description``, ``citation``, ``licence``.
 
     Examples
     --------
     >>> import spread
-    >>> spread.datasets.list()[["name", "nodes", "arcs", "directed"]]
-               name  nodes    arcs  directed
-    0        karate     34     156     False
-    1       nethept  15233   62752     False
-    2  ego-facebook   4039  176468     False
-    3     wiki-vote   7115  103689      True
+    >>> spread.datasets.list()[["name", "kind", "nodes", "arcs", "directed"]]
+                name   kind   nodes    arcs  directed
+    0         karate  graph      34     156     False
+    1        nethept  graph   15233   62752     False
+    2   ego-facebook  graph    4039  176468     False
+    3      wiki-vote  graph    7115  103689      True
+    4  higgs-retweet  graph  256491  328132      True
+    5          higgs  trend    <NA>    <NA>      <NA>
     """
     rows = [
         {
             "name": d.name,
+            "kind": d.kind,
             "nodes": d.n_nodes,
             "arcs": d.n_arcs,
             "directed": d.directed,
@@ -220,4 +362,5 @@ def list():
         }
         for d in _REGISTRY.values()
     ]
-    return pd.DataFrame(rows, columns=builtins.list(rows[0]))
+    df = pd.DataFrame(rows, columns=builtins.list(rows[0]))
+    return df.astype({"nodes": "Int64", "arcs": "Int64", "directed": "boolean"})

@@ -1,4 +1,5 @@
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from spread import DatasetError
         ("nethept", 15233, 62752, False),
         ("ego-facebook", 4039, 176468, False),
         ("wiki-vote", 7115, 103689, True),
+        ("higgs-retweet", 256491, 328132, True),
     ],
 )
 def test_bundled_counts(name, nodes, arcs, directed):
@@ -39,7 +41,7 @@ def test_wiki_vote_ids_are_not_contiguous():
 
 def test_sha256_recorded_in_data_readme():
     readme = (spread.datasets._data_dir() / "README.md").read_text()
-    for name in ("nethept", "ego-facebook", "wiki-vote"):
+    for name in ("nethept", "ego-facebook", "wiki-vote", "higgs-retweet", "higgs"):
         p = spread.datasets.path(name)
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
         assert digest in readme
@@ -64,3 +66,68 @@ def test_counts_match_shared_copies(shared_data):
         shared_data / "ego-facebook" / "facebook_combined.txt", directed=False
     )
     assert (f.n_nodes, f.n_edges // 2) == (4039, 88234)
+
+
+def test_higgs_retweet_arcs_run_from_the_retweeted_user():
+    g = spread.datasets.load("higgs-retweet")
+    assert g.directed and g.weights is not None
+    # 228,556 users retweeted (data/README.md): exactly the nodes with an in-arc.
+    assert int((g.in_degree > 0).sum()) == 228556
+    assert float(g.weights.sum()) == 354930
+
+
+def test_higgs_retweet_reverses_the_file_columns(shared_data):
+    import gzip
+
+    with gzip.open(shared_data / "higgs-twitter" / "higgs-retweet_network.edgelist.gz", "rt") as f:
+        a, b, w = (int(x) for x in f.readline().split())
+    src, dst, weight = spread.datasets.load("higgs-retweet").edges()
+    hits = (src == b) & (dst == a)
+    assert hits.sum() == 1 and weight[hits][0] == w
+
+
+def test_higgs_trend_matches_the_activity_log_totals():
+    full = spread.datasets.load_trend("higgs")
+    assert full.n_bins == 168 and full.kind == "adopters"
+    assert full.total == 228556
+    assert str(full.start) == "2012-07-01 00:00:00+00:00"
+    assert spread.datasets.load_trend("higgs", "retweets").total == 354930
+    all_activity = spread.datasets.load_trend("higgs", "all_activity")
+    assert all_activity.total == 563069 and all_activity.kind == "volume"
+
+
+def test_higgs_trend_window():
+    tr = spread.datasets.load_trend("higgs", start="2012-07-04", end="2012-07-05")
+    assert tr.n_bins == 24
+    assert str(tr.start) == "2012-07-04 00:00:00+00:00"
+    assert int(tr.counts.argmax()) == 6  # the peak hour, 06:00 UTC
+
+
+def test_higgs_trend_derivation_is_reproducible(shared_data, tmp_path):
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "make_higgs_trend.py"
+    spec = importlib.util.spec_from_file_location("make_higgs_trend", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "higgs-hourly.csv"
+    module.derive(shared_data / "higgs-twitter" / "higgs-activity_time.txt.gz", out)
+    assert out.read_bytes() == spread.datasets.path("higgs").read_bytes()
+
+
+def test_trend_and_graph_loaders_do_not_mix():
+    with pytest.raises(DatasetError, match=r"`name` must be a bundled graph .*load_trend"):
+        spread.datasets.load("higgs")
+    with pytest.raises(DatasetError, match=r"`name` must be a bundled trend \(higgs\)"):
+        spread.datasets.load_trend("nethept")
+
+
+def test_trend_column_is_checked():
+    with pytest.raises(spread.InvalidParameterError, match="`column` must be one of"):
+        spread.datasets.load_trend("higgs", "likes")
+
+
+def test_list_names_every_kind():
+    table = spread.datasets.list().set_index("name")
+    assert table.loc["higgs", "kind"] == "trend"
+    assert table.loc["higgs-retweet", "kind"] == "graph"
