@@ -2,6 +2,7 @@
 
 import numbers
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,7 @@ import pandas as pd
 from .._validation import check_in, check_nonnegative_float
 from ..exceptions import InvalidParameterError, NodeNotFound
 
-__all__ = ["Cascades", "Trend"]
+__all__ = ["Cascades", "Trend", "TrialGroups"]
 
 _KINDS = ("adopters", "volume")
 
@@ -808,6 +809,50 @@ class Cascades:
             raise InvalidParameterError(msg)
         return self.graph
 
+    def _step_arrays(self, dt):
+        """Generations as flat arrays for the kernels.
+
+        Returns ``(casc_ptr, nodes, steps, cascade_labels)``: cascade ``c`` is rows
+        ``casc_ptr[c]:casc_ptr[c + 1]`` of `nodes` (graph indices) and `steps`.
+        """
+        steps = self.to_steps(dt)
+        codes, labels = pd.factorize(steps["cascade"], sort=False)
+        bounds = np.flatnonzero(np.diff(codes)) + 1
+        casc_ptr = np.concatenate([[0], bounds, [codes.size]]).astype(np.int64)
+        nodes = steps["index"].to_numpy(dtype=np.int64)
+        return casc_ptr, nodes, steps["step"].to_numpy(dtype=np.int64), np.asarray(labels)
+
+    def trial_groups(self, dt):
+        """IC trials with the arcs that made them (the per-edge form of `trials`).
+
+        Returns
+        -------
+        TrialGroups
+            A named tuple of arrays, one entry per group (cascade, target, step):
+            ``cascade`` (label), ``target`` (node index), ``step``, ``k``, ``success``,
+            and ``ptr``/``arcs``: the arc ids (graph arc order) of group ``g`` are
+            ``arcs[ptr[g]:ptr[g + 1]]``.
+
+        Examples
+        --------
+        >>> import pandas as pd, spread
+        >>> from spread.fit import Cascades
+        >>> g = spread.Graph.from_edges([0, 0, 1], [1, 2, 2])
+        >>> df = pd.DataFrame({"c": [0, 0], "v": [0, 1], "t": [0.0, 1.0]})
+        >>> cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
+        >>> tg = cs.trial_groups(1.0)
+        >>> tg.target.tolist(), tg.k.tolist(), tg.arcs.tolist()
+        ([1, 2, 2], [1, 1, 1], [0, 1, 2])
+        """
+        from ._cascade_kernels import trial_groups
+
+        g = self._need_graph("trial_groups")
+        casc_ptr, nodes, steps, labels = self._step_arrays(dt)
+        casc, target, step, success, ptr, arcs = trial_groups(
+            g.indptr, g.indices, casc_ptr, nodes, steps, g.n_nodes
+        )
+        return TrialGroups(labels[casc], target, step, np.diff(ptr), success, ptr, arcs)
+
     def trials(self, dt):
         """IC transmission trials grouped by (cascade, target, step) (FITTING.md §2.3.1).
 
@@ -831,47 +876,17 @@ class Cascades:
         >>> cs.trials(1.0)[["target", "step", "k", "success"]].values.tolist()
         [[1, 1, 1, True], [2, 1, 1, False], [2, 2, 1, False]]
         """
-        g = self._need_graph("trials")
-        steps = self.to_steps(dt)
-        rows = []
-        big = np.iinfo(np.int64).max
-        step_of = np.full(g.n_nodes, big, dtype=np.int64)
-        for cid, grp in steps.groupby("cascade", sort=False):
-            idx = grp["index"].to_numpy()
-            st = grp["step"].to_numpy()
-            step_of[idx] = st
-            deg = g.indptr[idx + 1] - g.indptr[idx]
-            parents_step = np.repeat(st, deg)
-            targets = (
-                np.concatenate([g.indices[g.indptr[u] : g.indptr[u + 1]] for u in idx]).astype(
-                    np.int64
-                )
-                if idx.size
-                else np.empty(0, np.int64)
-            )
-            keep = step_of[targets] > parents_step
-            targets, tstep = targets[keep], parents_step[keep] + 1
-            if targets.size:
-                key = np.stack([targets, tstep], axis=1)
-                uniq, k = np.unique(key, axis=0, return_counts=True)
-                success = step_of[uniq[:, 0]] == uniq[:, 1]
-                rows.append(
-                    pd.DataFrame(
-                        {
-                            "cascade": cid,
-                            "target": g.labels[uniq[:, 0]],
-                            "step": uniq[:, 1],
-                            "k": k,
-                            "success": success,
-                        }
-                    )
-                )
-            step_of[idx] = big
-        if not rows:
-            return pd.DataFrame(
-                {"cascade": [], "target": [], "step": [], "k": [], "success": []}
-            ).astype({"step": np.int64, "k": np.int64, "success": bool})
-        return pd.concat(rows, ignore_index=True)
+        self._need_graph("trials")
+        tg = self.trial_groups(dt)
+        return pd.DataFrame(
+            {
+                "cascade": tg.cascade,
+                "target": self.graph.labels[tg.target],
+                "step": tg.step,
+                "k": tg.k,
+                "success": tg.success,
+            }
+        )
 
     def exposures(self, dt):
         """Exposure curve: adoption probability after exactly ``k`` exposures.
@@ -887,45 +902,13 @@ class Cascades:
         pandas.DataFrame
             Indexed by ``k`` >= 1: ``n_reached``, ``n_adopted``, ``probability``.
         """
+        from ._cascade_kernels import exposure_counts
+
         g = self._need_graph("exposures")
-        steps = self.to_steps(dt)
-        big = np.iinfo(np.int64).max
-        step_of = np.full(g.n_nodes, big, dtype=np.int64)
-        reached = np.zeros(1, dtype=np.int64)
-        adopted = np.zeros(1, dtype=np.int64)
-        for _, grp in steps.groupby("cascade", sort=False):
-            idx = grp["index"].to_numpy()
-            st = grp["step"].to_numpy()
-            step_of[idx] = st
-            first = st.min()
-            # Exposure of each adopter at its adoption: active in-neighbours at earlier steps.
-            k_adopt = []
-            for v, s in zip(idx, st, strict=True):
-                if s == first:
-                    continue
-                nb = g.in_indices[g.in_indptr[v] : g.in_indptr[v + 1]]
-                k_adopt.append(int(np.count_nonzero(step_of[nb] < s)))
-            # Non-adopters exposed by the end: count active in-neighbours.
-            deg = g.indptr[idx + 1] - g.indptr[idx]
-            outs = (
-                np.concatenate([g.indices[g.indptr[u] : g.indptr[u + 1]] for u in idx])
-                if deg.sum()
-                else np.empty(0, np.int64)
-            )
-            outs = outs[step_of[outs] == big]
-            k_never = np.bincount(outs).astype(np.int64)
-            k_never = k_never[k_never > 0]
-            k_all = np.concatenate([np.asarray(k_adopt, dtype=np.int64), k_never])
-            kmax = int(k_all.max()) if k_all.size else 0
-            if kmax + 1 > reached.size:
-                reached = np.pad(reached, (0, kmax + 1 - reached.size))
-                adopted = np.pad(adopted, (0, kmax + 1 - adopted.size))
-            # reached[k] += number of pairs with exposure >= k
-            hist = np.bincount(k_all, minlength=reached.size)
-            reached += np.cumsum(hist[::-1])[::-1]
-            if k_adopt:
-                adopted += np.bincount(np.asarray(k_adopt), minlength=adopted.size)
-            step_of[idx] = big
+        casc_ptr, nodes, steps, _ = self._step_arrays(dt)
+        reached, adopted = exposure_counts(
+            g.indptr, g.indices, g.in_indptr, g.in_indices, casc_ptr, nodes, steps, g.n_nodes
+        )
         ks = np.arange(1, reached.size)
         with np.errstate(invalid="ignore", divide="ignore"):
             prob = np.where(reached[1:] > 0, adopted[1:] / np.maximum(reached[1:], 1), np.nan)
@@ -933,6 +916,19 @@ class Cascades:
             {"n_reached": reached[1:], "n_adopted": adopted[1:], "probability": prob},
             index=pd.Index(ks, name="k"),
         )
+
+    def _lt_weights(self, weights):
+        """In-weights ``b_uv`` per arc (graph arc order) from ``"wc"`` or an array."""
+        g = self.graph
+        if isinstance(weights, str):
+            check_in(weights, name="weights", options=("wc",))
+            indeg = np.maximum(g.in_degree, 1).astype(np.float64)
+            return 1.0 / indeg[g.indices]
+        w = np.asarray(weights, dtype=np.float64)
+        if w.shape != (g.n_edges,):
+            msg = f"`weights` must have one entry per arc ({g.n_edges}); got shape {w.shape}."
+            raise InvalidParameterError(msg)
+        return w
 
     def brackets(self, dt, weights="wc"):
         """LT threshold brackets per (cascade, node) (FITTING.md §2.3.5).
@@ -954,56 +950,43 @@ class Cascades:
         pandas.DataFrame
             Columns ``cascade``, ``node`` (label), ``w_low``, ``w_high``, ``censored``.
         """
+        from ._cascade_kernels import bracket_rows
+
         g = self._need_graph("brackets")
-        if isinstance(weights, str):
-            check_in(weights, name="weights", options=("wc",))
-            indeg = np.maximum(g.in_degree, 1).astype(np.float64)
-            w = 1.0 / indeg[g.indices]
-        else:
-            w = np.asarray(weights, dtype=np.float64)
-            if w.shape != (g.n_edges,):
-                msg = f"`weights` must have one entry per arc ({g.n_edges}); got shape {w.shape}."
-                raise InvalidParameterError(msg)
-        w_in = w[g.in_arc]
-        steps = self.to_steps(dt)
-        big = np.iinfo(np.int64).max
-        step_of = np.full(g.n_nodes, big, dtype=np.int64)
-        frames = []
-        for cid, grp in steps.groupby("cascade", sort=False):
-            idx = grp["index"].to_numpy()
-            st = grp["step"].to_numpy()
-            step_of[idx] = st
-            first = st.min()
-            outs = (
-                np.unique(np.concatenate([g.indices[g.indptr[u] : g.indptr[u + 1]] for u in idx]))
-                if idx.size
-                else np.empty(0, np.int64)
-            )
-            never = outs[step_of[outs] == big]
-            nodes = np.concatenate([idx[st > first], never]).astype(np.int64)
-            s_node = np.concatenate([st[st > first], np.full(never.size, big)])
-            lo = np.empty(nodes.size)
-            hi = np.empty(nodes.size)
-            for j, (v, s) in enumerate(zip(nodes, s_node, strict=True)):
-                sl = slice(g.in_indptr[v], g.in_indptr[v + 1])
-                su = step_of[g.in_indices[sl]]
-                ww = w_in[sl]
-                if s == big:
-                    hi[j] = ww[su != big].sum()
-                    lo[j] = hi[j]
-                else:
-                    hi[j] = ww[su <= s - 1].sum()
-                    lo[j] = ww[su <= s - 2].sum()
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "cascade": cid,
-                        "node": g.labels[nodes],
-                        "w_low": lo,
-                        "w_high": hi,
-                        "censored": s_node == big,
-                    }
-                )
-            )
-            step_of[idx] = big
-        return pd.concat(frames, ignore_index=True)
+        w = self._lt_weights(weights)
+        casc_ptr, nodes, steps, labels = self._step_arrays(dt)
+        casc, node, lo, hi, cens = bracket_rows(
+            g.indptr,
+            g.indices,
+            g.in_indptr,
+            g.in_indices,
+            np.ascontiguousarray(w[g.in_arc]),
+            casc_ptr,
+            nodes,
+            steps,
+            g.n_nodes,
+        )
+        return pd.DataFrame(
+            {
+                "cascade": labels[casc],
+                "node": g.labels[node],
+                "w_low": lo,
+                "w_high": hi,
+                "censored": cens,
+            }
+        )
+
+
+class TrialGroups(NamedTuple):
+    """IC trials grouped by (cascade, target, step), with the arcs of every group.
+
+    See `Cascades.trial_groups`.
+    """
+
+    cascade: np.ndarray
+    target: np.ndarray
+    step: np.ndarray
+    k: np.ndarray
+    success: np.ndarray
+    ptr: np.ndarray
+    arcs: np.ndarray

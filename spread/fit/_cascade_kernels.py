@@ -1,0 +1,518 @@
+"""Numba kernels of the cascade fits: sufficient statistics and the per-node concave solver.
+
+Each kernel takes arrays and scalars only and names the public function it serves.
+Cascades arrive as ``casc_ptr`` (int64, one slice per cascade), ``nodes`` (node
+indices) and ``steps`` (int64 generations, non-decreasing inside a cascade).
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "bracket_rows",
+    "exposure_counts",
+    "solve_blocks",
+    "trial_groups",
+]
+
+_NEVER = np.iinfo(np.int64).max
+
+
+@njit(cache=True, nogil=True)
+def trial_groups(indptr, indices, casc_ptr, nodes, steps, n_nodes):
+    """Body of `Cascades.trial_groups` (IC trials, FITTING.md §2.3.1), compiled by Numba.
+
+    Every node ``u`` active at step ``s`` tries each out-neighbour ``v`` not active by
+    step ``s``; the tries on ``v`` at step ``s + 1`` form one group. Groups come out
+    per cascade, sorted by (target, step); the arcs of group ``g`` are
+    ``arcs[ptr[g]:ptr[g + 1]]``.
+
+    Returns ``(cascade, target, step, success, ptr, arcs)``.
+    """
+    never = np.iinfo(np.int64).max
+    n_casc = casc_ptr.shape[0] - 1
+    step_of = np.full(n_nodes, never, dtype=np.int64)
+    # pass 1: count the tries and the largest per-cascade count
+    total = 0
+    widest = 0
+    max_step = 0
+    for c in range(n_casc):
+        lo, hi = casc_ptr[c], casc_ptr[c + 1]
+        for r in range(lo, hi):
+            step_of[nodes[r]] = steps[r]
+            if steps[r] > max_step:
+                max_step = steps[r]
+        here = 0
+        for r in range(lo, hi):
+            u = nodes[r]
+            s = steps[r]
+            for j in range(indptr[u], indptr[u + 1]):
+                if step_of[indices[j]] > s:
+                    here += 1
+        total += here
+        if here > widest:
+            widest = here
+        for r in range(lo, hi):
+            step_of[nodes[r]] = never
+    span = max_step + 2
+    g_casc = np.empty(total, dtype=np.int64)
+    g_target = np.empty(total, dtype=np.int64)
+    g_step = np.empty(total, dtype=np.int64)
+    g_success = np.empty(total, dtype=np.bool_)
+    g_ptr = np.zeros(total + 1, dtype=np.int64)
+    g_arcs = np.empty(total, dtype=np.int64)
+    keys = np.empty(widest, dtype=np.int64)
+    arcs = np.empty(widest, dtype=np.int64)
+    n_groups = 0
+    filled = 0
+    for c in range(n_casc):
+        lo, hi = casc_ptr[c], casc_ptr[c + 1]
+        for r in range(lo, hi):
+            step_of[nodes[r]] = steps[r]
+        n = 0
+        for r in range(lo, hi):
+            u = nodes[r]
+            s = steps[r]
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                if step_of[v] > s:
+                    keys[n] = v * span + s + 1
+                    arcs[n] = j
+                    n += 1
+        order = np.argsort(keys[:n], kind="mergesort")
+        prev = -1
+        for i in range(n):
+            key = keys[order[i]]
+            if key != prev:
+                v = key // span
+                t = key - v * span
+                g_casc[n_groups] = c
+                g_target[n_groups] = v
+                g_step[n_groups] = t
+                g_success[n_groups] = step_of[v] == t
+                g_ptr[n_groups] = filled
+                n_groups += 1
+                prev = key
+            g_arcs[filled] = arcs[order[i]]
+            filled += 1
+        for r in range(lo, hi):
+            step_of[nodes[r]] = never
+    g_ptr[n_groups] = filled
+    return (
+        g_casc[:n_groups],
+        g_target[:n_groups],
+        g_step[:n_groups],
+        g_success[:n_groups],
+        g_ptr[: n_groups + 1],
+        g_arcs,
+    )
+
+
+@njit(cache=True, nogil=True)
+def exposure_counts(indptr, indices, in_indptr, in_indices, casc_ptr, nodes, steps, n_nodes):
+    """Body of `Cascades.exposures` (Romero et al. exposure curve), compiled by Numba.
+
+    An adopter after the first step has ``k`` = its in-neighbours active at earlier
+    steps; an exposed node that never adopts has ``k`` = its active in-neighbours.
+    Returns ``(reached, adopted)`` indexed by ``k``: pairs that reached at least
+    ``k`` exposures, and adopters with exactly ``k``.
+    """
+    never = np.iinfo(np.int64).max
+    n_casc = casc_ptr.shape[0] - 1
+    step_of = np.full(n_nodes, never, dtype=np.int64)
+    count = np.zeros(n_nodes, dtype=np.int64)
+    touched = np.empty(n_nodes, dtype=np.int64)
+    size = 16
+    at_least = np.zeros(size, dtype=np.int64)  # histogram of k, cumulated at the end
+    adopted = np.zeros(size, dtype=np.int64)
+    for c in range(n_casc):
+        lo, hi = casc_ptr[c], casc_ptr[c + 1]
+        first = never
+        for r in range(lo, hi):
+            step_of[nodes[r]] = steps[r]
+            if steps[r] < first:
+                first = steps[r]
+        n_touched = 0
+        for r in range(lo, hi):
+            v = nodes[r]
+            s = steps[r]
+            if s != first:
+                k = 0
+                for j in range(in_indptr[v], in_indptr[v + 1]):
+                    if step_of[in_indices[j]] < s:
+                        k += 1
+                if k >= size:
+                    new = max(2 * size, k + 1)
+                    at_least = np.concatenate((at_least, np.zeros(new - size, np.int64)))
+                    adopted = np.concatenate((adopted, np.zeros(new - size, np.int64)))
+                    size = new
+                at_least[k] += 1
+                adopted[k] += 1
+            for j in range(indptr[v], indptr[v + 1]):
+                w = indices[j]
+                if step_of[w] == never:
+                    if count[w] == 0:
+                        touched[n_touched] = w
+                        n_touched += 1
+                    count[w] += 1
+        for i in range(n_touched):
+            w = touched[i]
+            k = count[w]
+            if k >= size:
+                new = max(2 * size, k + 1)
+                at_least = np.concatenate((at_least, np.zeros(new - size, np.int64)))
+                adopted = np.concatenate((adopted, np.zeros(new - size, np.int64)))
+                size = new
+            at_least[k] += 1
+            count[w] = 0
+        for r in range(lo, hi):
+            step_of[nodes[r]] = never
+    top = 0
+    for k in range(size):
+        if at_least[k] > 0:
+            top = k
+    reached = np.zeros(top + 1, dtype=np.int64)
+    acc = 0
+    for k in range(top, -1, -1):
+        acc += at_least[k]
+        reached[k] = acc
+    return reached, adopted[: top + 1].copy()
+
+
+@njit(cache=True, nogil=True)
+def bracket_rows(indptr, indices, in_indptr, in_indices, w_in, casc_ptr, nodes, steps, n_nodes):
+    """Body of `Cascades.brackets` (LT threshold brackets, FITTING.md §2.3.5), compiled by Numba.
+
+    Per cascade: every adopter after the first step (in data order) with the in-weight
+    active by step ``s - 2`` (low) and ``s - 1`` (high); then every exposed node that
+    never adopts (in index order) with its final active in-weight (censored).
+    Returns ``(cascade, node, w_low, w_high, censored)``.
+    """
+    never = np.iinfo(np.int64).max
+    n_casc = casc_ptr.shape[0] - 1
+    step_of = np.full(n_nodes, never, dtype=np.int64)
+    seen = np.zeros(n_nodes, dtype=np.bool_)
+    touched = np.empty(n_nodes, dtype=np.int64)
+    cap = max(16, 2 * nodes.shape[0])
+    o_casc = np.empty(cap, dtype=np.int64)
+    o_node = np.empty(cap, dtype=np.int64)
+    o_lo = np.empty(cap)
+    o_hi = np.empty(cap)
+    o_cens = np.empty(cap, dtype=np.bool_)
+    n_out = 0
+    for c in range(n_casc):
+        lo, hi = casc_ptr[c], casc_ptr[c + 1]
+        first = never
+        for r in range(lo, hi):
+            step_of[nodes[r]] = steps[r]
+            if steps[r] < first:
+                first = steps[r]
+        n_touched = 0
+        for r in range(lo, hi):
+            v = nodes[r]
+            for j in range(indptr[v], indptr[v + 1]):
+                w = indices[j]
+                if step_of[w] == never and not seen[w]:
+                    seen[w] = True
+                    touched[n_touched] = w
+                    n_touched += 1
+        need = n_out + (hi - lo) + n_touched
+        if need > cap:
+            cap = max(2 * cap, need)
+            o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64)))
+            o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64)))
+            o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0])))
+            o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0])))
+            o_cens = np.concatenate((o_cens, np.empty(cap - o_cens.shape[0], np.bool_)))
+        for r in range(lo, hi):
+            v = nodes[r]
+            s = steps[r]
+            if s == first:
+                continue
+            a = 0.0
+            b = 0.0
+            for j in range(in_indptr[v], in_indptr[v + 1]):
+                su = step_of[in_indices[j]]
+                if su <= s - 2:
+                    a += w_in[j]
+                if su <= s - 1:
+                    b += w_in[j]
+            o_casc[n_out] = c
+            o_node[n_out] = v
+            o_lo[n_out] = a
+            o_hi[n_out] = b
+            o_cens[n_out] = False
+            n_out += 1
+        order = np.sort(touched[:n_touched])
+        for i in range(n_touched):
+            v = order[i]
+            seen[v] = False
+            b = 0.0
+            for j in range(in_indptr[v], in_indptr[v + 1]):
+                if step_of[in_indices[j]] != never:
+                    b += w_in[j]
+            o_casc[n_out] = c
+            o_node[n_out] = v
+            o_lo[n_out] = b
+            o_hi[n_out] = b
+            o_cens[n_out] = True
+            n_out += 1
+        for r in range(lo, hi):
+            step_of[nodes[r]] = never
+    return o_casc[:n_out], o_node[:n_out], o_lo[:n_out], o_hi[:n_out], o_cens[:n_out]
+
+
+# ===================================================================== solver
+@njit(cache=True, nogil=True)
+def _phi(kind, s):
+    """Concave link of one success group and its first two derivatives.
+
+    kind 0 (IC, theta = -log(1 - p)): ``log(1 - exp(-s))``; kind 1 (NetRate): ``log s``.
+    """
+    if s <= 0.0:
+        return -math.inf, math.inf, -math.inf
+    if kind == 0:
+        em = math.expm1(s)  # e^s - 1
+        return math.log(-math.expm1(-s)), 1.0 / em, -(em + 1.0) / (em * em)
+    return math.log(s), 1.0 / s, -1.0 / (s * s)
+
+
+@njit(cache=True, nogil=True)
+def _block_value(kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0):
+    """Objective of one block (to minimise) at `x` (local parameters, offset `p0`)."""
+    f = 0.0
+    for i in range(x.shape[0]):
+        f += lin[p0 + i] * x[i]
+        d = x[i] - center[p0 + i]
+        f += 0.5 * pen[p0 + i] * d * d
+    for g in range(g_lo, g_hi):
+        s = 0.0
+        for e in range(grp_ptr[g], grp_ptr[g + 1]):
+            s += grp_coef[e] * x[grp_par[e] - p0]
+        v, _, _ = _phi(kind, s)
+        if v == -math.inf:
+            return math.inf
+        f -= v
+    return f
+
+
+@njit(cache=True, nogil=True)
+def _block_derivatives(
+    kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0, grad, hess
+):
+    """Gradient and Hessian of one block's objective at `x` (filled in place)."""
+    d = x.shape[0]
+    for i in range(d):
+        grad[i] = lin[p0 + i] + pen[p0 + i] * (x[i] - center[p0 + i])
+        for j in range(d):
+            hess[i, j] = 0.0
+        hess[i, i] = pen[p0 + i]
+    for g in range(g_lo, g_hi):
+        s = 0.0
+        for e in range(grp_ptr[g], grp_ptr[g + 1]):
+            s += grp_coef[e] * x[grp_par[e] - p0]
+        _, d1, d2 = _phi(kind, s)
+        for e in range(grp_ptr[g], grp_ptr[g + 1]):
+            a = grp_par[e] - p0
+            ca = grp_coef[e]
+            grad[a] -= d1 * ca
+            for e2 in range(grp_ptr[g], grp_ptr[g + 1]):
+                hess[a, grp_par[e2] - p0] -= d2 * ca * grp_coef[e2]
+
+
+@njit(cache=True, nogil=True)
+def _cholesky(a, free, ridge):
+    """Lower Cholesky factor of ``a[free][:, free] + ridge I``; (factor, ok)."""
+    idx = np.flatnonzero(free)
+    m = idx.shape[0]
+    low = np.zeros((m, m))
+    for i in range(m):
+        for j in range(i + 1):
+            acc = a[idx[i], idx[j]]
+            if i == j:
+                acc += ridge
+            for k in range(j):
+                acc -= low[i, k] * low[j, k]
+            if i == j:
+                if acc <= 0.0 or not math.isfinite(acc):
+                    return low, False
+                low[i, i] = math.sqrt(acc)
+            else:
+                low[i, j] = acc / low[j, j]
+    return low, True
+
+
+@njit(cache=True, nogil=True)
+def _cholesky_solve(low, b, free, out):
+    """``out[free] = (L L^T)^{-1} b[free]`` for the factor `low` of `_cholesky`; 0 elsewhere."""
+    idx = np.flatnonzero(free)
+    m = idx.shape[0]
+    y = np.empty(m)
+    for i in range(m):
+        acc = b[idx[i]]
+        for k in range(i):
+            acc -= low[i, k] * y[k]
+        y[i] = acc / low[i, i]
+    for i in range(m - 1, -1, -1):
+        acc = y[i]
+        for k in range(i + 1, m):
+            acc -= low[k, i] * y[k]
+        y[i] = acc / low[i, i]
+    out[:] = 0.0
+    for i in range(m):
+        out[idx[i]] = y[i]
+
+
+@njit(cache=True, nogil=True)
+def solve_blocks(
+    kind,
+    blk_par,
+    blk_grp,
+    lin,
+    pen,
+    center,
+    grp_ptr,
+    grp_par,
+    grp_coef,
+    x0,
+    upper,
+    max_iter,
+    tol,
+    x_out,
+    se_out,
+    status_out,
+    nit_out,
+):
+    """Body of the per-node and per-edge cascade fits (`fit_ic`, `NetRateEstimator`), compiled by Numba.
+
+    Block ``b`` (one target node) owns parameters ``blk_par[b]:blk_par[b + 1]`` and
+    success groups ``blk_grp[b]:blk_grp[b + 1]``; group ``g`` adds
+    ``sum_e coef[e] * x[par[e]]`` over ``e`` in ``grp_ptr[g]:grp_ptr[g + 1]``. Each
+    block minimises the convex
+
+        ``sum_p lin_p x_p + pen_p / 2 (x_p - center_p)^2 - sum_g phi(s_g)``
+
+    over ``0 <= x_p <= upper_p`` by projected Newton (Bertsekas 1982): coordinates at
+    a bound whose gradient pushes outward are held, the others take a Newton step,
+    and the step is backtracked until the Armijo condition holds. `phi` is
+    ``log(1 - e^{-s})`` (kind 0, IC with ``x = -log(1 - p)``) or ``log s`` (kind 1,
+    NetRate rates). Stops when the Newton decrement falls below `tol`.
+
+    Fills `x_out`, `se_out` (square roots of the inverse Hessian's diagonal on
+    coordinates off their bounds; NaN on a bound), `status_out` per block (0 converged,
+    1 `max_iter` reached, 4 line search failed) and `nit_out`.
+    """
+    n_blocks = blk_par.shape[0] - 1
+    for b in range(n_blocks):
+        p0 = blk_par[b]
+        d = blk_par[b + 1] - p0
+        g_lo, g_hi = blk_grp[b], blk_grp[b + 1]
+        if d == 0:
+            status_out[b] = 0
+            nit_out[b] = 0
+            continue
+        x = np.empty(d)
+        for i in range(d):
+            x[i] = min(max(x0[p0 + i], 0.0), upper[p0 + i])
+        grad = np.empty(d)
+        hess = np.empty((d, d))
+        step = np.empty(d)
+        trial = np.empty(d)
+        free = np.empty(d, dtype=np.bool_)
+        f = _block_value(kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0)
+        if not math.isfinite(f):
+            # a success group with no positive parameter: start from the middle
+            for i in range(d):
+                x[i] = min(max(x[i], 1e-3), upper[p0 + i])
+            f = _block_value(kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0)
+        status = 1
+        it = 0
+        while it < max_iter:
+            it += 1
+            _block_derivatives(
+                kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0, grad, hess
+            )
+            n_free = 0
+            for i in range(d):
+                at_lo = x[i] <= 0.0 and grad[i] >= 0.0
+                at_hi = x[i] >= upper[p0 + i] and grad[i] <= 0.0
+                free[i] = not (at_lo or at_hi)
+                if free[i]:
+                    n_free += 1
+            if n_free == 0:
+                status = 0
+                break
+            ridge = 0.0
+            scale = 0.0
+            for i in range(d):
+                if free[i]:
+                    scale = max(scale, abs(hess[i, i]))
+            scale = max(scale, 1e-300)
+            ok = False
+            for _ in range(30):
+                low, ok = _cholesky(hess, free, ridge)
+                if ok:
+                    _cholesky_solve(low, grad, free, step)
+                    break
+                ridge = 1e-12 * scale if ridge == 0.0 else ridge * 100.0
+            if not ok:
+                for i in range(d):
+                    step[i] = grad[i] / scale if free[i] else 0.0
+            decrement = 0.0
+            for i in range(d):
+                decrement += grad[i] * step[i]
+            if decrement <= tol:
+                status = 0
+                break
+            # backtracking along the projection arc
+            t = 1.0
+            moved = False
+            for _ in range(60):
+                slope = 0.0
+                for i in range(d):
+                    trial[i] = x[i] - t * step[i] if free[i] else x[i]
+                    trial[i] = min(max(trial[i], 0.0), upper[p0 + i])
+                    slope += grad[i] * (trial[i] - x[i])
+                ft = _block_value(
+                    kind, trial, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0
+                )
+                if ft <= f + 1e-4 * slope:
+                    moved = True
+                    break
+                t *= 0.5
+            if not moved:
+                status = 0 if decrement <= 1e3 * tol + 1e-9 * abs(f) else 4
+                break
+            change = f - ft
+            x[:] = trial
+            f = ft
+            if change <= 1e-15 * (1.0 + abs(f)) and decrement <= 1e-8 * (1.0 + abs(f)):
+                status = 0
+                break
+        for i in range(d):
+            x_out[p0 + i] = x[i]
+        status_out[b] = status
+        nit_out[b] = it
+        # standard errors from the Hessian on the coordinates off their bounds
+        _block_derivatives(
+            kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0, grad, hess
+        )
+        for i in range(d):
+            free[i] = x[i] > 0.0 and x[i] < upper[p0 + i]
+        for i in range(d):
+            se_out[p0 + i] = math.nan
+        low, ok = _cholesky(hess, free, 0.0)
+        if not ok:
+            continue
+        unit = np.zeros(d)
+        col = np.empty(d)
+        for i in range(d):
+            if not free[i]:
+                continue
+            unit[:] = 0.0
+            unit[i] = 1.0
+            _cholesky_solve(low, unit, free, col)
+            if col[i] > 0.0:
+                se_out[p0 + i] = math.sqrt(col[i])
