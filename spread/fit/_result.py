@@ -413,38 +413,22 @@ class FitResult:
         ps = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
         return f"<FitResult {self.model}: {ps}; success={self.success}, loglik={self.loglik:.4g}>"
 
-    def plot(self, ax=None, *, cumulative=False, level=0.9, h=0, rng=0):
-        """Observed counts with the fitted curve (and `h` forecast bins); returns the Axes."""
-        try:
-            import matplotlib.pyplot as plt
-        except ModuleNotFoundError as exc:  # pragma: no cover
-            msg = "matplotlib must be installed to use method `plot`."
-            raise ModuleNotFoundError(msg) from exc
-        fit = self._need_fit("plot")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        bins = np.arange(fit.n_bins)
-        labels = fit.labels(bins)
-        y = fit.observed_counts()
-        if y is not None:
-            ax.plot(
-                labels, np.cumsum(y) if cumulative else y, "o", ms=3, color="0.3", label="observed"
-            )
-        ax.plot(labels, self.predict(bins, cumulative=cumulative), label=f"{self.model} fit")
-        if h:
-            fc = self.forecast(h, level, rng=rng)
-            col = (
-                ("cumulative", "cumulative_lower", "cumulative_upper")
-                if cumulative
-                else (
-                    "mean",
-                    "lower",
-                    "upper",
-                )
-            )
-            (line,) = ax.plot(fc.index, fc[col[0]], "--", label="forecast")
-            ax.fill_between(fc.index, fc[col[1]], fc[col[2]], alpha=0.2, color=line.get_color())
-        ax.set_xlabel("time")
-        ax.set_ylabel("cumulative count" if cumulative else "count per bin")
-        ax.legend(frameon=False)
-        return ax
+    def plot(self, ax=None, *, cumulative=False, level=0.9, h=0, rng=0, test=None, trend=None):
+        """Observed counts with the fitted curve (and `h` forecast bins); returns the Axes.
+
+        Draws with `spread.plot.fit`: `test` (held-out counts after the training
+        window) is marked, and sets the default `h` to its length.
+        """
+        from .. import plot
+
+        self._need_fit("plot")
+        return plot.fit(
+            self,
+            trend,
+            ax,
+            test=test,
+            h=h if h or test is None else None,
+            level=level,
+            cumulative=cumulative,
+            rng=rng,
+        )

@@ -575,22 +575,13 @@ class Trend:
         return df
 
     def plot(self, ax=None, *, cumulative=False, **kwargs):
-        """Bar chart of counts per bin (or line of the cumulative counts); returns the Axes."""
-        try:
-            import matplotlib.pyplot as plt
-        except ModuleNotFoundError as exc:  # pragma: no cover
-            msg = "matplotlib must be installed to use method `plot`."
-            raise ModuleNotFoundError(msg) from exc
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        if cumulative:
-            ax.plot(self.index, self.cumulative, **kwargs)
-            ax.set_ylabel(f"cumulative {self.kind}")
-        else:
-            ax.step(self.index, self.counts, where="post", **kwargs)
-            ax.set_ylabel(f"{self.kind} per bin")
-        ax.set_xlabel("time")
-        return ax
+        """Counts per bin as steps (or the cumulative counts); returns the Axes.
+
+        Draws with `spread.plot.trend`.
+        """
+        from .. import plot
+
+        return plot.trend(self, ax, cumulative=cumulative, **kwargs)
 
     def __repr__(self):
         peak = int(np.argmax(self.counts))

@@ -117,25 +117,12 @@ class SeedSelection:
     def plot(self, ax=None, **kwargs):
         """Plot expected spread against the number of seeds, with a 95% band.
 
+        Draws with `spread.plot.spread_vs_k`; pass ``ax`` to overlay several selections.
+
         Returns
         -------
         matplotlib.axes.Axes
         """
-        import matplotlib.pyplot as plt
+        from .. import plot
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        k = np.arange(1, self.k + 1)
-        (line,) = ax.plot(k, self.prefix_spread, marker="o", ms=3, label=self.method, **kwargs)
-        ax.fill_between(
-            k,
-            self.prefix_spread - 1.96 * self.prefix_stderr,
-            self.prefix_spread + 1.96 * self.prefix_stderr,
-            color=line.get_color(),
-            alpha=0.2,
-            lw=0,
-        )
-        ax.set_xlabel("number of seeds k")
-        ax.set_ylabel("expected spread")
-        ax.legend(frameon=False)
-        return ax
+        return plot.spread_vs_k(self, ax, **kwargs)

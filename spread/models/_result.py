@@ -167,24 +167,15 @@ class SpreadResult:
     def plot(self, ax=None, *, level=0.9, label=None, **kwargs):
         """Plot the mean cumulative adopters per step with the quantile band.
 
+        Draws with `spread.plot.curve` (see there for the options).
+
         Returns
         -------
         matplotlib.axes.Axes
         """
-        import matplotlib.pyplot as plt
+        from .. import plot
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        c = self.curve(level)
-        (line,) = ax.plot(
-            c.index, c["mean"], marker="o", ms=3, label=label or repr(self.model), **kwargs
-        )
-        ax.fill_between(c.index, c["lower"], c["upper"], color=line.get_color(), alpha=0.2, lw=0)
-        ax.set_xlabel("step")
-        ax.set_ylabel("cumulative adopters")
-        ax.set_title(f"mean and {level:.0%} band over {self.n_runs:,} runs")
-        ax.legend(frameon=False)
-        return ax
+        return plot.curve(self, ax, level=level, label=label, **kwargs)
 
 
 class SpreadResults(tuple):
@@ -214,14 +205,10 @@ class SpreadResults(tuple):
         return pd.DataFrame(rows).set_index("seed_set")
 
     def plot(self, ax=None, *, level=0.9):
-        """Overlay the adoption curves of every seed set; returns the Axes."""
-        import matplotlib.pyplot as plt
+        """Overlay the adoption curves of every seed set (`spread.plot.compare`); returns the Axes."""
+        from .. import plot
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        for i, r in enumerate(self):
-            r.plot(ax=ax, level=level, label=f"seed set {i} ({len(r.seeds)} seeds)")
-        return ax
+        return plot.compare(self, ax, level=level)
 
     def __repr__(self):
         inner = ",\n ".join(repr(r) for r in self)

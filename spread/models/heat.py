@@ -449,29 +449,13 @@ class HeatResult:
     def plot(self, ax=None, **kwargs):
         """Plot adopters over time (with a threshold), else the heat of the hottest nodes.
 
+        Draws with `spread.plot.heat` (keyword arguments go there: ``what``,
+        ``nodes``, ``n_nodes``, line styles).
+
         Returns
         -------
         matplotlib.axes.Axes
         """
-        import matplotlib.pyplot as plt
+        from .. import plot
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        order = np.argsort(self.times, kind="stable")
-        t = self.times[order]
-        if self.adopted is not None:
-            ax.plot(t, self.adopted[order], marker="o", ms=3, label=repr(self.model), **kwargs)
-            ax.set_ylabel("adopters (heat >= threshold)")
-        elif self.heat is not None:
-            hottest = np.argsort(self.heat[order][-1])[::-1][:8]
-            for i in hottest:
-                ax.plot(
-                    t, self.heat[order][:, i], label=str(self.graph.label_of(int(i))), **kwargs
-                )
-            ax.set_ylabel("heat")
-        else:
-            ax.plot(t, self.max_heat[order], label="max heat", **kwargs)
-            ax.set_ylabel("heat")
-        ax.set_xlabel("time")
-        ax.legend(frameon=False, fontsize="small")
-        return ax
+        return plot.heat(self, ax, **kwargs)
