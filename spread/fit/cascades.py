@@ -8,6 +8,7 @@ discrete-step cascades with `spread.simulate`, the same code path users fit.
 """
 
 import inspect
+import itertools
 import math
 import numbers
 import warnings
@@ -96,7 +97,7 @@ def _check_common(level, ci, n_resamples, max_iter):
 def _seed_sets(cascades, dt):
     """Index arrays of the first-step adopters of every cascade (in cascade order)."""
     casc_ptr, nodes, steps, _ = cascades._step_arrays(dt)
-    return [nodes[a:b][steps[a:b] == 0] for a, b in zip(casc_ptr[:-1], casc_ptr[1:], strict=True)]
+    return [nodes[a:b][steps[a:b] == 0] for a, b in itertools.pairwise(casc_ptr)]
 
 
 # ================================================================= simulation
@@ -264,7 +265,7 @@ class _ICTrials(_Problem):
         return p, q, qk, a
 
     def nll(self, x):
-        p, q, _qk, a = self._terms(x)
+        _p, q, _qk, a = self._terms(x)
         with np.errstate(all="ignore"):
             ll = np.sum(self.n_succ * np.log(a)) + q * np.sum(self.ks * self.n_fail)
         return float(-ll) if np.isfinite(ll) else 1e300
