@@ -706,23 +706,47 @@ def profile_ci(problem, level):
 
 
 # =================================================================== bootstrap
-def bootstrap(problem, n_resamples, rng, result=None):
-    """Parametric bootstrap: resimulate from the fit, refit from the estimate."""
+def _replicate(b, shared):
+    """Bootstrap replicate `b`: natural parameters refitted on data simulated from the
+    fit, or None if the refit failed. Its randomness is a function of (root, b) only."""
+    from ..parallel import replicate_rng
+
+    problem, root = shared
+    sim = problem.resample(problem.x_hat, replicate_rng(root, b))
+    if sim.observed_total <= 0:
+        return None
+    res, _, _ = _minimize(sim, [problem.x_hat, *sim.starts_x[:1]], 500)
+    status, _ = _converged(sim, res)
+    if status != 0:
+        return None
+    return sim.to_natural(res.x)
+
+
+def bootstrap(problem, n_resamples, rng, result=None, client=None, progress=None):
+    """Parametric bootstrap: resimulate from the fit, refit from the estimate.
+
+    Replicate ``b`` draws from ``replicate_rng(root, b)`` with ``root`` drawn from
+    `rng`, so the replicates are the same locally and on a Dask `client`. Extending
+    `result` continues the indices after its replicates (failed ones included).
+    """
+    from .._common import root_seed
+    from ..parallel import map_indices
+
     rows = [] if result is None else [result.params]
     n_failed = 0 if result is None else result.n_failed
     have = 0 if result is None else result.n_resamples
-    new = []
-    for _ in range(max(n_resamples - have, 0)):
-        sim = problem.resample(problem.x_hat, rng)
-        if sim.observed_total <= 0:
-            n_failed += 1
-            continue
-        res, _, _ = _minimize(sim, [problem.x_hat, *sim.starts_x[:1]], 500)
-        status, _ = _converged(sim, res)
-        if status != 0:
-            n_failed += 1
-            continue
-        new.append(sim.to_natural(res.x))
+    root = int(root_seed(rng))
+    outs = map_indices(
+        _replicate,
+        max(n_resamples - have, 0),
+        start=have + n_failed,
+        shared=(problem, root),
+        client=client,
+        progress=progress,
+        desc="bootstrap",
+    )
+    new = [x for x in outs if x is not None]
+    n_failed += len(outs) - len(new)
     frame = pd.DataFrame(new, columns=list(problem.names))
     if rows:
         frame = pd.concat([rows[0], frame], ignore_index=True)

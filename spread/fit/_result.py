@@ -289,7 +289,14 @@ class FitResult:
 
     # ---------------------------------------------------------- uncertainty
     def conf_int(
-        self, level=0.95, method="wald", *, n_resamples=200, rng=None, bootstrap_result=None
+        self,
+        level=0.95,
+        method="wald",
+        *,
+        n_resamples=200,
+        rng=None,
+        bootstrap_result=None,
+        client=None,
     ):
         """Confidence intervals for every parameter.
 
@@ -301,8 +308,8 @@ class FitResult:
             observed information. ``"profile"``: likelihood-ratio intervals (each
             parameter fixed on a path, the others re-optimised). ``"bootstrap"``:
             percentile intervals of a parametric bootstrap (`bootstrap`).
-        n_resamples, rng, bootstrap_result
-            For ``method="bootstrap"``.
+        n_resamples, rng, bootstrap_result, client
+            For ``method="bootstrap"`` (see `bootstrap`).
 
         Returns
         -------
@@ -319,7 +326,7 @@ class FitResult:
             return profile_ci(fit, level)
         boot = bootstrap_result
         if boot is None or boot.n_resamples < n_resamples:
-            boot = self.bootstrap(n_resamples, rng=rng, result=boot)
+            boot = self.bootstrap(n_resamples, rng=rng, result=boot, client=client)
         return boot.ci(level)
 
     def with_ci(self, method, level=None, **kwargs):
@@ -328,26 +335,42 @@ class FitResult:
         ci = self.conf_int(level, method, **kwargs)
         return replace(self, ci=ci, ci_method=method, level=level)
 
-    def bootstrap(self, n_resamples=200, rng=None, result=None):
+    def bootstrap(self, n_resamples=200, rng=None, result=None, *, client=None):
         """Parametric bootstrap: simulate from the fit, refit, collect the parameters.
 
         Parameters
         ----------
         n_resamples : int, default 200
             Total replicates wanted (including those of `result`).
-        rng : seed
+        rng : None, int, SeedSequence or Generator
+            Replicate ``b`` draws from a stream that depends only on the root drawn
+            from `rng` and on ``b``, so the replicates do not depend on where or in
+            what chunks they are computed.
         result : FitBootstrap, optional
             An earlier bootstrap of this fit to extend (like `scipy.stats.bootstrap`).
+        client : dask.distributed.Client, optional
+            Refit the replicates on a Dask cluster (the same replicates as here; see
+            `spread.parallel.map_indices`).
 
         Returns
         -------
         FitBootstrap
+
+        Examples
+        --------
+        >>> from spread.fit import fit_bass, simulate_trend
+        >>> fit = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+        >>> boot = fit.bootstrap(20, rng=7)
+        >>> boot.n_resamples + boot.n_failed
+        20
+        >>> boot.params.equals(fit.bootstrap(20, rng=7).params)
+        True
         """
         from ._engine import bootstrap
 
         fit = self._need_fit("bootstrap")
         n_resamples = check_int(n_resamples, name="n_resamples", min_value=1)
-        return bootstrap(fit, n_resamples, np.random.default_rng(rng), result)
+        return bootstrap(fit, n_resamples, rng, result, client=client)
 
     def profile(self, name, grid=None):
         """Profile log-likelihood of one parameter (others re-optimised).

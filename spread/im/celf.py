@@ -1,10 +1,12 @@
 """CELF: lazy greedy on Monte Carlo estimates with common random numbers (Leskovec et al. 2007)."""
 
 import heapq
+import itertools
 import time
 
 import numpy as np
 
+from .. import parallel
 from .._common import threads
 from ..models.simulate import _Batch
 
@@ -21,14 +23,22 @@ def _mean_spread(graph, model, prepared, seed_idx, n_runs, root, n_chunks):
     return float(out.final_sizes.mean())
 
 
-def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report):
+def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report, client=None):
     """Lazy greedy: a max-heap of stale marginal gains, recomputed only when on top.
 
     Every estimate uses the same `n_runs` random streams (common random numbers), so
     marginal gains are differences of paired runs. Works for any model `simulate` runs.
     Returns ``(seed ids, gains, n_simulations)``.
+
+    With `client`, estimates run on a Dask cluster: the first pass over all candidates
+    as one batch, and each lazy step together with the next stale candidates on the
+    heap (speculatively, one per worker thread; a value is used only when the
+    sequential lazy greedy asks for it, so the seeds, gains and count are the same).
     """
     prepared = model._prepare(graph)
+    if client is not None:
+        evaluate = _ClusterEstimates(client, graph, model, prepared, n_runs, root)
+        return _lazy_greedy(k, allowed, fixed, evaluate, evaluate.batch, n_runs, report)
     # One parallel launch per estimate: worth it only when an estimate holds a few ms of
     # work (on a busy machine a tiny parallel call can wait milliseconds for a core).
     probe = np.flatnonzero(allowed & ~fixed)[:1]
@@ -38,34 +48,37 @@ def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report):
     if time.perf_counter() - t0 < _MIN_PARALLEL_SECONDS:
         n_threads = 1
     n_chunks = max(1, min(n_threads, n_runs))
+
+    def evaluate(seed_sets, progress=None):
+        values = []
+        for s in seed_sets:
+            values.append(_mean_spread(graph, model, prepared, s, n_runs, root, n_chunks))
+            if progress is not None and len(values) % 256 == 0:
+                progress(len(values) * n_runs)
+        return values
+
     with threads(n_threads):
-        return _lazy_greedy(
-            graph, k, model, prepared, n_runs, root, allowed, fixed, n_chunks, report
-        )
+        return _lazy_greedy(k, allowed, fixed, evaluate, 1, n_runs, report)
 
 
-def _lazy_greedy(graph, k, model, prepared, n_runs, root, allowed, fixed, n_chunks, report):
+def _lazy_greedy(k, allowed, fixed, evaluate, batch, n_runs, report):
+    """CELF's loop; ``evaluate(seed sets)`` gives their mean spreads.
+
+    `batch` > 1 evaluates, with each lazy re-evaluation, the next ``batch - 1`` stale
+    heap entries too, remembered for this round: the heap evolves exactly as with
+    one-at-a-time evaluation.
+    """
     base_seeds = np.flatnonzero(fixed)
-    base = (
-        _mean_spread(graph, model, prepared, base_seeds, n_runs, root, n_chunks)
-        if base_seeds.size
-        else 0.0
-    )
-    evaluations = 0
-    heap = []
-    for v in np.flatnonzero(allowed & ~fixed):
-        gain = (
-            _mean_spread(graph, model, prepared, np.append(base_seeds, v), n_runs, root, n_chunks)
-            - base
-        )
-        evaluations += 1
-        heap.append((-gain, int(v), 0))
-        if evaluations % 256 == 0:
-            report(evaluations * n_runs)
+    base = evaluate([base_seeds])[0] if base_seeds.size else 0.0
+    pool = np.flatnonzero(allowed & ~fixed)
+    values = evaluate(_PlusOne(base_seeds, pool), report)
+    heap = [(-(value - base), int(v), 0) for v, value in zip(pool, values, strict=True)]
+    evaluations = len(heap)
     heapq.heapify(heap)
     chosen = list(base_seeds)
     seeds, gains = [], []
     current = base
+    ahead = {}  # this round's values computed ahead of need: node -> mean spread
     while heap and len(seeds) < k:
         neg, v, round_ = heapq.heappop(heap)
         if round_ == len(seeds):
@@ -73,11 +86,83 @@ def _lazy_greedy(graph, k, model, prepared, n_runs, root, allowed, fixed, n_chun
             gains.append(-neg)
             chosen.append(v)
             current += -neg
+            ahead.clear()
             continue
-        value = _mean_spread(
-            graph, model, prepared, np.asarray([*chosen, v]), n_runs, root, n_chunks
-        )
+        if v not in ahead:
+            group = [v]
+            if batch > 1:
+                nxt = heapq.nsmallest(batch - 1, heap)
+                group += [u for _, u, r in nxt if r != len(seeds)]
+            values = evaluate([np.asarray([*chosen, u]) for u in group])
+            ahead.update(zip(group, values, strict=True))
+        value = ahead.pop(v)
         evaluations += 1
         heapq.heappush(heap, (-(value - current), v, len(seeds)))
         report(evaluations * n_runs)
     return np.asarray(seeds, dtype=np.int64), np.asarray(gains), evaluations * n_runs
+
+
+class _PlusOne:
+    """The seed sets ``base + [v]`` for v in `pool`, made when read (or sliced)."""
+
+    def __init__(self, base, pool):
+        self.base = base
+        self.pool = pool
+
+    def __len__(self):
+        return self.pool.shape[0]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [np.append(self.base, v) for v in self.pool[i]]
+        return np.append(self.base, self.pool[i])
+
+
+def _chunk_estimates(graph, prepared, model_class, n_runs, root, seed_sets, _lo, _hi):
+    """On a worker: mean spreads of a chunk's `seed_sets`, with the worker's threads."""
+    n_threads = parallel.worker_threads()
+    n_chunks = max(1, min(n_threads, n_runs))
+    with parallel.kernel_section(), threads(n_threads):
+        return [
+            _mean_spread(graph, model_class, prepared, s, n_runs, root, n_chunks)
+            for s in seed_sets
+        ]
+
+
+class _ClusterEstimates:
+    """``evaluate(seed sets)`` on a Dask cluster, in chunks of seed sets."""
+
+    def __init__(self, client, graph, model, prepared, n_runs, root):
+        self.client = client
+        self.n_threads = parallel.cluster_threads(client)
+        self.batch = self.n_threads
+        self.shared = (
+            parallel.share(client, graph, owner=graph),
+            parallel.share(client, prepared, owner=graph),
+        )
+        self.model_class = type(model)  # models carry unpicklable caches; `_run` is static
+        self.n_runs = n_runs
+        self.root = root
+
+    def __call__(self, seed_sets, progress=None):
+        out = [None] * len(seed_sets)
+        bounds = parallel.chunk_bounds(len(seed_sets), self.n_threads)
+        done = [0]
+
+        def merge(i, values):
+            out[bounds[i] : bounds[i + 1]] = values
+            done[0] += len(values)
+            if progress is not None:
+                progress(done[0] * self.n_runs)
+
+        parallel.run_chunks(
+            self.client,
+            _chunk_estimates,
+            (*self.shared, self.model_class, self.n_runs, self.root),
+            bounds,
+            merge=merge,
+            name="celf",
+            # each chunk carries only its own seed sets (small arrays)
+            extra=[(seed_sets[lo:hi],) for lo, hi in itertools.pairwise(bounds)],
+        )
+        return out

@@ -25,7 +25,20 @@ def _select(rr, k, allowed, fixed, want_bound=False):
 
 
 def imm(
-    graph, k, model, *, eps, ell, root, allowed, fixed, n_threads, max_memory, report, stable=0.01
+    graph,
+    k,
+    model,
+    *,
+    eps,
+    ell,
+    root,
+    allowed,
+    fixed,
+    n_threads,
+    max_memory,
+    report,
+    stable=0.01,
+    client=None,
 ):
     """IMM (Tang, Shi, Xiao, SIGMOD 2015), final RR sets drawn fresh (Chen 2018).
 
@@ -53,7 +66,9 @@ def imm(
         * n
         / eps_p**2
     )
-    rr = RRSets(graph, model, root, first=0, n_threads=n_threads, max_memory=max_memory)
+    rr = RRSets(
+        graph, model, root, first=0, n_threads=n_threads, max_memory=max_memory, client=client
+    )
     lower = 1.0
     for i in range(1, max(int(math.log2(n)), 2)):
         x = n / 2.0**i
@@ -83,6 +98,7 @@ def imm(
             n_threads=n_threads,
             max_memory=max_memory,
             template=rr,
+            client=client,
         )
         try:
             final.extend(theta)
@@ -133,6 +149,7 @@ def opim_c(
     report,
     max_rr_sets=None,
     stable=0.01,
+    client=None,
 ):
     """OPIM-C (Tang, Tang, Xiao, Yuan, SIGMOD 2018) with the min-bound.
 
@@ -163,9 +180,18 @@ def opim_c(
         a = math.log(2.0 / delta)
     # R1 and R2 take disjoint stream ranges: R2 starts beyond anything R1 can reach.
     offset = 1 << 40
-    r1 = RRSets(graph, model, root, first=0, n_threads=n_threads, max_memory=max_memory)
+    r1 = RRSets(
+        graph, model, root, first=0, n_threads=n_threads, max_memory=max_memory, client=client
+    )
     r2 = RRSets(
-        graph, model, root, first=offset, n_threads=n_threads, max_memory=max_memory, template=r1
+        graph,
+        model,
+        root,
+        first=offset,
+        n_threads=n_threads,
+        max_memory=max_memory,
+        template=r1,
+        client=client,
     )
     target = math.ceil(theta0)
     ratio = 0.0

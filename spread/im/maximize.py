@@ -5,7 +5,8 @@ import time
 
 import numpy as np
 
-from .._common import ConfidenceInterval, progress_bar, root_seed, thread_count, threads
+from .. import parallel
+from .._common import ConfidenceInterval, progress_bar, root_seed, threads
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
@@ -66,6 +67,7 @@ def maximize(
     max_rr_sets=None,
     horizon=None,
     stability=0.01,
+    client=None,
 ):
     """Choose k seed nodes that maximize the expected spread of a model.
 
@@ -121,6 +123,12 @@ def maximize(
         ones, i.e. while the greedy choice still overfits its sample. The guarantees
         are kept (see `spread.im.imm`); 0 gives the textbook stopping rules, which at
         large `eps` stop with seeds several percent below what more samples find.
+    client : dask.distributed.Client, optional
+        Compute on a Dask cluster: IMM's and OPIM-C's RR sets, CELF's estimates and the
+        fresh evaluation (forward runs and RR sets). The graph is scattered to every
+        worker once; the seeds, gains and spread are identical to the local call with
+        the same `rng` (see `spread.parallel`). `n_jobs` then does not apply. The
+        heuristics and the Heat methods run here.
 
     Returns
     -------
@@ -135,6 +143,8 @@ def maximize(
         If `candidates`, `exclude` or `fixed` name a node not in the graph.
     MemoryLimitError
         If the RR sets would exceed `max_memory`.
+    ModuleNotFoundError
+        If `client` is given and dask.distributed (the ``dask`` extra) is missing.
 
     Examples
     --------
@@ -191,7 +201,8 @@ def maximize(
     if max_rr_sets is not None:
         max_rr_sets = check_int(max_rr_sets, name="max_rr_sets", min_value=2)
     stability = check_nonnegative_float(stability, name="stability")
-    n_threads = thread_count(n_jobs)
+    n_threads = parallel.worker_threads(n_jobs)
+    client = parallel.check_client(client)
     gen = np.random.default_rng(rng)
     root = root_seed(gen)
     eval_root = root_seed(gen)
@@ -205,7 +216,7 @@ def maximize(
     guarantee = fail = float("nan")
     n_samples = memory = 0
     try:
-        with threads(n_threads):
+        with parallel.kernel_section(), threads(n_threads):
             if method == "imm":
                 seeds, gains, n_samples, guarantee, fail, memory = imm(
                     graph,
@@ -220,6 +231,7 @@ def maximize(
                     max_memory=max_memory,
                     report=report,
                     stable=stability,
+                    client=client,
                 )
             elif method == "opim-c":
                 seeds, gains, n_samples, guarantee, fail, memory = opim_c(
@@ -236,6 +248,7 @@ def maximize(
                     report=report,
                     max_rr_sets=max_rr_sets,
                     stable=stability,
+                    client=client,
                 )
             elif method == "celf":
                 seeds, gains, n_samples = celf(
@@ -248,6 +261,7 @@ def maximize(
                     fixed=fixed_mask,
                     n_threads=n_threads,
                     report=report,
+                    client=client,
                 )
             elif method in ("heat-top", "heat-greedy"):
                 select = heat_top if method == "heat-top" else heat_greedy
@@ -285,6 +299,7 @@ def maximize(
                     eval_root,
                     n_threads,
                     max_memory,
+                    client,
                 )
     finally:
         bar.close()
@@ -311,44 +326,45 @@ def maximize(
     )
 
 
-def _evaluate(graph, model, seeds, fixed_mask, evaluate, n_eval, root, n_threads, max_memory):
+def _evaluate(
+    graph, model, seeds, fixed_mask, evaluate, n_eval, root, n_threads, max_memory, client=None
+):
     """Spread of fixed + seeds on fresh forward runs; prefix curve on fresh RR sets."""
     k = seeds.size
     nan = np.full(k, np.nan)
     if not evaluate:
         return float("nan"), float("nan"), nan, nan, "none"
-    from ..models.simulate import _simulate_one
+    from ..models.simulate import _simulate_one, _simulate_one_cluster
 
     all_seeds = np.unique(np.concatenate([np.flatnonzero(fixed_mask), seeds])).astype(np.int32)
     prepared = model._prepare(graph)
-
-    class _Quiet:
-        def update(self, _):
-            pass
-
-    res = _simulate_one(
-        graph,
-        all_seeds,
-        model,
-        prepared,
-        n_eval,
-        max(graph.n_nodes, 1),
-        root,
-        n_threads,
-        False,
-        _Quiet(),
-    )
+    args = (graph, all_seeds, model, prepared, n_eval, max(graph.n_nodes, 1), root)
+    if client is None:
+        res = _simulate_one(*args, n_threads, False, parallel.NoBar())
+    else:
+        res = _simulate_one_cluster(client, *args, False, parallel.NoBar())
     spread, stderr = res.mean, res.stderr
     # Spread versus k from fresh RR sets: sigma(S) = n * P(a random RR set meets S).
     n = graph.n_nodes
     theta = max(n_eval, 10_000)
-    rr = RRSets(graph, model, root, first=_EVAL_OFFSET, n_threads=n_threads, max_memory=max_memory)
-    rr.extend(theta)
-    offsets, members = rr.flat()
+    rr = RRSets(
+        graph,
+        model,
+        root,
+        first=_EVAL_OFFSET,
+        n_threads=n_threads,
+        max_memory=max_memory,
+        client=client,
+    )
     rank = np.full(n, k + 1, dtype=np.int64)
     rank[fixed_mask] = 0
     rank[seeds] = np.arange(1, k + 1)
-    hits = prefix_coverage(offsets, members, rank, k + 1)[1:]
+    if client is None:
+        rr.extend(theta)
+        offsets, members = rr.flat()
+        hits = prefix_coverage(offsets, members, rank, k + 1)[1:]
+    else:  # reduced to coverage counts on the workers: the sets never travel
+        hits = rr.prefix_hits_fresh(theta, rank, k + 1)[1:]
     frac = hits / theta
     return (
         spread,

@@ -6,12 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .. import parallel
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..models import IC, LT, _kernels
+from ._coverage import prefix_coverage
 
 __all__ = ["RRSets", "default_memory_limit"]
 
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
+_MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
+_TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
+_KERNELS = {"ic": _kernels.rr_sets_ic, "lt": _kernels.rr_sets_lt}
 
 
 def default_memory_limit():
@@ -56,16 +61,28 @@ class RRSets:
         Bytes the collection may hold; extending past it raises `MemoryLimitError`.
     template : RRSets, optional
         A collection for the same graph and model whose prepared sampler to reuse.
+    client : dask.distributed.Client, optional
+        Sample on a Dask cluster instead (same sets; see `spread.parallel`).
     """
 
     def __init__(
-        self, graph, model, root, *, first=0, n_threads=1, max_memory=None, template=None
+        self,
+        graph,
+        model,
+        root,
+        *,
+        first=0,
+        n_threads=1,
+        max_memory=None,
+        template=None,
+        client=None,
     ):
         self.graph = graph
         self.model = model
         self.root = np.uint64(root)
         self.first = int(first)
         self.n_threads = int(n_threads)
+        self.client = client
         self.max_memory = default_memory_limit() if max_memory is None else int(max_memory)
         self._members = np.empty(0, dtype=np.int32)
         self._offsets = np.zeros(1, dtype=np.int64)
@@ -74,6 +91,7 @@ class RRSets:
         if template is not None and template.model is model and template.graph is graph:
             self._sample_args = template._sample_args
             self._kernel = template._kernel
+            self._kind = template._kind
             return
         if isinstance(model, IC):
             uniform = model._uniform()
@@ -87,10 +105,12 @@ class RRSets:
             inv_log = np.zeros(graph.n_nodes)
             inv_log[inside] = 1.0 / np.log1p(-node_p[inside])
             self._kernel = _kernels.rr_sets_ic
+            self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log)
         elif isinstance(model, LT):
             w_in = np.ascontiguousarray(model.arc_weights(graph)[graph.in_arc])
             self._kernel = _kernels.rr_sets_lt
+            self._kind = "lt"
             self._sample_args = (graph.in_indptr, graph.in_indices, w_in)
         else:
             msg = f"RR sets need an IC or LT model; got {model!r}."
@@ -146,7 +166,9 @@ class RRSets:
         bounds = [*list(range(start, stop, _CHUNK)), stop]
         cap = int(max(16, avg * _CHUNK * 1.25))
         jobs = [(a, b, cap) for a, b in itertools.pairwise(bounds)]
-        if self.n_threads > 1 and len(jobs) > 1:
+        if self.client is not None:
+            chunks = self._sample_on_cluster(start, stop, avg)
+        elif self.n_threads > 1 and len(jobs) > 1:
             with ThreadPoolExecutor(self.n_threads) as pool:
                 chunks = list(pool.map(lambda j: self._sample(*j), jobs))
         else:
@@ -174,3 +196,79 @@ class RRSets:
     def flat(self):
         """All sets as ``(offsets, members)`` views (no copy)."""
         return self._offsets[: self._n_sets + 1], self._members[: self._n_members]
+
+    # -------------------------------------------------------- on a Dask cluster
+    def _task_args(self):
+        client, graph = self.client, self.graph
+        # The graph holds the in-adjacency; only the per-slot arrays are sent besides.
+        derived = self._sample_args[2:]
+        return (
+            parallel.share(client, graph, owner=graph),
+            parallel.share(client, derived, owner=graph),
+            self._kind,
+            self.root,
+        )
+
+    def _task_bounds(self, start, stop, avg):
+        size = (4 * avg + 8) * 1.25
+        max_size = max(_MIN_TASK_SETS, int(_TASK_BYTES / size))
+        bounds = parallel.chunk_bounds(
+            stop - start,
+            parallel.cluster_threads(self.client),
+            min_size=_MIN_TASK_SETS,
+            max_size=max_size,
+        )
+        return [start + b for b in bounds]
+
+    def _sample_on_cluster(self, start, stop, avg):
+        """Sets ``start .. stop - 1`` as kernel-call pieces, computed on the cluster."""
+        bounds = self._task_bounds(start, stop, avg)
+        parts = [None] * (len(bounds) - 1)
+
+        def merge(i, pieces):
+            parts[i] = pieces
+
+        args = (*self._task_args(), avg)
+        parallel.run_chunks(self.client, _chunk_sets, args, bounds, merge=merge, name="rr-sets")
+        return [piece for pieces in parts for piece in pieces]
+
+    def prefix_hits_fresh(self, n_sets, rank, k):
+        """Coverage of the next `n_sets` sets by seed prefixes, computed on the cluster.
+
+        The sets are sampled and reduced on the workers (never stored): returns
+        `prefix_coverage` of those sets, ``out[j]`` = sets hit by the nodes of rank <= j.
+        """
+        start = self.first + self._n_sets
+        avg = self._n_members / self._n_sets if self._n_sets else 8.0
+        bounds = self._task_bounds(start, start + int(n_sets), avg)
+        hits = np.zeros(k, dtype=np.int64)
+
+        def merge(_i, part):
+            hits[:] += part
+
+        args = (*self._task_args(), avg, parallel.share(self.client, rank), k)
+        parallel.run_chunks(
+            self.client, _chunk_prefix_hits, args, bounds, merge=merge, name="rr-eval"
+        )
+        return hits
+
+
+def _sample_pieces(graph, derived, kind, root, avg, lo, hi):
+    args = (graph.in_indptr, graph.in_indices, *derived)
+    kernel = _KERNELS[kind]
+    cap = int(max(16, avg * _CHUNK * 1.25))
+    for a in range(lo, hi, _CHUNK):
+        yield kernel(*args, root, a, min(a + _CHUNK, hi), cap)
+
+
+def _chunk_sets(graph, derived, kind, root, avg, lo, hi):
+    """On a worker: RR sets ``lo .. hi - 1``, as ``(offsets, members)`` per kernel call."""
+    return list(_sample_pieces(graph, derived, kind, root, avg, lo, hi))
+
+
+def _chunk_prefix_hits(graph, derived, kind, root, avg, rank, k, lo, hi):
+    """On a worker: `prefix_coverage` of RR sets ``lo .. hi - 1`` (summed over pieces)."""
+    hits = np.zeros(k, dtype=np.int64)
+    for offsets, members in _sample_pieces(graph, derived, kind, root, avg, lo, hi):
+        hits += prefix_coverage(offsets, members, rank, k)
+    return hits

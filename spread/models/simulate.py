@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._common import progress_bar, root_seed, thread_count, threads
+from .. import parallel
+from .._common import progress_bar, root_seed, threads
 from .._validation import check_int
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
@@ -17,6 +18,8 @@ _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
 _FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
 _PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
 _PILOT_STEPS = 1024  # per-step columns of the pilot batch
+_CHUNK_RUNS = 1 << 16  # most runs per chunk on a Dask cluster
+_CHUNK_TIMES_BYTES = 64 << 20  # most activation-time bytes per chunk on a Dask cluster
 
 
 @dataclass
@@ -81,6 +84,7 @@ def simulate(
     keep_times=False,
     times=None,
     keep="all",
+    client=None,
 ):
     """Simulate a spread model from seed nodes, many times (or, for `Heat`, exactly).
 
@@ -113,6 +117,11 @@ def simulate(
         `Heat` only (required there): the times at which to read the heat.
     keep : {"all", "summary"}, default "all"
         `Heat` only: keep the heat of every node at every time, or only summaries.
+    client : dask.distributed.Client, optional
+        Compute the runs on a Dask cluster: the graph is scattered to every worker
+        once, the runs go out in chunks and the results come back merged, identical to
+        the local call with the same `rng` (see `spread.parallel`). `n_jobs` then
+        does not apply (each worker uses its own threads). `Heat` is solved here.
 
     Returns
     -------
@@ -126,6 +135,8 @@ def simulate(
         If a seed is not a node of the graph (the message names it).
     InvalidParameterError
         If an argument is out of range, or the model's parameters are invalid.
+    ModuleNotFoundError
+        If `client` is given and dask.distributed (the ``dask`` extra) is missing.
 
     Notes
     -----
@@ -165,27 +176,19 @@ def simulate(
     seed_sets, multiple = _parse_seeds(graph, seeds)
     prepared = model._prepare(graph)
     root = root_seed(rng)
-    n_threads = thread_count(n_jobs)
+    n_threads = parallel.worker_threads(n_jobs)
+    client = parallel.check_client(client)
 
     results = []
     bar = progress_bar(n_runs * len(seed_sets), desc=f"simulate {model!r}", progress=progress)
     try:
-        with threads(n_threads):
-            for seed_idx in seed_sets:
-                results.append(
-                    _simulate_one(
-                        graph,
-                        seed_idx,
-                        model,
-                        prepared,
-                        n_runs,
-                        max_steps,
-                        root,
-                        n_threads,
-                        keep_times,
-                        bar,
-                    )
-                )
+        for seed_idx in seed_sets:
+            args = (graph, seed_idx, model, prepared, n_runs, max_steps, root)
+            if client is not None:
+                results.append(_simulate_one_cluster(client, *args, keep_times, bar))
+                continue
+            with parallel.kernel_section(), threads(n_threads):
+                results.append(_simulate_one(*args, n_threads, keep_times, bar))
     finally:
         bar.close()
     return SpreadResults(results) if multiple else results[0]
@@ -194,8 +197,48 @@ def simulate(
 def _simulate_one(
     graph, seed_idx, model, prepared, n_runs, max_steps, root, n_threads, keep_times, bar
 ):
-    n = graph.n_nodes
     start = time.perf_counter()
+    finals, steps, node_counts, times = _simulate_runs(
+        graph, seed_idx, model, prepared, 0, n_runs, max_steps, root, n_threads, keep_times, bar
+    )
+    return _result(graph, seed_idx, model, root, finals, steps, node_counts, times, start)
+
+
+def _result(graph, seed_idx, model, root, finals, steps, node_counts, times, start):
+    return SpreadResult(
+        final_sizes=finals,
+        new_per_step=steps,
+        node_probability=node_counts / finals.shape[0],
+        seeds=graph.label_of(seed_idx),
+        model=model,
+        root_seed=int(root),
+        activation_times=times,
+        elapsed=time.perf_counter() - start,
+        graph=graph,
+    )
+
+
+def _stack_steps(blocks, n_runs):
+    """Per-step blocks (rows in run order, any widths) as one matrix, trailing zeros cut."""
+    width = max(b.shape[1] for b in blocks)
+    steps = np.zeros((n_runs, width), dtype=np.int32)
+    row = 0
+    for b in blocks:
+        steps[row : row + b.shape[0], : b.shape[1]] = b
+        row += b.shape[0]
+    last = np.flatnonzero(steps.any(axis=0))
+    return steps[:, : (last[-1] + 1 if last.size else 1)]
+
+
+def _simulate_runs(
+    graph, seed_idx, model, prepared, run0, n_runs, max_steps, root, n_threads, keep_times, bar
+):
+    """Runs ``run0 .. run0 + n_runs - 1``: (final sizes, per-step counts, node counts, times).
+
+    `model` only needs ``_run`` (a model or its class). Per-step counts are exact
+    whatever the buffer sizes: runs deeper than the buffer are replayed.
+    """
+    n = graph.n_nodes
     finals, step_blocks, times_blocks = [], [], []
     node_counts = np.zeros(n, dtype=np.int64)
     # A small pilot batch with a wide per-step buffer measures how deep the cascades go;
@@ -210,7 +253,7 @@ def _simulate_one(
         n_chunks = max(1, min(2 * n_threads, size))
         t0 = time.perf_counter()
         out = _Batch.empty(size, n, n_steps, n_chunks, keep_times)
-        model._run(graph, prepared, seed_idx, max_steps, root, done, n_chunks, out)
+        model._run(graph, prepared, seed_idx, max_steps, root, run0 + done, n_chunks, out)
         elapsed = time.perf_counter() - t0
         deepest = int(out.depths.max(initial=0))
         steps = out.steps
@@ -222,7 +265,8 @@ def _simulate_one(
             steps[:, : out.steps.shape[1]] = out.steps
             for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
                 one = _Batch.empty(1, n, n_steps, 1, False)
-                model._run(graph, prepared, seed_idx, max_steps, root, done + int(i), 1, one)
+                run = run0 + done + int(i)
+                model._run(graph, prepared, seed_idx, max_steps, root, run, 1, one)
                 steps[i] = one.steps[0]
         finals.append(out.final_sizes)
         step_blocks.append(steps[:, : deepest + 1])  # only the columns in use
@@ -236,22 +280,66 @@ def _simulate_one(
         rate = size / max(elapsed, 1e-6)
         batch = int(min(max(rate * _TARGET_BATCH_SECONDS, 16 * n_threads), 1 << 20))
 
-    width = max(b.shape[1] for b in step_blocks)
-    steps = np.zeros((n_runs, width), dtype=np.int32)
-    row = 0
-    for b in step_blocks:
-        steps[row : row + b.shape[0], : b.shape[1]] = b
-        row += b.shape[0]
-    last = np.flatnonzero(steps.any(axis=0))
-    steps = steps[:, : (last[-1] + 1 if last.size else 1)]
-    return SpreadResult(
-        final_sizes=np.concatenate(finals),
-        new_per_step=steps,
-        node_probability=node_counts / n_runs,
-        seeds=graph.label_of(seed_idx),
-        model=model,
-        root_seed=int(root),
-        activation_times=np.concatenate(times_blocks) if keep_times else None,
-        elapsed=time.perf_counter() - start,
-        graph=graph,
+    return (
+        np.concatenate(finals),
+        _stack_steps(step_blocks, n_runs),
+        node_counts,
+        np.concatenate(times_blocks) if keep_times else None,
     )
+
+
+# ------------------------------------------------------------------ on a Dask cluster
+def _chunk_runs(graph, prepared, model_class, seed_idx, max_steps, root, keep_times, lo, hi):
+    """On a worker: runs ``lo .. hi - 1``, with the worker's threads (`spread.parallel`)."""
+    n_threads = parallel.worker_threads()
+    with parallel.kernel_section(), threads(n_threads):
+        finals, steps, node_counts, times = _simulate_runs(
+            graph,
+            seed_idx,
+            model_class,
+            prepared,
+            lo,
+            hi - lo,
+            max_steps,
+            root,
+            n_threads,
+            keep_times,
+            parallel.NoBar(),
+        )
+    return finals, steps, node_counts.astype(np.int32), times  # counts <= hi - lo
+
+
+def _simulate_one_cluster(
+    client, graph, seed_idx, model, prepared, n_runs, max_steps, root, keep_times, bar
+):
+    """`_simulate_one` with the runs computed on a Dask cluster, merged in run order."""
+    start = time.perf_counter()
+    n = graph.n_nodes
+    max_size = _CHUNK_RUNS
+    if keep_times:
+        max_size = max(1, min(max_size, _CHUNK_TIMES_BYTES // (4 * max(n, 1))))
+    bounds = parallel.chunk_bounds(
+        n_runs, parallel.cluster_threads(client), min_size=16, max_size=max_size
+    )
+    parts = [None] * (len(bounds) - 1)
+    node_counts = np.zeros(n, dtype=np.int64)
+
+    def merge(i, part):
+        finals, steps, counts, times = part
+        parts[i] = (finals, steps, times)
+        node_counts[:] += counts
+
+    args = (
+        parallel.share(client, graph, owner=graph),
+        parallel.share(client, prepared, owner=graph),
+        type(model),  # `_run` is a static method: models carry unpicklable caches
+        seed_idx,
+        max_steps,
+        root,
+        keep_times,
+    )
+    parallel.run_chunks(client, _chunk_runs, args, bounds, merge=merge, bar=bar, name="simulate")
+    finals = np.concatenate([p[0] for p in parts])
+    steps = _stack_steps([p[1] for p in parts], n_runs)
+    times = np.concatenate([p[2] for p in parts]) if keep_times else None
+    return _result(graph, seed_idx, model, root, finals, steps, node_counts, times, start)
