@@ -238,3 +238,44 @@ def rr_set_ic(graph, target, live):
             if live[j]:
                 reverse[v].append(u)
     return set(bfs_steps(reverse, [target]))
+
+
+# ----------------------------------------------------------- cascade fits
+def ic_em(groups, n_arcs, *, tol=1e-13, max_iter=100_000, start=0.5):
+    """Saito, Nakano & Kimura's EM for per-arc IC probabilities (KES 2008).
+
+    `groups` lists the trials as ``(arcs, success)``: the arc ids of the parents that
+    tried one target at one step, and whether it activated. Every arc with a trial
+    starts at `start`; one iteration sets
+    ``kappa_a <- sum_{successes with a} (kappa_a / P_g) / (number of trials of a)``
+    with ``P_g = 1 - prod_{b in g} (1 - kappa_b)``. Stops when no arc moves by more
+    than `tol`. Returns ``(kappa, n_iter)``: a list with None for arcs without a trial.
+    """
+    n_trials = [0] * n_arcs
+    wins = [[] for _ in range(n_arcs)]  # success groups each arc took part in
+    successes = []
+    for arcs, success in groups:
+        for a in arcs:
+            n_trials[a] += 1
+        if success:
+            for a in arcs:
+                wins[a].append(len(successes))
+            successes.append(list(arcs))
+    kappa = [start if n else None for n in n_trials]
+    for it in range(1, max_iter + 1):
+        p_group = []
+        for arcs in successes:
+            miss = 1.0
+            for a in arcs:
+                miss *= 1.0 - kappa[a]
+            p_group.append(1.0 - miss)
+        moved = 0.0
+        new = list(kappa)
+        for a in range(n_arcs):
+            if n_trials[a]:
+                new[a] = sum(kappa[a] / p_group[g] for g in wins[a]) / n_trials[a]
+                moved = max(moved, abs(new[a] - kappa[a]))
+        kappa = new
+        if moved < tol:
+            return kappa, it
+    return kappa, max_iter

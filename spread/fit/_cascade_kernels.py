@@ -473,6 +473,8 @@ def solve_blocks(
         step = np.empty(d)
         trial = np.empty(d)
         free = np.empty(d, dtype=np.bool_)
+        role = np.empty(d, dtype=np.int64)
+        diag = np.empty(d)
         f = _block_value(kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0)
         if not math.isfinite(f):
             # a success group with no positive parameter: start from the middle
@@ -486,59 +488,79 @@ def solve_blocks(
             _block_derivatives(
                 kind, x, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0, grad, hess
             )
-            n_free = 0
-            for i in range(d):
-                at_lo = x[i] <= 0.0 and grad[i] >= 0.0
-                at_hi = x[i] >= upper[p0 + i] and grad[i] <= 0.0
-                free[i] = not (at_lo or at_hi)
-                if free[i]:
-                    n_free += 1
-            if n_free == 0:
-                status = 0
-                break
-            ridge = 0.0
             scale = 0.0
             for i in range(d):
-                if free[i]:
-                    scale = max(scale, abs(hess[i, i]))
+                scale = max(scale, abs(hess[i, i]))
             if not scale > 0.0:
-                scale = 1.0  # no curvature at all: the ridge alone sets the step
-            ok = False
-            for _ in range(30):
-                low, ok = _cholesky(hess, free, ridge)
-                if ok:
-                    _cholesky_solve(low, grad, free, step)
-                    break
-                ridge = 1e-12 * scale if ridge == 0.0 else ridge * 100.0
-            if not ok:
-                for i in range(d):
-                    step[i] = grad[i] / scale if free[i] else 0.0
-            decrement = 0.0
+                scale = 1.0  # no curvature at all: the ridge alone sets the steps
+            # diagonal scaling for the steps of coordinates near a bound
             for i in range(d):
-                decrement += grad[i] * step[i]
-            if decrement <= tol:
-                # in the quadratic region: one last full (projected) Newton step
-                for i in range(d):
-                    if free[i]:
-                        x[i] = min(max(x[i] - step[i], 0.0), upper[p0 + i])
+                diag[i] = hess[i, i] if hess[i, i] > 1e-12 * scale else 1e-12 * scale
+            # epsilon-active set (Bertsekas): near a bound with the gradient pushing
+            # outward; held (kind 0) when on the bound, else a scaled-gradient step
+            eps = 0.0
+            for i in range(d):
+                z = min(max(x[i] - grad[i] / diag[i], 0.0), upper[p0 + i])
+                eps = max(eps, abs(x[i] - z))
+            n_free = 0
+            n_moving = 0
+            for i in range(d):
+                out_lo = grad[i] > 0.0 and x[i] <= eps
+                out_hi = grad[i] < 0.0 and x[i] >= upper[p0 + i] - eps
+                if (out_lo and x[i] <= 0.0) or (out_hi and x[i] >= upper[p0 + i]):
+                    role[i] = 0
+                elif out_lo or out_hi:
+                    role[i] = 1
+                    n_moving += 1
+                else:
+                    role[i] = 2
+                    n_free += 1
+                free[i] = role[i] == 2
+            if n_free + n_moving == 0:
                 status = 0
                 break
-            # backtracking along the projection arc
-            t = 1.0
-            moved = False
-            for _ in range(60):
-                slope = 0.0
+            ok = True
+            if n_free:
+                ridge = 0.0
+                for _ in range(30):
+                    low, ok = _cholesky(hess, free, ridge)
+                    if ok:
+                        _cholesky_solve(low, grad, free, step)
+                        break
+                    ridge = 1e-12 * scale if ridge == 0.0 else ridge * 100.0
+            decrement = 0.0
+            for i in range(d):
+                if role[i] == 1 or (role[i] == 2 and not ok):
+                    step[i] = grad[i] / diag[i]
+                elif role[i] == 0:
+                    step[i] = 0.0
+                decrement += grad[i] * step[i]
+            if decrement <= tol and n_moving == 0:
+                # in the quadratic region: one last full (projected) Newton step
                 for i in range(d):
-                    trial[i] = x[i] - t * step[i] if free[i] else x[i]
-                    trial[i] = min(max(trial[i], 0.0), upper[p0 + i])
-                    slope += grad[i] * (trial[i] - x[i])
-                ft = _block_value(
-                    kind, trial, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0
-                )
-                if ft <= f + 1e-4 * slope:
-                    moved = True
+                    x[i] = min(max(x[i] - step[i], 0.0), upper[p0 + i])
+                status = 0
+                break
+            moved = False
+            for attempt in range(2):
+                if attempt == 1:  # Newton failed: a scaled projected-gradient step
+                    for i in range(d):
+                        step[i] = grad[i] / diag[i] if role[i] != 0 else 0.0
+                t = 1.0
+                for _ in range(60):
+                    slope = 0.0
+                    for i in range(d):
+                        trial[i] = min(max(x[i] - t * step[i], 0.0), upper[p0 + i])
+                        slope += grad[i] * (trial[i] - x[i])
+                    ft = _block_value(
+                        kind, trial, lin, pen, center, g_lo, g_hi, grp_ptr, grp_par, grp_coef, p0
+                    )
+                    if ft <= f + 1e-4 * slope:
+                        moved = True
+                        break
+                    t *= 0.5
+                if moved:
                     break
-                t *= 0.5
             if not moved:
                 status = 0 if decrement <= 1e3 * tol + 1e-9 * abs(f) else 4
                 break

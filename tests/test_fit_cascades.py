@@ -1,0 +1,493 @@
+"""IC and LT fits from cascades on a known graph: exact cases, EM coupling, recovery, invariances.
+
+Measured on these seeds (2-core box): IC global p=0.05 on BA(2000, 3), 200 single-seed
+cascades, 20 replicates: median relative error 4.4%, Wald-95% coverage 18/20. Per-arc
+IC on BA(500, 2), p_uv ~ U(0.05, 0.3), 2,000 cascades: mean relative error 0.169 on the
+295 arcs with >= 100 trials. LT Beta(2, 5) thresholds on BA(3000, 3), 5% seeds, one
+cascade, 10 replicates: median relative error 3.6% (a) and 3.4% (b). Production per-arc
+solver vs Saito EM on BA(40, 2), 300 cascades: largest difference 7.6e-14.
+"""
+
+import warnings
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spread
+from spread import ConvergenceWarning, InvalidParameterError, NodeNotFound
+from spread.fit import Cascades, exposure_curve, fit_ic, fit_lt, simulate_cascades
+from spread.fit.cascades import _ICTrials, _solve_targets
+from tests.reference import ic_em
+
+
+def frame_cascades(graph, rows):
+    df = pd.DataFrame(rows, columns=["c", "v", "t"])
+    return Cascades.from_frame(df, cascade="c", node="v", time="t", graph=graph)
+
+
+def ba(n, m, seed):
+    return spread.Graph.from_networkx(nx.barabasi_albert_graph(n, m, seed=seed))
+
+
+# ------------------------------------------------------------------ exact
+def test_trial_groups_on_a_path_and_a_star_by_hand():
+    path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
+    cs = frame_cascades(path, [(0, 0, 0.0), (0, 1, 1.0)])
+    tg = cs.trial_groups(1.0)
+    # 0 tries 1 at step 1 (success), 1 tries 2 at step 2 (failure); 2 never tries 3
+    assert tg.target.tolist() == [1, 2] and tg.step.tolist() == [1, 2]
+    assert tg.success.tolist() == [True, False] and tg.arcs.tolist() == [0, 1]
+    star = spread.Graph.from_edges([0, 0, 0, 0, 1, 2], [1, 2, 3, 4, 4, 4])
+    # 0, 1 and 2 active at step 0: node 4 gets one trial with k = 3 (arcs 3, 4, 5)
+    cs = frame_cascades(star, [(0, 0, 0.0), (0, 1, 0.0), (0, 2, 0.0), (0, 4, 1.0)])
+    tg = cs.trial_groups(1.0)
+    row = int(np.flatnonzero(tg.target == 4)[0])
+    assert tg.k[row] == 3 and tg.success[row]
+    assert sorted(tg.arcs[tg.ptr[row] : tg.ptr[row + 1]].tolist()) == [3, 4, 5]
+
+
+def test_all_single_parent_trials_give_the_binomial_estimate():
+    # Out-star 0 -> 1..5; cascade c activates leaves 1..c: successes / trials exactly.
+    star = spread.Graph.from_edges([0] * 5, [1, 2, 3, 4, 5])
+    rows = [(0, 0, 0.0)]
+    rows += [(1, 0, 0.0), (1, 1, 1.0)]
+    rows += [(2, 0, 0.0), (2, 1, 1.0), (2, 2, 1.0), (2, 5, 1.0)]
+    res = fit_ic(frame_cascades(star, rows))
+    n, s = 15, 4
+    assert res.success
+    assert res.params["p"] == pytest.approx(s / n, rel=1e-9)
+    assert res.stderr["p"] == pytest.approx(np.sqrt(s / n * (1 - s / n) / n), rel=1e-7)
+    assert res.n_obs == n
+    assert res.diagnostics["n_trials"] == n and res.diagnostics["n_successes"] == s
+    assert res.diagnostics["n_cascades"] == 3
+    # per-node on a star: one target per arc, so it equals per-arc, and both are s_v / n_v
+    node = fit_ic(frame_cascades(star, rows), granularity="node")
+    edge = fit_ic(frame_cascades(star, rows), granularity="edge")
+    np.testing.assert_allclose(node.diagnostics["arc_p"], edge.diagnostics["arc_p"], atol=1e-12)
+    np.testing.assert_allclose(edge.diagnostics["arc_p"], [2 / 3, 1 / 3, 0, 0, 1 / 3], atol=1e-12)
+    assert edge.diagnostics["arc_trials"].tolist() == [3] * 5
+    assert edge.diagnostics["arc_trials"].dtype == np.int64
+    se = edge.diagnostics["arc_stderr"]
+    assert se[0] == pytest.approx(np.sqrt(2 / 3 * 1 / 3 / 3), rel=1e-7)
+    assert np.isnan(se[2])  # p = 0 sits on its bound
+    assert edge.loglik > res.loglik and edge.n_params == 5
+
+
+def test_trials_loglik_matches_the_formula():
+    k = np.array([1, 1, 2, 3, 2, 1])
+    success = np.array([True, False, True, False, False, True])
+    prob = _ICTrials(k, success, {})
+    p = 0.23
+    expected = sum(
+        np.log(1 - (1 - p) ** kk) if s else kk * np.log(1 - p)
+        for kk, s in zip(k, success, strict=True)
+    )
+    assert -prob.nll(np.array([np.log(p)])) == pytest.approx(expected, rel=1e-13)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.booleans()), min_size=1, max_size=30),
+    st.floats(0.01, 0.9),
+)
+def test_trials_loglik_is_concave_in_p(rows, p):
+    k = np.array([r[0] for r in rows])
+    success = np.array([r[1] for r in rows])
+    prob = _ICTrials(k, success, {})
+    _, _, h = prob._dp(np.array([np.log(p)]))
+    assert h <= 1e-9 * (1 + abs(h))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000))
+def test_per_node_solver_meets_kkt(seed):
+    # one target with 4 parameters, random success groups and failure counts
+    gen = np.random.default_rng(seed)
+    n_groups = int(gen.integers(1, 8))
+    lens = gen.integers(1, 4, n_groups)
+    ptr = np.concatenate([[0], np.cumsum(lens)])
+    par = np.concatenate([gen.choice(4, size=k, replace=False) for k in lens])
+    lin = gen.integers(0, 6, 4).astype(float) + 0.5
+    x, _, n_bad, _ = _solve_targets(
+        0,
+        np.array([4]),
+        lin,
+        np.zeros(n_groups, dtype=np.int64),
+        ptr,
+        par,
+        np.ones(par.size),
+        np.full(4, 0.3),
+        np.zeros(4),
+        np.full(4, 30.0),
+        200,
+    )
+    assert n_bad == 0
+    s = np.add.reduceat(x[par], ptr[:-1])
+    grad = lin - np.bincount(par, weights=np.repeat(1 / np.expm1(s), lens), minlength=4)
+    interior = x > 1e-12
+    assert np.all(np.abs(grad[interior]) <= 1e-7 * (1 + np.abs(lin[interior])))
+    assert np.all(grad[~interior] >= -1e-9)  # at the lower bound the gradient points out
+
+
+def test_per_arc_solver_agrees_with_saito_em():
+    g = ba(40, 2, 1)
+    p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
+    cs = simulate_cascades(g, spread.IC(p=p), n_cascades=300, rng=3)
+    tg = cs.trial_groups(1.0)
+    groups = [
+        (tg.arcs[tg.ptr[i] : tg.ptr[i + 1]].tolist(), bool(tg.success[i]))
+        for i in range(tg.k.size)
+    ]
+    kappa, n_iter = ic_em(groups, g.n_edges)
+    assert n_iter < 100_000
+    res = fit_ic(cs, granularity="edge")
+    has = res.diagnostics["arc_trials"] > 0
+    em = np.array([np.nan if v is None else v for v in kappa])
+    assert np.isnan(em[~has]).all()
+    # measured largest difference 7.6e-14 (EM to 1e-13 per step, Newton to its decrement)
+    np.testing.assert_allclose(res.diagnostics["arc_p"][has], em[has], rtol=0, atol=2e-13)
+
+
+def test_penalty_shrinks_toward_the_pooled_estimate():
+    g = ba(60, 2, 5)
+    cs = simulate_cascades(g, spread.IC(p=0.2), n_cascades=100, rng=6)
+    free = fit_ic(cs, granularity="edge")
+    tight = fit_ic(cs, granularity="edge", penalty=1e9)
+    mild = fit_ic(cs, granularity="edge", penalty=20)
+    p0 = free.params["p"]
+    np.testing.assert_allclose(tight.diagnostics["arc_p"], p0, rtol=1e-5)
+    spread_free = np.std(free.diagnostics["arc_p"] - p0)
+    spread_mild = np.std(mild.diagnostics["arc_p"] - p0)
+    assert spread_mild < spread_free
+    assert free.params == tight.params  # the pooled p does not depend on the penalty
+
+
+def test_exposure_curve_by_hand_and_wilson_interval():
+    g = spread.Graph.from_edges([0, 0, 1, 1, 2], [1, 2, 2, 3, 3])
+    cs = frame_cascades(g, [(0, 0, 0.0), (0, 1, 1.0), (0, 2, 2.0)])
+    ex = exposure_curve(cs, level=0.95)
+    assert ex["n_reached"].tolist() == [3, 2] and ex["n_adopted"].tolist() == [1, 1]
+    p, n, z = 1 / 3, 3, 1.959963984540054
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert ex.loc[1, "lower"] == pytest.approx(centre - half, rel=1e-12)
+    assert ex.loc[1, "upper"] == pytest.approx(centre + half, rel=1e-12)
+    assert ex.loc[1, "stderr"] == pytest.approx(np.sqrt(p * (1 - p) / n), rel=1e-12)
+
+
+def test_exposure_curve_rises_under_lt_and_not_under_ic():
+    # On a 6-regular graph LT with uniform thresholds and weights 1/6 gives
+    # P(k) = 1 / (7 - k), rising; IC gives about p (exposures mostly one step at a time).
+    g = spread.Graph.from_networkx(nx.random_regular_graph(6, 1000, seed=7))
+    ic = exposure_curve(simulate_cascades(g, spread.IC(p=0.1), n_cascades=300, rng=8))
+    lt = exposure_curve(simulate_cascades(g, spread.LT(), n_cascades=300, rng=9))
+    d_ic = ic.loc[2, "probability"] - ic.loc[1, "probability"]
+    assert abs(d_ic) < 4 * np.hypot(ic.loc[1, "stderr"], ic.loc[2, "stderr"])
+    for k in (1, 2, 3):
+        got, se = lt.loc[k, "probability"], lt.loc[k, "stderr"]
+        assert abs(got - 1 / (7 - k)) < 4 * se
+
+
+# ------------------------------------------------------------- simulation
+def test_simulate_cascades_reproducible_and_independent():
+    g = spread.datasets.load("karate")
+    a = simulate_cascades(g, spread.IC(p=0.3), seeds=[0], n_cascades=200, rng=11)
+    b = simulate_cascades(g, spread.IC(p=0.3), seeds=[0], n_cascades=200, rng=11)
+    pd.testing.assert_frame_equal(a.data, b.data)
+    sizes = a.sizes.to_numpy()
+    assert a.n_cascades == 200 and len(np.unique(sizes)) > 5  # streams differ per cascade
+    ref = spread.simulate(g, [0], spread.IC(p=0.3), n_runs=4000, rng=12)
+    se = np.hypot(sizes.std(ddof=1) / np.sqrt(200), ref.stderr)
+    assert abs(sizes.mean() - ref.mean) < 4 * se
+    sets = simulate_cascades(g, spread.IC(p=0.3), seeds=[[0], [33, 1]], rng=1)
+    first = sets.data[sets.data["time"] == 0].groupby("cascade")["node"].apply(sorted)
+    assert first.tolist() == [[0], [1, 33]]
+
+
+# --------------------------------------------------------------- recovery
+def test_ic_global_recovery_and_wald_coverage():
+    g = ba(2000, 3, 0)
+    errors, covered = [], []
+    for r in range(20):
+        cs = simulate_cascades(g, spread.IC(p=0.05), n_cascades=200, rng=100 + r)
+        res = fit_ic(cs)
+        assert res.success, res.message
+        errors.append(abs(res.params["p"] / 0.05 - 1))
+        low, high = res.ci["p"]
+        covered.append(low <= 0.05 <= high)
+    assert np.median(errors) <= 0.10  # the issue's target; measured median 4.4%
+    assert np.mean(covered) >= 0.75  # measured 0.90 (18/20); nominal 0.95
+    prof = res.conf_int(method="profile")["p"]
+    assert prof.low < 0.05 < prof.high
+    wald = res.ci["p"]
+    assert prof.low == pytest.approx(wald.low, rel=0.05)
+
+
+def test_ic_per_arc_recovery():
+    g = ba(500, 2, 1)
+    p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
+    cs = simulate_cascades(g, spread.IC(p=p), n_cascades=2000, rng=3)
+    res = fit_ic(cs, granularity="edge")
+    assert res.success, res.message
+    trials = res.diagnostics["arc_trials"]
+    busy = trials >= 100
+    rel = np.abs(res.diagnostics["arc_p"][busy] / p[busy] - 1)
+    assert busy.sum() > 100
+    assert rel.mean() <= 0.5  # FITTING.md row; measured 0.169
+    assert rel.mean() <= 0.34  # twice the measured 0.169
+    assert res.model == "ic_edge" and res.diagnostics["arc_p"].dtype == np.float64
+    assert np.all(res.diagnostics["arc_p"][trials == 0] == res.params["p"])
+
+
+def beta_lt_cascade(graph, a, b, frac, seed):
+    """One LT cascade with per-node Beta(a, b) thresholds, from our simulator."""
+    gen = np.random.default_rng(seed)
+    seeds = gen.choice(graph.n_nodes, int(frac * graph.n_nodes), replace=False)
+    theta = np.clip(gen.beta(a, b, graph.n_nodes), 1e-12, 1.0)
+    return simulate_cascades(graph, spread.LT(thresholds=theta), seeds=[list(seeds)], rng=seed)
+
+
+def test_lt_threshold_law_recovery():
+    g = ba(3000, 3, 4)
+    err_a, err_b = [], []
+    for r in range(10):
+        res = fit_lt(beta_lt_cascade(g, 2.0, 5.0, 0.05, 200 + r))
+        assert res.success, res.message
+        err_a.append(abs(res.params["a"] / 2 - 1))
+        err_b.append(abs(res.params["b"] / 5 - 1))
+    # the issue's target is 6%; measured medians 3.6% (a) and 3.4% (b)
+    assert np.median(err_a) <= 0.06 and np.median(err_b) <= 0.06
+    assert res.diagnostics["n_brackets"] == res.n_obs > 2000
+
+
+def test_lt_power_law_is_one_for_uniform_thresholds():
+    g = ba(2000, 3, 5)
+    gen = np.random.default_rng(3)
+    estimates = []
+    for r in range(3):
+        seeds = gen.choice(2000, 40, replace=False)
+        cs = simulate_cascades(g, spread.LT(), seeds=[list(seeds)], rng=r)
+        res = fit_lt(cs, threshold="power")
+        assert res.success and set(res.params) == {"a"}
+        low, high = res.ci["a"]
+        estimates.append(low < 1.0 < high)
+    assert sum(estimates) >= 2
+
+
+def test_bootstrap_intervals_ic_and_lt():
+    g = ba(200, 2, 6)
+    cs = simulate_cascades(g, spread.IC(p=0.15), n_cascades=40, rng=1)
+    res = fit_ic(cs, ci="bootstrap", n_resamples=10, rng=2)
+    low, high = res.ci["p"]
+    assert res.ci_method == "bootstrap" and low < res.params["p"] < high
+    again = fit_ic(cs, ci="bootstrap", n_resamples=10, rng=2)
+    assert again.ci == res.ci  # reproducible from rng
+    edge = fit_ic(cs, granularity="edge", ci="bootstrap", n_resamples=6, rng=2)
+    assert edge.ci["p"].low < edge.params["p"] < edge.ci["p"].high
+    res = fit_lt(beta_lt_cascade(g, 2.0, 5.0, 0.05, 1), ci="bootstrap", n_resamples=6, rng=3)
+    for name in ("a", "b"):
+        assert res.ci[name].low < res.params[name] < res.ci[name].high
+
+
+# ------------------------------------------------------------- invariances
+def relabelled(graph, cascades, seed):
+    """The same graph and cascades with node labels permuted (so arcs come in another order)."""
+    n = graph.n_nodes
+    perm = np.random.default_rng(seed).permutation(n)
+    src, dst, _ = graph.edges()
+    g2 = spread.Graph.from_edges(perm[src], perm[dst])
+    df = cascades.data[["cascade", "node", "time"]].assign(node=lambda d: perm[d["node"]])
+    return g2, Cascades.from_frame(df, graph=g2), perm
+
+
+def arc_map(graph):
+    src, dst, _ = graph.edges()
+    return {(int(u), int(v)): i for i, (u, v) in enumerate(zip(src, dst, strict=True))}
+
+
+@pytest.mark.parametrize("granularity", ["global", "node", "edge"])
+def test_ic_invariant_to_relabelling_cascade_order_and_time_scale(granularity):
+    g = ba(200, 2, 8)
+    cs = simulate_cascades(g, spread.IC(p=0.2), n_cascades=150, rng=9)
+    base = fit_ic(cs, granularity=granularity)
+    g2, cs2, perm = relabelled(g, cs, 1)
+    other = fit_ic(cs2, granularity=granularity)
+    assert other.params["p"] == pytest.approx(base.params["p"], rel=1e-12)
+    if granularity != "global":
+        m1, m2 = arc_map(g), arc_map(g2)
+        idx = [m2[(int(perm[u]), int(perm[v]))] for (u, v) in m1]
+        np.testing.assert_allclose(
+            other.diagnostics["arc_p"][idx], base.diagnostics["arc_p"], rtol=1e-10, atol=1e-13
+        )
+    # cascades renamed in another order, rows shuffled
+    df = cs.data[["cascade", "node", "time"]]
+    rename = dict(enumerate(np.random.default_rng(2).permutation(cs.n_cascades)))
+    df = df.assign(cascade=df["cascade"].map(rename)).sample(frac=1, random_state=3)
+    shuffled = fit_ic(Cascades.from_frame(df, graph=g), granularity=granularity)
+    assert shuffled.params["p"] == pytest.approx(base.params["p"], rel=1e-12)
+    # times t -> c t with dt -> c dt
+    scaled = Cascades.from_frame(
+        cs.data[["cascade", "node", "time"]].assign(time=lambda d: d["time"] * 0.37), graph=g
+    )
+    res = fit_ic(scaled, dt=0.37, granularity=granularity)
+    assert res.params["p"] == pytest.approx(base.params["p"], rel=1e-12)
+    if granularity != "global":
+        np.testing.assert_allclose(
+            res.diagnostics["arc_p"], base.diagnostics["arc_p"], rtol=1e-12, atol=1e-14
+        )
+        np.testing.assert_allclose(
+            shuffled.diagnostics["arc_p"], base.diagnostics["arc_p"], rtol=1e-10, atol=1e-13
+        )
+
+
+def test_lt_invariant_to_relabelling_and_time_scale():
+    g = ba(800, 3, 2)
+    cs = beta_lt_cascade(g, 2.0, 5.0, 0.05, 4)
+    base = fit_lt(cs)
+    _, cs2, _ = relabelled(g, cs, 5)
+    other = fit_lt(cs2)
+    for name in ("a", "b"):
+        assert other.params[name] == pytest.approx(base.params[name], rel=1e-6)
+    scaled = Cascades.from_frame(
+        cs.data[["cascade", "node", "time"]].assign(time=lambda d: 3600.0 * d["time"]), graph=g
+    )
+    res = fit_lt(scaled, dt=3600.0)
+    assert res.params == base.params
+
+
+def test_datetime_cascades_with_a_time_span():
+    g = spread.Graph.from_edges([0, 0, 1], [1, 2, 2])
+    t0 = pd.Timestamp("2024-05-01 12:00")
+    df = pd.DataFrame(
+        {
+            "c": [0, 0, 1, 1],
+            "v": [0, 1, 0, 2],
+            "t": [t0, t0 + pd.Timedelta("50min"), t0, t0 + pd.Timedelta("1h10min")],
+        }
+    )
+    cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
+    res = fit_ic(cs, dt="1h")
+    ref = fit_ic(cs, dt=pd.Timedelta("1h"))
+    # 12:50 is still step 0 (0 and 1 try 2 together); 13:10 is step 1: 3 trials
+    assert res.params == ref.params and res.diagnostics["n_trials"] == 3
+    with pytest.raises(InvalidParameterError, match="`dt` is required for datetime"):
+        fit_ic(cs)
+
+
+# ---------------------------------------------------------- failure modes
+def test_no_trials_all_success_and_all_failure_are_reported_not_raised():
+    g = spread.Graph.from_edges([0, 1], [1, 2])
+    with pytest.warns(ConvergenceWarning, match="No IC trials"):
+        res = fit_ic(frame_cascades(g, [(0, 2, 0.0)]))  # node 2 has no out-arcs
+    assert not res.success and res.status == 3 and "No IC trials" in res.message
+    assert np.isnan(res.params["p"]) and res.n_obs == 0
+    with pytest.warns(ConvergenceWarning, match="bound"):
+        res = fit_ic(frame_cascades(g, [(0, 0, 0.0), (0, 1, 1.0), (0, 2, 2.0)]))
+    assert not res.success and res.status == 2 and "upper bound" in res.message
+    with pytest.warns(ConvergenceWarning, match="bound"):
+        res = fit_ic(frame_cascades(g, [(0, 0, 0.0), (1, 1, 0.0)]), granularity="edge")
+    assert not res.success and "lower bound" in res.message
+    assert np.all(res.diagnostics["arc_p"] < 1e-6)
+    with pytest.warns(ConvergenceWarning, match="No LT threshold brackets"):
+        res = fit_lt(frame_cascades(g, [(0, 2, 0.0)]))
+    assert not res.success and res.status == 3
+
+
+def test_lt_reports_adoptions_it_cannot_explain():
+    g = spread.Graph.from_edges([0, 0, 1, 1, 2], [1, 2, 2, 3, 3])
+    # node 2 adopts at step 3 although nothing new was active at step 2
+    cs = frame_cascades(g, [(0, 0, 0.0), (0, 1, 1.0), (0, 2, 3.0)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = fit_lt(cs, threshold="power")
+    messages = [str(w.message) for w in caught]
+    assert any(m.startswith("1 adoption(s) had no in-neighbour newly active") for m in messages)
+    assert any(m.startswith("1 non-adopter(s) had all their in-weight active") for m in messages)
+    assert res.diagnostics["n_saturated_censored"] == 1
+    assert res.diagnostics["n_unexplained_adoptions"] == 1
+    assert res.diagnostics["n_activated"] == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda cs, g: fit_ic(Cascades(cs.data, None)),
+            InvalidParameterError,
+            r"`cascades` must carry the graph for `fit_ic`",
+        ),
+        (
+            lambda cs, g: fit_ic(cs.data),
+            InvalidParameterError,
+            r"`cascades` must be a spread.fit.Cascades; got DataFrame",
+        ),
+        (
+            lambda cs, g: fit_ic(
+                Cascades.from_frame(cs.data.assign(time=cs.data["time"] * 1.5), graph=g)
+            ),
+            InvalidParameterError,
+            r"`dt` must be given when cascade times are not whole steps: got dt=None and time 1.5",
+        ),
+        (
+            lambda cs, g: fit_ic(cs, dt=-1.0),
+            InvalidParameterError,
+            r"`dt` must be a finite number > 0; got -1.0",
+        ),
+        (
+            lambda cs, g: fit_lt(cs, dt="-1h"),
+            InvalidParameterError,
+            r"`dt` must be a positive time span; got '-1h'",
+        ),
+        (
+            lambda cs, g: fit_ic(cs, granularity="arc"),
+            InvalidParameterError,
+            r"`granularity` must be one of 'global', 'node', 'edge'; got 'arc'",
+        ),
+        (
+            lambda cs, g: fit_ic(cs, granularity="edge", penalty=-2),
+            InvalidParameterError,
+            r"`penalty` must be a finite number >= 0; got -2",
+        ),
+        (
+            lambda cs, g: fit_lt(cs, threshold="normal"),
+            InvalidParameterError,
+            r"`threshold` must be one of 'beta', 'power'; got 'normal'",
+        ),
+        (
+            lambda cs, g: fit_ic(cs, ci="jackknife"),
+            InvalidParameterError,
+            r"`ci` must be one of 'wald', 'profile', 'bootstrap'; got 'jackknife'",
+        ),
+        (
+            lambda cs, g: Cascades.from_frame(
+                pd.DataFrame({"cascade": [0, 0], "node": [0, 99], "time": [0.0, 1.0]}), graph=g
+            ),
+            NodeNotFound,
+            r"node\(s\) 99 not in the graph \(row\(s\) 1\)",
+        ),
+        (
+            lambda cs, g: simulate_cascades(g, spread.IC(p=0.1)),
+            InvalidParameterError,
+            r"`n_cascades` must be given when `seeds` is None",
+        ),
+        (
+            lambda cs, g: simulate_cascades(g, spread.IC(p=0.1), seeds=[[0], [1]], n_cascades=3),
+            InvalidParameterError,
+            r"`n_cascades` must equal the number of seed sets \(2\) when `seeds` lists them; got 3",
+        ),
+        (
+            lambda cs, g: simulate_cascades(g, spread.Heat(beta=0.1), n_cascades=3),
+            InvalidParameterError,
+            r"`model` must be a stochastic spread model \(IC or LT\)",
+        ),
+    ],
+)
+def test_invalid_input_messages(call, error, message):
+    g = spread.Graph.from_edges([0, 0, 1], [1, 2, 2])
+    cs = frame_cascades(g, [(0, 0, 0.0), (0, 1, 1.0)])
+    with pytest.raises(error, match=message):
+        call(cs, g)
