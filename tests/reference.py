@@ -279,3 +279,26 @@ def ic_em(groups, n_arcs, *, tol=1e-13, max_iter=100_000, start=0.5):
         if moved < tol:
             return kappa, it
     return kappa, max_iter
+
+
+def ctic_times(graph, delays, seeds):
+    """Continuous-time IC by event-driven simulation: each infection schedules its arcs.
+
+    ``delays[j]`` is the transmission delay of arc j (``inf``: never). The earliest
+    arrival infects a node; returns ``{node index: infection time}``.
+    """
+    import heapq
+
+    arcs = out_arcs(graph)
+    time = {}
+    queue = [(0.0, s) for s in seeds]
+    heapq.heapify(queue)
+    while queue:
+        t, u = heapq.heappop(queue)
+        if u in time:
+            continue
+        time[u] = t
+        for v, j in arcs[u]:
+            if v not in time and delays[j] != math.inf:
+                heapq.heappush(queue, (t + delays[j], v))
+    return time
