@@ -161,16 +161,17 @@ class Shared:
     `run_chunks` sends it again and resubmits those chunks.
     """
 
-    def __init__(self, client, obj, owner=None):
+    def __init__(self, client, obj, owner=None, key=None):
         self.client = client
         self.obj = obj
         self.owner = owner
+        self.key = obj if key is None else key
         self.future = self._lookup() if owner is not None else None
         if self.future is None:
             self.future = self._send()
 
     def _key(self):
-        return (self.client.id, "owner" if self.obj is self.owner else _tag(self.obj))
+        return (self.client.id, "owner" if self.key is self.owner else _tag(self.key))
 
     def _lookup(self):
         entries = _SHARED.get(self.owner)
@@ -187,9 +188,9 @@ class Shared:
             if entries is None:
                 entries = OrderedDict()
                 _SHARED[self.owner] = entries
-            # Keep the object (not the owner itself) alive with its future: its tag
-            # holds the ids of its arrays, which must not be reused meanwhile.
-            entries[self._key()] = (future, None if self.obj is self.owner else self.obj)
+            # Keep the key (not the owner itself) alive with its future: its tag holds
+            # the ids of its arrays, which must not be reused meanwhile.
+            entries[self._key()] = (future, None if self.key is self.owner else self.key)
             entries.move_to_end(self._key())
             while len(entries) > _CACHE_PER_GRAPH:
                 _release(entries.popitem(last=False)[1][0])
@@ -204,16 +205,18 @@ class Shared:
         self.future = self._send()
 
 
-def share(client, obj, *, owner=None):
+def share(client, obj, *, owner=None, key=None):
     """Scatter `obj` to every worker (``broadcast=True``); a `Shared` handle to pass to
     `run_chunks`.
 
     With an `owner` (the `Graph` the data belong to), the scattered copy is reused per
-    ``(client, owner, obj)`` while the owner lives, so calls that share a graph or
-    per-arc array send it once. `obj` is named by the identity of its large arrays:
-    pass the same array objects (a model's cached per-arc arrays) to hit the cache.
+    ``(client, owner, key)`` while the owner lives, so calls that share a graph or
+    per-arc array send it once. `key` (default: `obj` itself) names the data by the
+    identity of its large arrays and the value of the rest: pass the same array
+    objects (a model's cached per-arc arrays) to hit the cache, or, for data derived
+    from such arrays, what they were derived from.
     """
-    return Shared(client, obj, owner)
+    return Shared(client, obj, owner, key)
 
 
 def _flags(obj):
@@ -341,6 +344,7 @@ def run_chunks(client, func, args, bounds, *, merge, bar=None, name="chunks", ex
             except distributed.client.FutureCancelledError:
                 # Cancelled by the loss of the shared data it reads (nobody else
                 # cancels our keys): send the data again once, then resubmit.
+                future.release()
                 if generation == state["generation"]:
                     lost = [s for s in shared if s.lost()]
                     if not lost or state["resends"] >= _MAX_RESENDS:

@@ -92,11 +92,14 @@ class RRSets:
             self._sample_args = template._sample_args
             self._kernel = template._kernel
             self._kind = template._kind
+            self._source = template._source
             return
         if isinstance(model, IC):
             uniform = model._uniform()
+            self._source = uniform
             if uniform is None:
-                p_in = np.ascontiguousarray(model.arc_probabilities(graph)[graph.in_arc])
+                self._source = model.arc_probabilities(graph)
+                p_in = np.ascontiguousarray(self._source[graph.in_arc])
                 node_p = _shared_in_probability(graph, p_in)
             else:
                 p_in = np.empty(0)
@@ -108,7 +111,8 @@ class RRSets:
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log)
         elif isinstance(model, LT):
-            w_in = np.ascontiguousarray(model.arc_weights(graph)[graph.in_arc])
+            self._source = model.arc_weights(graph)
+            w_in = np.ascontiguousarray(self._source[graph.in_arc])
             self._kernel = _kernels.rr_sets_lt
             self._kind = "lt"
             self._sample_args = (graph.in_indptr, graph.in_indices, w_in)
@@ -200,11 +204,12 @@ class RRSets:
     # -------------------------------------------------------- on a Dask cluster
     def _task_args(self):
         client, graph = self.client, self.graph
-        # The graph holds the in-adjacency; only the per-slot arrays are sent besides.
+        # The graph holds the in-adjacency; only the per-slot arrays are sent besides,
+        # once per per-arc array they derive from (a model's cached probabilities).
         derived = self._sample_args[2:]
         return (
             parallel.share(client, graph, owner=graph),
-            parallel.share(client, derived, owner=graph),
+            parallel.share(client, derived, owner=graph, key=("rr", self._kind, self._source)),
             self._kind,
             self.root,
         )
