@@ -133,6 +133,46 @@ def test_per_node_solver_meets_kkt(seed):
     assert np.all(grad[~interior] >= -1e-9)  # at the lower bound the gradient points out
 
 
+@pytest.mark.parametrize("n_par", [40, 260])  # dense Cholesky, and conjugate gradients (> 200)
+def test_solver_on_one_coupled_block_meets_kkt_with_exact_standard_errors(n_par):
+    gen = np.random.default_rng(n_par)
+    lens = gen.integers(1, 5, 3 * n_par)
+    ptr = np.concatenate([[0], np.cumsum(lens)])
+    par = np.concatenate([gen.choice(n_par, size=k, replace=False) for k in lens])
+    lin = gen.uniform(0.5, 6.0, n_par)
+    pen = np.full(n_par, 0.5)
+    x, se, n_bad, _ = _solve_targets(
+        0,
+        np.array([n_par]),
+        lin,
+        np.zeros(lens.size, dtype=np.int64),
+        ptr,
+        par,
+        np.ones(par.size),
+        np.full(n_par, 0.3),
+        pen,
+        np.full(n_par, 30.0),
+        500,
+    )
+    assert n_bad == 0
+    s = np.add.reduceat(x[par], ptr[:-1])
+    w = np.repeat(1 / np.expm1(s), lens)
+    grad = lin + pen * (x - 0.3) - np.bincount(par, weights=w, minlength=n_par)
+    interior = x > 0
+    assert np.all(np.abs(grad[interior]) <= 1e-7 * (1 + lin[interior]))
+    assert np.all(grad[~interior] >= -1e-9)
+    # standard errors: the inverse of the Hessian on the interior coordinates
+    curv = np.exp(s) / np.expm1(s) ** 2
+    hess = np.diag(pen)
+    for g in range(lens.size):
+        idx = par[ptr[g] : ptr[g + 1]]
+        hess[np.ix_(idx, idx)] += curv[g]
+    inner = np.flatnonzero(interior)
+    cov = np.linalg.inv(hess[np.ix_(inner, inner)])
+    np.testing.assert_allclose(se[inner], np.sqrt(np.diag(cov)), rtol=1e-6)
+    assert np.isnan(se[~interior]).all()
+
+
 def test_per_arc_solver_agrees_with_saito_em():
     g = ba(40, 2, 1)
     p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
