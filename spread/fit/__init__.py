@@ -3,7 +3,10 @@
 Data types: `Trend` (a binned count series) and `Cascades` (timed adoption records).
 Curve models without a graph: Bass, logistic, Gompertz, SI, SIR (count likelihoods on
 per-bin increments) and the exponential Hawkes process (exact on event times, or
-binned on counts). Every fit returns a `FitResult`; the estimator classes follow the
+binned on counts). Cascades on a known graph: `fit_ic` (global, per-node or per-arc IC
+probabilities), `fit_lt` (LT threshold law), `exposure_curve`, `NetRateEstimator` /
+`fit_netrate` (continuous-time rates); `simulate_cascades` and `simulate_ctic` make such
+data. Every fit returns a `FitResult`; the estimator classes follow the
 scikit-learn contract (settings in ``__init__``, ``fit`` returns ``self``, learned
 values end in ``_``).
 
@@ -17,6 +20,7 @@ Examples
 """
 
 from ._result import FitBootstrap, FitResult, IdentifiabilityWarning
+from .cascades import exposure_curve, fit_ic, fit_lt, simulate_cascades
 from .curves import (
     BassEstimator,
     GompertzEstimator,
@@ -32,6 +36,7 @@ from .curves import (
 )
 from .forecast import compare, mase, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
+from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 from .trend import Cascades, Trend
 
 __all__ = [
@@ -43,19 +48,26 @@ __all__ = [
     "HawkesEstimator",
     "IdentifiabilityWarning",
     "LogisticEstimator",
+    "NetRateEstimator",
     "SIEstimator",
     "SIREstimator",
     "Trend",
     "compare",
+    "exposure_curve",
     "fit_bass",
     "fit_gompertz",
     "fit_hawkes",
+    "fit_ic",
     "fit_logistic",
+    "fit_lt",
+    "fit_netrate",
     "fit_si",
     "fit_sir",
     "hawkes_loglik",
     "mase",
     "rolling_origin",
+    "simulate_cascades",
+    "simulate_ctic",
     "simulate_hawkes",
     "simulate_trend",
 ]
