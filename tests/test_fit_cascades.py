@@ -452,6 +452,16 @@ def test_lt_reports_adoptions_it_cannot_explain():
     assert res.diagnostics["n_activated"] == 1
 
 
+def test_fit_result_of_cascades_has_no_curve_to_predict():
+    g = spread.datasets.load("karate")
+    res = fit_ic(simulate_cascades(g, spread.IC(p=0.2), n_cascades=20, rng=0))
+    with pytest.raises(
+        InvalidParameterError, match="`predict` is not defined for a fit to cascades"
+    ):
+        res.predict(3)
+    assert "p" in res.summary() and res.to_frame().index.tolist() == ["p"]
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [

@@ -234,7 +234,19 @@ def _ic_counts(k, success):
     return ks.astype(np.float64), n_succ, n_fail
 
 
-class _ICTrials(_Problem):
+class _CascadeProblem(_Problem):
+    """A likelihood on cascades: no count curve to predict (`FitResult.predict` says so)."""
+
+    simulator = "simulate_cascades"
+
+    def predict(self, x, n_total):
+        msg = f"`predict` is not defined for a fit to cascades; use `{self.simulator}`."
+        raise InvalidParameterError(msg)
+
+    sample = predict
+
+
+class _ICTrials(_CascadeProblem):
     """Global IC probability from trial groups: ``sum_succ log(1 - (1-p)^k) + sum_fail k log(1-p)``."""
 
     model = "ic"
@@ -298,12 +310,6 @@ class _ICTrials(_Problem):
     def wald_ci(self, z):
         out = super().wald_ci(z)
         return {k: ConfidenceInterval(v.low, min(v.high, 1.0)) for k, v in out.items()}
-
-    def predict(self, x, n_total):
-        msg = "`predict` is not defined for a fit to cascades; use `simulate_cascades`."
-        raise InvalidParameterError(msg)
-
-    sample = predict
 
     def resample(self, x, rng):
         ctx = self.context
@@ -610,7 +616,7 @@ def _has_threshold_law():
     return "threshold_law" in inspect.signature(LT).parameters
 
 
-class _LTBrackets(_Problem):
+class _LTBrackets(_CascadeProblem):
     """Interval-censored MLE of the LT threshold law from brackets (FITTING.md §2.3.5)."""
 
     loss_name = "lt_brackets"
@@ -664,12 +670,6 @@ class _LTBrackets(_Problem):
             cens = np.log(self.sf(theta, self.w_cens))
             ll = float(np.dot(self.n_pair, act) + np.dot(self.n_cens, cens))
         return -ll if np.isfinite(ll) else 1e300
-
-    def predict(self, x, n_total):
-        msg = "`predict` is not defined for a fit to cascades; use `simulate_cascades`."
-        raise InvalidParameterError(msg)
-
-    sample = predict
 
     def law(self, x):
         theta = np.exp(x)

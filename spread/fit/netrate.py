@@ -18,8 +18,9 @@ import pandas as pd
 from .._validation import check_in, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
-from ._engine import _failed_result, _Problem, fit_problem
+from ._engine import _failed_result, fit_problem
 from .cascades import (
+    _CascadeProblem,
     _check_common,
     _granular_result,
     _parse_seed_sets,
@@ -247,10 +248,11 @@ class _Stats:
         self.n_pairs = int(arc.size)
 
 
-class _NetRateGlobal(_Problem):
+class _NetRateGlobal(_CascadeProblem):
     """One rate for every arc: ``log L = N log alpha + C - alpha E`` (closed form N / E)."""
 
     loss_name = "netrate"
+    simulator = "simulate_ctic"
     names = ("alpha",)
     logs = np.array([True])
     nuisance = ()
@@ -277,12 +279,6 @@ class _NetRateGlobal(_Problem):
 
     def hessian(self, x):
         return np.array([[math.exp(x[0]) * self.stats.exposure]])
-
-    def predict(self, x, n_total):
-        msg = "`predict` is not defined for a fit to cascades; use `simulate_ctic`."
-        raise InvalidParameterError(msg)
-
-    sample = predict
 
     def resample(self, x, rng):
         ctx = self.context
