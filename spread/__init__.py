@@ -11,7 +11,7 @@ Examples
 34
 """
 
-from . import datasets, exceptions, fit, io, weights
+from . import datasets, exceptions, fit, io, parallel, weights
 from ._common import ConfidenceInterval
 from .exceptions import (
     ConvergenceWarning,
@@ -61,6 +61,7 @@ __all__ = [
     "fit",
     "io",
     "maximize",
+    "parallel",
     "read_csv",
     "read_edgelist",
     "simulate",
