@@ -54,6 +54,9 @@ def imm(
     ``1/sqrt(theta)``), up to ``_MAX_REDRAWS`` times. Each
     draw has at least IMM's theta, so each carries IMM's guarantee; the failure
     probability reported is the union bound over the draws allowed.
+
+    With `client` (a `dask.distributed.Client`), the RR sets are sampled on its workers
+    (the same sets: set r is a function of (root, r)); the selection runs here.
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
@@ -163,6 +166,7 @@ def opim_c(
     stopping later keeps the guarantee. With `max_rr_sets`, it
     stops at that budget instead (anytime mode) and reports the ratio reached.
     Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
+    With `client`, R1 and R2 are sampled on a Dask cluster (the same sets).
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
