@@ -43,10 +43,10 @@ machine with ``c`` cores, start ``c`` single-threaded worker processes
 Memory per chunk, on the worker that computes it (``n`` nodes, ``t`` the worker's
 threads, ``d`` the depth of the deepest run):
 
-- simulation: about ``16 t n + 8 n`` bytes of scratch (IC; ``24 t n + 8 n`` for LT)
-  plus ``r (16 + 4 d)`` bytes of results for its ``r`` runs, ``r <= 65,536``; with
-  ``keep_times=True`` also ``4 n r`` bytes, with ``r`` capped so that this stays under
-  64 MiB;
+- simulation: about ``16 t n + 12 n`` bytes of scratch and per-node counts (IC;
+  ``24 t n + 12 n`` for LT) plus ``r (16 + 8 d)`` bytes of per-run results and per-step
+  buffer for its ``r`` runs, ``r <= 65,536``; with ``keep_times=True`` also ``4 n r``
+  bytes, with ``r`` capped so that this stays under 64 MiB;
 - RR sets: ``4`` bytes per member plus ``8`` per set, at most about 64 MiB per chunk
   (judged from the average set size so far); the client holds the whole collection,
   as it does locally, because the greedy selection reads all of it;
@@ -57,9 +57,22 @@ threads, ``d`` the depth of the deepest run):
 Each worker also holds the scattered graph: about ``12 m + 16 n`` bytes for ``m``
 arcs (both adjacencies), plus ``8 m`` for per-arc probabilities or weights.
 
-Dask's Active Memory Manager (on by default) drops replicas nobody waits for every
-few seconds, so between two calls a worker may lose its copy of the graph; the next
-task there fetches it again from a peer (once). Results do not change.
+Dask's Active Memory Manager (on by default) drops, every 2 s, the replicas that no
+task is waiting for, so between two calls (or two IMM rounds) a worker may lose its
+copy of the graph; its next task fetches the graph again from a peer. Results do not
+change, but on a cluster you own, ``client.amm.stop()`` (or an empty
+``distributed.scheduler.active-memory-manager.policies`` list) keeps the copies. If
+every worker holding the data is lost, spread sends it again from the client (Dask
+cannot recompute scattered data) and resubmits the chunks that needed it.
+
+Bit-identical answers. `simulate` and `maximize` compute with spread's own kernels and
+integer merges: their results are bit-identical on any cluster. A replicate function
+that calls SciPy (the refits of `FitResult.bootstrap`) also depends on how OpenBLAS
+rounds, which depends on the number of BLAS threads it started with; Dask's nannies
+start workers with ``OMP_NUM_THREADS=1``, ``OPENBLAS_NUM_THREADS=1`` and
+``MKL_NUM_THREADS=1``. Start the client's Python with the same variables (or the
+workers without them, ``distributed.nanny.pre-spawn-environ``) for bit-identical
+bootstraps; otherwise refitted parameters differ around the ninth significant digit.
 """
 
 import contextlib
@@ -516,9 +529,16 @@ def map_indices(func, n, *, start=0, shared=None, client=None, progress=None, de
         If `client` is given and dask.distributed is not installed (the ``dask``
         extra).
 
+    Notes
+    -----
+    A chunk's task calls `func` on its indices in order, in one worker thread; an
+    exception in `func` is retried like any chunk, then raised here (the other chunks
+    are cancelled). Results are bit-identical to the local ones when `func` depends
+    only on its arguments; code that calls SciPy's optimizers or linear algebra also
+    depends on the BLAS thread setting of each process (see `spread.parallel`).
+
     Examples
     --------
-    >>> import numpy as np
     >>> import spread
     >>> def draw(i, scale):
     ...     return round(scale * spread.parallel.replicate_rng(0, i).random(), 3)
