@@ -38,6 +38,7 @@ class Dataset:
     """
 
     name: str
+    title: str
     filename: str | None
     directed: bool | None
     n_nodes: int | None
@@ -62,6 +63,7 @@ _REGISTRY = {
     for d in (
         Dataset(
             name="karate",
+            title="Zachary's karate club",
             filename=None,
             directed=False,
             n_nodes=34,
@@ -72,6 +74,7 @@ _REGISTRY = {
         ),
         Dataset(
             name="nethept",
+            title="NetHEPT co-authorship (arXiv hep-th)",
             filename="hep.txt",
             directed=False,
             n_nodes=15233,
@@ -90,6 +93,7 @@ _REGISTRY = {
         ),
         Dataset(
             name="ego-facebook",
+            title="SNAP ego-Facebook friendships",
             filename="facebook_combined.txt",
             directed=False,
             n_nodes=4039,
@@ -104,6 +108,7 @@ _REGISTRY = {
         ),
         Dataset(
             name="wiki-vote",
+            title="SNAP wiki-Vote adminship votes",
             filename="wiki-Vote.txt.gz",
             directed=True,
             n_nodes=7115,
@@ -118,6 +123,7 @@ _REGISTRY = {
         ),
         Dataset(
             name="higgs-retweet",
+            title="Higgs-boson Twitter retweets (arcs B -> A)",
             filename="higgs-retweet_network.edgelist.gz",
             directed=True,
             n_nodes=256491,
@@ -135,6 +141,7 @@ _REGISTRY = {
         ),
         Dataset(
             name="higgs",
+            title="Higgs-boson Twitter, hourly counts (1-7 July 2012)",
             filename="higgs-hourly.csv",
             directed=None,
             n_nodes=None,
@@ -334,7 +341,7 @@ def list():
     Returns
     -------
     pandas.DataFrame
-        Columns ``name``, ``kind`` (``"graph"`` or ``"trend"``), ``nodes``, ``arcs``,
+        Columns ``name``, ``title``, ``kind`` (``"graph"`` or ``"trend"``), ``nodes``, ``arcs``,
         ``directed`` (missing for trends), ``description``, ``citation``, ``licence``.
 
     Examples
@@ -352,6 +359,7 @@ def list():
     rows = [
         {
             "name": d.name,
+            "title": d.title,
             "kind": d.kind,
             "nodes": d.n_nodes,
             "arcs": d.n_arcs,

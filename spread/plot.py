@@ -428,6 +428,8 @@ def fit(
     level=0.9,
     cumulative=False,
     labels=None,
+    forecasts=None,
+    n_paths=1000,
     rng=0,
 ):
     """Fitted curves over the observed counts, with forecast bands and the held-out part.
@@ -452,6 +454,11 @@ def fit(
         Draw cumulative counts instead of counts per bin.
     labels : sequence of str, optional
         Legend labels (default: the dict keys, else each fit's model name).
+    forecasts : dict of str to pandas.DataFrame, optional
+        Forecasts already made (``result.forecast(h, level)``), by legend label: drawn
+        instead of simulating them again.
+    n_paths : int, default 1000
+        Simulated paths behind each forecast band.
     rng : seed, default 0
         For the simulated forecast band.
 
@@ -499,7 +506,12 @@ def fit(
     for lab, res in pairs:
         (line,) = ax.plot(x, res.predict(bins, cumulative=cumulative), lw=1.6, label=lab)
         if h > 0:
-            fc = res.forecast(h, level, rng=rng)
+            fc = (forecasts or {}).get(lab)
+            if fc is None:
+                fc = res.forecast(h, level, n=n_paths, rng=rng)
+            elif cumulative and cols[0] not in fc.columns:
+                msg = f"`forecasts[{lab!r}]` must have cumulative columns for `cumulative=True`."
+                raise InvalidParameterError(msg)
             ax.plot(fc.index, fc[cols[0]], "--", lw=1.4, color=line.get_color())
             ax.fill_between(
                 fc.index, fc[cols[1]], fc[cols[2]], color=line.get_color(), alpha=0.2, lw=0

@@ -1,0 +1,646 @@
+"""`spread demo`: the main job end to end on bundled data, written up as a report folder.
+
+The demo loads NetHEPT, simulates IC, LT and heat diffusion from the same seeds and
+compares their adoption curves; chooses 20 seeds with IMM and by degree and evaluates
+both on fresh samples; fits the Bass model (and, with ``ic_fit=True``, an IC model on
+the retweet network) to the Higgs-boson retweet burst, forecasts the held-out part and
+scores the forecasts; and writes ``report.md`` with the numbers, PNG figures, and the
+CSV/JSON tables behind them. Everything is offline and seeded by one `rng`.
+
+Examples
+--------
+>>> import spread.demo
+>>> spread.demo.FULL.k, spread.demo.FULL.train_hours
+(20, 48)
+>>> # spread.demo.run("spread-demo") writes spread-demo/report.md (about a minute)
+"""
+
+import datetime
+import json
+import math
+import platform
+import time
+import warnings
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__, datasets, maximize, simulate
+from ._common import progress_bar
+from .cli import _plain, _seed_table
+from .models import IC, LT, Heat
+
+__all__ = ["DemoSettings", "fit_ic_to_trend", "run"]
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    """Sizes of the demo's work (`run` picks the full or the quick set).
+
+    Attributes
+    ----------
+    n_seeds : int
+        Seeds (the highest-degree authors) for the model comparison.
+    n_runs : int
+        Monte Carlo runs per model.
+    heat_beta, heat_threshold : float
+        Heat diffusion rate and adoption read-out.
+    heat_times : tuple of float
+        Times at which heat is read.
+    k : int
+        Seeds chosen by IMM and by degree.
+    eps : float
+        IMM's slack.
+    n_eval : int
+        Forward runs that evaluate each seed set.
+    train_hours : int
+        Hours of the Higgs burst used to fit; the rest is held out.
+    ic_fit : bool
+        Fit the IC model too (``spread demo --ic-fit``): several minutes on 2 cores, on
+        the 256,491-node retweet network, so it is off by default.
+    ic_seeds : str
+        Seed rule of the IC fit.
+    ic_method : str
+        ``"dmp"`` (message passing, deterministic) or ``"mc"`` (Monte Carlo).
+    ic_runs : int
+        Simulations per evaluation (``"mc"``) and for predictions.
+    forecast_paths : int
+        Simulated paths behind each forecast band.
+    """
+
+    n_seeds: int = 10
+    n_runs: int = 10_000
+    heat_beta: float = 0.02
+    heat_threshold: float = 0.005
+    heat_times: tuple = field(default=tuple(float(t) for t in range(31)))
+    k: int = 20
+    eps: float = 0.1
+    n_eval: int = 10_000
+    train_hours: int = 48
+    ic_fit: bool = False
+    ic_seeds: str = "top-degree:20"
+    ic_method: str = "dmp"
+    ic_runs: int = 200
+    forecast_paths: int = 200
+
+
+FULL = DemoSettings()
+QUICK = DemoSettings(n_runs=300, k=5, eps=0.3, n_eval=500, ic_runs=20, forecast_paths=100)
+
+_TREND_START = "2012-07-04"
+_DPI = 130
+
+
+# ---------------------------------------------------------------- steps
+def _figure(size=(6.4, 4.0)):
+    """A figure not tied to any GUI backend (pyplot is not used)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.subplots()
+
+
+def _save(fig, folder, name):
+    path = folder / name
+    fig.savefig(path, dpi=_DPI)
+    return path
+
+
+def _compare_models(g, seeds, s, rng, progress):
+    models = {
+        "IC (weighted cascade)": IC(p="wc"),
+        "LT (weighted cascade)": LT(weights="wc"),
+    }
+    out = {}
+    for name, model in models.items():
+        out[name] = simulate(g, seeds, model, n_runs=s.n_runs, rng=rng, progress=progress)
+    heat = Heat(beta=s.heat_beta, threshold=s.heat_threshold)
+    name = f"heat (beta {s.heat_beta:g}, read-out {s.heat_threshold:g})"
+    out[name] = simulate(g, seeds, heat, times=np.asarray(s.heat_times))
+    return out
+
+
+def _curves_table(results):
+    frames = []
+    for name, res in results.items():
+        c = res.curve(0.9) if hasattr(res, "new_per_step") else res.curve()
+        c = c.reset_index().rename(columns={c.index.name: "step_or_time"})
+        c.insert(0, "model", name)
+        frames.append(c[["model", "step_or_time", "mean", "lower", "upper"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _model_rows(results):
+    rows = []
+    for name, res in results.items():
+        if hasattr(res, "new_per_step"):
+            low, high = res.ci(0.95)
+            c = res.curve(0.9)
+            t90 = int(np.argmax(c["mean"].to_numpy() >= 0.9 * res.mean))
+            rows.append(
+                {
+                    "model": name,
+                    "mean": res.mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "runs": res.n_runs,
+                    "to_90pct": f"step {t90}",
+                }
+            )
+        else:
+            c = res.curve()
+            final = float(c["mean"].iloc[-1])
+            t90 = float(c.index[np.argmax(c["mean"].to_numpy() >= 0.9 * final)])
+            rows.append(
+                {
+                    "model": name,
+                    "mean": final,
+                    "ci_low": final,
+                    "ci_high": final,
+                    "runs": 0,
+                    "to_90pct": f"time {t90:g}",
+                }
+            )
+    return rows
+
+
+def _holdout_errors(result, train, test, level, n_paths):
+    """MASE, error of the final count and band coverage of a fit's forecast of `test`."""
+    from .fit import mase
+
+    n, h = train.n_bins, test.n_bins
+    pred = np.asarray(result.predict(np.arange(n, n + h)), dtype=np.float64)
+    fc = result.forecast(h, level, n=n_paths)
+    y = np.asarray(test.counts)
+    inside = (y >= fc["lower"].to_numpy()) & (y <= fc["upper"].to_numpy())
+    actual_total = train.total + y.sum()
+    predicted_total = train.total + pred.sum()
+    return {
+        "mase": mase(y, pred, train.counts),
+        "final_count_error": float(abs(predicted_total - actual_total) / actual_total),
+        "coverage": float(inside.mean()),
+        "predicted_total": float(predicted_total),
+        "actual_total": float(actual_total),
+    }, fc
+
+
+def fit_ic_to_trend(graph, trend, *, seeds, method="dmp", n_runs=200, rng=0):
+    """Fit an IC model with spontaneous adoption to a trend (`spread.fit.ICEstimator`).
+
+    One arc probability ``p`` and a per-step spontaneous adoption probability, one IC
+    step per bin. No bootstrap intervals (each replicate is a refit on the whole
+    graph); the result's ``ci`` is NaN.
+
+    Returns
+    -------
+    (ICEstimator or None, str)
+        The fitted estimator and "fitted", or None and why it was not fitted (this
+        version of spread has no `ICEstimator`).
+
+    Examples
+    --------
+    >>> import spread
+    >>> from spread.demo import fit_ic_to_trend
+    >>> tr = spread.fit.simulate_trend("bass", {"m": 30, "p": 0.05, "q": 0.3}, 8, rng=0)
+    >>> est, note = fit_ic_to_trend(spread.datasets.load("karate"), tr, seeds=[0])
+    >>> note if est is None else est.model_.__class__.__name__
+    'IC'
+    """
+    from . import fit
+
+    estimator = getattr(fit, "ICEstimator", None)
+    if estimator is None:
+        return None, (
+            "skipped: this version of spread has no `spread.fit.ICEstimator` "
+            "(simulation-based IC fit)."
+        )
+    est = estimator(method=method, n_runs=n_runs, external=True, ci=None, rng=rng)
+    est.fit(graph, trend, seeds=seeds, steps_per_bin=1)
+    return est, "fitted"
+
+
+def _param_rows(name, result):
+    frame = result.to_frame().reset_index()
+    frame.insert(0, "model", name)
+    return frame
+
+
+# --------------------------------------------------------------- report
+def _fmt(v, digits=1):
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "n/a"
+    if isinstance(v, float):
+        if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e7):
+            return f"{v:.3g}"
+        if abs(v) < 1:
+            return f"{v:.4f}"
+        return f"{v:,.{digits}f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _report(facts):
+    f = facts
+    s = f["settings"]
+    m = f["models"]
+    sel = f["selections"]
+    fits = f["fits"]
+    lines = [
+        "# spread demo",
+        "",
+        f"Written by `spread demo{' --quick' if f['quick'] else ''}"
+        f"{' --ic-fit' if s['ic_fit'] else ''} --rng {f['rng']}` "
+        f"(spread {__version__}, Python {platform.python_version()}) on {f['date']}, "
+        f"in {f['elapsed']:.0f} s. Every number below comes from the bundled data and "
+        f"`rng={f['rng']}`: rerunning the command gives the same report.",
+        "",
+        "## 1. Three models from the same seeds",
+        "",
+        f"Graph: NetHEPT ({f['graph']}). Seeds: the {s['n_seeds']} authors of highest "
+        f"degree, {', '.join(str(x) for x in f['seeds'])}. IC and LT use weighted-cascade "
+        f"parameters (p_uv = b_uv = 1/in-degree(v)), {s['n_runs']:,} Monte Carlo runs "
+        f"each; heat diffusion (Ma et al. 2008) is solved exactly with rate beta = "
+        f"{s['heat_beta']:g}, and a node counts as an adopter once its heat reaches "
+        f"{s['heat_threshold']:g} (a seed starts with 1).",
+        "",
+        _table(
+            ["model", "expected spread", "95% CI", "90% of it reached at"],
+            [
+                [
+                    r["model"],
+                    r["mean"],
+                    f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]" if r["runs"] else "exact",
+                    r["to_90pct"],
+                ]
+                for r in m
+            ],
+        ),
+        "",
+        "![Adoption curves of IC, LT and heat](adoption.png)",
+        "",
+        "The bands hold the central 90% of runs at each step; heat diffusion is "
+        "deterministic, so it has none. IC steps, LT steps and heat time are different "
+        "clocks: compare the shapes and the final sizes, not the x positions.",
+        "",
+        f"## 2. Whom to seed: IMM against degree, k = {s['k']}",
+        "",
+        f"IC with weighted cascade. IMM (Tang, Shi, Xiao 2015) with eps = {s['eps']:g}; "
+        f"degree takes the k best-connected authors. Each seed set is then evaluated on "
+        f"{s['n_eval']:,} fresh forward simulations, independent of the samples that "
+        "chose it.",
+        "",
+        _table(
+            ["method", "expected spread", "95% CI", "seconds to choose", "seeds"],
+            [
+                [
+                    r["method"],
+                    r["spread"],
+                    f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]",
+                    f"{r['seconds']:.2f}",
+                    ", ".join(str(x) for x in r["seeds"]),
+                ]
+                for r in sel
+            ],
+        ),
+        "",
+        f"IMM's seeds reach {_fmt(f['imm_gain'])} more nodes than degree's "
+        f"({_fmt(100 * f['imm_gain_rel'])}%), ± {_fmt(1.96 * f['imm_gain_se'])} (95%).",
+        "",
+        "![Expected spread against the number of seeds](spread_vs_k.png)",
+        "",
+        "## 3. Fitting the Higgs-boson retweet burst",
+        "",
+        f"Data: users retweeting about the Higgs boson for the first time, per hour, from "
+        f"{_TREND_START} 00:00 UTC (SNAP higgs-twitter; De Domenico et al. 2013). The "
+        f"models are fitted to the first {s['train_hours']} hours "
+        f"({_fmt(f['train_total'])} adopters) and forecast the {f['test_hours']} hours "
+        f"held out ({_fmt(f['test_total'])} more).",
+        "",
+    ]
+    for fit in fits:
+        lines += [f"**{fit['name']}** — {fit['about']}", ""]
+        if fit.get("status"):
+            lines += [f"Fit: {fit['status']}", ""]
+        if fit["params"]:
+            lines += [
+                _table(
+                    ["parameter", "estimate", "95% CI"],
+                    [
+                        [p["param"], p["estimate"], f"[{_fmt(p['ci_low'])}, {_fmt(p['ci_high'])}]"]
+                        for p in fit["params"]
+                    ],
+                ),
+                "",
+            ]
+        else:
+            lines += [f"_{fit['note']}_", ""]
+    scored = [fit for fit in fits if fit["errors"]]
+    if scored:
+        lines += [
+            "Forecast of the held-out hours:",
+            "",
+            _table(
+                [
+                    "model",
+                    "MASE",
+                    "error of the final count",
+                    "held-out hours inside the 90% band",
+                ],
+                [
+                    [
+                        fit["name"],
+                        f"{fit['errors']['mase']:.3f}",
+                        f"{100 * fit['errors']['final_count_error']:.1f}%",
+                        f"{100 * fit['errors']['coverage']:.0f}%",
+                    ]
+                    for fit in scored
+                ],
+            ),
+            "",
+            "MASE below 1 beats repeating the last observed hour (Hyndman & Koehler 2006).",
+            "",
+        ]
+    lines += [
+        "![Fitted curves, forecast band and held-out hours](higgs_fit.png)",
+        "",
+        "## 4. Where the spread goes",
+        "",
+        "The NetHEPT authors most often reached by IC from the seeds of section 1, "
+        "coloured by how often they were reached; and the heat of the hottest nodes "
+        "over time.",
+        "",
+        "![Activation probability around the seeds](reach.png)",
+        "",
+        "![Heat over time](heat.png)",
+        "",
+        *(
+            ["## Warnings raised while fitting", "", *[f"- {w}" for w in f["warnings"]], ""]
+            if f["warnings"]
+            else []
+        ),
+        "## Files",
+        "",
+        "| file | what |",
+        "|---|---|",
+        "| `adoption_curves.csv` | mean and 90% band of cumulative adopters, per model and step/time |",
+        "| `seeds.csv` | seeds per method: rank, node, gain, spread of the seeds up to it with a 95% interval |",
+        "| `higgs_fit_params.csv` | fitted parameters with 95% intervals |",
+        "| `higgs_forecast.csv` | held-out hours: observed count, forecast mean and 90% band per model |",
+        "| `summary.json` | every number of this report |",
+        "| `*.png` | the figures |",
+        "",
+        "## Reproduce",
+        "",
+        "```bash",
+        f"spread demo --rng {f['rng']}",
+        "spread simulate nethept --top-degree 10 --model ic --p wc --runs 10000",
+        f"spread maximize nethept -k {s['k']} --model ic --p wc --method imm --eps {s['eps']:g}",
+        f"spread fit higgs --start {_TREND_START} --model bass --holdout {f['test_hours']}",
+        "```",
+        "",
+        "Models: IC and LT (Kempe, Kleinberg, Tardos 2003), heat diffusion (Ma, Yang, Lyu, "
+        "King 2008), IMM (Tang, Shi, Xiao 2015), Bass (1969).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ run
+def _choose_seeds(g, s, rng, progress, folder):
+    sels = {}
+    for method in ("imm", "degree"):
+        sels[method] = maximize(
+            g,
+            s.k,
+            IC(p="wc"),
+            method=method,
+            eps=s.eps,
+            rng=rng,
+            n_eval=s.n_eval,
+            progress=progress,
+        )
+    rows = []
+    for method, sel in sels.items():
+        frame = _seed_table(sel).reset_index()
+        frame.insert(0, "method", method)
+        rows.append(frame)
+    pd.concat(rows, ignore_index=True).to_csv(folder / "seeds.csv", index=False)
+    return sels
+
+
+_BASS_ABOUT = (
+    "curve model: market size m, innovation p and imitation q per hour (Bass 1969), "
+    "negative-binomial dispersion k."
+)
+
+
+def _score_fits(fitted, train, test, s, folder, about_ic):
+    """Held-out errors, parameter and forecast tables of every fit."""
+    fits, params, forecasts, bands = [], [], [], {}
+    for name, res in fitted.items():
+        errors, fc = _holdout_errors(res, train, test, 0.9, s.forecast_paths)
+        bands[name] = fc
+        params.append(_param_rows(name, res))
+        table = fc[["mean", "lower", "upper"]].copy()
+        table.insert(0, "observed", test.counts)
+        table.insert(0, "model", name)
+        forecasts.append(table.rename_axis("time").reset_index())
+        fits.append(
+            {
+                "name": name,
+                "about": _BASS_ABOUT if name == "Bass" else about_ic,
+                "params": params[-1].to_dict("records"),
+                "status": f"{'success' if res.success else 'FAILED'}: {res.message}",
+                "errors": errors,
+                "note": "",
+            }
+        )
+    pd.concat(params, ignore_index=True).to_csv(folder / "higgs_fit_params.csv", index=False)
+    pd.concat(forecasts, ignore_index=True).to_csv(folder / "higgs_forecast.csv", index=False)
+    return fits, bands
+
+
+def _draw(folder, s, g, seeds, results, sels, fitted, train, test, bands):
+    from . import plot
+
+    fig, ax = _figure()
+    plot.compare(results, ax)
+    ax.set_title(f"NetHEPT: adoption from the {s.n_seeds} highest-degree authors (90% bands)")
+    _save(fig, folder, "adoption.png")
+
+    fig, ax = _figure()
+    plot.spread_vs_k({"IMM": sels["imm"], "degree": sels["degree"]}, ax)
+    ax.set_title("NetHEPT, IC weighted cascade: the first k seeds (95% bands)")
+    _save(fig, folder, "spread_vs_k.png")
+
+    fig, ax = _figure()
+    plot.fit(fitted, train, ax, test=test, forecasts=bands)
+    ax.set_title(f"Higgs boson: first-time retweeters per hour (fit on {s.train_hours} h)")
+    ax.set_ylabel("new retweeters per hour")
+    _save(fig, folder, "higgs_fit.png")
+
+    fig, ax = _figure((6.4, 5.2))
+    plot.graph(results["IC (weighted cascade)"], ax, max_nodes=150)
+    ax.set_title("NetHEPT: the 150 authors IC reaches most often (seeds ringed)")
+    _save(fig, folder, "reach.png")
+
+    times = np.linspace(0, s.heat_times[-1], 61)
+    heat = simulate(g, seeds, Heat(beta=s.heat_beta), times=times)
+    final = heat.heat[np.argmax(heat.times)].copy()
+    final[g.index_of(list(seeds))] = -np.inf
+    hottest = g.labels[np.argsort(-final, kind="stable")[:6]].tolist()
+    fig, ax = _figure()
+    plot.heat(heat, ax, nodes=hottest)
+    ax.set_title(
+        f"Heat (beta {s.heat_beta:g}): the 6 hottest non-seed nodes at time {times[-1]:g}"
+    )
+    _save(fig, folder, "heat.png")
+
+
+def run(out="spread-demo", *, quick=False, ic_fit=False, rng=0, progress=None, echo=True):
+    """Run the demo and write its report folder.
+
+    Parameters
+    ----------
+    out : str or path-like, default "spread-demo"
+        Folder to write (created if needed; files of an earlier run are replaced).
+    quick : bool, default False
+        Smaller runs (seconds instead of a minute), for tests.
+    ic_fit : bool, default False
+        Also fit an IC model to the Higgs counts on the retweet network
+        (`fit_ic_to_trend`; several minutes on 2 cores).
+    rng : int, default 0
+        Root of every random stream.
+    progress : bool, optional
+        Progress bars (default: when stderr is a terminal).
+    echo : bool, default True
+        Print what each step does, and where the report is.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder; ``report.md`` is inside.
+    """
+    from .fit import fit_bass
+
+    start = time.perf_counter()
+    s = replace(QUICK if quick else FULL, ic_fit=bool(ic_fit))
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    steps = [
+        "loading NetHEPT",
+        "simulating IC, LT and heat",
+        f"choosing {s.k} seeds with IMM and by degree",
+        "fitting Bass to the Higgs burst",
+        "fitting IC to the Higgs burst" + ("" if s.ic_fit else " (skipped)"),
+        "drawing",
+    ]
+    bar = progress_bar(len(steps), desc="spread demo", progress=progress, unit="step")
+    clock = [time.perf_counter()]
+
+    def step(i):
+        if i:
+            bar.update(1)
+            clock.append(time.perf_counter())
+        if echo:
+            bar.write(f"[{i + 1}/{len(steps)}] {steps[i]} ...")
+        bar.set_postfix_str(steps[i])
+
+    with warnings.catch_warnings(record=True) as recorded, bar:
+        warnings.simplefilter("always")
+        step(0)
+        g = datasets.load("nethept")
+        seeds = maximize(g, s.n_seeds, IC(p=0.0), method="degree", evaluate=False).seeds
+
+        step(1)
+        results = _compare_models(g, seeds, s, rng, progress)
+        _curves_table(results).to_csv(folder / "adoption_curves.csv", index=False)
+
+        step(2)
+        sels = _choose_seeds(g, s, rng, progress, folder)
+
+        step(3)
+        trend = datasets.load_trend("higgs", start=_TREND_START)
+        train, test = trend[: s.train_hours], trend[s.train_hours :]
+        fitted = {"Bass": fit_bass(train)}
+
+        step(4)
+        higgs = datasets.load("higgs-retweet")
+        ic_name = "IC on the retweet network"
+        about_ic = (
+            f"IC on the Higgs retweet network ({higgs.n_nodes:,} users, arcs from the "
+            f"retweeted user to the retweeter), seeds {s.ic_seeds}, one IC step per hour, "
+            f"fitted by {s.ic_method} with spontaneous adoption (`spread.fit.ICEstimator`)."
+        )
+        ic_note = (
+            "not run by default: the simulation-based fit on the whole retweet network "
+            "takes several minutes on 2 cores. `spread demo --ic-fit` includes it; "
+            "`spread fit higgs --start 2012-07-04 --model ic --graph higgs-retweet "
+            "--top-degree 20` runs it alone."
+        )
+        if s.ic_fit:
+            est, ic_note = fit_ic_to_trend(
+                higgs, train, seeds=s.ic_seeds, method=s.ic_method, n_runs=s.ic_runs, rng=rng
+            )
+            if est is not None:
+                fitted[ic_name] = est.result_
+        fits, bands = _score_fits(fitted, train, test, s, folder, about_ic)
+        if ic_name not in fitted:
+            fits.append(
+                {"name": ic_name, "about": about_ic, "params": [], "errors": {}, "note": ic_note}
+            )
+
+        step(5)
+        _draw(folder, s, g, seeds, results, sels, fitted, train, test, bands)
+        bar.update(1)
+        clock.append(time.perf_counter())
+    notes = sorted({f"{w.category.__name__}: {w.message}" for w in recorded})
+
+    imm, deg = sels["imm"], sels["degree"]
+    diff = imm.spread - deg.spread
+    facts = {
+        "quick": quick,
+        "rng": rng,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "elapsed": time.perf_counter() - start,
+        "step_seconds": dict(zip(steps, np.diff(clock).round(2).tolist(), strict=True)),
+        "settings": {k: v for k, v in s.__dict__.items() if k != "heat_times"},
+        "graph": f"{g.n_nodes:,} authors, {g.n_edges // 2:,} co-authorship edges",
+        "seeds": seeds.tolist(),
+        "models": _model_rows(results),
+        "selections": [
+            {
+                "method": method,
+                "spread": sel.spread,
+                "ci_low": sel.spread_ci.low,
+                "ci_high": sel.spread_ci.high,
+                "stderr": sel.spread_stderr,
+                "seconds": sel.elapsed,
+                "seeds": sel.seeds.tolist(),
+            }
+            for method, sel in sels.items()
+        ],
+        "imm_gain": diff,
+        "imm_gain_rel": diff / deg.spread,
+        "imm_gain_se": math.hypot(imm.spread_stderr, deg.spread_stderr),
+        "train_total": int(train.total),
+        "test_total": int(test.total),
+        "test_hours": test.n_bins,
+        "fits": fits,
+        "warnings": notes,
+    }
+    (folder / "summary.json").write_text(json.dumps(_plain(facts), indent=2) + "\n")
+    (folder / "report.md").write_text(_report(facts))
+    if echo:
+        extra = f"; {len(notes)} warning(s), listed at its end" if notes else ""
+        print(f"spread demo: wrote {folder / 'report.md'} ({facts['elapsed']:.0f} s{extra})")
+    return folder
