@@ -22,7 +22,7 @@ What it measures
      recorded time (so it and the first answer form step 0).
    - Generation length dt (IC, LT): the median, over train adoptions, of the time since
      the latest earlier adoption by an in-neighbour; the val table shows 0.5x and 2x.
-   - Shrinkage of the per-node/per-arc fits: the penalty in {0, 1, 10, 100} with the
+   - Shrinkage of the per-node/per-arc fits: the penalty in {0, 1, 10, ..., 1e4} with the
      best val log-likelihood.
    - Held-out IC scores clip p to [1e-6, 1 - 1e-6] (a per-arc estimate of 0 would give
      a test success -inf).
@@ -73,7 +73,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "shared" / "data" / "infvae-android"
 OUT = HERE / "results_fit_cascades.md"
 DAY = 86400.0
-PENALTIES = (0.0, 1.0, 10.0, 100.0)
+PENALTIES = (0.0, 1.0, 10.0, 100.0, 1e3, 1e4)
 
 
 def timed(fn, repeat=3):
@@ -93,7 +93,9 @@ def md_table(df, floatfmt=".4g"):
     for _, row in df.iterrows():
         cells = []
         for v in row:
-            if isinstance(v, float):
+            if isinstance(v, bool | np.bool_):
+                cells.append(str(bool(v)))
+            elif isinstance(v, float):
                 cells.append(f"{v:{floatfmt}}" if np.isfinite(v) else str(v))
             elif isinstance(v, int | np.integer):
                 cells.append(f"{int(v):,}")
