@@ -89,11 +89,18 @@ def load():
 
 
 def _worker_memory():
-    import psutil
+    # VmHWM (peak resident) restarts at exec; ru_maxrss would carry the parent's peak
+    # into a spawned worker process.
+    try:
+        status = dict(
+            line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines()
+        )
+        return (int(status["VmRSS"].split()[0]) * 1024, int(status["VmHWM"].split()[0]) * 1024)
+    except (OSError, KeyError, ValueError):
+        import psutil
 
-    rss = psutil.Process().memory_info().rss
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-    return rss, peak
+        rss = psutil.Process().memory_info().rss
+        return rss, rss
 
 
 def worker_memory(client):
@@ -268,21 +275,31 @@ def main(argv=None):
     loads["between IMM runs"] = load()
     with SelectTimer() as sel_cluster:
         t_imm_cluster, b = timed(lambda: spread.maximize(g, 50, model, client=client, **kw))
-    same_imm = (
-        a.seeds.tolist() == b.seeds.tolist()
-        and np.array_equal(a.gains, b.gains)
-        and (
-            not evaluate
-            or (a.spread == b.spread and np.array_equal(a.prefix_spread, b.prefix_spread))
-        )
-    )
     mem["after IMM"] = worker_memory(client)
     loads["after IMM"] = load()
+    # Dask's Active Memory Manager drops the replicas of the scattered graph that no
+    # task waits for (every 2 s); between IMM's rounds a worker may lose its copy and
+    # fetch it again. The same call with the AMM stopped shows what that costs.
+    client.amm.stop()
+    with SelectTimer() as sel_noamm:
+        t_imm_noamm, c = timed(lambda: spread.maximize(g, 50, model, client=client, **kw))
+    client.amm.start()
+    mem["after IMM, AMM stopped"] = worker_memory(client)
+    loads["after IMM, AMM stopped"] = load()
+    same_imm = all(
+        x.seeds.tolist() == a.seeds.tolist()
+        and np.array_equal(x.gains, a.gains)
+        and (
+            not evaluate
+            or (x.spread == a.spread and np.array_equal(x.prefix_spread, a.prefix_spread))
+        )
+        for x in (b, c)
+    )
     log(
         f"IMM eps={eps}: local {t_imm_local:.1f} s, cluster {t_imm_cluster:.1f} s "
         f"({t_imm_cluster / t_imm_local - 1:+.1%}); {a.n_samples:,} RR sets, "
         f"{a.memory_bytes / 2**20:.0f} MiB; greedy {sel_local.seconds:.1f} / "
-        f"{sel_cluster.seconds:.1f} s; identical: {same_imm}"
+        f"{sel_cluster.seconds:.1f} s; AMM stopped {t_imm_noamm:.1f} s; identical: {same_imm}"
     )
 
     # -- RR-set sampling alone, one collection of a size IMM used
@@ -381,12 +398,20 @@ def main(argv=None):
         f"{sel_cluster.calls} calls) | {est16['imm']:.1f} s |"
     )
     w(
+        f"| IMM, Active Memory Manager stopped | {c.n_samples:,} RR sets | {t_imm_local:.1f} s | "
+        f"{t_imm_noamm:.1f} s | {t_imm_noamm / t_imm_local - 1:+.1%} | {same_imm} | "
+        f"(greedy on the client: {sel_noamm.seconds:.1f} s) | |"
+    )
+    w(
         f"| RR sampling alone | {n_sets:,} RR sets ({rr_bytes / 2**20:.0f} MiB) | {t_rr_local:.1f} s | "
         f"{t_rr_cluster:.1f} s | {t_rr_cluster / t_rr_local - 1:+.1%} | {same_rr} | "
         f"{cost_set * 1e6:.1f} µs/set | {n_sets * cost_set / 16 + rr_bytes / NETWORK_BYTES_PER_S:.1f} s |"
     )
     w("")
-    w("Memory per worker process (resident / peak since start, MiB), after each stage:")
+    w(
+        "Memory per worker process (resident / peak since the process started, MiB, from "
+        "`/proc/self/status`), after each stage:"
+    )
     w("")
     w("| stage | " + " | ".join(f"worker {i}" for i in range(len(mem["idle"]))) + " |")
     w("|---|" + "---:|" * len(mem["idle"]))
