@@ -14,7 +14,9 @@ import importlib.util
 import inspect
 import json
 import math
+import os
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -566,7 +568,7 @@ examples:
       its 95% interval, and the adoption curve (mean, 90% band per step)
   spread simulate karate --seeds 0,33 --model lt --out curve.csv
   spread simulate edges.txt --directed --seeds-file seeds.txt --model ic --p 0.05
-  spread simulate nethept --seeds 0 --model heat --beta 0.5 --threshold 0.005 --times 0,1,2,4,8
+  spread simulate nethept --seeds 100,474 --model heat --beta 0.02 --times 0,1,2,4,8
 """
 
 _MAXIMIZE_EXAMPLES = """\
@@ -575,7 +577,7 @@ examples:
       the 50 seeds IMM picks under weighted-cascade IC, their marginal gains, and the
       expected spread of the first j seeds with a 95% interval (fresh samples)
   spread maximize nethept -k 10 --method degree          a baseline to compare with
-  spread maximize wiki-vote -k 20 --exclude 30,2565      what if two accounts are off limits
+  spread maximize wiki-vote -k 20 --exclude 2565,766     what if two accounts are off limits
   spread maximize nethept -k 20 --scheduler tcp://scheduler:8786   on a Dask cluster
 """
 
@@ -641,7 +643,7 @@ def _add_model_options(p, *, heat_times):
     m.add_argument(
         "--weights", default="wc", choices=("wc", "weight"), help="LT in-weights (default wc)"
     )
-    m.add_argument("--beta", type=float, default=0.5, help="heat diffusion rate (default 0.5)")
+    m.add_argument("--beta", type=float, default=0.02, help="heat diffusion rate (default 0.02)")
     m.add_argument(
         "--threshold",
         type=float,
@@ -693,7 +695,7 @@ def _subparser(sub, name, help, description, epilog):
     return sub.add_parser(
         name,
         help=help,
-        description=description,
+        description=textwrap.fill(description, 88),
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -906,6 +908,10 @@ def main(argv=None):
         usage.print_usage(sys.stderr)
         print(f"spread {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (SpreadError, OSError) as exc:
         print(f"spread {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
