@@ -26,7 +26,9 @@ bootstraps of `spread.fit` send chunks to the cluster's workers instead:
 
 The one public helper for new code is `map_indices`: ``func(i)`` for every index, here
 or on a cluster, results in index order; `replicate_rng` gives replicate ``i`` its own
-random generator.
+random generator; `worker_threads` says how many threads a kernel may use where it
+runs. The other names here (`check_client`, `share`, `run_chunks`, `chunk_bounds`,
+`kernel_section`, ...) are the plumbing spread's own modules use and may change.
 
 Notes
 -----
@@ -141,6 +143,14 @@ def chunk_bounds(n_units, n_threads, *, min_size=1, max_size=None):
 
     Chunks hold at least `min_size` units (unless there are fewer) and at most
     `max_size`. Returns the boundaries ``[0, b1, ..., n_units]``.
+
+    Examples
+    --------
+    >>> from spread.parallel import chunk_bounds
+    >>> chunk_bounds(10, 1)
+    [0, 2, 5, 7, 10]
+    >>> chunk_bounds(1000, 2, min_size=400)
+    [0, 500, 1000]
     """
     n_units = int(n_units)
     if n_units <= 0:

@@ -79,8 +79,8 @@ class _Bar:
 @pytest.mark.parametrize("model", [IC(p="wc"), IC(p=0.02), LT()], ids=repr)
 def test_simulate_on_a_cluster_equals_local(client, nethept, model):
     seeds = list(range(50))
-    here = spread.simulate(nethept, seeds, model, n_runs=2000, rng=7)
-    there = spread.simulate(nethept, seeds, model, n_runs=2000, rng=7, client=client)
+    here = spread.simulate(nethept, seeds, model, n_runs=1000, rng=7)
+    there = spread.simulate(nethept, seeds, model, n_runs=1000, rng=7, client=client)
     assert_same_spread(here, there)
     assert there.new_per_step.shape == here.new_per_step.shape
 
@@ -108,7 +108,7 @@ def test_chunking_does_not_change_the_answer(client, nethept, monkeypatch):
     ids=["imm-wc", "opim-c", "imm-lt"],
 )
 def test_maximize_on_a_cluster_equals_local(client, nethept, method, model):
-    kw = {"method": method, "eps": 0.3, "rng": 7, "n_eval": 2000}
+    kw = {"method": method, "eps": 0.4, "rng": 7, "n_eval": 1000}
     here = spread.maximize(nethept, 5, model, **kw)
     there = spread.maximize(nethept, 5, model, client=client, **kw)
     assert there.seeds.tolist() == here.seeds.tolist()
