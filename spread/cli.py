@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import __version__, datasets
 from .exceptions import InvalidParameterError, NodeNotFound, SpreadError
+from .im.maximize import METHODS
 
 __all__ = ["build_parser", "main"]
 
@@ -33,27 +34,24 @@ class UsageError(Exception):
 
 
 # ------------------------------------------------------------------- helpers
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"must be a positive integer; got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if value < 1:
-        msg = f"must be a positive integer; got {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def _int_at_least(low, rule):
+    """An argparse type: an integer >= `low`."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            msg = f"must be {rule}; got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
 
 
-def _nonnegative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        msg = f"must be an integer >= 0; got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+_positive_int = _int_at_least(1, "a positive integer")
+_nonnegative_int = _int_at_least(0, "an integer >= 0")
 
 
 def _fraction(text):
@@ -451,7 +449,10 @@ def _fit_curve(args, train):
         "sir": fit.fit_sir,
         "hawkes": fit.fit_hawkes,
     }
-    return fitters[args.model](train, loss=args.loss, ci=args.ci, level=args.level, rng=args.rng)
+    kwargs = {"n_resamples": args.resamples} if args.ci == "bootstrap" else {}
+    return fitters[args.model](
+        train, loss=args.loss, ci=args.ci, level=args.level, rng=args.rng, **kwargs
+    )
 
 
 def _fit_ic(args, train):
@@ -471,8 +472,20 @@ def _fit_ic(args, train):
         seeds = f"top-degree:{args.top_degree}"
     else:
         seeds = _seeds(args, graph)
+    if args.ci == "profile":
+        msg = "`--ci` for `--model ic` must be wald (no intervals) or bootstrap; got 'profile'."
+        raise UsageError(msg)
+    bootstrap = args.ci == "bootstrap"
+    if not bootstrap:
+        print("no intervals for --model ic without --ci bootstrap (it refits --resamples times)")
     est = fit.ICEstimator(
-        method=args.ic_method, n_runs=args.runs, external=not args.no_external, rng=args.rng
+        method=args.ic_method,
+        n_runs=args.runs,
+        external=not args.no_external,
+        ci="bootstrap" if bootstrap else None,
+        level=args.level,
+        n_resamples=args.resamples,
+        rng=args.rng,
     )
     est.fit(graph, train, seeds=seeds, steps_per_bin=args.steps_per_bin)
     return est.result_
@@ -750,17 +763,7 @@ def build_parser():
     p.add_argument(
         "--method",
         default="imm",
-        choices=(
-            "imm",
-            "opim-c",
-            "celf",
-            "degree",
-            "degree-discount",
-            "pagerank",
-            "random",
-            "heat-top",
-            "heat-greedy",
-        ),
+        choices=METHODS,
         help="default imm",
     )
     p.add_argument("--eps", type=_fraction, default=0.1, help="IMM/OPIM-C slack (default 0.1)")
@@ -801,6 +804,12 @@ def build_parser():
         "--ci", choices=("wald", "profile", "bootstrap"), default="wald", help="interval method"
     )
     f.add_argument("--level", type=_fraction, default=0.95, help="interval level (0.95)")
+    f.add_argument(
+        "--resamples",
+        type=_int_at_least(2, "an integer >= 2"),
+        default=100,
+        help="bootstrap replicates (100)",
+    )
     f.add_argument(
         "--holdout", type=_positive_int, default=None, metavar="H", help="hold out the last H bins"
     )

@@ -242,6 +242,12 @@ def _fmt(v, digits=1):
     return str(v)
 
 
+def _interval(low, high):
+    if all(v is None or not math.isfinite(v) for v in (low, high)):
+        return "not computed (no bootstrap)"
+    return f"[{_fmt(low)}, {_fmt(high)}]"
+
+
 def _table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
@@ -335,7 +341,7 @@ def _report(facts):
                 _table(
                     ["parameter", "estimate", "95% CI"],
                     [
-                        [p["param"], p["estimate"], f"[{_fmt(p['ci_low'])}, {_fmt(p['ci_high'])}]"]
+                        [p["param"], p["estimate"], _interval(p["ci_low"], p["ci_high"])]
                         for p in fit["params"]
                     ],
                 ),

@@ -142,8 +142,8 @@ def test_maximize_degree_method_from_an_edge_list_file(capsys, tmp_path):
     [
         (["maximize", "no/such/file.txt", "-k", "10"], "must be an edge-list file or a bundled"),
         (["maximize", "nosuchdataset", "-k", "10"], "got 'nosuchdataset', which is neither"),
-        (["maximize", "nethept", "-k", "-5"], "must be a positive integer; got -5"),
-        (["maximize", "nethept", "-k", "0"], "must be a positive integer; got 0"),
+        (["maximize", "nethept", "-k", "-5"], "must be a positive integer; got '-5'"),
+        (["maximize", "nethept", "-k", "0"], "must be a positive integer; got '0'"),
         (["maximize", "nethept", "-k", "5", "--out", "x.xlsx"], "must end in .csv, .json"),
         (["maximize", "nethept", "-k", "5", "--eps", "2"], "must be a number in (0, 1)"),
         (["maximize", "higgs", "-k", "5"], "is a bundled trend"),
