@@ -318,6 +318,7 @@ def _report(facts):
             ],
         ),
         "",
+        "(Times include Numba's one-off compilation when the cache is cold.) "
         f"IMM's seeds reach {_fmt(f['imm_gain'])} more nodes than degree's "
         f"({_fmt(100 * f['imm_gain_rel'])}%), ± {_fmt(1.96 * f['imm_gain_se'])} (95%).",
         "",
@@ -535,6 +536,13 @@ def run(out="spread-demo", *, quick=False, ic_fit=False, rng=0, progress=None, e
     -------
     pathlib.Path
         The folder; ``report.md`` is inside.
+
+    Examples
+    --------
+    >>> import spread.demo
+    >>> folder = spread.demo.run("spread-demo")  # doctest: +SKIP
+    >>> sorted(p.name for p in folder.glob("*.png"))  # doctest: +SKIP
+    ['adoption.png', 'heat.png', 'higgs_fit.png', 'reach.png', 'spread_vs_k.png']
     """
     from .fit import fit_bass
 
