@@ -7,7 +7,9 @@ Each returns ``{node index: activation step}`` for one run.
 - `ic_live_edge`, `lt_live_edge`: the live-edge (percolation) formulations.
 - `ic_replay`, `lt_replay`: the same processes driven by the kernels' own random stream
   (SplitMix64, run ``r`` seeded from ``(root, r)``) and drawing in the kernels' order, so
-  that the kernels and these references see the same coin flips.
+  that the kernels and these references see the same coin flips; `ic_replay_rounds`
+  adds spontaneous adoption and both read coins by index with ``crn=True``.
+- `ic_external_run`: IC with spontaneous adoption, from the definition.
 """
 
 import math
@@ -170,11 +172,93 @@ def ic_replay(graph, seeds, p, root, run, p_uniform=None):
     return time
 
 
-def lt_replay(graph, seeds, w, root, run):
+def indexed_uniform(root, run, i):
+    """The ``(i + 1)``-th number of run `run`'s stream, read by index (common random numbers)."""
+    start = SplitMix64(root, run).state
+    return (_mix((start + (i + 1) * GOLDEN) & MASK64) >> 11) * 2.0**-53
+
+
+def table_quantile(table, u):
+    """Linear interpolation of a quantile table at u (the kernels' formula)."""
+    m = len(table) - 1
+    pos = u * m
+    i = min(int(pos), m - 1)
+    frac = pos - i
+    return table[i] + frac * (table[i + 1] - table[i])
+
+
+EXTERNAL_SALT = 0x4558545F41444F50
+
+
+def ic_replay_rounds(graph, seeds, p, root, run, *, max_steps, external=0.0, crn=False):
+    """IC with spontaneous adoption, in synchronous rounds, on the kernels' streams.
+
+    Per-arc coins in the kernels' order (or, with `crn`, the coin of arc j is the
+    stream's j-th number). After the arcs of a round, every inactive node adopts on
+    its own with probability `external`, found by geometric skipping over node ids on
+    a stream seeded from the run's: ``mix(state ^ EXTERNAL_SALT)``.
+    """
+    gen = SplitMix64(root, run)
+    ext = SplitMix64(0, 0)
+    ext.state = _mix(gen.state ^ EXTERNAL_SALT)
+    n = graph.n_nodes
+    inv = 1.0 / math.log1p(-external) if 0 < external < 1 else 0.0
+    arcs = out_arcs(graph)
+    time = {s: 0 for s in sorted(set(seeds))}
+    level = list(time)
+    t = 0
+    while t < max_steps and len(time) < n and (level or external > 0):
+        t += 1
+        nxt = []
+        for u in level:
+            for v, j in arcs[u]:
+                x = indexed_uniform(root, run, j) if crn else gen.random()
+                if x < p[j] and v not in time:
+                    time[v] = t
+                    nxt.append(v)
+        if external > 0:
+            v = -1
+            while True:
+                skip = math.log(1.0 - ext.random()) * inv
+                if skip >= n - 1 - v:
+                    break
+                v += 1 + int(skip)
+                if v not in time:
+                    time[v] = t
+                    nxt.append(v)
+        level = nxt
+    return time
+
+
+def ic_external_run(graph, seeds, p, external, rng, max_steps):
+    """IC plus spontaneous adoption from the definition: each round, newly active nodes
+    try their inactive out-neighbours once, and every inactive node adopts on its own
+    with probability `external`."""
+    arcs = out_arcs(graph)
+    time = {s: 0 for s in seeds}
+    newly = list(dict.fromkeys(seeds))
+    for t in range(1, max_steps + 1):
+        nxt = []
+        for u in newly:
+            for v, j in arcs[u]:
+                if v not in time and rng.random() < p[j]:
+                    time[v] = t
+                    nxt.append(v)
+        for v in range(graph.n_nodes):
+            if v not in time and rng.random() < external:
+                time[v] = t
+                nxt.append(v)
+        newly = nxt
+    return time
+
+
+def lt_replay(graph, seeds, w, root, run, *, table=None, crn=False):
     """LT drawing each threshold from the kernels' stream when the node is first reached.
 
     Like the kernel, it tracks the threshold left to reach (theta minus the weight
-    received), which equals ``sum >= theta`` up to rounding.
+    received), which equals ``sum >= theta`` up to rounding. `table`: a quantile table
+    of the threshold law applied to the uniform; `crn`: node v's uniform is the
+    stream's v-th number.
     """
     gen = SplitMix64(root, run)
     arcs = out_arcs(graph)
@@ -187,7 +271,8 @@ def lt_replay(graph, seeds, w, root, run):
             if v in time:
                 continue
             if v not in rest:
-                rest[v] = 1.0 - gen.random()
+                x = indexed_uniform(root, run, v) if crn else gen.random()
+                rest[v] = 1.0 - x if table is None else table_quantile(table, 1.0 - x)
             rest[v] -= w[j]  # the threshold left to reach
             if rest[v] <= 0.0:
                 time[v] = time[u] + 1

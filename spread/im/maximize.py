@@ -176,6 +176,18 @@ def maximize(
     elif method in ("heat-top", "heat-greedy"):
         msg = f"`method={method!r}` needs a spread.Heat model; got {model!r}."
         raise InvalidParameterError(msg)
+    elif isinstance(model, IC) and model._needs_max_steps():
+        msg = (
+            "`model` must not have spontaneous adoption (`external` > 0) for maximize: "
+            f"the spread of a seed set is then unbounded in time; got {model!r}."
+        )
+        raise InvalidParameterError(msg)
+    elif isinstance(model, LT) and model.quantile_table().size:
+        msg = (
+            "`model` must have uniform thresholds for maximize (reverse-reachable sets and "
+            f"the spread-versus-k estimates rest on them); got {model!r}."
+        )
+        raise InvalidParameterError(msg)
     n = graph.n_nodes
     fixed_mask = _node_mask(graph, fixed)
     allowed = _node_mask(graph, candidates) if candidates is not None else np.ones(n, bool)

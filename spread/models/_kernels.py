@@ -8,6 +8,13 @@ Random numbers come from a SplitMix64 generator whose 64-bit state is a local va
 of the run. The state of run ``r`` is a pure function of ``(root, r)`` (`_run_state`),
 so a run's result does not depend on which thread ran it, on how many threads there
 were, or on how the runs were split into batches.
+
+Common random numbers (``crn=True``, used by `spread.fit` to compare parameter values on
+the same randomness): the coin of arc ``j`` (IC) or the threshold of node ``v`` (LT) in
+run ``r`` is the ``(j + 1)``-th (``(v + 1)``-th) number of run r's stream, read by index
+(`_indexed_uniform`) instead of in the order the run meets them. Arc j is then live iff
+its number is below ``p_j``, whatever else happens in the run, so a run's cascade grows
+monotonically with every ``p_j`` (and with LT weights; it shrinks as thresholds rise).
 """
 
 import numpy as np
@@ -37,6 +44,25 @@ def _next_uniform(state):
     return state, np.float64(_mix(state) >> _S11) * _TO_UNIT
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _indexed_uniform(state, i):
+    """The ``(i + 1)``-th uniform of the SplitMix64 stream that starts at `state`."""
+    return np.float64(_mix(state + (np.uint64(i) + np.uint64(1)) * _GOLDEN) >> _S11) * _TO_UNIT
+
+
+_EXTERNAL_SALT = np.uint64(0x4558545F41444F50)  # separates spontaneous adoptions' stream
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _table_quantile(table, u):
+    """Linear interpolation of a quantile table ``table[i] = F^-1(i / (len - 1))`` at u."""
+    m = table.shape[0] - 1
+    pos = u * m
+    i = min(np.int64(pos), m - 1)
+    frac = pos - i
+    return table[i] + frac * (table[i + 1] - table[i])
+
+
 @njit(cache=True, nogil=True)
 def _run_state(root, run):
     """Initial generator state of run `run` under root seed `root` (both uint64)."""
@@ -50,6 +76,9 @@ def _ic_run(
     p,
     p_uniform,
     inv_log1mp,
+    crn,
+    external,
+    inv_log1ma,
     seeds,
     max_steps,
     state,
@@ -65,11 +94,19 @@ def _ic_run(
 
     `p_uniform < 0` selects the per-arc probabilities `p`; otherwise every arc has
     probability `p_uniform` and successful arcs are found by geometric skipping
-    (``inv_log1mp = 1 / log(1 - p_uniform)``). Nodes are activated breadth-first:
-    `queue` holds them in activation order and ``stamp[v] == tag`` marks v active.
-    ``steps_row[t]`` receives the number of nodes activated at step t (while t fits).
+    (``inv_log1mp = 1 / log(1 - p_uniform)``). With `crn` (per-arc path only) the coin
+    of arc j is the stream's j-th number, read by index (see the module docstring).
+    ``external > 0``: at every step each inactive node also adopts on its own with that
+    probability (found by geometric skipping over the node ids on a stream of its own,
+    ``inv_log1ma = 1 / log(1 - external)``); the run then goes on until `max_steps` or
+    until every node is active. Nodes are activated breadth-first: `queue` holds them in
+    activation order and ``stamp[v] == tag`` marks v active. ``steps_row[t]`` receives
+    the number of nodes activated at step t (while t fits).
     """
+    n = indptr.shape[0] - 1
     cap = steps_row.shape[0]
+    coins = state
+    ext_state = _mix(state ^ _EXTERNAL_SALT)
     tail = 0
     for s in seeds:
         stamp[s] = tag
@@ -82,7 +119,7 @@ def _ic_run(
     level_end = tail
     t = 0
     depth = 0
-    while head < level_end and t < max_steps:
+    while t < max_steps and tail < n and (head < level_end or external > 0.0):
         t += 1
         while head < level_end:
             u = queue[head]
@@ -93,7 +130,10 @@ def _ic_run(
                 for j in range(a, b):
                     # One coin per arc, drawn before the head is read: a failed coin
                     # (most of them) never touches indices[j] or stamp[].
-                    state, x = _next_uniform(state)
+                    if crn:
+                        x = _indexed_uniform(coins, j)
+                    else:
+                        state, x = _next_uniform(state)
                     if x < p[j]:
                         v = indices[j]
                         if stamp[v] != tag:
@@ -118,6 +158,20 @@ def _ic_run(
                         if keep_times:
                             times_row[v] = t
                     j += 1
+        if external > 0.0:
+            v = -1
+            while True:
+                ext_state, x = _next_uniform(ext_state)
+                skip = np.log(1.0 - x) * inv_log1ma
+                if skip >= n - 1 - v:
+                    break
+                v += 1 + np.int64(skip)
+                if stamp[v] != tag:
+                    stamp[v] = tag
+                    queue[tail] = v
+                    tail += 1
+                    if keep_times:
+                        times_row[v] = t
         if tail > level_end:
             depth = t
             if t < cap:
@@ -135,6 +189,8 @@ def _lt_run(
     w,
     thresholds,
     fixed,
+    law,
+    crn,
     seeds,
     max_steps,
     state,
@@ -153,8 +209,11 @@ def _lt_run(
     on (0, 1] when an active in-neighbour first reaches it (or read from `thresholds`
     when `fixed`), so a run costs O(arcs out of active nodes), not O(n). ``rest[v]``
     holds the threshold minus the weight received so far; v activates when it reaches 0,
-    and from then on holds +inf.
+    and from then on holds +inf. A non-empty `law` is a quantile table of the threshold
+    law (`_table_quantile`), applied to the uniform draw. With `crn` node v's uniform is
+    the stream's v-th number, read by index.
     """
+    coins = state
     cap = steps_row.shape[0]
     tail = 0
     for s in seeds:
@@ -181,8 +240,14 @@ def _lt_run(
                     if fixed:
                         rest[v] = thresholds[v]
                     else:
-                        state, x = _next_uniform(state)
-                        rest[v] = 1.0 - x
+                        if crn:
+                            x = _indexed_uniform(coins, v)
+                        else:
+                            state, x = _next_uniform(state)
+                        if law.shape[0] == 0:
+                            rest[v] = 1.0 - x
+                        else:
+                            rest[v] = _table_quantile(law, 1.0 - x)
                 rest[v] -= w[j]  # active nodes hold +inf: they never fire twice
                 if rest[v] <= 0.0:
                     rest[v] = np.inf
@@ -206,6 +271,8 @@ def ic_batch(
     indices,
     p,
     p_uniform,
+    crn,
+    external,
     seeds,
     max_steps,
     root,
@@ -226,12 +293,16 @@ def ic_batch(
     `final_sizes[i]`, `depths[i]` (last step with an activation), `steps[i, t]` (new
     activations at step t, for t < steps.shape[1]), `times[i, v]` (step at which v
     activated, if `keep_times`; the caller fills it with -1) and `node_counts[c, v]`.
+    `crn` and `external` are described in `_ic_run`.
     """
     n = indptr.shape[0] - 1
     n_runs = final_sizes.shape[0]
     inv_log1mp = 0.0
     if 0.0 < p_uniform < 1.0:
         inv_log1mp = 1.0 / np.log1p(-p_uniform)
+    inv_log1ma = 0.0
+    if 0.0 < external < 1.0:
+        inv_log1ma = 1.0 / np.log1p(-external)
     for c in prange(n_chunks):
         lo = c * n_runs // n_chunks
         hi = (c + 1) * n_runs // n_chunks
@@ -246,6 +317,9 @@ def ic_batch(
                 p,
                 p_uniform,
                 inv_log1mp,
+                crn,
+                external,
+                inv_log1ma,
                 seeds,
                 max_steps,
                 state,
@@ -268,6 +342,8 @@ def lt_batch(
     w,
     thresholds,
     fixed,
+    law,
+    crn,
     seeds,
     max_steps,
     root,
@@ -284,7 +360,7 @@ def lt_batch(
 
     Body of `spread.simulate` for `spread.LT`; the same layout and outputs as
     `ic_batch`. `w` holds the arc weights in arc order; `thresholds` (used when `fixed`)
-    one threshold per node.
+    one threshold per node; `law` and `crn` as in `_lt_run`.
     """
     n = indptr.shape[0] - 1
     n_runs = final_sizes.shape[0]
@@ -303,6 +379,8 @@ def lt_batch(
                 w,
                 thresholds,
                 fixed,
+                law,
+                crn,
                 seeds,
                 max_steps,
                 state,

@@ -35,6 +35,12 @@ class IC:
           once per graph: the model keeps the draw);
         - ``"weight"``: the arc weights the graph was loaded with;
         - an array with one probability per arc, in the order of `Graph.edges`.
+    external : float, default 0.0
+        Spontaneous adoption: at every step each inactive node also adopts on its own
+        with this probability, independently of the network (the external influence of
+        the network Bass model, Goldenberg, Libai & Muller 2001; mass media, trending
+        lists). With ``external > 0`` a run never dies out, so `spread.simulate` needs
+        `max_steps`; `spread.maximize` does not support it.
     rng : None, int, SeedSequence or Generator, optional
         Only for ``p="trivalency"``: the source of the per-arc draw.
 
@@ -59,8 +65,9 @@ class IC:
     array([0.11111111, 0.1       , 0.16666667])
     """
 
-    def __init__(self, p, *, rng=None):
+    def __init__(self, p, *, external=0.0, rng=None):
         self.p = p
+        self.external = external
         self.rng = rng
         self._cache = weakref.WeakKeyDictionary()
 
@@ -70,7 +77,11 @@ class IC:
             p = f"<array of {len(p)}>"
         else:
             p = repr(p)
-        return f"IC(p={p})"
+        extra = f", external={self.external!r}" if self.external else ""
+        return f"IC(p={p}{extra})"
+
+    def _external(self):
+        return check_probability(self.external, name="external")
 
     def arc_probabilities(self, graph):
         """The activation probability of every arc of `graph`, in arc order.
@@ -124,13 +135,18 @@ class IC:
 
     # -- the contract with spread.simulate -------------------------------------
     def _prepare(self, graph):
+        external = self._external()
         uniform = self._uniform()
         if uniform is not None:
             # read-only like the per-arc arrays, so both share one compiled kernel
             empty = np.empty(0, dtype=np.float64)
             empty.flags.writeable = False
-            return {"p": empty, "p_uniform": uniform}
-        return {"p": self._arc_array(graph), "p_uniform": -1.0}
+            return {"p": empty, "p_uniform": uniform, "external": external, "crn": False}
+        return {"p": self._arc_array(graph), "p_uniform": -1.0, "external": external, "crn": False}
+
+    def _needs_max_steps(self):
+        """True if a run never ends on its own (spontaneous adoption)."""
+        return self._external() > 0.0
 
     @staticmethod
     def _run(graph, prepared, seeds, max_steps, root, run0, n_chunks, out):
@@ -139,6 +155,8 @@ class IC:
             graph.indices,
             prepared["p"],
             prepared["p_uniform"],
+            prepared["crn"],
+            prepared["external"],
             seeds,
             max_steps,
             root,

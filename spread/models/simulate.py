@@ -170,6 +170,12 @@ def simulate(
         raise InvalidParameterError(msg)
     n_runs = check_int(n_runs, name="n_runs", min_value=1)
     if max_steps is None:
+        if getattr(model, "_needs_max_steps", lambda: False)():
+            msg = (
+                f"`max_steps` is required for {model!r}: with spontaneous adoption a run "
+                "never dies out."
+            )
+            raise InvalidParameterError(msg)
         max_steps = max(graph.n_nodes, 1)
     max_steps = check_int(max_steps, name="max_steps", min_value=0)
     keep_times = bool(keep_times)
