@@ -458,16 +458,16 @@ def _fit_curve(args, train):
 def _fit_ic(args, train):
     from . import fit
 
-    if not hasattr(fit, "ICEstimator"):
-        msg = "`--model ic` needs spread.fit.ICEstimator, which this version does not have."
-        raise SpreadError(msg)
     if args.graph is None:
         msg = "`--model ic` needs `--graph` (a file or a bundled graph such as higgs-retweet)."
         raise UsageError(msg)
-    graph = _load_graph(args.graph, args, "--graph")
     if args.seeds is None and args.seeds_file is None and args.top_degree is None:
         msg = "`--model ic` needs seeds: --seeds, --seeds-file or --top-degree."
         raise UsageError(msg)
+    if not hasattr(fit, "ICEstimator"):
+        msg = "`--model ic` needs spread.fit.ICEstimator, which this version does not have."
+        raise SpreadError(msg)
+    graph = _load_graph(args.graph, args, "--graph")
     if args.top_degree is not None:
         seeds = f"top-degree:{args.top_degree}"
     else:
