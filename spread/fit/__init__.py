@@ -3,10 +3,13 @@
 Data types: `Trend` (a binned count series) and `Cascades` (timed adoption records).
 Curve models without a graph: Bass, logistic, Gompertz, SI, SIR (count likelihoods on
 per-bin increments) and the exponential Hawkes process (exact on event times, or
-binned on counts). Cascades on a known graph: `fit_ic` (global, per-node or per-arc IC
-probabilities), `fit_lt` (LT threshold law), `exposure_curve`, `NetRateEstimator` /
-`fit_netrate` (continuous-time rates); `simulate_cascades` and `simulate_ctic` make such
-data. Every fit returns a `FitResult`; the estimator classes follow the
+binned on counts). Network models on a known graph: `ICEstimator`, `LTEstimator` and
+`HeatEstimator` fit IC, LT and heat parameters to a trend (simulation with common random
+numbers, or a surrogate: `dmp_ic`, the heat kernel) or to cascades (likelihood). Cascades
+on a known graph: `fit_ic` (global, per-node or per-arc IC probabilities), `fit_lt` (LT
+threshold law), `exposure_curve`, `NetRateEstimator` / `fit_netrate` (continuous-time
+rates); `simulate_cascades` and `simulate_ctic` make such data. Every fit returns a
+`FitResult`; the estimator classes follow the
 scikit-learn contract (settings in ``__init__``, ``fit`` returns ``self``, learned
 values end in ``_``).
 
@@ -37,6 +40,7 @@ from .curves import (
 from .forecast import compare, mase, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
+from .network import HeatEstimator, ICEstimator, LTEstimator, dmp_ic
 from .trend import Cascades, Trend
 
 __all__ = [
@@ -46,13 +50,17 @@ __all__ = [
     "FitResult",
     "GompertzEstimator",
     "HawkesEstimator",
+    "HeatEstimator",
+    "ICEstimator",
     "IdentifiabilityWarning",
+    "LTEstimator",
     "LogisticEstimator",
     "NetRateEstimator",
     "SIEstimator",
     "SIREstimator",
     "Trend",
     "compare",
+    "dmp_ic",
     "exposure_curve",
     "fit_bass",
     "fit_gompertz",

@@ -712,6 +712,8 @@ def _replicate(b, shared):
     from ..parallel import replicate_rng
 
     problem, root = shared
+    if hasattr(problem, "replicate"):  # simulation-based fits resimulate and refit their way
+        return problem.replicate(replicate_rng(root, b))
     sim = problem.resample(problem.x_hat, replicate_rng(root, b))
     if sim.observed_total <= 0:
         return None

@@ -84,8 +84,10 @@ class FitResult:
     Attributes
     ----------
     model : str
-        ``"bass"``, ``"logistic"``, ``"gompertz"``, ``"si"``, ``"sir"``, ``"hawkes"``
-        (event times) or ``"hawkes_binned"``.
+        Curves: ``"bass"``, ``"logistic"``, ``"gompertz"``, ``"si"``, ``"sir"``,
+        ``"hawkes"`` (event times) or ``"hawkes_binned"``. Network models on trends:
+        ``"ic"``, ``"lt"``, ``"heat"``. From cascades: ``"ic"``, ``"ic_node"``,
+        ``"ic_edge"``, ``"lt_beta"``, ``"lt_power"``, ``"netrate_*"``.
     params : dict of str to float
         Fitted values (the negative-binomial dispersion ``k`` included when fitted).
     stderr : dict of str to float
@@ -93,15 +95,19 @@ class FitResult:
     ci : dict of str to ConfidenceInterval
         Intervals at `level` by `ci_method`.
     ci_method : str
-        ``"wald"`` (in the log scale for positive parameters), ``"profile"`` or
-        ``"bootstrap"``.
+        ``"wald"`` (in the log scale for positive parameters), ``"profile"``,
+        ``"bootstrap"``, or ``"none"`` (not computed: a simulation fit without its
+        bootstrap).
     level : float
         Confidence level of `ci`.
     cov : numpy.ndarray
         Covariance of the parameters (natural units; ``inf`` if it could not be
         estimated).
     loss_name : str
-        ``"negbin"``, ``"poisson"`` or ``"hawkes_exact"``.
+        Likelihoods: ``"negbin"``, ``"poisson"``, ``"hawkes_exact"``, ``"ic_trials"``,
+        ``"lt_brackets"``, ``"netrate"``. Simulation fits (``loglik`` NaN): the
+        discrepancy to the mean simulated curve, ``"poisson"`` (deviance),
+        ``"squared"`` or ``"sqrt"``.
     loss : float
         Minimised objective: the negative log-likelihood.
     loglik, aic, bic : float
@@ -323,6 +329,13 @@ class FitResult:
         if method == "profile":
             from ._engine import profile_ci
 
+            if hasattr(fit, "replicate"):
+                msg = (
+                    "`method='profile'` needs a likelihood; this fit matches simulations "
+                    "(a noisy, piecewise-constant objective): use 'bootstrap'."
+                )
+                raise InvalidParameterError(msg)
+
             return profile_ci(fit, level)
         boot = bootstrap_result
         if boot is None or boot.n_resamples < n_resamples:
@@ -335,7 +348,7 @@ class FitResult:
         ci = self.conf_int(level, method, **kwargs)
         return replace(self, ci=ci, ci_method=method, level=level)
 
-    def bootstrap(self, n_resamples=200, rng=None, result=None, *, client=None):
+    def bootstrap(self, n_resamples=200, rng=None, result=None, *, client=None, progress=None):
         """Parametric bootstrap: simulate from the fit, refit, collect the parameters.
 
         Parameters
@@ -351,6 +364,8 @@ class FitResult:
         client : dask.distributed.Client, optional
             Refit the replicates on a Dask cluster (the same replicates as here; see
             `spread.parallel.map_indices`).
+        progress : bool, optional
+            Progress bar (default: when stderr is a terminal and the work takes over 2 s).
 
         Returns
         -------
@@ -370,7 +385,7 @@ class FitResult:
 
         fit = self._need_fit("bootstrap")
         n_resamples = check_int(n_resamples, name="n_resamples", min_value=1)
-        return bootstrap(fit, n_resamples, rng, result, client=client)
+        return bootstrap(fit, n_resamples, rng, result, client=client, progress=progress)
 
     def profile(self, name, grid=None):
         """Profile log-likelihood of one parameter (others re-optimised).

@@ -1,0 +1,438 @@
+"""Network models fitted to trends (and cascades) on a known graph: ICEstimator,
+LTEstimator, HeatEstimator and the DMP surrogate. Exact limits, parameter recovery on
+data from our own simulator (FITTING.md §4.1), invariances, failure modes, errors."""
+
+import warnings
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import spread
+from spread import IC, LT, Graph, Heat, InvalidParameterError, NodeNotFound
+from spread.exceptions import ConvergenceWarning, IdentifiabilityWarning
+from spread.fit import (
+    HeatEstimator,
+    ICEstimator,
+    LTEstimator,
+    Trend,
+    dmp_ic,
+    fit_ic,
+    simulate_cascades,
+)
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IdentifiabilityWarning)
+        yield
+
+
+@pytest.fixture(scope="module")
+def ba3000():
+    return Graph.from_networkx(nx.barabasi_albert_graph(3000, 3, seed=1))
+
+
+def _curve(graph, model, seeds, n_bins, rng, steps_per_bin=1):
+    """One observed trend: a run of our simulator, summed into bins."""
+    res = spread.simulate(
+        graph, seeds, model, n_runs=1, max_steps=n_bins * steps_per_bin - 1, rng=rng
+    )
+    steps = np.zeros(n_bins * steps_per_bin)
+    steps[: res.new_per_step.shape[1]] = res.new_per_step[0]
+    return steps.reshape(n_bins, steps_per_bin).sum(axis=1)
+
+
+def _rel(values, truth):
+    return np.abs(np.asarray(values) / truth - 1)
+
+
+# ===================================================================== DMP exact
+@pytest.mark.parametrize("directed", [True, False])
+@pytest.mark.parametrize("p", [0.0, 0.3, 1.0])
+def test_dmp_on_a_path_is_exact(directed, p):
+    g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 4], directed=directed)
+    new, marg = dmp_ic(g, [0], p, n_steps=6)
+    np.testing.assert_allclose(marg, p ** np.arange(5), atol=1e-15)
+    np.testing.assert_allclose(new, [1, p, p**2, p**3, p**4, 0], atol=1e-15)
+
+
+def test_dmp_on_a_star_is_exact():
+    g = Graph.from_edges([0] * 5, [1, 2, 3, 4, 5], directed=False)
+    _, from_centre = dmp_ic(g, [0], 0.4, n_steps=3)
+    np.testing.assert_allclose(from_centre, [1] + [0.4] * 5, atol=1e-15)
+    _, from_leaf = dmp_ic(g, [1], 0.4, n_steps=4)
+    np.testing.assert_allclose(from_leaf, [0.4, 1] + [0.16] * 4, atol=1e-15)
+
+
+def test_dmp_external_only_closed_form():
+    g = Graph.from_networkx(nx.empty_graph(50))
+    new, marg = dmp_ic(g, [0, 1], 0.5, n_steps=6, external=0.1)
+    t = np.arange(1, 6)
+    np.testing.assert_allclose(new[1:], 48 * 0.9 ** (t - 1) * 0.1, rtol=1e-12)
+    np.testing.assert_allclose(marg[2:], 1 - 0.9**5, rtol=1e-12)
+
+
+@pytest.mark.parametrize("external", [0.0, 0.01])
+def test_dmp_on_a_tree_equals_the_monte_carlo_mean(external):
+    """DMP is exact on trees: every node's marginal and the mean curve within 4 SE."""
+    tree = nx.random_labeled_tree(80, seed=3)
+    g = Graph.from_networkx(tree)
+    p = np.random.default_rng(0).uniform(0.2, 0.9, g.n_edges)
+    seeds = [0, 40]
+    new, marg = dmp_ic(g, seeds, p, n_steps=12, external=external)
+    n_runs = 20_000
+    res = spread.simulate(g, seeds, IC(p=p, external=external), n_runs=n_runs, max_steps=11, rng=4)
+    q = res.node_probability
+    se = np.sqrt(np.maximum(q * (1 - q), 1e-4) / n_runs)
+    assert np.all(np.abs(marg - q) < 4 * se)
+    steps = np.zeros((n_runs, 12))
+    steps[:, : res.new_per_step.shape[1]] = res.new_per_step
+    se_t = steps.std(axis=0, ddof=1) / np.sqrt(n_runs)
+    assert np.all(np.abs(new - steps.mean(axis=0)) < 4 * np.maximum(se_t, 1e-9))
+
+
+def test_dmp_overestimates_on_a_clustered_graph():
+    """On short loops DMP counts some infection paths twice (FITTING.md §2.2.1)."""
+    g = Graph.from_networkx(nx.powerlaw_cluster_graph(600, 3, 0.6, seed=2))
+    _, marg = dmp_ic(g, [0, 1], 0.12, n_steps=40)
+    res = spread.simulate(g, [0, 1], IC(p=0.12), n_runs=4000, rng=1)
+    assert marg.sum() > res.mean + 4 * res.stderr
+
+
+# ================================================================ IC from trends
+def test_ic_p_from_one_aggregate_curve(ba3000):
+    """FITTING.md §4.1 / issue 7: BA(3000, 3), 10 known seeds, p = 0.12, R = 10.
+
+    Measured (these 10 curves, n_runs=400): median 6.2%, p90 13.8% (Monte Carlo); DMP
+    8.0%, p90 19.5%. Tolerances: the issue's 12% and FITTING.md's p90 30% (about twice
+    the measured), DMP twice its median.
+    """
+    seeds = list(range(100, 110))
+    mc, dmp = [], []
+    for r in range(10):
+        y = _curve(ba3000, IC(p=0.12), seeds, 15, 1000 + r)
+        mc.append(ICEstimator(n_runs=400, ci=None, rng=r).fit(ba3000, y, seeds=seeds).p_)
+        dmp.append(ICEstimator("dmp", ci=None).fit(ba3000, y, seeds=seeds).p_)
+    assert np.median(_rel(mc, 0.12)) <= 0.12
+    assert np.quantile(_rel(mc, 0.12), 0.9) <= 0.30
+    assert np.median(_rel(dmp, 0.12)) <= 0.16
+
+
+def test_ic_scale_on_weighted_cascade_and_steps_per_bin(ba3000):
+    """A scale on the weighted-cascade probabilities, two steps per bin.
+
+    Measured: median 1.6% over 10 curves (these 5 and 5 more)."""
+    seeds = list(range(0, 30))
+    base = spread.weights.weighted_cascade(ba3000)
+    est = []
+    for r in range(5):
+        y = _curve(ba3000, IC(p=np.minimum(base * 1.5, 1)), seeds, 8, 70 + r, steps_per_bin=2)
+        fit = ICEstimator(base="wc", n_runs=300, ci=None, rng=r).fit(
+            ba3000, y, seeds=seeds, steps_per_bin=2
+        )
+        est.append(fit.p_)
+    assert fit.result_.params.keys() == {"scale"}
+    assert np.median(_rel(est, 1.5)) <= 0.04
+
+
+def test_condition_on_takeoff_on_a_clustered_graph():
+    """Curves that took off (>= 100 adopters) on a clustered graph with die-outs common.
+
+    Measured over 6 curves: median 5.8% conditioned, 7.4% not; take-off rate ~0.9."""
+    g = Graph.from_networkx(nx.powerlaw_cluster_graph(3000, 3, 0.5, seed=3))
+    seeds = [5, 50, 500]
+    errs, rates = [], []
+    r = 0
+    while len(errs) < 6:
+        y = _curve(g, IC(p=0.12), seeds, 20, 900 + r)
+        r += 1
+        if y.sum() < 100:
+            continue
+        est = ICEstimator(n_runs=400, condition_on_takeoff=True, ci=None, rng=r).fit(
+            g, y, seeds=seeds
+        )
+        errs.append(est.p_ / 0.12 - 1)
+        rates.append(est.result_.diagnostics["takeoff_rate"])
+    assert np.median(np.abs(errs)) <= 0.12
+    assert 0.5 < np.median(rates) < 1.0
+
+
+@pytest.mark.slow
+def test_external_adoption_and_network_spread_together(ba3000):
+    """IC plus spontaneous adoption from one curve (a hub seed, then a long external tail).
+
+    The two are partly confounded on one curve (FITTING.md §2.2.4), so the errors are
+    larger than for ``p`` alone. Measured over 10 curves (n_runs=300): median 15% (p)
+    and 30% (external)."""
+    est = []
+    for r in range(10):
+        y = _curve(ba3000, IC(p=0.08, external=0.002), [0], 30, 300 + r)
+        fit = ICEstimator(n_runs=300, external=True, ci=None, rng=r).fit(ba3000, y, seeds=[0])
+        est.append((fit.p_, fit.external_))
+    est = np.array(est)
+    assert np.median(_rel(est[:, 0], 0.08)) <= 0.30
+    assert np.median(_rel(est[:, 1], 0.002)) <= 0.60
+    assert fit.model_.external == fit.external_
+
+
+# ================================================================ LT from trends
+def test_lt_scale_and_threshold_mean_from_one_curve(ba3000):
+    """One curve, 5% random seeds. Measured medians over 10 curves (these 5 and 5
+    more): scale 6.7%, mean 1.9%."""
+    w = spread.weights.weighted_cascade(ba3000)
+    rng = np.random.default_rng(5)
+    scale, mean = [], []
+    for r in range(5):
+        s = rng.choice(3000, 150, replace=False)
+        y = _curve(ba3000, LT(weights=w * 0.7), s, 12, 3000 + r)
+        scale.append(LTEstimator(n_runs=300, ci=None, rng=r).fit(ba3000, y, seeds=s).params_)
+        law = LT(weights=w, threshold_law=("beta", 0.6, 1.4))
+        y = _curve(ba3000, law, s, 12, 4000 + r)
+        fit = LTEstimator(parameter="threshold_mean", n_runs=300, ci=None, rng=r).fit(
+            ba3000, y, seeds=s
+        )
+        mean.append(fit.params_)
+    assert np.median(_rel([d["scale"] for d in scale], 0.7)) <= 0.14
+    assert np.median(_rel([d["threshold_mean"] for d in mean], 0.3)) <= 0.04
+    assert fit.model_.threshold_law == (
+        "beta",
+        pytest.approx(2 * fit.params_["threshold_mean"]),
+        pytest.approx(2 * (1 - fit.params_["threshold_mean"])),
+    )
+
+
+# ========================================================================== heat
+@pytest.fixture(scope="module")
+def clustered3000():
+    return Graph.from_networkx(nx.powerlaw_cluster_graph(3000, 3, 0.3, seed=2))
+
+
+def test_heat_beta_from_noisy_node_states(clustered3000):
+    """FITTING.md §4.1: powerlaw-cluster(3000), 10 seeds, node states with sd 0.01.
+
+    Measured over 10 noise draws (20 snapshots): median 0.7%, largest 1.7%, Wald 95%
+    intervals covered 10 of 10. The issue asks for 2%."""
+    g = clustered3000
+    seeds = list(range(10))
+    times = np.linspace(0.25, 5.0, 20)
+    states = spread.simulate(g, seeds, Heat(beta=0.2), times=times).heat
+    errs, covered = [], 0
+    for r in range(5):
+        noisy = states + np.random.default_rng(r).normal(0, 0.01, states.shape)
+        est = HeatEstimator().fit(g, noisy, seeds=seeds, times=times)
+        errs.append(est.beta_ / 0.2 - 1)
+        lo, hi = est.result_.ci["beta"]
+        covered += lo <= 0.2 <= hi
+    assert np.max(np.abs(errs)) <= 0.02
+    assert np.median(np.abs(errs)) <= 0.015
+    assert covered >= 4
+
+
+def test_heat_beta_from_thresholded_counts(clustered3000):
+    """Thresholded counts with Poisson noise. Measured: median 2.0% over 10 draws (these
+    5 and 5 more; FITTING.md: 1.5%); the issue's row asks for 5%."""
+    g = clustered3000
+    seeds = list(range(10))
+    h = spread.simulate(g, seeds, Heat(beta=0.2, threshold=1e-3), times=np.arange(20.0))
+    mu = np.diff(h.adopted.astype(float), prepend=0)
+    errs = []
+    for r in range(5):
+        y = np.random.default_rng(r).poisson(mu)
+        est = HeatEstimator(threshold=1e-3, ci=None).fit(g, y, seeds=seeds)
+        errs.append(est.beta_ / 0.2 - 1)
+    assert np.median(np.abs(errs)) <= 0.05
+
+
+def test_heat_exact_and_invariances():
+    g = spread.datasets.load("karate")
+    seeds = [0, 33]
+    times = np.array([0.5, 1.0, 2.0])
+    states = spread.simulate(g, seeds, Heat(beta=0.3), times=times).heat
+    exact = HeatEstimator().fit(g, states, seeds=seeds, times=times)
+    assert exact.beta_ == pytest.approx(0.3, rel=1e-4)
+    # t -> c t gives beta -> beta / c
+    slow = HeatEstimator().fit(g, states, seeds=seeds, times=times * 4)
+    assert slow.beta_ == pytest.approx(0.3 / 4, rel=1e-4)
+    # relabelling the nodes leaves the estimate unchanged
+    perm = np.random.default_rng(0).permutation(g.n_nodes)
+    src, dst, _ = g.edges()
+    relabel = Graph.from_edges(
+        [f"n{perm[u]}" for u in src], [f"n{perm[v]}" for v in dst], directed=False
+    )
+    frame = pd.DataFrame(states, index=times, columns=[f"n{perm[v]}" for v in g.labels])
+    again = HeatEstimator().fit(relabel, frame, seeds=[f"n{perm[s]}" for s in seeds])
+    assert again.beta_ == pytest.approx(exact.beta_, rel=1e-6)
+    # a subset of nodes observed is enough
+    part = HeatEstimator().fit(relabel, frame.iloc[:, :10], seeds=[f"n{perm[s]}" for s in seeds])
+    assert part.beta_ == pytest.approx(0.3, rel=1e-4)
+    # thresholded counts from the exact read-out
+    model = Heat(beta=0.3, threshold=0.02)
+    cum = spread.simulate(g, seeds, model, times=np.arange(8.0)).adopted.astype(float)
+    counts = HeatEstimator(threshold=0.02, ci=None).fit(g, np.diff(cum, prepend=0), seeds=seeds)
+    assert counts.result_.loss == pytest.approx(0.0, abs=1e-6)  # mu floored at 1e-9
+    assert counts.predict().tolist() == np.diff(cum, prepend=0).tolist()
+
+
+# =================================================================== invariances
+def test_dmp_fit_does_not_depend_on_labels(ba3000):
+    seeds = list(range(100, 110))
+    y = _curve(ba3000, IC(p=0.12), seeds, 15, 5)
+    a = ICEstimator("dmp", ci=None).fit(ba3000, y, seeds=seeds).p_
+    perm = np.random.default_rng(1).permutation(ba3000.n_nodes)
+    src, dst, _ = ba3000.edges()
+    g2 = Graph.from_edges(perm[src], perm[dst], directed=False)
+    b = ICEstimator("dmp", ci=None).fit(g2, y, seeds=perm[seeds].tolist()).p_
+    assert b == pytest.approx(a, rel=1e-6)
+
+
+def test_same_rng_same_answer_on_one_or_two_threads(ba3000):
+    seeds = list(range(100, 110))
+    y = _curve(ba3000, IC(p=0.12), seeds, 12, 6)
+    one = ICEstimator(n_runs=200, n_resamples=4, bootstrap_runs=50, rng=3, n_jobs=1)
+    two = ICEstimator(n_runs=200, n_resamples=4, bootstrap_runs=50, rng=3, n_jobs=2)
+    a, b = one.fit(ba3000, y, seeds=seeds), two.fit(ba3000, y, seeds=seeds)
+    assert a.p_ == b.p_
+    assert a.result_.ci == b.result_.ci
+    assert a.result_.diagnostics["bootstrap"].params.equals(
+        b.result_.diagnostics["bootstrap"].params
+    )
+
+
+# ============================================================ round trip, bootstrap
+def test_round_trip_predict_simulate_forecast(ba3000):
+    seeds = list(range(100, 110))
+    y = _curve(ba3000, IC(p=0.12), seeds, 15, 9)
+    est = ICEstimator(n_runs=400, n_resamples=20, bootstrap_runs=100, rng=0).fit(
+        ba3000, y[:10], seeds=seeds
+    )
+    res = est.result_
+    assert res.success and res.ci_method == "bootstrap"
+    lo, hi = res.ci["p"]
+    assert lo < est.p_ < hi
+    # predict runs the fitted model through spread.simulate: it matches the fitting curve
+    fitted = res.diagnostics["fitted"]
+    pred = est.predict()
+    assert np.abs(pred - fitted).sum() < 0.1 * fitted.sum()
+    fc = est.forecast(5, level=0.9, n=200)
+    assert list(fc.columns[:3]) == ["mean", "lower", "upper"]
+    assert (fc["lower"] <= fc["upper"]).all() and len(fc) == 5
+    assert np.all(np.diff(fc["cumulative"]) >= 0)
+    draws = est.simulate(np.arange(10), n=50, rng=1)
+    assert draws.shape == (50, 10)
+    # the fitted model in the public simulator reproduces the observed total
+    sim = spread.simulate(ba3000, est.seeds_, est.model_, n_runs=2000, max_steps=9, rng=2)
+    assert abs(sim.mean - y[:10].sum()) < 0.25 * y[:10].sum()
+    # bootstraps are reproducible and extendable
+    b1 = res.bootstrap(6, rng=5)
+    b2 = res.bootstrap(6, rng=5)
+    assert b1.params.equals(b2.params)
+    b3 = res.bootstrap(9, rng=5, result=b1)
+    assert b3.n_resamples + b3.n_failed == 9
+    assert b3.params.iloc[:6].equals(b1.params)
+
+
+def test_seed_rules(ba3000):
+    y = _curve(ba3000, IC(p=0.1), list(range(5)), 10, 1)
+    est = ICEstimator("dmp", ci=None).fit(ba3000, y, seeds="top-degree:5")
+    top = np.argsort(-ba3000.out_degree, kind="stable")[:5]
+    assert sorted(est.seeds_.tolist()) == sorted(ba3000.label_of(top).tolist())
+    assert est.result_.diagnostics["seed_rule"] == "top-degree:5"
+    assert any("rule" in w for w in est.result_.warnings)
+    auto = ICEstimator("dmp", ci=None).fit(ba3000, y, seeds="top-degree")
+    assert len(auto.seeds_) == int(y[0])
+    r1 = ICEstimator("dmp", ci=None, rng=4).fit(ba3000, y, seeds="random:5").seeds_
+    r2 = ICEstimator("dmp", ci=None, rng=4).fit(ba3000, y, seeds="random:5").seeds_
+    assert np.array_equal(r1, r2)
+    pr = ICEstimator("dmp", ci=None).fit(ba3000, y, seeds="pagerank:5").seeds_
+    assert len(pr) == 5
+
+
+# ==================================================================== cascades
+def test_cascade_paths_wrap_the_likelihood_fits():
+    g = Graph.from_networkx(nx.barabasi_albert_graph(500, 3, seed=0))
+    cs = simulate_cascades(g, IC(p=0.1), n_cascades=100, rng=1)
+    est = ICEstimator().fit(g, cs)
+    assert est.p_ == fit_ic(cs).params["p"]
+    assert est.result_.ci_method == "wald"
+    assert isinstance(est.model_, IC) and est.model_.p == est.p_
+    edge = ICEstimator(granularity="edge").fit(g, cs)
+    assert edge.p_.shape == (g.n_edges,)
+    lt = simulate_cascades(g, LT(threshold_law=("beta", 2, 5)), seeds=[list(range(30))] * 3, rng=2)
+    fit = LTEstimator().fit(g, lt)
+    assert fit.model_.threshold_law[0] == "beta"
+    other = Graph.from_networkx(nx.barabasi_albert_graph(500, 3, seed=0))
+    with pytest.raises(InvalidParameterError, match="must be built on `graph`"):
+        ICEstimator().fit(other, cs)
+    with pytest.raises(InvalidParameterError, match="`method` must be one of 'mle'"):
+        ICEstimator("mc").fit(g, cs)
+
+
+# ================================================================ failure modes
+def test_failure_modes_return_a_status(ba3000):
+    seeds = [0, 1]
+    with pytest.warns(ConvergenceWarning):
+        zero = ICEstimator("dmp", ci=None).fit(ba3000, np.zeros(8), seeds=seeds)
+    assert zero.result_.status == 3 and not zero.result_.success
+    assert np.isnan(zero.p_) and zero.model_ is None
+    with pytest.warns(ConvergenceWarning):
+        huge = ICEstimator(n_runs=50, ci=None).fit(ba3000, [2, 4000, 4000, 4000], seeds=seeds)
+    assert huge.result_.status == 2 and "upper bound" in huge.result_.message
+    with pytest.warns(ConvergenceWarning):
+        died = ICEstimator(n_runs=50, ci=None).fit(ba3000, [2, 0, 0, 0, 0], seeds=seeds)
+    assert died.result_.status == 2 and "lower bound" in died.result_.message
+    heat = HeatEstimator(threshold=0.1, ci=None)
+    with pytest.warns(ConvergenceWarning):
+        heat.fit(ba3000, np.zeros(5), seeds=seeds)
+    assert heat.result_.status == 3
+
+
+def test_errors_name_the_parameter(ba3000):
+    y = [2, 5, 8]
+    with pytest.raises(InvalidParameterError, match="`seeds` is required"):
+        ICEstimator().fit(ba3000, y)
+    with pytest.raises(NodeNotFound):
+        ICEstimator().fit(ba3000, y, seeds=[10**7])
+    with pytest.raises(InvalidParameterError, match="`seeds` must be one of 'top-degree'"):
+        ICEstimator().fit(ba3000, y, seeds="best:3")
+    with pytest.raises(InvalidParameterError, match="needs a count"):
+        ICEstimator().fit(ba3000, y, seeds="top-degree", steps_per_bin=2)
+    with pytest.raises(InvalidParameterError, match="`method` must be one of 'mc', 'dmp'"):
+        ICEstimator("mle").fit(ba3000, y, seeds=[0])
+    with pytest.raises(InvalidParameterError, match="`bounds` must satisfy"):
+        ICEstimator(bounds=(0.5, 0.1)).fit(ba3000, y, seeds=[0])
+    with pytest.raises(InvalidParameterError, match="`loss` must be one of"):
+        ICEstimator(loss="l1").fit(ba3000, y, seeds=[0])
+    with pytest.raises(InvalidParameterError, match="`counts` must hold at least one bin"):
+        ICEstimator().fit(ba3000, [], seeds=[0])
+    with pytest.raises(InvalidParameterError, match="`steps_per_bin` must be an integer >= 1"):
+        ICEstimator().fit(ba3000, y, seeds=[0], steps_per_bin=0)
+    with pytest.raises(InvalidParameterError, match="`parameter` must be one of"):
+        LTEstimator(parameter="weights").fit(ba3000, y, seeds=[0])
+    with pytest.raises(InvalidParameterError, match="needs a read-out"):
+        HeatEstimator().fit(ba3000, y, seeds=[0])
+    with pytest.raises(InvalidParameterError, match="`seeds` is required for heat"):
+        HeatEstimator(threshold=0.1).fit(ba3000, y)
+    with pytest.raises(InvalidParameterError, match="`times` is required"):
+        HeatEstimator().fit(ba3000, np.zeros((2, ba3000.n_nodes)), seeds=[0])
+    with pytest.raises(InvalidParameterError, match="node states must be a 2-d array"):
+        HeatEstimator().fit(ba3000, np.zeros((2, 3)), seeds=[0], times=[1, 2])
+    with pytest.raises(spread.NotFittedError, match="not fitted yet"):
+        ICEstimator().predict()
+    with pytest.raises(InvalidParameterError, match="`foo` is not a setting"):
+        ICEstimator().set_params(foo=1)
+    assert "ICEstimator(method=None" in repr(ICEstimator())
+    assert isinstance(Trend.from_counts(y), Trend)
+
+
+def test_simulation_fits_refuse_profile_intervals():
+    g = spread.datasets.load("karate")
+    y = _curve(g, IC(p=0.3), [0], 6, 0)
+    res = ICEstimator("dmp", ci=None).fit(g, y, seeds=[0]).result_
+    assert res.ci_method == "none" and np.isnan(res.ci["p"].low)
+    with pytest.raises(InvalidParameterError, match="needs a likelihood"):
+        res.conf_int(method="profile")
+    boot = res.conf_int(method="bootstrap", n_resamples=5, rng=0)
+    assert boot["p"].low <= boot["p"].high
