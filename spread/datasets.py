@@ -2,7 +2,8 @@
 
 The files ship inside the package (they live in the repository's ``data/`` folder,
 whose README gives their provenance); each is checked against its SHA-256 on load.
-Graphs load with `load`, count series with `load_trend`.
+Graphs load with `load`, count series with `load_trend`, adoption records with
+`load_cascades`.
 
 Examples
 --------
@@ -24,7 +25,7 @@ import pandas as pd
 
 from .exceptions import DatasetError
 
-__all__ = ["Dataset", "list", "load", "load_trend", "path"]
+__all__ = ["Dataset", "list", "load", "load_cascades", "load_trend", "path"]
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,23 @@ _REGISTRY = {
             kind="trend",
             columns=("new_retweeters", "retweets", "all_activity"),
         ),
+        Dataset(
+            name="higgs-adopters",
+            title="Higgs-boson Twitter, when each user first retweeted",
+            filename="higgs-adopters.txt.gz",
+            directed=None,
+            n_nodes=228556,
+            n_arcs=None,
+            description=(
+                "Higgs-boson announcement on Twitter: the first retweet time of each of the "
+                "228,556 retweeting users, as one cascade on the higgs-retweet graph."
+            ),
+            citation=_HIGGS_CITATION,
+            licence="none stated (SNAP); derived times, see data/README.md",
+            sha256="2fa5eb417b77355270add6a1993b5650b87ab19669c6e5a9ede3a22164c4dec4",
+            kind="cascades",
+            columns=("user", "first_rt"),
+        ),
     )
 }
 
@@ -217,7 +235,7 @@ def _get_kind(name, kind):
     d = _get(name)
     if d.kind != kind:
         others = ", ".join(sorted(n for n, e in _REGISTRY.items() if e.kind == kind))
-        loader = "load_trend" if d.kind == "trend" else "load"
+        loader = {"trend": "load_trend", "cascades": "load_cascades"}.get(d.kind, "load")
         msg = (
             f"`name` must be a bundled {kind} ({others}); got {name!r}, a {d.kind} "
             f"(use `spread.datasets.{loader}`)."
@@ -335,14 +353,76 @@ def load_trend(name, column=None, *, start=None, end=None):
     return trend
 
 
+def load_cascades(name, *, start=None, end=None):
+    """Load bundled adoption records as `spread.fit.Cascades` on their graph.
+
+    Parameters
+    ----------
+    name : str
+        A cascades dataset in `list` (``"higgs-adopters"``: one cascade, every
+        retweeting user at their first retweet, on ``load("higgs-retweet")``).
+    start, end : datetime-like or str, optional
+        Keep the adoptions at or after `start` and before `end` (UTC when the string
+        names no timezone).
+
+    Returns
+    -------
+    Cascades
+        Times are UTC datetimes (the records' `origin` is the first adoption kept).
+
+    Raises
+    ------
+    DatasetError
+        If the name is unknown (or names another kind), or the file is missing or
+        corrupt.
+    InvalidParameterError
+        If the window holds no adoption.
+
+    Examples
+    --------
+    >>> import spread
+    >>> cs = spread.datasets.load_cascades("higgs-adopters", start="2012-07-04 04:00",
+    ...                                    end="2012-07-04 05:00")
+    >>> cs
+    <Cascades: 1 cascades, 2,368 adoptions, 2,368 distinct nodes, graph of 256,491 nodes>
+    """
+    from .fit import Cascades
+
+    d = _get_kind(name, "cascades")
+    table = _adopters_table(name)
+    times = table["time"]
+    keep = pd.Series(True, index=table.index)
+    if start is not None:
+        keep &= times >= _utc(start)
+    if end is not None:
+        keep &= times < _utc(end)
+    frame = table[keep.to_numpy()]
+    graph = load("higgs-retweet") if d.name == "higgs-adopters" else None
+    return Cascades.from_frame(frame, cascade="cascade", node="user", time="time", graph=graph)
+
+
+def _utc(value):
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+@functools.cache
+def _adopters_table(name):
+    df = pd.read_csv(path(name), sep=" ", header=None, names=["user", "first_rt"])
+    df.insert(0, "cascade", "higgs")
+    df["time"] = pd.to_datetime(df.pop("first_rt"), unit="s", utc=True)
+    return df
+
+
 def list():
     """The bundled datasets as a DataFrame.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``name``, ``title``, ``kind`` (``"graph"`` or ``"trend"``), ``nodes``, ``arcs``,
-        ``directed`` (missing for trends), ``description``, ``citation``, ``licence``.
+        Columns ``name``, ``title``, ``kind`` (``"graph"``, ``"trend"`` or
+        ``"cascades"``), ``nodes`` (users with an adoption, for cascades), ``arcs``,
+        ``directed`` (missing but for graphs), ``description``, ``citation``, ``licence``.
 
     Examples
     --------
@@ -355,6 +435,7 @@ def list():
     3      wiki-vote  graph    7115  103689      True
     4  higgs-retweet  graph  256491  328132      True
     5          higgs  trend    <NA>    <NA>      <NA>
+    6  higgs-adopters  cascades  228556    <NA>      <NA>
     """
     rows = [
         {

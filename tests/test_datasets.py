@@ -1,6 +1,7 @@
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import spread
@@ -111,8 +112,26 @@ def test_higgs_trend_derivation_is_reproducible(shared_data, tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = tmp_path / "higgs-hourly.csv"
-    module.derive(shared_data / "higgs-twitter" / "higgs-activity_time.txt.gz", out)
+    adopters = tmp_path / "higgs-adopters.txt.gz"
+    module.derive(shared_data / "higgs-twitter" / "higgs-activity_time.txt.gz", out, adopters)
     assert out.read_bytes() == spread.datasets.path("higgs").read_bytes()
+    assert adopters.read_bytes() == spread.datasets.path("higgs-adopters").read_bytes()
+
+
+def test_higgs_adopters_are_the_trend_and_nodes_of_the_graph():
+    cs = spread.datasets.load_cascades("higgs-adopters")
+    assert len(cs) == 228556 and cs.n_cascades == 1
+    assert cs.graph is spread.datasets.load("higgs-retweet")
+    hourly = cs.to_trend("1h")
+    assert np.array_equal(hourly.counts, spread.datasets.load_trend("higgs").counts)
+    # every adopter retweeted someone: an in-arc in the reversed retweet network
+    assert (cs.graph.in_degree[cs.data["index"].to_numpy()] > 0).all()
+    first = spread.datasets.load_cascades(
+        "higgs-adopters", start="2012-07-04 04:00", end="2012-07-04 05:00"
+    )
+    assert len(first) == 2368
+    with pytest.raises(DatasetError, match=r"`name` must be a bundled cascades"):
+        spread.datasets.load_cascades("higgs")
 
 
 def test_trend_and_graph_loaders_do_not_mix():
@@ -131,3 +150,4 @@ def test_list_names_every_kind():
     table = spread.datasets.list().set_index("name")
     assert table.loc["higgs", "kind"] == "trend"
     assert table.loc["higgs-retweet", "kind"] == "graph"
+    assert table.loc["higgs-adopters", "kind"] == "cascades"
