@@ -456,20 +456,26 @@ def _fit_curve(args, train):
 
 
 def _fit_ic(args, train):
+    import pandas as pd
+
     from . import fit
 
     if args.graph is None:
         msg = "`--model ic` needs `--graph` (a file or a bundled graph such as higgs-retweet)."
         raise UsageError(msg)
-    if args.seeds is None and args.seeds_file is None and args.top_degree is None:
-        msg = "`--model ic` needs seeds: --seeds, --seeds-file or --top-degree."
+    given = [args.seeds, args.seeds_file, args.top_degree, args.seeds_from]
+    if sum(x is not None for x in given) != 1:
+        msg = "`--model ic` needs one source of seeds: --seeds, --seeds-file, --top-degree or --seeds-from."
         raise UsageError(msg)
-    if not hasattr(fit, "ICEstimator"):
-        msg = "`--model ic` needs spread.fit.ICEstimator, which this version does not have."
-        raise SpreadError(msg)
     graph = _load_graph(args.graph, args, "--graph")
     if args.top_degree is not None:
         seeds = f"top-degree:{args.top_degree}"
+    elif args.seeds_from is not None:
+        first = datasets.load_cascades(
+            args.seeds_from, start=train.start, end=train.start + pd.Timedelta(train.freq)
+        )
+        seeds = first.data["node"].tolist()
+        print(f"seeds: the {len(seeds):,} nodes adopting in the first bin ({args.seeds_from})")
     else:
         seeds = _seeds(args, graph)
     if args.ci == "profile":
@@ -521,7 +527,9 @@ def _cmd_fit(args):
     horizon = args.forecast or (test.n_bins if test is not None else 0)
     forecast = None
     if horizon:
-        forecast = res.forecast(horizon, args.forecast_level, rng=args.rng)
+        # a network model's paths are whole-graph simulations: fewer of them
+        paths = 200 if args.model == "ic" else 1000
+        forecast = res.forecast(horizon, args.forecast_level, n=paths, rng=args.rng)
         forecast.index.name = "time"
         if test is not None and len(test.counts) == len(forecast):
             forecast.insert(0, "observed", test.counts[: len(forecast)])
@@ -542,7 +550,9 @@ def _cmd_datasets(args):
     table = datasets.list()
     if args.name is None:
         size = [
-            f"{r.nodes:,} nodes, {r.arcs:,} arcs" if r.kind == "graph" else "count series"
+            f"{r.nodes:,} nodes, {r.arcs:,} arcs"
+            if r.kind == "graph"
+            else (f"{r.nodes:,} adoptions" if r.kind == "cascades" else "count series")
             for r in table.itertuples()
         ]
         rows = [("name", "kind", "size", "title")]
@@ -553,7 +563,9 @@ def _cmd_datasets(args):
         print("\n`spread datasets NAME` loads one and prints its summary, source and licence.")
         return 0
     row = table.set_index("name").loc[args.name]
-    if row["kind"] == "trend":
+    if row["kind"] == "cascades":
+        print(repr(datasets.load_cascades(args.name)))
+    elif row["kind"] == "trend":
         trend = datasets.load_trend(args.name)
         print(repr(trend))
         series = datasets._trend_table(args.name).columns
@@ -601,7 +613,10 @@ examples:
       the 48 hours held out (MASE, error of the final count), with a 90% forecast band
   spread fit higgs --start 2012-07-04 --model gompertz --forecast 24 --out fit.json
   spread fit counts.csv --time day --count new_users --freq 1D --model logistic
-  spread fit higgs --start 2012-07-04 --model ic --graph higgs-retweet --top-degree 20
+  spread fit higgs --start "2012-07-04 04:00" --model ic --graph higgs-retweet \
+          --ic-method dmp --seeds-from higgs-adopters --holdout 44
+      IC with spontaneous adoption on the retweet network, seeded with the users who
+      retweeted in the first hour (the bundled adoption times)
 """
 
 _DATASETS_EXAMPLES = """\
@@ -615,7 +630,7 @@ _DEMO_EXAMPLES = """\
 examples:
   spread demo                     writes spread-demo/report.md with figures and tables
   spread demo --out /tmp/d --rng 1
-  spread demo --ic-fit            adds an IC fit on the Higgs retweet network (minutes)
+  spread demo --no-ic-fit         leaves out the IC fit on the Higgs retweet network
 """
 
 
@@ -825,6 +840,12 @@ def build_parser():
     n.add_argument("--runs", type=_positive_int, default=200, help="simulations per step (200)")
     n.add_argument("--no-external", action="store_true", help="no spontaneous (outside) adoption")
     n.add_argument("--steps-per-bin", type=_positive_int, default=1, help="IC steps per bin (1)")
+    n.add_argument(
+        "--seeds-from",
+        metavar="CASCADES",
+        help="seeds: who adopted in the trend's first bin, from bundled adoption times "
+        "(e.g. higgs-adopters)",
+    )
     _add_seed_options(p, required=False)
     _add_graph_options(p, positional=False)
     r = p.add_argument_group("running")
@@ -852,16 +873,17 @@ def build_parser():
         "demo",
         "run the whole story on bundled data and write a report",
         "Simulate IC, LT and heat on NetHEPT, pick seeds with IMM and by degree, fit Bass "
-        "(and with --ic-fit an IC model) to the Higgs-boson retweet burst, and write "
-        "report.md with figures and tables (about a minute on 2 cores).",
+        "and an IC model on the retweet network to the Higgs-boson retweet burst, and "
+        "write report.md with figures and tables (about a minute on 2 cores).",
         _DEMO_EXAMPLES,
     )
     p.add_argument("--out", default="spread-demo", help="report folder (default spread-demo/)")
     p.add_argument("--rng", type=int, default=0, help="random seed (default 0)")
     p.add_argument(
         "--ic-fit",
-        action="store_true",
-        help="also fit IC on the Higgs retweet network (several minutes)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fit IC on the Higgs retweet network (default: yes; about 25 s)",
     )
     p.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
     p.add_argument(

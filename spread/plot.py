@@ -438,7 +438,8 @@ def fit(
     ----------
     results : FitResult, or a sequence or dict of FitResults
         Fits of the same training series (curve models, or the ``result_`` of a
-        network estimator).
+        network estimator); a fit made on a later start of the series is drawn over
+        its own window.
     trend : Trend, optional
         The training series (default: the one kept by the first fit).
     ax : matplotlib.axes.Axes, optional
@@ -482,7 +483,6 @@ def fit(
     if labels is not None:
         pairs = [(lab, r) for lab, (_, r) in zip(list(labels), pairs, strict=True)]
     x, y, freq, kind = _observed(pairs[0][1], trend)
-    n_train = len(x)
     total = 0.0 if y is None else float(np.sum(y))
     if y is not None:
         ax.plot(x, np.cumsum(y) if cumulative else y, "o", ms=3, color="0.25", label="observed")
@@ -502,9 +502,12 @@ def fit(
         if cumulative
         else ("mean", "lower", "upper")
     )
-    bins = np.arange(n_train)
     for lab, res in pairs:
-        (line,) = ax.plot(x, res.predict(bins, cumulative=cumulative), lw=1.6, label=lab)
+        # each fit on its own window (fits may start at different bins of the series)
+        own = getattr(res, "_fit", None)
+        xr = own.labels(np.arange(own.n_bins)) if own is not None and own.n_bins else x
+        yr = res.predict(np.arange(len(xr)), cumulative=cumulative)
+        (line,) = ax.plot(xr, yr, lw=1.6, label=lab)
         if h > 0:
             fc = (forecasts or {}).get(lab)
             if fc is None:

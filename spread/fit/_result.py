@@ -432,7 +432,9 @@ class FitResult:
     def summary(self):
         """A short text report."""
         lines = [
-            f"{self.model} fit by {self.loss_name} likelihood on {self.n_obs:,} observations: "
+            f"{self.model} fit by {self.loss_name} "
+            f"{'likelihood' if math.isfinite(self.loglik) else 'loss (to the simulated mean)'} "
+            f"on {self.n_obs:,} observations: "
             f"{'success' if self.success else 'FAILED'} (status {self.status})",
             f"  {self.message}",
             f"  loglik {self.loglik:,.3f}   AIC {self.aic:,.3f}   BIC {self.bic:,.3f}   "

@@ -46,7 +46,7 @@ _LOSSES = ("poisson", "squared", "sqrt")
 _SEED_RULES = ("top-degree", "random", "pagerank")
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
 _MAX_DMP_WORK = 5e9  # arcs x steps above which the DMP start is skipped
-_PARALLEL_MIN_ARCS = 1_000_000  # DMP on fewer arcs runs on one thread
+_PARALLEL_MIN_ARCS = 200_000  # DMP on fewer arcs runs on one thread (a barrier per step)
 
 
 def _optimize():
@@ -78,8 +78,8 @@ def _loss(name, y, mu):
 _REVERSE = weakref.WeakKeyDictionary()
 
 
-def _reverse_arcs(graph):
-    """For every arc ``u -> v``, the index of the arc ``v -> u`` (or -1); cached per graph."""
+def _reverse_slots(graph):
+    """For every arc ``u -> v``, the in-slot of ``v -> u`` in u's in-list (or -1); cached."""
     rev = _REVERSE.get(graph)
     if rev is None:
         n = np.int64(graph.n_nodes)
@@ -88,13 +88,13 @@ def _reverse_arcs(graph):
         key = src * n + dst
         order = np.argsort(key, kind="stable")
         want = dst * n + src
-        pos = np.searchsorted(key[order], want)
-        pos = np.minimum(pos, max(key.size - 1, 0))
-        found = key.size > 0
         rev = np.full(key.size, -1, dtype=np.int64)
-        if found:
+        if key.size:
+            pos = np.minimum(np.searchsorted(key[order], want), key.size - 1)
             hit = key[order][pos] == want
-            rev[hit] = order[pos[hit]]
+            slot_of_arc = np.empty(key.size, dtype=np.int64)
+            slot_of_arc[graph.in_arc] = np.arange(key.size)
+            rev[hit] = slot_of_arc[order[pos[hit]]]
         _REVERSE[graph] = rev
     return rev
 
@@ -173,14 +173,14 @@ def _dmp(graph, p_arc, p0, external, n_steps, n_threads):
         n_threads = 1  # one barrier per step: threads pay off on big graphs only
     new = np.zeros(n_steps)
     marginals = np.zeros(graph.n_nodes)
+    p_in = np.ascontiguousarray(p_arc[graph.in_arc])
     with kernel_section(), threads(n_threads):
         kernel(
             graph.indptr,
-            graph.indices,
             graph.in_indptr,
             graph.in_arc,
-            p_arc,
-            _reverse_arcs(graph),
+            p_in,
+            _reverse_slots(graph),
             p0,
             float(external),
             new,
@@ -472,7 +472,7 @@ def _minimize(obj, x0, width, n_grid):
         options={
             "initial_simplex": np.array(simplex),
             "xatol": 1e-2,
-            "fatol": 1e-6 * max(1.0, abs(f_best)),
+            "fatol": 1e-5 * max(1.0, abs(f_best)),
             "maxfev": 60 * d,
         },
     )
@@ -538,16 +538,23 @@ class _TrendProblem(_Problem):
         return worker_threads(self.n_jobs)
 
     # ----------------------------------------------------------- curves
+    def _n_steps(self, n_bins):
+        """Steps (step 0 included) that `n_bins` bins need."""
+        return n_bins * self.steps_per_bin + (0 if self.seeds_in_trend else 1)
+
     def _bins(self, steps, n_bins):
-        """Per-run counts per bin from per-run counts per step."""
+        """Per-run counts per bin from per-run counts per step.
+
+        Bin b holds steps ``b * spb .. (b + 1) * spb - 1``, or, when the seeds are not in
+        the trend (active before it starts), steps ``1 + b * spb .. (b + 1) * spb``.
+        """
         spb = self.steps_per_bin
-        need = n_bins * spb
+        first = 0 if self.seeds_in_trend else 1
+        need = self._n_steps(n_bins)
         if steps.shape[1] < need:
             steps = np.pad(steps, ((0, 0), (0, need - steps.shape[1])))
-        out = steps[:, :need].reshape(steps.shape[0], n_bins, spb).sum(axis=2).astype(np.float64)
-        if not self.seeds_in_trend:
-            out[:, 0] -= self.seeds.size
-        return out
+        window = steps[:, first:need]
+        return window.reshape(steps.shape[0], n_bins, spb).sum(axis=2).astype(np.float64)
 
     def _took_off(self, runs):
         if not self.condition_on_takeoff:
@@ -562,7 +569,7 @@ class _TrendProblem(_Problem):
     def curve_at(self, x, method=None, n_runs=None, root=None):
         """Expected counts per observed bin at fitting-scale point `x`."""
         theta = self.to_natural(x)
-        n_steps = self.n_bins * self.steps_per_bin
+        n_steps = self._n_steps(self.n_bins)
         if (method or self.method) == "dmp":
             new = self.spec.surrogate(theta, self.seeds, n_steps, self._threads())
             return self._bins(new[None, :], self.n_bins)[0]
@@ -674,7 +681,7 @@ class _TrendProblem(_Problem):
     # ------------------------------------------------------ diagnostics
     def diagnostics(self, x):
         theta = self.to_natural(x)
-        n_steps = self.n_bins * self.steps_per_bin
+        n_steps = self._n_steps(self.n_bins)
         out = {
             "method": self.method,
             "seeds": self.graph.label_of(self.seeds),
@@ -746,7 +753,7 @@ class _TrendProblem(_Problem):
             mask,
             model,
             n_runs=n_runs,
-            max_steps=n_bins * self.steps_per_bin - 1,
+            max_steps=self._n_steps(n_bins) - 1,
             rng=int(root),
             progress=False,
             n_jobs=self.n_jobs,
@@ -761,17 +768,18 @@ class _TrendProblem(_Problem):
         return order[:keep]
 
     def predict(self, x, n_total):
-        key = (tuple(np.round(x, 12)), n_total)
-        if key not in self._pred:
-            n_bins = max(n_total, self.n_bins)
-            runs = self._simulate_runs(
-                self._model(x), max(self.n_runs, 200), n_bins, _derive(self.root, 17)
-            )
-            mean = self._mean(runs)
-            if n_bins > self.n_bins:
-                mean[self.n_bins :] = runs[self._nearest(runs), self.n_bins :].mean(axis=0)
-            self._pred[key] = mean[:n_total]
-        return self._pred[key]
+        key = tuple(np.round(x, 12))
+        runs = self._pred.get(key)
+        if runs is None or runs.shape[1] < n_total:
+            # Runs are pure functions of (root, run): a longer horizon extends the same
+            # runs, so one simulation to the longest horizon asked serves every request.
+            n_bins = max(n_total, self.n_bins, 0 if runs is None else 2 * runs.shape[1])
+            runs = self._simulate_runs(self._model(x), self.n_runs, n_bins, _derive(self.root, 17))
+            self._pred = {key: runs}
+        mean = self._mean(runs)
+        if n_total > self.n_bins:
+            mean[self.n_bins :] = runs[self._nearest(runs), self.n_bins :].mean(axis=0)
+        return mean[:n_total]
 
     def sample(self, x, bins, n, rng, xs=None):
         bins = np.asarray(bins, dtype=np.int64)
@@ -867,7 +875,7 @@ _MC_PARAMS = """
         deviance, squared error, or squared error of square roots (variance-stabilised).
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
-        numbers) at every trial value.
+        numbers) at every trial value. Also the runs behind `predict` (any method).
     condition_on_takeoff : bool, default False
         Compare the trend with the mean of the runs that took off only (whose total over
         the observed window reaches `takeoff` times the observed total), for a curve that
@@ -1189,7 +1197,8 @@ class ICEstimator(_NetworkEstimator):
         steps_per_bin : int, default 1
             Cascade steps per trend bin (the time scale: declared, not fitted).
         seeds_in_trend : bool, default True
-            Whether the first bin counts the seeds themselves.
+            True: bin 0 starts at step 0 and counts the seeds. False: the seeds were
+            active before the trend starts, and bin 0 holds steps 1 .. `steps_per_bin`.
         dt : float, str or pandas.Timedelta, optional
             Cascades only: the bin width turning timestamps into steps (not needed when
             the times already are integer steps).
@@ -1511,12 +1520,12 @@ class _HeatProblem(_Problem):
         )
 
     def counts(self, beta, n_bins):
-        times = np.arange(n_bins) * self.time_per_bin
+        """New adopters per bin: bin b ends at time ``b * dt`` (``(b + 1) * dt`` when the
+        seeds are not in the trend, so that bin 0 is the first interval)."""
+        first = 0 if self.seeds_in_trend else 1
+        times = np.arange(n_bins + first) * self.time_per_bin
         cum = self._heat(beta, times, keep="summary").adopted.astype(np.float64)
-        new = np.diff(cum, prepend=0.0)
-        if not self.seeds_in_trend:
-            new[0] -= cum[0]
-        return new
+        return np.diff(cum, prepend=0.0)[first:]
 
     def nll(self, x):
         beta = math.exp(float(x[0]))
