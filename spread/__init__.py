@@ -11,7 +11,7 @@ Examples
 34
 """
 
-from . import datasets, exceptions, fit, io, parallel, weights
+from . import datasets, exceptions, fit, io, parallel, plot, weights
 from ._common import ConfidenceInterval
 from .exceptions import (
     ConvergenceWarning,
@@ -62,6 +62,7 @@ __all__ = [
     "io",
     "maximize",
     "parallel",
+    "plot",
     "read_csv",
     "read_edgelist",
     "simulate",
