@@ -41,9 +41,7 @@ It prints its tables and writes ``benchmarks/results_fit_cascades.md``. Without 
 shared data folder only the speed section runs.
 """
 
-import datetime
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -52,10 +50,9 @@ import warnings
 from pathlib import Path
 
 import networkx as nx
-import numba
 import numpy as np
 import pandas as pd
-import scipy
+from _report import header, md_table, timed
 
 import spread
 from spread.fit import (
@@ -74,35 +71,6 @@ DATA = HERE.parents[1] / "shared" / "data" / "infvae-android"
 OUT = HERE / "results_fit_cascades.md"
 DAY = 86400.0
 PENALTIES = (0.0, 1.0, 10.0, 100.0, 1e3, 1e4)
-
-
-def timed(fn, repeat=3):
-    fn()  # warm-up (kernels loaded from the cache)
-    times = []
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times)), out
-
-
-def md_table(df, floatfmt=".4g"):
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, row in df.iterrows():
-        cells = []
-        for v in row:
-            if isinstance(v, bool | np.bool_):
-                cells.append(str(bool(v)))
-            elif isinstance(v, float):
-                cells.append(f"{v:{floatfmt}}" if np.isfinite(v) else str(v))
-            elif isinstance(v, int | np.integer):
-                cells.append(f"{int(v):,}")
-            else:
-                cells.append(str(v))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 # ===================================================================== speed
@@ -408,25 +376,6 @@ def android_section():
 
 
 # ==================================================================== report
-def header():
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-        ).stdout.strip()
-    except OSError:
-        commit = "?"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return [
-        f"- Date: {now}",
-        f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
-        f"{platform.release()}; load average at the start {load}",
-        f"- Python {sys.version.split()[0]}, numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"pandas {pd.__version__}, numba {numba.__version__}, networkx {nx.__version__}, "
-        f"spread {spread.__version__} (commit {commit})",
-    ]
-
-
 def main():
     t_start = time.perf_counter()
     head = header()

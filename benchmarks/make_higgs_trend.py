@@ -57,9 +57,10 @@ def derive(source, target, adopters=None):
     if adopters is not None:
         order = sorted(first_stamp.items(), key=lambda item: item[1])  # stable: log order
         text = "".join(f"{user} {stamp}\n" for user, stamp in order).encode()
-        with open(adopters, "wb") as raw, gzip.GzipFile(
-            filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
-        ) as out:
+        with (
+            open(adopters, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
+        ):
             out.write(text)
     with open(target, "w", newline="\n") as out:
         out.write("hour,retweets,new_retweeters,all_activity\n")
