@@ -541,3 +541,20 @@ def test_invalid_input_messages(call, error, message):
     cs = frame_cascades(g, [(0, 0, 0.0), (0, 1, 1.0)])
     with pytest.raises(error, match=message):
         call(cs, g)
+
+
+def test_unexplained_adoptions_are_counted_and_warned():
+    g = spread.datasets.load("karate")
+    cs = simulate_cascades(g, spread.IC(p=0.2), n_cascades=100, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # IC data: every adoption is some trial's success
+        res = fit_ic(cs)
+    assert res.diagnostics["n_unexplained_adoptions"] == 0
+    outside = simulate_cascades(
+        g, spread.IC(p=0.2, external=0.05), n_cascades=50, max_steps=6, rng=1
+    )
+    with pytest.warns(UserWarning, match=r"adoption\(s\) had no in-neighbour active"):
+        res = fit_ic(outside)
+    steps = outside.to_steps(1.0)
+    later = (steps["step"] > steps.groupby("cascade")["step"].transform("min")).sum()
+    assert res.diagnostics["n_unexplained_adoptions"] == later - res.diagnostics["n_successes"] > 0

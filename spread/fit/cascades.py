@@ -523,7 +523,10 @@ def fit_ic(
     -------
     FitResult
         ``params == {"p": pooled estimate}``; ``n_obs`` = number of trials.
-        ``diagnostics``: ``n_trials``, ``n_successes``, ``n_cascades``, ``dt`` and,
+        ``diagnostics``: ``n_trials``, ``n_successes``, ``n_cascades``, ``dt``,
+        ``n_unexplained_adoptions`` (adoptions after step 0 with no in-neighbour active
+        in the step before: no trial explains them, so they are left out, with a
+        warning) and,
         for ``"node"``/``"edge"``, ``arc_p`` (per arc, graph arc order; arcs without a
         trial get the pooled estimate), ``arc_stderr`` (NaN where undefined: no trial,
         or an estimate on a bound), ``arc_trials`` (int64), ``n_at_bound``, plus
@@ -570,6 +573,10 @@ def fit_ic(
     tg = cascades.trial_groups(step)
     context = {"graph": graph, "seed_sets": _seed_sets(cascades, step), "arc_p": None}
     problem = _ICTrials(tg.k, tg.success, context)
+    steps = cascades.to_steps(step)["step"]
+    later = int(
+        np.sum(steps.to_numpy() > steps.groupby(cascades.data["cascade"]).transform("min"))
+    )
     diag = {
         "n_trials": int(tg.k.size),
         "n_successes": int(np.sum(tg.success)),
@@ -577,6 +584,17 @@ def fit_ic(
         "n_multi_parent": int(np.sum(tg.k > 1)),
         "dt": dt,
     }
+    # An adoption after step 0 with no in-neighbour active in the step before is no
+    # trial's success: IC cannot produce it (an outside cause, or too fine a `dt`).
+    diag["n_unexplained_adoptions"] = later - diag["n_successes"]
+    if diag["n_unexplained_adoptions"]:
+        warnings.warn(
+            f"{diag['n_unexplained_adoptions']} adoption(s) had no in-neighbour active in the "
+            "step before (IC cannot produce them: an outside cause, or a `dt` too fine): "
+            "left out of the likelihood.",
+            UserWarning,
+            stacklevel=2,
+        )
     if tg.k.size == 0:
         res = _failed_result(
             problem,
