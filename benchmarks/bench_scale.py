@@ -14,7 +14,9 @@ self-loops dropped and duplicates merged by `spread.Graph.from_edges`; ~1M nodes
 2. ``spread.maximize(g, 50, IC(p="wc"), method="imm", eps=E, rng=1)`` the same two
    ways (seeds and gains checked identical). The full run passes ``evaluate=False``:
    the fresh evaluation is 10,000 forward runs, which item 1 already times;
-   ``--quick`` evaluates (its equality is checked too). The greedy selection runs on
+   ``--quick`` evaluates (its equality is checked too). The full run uses R = 1,600 runs
+   and E = 0.05, so that each call takes over 30 s locally on 2 quiet cores (the
+   issue states its overhead target for such calls). The greedy selection runs on
    the client in both cases; its time is measured apart (a timing wrapper around
    `spread.im.imm._select`), and so is RR-set sampling alone (one collection of the
    size IMM's final draw used).
@@ -188,8 +190,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     quick = args.quick
     n = args.nodes or (20_000 if quick else 1_000_000)
-    n_runs = args.runs or 400
-    eps = args.eps or (0.2 if quick else 0.1)
+    # sized so that both calls take over 30 s locally on 2 quiet cores (the issue's target)
+    n_runs = args.runs or (400 if quick else 1600)
+    eps = args.eps or (0.2 if quick else 0.05)
     out_path = args.out or (None if quick else ROOT / "benchmarks" / "results_scale.md")
     evaluate = quick
     n_eval = 500
@@ -357,12 +360,19 @@ def main(argv=None):
     w(f"- Machine: {machine()}")
     w(f"- Versions: {versions()}; commit {commit()}; Numba threads available: {threads_local}")
     w("- Load average (1, 5, 15 min) by stage: " + "; ".join(f"{k} {v}" for k, v in loads.items()))
-    busy = max(v[0] for v in loads.values())
-    if busy > 1.0:
+    # The benchmark's own client, scheduler and workers keep the load near (or above) the
+    # number of cores; other work shows as load at the start.
+    start_load = loads["start"][0]
+    if start_load > 0.5:
         w(
-            f"- **Noisy run**: the 1-minute load reached {busy} on {os.cpu_count()} CPUs with other "
-            "developers' work on the machine; wall times and the overhead below carry that "
-            "noise (rerun on a quiet machine for the record)."
+            f"- **Noisy run**: the 1-minute load was {start_load} at the start on "
+            f"{os.cpu_count()} CPUs, with other work on the machine; wall times and the "
+            "overhead below carry that noise (rerun on a quiet machine for the record)."
+        )
+    else:
+        w(
+            f"- Quiet machine: 1-minute load {start_load} at the start; the later loads are "
+            "this benchmark's own client, scheduler and workers."
         )
     w(
         f"- Graph: power-law configuration model, {g.n_nodes:,} nodes, {g.n_edges:,} arcs "
