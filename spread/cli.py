@@ -11,7 +11,6 @@ one line (usage errors also the usage), never a traceback.
 
 import argparse
 import importlib.util
-import inspect
 import json
 import math
 import os
@@ -230,9 +229,6 @@ def _client_kwargs(args, func):
     address = getattr(args, "scheduler", None)
     if address is None:
         return {}
-    if "client" not in inspect.signature(func).parameters:
-        msg = f"this version of spread.{func.__name__} does not accept `client=` yet."
-        raise SpreadError(msg)
     try:
         from dask.distributed import Client
     except ImportError:

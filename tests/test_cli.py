@@ -303,8 +303,6 @@ def test_scheduler_without_dask_names_the_extra(capsys, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_dask)
     code, _, err = run(capsys, "maximize", "karate", "-k", "2", "--scheduler", "tcp://x:8786")
     line = assert_one_line_error(err, usage=True)
-    if "does not accept `client=`" in line:  # pragma: no cover - older spread
-        pytest.skip("spread.maximize does not take client= yet")
     assert code == 2 and "spread[dask]" in line
 
 
@@ -314,8 +312,6 @@ def test_scheduler_malformed_address(capsys):
         capsys, "simulate", "karate", "--seeds", "0", "--runs", "10", "--scheduler", "nonsense:::"
     )
     line = assert_one_line_error(err, usage=code == 2)
-    if "does not accept `client=`" in line:  # pragma: no cover - older spread
-        pytest.skip("spread.simulate does not take client= yet")
     assert code == 2 and "Dask scheduler address" in line
 
 
@@ -333,9 +329,24 @@ def test_scheduler_unreachable(capsys):
         "0.5",
     )
     line = assert_one_line_error(err, usage=False)
-    if "does not accept `client=`" in line:  # pragma: no cover - older spread
-        pytest.skip("spread.maximize does not take client= yet")
     assert code == 1 and "could not reach the Dask scheduler" in line
+
+
+def test_scheduler_gives_the_local_answer(capsys, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    here, there = tmp_path / "here.csv", tmp_path / "there.csv"
+    argv = ["simulate", "karate", "--top-degree", "2", "--model", "ic", "--p", "0.2"]
+    argv += ["--runs", "300", "--rng", "4", "--no-progress"]
+    code, _, err = run(capsys, *argv, "--out", str(here))
+    assert code == 0, err
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        code, _, err = run(
+            capsys, *argv, "--out", str(there), "--scheduler", cluster.scheduler_address
+        )
+    assert code == 0, err
+    assert pd.read_csv(here).equals(pd.read_csv(there))
 
 
 # ------------------------------------------------------------------- fit
