@@ -41,8 +41,10 @@ import time
 import warnings
 from pathlib import Path
 
+import _report
 import numpy as np
 import pandas as pd
+from _report import timed
 
 import spread
 from spread.fit import (
@@ -78,17 +80,6 @@ SPEED_CASES = [
     ("si", fit_si, {"N": 1e6, "beta": 0.006, "i0": 5}),
     ("sir", fit_sir, {"N": 1e6, "beta": 0.01, "gamma": 0.004, "i0": 20}),
 ]
-
-
-def timed(fn, repeat=3):
-    fn()
-    times = []
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times)), out
 
 
 def speed_section(higgs_events):
@@ -223,18 +214,7 @@ def summarise(table):
 
 
 def md_table(df, floatfmt=".3f"):
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for _, row in df.iterrows():
-        cells = []
-        for c in cols:
-            v = row[c]
-            if isinstance(v, float | np.floating):
-                cells.append("nan" if np.isnan(v) else format(v, floatfmt))
-            else:
-                cells.append(str(v))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return _report.md_table(df, floatfmt)
 
 
 def main():

@@ -984,6 +984,25 @@ class _NetworkEstimator:
             raise InvalidParameterError(msg)
         return lo, hi
 
+    def _cascade_fit(self, graph, cascades, fit, **kwargs):
+        """A likelihood fit to cascades (``method="mle"``); sets `result_` and returns it."""
+        check_in(self.method or "mle", name="method", options=("mle",))
+        if cascades.graph is not graph:
+            msg = "`data` (Cascades) must be built on `graph`: Cascades.from_frame(..., graph=graph)."
+            raise InvalidParameterError(msg)
+        result = fit(
+            cascades,
+            level=self.level,
+            ci=_cascade_ci(self.ci),
+            n_resamples=self.n_resamples,
+            rng=self.rng,
+            **kwargs,
+        )
+        self.result_ = result
+        self.n_iter_ = result.nit
+        self.graph_ = graph
+        return result
+
     def _trend_fit(self, spec, graph, trend, seeds, steps_per_bin, seeds_in_trend):
         trend = as_trend(trend)
         spb = check_int(steps_per_bin, name="steps_per_bin", min_value=1)
@@ -1235,28 +1254,17 @@ class ICEstimator(_NetworkEstimator):
         return self
 
     def _fit_cascades(self, graph, cascades, dt):
+        from ..models import IC
         from . import cascades as _cascades
 
-        method = self.method or "mle"
-        check_in(method, name="method", options=("mle",))
-        if cascades.graph is not graph:
-            msg = "`data` (Cascades) must be built on `graph`: Cascades.from_frame(..., graph=graph)."
-            raise InvalidParameterError(msg)
-        result = _cascades.fit_ic(
+        result = self._cascade_fit(
+            graph,
             cascades,
+            _cascades.fit_ic,
             dt=dt,
             granularity=self.granularity,
             penalty=self.penalty,
-            level=self.level,
-            ci=_cascade_ci(self.ci),
-            n_resamples=self.n_resamples,
-            rng=self.rng,
         )
-        from ..models import IC
-
-        self.result_ = result
-        self.n_iter_ = result.nit
-        self.graph_ = graph
         self.external_ = 0.0
         arc = result.diagnostics.get("arc_p")
         self.p_ = (
@@ -1423,25 +1431,15 @@ class LTEstimator(_NetworkEstimator):
         from ..models import LT
         from . import cascades as _cascades
 
-        method = self.method or "mle"
-        check_in(method, name="method", options=("mle",))
-        if cascades.graph is not graph:
-            msg = "`data` (Cascades) must be built on `graph`: Cascades.from_frame(..., graph=graph)."
-            raise InvalidParameterError(msg)
-        result = _cascades.fit_lt(
+        result = self._cascade_fit(
+            graph,
             cascades,
+            _cascades.fit_lt,
             dt=dt,
             weights=self.weights,
             threshold=self.threshold,
-            level=self.level,
-            ci=_cascade_ci(self.ci),
-            n_resamples=self.n_resamples,
-            rng=self.rng,
         )
-        self.result_ = result
         self.params_ = dict(result.params)
-        self.n_iter_ = result.nit
-        self.graph_ = graph
         a, b = result.params.get("a"), result.params.get("b", 1.0)  # "power": Beta(a, 1)
         self.model_ = (
             LT(weights=self.weights, threshold_law=("beta", a, b))
