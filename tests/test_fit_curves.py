@@ -360,7 +360,7 @@ def test_summary_to_dict_plot(bass_fit):
 def test_estimator_contract():
     est = BassEstimator(loss="poisson", t0=0.0)
     assert est.get_params()["loss"] == "poisson"
-    assert repr(est).startswith("BassEstimator(loss='poisson'")
+    assert repr(est).startswith("BassEstimator(t0=0.0, loss='poisson'")
     with pytest.raises(NotFittedError, match=r"not fitted yet\. Call `fit`"):
         est.predict(5)
     tr = simulate_trend("bass", {"m": 1e3, "p": 0.02, "q": 0.5}, 20, rng=0)

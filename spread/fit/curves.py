@@ -16,6 +16,7 @@ from ..exceptions import InvalidParameterError, NotFittedError
 from . import _losses
 from ._engine import CountProblem, fit_problem
 from ._kernels import sir_increments
+from ._settings import _Settings
 from .trend import Trend, as_trend
 
 __all__ = [
@@ -313,11 +314,10 @@ SPECS = {
 
 
 # =================================================================== estimators
-class _CurveEstimator:
+class _CurveEstimator(_Settings):
     """Shared sklearn-style plumbing (settings in `__init__`, `fit` returns self)."""
 
     _spec = None
-    _extra = ()
 
     def __init__(
         self, *, loss="negbin", ci="wald", level=0.95, max_iter=1000, n_resamples=200, rng=None
@@ -328,25 +328,6 @@ class _CurveEstimator:
         self.max_iter = max_iter
         self.n_resamples = n_resamples
         self.rng = rng
-
-    def get_params(self, deep=True):
-        """The settings given to `__init__`."""
-        keys = ("loss", "ci", "level", "max_iter", "n_resamples", "rng", *self._extra)
-        return {k: getattr(self, k) for k in keys}
-
-    def set_params(self, **params):
-        """Change settings; returns self."""
-        valid = self.get_params()
-        for k, v in params.items():
-            if k not in valid:
-                msg = f"`{k}` is not a setting of {type(self).__name__}; valid: {sorted(valid)}."
-                raise InvalidParameterError(msg)
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     def _validate(self):
         check_in(self.loss, name="loss", options=_losses.LOSSES)
@@ -482,7 +463,6 @@ class BassEstimator(_CurveEstimator):
     """
 
     _spec = "bass"
-    _extra = ("t0",)
 
     def __init__(
         self,
@@ -565,8 +545,6 @@ class GompertzEstimator(_CurveEstimator):
 
 
 class _PopulationEstimator(_CurveEstimator):
-    _extra = ("population",)
-
     def __init__(
         self,
         *,

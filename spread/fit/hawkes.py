@@ -398,7 +398,6 @@ class HawkesEstimator(_CurveEstimator):
     """
 
     _spec = "hawkes_binned"
-    _extra = ("time_unit", "start", "end")
 
     def __init__(
         self,

@@ -19,6 +19,7 @@ from .._validation import check_in, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
 from ._engine import _failed_result, fit_problem
+from ._settings import _Settings
 from .cascades import (
     _CascadeProblem,
     _check_common,
@@ -297,7 +298,7 @@ class _NetRateGlobal(_CascadeProblem):
 
 
 # ================================================================ estimator
-class NetRateEstimator:
+class NetRateEstimator(_Settings):
     """NetRate transmission rates from timed cascades on a known graph.
 
     Maximises NetRate's likelihood (Gomez-Rodriguez, Balduzzi & Schölkopf 2011) with

@@ -38,6 +38,7 @@ from ..graph import Graph
 from ..parallel import worker_threads
 from ._engine import _failed_result, _Problem
 from ._result import TERMINATION_MESSAGES, FitResult
+from ._settings import _Settings
 from .trend import Cascades, Trend, as_trend
 
 __all__ = ["HeatEstimator", "ICEstimator", "LTEstimator", "dmp_ic"]
@@ -905,28 +906,8 @@ _MC_PARAMS = """
         Run the bootstrap replicates on a Dask cluster (same results as locally)."""
 
 
-class _NetworkEstimator:
+class _NetworkEstimator(_Settings):
     """Shared plumbing: settings, fitted checks, and delegation to `result_`."""
-
-    _settings = ()
-
-    def get_params(self, deep=True):
-        """The settings given to `__init__`."""
-        return {k: getattr(self, k) for k in self._settings}
-
-    def set_params(self, **params):
-        """Change settings; returns self."""
-        valid = self.get_params()
-        for k, v in params.items():
-            if k not in valid:
-                msg = f"`{k}` is not a setting of {type(self).__name__}; valid: {sorted(valid)}."
-                raise InvalidParameterError(msg)
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     def _check_fitted(self, what):
         if not hasattr(self, "result_"):
@@ -1135,28 +1116,6 @@ class ICEstimator(_NetworkEstimator):
     IC(p=0.302...)
     """
 
-    _settings = (
-        "method",
-        "loss",
-        "n_runs",
-        "external",
-        "base",
-        "bounds",
-        "external_bounds",
-        "condition_on_takeoff",
-        "takeoff",
-        "granularity",
-        "penalty",
-        "ci",
-        "level",
-        "n_resamples",
-        "bootstrap_runs",
-        "rng",
-        "n_jobs",
-        "progress",
-        "client",
-    )
-
     def __init__(
         self,
         method=None,
@@ -1331,27 +1290,6 @@ class LTEstimator(_NetworkEstimator):
     >>> round(est.params_["scale"], 2)
     0.7
     """
-
-    _settings = (
-        "method",
-        "parameter",
-        "weights",
-        "concentration",
-        "threshold",
-        "loss",
-        "n_runs",
-        "bounds",
-        "condition_on_takeoff",
-        "takeoff",
-        "ci",
-        "level",
-        "n_resamples",
-        "bootstrap_runs",
-        "rng",
-        "n_jobs",
-        "progress",
-        "client",
-    )
 
     def __init__(
         self,
@@ -1689,22 +1627,6 @@ class HeatEstimator(_NetworkEstimator):
     >>> round(est.beta_, 3)
     0.3
     """
-
-    _settings = (
-        "threshold",
-        "kind",
-        "source_heat",
-        "time_per_bin",
-        "loss",
-        "bounds",
-        "ci",
-        "level",
-        "n_resamples",
-        "rng",
-        "n_jobs",
-        "progress",
-        "client",
-    )
 
     def __init__(
         self,
