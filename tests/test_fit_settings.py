@@ -6,7 +6,7 @@ import inspect
 import pytest
 
 import spread.fit
-from spread.exceptions import InvalidParameterError
+from spread.exceptions import InvalidParameterError, NotFittedError
 
 ESTIMATORS = [
     getattr(spread.fit, name) for name in spread.fit.__all__ if name.endswith("Estimator")
@@ -46,3 +46,13 @@ def test_set_params_and_clone(cls):
     with pytest.raises(InvalidParameterError, match=rf"`nope` is not a setting of {cls.__name__}"):
         est.set_params(nope=1)
     assert "nope" not in est.__dict__
+
+
+@pytest.mark.parametrize(
+    "cls", [e for e in ESTIMATORS if hasattr(e, "forecast")], ids=lambda c: c.__name__
+)
+@pytest.mark.parametrize("method", ["predict", "simulate", "forecast"])
+def test_unfitted_estimator_says_so(cls, method):
+    args = (3,) if method == "forecast" else ()
+    with pytest.raises(NotFittedError, match=rf"This {cls.__name__} instance is not fitted yet"):
+        getattr(cls(), method)(*args)

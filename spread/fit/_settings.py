@@ -1,4 +1,5 @@
-"""Settings of an estimator: scikit-learn's ``get_params`` / ``set_params`` convention.
+"""What every estimator shares: settings by scikit-learn's ``get_params`` / ``set_params``
+convention, and the fitted model's `predict` / `simulate` / `forecast` read from `result_`.
 
 An estimator stores each keyword argument of its ``__init__`` unchanged under the
 same name and does its validation in ``fit``, so the settings are read from the
@@ -7,7 +8,7 @@ signature and nothing has to list them twice.
 
 import inspect
 
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, NotFittedError
 
 
 class _Settings:
@@ -36,3 +37,30 @@ class _Settings:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+
+class _TrendMethods:
+    """`predict`, `simulate` and `forecast` of the fitted `result_` (a `FitResult`)."""
+
+    def _check_fitted(self, what):
+        if not hasattr(self, "result_"):
+            msg = (
+                f"This {type(self).__name__} instance is not fitted yet. Call `fit` before "
+                f"using `{what}`."
+            )
+            raise NotFittedError(msg)
+        return self.result_
+
+    def predict(self, t=None, *, cumulative=False):
+        """Expected counts per bin under the fitted model (see `FitResult.predict`)."""
+        return self._check_fitted("predict").predict(t, cumulative=cumulative)
+
+    def simulate(self, t=None, n=100, rng=None, *, with_uncertainty=False):
+        """Count series drawn from the fitted model (see `FitResult.simulate`)."""
+        return self._check_fitted("simulate").simulate(
+            t, n, rng, with_uncertainty=with_uncertainty
+        )
+
+    def forecast(self, h, level=0.9, **kwargs):
+        """Forecast of the next `h` bins with a predictive band (see `FitResult.forecast`)."""
+        return self._check_fitted("forecast").forecast(h, level, **kwargs)

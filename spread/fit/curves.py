@@ -12,11 +12,11 @@ import numpy as np
 from scipy.special import expit
 
 from .._validation import check_in, check_int
-from ..exceptions import InvalidParameterError, NotFittedError
+from ..exceptions import InvalidParameterError
 from . import _losses
 from ._engine import CountProblem, fit_problem
 from ._kernels import sir_increments
-from ._settings import _Settings
+from ._settings import _Settings, _TrendMethods
 from .trend import Trend, as_trend
 
 __all__ = [
@@ -314,7 +314,7 @@ SPECS = {
 
 
 # =================================================================== estimators
-class _CurveEstimator(_Settings):
+class _CurveEstimator(_Settings, _TrendMethods):
     """Shared sklearn-style plumbing (settings in `__init__`, `fit` returns self)."""
 
     _spec = None
@@ -368,29 +368,6 @@ class _CurveEstimator(_Settings):
         self.params_ = dict(result.params)
         self.n_iter_ = result.nit
         return self
-
-    def _check_fitted(self, what):
-        if not hasattr(self, "result_"):
-            msg = (
-                f"This {type(self).__name__} instance is not fitted yet. Call `fit` with a trend "
-                f"before using `{what}`."
-            )
-            raise NotFittedError(msg)
-        return self.result_
-
-    def predict(self, t=None, *, cumulative=False):
-        """Expected counts per bin (see `FitResult.predict`)."""
-        return self._check_fitted("predict").predict(t, cumulative=cumulative)
-
-    def simulate(self, t=None, n=100, rng=None, *, with_uncertainty=False):
-        """Simulated count series (see `FitResult.simulate`)."""
-        return self._check_fitted("simulate").simulate(
-            t, n, rng, with_uncertainty=with_uncertainty
-        )
-
-    def forecast(self, h, level=0.9, **kwargs):
-        """Forecast of the next `h` bins (see `FitResult.forecast`)."""
-        return self._check_fitted("forecast").forecast(h, level, **kwargs)
 
 
 _COMMON_PARAMS = """

@@ -32,13 +32,12 @@ from ..exceptions import (
     ConvergenceWarning,
     IdentifiabilityWarning,
     InvalidParameterError,
-    NotFittedError,
 )
 from ..graph import Graph
 from ..parallel import worker_threads
 from ._engine import _failed_result, _Problem
 from ._result import TERMINATION_MESSAGES, FitResult
-from ._settings import _Settings
+from ._settings import _Settings, _TrendMethods
 from .trend import Cascades, Trend, as_trend
 
 __all__ = ["HeatEstimator", "ICEstimator", "LTEstimator", "dmp_ic"]
@@ -906,35 +905,8 @@ _MC_PARAMS = """
         Run the bootstrap replicates on a Dask cluster (same results as locally)."""
 
 
-class _NetworkEstimator(_Settings):
+class _NetworkEstimator(_Settings, _TrendMethods):
     """Shared plumbing: settings, fitted checks, and delegation to `result_`."""
-
-    def _check_fitted(self, what):
-        if not hasattr(self, "result_"):
-            msg = (
-                f"This {type(self).__name__} instance is not fitted yet. Call `fit` before "
-                f"using `{what}`."
-            )
-            raise NotFittedError(msg)
-        return self.result_
-
-    def predict(self, t=None, *, cumulative=False):
-        """Expected counts per bin under the fitted model (see `FitResult.predict`).
-
-        Bins past the data are forecasts: the mean of the simulated runs whose total at
-        the end of the data is nearest the observed one.
-        """
-        return self._check_fitted("predict").predict(t, cumulative=cumulative)
-
-    def simulate(self, t=None, n=100, rng=None, *, with_uncertainty=False):
-        """Count series drawn from the fitted model by `spread.simulate` (see `FitResult.simulate`)."""
-        return self._check_fitted("simulate").simulate(
-            t, n, rng, with_uncertainty=with_uncertainty
-        )
-
-    def forecast(self, h, level=0.9, **kwargs):
-        """Forecast of the next `h` bins with a predictive band (see `FitResult.forecast`)."""
-        return self._check_fitted("forecast").forecast(h, level, **kwargs)
 
     # ----------------------------------------------------------- checks
     def _check_common(self):
