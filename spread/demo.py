@@ -627,7 +627,9 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
             fitted[ic_name] = est.result_
             about_ic += (
                 " Hourly counts negative binomial around each run, dispersion "
-                f"k = {est.result_.diagnostics['dispersion']:.1f} (fitted)."
+                f"k = {est.result_.diagnostics['dispersion']:.1f} (fitted): the loss weighs "
+                "each hour by its relative error, so the few peak hours count for less than "
+                "under a Poisson loss, and the forecast band holds the hour-to-hour swings."
             )
         fits, bands = _score_fits(fitted, train, test, s, folder, about_ic)
         if ic_name not in fitted:
