@@ -546,6 +546,8 @@ def heat(result, ax=None, *, what="auto", nodes=None, n_nodes=8, **kwargs):
     nodes : sequence of labels, optional
         For ``what="nodes"``.
     n_nodes : int, default 8
+        Nodes whose heat curves coincide (symmetric places in the graph) share one line
+        and one legend entry.
     **kwargs
         Passed to `matplotlib.axes.Axes.plot`.
 
@@ -596,8 +598,15 @@ def heat(result, ax=None, *, what="auto", nodes=None, n_nodes=8, **kwargs):
             ax.set_title(f"the {len(idx)} hottest nodes at time {t[-1]:g}")
         else:
             idx = np.atleast_1d(result.graph.index_of(nodes))
+        drawn = []  # nodes whose curves coincide (symmetric places) share one line
         for i in idx:
-            ax.plot(t, h[:, i], label=str(result.graph.label_of(int(i))), **style)
+            y, label = h[:, i], str(result.graph.label_of(int(i)))
+            twin = next((ln for c, ln in drawn if np.allclose(c, y, rtol=1e-9, atol=0)), None)
+            if twin is None:
+                (line,) = ax.plot(t, y, label=label, **style)
+                drawn.append((y, line))
+            else:
+                twin.set_label(f"{twin.get_label()}, {label}")
         ax.set_ylabel("heat")
         legend["title"] = "node"
         legend["title_fontsize"] = "small"

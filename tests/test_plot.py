@@ -192,12 +192,18 @@ def test_heat_plot_variants(karate, heat_result):
     ax = plot.heat(heat_result)
     assert ax.get_xlabel() == "time" and len(ax.lines) == 1
     kept = spread.simulate(karate, [0], spread.Heat(beta=0.3), times=[0, 1, 2, 4])
-    ax = plot.heat(kept, n_nodes=3)
-    assert ax.get_ylabel() == "heat" and len(ax.lines) == 3
+    ax = plot.heat(kept, n_nodes=3)  # the 3 hottest: 11, and 10 and 4 (mirror images)
+    assert ax.get_ylabel() == "heat" and legend_texts(ax) == ["11", "10, 4"]
+    assert len(ax.lines) == 2
     assert ax.get_legend().get_title().get_text() == "node"
     ax = plot.heat(kept, nodes=[0, 33])
     assert legend_texts(ax) == ["0", "33"]
     assert legend_texts(plot.heat(kept, what="max")) == ["max heat"]
+    # twins (a star's leaves) have one heat curve: one line, one legend entry for both
+    star = spread.Graph.from_edges([0, 0, 0, 1], [1, 2, 3, 4], directed=False)
+    res = spread.simulate(star, [0], spread.Heat(beta=0.3), times=[0, 1, 2])
+    ax = plot.heat(res, nodes=[2, 1, 3, 4])
+    assert legend_texts(ax) == ["2, 3", "1", "4"] and len(ax.lines) == 3
     with pytest.raises(spread.InvalidParameterError, match="needs a read-out"):
         plot.heat(kept, what="adopted")
     with pytest.raises(spread.InvalidParameterError, match="`what` must be one of"):
