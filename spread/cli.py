@@ -610,10 +610,11 @@ examples:
       the 48 hours held out (MASE, error of the final count), with a 90% forecast band
   spread fit higgs --start 2012-07-04 --model gompertz --forecast 24 --out fit.json
   spread fit counts.csv --time day --count new_users --freq 1D --model logistic
-  spread fit higgs --start "2012-07-04 04:00" --model ic --graph higgs-retweet \
+  spread fit higgs --start "2012-07-04 04:00" --model ic --graph higgs-retweet \\
           --ic-method dmp --seeds-from higgs-adopters --holdout 44
       IC with spontaneous adoption on the retweet network, seeded with the users who
-      retweeted in the first hour (the bundled adoption times)
+      retweeted in the first hour (the bundled adoption times); the hourly counts
+      negative binomial around the model's runs (--loss poisson for a run of the model)
 """
 
 _DATASETS_EXAMPLES = """\

@@ -290,8 +290,10 @@ def test_negbin_counts_ic_dispersion_and_band_coverage(ba3000):
             cover[loss].append(_coverage(y[20:], est.forecast(10, level=0.9, n=400, rng=r)))
             if loss == "negbin":
                 ks.append(est.result_.diagnostics["dispersion"])
+                assert f"dispersion k = {ks[-1]:.4g}" in est.result_.summary()
             else:
                 assert "dispersion" not in est.result_.diagnostics
+                assert "dispersion" not in est.result_.summary()
     assert np.median(_rel(ks, 4.0)) <= 0.5
     assert np.mean(cover["negbin"]) >= 0.8
     assert np.mean(cover["negbin"]) >= np.mean(cover["poisson"]) + 0.2

@@ -550,7 +550,7 @@ def fit_problem(problem, *, max_iter=1000, level=0.95, ci="wald", n_resamples=20
     stderr = {n: float(v) for n, v in zip(problem.names, se, strict=True)}
     diag = problem.diagnostics(x)
     if benign:
-        diag["dispersion"] = (
+        diag["dispersion_note"] = (
             "The negative-binomial dispersion `k` sits at its upper bound: the counts show no "
             "overdispersion, and the fit equals a Poisson fit."
         )

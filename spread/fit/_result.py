@@ -446,6 +446,9 @@ class FitResult:
             lines.append(
                 f"  {k:>8} {v:12.5g} {self.stderr.get(k, math.nan):12.4g}   [{lo:.5g}, {hi:.5g}]"
             )
+        k = self.diagnostics.get("dispersion")
+        if isinstance(k, float):  # network fits: NB2 dispersion profiled out of the loss
+            lines.append(f"  negative-binomial dispersion k = {k:.4g} (profiled)")
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
