@@ -20,32 +20,38 @@ def _without(prod, zeros, f):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def dmp_ic(indptr, in_indptr, in_arc, p_in, rev_slot, p0, external, new_per_step, marginals):
+def dmp_ic(
+    indptr, in_indptr, in_src, slot_of_arc, p_in, rev_slot, p0, external, new_per_step, marginals
+):
     """Dynamic message passing for the independent cascade (exact on trees).
 
     Body of the IC surrogate in `spread.fit.ICEstimator`. For arc ``j = k -> i`` the
-    message ``msg[j]`` (out-arc order) is the probability that k is active by the
-    current step in the graph where i never activates (the cavity of i). Node i is still
-    inactive after step t with probability
+    message ``msg_ki`` is the probability that k is active by the current step in the
+    graph where i never activates (the cavity of i). Node i is still inactive after
+    step t with probability
     ``(1 - p0[i]) (1 - external)^t prod_{k -> i} (1 - p_ki msg_ki(t-1))``: k transmits to
     i by step t iff it was active by t - 1 and its one coin succeeded. The message
     ``i -> l`` leaves out the factor of the reverse arc ``l -> i``, whose in-slot is
-    ``rev_slot[j]`` (-1 if there is none). `p_in` holds the probabilities in in-slot
-    order (``p[in_arc]``). Lokhov, Mézard, Zdeborová, PRE 91, 012811 (2015).
+    ``rev_slot[j]`` (-1 if there is none). Lokhov, Mézard, Zdeborová, PRE 91, 012811
+    (2015).
+
+    Messages live in in-slot order (the slot of arc j is ``slot_of_arc[j]``; its
+    source ``in_src[slot]``, its probability ``p_in[slot]``), so each node reads its
+    incoming messages contiguously and scatters its outgoing ones; a node's products
+    run over its in-slots in order, so the result does not depend on the threads.
 
     Fills ``new_per_step[t]`` (expected new adopters at step t, for t < its length; step
     0 holds ``sum(p0)``) and ``marginals[i]`` (probability that i is active by the last
     step).
     """
     n = indptr.shape[0] - 1
-    m = in_arc.shape[0]
+    m = p_in.shape[0]
     n_steps = new_per_step.shape[0]
     msg = np.empty(m)
     nxt = np.empty(m)
     factor = np.empty(m)  # in-slot order: 1 - p msg of the arc into its node
-    for u in prange(n):
-        for j in range(indptr[u], indptr[u + 1]):
-            msg[j] = p0[u]
+    for s in prange(m):
+        msg[s] = p0[in_src[s]]
     active = p0.copy()
     total = 0.0
     for i in range(n):
@@ -58,7 +64,7 @@ def dmp_ic(indptr, in_indptr, in_arc, p_in, rev_slot, p0, external, new_per_step
             prod = 1.0
             zeros = 0
             for s in range(in_indptr[i], in_indptr[i + 1]):
-                f = 1.0 - p_in[s] * msg[in_arc[s]]
+                f = 1.0 - p_in[s] * msg[s]
                 factor[s] = f
                 if f <= 0.0:
                     zeros += 1
@@ -72,7 +78,7 @@ def dmp_ic(indptr, in_indptr, in_arc, p_in, rev_slot, p0, external, new_per_step
                     rest = prod if zeros == 0 else 0.0
                 else:
                     rest = _without(prod, zeros, factor[r])
-                nxt[j] = 1.0 - base * rest
+                nxt[slot_of_arc[j]] = 1.0 - base * rest
         msg, nxt = nxt, msg
         now = 0.0
         for i in range(n):

@@ -101,9 +101,10 @@ _REVERSE = weakref.WeakKeyDictionary()
 
 
 def _reverse_slots(graph):
-    """For every arc ``u -> v``, the in-slot of ``v -> u`` in u's in-list (or -1); cached."""
-    rev = _REVERSE.get(graph)
-    if rev is None:
+    """Per arc ``u -> v``: its own slot in v's in-list, and the in-slot of ``v -> u`` in
+    u's in-list (or -1). Cached per graph."""
+    cached = _REVERSE.get(graph)
+    if cached is None:
         n = np.int64(graph.n_nodes)
         src = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), graph.out_degree)
         dst = graph.indices.astype(np.int64)
@@ -111,14 +112,14 @@ def _reverse_slots(graph):
         order = np.argsort(key, kind="stable")
         want = dst * n + src
         rev = np.full(key.size, -1, dtype=np.int64)
+        slot_of_arc = np.empty(key.size, dtype=np.int64)
+        slot_of_arc[graph.in_arc] = np.arange(key.size)
         if key.size:
             pos = np.minimum(np.searchsorted(key[order], want), key.size - 1)
             hit = key[order][pos] == want
-            slot_of_arc = np.empty(key.size, dtype=np.int64)
-            slot_of_arc[graph.in_arc] = np.arange(key.size)
             rev[hit] = slot_of_arc[order[pos[hit]]]
-        _REVERSE[graph] = rev
-    return rev
+        cached = _REVERSE[graph] = (slot_of_arc, rev)
+    return cached
 
 
 def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
@@ -196,13 +197,15 @@ def _dmp(graph, p_arc, p0, external, n_steps, n_threads):
     new = np.zeros(n_steps)
     marginals = np.zeros(graph.n_nodes)
     p_in = np.ascontiguousarray(p_arc[graph.in_arc])
+    slot_of_arc, rev_slot = _reverse_slots(graph)
     with kernel_section(), threads(n_threads):
         kernel(
             graph.indptr,
             graph.in_indptr,
-            graph.in_arc,
+            graph.in_indices,
+            slot_of_arc,
             p_in,
-            _reverse_slots(graph),
+            rev_slot,
             p0,
             float(external),
             new,
