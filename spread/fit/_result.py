@@ -201,7 +201,9 @@ class FitResult:
         ----------
         t : int or array_like of int, optional
             A number of bins from the start, or bin numbers (0 = first observed bin;
-            numbers past the data forecast). Default: the observed bins.
+            numbers past the data forecast; for a network model fitted by simulation,
+            the mean of the runs whose total at the end of the data is nearest the
+            observed one). Default: the observed bins.
         cumulative : bool, default False
             Return cumulative expected counts from the first bin instead.
 
@@ -447,7 +449,7 @@ class FitResult:
                 f"  {k:>8} {v:12.5g} {self.stderr.get(k, math.nan):12.4g}   [{lo:.5g}, {hi:.5g}]"
             )
         k = self.diagnostics.get("dispersion")
-        if isinstance(k, float):  # network fits: NB2 dispersion profiled out of the loss
+        if k is not None:  # network fits: NB2 dispersion profiled out of the loss
             lines.append(f"  negative-binomial dispersion k = {k:.4g} (profiled)")
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)

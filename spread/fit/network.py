@@ -97,13 +97,13 @@ def _loss(name, y, mu):
 
 
 # ======================================================================= surrogate
-_REVERSE = weakref.WeakKeyDictionary()
+_ARC_SLOTS = weakref.WeakKeyDictionary()
 
 
-def _reverse_slots(graph):
+def _arc_slots(graph):
     """Per arc ``u -> v``: its own slot in v's in-list, and the in-slot of ``v -> u`` in
     u's in-list (or -1). Cached per graph."""
-    cached = _REVERSE.get(graph)
+    cached = _ARC_SLOTS.get(graph)
     if cached is None:
         n = np.int64(graph.n_nodes)
         src = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), graph.out_degree)
@@ -118,7 +118,7 @@ def _reverse_slots(graph):
             pos = np.minimum(np.searchsorted(key[order], want), key.size - 1)
             hit = key[order][pos] == want
             rev[hit] = slot_of_arc[order[pos[hit]]]
-        cached = _REVERSE[graph] = (slot_of_arc, rev)
+        cached = _ARC_SLOTS[graph] = (slot_of_arc, rev)
     return cached
 
 
@@ -197,7 +197,7 @@ def _dmp(graph, p_arc, p0, external, n_steps, n_threads):
     new = np.zeros(n_steps)
     marginals = np.zeros(graph.n_nodes)
     p_in = np.ascontiguousarray(p_arc[graph.in_arc])
-    slot_of_arc, rev_slot = _reverse_slots(graph)
+    slot_of_arc, rev_slot = _arc_slots(graph)
     with kernel_section(), threads(n_threads):
         kernel(
             graph.indptr,
@@ -912,9 +912,10 @@ _MC_PARAMS = """
         bootstrap draw that observation noise around each simulated run. Use it for real
         counts, which vary far more than a large graph's runs do (on the Higgs retweet
         burst, forecasting 24 hours from 24-48 hours of data, the 90% band held 4-17%
-        of the held-out hours with the Poisson loss and 75-83% with ``"negbin"``); keep ``"poisson"`` when the counts are a
-        run of the model itself, whose run-to-run variation the band already holds
-        (``"negbin"`` then counts it twice, and its intervals are conservative).
+        of the held-out hours with the Poisson loss and 75-83% with ``"negbin"``);
+        keep ``"poisson"`` when the counts are a run of the model itself, whose
+        run-to-run variation the band already holds (``"negbin"`` then counts it
+        twice, and its intervals are conservative).
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
         numbers) at every trial value. Also the runs behind `predict` (any method).
