@@ -24,11 +24,13 @@ from .exceptions import (
     NotFittedError,
     SpreadError,
 )
-from .fit import Cascades, FitResult, Trend
+from .cascades import Cascades
+from .fit import FitResult
 from .graph import Graph, LoadReport
 from .im import SeedSelection, maximize
 from .io import read_csv, read_edgelist, write_edgelist
 from .models import IC, LT, Heat, HeatResult, SpreadResult, SpreadResults, simulate
+from .trend import Trend
 
 __version__ = "0.1.0"
 

@@ -1,47 +1,93 @@
-"""Small pieces shared across spread: intervals, random roots, threads, progress bars."""
+"""Small pieces every floor shares, one of each: intervals, threads, progress bars."""
 
 import contextlib
+import math
 import sys
+from statistics import NormalDist
 from typing import NamedTuple
 
-import numpy as np
+from ._validation import check_int, check_level
 
-from ._validation import check_int
-from .exceptions import InvalidParameterError
+__all__ = ["ConfidenceInterval", "progress_bar", "thread_count", "threads", "z_value"]
 
-__all__ = ["ConfidenceInterval", "progress_bar", "root_seed", "thread_count", "threads"]
+
+def z_value(level):
+    """The standard normal quantile that leaves ``(1 - level) / 2`` in each tail.
+
+    Raises
+    ------
+    InvalidParameterError
+        If `level` is not a number in (0, 1).
+
+    Examples
+    --------
+    >>> from spread._common import z_value
+    >>> round(z_value(0.95), 6)
+    1.959964
+    """
+    return NormalDist().inv_cdf(0.5 + check_level(level) / 2)
 
 
 class ConfidenceInterval(NamedTuple):
-    """A confidence interval ``(low, high)``."""
+    """A confidence interval ``(low, high)``.
+
+    Examples
+    --------
+    >>> from spread import ConfidenceInterval
+    >>> ConfidenceInterval.normal(10.0, 1.0, 0.95)
+    ConfidenceInterval(low=8.040036015459946, high=11.959963984540054)
+    """
 
     low: float
     high: float
 
+    @classmethod
+    def normal(cls, estimate, stderr, level=0.95):
+        """The normal-approximation interval ``estimate ± z(level) * stderr``.
 
-def root_seed(rng):
-    """The root seed (a uint64) from which every run's random stream is derived.
+        NaN bounds when `stderr` is not finite.
+        """
+        half = z_value(level) * stderr
+        if not math.isfinite(half):
+            return cls(math.nan, math.nan)
+        return cls(float(estimate - half), float(estimate + half))
 
-    `rng` is anything `numpy.random.default_rng` accepts: None (fresh entropy), an int,
-    a `SeedSequence` or a `Generator` (which is advanced by one draw).
-    """
+
+def _dask_worker_threads():
+    """The threads of the Dask worker running this code, or None outside a Dask task."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return None
     try:
-        gen = np.random.default_rng(rng)
-    except (TypeError, ValueError) as exc:
-        msg = f"`rng` must be None, an int, a SeedSequence or a Generator; got {rng!r}."
-        raise InvalidParameterError(msg) from exc
-    return np.uint64(gen.integers(0, 2**64, dtype=np.uint64))
+        worker = distributed.get_worker()
+    except ValueError:
+        return None
+    return int(worker.state.nthreads)
 
 
-def thread_count(n_jobs):
-    """Number of Numba threads to use for `n_jobs` (None or -1: all available)."""
+def thread_count(n_jobs=None):
+    """Numba threads a kernel should use here.
+
+    `n_jobs` threads (None or -1: all of Numba's threads), at most Numba's limit; inside
+    a Dask task also at most the worker's ``nthreads``, so that a worker never runs
+    more busy threads than it was given.
+
+    Examples
+    --------
+    >>> import numba
+    >>> from spread._common import thread_count
+    >>> thread_count() == numba.config.NUMBA_NUM_THREADS, thread_count(1)
+    (True, 1)
+    """
     import numba
 
     available = numba.config.NUMBA_NUM_THREADS
-    if n_jobs is None or n_jobs == -1:
-        return available
-    n_jobs = check_int(n_jobs, name="n_jobs", min_value=1)
-    return min(n_jobs, available)
+    if n_jobs is None or (isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs == -1):
+        n = available
+    else:
+        n = min(check_int(n_jobs, name="n_jobs", min_value=1), available)
+    worker = _dask_worker_threads()
+    return n if worker is None else max(1, min(n, worker))
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from .exceptions import InvalidParameterError
 __all__ = [
     "check_in",
     "check_int",
+    "check_level",
     "check_nonnegative_float",
     "check_probabilities",
     "check_probability",
@@ -51,6 +52,14 @@ def check_int(value, *, name, min_value=None, max_value=None):
         msg = f"`{name}` must be an integer <= {max_value}; got {value}."
         raise InvalidParameterError(msg)
     return value
+
+
+def check_level(value, *, name="level"):
+    """Return `value` as a float in the open interval (0, 1): a confidence level."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        msg = f"`{name}` must lie in (0, 1); got {_short(value)}."
+        raise InvalidParameterError(msg)
+    return float(value)
 
 
 def check_nonnegative_float(value, *, name, allow_zero=True):

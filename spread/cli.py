@@ -391,7 +391,7 @@ _CURVE_FITS = ("bass", "logistic", "gompertz", "si", "sir", "hawkes")
 
 
 def _load_trend(args):
-    from .fit import Trend
+    from .trend import Trend
 
     spec = args.trend
     path = Path(spec)

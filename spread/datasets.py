@@ -334,7 +334,7 @@ def load_trend(name, column=None, *, start=None, end=None):
     array([13., 17., 27.])
     """
     from ._validation import check_in
-    from .fit import Trend
+    from .trend import Trend
 
     d = _get_kind(name, "trend")
     column = d.columns[0] if column is None else column
@@ -354,7 +354,7 @@ def load_trend(name, column=None, *, start=None, end=None):
 
 
 def load_cascades(name, *, start=None, end=None):
-    """Load bundled adoption records as `spread.fit.Cascades` on their graph.
+    """Load bundled adoption records as `spread.Cascades` on their graph.
 
     Parameters
     ----------
@@ -386,7 +386,7 @@ def load_cascades(name, *, start=None, end=None):
     >>> cs
     <Cascades: 1 cascades, 2,368 adoptions, 2,368 distinct nodes, graph of 256,491 nodes>
     """
-    from .fit import Cascades
+    from .cascades import Cascades
 
     d = _get_kind(name, "cascades")
     table = _adopters_table(name)

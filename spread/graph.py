@@ -1,68 +1,16 @@
 """The immutable CSR graph that every model and algorithm in spread shares."""
 
 import numbers
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._graph_kernels import counting_order, pair_order
-from ._validation import check_in
+from . import convert
+from ._graph_kernels import counting_order
+from .convert import LoadReport, as_label_array, label_index, py_scalar
 from .exceptions import InvalidParameterError, NodeNotFound
 
-__all__ = ["Graph", "LoadReport"]
-
-_SELF_LOOPS = ("drop", "keep", "error")
-_DUPLICATES = ("merge", "keep", "error")
-_MERGE = ("sum", "max", "min", "first", "last")
-
-
-@dataclass(frozen=True)
-class LoadReport:
-    """What a constructor or loader did with the rows it was given.
-
-    Nothing is dropped silently: every row that did not become an arc is counted here.
-
-    Attributes
-    ----------
-    source : str
-        Where the rows came from (a file path, ``"edges"``, ``"pandas"``, ...).
-    n_rows : int
-        Edge rows read (comment, blank and header lines excluded).
-    n_self_loops : int
-        Rows whose source and target are the same node.
-    self_loops : str
-        What was done with them: ``"drop"`` or ``"keep"``.
-    n_duplicates : int
-        Rows that repeated an earlier edge (for undirected input ``u v`` and ``v u``
-        are the same edge).
-    duplicates : str
-        What was done with them: ``"merge"`` (one arc, weights combined by `merge`) or
-        ``"keep"`` (parallel arcs).
-    merge : str
-        How the weights of merged duplicates were combined.
-    n_skipped_lines : int
-        Comment, blank and header lines skipped by a file loader (0 otherwise).
-    """
-
-    source: str
-    n_rows: int
-    n_self_loops: int = 0
-    self_loops: str = "keep"
-    n_duplicates: int = 0
-    duplicates: str = "keep"
-    merge: str = "sum"
-    n_skipped_lines: int = 0
-
-    def __str__(self):
-        loops = "dropped" if self.self_loops == "drop" else "kept"
-        dups = "merged" if self.duplicates == "merge" else "kept"
-        return (
-            f"{self.source}: {self.n_rows:,} rows read, "
-            f"{self.n_self_loops:,} self-loop(s) {loops}, "
-            f"{self.n_duplicates:,} duplicate(s) {dups}, "
-            f"{self.n_skipped_lines:,} comment/header line(s) skipped"
-        )
+__all__ = ["Graph", "LoadReport", "node_mask", "resolve_seed_sets", "resolve_seeds"]
 
 
 def _readonly(arr):
@@ -224,15 +172,11 @@ class Graph:
         self._labels = None
         self._label_index = None
         if labels is not None:
-            labels = _as_label_array(labels)
+            labels = as_label_array(labels)
             if labels.shape != (n,):
                 msg = f"`labels` must have one entry per node ({n}); got {labels.shape[0]}."
                 raise InvalidParameterError(msg)
-            index = pd.Index(labels)
-            if not index.is_unique:
-                dup = index[index.duplicated()][0]
-                msg = f"`labels` must be distinct; {dup!r} appears more than once."
-                raise InvalidParameterError(msg)
+            index = label_index(labels)
             if not (
                 labels.dtype.kind in "iu"
                 and np.array_equal(labels, np.arange(n, dtype=labels.dtype))
@@ -312,70 +256,18 @@ class Graph:
         >>> print(g.report)
         edges: 4 rows read, 1 self-loop(s) dropped, 1 duplicate(s) merged, 0 comment/header line(s) skipped
         """
-        check_in(self_loops, name="self_loops", options=_SELF_LOOPS)
-        check_in(duplicates, name="duplicates", options=_DUPLICATES)
-        check_in(merge, name="merge", options=_MERGE)
-        sources = _as_label_array(sources)
-        targets = _as_label_array(targets)
-        if sources.shape != targets.shape or sources.ndim != 1:
-            msg = (
-                "`sources` and `targets` must be 1-d and of equal length; got "
-                f"{sources.shape} and {targets.shape}."
-            )
-            raise InvalidParameterError(msg)
-        n_rows = sources.shape[0]
-        if weights is not None:
-            weights = np.asarray(weights, dtype=np.float64)
-            if weights.shape != (n_rows,):
-                msg = f"`weights` must have one entry per edge ({n_rows}); got shape {weights.shape}."
-                raise InvalidParameterError(msg)
-
-        if labels is None:
-            both = np.concatenate([sources, targets])
-            try:
-                codes, uniques = pd.factorize(both, sort=True)
-            except TypeError:  # labels of mixed, unorderable types
-                codes, uniques = pd.factorize(both, sort=False)
-            labels = np.asarray(uniques)
-            if labels.dtype == object:
-                labels = _as_label_array(list(labels))
-            src, dst = codes[:n_rows], codes[n_rows:]
-        else:
-            labels = _as_label_array(labels)
-            index = pd.Index(labels)
-            if not index.is_unique:
-                dup = index[index.duplicated()][0]
-                msg = f"`labels` must be distinct; {dup!r} appears more than once."
-                raise InvalidParameterError(msg)
-            src = index.get_indexer(sources)
-            dst = index.get_indexer(targets)
-            missing = np.concatenate([sources[src < 0], targets[dst < 0]])
-            if missing.size:
-                shown = [_py(x) for x in pd.unique(missing)[:10]]
-                msg = f"edge endpoint(s) {shown} are not in `labels`."
-                raise NodeNotFound(msg)
-        n = labels.shape[0]
-        indptr, indices, w, n_loops, n_dups = _build_csr(
-            src.astype(np.int64),
-            dst.astype(np.int64),
+        return convert.from_edges(
+            cls,
+            sources,
+            targets,
             weights,
-            n,
             directed=directed,
+            labels=labels,
             self_loops=self_loops,
             duplicates=duplicates,
             merge=merge,
-            labels=labels,
+            source=source,
         )
-        report = LoadReport(
-            source=str(source),
-            n_rows=n_rows,
-            n_self_loops=n_loops,
-            self_loops="drop" if self_loops == "drop" else "keep",
-            n_duplicates=n_dups,
-            duplicates="merge" if duplicates == "merge" else "keep",
-            merge=merge,
-        )
-        return cls(indptr, indices, w, directed=directed, labels=labels, report=report, copy=False)
 
     @classmethod
     def from_pandas(
@@ -386,7 +278,10 @@ class Graph:
         weight=None,
         *,
         directed=True,
-        **kwargs,
+        labels=None,
+        self_loops="drop",
+        duplicates="merge",
+        merge="sum",
     ):
         """Build a graph from a DataFrame with one row per edge.
 
@@ -400,8 +295,8 @@ class Graph:
             Column holding the edge weights.
         directed : bool, default True
             If False, each row becomes two arcs.
-        **kwargs
-            `labels`, `self_loops`, `duplicates`, `merge`, as in `from_edges`.
+        labels, self_loops, duplicates, merge
+            As in `from_edges`.
 
         Returns
         -------
@@ -418,22 +313,23 @@ class Graph:
         0      a      b    0.50
         1      b      c    0.25
         """
-        for name, col in (("source", source), ("target", target), ("weight", weight)):
-            if col is not None and col not in df.columns:
-                msg = f"`{name}` must name a column of `df` ({list(df.columns)}); got {col!r}."
-                raise InvalidParameterError(msg)
-        weights = None if weight is None else df[weight].to_numpy(dtype=np.float64)
-        kwargs.setdefault("source", "pandas")
-        return cls.from_edges(
-            df[source].to_numpy(),
-            df[target].to_numpy(),
-            weights,
+        return convert.from_pandas(
+            cls,
+            df,
+            source,
+            target,
+            weight,
             directed=directed,
-            **kwargs,
+            labels=labels,
+            self_loops=self_loops,
+            duplicates=duplicates,
+            merge=merge,
         )
 
     @classmethod
-    def from_networkx(cls, G, weight=None, *, default=None, **kwargs):
+    def from_networkx(
+        cls, G, weight=None, *, default=None, self_loops="keep", duplicates="merge", merge="sum"
+    ):
         """Build a graph from a networkx graph, keeping its node order and labels.
 
         Parameters
@@ -444,8 +340,10 @@ class Graph:
             Edge attribute to read as the arc weight.
         default : float, optional
             Weight for edges without the attribute; by default such an edge is an error.
-        **kwargs
-            `self_loops`, `duplicates`, `merge`, as in `from_edges`.
+        self_loops : {"keep", "drop", "error"}, default "keep"
+            As in `from_edges` (networkx graphs keep their self-loops by default).
+        duplicates, merge
+            As in `from_edges` (for multigraphs).
 
         Returns
         -------
@@ -459,32 +357,14 @@ class Graph:
         >>> g.n_nodes, g.n_edges, g.directed
         (34, 156, False)
         """
-        nodes = list(G.nodes)
-        src, dst, w = [], [], []
-        for u, v, data in G.edges(data=True):
-            src.append(u)
-            dst.append(v)
-            if weight is not None:
-                if weight in data:
-                    w.append(data[weight])
-                elif default is not None:
-                    w.append(default)
-                else:
-                    msg = (
-                        f"`weight` names attribute {weight!r}, which edge ({u!r}, {v!r}) "
-                        "lacks; pass `default=` to fill it."
-                    )
-                    raise InvalidParameterError(msg)
-        kwargs.setdefault("source", "networkx")
-        kwargs.setdefault("self_loops", "keep")
-        labels = _as_label_array(nodes)
-        return cls.from_edges(
-            _as_label_array(src),
-            _as_label_array(dst),
-            None if weight is None else np.asarray(w, dtype=np.float64),
-            directed=G.is_directed(),
-            labels=labels,
-            **kwargs,
+        return convert.from_networkx(
+            cls,
+            G,
+            weight,
+            default=default,
+            self_loops=self_loops,
+            duplicates=duplicates,
+            merge=merge,
         )
 
     @classmethod
@@ -517,29 +397,7 @@ class Graph:
         >>> g.edges()
         (array([0, 1]), array([1, 0]), array([0.5, 0.2]))
         """
-        import scipy.sparse as sp
-
-        A = sp.csr_array(A)
-        A.eliminate_zeros()
-        n_rows, n_cols = A.shape
-        if n_rows != n_cols:
-            msg = f"`A` must be square; got shape {A.shape}."
-            raise InvalidParameterError(msg)
-        if not directed:
-            if (A != A.T).nnz:
-                msg = "`A` must be symmetric when `directed=False`; it is not."
-                raise InvalidParameterError(msg)
-        A.sum_duplicates()
-        A.sort_indices()
-        weights = A.data.astype(np.float64) if weighted else None
-        return cls(
-            A.indptr,
-            A.indices,
-            weights,
-            directed=directed,
-            labels=labels,
-            report=LoadReport(source="scipy", n_rows=int(A.nnz)),
-        )
+        return convert.from_scipy(cls, A, directed=directed, weighted=weighted, labels=labels)
 
     # -------------------------------------------------------------- properties
     @property
@@ -653,7 +511,7 @@ class Graph:
         (1, array([2, 0]))
         """
         scalar = self._is_scalar_label(labels)
-        values = _as_label_array([labels] if scalar else labels)
+        values = as_label_array([labels] if scalar else labels)
         if values.ndim != 1:
             values = values.ravel()
         if self._labels is None:
@@ -670,7 +528,7 @@ class Graph:
             idx = self._label_index.get_indexer(values).astype(np.int64)
         if (idx < 0).any():
             missing = list(pd.unique(values[idx < 0]))
-            shown = ", ".join(repr(_py(x)) for x in missing[:10])
+            shown = ", ".join(repr(py_scalar(x)) for x in missing[:10])
             more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
             word = "node" if len(missing) == 1 else "nodes"
             msg = f"{word} {shown}{more} not in the graph ({self.n_nodes:,} nodes)."
@@ -693,10 +551,10 @@ class Graph:
             bad = (
                 idx[0] if idx.dtype.kind not in "iu" else idx[(idx < 0) | (idx >= self.n_nodes)][0]
             )
-            msg = f"node index must be an integer in [0, {self.n_nodes - 1}]; got {_py(bad)!r}."
+            msg = f"node index must be an integer in [0, {self.n_nodes - 1}]; got {py_scalar(bad)!r}."
             raise NodeNotFound(msg)
         out = self.labels[idx]
-        return _py(out[0]) if scalar else out
+        return py_scalar(out[0]) if scalar else out
 
     # ----------------------------------------------------------------- exports
     def edges(self):
@@ -723,18 +581,7 @@ class Graph:
             undirected ones, which get one row per edge (``source <= target`` by index),
             so that ``Graph.from_pandas(g.to_pandas(), directed=False)`` gives `g` back.
         """
-        tails = np.repeat(np.arange(self.n_nodes), self.out_degree)
-        heads = self._indices
-        keep = slice(None)
-        if arcs is None:
-            arcs = self._directed
-        if not arcs:
-            keep = tails <= heads
-        labels = self.labels
-        df = pd.DataFrame({"source": labels[tails[keep]], "target": labels[heads[keep]]})
-        if self._weights is not None:
-            df["weight"] = self._weights[keep]
-        return df
+        return convert.to_pandas(self, arcs=arcs)
 
     def to_networkx(self, weight="weight"):
         """A networkx `DiGraph` (or `Graph` if undirected) with the same nodes and arcs.
@@ -753,30 +600,11 @@ class Graph:
         >>> nx.utils.graphs_equal(G, H)
         True
         """
-        import networkx as nx
-
-        G = nx.DiGraph() if self._directed else nx.Graph()
-        G.add_nodes_from(_py(x) for x in self.labels)
-        df = self.to_pandas()
-        src = [_py(x) for x in df["source"]]
-        dst = [_py(x) for x in df["target"]]
-        if self._weights is None:
-            G.add_edges_from(zip(src, dst, strict=True))
-        else:
-            G.add_weighted_edges_from(
-                zip(src, dst, df["weight"].tolist(), strict=True), weight=weight
-            )
-        return G
+        return convert.to_networkx(self, weight)
 
     def to_scipy(self):
         """The adjacency matrix as a ``scipy.sparse.csr_array`` (weights, or ones)."""
-        import scipy.sparse as sp
-
-        data = self._weights if self._weights is not None else np.ones(self.n_edges)
-        return sp.csr_array(
-            (np.array(data), self._indices.copy(), self._indptr.copy()),
-            shape=(self.n_nodes, self.n_nodes),
-        )
+        return convert.to_scipy(self)
 
     # ---------------------------------------------------------------- display
     def __repr__(self):
@@ -828,93 +656,126 @@ class Graph:
         return "\n".join(lines)
 
 
-# ------------------------------------------------------------------ helpers
-def _py(x):
-    """A numpy scalar as the matching Python scalar (labels print as users typed them)."""
-    return x.item() if isinstance(x, np.generic) else x
 
 
-def _as_label_array(values):
-    """Labels as a 1-d numpy array: int64 for integers, object otherwise."""
-    if isinstance(values, np.ndarray) and values.ndim == 1:
-        if values.dtype.kind in "iu":
-            return values.astype(np.int64, copy=False)
-        if values.dtype.kind in "USO":
-            return values.astype(object, copy=False)
-    if isinstance(values, pd.Series | pd.Index):
-        values = values.to_numpy()
-        return _as_label_array(values)
-    values = list(values)
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    if len(values) and all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values
-    ):
-        return arr.astype(np.int64)
-    return arr
+# ------------------------------------------------------- seeds and node sets
+def _is_set_of_sets(graph, seeds):
+    if isinstance(seeds, np.ndarray) or graph._is_scalar_label(seeds):
+        return False
+    try:
+        items = list(seeds)
+    except TypeError:
+        return False
+    return bool(items) and not any(graph._is_scalar_label(s) for s in items)
 
 
-def _build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge, labels):
-    """Sort edge rows into CSR arcs; returns indptr, indices, weights and counts."""
-    loops = src == dst
-    n_loops = int(np.count_nonzero(loops))
-    if n_loops and self_loops == "error":
-        i = int(np.flatnonzero(loops)[0])
-        msg = (
-            f"`self_loops='error'` forbids edges u -> u; row {i} is "
-            f"{_py(labels[src[i]])!r} -> {_py(labels[dst[i]])!r} ({n_loops} in all)."
-        )
+def resolve_seeds(graph, seeds, *, name="seeds"):
+    """Node indices (sorted, distinct, int32) of one seed set.
+
+    The one parser of seed nodes: every public function that takes seeds (or candidate,
+    excluded or committed nodes) reads them here.
+
+    Parameters
+    ----------
+    graph : Graph
+    seeds : label, sequence of labels, or boolean mask
+        One node label, several, or a boolean array with one entry per node.
+    name : str, default "seeds"
+        The parameter's name, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray of int32
+
+    Raises
+    ------
+    InvalidParameterError
+        If the set is empty, a mask has the wrong length, or `seeds` holds several
+        seed sets.
+    NodeNotFound
+        Naming the labels that are not nodes of `graph`.
+
+    Examples
+    --------
+    >>> import spread
+    >>> from spread.graph import resolve_seeds
+    >>> g = spread.Graph.from_edges(["a", "b"], ["b", "c"])
+    >>> resolve_seeds(g, ["c", "a", "c"])
+    array([0, 2], dtype=int32)
+    """
+    if isinstance(seeds, np.ndarray) and seeds.dtype == bool:
+        if seeds.shape != (graph.n_nodes,):
+            msg = (
+                f"a boolean `{name}` mask must have one entry per node ({graph.n_nodes}); "
+                f"got shape {seeds.shape}."
+            )
+            raise InvalidParameterError(msg)
+        idx = np.flatnonzero(seeds)
+    else:
+        if _is_set_of_sets(graph, seeds):
+            msg = (
+                f"`{name}` must be one seed set (labels or a mask); got several seed sets "
+                "(use `spread.simulate_sets` to compare seed sets)."
+            )
+            raise InvalidParameterError(msg)
+        labels = [seeds] if graph._is_scalar_label(seeds) else seeds
+        idx = graph.index_of(labels if isinstance(labels, np.ndarray) else list(labels))
+    if len(idx) == 0:
+        msg = f"`{name}` must name at least one node; got an empty seed set."
         raise InvalidParameterError(msg)
-    if n_loops and self_loops == "drop":
-        keep = ~loops
-        src, dst = src[keep], dst[keep]
-        weights = None if weights is None else weights[keep]
-    rows = np.arange(src.shape[0]) if duplicates == "error" else None  # for the message
-    if not directed:
-        src, dst = np.minimum(src, dst), np.maximum(src, dst)
-    order = pair_order(src, dst, n)
-    src, dst = src[order], dst[order]
-    if rows is not None:
-        rows = rows[order]
-    key = src * max(n, 1) + dst
-    if weights is not None:
-        weights = weights[order]
-    repeat = np.zeros(key.shape[0], dtype=bool)
-    repeat[1:] = key[1:] == key[:-1]
-    n_dups = int(np.count_nonzero(repeat))
-    if n_dups and duplicates == "error":
-        j = int(np.flatnonzero(repeat)[0])
-        msg = (
-            f"`duplicates='error'` forbids repeated edges; rows {rows[j - 1]} and {rows[j]} "
-            f"are both {_py(labels[src[j]])!r} -> {_py(labels[dst[j]])!r} "
-            f"({n_dups} repeat(s) in all)."
-        )
+    return np.unique(idx).astype(np.int32)
+
+
+def resolve_seed_sets(graph, seed_sets, *, name="seed_sets"):
+    """Node indices of several seed sets (a sequence of seed sets, each as `resolve_seeds`).
+
+    Examples
+    --------
+    >>> import spread
+    >>> from spread.graph import resolve_seed_sets
+    >>> g = spread.Graph.from_edges([0, 1], [1, 2])
+    >>> [s.tolist() for s in resolve_seed_sets(g, [[0], [2, 1]])]
+    [[0], [1, 2]]
+    """
+    if isinstance(seed_sets, np.ndarray) or graph._is_scalar_label(seed_sets):
+        msg = f"`{name}` must be a sequence of seed sets, such as [[0, 1], [2]]; got one set."
         raise InvalidParameterError(msg)
-    if n_dups and duplicates == "merge":
-        first = ~repeat
-        if weights is not None:
-            starts = np.flatnonzero(first)
-            if merge == "sum":
-                weights = np.add.reduceat(weights, starts)
-            elif merge == "max":
-                weights = np.maximum.reduceat(weights, starts)
-            elif merge == "min":
-                weights = np.minimum.reduceat(weights, starts)
-            elif merge == "first":
-                weights = weights[starts]
-            else:  # last
-                ends = np.append(starts[1:], key.shape[0]) - 1
-                weights = weights[ends]
-        src, dst = src[first], dst[first]
-    if not directed:
-        off = src != dst
-        src, dst = np.concatenate([src, dst[off]]), np.concatenate([dst, src[off]])
-        if weights is not None:
-            weights = np.concatenate([weights, weights[off]])
-        order = pair_order(src, dst, n)
-        src, dst = src[order], dst[order]
-        if weights is not None:
-            weights = weights[order]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return indptr, dst.astype(np.int32), weights, n_loops, n_dups
+    items = list(seed_sets)
+    if not items:
+        msg = f"`{name}` must hold at least one seed set; got none."
+        raise InvalidParameterError(msg)
+    out = []
+    for i, s in enumerate(items):
+        if graph._is_scalar_label(s):
+            msg = f"`{name}` must hold seed sets (sequences of labels); item {i} is {s!r}."
+            raise InvalidParameterError(msg)
+        out.append(resolve_seeds(graph, s, name=f"{name}[{i}]"))
+    return out
+
+
+def node_mask(graph, labels, *, name):
+    """A boolean mask of the nodes named by `labels` (None: no node).
+
+    Examples
+    --------
+    >>> import spread
+    >>> from spread.graph import node_mask
+    >>> g = spread.Graph.from_edges([0, 1], [1, 2])
+    >>> node_mask(g, [2], name="exclude").tolist(), bool(node_mask(g, None, name="fixed").any())
+    ([False, False, True], False)
+    """
+    mask = np.zeros(graph.n_nodes, dtype=bool)
+    if labels is None:
+        return mask
+    if isinstance(labels, np.ndarray) and labels.dtype == bool:
+        if labels.shape != (graph.n_nodes,):
+            msg = (
+                f"a boolean `{name}` mask must have one entry per node ({graph.n_nodes}); "
+                f"got shape {labels.shape}."
+            )
+            raise InvalidParameterError(msg)
+        return labels.copy()
+    items = [labels] if graph._is_scalar_label(labels) else list(labels)
+    if items:
+        mask[graph.index_of(items)] = True
+    return mask

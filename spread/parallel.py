@@ -26,8 +26,7 @@ bootstraps of `spread.fit` send chunks to the cluster's workers instead:
 
 The one public helper for new code is `map_indices`: ``func(i)`` for every index, here
 or on a cluster, results in index order; `replicate_rng` gives replicate ``i`` its own
-random generator; `worker_threads` says how many threads a kernel may use where it
-runs. The other names here (`check_client`, `share`, `run_chunks`, `chunk_bounds`,
+random generator. The other names here (`check_client`, `share`, `run_chunks`, `chunk_bounds`,
 `kernel_section`, ...) are the plumbing spread's own modules use and may change.
 
 Notes
@@ -91,7 +90,7 @@ from ._common import progress_bar
 from ._validation import check_int
 from .exceptions import InvalidParameterError
 
-__all__ = ["CHUNKS_PER_THREAD", "clear_cache", "map_indices", "replicate_rng", "worker_threads"]
+__all__ = ["CHUNKS_PER_THREAD", "clear_cache", "map_indices", "replicate_rng"]
 
 #: Chunks per worker thread a batch is cut into: enough for load balance, small losses
 #: when a worker dies, and a lively progress bar; few enough that scheduling is cheap.
@@ -397,40 +396,6 @@ def _current_worker():
         return distributed.get_worker()
     except ValueError:
         return None
-
-
-def worker_threads(n_jobs=None):
-    """Numba threads a kernel should use here.
-
-    Inside a Dask task: the worker's ``nthreads`` (at most Numba's limit), so that a
-    worker never runs more busy threads than it was given. Elsewhere: `n_jobs`
-    (None or -1: all of Numba's threads), as everywhere in spread.
-
-    Parameters
-    ----------
-    n_jobs : int, optional
-        Threads asked for; inside a Dask task it is capped by the worker's threads.
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> import numba
-    >>> import spread
-    >>> spread.parallel.worker_threads() == numba.config.NUMBA_NUM_THREADS
-    True
-    >>> spread.parallel.worker_threads(1)
-    1
-    """
-    from ._common import thread_count
-
-    n = thread_count(n_jobs)
-    worker = _current_worker()
-    if worker is None:
-        return n
-    return max(1, min(n, int(worker.state.nthreads)))
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import spread
 from spread import ConvergenceWarning, InvalidParameterError, NodeNotFound
 from spread.fit import Cascades, exposure_curve, fit_ic, fit_lt, simulate_cascades
+from spread.fit._statistics import trial_groups
 from spread.fit.cascades import _ICTrials, _solve_targets
 from tests.reference import ic_em
 
@@ -37,14 +38,14 @@ def ba(n, m, seed):
 def test_trial_groups_on_a_path_and_a_star_by_hand():
     path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
     cs = frame_cascades(path, [(0, 0, 0.0), (0, 1, 1.0)])
-    tg = cs.trial_groups(1.0)
+    tg = trial_groups(cs, 1.0)
     # 0 tries 1 at step 1 (success), 1 tries 2 at step 2 (failure); 2 never tries 3
     assert tg.target.tolist() == [1, 2] and tg.step.tolist() == [1, 2]
     assert tg.success.tolist() == [True, False] and tg.arcs.tolist() == [0, 1]
     star = spread.Graph.from_edges([0, 0, 0, 0, 1, 2], [1, 2, 3, 4, 4, 4])
     # 0, 1 and 2 active at step 0: node 4 gets one trial with k = 3 (arcs 3, 4, 5)
     cs = frame_cascades(star, [(0, 0, 0.0), (0, 1, 0.0), (0, 2, 0.0), (0, 4, 1.0)])
-    tg = cs.trial_groups(1.0)
+    tg = trial_groups(cs, 1.0)
     row = int(np.flatnonzero(tg.target == 4)[0])
     assert tg.k[row] == 3 and tg.success[row]
     assert sorted(tg.arcs[tg.ptr[row] : tg.ptr[row + 1]].tolist()) == [3, 4, 5]
@@ -177,7 +178,7 @@ def test_per_arc_solver_agrees_with_saito_em():
     g = ba(40, 2, 1)
     p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
     cs = simulate_cascades(g, spread.IC(p=p), n_cascades=300, rng=3)
-    tg = cs.trial_groups(1.0)
+    tg = trial_groups(cs, 1.0)
     groups = [
         (tg.arcs[tg.ptr[i] : tg.ptr[i + 1]].tolist(), bool(tg.success[i]))
         for i in range(tg.k.size)

@@ -8,6 +8,7 @@ import pytest
 import spread
 from spread import InvalidParameterError, NodeNotFound
 from spread.fit import Cascades, Trend
+from spread.fit._statistics import brackets, exposures, trials
 
 matplotlib.use("Agg")
 
@@ -223,7 +224,7 @@ def test_cascades_missing_column_and_no_graph():
         Cascades.from_frame(df, cascade="c", node="user", time="t")
     cs = Cascades.from_frame(df, cascade="c", node="v", time="t")
     with pytest.raises(InvalidParameterError, match="`trials` needs the graph"):
-        cs.trials(1.0)
+        trials(cs, 1.0)
 
 
 def test_trials_by_hand():
@@ -231,7 +232,7 @@ def test_trials_by_hand():
     # cascade 0: 0 at step 0, 1 at step 1, 3 at step 2; 2 never.
     df = pd.DataFrame({"c": [0, 0, 0], "v": [0, 1, 3], "t": [0.0, 1.0, 2.0]})
     cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
-    tr = cs.trials(1.0).sort_values(["step", "target"]).reset_index(drop=True)
+    tr = trials(cs, 1.0).sort_values(["step", "target"]).reset_index(drop=True)
     # step 1: 0 tries 1 (success) and 2 (fail); step 2: 1 tries 2 (fail) and 3 (success)
     assert tr[["target", "step", "k", "success"]].values.tolist() == [
         [1, 1, 1, True],
@@ -242,7 +243,7 @@ def test_trials_by_hand():
     # two parents at once: 0 and 1 both at step 0 try 2 together
     df = pd.DataFrame({"c": [0, 0, 0], "v": [0, 1, 2], "t": [0.0, 0.0, 1.0]})
     cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
-    tr = cs.trials(1.0)
+    tr = trials(cs, 1.0)
     row = tr[(tr["target"] == 2) & (tr["step"] == 1)].iloc[0]
     assert row["k"] == 2 and row["success"]
 
@@ -258,7 +259,7 @@ def test_trials_recover_ic_probability_on_a_tree():
     df = pd.DataFrame(
         {"c": runs, "v": nodes, "t": res.activation_times[runs, nodes].astype(float)}
     )
-    tr = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g).trials(1.0)
+    tr = trials(Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g), 1.0)
     assert (tr["k"] == 1).all()
     p_hat = tr["success"].mean()
     se = np.sqrt(p * (1 - p) / len(tr))
@@ -270,7 +271,7 @@ def test_exposures_by_hand():
     # 0 at 0, 1 at 1, 2 at 2 (exposed by 0 and 1 -> k=2), 3 never (exposed by 1 and 2).
     df = pd.DataFrame({"c": [0, 0, 0], "v": [0, 1, 2], "t": [0.0, 1.0, 2.0]})
     cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
-    ex = cs.exposures(1.0)
+    ex = exposures(cs, 1.0)
     # reached k>=1: nodes 1 (k=1), 2 (k=2), 3 (k=2); adopted: 1 at k=1, 2 at k=2
     assert ex.loc[1].tolist() == [3, 1, pytest.approx(1 / 3)]
     assert ex.loc[2].tolist() == [2, 1, 0.5]
@@ -280,7 +281,7 @@ def test_brackets_by_hand():
     g = small_graph()  # in-degrees: 0:0, 1:1, 2:2, 3:2 -> wc weights 1, 1/2, 1/2
     df = pd.DataFrame({"c": [0, 0, 0], "v": [0, 1, 2], "t": [0.0, 1.0, 3.0]})
     cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
-    br = cs.brackets(1.0).set_index("node")
+    br = brackets(cs, 1.0).set_index("node")
     assert br.loc[1, ["w_low", "w_high"]].tolist() == [0.0, 1.0]
     # node 2 at step 3: active by step 1 = {0, 1} -> 1.0; by step 2 = {0, 1} -> 1.0
     assert br.loc[2, ["w_low", "w_high"]].tolist() == [1.0, 1.0]

@@ -41,7 +41,8 @@ from .forecast import compare, mase, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 from .network import HeatEstimator, ICEstimator, LTEstimator, dmp_ic
-from .trend import Cascades, Trend
+from ..cascades import Cascades
+from ..trend import Trend
 
 __all__ = [
     "BassEstimator",

@@ -256,7 +256,7 @@ class CountProblem(_Problem):
             y = self.spec.sample_path(theta, k, self.n_bins, None, rng)
         else:
             y = _losses.sample_counts(rng, self.spec.mean(theta, self.n_bins, self.y), k)
-        from .trend import Trend
+        from ..trend import Trend
 
         tr = Trend(y, self.trend.index, freq=self.trend.freq, population=self.trend.population)
         return CountProblem(self.spec, tr, self.loss_name, self.fixed)
@@ -731,7 +731,7 @@ def bootstrap(problem, n_resamples, rng, result=None, client=None, progress=None
     `rng`, so the replicates are the same locally and on a Dask `client`. Extending
     `result` continues the indices after its replicates (failed ones included).
     """
-    from .._common import root_seed
+    from .._random import root_seed
     from ..parallel import map_indices
 
     rows = [] if result is None else [result.params]

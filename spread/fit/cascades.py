@@ -22,7 +22,8 @@ from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import ConvergenceWarning, InvalidParameterError
 from ..graph import Graph
 from ._engine import _failed_result, _Problem, fit_problem
-from .trend import Cascades
+from ..cascades import Cascades
+from ._statistics import brackets, exposures, trial_groups
 
 __all__ = ["exposure_curve", "fit_ic", "fit_lt", "simulate_cascades"]
 
@@ -70,7 +71,7 @@ def _resolve_dt(cascades, dt):
             "length, e.g. dt='1h'); got dt=None."
         )
         raise InvalidParameterError(msg)
-    rel = cascades._relative_times()
+    rel = cascades.relative_times()
     bad = rel != np.floor(rel)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -96,7 +97,7 @@ def _check_common(level, ci, n_resamples, max_iter):
 
 def _seed_sets(cascades, dt):
     """Index arrays of the first-step adopters of every cascade (in cascade order)."""
-    casc_ptr, nodes, steps, _ = cascades._step_arrays(dt)
+    casc_ptr, nodes, steps, _ = cascades.generations(dt)
     return [nodes[a:b][steps[a:b] == 0] for a, b in itertools.pairwise(casc_ptr)]
 
 
@@ -320,7 +321,7 @@ class _ICTrials(_CascadeProblem):
         roots = gen.integers(0, 2**63, size=len(ctx["seed_sets"]))
         model = IC(p=p)
         sim = _simulate_many(ctx["graph"], lambda i: model, ctx["seed_sets"], roots, None)
-        tg = sim.trial_groups(1.0)
+        tg = trial_groups(sim, 1.0)
         return _ICTrials(tg.k, tg.success, ctx)
 
 
@@ -570,7 +571,7 @@ def fit_ic(
     penalty = check_nonnegative_float(penalty, name="penalty")
     level, ci, n_resamples, max_iter = _check_common(level, ci, n_resamples, max_iter)
     step = _resolve_dt(cascades, dt)
-    tg = cascades.trial_groups(step)
+    tg = trial_groups(cascades, step)
     context = {"graph": graph, "seed_sets": _seed_sets(cascades, step), "arc_p": None}
     problem = _ICTrials(tg.k, tg.success, context)
     steps = cascades.to_steps(step)["step"]
@@ -697,7 +698,7 @@ class _LTBrackets(_CascadeProblem):
         ctx = self.context
         gen = np.random.default_rng(rng)
         sim = _simulate_lt(ctx["graph"], ctx["weights"], self.law(x), ctx["seed_sets"], gen)
-        lo, hi, w_cens, _ = _split_brackets(sim.brackets(1.0, ctx["weight_array"]))
+        lo, hi, w_cens, _ = _split_brackets(brackets(sim, 1.0, ctx["weight_array"]))
         return _LTBrackets(lo, hi, w_cens, self.family, ctx)
 
     def diagnostics(self, x):
@@ -823,7 +824,7 @@ def fit_lt(
     level, ci, n_resamples, max_iter = _check_common(level, ci, n_resamples, max_iter)
     step = _resolve_dt(cascades, dt)
     sim_weights, w = _lt_weights(graph, weights)
-    br = cascades.brackets(step, w)
+    br = brackets(cascades, step, w)
     lo, hi, w_cens, dropped = _split_brackets(br)
     context = {
         "graph": graph,
@@ -915,7 +916,7 @@ def exposure_curve(cascades, dt=None, *, level=0.95):
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
         msg = f"`level` must lie in (0, 1); got {level!r}."
         raise InvalidParameterError(msg)
-    out = cascades.exposures(_resolve_dt(cascades, dt))
+    out = exposures(cascades, _resolve_dt(cascades, dt))
     n = out["n_reached"].to_numpy(dtype=np.float64)
     p = out["probability"].to_numpy()
     z = NormalDist().inv_cdf(0.5 + level / 2)

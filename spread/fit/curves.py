@@ -17,7 +17,7 @@ from . import _losses
 from ._engine import CountProblem, fit_problem
 from ._kernels import sir_increments
 from ._settings import _Settings, _TrendMethods
-from .trend import Trend, as_trend
+from ..trend import Trend, as_trend
 
 __all__ = [
     "BassEstimator",

@@ -9,7 +9,7 @@ import pandas as pd
 from .._validation import check_int
 from ..exceptions import InvalidParameterError
 from ._result import FitResult
-from .trend import as_trend
+from ..trend import as_trend
 
 __all__ = ["compare", "mase", "rolling_origin"]
 

@@ -16,7 +16,7 @@ from . import _losses
 from ._engine import CountProblem, _Problem, fit_problem
 from ._kernels import hawkes_nll_grad, hawkes_state
 from .curves import _CurveEstimator, _Spec
-from .trend import Trend, _is_datetime_like, _match_tz, _to_datetimes
+from ..trend import Trend, is_datetime_like, match_tz, to_datetimes
 
 __all__ = ["HawkesEstimator", "fit_hawkes", "hawkes_loglik", "simulate_hawkes"]
 
@@ -424,15 +424,15 @@ class HawkesEstimator(_CurveEstimator):
         if len(raw) == 0:
             msg = "`events` must hold at least one event time; got an empty sequence."
             raise InvalidParameterError(msg)
-        if _is_datetime_like(raw):
-            dt = _to_datetimes(raw, "events")
+        if is_datetime_like(raw):
+            dt = to_datetimes(raw, "events")
             unit = pd.Timedelta("1h" if self.time_unit is None else self.time_unit)
-            origin = dt.min().floor(unit) if self.start is None else _match_tz(self.start, dt.tz)
+            origin = dt.min().floor(unit) if self.start is None else match_tz(self.start, dt.tz)
             t = ((dt - origin) / unit).to_numpy(dtype=np.float64)
             t_end = (
                 float(t.max())
                 if self.end is None
-                else (_match_tz(self.end, dt.tz) - origin) / unit
+                else (match_tz(self.end, dt.tz) - origin) / unit
             )
         else:
             try:

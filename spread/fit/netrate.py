@@ -28,7 +28,7 @@ from .cascades import (
     _solve_targets,
     _target_params,
 )
-from .trend import Cascades
+from ..cascades import Cascades
 
 __all__ = ["NetRateEstimator", "fit_netrate", "simulate_ctic"]
 
@@ -182,7 +182,7 @@ def simulate_ctic(
 def _windows(cascades, T):
     """Per-cascade windows (time from each cascade's first adoption) and rows inside them."""
     data = cascades.data
-    rel = cascades._relative_times()
+    rel = cascades.relative_times()
     codes, labels = pd.factorize(data["cascade"], sort=False)
     last = np.zeros(labels.size)
     np.maximum.at(last, codes, rel)

@@ -26,7 +26,8 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from .._common import ConfidenceInterval, root_seed, threads
+from .._common import ConfidenceInterval, thread_count, threads
+from .._random import root_seed
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import (
     ConvergenceWarning,
@@ -34,12 +35,12 @@ from ..exceptions import (
     InvalidParameterError,
 )
 from ..graph import Graph
-from ..parallel import worker_threads
 from ._engine import _failed_result, _Problem
 from ._losses import negbin_loglik, sample_counts
 from ._result import TERMINATION_MESSAGES, FitResult
 from ._settings import _Settings, _TrendMethods
-from .trend import Cascades, Trend, as_trend
+from ..cascades import Cascades
+from ..trend import Trend, as_trend
 
 __all__ = ["HeatEstimator", "ICEstimator", "LTEstimator", "dmp_ic"]
 
@@ -185,7 +186,7 @@ def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
     p_arc = np.ascontiguousarray(model.arc_probabilities(graph), dtype=np.float64)
     p0 = np.zeros(graph.n_nodes)
     p0[sets[0]] = 1.0
-    return _dmp(graph, p_arc, p0, model._external(), n_steps, worker_threads(n_jobs))
+    return _dmp(graph, p_arc, p0, model._external(), n_steps, thread_count(n_jobs))
 
 
 def _dmp(graph, p_arc, p0, external, n_steps, n_threads):
@@ -561,7 +562,7 @@ class _TrendProblem(_Problem):
         self.dispersion = math.inf  # NB2 dispersion of the counts (loss "negbin")
 
     def _threads(self):
-        return worker_threads(self.n_jobs)
+        return thread_count(self.n_jobs)
 
     # ----------------------------------------------------------- curves
     def _n_steps(self, n_bins):

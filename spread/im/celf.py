@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from .. import parallel
-from .._common import threads
+from .._common import thread_count, threads
 from ..models.simulate import _Batch
 
 __all__ = ["celf"]
@@ -120,7 +120,7 @@ class _PlusOne:
 
 def _chunk_estimates(graph, prepared, model_class, n_runs, root, seed_sets, _lo, _hi):
     """On a worker: mean spreads of a chunk's `seed_sets`, with the worker's threads."""
-    n_threads = parallel.worker_threads()
+    n_threads = thread_count()
     n_chunks = max(1, min(n_threads, n_runs))
     with parallel.kernel_section(), threads(n_threads):
         return [

@@ -6,7 +6,8 @@ import time
 import numpy as np
 
 from .. import parallel
-from .._common import ConfidenceInterval, progress_bar, root_seed, threads
+from .._common import ConfidenceInterval, progress_bar, thread_count, threads
+from .._random import root_seed
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
@@ -213,7 +214,7 @@ def maximize(
     if max_rr_sets is not None:
         max_rr_sets = check_int(max_rr_sets, name="max_rr_sets", min_value=2)
     stability = check_nonnegative_float(stability, name="stability")
-    n_threads = parallel.worker_threads(n_jobs)
+    n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
     gen = np.random.default_rng(rng)
     root = root_seed(gen)

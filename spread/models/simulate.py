@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import parallel
-from .._common import progress_bar, root_seed, threads
+from .._common import progress_bar, thread_count, threads
+from .._random import root_seed
 from .._validation import check_int
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
@@ -182,7 +183,7 @@ def simulate(
     seed_sets, multiple = _parse_seeds(graph, seeds)
     prepared = model._prepare(graph)
     root = root_seed(rng)
-    n_threads = parallel.worker_threads(n_jobs)
+    n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
 
     results = []
@@ -297,7 +298,7 @@ def _simulate_runs(
 # ------------------------------------------------------------------ on a Dask cluster
 def _chunk_runs(graph, prepared, model_class, seed_idx, max_steps, root, keep_times, lo, hi):
     """On a worker: runs ``lo .. hi - 1``, with the worker's threads (`spread.parallel`)."""
-    n_threads = parallel.worker_threads()
+    n_threads = thread_count()
     with parallel.kernel_section(), threads(n_threads):
         finals, steps, node_counts, times = _simulate_runs(
             graph,

@@ -1,16 +1,15 @@
-"""Observed spread data: binned count series (`Trend`) and timed adoption records (`Cascades`)."""
+"""`Trend`: a binned count series of adoptions (or posts) over time, the data of curve fits."""
 
 import numbers
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .._validation import check_in, check_nonnegative_float
-from ..exceptions import InvalidParameterError, NodeNotFound
+from ._validation import check_in, check_nonnegative_float
+from .exceptions import InvalidParameterError
 
-__all__ = ["Cascades", "Trend", "TrialGroups"]
+__all__ = ["Trend", "as_trend"]
 
 _KINDS = ("adopters", "volume")
 
@@ -18,17 +17,6 @@ _KINDS = ("adopters", "volume")
 def _short(value):
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _py(x):
-    return x.item() if isinstance(x, np.generic) else x
-
-
-def _rows(labels, limit=10):
-    """A short list of row labels for an error message."""
-    shown = ", ".join(repr(x.item() if hasattr(x, "item") else x) for x in list(labels)[:limit])
-    more = f" (and {len(labels) - limit} more)" if len(labels) > limit else ""
-    return f"{shown}{more}"
 
 
 def _check_counts(values, name="counts"):
@@ -87,7 +75,7 @@ def _as_freq(freq, *, datetime):
     return float(freq)
 
 
-def _to_datetimes(times, name):
+def to_datetimes(times, name):
     try:
         out = pd.DatetimeIndex(pd.to_datetime(times))
     except (TypeError, ValueError) as exc:
@@ -100,7 +88,7 @@ def _to_datetimes(times, name):
     return out
 
 
-def _is_datetime_like(values):
+def is_datetime_like(values):
     if isinstance(values, pd.DatetimeIndex | pd.Timestamp):
         return True
     dtype = getattr(values, "dtype", None)
@@ -117,7 +105,7 @@ def _is_datetime_like(values):
     return False
 
 
-def _match_tz(ts, tz):
+def match_tz(ts, tz):
     """Give the timestamp `ts` the timezone `tz` (localize naive, convert aware)."""
     ts = pd.Timestamp(ts)
     if tz is None:
@@ -162,7 +150,7 @@ class Trend:
 
     Examples
     --------
-    >>> from spread.fit import Trend
+    >>> from spread import Trend
     >>> tr = Trend.from_counts([0, 3, 8, 5, 1])
     >>> tr
     <Trend: 5 bins of 1, 17 adopters, peak 8 at bin 2>
@@ -189,7 +177,7 @@ class Trend:
         elif not isinstance(index, pd.Index):
             index = (
                 pd.DatetimeIndex(index)
-                if _is_datetime_like(index)
+                if is_datetime_like(index)
                 else pd.Index(np.asarray(index, dtype=np.float64))
             )
         if len(index) != n:
@@ -251,7 +239,7 @@ class Trend:
         Examples
         --------
         >>> import pandas as pd
-        >>> from spread.fit import Trend
+        >>> from spread import Trend
         >>> s = pd.Series([1, 2, 4], index=pd.to_datetime(["2024-01-01 00:10",
         ...                "2024-01-01 00:40", "2024-01-01 02:05"]))
         >>> Trend.from_counts(s, freq="1h").to_frame()["count"].tolist()
@@ -274,7 +262,7 @@ class Trend:
                     gaps = gaps[gaps > 0]
                     freq = pd.Timedelta(int(gaps.min()), "ns") if gaps.size else pd.Timedelta("1h")
             width = _as_freq(freq, datetime=True)
-            origin = index.min().floor(width) if start is None else _match_tz(start, index.tz)
+            origin = index.min().floor(width) if start is None else match_tz(start, index.tz)
             return cls._from_binned_ns(
                 index.as_unit("ns").asi8,
                 values,
@@ -333,7 +321,7 @@ class Trend:
 
         Examples
         --------
-        >>> from spread.fit import Trend
+        >>> from spread import Trend
         >>> times = ["2024-03-01 10:05", "2024-03-01 10:50", "2024-03-01 13:20"]
         >>> tr = Trend.from_timestamps(times, freq="1h")
         >>> tr.counts
@@ -348,12 +336,12 @@ class Trend:
         if len(raw) == 0:
             msg = "`times` must hold at least one event; got an empty sequence."
             raise InvalidParameterError(msg)
-        if _is_datetime_like(raw):
-            dt = _to_datetimes(raw, "times")
+        if is_datetime_like(raw):
+            dt = to_datetimes(raw, "times")
             width = _as_freq("1h" if freq is None else freq, datetime=True)
             tz = dt.tz
-            origin = dt.min().floor(width) if start is None else _match_tz(start, tz)
-            stop = None if end is None else _match_tz(end, tz)
+            origin = dt.min().floor(width) if start is None else match_tz(start, tz)
+            stop = None if end is None else match_tz(end, tz)
             return cls._from_binned_ns(
                 dt.as_unit("ns").asi8,
                 np.ones(len(dt)),
@@ -410,7 +398,7 @@ class Trend:
         Examples
         --------
         >>> import pandas as pd
-        >>> from spread.fit import Trend
+        >>> from spread import Trend
         >>> df = pd.DataFrame({"t": [0.2, 0.7, 2.5], "n": [1, 4, 2]})
         >>> Trend.from_frame(df, time="t", count="n").counts
         array([5., 0., 2.])
@@ -425,8 +413,8 @@ class Trend:
         if count is None:
             return cls.from_timestamps(df[time], freq=freq, start=start, end=end, **kwargs)
         t = df[time]
-        if _is_datetime_like(t):
-            idx = _to_datetimes(t, "time")
+        if is_datetime_like(t):
+            idx = to_datetimes(t, "time")
             series = pd.Series(df[count].to_numpy(dtype=np.float64, na_value=np.nan), index=idx)
             return cls.from_counts(series, freq=freq, start=start, **kwargs)
         values = _check_counts(df[count].to_numpy(dtype=np.float64, na_value=np.nan))
@@ -514,7 +502,7 @@ class Trend:
     def _position(self, t):
         """Model time (in bins from the start) of a label `t`."""
         if self.is_datetime:
-            ts = _match_tz(t, self.index.tz)
+            ts = match_tz(t, self.index.tz)
             return (ts - self.start) / self.freq
         return (float(t) - self.start) / self.freq
 
@@ -579,7 +567,7 @@ class Trend:
 
         Draws with `spread.plot.trend`.
         """
-        from .. import plot
+        from . import plot
 
         return plot.trend(self, ax, cumulative=cumulative, **kwargs)
 
@@ -597,387 +585,10 @@ def as_trend(data, name="trend"):
     """Accept a `Trend`, a `pandas.Series` or an array of counts."""
     if isinstance(data, Trend):
         return data
-    if isinstance(data, Cascades):
-        msg = f"`{name}` must be a Trend or counts; got Cascades (use `cascades.to_trend(freq)`)."
+    if hasattr(data, "to_trend") and not isinstance(data, pd.Series | np.ndarray):
+        msg = (
+            f"`{name}` must be a Trend or counts; got {type(data).__name__} "
+            "(use its `to_trend(freq)`)."
+        )
         raise InvalidParameterError(msg)
     return Trend.from_counts(data)
-
-
-# ======================================================================= cascades
-@dataclass(frozen=True, repr=False, eq=False)
-class Cascades:
-    """Timed adoption records ``(cascade, node, time)``, optionally on a known graph.
-
-    Each cascade is one diffusion episode (a hashtag, a URL). Nodes that never
-    appear in a cascade are taken as not adopting during it (right-censored), which
-    is where IC/LT likelihoods get most of their information (FITTING.md §1.2).
-
-    Use `from_frame`. `to_steps` turns continuous times into synchronous
-    generations; `trials`, `exposures` and `brackets` compute the sufficient
-    statistics of the IC and LT likelihoods (FITTING.md §2.3).
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        Columns ``cascade``, ``node``, ``time`` (float: seconds since `origin` for
-        datetimes), sorted by cascade then time; the original row labels are kept in
-        ``row``.
-    graph : spread.Graph or None
-    origin : pandas.Timestamp or None
-        Zero of the time axis when the input times were datetimes.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from spread.fit import Cascades
-    >>> df = pd.DataFrame({"id": [1, 1, 1, 2], "user": ["a", "b", "c", "b"],
-    ...                    "t": [0.0, 1.5, 2.2, 0.0]})
-    >>> cs = Cascades.from_frame(df, cascade="id", node="user", time="t")
-    >>> cs
-    <Cascades: 2 cascades, 4 adoptions, 3 distinct nodes, no graph>
-    >>> cs.to_steps(1.0)["step"].tolist()
-    [0, 1, 2, 0]
-    """
-
-    data: pd.DataFrame
-    graph: object = None
-    origin: object = None
-
-    @classmethod
-    def from_frame(cls, df, *, cascade="cascade", node="node", time="time", graph=None):
-        """Records from a table with one row per adoption.
-
-        Parameters
-        ----------
-        df : pandas.DataFrame
-        cascade, node, time : str
-            Column names. Times are numbers (>= 0) or datetimes.
-        graph : spread.Graph, optional
-            If given, every node must be one of its labels.
-
-        Raises
-        ------
-        InvalidParameterError
-            A missing column, an empty table, a negative or missing time, or a node
-            adopting twice in one cascade; the message names the offending rows.
-        NodeNotFound
-            A node that is not in `graph`, naming the rows.
-        """
-        if not isinstance(df, pd.DataFrame):
-            msg = f"`df` must be a pandas DataFrame; got {type(df).__name__}."
-            raise InvalidParameterError(msg)
-        for name, col in [("cascade", cascade), ("node", node), ("time", time)]:
-            if col not in df.columns:
-                msg = f"`{name}` must name a column of `df`; got {col!r} (columns: {list(df.columns)})."
-                raise InvalidParameterError(msg)
-        if len(df) == 0:
-            msg = "`df` must hold at least one adoption; got an empty table."
-            raise InvalidParameterError(msg)
-        t = df[time]
-        origin = None
-        if _is_datetime_like(t) and not pd.api.types.is_numeric_dtype(t.dtype):
-            try:
-                dt = pd.to_datetime(t)
-            except (TypeError, ValueError) as exc:
-                msg = f"`{time}` must hold numbers or datetimes; could not parse them ({exc})."
-                raise InvalidParameterError(msg) from None
-            missing = dt.isna().to_numpy()
-            if missing.any():
-                msg = f"`time` must not be missing; NaT in row(s) {_rows(df.index[missing])}."
-                raise InvalidParameterError(msg)
-            origin = dt.min()
-            tnum = ((dt - origin) / pd.Timedelta("1s")).to_numpy(dtype=np.float64)
-        else:
-            try:
-                tnum = t.to_numpy(dtype=np.float64, na_value=np.nan)
-            except (TypeError, ValueError):
-                msg = f"`time` column {time!r} must hold numbers or datetimes."
-                raise InvalidParameterError(msg) from None
-            missing = np.isnan(tnum)
-            if missing.any():
-                msg = f"`time` must not be missing; NaN in row(s) {_rows(df.index[missing])}."
-                raise InvalidParameterError(msg)
-            bad = ~np.isfinite(tnum) | (tnum < 0)
-            if bad.any():
-                msg = (
-                    f"`time` must be finite and >= 0; got {float(tnum[bad][0])!r} in row(s) "
-                    f"{_rows(df.index[bad])}."
-                )
-                raise InvalidParameterError(msg)
-        out = pd.DataFrame(
-            {
-                "cascade": df[cascade].to_numpy(),
-                "node": df[node].to_numpy(),
-                "time": tnum,
-                "row": df.index.to_numpy(),
-            }
-        )
-        dup = out.duplicated(["cascade", "node"], keep="first").to_numpy()
-        if dup.any():
-            node_ = _py(out["node"][dup].iloc[0])
-            casc_ = _py(out["cascade"][dup].iloc[0])
-            msg = (
-                f"a node may adopt at most once per cascade; node {node_!r} repeats in "
-                f"cascade {casc_!r} (duplicate row(s) {_rows(out['row'][dup])}). "
-                "Keep the first adoption per (cascade, node) before building Cascades."
-            )
-            raise InvalidParameterError(msg)
-        if graph is not None:
-            try:
-                idx = graph.index_of(out["node"].to_numpy())
-            except NodeNotFound:
-                labels = set(graph.labels.tolist())
-                unknown = np.array([v not in labels for v in out["node"].tolist()])
-                msg = (
-                    f"node(s) {_rows(pd.unique(out['node'][unknown]))} not in the graph "
-                    f"(row(s) {_rows(df.index[unknown])})."
-                )
-                raise NodeNotFound(msg) from None
-            out["index"] = idx
-        out = out.sort_values(["cascade", "time"], kind="stable").reset_index(drop=True)
-        return cls(out, graph, origin)
-
-    @property
-    def n_cascades(self):
-        """Number of cascades."""
-        return int(self.data["cascade"].nunique())
-
-    def __len__(self):
-        return len(self.data)
-
-    @property
-    def sizes(self):
-        """Adoptions per cascade (a `pandas.Series`)."""
-        return self.data.groupby("cascade", sort=False).size().rename("size")
-
-    def __repr__(self):
-        g = "no graph" if self.graph is None else f"graph of {self.graph.n_nodes:,} nodes"
-        return (
-            f"<Cascades: {self.n_cascades:,} cascades, {len(self):,} adoptions, "
-            f"{self.data['node'].nunique():,} distinct nodes, {g}>"
-        )
-
-    def _relative_times(self):
-        first = self.data.groupby("cascade", sort=False)["time"].transform("min")
-        return (self.data["time"] - first).to_numpy()
-
-    def to_trend(self, freq=None, *, align=False, kind="adopters"):
-        """Adoptions per bin, pooled over cascades.
-
-        Parameters
-        ----------
-        freq : str or float, optional
-            Bin width: a time span for datetime input, a number (in the time unit of
-            the data) otherwise.
-        align : bool, default False
-            If True, measure every cascade from its own first adoption (a
-            "popularity curve"); otherwise use the common time axis.
-        """
-        t = self._relative_times() if align else self.data["time"].to_numpy()
-        if self.origin is not None and not align:
-            times = self.origin + pd.to_timedelta(t, unit="s")
-            return Trend.from_timestamps(times, freq=freq, kind=kind)
-        if self.origin is not None and freq is not None and not isinstance(freq, numbers.Real):
-            freq = pd.Timedelta(freq) / pd.Timedelta("1s")
-        return Trend.from_timestamps(t, freq=freq, start=0.0 if align else None, kind=kind)
-
-    def to_steps(self, dt):
-        """Discrete generations: ``step = floor((time - cascade start) / dt)``.
-
-        Returns a copy of `data` with an int64 ``step`` column; the first adoption of
-        every cascade is at step 0 (the seed generation).
-        """
-        if isinstance(dt, str | pd.Timedelta):
-            dt = pd.Timedelta(dt) / pd.Timedelta("1s")
-        dt = check_nonnegative_float(dt, name="dt", allow_zero=False)
-        out = self.data.copy()
-        out["step"] = np.floor(self._relative_times() / dt + 1e-12).astype(np.int64)
-        return out
-
-    def _need_graph(self, what):
-        if self.graph is None:
-            msg = f"`{what}` needs the graph; build Cascades with `graph=`."
-            raise InvalidParameterError(msg)
-        return self.graph
-
-    def _step_arrays(self, dt):
-        """Generations as flat arrays for the kernels.
-
-        Returns ``(casc_ptr, nodes, steps, cascade_labels)``: cascade ``c`` is rows
-        ``casc_ptr[c]:casc_ptr[c + 1]`` of `nodes` (graph indices) and `steps`.
-        """
-        steps = self.to_steps(dt)
-        codes, labels = pd.factorize(steps["cascade"], sort=False)
-        bounds = np.flatnonzero(np.diff(codes)) + 1
-        casc_ptr = np.concatenate([[0], bounds, [codes.size]]).astype(np.int64)
-        nodes = steps["index"].to_numpy(dtype=np.int64)
-        return casc_ptr, nodes, steps["step"].to_numpy(dtype=np.int64), np.asarray(labels)
-
-    def trial_groups(self, dt):
-        """IC trials with the arcs that made them (the per-edge form of `trials`).
-
-        Returns
-        -------
-        TrialGroups
-            A named tuple of arrays, one entry per group (cascade, target, step):
-            ``cascade`` (label), ``target`` (node index), ``step``, ``k``, ``success``,
-            and ``ptr``/``arcs``: the arc ids (graph arc order) of group ``g`` are
-            ``arcs[ptr[g]:ptr[g + 1]]``.
-
-        Examples
-        --------
-        >>> import pandas as pd, spread
-        >>> from spread.fit import Cascades
-        >>> g = spread.Graph.from_edges([0, 0, 1], [1, 2, 2])
-        >>> df = pd.DataFrame({"c": [0, 0], "v": [0, 1], "t": [0.0, 1.0]})
-        >>> cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
-        >>> tg = cs.trial_groups(1.0)
-        >>> tg.target.tolist(), tg.k.tolist(), tg.arcs.tolist()
-        ([1, 2, 2], [1, 1, 1], [0, 1, 2])
-        """
-        from ._cascade_kernels import trial_groups
-
-        g = self._need_graph("trial_groups")
-        casc_ptr, nodes, steps, labels = self._step_arrays(dt)
-        casc, target, step, success, ptr, arcs = trial_groups(
-            g.indptr, g.indices, casc_ptr, nodes, steps, g.n_nodes
-        )
-        return TrialGroups(labels[casc], target, step, np.diff(ptr), success, ptr, arcs)
-
-    def trials(self, dt):
-        """IC transmission trials grouped by (cascade, target, step) (FITTING.md §2.3.1).
-
-        Every node ``u`` active at step ``s`` makes one attempt on each out-neighbour
-        that is not active by step ``s``; attempts on ``v`` at step ``s + 1`` are grouped
-        into one row with ``k`` attempting parents, a success iff ``v`` activated at
-        ``s + 1``. Cascades are taken as complete (a node never seen never adopted).
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``cascade``, ``target`` (label), ``step``, ``k``, ``success``.
-
-        Examples
-        --------
-        >>> import pandas as pd, spread
-        >>> from spread.fit import Cascades
-        >>> g = spread.Graph.from_edges([0, 0, 1], [1, 2, 2])
-        >>> df = pd.DataFrame({"c": [0, 0], "v": [0, 1], "t": [0.0, 1.0]})
-        >>> cs = Cascades.from_frame(df, cascade="c", node="v", time="t", graph=g)
-        >>> cs.trials(1.0)[["target", "step", "k", "success"]].values.tolist()
-        [[1, 1, 1, True], [2, 1, 1, False], [2, 2, 1, False]]
-        """
-        self._need_graph("trials")
-        tg = self.trial_groups(dt)
-        return pd.DataFrame(
-            {
-                "cascade": tg.cascade,
-                "target": self.graph.labels[tg.target],
-                "step": tg.step,
-                "k": tg.k,
-                "success": tg.success,
-            }
-        )
-
-    def exposures(self, dt):
-        """Exposure curve: adoption probability after exactly ``k`` exposures.
-
-        A node's exposures are its distinct in-neighbours active at earlier steps
-        (Romero, Meeder & Kleinberg 2011). ``probability[k] = n_adopted[k] /
-        n_reached[k]``, where ``n_reached[k]`` counts (cascade, node) pairs that
-        reached ``k`` exposures before adopting (or by the end) and ``n_adopted[k]``
-        those that adopted with exactly ``k``. IC predicts a flat curve.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Indexed by ``k`` >= 1: ``n_reached``, ``n_adopted``, ``probability``.
-        """
-        from ._cascade_kernels import exposure_counts
-
-        g = self._need_graph("exposures")
-        casc_ptr, nodes, steps, _ = self._step_arrays(dt)
-        reached, adopted = exposure_counts(
-            g.indptr, g.indices, g.in_indptr, g.in_indices, casc_ptr, nodes, steps, g.n_nodes
-        )
-        ks = np.arange(1, reached.size)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            prob = np.where(reached[1:] > 0, adopted[1:] / np.maximum(reached[1:], 1), np.nan)
-        return pd.DataFrame(
-            {"n_reached": reached[1:], "n_adopted": adopted[1:], "probability": prob},
-            index=pd.Index(ks, name="k"),
-        )
-
-    def _lt_weights(self, weights):
-        """In-weights ``b_uv`` per arc (graph arc order) from ``"wc"`` or an array."""
-        g = self.graph
-        if isinstance(weights, str):
-            check_in(weights, name="weights", options=("wc",))
-            indeg = np.maximum(g.in_degree, 1).astype(np.float64)
-            return 1.0 / indeg[g.indices]
-        w = np.asarray(weights, dtype=np.float64)
-        if w.shape != (g.n_edges,):
-            msg = f"`weights` must have one entry per arc ({g.n_edges}); got shape {w.shape}."
-            raise InvalidParameterError(msg)
-        return w
-
-    def brackets(self, dt, weights="wc"):
-        """LT threshold brackets per (cascade, node) (FITTING.md §2.3.5).
-
-        A node activated at step ``s`` >= 1 has ``w_low < theta <= w_high`` with
-        ``w_low`` the in-weight from nodes active by step ``s - 2`` and ``w_high`` by
-        ``s - 1``; an exposed node that never adopted has ``theta > w_high`` (``censored``).
-
-        Parameters
-        ----------
-        dt : float
-            Step width.
-        weights : "wc" or array_like
-            In-weights ``b_uv`` per arc (arc order of the graph); ``"wc"`` is
-            ``1 / indeg(v)``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``cascade``, ``node`` (label), ``w_low``, ``w_high``, ``censored``.
-        """
-        from ._cascade_kernels import bracket_rows
-
-        g = self._need_graph("brackets")
-        w = self._lt_weights(weights)
-        casc_ptr, nodes, steps, labels = self._step_arrays(dt)
-        casc, node, lo, hi, cens = bracket_rows(
-            g.indptr,
-            g.indices,
-            g.in_indptr,
-            g.in_indices,
-            np.ascontiguousarray(w[g.in_arc]),
-            casc_ptr,
-            nodes,
-            steps,
-            g.n_nodes,
-        )
-        return pd.DataFrame(
-            {
-                "cascade": labels[casc],
-                "node": g.labels[node],
-                "w_low": lo,
-                "w_high": hi,
-                "censored": cens,
-            }
-        )
-
-
-class TrialGroups(NamedTuple):
-    """IC trials grouped by (cascade, target, step), with the arcs of every group.
-
-    See `Cascades.trial_groups`.
-    """
-
-    cascade: np.ndarray
-    target: np.ndarray
-    step: np.ndarray
-    k: np.ndarray
-    success: np.ndarray
-    ptr: np.ndarray
-    arcs: np.ndarray

@@ -1,0 +1,402 @@
+"""Conversions between `spread.Graph` and edge arrays, pandas, networkx and scipy.
+
+The bodies of the ``Graph.from_*`` constructors and ``Graph.to_*`` exports (networkx's
+``convert.py`` pattern): they turn rows of edges into CSR arcs, counting what they
+skip or merge in a `LoadReport`. The constructors receive the class to build, so this
+module does not import `spread.graph` (which imports it).
+"""
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._graph_kernels import pair_order
+from ._validation import check_in
+from .exceptions import InvalidParameterError, NodeNotFound
+
+__all__ = [
+    "LoadReport",
+    "as_label_array",
+    "from_edges",
+    "from_networkx",
+    "from_pandas",
+    "from_scipy",
+    "to_networkx",
+    "to_pandas",
+    "to_scipy",
+]
+
+SELF_LOOPS = ("drop", "keep", "error")
+DUPLICATES = ("merge", "keep", "error")
+MERGE = ("sum", "max", "min", "first", "last")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a constructor or loader did with the rows it was given.
+
+    Nothing is dropped silently: every row that did not become an arc is counted here.
+
+    Attributes
+    ----------
+    source : str
+        Where the rows came from (a file path, ``"edges"``, ``"pandas"``, ...).
+    n_rows : int
+        Edge rows read (comment, blank and header lines excluded).
+    n_self_loops : int
+        Rows whose source and target are the same node.
+    self_loops : str
+        What was done with them: ``"drop"`` or ``"keep"``.
+    n_duplicates : int
+        Rows that repeated an earlier edge (for undirected input ``u v`` and ``v u``
+        are the same edge).
+    duplicates : str
+        What was done with them: ``"merge"`` (one arc, weights combined by `merge`) or
+        ``"keep"`` (parallel arcs).
+    merge : str
+        How the weights of merged duplicates were combined.
+    n_skipped_lines : int
+        Comment, blank and header lines skipped by a file loader (0 otherwise).
+    """
+
+    source: str
+    n_rows: int
+    n_self_loops: int = 0
+    self_loops: str = "keep"
+    n_duplicates: int = 0
+    duplicates: str = "keep"
+    merge: str = "sum"
+    n_skipped_lines: int = 0
+
+    def __str__(self):
+        loops = "dropped" if self.self_loops == "drop" else "kept"
+        dups = "merged" if self.duplicates == "merge" else "kept"
+        return (
+            f"{self.source}: {self.n_rows:,} rows read, "
+            f"{self.n_self_loops:,} self-loop(s) {loops}, "
+            f"{self.n_duplicates:,} duplicate(s) {dups}, "
+            f"{self.n_skipped_lines:,} comment/header line(s) skipped"
+        )
+
+
+# ------------------------------------------------------------------ labels
+def py_scalar(x):
+    """A numpy scalar as the matching Python scalar (labels print as users typed them)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def as_label_array(values):
+    """Labels as a 1-d numpy array: int64 for integers, object otherwise."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        if values.dtype.kind in "iu":
+            return values.astype(np.int64, copy=False)
+        if values.dtype.kind in "USO":
+            return values.astype(object, copy=False)
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.to_numpy()
+        return as_label_array(values)
+    values = list(values)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    if len(values) and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values
+    ):
+        return arr.astype(np.int64)
+    return arr
+
+
+def label_index(labels):
+    """A `pandas.Index` over distinct labels; raises naming a repeated one."""
+    index = pd.Index(labels)
+    if not index.is_unique:
+        dup = index[index.duplicated()][0]
+        msg = f"`labels` must be distinct; {dup!r} appears more than once."
+        raise InvalidParameterError(msg)
+    return index
+
+
+# ------------------------------------------------------------ constructors
+def from_edges(
+    cls,
+    sources,
+    targets,
+    weights=None,
+    *,
+    directed=True,
+    labels=None,
+    self_loops="drop",
+    duplicates="merge",
+    merge="sum",
+    source="edges",
+):
+    """The body of `Graph.from_edges`: build a `cls` from parallel endpoint arrays."""
+    check_in(self_loops, name="self_loops", options=SELF_LOOPS)
+    check_in(duplicates, name="duplicates", options=DUPLICATES)
+    check_in(merge, name="merge", options=MERGE)
+    sources = as_label_array(sources)
+    targets = as_label_array(targets)
+    if sources.shape != targets.shape or sources.ndim != 1:
+        msg = (
+            "`sources` and `targets` must be 1-d and of equal length; got "
+            f"{sources.shape} and {targets.shape}."
+        )
+        raise InvalidParameterError(msg)
+    n_rows = sources.shape[0]
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
+        if weights.shape != (n_rows,):
+            msg = f"`weights` must have one entry per edge ({n_rows}); got shape {weights.shape}."
+            raise InvalidParameterError(msg)
+
+    if labels is None:
+        both = np.concatenate([sources, targets])
+        try:
+            codes, uniques = pd.factorize(both, sort=True)
+        except TypeError:  # labels of mixed, unorderable types
+            codes, uniques = pd.factorize(both, sort=False)
+        labels = np.asarray(uniques)
+        if labels.dtype == object:
+            labels = as_label_array(list(labels))
+        src, dst = codes[:n_rows], codes[n_rows:]
+    else:
+        labels = as_label_array(labels)
+        index = label_index(labels)
+        src = index.get_indexer(sources)
+        dst = index.get_indexer(targets)
+        missing = np.concatenate([sources[src < 0], targets[dst < 0]])
+        if missing.size:
+            shown = [py_scalar(x) for x in pd.unique(missing)[:10]]
+            msg = f"edge endpoint(s) {shown} are not in `labels`."
+            raise NodeNotFound(msg)
+    n = labels.shape[0]
+    indptr, indices, w, n_loops, n_dups = build_csr(
+        src.astype(np.int64),
+        dst.astype(np.int64),
+        weights,
+        n,
+        directed=directed,
+        self_loops=self_loops,
+        duplicates=duplicates,
+        merge=merge,
+        labels=labels,
+    )
+    report = LoadReport(
+        source=str(source),
+        n_rows=n_rows,
+        n_self_loops=n_loops,
+        self_loops="drop" if self_loops == "drop" else "keep",
+        n_duplicates=n_dups,
+        duplicates="merge" if duplicates == "merge" else "keep",
+        merge=merge,
+    )
+    return cls(indptr, indices, w, directed=directed, labels=labels, report=report, copy=False)
+
+
+def from_pandas(
+    cls,
+    df,
+    source="source",
+    target="target",
+    weight=None,
+    *,
+    directed=True,
+    labels=None,
+    self_loops="drop",
+    duplicates="merge",
+    merge="sum",
+):
+    """The body of `Graph.from_pandas`: one row of `df` per edge."""
+    if not isinstance(df, pd.DataFrame):
+        msg = f"`df` must be a pandas DataFrame; got {type(df).__name__}."
+        raise InvalidParameterError(msg)
+    for name, col in (("source", source), ("target", target), ("weight", weight)):
+        if col is not None and col not in df.columns:
+            msg = f"`{name}` must name a column of `df` ({list(df.columns)}); got {col!r}."
+            raise InvalidParameterError(msg)
+    weights = None if weight is None else df[weight].to_numpy(dtype=np.float64)
+    return from_edges(
+        cls,
+        df[source].to_numpy(),
+        df[target].to_numpy(),
+        weights,
+        directed=directed,
+        labels=labels,
+        self_loops=self_loops,
+        duplicates=duplicates,
+        merge=merge,
+        source="pandas",
+    )
+
+
+def from_networkx(
+    cls, G, weight=None, *, default=None, self_loops="keep", duplicates="merge", merge="sum"
+):
+    """The body of `Graph.from_networkx`: keep `G`'s node order and labels."""
+    nodes = list(G.nodes)
+    src, dst, w = [], [], []
+    for u, v, data in G.edges(data=True):
+        src.append(u)
+        dst.append(v)
+        if weight is not None:
+            if weight in data:
+                w.append(data[weight])
+            elif default is not None:
+                w.append(default)
+            else:
+                msg = (
+                    f"`weight` names attribute {weight!r}, which edge ({u!r}, {v!r}) "
+                    "lacks; pass `default=` to fill it."
+                )
+                raise InvalidParameterError(msg)
+    return from_edges(
+        cls,
+        as_label_array(src),
+        as_label_array(dst),
+        None if weight is None else np.asarray(w, dtype=np.float64),
+        directed=G.is_directed(),
+        labels=as_label_array(nodes),
+        self_loops=self_loops,
+        duplicates=duplicates,
+        merge=merge,
+        source="networkx",
+    )
+
+
+def from_scipy(cls, A, *, directed=True, weighted=True, labels=None):
+    """The body of `Graph.from_scipy`: entry ``A[u, v] != 0`` is an arc ``u -> v``."""
+    import scipy.sparse as sp
+
+    A = sp.csr_array(A)
+    A.eliminate_zeros()
+    n_rows, n_cols = A.shape
+    if n_rows != n_cols:
+        msg = f"`A` must be square; got shape {A.shape}."
+        raise InvalidParameterError(msg)
+    if not directed:
+        if (A != A.T).nnz:
+            msg = "`A` must be symmetric when `directed=False`; it is not."
+            raise InvalidParameterError(msg)
+    A.sum_duplicates()
+    A.sort_indices()
+    weights = A.data.astype(np.float64) if weighted else None
+    return cls(
+        A.indptr,
+        A.indices,
+        weights,
+        directed=directed,
+        labels=labels,
+        report=LoadReport(source="scipy", n_rows=int(A.nnz)),
+    )
+
+
+def build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge, labels):
+    """Sort edge rows into CSR arcs; returns indptr, indices, weights and counts."""
+    loops = src == dst
+    n_loops = int(np.count_nonzero(loops))
+    if n_loops and self_loops == "error":
+        i = int(np.flatnonzero(loops)[0])
+        msg = (
+            f"`self_loops='error'` forbids edges u -> u; row {i} is "
+            f"{py_scalar(labels[src[i]])!r} -> {py_scalar(labels[dst[i]])!r} "
+            f"({n_loops} in all)."
+        )
+        raise InvalidParameterError(msg)
+    if n_loops and self_loops == "drop":
+        keep = ~loops
+        src, dst = src[keep], dst[keep]
+        weights = None if weights is None else weights[keep]
+    rows = np.arange(src.shape[0]) if duplicates == "error" else None  # for the message
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    order = pair_order(src, dst, n)
+    src, dst = src[order], dst[order]
+    if rows is not None:
+        rows = rows[order]
+    key = src * max(n, 1) + dst
+    if weights is not None:
+        weights = weights[order]
+    repeat = np.zeros(key.shape[0], dtype=bool)
+    repeat[1:] = key[1:] == key[:-1]
+    n_dups = int(np.count_nonzero(repeat))
+    if n_dups and duplicates == "error":
+        j = int(np.flatnonzero(repeat)[0])
+        msg = (
+            f"`duplicates='error'` forbids repeated edges; rows {rows[j - 1]} and {rows[j]} "
+            f"are both {py_scalar(labels[src[j]])!r} -> {py_scalar(labels[dst[j]])!r} "
+            f"({n_dups} repeat(s) in all)."
+        )
+        raise InvalidParameterError(msg)
+    if n_dups and duplicates == "merge":
+        first = ~repeat
+        if weights is not None:
+            starts = np.flatnonzero(first)
+            if merge == "sum":
+                weights = np.add.reduceat(weights, starts)
+            elif merge == "max":
+                weights = np.maximum.reduceat(weights, starts)
+            elif merge == "min":
+                weights = np.minimum.reduceat(weights, starts)
+            elif merge == "first":
+                weights = weights[starts]
+            else:  # last
+                ends = np.append(starts[1:], key.shape[0]) - 1
+                weights = weights[ends]
+        src, dst = src[first], dst[first]
+    if not directed:
+        off = src != dst
+        src, dst = np.concatenate([src, dst[off]]), np.concatenate([dst, src[off]])
+        if weights is not None:
+            weights = np.concatenate([weights, weights[off]])
+        order = pair_order(src, dst, n)
+        src, dst = src[order], dst[order]
+        if weights is not None:
+            weights = weights[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return indptr, dst.astype(np.int32), weights, n_loops, n_dups
+
+
+# ----------------------------------------------------------------- exports
+def to_pandas(graph, *, arcs=None):
+    """The body of `Graph.to_pandas`."""
+    tails = np.repeat(np.arange(graph.n_nodes), graph.out_degree)
+    heads = graph.indices
+    keep = slice(None)
+    if arcs is None:
+        arcs = graph.directed
+    if not arcs:
+        keep = tails <= heads
+    labels = graph.labels
+    df = pd.DataFrame({"source": labels[tails[keep]], "target": labels[heads[keep]]})
+    if graph.weights is not None:
+        df["weight"] = graph.weights[keep]
+    return df
+
+
+def to_networkx(graph, weight="weight"):
+    """The body of `Graph.to_networkx`."""
+    import networkx as nx
+
+    G = nx.DiGraph() if graph.directed else nx.Graph()
+    G.add_nodes_from(py_scalar(x) for x in graph.labels)
+    df = to_pandas(graph)
+    src = [py_scalar(x) for x in df["source"]]
+    dst = [py_scalar(x) for x in df["target"]]
+    if graph.weights is None:
+        G.add_edges_from(zip(src, dst, strict=True))
+    else:
+        G.add_weighted_edges_from(zip(src, dst, df["weight"].tolist(), strict=True), weight=weight)
+    return G
+
+
+def to_scipy(graph):
+    """The body of `Graph.to_scipy`."""
+    import scipy.sparse as sp
+
+    data = graph.weights if graph.weights is not None else np.ones(graph.n_edges)
+    return sp.csr_array(
+        (np.array(data), graph.indices.copy(), graph.indptr.copy()),
+        shape=(graph.n_nodes, graph.n_nodes),
+    )
