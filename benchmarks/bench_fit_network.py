@@ -201,9 +201,9 @@ def recovery_section(quick):
     gc = Graph.from_networkx(nx.powerlaw_cluster_graph(3000, 3, 0.3, seed=2))
     hs = list(range(10))
     times = np.linspace(0.25, 5.0, 20)
-    states = spread.simulate(gc, hs, Heat(beta=0.2), times=times).heat
+    states = spread.solve(gc, hs, Heat(beta=0.2), times=times).heat
     hb, hc = [], []
-    h = spread.simulate(gc, hs, Heat(beta=0.2, threshold=1e-3), times=np.arange(20.0))
+    h = spread.solve(gc, hs, Heat(beta=0.2, threshold=1e-3), times=np.arange(20.0))
     mu = np.diff(h.adopted.astype(float), prepend=0)
     for r in range(R // 2):
         noisy = states + np.random.default_rng(r).normal(0, 0.01, states.shape)
@@ -228,7 +228,7 @@ def recovery_section(quick):
         np.array(fits["negbin"])[:, 1],
         "also holds the spread of one run about the mean curve",
     )
-    h = spread.simulate(gc, hs, Heat(beta=0.02, threshold=1e-3), times=np.arange(30.0))
+    h = spread.solve(gc, hs, Heat(beta=0.02, threshold=1e-3), times=np.arange(30.0))
     mu = np.diff(h.adopted.astype(float), prepend=0)
     fits = {"poisson": [], "negbin": []}
     for r in range(R):

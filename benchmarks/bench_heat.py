@@ -57,7 +57,7 @@ def main():
     }
     times = np.linspace(0, T_END, N_TIMES)
     t0 = time.perf_counter()
-    spread.simulate(spread.datasets.load("karate"), [0], spread.Heat(beta=1.0), times=[1.0])
+    spread.solve(spread.datasets.load("karate"), [0], spread.Heat(beta=1.0), times=[1.0])
     compile_s = time.perf_counter() - t0
 
     rows = []
@@ -69,7 +69,7 @@ def main():
         A = (BETA * model.operator(g)).tocsr()
 
         def ours(n_jobs, g=g, model=model, seeds=seeds):
-            return spread.simulate(g, list(seeds), model, times=times, n_jobs=n_jobs)
+            return spread.solve(g, list(seeds), model, times=times, n_jobs=n_jobs)
 
         def theirs(A=A, f0=f0):
             return sla.expm_multiply(A, f0, start=0, stop=T_END, num=N_TIMES, endpoint=True)

@@ -13,6 +13,7 @@ Examples
 
 from . import datasets, exceptions, fit, io, parallel, plot, weights
 from ._common import ConfidenceInterval
+from .cascades import Cascades
 from .exceptions import (
     ConvergenceWarning,
     DatasetError,
@@ -24,12 +25,21 @@ from .exceptions import (
     NotFittedError,
     SpreadError,
 )
-from .cascades import Cascades
 from .fit import FitResult
 from .graph import Graph, LoadReport
 from .im import SeedSelection, maximize
 from .io import read_csv, read_edgelist, write_edgelist
-from .models import IC, LT, Heat, HeatResult, SpreadResult, SpreadResults, simulate
+from .models import (
+    IC,
+    LT,
+    Heat,
+    HeatResult,
+    SpreadResult,
+    SpreadResults,
+    simulate,
+    simulate_sets,
+    solve,
+)
 from .trend import Trend
 
 __version__ = "0.1.0"
@@ -68,6 +78,8 @@ __all__ = [
     "read_csv",
     "read_edgelist",
     "simulate",
+    "simulate_sets",
+    "solve",
     "weights",
     "write_edgelist",
 ]

@@ -82,7 +82,9 @@ def thread_count(n_jobs=None):
     import numba
 
     available = numba.config.NUMBA_NUM_THREADS
-    if n_jobs is None or (isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs == -1):
+    if n_jobs is None or (
+        isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs == -1
+    ):
         n = available
     else:
         n = min(check_int(n_jobs, name="n_jobs", min_value=1), available)

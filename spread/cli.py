@@ -200,14 +200,15 @@ def _seeds(args, graph, model=None):
 
 
 def _top_degree(graph, k):
-    """The k nodes of largest out-degree (the rule of ``maximize(method="degree")``)."""
-    from . import maximize
-    from .models import IC
+    """The k nodes of largest out-degree (ties: smallest index)."""
+    import numpy as np
+
+    from .ranking import degree_scores, top_k
 
     if k > graph.n_nodes:
         msg = f"`--top-degree` must be at most the number of nodes ({graph.n_nodes}); got {k}."
         raise UsageError(msg)
-    return maximize(graph, k, IC(p=0.0), method="degree", evaluate=False).seeds.tolist()
+    return graph.label_of(top_k(degree_scores(graph), k, np.ones(graph.n_nodes, bool))).tolist()
 
 
 def _model(args):
@@ -256,7 +257,7 @@ def _close_client(args):
 def _cmd_simulate(args):
     import numpy as np
 
-    from . import simulate
+    from . import simulate, solve
 
     out = _out_path(args.out)
     graph = _load_graph(args.graph, args)
@@ -265,7 +266,7 @@ def _cmd_simulate(args):
     kwargs = {"rng": args.rng, "n_jobs": args.threads}
     if args.model == "heat":
         times = np.array([float(t) for t in _split(args.times)])
-        res = simulate(graph, seeds, model, times=times)
+        res = solve(graph, seeds, model, times=times)
         print(repr(res))
         frame = res.to_frame()
         document = {

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, datasets, maximize, simulate
+from . import __version__, datasets, maximize, simulate, solve
 from ._common import progress_bar
 from .cli import _plain, _seed_table
 from .models import IC, LT, Heat
@@ -123,7 +123,7 @@ def _compare_models(g, seeds, s, rng, progress):
         out[name] = simulate(g, seeds, model, n_runs=s.n_runs, rng=rng, progress=progress)
     heat = Heat(beta=s.heat_beta, threshold=s.heat_threshold)
     name = f"heat (beta {s.heat_beta:g}, read-out {s.heat_threshold:g})"
-    out[name] = simulate(g, seeds, heat, times=np.asarray(s.heat_times))
+    out[name] = solve(g, seeds, heat, times=np.asarray(s.heat_times))
     return out
 
 
@@ -519,7 +519,7 @@ def _draw(folder, s, g, seeds, results, sels, fitted, train, test, bands):
     _save(fig, folder, "reach.png")
 
     times = np.linspace(0, s.heat_times[-1], 61)
-    heat = simulate(g, seeds, Heat(beta=s.heat_beta), times=times)
+    heat = solve(g, seeds, Heat(beta=s.heat_beta), times=times)
     final = heat.heat[np.argmax(heat.times)].copy()
     final[g.index_of(list(seeds))] = -np.inf
     hottest = g.labels[np.argsort(-final, kind="stable")[:6]].tolist()

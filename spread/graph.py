@@ -656,8 +656,6 @@ class Graph:
         return "\n".join(lines)
 
 
-
-
 # ------------------------------------------------------- seeds and node sets
 def _is_set_of_sets(graph, seeds):
     if isinstance(seeds, np.ndarray) or graph._is_scalar_label(seeds):

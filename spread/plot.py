@@ -238,7 +238,7 @@ def compare(results, ax=None, *, labels=None, level=0.9, band=True, title=None):
     --------
     >>> import spread
     >>> g = spread.datasets.load("karate")
-    >>> both = spread.simulate(g, [[0], [33]], spread.IC(p=0.2), n_runs=200, rng=0)
+    >>> both = spread.simulate_sets(g, [[0], [33]], spread.IC(p=0.2), n_runs=200, rng=0)
     >>> ax = spread.plot.compare(both)
     >>> len(ax.lines), [t.get_text() for t in ax.get_legend().get_texts()]
     (2, ['seed set 0 (1 seed)', 'seed set 1 (1 seed)'])
@@ -559,7 +559,7 @@ def heat(result, ax=None, *, what="auto", nodes=None, n_nodes=8, **kwargs):
     --------
     >>> import spread
     >>> g = spread.datasets.load("karate")
-    >>> res = spread.simulate(g, [0], spread.Heat(beta=0.3), times=[0, 1, 2, 4, 8])
+    >>> res = spread.solve(g, [0], spread.Heat(beta=0.3), times=[0, 1, 2, 4, 8])
     >>> ax = spread.plot.heat(res, nodes=[0, 33])
     >>> ax.get_ylabel(), [t.get_text() for t in ax.get_legend().get_texts()]
     ('heat', ['0', '33'])

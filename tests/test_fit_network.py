@@ -220,7 +220,7 @@ def test_heat_beta_from_noisy_node_states(clustered3000):
     g = clustered3000
     seeds = list(range(10))
     times = np.linspace(0.25, 5.0, 20)
-    states = spread.simulate(g, seeds, Heat(beta=0.2), times=times).heat
+    states = spread.solve(g, seeds, Heat(beta=0.2), times=times).heat
     errs, covered = [], 0
     for r in range(5):
         noisy = states + np.random.default_rng(r).normal(0, 0.01, states.shape)
@@ -238,7 +238,7 @@ def test_heat_beta_from_thresholded_counts(clustered3000):
     5 and 5 more; FITTING.md: 1.5%); the issue's row asks for 5%."""
     g = clustered3000
     seeds = list(range(10))
-    h = spread.simulate(g, seeds, Heat(beta=0.2, threshold=1e-3), times=np.arange(20.0))
+    h = spread.solve(g, seeds, Heat(beta=0.2, threshold=1e-3), times=np.arange(20.0))
     mu = np.diff(h.adopted.astype(float), prepend=0)
     errs = []
     for r in range(5):
@@ -352,7 +352,7 @@ def test_negbin_counts_heat_beta_dispersion_and_band(clustered3000):
     bins 0.80 (Poisson loss 0.59). Tolerances: 5%, 40%, 0.7."""
     g = clustered3000
     seeds = list(range(10))
-    h = spread.simulate(g, seeds, Heat(beta=0.02, threshold=1e-3), times=np.arange(30.0))
+    h = spread.solve(g, seeds, Heat(beta=0.02, threshold=1e-3), times=np.arange(30.0))
     mu = np.diff(h.adopted.astype(float), prepend=0)
     errs, ks, cover = [], [], []
     for r in range(10):
@@ -370,7 +370,7 @@ def test_heat_exact_and_invariances():
     g = spread.datasets.load("karate")
     seeds = [0, 33]
     times = np.array([0.5, 1.0, 2.0])
-    states = spread.simulate(g, seeds, Heat(beta=0.3), times=times).heat
+    states = spread.solve(g, seeds, Heat(beta=0.3), times=times).heat
     exact = HeatEstimator().fit(g, states, seeds=seeds, times=times)
     assert exact.beta_ == pytest.approx(0.3, rel=1e-4)
     # t -> c t gives beta -> beta / c
@@ -390,7 +390,7 @@ def test_heat_exact_and_invariances():
     assert part.beta_ == pytest.approx(0.3, rel=1e-4)
     # thresholded counts from the exact read-out
     model = Heat(beta=0.3, threshold=0.02)
-    cum = spread.simulate(g, seeds, model, times=np.arange(8.0)).adopted.astype(float)
+    cum = spread.solve(g, seeds, model, times=np.arange(8.0)).adopted.astype(float)
     counts = HeatEstimator(threshold=0.02, ci=None).fit(g, np.diff(cum, prepend=0), seeds=seeds)
     assert counts.result_.loss == pytest.approx(0.0, abs=1e-6)  # mu floored at 1e-9
     assert counts.predict().tolist() == np.diff(cum, prepend=0).tolist()

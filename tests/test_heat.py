@@ -32,7 +32,7 @@ def weighted_random(n=60, m=300, seed=0, directed=True):
 def test_two_nodes_closed_form():
     g = Graph.from_edges([0], [1], directed=False)
     t = np.array([0.0, 0.3, 1.0, 4.0])
-    res = spread.simulate(g, [0], Heat(beta=0.7, tol=1e-15), times=t)
+    res = spread.solve(g, [0], Heat(beta=0.7, tol=1e-15), times=t)
     decay = np.exp(-2 * 0.7 * t)
     expected = np.column_stack([(1 + decay) / 2, (1 - decay) / 2])
     assert np.abs(res.heat - expected).max() < 1e-12
@@ -44,7 +44,7 @@ def test_dense_expm_on_small_weighted_graphs(kind, seed):
     g = weighted_random(25, 90, seed=seed, directed=kind == "directed")
     f0 = np.random.default_rng(seed).random(g.n_nodes)
     times = [0.0, 0.05, 0.5, 2.0]
-    res = spread.simulate(g, f0, Heat(beta=0.8, kind=kind), times=times)
+    res = spread.solve(g, f0, Heat(beta=0.8, kind=kind), times=times)
     for m, t in enumerate(times):
         expected = ref.heat_dense(g, f0, 0.8, t, kind)
         assert rel_err(res.heat[m], expected) <= 1e-8
@@ -57,7 +57,7 @@ def test_ego_facebook_against_expm_multiply():
     g = spread.datasets.load("ego-facebook")
     model = Heat(beta=0.05)
     times = np.linspace(0, 3, 20)
-    res = spread.simulate(g, [0, 107, 1684], model, times=times)
+    res = spread.solve(g, [0, 107, 1684], model, times=times)
     f0 = model.initial_heat(g, [0, 107, 1684])
     expected = sla.expm_multiply(
         0.05 * model.operator(g), f0, start=0, stop=3, num=20, endpoint=True
@@ -74,7 +74,7 @@ def test_random_weighted_graphs_against_expm_multiply(kind):
     model = Heat(beta=0.3, kind=kind)
     f0 = model.initial_heat(g, list(range(0, 2000, 97)))
     times = np.linspace(0, 5, 11)
-    res = spread.simulate(g, list(range(0, 2000, 97)), model, times=times)
+    res = spread.solve(g, list(range(0, 2000, 97)), model, times=times)
     expected = sla.expm_multiply(
         0.3 * model.operator(g), f0, start=0, stop=5, num=11, endpoint=True
     )
@@ -86,7 +86,7 @@ def test_random_weighted_graphs_against_expm_multiply(kind):
 def test_normalized_kind_conserves_sqrt_degree_weighted_heat():
     g = spread.datasets.load("karate")
     model = Heat(beta=0.4, kind="normalized")
-    res = spread.simulate(g, [0, 5], model, times=[0, 1, 3, 10])
+    res = spread.solve(g, [0, 5], model, times=[0, 1, 3, 10])
     sq = np.sqrt(g.out_degree)
     invariant = res.heat @ sq
     assert np.abs(invariant - invariant[0]).max() <= 1e-10 * invariant[0]
@@ -98,20 +98,20 @@ def test_normalized_kind_conserves_sqrt_degree_weighted_heat():
     with pytest.raises(
         InvalidParameterError, match="`kind='normalized'` needs an undirected graph"
     ):
-        spread.simulate(
+        spread.solve(
             spread.datasets.load("wiki-vote"), [3], Heat(beta=1, kind="normalized"), times=[1]
         )
 
 
 def test_connected_undirected_graph_tends_to_uniform():
     g = spread.datasets.load("karate")
-    res = spread.simulate(g, [0], Heat(beta=1.0), times=[60.0])
+    res = spread.solve(g, [0], Heat(beta=1.0), times=[60.0])
     assert np.abs(res.heat[0] - 1 / 34).max() < 1e-9
 
 
 def test_directed_sinks_keep_their_heat():
     g = Graph.from_edges([0, 1], [1, 2])
-    res = spread.simulate(g, [0], Heat(beta=1.0, tol=1e-15), times=[0, 1, 40])
+    res = spread.solve(g, [0], Heat(beta=1.0, tol=1e-15), times=[0, 1, 40])
     assert res.kind == "directed"
     assert res.heat[1].tolist() == pytest.approx(
         [np.exp(-1), np.exp(-1), 1 - 2 * np.exp(-1)], abs=1e-12
@@ -123,8 +123,8 @@ def test_time_rescaling_equals_beta_rescaling():
     g = spread.datasets.load("nethept")
     t = np.array([0.5, 1.0, 2.0])
     c = 2.5
-    a = spread.simulate(g, [0, 1, 2], Heat(beta=0.2), times=c * t)
-    b = spread.simulate(g, [0, 1, 2], Heat(beta=0.2 * c), times=t)
+    a = spread.solve(g, [0, 1, 2], Heat(beta=0.2), times=c * t)
+    b = spread.solve(g, [0, 1, 2], Heat(beta=0.2 * c), times=t)
     # the same lambda = beta * t * q up to one rounding of the product
     assert np.abs(a.heat - b.heat).max() <= 1e-13
 
@@ -132,7 +132,7 @@ def test_time_rescaling_equals_beta_rescaling():
 def test_threshold_readout_is_monotone_and_matches_heat():
     g = spread.datasets.load("nethept")
     times = [3.0, 0.0, 1.0, 2.0, 0.5]  # unsorted on purpose
-    res = spread.simulate(g, [0, 1, 2, 3], Heat(beta=0.5, threshold=0.01), times=times)
+    res = spread.solve(g, [0, 1, 2, 3], Heat(beta=0.5, threshold=0.01), times=times)
     order = np.argsort(times)
     assert (np.diff(res.adopted[order]) >= 0).all()
     reached = np.maximum.accumulate(res.heat[order] >= 0.01, axis=0)
@@ -150,34 +150,34 @@ def test_initial_heat_forms_keep_summary_and_errors():
     g = spread.datasets.load("karate")
     vec = np.zeros(34)
     vec[[0, 33]] = [2.0, -1.0]  # signed heat ("negative comments") is linear too
-    a = spread.simulate(g, vec, Heat(beta=0.3), times=[1.0])
-    b = spread.simulate(g, {0: 2.0, 33: -1.0}, Heat(beta=0.3), times=[1.0])
-    c = spread.simulate(g, [0], Heat(beta=0.3, source_heat=2.0), times=[1.0])
-    d = spread.simulate(g, [33], Heat(beta=0.3), times=[1.0])
+    a = spread.solve(g, vec, Heat(beta=0.3), times=[1.0])
+    b = spread.solve(g, {0: 2.0, 33: -1.0}, Heat(beta=0.3), times=[1.0])
+    c = spread.solve(g, [0], Heat(beta=0.3, source_heat=2.0), times=[1.0])
+    d = spread.solve(g, [33], Heat(beta=0.3), times=[1.0])
     assert np.allclose(a.heat, b.heat, atol=1e-14) and np.allclose(
         a.heat, c.heat - d.heat, atol=1e-12
     )
-    s = spread.simulate(g, [0], Heat(beta=0.3), times=[1.0], keep="summary")
+    s = spread.solve(g, [0], Heat(beta=0.3), times=[1.0], keep="summary")
     assert s.heat is None and s.total_heat[0] == pytest.approx(1.0)
-    with pytest.raises(InvalidParameterError, match="`times` is required for Heat"):
+    with pytest.raises(InvalidParameterError, match=r"Heat is deterministic: `spread\.solve"):
         spread.simulate(g, [0], Heat(beta=0.3))
     with pytest.raises(
         InvalidParameterError, match="`times` must be a non-empty 1-d array of finite times >= 0"
     ):
-        spread.simulate(g, [0], Heat(beta=0.3), times=[-1.0])
+        spread.solve(g, [0], Heat(beta=0.3), times=[-1.0])
     with pytest.raises(InvalidParameterError, match="`beta` must be a finite number > 0; got 0"):
-        spread.simulate(g, [0], Heat(beta=0), times=[1.0])
+        spread.solve(g, [0], Heat(beta=0), times=[1.0])
     with pytest.raises(
         InvalidParameterError,
         match="`kind` must be one of 'undirected', 'directed', 'normalized'; got 'fast'",
     ):
-        spread.simulate(g, [0], Heat(beta=1, kind="fast"), times=[1.0])
+        spread.solve(g, [0], Heat(beta=1, kind="fast"), times=[1.0])
     with pytest.raises(InvalidParameterError, match=r"one entry per node \(34\)"):
-        spread.simulate(g, np.ones(3), Heat(beta=1), times=[1.0])
+        spread.solve(g, np.ones(3), Heat(beta=1), times=[1.0])
     with pytest.raises(InvalidParameterError, match="the adoption curve needs a read-out"):
         s.curve()
-    with pytest.raises(InvalidParameterError, match="`times` applies to Heat"):
-        spread.simulate(g, [0], spread.IC(p=0.1), times=[1.0])
+    with pytest.raises(InvalidParameterError, match=r"`model` must be spread\.Heat"):
+        spread.solve(g, [0], spread.IC(p=0.1), times=[1.0])
 
 
 def test_heat_matches_networkx_laplacian():

@@ -206,14 +206,14 @@ def test_heat_seed_selection_is_consistent_with_simulation():
     # heat-top's ranking is each node's own adopters count from a unit source by the
     # horizon (the source adopted at time 0)
     single = [
-        int(spread.simulate(g, [v], model, times=[0, 1.5]).adopted[-1]) for v in range(g.n_nodes)
+        int(spread.solve(g, [v], model, times=[0, 1.5]).adopted[-1]) for v in range(g.n_nodes)
     ]
     assert top.gains.tolist() == sorted(single, reverse=True)[:3]
     assert [single[v] for v in top.seeds] == top.gains.tolist()
     greedy = spread.maximize(g, 3, model, method="heat-greedy", horizon=1.5)
     assert greedy.seeds[0] == top.seeds[0]
     # the reported spread is the exact adopters count of the chosen sources at the horizon
-    res = spread.simulate(g, list(greedy.seeds), model, times=[1.5])
+    res = spread.solve(g, list(greedy.seeds), model, times=[1.5])
     f = res.heat[0]
     expected = np.count_nonzero((f >= 0.05) | np.isin(np.arange(34), greedy.seeds))
     assert greedy.spread == expected and greedy.spread_stderr == 0
@@ -227,11 +227,12 @@ def test_heat_selection_errors():
         spread.maximize(g, 2, spread.Heat(beta=1.0), method="heat-top")
     with pytest.raises(InvalidParameterError, match="needs a read-out"):
         spread.maximize(g, 2, spread.Heat(beta=1.0), method="heat-greedy", horizon=1.0)
-    with pytest.raises(
-        InvalidParameterError, match=r"`method='heat-top'` needs a spread\.Heat model"
-    ):
+    with pytest.raises(InvalidParameterError, match=r"'random' for IC\(p=0\.1\); got 'heat-top'"):
         spread.maximize(g, 2, IC(p=0.1), method="heat-top")
-    with pytest.raises(InvalidParameterError, match="for a Heat model; got 'imm'"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"one of 'degree', 'random', 'heat-top', 'heat-greedy' for Heat\(beta=1\.0\); got 'imm'",
+    ):
         spread.maximize(g, 2, spread.Heat(beta=1.0), method="imm", horizon=1.0)
 
 

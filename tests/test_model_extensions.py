@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import spread
 from spread import IC, LT, Graph, InvalidParameterError
+from spread.models import run_batch, seed_arrays
 
 from . import reference as ref
 
@@ -21,27 +22,18 @@ def _graph(seed, n=40, m=2, directed=False):
     return Graph.from_networkx(g)
 
 
-class _Out:
-    """Kernel output buffers with every node's activation step kept."""
-
-    def __init__(self, n_runs, n_nodes, n_steps):
-        self.final_sizes = np.zeros(n_runs, dtype=np.int64)
-        self.depths = np.zeros(n_runs, dtype=np.int64)
-        self.steps = np.zeros((n_runs, n_steps), dtype=np.int32)
-        self.times = np.full((n_runs, n_nodes), -1, dtype=np.int32)
-        self.keep_times = True
-        self.node_counts = np.zeros((1, n_nodes), dtype=np.int32)
-
-
-def _run(model, graph, seeds, n_runs, max_steps, root, *, crn=False, **prepared_extra):
-    """Runs 0 .. n_runs - 1 through the model's kernel; returns the activation steps."""
-    prepared = dict(model._prepare(graph))
-    prepared["crn"] = crn
-    prepared.update(prepared_extra)
-    out = _Out(n_runs, graph.n_nodes, max_steps + 1)
-    seeds = np.asarray(seeds, dtype=np.int32)
-    type(model)._run(graph, prepared, seeds, max_steps, np.uint64(root), 0, 1, out)
-    return out.times
+def _run(model, graph, seeds, n_runs, max_steps, root, *, crn=False):
+    """Runs 0 .. n_runs - 1 through the one Monte Carlo loop; the activation steps."""
+    runs = run_batch(
+        graph,
+        model.plan(graph, crn=crn),
+        seed_arrays([np.asarray(seeds, dtype=np.int32)]),
+        n_runs=n_runs,
+        max_steps=max_steps,
+        root=np.uint64(root),
+        keep_times=True,
+    )
+    return runs.activation_times
 
 
 def _as_dict(row):

@@ -6,8 +6,8 @@ cache, the workers load the kernels this process compiled).
 """
 
 import importlib
-import inspect
 import os
+import pickle
 import signal
 import sys
 
@@ -18,6 +18,7 @@ import spread
 from spread import IC, LT, parallel
 from spread.exceptions import InvalidParameterError
 from spread.fit import fit_bass, simulate_trend
+from spread.models import Plan
 
 simulate_module = importlib.import_module("spread.models.simulate")
 
@@ -74,6 +75,12 @@ class _Bar:
     def close(self):
         pass
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 # ------------------------------------------------------------------ equality
 @pytest.mark.parametrize("model", [IC(p="wc"), IC(p=0.02), LT()], ids=repr)
@@ -88,8 +95,8 @@ def test_simulate_on_a_cluster_equals_local(client, nethept, model):
 def test_simulate_several_seed_sets_and_times_on_a_cluster(client):
     g = spread.datasets.load("karate")
     kw = {"n_runs": 300, "rng": 3, "keep_times": True}
-    here = spread.simulate(g, [[0], [33, 1]], IC(p=0.3), **kw)
-    there = spread.simulate(g, [[0], [33, 1]], IC(p=0.3), client=client, **kw)
+    here = spread.simulate_sets(g, [[0], [33, 1]], IC(p=0.3), **kw)
+    there = spread.simulate_sets(g, [[0], [33, 1]], IC(p=0.3), client=client, **kw)
     for a, b in zip(here, there, strict=True):
         assert_same_spread(a, b)
         assert np.array_equal(a.activation_times, b.activation_times)
@@ -174,9 +181,9 @@ def test_graph_is_scattered_once_per_client(client, monkeypatch):
     spread.simulate(g, [1], model, n_runs=100, rng=1, client=client)
     spread.maximize(g, 3, model, **kw)
     spread.simulate(g, [1], LT(), n_runs=100, rng=1, client=client)
-    # the second IC and IMM calls reuse graph and probabilities; LT sends its weights
+    # the second IC and IMM calls reuse graph and probabilities; LT sends its plan
     assert len(sent) == 1
-    assert isinstance(sent[0][0].obj, dict)
+    assert isinstance(sent[0][0].obj, Plan) and sent[0][0].obj.kind == "lt"
 
 
 # ------------------------------------------------------------------ faults
@@ -264,11 +271,13 @@ def test_closed_client_is_refused(client, nethept):
         spread.simulate(nethept, [0], IC(p=0.1), client=other)
 
 
-def test_models_run_from_their_class():
-    # Workers get the model's class (models hold unpicklable weak caches), so `_run`
-    # must stay a static method taking everything from `_prepare`'s dict.
-    for cls in (IC, LT):
-        assert isinstance(inspect.getattr_static(cls, "_run"), staticmethod)
+def test_plans_travel_without_the_models_caches(nethept):
+    # Workers get a model's plan (its kernel arrays), not the model, whose per-graph
+    # caches are weak references and cannot be pickled.
+    for model in (IC(p=0.1), IC(p="wc"), LT()):
+        plan = model.plan(nethept)
+        back = pickle.loads(pickle.dumps(plan))
+        assert back.kind == plan.kind and len(back.args) == len(plan.args)
 
 
 def test_chunk_bounds():

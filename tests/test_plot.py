@@ -36,7 +36,7 @@ def lt_result(karate):
 @pytest.fixture(scope="module")
 def heat_result(karate):
     model = spread.Heat(beta=0.3, threshold=0.02)
-    return spread.simulate(karate, [0, 33], model, times=[0, 0.5, 1, 2, 4, 8])
+    return spread.solve(karate, [0, 33], model, times=[0, 0.5, 1, 2, 4, 8])
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_compare_models_on_one_axes(ic_result, lt_result, heat_result):
 
 
 def test_compare_labels_and_seed_sets(karate):
-    many = spread.simulate(karate, [[0], [33], [0, 33]], spread.IC(p=0.1), n_runs=200, rng=0)
+    many = spread.simulate_sets(karate, [[0], [33], [0, 33]], spread.IC(p=0.1), n_runs=200, rng=0)
     ax = plot.compare(many)
     assert legend_texts(ax) == [
         "seed set 0 (1 seed)",
@@ -114,7 +114,7 @@ def test_results_plot_methods_delegate(ic_result, lt_result, heat_result, karate
     lt_result.plot(ax=given, label="LT")
     assert legend_texts(given) == [repr(ic_result.model), "LT"] and len(bands(given)) == 2
     assert heat_result.plot().get_ylabel() == "adopters (heat >= 0.02)"
-    many = spread.simulate(karate, [[0], [33]], spread.IC(p=0.1), n_runs=100, rng=0)
+    many = spread.simulate_sets(karate, [[0], [33]], spread.IC(p=0.1), n_runs=100, rng=0)
     assert len(many.plot().lines) == 2
 
 
@@ -191,7 +191,7 @@ def test_trend_plot():
 def test_heat_plot_variants(karate, heat_result):
     ax = plot.heat(heat_result)
     assert ax.get_xlabel() == "time" and len(ax.lines) == 1
-    kept = spread.simulate(karate, [0], spread.Heat(beta=0.3), times=[0, 1, 2, 4])
+    kept = spread.solve(karate, [0], spread.Heat(beta=0.3), times=[0, 1, 2, 4])
     ax = plot.heat(kept, n_nodes=3)  # the 3 hottest: 11, and 10 and 4 (mirror images)
     assert ax.get_ylabel() == "heat" and legend_texts(ax) == ["11", "10, 4"]
     assert len(ax.lines) == 2
@@ -201,7 +201,7 @@ def test_heat_plot_variants(karate, heat_result):
     assert legend_texts(plot.heat(kept, what="max")) == ["max heat"]
     # twins (a star's leaves) have one heat curve: one line, one legend entry for both
     star = spread.Graph.from_edges([0, 0, 0, 1], [1, 2, 3, 4], directed=False)
-    res = spread.simulate(star, [0], spread.Heat(beta=0.3), times=[0, 1, 2])
+    res = spread.solve(star, [0], spread.Heat(beta=0.3), times=[0, 1, 2])
     ax = plot.heat(res, nodes=[2, 1, 3, 4])
     assert legend_texts(ax) == ["2, 3", "1", "4"] and len(ax.lines) == 3
     with pytest.raises(spread.InvalidParameterError, match="needs a read-out"):

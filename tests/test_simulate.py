@@ -17,7 +17,7 @@ from spread import IC, LT, Graph, InvalidParameterError, NodeNotFound
 from . import reference as ref
 
 matplotlib.use("Agg")
-simulate_module = importlib.import_module("spread.models.simulate")
+batch_module = importlib.import_module("spread.models._batch")
 
 
 def random_graph(n=40, m=160, seed=0, directed=True):
@@ -270,7 +270,7 @@ def test_batches_do_not_change_the_answer(monkeypatch):
     whole = spread.simulate(g, [0, 1, 2], IC(p=0.1), n_runs=2000, rng=7)
     prefix = spread.simulate(g, [0, 1, 2], IC(p=0.1), n_runs=300, rng=7)
     assert np.array_equal(whole.final_sizes[:300], prefix.final_sizes)
-    monkeypatch.setattr(simulate_module, "_TARGET_BATCH_SECONDS", 1e-6)
+    monkeypatch.setattr(batch_module, "_TARGET_BATCH_SECONDS", 1e-6)
     small = spread.simulate(g, [0, 1, 2], IC(p=0.1), n_runs=2000, rng=7, n_jobs=2)
     assert np.array_equal(whole.final_sizes, small.final_sizes)
     assert np.array_equal(whole.node_probability, small.node_probability)
@@ -283,7 +283,7 @@ def test_rng_forms_and_common_random_numbers():
     c = spread.simulate(g, [0], IC(p=0.3), n_runs=500, rng=4)
     assert np.array_equal(a.final_sizes, b.final_sizes)
     assert not np.array_equal(a.final_sizes, c.final_sizes)
-    both = spread.simulate(g, [[0], [0]], IC(p=0.3), n_runs=500, rng=5)
+    both = spread.simulate_sets(g, [[0], [0]], IC(p=0.3), n_runs=500, rng=5)
     assert np.array_equal(both[0].final_sizes, both[1].final_sizes)  # same streams
 
 
@@ -341,7 +341,7 @@ def test_result_api():
     assert "400 runs" in res.summary() and "spread:" in res.summary()
     ax = res.plot()
     assert ax.get_xlabel() == "step" and len(ax.lines) == 1
-    many = spread.simulate(g, [[0], [33], [0, 33]], LT(), n_runs=300, rng=0)
+    many = spread.simulate_sets(g, [[0], [33], [0, 33]], LT(), n_runs=300, rng=0)
     assert isinstance(many, spread.SpreadResults) and len(many) == 3
     df = many.to_frame()
     assert isinstance(df, pd.DataFrame) and df["seeds"].tolist() == [[0], [33], [0, 33]]
@@ -394,7 +394,10 @@ def test_errors_name_the_parameter_and_value():
         spread.simulate(g, [], IC(p=0.1))
     with pytest.raises(InvalidParameterError, match=r"`graph` must be a spread\.Graph; got Graph"):
         spread.simulate(nx.karate_club_graph(), [0], IC(p=0.1))
-    with pytest.raises(InvalidParameterError, match="`model` must be a spread model"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"`model` must be a stochastic spread model \(IC or LT\); got .ic.",
+    ):
         spread.simulate(g, [0], "ic")
     with pytest.raises(InvalidParameterError, match="`n_jobs` must be an integer >= 1; got 0"):
         spread.simulate(g, [0], IC(p=0.1), n_jobs=0)

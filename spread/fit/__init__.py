@@ -22,6 +22,8 @@ Examples
 (True, 0.4)
 """
 
+from ..cascades import Cascades
+from ..trend import Trend
 from ._result import FitBootstrap, FitResult, IdentifiabilityWarning
 from .cascades import exposure_curve, fit_ic, fit_lt, simulate_cascades
 from .curves import (
@@ -41,8 +43,6 @@ from .forecast import compare, mase, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 from .network import HeatEstimator, ICEstimator, LTEstimator, dmp_ic
-from ..cascades import Cascades
-from ..trend import Trend
 
 __all__ = [
     "BassEstimator",

@@ -43,6 +43,7 @@ def trial_groups(cascades, dt):
     )
     return TrialGroups(labels[casc], target, step, np.diff(ptr), success, ptr, arcs)
 
+
 def trials(cascades, dt):
     """IC transmission trials grouped by (cascade, target, step) (FITTING.md §2.3.1).
 
@@ -79,6 +80,7 @@ def trials(cascades, dt):
         }
     )
 
+
 def exposures(cascades, dt):
     """Exposure curve: adoption probability after exactly ``k`` exposures.
 
@@ -108,6 +110,7 @@ def exposures(cascades, dt):
         index=pd.Index(ks, name="k"),
     )
 
+
 def _lt_weights(cascades, weights):
     """In-weights ``b_uv`` per arc (graph arc order) from ``"wc"`` or an array."""
     g = cascades.graph
@@ -120,6 +123,7 @@ def _lt_weights(cascades, weights):
         msg = f"`weights` must have one entry per arc ({g.n_edges}); got shape {w.shape}."
         raise InvalidParameterError(msg)
     return w
+
 
 def brackets(cascades, dt, weights="wc"):
     """LT threshold brackets per (cascade, node) (FITTING.md §2.3.5).

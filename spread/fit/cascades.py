@@ -19,10 +19,10 @@ import pandas as pd
 
 from .._common import ConfidenceInterval
 from .._validation import check_in, check_int, check_nonnegative_float
+from ..cascades import Cascades
 from ..exceptions import ConvergenceWarning, InvalidParameterError
 from ..graph import Graph
 from ._engine import _failed_result, _Problem, fit_problem
-from ..cascades import Cascades
 from ._statistics import brackets, exposures, trial_groups
 
 __all__ = ["exposure_curve", "fit_ic", "fit_lt", "simulate_cascades"]
@@ -104,7 +104,7 @@ def _seed_sets(cascades, dt):
 # ================================================================= simulation
 def _simulate_many(graph, model_for, seed_sets, roots, max_steps):
     """One `spread.simulate` run per seed set, run ``i`` with root ``roots[i]`` -> Cascades."""
-    from ..models.simulate import simulate
+    from ..models import simulate
 
     parts_c, parts_v, parts_t = [], [], []
     for i, seeds in enumerate(seed_sets):
@@ -215,7 +215,7 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
-    if not hasattr(model, "_prepare") or hasattr(model, "_simulate"):
+    if not hasattr(model, "plan"):
         msg = f"`model` must be a stochastic spread model (IC or LT); got {model!r}."
         raise InvalidParameterError(msg)
     if max_steps is not None:

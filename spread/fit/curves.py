@@ -13,11 +13,11 @@ from scipy.special import expit
 
 from .._validation import check_in, check_int
 from ..exceptions import InvalidParameterError
+from ..trend import Trend, as_trend
 from . import _losses
 from ._engine import CountProblem, fit_problem
 from ._kernels import sir_increments
 from ._settings import _Settings, _TrendMethods
-from ..trend import Trend, as_trend
 
 __all__ = [
     "BassEstimator",

@@ -8,8 +8,8 @@ import pandas as pd
 
 from .._validation import check_int
 from ..exceptions import InvalidParameterError
-from ._result import FitResult
 from ..trend import as_trend
+from ._result import FitResult
 
 __all__ = ["compare", "mase", "rolling_origin"]
 

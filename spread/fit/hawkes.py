@@ -12,11 +12,11 @@ import pandas as pd
 
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
+from ..trend import Trend, is_datetime_like, match_tz, to_datetimes
 from . import _losses
 from ._engine import CountProblem, _Problem, fit_problem
 from ._kernels import hawkes_nll_grad, hawkes_state
 from .curves import _CurveEstimator, _Spec
-from ..trend import Trend, is_datetime_like, match_tz, to_datetimes
 
 __all__ = ["HawkesEstimator", "fit_hawkes", "hawkes_loglik", "simulate_hawkes"]
 
@@ -430,9 +430,7 @@ class HawkesEstimator(_CurveEstimator):
             origin = dt.min().floor(unit) if self.start is None else match_tz(self.start, dt.tz)
             t = ((dt - origin) / unit).to_numpy(dtype=np.float64)
             t_end = (
-                float(t.max())
-                if self.end is None
-                else (match_tz(self.end, dt.tz) - origin) / unit
+                float(t.max()) if self.end is None else (match_tz(self.end, dt.tz) - origin) / unit
             )
         else:
             try:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_in, check_nonnegative_float
+from ..cascades import Cascades
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
 from ._engine import _failed_result, fit_problem
@@ -28,7 +29,6 @@ from .cascades import (
     _solve_targets,
     _target_params,
 )
-from ..cascades import Cascades
 
 __all__ = ["NetRateEstimator", "fit_netrate", "simulate_ctic"]
 

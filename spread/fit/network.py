@@ -29,18 +29,18 @@ import pandas as pd
 from .._common import ConfidenceInterval, thread_count, threads
 from .._random import root_seed
 from .._validation import check_in, check_int, check_nonnegative_float
+from ..cascades import Cascades
 from ..exceptions import (
     ConvergenceWarning,
     IdentifiabilityWarning,
     InvalidParameterError,
 )
-from ..graph import Graph
+from ..graph import Graph, resolve_seeds
+from ..trend import Trend, as_trend
 from ._engine import _failed_result, _Problem
 from ._losses import negbin_loglik, sample_counts
 from ._result import TERMINATION_MESSAGES, FitResult
 from ._settings import _Settings, _TrendMethods
-from ..cascades import Cascades
-from ..trend import Trend, as_trend
 
 __all__ = ["HeatEstimator", "ICEstimator", "LTEstimator", "dmp_ic"]
 
@@ -170,22 +170,18 @@ def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
     >>> new.tolist(), marginals.tolist()
     ([1.0, 0.5, 0.25, 0.125], [1.0, 0.5, 0.25, 0.125])
     """
-    from ..models.simulate import _parse_seeds
+    from ..models import IC
 
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     n_steps = check_int(n_steps, name="n_steps", min_value=1)
-    sets, multiple = _parse_seeds(graph, seeds)
-    if multiple:
-        msg = "`seeds` must be one seed set for dmp_ic."
-        raise InvalidParameterError(msg)
-    from ..models import IC
+    seed_idx = resolve_seeds(graph, seeds)
 
     model = IC(p, external=external)
     p_arc = np.ascontiguousarray(model.arc_probabilities(graph), dtype=np.float64)
     p0 = np.zeros(graph.n_nodes)
-    p0[sets[0]] = 1.0
+    p0[seed_idx] = 1.0
     return _dmp(graph, p_arc, p0, model._external(), n_steps, thread_count(n_jobs))
 
 
@@ -224,8 +220,6 @@ def _resolve_seeds(graph, seeds, y, steps_per_bin, seeds_in_trend, rng):
     takes as many seeds as the first bin holds adopters (only when the first bin is the
     seeds' step: ``steps_per_bin == 1`` and ``seeds_in_trend``).
     """
-    from ..models.simulate import _parse_seeds
-
     if seeds is None:
         msg = (
             "`seeds` is required: seed labels, a boolean mask, or a rule such as "
@@ -255,49 +249,40 @@ def _resolve_seeds(graph, seeds, y, steps_per_bin, seeds_in_trend, rng):
             )
             raise InvalidParameterError(msg)
         return _rule_seeds(graph, rule, k, rng), f"{rule}:{k}"
-    sets, multiple = _parse_seeds(graph, seeds)
-    if multiple:
-        msg = "`seeds` must be one seed set (labels or a mask), not several."
-        raise InvalidParameterError(msg)
-    return sets[0], "given"
+    return resolve_seeds(graph, seeds), "given"
 
 
 def _rule_seeds(graph, rule, k, root):
-    from ..im import heuristics
+    from .. import ranking
+    from .._random import as_generator
     from ..models import IC
 
     allowed = np.ones(graph.n_nodes, dtype=bool)
     if rule == "top-degree":
-        idx, _ = heuristics.degree(graph, k, allowed)
+        idx = ranking.top_k(ranking.degree_scores(graph), k, allowed)
     elif rule == "pagerank":
-        idx, _ = heuristics.pagerank(graph, k, IC(p="wc"), allowed)
+        weights = IC(p="wc").arc_probabilities(graph)
+        idx = ranking.top_k(ranking.pagerank_scores(graph, weights), k, allowed)
     else:
-        idx, _ = heuristics.random(graph, k, allowed, _derive(root, 7))
+        idx = ranking.random_nodes(k, allowed, as_generator(_derive(root, 7)))
     return np.sort(idx).astype(np.int32)
 
 
 # ======================================================================== specs
-class _Out:
-    """Output buffers in the shape the models' `_run` expects."""
+def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
+    """Per-run new adopters at steps ``0 .. n_steps - 1`` (int32), common random numbers."""
+    from ..models import run_batch, seed_arrays
 
-    def __init__(self, n_runs, n_nodes, n_steps, n_chunks):
-        self.final_sizes = np.zeros(n_runs, dtype=np.int64)
-        self.depths = np.zeros(n_runs, dtype=np.int64)
-        self.steps = np.zeros((n_runs, n_steps), dtype=np.int32)
-        self.times = np.full((1, 1), -1, dtype=np.int32)
-        self.keep_times = False
-        self.node_counts = np.zeros((n_chunks, n_nodes), dtype=np.int32)
-
-
-def _run_curves(model_cls, graph, prepared, seeds, n_runs, n_steps, root, n_threads):
-    """Per-run new adopters at steps ``0 .. n_steps - 1`` (an int32 array)."""
-    from ..parallel import kernel_section
-
-    n_chunks = max(1, min(2 * n_threads, n_runs))
-    out = _Out(n_runs, graph.n_nodes, n_steps, n_chunks)
-    with kernel_section(), threads(n_threads):
-        model_cls._run(graph, prepared, seeds, n_steps - 1, root, 0, n_chunks, out)
-    return out.steps
+    runs = run_batch(
+        graph,
+        model.plan(graph, crn=True),
+        seed_arrays([seeds]),
+        n_runs=n_runs,
+        max_steps=n_steps - 1,
+        root=root,
+        n_threads=n_threads,
+    )
+    return runs.new_per_step
 
 
 class _ICSpec:
@@ -334,13 +319,8 @@ class _ICSpec:
     def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
         from ..models import IC
 
-        prepared = {
-            "p": self.arc_p(theta),
-            "p_uniform": -1.0,
-            "crn": True,
-            "external": self.external_of(theta),
-        }
-        return _run_curves(IC, self.graph, prepared, seeds, n_runs, n_steps, root, n_threads)
+        model = IC(p=self.arc_p(theta), external=self.external_of(theta))
+        return _run_curves(model, self.graph, seeds, n_runs, n_steps, root, n_threads)
 
     def surrogate(self, theta, seeds, n_steps, n_threads):
         p0 = np.zeros(self.graph.n_nodes)
@@ -373,7 +353,6 @@ class _LTSpec:
         self.names = (parameter,)
         self.bounds = [bounds]
         self.logs = np.array([parameter == "scale"])
-        self._tables = {}
 
     def law(self, theta):
         if self.parameter == "scale":
@@ -386,21 +365,11 @@ class _LTSpec:
 
         if self.parameter == "scale":
             return LT(weights=self.weights * float(theta[0]))
-        law = self.law(theta)
-        model = LT(weights=self.weights, threshold_law=law)
-        key = repr(law)
-        if key not in self._tables:  # tabulating a Beta quantile function costs ~10 ms
-            self._tables[key] = model.quantile_table()
-        model._law = (key, self._tables[key])
-        return model
+        return LT(weights=self.weights, threshold_law=self.law(theta))
 
     def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
-        from ..models import LT
-
         model = self.model(theta)
-        prepared = dict(model._prepare(self.graph))
-        prepared["crn"] = True
-        return _run_curves(LT, self.graph, prepared, seeds, n_runs, n_steps, root, n_threads)
+        return _run_curves(model, self.graph, seeds, n_runs, n_steps, root, n_threads)
 
     def surrogate(self, theta, seeds, n_steps, n_threads):
         return None
@@ -773,7 +742,7 @@ class _TrendProblem(_Problem):
 
     def _simulate_runs(self, model, n_runs, n_bins, root):
         """Per-run counts per bin from `spread.simulate` (the public path)."""
-        from ..models.simulate import simulate
+        from ..models import simulate
 
         mask = np.zeros(self.graph.n_nodes, dtype=bool)
         mask[self.seeds] = True
@@ -1468,15 +1437,10 @@ class _HeatProblem(_Problem):
         )
 
     def _heat(self, beta, times, keep="all"):
-        from ..models.simulate import simulate
+        from ..models import solve
 
-        return simulate(
-            self.graph,
-            self.f0,
-            self.heat_model(beta),
-            times=times,
-            keep=keep,
-            n_jobs=self.n_jobs,
+        return solve(
+            self.graph, self.f0, self.heat_model(beta), times=times, keep=keep, n_jobs=self.n_jobs
         )
 
     def counts(self, beta, n_bins):
@@ -1649,7 +1613,7 @@ class HeatEstimator(_NetworkEstimator):
     >>> from spread.fit import HeatEstimator
     >>> g = spread.datasets.load("karate")
     >>> times = [0.5, 1.0, 2.0]
-    >>> states = spread.simulate(g, [0, 33], spread.Heat(beta=0.3), times=times).heat
+    >>> states = spread.solve(g, [0, 33], spread.Heat(beta=0.3), times=times).heat
     >>> noisy = states + np.random.default_rng(0).normal(0, 0.001, states.shape)
     >>> est = HeatEstimator().fit(g, noisy, seeds=[0, 33], times=times)
     >>> round(est.beta_, 3)
@@ -1854,7 +1818,7 @@ class HeatEstimator(_NetworkEstimator):
 
     def predict_states(self, times):
         """Heat of every node at `times` under the fitted ``beta`` (rows: times)."""
-        from ..models.simulate import simulate
+        from ..models import solve
 
         self._check_fitted("predict_states")
-        return simulate(self.graph_, self.result_._fit.f0, self.model_, times=times).heat
+        return solve(self.graph_, self.result_._fit.f0, self.model_, times=times).heat

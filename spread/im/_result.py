@@ -7,7 +7,33 @@ import pandas as pd
 
 from .._common import ConfidenceInterval
 
-__all__ = ["SeedSelection"]
+__all__ = ["Choice", "SeedSelection"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What every selection method gives back to `spread.maximize` (node indices).
+
+    Attributes
+    ----------
+    seeds : numpy.ndarray of int64
+        Chosen node indices in selection order.
+    gains : numpy.ndarray of float
+        Marginal gain of each, as the method estimated it.
+    n_samples : int
+        RR sets or Monte Carlo runs used (0 for the heuristics).
+    guarantee, failure_probability : float
+        The approximation ratio certified and its failure probability (NaN if none).
+    memory_bytes : int
+        Peak bytes of RR sets held.
+    """
+
+    seeds: np.ndarray
+    gains: np.ndarray
+    n_samples: int = 0
+    guarantee: float = float("nan")
+    failure_probability: float = float("nan")
+    memory_bytes: int = 0
 
 
 @dataclass(frozen=True, repr=False)

@@ -7,20 +7,45 @@ import time
 import numpy as np
 
 from .. import parallel
-from .._common import thread_count, threads
-from ..models.simulate import _Batch
+from .._common import thread_count
+from .._random import RUNS, stream_root
+from ..models import run_batch, seed_arrays
+from ._result import Choice
 
-__all__ = ["celf"]
+__all__ = ["celf", "select"]
 
 _MIN_PARALLEL_SECONDS = 0.005
 
 
-def _mean_spread(graph, model, prepared, seed_idx, n_runs, root, n_chunks):
-    out = _Batch.empty(n_runs, graph.n_nodes, 1, n_chunks, False)
-    model._run(
-        graph, prepared, seed_idx.astype(np.int32), max(graph.n_nodes, 1), root, 0, n_chunks, out
+def select(task):
+    """`spread.maximize`'s ``method="celf"``."""
+    seeds, gains, n_samples = celf(
+        task.graph,
+        task.k,
+        task.model,
+        n_runs=task.n_runs,
+        root=task.root,
+        allowed=task.allowed,
+        fixed=task.fixed,
+        n_threads=task.n_threads,
+        report=task.report,
+        client=task.client,
     )
-    return float(out.final_sizes.mean())
+    return Choice(seeds, gains, n_samples)
+
+
+def _mean_spread(graph, plan, seed_idx, n_runs, root, n_threads):
+    runs = run_batch(
+        graph,
+        plan,
+        seed_arrays([seed_idx]),
+        n_runs=n_runs,
+        max_steps=max(graph.n_nodes, 1),
+        root=root,
+        n_threads=n_threads,
+        record_steps=False,
+    )
+    return float(runs.final_sizes.mean())
 
 
 def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report, client=None):
@@ -35,30 +60,28 @@ def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report, cl
     heap (speculatively, one per worker thread; a value is used only when the
     sequential lazy greedy asks for it, so the seeds, gains and count are the same).
     """
-    prepared = model._prepare(graph)
+    plan = model.plan(graph)
+    root = stream_root(root, RUNS)
     if client is not None:
-        evaluate = _ClusterEstimates(client, graph, model, prepared, n_runs, root)
+        evaluate = _ClusterEstimates(client, graph, plan, n_runs, root)
         return _lazy_greedy(k, allowed, fixed, evaluate, evaluate.batch, n_runs, report)
     # One parallel launch per estimate: worth it only when an estimate holds a few ms of
     # work (on a busy machine a tiny parallel call can wait milliseconds for a core).
     probe = np.flatnonzero(allowed & ~fixed)[:1]
     t0 = time.perf_counter()
-    with threads(1):
-        _mean_spread(graph, model, prepared, probe, n_runs, root, 1)
+    _mean_spread(graph, plan, probe, n_runs, root, 1)
     if time.perf_counter() - t0 < _MIN_PARALLEL_SECONDS:
         n_threads = 1
-    n_chunks = max(1, min(n_threads, n_runs))
 
     def evaluate(seed_sets, progress=None):
         values = []
         for s in seed_sets:
-            values.append(_mean_spread(graph, model, prepared, s, n_runs, root, n_chunks))
+            values.append(_mean_spread(graph, plan, s, n_runs, root, n_threads))
             if progress is not None and len(values) % 256 == 0:
                 progress(len(values) * n_runs)
         return values
 
-    with threads(n_threads):
-        return _lazy_greedy(k, allowed, fixed, evaluate, 1, n_runs, report)
+    return _lazy_greedy(k, allowed, fixed, evaluate, 1, n_runs, report)
 
 
 def _lazy_greedy(k, allowed, fixed, evaluate, batch, n_runs, report):
@@ -118,29 +141,23 @@ class _PlusOne:
         return np.append(self.base, self.pool[i])
 
 
-def _chunk_estimates(graph, prepared, model_class, n_runs, root, seed_sets, _lo, _hi):
+def _chunk_estimates(graph, plan, n_runs, root, seed_sets, _lo, _hi):
     """On a worker: mean spreads of a chunk's `seed_sets`, with the worker's threads."""
     n_threads = thread_count()
-    n_chunks = max(1, min(n_threads, n_runs))
-    with parallel.kernel_section(), threads(n_threads):
-        return [
-            _mean_spread(graph, model_class, prepared, s, n_runs, root, n_chunks)
-            for s in seed_sets
-        ]
+    return [_mean_spread(graph, plan, s, n_runs, root, n_threads) for s in seed_sets]
 
 
 class _ClusterEstimates:
     """``evaluate(seed sets)`` on a Dask cluster, in chunks of seed sets."""
 
-    def __init__(self, client, graph, model, prepared, n_runs, root):
+    def __init__(self, client, graph, plan, n_runs, root):
         self.client = client
         self.n_threads = parallel.cluster_threads(client)
         self.batch = self.n_threads
         self.shared = (
             parallel.share(client, graph, owner=graph),
-            parallel.share(client, prepared, owner=graph),
+            parallel.share(client, plan, owner=graph, key=(plan.kind, plan.args)),
         )
-        self.model_class = type(model)  # models carry unpicklable caches; `_run` is static
         self.n_runs = n_runs
         self.root = root
 
@@ -158,7 +175,7 @@ class _ClusterEstimates:
         parallel.run_chunks(
             self.client,
             _chunk_estimates,
-            (*self.shared, self.model_class, self.n_runs, self.root),
+            (*self.shared, self.n_runs, self.root),
             bounds,
             merge=merge,
             name="celf",

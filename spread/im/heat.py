@@ -3,15 +3,44 @@
 import numpy as np
 
 from ..exceptions import InvalidParameterError
+from ..models import solve
+from ._result import Choice
 
-__all__ = ["heat_greedy", "heat_score", "heat_top"]
+__all__ = ["heat_greedy", "heat_score", "heat_top", "select_greedy", "select_top"]
 
 _MAX_AUTO_CANDIDATES = 1000
 
 
+def select_top(task):
+    """`spread.maximize`'s ``method="heat-top"``."""
+    seeds, gains, n = heat_top(
+        task.graph,
+        task.k,
+        task.model,
+        horizon=task.horizon,
+        allowed=task.allowed,
+        fixed=task.fixed,
+        report=task.report,
+    )
+    return Choice(seeds, gains, n)
+
+
+def select_greedy(task):
+    """`spread.maximize`'s ``method="heat-greedy"``."""
+    seeds, gains, n = heat_greedy(
+        task.graph,
+        task.k,
+        task.model,
+        horizon=task.horizon,
+        allowed=task.allowed,
+        fixed=task.fixed,
+        report=task.report,
+    )
+    return Choice(seeds, gains, n)
+
+
 def _heat_at(graph, model, f0, horizon):
-    res = model._simulate(graph, f0, times=[horizon], keep="all", n_jobs=None)
-    return res.heat[0]
+    return solve(graph, f0, model, times=[horizon], keep="all").heat[0]
 
 
 def heat_score(graph, model, f0, horizon, exclude_mask):
@@ -36,11 +65,6 @@ def default_candidates(graph, allowed):
     return np.sort(idx[order[:_MAX_AUTO_CANDIDATES]])
 
 
-def _unit_responses(graph, model, cand, horizon):
-    """Heat at `horizon` from each candidate alone (blocks of sources per kernel sweep)."""
-    return model._responses(graph, cand, horizon)
-
-
 def heat_top(graph, k, model, *, horizon, allowed, fixed, report):
     """Rank candidates by what each one's heat alone achieves by `horizon`; take the top k.
 
@@ -48,7 +72,7 @@ def heat_top(graph, k, model, *, horizon, allowed, fixed, report):
     the heat sent away from the source. Candidates: `default_candidates`.
     """
     cand = default_candidates(graph, allowed)
-    responses = _unit_responses(graph, model, cand, horizon)
+    responses = model.responses(graph, cand, horizon)
     report(cand.size)
     own = np.zeros(responses.shape, dtype=bool)
     own[np.arange(cand.size), cand] = True
@@ -70,7 +94,7 @@ def heat_greedy(graph, k, model, *, horizon, allowed, fixed, report):
         msg = "`method='heat-greedy'` needs a read-out: give `Heat(threshold=...)`."
         raise InvalidParameterError(msg)
     cand = default_candidates(graph, allowed)
-    responses = _unit_responses(graph, model, cand, horizon)
+    responses = model.responses(graph, cand, horizon)
     report(cand.size)
     thr = float(model.threshold)
     base_src = np.flatnonzero(fixed)

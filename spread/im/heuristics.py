@@ -3,21 +3,45 @@
 import numpy as np
 
 from ..models import IC
+from ..ranking import degree_scores, pagerank_scores, random_nodes, top_k
+from ._result import Choice
 
-__all__ = ["degree", "degree_discount", "pagerank", "random"]
+__all__ = [
+    "degree",
+    "degree_discount",
+    "pagerank",
+    "random",
+    "select_degree",
+    "select_degree_discount",
+    "select_pagerank",
+    "select_random",
+]
 
 
-def _top(scores, k, allowed):
-    """Indices of the k highest scores among allowed nodes (ties: smallest id first)."""
-    idx = np.flatnonzero(allowed)
-    order = np.lexsort((idx, -scores[idx]))
-    return idx[order[:k]]
+def select_degree(task):
+    """`spread.maximize`'s ``method="degree"``."""
+    return Choice(*degree(task.graph, task.k, task.allowed))
+
+
+def select_degree_discount(task):
+    """`spread.maximize`'s ``method="degree-discount"``."""
+    return Choice(*degree_discount(task.graph, task.k, task.model, task.allowed))
+
+
+def select_pagerank(task):
+    """`spread.maximize`'s ``method="pagerank"``."""
+    return Choice(*pagerank(task.graph, task.k, task.model, task.allowed))
+
+
+def select_random(task):
+    """`spread.maximize`'s ``method="random"``."""
+    return Choice(*random(task.graph, task.k, task.allowed, task.generator))
 
 
 def degree(graph, k, allowed):
     """The k allowed nodes of largest out-degree."""
-    scores = graph.out_degree.astype(np.float64)
-    seeds = _top(scores, k, allowed)
+    scores = degree_scores(graph)
+    seeds = top_k(scores, k, allowed)
     return seeds, scores[seeds]
 
 
@@ -53,35 +77,15 @@ def degree_discount(graph, k, model, allowed):
     return np.asarray(seeds, dtype=np.int64), np.asarray(gains)
 
 
-def pagerank(graph, k, model, allowed, *, damping=0.85, tol=1e-10, max_iter=1000):
-    """The k allowed nodes of highest PageRank on the reversed, probability-weighted graph.
-
-    Influence flows along arcs, so a node ranks high when it points at nodes that rank
-    high; arc ``u -> v`` passes rank from v to u in proportion to its probability.
-    """
-    import scipy.sparse as sp
-
-    n = graph.n_nodes
+def pagerank(graph, k, model, allowed):
+    """The k allowed nodes of highest PageRank on the reversed, probability-weighted graph."""
     w = model.arc_probabilities(graph) if isinstance(model, IC) else model.arc_weights(graph)
-    tails = np.repeat(np.arange(n), graph.out_degree)
-    # R[u, v] = w_uv / sum over u' of w_u'v  (column-stochastic in the reversed graph)
-    col = np.bincount(graph.indices, weights=w, minlength=n)
-    vals = w / np.where(col > 0, col, 1.0)[graph.indices]
-    R = sp.csr_array((vals, (tails, graph.indices)), shape=(n, n))
-    dangling = col == 0
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        new = damping * (R @ x + x[dangling].sum() / n) + (1 - damping) / n
-        if np.abs(new - x).sum() < tol:
-            x = new
-            break
-        x = new
-    seeds = _top(x, k, allowed)
+    x = pagerank_scores(graph, w)
+    seeds = top_k(x, k, allowed)
     return seeds, x[seeds]
 
 
-def random(graph, k, allowed, rng):
-    """k allowed nodes drawn uniformly without replacement from `rng`."""
-    idx = np.flatnonzero(allowed)
-    seeds = np.random.default_rng(rng).choice(idx, size=min(k, idx.size), replace=False)
-    return seeds.astype(np.int64), np.full(seeds.size, np.nan)
+def random(graph, k, allowed, generator):
+    """k allowed nodes drawn uniformly without replacement from `generator`."""
+    seeds = random_nodes(k, allowed, generator)
+    return seeds, np.full(seeds.size, np.nan)

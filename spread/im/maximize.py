@@ -1,49 +1,80 @@
-"""`maximize`: which k nodes to seed so that the spread is largest."""
+"""`maximize`: which k nodes to seed so that the spread is largest.
+
+A table of methods: each selection method is a function of one `_Task` (the graph, k,
+the model, the allowed and committed nodes, the random root and the settings) that
+returns one `Choice`; `maximize` checks the arguments once, runs the method, scores the
+chosen seeds on fresh samples and returns a `SeedSelection`.
+"""
 
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import parallel
-from .._common import ConfidenceInterval, progress_bar, thread_count, threads
-from .._random import root_seed
+from .._common import ConfidenceInterval, progress_bar, thread_count
+from .._random import RR, RUNS, root_seed, stream_root
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
-from ..graph import Graph
-from ..models import IC, LT, Heat
-from . import heuristics
-from ._coverage import prefix_coverage
+from ..graph import Graph, node_mask
+from ..models import IC, LT, Heat, run_batch, seed_arrays
+from . import celf, heat, heuristics, imm, opim
+from ._coverage_kernels import prefix_coverage
 from ._result import SeedSelection
-from .celf import celf
-from .heat import heat_greedy, heat_score, heat_top
-from .imm import imm, opim_c
 from .rrsets import RRSets
 
-__all__ = ["maximize"]
+__all__ = ["METHODS", "maximize"]
 
-METHODS = (
-    "imm",
-    "opim-c",
-    "celf",
-    "degree",
-    "degree-discount",
-    "pagerank",
-    "random",
-    "heat-top",
-    "heat-greedy",
-)
-_HEAT_METHODS = ("heat-top", "heat-greedy", "degree", "random")
+
+@dataclass(frozen=True)
+class _Method:
+    """One row of the table: the selection function and the models it handles."""
+
+    select: object
+    models: tuple
+    about: str
+
+
+_STOCHASTIC = (IC, LT)
+_METHODS = {
+    "imm": _Method(imm.select, _STOCHASTIC, "IMM on RR sets"),
+    "opim-c": _Method(opim.select, _STOCHASTIC, "OPIM-C on RR sets"),
+    "celf": _Method(celf.select, _STOCHASTIC, "lazy greedy on Monte Carlo"),
+    "degree": _Method(heuristics.select_degree, (IC, LT, Heat), "highest out-degree"),
+    "degree-discount": _Method(heuristics.select_degree_discount, _STOCHASTIC, "degree discount"),
+    "pagerank": _Method(heuristics.select_pagerank, _STOCHASTIC, "PageRank"),
+    "random": _Method(heuristics.select_random, (IC, LT, Heat), "uniformly at random"),
+    "heat-top": _Method(heat.select_top, (Heat,), "heat of each node alone"),
+    "heat-greedy": _Method(heat.select_greedy, (Heat,), "greedy on the heat read-out"),
+}
+#: The method names `maximize` knows, in the order of the table.
+METHODS = tuple(_METHODS)
 _EVAL_OFFSET = 1 << 50  # RR-set indices for evaluation, disjoint from the selection's
 
 
-def _node_mask(graph, labels):
-    mask = np.zeros(graph.n_nodes, dtype=bool)
-    if labels is not None:
-        labels = [labels] if graph._is_scalar_label(labels) else list(labels)
-        if labels:
-            mask[graph.index_of(labels)] = True
-    return mask
+@dataclass(frozen=True)
+class _Task:
+    """Everything a selection method reads (nodes as indices, settings checked)."""
+
+    graph: object
+    k: int
+    model: object
+    allowed: np.ndarray
+    fixed: np.ndarray
+    root: np.uint64
+    generator: object
+    n_threads: int
+    max_memory: object
+    report: object
+    client: object
+    eps: float
+    delta: float
+    ell: float
+    n_runs: int
+    max_rr_sets: object
+    horizon: object
+    stability: float
 
 
 def maximize(
@@ -162,22 +193,21 @@ def maximize(
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     method = check_in(method, name="method", options=METHODS)
+    row = _METHODS[method]
+    if not isinstance(model, IC | LT | Heat):
+        msg = f"`model` must be spread.IC, spread.LT or spread.Heat; got {model!r}."
+        raise InvalidParameterError(msg)
+    if not isinstance(model, row.models):
+        usable = [m for m, r in _METHODS.items() if isinstance(model, r.models)]
+        options = ", ".join(repr(m) for m in usable)
+        msg = f"`method` must be one of {options} for {model!r}; got {method!r}."
+        raise InvalidParameterError(msg)
     if isinstance(model, Heat):
-        if method not in _HEAT_METHODS:
-            options = ", ".join(repr(m) for m in _HEAT_METHODS)
-            msg = f"`method` must be one of {options} for a Heat model; got {method!r}."
-            raise InvalidParameterError(msg)
         if horizon is None:
             msg = "`horizon` is required for a Heat model: the time at which heat is read."
             raise InvalidParameterError(msg)
         horizon = check_nonnegative_float(horizon, name="horizon")
-    elif not isinstance(model, IC | LT):
-        msg = f"`model` must be spread.IC, spread.LT or spread.Heat; got {model!r}."
-        raise InvalidParameterError(msg)
-    elif method in ("heat-top", "heat-greedy"):
-        msg = f"`method={method!r}` needs a spread.Heat model; got {model!r}."
-        raise InvalidParameterError(msg)
-    elif isinstance(model, IC) and model._needs_max_steps():
+    elif isinstance(model, IC) and model.needs_max_steps():
         msg = (
             "`model` must not have spontaneous adoption (`external` > 0) for maximize: "
             f"the spread of a seed set is then unbounded in time; got {model!r}."
@@ -190,9 +220,13 @@ def maximize(
         )
         raise InvalidParameterError(msg)
     n = graph.n_nodes
-    fixed_mask = _node_mask(graph, fixed)
-    allowed = _node_mask(graph, candidates) if candidates is not None else np.ones(n, bool)
-    allowed &= ~_node_mask(graph, exclude)
+    fixed_mask = node_mask(graph, fixed, name="fixed")
+    allowed = (
+        node_mask(graph, candidates, name="candidates")
+        if candidates is not None
+        else np.ones(n, bool)
+    )
+    allowed &= ~node_mask(graph, exclude, name="exclude")
     allowed &= ~fixed_mask
     n_allowed = int(allowed.sum())
     k = check_int(k, name="k", min_value=1)
@@ -226,96 +260,41 @@ def maximize(
         bar.n = int(done)
         bar.refresh()
 
-    guarantee = fail = float("nan")
-    n_samples = memory = 0
-    try:
-        with parallel.kernel_section(), threads(n_threads):
-            if method == "imm":
-                seeds, gains, n_samples, guarantee, fail, memory = imm(
-                    graph,
-                    k,
-                    model,
-                    eps=eps,
-                    ell=ell,
-                    root=root,
-                    allowed=allowed,
-                    fixed=fixed_mask,
-                    n_threads=n_threads,
-                    max_memory=max_memory,
-                    report=report,
-                    stable=stability,
-                    client=client,
-                )
-            elif method == "opim-c":
-                seeds, gains, n_samples, guarantee, fail, memory = opim_c(
-                    graph,
-                    k,
-                    model,
-                    eps=eps,
-                    delta=delta,
-                    root=root,
-                    allowed=allowed,
-                    fixed=fixed_mask,
-                    n_threads=n_threads,
-                    max_memory=max_memory,
-                    report=report,
-                    max_rr_sets=max_rr_sets,
-                    stable=stability,
-                    client=client,
-                )
-            elif method == "celf":
-                seeds, gains, n_samples = celf(
-                    graph,
-                    k,
-                    model,
-                    n_runs=n_runs,
-                    root=root,
-                    allowed=allowed,
-                    fixed=fixed_mask,
-                    n_threads=n_threads,
-                    report=report,
-                    client=client,
-                )
-            elif method in ("heat-top", "heat-greedy"):
-                select = heat_top if method == "heat-top" else heat_greedy
-                seeds, gains, n_samples = select(
-                    graph,
-                    k,
-                    model,
-                    horizon=horizon,
-                    allowed=allowed,
-                    fixed=fixed_mask,
-                    report=report,
-                )
-            elif method == "degree":
-                seeds, gains = heuristics.degree(graph, k, allowed)
-            elif method == "degree-discount":
-                seeds, gains = heuristics.degree_discount(graph, k, model, allowed)
-            elif method == "pagerank":
-                seeds, gains = heuristics.pagerank(graph, k, model, allowed)
-            else:
-                seeds, gains = heuristics.random(graph, k, allowed, gen)
-            elapsed = time.perf_counter() - start
-            seeds = np.asarray(seeds, dtype=np.int64)
-            seeds = seeds[seeds >= 0]
-            gains = np.asarray(gains, dtype=np.float64)[: seeds.size]
-            if isinstance(model, Heat):
-                result = _evaluate_heat(graph, model, seeds, fixed_mask, evaluate, horizon)
-            else:
-                result = _evaluate(
-                    graph,
-                    model,
-                    seeds,
-                    fixed_mask,
-                    evaluate,
-                    n_eval,
-                    eval_root,
-                    n_threads,
-                    max_memory,
-                    client,
-                )
-    finally:
-        bar.close()
+    task = _Task(
+        graph=graph,
+        k=k,
+        model=model,
+        allowed=allowed,
+        fixed=fixed_mask,
+        root=root,
+        generator=gen,
+        n_threads=n_threads,
+        max_memory=max_memory,
+        report=report,
+        client=client,
+        eps=eps,
+        delta=delta,
+        ell=ell,
+        n_runs=n_runs,
+        max_rr_sets=max_rr_sets,
+        horizon=horizon,
+        stability=stability,
+    )
+    with bar:
+        choice = row.select(task)
+        elapsed = time.perf_counter() - start
+        seeds = np.asarray(choice.seeds, dtype=np.int64)
+        seeds = seeds[seeds >= 0]
+        gains = np.asarray(choice.gains, dtype=np.float64)[: seeds.size]
+        if not evaluate:
+            nan = np.full(seeds.size, np.nan)
+            result = (math.nan, math.nan, nan, nan, "none")
+        elif isinstance(model, Heat):
+            result = _evaluate_heat(graph, model, seeds, fixed_mask, horizon)
+        else:
+            result = _evaluate(
+                graph, model, seeds, fixed_mask, n_eval, eval_root, n_threads, max_memory, client
+            )
     spread, stderr, prefix, prefix_se, how = result
     ci = ConfidenceInterval(spread - 1.96 * stderr, spread + 1.96 * stderr)
     return SeedSelection(
@@ -329,41 +308,40 @@ def maximize(
         method=method,
         model=model,
         fixed=graph.label_of(np.flatnonzero(fixed_mask)),
-        n_samples=int(n_samples),
-        guarantee=float(guarantee),
-        failure_probability=float(fail),
-        memory_bytes=int(memory),
+        n_samples=int(choice.n_samples),
+        guarantee=float(choice.guarantee),
+        failure_probability=float(choice.failure_probability),
+        memory_bytes=int(choice.memory_bytes),
         elapsed=elapsed,
         evaluation=how,
         graph=graph,
     )
 
 
-def _evaluate(
-    graph, model, seeds, fixed_mask, evaluate, n_eval, root, n_threads, max_memory, client=None
-):
+def _evaluate(graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client):
     """Spread of fixed + seeds on fresh forward runs; prefix curve on fresh RR sets."""
     k = seeds.size
-    nan = np.full(k, np.nan)
-    if not evaluate:
-        return float("nan"), float("nan"), nan, nan, "none"
-    from ..models.simulate import _simulate_one, _simulate_one_cluster
-
     all_seeds = np.unique(np.concatenate([np.flatnonzero(fixed_mask), seeds])).astype(np.int32)
-    prepared = model._prepare(graph)
-    args = (graph, all_seeds, model, prepared, n_eval, max(graph.n_nodes, 1), root)
-    if client is None:
-        res = _simulate_one(*args, n_threads, False, parallel.NoBar())
-    else:
-        res = _simulate_one_cluster(client, *args, False, parallel.NoBar())
-    spread, stderr = res.mean, res.stderr
+    runs = run_batch(
+        graph,
+        model.plan(graph),
+        seed_arrays([all_seeds]),
+        n_runs=n_eval,
+        max_steps=max(graph.n_nodes, 1),
+        root=stream_root(root, RUNS),
+        n_threads=n_threads,
+        client=client,
+    )
+    sizes = runs.final_sizes
+    spread = float(sizes.mean())
+    stderr = float(sizes.std(ddof=1)) / np.sqrt(sizes.size)
     # Spread versus k from fresh RR sets: sigma(S) = n * P(a random RR set meets S).
     n = graph.n_nodes
     theta = max(n_eval, 10_000)
     rr = RRSets(
         graph,
         model,
-        root,
+        stream_root(root, RR),
         first=_EVAL_OFFSET,
         n_threads=n_threads,
         max_memory=max_memory,
@@ -388,17 +366,14 @@ def _evaluate(
     )
 
 
-def _evaluate_heat(graph, model, seeds, fixed_mask, evaluate, horizon):
+def _evaluate_heat(graph, model, seeds, fixed_mask, horizon):
     """Heat is deterministic: the value of every prefix of the seeds, exactly."""
     k = seeds.size
-    if not evaluate:
-        nan = np.full(k, np.nan)
-        return float("nan"), float("nan"), nan, nan, "none"
     prefix = np.empty(k)
     for j in range(k):
         sources = fixed_mask.copy()
         sources[seeds[: j + 1]] = True
         f0 = np.where(sources, float(model.source_heat), 0.0)
-        prefix[j] = heat_score(graph, model, f0, horizon, sources)
+        prefix[j] = heat.heat_score(graph, model, f0, horizon, sources)
     how = "heat kernel (exact)"
     return float(prefix[-1]), 0.0, prefix, np.zeros(k), how

@@ -1,6 +1,7 @@
 """Collections of reverse-reachable (RR) sets, sampled in parallel by Numba kernels."""
 
 import itertools
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,15 +9,16 @@ import numpy as np
 
 from .. import parallel
 from ..exceptions import InvalidParameterError, MemoryLimitError
-from ..models import IC, LT, _kernels
-from ._coverage import prefix_coverage
+from ..models import IC, LT
+from ._coverage_kernels import count_hit, greedy_cover, prefix_coverage
+from ._rrset_kernels import rr_sets_ic, rr_sets_lt
 
-__all__ = ["RRSets", "default_memory_limit"]
+__all__ = ["RRSets", "coverage", "default_memory_limit", "greedy", "log_comb"]
 
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
 _TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
-_KERNELS = {"ic": _kernels.rr_sets_ic, "lt": _kernels.rr_sets_lt}
+_KERNELS = {"ic": rr_sets_ic, "lt": rr_sets_lt}
 
 
 def default_memory_limit():
@@ -43,16 +45,17 @@ def _shared_in_probability(graph, p_in):
 class RRSets:
     """A growing collection of RR sets for one graph and model.
 
-    RR set ``r`` is sampled from its own random stream, a function of the root seed and
-    ``r`` only, so the collection does not depend on the number of threads. Storage is
+    RR set ``r`` is sampled from its own random stream, a function of the stream's root
+    and ``r`` only (`spread._random`), so the collection does not depend on the number
+    of threads. Storage is
     flat: int32 members and int64 offsets (``bytes_per_set`` reports the cost).
 
     Parameters
     ----------
     graph : Graph
     model : IC or LT
-    root : numpy.uint64
-        Root seed of the streams.
+    stream_root : numpy.uint64
+        Root of the collection's named stream (`spread._random.stream_root`).
     first : int, default 0
         Index of the first RR set (collections with disjoint index ranges are
         independent).
@@ -69,7 +72,7 @@ class RRSets:
         self,
         graph,
         model,
-        root,
+        stream_root,
         *,
         first=0,
         n_threads=1,
@@ -79,7 +82,7 @@ class RRSets:
     ):
         self.graph = graph
         self.model = model
-        self.root = np.uint64(root)
+        self.root = np.uint64(stream_root)
         self.first = int(first)
         self.n_threads = int(n_threads)
         self.client = client
@@ -107,13 +110,13 @@ class RRSets:
             inside = (node_p > 0) & (node_p < 1)
             inv_log = np.zeros(graph.n_nodes)
             inv_log[inside] = 1.0 / np.log1p(-node_p[inside])
-            self._kernel = _kernels.rr_sets_ic
+            self._kernel = rr_sets_ic
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log)
         elif isinstance(model, LT):
             self._source = model.arc_weights(graph)
             w_in = np.ascontiguousarray(self._source[graph.in_arc])
-            self._kernel = _kernels.rr_sets_lt
+            self._kernel = rr_sets_lt
             self._kind = "lt"
             self._sample_args = (graph.in_indptr, graph.in_indices, w_in)
         else:
@@ -277,3 +280,23 @@ def _chunk_prefix_hits(graph, derived, kind, root, avg, rank, k, lo, hi):
     for offsets, members in _sample_pieces(graph, derived, kind, root, avg, lo, hi):
         hits += prefix_coverage(offsets, members, rank, k)
     return hits
+
+
+# ------------------------------------------------------------- on a collection
+def log_comb(n, k):
+    """``log C(n, k)``: the union bound over seed sets of IMM's and OPIM-C's guarantees."""
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def greedy(rr, k, allowed, fixed, want_bound=False):
+    """Greedy maximum coverage of the sets in `rr` (`_coverage_kernels.greedy_cover`)."""
+    offsets, members = rr.flat()
+    return greedy_cover(offsets, members, rr.graph.n_nodes, k, allowed, fixed, want_bound)
+
+
+def coverage(rr, seeds, fixed):
+    """RR sets in `rr` hit by `seeds` (ids) and not by `fixed` (mask)."""
+    offsets, members = rr.flat()
+    hit = np.zeros(fixed.shape[0], dtype=np.bool_)
+    hit[seeds[seeds >= 0]] = True
+    return int(count_hit(offsets, members, hit, fixed))

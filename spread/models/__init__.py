@@ -1,9 +1,29 @@
-"""Spread models and their Monte Carlo simulation."""
+"""Spread models and their simulation.
 
-from ._result import SpreadResult, SpreadResults
-from .heat import Heat, HeatResult
+The models (`IC`, `LT`, `Heat`), the entry points (`simulate`, `simulate_sets`,
+`solve`) and their results. `run_batch`, `seed_arrays`, `Plan` and `Runs` are the one
+Monte Carlo loop that influence maximization and the fits build on.
+"""
+
+from ._batch import Plan, Runs, run_batch, seed_arrays
+from ._result import HeatResult, SpreadResult, SpreadResults
+from .heat import Heat, solve
 from .ic import IC
 from .lt import LT
-from .simulate import simulate
+from .simulate import simulate, simulate_sets
 
-__all__ = ["IC", "LT", "Heat", "HeatResult", "SpreadResult", "SpreadResults", "simulate"]
+__all__ = [
+    "IC",
+    "LT",
+    "Heat",
+    "HeatResult",
+    "Plan",
+    "Runs",
+    "SpreadResult",
+    "SpreadResults",
+    "run_batch",
+    "seed_arrays",
+    "simulate",
+    "simulate_sets",
+    "solve",
+]

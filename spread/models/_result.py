@@ -1,4 +1,4 @@
-"""Results of Monte Carlo simulation: `SpreadResult` and, for several seed sets, `SpreadResults`."""
+"""Results of the models: `SpreadResult` (one seed set), `SpreadResults` (several), `HeatResult`."""
 
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 from .._common import ConfidenceInterval
+from ..exceptions import InvalidParameterError
 
-__all__ = ["SpreadResult", "SpreadResults"]
+__all__ = ["HeatResult", "SpreadResult", "SpreadResults"]
 
 
 def _z(level):
@@ -210,6 +211,143 @@ class SpreadResults(tuple):
 
         return plot.compare(self, ax, level=level)
 
+    def summary(self, level=0.95):
+        """One line per seed set: its mean spread with the interval at `level`."""
+        lines = [f"{len(self)} seed set(s), common random numbers"]
+        for i, r in enumerate(self):
+            low, high = r.ci(level)
+            lines.append(
+                f"  [{i}] {len(r.seeds)} seed(s): {r.mean:,.2f} ± {r.stderr:,.2f} "
+                f"({level:.0%} CI [{low:,.2f}, {high:,.2f}])"
+            )
+        return "\n".join(lines)
+
     def __repr__(self):
         inner = ",\n ".join(repr(r) for r in self)
         return f"SpreadResults(\n {inner})"
+
+
+@dataclass(frozen=True, repr=False)
+class HeatResult:
+    """Heat on every node at the requested times (from `spread.simulate` with `Heat`).
+
+    Attributes
+    ----------
+    times : numpy.ndarray, shape (n_times,)
+        The requested times, in the order given.
+    heat : numpy.ndarray, shape (n_times, n_nodes), or None
+        ``heat[m, i]``: heat of node ``i`` (graph index order) at ``times[m]``; None with
+        ``keep="summary"``.
+    total_heat, max_heat : numpy.ndarray, shape (n_times,)
+        Sum and maximum of the heat over the nodes.
+    adopted : numpy.ndarray of int, shape (n_times,), or None
+        Nodes whose heat has reached the model's `threshold` at or before each time
+        (among the requested times); None without a threshold.
+    adoption_time : numpy.ndarray, shape (n_nodes,), or None
+        First requested time at which each node reached the threshold (NaN: never).
+    error_bound : float
+        Guaranteed bound on the truncation error (1-norm for the conserving kinds,
+        2-norm for "normalized"), before rounding.
+    n_terms : int
+        Matrix-vector products used.
+    kind : str
+        The operator used.
+    seeds : numpy.ndarray
+        The initial heat vector.
+    model : Heat
+    elapsed : float
+        Seconds.
+    graph : Graph
+    """
+
+    times: np.ndarray
+    heat: np.ndarray | None
+    total_heat: np.ndarray
+    max_heat: np.ndarray
+    adopted: np.ndarray | None
+    adoption_time: np.ndarray | None
+    error_bound: float
+    n_terms: int
+    kind: str
+    seeds: np.ndarray
+    model: object
+    elapsed: float = float("nan")
+    graph: object = field(default=None, compare=False)
+
+    def summary(self):
+        """A few lines: model, times, heat totals, adopters (with a threshold), accuracy."""
+        order = np.argsort(self.times, kind="stable")
+        lines = [
+            f"{self.model!r} ({self.kind}) at {self.times.size} time(s) from "
+            f"{self.times[order[0]]:g} to {self.times[order[-1]]:g}",
+            f"  total heat: {self.total_heat[order[0]]:.6g} .. {self.total_heat[order[-1]]:.6g}; "
+            f"hottest node: {self.max_heat[order[-1]]:.4g} at the last time",
+        ]
+        if self.adopted is not None:
+            lines.append(
+                f"  adopted (heat >= {self.model.threshold:g}): "
+                + ", ".join(f"{int(a):,}" for a in self.adopted[order][:8])
+                + (" ..." if self.times.size > 8 else "")
+            )
+        lines.append(
+            f"  {self.n_terms:,} terms, error bound {self.error_bound:.1e}; "
+            f"elapsed {self.elapsed:.3g} s"
+        )
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (
+            f"<HeatResult: {self.model!r} ({self.kind}), {self.times.size} time(s), "
+            f"{self.n_terms} terms, error bound {self.error_bound:.1e}>"
+        )
+
+    def to_frame(self):
+        """One row per time: ``total_heat``, ``max_heat`` and (with a threshold) ``adopted``."""
+        df = pd.DataFrame(
+            {"total_heat": self.total_heat, "max_heat": self.max_heat},
+            index=pd.Index(self.times, name="time"),
+        )
+        if self.adopted is not None:
+            df["adopted"] = self.adopted
+        return df
+
+    def heat_frame(self):
+        """The heat as a DataFrame: one row per time, one column per node label."""
+        if self.heat is None:
+            msg = "the heat was not kept (`keep='summary'`); simulate with `keep='all'`."
+            raise InvalidParameterError(msg)
+        return pd.DataFrame(
+            self.heat, index=pd.Index(self.times, name="time"), columns=self.graph.labels
+        )
+
+    def curve(self):
+        """Adopters over time, in the shape of `SpreadResult.curve` (deterministic band).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the model has no `threshold`.
+        """
+        if self.adopted is None:
+            msg = "the adoption curve needs a read-out: give `Heat(threshold=...)`."
+            raise InvalidParameterError(msg)
+        order = np.argsort(self.times, kind="stable")
+        a = self.adopted[order].astype(np.float64)
+        return pd.DataFrame(
+            {"mean": a, "lower": a, "upper": a, "stderr": np.zeros_like(a)},
+            index=pd.Index(self.times[order], name="time"),
+        )
+
+    def plot(self, ax=None, **kwargs):
+        """Plot adopters over time (with a threshold), else the heat of the hottest nodes.
+
+        Draws with `spread.plot.heat` (keyword arguments go there: ``what``,
+        ``nodes``, ``n_nodes``, line styles).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from .. import plot
+
+        return plot.heat(self, ax, **kwargs)

@@ -5,14 +5,15 @@ import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from .._common import thread_count, threads
 from .._validation import check_in, check_nonnegative_float
 from ..exceptions import InvalidParameterError
+from ..graph import Graph, resolve_seeds
 from . import _heat_kernels
+from ._result import HeatResult
 
-__all__ = ["Heat", "HeatResult"]
+__all__ = ["Heat", "solve"]
 
 _KINDS = ("undirected", "directed", "normalized")
 _PARALLEL_MIN_ARCS = 1_000_000
@@ -80,6 +81,7 @@ def _poisson_window(lam, eps):
     return int(k[lo]), pmf[lo : hi + 1].copy(), float(below[lo] + above[hi])
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class Heat:
     """Heat diffusion ``df/dt = beta * H f``: heat flows from hot nodes to cold ones.
 
@@ -138,20 +140,30 @@ class Heat:
     --------
     >>> import spread
     >>> g = spread.datasets.load("karate")
-    >>> res = spread.simulate(g, [0], spread.Heat(beta=0.5, threshold=0.01), times=[0, 1, 2])
+    >>> res = spread.solve(g, [0], spread.Heat(beta=0.5, threshold=0.01), times=[0, 1, 2])
     >>> res.total_heat.round(12).tolist()
     [1.0, 1.0, 1.0]
     >>> res.adopted.tolist()
     [1, 26, 34]
     """
 
-    def __init__(self, beta, *, kind=None, threshold=None, source_heat=1.0, tol=1e-10):
-        self.beta = beta
-        self.kind = kind
-        self.threshold = threshold
-        self.source_heat = source_heat
-        self.tol = tol
-        self._cache = weakref.WeakKeyDictionary()
+    beta: float
+    kind: str | None = None
+    threshold: float | None = None
+    source_heat: float = 1.0
+    tol: float = 1e-10
+    _cache: weakref.WeakKeyDictionary = field(
+        default_factory=weakref.WeakKeyDictionary, init=False, repr=False
+    )
+
+    def __post_init__(self):
+        check_nonnegative_float(self.beta, name="beta", allow_zero=False)
+        if self.kind is not None:
+            check_in(self.kind, name="kind", options=_KINDS)
+        if self.threshold is not None:
+            check_nonnegative_float(self.threshold, name="threshold", allow_zero=False)
+        check_nonnegative_float(self.source_heat, name="source_heat")
+        check_nonnegative_float(self.tol, name="tol", allow_zero=False)
 
     def __repr__(self):
         parts = [f"beta={self.beta!r}"]
@@ -250,8 +262,25 @@ class Heat:
             eps = np.full(times.shape, tol / np.sqrt(max(n, 1)))
         return np.maximum(eps, 1e-300)
 
-    def _responses(self, graph, sources, horizon):
-        """Heat at `horizon` from `source_heat` on each node of `sources`, one row each."""
+    def responses(self, graph, sources, horizon):
+        """Heat at time `horizon` from `source_heat` on each node of `sources` alone.
+
+        Heat is linear in the initial heat, so these unit responses add up to the heat
+        of any seed set (heat-based seed selection reads them). Sources are swept 16 at
+        a time by one kernel.
+
+        Parameters
+        ----------
+        graph : Graph
+        sources : array_like of int
+            Node indices.
+        horizon : float
+            The time at which the heat is read.
+
+        Returns
+        -------
+        numpy.ndarray, shape (len(sources), n_nodes)
+        """
         beta = check_nonnegative_float(self.beta, name="beta", allow_zero=False)
         tol = check_nonnegative_float(self.tol, name="tol", allow_zero=False)
         kind = self.resolve_kind(graph)
@@ -286,22 +315,16 @@ class Heat:
                 raise InvalidParameterError(msg)
             f0 = seeds.astype(np.float64, copy=True)
         else:
-            from .simulate import _parse_seeds
-
-            sets, multiple = _parse_seeds(graph, seeds)
-            if multiple:
-                msg = "Heat takes one seed set per call (or an initial heat vector)."
-                raise InvalidParameterError(msg)
             h = check_nonnegative_float(self.source_heat, name="source_heat")
             f0 = np.zeros(n)
-            f0[sets[0]] = h
+            f0[resolve_seeds(graph, seeds)] = h
         if not np.isfinite(f0).all():
             msg = "initial heat must be finite; got NaN or inf."
             raise InvalidParameterError(msg)
         return f0
 
-    # ------------------------------------------------------------- simulate
-    def _simulate(self, graph, seeds, *, times, keep="all", n_jobs=None):
+    # ----------------------------------------------------------------- solve
+    def _solve(self, graph, seeds, *, times, keep="all", n_jobs=None):
         beta = check_nonnegative_float(self.beta, name="beta", allow_zero=False)
         tol = check_nonnegative_float(self.tol, name="tol", allow_zero=False)
         if self.threshold is not None:
@@ -356,106 +379,51 @@ class Heat:
         )
 
 
-@dataclass(frozen=True, repr=False)
-class HeatResult:
-    """Heat on every node at the requested times (from `spread.simulate` with `Heat`).
+def solve(graph, seeds, model, *, times, keep="all", n_jobs=None):
+    """Heat diffusion from seed nodes, solved exactly at the given times.
 
-    Attributes
+    Heat is deterministic: there is nothing to sample, so it has its own entry point
+    beside `spread.simulate` (which runs the stochastic models).
+
+    Parameters
     ----------
-    times : numpy.ndarray, shape (n_times,)
-        The requested times, in the order given.
-    heat : numpy.ndarray, shape (n_times, n_nodes), or None
-        ``heat[m, i]``: heat of node ``i`` (graph index order) at ``times[m]``; None with
-        ``keep="summary"``.
-    total_heat, max_heat : numpy.ndarray, shape (n_times,)
-        Sum and maximum of the heat over the nodes.
-    adopted : numpy.ndarray of int, shape (n_times,), or None
-        Nodes whose heat has reached the model's `threshold` at or before each time
-        (among the requested times); None without a threshold.
-    adoption_time : numpy.ndarray, shape (n_nodes,), or None
-        First requested time at which each node reached the threshold (NaN: never).
-    error_bound : float
-        Guaranteed bound on the truncation error (1-norm for the conserving kinds,
-        2-norm for "normalized"), before rounding.
-    n_terms : int
-        Matrix-vector products used.
-    kind : str
-        The operator used.
-    seeds : numpy.ndarray
-        The initial heat vector.
-    model : Heat
-    elapsed : float
-        Seconds.
     graph : Graph
+    seeds : label, sequence of labels, boolean mask, {label: heat} dict or float array
+        Where the heat starts: `model.source_heat` on each seed node, a given amount
+        per node, or a full vector of initial heat (one entry per node).
+    model : Heat
+    times : array_like of float
+        The times at which to read the heat (any order, >= 0).
+    keep : {"all", "summary"}, default "all"
+        Keep the heat of every node at every time, or only its summaries.
+    n_jobs : int, optional
+        Threads (default: one below a million arcs, where a barrier per term costs
+        more than threads gain; all of Numba's threads above).
+
+    Returns
+    -------
+    HeatResult
+
+    Raises
+    ------
+    InvalidParameterError
+        If `model` is not a `Heat`, `times` is empty or holds negative or non-finite
+        values, or the initial heat is not finite.
+    NodeNotFound
+        If a seed is not a node of the graph.
+
+    Examples
+    --------
+    >>> import spread
+    >>> g = spread.datasets.load("karate")
+    >>> res = spread.solve(g, [0], spread.Heat(beta=0.5, threshold=0.01), times=[0, 1, 2])
+    >>> res.adopted.tolist()
+    [1, 26, 34]
     """
-
-    times: np.ndarray
-    heat: np.ndarray | None
-    total_heat: np.ndarray
-    max_heat: np.ndarray
-    adopted: np.ndarray | None
-    adoption_time: np.ndarray | None
-    error_bound: float
-    n_terms: int
-    kind: str
-    seeds: np.ndarray
-    model: object
-    elapsed: float = float("nan")
-    graph: object = field(default=None, compare=False)
-
-    def __repr__(self):
-        return (
-            f"<HeatResult: {self.model!r} ({self.kind}), {self.times.size} time(s), "
-            f"{self.n_terms} terms, error bound {self.error_bound:.1e}>"
-        )
-
-    def to_frame(self):
-        """One row per time: ``total_heat``, ``max_heat`` and (with a threshold) ``adopted``."""
-        df = pd.DataFrame(
-            {"total_heat": self.total_heat, "max_heat": self.max_heat},
-            index=pd.Index(self.times, name="time"),
-        )
-        if self.adopted is not None:
-            df["adopted"] = self.adopted
-        return df
-
-    def heat_frame(self):
-        """The heat as a DataFrame: one row per time, one column per node label."""
-        if self.heat is None:
-            msg = "the heat was not kept (`keep='summary'`); simulate with `keep='all'`."
-            raise InvalidParameterError(msg)
-        return pd.DataFrame(
-            self.heat, index=pd.Index(self.times, name="time"), columns=self.graph.labels
-        )
-
-    def curve(self):
-        """Adopters over time, in the shape of `SpreadResult.curve` (deterministic band).
-
-        Raises
-        ------
-        InvalidParameterError
-            If the model has no `threshold`.
-        """
-        if self.adopted is None:
-            msg = "the adoption curve needs a read-out: give `Heat(threshold=...)`."
-            raise InvalidParameterError(msg)
-        order = np.argsort(self.times, kind="stable")
-        a = self.adopted[order].astype(np.float64)
-        return pd.DataFrame(
-            {"mean": a, "lower": a, "upper": a, "stderr": np.zeros_like(a)},
-            index=pd.Index(self.times[order], name="time"),
-        )
-
-    def plot(self, ax=None, **kwargs):
-        """Plot adopters over time (with a threshold), else the heat of the hottest nodes.
-
-        Draws with `spread.plot.heat` (keyword arguments go there: ``what``,
-        ``nodes``, ``n_nodes``, line styles).
-
-        Returns
-        -------
-        matplotlib.axes.Axes
-        """
-        from .. import plot
-
-        return plot.heat(self, ax, **kwargs)
+    if not isinstance(graph, Graph):
+        msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
+        raise InvalidParameterError(msg)
+    if not isinstance(model, Heat):
+        msg = f"`model` must be spread.Heat (the stochastic models run in `spread.simulate`); got {model!r}."
+        raise InvalidParameterError(msg)
+    return model._solve(graph, seeds, times=times, keep=keep, n_jobs=n_jobs)

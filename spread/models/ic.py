@@ -2,19 +2,21 @@
 
 import numbers
 import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import weights as _weights
 from .._validation import check_probabilities, check_probability
 from ..exceptions import InvalidParameterError
-from . import _kernels
+from ._batch import Plan
 
 __all__ = ["IC"]
 
 _SCHEMES = ("wc", "trivalency", "weight")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class IC:
     """Independent cascade: each newly active node gets one chance per inactive out-neighbour.
 
@@ -65,11 +67,26 @@ class IC:
     array([0.11111111, 0.1       , 0.16666667])
     """
 
-    def __init__(self, p, *, external=0.0, rng=None):
-        self.p = p
-        self.external = external
-        self.rng = rng
-        self._cache = weakref.WeakKeyDictionary()
+    p: object
+    external: float = 0.0
+    rng: object = None
+    _cache: weakref.WeakKeyDictionary = field(
+        default_factory=weakref.WeakKeyDictionary, init=False, repr=False
+    )
+
+    def __post_init__(self):
+        # Validate what does not need a graph now; arrays are checked against a graph's
+        # arcs when first used on it (`arc_probabilities`).
+        check_probability(self.external, name="external")
+        if isinstance(self.p, str):
+            if self.p not in _SCHEMES:
+                options = ", ".join(repr(s) for s in _SCHEMES)
+                msg = f"`p` must be a probability, one of {options}, or an array; got {self.p!r}."
+                raise InvalidParameterError(msg)
+        elif isinstance(self.p, bool) or np.ndim(self.p) == 0:
+            check_probability(self.p, name="p")
+        else:  # a private read-only copy: the caller's array may change later
+            object.__setattr__(self, "p", check_probabilities(self.p, name="p"))
 
     def __repr__(self):
         p = self.p
@@ -133,39 +150,25 @@ class IC:
         self._cache[graph] = out
         return out
 
-    # -- the contract with spread.simulate -------------------------------------
-    def _prepare(self, graph):
+    # -- the contract with the Monte Carlo loop ----------------------------------
+    def plan(self, graph, *, crn=False):
+        """This model on `graph` as the simulation kernel takes it (`spread.models.Plan`).
+
+        With ``crn=True`` (per-arc probabilities only) the coin of arc ``j`` in run ``r``
+        is the ``(j + 1)``-th number of run r's stream, read by index: common random
+        numbers, so that a run grows monotonically with every ``p_j`` (the network fits
+        compare parameter values on the same randomness).
+        """
         external = self._external()
         uniform = self._uniform()
-        if uniform is not None:
+        if uniform is not None and not crn:
             # read-only like the per-arc arrays, so both share one compiled kernel
             empty = np.empty(0, dtype=np.float64)
             empty.flags.writeable = False
-            return {"p": empty, "p_uniform": uniform, "external": external, "crn": False}
-        return {"p": self._arc_array(graph), "p_uniform": -1.0, "external": external, "crn": False}
+            return Plan("ic", (empty, uniform, False, external))
+        p = self.arc_probabilities(graph) if uniform is not None else self._arc_array(graph)
+        return Plan("ic", (p, -1.0, bool(crn), external))
 
-    def _needs_max_steps(self):
+    def needs_max_steps(self):
         """True if a run never ends on its own (spontaneous adoption)."""
         return self._external() > 0.0
-
-    @staticmethod
-    def _run(graph, prepared, seeds, max_steps, root, run0, n_chunks, out):
-        _kernels.ic_batch(
-            graph.indptr,
-            graph.indices,
-            prepared["p"],
-            prepared["p_uniform"],
-            prepared["crn"],
-            prepared["external"],
-            seeds,
-            max_steps,
-            root,
-            run0,
-            n_chunks,
-            out.final_sizes,
-            out.depths,
-            out.steps,
-            out.times,
-            out.keep_times,
-            out.node_counts,
-        )

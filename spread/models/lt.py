@@ -1,14 +1,16 @@
 """The linear threshold model (Kempe, Kleinberg, Tardos 2003)."""
 
+import functools
 import numbers
 import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import weights as _weights
 from .._validation import check_probabilities
 from ..exceptions import InvalidParameterError
-from . import _kernels
+from ._batch import Plan
 
 __all__ = ["LT"]
 
@@ -20,10 +22,26 @@ def _is_uniform_law(law):
     return isinstance(law, str) and law == "uniform"
 
 
+@functools.lru_cache(maxsize=256)
+def _beta_table(a, b):
+    """Quantile table of Beta(a, b) (cached: fits try many laws, each costs ~10 ms)."""
+    from scipy.stats import beta
+
+    return _monotone(beta.ppf(np.linspace(0.0, 1.0, _TABLE_SIZE), a, b))
+
+
+def _monotone(table):
+    table = np.clip(np.maximum.accumulate(table), 0.0, 1.0)
+    table.flags.writeable = False
+    return table
+
+
 def _quantile_table(law):
     """Quantile table of a threshold law (empty for the uniform law)."""
     if _is_uniform_law(law):
-        return np.empty(0, dtype=np.float64)
+        empty = np.empty(0, dtype=np.float64)
+        empty.flags.writeable = False
+        return empty
     u = np.linspace(0.0, 1.0, _TABLE_SIZE)
     if isinstance(law, tuple) and len(law) == 3 and law[0] == "beta":
         _, a, b = law
@@ -34,10 +52,8 @@ def _quantile_table(law):
         if not ok:
             msg = f"`threshold_law` ('beta', a, b) needs finite a > 0 and b > 0; got {law!r}."
             raise InvalidParameterError(msg)
-        from scipy.stats import beta
-
-        table = beta.ppf(u, float(a), float(b))
-    elif hasattr(law, "ppf"):
+        return _beta_table(float(a), float(b))
+    if hasattr(law, "ppf"):
         table = np.asarray(law.ppf(u), dtype=np.float64)
         if not (np.isfinite(table).all() and table[0] >= 0 and table[-1] <= 1):
             msg = (
@@ -45,17 +61,15 @@ def _quantile_table(law):
                 f"{float(table[0])!r} to {float(table[-1])!r}."
             )
             raise InvalidParameterError(msg)
-    else:
-        msg = (
-            "`threshold_law` must be 'uniform', ('beta', a, b) or a distribution with a "
-            f"`ppf`; got {law!r}."
-        )
-        raise InvalidParameterError(msg)
-    table = np.clip(np.maximum.accumulate(table), 0.0, 1.0)
-    table.flags.writeable = False
-    return table
+        return _monotone(table)
+    msg = (
+        "`threshold_law` must be 'uniform', ('beta', a, b) or a distribution with a "
+        f"`ppf`; got {law!r}."
+    )
+    raise InvalidParameterError(msg)
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class LT:
     """Linear threshold: a node activates once its active in-neighbours' weight reaches its threshold.
 
@@ -104,12 +118,36 @@ class LT:
     22.67 ± 0.14
     """
 
-    def __init__(self, weights="wc", *, normalize=False, thresholds=None, threshold_law="uniform"):
-        self.weights = weights
-        self.normalize = normalize
-        self.thresholds = thresholds
-        self.threshold_law = threshold_law
-        self._cache = weakref.WeakKeyDictionary()
+    weights: object = "wc"
+    normalize: bool = False
+    thresholds: object = None
+    threshold_law: object = "uniform"
+    _cache: weakref.WeakKeyDictionary = field(
+        default_factory=weakref.WeakKeyDictionary, init=False, repr=False
+    )
+    _table: np.ndarray = field(default=None, init=False, repr=False)
+
+    def __post_init__(self):
+        # Validate what does not need a graph now; arrays are checked against a graph
+        # when first used on it.
+        if isinstance(self.weights, str):
+            if self.weights not in _SCHEMES:
+                options = ", ".join(repr(s) for s in _SCHEMES)
+                msg = f"`weights` must be one of {options} or an array; got {self.weights!r}."
+                raise InvalidParameterError(msg)
+        elif not self.normalize:
+            object.__setattr__(self, "weights", check_probabilities(self.weights, name="weights"))
+        if not isinstance(self.normalize, bool | np.bool_):
+            msg = f"`normalize` must be True or False; got {self.normalize!r}."
+            raise InvalidParameterError(msg)
+        if self.thresholds is not None:
+            theta = check_probabilities(self.thresholds, name="thresholds")
+            if (theta <= 0).any():
+                i = int(np.flatnonzero(theta <= 0)[0])
+                msg = f"`thresholds` must lie in (0, 1]; got 0 at node index {i}."
+                raise InvalidParameterError(msg)
+            object.__setattr__(self, "thresholds", theta)
+        object.__setattr__(self, "_table", _quantile_table(self.threshold_law))
 
     def __repr__(self):
         w = self.weights
@@ -123,7 +161,7 @@ class LT:
     def quantile_table(self):
         """The threshold law's quantile function at ``i / 16384``, ``i = 0 .. 16384``.
 
-        Empty for the uniform law (drawn directly). Cached on the model.
+        Empty for the uniform law (drawn directly). Computed when the model is made.
 
         Raises
         ------
@@ -138,13 +176,7 @@ class LT:
         >>> table.shape, round(float(table[8192]), 4)  # the median of Beta(2, 5)
         ((16385,), 0.2644)
         """
-        key = repr(self.threshold_law)
-        cached = getattr(self, "_law", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        table = _quantile_table(self.threshold_law)
-        self._law = (key, table)
-        return table
+        return self._table
 
     def arc_weights(self, graph):
         """The weight of every arc of `graph`, in arc order, validated for LT.
@@ -183,49 +215,26 @@ class LT:
     def _thresholds(self, graph):
         if self.thresholds is None:
             return np.empty(0, dtype=np.float64), False
-        theta = check_probabilities(self.thresholds, name="thresholds", size=None)
+        theta = self.thresholds
         if theta.shape[0] != graph.n_nodes:
             msg = (
                 f"`thresholds` must have one entry per node ({graph.n_nodes}); "
                 f"got {theta.shape[0]}."
             )
             raise InvalidParameterError(msg)
-        if (theta <= 0).any():
-            v = int(np.flatnonzero(theta <= 0)[0])
-            msg = f"`thresholds` must lie in (0, 1]; node {graph.label_of(v)!r} has 0."
-            raise InvalidParameterError(msg)
         return theta, True
 
-    # -- the contract with spread.simulate -------------------------------------
-    def _prepare(self, graph):
-        theta, fixed = self._thresholds(graph)
-        return {
-            "w": self.arc_weights(graph),
-            "thresholds": theta,
-            "fixed": fixed,
-            "law": self.quantile_table(),
-            "crn": False,
-        }
+    # -- the contract with the Monte Carlo loop ----------------------------------
+    def plan(self, graph, *, crn=False):
+        """This model on `graph` as the simulation kernel takes it (`spread.models.Plan`).
 
-    @staticmethod
-    def _run(graph, prepared, seeds, max_steps, root, run0, n_chunks, out):
-        _kernels.lt_batch(
-            graph.indptr,
-            graph.indices,
-            prepared["w"],
-            prepared["thresholds"],
-            prepared["fixed"],
-            prepared["law"],
-            prepared["crn"],
-            seeds,
-            max_steps,
-            root,
-            run0,
-            n_chunks,
-            out.final_sizes,
-            out.depths,
-            out.steps,
-            out.times,
-            out.keep_times,
-            out.node_counts,
-        )
+        With ``crn=True`` node v's threshold in run r is a fixed quantile of the v-th
+        number of run r's stream, read by index (common random numbers: runs change
+        monotonically with the weights and the threshold law).
+        """
+        theta, fixed = self._thresholds(graph)
+        return Plan("lt", (self.arc_weights(graph), theta, fixed, self._table, bool(crn)))
+
+    def needs_max_steps(self):
+        """False: every LT run ends on its own (a node activates at most once)."""
+        return False

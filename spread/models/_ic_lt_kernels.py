@@ -1,13 +1,14 @@
-"""Numba kernels for the independent cascade and linear threshold models.
+"""Numba kernels for forward runs of the independent cascade and linear threshold models.
 
-The bodies of `spread.simulate` for `IC` and `LT`, jit-compiled by Numba. They take only
-arrays and scalars. Every helper they call lives in this file, because Numba's on-disk
-cache does not notice changes in other files.
+The bodies of the one Monte Carlo loop (`spread.models._batch`) for `IC` and `LT`,
+jit-compiled by Numba. They take only arrays and scalars. Every helper they call lives
+in this file, because Numba's on-disk cache does not notice changes in other files.
 
 Random numbers come from a SplitMix64 generator whose 64-bit state is a local variable
-of the run. The state of run ``r`` is a pure function of ``(root, r)`` (`_run_state`),
-so a run's result does not depend on which thread ran it, on how many threads there
-were, or on how the runs were split into batches.
+of the run. The state of run ``r`` is a pure function of ``(root, r)`` (`_run_state`,
+the scheme of `spread._random`, whose copy of these lines a test pins), so a run's
+result does not depend on which thread ran it, on how many threads there were, or on
+how the runs were split into batches.
 
 Common random numbers (``crn=True``, used by `spread.fit` to compare parameter values on
 the same randomness): the coin of arc ``j`` (IC) or the threshold of node ``v`` (LT) in
@@ -79,7 +80,9 @@ def _ic_run(
     crn,
     external,
     inv_log1ma,
+    seed_ptr,
     seeds,
+    seed_set,
     max_steps,
     state,
     tag,
@@ -108,7 +111,8 @@ def _ic_run(
     coins = state
     ext_state = _mix(state ^ _EXTERNAL_SALT)
     tail = 0
-    for s in seeds:
+    for i in range(seed_ptr[seed_set], seed_ptr[seed_set + 1]):
+        s = seeds[i]
         stamp[s] = tag
         queue[tail] = s
         tail += 1
@@ -191,7 +195,9 @@ def _lt_run(
     fixed,
     law,
     crn,
+    seed_ptr,
     seeds,
+    seed_set,
     max_steps,
     state,
     tag,
@@ -216,7 +222,8 @@ def _lt_run(
     coins = state
     cap = steps_row.shape[0]
     tail = 0
-    for s in seeds:
+    for i in range(seed_ptr[seed_set], seed_ptr[seed_set + 1]):
+        s = seeds[i]
         mark[s] = tag
         rest[s] = np.inf
         queue[tail] = s
@@ -273,6 +280,7 @@ def ic_batch(
     p_uniform,
     crn,
     external,
+    seed_ptr,
     seeds,
     max_steps,
     root,
@@ -287,7 +295,9 @@ def ic_batch(
 ):
     """Independent-cascade runs ``run0 .. run0 + len(final_sizes) - 1``.
 
-    Body of `spread.simulate` for `spread.IC`. Runs are split into `n_chunks`
+    Body of `spread.simulate` for `spread.IC`. Run ``r`` starts from seed set
+    ``r % n_sets``: seed set ``s`` is ``seeds[seed_ptr[s]:seed_ptr[s + 1]]`` (one set for
+    `spread.simulate`; one per run for synthetic cascades). Runs are split into `n_chunks`
     contiguous chunks run in parallel; each chunk owns its O(n) scratch arrays and its
     row of `node_counts`, reused across its runs (stamps, never cleared). Outputs:
     `final_sizes[i]`, `depths[i]` (last step with an activation), `steps[i, t]` (new
@@ -297,6 +307,7 @@ def ic_batch(
     """
     n = indptr.shape[0] - 1
     n_runs = final_sizes.shape[0]
+    n_sets = seed_ptr.shape[0] - 1
     inv_log1mp = 0.0
     if 0.0 < p_uniform < 1.0:
         inv_log1mp = 1.0 / np.log1p(-p_uniform)
@@ -320,7 +331,9 @@ def ic_batch(
                 crn,
                 external,
                 inv_log1ma,
+                seed_ptr,
                 seeds,
+                (run0 + i) % n_sets,
                 max_steps,
                 state,
                 np.int32(i - lo + 1),
@@ -344,6 +357,7 @@ def lt_batch(
     fixed,
     law,
     crn,
+    seed_ptr,
     seeds,
     max_steps,
     root,
@@ -364,6 +378,7 @@ def lt_batch(
     """
     n = indptr.shape[0] - 1
     n_runs = final_sizes.shape[0]
+    n_sets = seed_ptr.shape[0] - 1
     for c in prange(n_chunks):
         lo = c * n_runs // n_chunks
         hi = (c + 1) * n_runs // n_chunks
@@ -381,7 +396,9 @@ def lt_batch(
                 fixed,
                 law,
                 crn,
+                seed_ptr,
                 seeds,
+                (run0 + i) % n_sets,
                 max_steps,
                 state,
                 np.int32(i - lo + 1),
@@ -395,129 +412,3 @@ def lt_batch(
             )
             final_sizes[i] = size
             depths[i] = depth
-
-
-# --------------------------------------------------------------------------
-# Reverse-reachable (RR) sets, for influence maximization (spread.maximize).
-# RR set r draws from its own stream: _run_state(_rr_root(root), r).
-
-_RR_SALT = np.uint64(0x5252534554535F31)  # keeps RR streams apart from forward runs
-
-
-@njit(cache=True, nogil=True)
-def _rr_root(root):
-    return _mix(root ^ _RR_SALT)
-
-
-@njit(cache=True, nogil=True)
-def _grow(buf, size):
-    out = np.empty(max(2 * buf.shape[0], size), dtype=buf.dtype)
-    out[: buf.shape[0]] = buf
-    return out
-
-
-@njit(cache=True, nogil=True)
-def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, root, r0, r1, capacity):
-    """RR sets ``r0 .. r1 - 1`` under independent cascade (reverse breadth-first search).
-
-    Set r picks its target uniformly, then walks in-arcs backwards: an arc ``u -> w``
-    examined from ``w`` (u not yet in the set) is live with its probability. When all of
-    w's in-arcs share one probability ``node_p[w] >= 0`` (uniform p; weighted cascade,
-    where it is ``1 / indeg(w)``), the live ones are found by geometric skipping
-    (``node_inv_log[w] = 1 / log(1 - node_p[w])``), one draw per live arc; otherwise one
-    draw per examined arc with ``p_in`` (in-slot order). Returns ``(offsets, members)``:
-    set ``r`` is ``members[offsets[r - r0]:offsets[r - r0 + 1]]``, its target first.
-    """
-    n = in_indptr.shape[0] - 1
-    rr_root = _rr_root(root)
-    stamp = np.zeros(n, dtype=np.int32)
-    members = np.empty(max(capacity, 16), dtype=np.int32)
-    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
-    pos = 0
-    for r in range(r0, r1):
-        tag = np.int32(r - r0 + 1)
-        state = _run_state(rr_root, r)
-        state, x = _next_uniform(state)
-        v = min(np.int64(x * n), n - 1)
-        if pos == members.shape[0]:
-            members = _grow(members, pos + 1)
-        members[pos] = v
-        stamp[v] = tag
-        head = pos
-        pos += 1
-        while head < pos:
-            w = members[head]
-            head += 1
-            a = in_indptr[w]
-            b = in_indptr[w + 1]
-            pw = node_p[w]
-            if pw < 0.0:
-                for j in range(a, b):
-                    state, x = _next_uniform(state)
-                    if x < p_in[j]:
-                        u = in_indices[j]
-                        if stamp[u] != tag:
-                            stamp[u] = tag
-                            if pos == members.shape[0]:
-                                members = _grow(members, pos + 1)
-                            members[pos] = u
-                            pos += 1
-            elif pw > 0.0:
-                inv_log = node_inv_log[w]
-                j = a
-                while True:
-                    state, x = _next_uniform(state)
-                    skip = np.log(1.0 - x) * inv_log
-                    if skip >= b - j:
-                        break
-                    j += np.int64(skip)
-                    u = in_indices[j]
-                    if stamp[u] != tag:
-                        stamp[u] = tag
-                        if pos == members.shape[0]:
-                            members = _grow(members, pos + 1)
-                        members[pos] = u
-                        pos += 1
-                    j += 1
-        offsets[r - r0 + 1] = pos
-    return offsets, members[:pos].copy()
-
-
-@njit(cache=True, nogil=True)
-def rr_sets_lt(in_indptr, in_indices, w_in, root, r0, r1, capacity):
-    """RR sets ``r0 .. r1 - 1`` under linear threshold (reverse random walk).
-
-    From the target, each node reached picks at most one in-arc, arc ``u -> w`` with
-    probability ``w_in`` (in-slot order), none with the remaining probability; the walk
-    stops at none or at a node already in the set.
-    """
-    n = in_indptr.shape[0] - 1
-    rr_root = _rr_root(root)
-    stamp = np.zeros(n, dtype=np.int32)
-    members = np.empty(max(capacity, 16), dtype=np.int32)
-    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
-    pos = 0
-    for r in range(r0, r1):
-        tag = np.int32(r - r0 + 1)
-        state = _run_state(rr_root, r)
-        state, x = _next_uniform(state)
-        cur = min(np.int64(x * n), n - 1)
-        while True:
-            if pos == members.shape[0]:
-                members = _grow(members, pos + 1)
-            members[pos] = cur
-            pos += 1
-            stamp[cur] = tag
-            state, x = _next_uniform(state)
-            acc = 0.0
-            nxt = -1
-            for j in range(in_indptr[cur], in_indptr[cur + 1]):
-                acc += w_in[j]
-                if x < acc:
-                    nxt = in_indices[j]
-                    break
-            if nxt < 0 or stamp[nxt] == tag:
-                break
-            cur = nxt
-        offsets[r - r0 + 1] = pos
-    return offsets, members[:pos].copy()

@@ -1,0 +1,329 @@
+"""The one Monte Carlo loop: runs of a stochastic model from seed nodes, here or on Dask.
+
+Every forward simulation in spread goes through `run_batch`: `spread.simulate`, CELF's
+estimates, the spread of chosen seeds in `spread.maximize`, the objectives and
+predictions of the network fits and `spread.fit.simulate_cascades`. A model turns
+itself into a `Plan` for one graph (`IC.plan`, `LT.plan`): the kernel's arrays and
+scalars, picklable, with no cache attached. Run ``r`` then draws from the stream
+``(root, r)`` only (`spread._random`), so the loop may cut the runs into batches, run
+them on any number of threads or Dask workers, and replay a run, without changing a
+result.
+
+Runs are computed in batches of about a quarter of a second, so that Ctrl-C and the
+progress bar respond. When the per-step counts are kept, a small pilot batch with a
+wide per-step buffer measures how deep the cascades go; later batches get twice that,
+and a run deeper than its buffer is replayed alone, exactly, into a wider one.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import parallel
+from .._common import threads
+from ._ic_lt_kernels import ic_batch, lt_batch
+
+__all__ = ["Plan", "Runs", "run_batch", "seed_arrays"]
+
+_KERNELS = {"ic": ic_batch, "lt": lt_batch}
+_TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
+_FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
+_PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
+_PILOT_STEPS = 1024  # per-step columns of the pilot batch
+_ONE_CALL_RUNS = 1 << 12  # without per-step counts, this many runs go in one call
+_CHUNK_RUNS = 1 << 16  # most runs per chunk on a Dask cluster
+_CHUNK_TIMES_BYTES = 64 << 20  # most activation-time bytes per chunk on a Dask cluster
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A model resolved on one graph, as its kernel takes it.
+
+    Attributes
+    ----------
+    kind : {"ic", "lt"}
+        Which kernel runs it.
+    args : tuple
+        The kernel's model arguments, in order (read-only arrays and scalars).
+    """
+
+    kind: str
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Runs:
+    """What a batch of runs measured.
+
+    Attributes
+    ----------
+    final_sizes : numpy.ndarray of int64, shape (n_runs,)
+    new_per_step : numpy.ndarray of int32, shape (n_runs, n_steps)
+        Nodes activated at each step (step 0 is the seeds); trailing all-zero steps are
+        cut. One column of zeros past the seeds when per-step counts were not kept.
+    node_counts : numpy.ndarray of int64, shape (n_nodes,)
+        Runs in which each node was activated.
+    activation_times : numpy.ndarray of int32, shape (n_runs, n_nodes), or None
+    """
+
+    final_sizes: np.ndarray
+    new_per_step: np.ndarray
+    node_counts: np.ndarray
+    activation_times: np.ndarray | None
+
+
+@dataclass
+class _Buffers:
+    """Output buffers of one kernel call."""
+
+    final_sizes: np.ndarray
+    depths: np.ndarray
+    steps: np.ndarray
+    times: np.ndarray
+    keep_times: bool
+    node_counts: np.ndarray
+
+    @classmethod
+    def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times):
+        return cls(
+            final_sizes=np.zeros(n_runs, dtype=np.int64),
+            depths=np.zeros(n_runs, dtype=np.int64),
+            steps=np.zeros((n_runs, n_steps), dtype=np.int32),
+            times=np.full((n_runs, n_nodes) if keep_times else (1, 1), -1, dtype=np.int32),
+            keep_times=keep_times,
+            node_counts=np.zeros((n_chunks, n_nodes), dtype=np.int32),
+        )
+
+
+def seed_arrays(seed_sets):
+    """``(seed_ptr, seeds)`` for the kernels from a list of index arrays.
+
+    Run ``r`` of a batch starts from seed set ``r % len(seed_sets)``.
+    """
+    seed_ptr = np.zeros(len(seed_sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in seed_sets], out=seed_ptr[1:])
+    seeds = np.concatenate([np.asarray(s, dtype=np.int32) for s in seed_sets])
+    return seed_ptr, seeds
+
+
+def _call(graph, plan, seed_ptr, seeds, max_steps, root, run0, n_chunks, out):
+    _KERNELS[plan.kind](
+        graph.indptr,
+        graph.indices,
+        *plan.args,
+        seed_ptr,
+        seeds,
+        max_steps,
+        root,
+        run0,
+        n_chunks,
+        out.final_sizes,
+        out.depths,
+        out.steps,
+        out.times,
+        out.keep_times,
+        out.node_counts,
+    )
+
+
+def _stack_steps(blocks, n_runs):
+    """Per-step blocks (rows in run order, any widths) as one matrix, trailing zeros cut."""
+    width = max(b.shape[1] for b in blocks)
+    steps = np.zeros((n_runs, width), dtype=np.int32)
+    row = 0
+    for b in blocks:
+        steps[row : row + b.shape[0], : b.shape[1]] = b
+        row += b.shape[0]
+    last = np.flatnonzero(steps.any(axis=0))
+    return steps[:, : (last[-1] + 1 if last.size else 1)]
+
+
+def run_batch(
+    graph,
+    plan,
+    seeds,
+    *,
+    n_runs,
+    max_steps,
+    root,
+    first=0,
+    n_threads=1,
+    record_steps=True,
+    keep_times=False,
+    bar=None,
+    client=None,
+):
+    """Runs ``first .. first + n_runs - 1`` of `plan` from `seeds` on `graph`.
+
+    Parameters
+    ----------
+    graph : Graph
+    plan : Plan
+    seeds : (seed_ptr, seeds)
+        From `seed_arrays`: run ``r`` starts from seed set ``r % n_sets``.
+    n_runs, max_steps : int
+    root : numpy.uint64
+        The root of the runs' stream (`spread._random.stream_root`).
+    first : int, default 0
+        Index of the first run.
+    n_threads : int
+        Numba threads (`spread._common.thread_count`); ignored with `client`.
+    record_steps : bool, default True
+        Keep every run's new activations per step (else only the final sizes).
+    keep_times : bool, default False
+        Keep every node's activation step in every run.
+    bar : progress bar, optional
+        Advanced by the runs done.
+    client : dask.distributed.Client, optional
+        Compute the runs on a Dask cluster, merged in run order (the same result).
+
+    Returns
+    -------
+    Runs
+    """
+    bar = parallel.NoBar() if bar is None else bar
+    if client is not None:
+        return _run_on_cluster(
+            client, graph, plan, seeds, n_runs, max_steps, root, first, keep_times, bar
+        )
+    with parallel.kernel_section(), threads(n_threads):
+        return _run_here(
+            graph,
+            plan,
+            seeds,
+            n_runs,
+            max_steps,
+            root,
+            first,
+            n_threads,
+            record_steps,
+            keep_times,
+            bar,
+        )
+
+
+def _run_here(
+    graph, plan, seeds, n_runs, max_steps, root, run0, n_threads, record_steps, keep_times, bar
+):
+    n = graph.n_nodes
+    seed_ptr, seed_nodes = seeds
+    finals, step_blocks, times_blocks = [], [], []
+    node_counts = np.zeros(n, dtype=np.int64)
+    if record_steps:
+        n_steps = min(_PILOT_STEPS, max_steps + 1)
+        batch = min(n_runs, _PILOT_RUNS)
+    else:
+        n_steps = 1
+        batch = n_runs if n_runs <= _ONE_CALL_RUNS else _PILOT_RUNS
+    done = 0
+    while done < n_runs:
+        size = min(batch, n_runs - done)
+        # More chunks than threads, so that one slow (or descheduled) thread does not
+        # hold the whole call up.
+        n_chunks = max(1, min(2 * n_threads, size))
+        t0 = time.perf_counter()
+        out = _Buffers.empty(size, n, n_steps, n_chunks, keep_times)
+        _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run0 + done, n_chunks, out)
+        elapsed = time.perf_counter() - t0
+        deepest = int(out.depths.max(initial=0))
+        steps = out.steps
+        if record_steps and deepest >= n_steps:
+            # Some runs went deeper than the per-step buffer. A run depends only on
+            # (root, run index), so replay just those runs, exactly, into a wider buffer.
+            n_steps = max(deepest + 1, min(2 * n_steps, max_steps + 1))
+            steps = np.zeros((size, n_steps), dtype=np.int32)
+            steps[:, : out.steps.shape[1]] = out.steps
+            for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
+                one = _Buffers.empty(1, n, n_steps, 1, False)
+                run = run0 + done + int(i)
+                _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run, 1, one)
+                steps[i] = one.steps[0]
+        finals.append(out.final_sizes)
+        step_blocks.append(steps[:, : deepest + 1] if record_steps else steps)
+        if keep_times:
+            times_blocks.append(out.times)
+        node_counts += out.node_counts.sum(axis=0)
+        if done == 0 and record_steps:
+            n_steps = min(max(_FIRST_STEPS, 2 * deepest + 8), max_steps + 1)
+        done += size
+        bar.update(size)
+        rate = size / max(elapsed, 1e-6)
+        batch = int(min(max(rate * _TARGET_BATCH_SECONDS, 16 * n_threads), 1 << 20))
+    return Runs(
+        final_sizes=np.concatenate(finals),
+        new_per_step=_stack_steps(step_blocks, n_runs),
+        node_counts=node_counts,
+        activation_times=np.concatenate(times_blocks) if keep_times else None,
+    )
+
+
+# ------------------------------------------------------------------ on a Dask cluster
+def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, lo, hi):
+    """On a worker: runs ``lo .. hi - 1``, with the worker's threads (`spread.parallel`)."""
+    from .._common import thread_count
+
+    n_threads = thread_count()
+    with parallel.kernel_section(), threads(n_threads):
+        runs = _run_here(
+            graph,
+            plan,
+            seeds,
+            hi - lo,
+            max_steps,
+            root,
+            lo,
+            n_threads,
+            True,
+            keep_times,
+            parallel.NoBar(),
+        )
+    # counts <= hi - lo: int32 travels lighter
+    return (
+        runs.final_sizes,
+        runs.new_per_step,
+        runs.node_counts.astype(np.int32),
+        runs.activation_times,
+    )
+
+
+def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, keep_times, bar):
+    """`_run_here` with the runs computed on a Dask cluster, merged in run order."""
+    n = graph.n_nodes
+    max_size = _CHUNK_RUNS
+    if keep_times:
+        max_size = max(1, min(max_size, _CHUNK_TIMES_BYTES // (4 * max(n, 1))))
+    bounds = parallel.chunk_bounds(
+        n_runs, parallel.cluster_threads(client), min_size=16, max_size=max_size
+    )
+    parts = [None] * (len(bounds) - 1)
+    node_counts = np.zeros(n, dtype=np.int64)
+
+    def merge(i, part):
+        finals, steps, counts, times = part
+        parts[i] = (finals, steps, times)
+        node_counts[:] += counts
+
+    args = (
+        parallel.share(client, graph, owner=graph),
+        parallel.share(client, plan, owner=graph, key=(plan.kind, plan.args)),
+        seeds,
+        max_steps,
+        root,
+        keep_times,
+    )
+    parallel.run_chunks(
+        client,
+        _chunk_runs,
+        args,
+        [first + b for b in bounds],
+        merge=merge,
+        bar=bar,
+        name="simulate",
+    )
+    return Runs(
+        final_sizes=np.concatenate([p[0] for p in parts]),
+        new_per_step=_stack_steps([p[1] for p in parts], n_runs),
+        node_counts=node_counts,
+        activation_times=np.concatenate([p[2] for p in parts]) if keep_times else None,
+    )
