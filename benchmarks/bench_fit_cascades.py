@@ -63,7 +63,8 @@ from spread.fit import (
     simulate_cascades,
     simulate_ctic,
 )
-from spread.fit.cascades import _split_brackets
+from spread.fit.ic import trial_groups
+from spread.fit.lt import _split_brackets, brackets
 from spread.fit.netrate import _Stats
 
 HERE = Path(__file__).resolve().parent
@@ -173,7 +174,7 @@ def explained_fraction(graph, df):
     """Share of non-first adoptions with an in-neighbour adopting earlier in the cascade."""
     cs = Cascades.from_frame(df, graph=graph)
     gaps = generation_gaps(cs)
-    n = int((cs._relative_times() > 0).sum())
+    n = int((cs.relative_times() > 0).sum())
     return np.isfinite(gaps).sum() / max(n, 1)
 
 
@@ -194,7 +195,7 @@ def generation_gaps(cs):
 
 
 def score_ic(arc_p, cs, dt):
-    tg = cs.trial_groups(dt)
+    tg = trial_groups(cs, dt)
     theta = -np.log1p(-np.clip(arc_p, 1e-6, 1 - 1e-6))
     s = np.add.reduceat(theta[tg.arcs], tg.ptr[:-1]) if tg.k.size else np.empty(0)
     ll = float(np.sum(np.log(-np.expm1(-s[tg.success]))) - np.sum(s[~tg.success]))
@@ -204,7 +205,7 @@ def score_ic(arc_p, cs, dt):
 def score_lt(law, cs, dt):
     from scipy.special import betainc, betaincc
 
-    lo, hi, w_cens, dropped = _split_brackets(cs.brackets(dt, "wc"))
+    lo, hi, w_cens, dropped = _split_brackets(brackets(cs, dt, "wc"))
     a, b = law
     ll = float(
         np.sum(np.log(betainc(a, b, hi) - betainc(a, b, lo)))

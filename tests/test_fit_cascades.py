@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 import spread
 from spread import ConvergenceWarning, InvalidParameterError, NodeNotFound
 from spread.fit import Cascades, exposure_curve, fit_ic, fit_lt, simulate_cascades
-from spread.fit._statistics import trial_groups
-from spread.fit.cascades import _ICTrials, _solve_targets
+from spread.fit._targets import solve_targets
+from spread.fit.ic import _ICTrials, trial_groups
 from tests.reference import ic_em
 
 
@@ -113,7 +113,7 @@ def test_per_node_solver_meets_kkt(seed):
     ptr = np.concatenate([[0], np.cumsum(lens)])
     par = np.concatenate([gen.choice(4, size=k, replace=False) for k in lens])
     lin = gen.integers(0, 6, 4).astype(float) + 0.5
-    x, _, n_bad, _ = _solve_targets(
+    x, _, n_bad, _ = solve_targets(
         0,
         np.array([4]),
         lin,
@@ -142,7 +142,7 @@ def test_solver_on_one_coupled_block_meets_kkt_with_exact_standard_errors(n_par)
     par = np.concatenate([gen.choice(n_par, size=k, replace=False) for k in lens])
     lin = gen.uniform(0.5, 6.0, n_par)
     pen = np.full(n_par, 0.5)
-    x, se, n_bad, _ = _solve_targets(
+    x, se, n_bad, _ = solve_targets(
         0,
         np.array([n_par]),
         lin,

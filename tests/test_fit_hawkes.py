@@ -13,7 +13,7 @@ import pytest
 
 from spread import InvalidParameterError
 from spread.fit import HawkesEstimator, Trend, fit_hawkes, hawkes_loglik, simulate_hawkes
-from spread.fit._kernels import hawkes_nll_grad
+from spread.fit._hawkes_kernels import hawkes_nll_grad
 
 
 def loglik_quadratic(times, t_end, mu, alpha, beta):

@@ -21,8 +21,13 @@ from spread.fit import (
     fit_ic,
     simulate_cascades,
 )
-from spread.fit._losses import negbin_loglik, poisson_loglik, sample_counts
-from spread.fit.network import _loss, _negbin_dispersion
+from spread.fit._losses import (
+    negbin_dispersion,
+    negbin_loglik,
+    poisson_loglik,
+    sample_counts,
+    trend_loss,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -253,15 +258,15 @@ def test_negbin_profile_is_the_maximum_over_the_dispersion():
     rng = np.random.default_rng(0)
     mu = rng.uniform(1, 200, 40)
     y = sample_counts(rng, mu, 3.0)
-    k, nll = _negbin_dispersion(y, mu)
+    k, nll = negbin_dispersion(y, mu)
     grid = np.exp(np.linspace(np.log(0.1), np.log(1e8), 20001))
     values = np.array([-negbin_loglik(y, mu, kk) for kk in grid])
     assert nll <= values.min() + 1e-9
     assert abs(np.log(k) - np.log(grid[np.argmin(values)])) <= 2e-3
-    assert _loss("negbin", y, mu) == nll
+    assert trend_loss("negbin", y, mu) == nll
     # counts with no spread around their means at all: the Poisson limit
     exact = np.round(mu)
-    k, nll = _negbin_dispersion(exact, exact)
+    k, nll = negbin_dispersion(exact, exact)
     assert k > 1e7
     assert nll == pytest.approx(-poisson_loglik(exact, exact), rel=1e-6)
 

@@ -8,7 +8,9 @@ import pytest
 import spread
 from spread import InvalidParameterError, NodeNotFound
 from spread.fit import Cascades, Trend
-from spread.fit._statistics import brackets, exposures, trials
+from spread.fit.exposure import exposures
+from spread.fit.ic import trials
+from spread.fit.lt import brackets
 
 matplotlib.use("Agg")
 

@@ -24,8 +24,9 @@ Examples
 
 from ..cascades import Cascades
 from ..trend import Trend
-from ._result import FitBootstrap, FitResult, IdentifiabilityWarning
-from .cascades import exposure_curve, fit_ic, fit_lt, simulate_cascades
+from ._result import FitResult, IdentifiabilityWarning
+from ._uncertainty import FitBootstrap
+from .cascades import simulate_cascades
 from .curves import (
     BassEstimator,
     GompertzEstimator,
@@ -39,10 +40,14 @@ from .curves import (
     fit_sir,
     simulate_trend,
 )
+from .dmp import dmp_ic
+from .exposure import exposure_curve
 from .forecast import compare, mase, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
+from .heat import HeatEstimator
+from .ic import ICEstimator, fit_ic
+from .lt import LTEstimator, fit_lt
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
-from .network import HeatEstimator, ICEstimator, LTEstimator, dmp_ic
 
 __all__ = [
     "BassEstimator",

@@ -4,8 +4,12 @@ All functions work on per-bin increments ``y`` and model means ``mu`` and return
 log-likelihood summed over bins, or one value per bin with ``total=False``.
 """
 
+import math
+
 import numpy as np
 from scipy.special import digamma, gammaln
+
+from ._optimize import scipy_optimize
 
 __all__ = [
     "LOSSES",
@@ -79,3 +83,38 @@ def sample_counts(rng, mu, k=np.inf):
     # Gamma-Poisson mixture: rate ~ Gamma(k, mu / k).
     lam = np.clip(rng.gamma(k, 1.0, size=mu.shape) * (mu / k), 0.0, _LAM_MAX)
     return rng.poisson(lam).astype(np.float64)
+
+
+#: Range of the negative-binomial dispersion ``k`` (log scale): from counts ten times
+#: more variable than their mean squared to practically Poisson.
+_LOG_K_BOUNDS = (math.log(1e-1), math.log(1e8))
+
+
+def negbin_dispersion(y, mu):
+    """Profile of the NB2 likelihood over its dispersion: ``(k_hat, -loglik at k_hat)``.
+
+    ``k`` maximises ``sum_t log NB(y_t; mu_t, k)`` (variance ``mu + mu**2 / k``) over
+    `_LOG_K_BOUNDS`; counts no more variable than Poisson ones put it on the upper
+    bound, where the law is Poisson to within ``mu / 1e8``.
+    """
+    res = scipy_optimize().minimize_scalar(
+        lambda lk: -negbin_loglik(y, mu, math.exp(lk)),
+        bounds=_LOG_K_BOUNDS,
+        method="bounded",
+        options={"xatol": 1e-7},
+    )
+    return math.exp(float(res.x)), float(res.fun)
+
+
+def trend_loss(name, y, mu):
+    """Discrepancy between observed increments `y` and expected ones `mu` (>= 0)."""
+    if name == "negbin":  # negative log-likelihood, the dispersion profiled out
+        return negbin_dispersion(y, np.maximum(mu, 0.0))[1]
+    if name == "poisson":
+        mu = np.maximum(mu, 1e-9)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(y > 0, y * np.log(y / mu), 0.0)
+        return float(2.0 * np.sum(t - (y - mu)))  # Poisson deviance
+    if name == "sqrt":
+        return float(np.sum((np.sqrt(y) - np.sqrt(np.maximum(mu, 0.0))) ** 2))
+    return float(np.sum((y - mu) ** 2))

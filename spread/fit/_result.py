@@ -7,11 +7,10 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .._common import ConfidenceInterval
 from .._validation import check_in, check_int
 from ..exceptions import IdentifiabilityWarning, InvalidParameterError
 
-__all__ = ["FitBootstrap", "FitResult", "IdentifiabilityWarning"]
+__all__ = ["TERMINATION_MESSAGES", "FitResult", "IdentifiabilityWarning"]
 
 
 #: Status codes of every fit; ``success`` is ``status == 0``.
@@ -32,45 +31,6 @@ def _z(level):
         msg = f"`level` must lie in (0, 1); got {level!r}."
         raise InvalidParameterError(msg)
     return NormalDist().inv_cdf(0.5 + level / 2)
-
-
-@dataclass(frozen=True, repr=False)
-class FitBootstrap:
-    """Parametric bootstrap of a fit: refits on data simulated from the fitted model.
-
-    Attributes
-    ----------
-    params : pandas.DataFrame
-        One row per successful replicate, one column per parameter.
-    n_failed : int
-        Replicates whose refit did not succeed (left out of `params`).
-    """
-
-    params: pd.DataFrame
-    n_failed: int = 0
-
-    @property
-    def n_resamples(self):
-        """Successful replicates."""
-        return len(self.params)
-
-    @property
-    def stderr(self):
-        """Bootstrap standard error of every parameter."""
-        return {k: float(v) for k, v in self.params.std(ddof=1).items()}
-
-    def ci(self, level=0.95):
-        """Percentile intervals per parameter."""
-        _z(level)
-        q = (1 - level) / 2
-        if self.n_resamples < 2:
-            return {k: ConfidenceInterval(math.nan, math.nan) for k in self.params.columns}
-        lo = self.params.quantile(q)
-        hi = self.params.quantile(1 - q)
-        return {k: ConfidenceInterval(float(lo[k]), float(hi[k])) for k in self.params.columns}
-
-    def __repr__(self):
-        return f"<FitBootstrap: {self.n_resamples} replicates ({self.n_failed} failed)>"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -329,7 +289,7 @@ class FitResult:
         if method == "wald":
             return fit.wald_ci(z)
         if method == "profile":
-            from ._engine import profile_ci
+            from ._uncertainty import profile_ci
 
             if hasattr(fit, "replicate"):
                 msg = (
@@ -383,7 +343,7 @@ class FitResult:
         >>> boot.params.equals(fit.bootstrap(20, rng=7).params)
         True
         """
-        from ._engine import bootstrap
+        from ._uncertainty import bootstrap
 
         fit = self._need_fit("bootstrap")
         n_resamples = check_int(n_resamples, name="n_resamples", min_value=1)
@@ -397,7 +357,7 @@ class FitResult:
         pandas.DataFrame
             Columns ``value`` and ``loglik``.
         """
-        from ._engine import profile_curve
+        from ._uncertainty import profile_curve
 
         fit = self._need_fit("profile")
         if name not in fit.names:

@@ -15,8 +15,9 @@ from .._validation import check_in, check_int
 from ..exceptions import InvalidParameterError
 from ..trend import Trend, as_trend
 from . import _losses
-from ._engine import CountProblem, fit_problem
-from ._kernels import sir_increments
+from ._counts import CountProblem
+from ._curve_kernels import sir_increments
+from ._problem import fit_likelihood
 from ._settings import _Settings, _TrendMethods
 
 __all__ = [
@@ -356,7 +357,7 @@ class _CurveEstimator(_Settings, _TrendMethods):
         self._validate()
         trend = as_trend(trend)
         problem = CountProblem(SPECS[self._spec], trend, self.loss, self._fixed(trend))
-        result = fit_problem(
+        result = fit_likelihood(
             problem,
             max_iter=self.max_iter,
             level=float(self.level),

@@ -14,8 +14,9 @@ from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..trend import Trend, is_datetime_like, match_tz, to_datetimes
 from . import _losses
-from ._engine import CountProblem, _Problem, fit_problem
-from ._kernels import hawkes_nll_grad, hawkes_state
+from ._counts import CountProblem
+from ._hawkes_kernels import hawkes_nll_grad, hawkes_state
+from ._problem import Problem, fit_likelihood
 from .curves import _CurveEstimator, _Spec
 
 __all__ = ["HawkesEstimator", "fit_hawkes", "hawkes_loglik", "simulate_hawkes"]
@@ -91,7 +92,7 @@ def hawkes_loglik(times, t_end, mu, alpha, beta):
 
 
 # ============================================================= exact (events)
-class _HawkesEvents(_Problem):
+class _HawkesEvents(Problem):
     model = "hawkes"
     loss_name = "hawkes_exact"
     names = ("mu", "alpha", "beta")
@@ -471,7 +472,7 @@ class HawkesEstimator(_CurveEstimator):
             problem = CountProblem(_HawkesBinned(), events, self.loss, {})
         else:
             problem = self._events_problem(events)
-        result = fit_problem(
+        result = fit_likelihood(
             problem,
             max_iter=check_int(self.max_iter, name="max_iter", min_value=1),
             level=float(self.level),

@@ -19,16 +19,11 @@ from .._validation import check_in, check_nonnegative_float
 from ..cascades import Cascades
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
-from ._engine import _failed_result, fit_problem
+from ._netrate_kernels import netrate_pairs
+from ._problem import failed, fit_likelihood
 from ._settings import _Settings
-from .cascades import (
-    _CascadeProblem,
-    _check_common,
-    _granular_result,
-    _parse_seed_sets,
-    _solve_targets,
-    _target_params,
-)
+from ._targets import granular_result, solve_targets, target_params
+from .cascades import _CascadeProblem, _check_common, _parse_seed_sets
 
 __all__ = ["NetRateEstimator", "fit_netrate", "simulate_ctic"]
 
@@ -209,8 +204,6 @@ class _Stats:
     """NetRate sufficient statistics of one set of cascades under one kernel."""
 
     def __init__(self, graph, cascades, kernel, delta, T):
-        from ._cascade_kernels import netrate_pairs
-
         self.windows, inside, rel, codes = _windows(cascades, T)
         self.n_after_window = int(np.sum(~inside))
         nodes = cascades.data["index"].to_numpy(dtype=np.int64)[inside]
@@ -447,7 +440,7 @@ class NetRateEstimator(_Settings):
             "kernel": kernel,
         }
         if stats.n_events == 0 or stats.exposure <= 0:
-            res = _failed_result(
+            res = failed(
                 problem,
                 3,
                 "No infection has an earlier infected in-neighbour (with a positive hazard), "
@@ -462,7 +455,7 @@ class NetRateEstimator(_Settings):
                 0,
             )
             return self
-        res = fit_problem(problem, max_iter=max_iter, level=level, ci="wald")
+        res = fit_likelihood(problem, max_iter=max_iter, level=level, ci="wald")
         diag.update(res.diagnostics)
         alpha0 = res.params["alpha"]
         alpha, stderr = alpha0, res.stderr["alpha"]
@@ -471,7 +464,7 @@ class NetRateEstimator(_Settings):
             diag.update(out)
             diag["penalty"] = penalty
             context["arc_alpha"] = out["arc_alpha"]
-            res = _granular_result(
+            res = granular_result(
                 res, f"{problem.model}_edge", loglik, n_par, n_bad, nit, max_iter
             )
             alpha, stderr = out["arc_alpha"], out["arc_stderr"]
@@ -491,12 +484,12 @@ def _replace(res, **kwargs):
 
 def _edge_rates(graph, stats, alpha0, penalty, max_iter):
     """Per-arc rates by the convex per-target NetRate problems."""
-    par_of_arc, per_block = _target_params(graph, stats.arc_used, "edge")
+    par_of_arc, per_block = target_params(graph, stats.arc_used, "edge")
     n_par = int(per_block.sum())
     used = par_of_arc[stats.arc] >= 0
     lin = np.bincount(par_of_arc[stats.arc[used]], weights=stats.psi[used], minlength=n_par)
     grp_par = par_of_arc[stats.grp_arc]
-    x, se, n_bad, nit = _solve_targets(
+    x, se, n_bad, nit = solve_targets(
         1,
         per_block,
         lin,

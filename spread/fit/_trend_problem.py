@@ -1,0 +1,530 @@
+"""A network model's expected adoption curve fitted to an observed trend (FITTING.md §2.2).
+
+The parameters (IC ``p`` and an optional spontaneous adoption rate, an LT threshold-law
+scalar) are fitted by matching the trend to the mean simulated curve: Monte Carlo with
+common random numbers (``method="mc"``: the same runs at every trial value, each arc's
+coin read by index, so a run grows monotonically with ``p`` and the objective is
+reproducible), or the deterministic DMP surrogate (``method="dmp"``). Uncertainty comes
+from a parametric bootstrap: simulate the process again under the estimate, refit.
+"""
+
+import math
+
+import numpy as np
+
+from .._common import thread_count
+from .._validation import check_in
+from ..exceptions import IdentifiabilityWarning, InvalidParameterError
+from ..graph import resolve_seeds
+from ..trend import Trend
+from ._losses import negbin_dispersion, sample_counts, trend_loss
+from ._optimize import Objective, minimize_noisy
+from ._problem import XTOL_NOISY, Problem, assemble, failed
+from ._result import TERMINATION_MESSAGES
+from ._uncertainty import with_bootstrap
+from .dmp import dmp_curve
+
+__all__ = ["ICSpec", "LTSpec", "TrendProblem", "resolve_seeds_or_rule"]
+
+_SEED_RULES = ("top-degree", "random", "pagerank")
+_NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
+_MAX_DMP_WORK = 5e9  # arcs x steps above which the DMP start is skipped
+
+
+def _derive(root, *key):
+    """A uint64 seed that is a pure function of the fit's root and `key` (ints)."""
+    ss = np.random.SeedSequence([int(root), *[int(k) for k in key]])
+    return np.uint64(ss.generate_state(1, dtype=np.uint64)[0])
+
+
+def resolve_seeds_or_rule(graph, seeds, y, steps_per_bin, seeds_in_trend, rng):
+    """Seed indices and a description of how they were chosen.
+
+    `seeds` is a sequence of labels, a boolean mask, or a rule string
+    ``"top-degree[:k]"``, ``"random[:k]"``, ``"pagerank[:k]"``; without ``k`` the rule
+    takes as many seeds as the first bin holds adopters (only when the first bin is the
+    seeds' step: ``steps_per_bin == 1`` and ``seeds_in_trend``).
+    """
+    if seeds is None:
+        msg = (
+            "`seeds` is required: seed labels, a boolean mask, or a rule such as "
+            "'top-degree:10' (see ICEstimator.fit)."
+        )
+        raise InvalidParameterError(msg)
+    if isinstance(seeds, str):
+        rule, _, count = seeds.partition(":")
+        check_in(rule, name="seeds", options=_SEED_RULES)
+        if count:
+            try:
+                k = int(count)
+            except ValueError:
+                msg = f"`seeds` rule count must be an integer; got {seeds!r}."
+                raise InvalidParameterError(msg) from None
+        else:
+            if not (steps_per_bin == 1 and seeds_in_trend):
+                msg = (
+                    f"`seeds` rule {seeds!r} needs a count ('{rule}:k') unless the first bin "
+                    "holds just the seeds (steps_per_bin=1, seeds_in_trend=True)."
+                )
+                raise InvalidParameterError(msg)
+            k = round(y[0])
+        if not 1 <= k <= graph.n_nodes:
+            msg = (
+                f"`seeds` rule {seeds!r} must choose between 1 and {graph.n_nodes} seeds; got {k}."
+            )
+            raise InvalidParameterError(msg)
+        return _rule_seeds(graph, rule, k, rng), f"{rule}:{k}"
+    return resolve_seeds(graph, seeds), "given"
+
+
+def _rule_seeds(graph, rule, k, root):
+    from .. import ranking
+    from .._random import as_generator
+    from ..models import IC
+
+    allowed = np.ones(graph.n_nodes, dtype=bool)
+    if rule == "top-degree":
+        idx = ranking.top_k(ranking.degree_scores(graph), k, allowed)
+    elif rule == "pagerank":
+        weights = IC(p="wc").arc_probabilities(graph)
+        idx = ranking.top_k(ranking.pagerank_scores(graph, weights), k, allowed)
+    else:
+        idx = ranking.random_nodes(k, allowed, as_generator(_derive(root, 7)))
+    return np.sort(idx).astype(np.int32)
+
+
+def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
+    """Per-run new adopters at steps ``0 .. n_steps - 1`` (int32), common random numbers."""
+    from ..models import run_batch, seed_arrays
+
+    runs = run_batch(
+        graph,
+        model.plan(graph, crn=True),
+        seed_arrays([seeds]),
+        n_runs=n_runs,
+        max_steps=n_steps - 1,
+        root=root,
+        n_threads=n_threads,
+    )
+    return runs.new_per_step
+
+
+class ICSpec:
+    """IC with a uniform ``p`` (or a scale on given arc probabilities), optionally external."""
+
+    model_name = "ic"
+    has_surrogate = True
+
+    def __init__(self, graph, base, external, bounds, external_bounds):
+        from ..models import IC
+
+        self.graph = graph
+        self.base = None if base is None else IC(base).arc_probabilities(graph)
+        self.external = external
+        first = "p" if self.base is None else "scale"
+        self.names = (first, "external") if external else (first,)
+        if bounds is None:
+            if self.base is None:
+                bounds = (1e-4, 1.0)
+            else:  # past 1 / min(base) every arc is live
+                positive = self.base[self.base > 0]
+                bounds = (1e-3, 1.0 / positive.min() if positive.size else 1.0)
+        self.bounds = [tuple(bounds)] + ([external_bounds] if external else [])
+        self.logs = np.ones(len(self.names), dtype=bool)
+
+    def arc_p(self, theta):
+        if self.base is None:
+            return np.full(self.graph.n_edges, min(theta[0], 1.0))
+        return np.minimum(self.base * theta[0], 1.0)
+
+    def external_of(self, theta):
+        return float(theta[1]) if self.external else 0.0
+
+    def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
+        from ..models import IC
+
+        model = IC(p=self.arc_p(theta), external=self.external_of(theta))
+        return _run_curves(model, self.graph, seeds, n_runs, n_steps, root, n_threads)
+
+    def surrogate(self, theta, seeds, n_steps, n_threads):
+        p0 = np.zeros(self.graph.n_nodes)
+        p0[seeds] = 1.0
+        new, _ = dmp_curve(
+            self.graph, self.arc_p(theta), p0, self.external_of(theta), n_steps, n_threads
+        )
+        return new
+
+    def model(self, theta):
+        from ..models import IC
+
+        p = float(theta[0]) if self.base is None else self.arc_p(theta)
+        return IC(p=p, external=self.external_of(theta))
+
+
+class LTSpec:
+    """LT with one threshold-law scalar: a weight scale, or the mean of Beta thresholds."""
+
+    model_name = "lt"
+    has_surrogate = False
+
+    def __init__(self, graph, weights, parameter, concentration, bounds):
+        from ..models import LT
+
+        self.graph = graph
+        self.weights = LT(weights).arc_weights(graph)
+        self.parameter = parameter
+        self.concentration = concentration
+        self.names = (parameter,)
+        self.bounds = [bounds]
+        self.logs = np.array([parameter == "scale"])
+
+    def law(self, theta):
+        if self.parameter == "scale":
+            return "uniform"
+        mu = float(theta[0])
+        return ("beta", self.concentration * mu, self.concentration * (1.0 - mu))
+
+    def model(self, theta):
+        from ..models import LT
+
+        if self.parameter == "scale":
+            return LT(weights=self.weights * float(theta[0]))
+        return LT(weights=self.weights, threshold_law=self.law(theta))
+
+    def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
+        model = self.model(theta)
+        return _run_curves(model, self.graph, seeds, n_runs, n_steps, root, n_threads)
+
+    def surrogate(self, theta, seeds, n_steps, n_threads):
+        return None
+
+
+class TrendProblem(Problem):
+    """A network model's mean adoption curve fitted to an observed trend.
+
+    Simulation (`spec.curves`, common random numbers) or surrogate (`spec.surrogate`)
+    gives the expected new adopters per step; steps are summed into bins
+    (`steps_per_bin`) and compared with the trend by `loss`.
+    """
+
+    def __init__(
+        self,
+        spec,
+        trend,
+        seeds,
+        seed_rule,
+        *,
+        steps_per_bin,
+        seeds_in_trend,
+        loss,
+        method,
+        n_runs,
+        condition_on_takeoff,
+        takeoff,
+        root,
+        n_jobs,
+        bootstrap_runs,
+    ):
+        self.spec = spec
+        self.graph = spec.graph
+        self.trend = trend
+        self.y = np.asarray(trend.counts, dtype=np.float64)
+        self.n_bins = self.n_obs = self.y.size
+        self.observed_total = float(self.y.sum())
+        self.seeds = seeds
+        self.seed_rule = seed_rule
+        self.steps_per_bin = steps_per_bin
+        self.seeds_in_trend = seeds_in_trend
+        self.loss_name = loss
+        self.method = method
+        self.n_runs = n_runs
+        self.condition_on_takeoff = condition_on_takeoff
+        self.takeoff = takeoff
+        self.root = root
+        self.n_jobs = n_jobs
+        self.bootstrap_runs = bootstrap_runs
+        self.model = spec.model_name
+        self.names = spec.names
+        self.logs = spec.logs
+        self.bounds_x = [
+            (math.log(lo), math.log(hi)) if lg else (lo, hi)
+            for (lo, hi), lg in zip(spec.bounds, spec.logs, strict=True)
+        ]
+        self.n_sim = 0
+        self._pred = {}
+        self.dispersion = math.inf  # NB2 dispersion of the counts (loss "negbin")
+
+    def _threads(self):
+        return thread_count(self.n_jobs)
+
+    # ----------------------------------------------------------- curves
+    def _n_steps(self, n_bins):
+        """Steps (step 0 included) that `n_bins` bins need."""
+        return n_bins * self.steps_per_bin + (0 if self.seeds_in_trend else 1)
+
+    def _bins(self, steps, n_bins):
+        """Per-run counts per bin from per-run counts per step.
+
+        Bin b holds steps ``b * spb .. (b + 1) * spb - 1``, or, when the seeds are not in
+        the trend (active before it starts), steps ``1 + b * spb .. (b + 1) * spb``.
+        """
+        spb = self.steps_per_bin
+        first = 0 if self.seeds_in_trend else 1
+        need = self._n_steps(n_bins)
+        if steps.shape[1] < need:
+            steps = np.pad(steps, ((0, 0), (0, need - steps.shape[1])))
+        window = steps[:, first:need]
+        return window.reshape(steps.shape[0], n_bins, spb).sum(axis=2).astype(np.float64)
+
+    def _took_off(self, runs):
+        if not self.condition_on_takeoff:
+            return np.ones(runs.shape[0], dtype=bool)
+        total = runs[:, : self.n_bins].sum(axis=1)
+        return total >= self.takeoff * self.observed_total
+
+    def _mean(self, runs):
+        took = self._took_off(runs)
+        return runs[took].mean(axis=0) if took.any() else runs.mean(axis=0)
+
+    def curve_at(self, x, method=None, n_runs=None, root=None):
+        """Expected counts per observed bin at fitting-scale point `x`."""
+        theta = self.to_natural(x)
+        n_steps = self._n_steps(self.n_bins)
+        if (method or self.method) == "dmp":
+            new = self.spec.surrogate(theta, self.seeds, n_steps, self._threads())
+            return self._bins(new[None, :], self.n_bins)[0]
+        n_runs = self.n_runs if n_runs is None else n_runs
+        steps = self.spec.curves(
+            theta,
+            self.seeds,
+            n_runs,
+            n_steps,
+            self.root if root is None else root,
+            self._threads(),
+        )
+        self.n_sim += n_runs
+        return self._mean(self._bins(steps, self.n_bins))
+
+    def nll(self, x):
+        return trend_loss(self.loss_name, self.y, self.curve_at(x))
+
+    # ---------------------------------------------------------- fitting
+    def solve(self, x0=None, width=None, method=None, n_runs=None, root=None):
+        """Minimise the loss from `x0` (or from the surrogate's fit); (x, loss, nit, nfev)."""
+        method = method or self.method
+        nit = nfev = 0
+        if (
+            x0 is None
+            and method == "mc"
+            and self.spec.has_surrogate
+            and self.graph.n_edges * self.n_bins * self.steps_per_bin <= _MAX_DMP_WORK
+        ):
+            x0, _, nit, nfev = self.solve(method="dmp")
+            self.x_surrogate = x0
+            width = 1.1
+        obj = Objective(
+            lambda x: trend_loss(self.loss_name, self.y, self.curve_at(x, method, n_runs, root)),
+            self.bounds_x,
+        )
+        if x0 is None:
+            nit += minimize_noisy(obj, None, None, 17)
+        else:
+            nit += minimize_noisy(obj, x0, 1.1 if width is None else width, 9)
+        x, fun = obj.best()
+        return x, fun, nit, nfev + obj.nfev
+
+    def fit(self, *, level, ci, n_resamples, rng, client, progress):
+        """Fit, diagnose, optionally bootstrap; returns the `FitResult`."""
+        if self.observed_total <= 0:
+            return failed(self, 3, TERMINATION_MESSAGES[3], level=level)
+        x, fun, nit, nfev = self.solve()
+        self.x_hat = x
+        diag = self.diagnostics(x)
+        diag["nfev"] = nfev
+        if self.loss_name == "negbin":
+            self.dispersion = diag["dispersion"] = negbin_dispersion(self.y, diag["fitted"])[0]
+        result = assemble(
+            self,
+            x,
+            fun=fun,
+            nit=nit,
+            nfev=nfev,
+            xtol=XTOL_NOISY,
+            level=level,
+            notes=[(IdentifiabilityWarning, note) for note in self.notes(x, diag)],
+            diagnostics=diag,
+            hint="Check the seeds, the bounds or the time scale (`steps_per_bin`).",
+        )
+        if ci in ("auto", "bootstrap") and result.success:
+            boot = result.bootstrap(n_resamples, rng=rng, client=client, progress=progress)
+            result = with_bootstrap(result, boot, level)
+        return result
+
+    # ------------------------------------------------------ diagnostics
+    def diagnostics(self, x):
+        theta = self.to_natural(x)
+        n_steps = self._n_steps(self.n_bins)
+        out = {
+            "method": self.method,
+            "seeds": self.graph.label_of(self.seeds),
+            "seed_rule": self.seed_rule,
+            "steps_per_bin": self.steps_per_bin,
+            "peak_bin": int(np.argmax(self.y)),
+        }
+        if self.method == "mc":
+            steps = self.spec.curves(
+                theta, self.seeds, self.n_runs, n_steps, self.root, self._threads()
+            )
+            runs = self._bins(steps, self.n_bins)
+            total = runs.sum(axis=1)
+            took = total >= self.takeoff * self.observed_total
+            out["takeoff_rate"] = float(took.mean())
+            out["fitted"] = self._mean(runs)
+            out["run_totals_quantiles"] = np.quantile(total, [0.05, 0.25, 0.5, 0.75, 0.95])
+            if getattr(self, "x_surrogate", None) is not None:
+                out["surrogate_params"] = dict(
+                    zip(self.names, self.to_natural(self.x_surrogate).tolist(), strict=True)
+                )
+        else:
+            out["fitted"] = self.curve_at(x)
+        out["n_sim"] = self.n_sim
+        return out
+
+    def notes(self, x, diag):
+        """Identifiability notes (FITTING.md §2.2.4)."""
+        notes = []
+        peak = diag["peak_bin"]
+        if peak >= self.n_bins - max(2, self.n_bins // 10):
+            notes.append(
+                "The trend has not clearly peaked: before the bend only a combination of the "
+                "spread rate and the time scale (`steps_per_bin`) is identified"
+                + (
+                    ", and spontaneous adoption is confounded with network spread"
+                    if "external" in self.names
+                    else ""
+                )
+                + "."
+            )
+        rate = diag.get("takeoff_rate")
+        if rate is not None and 0.05 < rate < 0.95 and not self.condition_on_takeoff:
+            notes.append(
+                f"Only {rate:.0%} of the simulated runs take off at the estimate: the outcome "
+                "is bimodal (die-out or outbreak), and a curve that took off is better "
+                "compared with runs that took off (`condition_on_takeoff=True`)."
+            )
+        if self.seed_rule != "given":
+            notes.append(
+                f"The seeds were placed by the rule {self.seed_rule!r}: the estimate is "
+                "conditional on that rule (more or better-placed seeds trade off against a "
+                "larger spread rate)."
+            )
+        return notes
+
+    # ----------------------------------------------------- round trip
+    def _model(self, x):
+        return self.spec.model(self.to_natural(x))
+
+    def _simulate_runs(self, model, n_runs, n_bins, root):
+        """Per-run counts per bin from `spread.simulate` (the public path)."""
+        from ..models import simulate
+
+        mask = np.zeros(self.graph.n_nodes, dtype=bool)
+        mask[self.seeds] = True
+        res = simulate(
+            self.graph,
+            mask,
+            model,
+            n_runs=n_runs,
+            max_steps=self._n_steps(n_bins) - 1,
+            rng=int(root),
+            progress=False,
+            n_jobs=self.n_jobs,
+        )
+        return self._bins(res.new_per_step, n_bins)
+
+    def _nearest(self, runs):
+        """Runs whose cumulative count at the end of the data is nearest the observed one."""
+        total = runs[:, : self.n_bins].sum(axis=1)
+        keep = max(1, math.ceil(_NEAREST_FRACTION * runs.shape[0]))
+        order = np.argsort(np.abs(total - self.observed_total), kind="stable")
+        return order[:keep]
+
+    def predict(self, x, n_total):
+        key = tuple(np.round(x, 12))
+        runs = self._pred.get(key)
+        if runs is None or runs.shape[1] < n_total:
+            # Runs are pure functions of (root, run): a longer horizon extends the same
+            # runs, so one simulation to the longest horizon asked serves every request.
+            n_bins = max(n_total, self.n_bins, 0 if runs is None else 2 * runs.shape[1])
+            runs = self._simulate_runs(self._model(x), self.n_runs, n_bins, _derive(self.root, 17))
+            self._pred = {key: runs}
+        mean = self._mean(runs)
+        if n_total > self.n_bins:
+            mean[self.n_bins :] = runs[self._nearest(runs), self.n_bins :].mean(axis=0)
+        return mean[:n_total]
+
+    def sample(self, x, bins, n, rng, xs=None):
+        bins = np.asarray(bins, dtype=np.int64)
+        if bins.size == 0:
+            return np.empty((n, 0))
+        n_bins = max(int(bins.max()) + 1, self.n_bins)
+        future = n_bins > self.n_bins
+        per = math.ceil(1 / _NEAREST_FRACTION) if future else 1
+        groups = [(x, n)] if xs is None else [(xs[r], 1) for r in range(n)]
+        if xs is not None and n > 20:  # parameter draws in 20 groups of runs
+            size = math.ceil(n / 20)
+            groups = [(xs[g * size], min(size, n - g * size)) for g in range(20) if g * size < n]
+        out = []
+        for xg, ng in groups:
+            runs = self._simulate_runs(self._model(xg), ng * per, n_bins, rng.integers(2**63))
+            if future:
+                runs = runs[self._nearest(runs)[:ng]]
+            else:
+                runs = runs[:ng]
+            out.append(runs)
+        paths = np.concatenate(out)[:n][:, bins]
+        if math.isfinite(self.dispersion):  # the fitted observation noise around each run
+            paths = sample_counts(rng, paths, self.dispersion)
+        return paths
+
+    def labels(self, bins):
+        return self.trend.bin_labels(bins)
+
+    def observed_counts(self):
+        return self.y
+
+    # ------------------------------------------------------- bootstrap
+    def replicate(self, rng):
+        """One bootstrap replicate: a fresh realisation under the estimate, refitted.
+
+        `rng` (the replicate's own generator) seeds the realisation and the refit's
+        common random numbers. Returns the natural parameters, or None.
+        """
+        theta = self.to_natural(self.x_hat)
+        model = self.spec.model(theta)
+        data_root, fit_root = rng.integers(0, 2**63, size=2)
+        runs = self._simulate_runs(
+            model, 64 if self.condition_on_takeoff else 1, self.n_bins, data_root
+        )
+        took = self._took_off(runs)
+        y = runs[int(np.argmax(took))] if took.any() else runs[0]
+        if math.isfinite(self.dispersion):
+            y = sample_counts(rng, y, self.dispersion)
+        sim = self.with_counts(np.maximum(y, 0.0), np.uint64(fit_root))
+        if sim.observed_total <= 0:
+            return None
+        x, _, _, _ = sim.solve(x0=self.x_hat, width=0.7)
+        return self.to_natural(x)
+
+    def with_counts(self, y, root):
+        """The same problem on other counts (and other fitting streams)."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.trend = Trend(y, self.trend.index, freq=self.trend.freq)
+        new.y = np.asarray(y, dtype=np.float64)
+        new.observed_total = float(new.y.sum())
+        new.root = root
+        new.n_runs = self.bootstrap_runs
+        new._pred = {}
+        new.x_hat = None
+        return new
