@@ -9,16 +9,16 @@ CSV/JSON tables behind them. Everything is offline and seeded by one `rng`.
 
 Examples
 --------
->>> import spread.demo
->>> spread.demo.FULL.k, spread.demo.FULL.train_hours
+>>> from spread.cli import demo
+>>> demo.FULL.k, demo.FULL.train_hours
 (20, 48)
->>> # spread.demo.run("spread-demo") writes spread-demo/report.md (about a minute)
+>>> # demo.run("spread-demo") writes spread-demo/report.md (about a minute)
 """
 
+import argparse
 import datetime
 import json
 import math
-import platform
 import time
 import warnings
 from dataclasses import dataclass, field, replace
@@ -27,12 +27,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__, datasets, maximize, simulate, solve
-from ._common import progress_bar
-from .cli import _plain, _seed_table
-from .models import IC, LT, Heat
+from .. import datasets, maximize, simulate, solve
+from .._common import progress_bar
+from ..models import IC, LT, Heat
+from ._common import plain, seed_table, subparser
+from ._report import SERIES_START, TREND_START, report
 
-__all__ = ["DemoSettings", "fit_ic_to_trend", "run"]
+__all__ = ["DemoSettings", "add_parser", "fit_ic_to_trend", "main", "run"]
 
 
 @dataclass(frozen=True)
@@ -89,16 +90,16 @@ class DemoSettings:
 
 
 FULL = DemoSettings()
+
+
 QUICK = DemoSettings(
     n_runs=300, k=5, eps=0.3, n_eval=500, ic_fit=False, ic_runs=20, forecast_paths=30
 )
 
-_SERIES_START = "2012-07-04 00:00"  # Bass sees the burst rise from here
-_TREND_START = "2012-07-04 04:00"  # the IC window: the first hour of the burst
+
 _DPI = 130
 
 
-# ---------------------------------------------------------------- steps
 def _figure(size=(6.4, 4.0)):
     """A figure not tied to any GUI backend (pyplot is not used)."""
     from matplotlib.figure import Figure
@@ -173,7 +174,7 @@ def _model_rows(results):
 
 def _holdout_errors(result, train, test, level, n_paths):
     """MASE, error of the final count and band coverage of a fit's forecast of `test`."""
-    from .fit import mase
+    from ..fit import mase
 
     own = result._fit  # each fit's own training window (they may start apart)
     n, h = own.n_bins, test.n_bins
@@ -209,13 +210,13 @@ def fit_ic_to_trend(graph, trend, *, seeds, method="dmp", loss="negbin", n_runs=
     Examples
     --------
     >>> import spread
-    >>> from spread.demo import fit_ic_to_trend
+    >>> from spread.cli.demo import fit_ic_to_trend
     >>> tr = spread.fit.simulate_trend("bass", {"m": 30, "p": 0.05, "q": 0.3}, 8, rng=0)
     >>> est = fit_ic_to_trend(spread.datasets.load("karate"), tr, seeds=[0])
     >>> est.result_.params.keys()
     dict_keys(['p', 'external'])
     """
-    from .fit import ICEstimator
+    from ..fit import ICEstimator
 
     est = ICEstimator(method=method, loss=loss, n_runs=n_runs, external=True, ci=None, rng=rng)
     return est.fit(graph, trend, seeds=seeds, steps_per_bin=1)
@@ -242,204 +243,6 @@ def _param_rows(name, result):
     return frame
 
 
-# --------------------------------------------------------------- report
-def _fmt(v, digits=1):
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "n/a"
-    if isinstance(v, float):
-        if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e7):
-            return f"{v:.3g}"
-        if abs(v) < 1:
-            return f"{v:.4f}"
-        return f"{v:,.{digits}f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
-
-
-def _interval(low, high):
-    if all(v is None or not math.isfinite(v) for v in (low, high)):
-        return "not computed (no bootstrap)"
-    return f"[{_fmt(low)}, {_fmt(high)}]"
-
-
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _report(facts):
-    f = facts
-    s = f["settings"]
-    m = f["models"]
-    sel = f["selections"]
-    fits = f["fits"]
-    lines = [
-        "# spread demo",
-        "",
-        f"Written by `spread demo{' --quick' if f['quick'] else ''}"
-        f"{' --ic-fit' if s['ic_fit'] and f['quick'] else ''}"
-        f"{' --no-ic-fit' if not s['ic_fit'] and not f['quick'] else ''} --rng {f['rng']}` "
-        f"(spread {__version__}, Python {platform.python_version()}) on {f['date']}, "
-        f"in {f['elapsed']:.0f} s. Every number below comes from the bundled data and "
-        f"`rng={f['rng']}`: rerunning the command gives the same report.",
-        "",
-        "## 1. Three models from the same seeds",
-        "",
-        f"Graph: NetHEPT ({f['graph']}). Seeds: the {s['n_seeds']} authors of highest "
-        f"degree, {', '.join(str(x) for x in f['seeds'])}. IC and LT use weighted-cascade "
-        f"parameters (p_uv = b_uv = 1/in-degree(v)), {s['n_runs']:,} Monte Carlo runs "
-        f"each; heat diffusion (Ma et al. 2008) is solved exactly with rate beta = "
-        f"{s['heat_beta']:g}, and a node counts as an adopter once its heat reaches "
-        f"{s['heat_threshold']:g} (a seed starts with 1).",
-        "",
-        _table(
-            ["model", "expected spread", "95% CI", "90% of it reached at"],
-            [
-                [
-                    r["model"],
-                    r["mean"],
-                    f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]" if r["runs"] else "exact",
-                    r["to_90pct"],
-                ]
-                for r in m
-            ],
-        ),
-        "",
-        "![Adoption curves of IC, LT and heat](adoption.png)",
-        "",
-        "The bands hold the central 90% of runs at each step; heat diffusion is "
-        "deterministic, so it has none. IC steps, LT steps and heat time are different "
-        "clocks: compare the shapes and the final sizes, not the x positions.",
-        "",
-        f"## 2. Whom to seed: IMM against degree, k = {s['k']}",
-        "",
-        f"IC with weighted cascade. IMM (Tang, Shi, Xiao 2015) with eps = {s['eps']:g}; "
-        f"degree takes the k best-connected authors. Each seed set is then evaluated on "
-        f"{s['n_eval']:,} fresh forward simulations, independent of the samples that "
-        "chose it.",
-        "",
-        _table(
-            ["method", "expected spread", "95% CI", "seconds to choose", "seeds"],
-            [
-                [
-                    r["method"],
-                    r["spread"],
-                    f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]",
-                    f"{r['seconds']:.2f}",
-                    ", ".join(str(x) for x in r["seeds"]),
-                ]
-                for r in sel
-            ],
-        ),
-        "",
-        "(Times include Numba's one-off compilation when the cache is cold.) "
-        f"IMM's seeds reach {_fmt(f['imm_gain'])} more nodes than degree's "
-        f"({_fmt(100 * f['imm_gain_rel'])}%), ± {_fmt(1.96 * f['imm_gain_se'])} (95%).",
-        "",
-        "![Expected spread against the number of seeds](spread_vs_k.png)",
-        "",
-        "## 3. Fitting the Higgs-boson retweet burst",
-        "",
-        "Data: users retweeting about the Higgs boson for the first time, per hour (SNAP "
-        "higgs-twitter; De Domenico et al. 2013). The models are fitted up to "
-        f"{s['train_hours']} hours after the first hour of the burst ({_TREND_START} UTC; "
-        f"Bass from {_SERIES_START}, to see the rise; {_fmt(f['train_total'])} adopters) and "
-        f"forecast the {f['test_hours']} hours held out ({_fmt(f['test_total'])} more).",
-        "",
-    ]
-    for fit in fits:
-        lines += [f"**{fit['name']}** — {fit['about']}", ""]
-        if fit.get("status"):
-            lines += [f"Fit: {fit['status']}", ""]
-        if fit["params"]:
-            lines += [
-                _table(
-                    ["parameter", "estimate", "95% CI"],
-                    [
-                        [p["param"], p["estimate"], _interval(p["ci_low"], p["ci_high"])]
-                        for p in fit["params"]
-                    ],
-                ),
-                "",
-            ]
-        else:
-            lines += [f"_{fit['note']}_", ""]
-    scored = [fit for fit in fits if fit["errors"]]
-    if scored:
-        lines += [
-            "Forecast of the held-out hours:",
-            "",
-            _table(
-                [
-                    "model",
-                    "MASE",
-                    "error of the final count",
-                    "held-out hours inside the 90% band",
-                ],
-                [
-                    [
-                        fit["name"],
-                        f"{fit['errors']['mase']:.3f}",
-                        f"{100 * fit['errors']['final_count_error']:.1f}%",
-                        f"{100 * fit['errors']['coverage']:.0f}%",
-                    ]
-                    for fit in scored
-                ],
-            ),
-            "",
-            "MASE below 1 beats repeating the last observed hour (Hyndman & Koehler 2006).",
-            "",
-        ]
-    lines += [
-        "![Fitted curves, forecast band and held-out hours](higgs_fit.png)",
-        "",
-        "## 4. Where the spread goes",
-        "",
-        "The NetHEPT authors most often reached by IC from the seeds of section 1, "
-        "coloured by how often they were reached; and the heat of the hottest nodes "
-        "over time.",
-        "",
-        "![Activation probability around the seeds](reach.png)",
-        "",
-        "![Heat over time](heat.png)",
-        "",
-        *(
-            ["## Warnings raised while fitting", "", *[f"- {w}" for w in f["warnings"]], ""]
-            if f["warnings"]
-            else []
-        ),
-        "## Files",
-        "",
-        "| file | what |",
-        "|---|---|",
-        "| `adoption_curves.csv` | mean and 90% band of cumulative adopters, per model and step/time |",
-        "| `seeds.csv` | seeds per method: rank, node, gain, spread of the seeds up to it with a 95% interval |",
-        "| `higgs_fit_params.csv` | fitted parameters with 95% intervals |",
-        "| `higgs_forecast.csv` | held-out hours: observed count, forecast mean and 90% band per model |",
-        "| `summary.json` | every number of this report |",
-        "| `*.png` | the figures |",
-        "",
-        "## Reproduce",
-        "",
-        "```bash",
-        f"spread demo --rng {f['rng']}",
-        "spread simulate nethept --top-degree 10 --model ic --p wc --runs 10000",
-        f"spread maximize nethept -k {s['k']} --model ic --p wc --method imm --eps {s['eps']:g}",
-        f'spread fit higgs --start "{_SERIES_START}" --model bass --holdout {f["test_hours"]}',
-        f'spread fit higgs --start "{_TREND_START}" --model ic --graph higgs-retweet '
-        f"--ic-method dmp --seeds-from higgs-adopters --holdout {f['test_hours']}",
-        "```",
-        "",
-        "Models: IC and LT (Kempe, Kleinberg, Tardos 2003), heat diffusion (Ma, Yang, Lyu, "
-        "King 2008), IMM (Tang, Shi, Xiao 2015), Bass (1969).",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ run
 def _choose_seeds(g, s, rng, progress, folder):
     sels = {}
     for method in ("imm", "degree"):
@@ -455,7 +258,7 @@ def _choose_seeds(g, s, rng, progress, folder):
         )
     rows = []
     for method, sel in sels.items():
-        frame = _seed_table(sel).reset_index()
+        frame = seed_table(sel).reset_index()
         frame.insert(0, "method", method)
         rows.append(frame)
     pd.concat(rows, ignore_index=True).to_csv(folder / "seeds.csv", index=False)
@@ -495,7 +298,7 @@ def _score_fits(fitted, train, test, s, folder, about_ic):
 
 
 def _draw(folder, s, g, seeds, results, sels, fitted, train, test, bands):
-    from . import plot
+    from .. import plot
 
     fig, ax = _figure()
     plot.compare(results, ax)
@@ -557,12 +360,12 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
 
     Examples
     --------
-    >>> import spread.demo
-    >>> folder = spread.demo.run("spread-demo")  # doctest: +SKIP
+    >>> from spread.cli import demo
+    >>> folder = demo.run("spread-demo")  # doctest: +SKIP
     >>> sorted(p.name for p in folder.glob("*.png"))  # doctest: +SKIP
     ['adoption.png', 'heat.png', 'higgs_fit.png', 'reach.png', 'spread_vs_k.png']
     """
-    from .fit import fit_bass
+    from ..fit import fit_bass
 
     start = time.perf_counter()
     s = QUICK if quick else FULL
@@ -603,11 +406,11 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
         sels = _choose_seeds(g, s, rng, progress, folder)
 
         step(3)
-        series = datasets.load_trend("higgs", start=_SERIES_START)
-        split = pd.Timestamp(_TREND_START, tz="UTC") + pd.Timedelta(hours=s.train_hours)
+        series = datasets.load_trend("higgs", start=SERIES_START)
+        split = pd.Timestamp(TREND_START, tz="UTC") + pd.Timedelta(hours=s.train_hours)
         train, test = series.until(split), series.since(split)
         fitted = {"Bass": fit_bass(train)}
-        ic_train = train.since(_TREND_START)
+        ic_train = train.since(TREND_START)
 
         step(4)
         higgs = datasets.load("higgs-retweet")
@@ -676,9 +479,49 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
         "fits": fits,
         "warnings": notes,
     }
-    (folder / "summary.json").write_text(json.dumps(_plain(facts), indent=2) + "\n")
-    (folder / "report.md").write_text(_report(facts))
+    (folder / "summary.json").write_text(json.dumps(plain(facts), indent=2) + "\n")
+    (folder / "report.md").write_text(report(facts))
     if echo:
         extra = f"; {len(notes)} warning(s), listed at its end" if notes else ""
         print(f"spread demo: wrote {folder / 'report.md'} ({facts['elapsed']:.0f} s{extra})")
     return folder
+
+
+_DEMO_EXAMPLES = """\
+examples:
+  spread demo                     writes spread-demo/report.md with figures and tables
+  spread demo --out /tmp/d --rng 1
+  spread demo --no-ic-fit         leaves out the IC fit on the Higgs retweet network
+"""
+
+
+def main(args):
+    """Run `spread demo` with parsed `args`; returns the exit code."""
+    run(out=args.out, quick=args.quick, ic_fit=args.ic_fit, rng=args.rng, progress=args.progress)
+    return 0
+
+
+def add_parser(sub):
+    """Add the `demo` subcommand to the parsers `sub`."""
+    p = subparser(
+        sub,
+        "demo",
+        "run the whole story on bundled data and write a report",
+        "Simulate IC, LT and heat on NetHEPT, pick seeds with IMM and by degree, fit Bass "
+        "and an IC model on the retweet network to the Higgs-boson retweet burst, and "
+        "write report.md with figures and tables (about a minute on 2 cores).",
+        _DEMO_EXAMPLES,
+    )
+    p.add_argument("--out", default="spread-demo", help="report folder (default spread-demo/)")
+    p.add_argument("--rng", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--ic-fit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fit IC on the Higgs retweet network (default: yes; about 25 s)",
+    )
+    p.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bars"
+    )
+    p.set_defaults(func=main)

@@ -1,0 +1,368 @@
+"""What the subcommands share: argument types, graph and seed loading, output files.
+
+Package-private helpers of `spread.cli`; nothing outside the command line imports them.
+"""
+
+import argparse
+import importlib.util
+import json
+import math
+import textwrap
+from pathlib import Path
+
+from .. import datasets
+from ..exceptions import SpreadError
+
+__all__ = ["UsageError"]
+
+
+OUT_FORMATS = (".csv", ".json", ".parquet")
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot be used (exit code 2)."""
+
+
+def int_at_least(low, rule):
+    """An argparse type: an integer >= `low`."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            msg = f"must be {rule}; got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1, "a positive integer")
+
+
+nonnegative_int = int_at_least(0, "an integer >= 0")
+
+
+def fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:
+        msg = f"must be a number in (0, 1); got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def out_path(text):
+    """Check an output path before any work is done."""
+    if text is None:
+        return None
+    path = Path(text)
+    suffix = path.suffix.lower()
+    if suffix not in OUT_FORMATS:
+        msg = f"`--out` must end in .csv, .json or .parquet; got {text!r}."
+        raise UsageError(msg)
+    if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is None:
+        msg = "writing Parquet needs pyarrow, which is not installed (pip install pyarrow)."
+        raise UsageError(msg)
+    if not path.parent.is_dir():
+        msg = f"`--out` must be in an existing folder; {str(path.parent)!r} does not exist."
+        raise UsageError(msg)
+    return path
+
+
+def write_table(frame, path, document=None, *, index=True):
+    """Write a table by the file's extension; JSON gets `document` if given."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        if document is None:
+            document = json.loads(frame.reset_index().to_json(orient="records"))
+        path.write_text(json.dumps(plain(document), indent=2) + "\n")
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=index)
+    else:
+        frame.to_csv(path, index=index)
+    print(f"wrote {path}")
+
+
+def plain(value):
+    """JSON-ready copy: numpy scalars and arrays to Python, NaN to None."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "tolist"):
+        return plain(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def print_table(frame, *, index=True):
+    import pandas as pd
+
+    with pd.option_context(
+        "display.width",
+        200,
+        "display.max_rows",
+        200,
+        "display.max_colwidth",
+        90,
+        "display.float_format",
+        lambda v: f"{v:,.6g}",
+    ):
+        print(frame.to_string(index=index))
+
+
+def labels_from(tokens, graph, what):
+    """Node labels from text tokens, typed like the graph's labels."""
+    kind = graph.labels.dtype.kind
+    out = []
+    for tok in tokens:
+        if kind in "iu":
+            try:
+                out.append(int(tok))
+            except ValueError:
+                msg = f"`{what}` must hold node labels (integers in this graph); got {tok!r}."
+                raise UsageError(msg) from None
+        else:
+            out.append(tok)
+    return out
+
+
+def split_list(text):
+    return [t for t in text.replace(",", " ").split() if t]
+
+
+def read_tokens(path, what):
+    p = Path(path)
+    if not p.is_file():
+        msg = f"`{what}` must be a file of node labels; {path!r} does not exist."
+        raise UsageError(msg)
+    lines = (line.split("#", 1)[0] for line in p.read_text().splitlines())
+    return [t for line in lines for t in split_list(line)]
+
+
+def graph_names(kind):
+    table = datasets.list()
+    return list(table.loc[table["kind"] == kind, "name"])
+
+
+def load_graph(spec, args, what="graph"):
+    """A graph from an edge-list file or a bundled dataset name."""
+    from ..io import read_edgelist
+
+    path = Path(spec)
+    if path.is_file():
+        return read_edgelist(
+            path,
+            directed=args.directed,
+            skiprows=args.skiprows,
+            weight=2 if args.weighted else None,
+            nodetype=str if args.str_labels else int,
+        )
+    graphs = graph_names("graph")
+    if spec in graphs:
+        return datasets.load(spec)
+    if spec in graph_names("trend"):
+        msg = f"`{what}` must be a graph; {spec!r} is a bundled trend (use it with `spread fit`)."
+        raise UsageError(msg)
+    msg = (
+        f"`{what}` must be an edge-list file or a bundled graph ({', '.join(graphs)}); "
+        f"got {spec!r}, which is neither."
+    )
+    raise UsageError(msg)
+
+
+def seeds_from_args(args, graph, model=None):
+    """Seed labels from --seeds, --seeds-file or --top-degree."""
+    if args.seeds is not None:
+        labels = labels_from(split_list(args.seeds), graph, "--seeds")
+    elif args.seeds_file is not None:
+        labels = labels_from(read_tokens(args.seeds_file, "--seeds-file"), graph, "--seeds-file")
+    else:
+        return top_degree(graph, args.top_degree)
+    if not labels:
+        msg = "`--seeds` must name at least one node; got none."
+        raise UsageError(msg)
+    return labels
+
+
+def top_degree(graph, k):
+    """The k nodes of largest out-degree (ties: smallest index)."""
+    import numpy as np
+
+    from ..ranking import degree_scores, top_k
+
+    if k > graph.n_nodes:
+        msg = f"`--top-degree` must be at most the number of nodes ({graph.n_nodes}); got {k}."
+        raise UsageError(msg)
+    return graph.label_of(top_k(degree_scores(graph), k, np.ones(graph.n_nodes, bool))).tolist()
+
+
+def model_from_args(args):
+    from ..models import IC, LT, Heat
+
+    if args.model == "ic":
+        try:
+            p = float(args.p)
+        except ValueError:
+            p = args.p
+        return IC(p=p, rng=args.rng) if p == "trivalency" else IC(p=p)
+    if args.model == "lt":
+        return LT(weights=args.weights)
+    return Heat(beta=args.beta, threshold=args.threshold)
+
+
+def client_kwargs(args, func):
+    """``{"client": Client(address)}`` for ``--scheduler``, else ``{}``; lazily imports dask."""
+    address = getattr(args, "scheduler", None)
+    if address is None:
+        return {}
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        msg = "`--scheduler` needs dask.distributed: pip install 'spread[dask]'."
+        raise UsageError(msg) from None
+    try:
+        client = Client(address, timeout=args.scheduler_timeout)
+    except ValueError as exc:
+        msg = f"`--scheduler` must be a Dask scheduler address such as tcp://host:8786; got {address!r} ({exc})."
+        raise UsageError(msg) from None
+    except OSError as exc:
+        msg = f"could not reach the Dask scheduler at {address!r}: {exc}"
+        raise SpreadError(msg) from None
+    args._client = client
+    return {"client": client}
+
+
+def close_client(args):
+    client = getattr(args, "_client", None)
+    if client is not None:
+        client.close()
+
+
+def seed_table(sel, level=0.95):
+    """One row per seed: its gain, and the expected spread of the seeds up to it.
+
+    Rows before the last use the fresh RR-set estimate of each prefix; the last row,
+    the whole set, uses the forward Monte Carlo evaluation when there is one.
+    """
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    frame = sel.to_frame()
+    frame["spread_low"] = frame["spread"] - z * frame["stderr"]
+    frame["spread_high"] = frame["spread"] + z * frame["stderr"]
+    frame["estimate"] = "fresh RR sets"
+    if math.isfinite(sel.spread):
+        last = frame.index[-1]
+        frame.loc[last, ["spread", "spread_low", "spread_high"]] = [
+            sel.spread,
+            sel.spread_ci.low,
+            sel.spread_ci.high,
+        ]
+        frame.loc[last, "estimate"] = sel.evaluation
+    return frame[["node", "gain", "spread", "spread_low", "spread_high", "estimate"]]
+
+
+def add_graph_options(p, *, positional=True):
+    if positional:
+        p.add_argument("graph", help="an edge-list file, or a bundled graph (`spread datasets`)")
+    g = p.add_argument_group("graph files")
+    g.add_argument(
+        "--directed", action="store_true", help="read `u v` as the arc u -> v (default: edges)"
+    )
+    g.add_argument("--weighted", action="store_true", help="the third field is an arc weight")
+    g.add_argument(
+        "--str-labels", action="store_true", help="node ids are strings (default: integers)"
+    )
+    g.add_argument(
+        "--skiprows", type=nonnegative_int, default=0, help="header lines to skip (default 0)"
+    )
+
+
+def add_seed_options(p, *, required):
+    s = p.add_argument_group("seeds (one of)")
+    m = s.add_mutually_exclusive_group(required=required)
+    m.add_argument("--seeds", metavar="LIST", help="node labels, comma-separated: 0,17,42")
+    m.add_argument("--seeds-file", metavar="PATH", help="a file of node labels")
+    m.add_argument(
+        "--top-degree", type=positive_int, metavar="K", help="the K nodes of highest out-degree"
+    )
+
+
+def add_model_options(p, *, heat_times):
+    m = p.add_argument_group("model")
+    m.add_argument("--model", choices=("ic", "lt", "heat"), default="ic", help="default ic")
+    m.add_argument(
+        "--p",
+        default="wc",
+        help="IC arc probability: a number, wc (1/in-degree), trivalency or weight (default wc)",
+    )
+    m.add_argument(
+        "--weights", default="wc", choices=("wc", "weight"), help="LT in-weights (default wc)"
+    )
+    m.add_argument("--beta", type=float, default=0.02, help="heat diffusion rate (default 0.02)")
+    m.add_argument(
+        "--threshold",
+        type=float,
+        default=0.005,
+        help="heat read-out: a node adopts at this heat (default 0.005)",
+    )
+    if heat_times:
+        m.add_argument("--times", default="0,1,2,4,8", help="heat: times to read, comma-separated")
+    else:
+        m.add_argument(
+            "--horizon", type=float, default=2.0, help="heat: time at which heat is read"
+        )
+
+
+def add_run_options(p, *, scheduler):
+    r = p.add_argument_group("running")
+    r.add_argument(
+        "--rng",
+        type=int,
+        default=0,
+        help="root of the random streams (default 0): same value, same answer",
+    )
+    r.add_argument("--threads", type=positive_int, default=None, help="threads (default: all)")
+    r.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars (default: on a terminal, for work over 2 s)",
+    )
+    if scheduler:
+        r.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="run on a Dask cluster: the scheduler's address (needs spread[dask])",
+        )
+        r.add_argument(
+            "--scheduler-timeout",
+            type=float,
+            default=10.0,
+            metavar="SECONDS",
+            help="give up connecting after this long (default 10)",
+        )
+    r.add_argument(
+        "--out", metavar="PATH", help="also write the table: .csv, .json or .parquet (pyarrow)"
+    )
+
+
+def subparser(sub, name, help, description, epilog):
+    return sub.add_parser(
+        name,
+        help=help,
+        description=textwrap.fill(description, 88),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def one_line(exc):
+    return " ".join(str(exc).split())

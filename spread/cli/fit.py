@@ -1,0 +1,257 @@
+"""`spread fit`."""
+
+import json
+from pathlib import Path
+
+from .. import datasets
+from ..exceptions import SpreadError
+from ._common import (
+    UsageError,
+    add_graph_options,
+    add_seed_options,
+    fraction,
+    graph_names,
+    int_at_least,
+    load_graph,
+    out_path,
+    positive_int,
+    print_table,
+    seeds_from_args,
+    subparser,
+    write_table,
+)
+
+__all__ = ["add_parser", "main"]
+
+
+_FIT_EXAMPLES = """\
+examples:
+  spread fit higgs --start 2012-07-04 --model bass --holdout 48
+      Bass fitted to the first 48 hours of the Higgs-boson retweet burst, scored on
+      the 48 hours held out (MASE, error of the final count), with a 90% forecast band
+  spread fit higgs --start 2012-07-04 --model gompertz --forecast 24 --out fit.json
+  spread fit counts.csv --time day --count new_users --freq 1D --model logistic
+  spread fit higgs --start "2012-07-04 04:00" --model ic --graph higgs-retweet \\
+          --ic-method dmp --seeds-from higgs-adopters --holdout 44
+      IC with spontaneous adoption on the retweet network, seeded with the users who
+      retweeted in the first hour (the bundled adoption times); the hourly counts
+      negative binomial around the model's runs (--loss poisson for a run of the model)
+"""
+
+
+_CURVE_FITS = ("bass", "logistic", "gompertz", "si", "sir", "hawkes")
+
+
+def _load_trend(args):
+    from ..trend import Trend
+
+    spec = args.trend
+    path = Path(spec)
+    if path.is_file():
+        import pandas as pd
+
+        if args.column is not None:
+            msg = "`--column` selects a bundled series; for a CSV use --time and --count."
+            raise UsageError(msg)
+        try:
+            table = pd.read_csv(path)
+        except (ValueError, pd.errors.ParserError) as exc:
+            msg = f"could not read {spec!r} as CSV: {exc}"
+            raise SpreadError(msg) from None
+        if table.shape[1] < 2 and args.count is not None:
+            msg = f"{spec!r} must have a time and a count column; got {list(table.columns)}."
+            raise SpreadError(msg)
+        time_col = args.time or table.columns[0]
+        count_col = args.count or (table.columns[1] if table.shape[1] > 1 else None)
+        kind = "adopters" if args.kind is None else args.kind
+        trend = Trend.from_frame(table, time=time_col, count=count_col, freq=args.freq, kind=kind)
+        for name, value, cut in [("--start", args.start, "since"), ("--end", args.end, "until")]:
+            if value is None:
+                continue
+            try:
+                trend = getattr(trend, cut)(value if trend.is_datetime else float(value))
+            except (TypeError, ValueError) as exc:
+                msg = f"`{name}` must be a time like the series' own ({trend.start!r}); got {value!r} ({exc})."
+                raise UsageError(msg) from None
+        return trend
+    if spec in graph_names("trend"):
+        if args.time is not None or args.count is not None:
+            msg = "`--time` and `--count` name CSV columns; for a bundled trend use --column."
+            raise UsageError(msg)
+        return datasets.load_trend(spec, args.column, start=args.start, end=args.end)
+    msg = (
+        f"`trend` must be a CSV file or a bundled trend ({', '.join(graph_names('trend'))}); "
+        f"got {spec!r}, which is neither."
+    )
+    raise UsageError(msg)
+
+
+def _fit_curve(args, train):
+    from .. import fit as spread_fit
+
+    fitters = {
+        "bass": spread_fit.fit_bass,
+        "logistic": spread_fit.fit_logistic,
+        "gompertz": spread_fit.fit_gompertz,
+        "si": spread_fit.fit_si,
+        "sir": spread_fit.fit_sir,
+        "hawkes": spread_fit.fit_hawkes,
+    }
+    kwargs = {"n_resamples": args.resamples} if args.ci == "bootstrap" else {}
+    return fitters[args.model](
+        train, loss=args.loss, ci=args.ci, level=args.level, rng=args.rng, **kwargs
+    )
+
+
+def _fit_ic(args, train):
+    import pandas as pd
+
+    from .. import fit as spread_fit
+
+    if args.graph is None:
+        msg = "`--model ic` needs `--graph` (a file or a bundled graph such as higgs-retweet)."
+        raise UsageError(msg)
+    given = [args.seeds, args.seeds_file, args.top_degree, args.seeds_from]
+    if sum(x is not None for x in given) != 1:
+        msg = "`--model ic` needs one source of seeds: --seeds, --seeds-file, --top-degree or --seeds-from."
+        raise UsageError(msg)
+    graph = load_graph(args.graph, args, "--graph")
+    if args.top_degree is not None:
+        seeds = f"top-degree:{args.top_degree}"
+    elif args.seeds_from is not None:
+        first = datasets.load_cascades(
+            args.seeds_from, start=train.start, end=train.start + pd.Timedelta(train.freq)
+        )
+        seeds = first.data["node"].tolist()
+        print(f"seeds: the {len(seeds):,} nodes adopting in the first bin ({args.seeds_from})")
+    else:
+        seeds = seeds_from_args(args, graph)
+    if args.ci == "profile":
+        msg = "`--ci` for `--model ic` must be wald (no intervals) or bootstrap; got 'profile'."
+        raise UsageError(msg)
+    bootstrap = args.ci == "bootstrap"
+    if not bootstrap:
+        print("no intervals for --model ic without --ci bootstrap (it refits --resamples times)")
+    est = spread_fit.ICEstimator(
+        method=args.ic_method,
+        loss=args.loss,
+        n_runs=args.runs,
+        external=not args.no_external,
+        ci="bootstrap" if bootstrap else None,
+        level=args.level,
+        n_resamples=args.resamples,
+        rng=args.rng,
+    )
+    est.fit(graph, train, seeds=seeds, steps_per_bin=args.steps_per_bin)
+    return est.result_
+
+
+def main(args):
+    """Run `spread fit` with parsed `args`; returns the exit code."""
+    import pandas as pd
+
+    from ..fit import compare
+
+    out = out_path(args.out)
+    if args.model != "ic" and (args.graph is not None):
+        msg = "`--graph` is used only with `--model ic`."
+        raise UsageError(msg)
+    trend = _load_trend(args)
+    train, test = trend, None
+    if args.holdout:
+        if args.holdout >= trend.n_bins - 2:
+            msg = f"`--holdout` must leave at least 3 bins to fit ({trend.n_bins} in all); got {args.holdout}."
+            raise UsageError(msg)
+        train, test = trend[: trend.n_bins - args.holdout], trend[trend.n_bins - args.holdout :]
+    print(f"{args.trend}: {train!r}" + (f", {test.n_bins} bin(s) held out" if test else ""))
+    res = _fit_ic(args, train) if args.model == "ic" else _fit_curve(args, train)
+    print(res.summary())
+    params = res.to_frame()
+    document = {"fit": res.to_dict()}
+    if test is not None:
+        scores = compare([res], test=test)
+        cols = [c for c in ("mase", "mape_cum", "rmse_log") if c in scores.columns]
+        row = scores.iloc[0][cols]
+        print("\nheld-out errors: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()))
+        document["holdout"] = {k: float(v) for k, v in row.items()}
+    horizon = args.forecast or (test.n_bins if test is not None else 0)
+    forecast = None
+    if horizon:
+        # a network model's paths are whole-graph simulations: fewer of them
+        paths = 200 if args.model == "ic" else 1000
+        forecast = res.forecast(horizon, args.forecast_level, n=paths, rng=args.rng)
+        forecast.index.name = "time"
+        if test is not None and len(test.counts) == len(forecast):
+            forecast.insert(0, "observed", test.counts[: len(forecast)])
+        print(f"\nforecast, {horizon} bin(s), {args.forecast_level:.0%} predictive band:")
+        print_table(forecast)
+        document["forecast"] = json.loads(
+            forecast.reset_index().to_json(orient="records", date_format="iso")
+        )
+    if out is not None:
+        write_table(params, out, document)
+        if forecast is not None and out.suffix.lower() != ".json":
+            sibling = out.with_name(f"{out.stem}.forecast{out.suffix}")
+            write_table(pd.DataFrame(forecast), sibling)
+    return 0
+
+
+def add_parser(sub):
+    """Add the `fit` subcommand to the parsers `sub`."""
+    p = subparser(
+        sub,
+        "fit",
+        "fit a curve or network model to an observed trend",
+        "Fit a spread model to a count series (a CSV of time and count columns, or a "
+        "bundled trend); print the parameters with intervals; forecast.",
+        _FIT_EXAMPLES,
+    )
+    p.add_argument("trend", help="a CSV file, or a bundled trend (`spread datasets`)")
+    p.add_argument("--model", choices=(*_CURVE_FITS, "ic"), default="bass", help="default bass")
+    t = p.add_argument_group("the series")
+    t.add_argument("--column", help="bundled trend: which series (default its first)")
+    t.add_argument("--time", help="CSV: time column (default the first)")
+    t.add_argument("--count", help="CSV: count column (default the second)")
+    t.add_argument("--freq", help="CSV: bin width, e.g. 1h, 1D (default: from the data)")
+    t.add_argument("--kind", choices=("adopters", "volume"), help="CSV: first adoptions or volume")
+    t.add_argument("--start", help="keep bins from this time on (e.g. 2012-07-04)")
+    t.add_argument("--end", help="keep bins ending by this time")
+    f = p.add_argument_group("fitting")
+    f.add_argument("--loss", choices=("negbin", "poisson"), default="negbin", help="likelihood")
+    f.add_argument(
+        "--ci", choices=("wald", "profile", "bootstrap"), default="wald", help="interval method"
+    )
+    f.add_argument("--level", type=fraction, default=0.95, help="interval level (0.95)")
+    f.add_argument(
+        "--resamples",
+        type=int_at_least(2, "an integer >= 2"),
+        default=100,
+        help="bootstrap replicates (100)",
+    )
+    f.add_argument(
+        "--holdout", type=positive_int, default=None, metavar="H", help="hold out the last H bins"
+    )
+    f.add_argument(
+        "--forecast", type=positive_int, default=None, metavar="H", help="forecast H bins"
+    )
+    f.add_argument(
+        "--forecast-level", type=fraction, default=0.9, help="predictive band level (0.9)"
+    )
+    n = p.add_argument_group("network model (--model ic)")
+    n.add_argument("--graph", help="the network: a file or a bundled graph")
+    n.add_argument("--ic-method", choices=("mc", "dmp"), default="mc", help="default mc")
+    n.add_argument("--runs", type=positive_int, default=200, help="simulations per step (200)")
+    n.add_argument("--no-external", action="store_true", help="no spontaneous (outside) adoption")
+    n.add_argument("--steps-per-bin", type=positive_int, default=1, help="IC steps per bin (1)")
+    n.add_argument(
+        "--seeds-from",
+        metavar="CASCADES",
+        help="seeds: who adopted in the trend's first bin, from bundled adoption times "
+        "(e.g. higgs-adopters)",
+    )
+    add_seed_options(p, required=False)
+    add_graph_options(p, positional=False)
+    r = p.add_argument_group("running")
+    r.add_argument("--rng", type=int, default=0, help="random seed (default 0)")
+    r.add_argument("--out", metavar="PATH", help="write the parameters: .csv, .json, .parquet")
+    p.set_defaults(func=main)
