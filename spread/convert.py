@@ -12,17 +12,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._graph_kernels import pair_order
+from ._graph_kernels import counting_order, pair_order
 from ._validation import check_in
 from .exceptions import InvalidParameterError, NodeNotFound
 
 __all__ = [
     "LoadReport",
     "as_label_array",
+    "csr_arrays",
     "from_edges",
     "from_networkx",
     "from_pandas",
     "from_scipy",
+    "in_adjacency",
+    "is_symmetric",
+    "readonly",
     "to_networkx",
     "to_pandas",
     "to_scipy",
@@ -115,6 +119,104 @@ def label_index(labels):
         msg = f"`labels` must be distinct; {dup!r} appears more than once."
         raise InvalidParameterError(msg)
     return index
+
+
+# ------------------------------------------------------------------ arrays
+def readonly(arr):
+    """`arr`, marked read-only."""
+    arr.flags.writeable = False
+    return arr
+
+
+def csr_arrays(indptr, indices, weights=None, *, copy=True):
+    """The arrays of a `Graph`, checked and frozen: ``(indptr, indices, weights)``.
+
+    `indptr` becomes int64 and `indices` int32, read-only private copies (with
+    ``copy=False``, taken over when their dtypes already match); `weights` float64.
+    Raises `InvalidParameterError` naming the first invariant that does not hold.
+    """
+    indptr = np.asarray(indptr)
+    indices = np.asarray(indices)
+    if indptr.ndim != 1 or indptr.shape[0] < 1:
+        msg = f"`indptr` must be a 1-d array of length n_nodes + 1; got shape {indptr.shape}."
+        raise InvalidParameterError(msg)
+    if indices.ndim != 1:
+        msg = f"`indices` must be a 1-d array; got shape {indices.shape}."
+        raise InvalidParameterError(msg)
+    if indptr.size and not np.issubdtype(indptr.dtype, np.integer):
+        msg = f"`indptr` must hold integers; got dtype {indptr.dtype}."
+        raise InvalidParameterError(msg)
+    if indices.size and not np.issubdtype(indices.dtype, np.integer):
+        msg = f"`indices` must hold integers; got dtype {indices.dtype}."
+        raise InvalidParameterError(msg)
+    n = indptr.shape[0] - 1
+    m = indices.shape[0]
+    if n >= 2**31 - 1:
+        msg = f"a Graph holds fewer than 2**31 - 1 nodes; got {n}."
+        raise InvalidParameterError(msg)
+    if indptr[0] != 0 or indptr[-1] != m:
+        msg = (
+            "`indptr` must start at 0 and end at len(indices) "
+            f"({m}); got {int(indptr[0])} .. {int(indptr[-1])}."
+        )
+        raise InvalidParameterError(msg)
+    steps = np.diff(indptr)
+    if (steps < 0).any():
+        u = int(np.flatnonzero(steps < 0)[0])
+        msg = (
+            "`indptr` must be non-decreasing; got "
+            f"indptr[{u + 1}] = {int(indptr[u + 1])} < indptr[{u}] = {int(indptr[u])}."
+        )
+        raise InvalidParameterError(msg)
+    if m and (indices.min() < 0 or indices.max() >= n):
+        bad = int(indices[(indices < 0) | (indices >= n)][0])
+        msg = f"`indices` must be node ids in [0, {n - 1}]; got {bad}."
+        raise InvalidParameterError(msg)
+    # A private copy (unless a constructor of ours hands over fresh arrays): marking
+    # the caller's arrays read-only would not stop them from flipping it back.
+    indptr = readonly(np.array(indptr, dtype=np.int64, copy=True if copy else None))
+    indices = readonly(np.array(indices, dtype=np.int32, copy=True if copy else None))
+
+    if weights is not None:
+        try:
+            weights = np.array(weights, dtype=np.float64)
+        except (TypeError, ValueError):
+            msg = "`weights` must be an array of real numbers."
+            raise InvalidParameterError(msg) from None
+        if weights.shape != (m,):
+            msg = f"`weights` must have one entry per arc ({m}); got shape {weights.shape}."
+            raise InvalidParameterError(msg)
+        if np.isnan(weights).any():
+            i = int(np.flatnonzero(np.isnan(weights))[0])
+            msg = f"`weights` must not be NaN; arc {i} has weight nan."
+            raise InvalidParameterError(msg)
+        weights = readonly(weights)
+
+    return indptr, indices, weights
+
+
+def in_adjacency(indptr, indices):
+    """``(in_arc, in_indptr, in_indices)``: a stable counting sort of the arcs by head node."""
+    n = indptr.shape[0] - 1
+    m = indices.shape[0]
+    arc_dtype = np.int32 if m < 2**31 else np.int64
+    in_arc, in_indptr = counting_order(indices, n)
+    in_arc = in_arc.astype(arc_dtype, copy=False)
+    tails = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
+    return readonly(in_arc), readonly(in_indptr), readonly(tails[in_arc])
+
+
+def is_symmetric(indptr, indices, in_indptr, in_indices):
+    """True if every arc ``u -> v`` has its reverse ``v -> u``."""
+    if np.array_equal(in_indptr, indptr) and np.array_equal(in_indices, indices):
+        return True  # rows sorted: in-adjacency equals out-adjacency
+    if not np.array_equal(in_indptr, indptr):
+        return False
+    n_nodes = indptr.shape[0] - 1
+    src = np.repeat(np.arange(n_nodes, dtype=np.int64), np.diff(indptr))
+    dst = indices.astype(np.int64)
+    n = max(n_nodes, 1)
+    return np.array_equal(np.sort(src * n + dst), np.sort(dst * n + src))
 
 
 # ------------------------------------------------------------ constructors

@@ -6,16 +6,10 @@ import numpy as np
 import pandas as pd
 
 from . import convert
-from ._graph_kernels import counting_order
-from .convert import LoadReport, as_label_array, label_index, py_scalar
+from .convert import LoadReport, as_label_array, label_index, py_scalar, readonly
 from .exceptions import InvalidParameterError, NodeNotFound
 
 __all__ = ["Graph", "LoadReport", "node_mask", "resolve_seed_sets", "resolve_seeds"]
-
-
-def _readonly(arr):
-    arr.flags.writeable = False
-    return arr
 
 
 class Graph:
@@ -96,76 +90,17 @@ class Graph:
         report=None,
         copy=True,
     ):
-        indptr = np.asarray(indptr)
-        indices = np.asarray(indices)
-        if indptr.ndim != 1 or indptr.shape[0] < 1:
-            msg = f"`indptr` must be a 1-d array of length n_nodes + 1; got shape {indptr.shape}."
-            raise InvalidParameterError(msg)
-        if indices.ndim != 1:
-            msg = f"`indices` must be a 1-d array; got shape {indices.shape}."
-            raise InvalidParameterError(msg)
-        if indptr.size and not np.issubdtype(indptr.dtype, np.integer):
-            msg = f"`indptr` must hold integers; got dtype {indptr.dtype}."
-            raise InvalidParameterError(msg)
-        if indices.size and not np.issubdtype(indices.dtype, np.integer):
-            msg = f"`indices` must hold integers; got dtype {indices.dtype}."
-            raise InvalidParameterError(msg)
-        n = indptr.shape[0] - 1
-        m = indices.shape[0]
-        if n >= 2**31 - 1:
-            msg = f"a Graph holds fewer than 2**31 - 1 nodes; got {n}."
-            raise InvalidParameterError(msg)
-        if indptr[0] != 0 or indptr[-1] != m:
-            msg = (
-                "`indptr` must start at 0 and end at len(indices) "
-                f"({m}); got {int(indptr[0])} .. {int(indptr[-1])}."
-            )
-            raise InvalidParameterError(msg)
-        steps = np.diff(indptr)
-        if (steps < 0).any():
-            u = int(np.flatnonzero(steps < 0)[0])
-            msg = (
-                "`indptr` must be non-decreasing; got "
-                f"indptr[{u + 1}] = {int(indptr[u + 1])} < indptr[{u}] = {int(indptr[u])}."
-            )
-            raise InvalidParameterError(msg)
-        if m and (indices.min() < 0 or indices.max() >= n):
-            bad = int(indices[(indices < 0) | (indices >= n)][0])
-            msg = f"`indices` must be node ids in [0, {n - 1}]; got {bad}."
-            raise InvalidParameterError(msg)
-        # A private copy (unless a constructor of ours hands over fresh arrays): marking
-        # the caller's arrays read-only would not stop them from flipping it back.
-        self._indptr = _readonly(np.array(indptr, dtype=np.int64, copy=True if copy else None))
-        self._indices = _readonly(np.array(indices, dtype=np.int32, copy=True if copy else None))
-
-        if weights is not None:
-            try:
-                weights = np.array(weights, dtype=np.float64)
-            except (TypeError, ValueError):
-                msg = "`weights` must be an array of real numbers."
-                raise InvalidParameterError(msg) from None
-            if weights.shape != (m,):
-                msg = f"`weights` must have one entry per arc ({m}); got shape {weights.shape}."
-                raise InvalidParameterError(msg)
-            if np.isnan(weights).any():
-                i = int(np.flatnonzero(np.isnan(weights))[0])
-                msg = f"`weights` must not be NaN; arc {i} has weight nan."
-                raise InvalidParameterError(msg)
-            weights = _readonly(weights)
-        self._weights = weights
-
-        # In-adjacency: a stable counting sort of the arcs by head node.
-        arc_dtype = np.int32 if m < 2**31 else np.int64
-        in_arc, in_indptr = counting_order(self._indices, n)
-        in_arc = in_arc.astype(arc_dtype, copy=False)
-        tails = np.repeat(np.arange(n, dtype=np.int32), steps)
-        self._in_arc = _readonly(in_arc)
-        self._in_indptr = _readonly(in_indptr)
-        self._in_indices = _readonly(tails[in_arc])
-        del tails
-
+        self._indptr, self._indices, self._weights = convert.csr_arrays(
+            indptr, indices, weights, copy=copy
+        )
+        n = self._indptr.shape[0] - 1
+        self._in_arc, self._in_indptr, self._in_indices = convert.in_adjacency(
+            self._indptr, self._indices
+        )
         self._directed = bool(directed)
-        if not self._directed and not self._is_symmetric():
+        if not self._directed and not convert.is_symmetric(
+            self._indptr, self._indices, self._in_indptr, self._in_indices
+        ):
             msg = "`directed=False` needs symmetric arcs (u -> v and v -> u); they are not."
             raise InvalidParameterError(msg)
 
@@ -181,22 +116,9 @@ class Graph:
                 labels.dtype.kind in "iu"
                 and np.array_equal(labels, np.arange(n, dtype=labels.dtype))
             ):
-                self._labels = _readonly(labels)
+                self._labels = readonly(labels)
                 self._label_index = index
         self._report = report
-
-    # ------------------------------------------------------------------ checks
-    def _is_symmetric(self):
-        if np.array_equal(self._in_indptr, self._indptr) and np.array_equal(
-            self._in_indices, self._indices
-        ):
-            return True  # rows sorted: in-adjacency equals out-adjacency
-        if not np.array_equal(self._in_indptr, self._indptr):
-            return False
-        src = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(self._indptr))
-        dst = self._indices.astype(np.int64)
-        n = max(self.n_nodes, 1)
-        return np.array_equal(np.sort(src * n + dst), np.sort(dst * n + src))
 
     # ------------------------------------------------------------ constructors
     @classmethod
@@ -657,16 +579,6 @@ class Graph:
 
 
 # ------------------------------------------------------- seeds and node sets
-def _is_set_of_sets(graph, seeds):
-    if isinstance(seeds, np.ndarray) or graph._is_scalar_label(seeds):
-        return False
-    try:
-        items = list(seeds)
-    except TypeError:
-        return False
-    return bool(items) and not any(graph._is_scalar_label(s) for s in items)
-
-
 def resolve_seeds(graph, seeds, *, name="seeds"):
     """Node indices (sorted, distinct, int32) of one seed set.
 
@@ -710,14 +622,23 @@ def resolve_seeds(graph, seeds, *, name="seeds"):
             raise InvalidParameterError(msg)
         idx = np.flatnonzero(seeds)
     else:
-        if _is_set_of_sets(graph, seeds):
-            msg = (
-                f"`{name}` must be one seed set (labels or a mask); got several seed sets "
-                "(use `spread.simulate_sets` to compare seed sets)."
-            )
-            raise InvalidParameterError(msg)
-        labels = [seeds] if graph._is_scalar_label(seeds) else seeds
-        idx = graph.index_of(labels if isinstance(labels, np.ndarray) else list(labels))
+        if graph._is_scalar_label(seeds):
+            items = [seeds]
+        elif isinstance(seeds, np.ndarray):
+            items = seeds
+        else:
+            try:
+                items = list(seeds)
+            except TypeError:
+                msg = f"`{name}` must be node labels or a boolean mask; got {seeds!r}."
+                raise InvalidParameterError(msg) from None
+            if items and not any(graph._is_scalar_label(s) for s in items):
+                msg = (
+                    f"`{name}` must be one seed set (labels or a mask); got several seed "
+                    "sets (use `spread.simulate_sets` to compare seed sets)."
+                )
+                raise InvalidParameterError(msg)
+        idx = graph.index_of(items)
     if len(idx) == 0:
         msg = f"`{name}` must name at least one node; got an empty seed set."
         raise InvalidParameterError(msg)
