@@ -6,6 +6,7 @@ order of `Graph.edges`, validated to lie in [0, 1].
 
 import numpy as np
 
+from ._random import as_generator
 from ._validation import check_probabilities, check_probability
 from .exceptions import InvalidParameterError
 
@@ -75,7 +76,7 @@ def trivalency(graph, rng=None, values=(0.1, 0.01, 0.001)):
     if vals.size == 0:
         msg = "`values` must hold at least one probability; got an empty sequence."
         raise InvalidParameterError(msg)
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     return check_probabilities(vals[rng.integers(0, vals.size, graph.n_edges)], name="p")
 
 
@@ -95,7 +96,7 @@ def uniform_random(graph, low=0.0, high=1.0, rng=None):
     if high < low:
         msg = f"`high` must be >= `low` ({low}); got {high}."
         raise InvalidParameterError(msg)
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     return check_probabilities(rng.uniform(low, high, graph.n_edges), name="p")
 
 

@@ -329,7 +329,8 @@ def test_bootstrap_intervals_ic_and_lt():
     assert again.ci == res.ci  # reproducible from rng
     edge = fit_ic(cs, granularity="edge", ci="bootstrap", n_resamples=6, rng=2)
     assert edge.ci["p"].low < edge.params["p"] < edge.ci["p"].high
-    res = fit_lt(beta_lt_cascade(g, 2.0, 5.0, 0.05, 1), ci="bootstrap", n_resamples=6, rng=3)
+    # 30 replicates: a percentile interval from 6 can miss a biased estimate by chance
+    res = fit_lt(beta_lt_cascade(g, 2.0, 5.0, 0.05, 1), ci="bootstrap", n_resamples=30, rng=3)
     for name in ("a", "b"):
         assert res.ci[name].low < res.params[name] < res.ci[name].high
 
@@ -358,11 +359,21 @@ def test_ic_invariant_to_relabelling_cascade_order_and_time_scale(granularity):
     g2, cs2, perm = relabelled(g, cs, 1)
     other = fit_ic(cs2, granularity=granularity)
     assert other.params["p"] == pytest.approx(base.params["p"], rel=1e-12)
+    # Arcs only ever tried together with the same other arcs are identified only through
+    # their sum (a ridge of the likelihood: NaN stderr), so the split the solver returns
+    # may follow the arc order; the likelihood and every identified arc may not.
+    arc_p = base.diagnostics.get("arc_p", np.zeros(1))
+    on_bound = (arc_p <= 1e-9) | (arc_p >= 1 - 1e-9)
+    identified = np.isfinite(base.diagnostics.get("arc_stderr", np.zeros(1))) | on_bound
     if granularity != "global":
         m1, m2 = arc_map(g), arc_map(g2)
         idx = [m2[(int(perm[u]), int(perm[v]))] for (u, v) in m1]
+        assert other.loglik == pytest.approx(base.loglik, rel=1e-10)
         np.testing.assert_allclose(
-            other.diagnostics["arc_p"][idx], base.diagnostics["arc_p"], rtol=1e-10, atol=1e-13
+            other.diagnostics["arc_p"][idx][identified],
+            base.diagnostics["arc_p"][identified],
+            rtol=1e-10,
+            atol=1e-13,
         )
     # cascades renamed in another order, rows shuffled
     df = cs.data[["cascade", "node", "time"]]
@@ -381,7 +392,10 @@ def test_ic_invariant_to_relabelling_cascade_order_and_time_scale(granularity):
             res.diagnostics["arc_p"], base.diagnostics["arc_p"], rtol=1e-12, atol=1e-14
         )
         np.testing.assert_allclose(
-            shuffled.diagnostics["arc_p"], base.diagnostics["arc_p"], rtol=1e-10, atol=1e-13
+            shuffled.diagnostics["arc_p"][identified],
+            base.diagnostics["arc_p"][identified],
+            rtol=1e-10,
+            atol=1e-13,
         )
 
 

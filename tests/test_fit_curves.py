@@ -31,7 +31,7 @@ from spread.fit import (
     rolling_origin,
     simulate_trend,
 )
-from spread.fit.curves import SPECS
+from spread.fit._curve_models import SPECS
 
 matplotlib.use("Agg")
 

@@ -1,13 +1,14 @@
-"""Results of fits: `FitResult` and the parametric-bootstrap record `FitBootstrap`."""
+"""`FitResult`: what a fit found, how sure it is, and whether to trust it."""
 
 import math
 from dataclasses import dataclass, field, fields, replace
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from .._validation import check_in, check_int
+from .._common import z_value
+from .._random import as_generator
+from .._validation import check_in, check_int, check_level
 from ..exceptions import IdentifiabilityWarning, InvalidParameterError
 
 __all__ = ["TERMINATION_MESSAGES", "FitResult", "IdentifiabilityWarning"]
@@ -24,13 +25,6 @@ TERMINATION_MESSAGES = {
 }
 
 _CI_METHODS = ("wald", "profile", "bootstrap")
-
-
-def _z(level):
-    if not isinstance(level, int | float) or not 0 < level < 1:
-        msg = f"`level` must lie in (0, 1); got {level!r}."
-        raise InvalidParameterError(msg)
-    return NormalDist().inv_cdf(0.5 + level / 2)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -193,7 +187,7 @@ class FitResult:
         fit = self._need_fit("simulate")
         bins = self._bins(t)
         n = check_int(n, name="n", min_value=1)
-        rng = np.random.default_rng(rng)
+        rng = as_generator(rng)
         xs = self._param_draws(n, rng) if with_uncertainty else None
         return fit.sample(fit.x_hat, bins, n, rng, xs=xs)
 
@@ -236,7 +230,7 @@ class FitResult:
         """
         fit = self._need_fit("forecast")
         h = check_int(h, name="h", min_value=1)
-        _z(level)
+        check_level(level)
         bins = np.arange(fit.n_bins, fit.n_bins + h)
         draws = self.simulate(bins, n=n, rng=rng, with_uncertainty=with_uncertainty)
         q = (1 - level) / 2
@@ -283,7 +277,7 @@ class FitResult:
         -------
         dict of str to ConfidenceInterval
         """
-        z = _z(level)
+        z = z_value(level)
         check_in(method, name="method", options=_CI_METHODS)
         fit = self._need_fit("conf_int")
         if method == "wald":

@@ -13,9 +13,11 @@ import math
 import numpy as np
 
 from .._common import thread_count
+from .._random import PREDICTION, SEED_RULE, generator, stream_root
 from .._validation import check_in
 from ..exceptions import IdentifiabilityWarning, InvalidParameterError
 from ..graph import resolve_seeds
+from ..models import run_batch, seed_arrays
 from ..trend import Trend
 from ._losses import negbin_dispersion, sample_counts, trend_loss
 from ._optimize import Objective, minimize_noisy
@@ -29,12 +31,6 @@ __all__ = ["ICSpec", "LTSpec", "TrendProblem", "resolve_seeds_or_rule"]
 _SEED_RULES = ("top-degree", "random", "pagerank")
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
 _MAX_DMP_WORK = 5e9  # arcs x steps above which the DMP start is skipped
-
-
-def _derive(root, *key):
-    """A uint64 seed that is a pure function of the fit's root and `key` (ints)."""
-    ss = np.random.SeedSequence([int(root), *[int(k) for k in key]])
-    return np.uint64(ss.generate_state(1, dtype=np.uint64)[0])
 
 
 def resolve_seeds_or_rule(graph, seeds, y, steps_per_bin, seeds_in_trend, rng):
@@ -79,7 +75,6 @@ def resolve_seeds_or_rule(graph, seeds, y, steps_per_bin, seeds_in_trend, rng):
 
 def _rule_seeds(graph, rule, k, root):
     from .. import ranking
-    from .._random import as_generator
     from ..models import IC
 
     allowed = np.ones(graph.n_nodes, dtype=bool)
@@ -89,14 +84,12 @@ def _rule_seeds(graph, rule, k, root):
         weights = IC(p="wc").arc_probabilities(graph)
         idx = ranking.top_k(ranking.pagerank_scores(graph, weights), k, allowed)
     else:
-        idx = ranking.random_nodes(k, allowed, as_generator(_derive(root, 7)))
+        idx = ranking.random_nodes(k, allowed, generator(root, SEED_RULE, 0))
     return np.sort(idx).astype(np.int32)
 
 
 def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
     """Per-run new adopters at steps ``0 .. n_steps - 1`` (int32), common random numbers."""
-    from ..models import run_batch, seed_arrays
-
     runs = run_batch(
         graph,
         model.plan(graph, crn=True),
@@ -425,22 +418,17 @@ class TrendProblem(Problem):
         return self.spec.model(self.to_natural(x))
 
     def _simulate_runs(self, model, n_runs, n_bins, root):
-        """Per-run counts per bin from `spread.simulate` (the public path)."""
-        from ..models import simulate
-
-        mask = np.zeros(self.graph.n_nodes, dtype=bool)
-        mask[self.seeds] = True
-        res = simulate(
+        """Per-run counts per bin of the fitted `model` (its own random draws, no CRN)."""
+        runs = run_batch(
             self.graph,
-            mask,
-            model,
+            model.plan(self.graph),
+            seed_arrays([self.seeds]),
             n_runs=n_runs,
             max_steps=self._n_steps(n_bins) - 1,
-            rng=int(root),
-            progress=False,
-            n_jobs=self.n_jobs,
+            root=np.uint64(root),
+            n_threads=self._threads(),
         )
-        return self._bins(res.new_per_step, n_bins)
+        return self._bins(runs.new_per_step, n_bins)
 
     def _nearest(self, runs):
         """Runs whose cumulative count at the end of the data is nearest the observed one."""
@@ -456,7 +444,9 @@ class TrendProblem(Problem):
             # Runs are pure functions of (root, run): a longer horizon extends the same
             # runs, so one simulation to the longest horizon asked serves every request.
             n_bins = max(n_total, self.n_bins, 0 if runs is None else 2 * runs.shape[1])
-            runs = self._simulate_runs(self._model(x), self.n_runs, n_bins, _derive(self.root, 17))
+            runs = self._simulate_runs(
+                self._model(x), self.n_runs, n_bins, stream_root(self.root, PREDICTION)
+            )
             self._pred = {key: runs}
         mean = self._mean(runs)
         if n_total > self.n_bins:

@@ -11,10 +11,13 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .._common import thread_count
+from .._random import CASCADES, SEED_RULE, generator, root_seed, stream_root
 from .._validation import check_in, check_int, check_level, check_nonnegative_float
 from ..cascades import Cascades
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
+from ..models import run_batch, seed_arrays
 from ._problem import Problem
 
 __all__ = ["simulate_cascades"]
@@ -86,33 +89,28 @@ def _seed_sets(cascades, dt):
     return [nodes[a:b][steps[a:b] == 0] for a, b in itertools.pairwise(casc_ptr)]
 
 
-def _simulate_many(graph, model_for, seed_sets, roots, max_steps):
-    """One `spread.simulate` run per seed set, run ``i`` with root ``roots[i]`` -> Cascades."""
-    from ..models import simulate
-
-    parts_c, parts_v, parts_t = [], [], []
-    for i, seeds in enumerate(seed_sets):
-        res = simulate(
-            graph,
-            list(graph.label_of(np.asarray(seeds, dtype=np.int64))),
-            model_for(i),
-            n_runs=1,
-            max_steps=max_steps,
-            rng=int(roots[i]),
-            n_jobs=1,
-            keep_times=True,
-        )
-        times = res.activation_times[0]
-        active = np.flatnonzero(times >= 0)
-        parts_c.append(np.full(active.size, i, dtype=np.int64))
-        parts_v.append(active)
-        parts_t.append(times[active].astype(np.float64))
-    idx = np.concatenate(parts_v) if parts_v else np.empty(0, np.int64)
+def _simulate_many(graph, model, seed_sets, root, max_steps):
+    """One run of `model` per seed set -> Cascades (cascade ``i``: run ``i`` of the
+    ``CASCADES`` stream under `root`, from seed set ``i``), with the one Monte Carlo loop."""
+    runs = run_batch(
+        graph,
+        model.plan(graph),
+        seed_arrays(seed_sets),
+        n_runs=len(seed_sets),
+        max_steps=max(graph.n_nodes, 1) if max_steps is None else max_steps,
+        root=stream_root(root, CASCADES),
+        n_threads=thread_count(),
+        keep_times=True,
+    )
+    times = runs.activation_times
+    cascade, node = np.nonzero(times >= 0)
+    order = np.lexsort((node, times[cascade, node], cascade))
+    cascade, node = cascade[order], node[order]
     df = pd.DataFrame(
         {
-            "cascade": np.concatenate(parts_c) if parts_c else np.empty(0, np.int64),
-            "node": graph.labels[idx],
-            "time": np.concatenate(parts_t) if parts_t else np.empty(0),
+            "cascade": cascade.astype(np.int64),
+            "node": graph.labels[node],
+            "time": times[cascade, node].astype(np.float64),
         }
     )
     return Cascades.from_frame(df, graph=graph)
@@ -192,9 +190,9 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
     >>> g = spread.datasets.load("karate")
     >>> cs = simulate_cascades(g, spread.IC(p=0.2), n_cascades=50, rng=0)
     >>> cs
-    <Cascades: 50 cascades, 256 adoptions, 34 distinct nodes, graph of 34 nodes>
+    <Cascades: 50 cascades, 217 adoptions, 34 distinct nodes, graph of 34 nodes>
     >>> cs.sizes.head(5).tolist()
-    [1, 18, 8, 2, 8]
+    [6, 13, 1, 2, 1]
     """
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
@@ -204,10 +202,9 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
         raise InvalidParameterError(msg)
     if max_steps is not None:
         max_steps = check_int(max_steps, name="max_steps", min_value=0)
-    gen = np.random.default_rng(rng)
-    sets = _parse_seed_sets(graph, seeds, n_cascades, gen)
-    roots = gen.integers(0, 2**63, size=len(sets))
-    return _simulate_many(graph, lambda i: model, sets, roots, max_steps)
+    root = root_seed(rng)
+    sets = _parse_seed_sets(graph, seeds, n_cascades, generator(root, SEED_RULE, 0))
+    return _simulate_many(graph, model, sets, root, max_steps)
 
 
 class _CascadeProblem(Problem):

@@ -72,9 +72,9 @@ def exposure_curve(cascades, dt=None, *, level=0.95):
     >>> exposure_curve(cs).loc[1:3, ["n_reached", "probability"]].round(3)
        n_reached  probability
     k
-    1       2530        0.182
-    2        981        0.192
-    3        326        0.227
+    1       2470        0.174
+    2        964        0.219
+    3        314        0.204
     """
 
     _check_cascades(cascades, "exposure_curve")

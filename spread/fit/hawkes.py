@@ -10,14 +10,16 @@ import math
 import numpy as np
 import pandas as pd
 
+from .._random import as_generator
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..trend import Trend, is_datetime_like, match_tz, to_datetimes
 from . import _losses
 from ._counts import CountProblem
+from ._curve_models import _Spec
 from ._hawkes_kernels import hawkes_nll_grad, hawkes_state
 from ._problem import Problem, fit_likelihood
-from .curves import _CurveEstimator, _Spec
+from .curves import _CurveEstimator
 
 __all__ = ["HawkesEstimator", "fit_hawkes", "hawkes_loglik", "simulate_hawkes"]
 
@@ -71,7 +73,7 @@ def simulate_hawkes(mu, alpha, beta, t_end, *, rng=None):
         raise InvalidParameterError(msg)
     beta = check_nonnegative_float(beta, name="beta", allow_zero=False)
     t_end = check_nonnegative_float(t_end, name="t_end", allow_zero=False)
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     immigrants = rng.uniform(0.0, t_end, rng.poisson(mu * t_end))
     return np.sort(np.concatenate([immigrants, _descendants(rng, immigrants, alpha, beta, t_end)]))
 

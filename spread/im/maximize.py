@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import parallel
 from .._common import ConfidenceInterval, progress_bar, thread_count
-from .._random import RR, RUNS, root_seed, stream_root
+from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, stream_root
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask
@@ -50,7 +50,6 @@ _METHODS = {
 }
 #: The method names `maximize` knows, in the order of the table.
 METHODS = tuple(_METHODS)
-_EVAL_OFFSET = 1 << 50  # RR-set indices for evaluation, disjoint from the selection's
 
 
 @dataclass(frozen=True)
@@ -250,9 +249,7 @@ def maximize(
     stability = check_nonnegative_float(stability, name="stability")
     n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
-    gen = np.random.default_rng(rng)
-    root = root_seed(gen)
-    eval_root = root_seed(gen)
+    root = root_seed(rng)
 
     bar = progress_bar(None, desc=f"maximize {method}", progress=progress, unit="sample")
 
@@ -267,7 +264,7 @@ def maximize(
         allowed=allowed,
         fixed=fixed_mask,
         root=root,
-        generator=gen,
+        generator=generator(root, SEED_RULE, 0),
         n_threads=n_threads,
         max_memory=max_memory,
         report=report,
@@ -293,7 +290,7 @@ def maximize(
             result = _evaluate_heat(graph, model, seeds, fixed_mask, horizon)
         else:
             result = _evaluate(
-                graph, model, seeds, fixed_mask, n_eval, eval_root, n_threads, max_memory, client
+                graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client
             )
     spread, stderr, prefix, prefix_se, how = result
     ci = ConfidenceInterval(spread - 1.96 * stderr, spread + 1.96 * stderr)
@@ -328,7 +325,7 @@ def _evaluate(graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memo
         seed_arrays([all_seeds]),
         n_runs=n_eval,
         max_steps=max(graph.n_nodes, 1),
-        root=stream_root(root, RUNS),
+        root=stream_root(root, EVAL_RUNS),
         n_threads=n_threads,
         client=client,
     )
@@ -341,8 +338,7 @@ def _evaluate(graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memo
     rr = RRSets(
         graph,
         model,
-        stream_root(root, RR),
-        first=_EVAL_OFFSET,
+        stream_root(root, EVAL_RR),
         n_threads=n_threads,
         max_memory=max_memory,
         client=client,

@@ -2,7 +2,7 @@
 
 import math
 
-from .._random import RR, stream_root
+from .._random import RR, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
 from ._result import Choice
 from .imm import ONE_MINUS_INV_E
@@ -85,17 +85,16 @@ def opim_c(
     a = math.log(3.0 * n_rounds / delta)
     if max_rr_sets is not None:
         a = math.log(2.0 / delta)
-    # R1 and R2 take disjoint stream ranges: R2 starts beyond anything R1 can reach.
-    offset = 1 << 40
     rr_root = stream_root(root, RR)
     r1 = RRSets(
         graph, model, rr_root, first=0, n_threads=n_threads, max_memory=max_memory, client=client
     )
+    # R2 is independent of R1: its own named stream.
     r2 = RRSets(
         graph,
         model,
-        rr_root,
-        first=offset,
+        stream_root(root, RR_CHECK),
+        first=0,
         n_threads=n_threads,
         max_memory=max_memory,
         template=r1,
