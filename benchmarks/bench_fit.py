@@ -88,7 +88,7 @@ def speed_section(higgs_events):
         warnings.simplefilter("ignore")
         for name, fit, params in SPEED_CASES:
             sim_params = dict(params)
-            tr = simulate_trend(name, sim_params, 2000, k=20, rng=0)
+            tr = simulate_trend(name, sim_params, 2000, dispersion=20, rng=0)
             for loss in ("negbin", "poisson"):
                 kw = {"loss": loss}
                 if name in ("si", "sir"):
@@ -127,9 +127,9 @@ def coverage_section(n_rep):
         for noise, k in (("Poisson", None), ("NB k=5", 5.0)):
             hits = {name: [] for name in truth}
             for i in range(n_rep):
-                res = fit_bass(simulate_trend("bass", truth, 30, k=k, rng=10_000 + i))
+                res = fit_bass(simulate_trend("bass", truth, 30, dispersion=k, rng=10_000 + i))
                 for name, value in truth.items():
-                    lo, hi = res.ci[name]
+                    lo, hi = res.intervals[name]
                     hits[name].append(bool(lo <= value <= hi))
             for name, h in hits.items():
                 rows.append(("bass (negbin loss)", noise, name, n_rep, float(np.mean(h))))
@@ -138,10 +138,10 @@ def coverage_section(n_rep):
         for i in range(n_rep):
             res = fit_hawkes(simulate_hawkes(0.5, 0.6, 2.0, 2000.0, rng=20_000 + i), end=2000.0)
             for name, value in hawkes_truth.items():
-                lo, hi = res.ci[name]
+                lo, hi = res.intervals[name]
                 hits[name].append(bool(lo <= value <= hi))
         for name, h in hits.items():
-            rows.append(("hawkes (exact)", "T=2000", name, n_rep, float(np.mean(h))))
+            rows.append(("hawkes (exact)", "horizon=2000", name, n_rep, float(np.mean(h))))
     return pd.DataFrame(rows, columns=["model", "data", "param", "replicates", "coverage"])
 
 
@@ -185,7 +185,7 @@ def forecast_section(series, origins, horizon, extra=None):
         if extra and name in extra:
             fitters["hawkes (exact)"] = extra[name]
         t0 = time.perf_counter()
-        table = rolling_origin(trend, fitters, origins, horizon, level=0.9, n=300, rng=0)
+        table = rolling_origin(trend, fitters, origins, horizon, level=0.9, n_paths=300, rng=0)
         table.insert(0, "series", name)
         frames.append(table)
         print(

@@ -120,10 +120,12 @@ def speed_section():
     rows.append(("LT Beta law", f"1 cascade, {len(lt):,} adoptions", sec, res.success))
     alpha = np.random.default_rng(4).uniform(0.2, 1.0, g.n_edges)
     t0 = time.perf_counter()
-    ct = simulate_ctic(g, alpha, T=2.0, n_cascades=200, rng=5)
+    ct = simulate_ctic(g, alpha, horizon=2.0, n_cascades=200, rng=5)
     sim_ct = time.perf_counter() - t0
     for gran in ("global", "edge"):
-        sec, est = timed(lambda gran=gran: NetRateEstimator(granularity=gran).fit(g, ct, T=2.0))
+        sec, est = timed(
+            lambda gran=gran: NetRateEstimator(granularity=gran).fit(g, ct, horizon=2.0)
+        )
         rows.append(
             (
                 f"NetRate exp {gran}",
@@ -309,7 +311,7 @@ def android_section():
     t0 = time.perf_counter()
     lt_beta = fit_lt(cs["train"], dt=dt)
     timings["LT beta"] = time.perf_counter() - t0
-    lt_pow = fit_lt(cs["train"], dt=dt, threshold="power")
+    lt_pow = fit_lt(cs["train"], dt=dt, threshold_law="power")
     for name, law in [
         (
             f"Beta({lt_beta.params['a']:.3g}, {lt_beta.params['b']:.3g}) thresholds (fit)",
@@ -331,7 +333,7 @@ def android_section():
     delta = 1.0 / DAY  # power-law minimum delay: one second
     for kernel in ("exp", "power"):
         t0 = time.perf_counter()
-        est = NetRateEstimator(kernel=kernel, delta=delta).fit(g, cs["train"])
+        est = NetRateEstimator(kernel=kernel, min_delay=delta).fit(g, cs["train"])
         timings[f"NetRate {kernel} global"] = time.perf_counter() - t0
         ll, n, unexpl = score_netrate(g, cs["test"], kernel, delta, est.alpha_)
         add(

@@ -79,8 +79,8 @@ import time, numpy as np, spread
 from spread.fit import ICEstimator
 g = spread.datasets.load("karate")
 y = spread.simulate(g, [0], spread.IC(p=0.3), n_runs=1, max_steps=6, rng=0).new_per_step[0]
-t0 = time.perf_counter(); ICEstimator(n_runs=200, ci=None, rng=0).fit(g, y, seeds=[0])
-t1 = time.perf_counter(); ICEstimator(n_runs=200, ci=None, rng=0).fit(g, y, seeds=[0])
+t0 = time.perf_counter(); ICEstimator(n_runs=200, ci_method=None, rng=0).fit(g, y, seeds=[0])
+t1 = time.perf_counter(); ICEstimator(n_runs=200, ci_method=None, rng=0).fit(g, y, seeds=[0])
 t2 = time.perf_counter(); print((t1 - t0) - (t2 - t1))
 """
 
@@ -102,13 +102,13 @@ def speed_section(quick):
     g = Graph.from_networkx(nx.barabasi_albert_graph(10_000, 5, seed=0))
     seeds = list(range(100, 110))
     karate = spread.datasets.load("karate")
-    ICEstimator(n_runs=100, ci=None, rng=0).fit(karate, [1, 3, 5], seeds=[0])  # warm
+    ICEstimator(n_runs=100, ci_method=None, rng=0).fit(karate, [1, 3, 5], seeds=[0])  # warm
     rows = []
     for r in range(1 if quick else 3):
         y = curve(g, IC(p=0.05), seeds, 20, 10 + r)
         for method, runs in (("mc", 1000), ("dmp", 1000)):
             t0 = time.perf_counter()
-            est = ICEstimator(method, n_runs=runs, ci=None, rng=r).fit(g, y, seeds=seeds)
+            est = ICEstimator(method, n_runs=runs, ci_method=None, rng=r).fit(g, y, seeds=seeds)
             elapsed = time.perf_counter() - t0
             res = est.result_
             rows.append(
@@ -170,16 +170,16 @@ def recovery_section(quick):
     for r in range(R):
         y = curve(ba, IC(p=0.12), seeds, 15, 1000 + r)
         t0 = time.perf_counter()
-        mc.append(ICEstimator(n_runs=1000, ci=None, rng=r).fit(ba, y, seeds=seeds).p_)
+        mc.append(ICEstimator(n_runs=1000, ci_method=None, rng=r).fit(ba, y, seeds=seeds).p_)
         t_mc.append(time.perf_counter() - t0)
-        dmp.append(ICEstimator("dmp", ci=None).fit(ba, y, seeds=seeds).p_)
+        dmp.append(ICEstimator("dmp", ci_method=None).fit(ba, y, seeds=seeds).p_)
     add("IC p, aggregate, Monte Carlo (1,000 runs)", 0.12, mc, f"{np.median(t_mc):.1f} s/fit")
     add("IC p, aggregate, message passing", 0.12, dmp)
 
     ext = []
     for r in range(R // 2):
         y = curve(ba, IC(p=0.08, external=0.002), [0], 30, 300 + r)
-        est = ICEstimator(n_runs=300, external=True, ci=None, rng=r).fit(ba, y, seeds=[0])
+        est = ICEstimator(n_runs=300, external=True, ci_method=None, rng=r).fit(ba, y, seeds=[0])
         ext.append((est.p_, est.external_))
     ext = np.array(ext)
     add("IC p with spontaneous adoption", 0.08, ext[:, 0], "one hub seed, 30 steps")
@@ -191,9 +191,11 @@ def recovery_section(quick):
     for r in range(R // 2):
         s = rng.choice(3000, 150, replace=False)
         y = curve(ba, LT(weights=w * 0.7), s, 12, 3000 + r)
-        scale.append(LTEstimator(n_runs=300, ci=None, rng=r).fit(ba, y, seeds=s).params_["scale"])
+        scale.append(
+            LTEstimator(n_runs=300, ci_method=None, rng=r).fit(ba, y, seeds=s).params_["scale"]
+        )
         y = curve(ba, LT(weights=w, threshold_law=("beta", 0.6, 1.4)), s, 12, 4000 + r)
-        est = LTEstimator(parameter="threshold_mean", n_runs=300, ci=None, rng=r)
+        est = LTEstimator(parameter="threshold_mean", n_runs=300, ci_method=None, rng=r)
         mean.append(est.fit(ba, y, seeds=s).params_["threshold_mean"])
     add("LT weight scale (uniform thresholds)", 0.7, scale, "5% random seeds")
     add("LT threshold mean (Beta, a + b = 2)", 0.3, mean, "5% random seeds")
@@ -209,7 +211,7 @@ def recovery_section(quick):
         noisy = states + np.random.default_rng(r).normal(0, 0.01, states.shape)
         hb.append(HeatEstimator().fit(gc, noisy, seeds=hs, times=times).beta_)
         yc = np.random.default_rng(r).poisson(mu)
-        hc.append(HeatEstimator(threshold=1e-3, ci=None).fit(gc, yc, seeds=hs).beta_)
+        hc.append(HeatEstimator(threshold=1e-3, ci_method=None).fit(gc, yc, seeds=hs).beta_)
     add("heat beta, node states (sd 0.01, 20 times)", 0.2, hb, "powerlaw-cluster(3000)")
     add("heat beta, thresholded counts (Poisson)", 0.2, hc, "read-out 1e-3")
 
@@ -218,7 +220,9 @@ def recovery_section(quick):
     for r in range(R):
         y = sample_counts(np.random.default_rng(r), curve(ba, IC(p=0.12), seeds, 15, 1000 + r), K)
         for loss in fits:
-            est = ICEstimator(loss=loss, n_runs=1000, ci=None, rng=r).fit(ba, y, seeds=seeds)
+            est = ICEstimator(loss=loss, n_runs=1000, ci_method=None, rng=r).fit(
+                ba, y, seeds=seeds
+            )
             fits[loss].append((est.p_, est.result_.diagnostics.get("dispersion", np.nan)))
     for loss, v in fits.items():
         add(f"IC p, aggregate, NB noise k={K:g}, {loss} loss", 0.12, np.array(v)[:, 0], "MC")
@@ -234,7 +238,9 @@ def recovery_section(quick):
     for r in range(R):
         yc = sample_counts(np.random.default_rng(r), mu, K)
         for loss in fits:
-            est = HeatEstimator(threshold=1e-3, loss=loss, ci=None).fit(gc, yc[:20], seeds=hs)
+            est = HeatEstimator(threshold=1e-3, loss=loss, ci_method=None).fit(
+                gc, yc[:20], seeds=hs
+            )
             fits[loss].append((est.beta_, est.result_.diagnostics.get("dispersion", np.nan)))
     for loss, v in fits.items():
         add(
@@ -255,8 +261,8 @@ def coverage_section(quick):
     t0 = time.perf_counter()
     for r in range(R):
         y = curve(ba, IC(p=0.12), seeds, 15, 5000 + r)
-        est = ICEstimator(n_runs=500, n_resamples=40, bootstrap_runs=200, rng=r)
-        lo, hi = est.fit(ba, y, seeds=seeds).result_.ci["p"]
+        est = ICEstimator(n_runs=500, n_resamples=40, n_bootstrap_runs=200, rng=r)
+        lo, hi = est.fit(ba, y, seeds=seeds).result_.intervals["p"]
         covered.append(lo <= 0.12 <= hi)
         widths.append((hi - lo) / 0.12)
     # forecast bands: IC with spontaneous adoption (30 seeds, p 0.05, external 0.01) seen
@@ -268,8 +274,8 @@ def coverage_section(quick):
             np.random.default_rng(r), curve(ba, model, list(range(30)), 30, 1000 + r), K
         )
         for loss in band:
-            est = ICEstimator(loss=loss, external=True, n_runs=200, ci=None, rng=r)
-            fc = est.fit(ba, y[:20], seeds=list(range(30))).forecast(10, 0.9, n=400, rng=r)
+            est = ICEstimator(loss=loss, external=True, n_runs=200, ci_method=None, rng=r)
+            fc = est.fit(ba, y[:20], seeds=list(range(30))).forecast(10, 0.9, n_paths=400, rng=r)
             band[loss].append(np.mean((y[20:] >= fc["lower"]) & (y[20:] <= fc["upper"])))
     return {
         "replicates": R,
@@ -308,7 +314,7 @@ def higgs_section(quick):
         runs = [("Bass", bass, bass_train, t_bass, 1000)]
         for loss in ("poisson", "negbin"):
             t0 = time.perf_counter()
-            ic = ICEstimator("dmp", loss=loss, external=True, n_runs=100, ci=None, rng=0)
+            ic = ICEstimator("dmp", loss=loss, external=True, n_runs=100, ci_method=None, rng=0)
             ic.fit(g, ic_train, seeds=seeds)
             fits[tau] = ic
             name = f"IC + spontaneous (DMP, {loss})"
@@ -316,7 +322,7 @@ def higgs_section(quick):
         for name, res, train, secs, paths in runs:
             n = res._fit.n_bins
             pred = res.predict(np.arange(n, n + horizon))
-            fc = res.forecast(horizon, 0.9, n=paths, rng=0)
+            fc = res.forecast(horizon, 0.9, n_paths=paths, rng=0)
             inside = (y_test >= fc["lower"].to_numpy()) & (y_test <= fc["upper"].to_numpy())
             actual = bass_train.total + y_test.sum()
             predicted = bass_train.total + pred.sum()
@@ -349,7 +355,7 @@ def higgs_section(quick):
     mle_row = {
         "adoptions": len(cs),
         "p": mle.params["p"],
-        "ci": mle.ci["p"],
+        "ci": mle.intervals["p"],
         "trials": mle.n_obs,
         "seconds": time.perf_counter() - t0,
         "unexplained": mle.diagnostics["n_unexplained_adoptions"],

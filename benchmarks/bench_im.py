@@ -379,7 +379,7 @@ def warm_up():
                     rng=0,
                     n_jobs=n_jobs,
                     evaluate=True,
-                    n_eval=100,
+                    n_eval_runs=100,
                     progress=False,
                 )
             spread.maximize(
@@ -575,7 +575,7 @@ _COMPILE_CHILD = textwrap.dedent(
     ]
     for name, kw in steps:
         t = time.perf_counter()
-        spread.maximize(g, 3, m, eps=0.3, rng=0, progress=False, n_eval=100, **kw)
+        spread.maximize(g, 3, m, eps=0.3, rng=0, progress=False, n_eval_runs=100, **kw)
         out[name] = time.perf_counter() - t
     print(json.dumps(out))
     """

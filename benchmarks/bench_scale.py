@@ -217,7 +217,7 @@ def main(argv=None):
     t_compile_local, _ = timed(
         lambda: (
             spread.simulate(g, seeds, model, n_runs=4, rng=0),
-            spread.maximize(g, 5, model, eps=0.5, rng=0, evaluate=True, n_eval=10),
+            spread.maximize(g, 5, model, eps=0.5, rng=0, evaluate=True, n_eval_runs=10),
         )
     )
     t_cluster_up, cluster = timed(
@@ -230,7 +230,7 @@ def main(argv=None):
     t_compile_workers, _ = timed(
         lambda: (
             spread.simulate(karate, [0], model, n_runs=64, rng=0, client=client),
-            spread.maximize(karate, 2, model, eps=0.5, rng=0, n_eval=64, client=client),
+            spread.maximize(karate, 2, model, eps=0.5, rng=0, n_eval_runs=64, client=client),
         )
     )
     mem = {"idle": worker_memory(client)}
@@ -272,7 +272,7 @@ def main(argv=None):
     )
 
     # -- 2. IMM
-    kw = {"method": "imm", "eps": eps, "rng": 1, "evaluate": evaluate, "n_eval": n_eval}
+    kw = {"method": "imm", "eps": eps, "rng": 1, "evaluate": evaluate, "n_eval_runs": n_eval}
     with SelectTimer() as sel_local:
         t_imm_local, a = timed(lambda: spread.maximize(g, 50, model, **kw))
     loads["between IMM runs"] = load()

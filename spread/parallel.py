@@ -462,8 +462,10 @@ def _map_chunk(func, shared, with_shared, lo, hi):
     return [func(i) for i in range(lo, hi)]
 
 
-def map_indices(func, n, *, start=0, shared=None, client=None, progress=None, desc="replicates"):
-    """``func(i)`` for ``i = start .. start + n - 1``, here or on a Dask cluster, in order.
+def map_indices(
+    func, n_indices, *, start=0, shared=None, client=None, progress=None, desc="replicates"
+):
+    """``func(i)`` for ``i = start .. start + n_indices - 1``, here or on a Dask cluster, in order.
 
     The building block of spread's parametric bootstraps, for any computation made of
     independent replicates: give replicate ``i`` randomness that depends only on ``i``
@@ -476,7 +478,7 @@ def map_indices(func, n, *, start=0, shared=None, client=None, progress=None, de
         ``func(i)``, or ``func(i, shared)`` when `shared` is given. It must be a pure
         function of its arguments. On a cluster it is pickled (cloudpickle: lambdas
         and closures work, but keep large data in `shared`, not in a closure).
-    n : int
+    n_indices : int
         Number of indices (0 gives an empty list).
     start : int, default 0
         First index (e.g. to extend an earlier batch of replicates).
@@ -501,7 +503,7 @@ def map_indices(func, n, *, start=0, shared=None, client=None, progress=None, de
     Raises
     ------
     InvalidParameterError
-        If `n` or `start` is not a non-negative integer, or `client` is not a
+        If `n_indices` or `start` is not a non-negative integer, or `client` is not a
         `dask.distributed.Client`.
     ModuleNotFoundError
         If `client` is given and dask.distributed is not installed (the ``dask``
@@ -533,7 +535,7 @@ def map_indices(func, n, *, start=0, shared=None, client=None, progress=None, de
     >>> there == here
     True
     """
-    n = check_int(n, name="n", min_value=0)
+    n = check_int(n_indices, name="n_indices", min_value=0)
     start = check_int(start, name="start", min_value=0)
     if not callable(func):
         msg = f"`func` must be callable; got {func!r}."

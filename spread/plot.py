@@ -30,14 +30,14 @@ Examples
 """
 
 import math
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
+from ._common import z_value
 from .exceptions import InvalidParameterError
 
-__all__ = ["compare", "curve", "fit", "graph", "heat", "spread_vs_k", "trend"]
+__all__ = ["bootstrap", "compare", "curve", "fit", "graph", "heat", "spread_vs_k", "trend"]
 
 _FIGSIZE = (6.4, 4.0)
 
@@ -301,14 +301,14 @@ def spread_vs_k(selections, ax=None, *, labels=None, level=0.95, **kwargs):
     --------
     >>> import spread
     >>> g = spread.datasets.load("karate")
-    >>> imm = spread.maximize(g, 3, spread.IC(p=0.1), rng=0, n_eval=500)
-    >>> deg = spread.maximize(g, 3, spread.IC(p=0.1), method="degree", rng=0, n_eval=500)
+    >>> imm = spread.maximize(g, 3, spread.IC(p=0.1), rng=0, n_eval_runs=500)
+    >>> deg = spread.maximize(g, 3, spread.IC(p=0.1), method="degree", rng=0, n_eval_runs=500)
     >>> ax = spread.plot.spread_vs_k([imm, deg])
     >>> ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
     ('number of seeds k', ['imm', 'degree'])
     """
     level = _check_level(level)
-    z = NormalDist().inv_cdf(0.5 + level / 2)
+    z = z_value(level)
     ax = _axes(ax)
     from matplotlib.ticker import MaxNLocator
 
@@ -336,7 +336,8 @@ def spread_vs_k(selections, ax=None, *, labels=None, level=0.95, **kwargs):
                     lw=0,
                 )
         elif math.isfinite(sel.spread):
-            half = (sel.spread_ci.high - sel.spread_ci.low) / 2
+            low, high = sel.conf_int(level)
+            half = (high - low) / 2
             ax.errorbar([sel.k], [sel.spread], yerr=[half], fmt="o", capsize=3, label=lab)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("number of seeds k")
@@ -393,18 +394,16 @@ def _observed(result, data):
     """(x labels, counts, freq, kind) of the series a fit was made on."""
     if data is not None:
         return data.index, np.asarray(data.counts, dtype=np.float64), data.freq, data.kind
-    problem = getattr(result, "_fit", None)
-    if problem is None or not hasattr(problem, "observed_counts"):
+    if not hasattr(result, "observed") or not result.n_obs_bins:
         msg = "`trend` must be given: this fit does not keep the series it was fitted on."
         raise InvalidParameterError(msg)
-    bins = np.arange(problem.n_bins)
-    labels = problem.labels(bins)
-    y = problem.observed_counts()
+    labels = result.bin_labels(np.arange(result.n_obs_bins))
+    y = result.observed()
     freq = None
     if len(labels) > 1:
         freq = labels[1] - labels[0]
         freq = pd.Timedelta(freq) if isinstance(labels, pd.DatetimeIndex) else float(freq)
-    return labels, (None if y is None else np.asarray(y, dtype=np.float64)), freq, None
+    return labels, (None if y is None else y.to_numpy(dtype=np.float64)), freq, None
 
 
 def _held_out(test, after, freq):
@@ -424,7 +423,7 @@ def fit(
     ax=None,
     *,
     test=None,
-    h=None,
+    horizon=None,
     level=0.9,
     cumulative=False,
     labels=None,
@@ -446,7 +445,7 @@ def fit(
     test : Trend or array_like, optional
         Held-out counts of the bins right after the training window: drawn as open
         circles over a shaded span, so a forecast can be judged against them.
-    h : int, optional
+    horizon : int, optional
         Bins to forecast after the training window (default: the length of `test`,
         else none).
     level : float, default 0.9
@@ -456,7 +455,7 @@ def fit(
     labels : sequence of str, optional
         Legend labels (default: the dict keys, else each fit's model name).
     forecasts : dict of str to pandas.DataFrame, optional
-        Forecasts already made (``result.forecast(h, level)``), by legend label: drawn
+        Forecasts already made (``result.forecast(horizon, level)``), by legend label: drawn
         instead of simulating them again.
     n_paths : int, default 1000
         Simulated paths behind each forecast band.
@@ -494,9 +493,9 @@ def fit(
             ax.axvspan(tx[0], end, color="0.93", lw=0, zorder=0)
             ty_plot = total + np.cumsum(ty) if cumulative else ty
             ax.plot(tx, ty_plot, "o", ms=4, mfc="none", color="0.25", mew=0.8, label="held out")
-        if h is None:
-            h = len(tx)
-    h = int(h or 0)
+        if horizon is None:
+            horizon = len(tx)
+    horizon = int(horizon or 0)
     cols = (
         ("cumulative", "cumulative_lower", "cumulative_upper")
         if cumulative
@@ -504,14 +503,14 @@ def fit(
     )
     for lab, res in pairs:
         # each fit on its own window (fits may start at different bins of the series)
-        own = getattr(res, "_fit", None)
-        xr = own.labels(np.arange(own.n_bins)) if own is not None and own.n_bins else x
+        own_bins = getattr(res, "n_obs_bins", 0)
+        xr = res.bin_labels(np.arange(own_bins)) if own_bins else x
         yr = res.predict(np.arange(len(xr)), cumulative=cumulative)
         (line,) = ax.plot(xr, yr, lw=1.6, label=lab)
-        if h > 0:
+        if horizon > 0:
             fc = (forecasts or {}).get(lab)
             if fc is None:
-                fc = res.forecast(h, level, n=n_paths, rng=rng)
+                fc = res.forecast(horizon, level, n_paths=n_paths, rng=rng)
             elif cumulative and cols[0] not in fc.columns:
                 msg = f"`forecasts[{lab!r}]` must have cumulative columns for `cumulative=True`."
                 raise InvalidParameterError(msg)
@@ -524,8 +523,59 @@ def fit(
     ax.set_xlabel(_time_label(x, freq))
     _time_axis(ax, x)
     _thousands(ax.yaxis)
-    if h > 0:
+    if horizon > 0:
         ax.set_title(f"fit (solid), forecast (dashed) with {level:.0%} band")
+    _legend(ax)
+    return ax
+
+
+def bootstrap(result, ax=None, *, name=None, level=0.95, **kwargs):
+    """Histogram of a parametric bootstrap's replicates of one parameter.
+
+    The percentile interval at `level` is shaded and its ends marked.
+
+    Parameters
+    ----------
+    result : FitBootstrap
+        From `FitResult.bootstrap` (or ``result_.diagnostics["bootstrap"]``).
+    ax : matplotlib.axes.Axes, optional
+    name : str, optional
+        The parameter (default: the first).
+    level : float, default 0.95
+    **kwargs
+        Passed to `matplotlib.axes.Axes.hist`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from spread.fit import fit_bass, simulate_trend
+    >>> fit = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    >>> ax = fit.bootstrap(30, rng=1).plot(name="q")
+    >>> ax.get_xlabel()
+    'q'
+    """
+    level = _check_level(level)
+    columns = list(result.params.columns)
+    name = columns[0] if name is None else name
+    if name not in columns:
+        msg = f"`name` must be one of {columns}; got {name!r}."
+        raise InvalidParameterError(msg)
+    ax = _axes(ax)
+    values = result.params[name].to_numpy(dtype=np.float64)
+    style = {"bins": min(30, max(5, values.size // 4)), "color": "0.6"}
+    style.update(kwargs)
+    ax.hist(values, **style)
+    low, high = result.conf_int(level)[name]
+    if np.isfinite([low, high]).all():
+        ax.axvspan(low, high, color="C0", alpha=0.15, lw=0, label=f"{level:.0%} interval")
+        ax.axvline(low, color="C0", lw=1)
+        ax.axvline(high, color="C0", lw=1)
+    ax.set_xlabel(name)
+    ax.set_ylabel("replicates")
+    ax.set_title(f"parametric bootstrap, {result.n_resamples} replicates")
     _legend(ax)
     return ax
 

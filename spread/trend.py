@@ -302,16 +302,16 @@ class Trend:
 
     @classmethod
     def from_timestamps(
-        cls, times, freq=None, start=None, end=None, *, population=None, kind="volume"
+        cls, events, freq=None, start=None, end=None, *, population=None, kind="volume"
     ):
-        """A trend from event times: the number of events in each bin.
+        """A trend from event events: the number of events in each bin.
 
         Bins with no event become zeros (gaps are kept, not dropped). Events before
         `start` or at/after `end` are left out.
 
         Parameters
         ----------
-        times : array_like of datetimes (naive or timezone-aware) or of numbers
+        events : array_like of datetimes (naive or timezone-aware) or of numbers
         freq : str, pandas.Timedelta or float, optional
             Bin width; default ``"1h"`` for datetimes and 1 for numbers.
         start, end : datetime-like or float, optional
@@ -322,22 +322,22 @@ class Trend:
         Examples
         --------
         >>> from spread import Trend
-        >>> times = ["2024-03-01 10:05", "2024-03-01 10:50", "2024-03-01 13:20"]
-        >>> tr = Trend.from_timestamps(times, freq="1h")
+        >>> events = ["2024-03-01 10:05", "2024-03-01 10:50", "2024-03-01 13:20"]
+        >>> tr = Trend.from_timestamps(events, freq="1h")
         >>> tr.counts
         array([2., 0., 0., 1.])
         >>> str(tr.index[0])
         '2024-03-01 10:00:00'
         """
-        if isinstance(times, pd.Series | pd.Index):
-            raw = times
+        if isinstance(events, pd.Series | pd.Index):
+            raw = events
         else:
-            raw = np.asarray(times)
+            raw = np.asarray(events)
         if len(raw) == 0:
-            msg = "`times` must hold at least one event; got an empty sequence."
+            msg = "`events` must hold at least one event; got an empty sequence."
             raise InvalidParameterError(msg)
         if is_datetime_like(raw):
-            dt = to_datetimes(raw, "times")
+            dt = to_datetimes(raw, "events")
             width = _as_freq("1h" if freq is None else freq, datetime=True)
             tz = dt.tz
             origin = dt.min().floor(width) if start is None else match_tz(start, tz)
@@ -356,12 +356,12 @@ class Trend:
         try:
             num = np.asarray(raw, dtype=np.float64)
         except (TypeError, ValueError):
-            msg = f"`times` must hold datetimes or numbers; got {_short(raw)}."
+            msg = f"`events` must hold datetimes or numbers; got {_short(raw)}."
             raise InvalidParameterError(msg) from None
         bad = ~np.isfinite(num)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            msg = f"`times` must be finite; got {float(num[i])!r} at position {i}."
+            msg = f"`events` must be finite; got {float(num[i])!r} at position {i}."
             raise InvalidParameterError(msg)
         width = _as_freq(1.0 if freq is None else freq, datetime=False)
         origin = float(np.floor(num.min() / width) * width) if start is None else float(start)
@@ -382,7 +382,19 @@ class Trend:
         return cls(counts, index, freq=width, population=population, kind=kind)
 
     @classmethod
-    def from_frame(cls, df, *, time, count=None, freq=None, start=None, end=None, **kwargs):
+    def from_frame(
+        cls,
+        df,
+        *,
+        time,
+        count=None,
+        freq=None,
+        start=None,
+        end=None,
+        population=None,
+        exposure=None,
+        kind=None,
+    ):
         """A trend from a table: event rows (``count=None``) or counts per time.
 
         Parameters
@@ -392,8 +404,14 @@ class Trend:
             Column with the event or bin times.
         count : str, optional
             Column with counts; without it every row is one event.
-        freq, start, end, **kwargs
-            Passed to `from_timestamps` or `from_counts`.
+        freq, start, end
+            Bin width and window, as for `from_timestamps` and `from_counts` (`end`:
+            event rows only).
+        population, exposure
+            As for `Trend`.
+        kind : {"adopters", "volume"}, optional
+            Default: ``"volume"`` for event rows (every row counts), ``"adopters"`` for
+            counts.
 
         Examples
         --------
@@ -411,17 +429,32 @@ class Trend:
                 msg = f"`{name}` must name a column of `df`; got {col!r} (columns: {list(df.columns)})."
                 raise InvalidParameterError(msg)
         if count is None:
-            return cls.from_timestamps(df[time], freq=freq, start=start, end=end, **kwargs)
+            return cls.from_timestamps(
+                df[time],
+                freq=freq,
+                start=start,
+                end=end,
+                population=population,
+                kind="volume" if kind is None else kind,
+            )
+        kind = "adopters" if kind is None else kind
         t = df[time]
         if is_datetime_like(t):
             idx = to_datetimes(t, "time")
             series = pd.Series(df[count].to_numpy(dtype=np.float64, na_value=np.nan), index=idx)
-            return cls.from_counts(series, freq=freq, start=start, **kwargs)
+            return cls.from_counts(
+                series,
+                freq=freq,
+                start=start,
+                population=population,
+                exposure=exposure,
+                kind=kind,
+            )
         values = _check_counts(df[count].to_numpy(dtype=np.float64, na_value=np.nan))
         pos = t.to_numpy(dtype=np.float64)
         width = _as_freq(1.0 if freq is None else freq, datetime=False)
         origin = float(np.floor(np.nanmin(pos) / width) * width) if start is None else float(start)
-        return cls._from_numeric(pos, values, origin, width, **kwargs)
+        return cls._from_numeric(pos, values, origin, width, population, exposure, kind)
 
     @classmethod
     def _from_numeric(
@@ -506,18 +539,18 @@ class Trend:
             return (ts - self.start) / self.freq
         return (float(t) - self.start) / self.freq
 
-    def until(self, t):
-        """The bins that end at or before `t` (a label of the index's kind).
+    def until(self, end):
+        """The bins that end at or before `end` (a label of the index's kind).
 
         Use it to hold out the future: fit on ``trend.until(t)``, score on
         ``trend.since(t)``.
         """
-        n = int(np.floor(self._position(t) + 1e-9))
+        n = int(np.floor(self._position(end) + 1e-9))
         return self[: max(n, 0)]
 
-    def since(self, t):
-        """The bins that start at or after `t`."""
-        n = int(np.ceil(self._position(t) - 1e-9))
+    def since(self, start):
+        """The bins that start at or after `start`."""
+        n = int(np.ceil(self._position(start) - 1e-9))
         return self[max(n, 0) :]
 
     def __getitem__(self, key):

@@ -103,7 +103,7 @@ def _fit(res, forecast=None):
 def _intervals(res):
     """The intervals stored with a fit (named `ci` before the one-house redesign)."""
     stored = getattr(res, "intervals", None)
-    return stored if stored is not None else res.ci
+    return stored if stored is not None else res.intervals
 
 
 # ------------------------------------------------------------------ simulate
@@ -204,9 +204,9 @@ def maximize_rr():
     g = _nethept()
     out = {}
     for method in ("imm", "opim-c"):
-        sel = _maximize(g, 10, spread.IC(p="wc"), method=method, eps=0.3, rng=0, n_eval=500)
+        sel = _maximize(g, 10, spread.IC(p="wc"), method=method, eps=0.3, rng=0, n_eval_runs=500)
         out[method] = _selection(sel)
-    lt = _maximize(g, 5, spread.LT(), method="imm", eps=0.3, rng=1, n_eval=500)
+    lt = _maximize(g, 5, spread.LT(), method="imm", eps=0.3, rng=1, n_eval_runs=500)
     out["imm_lt"] = _selection(lt)
     uni = _maximize(
         _karate(),
@@ -215,13 +215,13 @@ def maximize_rr():
         method="opim-c",
         eps=0.2,
         rng=2,
-        n_eval=300,
+        n_eval_runs=300,
         exclude=[0],
         fixed=[33],
     )
     out["opim_constrained"] = _selection(uni)
     plain_imm = _maximize(
-        _karate(), 2, spread.IC(p=0.1), method="imm", eps=0.2, rng=0, n_eval=300, stability=0
+        _karate(), 2, spread.IC(p=0.1), method="imm", eps=0.2, rng=0, n_eval_runs=300, stability=0
     )
     out["imm_textbook"] = _selection(plain_imm)
     return out
@@ -250,13 +250,13 @@ def maximize_celf_and_heuristics():
     g = _karate()
     out = {}
     out["celf"] = _selection(
-        _maximize(g, 3, spread.IC(p=0.1), method="celf", n_runs=200, rng=0, n_eval=300)
+        _maximize(g, 3, spread.IC(p=0.1), method="celf", n_runs=200, rng=0, n_eval_runs=300)
     )
     out["celf_lt"] = _selection(
-        _maximize(g, 2, spread.LT(), method="celf", n_runs=100, rng=1, n_eval=300, fixed=[0])
+        _maximize(g, 2, spread.LT(), method="celf", n_runs=100, rng=1, n_eval_runs=300, fixed=[0])
     )
     for method in ("degree", "degree-discount", "pagerank", "random"):
-        sel = _maximize(g, 4, spread.IC(p=0.1), method=method, rng=7, n_eval=300)
+        sel = _maximize(g, 4, spread.IC(p=0.1), method=method, rng=7, n_eval_runs=300)
         out[method] = _selection(sel)
     return out
 
@@ -292,7 +292,7 @@ def curve_fits():
     out["si"] = _fit(fit.fit_si(si, population=2000, loss="poisson"))
     sir = fit.simulate_trend("sir", {"N": 10_000, "beta": 0.8, "gamma": 0.3, "i0": 5}, 60, rng=0)
     out["sir"] = _fit(fit.fit_sir(sir, population=10_000))
-    out["bass_profile"] = _fit(fit.fit_bass(bass_trend[:20], ci="profile"))
+    out["bass_profile"] = _fit(fit.fit_bass(bass_trend[:20], ci_method="profile"))
     return out
 
 
@@ -363,10 +363,12 @@ def ic_estimator():
         "external": {"method": "dmp", "external": True, "n_runs": 100},
         "scale": {"base": "wc", "n_runs": 200},
     }.items():
-        est = ICEstimator(ci=None, rng=0, **kwargs).fit(g, counts, seeds=[0])
-        out[name] = _fit(est.result_, est.forecast(3, n=20, rng=0) if name != "scale" else None)
+        est = ICEstimator(ci_method=None, rng=0, **kwargs).fit(g, counts, seeds=[0])
+        out[name] = _fit(
+            est.result_, est.forecast(3, n_paths=20, rng=0) if name != "scale" else None
+        )
         out[name]["p_"] = est.p_
-    rule = ICEstimator(method="dmp", ci=None, rng=0).fit(g, counts, seeds="random:1")
+    rule = ICEstimator(method="dmp", ci_method=None, rng=0).fit(g, counts, seeds="random:1")
     out["rule_random"] = {"seeds": rule.seeds_, "p": rule.p_}
     return out
 
@@ -389,8 +391,8 @@ def lt_estimator():
     w = spread.weights.weighted_cascade(g) * 0.6
     truth = spread.simulate(g, [0, 33], spread.LT(weights=w), n_runs=1, max_steps=6, rng=4)
     counts = truth.new_per_step[0]
-    a = LTEstimator(n_runs=200, ci=None, rng=0).fit(g, counts, seeds=[0, 33])
-    b = LTEstimator(parameter="threshold_mean", n_runs=200, ci=None, rng=0).fit(
+    a = LTEstimator(n_runs=200, ci_method=None, rng=0).fit(g, counts, seeds=[0, 33])
+    b = LTEstimator(parameter="threshold_mean", n_runs=200, ci_method=None, rng=0).fit(
         g, counts, seeds=[0, 33]
     )
     return {"scale": _fit(a.result_), "threshold_mean": _fit(b.result_)}
@@ -408,7 +410,7 @@ def heat_estimator():
     a = HeatEstimator().fit(g, noisy, seeds=[0, 33], times=times)
     counts = _heat(g, [0], spread.Heat(beta=0.2, threshold=0.02), np.arange(8.0)).adopted
     trend = np.diff(counts, prepend=0)
-    b = HeatEstimator(threshold=0.02, ci=None).fit(g, trend, seeds=[0])
+    b = HeatEstimator(threshold=0.02, ci_method=None).fit(g, trend, seeds=[0])
     return {"states": _fit(a.result_), "trend": _fit(b.result_)}
 
 
@@ -448,7 +450,7 @@ def cascade_fits():
     out["ic_edge"] = {**_fit(edge), "arc_p": edge.diagnostics["arc_p"]}
     out["exposure"] = fit.exposure_curve(cs)["probability"].to_numpy()
     lt_cs = fit.simulate_cascades(g, spread.LT(), seeds=[[0], [33], [5]], rng=0)
-    out["lt"] = _fit(fit.fit_lt(lt_cs, threshold="power"))
+    out["lt"] = _fit(fit.fit_lt(lt_cs, threshold_law="power"))
     out["lt_beta"] = _fit(fit.fit_lt(lt_cs))
     return out
 
@@ -458,10 +460,10 @@ def netrate():
     from spread import fit
 
     g = _karate()
-    cs = fit.simulate_ctic(g, 0.5, T=3.0, n_cascades=20, rng=0)
+    cs = fit.simulate_ctic(g, 0.5, horizon=3.0, n_cascades=20, rng=0)
     est = fit.NetRateEstimator().fit(g, cs)
     edge = fit.NetRateEstimator(granularity="edge", penalty=1.0).fit(g, cs)
-    ray = fit.simulate_ctic(g, 0.5, kernel="rayleigh", T=3.0, n_cascades=10, rng=1)
+    ray = fit.simulate_ctic(g, 0.5, kernel="rayleigh", horizon=3.0, n_cascades=10, rng=1)
     return {
         "sizes": cs.sizes.to_numpy(),
         "times": cs.data["time"].to_numpy(),

@@ -58,7 +58,7 @@ def test_maximize_writes_seeds_gains_and_interval_csv(capsys, tmp_path):
         "ic",
         "--p",
         "wc",
-        "--n-eval",
+        "--eval-runs",
         "2000",
         "--no-progress",
         "--out",
@@ -82,7 +82,7 @@ def test_maximize_writes_seeds_gains_and_interval_csv(capsys, tmp_path):
     assert table["estimate"].iloc[-1] == "2,000 fresh forward runs"
     # the same answer as the Python API with the same rng
     sel = spread.maximize(
-        spread.datasets.load("nethept"), 10, spread.IC(p="wc"), rng=0, n_eval=2000
+        spread.datasets.load("nethept"), 10, spread.IC(p="wc"), rng=0, n_eval_runs=2000
     )
     assert table["node"].tolist() == sel.seeds.tolist()
     assert table["spread"].iloc[-1] == pytest.approx(sel.spread)
@@ -101,7 +101,7 @@ def test_maximize_json_and_exclude(capsys, tmp_path):
         "0.1",
         "--exclude",
         "0,33",
-        "--n-eval",
+        "--eval-runs",
         "500",
         "--out",
         str(out_file),
@@ -118,7 +118,7 @@ def test_maximize_degree_method_from_an_edge_list_file(capsys, tmp_path):
     edges = tmp_path / "edges.txt"
     edges.write_text("a b\nb c\na c\nc d\nd e\n")
     code, out, err = run(
-        capsys, "maximize", str(edges), "-k", "1", "--method", "degree", "--n-eval", "100"
+        capsys, "maximize", str(edges), "-k", "1", "--method", "degree", "--eval-runs", "100"
     )
     assert code == 1 and "is not int" in assert_one_line_error(err, usage=False)
     code, out, err = run(
@@ -130,7 +130,7 @@ def test_maximize_degree_method_from_an_edge_list_file(capsys, tmp_path):
         "1",
         "--method",
         "degree",
-        "--n-eval",
+        "--eval-runs",
         "100",
     )
     assert code == 0, err
@@ -147,7 +147,7 @@ def test_maximize_degree_method_from_an_edge_list_file(capsys, tmp_path):
         (["maximize", "nethept", "-k", "5", "--out", "x.xlsx"], "must end in .csv, .json"),
         (["maximize", "nethept", "-k", "5", "--eps", "2"], "must be a number in (0, 1)"),
         (["maximize", "higgs", "-k", "5"], "is a bundled trend"),
-        (["maximize", "karate", "-k", "50", "--n-eval", "10"], "`k`"),
+        (["maximize", "karate", "-k", "50", "--eval-runs", "10"], "`k`"),
         (["simulate", "karate", "--seeds", "0,99"], "99"),
         (["simulate", "karate", "--seeds", "zero"], "must hold node labels"),
         (["simulate", "karate"], "one of the arguments --seeds"),
@@ -194,7 +194,7 @@ def test_parquet_output_when_pyarrow_is_installed(capsys, tmp_path):
     pytest.importorskip("pyarrow")
     out_file = tmp_path / "s.parquet"
     code, _, err = run(
-        capsys, "maximize", "karate", "-k", "2", "--n-eval", "200", "--out", str(out_file)
+        capsys, "maximize", "karate", "-k", "2", "--eval-runs", "200", "--out", str(out_file)
     )
     assert code == 0, err
     assert len(pd.read_parquet(out_file)) == 2
@@ -398,7 +398,7 @@ def test_fit_csv_file_and_json_forecast(capsys, tmp_path):
     doc = json.loads(out_file.read_text())
     assert doc["fit"]["model"] == "logistic" and doc["fit"]["success"] is True
     assert len(doc["forecast"]) == 5
-    low, high = doc["fit"]["ci"]["K"]
+    low, high = doc["fit"]["intervals"]["K"]
     assert low < 2000 < high
     assert "forecast, 5 bin(s)" in out
 

@@ -258,13 +258,13 @@ def test_ic_global_recovery_and_wald_coverage():
         res = fit_ic(cs)
         assert res.success, res.message
         errors.append(abs(res.params["p"] / 0.05 - 1))
-        low, high = res.ci["p"]
+        low, high = res.intervals["p"]
         covered.append(low <= 0.05 <= high)
     assert np.median(errors) <= 0.10  # the target; measured median 4.4%
     assert np.mean(covered) >= 0.75  # measured 0.90 (18/20); nominal 0.95
     prof = res.conf_int(method="profile")["p"]
     assert prof.low < 0.05 < prof.high
-    wald = res.ci["p"]
+    wald = res.intervals["p"]
     assert prof.low == pytest.approx(wald.low, rel=0.05)
 
 
@@ -312,9 +312,9 @@ def test_lt_power_law_is_one_for_uniform_thresholds():
     for r in range(3):
         seeds = gen.choice(2000, 40, replace=False)
         cs = simulate_cascades(g, spread.LT(), seeds=[list(seeds)], rng=r)
-        res = fit_lt(cs, threshold="power")
+        res = fit_lt(cs, threshold_law="power")
         assert res.success and set(res.params) == {"a"}
-        low, high = res.ci["a"]
+        low, high = res.intervals["a"]
         estimates.append(low < 1.0 < high)
     assert sum(estimates) >= 2
 
@@ -322,17 +322,19 @@ def test_lt_power_law_is_one_for_uniform_thresholds():
 def test_bootstrap_intervals_ic_and_lt():
     g = ba(200, 2, 6)
     cs = simulate_cascades(g, spread.IC(p=0.15), n_cascades=40, rng=1)
-    res = fit_ic(cs, ci="bootstrap", n_resamples=10, rng=2)
-    low, high = res.ci["p"]
+    res = fit_ic(cs, ci_method="bootstrap", n_resamples=10, rng=2)
+    low, high = res.intervals["p"]
     assert res.ci_method == "bootstrap" and low < res.params["p"] < high
-    again = fit_ic(cs, ci="bootstrap", n_resamples=10, rng=2)
-    assert again.ci == res.ci  # reproducible from rng
-    edge = fit_ic(cs, granularity="edge", ci="bootstrap", n_resamples=6, rng=2)
-    assert edge.ci["p"].low < edge.params["p"] < edge.ci["p"].high
+    again = fit_ic(cs, ci_method="bootstrap", n_resamples=10, rng=2)
+    assert again.intervals == res.intervals  # reproducible from rng
+    edge = fit_ic(cs, granularity="edge", ci_method="bootstrap", n_resamples=6, rng=2)
+    assert edge.intervals["p"].low < edge.params["p"] < edge.intervals["p"].high
     # 30 replicates: a percentile interval from 6 can miss a biased estimate by chance
-    res = fit_lt(beta_lt_cascade(g, 2.0, 5.0, 0.05, 1), ci="bootstrap", n_resamples=30, rng=3)
+    res = fit_lt(
+        beta_lt_cascade(g, 2.0, 5.0, 0.05, 1), ci_method="bootstrap", n_resamples=30, rng=3
+    )
     for name in ("a", "b"):
-        assert res.ci[name].low < res.params[name] < res.ci[name].high
+        assert res.intervals[name].low < res.params[name] < res.intervals[name].high
 
 
 # ------------------------------------------------------------- invariances
@@ -458,7 +460,7 @@ def test_lt_reports_adoptions_it_cannot_explain():
     cs = frame_cascades(g, [(0, 0, 0.0), (0, 1, 1.0), (0, 2, 3.0)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = fit_lt(cs, threshold="power")
+        res = fit_lt(cs, threshold_law="power")
     messages = [str(w.message) for w in caught]
     assert any(m.startswith("1 adoption(s) had no in-neighbour newly active") for m in messages)
     assert any(m.startswith("1 non-adopter(s) had all their in-weight active") for m in messages)
@@ -518,14 +520,14 @@ def test_fit_result_of_cascades_has_no_curve_to_predict():
             r"`penalty` must be a finite number >= 0; got -2",
         ),
         (
-            lambda cs, g: fit_lt(cs, threshold="normal"),
+            lambda cs, g: fit_lt(cs, threshold_law="normal"),
             InvalidParameterError,
-            r"`threshold` must be one of 'beta', 'power'; got 'normal'",
+            r"`threshold_law` must be one of 'beta', 'power'; got 'normal'",
         ),
         (
-            lambda cs, g: fit_ic(cs, ci="jackknife"),
+            lambda cs, g: fit_ic(cs, ci_method="jackknife"),
             InvalidParameterError,
-            r"`ci` must be one of 'wald', 'profile', 'bootstrap'; got 'jackknife'",
+            r"`ci_method` must be one of 'wald', 'profile', 'bootstrap'; got 'jackknife'",
         ),
         (
             lambda cs, g: Cascades.from_frame(

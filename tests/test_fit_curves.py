@@ -109,7 +109,7 @@ def test_pre_peak_series_warns_and_has_wide_interval():
     assert res.success
     assert "has not peaked" in res.message and "poorly identified" in res.message
     assert any("poorly identified" in w for w in res.warnings)
-    width = (res.ci["m"].high - res.ci["m"].low) / res.params["m"]
+    width = (res.intervals["m"].high - res.intervals["m"].low) / res.params["m"]
     assert width > 0.5
     assert res.diagnostics["peak_bin"] >= 7
 
@@ -130,7 +130,7 @@ def test_all_zero_series_fails_cleanly():
     assert "every bin is zero" in res.message
     assert all(np.isnan(v) for v in res.params.values())
     assert np.isnan(res.loglik) and np.isnan(res.aic)
-    assert all(np.isnan(ci.low) for ci in res.ci.values())
+    assert all(np.isnan(ci.low) for ci in res.intervals.values())
     with pytest.raises(InvalidParameterError, match="needs fitted parameters"):
         res.predict(5)
 
@@ -174,8 +174,8 @@ def test_invalid_settings_raise():
         InvalidParameterError, match="`loss` must be one of 'negbin', 'poisson'; got 'ols'"
     ):
         fit_bass(tr, loss="ols")
-    with pytest.raises(InvalidParameterError, match="`ci` must be one of"):
-        fit_bass(tr, ci="hessian")
+    with pytest.raises(InvalidParameterError, match="`ci_method` must be one of"):
+        fit_bass(tr, ci_method="hessian")
     with pytest.raises(InvalidParameterError, match="`t0` must be None, 'fit' or a finite number"):
         fit_bass(tr, t0=np.nan)
     with pytest.raises(
@@ -260,14 +260,14 @@ def test_fit_t0():
 # ------------------------------------------------------------ FitResult API
 @pytest.fixture(scope="module")
 def bass_fit():
-    tr = simulate_trend("bass", {"m": 1e4, "p": 0.01, "q": 0.4}, 25, rng=11, k=30)
+    tr = simulate_trend("bass", {"m": 1e4, "p": 0.01, "q": 0.4}, 25, rng=11, dispersion=30)
     return fit_bass(tr)
 
 
 def test_fitresult_fields_always_present(bass_fit):
     names = {f.name for f in dataclasses.fields(FitResult)}
     for field in (
-        "params stderr ci ci_method cov loss_name loss loglik aic bic n_obs success status "
+        "params stderr intervals ci_method cov loss_name loss loglik aic bic n_obs success status "
         "message nit nfev warnings diagnostics"
     ).split():
         assert field in names
@@ -289,10 +289,10 @@ def test_predict_simulate_forecast(bass_fit):
         bass_fit.predict(40, cumulative=True)[-1],
         mu.sum() + bass_fit.predict(np.arange(25, 40)).sum(),
     )
-    sims = bass_fit.simulate(np.arange(25, 30), n=50, rng=0)
+    sims = bass_fit.simulate(np.arange(25, 30), n_paths=50, rng=0)
     assert sims.shape == (50, 5) and (sims >= 0).all()
-    np.testing.assert_array_equal(sims, bass_fit.simulate(np.arange(25, 30), n=50, rng=0))
-    fc = bass_fit.forecast(6, level=0.9, n=500, rng=1)
+    np.testing.assert_array_equal(sims, bass_fit.simulate(np.arange(25, 30), n_paths=50, rng=0))
+    fc = bass_fit.forecast(6, level=0.9, n_paths=500, rng=1)
     assert list(fc.columns) == [
         "mean",
         "lower",
@@ -309,7 +309,7 @@ def test_predict_simulate_forecast(bass_fit):
 def test_forecast_labels_follow_datetime_index():
     y = simulate_trend("bass", {"m": 1e4, "p": 0.01, "q": 0.4}, 24, rng=2).counts
     tr = Trend.from_counts(y, freq="1h", start="2024-01-01")
-    fc = fit_bass(tr).forecast(3, n=100)
+    fc = fit_bass(tr).forecast(3, n_paths=100)
     assert list(fc.index) == list(pd.date_range("2024-01-02", periods=3, freq="1h"))
 
 
@@ -335,9 +335,9 @@ def test_conf_int_methods_agree_roughly(bass_fit):
 
 def test_with_ci_profile_and_estimator_ci_option():
     tr = simulate_trend("logistic", {"K": 5e3, "r": 0.4, "tm": 12}, 30, rng=3)
-    res = LogisticEstimator(ci="profile", loss="poisson").fit(tr).result_
+    res = LogisticEstimator(ci_method="profile", loss="poisson").fit(tr).result_
     assert res.ci_method == "profile"
-    assert res.ci["K"].low < res.params["K"] < res.ci["K"].high
+    assert res.intervals["K"].low < res.params["K"] < res.intervals["K"].high
     prof = res.profile("r")
     assert list(prof.columns) == ["value", "loglik"]
     assert prof["loglik"].max() == pytest.approx(res.loglik, abs=1e-3)
@@ -348,8 +348,8 @@ def test_summary_to_dict_plot(bass_fit):
     assert "bass fit by negbin likelihood" in text and "95% CI (wald)" in text
     d = bass_fit.to_dict()
     json.dumps(d)
-    assert d["success"] is True and set(d["ci"]) == {"m", "p", "q", "k"}
-    ax = bass_fit.plot(h=5)
+    assert d["success"] is True and set(d["intervals"]) == {"m", "p", "q", "k"}
+    ax = bass_fit.plot(horizon=5)
     assert ax.get_legend() is not None
     assert repr(bass_fit).startswith("<FitResult bass: m=")
     frame = bass_fit.to_frame()
@@ -368,8 +368,8 @@ def test_estimator_contract():
     assert set(est.params_) == {"m", "p", "q"}
     assert est.n_iter_ == est.result_.nit
     assert est.predict(5).shape == (5,)
-    assert est.simulate(np.arange(20, 23), n=4, rng=0).shape == (4, 3)
-    assert len(est.forecast(3, n=50)) == 3
+    assert est.simulate(np.arange(20, 23), n_paths=4, rng=0).shape == (4, 3)
+    assert len(est.forecast(3, n_paths=50)) == 3
     est.set_params(loss="negbin")
     assert est.loss == "negbin"
     with pytest.raises(InvalidParameterError, match="`alpha` is not a setting of BassEstimator"):
@@ -397,7 +397,7 @@ def test_compare_and_rolling_origin():
     assert table["delta_aic"].min() == 0
     assert table.loc["bass", "mase"] < 2
     ro = rolling_origin(
-        tr, {"bass": fit_bass, "logistic": fit_logistic}, [0.5, 0.75], horizon=5, n=200
+        tr, {"bass": fit_bass, "logistic": fit_logistic}, [0.5, 0.75], horizon=5, n_paths=200
     )
     assert len(ro) == 4
     assert ro["coverage"].between(0, 1).all()
@@ -408,7 +408,7 @@ def test_compare_and_rolling_origin():
 
 def test_large_series_fit(recwarn):
     # 2,000 bins (speed is benchmarked in benchmarks/bench_fit.py, not asserted here).
-    tr = simulate_trend("bass", {"m": 1e6, "p": 0.0005, "q": 0.005}, 2000, rng=0, k=20)
+    tr = simulate_trend("bass", {"m": 1e6, "p": 0.0005, "q": 0.005}, 2000, rng=0, dispersion=20)
     res = fit_bass(tr)
     assert res.success
     assert res.params["k"] == pytest.approx(20, rel=0.15)

@@ -1,6 +1,6 @@
 """Hawkes: exact recursion vs the O(n^2) sum, gradients, recovery, time rescaling, binned variant.
 
-Measured on these seeds (mu=0.5, n*=0.6, beta=2, T=2000, ~2.5k events, 20 replicates):
+Measured on these seeds (mu=0.5, n*=0.6, beta=2, horizon=2000, ~2.5k events, 20 replicates):
 median relative error mu/alpha/beta 5.0/2.6/4.1%, KS p > 0.01 in 20/20. Binned (bin =
 1/4 of the kernel time scale, 20 replicates): 6.9/4.4/11.3%.
 """
@@ -96,7 +96,7 @@ def test_datetime_events_and_time_unit():
     res = fit_hawkes(stamps, time_unit="1h", start="2024-01-01", end="2024-01-21 20:00")
     ref = fit_hawkes(rel, end=500.0)
     assert res.params["alpha"] == pytest.approx(ref.params["alpha"], rel=1e-3)
-    fc = res.forecast(3, n=100)
+    fc = res.forecast(3, n_paths=100)
     assert fc.index[0] == pd.Timestamp("2024-01-21 20:00", tz="UTC")
 
 
@@ -126,7 +126,7 @@ def test_poisson_data_gives_small_branching_ratio():
     res = fit_hawkes(times, end=1000.0)
     assert res.params["alpha"] < 0.15
     if res.success:
-        assert res.ci["alpha"].low < 0.05
+        assert res.intervals["alpha"].low < 0.05
     else:  # alpha may sit on its lower bound: then success is False with the reason
         assert "`alpha` at its lower bound" in res.message
     assert res.diagnostics["stationary_rate"] == pytest.approx(0.8, rel=0.1)
@@ -139,7 +139,7 @@ def test_forecast_and_predict_from_events():
     assert inside.shape == (300,)
     # in-window expected counts add up to the compensator at the end ~ number of events
     assert inside.sum() == pytest.approx(len(times), rel=0.05)
-    fc = res.forecast(50, level=0.9, n=300, rng=0)
+    fc = res.forecast(50, level=0.9, n_paths=300, rng=0)
     rate = res.params["mu"] / (1 - res.params["alpha"])
     assert fc["mean"].iloc[-1] == pytest.approx(rate, rel=0.05)
     assert (fc["lower"] <= fc["upper"]).all()
@@ -154,7 +154,7 @@ def test_binned_forecast_is_conditional_on_history():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = fit_hawkes(tr)
-    fc = res.forecast(200, n=200)
+    fc = res.forecast(200, n_paths=200)
     rate = res.params["mu"] / (1 - res.params["alpha"])
     assert fc["mean"].iloc[-1] == pytest.approx(rate, rel=0.05)
 

@@ -43,7 +43,7 @@ def test_global_closed_form_by_hand(kernel, exposure, log_hazard):
     # 0 -> 1 -> 2; cascade 0: 0 at 0, 1 at 1.5, 2 never; cascade 1: 0 at 0 only; T = 4.
     # Pairs: 0->1 infected (gap 1.5); 1->2 survives 2.5; 0->1 survives 4 in cascade 1.
     g, cs = path_cascades()
-    res = fit_netrate(g, cs, T=4.0, kernel=kernel)
+    res = fit_netrate(g, cs, horizon=4.0, kernel=kernel)
     alpha = 1 / exposure
     assert res.success
     assert res.params["alpha"] == pytest.approx(alpha, rel=1e-10)
@@ -59,7 +59,7 @@ def test_default_window_is_each_cascades_last_time():
     assert est.alpha_ == pytest.approx(1 / 1.5, rel=1e-12)
     assert est.result_.diagnostics["n_after_window"] == 0
     with pytest.warns(ConvergenceWarning, match="No infection"):
-        short = NetRateEstimator().fit(g, cs, T=1.0)
+        short = NetRateEstimator().fit(g, cs, horizon=1.0)
     assert short.result_.diagnostics["n_after_window"] == 1
 
 
@@ -86,15 +86,15 @@ def test_ctic_shortest_paths_match_the_event_driven_reference():
 )
 def test_ctic_delay_laws(kernel, prob):
     g = spread.Graph.from_edges([0], [1])
-    cs = simulate_ctic(g, 0.7, kernel=kernel, T=1.3, seeds=[0], n_cascades=1000, rng=5)
+    cs = simulate_ctic(g, 0.7, kernel=kernel, horizon=1.3, seeds=[0], n_cascades=1000, rng=5)
     hit = (cs.sizes > 1).mean()
     assert abs(hit - prob) < 4 * math.sqrt(prob * (1 - prob) / 1000)
 
 
 def test_simulate_ctic_reproducible():
     g = spread.datasets.load("karate")
-    a = simulate_ctic(g, 0.4, T=2.0, n_cascades=30, rng=6)
-    b = simulate_ctic(g, 0.4, T=2.0, n_cascades=30, rng=6)
+    a = simulate_ctic(g, 0.4, horizon=2.0, n_cascades=30, rng=6)
+    b = simulate_ctic(g, 0.4, horizon=2.0, n_cascades=30, rng=6)
     pd.testing.assert_frame_equal(a.data, b.data)
     assert a.data["time"].max() <= 2.0 and len(np.unique(a.sizes)) > 3
 
@@ -104,8 +104,8 @@ def test_global_exponential_rate_at_10_cascades():
     g = ba(300, 2, 0)
     errors = []
     for r in range(20):
-        cs = simulate_ctic(g, 0.5, T=5.0, n_cascades=10, rng=300 + r)
-        est = NetRateEstimator().fit(g, cs, T=5.0)
+        cs = simulate_ctic(g, 0.5, horizon=5.0, n_cascades=10, rng=300 + r)
+        est = NetRateEstimator().fit(g, cs, horizon=5.0)
         errors.append(abs(est.alpha_ / 0.5 - 1))
     assert np.median(errors) <= 0.02  # the target; measured median 1.3%
 
@@ -113,8 +113,8 @@ def test_global_exponential_rate_at_10_cascades():
 @pytest.mark.parametrize("kernel", ["power", "rayleigh"])
 def test_global_rate_other_kernels(kernel):
     g = ba(300, 2, 1)
-    cs = simulate_ctic(g, 0.8, kernel=kernel, T=5.0, n_cascades=20, rng=7)
-    res = fit_netrate(g, cs, T=5.0, kernel=kernel)
+    cs = simulate_ctic(g, 0.8, kernel=kernel, horizon=5.0, n_cascades=20, rng=7)
+    res = fit_netrate(g, cs, horizon=5.0, kernel=kernel)
     assert res.success and res.model == f"netrate_{kernel}"
     assert abs(res.params["alpha"] - 0.8) < 4 * res.stderr["alpha"]
 
@@ -122,8 +122,8 @@ def test_global_rate_other_kernels(kernel):
 def test_per_arc_exponential_rates():
     g = ba(300, 2, 0)
     alpha = np.random.default_rng(1).uniform(0.2, 1.0, g.n_edges)
-    cs = simulate_ctic(g, alpha, T=5.0, n_cascades=1000, rng=2)
-    est = NetRateEstimator(granularity="edge").fit(g, cs, T=5.0)
+    cs = simulate_ctic(g, alpha, horizon=5.0, n_cascades=1000, rng=2)
+    est = NetRateEstimator(granularity="edge").fit(g, cs, horizon=5.0)
     res = est.result_
     assert res.success, res.message
     rel = np.abs(est.alpha_ / alpha - 1)
@@ -133,13 +133,13 @@ def test_per_arc_exponential_rates():
     # about 95% of the per-arc Wald intervals hold the truth (4-SE band of a binomial)
     covered = np.abs(est.alpha_ - alpha) <= 1.96 * est.alpha_stderr_
     assert abs(covered.mean() - 0.95) < 4 * math.sqrt(0.95 * 0.05 / g.n_edges)
-    assert res.loglik > fit_netrate(g, cs, T=5.0).loglik
+    assert res.loglik > fit_netrate(g, cs, horizon=5.0).loglik
 
 
 def test_penalty_pulls_rates_to_the_global_rate():
     g = ba(100, 2, 2)
     alpha = np.random.default_rng(3).uniform(0.2, 1.0, g.n_edges)
-    cs = simulate_ctic(g, alpha, T=3.0, n_cascades=60, rng=4)
+    cs = simulate_ctic(g, alpha, horizon=3.0, n_cascades=60, rng=4)
     free = NetRateEstimator(granularity="edge").fit(g, cs)
     tight = NetRateEstimator(granularity="edge", penalty=1e9).fit(g, cs)
     np.testing.assert_allclose(tight.alpha_, free.result_.params["alpha"], rtol=1e-5)
@@ -147,11 +147,11 @@ def test_penalty_pulls_rates_to_the_global_rate():
 
 def test_bootstrap_and_profile_intervals():
     g = ba(150, 2, 5)
-    cs = simulate_ctic(g, 0.5, T=3.0, n_cascades=15, rng=8)
-    boot = NetRateEstimator(ci="bootstrap", n_resamples=10, rng=1).fit(g, cs).result_
-    prof = NetRateEstimator(ci="profile").fit(g, cs).result_
+    cs = simulate_ctic(g, 0.5, horizon=3.0, n_cascades=15, rng=8)
+    boot = NetRateEstimator(ci_method="bootstrap", n_resamples=10, rng=1).fit(g, cs).result_
+    prof = NetRateEstimator(ci_method="profile").fit(g, cs).result_
     for res in (boot, prof):
-        low, high = res.ci["alpha"]
+        low, high = res.intervals["alpha"]
         assert low < res.params["alpha"] < high
     assert boot.ci_method == "bootstrap" and prof.ci_method == "profile"
 
@@ -160,25 +160,25 @@ def test_bootstrap_and_profile_intervals():
 def test_time_rescaling_scales_the_rates():
     g = ba(120, 2, 6)
     alpha = np.random.default_rng(7).uniform(0.2, 1.0, g.n_edges)
-    cs = simulate_ctic(g, alpha, T=4.0, n_cascades=80, rng=9)
+    cs = simulate_ctic(g, alpha, horizon=4.0, n_cascades=80, rng=9)
     c = 60.0
     scaled = Cascades.from_frame(
         cs.data[["cascade", "node", "time"]].assign(time=lambda d: c * d["time"]), graph=g
     )
     for gran in ("global", "edge"):
-        base = NetRateEstimator(granularity=gran).fit(g, cs, T=4.0).alpha_
-        other = NetRateEstimator(granularity=gran).fit(g, scaled, T=4.0 * c).alpha_
+        base = NetRateEstimator(granularity=gran).fit(g, cs, horizon=4.0).alpha_
+        other = NetRateEstimator(granularity=gran).fit(g, scaled, horizon=4.0 * c).alpha_
         np.testing.assert_allclose(other, np.asarray(base) / c, rtol=1e-9)
-    ray = NetRateEstimator(kernel="rayleigh").fit(g, cs, T=4.0).alpha_
-    ray_scaled = NetRateEstimator(kernel="rayleigh").fit(g, scaled, T=4.0 * c).alpha_
+    ray = NetRateEstimator(kernel="rayleigh").fit(g, cs, horizon=4.0).alpha_
+    ray_scaled = NetRateEstimator(kernel="rayleigh").fit(g, scaled, horizon=4.0 * c).alpha_
     assert ray_scaled == pytest.approx(ray / c**2, rel=1e-12)
 
 
 def test_relabelling_and_cascade_order_leave_rates_unchanged():
     g = ba(120, 2, 8)
     alpha = np.random.default_rng(9).uniform(0.2, 1.0, g.n_edges)
-    cs = simulate_ctic(g, alpha, T=4.0, n_cascades=80, rng=10)
-    base = NetRateEstimator(granularity="edge").fit(g, cs, T=4.0)
+    cs = simulate_ctic(g, alpha, horizon=4.0, n_cascades=80, rng=10)
+    base = NetRateEstimator(granularity="edge").fit(g, cs, horizon=4.0)
     perm = np.random.default_rng(11).permutation(g.n_nodes)
     src, dst, _ = g.edges()
     g2 = spread.Graph.from_edges(perm[src], perm[dst])
@@ -187,7 +187,9 @@ def test_relabelling_and_cascade_order_leave_rates_unchanged():
     df2 = df.assign(node=perm[df["node"]], cascade=df["cascade"].map(rename)).sample(
         frac=1, random_state=0
     )
-    other = NetRateEstimator(granularity="edge").fit(g2, Cascades.from_frame(df2, graph=g2), T=4.0)
+    other = NetRateEstimator(granularity="edge").fit(
+        g2, Cascades.from_frame(df2, graph=g2), horizon=4.0
+    )
     assert other.result_.params["alpha"] == pytest.approx(base.result_.params["alpha"], rel=1e-12)
     where = {(int(u), int(v)): i for i, (u, v) in enumerate(zip(*g2.edges()[:2], strict=True))}
     idx = [where[(int(perm[u]), int(perm[v]))] for u, v in zip(src, dst, strict=True)]
@@ -199,7 +201,7 @@ def test_no_infection_events_is_reported_not_raised():
     g = spread.Graph.from_edges([0, 1], [1, 2])
     cs = Cascades.from_frame(pd.DataFrame({"cascade": [0], "node": [0], "time": [0.0]}), graph=g)
     with pytest.warns(ConvergenceWarning, match="No infection has an earlier infected"):
-        est = NetRateEstimator().fit(g, cs, T=3.0)
+        est = NetRateEstimator().fit(g, cs, horizon=3.0)
     assert not est.result_.success and est.result_.status == 3 and math.isnan(est.alpha_)
 
 
@@ -215,10 +217,10 @@ def test_unexplained_infections_are_counted():
 def test_estimator_contract_and_cascades_without_a_graph():
     g, cs = path_cascades()
     est = NetRateEstimator(kernel="exp")
-    assert est.fit(g, cs, T=4.0) is est
+    assert est.fit(g, cs, horizon=4.0) is est
     assert {"alpha_", "alpha_stderr_", "result_", "n_iter_"} <= set(vars(est))
     bare = Cascades.from_frame(cs.data[["cascade", "node", "time"]])
-    assert NetRateEstimator().fit(g, bare, T=4.0).alpha_ == pytest.approx(est.alpha_)
+    assert NetRateEstimator().fit(g, bare, horizon=4.0).alpha_ == pytest.approx(est.alpha_)
 
 
 @pytest.mark.parametrize(
@@ -242,9 +244,24 @@ def test_estimator_contract_and_cascades_without_a_graph():
             InvalidParameterError,
             r"`penalty` must be a finite number >= 0; got -1",
         ),
-        ({}, {"T": -2.0}, InvalidParameterError, r"`T` must be a finite number >= 0; got -2.0"),
-        ({}, {"T": "soon"}, InvalidParameterError, r"`T` must be a window length .*; got 'soon'"),
-        ({"delta": 0}, {}, InvalidParameterError, r"`delta` must be a finite number > 0; got 0"),
+        (
+            {},
+            {"horizon": -2.0},
+            InvalidParameterError,
+            r"`horizon` must be a finite number >= 0; got -2.0",
+        ),
+        (
+            {},
+            {"horizon": "soon"},
+            InvalidParameterError,
+            r"`horizon` must be a window length .*; got 'soon'",
+        ),
+        (
+            {"min_delay": 0},
+            {},
+            InvalidParameterError,
+            r"`min_delay` must be a finite number > 0; got 0",
+        ),
     ],
 )
 def test_invalid_settings(kwargs, fit_args, error, message):
@@ -264,6 +281,6 @@ def test_invalid_data():
     with pytest.raises(
         InvalidParameterError, match=r"`alpha` must hold finite rates >= 0; got -1.0 at arc 1"
     ):
-        simulate_ctic(g, [0.5, -1.0], T=1.0, n_cascades=1)
+        simulate_ctic(g, [0.5, -1.0], horizon=1.0, n_cascades=1)
     with pytest.raises(InvalidParameterError, match=r"`alpha` must be a finite number > 0; got 0"):
-        simulate_ctic(g, 0, T=1.0, n_cascades=1)
+        simulate_ctic(g, 0, horizon=1.0, n_cascades=1)

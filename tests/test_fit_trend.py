@@ -109,10 +109,10 @@ def test_other_trend_validation():
         Trend.from_counts([1, 2], freq=-1.0)
     with pytest.raises(InvalidParameterError, match="`freq` must be a fixed time span"):
         Trend.from_timestamps(["2024-01-01"], freq="bogus")
-    with pytest.raises(InvalidParameterError, match="`times` must not contain missing times"):
+    with pytest.raises(InvalidParameterError, match="`events` must not contain missing times"):
         Trend.from_timestamps(pd.to_datetime(["2024-01-01", None]))
     with pytest.raises(
-        InvalidParameterError, match="`times` must be finite; got nan at position 1"
+        InvalidParameterError, match="`events` must be finite; got nan at position 1"
     ):
         Trend.from_timestamps([1.0, np.nan])
     with pytest.raises(InvalidParameterError, match="`exposure` must have one entry per bin"):

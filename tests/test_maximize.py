@@ -52,7 +52,7 @@ def test_imm_and_celf_reach_the_guarantee_against_brute_force(seed):
     best = max(exact.values())
     for method in ("imm", "opim-c", "celf"):
         sel = spread.maximize(
-            g, 2, IC(p=p), method=method, eps=0.1, rng=seed, n_runs=2000, n_eval=2000
+            g, 2, IC(p=p), method=method, eps=0.1, rng=seed, n_runs=2000, n_eval_runs=2000
         )
         value = exact[tuple(sorted(sel.seeds.tolist()))]
         assert value >= (ONE_MINUS_INV_E - 0.1) * best, (method, value, best)
@@ -111,8 +111,8 @@ def test_nethept_imm_spread_matches_an_independent_simulation():
 def test_celf_and_imm_agree_on_nethept():
     g = spread.datasets.load("nethept")
     model = IC(p=0.01)
-    a = spread.maximize(g, 10, model, method="imm", eps=0.1, rng=1, n_eval=20000)
-    b = spread.maximize(g, 10, model, method="celf", n_runs=1000, rng=1, n_eval=20000)
+    a = spread.maximize(g, 10, model, method="imm", eps=0.1, rng=1, n_eval_runs=20000)
+    b = spread.maximize(g, 10, model, method="celf", n_runs=1000, rng=1, n_eval_runs=20000)
     assert abs(a.spread - b.spread) < 4 * np.hypot(a.spread_stderr, b.spread_stderr)
 
 
@@ -130,16 +130,18 @@ def test_same_rng_same_seeds_on_one_or_two_threads(method):
 
 def test_lt_imm_beats_random():
     g = spread.datasets.load("nethept")
-    a = spread.maximize(g, 20, LT(), method="imm", eps=0.2, rng=0, n_eval=3000)
-    b = spread.maximize(g, 20, LT(), method="random", rng=0, n_eval=3000)
+    a = spread.maximize(g, 20, LT(), method="imm", eps=0.2, rng=0, n_eval_runs=3000)
+    b = spread.maximize(g, 20, LT(), method="random", rng=0, n_eval_runs=3000)
     assert a.spread > 2 * b.spread
 
 
 def test_candidates_exclude_and_fixed():
     g = spread.datasets.load("karate")
-    sel = spread.maximize(g, 3, IC(p=0.1), candidates=range(10), exclude=[0], rng=0, n_eval=500)
+    sel = spread.maximize(
+        g, 3, IC(p=0.1), candidates=range(10), exclude=[0], rng=0, n_eval_runs=500
+    )
     assert set(sel.seeds.tolist()) <= set(range(1, 10))
-    fixed = spread.maximize(g, 2, IC(p=0.1), fixed=[0, 33], rng=0, n_eval=2000)
+    fixed = spread.maximize(g, 2, IC(p=0.1), fixed=[0, 33], rng=0, n_eval_runs=2000)
     assert not {0, 33} & set(fixed.seeds.tolist())
     assert fixed.fixed.tolist() == [0, 33]
     both = spread.simulate(g, [0, 33, *fixed.seeds.tolist()], IC(p=0.1), n_runs=20000, rng=3)
@@ -148,11 +150,11 @@ def test_candidates_exclude_and_fixed():
 
 def test_heuristics():
     star = Graph.from_edges([0] * 6 + [1, 1], [1, 2, 3, 4, 5, 6, 7, 8], directed=False)
-    sel = spread.maximize(star, 2, IC(p=0.1), method="degree", rng=0, n_eval=200)
+    sel = spread.maximize(star, 2, IC(p=0.1), method="degree", rng=0, n_eval_runs=200)
     assert sel.seeds.tolist() == [0, 1]
-    dd = spread.maximize(star, 2, IC(p=0.5), method="degree-discount", rng=0, n_eval=200)
+    dd = spread.maximize(star, 2, IC(p=0.5), method="degree-discount", rng=0, n_eval_runs=200)
     assert dd.seeds[0] == 0
-    pr = spread.maximize(star, 1, IC(p=0.1), method="pagerank", rng=0, n_eval=200)
+    pr = spread.maximize(star, 1, IC(p=0.1), method="pagerank", rng=0, n_eval_runs=200)
     assert pr.seeds.tolist() == [0]
     r1 = spread.maximize(star, 3, IC(p=0.1), method="random", rng=9, evaluate=False)
     r2 = spread.maximize(star, 3, IC(p=0.1), method="random", rng=9, evaluate=False)
@@ -170,10 +172,10 @@ def test_opim_anytime_mode_reports_the_ratio_reached():
 
 def test_result_api():
     g = spread.datasets.load("karate")
-    sel = spread.maximize(g, 3, IC(p=0.1), rng=0, n_eval=1000)
+    sel = spread.maximize(g, 3, IC(p=0.1), rng=0, n_eval_runs=1000)
     frame = sel.to_frame()
     assert list(frame.columns) == ["node", "gain", "spread", "stderr"] and len(frame) == 3
-    assert sel.spread_ci.low < sel.spread < sel.spread_ci.high
+    assert sel.conf_int().low < sel.spread < sel.conf_int().high
     assert "imm chose 3 seed(s)" in sel.summary() and "guarantee" in sel.summary()
     assert sel.plot().get_xlabel() == "number of seeds k"
 

@@ -115,7 +115,7 @@ def test_chunking_does_not_change_the_answer(client, nethept, monkeypatch):
     ids=["imm-wc", "opim-c", "imm-lt"],
 )
 def test_maximize_on_a_cluster_equals_local(client, nethept, method, model):
-    kw = {"method": method, "eps": 0.4, "rng": 7, "n_eval": 1000}
+    kw = {"method": method, "eps": 0.4, "rng": 7, "n_eval_runs": 1000}
     here = spread.maximize(nethept, 5, model, **kw)
     there = spread.maximize(nethept, 5, model, client=client, **kw)
     assert there.seeds.tolist() == here.seeds.tolist()
@@ -260,7 +260,7 @@ def test_client_errors_name_the_parameter(nethept, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask were not installed
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'spread\[dask\]'"):
         spread.simulate(nethept, [0], IC(p=0.1), client=object())
-    with pytest.raises(InvalidParameterError, match="`n` must be an integer >= 0; got -1"):
+    with pytest.raises(InvalidParameterError, match="`n_indices` must be an integer >= 0; got -1"):
         parallel.map_indices(abs, -1)
 
 

@@ -119,8 +119,8 @@ def test_results_plot_methods_delegate(ic_result, lt_result, heat_result, karate
 
 
 def test_spread_vs_k(karate):
-    imm = spread.maximize(karate, 4, spread.IC(p=0.1), rng=0, n_eval=500)
-    deg = spread.maximize(karate, 4, spread.IC(p=0.1), method="degree", rng=0, n_eval=500)
+    imm = spread.maximize(karate, 4, spread.IC(p=0.1), rng=0, n_eval_runs=500)
+    deg = spread.maximize(karate, 4, spread.IC(p=0.1), method="degree", rng=0, n_eval_runs=500)
     ax = plot.spread_vs_k({"IMM": imm, "degree": deg})
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("number of seeds k", "expected spread (nodes)")
     assert legend_texts(ax) == ["IMM", "degree"]
@@ -170,7 +170,7 @@ def test_fit_cumulative_and_method(bass_fits):
     # no test, no horizon: no forecast drawn
     plain = bass.plot()
     assert len(plain.lines) == 2 and len(bands(plain)) == 0
-    assert len(bass.plot(h=4).lines) == 3
+    assert len(bass.plot(horizon=4).lines) == 3
 
 
 def test_fit_on_an_hourly_trend_has_date_ticks():

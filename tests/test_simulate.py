@@ -328,8 +328,8 @@ def test_result_api():
         counts = np.bincount(row[row >= 0], minlength=res.new_per_step.shape[1])
         assert np.array_equal(counts, res.new_per_step[r])
     assert np.array_equal(res.new_per_step.sum(axis=1), res.final_sizes)
-    low, high = res.ci(0.95)
-    assert low < res.mean < high and res.ci(0.5).high - res.ci(0.5).low < high - low
+    low, high = res.conf_int(0.95)
+    assert low < res.mean < high and res.conf_int(0.5).high - res.conf_int(0.5).low < high - low
     curve = res.curve(0.9)
     assert list(curve.columns) == ["mean", "lower", "upper", "stderr"]
     assert (np.diff(curve["mean"]) >= 0).all() and (curve["lower"] <= curve["upper"]).all()

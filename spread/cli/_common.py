@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 from .. import datasets
+from .._common import z_value
 from ..exceptions import SpreadError
 
 __all__ = ["UsageError"]
@@ -251,9 +252,7 @@ def seed_table(sel, level=0.95):
     Rows before the last use the fresh RR-set estimate of each prefix; the last row,
     the whole set, uses the forward Monte Carlo evaluation when there is one.
     """
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + level / 2)
+    z = z_value(level)
     frame = sel.to_frame()
     frame["spread_low"] = frame["spread"] - z * frame["stderr"]
     frame["spread_high"] = frame["spread"] + z * frame["stderr"]
@@ -262,8 +261,7 @@ def seed_table(sel, level=0.95):
         last = frame.index[-1]
         frame.loc[last, ["spread", "spread_low", "spread_high"]] = [
             sel.spread,
-            sel.spread_ci.low,
-            sel.spread_ci.high,
+            *sel.conf_int(level),
         ]
         frame.loc[last, "estimate"] = sel.evaluation
     return frame[["node", "gain", "spread", "spread_low", "spread_high", "estimate"]]

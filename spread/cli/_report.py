@@ -4,6 +4,7 @@ import math
 import platform
 
 from .. import __version__
+from .._common import z_value
 
 __all__ = ["SERIES_START", "TREND_START", "report"]
 
@@ -85,7 +86,7 @@ def report(facts):
         "",
         f"IC with weighted cascade. IMM (Tang, Shi, Xiao 2015) with eps = {s['eps']:g}; "
         f"degree takes the k best-connected authors. Each seed set is then evaluated on "
-        f"{s['n_eval']:,} fresh forward simulations, independent of the samples that "
+        f"{s['n_eval_runs']:,} fresh forward simulations, independent of the samples that "
         "chose it.",
         "",
         _table(
@@ -104,7 +105,7 @@ def report(facts):
         "",
         "(Times include Numba's one-off compilation when the cache is cold.) "
         f"IMM's seeds reach {_fmt(f['imm_gain'])} more nodes than degree's "
-        f"({_fmt(100 * f['imm_gain_rel'])}%), ± {_fmt(1.96 * f['imm_gain_se'])} (95%).",
+        f"({_fmt(100 * f['imm_gain_rel'])}%), ± {_fmt(z_value(0.95) * f['imm_gain_se'])} (95%).",
         "",
         "![Expected spread against the number of seeds](spread_vs_k.png)",
         "",

@@ -54,7 +54,7 @@ class DemoSettings:
         Seeds chosen by IMM and by degree.
     eps : float
         IMM's slack.
-    n_eval : int
+    n_eval_runs : int
         Forward runs that evaluate each seed set.
     train_hours : int
         Hours of the Higgs burst used to fit; the rest is held out.
@@ -80,7 +80,7 @@ class DemoSettings:
     heat_times: tuple = field(default=tuple(float(t) for t in range(31)))
     k: int = 20
     eps: float = 0.1
-    n_eval: int = 10_000
+    n_eval_runs: int = 10_000
     train_hours: int = 48
     ic_fit: bool = True
     ic_seeds: str = "first-hour"
@@ -93,7 +93,7 @@ FULL = DemoSettings()
 
 
 QUICK = DemoSettings(
-    n_runs=300, k=5, eps=0.3, n_eval=500, ic_fit=False, ic_runs=20, forecast_paths=30
+    n_runs=300, k=5, eps=0.3, n_eval_runs=500, ic_fit=False, ic_runs=20, forecast_paths=30
 )
 
 
@@ -142,7 +142,7 @@ def _model_rows(results):
     rows = []
     for name, res in results.items():
         if hasattr(res, "new_per_step"):
-            low, high = res.ci(0.95)
+            low, high = res.conf_int(0.95)
             c = res.curve(0.9)
             t90 = int(np.argmax(c["mean"].to_numpy() >= 0.9 * res.mean))
             rows.append(
@@ -176,16 +176,15 @@ def _holdout_errors(result, train, test, level, n_paths):
     """MASE, error of the final count and band coverage of a fit's forecast of `test`."""
     from ..fit import mase
 
-    own = result._fit  # each fit's own training window (they may start apart)
-    n, h = own.n_bins, test.n_bins
+    n, h = result.n_obs_bins, test.n_bins  # each fit's own window (they may start apart)
     pred = np.asarray(result.predict(np.arange(n, n + h)), dtype=np.float64)
-    fc = result.forecast(h, level, n=n_paths)
+    fc = result.forecast(h, level, n_paths=n_paths)
     y = np.asarray(test.counts)
     inside = (y >= fc["lower"].to_numpy()) & (y <= fc["upper"].to_numpy())
     actual_total = train.total + y.sum()
     predicted_total = train.total + pred.sum()
     return {
-        "mase": mase(y, pred, own.observed_counts()),
+        "mase": mase(y, pred, result.observed().to_numpy()),
         "final_count_error": float(abs(predicted_total - actual_total) / actual_total),
         "coverage": float(inside.mean()),
         "predicted_total": float(predicted_total),
@@ -218,7 +217,9 @@ def fit_ic_to_trend(graph, trend, *, seeds, method="dmp", loss="negbin", n_runs=
     """
     from ..fit import ICEstimator
 
-    est = ICEstimator(method=method, loss=loss, n_runs=n_runs, external=True, ci=None, rng=rng)
+    est = ICEstimator(
+        method=method, loss=loss, n_runs=n_runs, external=True, ci_method=None, rng=rng
+    )
     return est.fit(graph, trend, seeds=seeds, steps_per_bin=1)
 
 
@@ -253,7 +254,7 @@ def _choose_seeds(g, s, rng, progress, folder):
             method=method,
             eps=s.eps,
             rng=rng,
-            n_eval=s.n_eval,
+            n_eval_runs=s.n_eval_runs,
             progress=progress,
         )
     rows = []
@@ -462,8 +463,8 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
             {
                 "method": method,
                 "spread": sel.spread,
-                "ci_low": sel.spread_ci.low,
-                "ci_high": sel.spread_ci.high,
+                "ci_low": sel.conf_int(0.95).low,
+                "ci_high": sel.conf_int(0.95).high,
                 "stderr": sel.spread_stderr,
                 "seconds": sel.elapsed,
                 "seeds": sel.seeds.tolist(),

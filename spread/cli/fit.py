@@ -97,9 +97,9 @@ def _fit_curve(args, train):
         "sir": spread_fit.fit_sir,
         "hawkes": spread_fit.fit_hawkes,
     }
-    kwargs = {"n_resamples": args.resamples} if args.ci == "bootstrap" else {}
+    kwargs = {"n_resamples": args.resamples} if args.ci_method == "bootstrap" else {}
     return fitters[args.model](
-        train, loss=args.loss, ci=args.ci, level=args.level, rng=args.rng, **kwargs
+        train, loss=args.loss, ci_method=args.ci_method, level=args.level, rng=args.rng, **kwargs
     )
 
 
@@ -126,18 +126,20 @@ def _fit_ic(args, train):
         print(f"seeds: the {len(seeds):,} nodes adopting in the first bin ({args.seeds_from})")
     else:
         seeds = seeds_from_args(args, graph)
-    if args.ci == "profile":
-        msg = "`--ci` for `--model ic` must be wald (no intervals) or bootstrap; got 'profile'."
+    if args.ci_method == "profile":
+        msg = "`--ci-method` for `--model ic` must be wald (no intervals) or bootstrap; got 'profile'."
         raise UsageError(msg)
-    bootstrap = args.ci == "bootstrap"
+    bootstrap = args.ci_method == "bootstrap"
     if not bootstrap:
-        print("no intervals for --model ic without --ci bootstrap (it refits --resamples times)")
+        print(
+            "no intervals for --model ic without --ci-method bootstrap (it refits --resamples times)"
+        )
     est = spread_fit.ICEstimator(
         method=args.ic_method,
         loss=args.loss,
         n_runs=args.runs,
         external=not args.no_external,
-        ci="bootstrap" if bootstrap else None,
+        ci_method="bootstrap" if bootstrap else None,
         level=args.level,
         n_resamples=args.resamples,
         rng=args.rng,
@@ -179,7 +181,7 @@ def main(args):
     if horizon:
         # a network model's paths are whole-graph simulations: fewer of them
         paths = 200 if args.model == "ic" else 1000
-        forecast = res.forecast(horizon, args.forecast_level, n=paths, rng=args.rng)
+        forecast = res.forecast(horizon, args.forecast_level, n_paths=paths, rng=args.rng)
         forecast.index.name = "time"
         if test is not None and len(test.counts) == len(forecast):
             forecast.insert(0, "observed", test.counts[: len(forecast)])
@@ -219,7 +221,10 @@ def add_parser(sub):
     f = p.add_argument_group("fitting")
     f.add_argument("--loss", choices=("negbin", "poisson"), default="negbin", help="likelihood")
     f.add_argument(
-        "--ci", choices=("wald", "profile", "bootstrap"), default="wald", help="interval method"
+        "--ci-method",
+        choices=("wald", "profile", "bootstrap"),
+        default="wald",
+        help="how intervals are computed (default wald)",
     )
     f.add_argument("--level", type=fraction, default=0.95, help="interval level (0.95)")
     f.add_argument(

@@ -65,7 +65,7 @@ def main(args):
             n_jobs=args.threads,
             exclude=exclude,
             progress=args.progress,
-            n_eval=args.n_eval,
+            n_eval_runs=args.eval_runs,
             n_runs=args.runs,
             **kwargs,
         )
@@ -82,7 +82,7 @@ def main(args):
             "k": sel.k,
             "rng": args.rng,
             "spread": sel.spread,
-            "spread_ci": list(sel.spread_ci),
+            "spread_ci": list(sel.conf_int(0.95)),
             "spread_stderr": sel.spread_stderr,
             "evaluation": sel.evaluation,
             "guarantee": sel.guarantee,
@@ -112,7 +112,10 @@ def add_parser(sub):
     )
     p.add_argument("--eps", type=fraction, default=0.1, help="IMM/OPIM-C slack (default 0.1)")
     p.add_argument(
-        "--n-eval", type=positive_int, default=10_000, help="forward runs for the spread (10000)"
+        "--eval-runs",
+        type=positive_int,
+        default=10_000,
+        help="forward runs that score the seeds (10000)",
     )
     p.add_argument(
         "--runs", type=positive_int, default=1000, help="CELF: Monte Carlo runs per estimate"

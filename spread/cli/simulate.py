@@ -73,7 +73,7 @@ def main(args):
             close_client(args)
         print(res.summary(args.level))
         frame = res.curve(args.level)
-        low, high = res.ci(args.level)
+        low, high = res.conf_int(args.level)
         document = {
             "model": repr(model),
             "seeds": list(seeds),

@@ -14,19 +14,19 @@ LOSSES = ("poisson", "negbin", "squared", "sqrt")
 
 
 _MC_PARAMS = """
-    loss : {"poisson", "negbin", "squared", "sqrt"}, default "poisson"
-        Discrepancy between the observed counts per bin and the expected ones: Poisson
-        deviance; negative-binomial (NB2) negative log-likelihood with its dispersion
-        ``k`` profiled out; squared error; or squared error of square roots
-        (variance-stabilised). With ``"negbin"`` the fitted ``k`` is
-        ``result_.diagnostics["dispersion"]``, and `simulate`, `forecast` and the
-        bootstrap draw that observation noise around each simulated run. Use it for real
-        counts, which vary far more than a large graph's runs do (on the Higgs retweet
-        burst, forecasting 24 hours from 24-48 hours of data, the 90% band held 4-17%
-        of the held-out hours with the Poisson loss and 75-83% with ``"negbin"``);
-        keep ``"poisson"`` when the counts are a run of the model itself, whose
-        run-to-run variation the band already holds (``"negbin"`` then counts it
-        twice, and its intervals are conservative).
+    loss : {"negbin", "poisson", "squared", "sqrt"}, default "negbin"
+        Discrepancy between the observed counts per bin and the expected ones:
+        negative-binomial (NB2) negative log-likelihood with its dispersion ``k``
+        profiled out (the default, as for the curve fits); Poisson deviance; squared
+        error; or squared error of square roots (variance-stabilised). With
+        ``"negbin"`` the fitted ``k`` is ``result_.diagnostics["dispersion"]``, and
+        `simulate`, `forecast` and the bootstrap draw that observation noise around each
+        simulated run: real counts vary far more than a large graph's runs do (on the
+        Higgs retweet burst, forecasting 24 hours from 24-48 hours of data, the 90% band
+        held 4-17% of the held-out hours with the Poisson loss and 75-83% with
+        ``"negbin"``). Choose ``"poisson"`` when the counts are a run of the model
+        itself, whose run-to-run variation the band already holds (``"negbin"`` then
+        counts it twice, and its intervals are conservative).
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
         numbers) at every trial value. Also the runs behind `predict` (any method).
@@ -36,8 +36,8 @@ _MC_PARAMS = """
         took off when die-outs are common (FITTING.md §2.2.2).
     takeoff : float, default 0.1
         Fraction of the observed total that defines a run that took off.
-    ci : {"auto", "bootstrap", "wald", "profile", None}, default "auto"
-        How `result_.ci` is computed. Trends: "auto" and "bootstrap" run a parametric
+    ci_method : {"auto", "bootstrap", "wald", "profile", None}, default "auto"
+        How `result_.intervals` is computed. Trends: "auto" and "bootstrap" run a parametric
         bootstrap (simulate the process again under the estimate, refit), the only valid
         interval for a simulation fit, whose objective is noisy and piecewise constant
         (no Hessian standard errors, FITTING.md §2.2.4); None skips it (NaN intervals;
@@ -46,7 +46,7 @@ _MC_PARAMS = """
     level : float, default 0.95
     n_resamples : int, default 100
         Bootstrap replicates.
-    bootstrap_runs : int, optional
+    n_bootstrap_runs : int, optional
         Monte Carlo runs per evaluation in the bootstrap refits (default
         ``min(n_runs, 200)``).
     rng : None, int, SeedSequence or Generator
@@ -66,12 +66,12 @@ class NetworkEstimator(_Settings, _TrendMethods):
     def _check_common(self):
         check_in(self.loss, name="loss", options=LOSSES)
         check_int(self.n_runs, name="n_runs", min_value=1)
-        if self.ci is not None:
-            check_in(self.ci, name="ci", options=("auto", "bootstrap"))
+        if self.ci_method is not None:
+            check_in(self.ci_method, name="ci_method", options=("auto", "bootstrap"))
         check_level(self.level)
         check_int(self.n_resamples, name="n_resamples", min_value=2)
-        if self.bootstrap_runs is not None:
-            check_int(self.bootstrap_runs, name="bootstrap_runs", min_value=1)
+        if self.n_bootstrap_runs is not None:
+            check_int(self.n_bootstrap_runs, name="n_bootstrap_runs", min_value=1)
         t = check_nonnegative_float(self.takeoff, name="takeoff")
         if t > 1:
             msg = f"`takeoff` must be a fraction in [0, 1]; got {self.takeoff!r}."
@@ -98,7 +98,7 @@ class NetworkEstimator(_Settings, _TrendMethods):
         result = fit(
             cascades,
             level=self.level,
-            ci=_cascade_ci(self.ci),
+            ci_method=_cascade_ci(self.ci_method),
             n_resamples=self.n_resamples,
             rng=self.rng,
             **kwargs,
@@ -129,11 +129,11 @@ class NetworkEstimator(_Settings, _TrendMethods):
             takeoff=float(self.takeoff),
             root=root,
             n_jobs=self.n_jobs,
-            bootstrap_runs=self.bootstrap_runs or min(self.n_runs, 200),
+            n_bootstrap_runs=self.n_bootstrap_runs or min(self.n_runs, 200),
         )
         result = problem.fit(
             level=float(self.level),
-            ci=self.ci,
+            ci_method=self.ci_method,
             n_resamples=self.n_resamples,
             rng=self.rng,
             client=self.client,
@@ -146,10 +146,10 @@ class NetworkEstimator(_Settings, _TrendMethods):
         return result
 
 
-def _cascade_ci(ci):
-    if ci is None or ci == "auto":
+def _cascade_ci(ci_method):
+    if ci_method is None or ci_method == "auto":
         return "wald"
-    return check_in(ci, name="ci", options=("wald", "profile", "bootstrap"))
+    return check_in(ci_method, name="ci_method", options=("wald", "profile", "bootstrap"))
 
 
 def check_graph(graph):

@@ -257,7 +257,7 @@ def assemble(
         problem,
         params=params,
         stderr=stderr,
-        ci=intervals,
+        intervals=intervals,
         ci_method=ci_method,
         level=level,
         cov=cov,
@@ -290,7 +290,7 @@ def failed(problem, status, message, *, level=0.95, nit=0, nfev=0, extra=()):
         problem,
         params=dict.fromkeys(problem.names, nan),
         stderr=dict.fromkeys(problem.names, nan),
-        ci={n: ConfidenceInterval(nan, nan) for n in problem.names},
+        intervals={n: ConfidenceInterval(nan, nan) for n in problem.names},
         ci_method="wald",
         level=level,
         cov=np.full((p, p), np.inf),
@@ -304,7 +304,9 @@ def failed(problem, status, message, *, level=0.95, nit=0, nfev=0, extra=()):
     )
 
 
-def fit_likelihood(problem, *, max_iter=1000, level=0.95, ci="wald", n_resamples=200, rng=None):
+def fit_likelihood(
+    problem, *, max_iter=1000, level=0.95, ci_method="wald", n_resamples=200, rng=None
+):
     """Minimise a likelihood, estimate the covariance, diagnose: the `FitResult`."""
     if problem.observed_total <= 0:
         return failed(problem, 3, TERMINATION_MESSAGES[3], level=level)
@@ -392,8 +394,6 @@ def fit_likelihood(problem, *, max_iter=1000, level=0.95, ci="wald", n_resamples
         hint="Check the data, the bounds, or increase `max_iter`.",
         stacklevel=5,
     )
-    if ci != "wald" and result.success:
-        result = result.with_ci(
-            ci, level, **({"n_resamples": n_resamples, "rng": rng} if ci == "bootstrap" else {})
-        )
+    if ci_method != "wald" and result.success:
+        result = result.with_conf_int(ci_method, level, n_resamples=n_resamples, rng=rng)
     return result

@@ -46,14 +46,15 @@ class FitResult:
         Fitted values (the negative-binomial dispersion ``k`` included when fitted).
     stderr : dict of str to float
         Standard errors (delta method from the observed information, or bootstrap).
-    ci : dict of str to ConfidenceInterval
-        Intervals at `level` by `ci_method`.
+    intervals : dict of str to ConfidenceInterval
+        Intervals at `level` by `ci_method` (what `conf_int()` returns without
+        arguments).
     ci_method : str
         ``"wald"`` (in the log scale for positive parameters), ``"profile"``,
         ``"bootstrap"``, or ``"none"`` (not computed: a simulation fit without its
         bootstrap).
     level : float
-        Confidence level of `ci`.
+        Confidence level of `intervals`.
     cov : numpy.ndarray
         Covariance of the parameters (natural units; ``inf`` if it could not be
         estimated).
@@ -91,7 +92,7 @@ class FitResult:
     >>> res = fit_logistic(trend, loss="poisson")
     >>> res.success, res.status, res.ci_method
     (True, 0, 'wald')
-    >>> low, high = res.ci["K"]
+    >>> low, high = res.conf_int()["K"]
     >>> bool(low < 2000 < high)
     True
     >>> res.predict(3).round(1)
@@ -104,7 +105,7 @@ class FitResult:
     model: str
     params: dict
     stderr: dict
-    ci: dict
+    intervals: dict
     ci_method: str
     level: float
     cov: np.ndarray
@@ -125,22 +126,38 @@ class FitResult:
     _fit: object = field(default=None, compare=False)
 
     # ----------------------------------------------------------- prediction
-    def _bins(self, t):
-        if t is None:
+    def _bins(self, bins):
+        if bins is None:
             return np.arange(self.n_obs_bins)
-        if np.ndim(t) == 0:
-            n = check_int(t, name="t", min_value=1)
+        if np.ndim(bins) == 0:
+            n = check_int(bins, name="bins", min_value=1)
             return np.arange(n)
-        bins = np.asarray(t)
-        if bins.dtype.kind not in "iu" or (bins.size and bins.min() < 0):
-            msg = "`t` must be a number of bins or an array of bin numbers >= 0."
+        out = np.asarray(bins)
+        if out.dtype.kind not in "iu" or (out.size and out.min() < 0):
+            msg = "`bins` must be a number of bins or an array of bin numbers >= 0."
             raise InvalidParameterError(msg)
-        return bins.astype(np.int64)
+        return out.astype(np.int64)
 
     @property
     def n_obs_bins(self):
         """Bins of the observed window (the number of unit bins for event times)."""
         return 0 if self._fit is None else self._fit.n_bins
+
+    def bin_labels(self, bins):
+        """Start of each bin in `bins`, numbered from the first observed bin (a label
+        index like the trend's own; plain bin numbers when the fit keeps no series)."""
+        bins = np.asarray(bins)
+        return pd.Index(bins, name="bin") if self._fit is None else self._fit.labels(bins)
+
+    def observed(self):
+        """The counts the fit was made on, indexed by bin start (None for fits to cascades)."""
+        y = None if self._fit is None else self._fit.observed_counts()
+        if y is None:
+            return None
+        bins = np.arange(self._fit.n_bins)
+        return pd.Series(
+            np.asarray(y, dtype=np.float64), index=self.bin_labels(bins), name="count"
+        )
 
     def _need_fit(self, what):
         if self._fit is None or not np.all(np.isfinite(list(self.params.values()))):
@@ -148,12 +165,12 @@ class FitResult:
             raise InvalidParameterError(msg)
         return self._fit
 
-    def predict(self, t=None, *, cumulative=False):
+    def predict(self, bins=None, *, cumulative=False):
         """Expected counts per bin under the fitted parameters.
 
         Parameters
         ----------
-        t : int or array_like of int, optional
+        bins : int or array_like of int, optional
             A number of bins from the start, or bin numbers (0 = first observed bin;
             numbers past the data forecast; for a network model fitted by simulation,
             the mean of the runs whose total at the end of the data is nearest the
@@ -166,14 +183,14 @@ class FitResult:
         numpy.ndarray
         """
         fit = self._need_fit("predict")
-        bins = self._bins(t)
+        bins = self._bins(bins)
         if bins.size == 0:
             return np.empty(0)
         mu = fit.predict(fit.x_hat, int(bins.max()) + 1)
         return np.cumsum(mu)[bins] if cumulative else mu[bins]
 
-    def simulate(self, t=None, n=100, rng=None, *, with_uncertainty=False):
-        """Draws of the counts in bins `t` from the fitted model.
+    def simulate(self, bins=None, n_paths=100, rng=None, *, with_uncertainty=False):
+        """Draws of the counts in `bins` from the fitted model.
 
         Observation noise follows the fitted loss (Poisson or negative binomial);
         models with memory (Hawkes) are simulated forward from the observed history.
@@ -182,14 +199,14 @@ class FitResult:
 
         Returns
         -------
-        numpy.ndarray of shape (n, len(t))
+        numpy.ndarray of shape (n_paths, len(bins))
         """
         fit = self._need_fit("simulate")
-        bins = self._bins(t)
-        n = check_int(n, name="n", min_value=1)
+        bins = self._bins(bins)
+        n_paths = check_int(n_paths, name="n_paths", min_value=1)
         rng = as_generator(rng)
-        xs = self._param_draws(n, rng) if with_uncertainty else None
-        return fit.sample(fit.x_hat, bins, n, rng, xs=xs)
+        xs = self._param_draws(n_paths, rng) if with_uncertainty else None
+        return fit.sample(fit.x_hat, bins, n_paths, rng, xs=xs)
 
     def _param_draws(self, n, rng):
         fit = self._fit
@@ -206,16 +223,16 @@ class FitResult:
         hi = np.array([b[1] for b in fit.bounds_x])
         return np.clip(draws, lo, hi)
 
-    def forecast(self, h, level=0.9, *, n=1000, rng=0, with_uncertainty=True):
-        """Forecast the next `h` bins after the data, with a predictive band.
+    def forecast(self, horizon, level=0.9, *, n_paths=1000, rng=0, with_uncertainty=True):
+        """Forecast the next `horizon` bins after the data, with a predictive band.
 
         Parameters
         ----------
-        h : int
-            Horizon in bins.
+        horizon : int
+            Bins to forecast.
         level : float, default 0.9
             Central probability of the predictive band (from `simulate`).
-        n : int, default 1000
+        n_paths : int, default 1000
             Simulated paths.
         rng : seed, default 0
         with_uncertainty : bool, default True
@@ -229,10 +246,10 @@ class FitResult:
             total from the first observed bin.
         """
         fit = self._need_fit("forecast")
-        h = check_int(h, name="h", min_value=1)
+        horizon = check_int(horizon, name="horizon", min_value=1)
         check_level(level)
-        bins = np.arange(fit.n_bins, fit.n_bins + h)
-        draws = self.simulate(bins, n=n, rng=rng, with_uncertainty=with_uncertainty)
+        bins = np.arange(fit.n_bins, fit.n_bins + horizon)
+        draws = self.simulate(bins, n_paths, rng, with_uncertainty=with_uncertainty)
         q = (1 - level) / 2
         observed = fit.observed_total
         cum = observed + np.cumsum(draws, axis=1)
@@ -252,31 +269,43 @@ class FitResult:
     # ---------------------------------------------------------- uncertainty
     def conf_int(
         self,
-        level=0.95,
-        method="wald",
+        level=None,
+        method=None,
         *,
-        n_resamples=200,
+        n_resamples=None,
         rng=None,
         bootstrap_result=None,
         client=None,
     ):
         """Confidence intervals for every parameter.
 
+        Without arguments, the intervals the fit computed (`intervals`, at `level` by
+        `ci_method`); with a `level` or a `method`, new ones.
+
         Parameters
         ----------
-        level : float, default 0.95
-        method : {"wald", "profile", "bootstrap"}
+        level : float, optional
+            Default: the fit's `level`.
+        method : {"wald", "profile", "bootstrap"}, optional
             ``"wald"``: normal in the log scale for positive parameters, from the
             observed information. ``"profile"``: likelihood-ratio intervals (each
             parameter fixed on a path, the others re-optimised). ``"bootstrap"``:
-            percentile intervals of a parametric bootstrap (`bootstrap`).
+            percentile intervals of a parametric bootstrap (`bootstrap`). Default: the
+            fit's `ci_method` (``"wald"`` if it computed none).
         n_resamples, rng, bootstrap_result, client
-            For ``method="bootstrap"`` (see `bootstrap`).
+            For ``method="bootstrap"`` (see `bootstrap`): replicates wanted (default:
+            those the fit drew, else 200), and an earlier bootstrap to extend (default:
+            the fit's own, ``diagnostics["bootstrap"]``).
 
         Returns
         -------
         dict of str to ConfidenceInterval
         """
+        if level is None and method is None:
+            return dict(self.intervals)
+        level = self.level if level is None else level
+        if method is None:
+            method = self.ci_method if self.ci_method in _CI_METHODS else "wald"
         z = z_value(level)
         check_in(method, name="method", options=_CI_METHODS)
         fit = self._need_fit("conf_int")
@@ -294,15 +323,28 @@ class FitResult:
 
             return profile_ci(fit, level)
         boot = bootstrap_result
+        if boot is None:
+            boot = self.diagnostics.get("bootstrap")
+        if n_resamples is None:
+            n_resamples = boot.n_resamples if boot is not None else 200
         if boot is None or boot.n_resamples < n_resamples:
             boot = self.bootstrap(n_resamples, rng=rng, result=boot, client=client)
-        return boot.ci(level)
+        return boot.conf_int(level)
 
-    def with_ci(self, method, level=None, **kwargs):
-        """A copy of this result whose `ci` (and `ci_method`, `level`) come from `method`."""
+    def with_conf_int(
+        self, method, level=None, *, n_resamples=None, rng=None, bootstrap_result=None, client=None
+    ):
+        """A copy of this result whose `intervals` (`ci_method`, `level`) come from `method`."""
         level = self.level if level is None else level
-        ci = self.conf_int(level, method, **kwargs)
-        return replace(self, ci=ci, ci_method=method, level=level)
+        intervals = self.conf_int(
+            level,
+            method,
+            n_resamples=n_resamples,
+            rng=rng,
+            bootstrap_result=bootstrap_result,
+            client=client,
+        )
+        return replace(self, intervals=intervals, ci_method=method, level=level)
 
     def bootstrap(self, n_resamples=200, rng=None, result=None, *, client=None, progress=None):
         """Parametric bootstrap: simulate from the fit, refit, collect the parameters.
@@ -366,7 +408,7 @@ class FitResult:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out["params"] = {k: float(v) for k, v in self.params.items()}
         out["stderr"] = {k: float(v) for k, v in self.stderr.items()}
-        out["ci"] = {k: [float(v[0]), float(v[1])] for k, v in self.ci.items()}
+        out["intervals"] = {k: [float(v[0]), float(v[1])] for k, v in self.intervals.items()}
         out["cov"] = np.asarray(self.cov).tolist()
         out["warnings"] = list(self.warnings)
         out["diagnostics"] = {
@@ -380,8 +422,8 @@ class FitResult:
             {
                 "estimate": self.params,
                 "stderr": self.stderr,
-                "ci_low": {k: v.low for k, v in self.ci.items()},
-                "ci_high": {k: v.high for k, v in self.ci.items()},
+                "ci_low": {k: v.low for k, v in self.intervals.items()},
+                "ci_high": {k: v.high for k, v in self.intervals.items()},
             }
         ).rename_axis("param")
 
@@ -398,7 +440,7 @@ class FitResult:
             f"  {'param':>8} {'estimate':>12} {'stderr':>12}   {self.level:.0%} CI ({self.ci_method})",
         ]
         for k, v in self.params.items():
-            lo, hi = self.ci.get(k, (math.nan, math.nan))
+            lo, hi = self.intervals.get(k, (math.nan, math.nan))
             lines.append(
                 f"  {k:>8} {v:12.5g} {self.stderr.get(k, math.nan):12.4g}   [{lo:.5g}, {hi:.5g}]"
             )
@@ -412,11 +454,13 @@ class FitResult:
         ps = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
         return f"<FitResult {self.model}: {ps}; success={self.success}, loglik={self.loglik:.4g}>"
 
-    def plot(self, ax=None, *, cumulative=False, level=0.9, h=0, rng=0, test=None, trend=None):
-        """Observed counts with the fitted curve (and `h` forecast bins); returns the Axes.
+    def plot(
+        self, ax=None, *, cumulative=False, level=0.9, horizon=0, rng=0, test=None, trend=None
+    ):
+        """Observed counts with the fitted curve (and `horizon` forecast bins); the Axes.
 
         Draws with `spread.plot.fit`: `test` (held-out counts after the training
-        window) is marked, and sets the default `h` to its length.
+        window) is marked, and sets the default `horizon` to its length.
         """
         from .. import plot
 
@@ -426,7 +470,7 @@ class FitResult:
             trend,
             ax,
             test=test,
-            h=h if h or test is None else None,
+            horizon=horizon if horizon or test is None else None,
             level=level,
             cumulative=cumulative,
             rng=rng,

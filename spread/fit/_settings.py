@@ -51,16 +51,18 @@ class _TrendMethods:
             raise NotFittedError(msg)
         return self.result_
 
-    def predict(self, t=None, *, cumulative=False):
+    def predict(self, bins=None, *, cumulative=False):
         """Expected counts per bin under the fitted model (see `FitResult.predict`)."""
-        return self._check_fitted("predict").predict(t, cumulative=cumulative)
+        return self._check_fitted("predict").predict(bins, cumulative=cumulative)
 
-    def simulate(self, t=None, n=100, rng=None, *, with_uncertainty=False):
+    def simulate(self, bins=None, n_paths=100, rng=None, *, with_uncertainty=False):
         """Count series drawn from the fitted model (see `FitResult.simulate`)."""
         return self._check_fitted("simulate").simulate(
-            t, n, rng, with_uncertainty=with_uncertainty
+            bins, n_paths, rng, with_uncertainty=with_uncertainty
         )
 
-    def forecast(self, h, level=0.9, **kwargs):
-        """Forecast of the next `h` bins with a predictive band (see `FitResult.forecast`)."""
-        return self._check_fitted("forecast").forecast(h, level, **kwargs)
+    def forecast(self, horizon, level=0.9, *, n_paths=1000, rng=0, with_uncertainty=True):
+        """Forecast of the next `horizon` bins with a predictive band (`FitResult.forecast`)."""
+        return self._check_fitted("forecast").forecast(
+            horizon, level, n_paths=n_paths, rng=rng, with_uncertainty=with_uncertainty
+        )

@@ -216,7 +216,7 @@ class TrendProblem(Problem):
         takeoff,
         root,
         n_jobs,
-        bootstrap_runs,
+        n_bootstrap_runs,
     ):
         self.spec = spec
         self.graph = spec.graph
@@ -235,7 +235,7 @@ class TrendProblem(Problem):
         self.takeoff = takeoff
         self.root = root
         self.n_jobs = n_jobs
-        self.bootstrap_runs = bootstrap_runs
+        self.n_bootstrap_runs = n_bootstrap_runs
         self.model = spec.model_name
         self.names = spec.names
         self.logs = spec.logs
@@ -326,7 +326,7 @@ class TrendProblem(Problem):
         x, fun = obj.best()
         return x, fun, nit, nfev + obj.nfev
 
-    def fit(self, *, level, ci, n_resamples, rng, client, progress):
+    def fit(self, *, level, ci_method, n_resamples, rng, client, progress):
         """Fit, diagnose, optionally bootstrap; returns the `FitResult`."""
         if self.observed_total <= 0:
             return failed(self, 3, TERMINATION_MESSAGES[3], level=level)
@@ -348,7 +348,7 @@ class TrendProblem(Problem):
             diagnostics=diag,
             hint="Check the seeds, the bounds or the time scale (`steps_per_bin`).",
         )
-        if ci in ("auto", "bootstrap") and result.success:
+        if ci_method in ("auto", "bootstrap") and result.success:
             boot = result.bootstrap(n_resamples, rng=rng, client=client, progress=progress)
             result = with_bootstrap(result, boot, level)
         return result
@@ -514,7 +514,7 @@ class TrendProblem(Problem):
         new.y = np.asarray(y, dtype=np.float64)
         new.observed_total = float(new.y.sum())
         new.root = root
-        new.n_runs = self.bootstrap_runs
+        new.n_runs = self.n_bootstrap_runs
         new._pred = {}
         new.x_hat = None
         return new

@@ -38,7 +38,7 @@ class FitBootstrap:
         """Bootstrap standard error of every parameter."""
         return {k: float(v) for k, v in self.params.std(ddof=1).items()}
 
-    def ci(self, level=0.95):
+    def conf_int(self, level=0.95):
         """Percentile intervals per parameter."""
         check_level(level)
         q = (1 - level) / 2
@@ -47,6 +47,31 @@ class FitBootstrap:
         lo = self.params.quantile(q)
         hi = self.params.quantile(1 - q)
         return {k: ConfidenceInterval(float(lo[k]), float(hi[k])) for k in self.params.columns}
+
+    def to_frame(self):
+        """The replicates: one row each, one column per parameter."""
+        return self.params.rename_axis("replicate")
+
+    def summary(self, level=0.95):
+        """One line per parameter: mean, standard error and percentile interval."""
+        lines = [f"parametric bootstrap: {self.n_resamples} replicates ({self.n_failed} failed)"]
+        intervals = self.conf_int(level)
+        for name in self.params.columns:
+            low, high = intervals[name]
+            lines.append(
+                f"  {name:>8} mean {self.params[name].mean():.5g}, se "
+                f"{self.stderr[name]:.4g}, {level:.0%} interval [{low:.5g}, {high:.5g}]"
+            )
+        return "\n".join(lines)
+
+    def plot(self, ax=None, *, name=None, level=0.95, **kwargs):
+        """Histogram of one parameter's replicates with its percentile interval (the Axes).
+
+        Draws with `spread.plot.bootstrap`.
+        """
+        from .. import plot
+
+        return plot.bootstrap(self, ax, name=name, level=level, **kwargs)
 
     def __repr__(self):
         return f"<FitBootstrap: {self.n_resamples} replicates ({self.n_failed} failed)>"
@@ -197,7 +222,7 @@ def with_bootstrap(result, boot, level):
     return replace(
         result,
         stderr=boot.stderr,
-        ci=boot.ci(level),
+        intervals=boot.conf_int(level),
         ci_method="bootstrap",
         cov=cov,
         diagnostics=diag,

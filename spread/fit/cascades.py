@@ -75,12 +75,12 @@ def _resolve_dt(cascades, dt):
     return 1.0
 
 
-def _check_common(level, ci, n_resamples, max_iter):
+def _check_common(level, ci_method, n_resamples, max_iter):
     level = check_level(level)
-    ci = check_in(ci, name="ci", options=_CI)
+    ci_method = check_in(ci_method, name="ci_method", options=_CI)
     n_resamples = check_int(n_resamples, name="n_resamples", min_value=1)
     max_iter = check_int(max_iter, name="max_iter", min_value=1)
-    return float(level), ci, n_resamples, max_iter
+    return float(level), ci_method, n_resamples, max_iter
 
 
 def _seed_sets(cascades, dt):

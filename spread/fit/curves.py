@@ -45,10 +45,17 @@ class _CurveEstimator(_Settings, _TrendMethods):
     _spec = None
 
     def __init__(
-        self, *, loss="negbin", ci="wald", level=0.95, max_iter=1000, n_resamples=200, rng=None
+        self,
+        *,
+        loss="negbin",
+        ci_method="wald",
+        level=0.95,
+        max_iter=1000,
+        n_resamples=200,
+        rng=None,
     ):
         self.loss = loss
-        self.ci = ci
+        self.ci_method = ci_method
         self.level = level
         self.max_iter = max_iter
         self.n_resamples = n_resamples
@@ -56,7 +63,7 @@ class _CurveEstimator(_Settings, _TrendMethods):
 
     def _validate(self):
         check_in(self.loss, name="loss", options=_losses.LOSSES)
-        check_in(self.ci, name="ci", options=_CI)
+        check_in(self.ci_method, name="ci_method", options=_CI)
         if not isinstance(self.level, float | int) or not 0 < self.level < 1:
             msg = f"`level` must lie in (0, 1); got {self.level!r}."
             raise InvalidParameterError(msg)
@@ -85,7 +92,7 @@ class _CurveEstimator(_Settings, _TrendMethods):
             problem,
             max_iter=self.max_iter,
             level=float(self.level),
-            ci=self.ci,
+            ci_method=self.ci_method,
             n_resamples=self.n_resamples,
             rng=self.rng,
         )
@@ -100,14 +107,14 @@ _COMMON_PARAMS = """
         Likelihood of the per-bin increments; the negative binomial fits its
         dispersion ``k`` (variance ``mu + mu**2 / k``), as real trend data are
         overdispersed.
-    ci : {"wald", "profile", "bootstrap"}, default "wald"
-        How `result_.ci` is computed (see `FitResult.conf_int`).
+    ci_method : {"wald", "profile", "bootstrap"}, default "wald"
+        How `result_.intervals` is computed (see `FitResult.conf_int`).
     level : float, default 0.95
         Confidence level of the intervals.
     max_iter : int, default 1000
         Iterations of the optimizer (SLSQP) per start.
     n_resamples : int, default 200
-        Bootstrap replicates when ``ci="bootstrap"``.
+        Bootstrap replicates when ``ci_method="bootstrap"``.
     rng : None, int or numpy.random.Generator
         Randomness of the bootstrap."""
 
@@ -171,14 +178,19 @@ class BassEstimator(_CurveEstimator):
         *,
         t0=None,
         loss="negbin",
-        ci="wald",
+        ci_method="wald",
         level=0.95,
         max_iter=1000,
         n_resamples=200,
         rng=None,
     ):
         super().__init__(
-            loss=loss, ci=ci, level=level, max_iter=max_iter, n_resamples=n_resamples, rng=rng
+            loss=loss,
+            ci_method=ci_method,
+            level=level,
+            max_iter=max_iter,
+            n_resamples=n_resamples,
+            rng=rng,
         )
         self.t0 = t0
 
@@ -252,14 +264,19 @@ class _PopulationEstimator(_CurveEstimator):
         *,
         population=None,
         loss="negbin",
-        ci="wald",
+        ci_method="wald",
         level=0.95,
         max_iter=1000,
         n_resamples=200,
         rng=None,
     ):
         super().__init__(
-            loss=loss, ci=ci, level=level, max_iter=max_iter, n_resamples=n_resamples, rng=rng
+            loss=loss,
+            ci_method=ci_method,
+            level=level,
+            max_iter=max_iter,
+            n_resamples=n_resamples,
+            rng=rng,
         )
         self.population = population
 
@@ -345,12 +362,18 @@ class SIREstimator(_PopulationEstimator):
     _spec = "sir"
 
 
-def _fit(cls, trend, kwargs):
-    return cls(**kwargs).fit(trend).result_
-
-
-def fit_bass(trend, **kwargs):
-    """Fit the Bass model; returns the `FitResult` (keywords as `BassEstimator`).
+def fit_bass(
+    trend,
+    *,
+    t0=None,
+    loss="negbin",
+    ci_method="wald",
+    level=0.95,
+    max_iter=1000,
+    n_resamples=200,
+    rng=None,
+):
+    """Fit the Bass model; returns the `FitResult` (parameters as `BassEstimator`).
 
     Examples
     --------
@@ -358,33 +381,101 @@ def fit_bass(trend, **kwargs):
     >>> res = fit_bass(simulate_trend("bass", {"m": 1000, "p": 0.02, "q": 0.5}, 25, rng=3))
     >>> res.success, sorted(res.params)
     (True, ['k', 'm', 'p', 'q'])
-    >>> res.ci["m"].low < res.params["m"] < res.ci["m"].high
+    >>> low, high = res.conf_int()["m"]
+    >>> bool(low < res.params["m"] < high)
     True
     """
-    return _fit(BassEstimator, trend, kwargs)
+    est = BassEstimator(
+        t0=t0,
+        loss=loss,
+        ci_method=ci_method,
+        level=level,
+        max_iter=max_iter,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return est.fit(trend).result_
 
 
-def fit_logistic(trend, **kwargs):
-    """Fit the logistic curve; returns the `FitResult` (keywords as `LogisticEstimator`)."""
-    return _fit(LogisticEstimator, trend, kwargs)
+def fit_logistic(
+    trend, *, loss="negbin", ci_method="wald", level=0.95, max_iter=1000, n_resamples=200, rng=None
+):
+    """Fit the logistic curve; returns the `FitResult` (parameters as `LogisticEstimator`)."""
+    est = LogisticEstimator(
+        loss=loss,
+        ci_method=ci_method,
+        level=level,
+        max_iter=max_iter,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return est.fit(trend).result_
 
 
-def fit_gompertz(trend, **kwargs):
-    """Fit the Gompertz curve; returns the `FitResult` (keywords as `GompertzEstimator`)."""
-    return _fit(GompertzEstimator, trend, kwargs)
+def fit_gompertz(
+    trend, *, loss="negbin", ci_method="wald", level=0.95, max_iter=1000, n_resamples=200, rng=None
+):
+    """Fit the Gompertz curve; returns the `FitResult` (parameters as `GompertzEstimator`)."""
+    est = GompertzEstimator(
+        loss=loss,
+        ci_method=ci_method,
+        level=level,
+        max_iter=max_iter,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return est.fit(trend).result_
 
 
-def fit_si(trend, **kwargs):
-    """Fit the mean-field SI model; returns the `FitResult` (keywords as `SIEstimator`)."""
-    return _fit(SIEstimator, trend, kwargs)
+def fit_si(
+    trend,
+    *,
+    population=None,
+    loss="negbin",
+    ci_method="wald",
+    level=0.95,
+    max_iter=1000,
+    n_resamples=200,
+    rng=None,
+):
+    """Fit the mean-field SI model; returns the `FitResult` (parameters as `SIEstimator`)."""
+    est = SIEstimator(
+        population=population,
+        loss=loss,
+        ci_method=ci_method,
+        level=level,
+        max_iter=max_iter,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return est.fit(trend).result_
 
 
-def fit_sir(trend, **kwargs):
-    """Fit the mean-field SIR model; returns the `FitResult` (keywords as `SIREstimator`)."""
-    return _fit(SIREstimator, trend, kwargs)
+def fit_sir(
+    trend,
+    *,
+    population=None,
+    loss="negbin",
+    ci_method="wald",
+    level=0.95,
+    max_iter=1000,
+    n_resamples=200,
+    rng=None,
+):
+    """Fit the mean-field SIR model; returns the `FitResult` (parameters as `SIREstimator`)."""
+    est = SIREstimator(
+        population=population,
+        loss=loss,
+        ci_method=ci_method,
+        level=level,
+        max_iter=max_iter,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return est.fit(trend).result_
 
 
-def simulate_trend(model, params, n_bins, *, k=None, rng=None, freq=None, start=None):
+def simulate_trend(model, params, n_bins, *, dispersion=None, rng=None, freq=None, start=None):
     """Simulate a count series from a curve model with known parameters.
 
     Parameters
@@ -393,8 +484,9 @@ def simulate_trend(model, params, n_bins, *, k=None, rng=None, freq=None, start=
     params : dict
         The model's parameters (Bass ``t0`` defaults to 0).
     n_bins : int
-    k : float, optional
-        Negative-binomial dispersion; default Poisson noise.
+    dispersion : float, optional
+        Negative-binomial dispersion ``k`` (variance ``mu + mu**2 / k``); default
+        Poisson noise.
     rng : seed
     freq, start
         Bin width and start, as for `Trend.from_counts`.
@@ -419,6 +511,8 @@ def simulate_trend(model, params, n_bins, *, k=None, rng=None, freq=None, start=
         msg = f"`params` must give {list(spec.names)} for {model!r}; missing {missing}."
         raise InvalidParameterError(msg)
     mu = spec.mean(theta, n_bins)
-    y = _losses.sample_counts(as_generator(rng), mu, math.inf if k is None else float(k))
+    y = _losses.sample_counts(
+        as_generator(rng), mu, math.inf if dispersion is None else float(dispersion)
+    )
     pop = theta.get("N") if model in ("si", "sir") else None
     return Trend.from_counts(y, freq=freq, start=start, population=pop)

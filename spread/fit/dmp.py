@@ -46,7 +46,7 @@ def _arc_slots(graph):
     return cached
 
 
-def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
+def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None):
     """Dynamic message passing for the independent cascade: expected adopters per step.
 
     Deterministic and smooth in ``p``; exact on trees (and forests), an approximation on
@@ -61,8 +61,9 @@ def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
         Active at step 0.
     p : float or array_like
         Activation probability of every arc (an array: one per arc, in arc order).
-    n_steps : int
-        Steps to compute (step 0 included).
+    max_steps : int
+        The last step computed (steps ``0 .. max_steps``; step 0 is the seeds), as in
+        `spread.simulate`.
     external : float, default 0.0
         Per-step spontaneous adoption probability (as in `spread.IC`).
     n_jobs : int, optional
@@ -70,7 +71,7 @@ def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
 
     Returns
     -------
-    new_per_step : numpy.ndarray, shape (n_steps,)
+    new_per_step : numpy.ndarray, shape (max_steps + 1,)
         Expected new adopters at every step (step 0: the seeds).
     marginals : numpy.ndarray, shape (n_nodes,)
         Probability that each node is active by the last step.
@@ -89,7 +90,7 @@ def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
     >>> import spread
     >>> from spread.fit import dmp_ic
     >>> g = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
-    >>> new, marginals = dmp_ic(g, [0], 0.5, n_steps=4)
+    >>> new, marginals = dmp_ic(g, [0], 0.5, max_steps=3)
     >>> new.tolist(), marginals.tolist()
     ([1.0, 0.5, 0.25, 0.125], [1.0, 0.5, 0.25, 0.125])
     """
@@ -97,14 +98,14 @@ def dmp_ic(graph, seeds, p, *, n_steps, external=0.0, n_jobs=None):
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
-    n_steps = check_int(n_steps, name="n_steps", min_value=1)
+    max_steps = check_int(max_steps, name="max_steps", min_value=0)
     seed_idx = resolve_seeds(graph, seeds)
 
     model = IC(p, external=external)
     p_arc = np.ascontiguousarray(model.arc_probabilities(graph), dtype=np.float64)
     p0 = np.zeros(graph.n_nodes)
     p0[seed_idx] = 1.0
-    return dmp_curve(graph, p_arc, p0, model._external(), n_steps, thread_count(n_jobs))
+    return dmp_curve(graph, p_arc, p0, float(model.external), max_steps + 1, thread_count(n_jobs))
 
 
 def dmp_curve(graph, p_arc, p0, external, n_steps, n_threads):

@@ -97,7 +97,7 @@ def compare(results, test=None):
     return df.sort_values(["aic"], na_position="last")
 
 
-def _holdout_scores(result, y_test, *, level=None, n=400, rng=0):
+def _holdout_scores(result, y_test, *, level=None, n_paths=400, rng=0):
     out = {"mase": math.nan, "mape_cum": math.nan, "rmse_log": math.nan}
     if result._fit is None or (not result.success and result.status not in (1, 2)):
         return out
@@ -118,7 +118,7 @@ def _holdout_scores(result, y_test, *, level=None, n=400, rng=0):
     if level is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fc = result.forecast(h, level, n=n, rng=rng)
+            fc = result.forecast(h, level, n_paths=n_paths, rng=rng)
         inside = (y_test >= fc["lower"].to_numpy()) & (y_test <= fc["upper"].to_numpy())
         out["coverage"] = float(np.mean(inside))
         cum = fit.observed_total + np.cumsum(y_test)
@@ -128,7 +128,7 @@ def _holdout_scores(result, y_test, *, level=None, n=400, rng=0):
     return out
 
 
-def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n=400, rng=0):
+def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n_paths=400, rng=0):
     """Rolling-origin evaluation: fit on ``[0, tau)``, forecast ``[tau, tau + horizon)``.
 
     Parameters
@@ -142,7 +142,7 @@ def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n=400, rng=0)
         Bins forecast from each origin (shortened at the end of the series).
     level : float, default 0.9
         Central probability of the predictive band whose coverage is scored.
-    n : int, default 400
+    n_paths : int, default 400
         Simulated paths per forecast.
     rng : seed
 
@@ -190,7 +190,7 @@ def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n=400, rng=0)
                 res = fitter(train)
             sec = time.perf_counter() - t0
             row = {"model": name, "origin": tau, "horizon": len(test), "success": res.success}
-            row.update(_holdout_scores(res, test, level=level, n=n, rng=rng))
+            row.update(_holdout_scores(res, test, level=level, n_paths=n_paths, rng=rng))
             row["seconds"] = sec
             rows.append(row)
     return pd.DataFrame(rows)

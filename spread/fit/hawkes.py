@@ -39,8 +39,8 @@ def _descendants(rng, parents, alpha, beta, t_end):
     return np.concatenate(out) if out else np.empty(0)
 
 
-def simulate_hawkes(mu, alpha, beta, t_end, *, rng=None):
-    """Event times of an exponential-kernel Hawkes process on ``[0, t_end)``.
+def simulate_hawkes(mu, alpha, beta, horizon, *, rng=None):
+    """Event times of an exponential-kernel Hawkes process on ``[0, horizon)``.
 
     Simulated by its cluster (branching) representation: immigrants arrive as a
     Poisson process of rate `mu`; every event has Poisson(`alpha`) children, each
@@ -50,8 +50,8 @@ def simulate_hawkes(mu, alpha, beta, t_end, *, rng=None):
     ----------
     mu, alpha, beta : float
         Background rate, branching ratio (< 1) and decay rate.
-    t_end : float
-        End of the window.
+    horizon : float
+        End of the window ``[0, horizon)``.
     rng : seed
 
     Returns
@@ -63,7 +63,7 @@ def simulate_hawkes(mu, alpha, beta, t_end, *, rng=None):
     --------
     >>> from spread.fit import simulate_hawkes
     >>> t = simulate_hawkes(0.5, 0.6, 2.0, 1000.0, rng=0)
-    >>> len(t)  # about mu * t_end / (1 - alpha) = 1250
+    >>> len(t)  # about mu * horizon / (1 - alpha) = 1250
     1142
     """
     mu = check_nonnegative_float(mu, name="mu")
@@ -72,14 +72,17 @@ def simulate_hawkes(mu, alpha, beta, t_end, *, rng=None):
         msg = f"`alpha` must be < 1 (a stationary process); got {alpha!r}."
         raise InvalidParameterError(msg)
     beta = check_nonnegative_float(beta, name="beta", allow_zero=False)
-    t_end = check_nonnegative_float(t_end, name="t_end", allow_zero=False)
+    horizon = check_nonnegative_float(horizon, name="horizon", allow_zero=False)
     rng = as_generator(rng)
-    immigrants = rng.uniform(0.0, t_end, rng.poisson(mu * t_end))
-    return np.sort(np.concatenate([immigrants, _descendants(rng, immigrants, alpha, beta, t_end)]))
+    immigrants = rng.uniform(0.0, horizon, rng.poisson(mu * horizon))
+    return np.sort(
+        np.concatenate([immigrants, _descendants(rng, immigrants, alpha, beta, horizon)])
+    )
 
 
-def hawkes_loglik(times, t_end, mu, alpha, beta):
-    """Exact log-likelihood of event `times` on ``[0, t_end]`` (Ozaki's O(n) recursion).
+def hawkes_loglik(events, horizon, mu, alpha, beta):
+    """Exact log-likelihood of the event times `events` on ``[0, horizon]`` (Ozaki's O(n)
+    recursion).
 
     Examples
     --------
@@ -88,8 +91,8 @@ def hawkes_loglik(times, t_end, mu, alpha, beta):
     >>> round(hawkes_loglik(np.array([0.5, 1.0, 3.0]), 4.0, 0.5, 0.5, 1.0), 6)
     -4.684699
     """
-    times = np.sort(np.asarray(times, dtype=np.float64))
-    nll, *_ = hawkes_nll_grad(times, float(t_end), float(mu), float(alpha), float(beta))
+    events = np.sort(np.asarray(events, dtype=np.float64))
+    nll, *_ = hawkes_nll_grad(events, float(horizon), float(mu), float(alpha), float(beta))
     return -float(nll)
 
 
@@ -375,7 +378,7 @@ class HawkesEstimator(_CurveEstimator):
         and the last event).
     loss : {"negbin", "poisson"}, default "negbin"
         Likelihood of the binned variant (ignored for event times).
-    ci, level, max_iter, n_resamples, rng
+    ci_method, level, max_iter, n_resamples, rng
         As for `BassEstimator`.
 
     Attributes
@@ -409,14 +412,19 @@ class HawkesEstimator(_CurveEstimator):
         start=None,
         end=None,
         loss="negbin",
-        ci="wald",
+        ci_method="wald",
         level=0.95,
         max_iter=1000,
         n_resamples=200,
         rng=None,
     ):
         super().__init__(
-            loss=loss, ci=ci, level=level, max_iter=max_iter, n_resamples=n_resamples, rng=rng
+            loss=loss,
+            ci_method=ci_method,
+            level=level,
+            max_iter=max_iter,
+            n_resamples=n_resamples,
+            rng=rng,
         )
         self.time_unit = time_unit
         self.start = start
@@ -478,7 +486,9 @@ class HawkesEstimator(_CurveEstimator):
             problem,
             max_iter=check_int(self.max_iter, name="max_iter", min_value=1),
             level=float(self.level),
-            ci=check_in(self.ci, name="ci", options=("wald", "profile", "bootstrap")),
+            ci_method=check_in(
+                self.ci_method, name="ci_method", options=("wald", "profile", "bootstrap")
+            ),
             n_resamples=self.n_resamples,
             rng=self.rng,
         )
@@ -488,15 +498,38 @@ class HawkesEstimator(_CurveEstimator):
         return self
 
 
-def fit_hawkes(events, **kwargs):
-    """Fit an exponential Hawkes process; returns the `FitResult` (keywords as `HawkesEstimator`).
+def fit_hawkes(
+    events,
+    *,
+    time_unit=None,
+    start=None,
+    end=None,
+    loss="negbin",
+    ci_method="wald",
+    level=0.95,
+    max_iter=1000,
+    n_resamples=200,
+    rng=None,
+):
+    """Fit an exponential Hawkes process; returns the `FitResult` (as `HawkesEstimator`).
 
     Examples
     --------
     >>> from spread.fit import Trend, fit_hawkes, simulate_hawkes
-    >>> times = simulate_hawkes(2.0, 0.5, 1.0, 500.0, rng=1)
-    >>> res = fit_hawkes(Trend.from_timestamps(times, freq=1.0, start=0.0), loss="poisson")
+    >>> events = simulate_hawkes(2.0, 0.5, 1.0, 500.0, rng=1)
+    >>> res = fit_hawkes(Trend.from_timestamps(events, freq=1.0, start=0.0), loss="poisson")
     >>> res.model, res.success
     ('hawkes_binned', True)
     """
-    return HawkesEstimator(**kwargs).fit(events).result_
+    est = HawkesEstimator(
+        time_unit=time_unit,
+        start=start,
+        end=end,
+        loss=loss,
+        ci_method=ci_method,
+        level=level,
+        max_iter=max_iter,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return est.fit(events).result_

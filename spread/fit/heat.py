@@ -206,7 +206,7 @@ class HeatEstimator(NetworkEstimator):
       some nodes at several times) are fitted by least squares, a smooth 1-d problem
       (grid, then bounded Brent in ``log beta``); intervals are Wald from the
       Gauss-Newton information ``sum ||t H f(t)||^2 / sigma^2`` or, with
-      ``ci="bootstrap"``, a parametric bootstrap with Gaussian noise of the residual
+      ``ci_method="bootstrap"``, a parametric bootstrap with Gaussian noise of the residual
       scale.
     - A **trend** needs an explicit read-out (FITTING.md §2.2.1): a node has adopted once
       its heat reaches `threshold`; the adopters counted at times ``0, dt, 2 dt, ...``
@@ -224,7 +224,7 @@ class HeatEstimator(NetworkEstimator):
         Heat placed on each seed (when `seeds` are labels).
     time_per_bin : float, default 1.0
         Model time per trend bin.
-    loss : {"poisson", "negbin", "squared", "sqrt"}, default "poisson"
+    loss : {"negbin", "poisson", "squared", "sqrt"}, default "negbin"
         Trend fits only; as for `ICEstimator` (``"negbin"``: counts drawn by
         `simulate`, `forecast` and the bootstrap are negative binomial around the
         heat curve, with the fitted dispersion).
@@ -234,7 +234,7 @@ class HeatEstimator(NetworkEstimator):
         heat (its mean degree for ``kind="undirected"``): from almost no spread to far
         past equilibrium. (A wider range costs time: the work per evaluation grows with
         ``beta * t_max * max_degree``.)
-    ci : {"auto", "wald", "bootstrap", None}, default "auto"
+    ci_method : {"auto", "wald", "bootstrap", None}, default "auto"
         "auto": "wald" for node states, "bootstrap" for trends; None computes no
         interval (for node states the Wald one costs nothing and is kept).
     level : float, default 0.95
@@ -244,6 +244,8 @@ class HeatEstimator(NetworkEstimator):
 
     Attributes
     ----------
+    params_ : dict
+        ``{"beta": ...}``.
     beta_ : float
     model_ : spread.Heat
     result_ : FitResult
@@ -268,9 +270,9 @@ class HeatEstimator(NetworkEstimator):
         kind=None,
         source_heat=1.0,
         time_per_bin=1.0,
-        loss="poisson",
+        loss="negbin",
         bounds=None,
-        ci="auto",
+        ci_method="auto",
         level=0.95,
         n_resamples=100,
         rng=None,
@@ -284,7 +286,7 @@ class HeatEstimator(NetworkEstimator):
         self.time_per_bin = time_per_bin
         self.loss = loss
         self.bounds = bounds
-        self.ci = ci
+        self.ci_method = ci_method
         self.level = level
         self.n_resamples = n_resamples
         self.rng = rng
@@ -324,10 +326,10 @@ class HeatEstimator(NetworkEstimator):
         is_states = isinstance(data, pd.DataFrame) or (
             not isinstance(data, Trend | pd.Series) and np.ndim(data) == 2
         )
-        ci = "none" if self.ci is None else self.ci
-        check_in(ci, name="ci", options=("auto", "wald", "bootstrap", "none"))
-        if ci == "auto":
-            ci = "wald" if is_states else "bootstrap"
+        ci_method = "none" if self.ci_method is None else self.ci_method
+        check_in(ci_method, name="ci_method", options=("auto", "wald", "bootstrap", "none"))
+        if ci_method == "auto":
+            ci_method = "wald" if is_states else "bootstrap"
         template = Heat(
             beta=1.0, kind=self.kind, threshold=self.threshold, source_heat=self.source_heat
         )
@@ -378,15 +380,16 @@ class HeatEstimator(NetworkEstimator):
         if problem.observed_total <= 0:
             result = failed(problem, 3, TERMINATION_MESSAGES[3], level=float(self.level))
         else:
-            result = self._fit_problem(problem, is_states, ci)
+            result = self._fit_problem(problem, is_states, ci_method)
         self.result_ = result
+        self.params_ = dict(result.params)
         self.beta_ = result.params["beta"]
         self.n_iter_ = result.nit
         self.model_ = problem.heat_model(self.beta_) if np.isfinite(self.beta_) else None
         self.graph_ = graph
         return self
 
-    def _fit_problem(self, problem, is_states, ci):
+    def _fit_problem(self, problem, is_states, ci_method):
         level = float(self.level)
         x, fun, nit, nfev = problem.solve()
         problem.x_hat = x
@@ -421,7 +424,7 @@ class HeatEstimator(NetworkEstimator):
             diagnostics=diag,
         )
         problem.sigma = sigma
-        if ci == "bootstrap" and result.success:
+        if ci_method == "bootstrap" and result.success:
             n = check_int(self.n_resamples, name="n_resamples", min_value=2)
             boot = result.bootstrap(n, rng=self.rng, client=self.client, progress=self.progress)
             result = with_bootstrap(result, boot, level)

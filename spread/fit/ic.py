@@ -263,7 +263,7 @@ def fit_ic(
     granularity="global",
     penalty=0.0,
     level=0.95,
-    ci="wald",
+    ci_method="wald",
     n_resamples=200,
     rng=None,
     max_iter=1000,
@@ -297,7 +297,7 @@ def fit_ic(
         estimate ``p0``, with the weight of `penalty` single-parent trials at
         ``p0``: adds ``penalty (1 - p0) / (2 p0) (theta - theta0)^2`` per parameter.
     level : float, default 0.95
-    ci : {"wald", "profile", "bootstrap"}, default "wald"
+    ci_method : {"wald", "profile", "bootstrap"}, default "wald"
         Interval for the pooled ``p``. ``"bootstrap"`` re-simulates the cascades from
         the same seeds with `spread.simulate` under the fit (the per-arc fit for
         ``"node"``/``"edge"``) and refits.
@@ -319,7 +319,7 @@ def fit_ic(
         or an estimate on a bound), ``arc_trials`` (int64), ``n_at_bound``, plus
         ``node_p``, ``node_stderr``, ``node_trials`` for ``"node"``. For those, `loglik`,
         `aic`, `bic` and `n_params` describe the per-node/per-arc model, while
-        `stderr`, `ci`, `profile` and `bootstrap` refer to the pooled ``p``.
+        `stderr`, `ci_method`, `profile` and `bootstrap` refer to the pooled ``p``.
 
     Raises
     ------
@@ -355,7 +355,9 @@ def fit_ic(
     graph = _check_cascades(cascades, "fit_ic")
     granularity = check_in(granularity, name="granularity", options=_GRANULARITIES)
     penalty = check_nonnegative_float(penalty, name="penalty")
-    level, ci, n_resamples, max_iter = _check_common(level, ci, n_resamples, max_iter)
+    level, ci_method, n_resamples, max_iter = _check_common(
+        level, ci_method, n_resamples, max_iter
+    )
     step = _resolve_dt(cascades, dt)
     tg = trial_groups(cascades, step)
     context = {"graph": graph, "seed_sets": _seed_sets(cascades, step), "arc_p": None}
@@ -391,7 +393,7 @@ def fit_ic(
             level=level,
         )
         return replace(res, diagnostics=diag)
-    res = fit_likelihood(problem, max_iter=max_iter, level=level, ci="wald")
+    res = fit_likelihood(problem, max_iter=max_iter, level=level, ci_method="wald")
     diag.update(res.diagnostics)
     if granularity != "global":
         p0 = res.params["p"]
@@ -405,9 +407,8 @@ def fit_ic(
         context["arc_p"] = extra["arc_p"]
         res = granular_result(res, f"ic_{granularity}", loglik, n_par, n_bad, nit, max_iter)
     res = replace(res, diagnostics=diag)
-    if ci != "wald" and res.success:
-        kwargs = {"n_resamples": n_resamples, "rng": rng} if ci == "bootstrap" else {}
-        res = res.with_ci(ci, level, **kwargs)
+    if ci_method != "wald" and res.success:
+        res = res.with_conf_int(ci_method, level, n_resamples=n_resamples, rng=rng)
     return res
 
 
@@ -454,6 +455,8 @@ class ICEstimator(NetworkEstimator):
 
     Attributes
     ----------
+    params_ : dict
+        Every fitted value by name (``p`` or ``scale``, and ``external``).
     p_ : float or numpy.ndarray
         Fitted probability (per arc, in arc order, for node/edge granularity; the scale
         for `base`).
@@ -485,25 +488,26 @@ class ICEstimator(NetworkEstimator):
     >>> counts = truth.new_per_step[0]  # one observed cascade: adopters per step
     >>> counts.tolist()
     [1, 3, 3, 1, 1, 1, 1, 4]
-    >>> est = ICEstimator(n_runs=500, ci=None, rng=0).fit(g, counts, seeds=[0])
-    >>> round(est.p_, 3)
-    0.302
-    >>> est.model_
-    IC(p=0.302...)
-
-    Counts noisier than Poisson ones (hourly social data) call for the negative-binomial
-    loss; `simulate` and `forecast` then draw its fitted dispersion around each run:
-
-    >>> nb = ICEstimator(loss="negbin", n_runs=500, ci=None, rng=0).fit(g, counts, seeds=[0])
-    >>> round(nb.p_, 3), round(nb.result_.diagnostics["dispersion"], 1)
+    >>> est = ICEstimator(n_runs=500, ci_method=None, rng=0).fit(g, counts, seeds=[0])
+    >>> round(est.p_, 3), round(est.result_.diagnostics["dispersion"], 1)
     (0.314, 2.1)
+    >>> est.model_
+    IC(p=0.314...)
+
+    The default negative-binomial loss suits real counts (hourly social data), noisier
+    than Poisson ones; `simulate` and `forecast` then draw its fitted dispersion around
+    each run. Counts that are a run of the model itself call for the Poisson loss:
+
+    >>> pois = ICEstimator(loss="poisson", n_runs=500, ci_method=None, rng=0)
+    >>> round(pois.fit(g, counts, seeds=[0]).p_, 3)
+    0.302
     """
 
     def __init__(
         self,
         method=None,
         *,
-        loss="poisson",
+        loss="negbin",
         n_runs=1000,
         external=False,
         base=None,
@@ -513,10 +517,10 @@ class ICEstimator(NetworkEstimator):
         takeoff=0.1,
         granularity="global",
         penalty=0.0,
-        ci="auto",
+        ci_method="auto",
         level=0.95,
         n_resamples=100,
-        bootstrap_runs=None,
+        n_bootstrap_runs=None,
         rng=None,
         n_jobs=None,
         progress=None,
@@ -533,10 +537,10 @@ class ICEstimator(NetworkEstimator):
         self.takeoff = takeoff
         self.granularity = granularity
         self.penalty = penalty
-        self.ci = ci
+        self.ci_method = ci_method
         self.level = level
         self.n_resamples = n_resamples
-        self.bootstrap_runs = bootstrap_runs
+        self.n_bootstrap_runs = n_bootstrap_runs
         self.rng = rng
         self.n_jobs = n_jobs
         self.progress = progress
@@ -590,6 +594,7 @@ class ICEstimator(NetworkEstimator):
         spec = ICSpec(graph, self.base, bool(self.external), bounds, ext)
         result = self._trend_fit(spec, graph, data, seeds, steps_per_bin, seeds_in_trend)
         theta = [result.params[n] for n in spec.names]
+        self.params_ = dict(result.params)
         self.p_ = float(theta[0])
         self.external_ = float(theta[1]) if self.external else 0.0
         self.model_ = spec.model(np.array(theta)) if np.all(np.isfinite(theta)) else None
@@ -604,6 +609,7 @@ class ICEstimator(NetworkEstimator):
             granularity=self.granularity,
             penalty=self.penalty,
         )
+        self.params_ = dict(result.params)
         self.external_ = 0.0
         arc = result.diagnostics.get("arc_p")
         self.p_ = (

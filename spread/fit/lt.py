@@ -196,9 +196,9 @@ def fit_lt(
     *,
     dt=None,
     weights="wc",
-    threshold="beta",
+    threshold_law="beta",
     level=0.95,
-    ci="wald",
+    ci_method="wald",
     n_resamples=200,
     rng=None,
     max_iter=1000,
@@ -221,11 +221,12 @@ def fit_lt(
     weights : {"wc", "weight"} or array_like, default "wc"
         The LT in-weights ``b_uv`` (one per arc in graph arc order, in-weights of
         every node summing to at most 1); ``"wc"`` is ``1 / in_degree(v)``.
-    threshold : {"beta", "power"}, default "beta"
-        ``"beta"``: thresholds ~ Beta(a, b), params ``{"a", "b"}``. ``"power"``:
+    threshold_law : {"beta", "power"}, default "beta"
+        The family of the threshold law fitted: ``"beta"``: thresholds ~ Beta(a, b),
+        params ``{"a", "b"}``. ``"power"``:
         thresholds ~ Beta(a, 1), ``F(w) = w^a`` (one parameter; ``a = 1`` is the
         uniform thresholds of Kempe et al.'s LT, ``a < 1`` easier adoption).
-    level, ci, n_resamples, rng, max_iter
+    level, ci_method, n_resamples, rng, max_iter
         As for `fit_ic`; the bootstrap re-simulates from the same seeds with
         `spread.simulate` and thresholds drawn from the fitted law.
 
@@ -255,13 +256,15 @@ def fit_lt(
     >>> from spread.fit import fit_lt, simulate_cascades
     >>> g = spread.datasets.load("karate")
     >>> cs = simulate_cascades(g, spread.LT(), seeds=[[0], [33], [5]] * 10, rng=0)
-    >>> res = fit_lt(cs, threshold="power")  # uniform thresholds: a = 1
+    >>> res = fit_lt(cs, threshold_law="power")  # uniform thresholds: a = 1
     >>> res.success, round(res.params["a"], 2)
     (True, 0.97)
     """
     graph = _check_cascades(cascades, "fit_lt")
-    family = check_in(threshold, name="threshold", options=_FAMILIES)
-    level, ci, n_resamples, max_iter = _check_common(level, ci, n_resamples, max_iter)
+    family = check_in(threshold_law, name="threshold_law", options=_FAMILIES)
+    level, ci_method, n_resamples, max_iter = _check_common(
+        level, ci_method, n_resamples, max_iter
+    )
     step = _resolve_dt(cascades, dt)
     sim_weights, w = _lt_weights(graph, weights)
     br = brackets(cascades, step, w)
@@ -305,7 +308,12 @@ def fit_lt(
         )
         return replace(res, diagnostics=diag, warnings=(*res.warnings, *notes))
     res = fit_likelihood(
-        problem, max_iter=max_iter, level=level, ci=ci, n_resamples=n_resamples, rng=rng
+        problem,
+        max_iter=max_iter,
+        level=level,
+        ci_method=ci_method,
+        n_resamples=n_resamples,
+        rng=rng,
     )
     diag.update(res.diagnostics)
     return replace(res, diagnostics=diag, warnings=(*res.warnings, *notes))
@@ -335,8 +343,8 @@ class LTEstimator(NetworkEstimator):
         The arc weights ``w_uv`` (as in `spread.LT`).
     concentration : float, default 2.0
         ``a + b`` of the Beta threshold law (``parameter="threshold_mean"``).
-    threshold : {{"beta", "power"}}, default "beta"
-        Cascades only: the threshold family fitted by `fit_lt` (Beta(a, b), or
+    threshold_law : {{"beta", "power"}}, default "beta"
+        Cascades only: the family of the threshold law fitted by `fit_lt` (Beta(a, b), or
         Beta(a, 1) with ``F(w) = w^a``).
     bounds : (float, float), optional
         Range searched (default ``(1e-3, 1.0)`` for the scale, ``(0.01, 0.99)`` for the
@@ -361,7 +369,7 @@ class LTEstimator(NetworkEstimator):
     >>> counts = truth.new_per_step[0]
     >>> counts.tolist()
     [2, 6, 3, 1]
-    >>> est = LTEstimator(n_runs=400, ci=None, rng=0).fit(g, counts, seeds=[0, 33])
+    >>> est = LTEstimator(n_runs=400, ci_method=None, rng=0).fit(g, counts, seeds=[0, 33])
     >>> round(est.params_["scale"], 2)
     0.7
     """
@@ -373,16 +381,16 @@ class LTEstimator(NetworkEstimator):
         parameter="scale",
         weights="wc",
         concentration=2.0,
-        threshold="beta",
-        loss="poisson",
+        threshold_law="beta",
+        loss="negbin",
         n_runs=1000,
         bounds=None,
         condition_on_takeoff=False,
         takeoff=0.1,
-        ci="auto",
+        ci_method="auto",
         level=0.95,
         n_resamples=100,
-        bootstrap_runs=None,
+        n_bootstrap_runs=None,
         rng=None,
         n_jobs=None,
         progress=None,
@@ -392,16 +400,16 @@ class LTEstimator(NetworkEstimator):
         self.parameter = parameter
         self.weights = weights
         self.concentration = concentration
-        self.threshold = threshold
+        self.threshold_law = threshold_law
         self.loss = loss
         self.n_runs = n_runs
         self.bounds = bounds
         self.condition_on_takeoff = condition_on_takeoff
         self.takeoff = takeoff
-        self.ci = ci
+        self.ci_method = ci_method
         self.level = level
         self.n_resamples = n_resamples
-        self.bootstrap_runs = bootstrap_runs
+        self.n_bootstrap_runs = n_bootstrap_runs
         self.rng = rng
         self.n_jobs = n_jobs
         self.progress = progress
@@ -447,7 +455,7 @@ class LTEstimator(NetworkEstimator):
             fit_lt,
             dt=dt,
             weights=self.weights,
-            threshold=self.threshold,
+            threshold_law=self.threshold_law,
         )
         self.params_ = dict(result.params)
         a, b = result.params.get("a"), result.params.get("b", 1.0)  # "power": Beta(a, 1)

@@ -32,31 +32,31 @@ _KERNELS = ("exp", "power", "rayleigh")
 
 
 # ================================================================== kernels
-def _survival_terms(kernel, gap, delta):
+def _survival_terms(kernel, gap, min_delay):
     """``-log S(gap) / alpha``: the exposure a pair adds (linear in alpha)."""
     if kernel == "exp":
         return gap
     if kernel == "power":
-        return np.where(gap > delta, np.log(np.maximum(gap, delta) / delta), 0.0)
+        return np.where(gap > min_delay, np.log(np.maximum(gap, min_delay) / min_delay), 0.0)
     return 0.5 * gap * gap
 
 
-def _hazard_terms(kernel, gap, delta):
+def _hazard_terms(kernel, gap, min_delay):
     """``H(gap) / alpha``: the hazard a parent adds at the infection (linear in alpha)."""
     if kernel == "exp":
         return np.ones_like(gap)
     if kernel == "power":
-        return np.where(gap > delta, 1.0 / np.maximum(gap, delta), 0.0)
+        return np.where(gap > min_delay, 1.0 / np.maximum(gap, min_delay), 0.0)
     return gap
 
 
-def _draw_delays(kernel, alpha, size, delta, gen):
+def _draw_delays(kernel, alpha, size, min_delay, gen):
     u = gen.random(size)
     with np.errstate(divide="ignore"):
         if kernel == "exp":
             return -np.log1p(-u) / alpha
-        if kernel == "power":  # S(t) = (t / delta)^(-alpha), t > delta
-            return delta * np.exp(-np.log1p(-u) / alpha)
+        if kernel == "power":  # S(t) = (t / min_delay)^(-alpha), t > min_delay
+            return min_delay * np.exp(-np.log1p(-u) / alpha)
         return np.sqrt(-2.0 * np.log1p(-u) / alpha)  # S(t) = exp(-alpha t^2 / 2)
 
 
@@ -88,14 +88,14 @@ def _ctic_times(graph, delays, seed_idx):
 
 
 def simulate_ctic(
-    graph, alpha, *, kernel="exp", T, seeds=None, n_cascades=None, rng=None, delta=1.0
+    graph, alpha, *, kernel="exp", horizon, seeds=None, n_cascades=None, rng=None, min_delay=1.0
 ):
     """Continuous-time independent cascades: NetRate's generative model.
 
     Every infected node ``j`` infects each out-neighbour ``i`` after a delay drawn
     from the arc's law (independent across arcs and cascades); ``i`` is infected at
     the earliest arrival, so infection times are shortest-path distances from the
-    seeds (computed with `scipy.sparse.csgraph.dijkstra`). Nodes infected after `T`
+    seeds (computed with `scipy.sparse.csgraph.dijkstra`). Nodes infected after `horizon`
     are not observed.
 
     Parameters
@@ -105,9 +105,9 @@ def simulate_ctic(
         Transmission rate, one for all arcs or one per arc (graph arc order).
     kernel : {"exp", "power", "rayleigh"}, default "exp"
         Delay law: exponential ``S(t) = e^{-alpha t}``; power law
-        ``S(t) = (t / delta)^{-alpha}`` for ``t > delta``; Rayleigh
+        ``S(t) = (t / min_delay)^{-alpha}`` for ``t > min_delay``; Rayleigh
         ``S(t) = e^{-alpha t^2 / 2}``.
-    T : float or array_like
+    horizon : float or array_like
         Observation window (one for all cascades, or one per cascade).
     seeds, n_cascades
         As for `simulate_cascades`: seed sets, one set repeated, or None for one
@@ -115,20 +115,20 @@ def simulate_ctic(
     rng : None, int, SeedSequence or Generator
         Cascade ``i`` draws its delays from its own stream (``CASCADES`` of
         `spread._random`), a function of `rng` and ``i`` only.
-    delta : float, default 1
+    min_delay : float, default 1
         Minimum delay of the power law.
 
     Returns
     -------
     Cascades
-        Cascade ids ``0 .. n - 1``, infection times in ``[0, T]``.
+        Cascade ids ``0 .. n - 1``, infection times in ``[0, horizon]``.
 
     Examples
     --------
     >>> import spread
     >>> from spread.fit import simulate_ctic
     >>> g = spread.datasets.load("karate")
-    >>> cs = simulate_ctic(g, 0.3, T=2.0, n_cascades=5, rng=0)
+    >>> cs = simulate_ctic(g, 0.3, horizon=2.0, n_cascades=5, rng=0)
     >>> cs.sizes.tolist()
     [12, 22, 15, 3, 4]
     """
@@ -137,17 +137,17 @@ def simulate_ctic(
         raise InvalidParameterError(msg)
     kernel = check_in(kernel, name="kernel", options=_KERNELS)
     rates = _check_alpha(alpha, graph)
-    delta = check_nonnegative_float(delta, name="delta", allow_zero=False)
+    min_delay = check_nonnegative_float(min_delay, name="min_delay", allow_zero=False)
     root = root_seed(rng)
     sets = _parse_seed_sets(graph, seeds, n_cascades, generator(root, SEED_RULE, 0))
-    if np.ndim(T) == 0:
-        windows = np.full(len(sets), check_nonnegative_float(T, name="T"))
+    if np.ndim(horizon) == 0:
+        windows = np.full(len(sets), check_nonnegative_float(horizon, name="horizon"))
     else:
-        windows = np.asarray(T, dtype=np.float64)
+        windows = np.asarray(horizon, dtype=np.float64)
         if windows.shape != (len(sets),) or not np.all(np.isfinite(windows) & (windows >= 0)):
             msg = (
-                f"`T` must be a window >= 0 or one per cascade ({len(sets)}); "
-                f"got {np.asarray(T)!r:.80}."
+                f"`horizon` must be a window >= 0 or one per cascade ({len(sets)}); "
+                f"got {np.asarray(horizon)!r:.80}."
             )
             raise InvalidParameterError(msg)
     parts_c, parts_v, parts_t = [], [], []
@@ -155,7 +155,7 @@ def simulate_ctic(
         for i, seed_idx in enumerate(sets):
             stream = generator(root, CASCADES, i)
             delays = np.where(
-                rates > 0, _draw_delays(kernel, rates, graph.n_edges, delta, stream), np.inf
+                rates > 0, _draw_delays(kernel, rates, graph.n_edges, min_delay, stream), np.inf
             )
             dist = _ctic_times(graph, delays, seed_idx)
             hit = np.flatnonzero(dist <= windows[i])
@@ -175,37 +175,35 @@ def simulate_ctic(
 
 
 # =============================================================== statistics
-def _windows(cascades, T):
+def _windows(cascades, horizon):
     """Per-cascade windows (time from each cascade's first adoption) and rows inside them."""
     data = cascades.data
     rel = cascades.relative_times()
     codes, labels = pd.factorize(data["cascade"], sort=False)
     last = np.zeros(labels.size)
     np.maximum.at(last, codes, rel)
-    if T is None:
+    if horizon is None:
         return last, np.ones(rel.size, dtype=bool), rel, codes
-    if isinstance(T, np.ndarray):  # per-cascade windows (the bootstrap's resamples)
-        return T, rel <= T[codes], rel, codes
-    if isinstance(T, str | pd.Timedelta):
+    if isinstance(horizon, np.ndarray):  # per-cascade windows (the bootstrap's resamples)
+        return horizon, rel <= horizon[codes], rel, codes
+    if isinstance(horizon, str | pd.Timedelta):
         try:
-            T = pd.Timedelta(T) / pd.Timedelta("1s")
+            horizon = pd.Timedelta(horizon) / pd.Timedelta("1s")
         except (TypeError, ValueError):
-            msg = (
-                f"`T` must be a window length (a number, or a time span such as '7D'); got {T!r}."
-            )
+            msg = f"`horizon` must be a window length (a number, or a time span such as '7D'); got {horizon!r}."
             raise InvalidParameterError(msg) from None
-    if isinstance(T, bool) or not isinstance(T, numbers.Real):
-        msg = f"`T` must be a window length (a number, or a time span such as '7D'); got {T!r}."
+    if isinstance(horizon, bool) or not isinstance(horizon, numbers.Real):
+        msg = f"`horizon` must be a window length (a number, or a time span such as '7D'); got {horizon!r}."
         raise InvalidParameterError(msg)
-    T = check_nonnegative_float(T, name="T")
-    return np.full(labels.size, T), rel <= T, rel, codes
+    horizon = check_nonnegative_float(horizon, name="horizon")
+    return np.full(labels.size, horizon), rel <= horizon, rel, codes
 
 
 class _Stats:
     """NetRate sufficient statistics of one set of cascades under one kernel."""
 
-    def __init__(self, graph, cascades, kernel, delta, T):
-        self.windows, inside, rel, codes = _windows(cascades, T)
+    def __init__(self, graph, cascades, kernel, min_delay, horizon):
+        self.windows, inside, rel, codes = _windows(cascades, horizon)
         self.n_after_window = int(np.sum(~inside))
         nodes = cascades.data["index"].to_numpy(dtype=np.int64)[inside]
         times = rel[inside]
@@ -216,8 +214,8 @@ class _Stats:
         casc, arc, gap, infected = netrate_pairs(
             graph.indptr, graph.indices, casc_ptr, nodes, times, self.windows, graph.n_nodes
         )
-        psi = _survival_terms(kernel, gap, delta)
-        h = _hazard_terms(kernel, gap, delta)
+        psi = _survival_terms(kernel, gap, min_delay)
+        h = _hazard_terms(kernel, gap, min_delay)
         self.arc = arc
         self.psi = psi
         self.exposure = float(psi.sum())
@@ -282,12 +280,12 @@ class _NetRateGlobal(_CascadeProblem):
             ctx["graph"],
             alpha,
             kernel=ctx["kernel"],
-            T=self.stats.windows,
+            horizon=self.stats.windows,
             seeds=[list(ctx["graph"].label_of(s)) for s in self.stats.sources],
             rng=rng,
-            delta=ctx["delta"],
+            min_delay=ctx["min_delay"],
         )
-        stats = _Stats(ctx["graph"], sim, ctx["kernel"], ctx["delta"], self.stats.windows)
+        stats = _Stats(ctx["graph"], sim, ctx["kernel"], ctx["min_delay"], self.stats.windows)
         return _NetRateGlobal(stats, ctx)
 
 
@@ -297,11 +295,11 @@ class NetRateEstimator(_Settings):
 
     Maximises NetRate's likelihood (Gomez-Rodriguez, Balduzzi & Schölkopf 2011) with
     the candidate parents restricted to the graph's in-neighbours. For a cascade
-    watched over ``[0, T]``,
+    watched over ``[0, horizon]``,
 
     ``log L = sum_{i infected} [log sum_{j -> i, t_j < t_i} H(t_i - t_j; alpha_ji)
     + sum_{j -> i, t_j < t_i} log S(t_i - t_j; alpha_ji)]
-    + sum_{m not infected} sum_{j -> m infected} log S(T - t_j; alpha_jm)``,
+    + sum_{m not infected} sum_{j -> m infected} log S(horizon - t_j; alpha_jm)``,
 
     where ``log S`` and ``H`` are linear in ``alpha``, so the problem is concave.
     ``granularity="global"``: one rate, in closed form ``alpha = N / E`` (``N``
@@ -315,20 +313,22 @@ class NetRateEstimator(_Settings):
     ----------
     kernel : {"exp", "power", "rayleigh"}, default "exp"
         Pairwise delay law, as in `simulate_ctic` (``H = alpha``,
-        ``alpha / t`` for ``t > delta``, ``alpha t``).
+        ``alpha / t`` for ``t > min_delay``, ``alpha t``).
     granularity : {"global", "edge"}, default "global"
     penalty : float, optional
         L2 shrinkage of the per-arc rates toward the global estimate ``alpha0``,
         with the weight of `penalty` infections: adds
         ``penalty / (2 alpha0^2) (alpha - alpha0)^2`` per arc. None or 0: none.
-    delta : float, default 1
+    min_delay : float, default 1
         Minimum delay of the power-law kernel (time units of the cascades).
-    level, ci, n_resamples, rng, max_iter
+    level, ci_method, n_resamples, rng, max_iter
         As for `fit_ic`; the bootstrap re-simulates with `simulate_ctic` from the
         same sources and windows.
 
     Attributes
     ----------
+    params_ : dict
+        The fitted global rate, ``{"alpha": ...}``.
     alpha_ : float or numpy.ndarray
         The global rate, or one rate per arc (graph arc order; arcs never exposed
         get the global rate). Rates are per unit of the cascades' time (per second
@@ -354,7 +354,7 @@ class NetRateEstimator(_Settings):
     >>> import spread
     >>> from spread.fit import NetRateEstimator, simulate_ctic
     >>> g = spread.datasets.load("karate")
-    >>> cs = simulate_ctic(g, 0.5, T=3.0, n_cascades=20, rng=0)
+    >>> cs = simulate_ctic(g, 0.5, horizon=3.0, n_cascades=20, rng=0)
     >>> est = NetRateEstimator().fit(g, cs)
     >>> round(est.alpha_, 3), est.result_.success
     (0.509, True)
@@ -366,9 +366,9 @@ class NetRateEstimator(_Settings):
         kernel="exp",
         granularity="global",
         penalty=None,
-        delta=1.0,
+        min_delay=1.0,
         level=0.95,
-        ci="wald",
+        ci_method="wald",
         n_resamples=200,
         rng=None,
         max_iter=1000,
@@ -376,14 +376,14 @@ class NetRateEstimator(_Settings):
         self.kernel = kernel
         self.granularity = granularity
         self.penalty = penalty
-        self.delta = delta
+        self.min_delay = min_delay
         self.level = level
-        self.ci = ci
+        self.ci_method = ci_method
         self.n_resamples = n_resamples
         self.rng = rng
         self.max_iter = max_iter
 
-    def fit(self, graph, cascades, T=None):
+    def fit(self, graph, cascades, horizon=None):
         """Fit the rates; returns self.
 
         Parameters
@@ -391,7 +391,7 @@ class NetRateEstimator(_Settings):
         graph : Graph
         cascades : Cascades
             Timed adoptions (the graph is attached if the cascades have none).
-        T : float, str or pandas.Timedelta, optional
+        horizon : float, str or pandas.Timedelta, optional
             Length of every cascade's observation window, from its first adoption
             (a time span for datetime input). Default: each cascade's last adoption.
             Adoptions after the window are left out (counted in ``n_after_window``).
@@ -399,7 +399,7 @@ class NetRateEstimator(_Settings):
         Raises
         ------
         InvalidParameterError
-            An unknown option, a negative `T`, or cascades on another graph.
+            An unknown option, a negative `horizon`, or cascades on another graph.
         NodeNotFound
             A cascade node that is not in `graph`.
         """
@@ -408,9 +408,9 @@ class NetRateEstimator(_Settings):
         penalty = (
             0.0 if self.penalty is None else check_nonnegative_float(self.penalty, name="penalty")
         )
-        delta = check_nonnegative_float(self.delta, name="delta", allow_zero=False)
-        level, ci, n_resamples, max_iter = _check_common(
-            self.level, self.ci, self.n_resamples, self.max_iter
+        min_delay = check_nonnegative_float(self.min_delay, name="min_delay", allow_zero=False)
+        level, ci_method, n_resamples, max_iter = _check_common(
+            self.level, self.ci_method, self.n_resamples, self.max_iter
         )
         if not isinstance(graph, Graph):
             msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
@@ -428,8 +428,8 @@ class NetRateEstimator(_Settings):
                 f"another graph ({cascades.graph.n_nodes:,} nodes)."
             )
             raise InvalidParameterError(msg)
-        stats = _Stats(graph, cascades, kernel, delta, T)
-        context = {"graph": graph, "kernel": kernel, "delta": delta, "arc_alpha": None}
+        stats = _Stats(graph, cascades, kernel, min_delay, horizon)
+        context = {"graph": graph, "kernel": kernel, "min_delay": min_delay, "arc_alpha": None}
         problem = _NetRateGlobal(stats, context)
         diag = {
             "n_events": stats.n_events,
@@ -449,6 +449,7 @@ class NetRateEstimator(_Settings):
                 level=level,
             )
             res = _replace(res, diagnostics=diag)
+            self.params_ = dict(res.params)
             self.alpha_, self.alpha_stderr_, self.result_, self.n_iter_ = (
                 math.nan,
                 math.nan,
@@ -456,7 +457,7 @@ class NetRateEstimator(_Settings):
                 0,
             )
             return self
-        res = fit_likelihood(problem, max_iter=max_iter, level=level, ci="wald")
+        res = fit_likelihood(problem, max_iter=max_iter, level=level, ci_method="wald")
         diag.update(res.diagnostics)
         alpha0 = res.params["alpha"]
         alpha, stderr = alpha0, res.stderr["alpha"]
@@ -470,9 +471,9 @@ class NetRateEstimator(_Settings):
             )
             alpha, stderr = out["arc_alpha"], out["arc_stderr"]
         res = _replace(res, diagnostics=diag)
-        if ci != "wald" and res.success:
-            kwargs = {"n_resamples": n_resamples, "rng": self.rng} if ci == "bootstrap" else {}
-            res = res.with_ci(ci, level, **kwargs)
+        if ci_method != "wald" and res.success:
+            res = res.with_conf_int(ci_method, level, n_resamples=n_resamples, rng=self.rng)
+        self.params_ = dict(res.params)
         self.alpha_, self.alpha_stderr_, self.result_, self.n_iter_ = alpha, stderr, res, res.nit
         return self
 
@@ -520,17 +521,42 @@ def _edge_rates(graph, stats, alpha0, penalty, max_iter):
     return out, loglik, n_par, n_bad, nit
 
 
-def fit_netrate(graph, cascades, T=None, **kwargs):
-    """Fit NetRate rates; returns the `FitResult` (keywords as `NetRateEstimator`).
+def fit_netrate(
+    graph,
+    cascades,
+    horizon=None,
+    *,
+    kernel="exp",
+    granularity="global",
+    penalty=None,
+    min_delay=1.0,
+    level=0.95,
+    ci_method="wald",
+    n_resamples=200,
+    rng=None,
+    max_iter=1000,
+):
+    """Fit NetRate rates; returns the `FitResult` (parameters as `NetRateEstimator`).
 
     Examples
     --------
     >>> import spread
     >>> from spread.fit import fit_netrate, simulate_ctic
     >>> g = spread.datasets.load("karate")
-    >>> cs = simulate_ctic(g, 0.5, kernel="rayleigh", T=3.0, n_cascades=20, rng=0)
+    >>> cs = simulate_ctic(g, 0.5, kernel="rayleigh", horizon=3.0, n_cascades=20, rng=0)
     >>> res = fit_netrate(g, cs, kernel="rayleigh")
     >>> res.model, round(res.params["alpha"], 2)
     ('netrate_rayleigh', 0.55)
     """
-    return NetRateEstimator(**kwargs).fit(graph, cascades, T=T).result_
+    est = NetRateEstimator(
+        kernel=kernel,
+        granularity=granularity,
+        penalty=penalty,
+        min_delay=min_delay,
+        level=level,
+        ci_method=ci_method,
+        n_resamples=n_resamples,
+        rng=rng,
+        max_iter=max_iter,
+    )
+    return est.fit(graph, cascades, horizon=horizon).result_

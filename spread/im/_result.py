@@ -51,8 +51,6 @@ class SeedSelection:
     spread : float
         Expected spread of ``fixed + seeds``, estimated on fresh samples independent of
         the ones used to choose (NaN if ``evaluate=False``).
-    spread_ci : ConfidenceInterval
-        95% interval for `spread`.
     spread_stderr : float
         Standard error of `spread`.
     prefix_spread : numpy.ndarray of float, shape (k,)
@@ -81,7 +79,6 @@ class SeedSelection:
     seeds: np.ndarray
     gains: np.ndarray
     spread: float
-    spread_ci: ConfidenceInterval
     spread_stderr: float
     prefix_spread: np.ndarray
     prefix_stderr: np.ndarray
@@ -104,8 +101,22 @@ class SeedSelection:
     def __repr__(self):
         return (
             f"<SeedSelection: {self.method}, k={self.k}, {self.model!r}, "
-            f"spread {self.spread:,.1f} [{self.spread_ci.low:,.1f}, {self.spread_ci.high:,.1f}]>"
+            f"spread {self.spread:,.1f} ± {self.spread_stderr:,.1f}>"
         )
+
+    def conf_int(self, level=0.95):
+        """Normal-approximation interval for `spread` (NaN without an evaluation).
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.datasets.load("karate")
+        >>> sel = spread.maximize(g, 2, spread.IC(p=0.1), eps=0.2, rng=0, n_eval_runs=500)
+        >>> low, high = sel.conf_int(0.95)
+        >>> bool(low < sel.spread < high)
+        True
+        """
+        return ConfidenceInterval.normal(self.spread, self.spread_stderr, level)
 
     def to_frame(self):
         """One row per seed: rank, node, gain, and the spread of the seeds up to it."""
@@ -119,13 +130,14 @@ class SeedSelection:
             index=pd.RangeIndex(1, self.k + 1, name="rank"),
         )
 
-    def summary(self):
-        """A few lines: method, seeds, spread with its interval, guarantee, cost."""
+    def summary(self, level=0.95):
+        """A few lines: method, seeds, spread with its interval at `level`, guarantee, cost."""
+        low, high = self.conf_int(level)
         shown = ", ".join(str(s) for s in self.seeds[:10]) + (" ..." if self.k > 10 else "")
         lines = [
             f"{self.method} chose {self.k} seed(s) under {self.model!r}: [{shown}]",
             f"  spread: {self.spread:,.1f} ± {self.spread_stderr:,.1f} (s.e., {self.evaluation}); "
-            f"95% CI [{self.spread_ci.low:,.1f}, {self.spread_ci.high:,.1f}]",
+            f"{level:.0%} CI [{low:,.1f}, {high:,.1f}]",
         ]
         if np.isfinite(self.guarantee):
             lines.append(

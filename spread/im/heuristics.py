@@ -53,7 +53,7 @@ def degree_discount(graph, k, model, allowed):
     probability for per-arc IC, the mean weight for LT).
     """
     if isinstance(model, IC):
-        uniform = model._uniform()
+        uniform = model.uniform_probability()
         p = uniform if uniform is not None else float(np.mean(model.arc_probabilities(graph)))
     else:
         p = float(np.mean(model.arc_weights(graph))) if graph.n_edges else 0.0

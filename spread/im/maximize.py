@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import parallel
-from .._common import ConfidenceInterval, progress_bar, thread_count
+from .._common import progress_bar, thread_count
 from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, stream_root
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
@@ -68,7 +68,7 @@ class _Task:
     report: object
     client: object
     eps: float
-    delta: float
+    failure_probability: float
     ell: float
     n_runs: int
     max_rr_sets: object
@@ -83,8 +83,7 @@ def maximize(
     *,
     method="imm",
     eps=0.1,
-    delta=None,
-    ell=1,
+    failure_probability=None,
     rng=None,
     n_jobs=None,
     evaluate=True,
@@ -94,7 +93,7 @@ def maximize(
     progress=None,
     max_memory=None,
     n_runs=1000,
-    n_eval=10_000,
+    n_eval_runs=10_000,
     max_rr_sets=None,
     horizon=None,
     stability=0.01,
@@ -119,17 +118,17 @@ def maximize(
         `candidates` is given.
     eps : float, default 0.1
         Approximation slack: IMM and OPIM-C return a ``(1 - 1/e - eps)``-approximation.
-    delta : float, optional
-        Failure probability for OPIM-C (default ``1 / n``). IMM's is ``n ** -ell``.
-    ell : float, default 1
-        IMM's confidence exponent.
+    failure_probability : float, optional
+        IMM's and OPIM-C's ``delta``: the guarantee holds with probability at least
+        ``1 - failure_probability`` (default ``1 / n``, IMM's ``n ** -ell`` with
+        ``ell = 1``).
     rng : None, int, SeedSequence or Generator
         Fixes every random stream: the same `rng` gives the same seeds on any number of
         threads.
     n_jobs : int, optional
         Threads (default: all).
     evaluate : bool, default True
-        Estimate the spread of the chosen seeds on fresh samples: `n_eval` forward Monte
+        Estimate the spread of the chosen seeds on fresh samples: `n_eval_runs` forward Monte
         Carlo runs for `spread`, and fresh RR sets for the spread-versus-k curve.
     candidates, exclude : sequence of labels, optional
         Who may be chosen; who may not (e.g. competitors' accounts).
@@ -142,7 +141,7 @@ def maximize(
         exceeding it raises `MemoryLimitError` before allocating.
     n_runs : int, default 1000
         Monte Carlo runs per estimate, for CELF.
-    n_eval : int, default 10000
+    n_eval_runs : int, default 10000
         Forward Monte Carlo runs for the final spread estimate.
     max_rr_sets : int, optional
         OPIM-C anytime mode: stop at this many RR sets and report the ratio certified.
@@ -169,7 +168,7 @@ def maximize(
     ------
     InvalidParameterError
         If `k` is not in ``[1, number of eligible nodes]``, an option is unknown, or
-        `eps`/`delta` are out of range.
+        `eps`/`failure_probability` are out of range.
     NodeNotFound
         If `candidates`, `exclude` or `fixed` name a node not in the graph.
     MemoryLimitError
@@ -236,14 +235,18 @@ def maximize(
     if eps >= 1 - 1 / math.e:
         msg = f"`eps` must lie in (0, 1 - 1/e) = (0, 0.632); got {eps}."
         raise InvalidParameterError(msg)
-    if delta is None:
-        delta = 1.0 / n
-    delta = check_nonnegative_float(delta, name="delta", allow_zero=False)
-    if delta >= 1:
-        msg = f"`delta` must lie in (0, 1); got {delta}."
-        raise InvalidParameterError(msg)
+    if failure_probability is None:
+        delta, ell = 1.0 / n, 1.0  # IMM's default, n ** -1
+    else:
+        delta = check_nonnegative_float(
+            failure_probability, name="failure_probability", allow_zero=False
+        )
+        if delta >= 1:
+            msg = f"`failure_probability` must lie in (0, 1); got {delta}."
+            raise InvalidParameterError(msg)
+        ell = math.log(1.0 / delta) / math.log(max(n, 2))
     n_runs = check_int(n_runs, name="n_runs", min_value=1)
-    n_eval = check_int(n_eval, name="n_eval", min_value=2)
+    n_eval = check_int(n_eval_runs, name="n_eval_runs", min_value=2)
     if max_rr_sets is not None:
         max_rr_sets = check_int(max_rr_sets, name="max_rr_sets", min_value=2)
     stability = check_nonnegative_float(stability, name="stability")
@@ -270,7 +273,7 @@ def maximize(
         report=report,
         client=client,
         eps=eps,
-        delta=delta,
+        failure_probability=delta,
         ell=ell,
         n_runs=n_runs,
         max_rr_sets=max_rr_sets,
@@ -293,12 +296,10 @@ def maximize(
                 graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client
             )
     spread, stderr, prefix, prefix_se, how = result
-    ci = ConfidenceInterval(spread - 1.96 * stderr, spread + 1.96 * stderr)
     return SeedSelection(
         seeds=graph.label_of(seeds),
         gains=gains,
         spread=spread,
-        spread_ci=ci,
         spread_stderr=stderr,
         prefix_spread=prefix,
         prefix_stderr=prefix_se,

@@ -20,7 +20,7 @@ def select(task):
         task.k,
         task.model,
         eps=task.eps,
-        delta=task.delta,
+        delta=task.failure_probability,
         root=task.root,
         allowed=task.allowed,
         fixed=task.fixed,

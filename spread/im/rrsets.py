@@ -98,7 +98,7 @@ class RRSets:
             self._source = template._source
             return
         if isinstance(model, IC):
-            uniform = model._uniform()
+            uniform = model.uniform_probability()
             self._source = uniform
             if uniform is None:
                 self._source = model.arc_probabilities(graph)

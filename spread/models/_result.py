@@ -1,24 +1,15 @@
 """Results of the models: `SpreadResult` (one seed set), `SpreadResults` (several), `HeatResult`."""
 
 from dataclasses import dataclass, field
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from .._common import ConfidenceInterval
+from .._validation import check_level
 from ..exceptions import InvalidParameterError
 
 __all__ = ["HeatResult", "SpreadResult", "SpreadResults"]
-
-
-def _z(level):
-    if not 0 < level < 1:
-        from ..exceptions import InvalidParameterError
-
-        msg = f"`level` must lie in (0, 1); got {level!r}."
-        raise InvalidParameterError(msg)
-    return NormalDist().inv_cdf(0.5 + level / 2)
 
 
 @dataclass(frozen=True, repr=False)
@@ -80,7 +71,7 @@ class SpreadResult:
         """Standard error of `mean`."""
         return self.std / np.sqrt(self.n_runs) if self.n_runs > 1 else float("nan")
 
-    def ci(self, level=0.95):
+    def conf_int(self, level=0.95):
         """Normal-approximation confidence interval for the expected spread.
 
         Examples
@@ -88,12 +79,11 @@ class SpreadResult:
         >>> import spread
         >>> g = spread.datasets.load("karate")
         >>> res = spread.simulate(g, [0], spread.IC(p=0.1), n_runs=1000, rng=0)
-        >>> low, high = res.ci(0.95)
+        >>> low, high = res.conf_int(0.95)
         >>> bool(low < res.mean < high)
         True
         """
-        half = _z(level) * self.stderr
-        return ConfidenceInterval(self.mean - half, self.mean + half)
+        return ConfidenceInterval.normal(self.mean, self.stderr, level)
 
     def curve(self, level=0.9):
         """Cumulative adopters per step: mean and a quantile band across runs.
@@ -109,7 +99,7 @@ class SpreadResult:
             Indexed by ``step``, with columns ``mean``, ``lower``, ``upper`` and
             ``stderr`` (of the mean).
         """
-        _z(level)
+        check_level(level)
         cum = np.cumsum(self.new_per_step, axis=1)
         q = (1 - level) / 2
         n = self.n_runs
@@ -145,7 +135,7 @@ class SpreadResult:
 
     def summary(self, level=0.95):
         """A few lines: model, seeds, runs, mean spread with its interval, steps."""
-        low, high = self.ci(level)
+        low, high = self.conf_int(level)
         seeds = ", ".join(str(s) for s in self.seeds[:8]) + (" ..." if len(self.seeds) > 8 else "")
         n = self.graph.n_nodes if self.graph is not None else len(self.node_probability)
         return "\n".join(
@@ -192,7 +182,7 @@ class SpreadResults(tuple):
         """One row per seed set: seeds, mean, stderr and confidence interval."""
         rows = []
         for i, r in enumerate(self):
-            low, high = r.ci(level)
+            low, high = r.conf_int(level)
             rows.append(
                 {
                     "seed_set": i,
@@ -215,7 +205,7 @@ class SpreadResults(tuple):
         """One line per seed set: its mean spread with the interval at `level`."""
         lines = [f"{len(self)} seed set(s), common random numbers"]
         for i, r in enumerate(self):
-            low, high = r.ci(level)
+            low, high = r.conf_int(level)
             lines.append(
                 f"  [{i}] {len(r.seeds)} seed(s): {r.mean:,.2f} ± {r.stderr:,.2f} "
                 f"({level:.0%} CI [{low:,.2f}, {high:,.2f}])"

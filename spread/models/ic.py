@@ -114,12 +114,13 @@ class IC:
             If `p` is not a probability, an unknown scheme, an array of the wrong length
             or with values outside [0, 1], or ``"weight"`` on a graph without weights.
         """
-        uniform = self._uniform()
+        uniform = self.uniform_probability()
         if uniform is not None:
             return _weights.uniform(graph, uniform)
         return self._arc_array(graph)
 
-    def _uniform(self):
+    def uniform_probability(self):
+        """The one probability of every arc when `p` is a number (else None)."""
         if isinstance(self.p, numbers.Real) and not isinstance(self.p, bool):
             return check_probability(self.p, name="p")
         if isinstance(self.p, bool):
@@ -160,7 +161,7 @@ class IC:
         compare parameter values on the same randomness).
         """
         external = self._external()
-        uniform = self._uniform()
+        uniform = self.uniform_probability()
         if uniform is not None and not crn:
             # read-only like the per-arc arrays, so both share one compiled kernel
             empty = np.empty(0, dtype=np.float64)
