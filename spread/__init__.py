@@ -17,6 +17,7 @@ from .cascades import Cascades
 from .exceptions import (
     ConvergenceWarning,
     DatasetError,
+    FileNotFound,
     GraphFormatError,
     IdentifiabilityWarning,
     InvalidParameterError,
@@ -24,6 +25,7 @@ from .exceptions import (
     NodeNotFound,
     NotFittedError,
     SpreadError,
+    WorkLimitError,
 )
 from .fit import FitResult
 from .graph import Graph, LoadReport
@@ -51,6 +53,7 @@ __all__ = [
     "ConfidenceInterval",
     "ConvergenceWarning",
     "DatasetError",
+    "FileNotFound",
     "FitResult",
     "Graph",
     "GraphFormatError",
@@ -66,6 +69,7 @@ __all__ = [
     "SpreadError",
     "SpreadResult",
     "SpreadResults",
+    "WorkLimitError",
     "Trend",
     "__version__",
     "datasets",

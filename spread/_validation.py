@@ -37,8 +37,14 @@ def check_in(value, *, name, options):
 
 
 def check_int(value, *, name, min_value=None, max_value=None):
-    """Return `value` as a Python int within ``[min_value, max_value]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    """Return `value` as a Python int within ``[min_value, max_value]``.
+
+    Booleans are not integers here: ``True`` for a count is a mistake, not a 1.
+    """
+    if isinstance(value, bool | np.bool_):
+        msg = f"`{name}` must be an integer; got {_short(value)}."
+        raise InvalidParameterError(msg)
+    if not isinstance(value, numbers.Integral):
         try:
             value = operator.index(value)
         except TypeError:
@@ -64,9 +70,12 @@ def check_level(value, *, name="level"):
 
 def check_nonnegative_float(value, *, name, allow_zero=True):
     """Return `value` as a finite float that is >= 0 (or > 0)."""
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        msg = f"`{name}` must be a real number; got {_short(value)}."
+        raise InvalidParameterError(msg)
     try:
         out = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         msg = f"`{name}` must be a real number; got {_short(value)}."
         raise InvalidParameterError(msg) from None
     if not np.isfinite(out) or out < 0 or (out == 0 and not allow_zero):
@@ -78,7 +87,7 @@ def check_nonnegative_float(value, *, name, allow_zero=True):
 
 def check_probability(value, *, name):
     """Return `value` as a float in [0, 1]."""
-    if isinstance(value, bool | str) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool | np.bool_ | str) or not isinstance(value, numbers.Real):
         msg = f"`{name}` must be a probability in [0, 1]; got {_short(value)}."
         raise InvalidParameterError(msg)
     out = float(value)
@@ -100,9 +109,12 @@ def check_probabilities(values, *, name, size=None):
     size : int, optional
         The required length (the graph's number of arcs).
     """
+    if np.asarray(values).dtype.kind == "b":
+        msg = f"`{name}` must be an array of probabilities, not booleans; got {_short(values)}."
+        raise InvalidParameterError(msg)
     try:
         arr = np.array(values, dtype=np.float64)  # a private copy
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         msg = f"`{name}` must be an array of probabilities; got {_short(values)}."
         raise InvalidParameterError(msg) from None
     if arr.ndim != 1:

@@ -7,6 +7,7 @@ broke and the value received, so that a message read on its own says what to fix
 __all__ = [
     "ConvergenceWarning",
     "DatasetError",
+    "FileNotFound",
     "GraphFormatError",
     "IdentifiabilityWarning",
     "InvalidParameterError",
@@ -14,6 +15,7 @@ __all__ = [
     "NodeNotFound",
     "NotFittedError",
     "SpreadError",
+    "WorkLimitError",
 ]
 
 
@@ -52,6 +54,18 @@ class InvalidParameterError(SpreadError, ValueError, TypeError):
 
 class MemoryLimitError(SpreadError, MemoryError):
     """Work would need more memory than allowed (`max_memory`); raised before allocating."""
+
+
+class WorkLimitError(SpreadError, RuntimeError):
+    """Work would take longer than allowed; raised before it starts.
+
+    The message names the parameter that drives the cost, the estimated cost and the
+    keyword that allows it.
+    """
+
+
+class FileNotFound(SpreadError, FileNotFoundError):
+    """A file to read does not exist (a `FileNotFoundError` too)."""
 
 
 class NodeNotFound(SpreadError, KeyError):
