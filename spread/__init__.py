@@ -30,7 +30,7 @@ from .exceptions import (
 from .fit import FitResult
 from .graph import Graph, LoadReport
 from .im import SeedSelection, maximize
-from .io import read_csv, read_edgelist, write_edgelist
+from .io import read_edgelist, write_edgelist
 from .models import (
     IC,
     LT,
@@ -69,8 +69,8 @@ __all__ = [
     "SpreadError",
     "SpreadResult",
     "SpreadResults",
-    "WorkLimitError",
     "Trend",
+    "WorkLimitError",
     "__version__",
     "datasets",
     "exceptions",
@@ -79,7 +79,6 @@ __all__ = [
     "maximize",
     "parallel",
     "plot",
-    "read_csv",
     "read_edgelist",
     "simulate",
     "simulate_sets",

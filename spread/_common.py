@@ -2,13 +2,21 @@
 
 import contextlib
 import math
+import os
 import sys
 from statistics import NormalDist
 from typing import NamedTuple
 
 from ._validation import check_int, check_level
 
-__all__ = ["ConfidenceInterval", "progress_bar", "thread_count", "threads", "z_value"]
+__all__ = [
+    "ConfidenceInterval",
+    "default_memory_limit",
+    "progress_bar",
+    "thread_count",
+    "threads",
+    "z_value",
+]
 
 
 def z_value(level):
@@ -125,3 +133,11 @@ def progress_bar(total, *, desc, progress=None, unit="run"):
         leave=False,
         dynamic_ncols=True,
     )
+
+
+def default_memory_limit():
+    """Three quarters of the machine's physical memory, in bytes."""
+    try:
+        return int(0.75 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 << 30

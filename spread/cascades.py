@@ -1,7 +1,7 @@
 """`Cascades`: timed adoption records ``(cascade, node, time)``, optionally on a graph."""
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,8 @@ class Cascades:
     graph : spread.Graph or None
     origin : pandas.Timestamp or None
         Zero of the time axis when the input times were datetimes.
+    report : WindowReport or None
+        What a window left out of the records (`spread.datasets.load_cascades`).
 
     Examples
     --------
@@ -62,6 +64,7 @@ class Cascades:
     data: pd.DataFrame
     graph: object = None
     origin: object = None
+    report: object = field(default=None, compare=False)
 
     @classmethod
     def from_frame(cls, df, *, cascade="cascade", node="node", time="time", graph=None):
@@ -93,6 +96,14 @@ class Cascades:
         if len(df) == 0:
             msg = "`df` must hold at least one adoption; got an empty table."
             raise InvalidParameterError(msg)
+        for name, col in [("cascade", cascade), ("node", node)]:
+            missing = df[col].isna().to_numpy()
+            if missing.any():
+                msg = (
+                    f"`{name}` ids must not be missing (None, NaN, NA); column {col!r} is "
+                    f"missing in row(s) {_rows(df.index[missing])}."
+                )
+                raise InvalidParameterError(msg)
         t = df[time]
         origin = None
         if is_datetime_like(t) and not pd.api.types.is_numeric_dtype(t.dtype):

@@ -91,23 +91,91 @@ def py_scalar(x):
     return x.item() if isinstance(x, np.generic) else x
 
 
-def as_label_array(values):
-    """Labels as a 1-d numpy array: int64 for integers, object otherwise."""
+def as_label_array(values, *, name=None):
+    """Labels as a 1-d numpy array: int64 for integers, object otherwise.
+
+    With a `name` (a parameter of the caller's), the values are checked: a sequence,
+    not a string; no missing value (None, NaN, NaT, pd.NA), which would otherwise
+    become a node or an index out of range; the error names the first bad row.
+    Integers beyond int64 stay exact (an object array of Python ints).
+    """
+    if name is not None and (
+        isinstance(values, str | bytes | dict)
+        or (isinstance(values, np.ndarray) and values.ndim != 1)
+    ):
+        msg = f"`{name}` must be a 1-d sequence of labels; got {_short(values)}."
+        raise InvalidParameterError(msg)
     if isinstance(values, np.ndarray) and values.ndim == 1:
-        if values.dtype.kind in "iu":
+        if values.dtype.kind == "i" or (
+            values.dtype.kind == "u" and (values.size == 0 or values.max() <= _INT64_MAX)
+        ):
             return values.astype(np.int64, copy=False)
         if values.dtype.kind in "USO":
-            return values.astype(object, copy=False)
+            arr = values.astype(object, copy=False)
+            return _checked(arr, name) if values.dtype.kind == "O" else arr
     if isinstance(values, pd.Series | pd.Index):
-        values = values.to_numpy()
-        return as_label_array(values)
-    values = list(values)
+        return as_label_array(values.to_numpy(), name=name)
+    try:
+        values = list(values)
+    except TypeError:
+        msg = f"`{name or 'labels'}` must be a sequence of labels; got {_short(values)}."
+        raise InvalidParameterError(msg) from None
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     if len(values) and all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values
+        isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_) for v in values
     ):
-        return arr.astype(np.int64)
+        try:
+            return arr.astype(np.int64)
+        except OverflowError:
+            return arr  # integers beyond int64: kept exact, as Python ints
+    return _checked(arr, name)
+
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def _weight_array(weights, size, what="edge"):
+    """`weights` as a float64 copy, one finite number per edge (or arc); else an error."""
+    if np.asarray(weights).dtype.kind == "b":
+        msg = f"`weights` must be real numbers, not booleans; got {_short(weights)}."
+        raise InvalidParameterError(msg)
+    try:
+        out = np.array(weights, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        msg = f"`weights` must be an array of real numbers; got {_short(weights)}."
+        raise InvalidParameterError(msg) from None
+    if out.shape != (size,):
+        msg = f"`weights` must have one entry per {what} ({size}); got shape {out.shape}."
+        raise InvalidParameterError(msg)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"`weights` must be finite numbers; {what} {i} has weight {float(out[i])!r} "
+            f"({int(bad.sum())} non-finite)."
+        )
+        raise InvalidParameterError(msg)
+    return out
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _checked(arr, name):
+    """`arr` (object labels), or an error naming the first missing value when `name`."""
+    if name is None or arr.size == 0:
+        return arr
+    missing = np.asarray(pd.isna(arr), dtype=bool)
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        msg = (
+            f"`{name}` must not hold missing values (None, NaN, NaT, NA); row {i} is "
+            f"{py_scalar(arr[i])!r} ({int(missing.sum())} such row(s))."
+        )
+        raise InvalidParameterError(msg)
     return arr
 
 
@@ -178,19 +246,7 @@ def csr_arrays(indptr, indices, weights=None, *, copy=True):
     indices = readonly(np.array(indices, dtype=np.int32, copy=True if copy else None))
 
     if weights is not None:
-        try:
-            weights = np.array(weights, dtype=np.float64)
-        except (TypeError, ValueError):
-            msg = "`weights` must be an array of real numbers."
-            raise InvalidParameterError(msg) from None
-        if weights.shape != (m,):
-            msg = f"`weights` must have one entry per arc ({m}); got shape {weights.shape}."
-            raise InvalidParameterError(msg)
-        if np.isnan(weights).any():
-            i = int(np.flatnonzero(np.isnan(weights))[0])
-            msg = f"`weights` must not be NaN; arc {i} has weight nan."
-            raise InvalidParameterError(msg)
-        weights = readonly(weights)
+        weights = readonly(_weight_array(weights, m, what="arc"))
 
     return indptr, indices, weights
 
@@ -237,8 +293,8 @@ def from_edges(
     check_in(self_loops, name="self_loops", options=SELF_LOOPS)
     check_in(duplicates, name="duplicates", options=DUPLICATES)
     check_in(merge, name="merge", options=MERGE)
-    sources = as_label_array(sources)
-    targets = as_label_array(targets)
+    sources = as_label_array(sources, name="sources")
+    targets = as_label_array(targets, name="targets")
     if sources.shape != targets.shape or sources.ndim != 1:
         msg = (
             "`sources` and `targets` must be 1-d and of equal length; got "
@@ -247,23 +303,24 @@ def from_edges(
         raise InvalidParameterError(msg)
     n_rows = sources.shape[0]
     if weights is not None:
-        weights = np.asarray(weights, dtype=np.float64)
-        if weights.shape != (n_rows,):
-            msg = f"`weights` must have one entry per edge ({n_rows}); got shape {weights.shape}."
-            raise InvalidParameterError(msg)
+        weights = _weight_array(weights, n_rows)
 
     if labels is None:
         both = np.concatenate([sources, targets])
         try:
             codes, uniques = pd.factorize(both, sort=True)
-        except TypeError:  # labels of mixed, unorderable types
-            codes, uniques = pd.factorize(both, sort=False)
+        except TypeError:  # labels of mixed, unorderable types (or unhashable ones)
+            try:
+                codes, uniques = pd.factorize(both, sort=False)
+            except TypeError as exc:
+                msg = f"`sources` and `targets` must hold hashable labels; {exc}."
+                raise InvalidParameterError(msg) from None
         labels = np.asarray(uniques)
         if labels.dtype == object:
             labels = as_label_array(list(labels))
         src, dst = codes[:n_rows], codes[n_rows:]
     else:
-        labels = as_label_array(labels)
+        labels = as_label_array(labels, name="labels")
         index = label_index(labels)
         src = index.get_indexer(sources)
         dst = index.get_indexer(targets)
@@ -354,11 +411,11 @@ def from_networkx(
                 raise InvalidParameterError(msg)
     return from_edges(
         cls,
-        as_label_array(src),
-        as_label_array(dst),
+        as_label_array(src, name="G.edges"),
+        as_label_array(dst, name="G.edges"),
         None if weight is None else np.asarray(w, dtype=np.float64),
         directed=G.is_directed(),
-        labels=as_label_array(nodes),
+        labels=as_label_array(nodes, name="G.nodes"),
         self_loops=self_loops,
         duplicates=duplicates,
         merge=merge,

@@ -16,6 +16,7 @@ Examples
 """
 
 import builtins
+import dataclasses
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .exceptions import DatasetError
+from .exceptions import DatasetError, InvalidParameterError
 
 __all__ = ["Dataset", "list", "load", "load_cascades", "load_trend", "path"]
 
@@ -387,18 +388,28 @@ def load_cascades(name, *, start=None, end=None):
     <Cascades: 1 cascades, 2,368 adoptions, 2,368 distinct nodes, graph of 256,491 nodes>
     """
     from .cascades import Cascades
+    from .trend import WindowReport
 
     d = _get_kind(name, "cascades")
     table = _adopters_table(name)
     times = table["time"]
-    keep = pd.Series(True, index=table.index)
+    before = pd.Series(False, index=table.index)
+    after = pd.Series(False, index=table.index)
     if start is not None:
-        keep &= times >= _utc(start)
+        before = times < _utc(start)
     if end is not None:
-        keep &= times < _utc(end)
-    frame = table[keep.to_numpy()]
+        after = times >= _utc(end)
+    frame = table[~(before | after).to_numpy()]
+    report = WindowReport("adoptions", len(table), int(before.sum()), int(after.sum()))
+    if frame.empty:
+        msg = (
+            f"the window [{start}, {end}) holds no adoption of {name!r} "
+            f"({report.n_before:,} before it, {report.n_after:,} after it)."
+        )
+        raise InvalidParameterError(msg)
     graph = load("higgs-retweet") if d.name == "higgs-adopters" else None
-    return Cascades.from_frame(frame, cascade="cascade", node="user", time="time", graph=graph)
+    cs = Cascades.from_frame(frame, cascade="cascade", node="user", time="time", graph=graph)
+    return dataclasses.replace(cs, report=report)
 
 
 def _utc(value):

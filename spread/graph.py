@@ -107,7 +107,7 @@ class Graph:
         self._labels = None
         self._label_index = None
         if labels is not None:
-            labels = as_label_array(labels)
+            labels = as_label_array(labels, name="labels")
             if labels.shape != (n,):
                 msg = f"`labels` must have one entry per node ({n}); got {labels.shape[0]}."
                 raise InvalidParameterError(msg)

@@ -6,111 +6,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._time import (
+    WindowReport,
+    as_freq,
+    check_contiguous,
+    check_counts,
+    finite_time,
+    is_datetime_like,
+    match_tz,
+    py_item,
+    short_repr,
+    to_datetimes,
+    window_report,
+)
 from ._validation import check_in, check_nonnegative_float
 from .exceptions import InvalidParameterError
 
-__all__ = ["Trend", "as_trend"]
+__all__ = ["Trend", "WindowReport", "as_trend"]
 
 _KINDS = ("adopters", "volume")
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _check_counts(values, name="counts"):
-    """Return `values` as a read-only 1-D float64 array of finite, non-negative counts."""
-    try:
-        arr = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        msg = f"`{name}` must be an array of numbers; got {_short(values)}."
-        raise InvalidParameterError(msg) from None
-    if arr.ndim != 1:
-        msg = f"`{name}` must be one-dimensional; got an array of shape {arr.shape}."
-        raise InvalidParameterError(msg)
-    if arr.size == 0:
-        msg = f"`{name}` must hold at least one bin; got an empty series."
-        raise InvalidParameterError(msg)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"`{name}` must be finite; got {float(arr[i])!r} at bin {i} "
-            f"({int(bad.sum())} non-finite bin(s))."
-        )
-        raise InvalidParameterError(msg)
-    neg = arr < 0
-    if neg.any():
-        i = int(np.flatnonzero(neg)[0])
-        value = int(arr[i]) if arr[i] == int(arr[i]) else float(arr[i])
-        msg = f"`{name}` must be non-negative; got {value} at bin {i}."
-        raise InvalidParameterError(msg)
-    arr.flags.writeable = False
-    return arr
-
-
-def _as_freq(freq, *, datetime):
-    """A bin width: a positive `pandas.Timedelta` (datetime index) or a positive float."""
-    if datetime:
-        try:
-            td = (
-                pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
-                if isinstance(freq, str)
-                else pd.Timedelta(freq)
-            )
-        except (TypeError, ValueError):
-            msg = f"`freq` must be a fixed time span such as '1h' or '5min'; got {_short(freq)}."
-            raise InvalidParameterError(msg) from None
-        if pd.isna(td) or td <= pd.Timedelta(0):
-            msg = f"`freq` must be a positive time span; got {_short(freq)}."
-            raise InvalidParameterError(msg)
-        return td
-    if isinstance(freq, bool) or not isinstance(freq, numbers.Real):
-        msg = f"`freq` must be a positive number for numeric times; got {_short(freq)}."
-        raise InvalidParameterError(msg)
-    if not np.isfinite(freq) or freq <= 0:
-        msg = f"`freq` must be a positive number for numeric times; got {_short(freq)}."
-        raise InvalidParameterError(msg)
-    return float(freq)
-
-
-def to_datetimes(times, name):
-    try:
-        out = pd.DatetimeIndex(pd.to_datetime(times))
-    except (TypeError, ValueError) as exc:
-        msg = f"`{name}` must hold datetimes or numbers; could not parse them ({exc})."
-        raise InvalidParameterError(msg) from None
-    if out.hasnans:
-        i = int(np.flatnonzero(out.isna())[0])
-        msg = f"`{name}` must not contain missing times; got NaT at position {i}."
-        raise InvalidParameterError(msg)
-    return out
-
-
-def is_datetime_like(values):
-    if isinstance(values, pd.DatetimeIndex | pd.Timestamp):
-        return True
-    dtype = getattr(values, "dtype", None)
-    if dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype):
-        return True
-    arr = np.asarray(values)
-    if arr.dtype.kind == "M":
-        return True
-    if arr.dtype.kind in "OUS" and arr.size > 0:
-        first = arr.ravel()[0]
-        return isinstance(first, str | bytes | pd.Timestamp | np.datetime64) or hasattr(
-            first, "isoformat"
-        )
-    return False
-
-
-def match_tz(ts, tz):
-    """Give the timestamp `ts` the timezone `tz` (localize naive, convert aware)."""
-    ts = pd.Timestamp(ts)
-    if tz is None:
-        return ts.tz_convert(None) if ts.tzinfo is not None else ts
-    return ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -166,10 +80,11 @@ class Trend:
     population: float = float("nan")
     exposure: np.ndarray | None = None
     kind: str = "adopters"
+    report: object = field(default=None, compare=False)
     _origin: object = field(default=None, compare=False)
 
     def __post_init__(self):
-        counts = _check_counts(self.counts)
+        counts = check_counts(self.counts)
         n = counts.shape[0]
         index = self.index
         if index is None:
@@ -184,13 +99,20 @@ class Trend:
             msg = f"`index` must have one entry per bin ({n}); got {len(index)}."
             raise InvalidParameterError(msg)
         is_dt = isinstance(index, pd.DatetimeIndex)
+        if index.hasnans:
+            i = int(np.flatnonzero(index.isna())[0])
+            msg = (
+                f"`index` must not hold missing bin starts; got {py_item(index[i])!r} at bin {i}."
+            )
+            raise InvalidParameterError(msg)
         freq = self.freq
         if freq is None:
             if n > 1:
                 freq = index[1] - index[0]
             else:
                 freq = pd.Timedelta("1h") if is_dt else 1.0
-        freq = _as_freq(freq, datetime=is_dt)
+        freq = as_freq(freq, datetime=is_dt)
+        check_contiguous(index, freq, is_dt)
         population = (
             float("nan")
             if self.population is None
@@ -199,7 +121,7 @@ class Trend:
         )
         exposure = self.exposure
         if exposure is not None:
-            exposure = _check_counts(exposure, name="exposure")
+            exposure = check_counts(exposure, name="exposure")
             if exposure.shape[0] != n:
                 msg = f"`exposure` must have one entry per bin ({n}); got {exposure.shape[0]}."
                 raise InvalidParameterError(msg)
@@ -249,7 +171,7 @@ class Trend:
             msg = "`counts` must be one column; got a DataFrame (use `Trend.from_frame`)."
             raise InvalidParameterError(msg)
         if isinstance(counts, pd.Series) and isinstance(counts.index, pd.DatetimeIndex):
-            values = _check_counts(counts.to_numpy(dtype=np.float64, na_value=np.nan))
+            values = check_counts(counts.to_numpy(dtype=np.float64, na_value=np.nan))
             index = counts.index
             if index.hasnans:
                 i = int(np.flatnonzero(index.isna())[0])
@@ -261,7 +183,7 @@ class Trend:
                     gaps = np.diff(np.sort(index.as_unit("ns").asi8))
                     gaps = gaps[gaps > 0]
                     freq = pd.Timedelta(int(gaps.min()), "ns") if gaps.size else pd.Timedelta("1h")
-            width = _as_freq(freq, datetime=True)
+            width = as_freq(freq, datetime=True)
             origin = index.min().floor(width) if start is None else match_tz(start, index.tz)
             return cls._from_binned_ns(
                 index.as_unit("ns").asi8,
@@ -275,11 +197,11 @@ class Trend:
                 kind,
             )
         if isinstance(counts, pd.Series):
-            values = _check_counts(counts.to_numpy(dtype=np.float64, na_value=np.nan))
+            values = check_counts(counts.to_numpy(dtype=np.float64, na_value=np.nan))
             idx = counts.index
             if pd.api.types.is_numeric_dtype(idx.dtype) and not isinstance(idx, pd.RangeIndex):
                 pos = idx.to_numpy(dtype=np.float64)
-                width = _as_freq(
+                width = as_freq(
                     freq
                     if freq is not None
                     else (np.min(np.diff(np.sort(pos))) if len(pos) > 1 else 1.0),
@@ -288,14 +210,14 @@ class Trend:
                 origin = float(pos.min()) if start is None else float(start)
                 return cls._from_numeric(pos, values, origin, width, population, exposure, kind)
             counts = values
-        values = _check_counts(counts)
+        values = check_counts(counts)
         n = values.shape[0]
         if start is not None and not isinstance(start, numbers.Real):
-            width = _as_freq("1h" if freq is None else freq, datetime=True)
+            width = as_freq("1h" if freq is None else freq, datetime=True)
             origin = pd.Timestamp(start)
             index = pd.date_range(origin, periods=n, freq=width)
         else:
-            width = _as_freq(1.0 if freq is None else freq, datetime=False)
+            width = as_freq(1.0 if freq is None else freq, datetime=False)
             origin = 0.0 if start is None else float(start)
             index = pd.Index(origin + width * np.arange(n, dtype=np.float64))
         return cls(values, index, freq=width, population=population, exposure=exposure, kind=kind)
@@ -338,7 +260,7 @@ class Trend:
             raise InvalidParameterError(msg)
         if is_datetime_like(raw):
             dt = to_datetimes(raw, "events")
-            width = _as_freq("1h" if freq is None else freq, datetime=True)
+            width = as_freq("1h" if freq is None else freq, datetime=True)
             tz = dt.tz
             origin = dt.min().floor(width) if start is None else match_tz(start, tz)
             stop = None if end is None else match_tz(end, tz)
@@ -356,30 +278,41 @@ class Trend:
         try:
             num = np.asarray(raw, dtype=np.float64)
         except (TypeError, ValueError):
-            msg = f"`events` must hold datetimes or numbers; got {_short(raw)}."
+            msg = f"`events` must hold datetimes or numbers; got {short_repr(raw)}."
             raise InvalidParameterError(msg) from None
         bad = ~np.isfinite(num)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             msg = f"`events` must be finite; got {float(num[i])!r} at position {i}."
             raise InvalidParameterError(msg)
-        width = _as_freq(1.0 if freq is None else freq, datetime=False)
-        origin = float(np.floor(num.min() / width) * width) if start is None else float(start)
-        keep = num >= origin
+        width = as_freq(1.0 if freq is None else freq, datetime=False)
+        origin = (
+            float(np.floor(num.min() / width) * width)
+            if start is None
+            else finite_time(start, "start")
+        )
+        before = num < origin
+        after = np.zeros(num.shape, dtype=bool)
         if end is not None:
-            keep &= num < float(end)
-        num = num[keep]
+            stop = finite_time(end, "end")
+            if not stop > origin:
+                msg = f"`end` must be after `start` ({origin:g}); got {stop:g}."
+                raise InvalidParameterError(msg)
+            after = num >= stop
+        report = window_report("events", num.size, before.sum(), after.sum())
+        num = num[~(before | after)]
         n_bins = (
-            int(np.ceil((float(end) - origin) / width))
+            int(np.ceil((stop - origin) / width))
             if end is not None
             else int(np.floor((num.max() - origin) / width)) + 1
             if num.size
             else 1
         )
+        n_bins = max(n_bins, 1)
         codes = np.floor((num - origin) / width).astype(np.int64)
         counts = np.bincount(codes, minlength=n_bins)[:n_bins].astype(np.float64)
         index = pd.Index(origin + width * np.arange(n_bins, dtype=np.float64))
-        return cls(counts, index, freq=width, population=population, kind=kind)
+        return cls(counts, index, freq=width, population=population, kind=kind, report=report)
 
     @classmethod
     def from_frame(
@@ -450,9 +383,9 @@ class Trend:
                 exposure=exposure,
                 kind=kind,
             )
-        values = _check_counts(df[count].to_numpy(dtype=np.float64, na_value=np.nan))
+        values = check_counts(df[count].to_numpy(dtype=np.float64, na_value=np.nan))
         pos = t.to_numpy(dtype=np.float64)
-        width = _as_freq(1.0 if freq is None else freq, datetime=False)
+        width = as_freq(1.0 if freq is None else freq, datetime=False)
         origin = float(np.floor(np.nanmin(pos) / width) * width) if start is None else float(start)
         return cls._from_numeric(pos, values, origin, width, population, exposure, kind)
 
@@ -467,10 +400,25 @@ class Trend:
             raise InvalidParameterError(msg)
         codes = np.floor((pos - origin) / width + 1e-9).astype(np.int64)
         keep = codes >= 0
+        report = window_report("counts", codes.size, (~keep).sum(), 0)
         n_bins = int(codes[keep].max()) + 1 if keep.any() else 1
         counts = np.bincount(codes[keep], weights=values[keep], minlength=n_bins)
         index = pd.Index(origin + width * np.arange(n_bins, dtype=np.float64))
-        return cls(counts, index, freq=width, population=population, exposure=exposure, kind=kind)
+        if exposure is not None and len(exposure) != n_bins:
+            msg = (
+                f"`exposure` must have one entry per bin ({n_bins}) after re-binning; got "
+                f"{len(exposure)}."
+            )
+            raise InvalidParameterError(msg)
+        return cls(
+            counts,
+            index,
+            freq=width,
+            population=population,
+            exposure=exposure,
+            kind=kind,
+            report=report,
+        )
 
     @classmethod
     def _from_binned_ns(cls, ns, values, origin, width, stop, tz, population, exposure, kind):
@@ -482,14 +430,28 @@ class Trend:
         else:
             n_bins = int(codes.max()) + 1 if codes.size else 1
         keep = (codes >= 0) & (codes < n_bins)
+        source = "events" if kind == "volume" and exposure is None else "rows"
+        report = window_report(source, codes.size, (codes < 0).sum(), (codes >= n_bins).sum())
         counts = np.bincount(codes[keep], weights=values[keep], minlength=n_bins)
         if exposure is not None and len(exposure) != n_bins:
-            exposure = None
+            msg = (
+                f"`exposure` must have one entry per bin ({n_bins}) after re-binning; got "
+                f"{len(exposure)}."
+            )
+            raise InvalidParameterError(msg)
         index = pd.date_range(origin, periods=n_bins, freq=width)
         if tz is not None and index.tz is None:
             index = index.tz_localize(tz)
         index = pd.DatetimeIndex(index, freq=None)
-        return cls(counts, index, freq=width, population=population, exposure=exposure, kind=kind)
+        return cls(
+            counts,
+            index,
+            freq=width,
+            population=population,
+            exposure=exposure,
+            kind=kind,
+            report=report,
+        )
 
     # ------------------------------------------------------------ accessors
     @property
@@ -555,7 +517,7 @@ class Trend:
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
-            msg = f"a Trend is sliced with a slice (positions or labels); got {_short(key)}."
+            msg = f"a Trend is sliced with a slice (positions or labels); got {short_repr(key)}."
             raise InvalidParameterError(msg)
         if all(v is None or isinstance(v, numbers.Integral) for v in (key.start, key.stop)):
             sl = key

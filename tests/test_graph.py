@@ -126,7 +126,7 @@ def test_constructor_checks_invariants_with_clear_messages():
     ):
         Graph([0, 1, 2], [1, 7])
     with pytest.raises(
-        InvalidParameterError, match="`weights` must not be NaN; arc 1 has weight nan"
+        InvalidParameterError, match="`weights` must be finite numbers; arc 1 has weight nan"
     ):
         Graph([0, 1, 2], [1, 0], [0.5, np.nan])
     with pytest.raises(

@@ -15,6 +15,8 @@ __all__ = ["CountProblem"]
 class CountProblem(Problem):
     """A count curve ``mu_t(theta)`` fitted to per-bin increments by Poisson/NB likelihood."""
 
+    extra_obs = 1  # a curve through every bin exactly leaves nothing to estimate noise from
+
     def __init__(self, spec, trend, loss, fixed):
         self.spec = spec
         self.trend = trend

@@ -37,6 +37,19 @@ class Problem:
     cov_x = None
 
     # --- transforms
+    #: Observations needed per fitted parameter count: ``n_obs >= n_params + extra_obs``.
+    extra_obs = 0
+
+    def too_few(self):
+        """The status-6 message when the data are too few to identify the parameters."""
+        need = len(self.names) + self.extra_obs
+        if self.n_obs >= need:
+            return None
+        return (
+            f"{TERMINATION_MESSAGES[6][:-1]}: {self.n_obs} observation(s) for "
+            f"{len(self.names)} parameter(s) ({', '.join(self.names)}); at least {need} needed."
+        )
+
     def to_natural(self, x):
         x = np.asarray(x, dtype=np.float64)
         return np.where(self.logs, np.exp(np.clip(x, -700, 700)), x)
@@ -310,6 +323,9 @@ def fit_likelihood(
     """Minimise a likelihood, estimate the covariance, diagnose: the `FitResult`."""
     if problem.observed_total <= 0:
         return failed(problem, 3, TERMINATION_MESSAGES[3], level=level)
+    few = problem.too_few()
+    if few:
+        return failed(problem, 6, few, level=level)
     if hasattr(problem, "prepare"):
         problem.prepare(max_iter)
     res, nit, nfev = minimize_likelihood(problem, problem.starts_x, max_iter)

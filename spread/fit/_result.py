@@ -22,6 +22,7 @@ TERMINATION_MESSAGES = {
     3: "The series holds no counts (every bin is zero): there is nothing to fit.",
     4: "The optimizer stopped abnormally",
     5: "The log-likelihood is not finite at the fitted parameters.",
+    6: "Too few observations for the parameters: the data cannot identify them.",
 }
 
 _CI_METHODS = ("wald", "profile", "bootstrap")

@@ -200,6 +200,8 @@ class TrendProblem(Problem):
     (`steps_per_bin`) and compared with the trend by `loss`.
     """
 
+    extra_obs = 1  # bins beyond the parameters: a curve needs a shape to match
+
     def __init__(
         self,
         spec,
@@ -330,6 +332,9 @@ class TrendProblem(Problem):
         """Fit, diagnose, optionally bootstrap; returns the `FitResult`."""
         if self.observed_total <= 0:
             return failed(self, 3, TERMINATION_MESSAGES[3], level=level)
+        few = self.too_few()
+        if few:
+            return failed(self, 6, few, level=level)
         x, fun, nit, nfev = self.solve()
         self.x_hat = x
         diag = self.diagnostics(x)

@@ -377,8 +377,11 @@ class HeatEstimator(NetworkEstimator):
                 bounds=(lo, hi),
                 n_jobs=self.n_jobs,
             )
+        few = problem.too_few()
         if problem.observed_total <= 0:
             result = failed(problem, 3, TERMINATION_MESSAGES[3], level=float(self.level))
+        elif few:
+            result = failed(problem, 6, few, level=float(self.level))
         else:
             result = self._fit_problem(problem, is_states, ci_method)
         self.result_ = result

@@ -69,12 +69,13 @@ def imm(
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
-    ell = ell * (1.0 + math.log(2) / math.log(n))
+    n_log = max(n, 2)  # the bounds take logs of n; a one-node graph is the trivial case
+    ell = ell * (1.0 + math.log(2) / math.log(n_log))
     log_cnk = log_comb(n_cand, k)
     eps_p = math.sqrt(2.0) * eps
     lam_p = (
         (2.0 + 2.0 / 3.0 * eps_p)
-        * (log_cnk + ell * math.log(n) + math.log(math.log2(n)))
+        * (log_cnk + ell * math.log(n_log) + math.log(math.log2(n_log)))
         * n
         / eps_p**2
     )
@@ -92,8 +93,8 @@ def imm(
         if estimate >= (1.0 + eps_p) * x:
             lower = estimate / (1.0 + eps_p)
             break
-    alpha = math.sqrt(ell * math.log(n) + math.log(2))
-    beta = math.sqrt(ONE_MINUS_INV_E * (log_cnk + ell * math.log(n) + math.log(2)))
+    alpha = math.sqrt(ell * math.log(n_log) + math.log(2))
+    beta = math.sqrt(ONE_MINUS_INV_E * (log_cnk + ell * math.log(n_log) + math.log(2)))
     lam_star = 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
     theta = math.ceil(lam_star / lower)
     # Fresh sets for the final selection: indices after every phase-1 set.
@@ -138,4 +139,4 @@ def imm(
         first += theta
         theta = math.ceil(theta * min(16.0, max(2.0, (gap / stable) ** 2)))
     guarantee = ONE_MINUS_INV_E - eps
-    return seeds, gains * n / theta, used, guarantee, draws / n**ell, peak
+    return seeds, gains * n / theta, used, guarantee, min(1.0, draws / n_log**ell), peak

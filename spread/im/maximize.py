@@ -250,6 +250,11 @@ def maximize(
     if max_rr_sets is not None:
         max_rr_sets = check_int(max_rr_sets, name="max_rr_sets", min_value=2)
     stability = check_nonnegative_float(stability, name="stability")
+    if max_memory is not None:
+        max_memory = check_int(max_memory, name="max_memory", min_value=1)
+    if not isinstance(evaluate, bool | np.bool_):
+        msg = f"`evaluate` must be True or False; got {evaluate!r}."
+        raise InvalidParameterError(msg)
     n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
     root = root_seed(rng)

@@ -2,31 +2,23 @@
 
 import itertools
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .. import parallel
+from .._common import default_memory_limit
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..models import IC, LT
 from ._coverage_kernels import count_hit, greedy_cover, prefix_coverage
 from ._rrset_kernels import rr_sets_ic, rr_sets_lt
 
-__all__ = ["RRSets", "coverage", "default_memory_limit", "greedy", "log_comb"]
+__all__ = ["RRSets", "coverage", "greedy", "log_comb"]
 
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
 _TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
 _KERNELS = {"ic": rr_sets_ic, "lt": rr_sets_lt}
-
-
-def default_memory_limit():
-    """Three quarters of the machine's physical memory, in bytes."""
-    try:
-        return int(0.75 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 8 << 30
 
 
 def _shared_in_probability(graph, p_in):

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._common import thread_count, threads
 from .._validation import check_in, check_nonnegative_float
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, WorkLimitError
 from ..graph import Graph, resolve_seeds
 from . import _heat_kernels
 from ._result import HeatResult
@@ -17,6 +17,26 @@ __all__ = ["Heat", "solve"]
 
 _KINDS = ("undirected", "directed", "normalized")
 _PARALLEL_MIN_ARCS = 1_000_000
+#: Default bound on the work of one solve: series terms x (nodes + arcs), some tens of
+#: seconds on one core (`solve`'s `max_work`).
+MAX_WORK = 2e10
+
+
+def _check_work(graph, lam, max_work, what):
+    """Raise `WorkLimitError` before a series of ``~lam`` terms that is too long."""
+    if max_work is None:
+        return
+    terms = lam + 40.0 * np.sqrt(lam) + 60.0  # the Poisson window's last index
+    work = terms * (graph.n_nodes + graph.n_edges)
+    if work > max_work:
+        msg = (
+            f"heat at {what} needs about {terms:,.3g} terms of the uniformization series "
+            f"({work:,.3g} node-and-arc updates), over `max_work` = {max_work:,.3g}: "
+            "`beta` times the time is too large for this graph (heat has long reached its "
+            "equilibrium there). Lower `beta` or the times, or pass `max_work=None` to "
+            "allow it."
+        )
+        raise WorkLimitError(msg)
 
 
 def _sweep(kernel, graph, parts, windows, f0, out):
@@ -262,7 +282,7 @@ class Heat:
             eps = np.full(times.shape, tol / np.sqrt(max(n, 1)))
         return np.maximum(eps, 1e-300)
 
-    def responses(self, graph, sources, horizon):
+    def responses(self, graph, sources, horizon, *, max_work=MAX_WORK):
         """Heat at time `horizon` from `source_heat` on each node of `sources` alone.
 
         Heat is linear in the initial heat, so these unit responses add up to the heat
@@ -276,6 +296,8 @@ class Heat:
             Node indices.
         horizon : float
             The time at which the heat is read.
+        max_work : float or None, default `MAX_WORK`
+            As in `solve`.
 
         Returns
         -------
@@ -286,7 +308,8 @@ class Heat:
         kind = self.resolve_kind(graph)
         parts = self._cached_parts(graph)
         n = graph.n_nodes
-        times = np.array([float(horizon)])
+        times = np.array([check_nonnegative_float(horizon, name="horizon")])
+        _check_work(graph, beta * parts[-1] * times[0], max_work, f"horizon {times[0]:g}")
         windows = _windows(beta * parts[-1] * times, self._eps(kind, tol, beta, times, n))
         sources = np.asarray(sources, dtype=np.int64)
         result = np.empty((sources.size, n))
@@ -324,7 +347,7 @@ class Heat:
         return f0
 
     # ----------------------------------------------------------------- solve
-    def _solve(self, graph, seeds, *, times, keep="all", n_jobs=None):
+    def _solve(self, graph, seeds, *, times, keep="all", n_jobs=None, max_work=MAX_WORK):
         beta = check_nonnegative_float(self.beta, name="beta", allow_zero=False)
         tol = check_nonnegative_float(self.tol, name="tol", allow_zero=False)
         if self.threshold is not None:
@@ -335,7 +358,14 @@ class Heat:
         if times is None:
             msg = "`times` is required for Heat: the times at which to read the heat."
             raise InvalidParameterError(msg)
-        times = np.atleast_1d(np.asarray(times, dtype=np.float64))
+        raw = np.asarray(times)
+        try:
+            if raw.dtype.kind in "bSU":
+                raise TypeError
+            times = np.atleast_1d(raw.astype(np.float64))
+        except (TypeError, ValueError, OverflowError):
+            msg = f"`times` must be numbers (times >= 0); got {raw!r:.80}."
+            raise InvalidParameterError(msg) from None
         if times.ndim != 1 or times.size == 0 or not (np.isfinite(times) & (times >= 0)).all():
             msg = f"`times` must be a non-empty 1-d array of finite times >= 0; got {times!r}."
             raise InvalidParameterError(msg)
@@ -344,6 +374,8 @@ class Heat:
         f0 = self.initial_heat(graph, seeds)
         parts = self._cached_parts(graph)
         n = graph.n_nodes
+        t_max = float(times.max())
+        _check_work(graph, beta * parts[-1] * t_max, max_work, f"time {t_max:g}")
         windows = _windows(beta * parts[-1] * times, self._eps(kind, tol, beta, times, n))
         starts, _, flat, omitted = windows
         k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True))
@@ -379,7 +411,7 @@ class Heat:
         )
 
 
-def solve(graph, seeds, model, *, times, keep="all", n_jobs=None):
+def solve(graph, seeds, model, *, times, keep="all", n_jobs=None, max_work=MAX_WORK):
     """Heat diffusion from seed nodes, solved exactly at the given times.
 
     Heat is deterministic: there is nothing to sample, so it has its own entry point
@@ -399,6 +431,11 @@ def solve(graph, seeds, model, *, times, keep="all", n_jobs=None):
     n_jobs : int, optional
         Threads (default: one below a million arcs, where a barrier per term costs
         more than threads gain; all of Numba's threads above).
+    max_work : float or None, default 2e10
+        Bound on the work, checked before it starts: the series has about
+        ``beta * t * q`` terms (``q`` the largest rate at which a node loses heat), each
+        a pass over the nodes and arcs. Past it `WorkLimitError` says so (heat is then
+        long at its equilibrium); None lifts the bound.
 
     Returns
     -------
@@ -411,6 +448,8 @@ def solve(graph, seeds, model, *, times, keep="all", n_jobs=None):
         values, or the initial heat is not finite.
     NodeNotFound
         If a seed is not a node of the graph.
+    WorkLimitError
+        If ``beta`` times the largest time would need more than `max_work`.
 
     Examples
     --------
@@ -426,4 +465,6 @@ def solve(graph, seeds, model, *, times, keep="all", n_jobs=None):
     if not isinstance(model, Heat):
         msg = f"`model` must be spread.Heat (the stochastic models run in `spread.simulate`); got {model!r}."
         raise InvalidParameterError(msg)
-    return model._solve(graph, seeds, times=times, keep=keep, n_jobs=n_jobs)
+    if max_work is not None:
+        max_work = check_nonnegative_float(max_work, name="max_work", allow_zero=False)
+    return model._solve(graph, seeds, times=times, keep=keep, n_jobs=n_jobs, max_work=max_work)

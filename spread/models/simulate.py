@@ -5,10 +5,10 @@ import time
 import numpy as np
 
 from .. import parallel
-from .._common import progress_bar, thread_count
+from .._common import default_memory_limit, progress_bar, thread_count
 from .._random import RUNS, root_seed, stream_root
 from .._validation import check_int
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..graph import Graph, resolve_seed_sets, resolve_seeds
 from ._batch import run_batch, seed_arrays
 from ._result import SpreadResult, SpreadResults
@@ -29,7 +29,25 @@ def _check_model(model):
     raise InvalidParameterError(msg)
 
 
-def _settings(graph, model, n_runs, max_steps, rng, keep_times):
+_BYTES_PER_RUN = 8 + 8 + 4 * 16  # final size, depth, and at least 16 steps of counts
+
+
+def _check_memory(graph, n_runs, keep_times, max_memory):
+    """Raise `MemoryLimitError` before allocating results larger than `max_memory`."""
+    limit = default_memory_limit() if max_memory is None else max_memory
+    need = n_runs * (_BYTES_PER_RUN + (4 * graph.n_nodes if keep_times else 0))
+    if need > limit:
+        what = " with `keep_times`" if keep_times else ""
+        msg = (
+            f"{n_runs:,} runs{what} would keep about {need / 2**20:,.0f} MiB of results, "
+            f"over `max_memory` = {limit / 2**20:,.0f} MiB: lower `n_runs`"
+            + (", drop `keep_times`" if keep_times else "")
+            + " or raise `max_memory`."
+        )
+        raise MemoryLimitError(msg)
+
+
+def _settings(graph, model, n_runs, max_steps, rng, keep_times, max_memory=None):
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
@@ -47,6 +65,9 @@ def _settings(graph, model, n_runs, max_steps, rng, keep_times):
     if not isinstance(keep_times, bool | np.bool_):
         msg = f"`keep_times` must be True or False; got {keep_times!r}."
         raise InvalidParameterError(msg)
+    if max_memory is not None:
+        max_memory = check_int(max_memory, name="max_memory", min_value=1)
+    _check_memory(graph, n_runs, bool(keep_times), max_memory)
     return model, n_runs, max_steps, root_seed(rng), bool(keep_times)
 
 
@@ -61,6 +82,7 @@ def simulate(
     n_jobs=None,
     progress=None,
     keep_times=False,
+    max_memory=None,
     client=None,
 ):
     """Simulate a stochastic spread model from seed nodes, many times.
@@ -86,6 +108,9 @@ def simulate(
         than 2 s).
     keep_times : bool, default False
         Keep every node's activation step in every run (``n_runs * n_nodes`` int32).
+    max_memory : int, optional
+        Bytes the results may take (default: three quarters of physical memory);
+        `MemoryLimitError` before allocating past it.
     client : dask.distributed.Client, optional
         Compute the runs on a Dask cluster: the graph is scattered to every worker
         once, the runs go out in chunks and the results come back merged, identical to
@@ -103,6 +128,8 @@ def simulate(
     InvalidParameterError
         If an argument is out of range, the model's parameters are invalid, or `seeds`
         holds several seed sets (compare those with `simulate_sets`).
+    MemoryLimitError
+        If the results would exceed `max_memory`.
     ModuleNotFoundError
         If `client` is given and dask.distributed (the ``dask`` extra) is missing.
 
@@ -125,7 +152,7 @@ def simulate(
     34.0
     """
     model, n_runs, max_steps, root, keep_times = _settings(
-        graph, model, n_runs, max_steps, rng, keep_times
+        graph, model, n_runs, max_steps, rng, keep_times, max_memory
     )
     seed_idx = resolve_seeds(graph, seeds)
     plan = model.plan(graph)
@@ -158,6 +185,7 @@ def simulate_sets(
     n_jobs=None,
     progress=None,
     keep_times=False,
+    max_memory=None,
     client=None,
 ):
     """Simulate a model from several seed sets on common random numbers.
@@ -171,7 +199,7 @@ def simulate_sets(
     graph : Graph
     seed_sets : sequence of seed sets
         Each as `simulate` takes its `seeds` (labels or a boolean mask).
-    model, n_runs, max_steps, rng, n_jobs, progress, keep_times, client
+    model, n_runs, max_steps, rng, n_jobs, progress, keep_times, max_memory, client
         As for `simulate`.
 
     Returns
@@ -191,7 +219,7 @@ def simulate_sets(
     1         3.53    0.11
     """
     model, n_runs, max_steps, root, keep_times = _settings(
-        graph, model, n_runs, max_steps, rng, keep_times
+        graph, model, n_runs, max_steps, rng, keep_times, max_memory
     )
     sets = resolve_seed_sets(graph, seed_sets)
     plan = model.plan(graph)
