@@ -288,8 +288,13 @@ def from_edges(
     duplicates="merge",
     merge="sum",
     source="edges",
+    n_skipped_lines=0,
 ):
-    """The body of `Graph.from_edges`: build a `cls` from parallel endpoint arrays."""
+    """The body of `Graph.from_edges`: build a `cls` from parallel endpoint arrays.
+
+    `n_skipped_lines` is for file loaders: the lines they skipped (comments, blanks),
+    recorded in the `LoadReport` with what this function counts itself.
+    """
     check_in(self_loops, name="self_loops", options=SELF_LOOPS)
     check_in(duplicates, name="duplicates", options=DUPLICATES)
     check_in(merge, name="merge", options=MERGE)
@@ -349,6 +354,7 @@ def from_edges(
         n_duplicates=n_dups,
         duplicates="merge" if duplicates == "merge" else "keep",
         merge=merge,
+        n_skipped_lines=n_skipped_lines,
     )
     return cls(indptr, indices, w, directed=directed, labels=labels, report=report, copy=False)
 

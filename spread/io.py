@@ -1,102 +1,485 @@
-"""Reading and writing graphs as edge-list files (SNAP text, CSV; plain, gzip, bz2)."""
+"""Reading and writing graphs as edge-list files (SNAP text, CSV; plain, gzip, bz2, xz).
+
+`read_edgelist` owns its errors: whatever the file holds, it returns a `Graph` or raises
+a `~spread.exceptions.GraphFormatError` naming the file (and the line, the rule and the
+text, when one line is to blame); nothing from pandas, the codecs or the decompressors
+leaks out. Valid files take the fast path, pandas' C parser fed by `_EdgeStream`, which
+counts lines and drops comment lines as the bytes go by; only after a failure does a
+line-by-line scan in Python (`_find_problem`) locate the offending line.
+"""
+
+__all__ = ["read_edgelist", "write_edgelist"]
 
 import bz2
+import csv
 import dataclasses
 import gzip
+import io
 import lzma
 import os
+import re
+import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import convert
 from ._validation import check_in, check_int
-from .exceptions import GraphFormatError, InvalidParameterError
+from .exceptions import FileNotFound, GraphFormatError, InvalidParameterError, SpreadError
 from .graph import Graph
 
-__all__ = ["read_csv", "read_edgelist", "write_edgelist"]
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_BOM = b"\xef\xbb\xbf"
+_BLOCK = 1 << 20  # bytes read from the (decompressed) file at a time
+_MAX_LINE = 1 << 24  # a longer line is not an edge list (and would exhaust memory)
+# What can go wrong while reading and parsing; anything else is a bug and propagates.
+_READ_ERRORS = (ValueError, OverflowError, EOFError, OSError, zlib.error, lzma.LZMAError)
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+_LINE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|\Z)")
 
 
-def _open_text(path):
-    name = str(path)
-    if name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    if name.endswith(".bz2"):
-        return bz2.open(path, "rt", encoding="utf-8", newline="")
-    if name.endswith(".xz"):
-        return lzma.open(path, "rt", encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+class _LineError(Exception):
+    """A line found bad while reading (before parsing): its number and the rule broken."""
+
+    def __init__(self, number, problem, text=b""):
+        super().__init__(problem)
+        self.number, self.problem, self.text = number, problem, text
 
 
-def _split(line, delimiter):
-    if delimiter is None:
-        return line.split()
-    return [t.strip() for t in line.split(delimiter)]
+def _terminators(data):
+    """Line ends in `data`: ``\\n``, ``\\r\\n`` and a lone ``\\r`` (as pandas splits lines)."""
+    n = data.count(b"\n")
+    return n + data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else n
 
 
-def _data_lines(path, comments, skiprows):
-    """Yield (line number, text) of the data lines, and count the others."""
-    with _open_text(path) as fh:
-        for number, raw in enumerate(fh, start=1):
-            line = raw.rstrip("\r\n")
-            if number <= skiprows:
-                continue
-            stripped = line.strip()
-            if not stripped or (comments and stripped.startswith(comments)):
-                continue
-            yield number, line
+class _Lines:
+    """A file's decompressed bytes in chunks of whole lines, counting the lines.
+
+    Leading byte-order marks are dropped; a NUL byte or a line longer than `_MAX_LINE`
+    raises `_LineError` at once (a decompression bomb of zeros stops at its first block).
+    """
+
+    def __init__(self, path):
+        self._fh = _OPENERS.get(Path(path).suffix, open)(path, "rb")
+        self._carry, self._start, self._eof, self.n_lines = b"", True, False, 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._fh.close()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while not self._eof:
+            block = self._fh.read(_BLOCK)
+            if not block:
+                self._eof = True
+                break
+            if b"\x00" in block:
+                before = self._carry + block[: block.index(b"\x00")]
+                number, line = self.n_lines + _terminators(before) + 1, before.splitlines()
+                text = (line[-1] if line and before[-1:] not in b"\r\n" else b"") + b"\x00"
+                raise _LineError(number, "a NUL byte: binary data, not text", text)
+            buf = self._carry + block
+            if self._start:
+                if len(buf) < len(_BOM):
+                    self._carry = buf
+                    continue
+                while buf.startswith(_BOM):
+                    buf = buf[len(_BOM) :]
+                self._start = False
+            # Cut after the last line end; never between the \r and \n of a CRLF.
+            cut = buf.rfind(b"\n") + 1
+            lone_cr = buf.rfind(b"\r", cut, len(buf) - 1)
+            cut = lone_cr + 1 if lone_cr >= 0 else cut
+            self._carry = buf[cut:]
+            if len(self._carry) > _MAX_LINE:
+                problem = f"longer than {_MAX_LINE:,} bytes: not an edge list"
+                number = self.n_lines + _terminators(buf[:cut]) + 1
+                raise _LineError(number, problem, self._carry[:120])
+            if cut:
+                chunk = buf[:cut]
+                self.n_lines += _terminators(chunk)
+                return chunk
+        if self._carry:
+            chunk, self._carry = self._carry, b""
+            if self._start and chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM) :]
+            self.n_lines += _terminators(chunk) + (chunk[-1:] not in (b"\n", b"\r", b""))
+            return chunk
+        raise StopIteration
 
 
-def _sniff_delimiter(path, comments, skiprows):
-    for _, line in _data_lines(path, comments, skiprows):
-        if "\t" in line:
-            return "\t"
-        if "," in line:
-            return ","
+def _is_note(content, comment):
+    """Whether a line (without its end) is blank or a comment line."""
+    stripped = content.strip(b" \t")
+    return not stripped or (comment is not None and stripped.startswith(comment))
+
+
+def _first_line(lines, skiprows, comment):
+    """``(number, line, rest)``: the first data line of `lines` and the bytes after it."""
+    number = 0
+    for chunk in lines:
+        pos = 0
+        while pos < len(chunk):
+            m = _LINE.match(chunk, pos)
+            number += 1
+            if number > skiprows and not _is_note(m.group(1), comment):
+                return number, m.group(0), chunk[m.end() :]
+            pos = m.end()
+    return None
+
+
+class _EdgeStream(io.BufferedIOBase):
+    """What pandas reads, as a binary stream: a file's lines from its first data line
+    on (after the header, in named-column mode), comment lines emptied.
+
+    It notes whether a quote or a space went by (``saw_quote``, ``saw_space``) and
+    counts the delimiters (``n_delimiters``, if asked), for the checks that need them.
+    """
+
+    def __init__(self, lines, first, layout, count_delimiters):
+        super().__init__()
+        self._lines = lines
+        cb = layout.comment
+        self._comment = cb
+        if cb is not None:
+            pattern = rb"(?:^|(?<=\r))[ \t]*" + re.escape(cb) + rb"[^\r\n]*"
+            self._comment_re = re.compile(pattern, re.MULTILINE)
+        spaces = [b" ", b"\t"] if layout.strip else []
+        self._spaces = [c for c in spaces if c != (layout.delimiter or "").encode()]
+        self._quotes = layout.named
+        self.saw_quote = self.saw_space = False
+        self._delimiter = layout.delimiter.encode() if count_delimiters else None
+        self.n_delimiters = 0
+        self._buf, self._pos = self._body(first), 0
+
+    def _body(self, chunk):
+        if self._comment is not None and self._comment in chunk:
+            chunk = self._comment_re.sub(b"", chunk)
+        if self._quotes and not self.saw_quote and b'"' in chunk:
+            self.saw_quote = True
+        if not self.saw_space and any(c in chunk for c in self._spaces):
+            self.saw_space = True
+        if self._delimiter is not None:
+            self.n_delimiters += chunk.count(self._delimiter)
+        return chunk
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            rest = [self._buf[self._pos :], *(self._body(c) for c in self._lines)]
+            self._buf, self._pos = b"", 0
+            return b"".join(rest)
+        while self._pos >= len(self._buf):
+            chunk = next(self._lines, None)
+            if chunk is None:
+                return b""
+            self._buf, self._pos = self._body(chunk), 0
+        out = self._buf[self._pos : self._pos + size]
+        self._pos += len(out)
+        return out
+
+    read1 = read
+
+
+@dataclasses.dataclass
+class _Layout:
+    """How to read one file: the user's options, completed from its first data line."""
+
+    skiprows: int
+    comment: bytes | None
+    delimiter: str | None
+    nodetype: type
+    columns: tuple  # (source, target) positions, or names until the header is read
+    weight: object
+    named: bool
+    width: int | None = None  # fields per line: the header's, or the first line's
+    names: tuple = ()  # the header's column names
+
+    @property
+    def strip(self):
+        """Whether the fields need stripping of spaces (labels, comma or tab delimited)."""
+        return self.nodetype is str and self.delimiter is not None
+
+    @property
+    def used(self):
+        return [*self.columns, *([] if self.weight is None else [self.weight])]
+
+    def label(self, col):
+        """How messages call a field: ``field 3`` or ``column 'n'``."""
+        return f"column {self.names[col]!r}" if self.named else f"field {col + 1}"
+
+    def blank(self, text):
+        return not text.strip(" \t".replace(self.delimiter or "\0", ""))
+
+    def split(self, text):
+        if not self.named:
+            if self.delimiter is None:
+                return re.split(r"[ \t]+", text.strip(" \t"))
+            return [f.strip(" \t") for f in text.split(self.delimiter)]
+        if self.delimiter is None:
+            text = text.strip(" \t").replace("\t", " ")
+        reader = csv.reader(
+            [text], delimiter=self.delimiter or " ", skipinitialspace=self.delimiter is None,
+            strict=True,
+        )  # fmt: skip
+        return [f.strip(" \t") for f in next(reader, [""])]
+
+
+def _error(path, problem, number=None, text=None):
+    """A `GraphFormatError` naming the file, and the line if one is to blame."""
+    if number is None:
+        return GraphFormatError(f"{os.fspath(path)}: {problem}", path=os.fspath(path))
+    shown = text if len(text) <= 120 else text[:117] + "..."
+    msg = f"{os.fspath(path)}, line {number}: {problem}: {shown!r}"
+    return GraphFormatError(msg, path=os.fspath(path), line=number, text=text)
+
+
+def _field_problem(token, kind):
+    """What is wrong with one endpoint (`kind` int or str) or weight (float) token."""
+    # a number may be surrounded by ASCII whitespace (\v, \f too), as pandas reads it
+    number = token if kind is str else token.strip(" \t\n\r\v\f")
+    if number == "":
+        return "is empty"
+    if kind is str:
         return None
+    if kind is int:
+        if _INT.fullmatch(number):
+            in_range = -(2**63) <= int(number) < 2**63
+            return None if in_range else f"({token!r}) is out of the int64 range"
+        # pandas reads an integral decimal (1.0, 2e3) in an int column as that integer
+        if _FLOAT.fullmatch(number) and float(number).is_integer() and abs(float(number)) < 2**63:
+            return None
+        return f"({token!r}) is not int"
+    if _FLOAT.fullmatch(number):
+        return None if np.isfinite(float(number)) else f"({token!r}) is not a finite number"
+    return f"({token!r}) is not {'a finite number' if _NOT_FINITE.fullmatch(number) else 'float'}"
+
+
+def _line_problem(text, layout, width):
+    """What is wrong with one data line (decoded, without its end), or None."""
+    try:
+        fields = layout.split(text)
+    except csv.Error:
+        return "a quoted field is not closed on its line (fields may not span lines)"
+    if len(fields) != width:
+        return f"expected {width} fields, found {len(fields)}"
+    if width <= max(layout.used):
+        return f"expected at least {max(layout.used) + 1} fields, found {width}"
+    kinds = [layout.nodetype, layout.nodetype, float]
+    for col, kind in zip(layout.used, kinds, strict=False):
+        if problem := _field_problem(fields[col], kind):
+            return f"{layout.label(col)} {problem}"
     return None
 
 
-def _locate_bad_line(path, *, delimiter, comments, skiprows, columns, converters):
-    """Scan the file to find the first line that does not parse; raise for it."""
-    n_fields = None
-    for number, line in _data_lines(path, comments, skiprows):
-        fields = _split(line, delimiter)
-        if n_fields is None:
-            n_fields = len(fields)
-        problem = None
-        if len(fields) != n_fields:
-            problem = f"expected {n_fields} fields, found {len(fields)}"
-        elif len(fields) <= max(columns):
-            problem = f"expected at least {max(columns) + 1} fields, found {len(fields)}"
-        else:
-            for col, convert in zip(columns, converters, strict=True):
-                token = fields[col]
+def _find_problem(path, layout):
+    """The first line of the file that the fast path could not read correctly, as a
+    `GraphFormatError`; one for the file if its bytes cannot be read; else None."""
+    head, number, width = True, 0, layout.width  # the header's, or the first line's
+    try:
+        with _Lines(path) as lines:
+            for raw in (raw for chunk in lines for raw in chunk.splitlines()):
+                number += 1
+                if head:
+                    head = number <= layout.skiprows or _is_note(raw, layout.comment)
+                    if head or layout.named:  # the header was checked when read
+                        continue
+                stripped = raw.lstrip(b" \t")
+                if layout.comment is not None and stripped.startswith(layout.comment):
+                    continue
                 try:
-                    convert(token)
-                except (TypeError, ValueError):
-                    problem = f"field {col + 1} ({token!r}) is not {convert.__name__}"
-                    break
-                if token == "" or token.lower() in ("nan", "na", "null"):
-                    problem = f"field {col + 1} is empty or missing"
-                    break
-        if problem is not None:
-            text = line if len(line) <= 120 else line[:117] + "..."
-            msg = f"{os.fspath(path)}, line {number}: {problem}: {text!r}"
-            raise GraphFormatError(msg, path=os.fspath(path), line=number, text=line)
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = raw.decode("utf-8", errors="backslashreplace")
+                    return _error(path, "bytes that are not UTF-8 text", number, text)
+                if layout.blank(text) or (layout.named and width is None):
+                    continue  # (a header that could not be read was reported already)
+                if width is None:
+                    width = len(layout.split(text))
+                if problem := _line_problem(text, layout, width):
+                    return _error(path, problem, number, text)
+    except _LineError as exc:
+        return _error(path, exc.problem, exc.number, exc.text.decode(errors="backslashreplace"))
+    except _READ_ERRORS as exc:
+        return _unreadable(path, exc)
     return None
 
 
-def _count_lines(path):
-    """Physical lines in a (possibly compressed) file, counted in C-sized blocks."""
-    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(Path(path).suffix, open)
-    lines = 0
-    last = b"\n"
-    with opener(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            lines += block.count(b"\n")
-            last = block[-1:]
-    return lines + (last != b"\n")
+def _unreadable(path, exc):
+    """The error for a file whose bytes cannot be read (gone, not readable, corrupt)."""
+    if isinstance(exc, FileNotFoundError):
+        return FileNotFound(f"No such edge-list file: {os.fspath(path)!r}")
+    kind = Path(path).suffix
+    if kind in _OPENERS and not isinstance(exc, PermissionError | IsADirectoryError):
+        return _error(path, f"its {kind[1:]} data are truncated or corrupt ({_name(exc)}).")
+    return _error(path, f"cannot be read ({_name(exc)}).")
+
+
+def _name(exc):
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _read_header(path, number, line, layout):
+    """Complete a named-column layout from its header line; raise if it does not fit."""
+    text = line.rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
+    try:
+        names = layout.split(line.rstrip(b"\r\n").decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _error(path, "bytes that are not UTF-8 text", number, text) from None
+    except csv.Error:
+        raise _error(path, "the header has an unclosed quote", number, text) from None
+    for name in names:
+        if names.count(name) > 1:
+            raise _error(path, f"the header names column {name!r} twice", number, text)
+    for param, wanted in (("columns", layout.columns), ("weight", (layout.weight,))):
+        for name in (n for n in wanted if n is not None and n not in names):
+            problem = f"`{param}` names column {name!r}, which the header (line {number})"
+            raise _error(path, f"{problem} does not have; its columns are {names}.")
+    layout.columns = tuple(names.index(c) for c in layout.columns)
+    layout.weight = None if layout.weight is None else names.index(layout.weight)
+    layout.width, layout.names = len(names), tuple(names)
+
+
+def _read_table(path, layout):
+    """``(frame, n_lines, stream)``: the fast parse; raises a `GraphFormatError`."""
+    with _Lines(path) as lines:
+        try:
+            found = _first_line(lines, layout.skiprows, layout.comment)
+            if found is None:
+                raise _error(path, "no edge lines (the file is empty, or all comments).")
+            number, line, rest = found
+            if layout.delimiter is None:
+                layout.delimiter = "\t" if b"\t" in line else "," if b"," in line else None
+            if layout.named:
+                _read_header(path, number, line, layout)
+                line = b""
+            # Short lines are padded with empty fields: if some fields go unused, the
+            # delimiters tell whether a line was short (a CSV may have empty fields).
+            count = layout.delimiter is not None and len(layout.used) < (
+                layout.width or line.count(layout.delimiter.encode()) + 1
+            )
+            # (A leading blank line: pandas would drop a BOM starting its input.)
+            stream = _EdgeStream(lines, b"\n" + line + rest, layout, count)
+            idtype = np.int64 if layout.nodetype is int else object
+            dtype = dict.fromkeys(layout.columns, idtype)
+            if layout.weight is not None:
+                dtype[layout.weight] = np.float64
+            with warnings.catch_warnings(), np.errstate(all="ignore"):  # pandas' casts
+                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+                df = pd.read_csv(
+                    stream,
+                    sep=r"\s+" if layout.delimiter is None else layout.delimiter,  # space, tab
+                    header=None,
+                    index_col=False,
+                    dtype=dtype,
+                    engine="c",
+                    na_filter=False,  # None, NA, null ... are labels, not missing values
+                    quoting=csv.QUOTE_MINIMAL if layout.named else csv.QUOTE_NONE,
+                    skip_blank_lines=True,
+                    encoding="utf-8",
+                    encoding_errors="strict",
+                )
+            if df.shape[0] == 0:  # a header and nothing else
+                raise pd.errors.EmptyDataError
+        except SpreadError:
+            raise
+        except pd.errors.EmptyDataError:
+            raise _error(path, f"no edge lines after the header (line {number}).") from None
+        except (_LineError, *_READ_ERRORS) as exc:
+            problem = f"cannot be read as an edge list ({_name(exc)})."
+            raise _find_problem(path, layout) or _error(path, problem) from None
+        return df, lines.n_lines, stream
+
+
+def _edge_arrays(path, layout, df, stream):
+    """``(sources, targets, weights)`` of a parsed frame, checked; raise if one is bad."""
+    if df.shape[1] <= max(layout.used) or df.shape[1] != (layout.width or df.shape[1]):
+        bad = f"`columns`/`weight` name field {max(layout.used) + 1}; lines have {df.shape[1]}."
+        raise _find_problem(path, layout) or _error(path, bad)
+    cols = [df[c].to_numpy() for c in layout.used]
+    bad = None
+    if layout.nodetype is int and any(c.dtype != np.int64 for c in cols[:2]):
+        bad = "a source or target is not an int64."
+    if layout.nodetype is str:
+        if stream.saw_space:
+            cols[:2] = [np.array([s.strip(" \t") for s in c], dtype=object) for c in cols[:2]]
+        if any((c == "").any() for c in cols[:2]):
+            bad = "a source or target is empty."
+    if layout.weight is not None and not np.isfinite(cols[2]).all():
+        bad = "a weight is not a finite number."
+    if stream.saw_quote and any(
+        c.dtype.kind == "O" and re.search("[\r\n]", "".join(c.astype(str))) for _, c in df.items()
+    ):
+        bad = "a quoted field spans lines."
+    if bad is not None:
+        raise _find_problem(path, layout) or _error(path, bad)
+    # pandas pads a short line with empty fields (NaN in a float column). A line of
+    # whitespace-separated fields has none of its own; a line of a CSV may.
+    if layout.delimiter is None:
+        others = [df[c] for c in df.columns if c not in layout.used]
+        short = any(
+            c.isna().any() if c.dtype.kind == "f" else c.dtype.kind == "O" and (c == "").any()
+            for c in others
+        )
+    else:
+        short = stream.n_delimiters not in (0, len(df) * (df.shape[1] - 1))
+    if short and (problem := _find_problem(path, layout)) is not None:
+        raise problem
+    return cols[0], cols[1], cols[2] if layout.weight is not None else None
+
+
+def _layout(delimiter, comments, skiprows, columns, weight, nodetype):
+    """Check the reading options; return the `_Layout` they describe."""
+    skiprows = check_int(skiprows, name="skiprows", min_value=0)
+    if nodetype is not int and nodetype is not str:
+        _invalid(f"`nodetype` must be int or str; got {nodetype!r}.")
+    if delimiter is not None and not (
+        _is_char(delimiter) and delimiter.isascii() and delimiter not in '\r\n"'
+    ):
+        _invalid(
+            "`delimiter` must be one ASCII character (not a line end or a quote), or None "
+            f"for runs of spaces and tabs; got {delimiter!r}."
+        )
+    if comments is not None and not (_is_char(comments) and not comments.isspace()):
+        _invalid(f"`comments` must be one character or None; got {comments!r}.")
+    if comments is not None and comments == delimiter:
+        _invalid(f"`comments` must differ from `delimiter`; both are {comments!r}.")
+    if isinstance(columns, str | bytes) or not hasattr(columns, "__len__") or len(columns) != 2:
+        _invalid(f"`columns` must name two fields (source, target); got {columns!r}.")
+    named = all(isinstance(c, str) for c in columns)
+    if named and weight is not None and not isinstance(weight, str):
+        _invalid(f"`weight` must be a column name, as `columns` are; got {weight!r}.")
+    if not named:
+        if any(isinstance(c, str) for c in columns):
+            _invalid(f"`columns` must be two positions or two names; got {columns!r}.")
+        columns = [check_int(c, name="columns", min_value=0) for c in columns]
+        weight = None if weight is None else check_int(weight, name="weight", min_value=0)
+    columns = tuple(columns)
+    if columns[0] == columns[1]:
+        _invalid(f"`columns` must name two different fields; got {columns!r}.")
+    if weight is not None and weight in columns:
+        _invalid(f"`weight` must differ from the endpoint `columns` {columns!r}; got {weight!r}.")
+    comment = None if comments is None else comments.encode("utf-8")
+    return _Layout(skiprows, comment, delimiter, nodetype, columns, weight, named)
+
+
+def _is_char(value):
+    return isinstance(value, str) and len(value) == 1 and value != "\0"
+
+
+def _invalid(msg):
+    raise InvalidParameterError(msg)
 
 
 def read_edgelist(
@@ -113,12 +496,17 @@ def read_edgelist(
     duplicates="merge",
     merge="sum",
 ):
-    """Read a graph from a text edge list (SNAP style), plain or compressed.
+    """Read a graph from a text edge list (SNAP style, or a table with a header row).
 
     Each data line holds a source, a target and optionally more fields, separated by
-    whitespace, a tab or a comma. Lines starting with `comments` and blank lines are
-    skipped, as are the first `skiprows` physical lines (headers). Files ending in
-    ``.gz``, ``.bz2`` or ``.xz`` are decompressed on the fly; CRLF line ends are fine.
+    runs of spaces and tabs, by a tab or by a comma. Blank lines and comment lines
+    (whose first non-blank character is `comments`) are skipped, as are the first
+    `skiprows` physical lines. Files ending in ``.gz``, ``.bz2`` or ``.xz`` are
+    decompressed on the fly; CRLF line ends and a UTF-8 byte-order mark are fine.
+
+    `columns` chooses the endpoint fields: by position (``(0, 1)``, the default: the
+    file has no header) or by name (``("who", "whom")``: the first data line is a
+    header row naming the columns, and fields may be quoted as in CSV).
 
     Parameters
     ----------
@@ -128,18 +516,23 @@ def read_edgelist(
         Whether ``u v`` is an arc u -> v (True) or an undirected edge (False, two arcs).
         Required: the file does not say.
     delimiter : str, optional
-        Field separator. By default it is sniffed from the first data line: a tab, a
-        comma, or else any run of whitespace.
-    comments : str, default "#"
-        Lines whose first non-blank characters are this string are skipped.
+        The field separator, one character. By default it is sniffed from the first
+        data line: a tab, else a comma, else runs of spaces and tabs. Spaces and tabs
+        around comma- or tab-separated fields are ignored.
+    comments : str or None, default "#"
+        Lines whose first non-blank character is this one are skipped. The character
+        elsewhere in a line is data.
     skiprows : int, default 0
         Physical lines to skip at the top (for example a ``n m`` header line).
-    columns : (int, int), default (0, 1)
-        Zero-based fields holding the source and the target.
-    weight : int, optional
-        Zero-based field holding the arc weight (float); no weights by default.
+    columns : (int, int) or (str, str), default (0, 1)
+        Zero-based positions, or header names, of the source and target fields.
+    weight : int or str, optional
+        Position (or name, with named `columns`) of the arc weight field, a finite
+        float; no weights by default.
     nodetype : {int, str}, default int
-        Type of the node ids. Integer ids need not be contiguous.
+        Type of the node ids. Integer ids need not be contiguous; an integral decimal
+        such as ``1.0`` reads as that integer (exactly up to 2**53). String ids are
+        kept as written: ``NA``, ``None`` or ``null`` are labels, not missing values.
     self_loops, duplicates, merge
         As in `Graph.from_edges`: ``self_loops`` in {"drop", "keep", "error"},
         ``duplicates`` in {"merge", "keep", "error"}, ``merge`` in
@@ -154,18 +547,25 @@ def read_edgelist(
     Raises
     ------
     GraphFormatError
-        If a line cannot be parsed; the message names the file, the line number and
-        the line.
-    FileNotFoundError
-        If `path` does not exist.
+        If the file cannot be read as an edge list: a directory, corrupt compressed
+        data, no edge lines, a named column missing from the header, or a bad line
+        (a missing, empty or non-numeric field, a wrong number of fields, bytes that
+        are not UTF-8 text). The message names the file, the line number (physical,
+        comments counted), the rule broken and the line.
+    FileNotFound
+        If `path` does not exist (it is a `FileNotFoundError`).
+    InvalidParameterError
+        If an option is not valid.
 
     See Also
     --------
-    read_csv : for tables with a header row and named columns.
+    write_edgelist : writes a file that this function reads back.
     spread.datasets.load : the bundled graphs.
 
     Examples
     --------
+    A SNAP-style file, fields chosen by position:
+
     >>> import tempfile, pathlib
     >>> import spread
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.txt"
@@ -175,75 +575,45 @@ def read_edgelist(
     <Graph: undirected, 3 nodes, 4 arcs (2 edges), unweighted, from 'toy.txt'>
     >>> print(g.report)
     toy.txt: 4 rows read, 1 self-loop(s) dropped, 1 duplicate(s) merged, 1 comment/header line(s) skipped
+
+    A table with a header row, columns chosen by name:
+
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "retweets.csv"
+    >>> _ = path.write_text("when,who,whom,n\\n2024-01-01,ann,bob,3\\n2024-01-02,bob,cy,1\\n")
+    >>> g = spread.read_edgelist(
+    ...     path, directed=True, columns=("who", "whom"), weight="n", nodetype=str
+    ... )
+    >>> g.to_pandas()
+      source target  weight
+    0    ann    bob     3.0
+    1    bob     cy     1.0
     """
+    if not isinstance(path, str | os.PathLike):
+        msg = f"`path` must be a file path (str or os.PathLike); got {path!r}."
+        raise InvalidParameterError(msg)
     path = Path(path)
-    if not path.exists():
-        msg = f"No such edge-list file: {os.fspath(path)!r}"
-        raise FileNotFoundError(msg)
     if not isinstance(directed, bool):
         msg = f"`directed` must be True or False; got {directed!r}."
         raise InvalidParameterError(msg)
-    skiprows = check_int(skiprows, name="skiprows", min_value=0)
-    if nodetype not in (int, str):
-        msg = f"`nodetype` must be int or str; got {nodetype!r}."
-        raise InvalidParameterError(msg)
-    check_in(self_loops, name="self_loops", options=("drop", "keep", "error"))
-    check_in(duplicates, name="duplicates", options=("merge", "keep", "error"))
-    columns = tuple(check_int(c, name="columns", min_value=0) for c in columns)
-    if len(columns) != 2:
-        msg = f"`columns` must name two fields (source, target); got {columns!r}."
-        raise InvalidParameterError(msg)
-    use = list(columns)
-    converters = [nodetype, nodetype]
-    if weight is not None:
-        weight = check_int(weight, name="weight", min_value=0)
-        use.append(weight)
-        converters.append(float)
-    if comments is not None and (not isinstance(comments, str) or len(comments) != 1):
-        msg = f"`comments` must be one character or None; got {comments!r}."
-        raise InvalidParameterError(msg)
-    if delimiter is None:
-        delimiter = _sniff_delimiter(path, comments, skiprows)
-    sep = r"\s+" if delimiter is None else delimiter
-    dtypes = {columns[0]: nodetype, columns[1]: nodetype}
-    if weight is not None:
-        dtypes[weight] = np.float64
-    locate = {
-        "delimiter": delimiter,
-        "comments": comments,
-        "skiprows": skiprows,
-        "columns": use,
-        "converters": converters,
-    }
-    try:
-        df = pd.read_csv(
-            path,
-            sep=sep,
-            header=None,
-            comment=comments[0] if comments else None,
-            skiprows=skiprows,
-            skip_blank_lines=True,
-            # No `usecols`: then the C parser itself rejects a line with extra fields.
-            dtype={c: (str if t is str else t) for c, t in dtypes.items()},
-            engine="c",
-            na_filter=weight is not None or nodetype is str,
-            compression="infer",
-        )
-    except (ValueError, pd.errors.ParserError, OverflowError):
-        _locate_bad_line(path, **locate)
-        raise  # the scan found nothing wrong: let pandas' own error through
-    if df.shape[1] <= max(use):
-        _locate_bad_line(path, **locate)
-        msg = f"{os.fspath(path)}: `columns`/`weight` name field {max(use) + 1}, "
-        msg += f"but the lines have {df.shape[1]} field(s)."
+    layout = _layout(delimiter, comments, skiprows, columns, weight, nodetype)
+    check_in(self_loops, name="self_loops", options=convert.SELF_LOOPS)
+    check_in(duplicates, name="duplicates", options=convert.DUPLICATES)
+    check_in(merge, name="merge", options=convert.MERGE)
+    if not path.exists():
+        raise FileNotFound(f"No such edge-list file: {os.fspath(path)!r}")
+    if not path.is_file():  # a directory, a pipe or a device would not end, or fail
+        kind = "a directory" if path.is_dir() else "not a regular file"
+        msg = f"{os.fspath(path)}: is {kind}, not an edge-list file."
         raise GraphFormatError(msg, path=os.fspath(path))
-    df = df[use]
-    if df.isna().to_numpy().any():
-        _locate_bad_line(path, **locate)
-    src = df[columns[0]].to_numpy()
-    dst = df[columns[1]].to_numpy()
-    w = None if weight is None else df[weight].to_numpy(dtype=np.float64)
-    g = Graph.from_edges(
+    try:
+        df, n_lines, stream = _read_table(path, layout)
+    except SpreadError:
+        raise
+    except OSError as exc:  # raised when opening: gone since checked, or not readable
+        raise _unreadable(path, exc) from None
+    src, dst, w = _edge_arrays(path, layout, df, stream)
+    return convert.from_edges(
+        Graph,
         src,
         dst,
         w,
@@ -252,92 +622,24 @@ def read_edgelist(
         duplicates=duplicates,
         merge=merge,
         source=path.name,
+        n_skipped_lines=n_lines - len(df),
     )
-    skipped = _count_lines(path) - df.shape[0]
-    g._report = dataclasses.replace(g.report, n_skipped_lines=skipped)
-    return g
 
 
-def read_csv(
-    path,
-    *,
-    source,
-    target,
-    weight=None,
-    directed,
-    self_loops="drop",
-    duplicates="merge",
-    merge="sum",
-    **read_csv_kwargs,
-):
-    """Read a graph from a table with a header row, choosing columns by name.
+def _sniff_delimiter(path, comments, skiprows):
+    """The delimiter `read_edgelist` sniffs from the first data line (None: whitespace)."""
+    with _Lines(path) as lines:
+        found = _first_line(lines, skiprows, comments and comments.encode("utf-8"))
+    line = b"" if found is None else found[1]
+    return "\t" if b"\t" in line else "," if b"," in line else None
 
-    Extra columns are ignored. Any `pandas.read_csv` option (``sep``, ``compression``,
-    ``dtype`` ...) passes through.
 
-    Parameters
-    ----------
-    path : str or path-like
-    source, target : str
-        Columns holding the endpoint labels.
-    weight : str, optional
-        Column holding the arc weight.
-    directed : bool
-        Whether each row is an arc (True) or an undirected edge (False).
-    self_loops, duplicates, merge
-        As in `Graph.from_edges`.
-    **read_csv_kwargs
-        Passed to `pandas.read_csv`.
-
-    Returns
-    -------
-    Graph
-
-    Raises
-    ------
-    GraphFormatError
-        If a row has a missing endpoint or weight (naming the line), or a named column
-        is absent.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> import spread
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "retweets.csv"
-    >>> _ = path.write_text("when,who,whom,n\\n2024-01-01,ann,bob,3\\n2024-01-02,bob,cy,1\\n")
-    >>> g = spread.io.read_csv(path, source="who", target="whom", weight="n", directed=True)
-    >>> g.to_pandas()
-      source target  weight
-    0    ann    bob     3.0
-    1    bob     cy     1.0
-    """
-    path = Path(path)
-    names = [source, target] + ([weight] if weight is not None else [])
-    try:
-        df = pd.read_csv(path, usecols=names, **read_csv_kwargs)
-    except ValueError as exc:
-        msg = f"{os.fspath(path)}: {exc}"
-        raise GraphFormatError(msg, path=os.fspath(path)) from exc
-    bad = df[names].isna().any(axis=1).to_numpy()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        # Line number: the header is line 1 (when no rows are skipped).
-        line = row + 2
-        msg = (
-            f"{os.fspath(path)}, line {line}: a source, target or weight is missing "
-            f"({int(bad.sum())} such row(s)): {df.iloc[row][names].to_dict()!r}"
-        )
-        raise GraphFormatError(msg, path=os.fspath(path), line=line)
-    return Graph.from_edges(
-        df[source].to_numpy(),
-        df[target].to_numpy(),
-        None if weight is None else df[weight].to_numpy(dtype=np.float64),
-        directed=directed,
-        self_loops=self_loops,
-        duplicates=duplicates,
-        merge=merge,
-        source=path.name,
-    )
+def _count_lines(path):
+    """Physical lines in a (possibly compressed) file, as `read_edgelist` counts them."""
+    with _Lines(path) as lines:
+        for _ in lines:
+            pass
+    return lines.n_lines
 
 
 def write_edgelist(graph, path, *, delimiter=" ", weights=True, header=True):
@@ -379,13 +681,6 @@ def write_edgelist(graph, path, *, delimiter=" ", weights=True, header=True):
     )
     body = df.to_csv(sep=delimiter, header=False, index=False, lineterminator="\n")
     text = (lines if header else "") + body
-    with (
-        gzip.open(path, "wt", encoding="utf-8")
-        if str(path).endswith(".gz")
-        else bz2.open(path, "wt", encoding="utf-8")
-        if str(path).endswith(".bz2")
-        else lzma.open(path, "wt", encoding="utf-8")
-        if str(path).endswith(".xz")
-        else open(path, "w", encoding="utf-8")
-    ) as fh:
+    opener = _OPENERS.get(path.suffix, open)
+    with opener(path, "wt", encoding="utf-8") as fh:
         fh.write(text)
