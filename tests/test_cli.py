@@ -2,11 +2,16 @@
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import spread
+import spread.cli.demo
+import spread.cli.fit
+import spread.cli.maximize
+import spread.cli.simulate
 from spread.cli import build_parser, main
 
 
@@ -120,7 +125,8 @@ def test_maximize_degree_method_from_an_edge_list_file(capsys, tmp_path):
     code, out, err = run(
         capsys, "maximize", str(edges), "-k", "1", "--method", "degree", "--eval-runs", "100"
     )
-    assert code == 1 and "is not int" in assert_one_line_error(err, usage=False)
+    # a bad line in the input file is bad input: exit code 2, the line named
+    assert code == 2 and "is not int" in assert_one_line_error(err, usage=True)
     code, out, err = run(
         capsys,
         "maximize",
@@ -151,7 +157,10 @@ def test_maximize_degree_method_from_an_edge_list_file(capsys, tmp_path):
         (["simulate", "karate", "--seeds", "0,99"], "99"),
         (["simulate", "karate", "--seeds", "zero"], "must hold node labels"),
         (["simulate", "karate"], "one of the arguments --seeds"),
-        (["simulate", "karate", "--seeds", "0", "--p", "1.5"], "`p`"),
+        (
+            ["simulate", "karate", "--seeds", "0", "--p", "1.5"],
+            "argument --p: must be a probability in [0, 1] or one of wc, trivalency, weight; got '1.5'",
+        ),
         (["simulate", "karate", "--seeds", "0", "--nope"], "unrecognized arguments: --nope"),
         (["fit", "nosuch.csv"], "must be a CSV file or a bundled trend"),
         (["fit", "higgs", "--model", "ic"], "needs `--graph`"),
@@ -166,13 +175,13 @@ def test_usage_errors_exit_2_with_one_line(capsys, argv, reason):
     assert reason in line
 
 
-def test_bad_file_content_exits_1(capsys, tmp_path):
+def test_bad_file_content_exits_2(capsys, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("0 1\n1 two three\n")
     code, _, err = run(capsys, "simulate", str(bad), "--seeds", "0", "--runs", "10")
-    assert code == 1
-    line = assert_one_line_error(err, usage=False)
-    assert "bad.txt" in line
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert "bad.txt" in line and "line 2" in line
 
 
 def test_parquet_without_pyarrow_is_a_usage_error(capsys, monkeypatch, tmp_path):
@@ -313,6 +322,18 @@ def test_scheduler_malformed_address(capsys):
     )
     line = assert_one_line_error(err, usage=code == 2)
     assert code == 2 and "Dask scheduler address" in line
+
+
+@pytest.mark.parametrize("address", ["tls://127.0.0.1:1", "ucx://127.0.0.1:1", "inproc://x", ""])
+def test_scheduler_address_that_cannot_be_used(capsys, address):
+    pytest.importorskip("dask.distributed")
+    code, _, err = run(capsys, *SIMULATE, "--scheduler", address, "--scheduler-timeout", "0.3")
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert (
+        f"`--scheduler` must be a Dask scheduler address such as tcp://host:8786; got {address!r}"
+        in line
+    )
 
 
 def test_scheduler_unreachable(capsys):
@@ -469,3 +490,483 @@ def test_demo_quick_writes_the_report(capsys, tmp_path):
     assert summary["quick"] is True and len(summary["selections"]) == 2
     assert "## 2. Whom to seed" in report and "MASE" in report
     assert f"wrote {folder / 'report.md'}" in out
+
+
+# ------------------------------------------------- errors: one line, exit codes
+# Rule: bad input exits 2 (usage, then one error line); a failure while working exits
+# 1 (one line); anything else is an internal error (1, one line asking for a report,
+# the traceback only with --debug); Ctrl-C exits 130.
+
+
+def without_warnings(err, command):
+    """`err` without the one-line warnings (``spread fit: UserWarning: ...``)."""
+    warning = re.compile(rf"^spread {command}: \w*Warning: ")
+    return "".join(line for line in err.splitlines(True) if not warning.match(line))
+
+
+def only_line(err):
+    """The one non-empty line of `err` (it must be exactly one)."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.fixture
+def simulate_raises(monkeypatch):
+    """Make `spread simulate` raise `exc` from inside the library call."""
+
+    def install(exc):
+        def boom(*args, **kwargs):
+            raise exc
+
+        monkeypatch.setattr(spread, "simulate", boom)
+
+    return install
+
+
+SIMULATE = ["simulate", "karate", "--seeds", "0", "--runs", "10"]
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (spread.exceptions.InvalidParameterError("`n_runs` must be small; got 10."), 2),
+        (spread.exceptions.NodeNotFound("node 5 not in the graph (3 nodes)."), 2),
+        (spread.exceptions.GraphFormatError("edges.txt, line 3: expected 2 fields"), 2),
+        (spread.exceptions.FileNotFound("No such file: 'weights.txt'"), 2),
+        (spread.exceptions.MemoryLimitError("10 runs would keep 9 GiB, over `max_memory`"), 1),
+        (spread.exceptions.WorkLimitError("heat at time 9 needs 1e12 terms, over `max_work`"), 1),
+        (spread.exceptions.DatasetError("dataset file 'x.gz' fails its checksum"), 1),
+        (spread.exceptions.SpreadError("something\nfailed   while working"), 1),
+        (spread.exceptions.ConvergenceWarning("the fit did not converge"), 1),
+        (OSError(28, "No space left on device"), 1),
+        (PermissionError(13, "Permission denied"), 1),
+    ],
+)
+def test_exception_classes_map_to_exit_codes(capsys, simulate_raises, exc, code):
+    simulate_raises(exc)
+    got, _, err = run(capsys, *SIMULATE)
+    assert got == code
+    line = assert_one_line_error(err, usage=code == 2)
+    assert line.startswith("spread simulate: error: ")
+    assert line.endswith(" ".join(str(exc).split()))
+    if code == 1:
+        assert only_line(err) == line  # no usage for a failure while working
+
+
+@pytest.mark.parametrize("exc", [KeyError("x"), TypeError("bad operand"), AttributeError("no")])
+def test_an_unexpected_exception_is_one_internal_error_line(capsys, simulate_raises, exc):
+    simulate_raises(exc)
+    code, _, err = run(capsys, *SIMULATE)
+    assert code == 1
+    assert "Traceback" not in err
+    assert only_line(err) == (
+        f"spread simulate: internal error: {type(exc).__name__}: {exc}; please report it at "
+        "the project's issue tracker with the command line (rerun with --debug for the "
+        "traceback)"
+    )
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_traceback(capsys, monkeypatch, where):
+    # replace the function the parser binds to `simulate` (its module's `main`)
+    def broken(args):
+        raise KeyError("x")
+
+    monkeypatch.setattr(spread.cli.simulate, "main", broken)
+    argv = ["--debug", *SIMULATE] if where == "before" else [*SIMULATE, "--debug"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert err.startswith("Traceback (most recent call last):")
+    assert 'raise KeyError("x")' in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("spread simulate: internal error: KeyError: 'x'; please report")
+
+
+def test_without_debug_the_bound_function_error_is_one_line(capsys, monkeypatch):
+    def broken(args):
+        raise KeyError("x")
+
+    monkeypatch.setattr(spread.cli.simulate, "main", broken)
+    code, _, err = run(capsys, *SIMULATE)
+    assert code == 1 and "Traceback" not in err
+    assert "internal error: KeyError: 'x'" in only_line(err)
+
+
+def test_debug_is_an_option_of_the_main_parser_and_of_each_command():
+    parser = build_parser()
+    assert parser.parse_args([*SIMULATE]).debug is False
+    assert parser.parse_args(["--debug", *SIMULATE]).debug is True
+    assert parser.parse_args([*SIMULATE, "--debug"]).debug is True
+    assert parser.parse_args(["--debug", "fit", "higgs", "--debug"]).debug is True
+
+
+def test_debug_changes_nothing_on_success(capsys):
+    code, out, err = run(capsys, "--debug", *SIMULATE)
+    assert code == 0 and err == "" and "1 seed(s) [0]" in out
+
+
+def test_ctrl_c_exits_130_with_one_line(capsys, simulate_raises):
+    simulate_raises(KeyboardInterrupt())
+    code, _, err = run(capsys, *SIMULATE)
+    assert code == 130 and only_line(err) == "spread simulate: interrupted"
+
+
+def test_a_closed_pipe_stops_quietly(capsys, simulate_raises):
+    simulate_raises(BrokenPipeError(32, "Broken pipe"))
+    code, _, err = run(capsys, *SIMULATE)
+    assert code == 1 and err == ""
+
+
+def test_an_os_error_while_writing_exits_1(capsys, monkeypatch, tmp_path):
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    code, out, err = run(capsys, *SIMULATE, "--out", str(tmp_path / "curve.csv"))
+    assert code == 1
+    assert only_line(err) == "spread simulate: error: [Errno 28] No space left on device"
+    assert "1 seed(s) [0]" in out  # the work was done; only the writing failed
+
+
+def test_a_real_memory_limit_exits_1(capsys):
+    code, _, err = run(capsys, "simulate", "karate", "--seeds", "0", "--runs", str(10**18))
+    assert code == 1
+    assert "max_memory" in only_line(err)
+
+
+def test_a_library_rejection_of_a_value_exits_2(capsys):
+    code, _, err = run(capsys, "maximize", "karate", "-k", "2", "--model", "heat")
+    assert code == 2
+    assert "`method` must be one of" in assert_one_line_error(err, usage=True)
+
+
+def test_an_argparse_error_is_one_line_even_with_a_newline_in_a_value(capsys):
+    code, _, err = run(capsys, *SIMULATE, "two\nlines")
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert line == "spread simulate: error: unrecognized arguments: 'two\\nlines'"
+
+
+def test_warnings_are_one_line_each_and_not_repeated(capsys, monkeypatch):
+    import warnings
+
+    def warns(args):
+        for _ in range(3):
+            warnings.warn(
+                "the fit\n  did not converge", spread.exceptions.ConvergenceWarning, stacklevel=2
+            )
+        warnings.warn("few observations", UserWarning, stacklevel=2)
+        return 0
+
+    monkeypatch.setattr(spread.cli.simulate, "main", warns)
+    code, _, err = run(capsys, *SIMULATE)
+    assert code == 0
+    assert err.splitlines() == [
+        "spread simulate: ConvergenceWarning: the fit did not converge",
+        "spread simulate: UserWarning: few observations",
+    ]
+
+
+# ------------------------------------------------------------ --out checks
+@pytest.fixture
+def no_work(monkeypatch):
+    """Record whether a command loaded its graph or ran its library call."""
+    calls = []
+
+    def record(name):
+        def fake(*args, **kwargs):
+            calls.append(name)
+            raise AssertionError(f"{name} ran before --out was checked")
+
+        return fake
+
+    monkeypatch.setattr(spread.cli.maximize, "load_graph", record("load_graph"))
+    monkeypatch.setattr(spread.cli.simulate, "load_graph", record("load_graph"))
+    monkeypatch.setattr(spread, "maximize", record("maximize"))
+    monkeypatch.setattr(spread.cli.fit, "_load_trend", record("_load_trend"))
+    monkeypatch.setattr(spread.cli.demo, "run", record("demo.run"))
+    return calls
+
+
+def out_error(capsys, argv):
+    import time
+
+    start = time.perf_counter()
+    code, _, err = run(capsys, *argv)
+    assert time.perf_counter() - start < 5
+    assert code == 2
+    return assert_one_line_error(err, usage=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("folder.csv", "is a folder"),
+        ("missing/seeds.csv", "is in a folder that does not exist"),
+        ("plain.txt/seeds.csv", "which is not a folder"),
+        ("seeds.xlsx", "must end in .csv, .json or .parquet; got"),
+        (".csv", "must end in .csv, .json or .parquet after a file name"),
+        ("seeds", "must end in .csv, .json or .parquet"),
+    ],
+)
+def test_a_bad_out_path_is_a_usage_error_before_any_work(capsys, tmp_path, no_work, name, reason):
+    (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "plain.txt").write_text("x")
+    before = sorted(tmp_path.rglob("*"))
+    line = out_error(capsys, ["maximize", "nethept", "-k", "50", "--out", str(tmp_path / name)])
+    assert "`--out`" in line and reason in line
+    assert no_work == []
+    assert sorted(tmp_path.rglob("*")) == before  # no file appeared
+
+
+def test_out_in_a_folder_that_is_not_writable(capsys, monkeypatch, tmp_path, no_work):
+    import os
+
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if p == tmp_path else real(p, mode))
+    line = out_error(capsys, ["simulate", *SIMULATE[1:], "--out", str(tmp_path / "c.csv")])
+    assert "is in a folder that is not writable" in line and str(tmp_path) in line
+    assert no_work == [] and not (tmp_path / "c.csv").exists()
+
+
+def test_out_file_that_exists_and_is_not_writable(capsys, monkeypatch, tmp_path, no_work):
+    import os
+
+    target = tmp_path / "c.json"
+    target.write_text("{}")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if p == target else real(p, mode))
+    line = out_error(capsys, ["simulate", *SIMULATE[1:], "--out", str(target)])
+    assert "exists and is not writable" in line
+    assert no_work == [] and target.read_text() == "{}"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_out_where_no_file_can_be_created(capsys, no_work):
+    # /proc passes the permission bits for root; creating a file there fails all the same
+    line = out_error(capsys, ["simulate", *SIMULATE[1:], "--out", "/proc/spread-test.csv"])
+    assert "/proc/spread-test.csv" in line and no_work == []
+
+
+def test_fit_checks_the_forecast_file_next_to_out_before_fitting(capsys, tmp_path, no_work):
+    (tmp_path / "fit.forecast.csv").mkdir()
+    argv = ["fit", "higgs", "--holdout", "10", "--out", str(tmp_path / "fit.csv")]
+    line = out_error(capsys, argv)
+    assert "fit.forecast.csv" in line and "is a folder" in line
+    assert no_work == [] and not (tmp_path / "fit.csv").exists()
+
+
+def test_demo_out_must_be_a_folder_it_can_write(capsys, tmp_path, no_work):
+    (tmp_path / "report.md").write_text("x")
+    line = out_error(capsys, ["demo", "--quick", "--out", str(tmp_path / "report.md")])
+    assert "must be a folder that can be written" in line and "exists and is not a folder" in line
+    line = out_error(capsys, ["demo", "--quick", "--out", str(tmp_path / "report.md" / "d")])
+    assert "which is not a folder" in line
+    assert no_work == []
+
+
+# --------------------------------------------------------- numeric options
+BAD_VALUES = [
+    ("simulate", "--rng", "-1", "an integer >= 0"),
+    ("simulate", "--rng", "1.5", "an integer >= 0"),
+    ("simulate", "--rng", "nan", "an integer >= 0"),
+    ("simulate", "--threads", "0", "a positive integer"),
+    ("simulate", "--threads", "two", "a positive integer"),
+    ("simulate", "--runs", "1e3", "a positive integer"),
+    ("simulate", "--runs", str(2**63), "a positive integer no larger than 2**63 - 1"),
+    ("simulate", "--max-steps", "0", "a positive integer"),
+    ("simulate", "--max-steps", str(10**23), "a positive integer no larger than 2**63 - 1"),
+    ("simulate", "--level", "abc", "a number in (0, 1)"),
+    ("simulate", "--level", "1", "a number in (0, 1)"),
+    ("simulate", "--level", "nan", "a number in (0, 1)"),
+    ("simulate", "--beta", "0", "a finite number > 0"),
+    ("simulate", "--beta", "inf", "a finite number > 0"),
+    ("simulate", "--beta", "nan", "a finite number > 0"),
+    ("simulate", "--threshold", "-0.1", "a finite number > 0"),
+    ("simulate", "--threshold", "Infinity", "a finite number > 0"),
+    ("simulate", "--times", "0,1,x", "a comma-separated list of finite times >= 0"),
+    ("simulate", "--times", "0,nan", "a comma-separated list of finite times >= 0"),
+    ("simulate", "--times", "1,inf", "a comma-separated list of finite times >= 0"),
+    ("simulate", "--times", ",", "a comma-separated list of finite times >= 0"),
+    ("simulate", "--p", "1.5", "a probability in [0, 1] or one of wc, trivalency, weight"),
+    ("simulate", "--p", "nan", "a probability in [0, 1] or one of wc, trivalency, weight"),
+    ("simulate", "--p", "WC", "a probability in [0, 1] or one of wc, trivalency, weight"),
+    ("simulate", "--scheduler-timeout", "nan", "a finite number > 0"),
+    ("simulate", "--scheduler-timeout", "0", "a finite number > 0"),
+    ("simulate", "--skiprows", "-2", "an integer >= 0"),
+    ("simulate", "--skiprows", str(10**7), "an integer >= 0 no larger than 1,000,000"),
+    ("simulate", "--top-degree", "0", "a positive integer"),
+    ("maximize", "-k", "2.5", "a positive integer"),
+    ("maximize", "--eval-runs", "1", "an integer >= 2"),
+    ("maximize", "--runs", "-3", "a positive integer"),
+    ("maximize", "--eps", "0", "a number in (0, 1)"),
+    ("maximize", "--eps", "inf", "a number in (0, 1)"),
+    ("maximize", "--horizon", "-1", "a finite number >= 0"),
+    ("maximize", "--horizon", "nan", "a finite number >= 0"),
+    ("fit", "--resamples", "1", "an integer >= 2"),
+    ("fit", "--holdout", "0", "a positive integer"),
+    ("fit", "--forecast", "x", "a positive integer"),
+    ("fit", "--forecast-level", "1.0", "a number in (0, 1)"),
+    ("fit", "--level", "-inf", "a number in (0, 1)"),
+    ("fit", "--rng", "-5", "an integer >= 0"),
+    ("demo", "--rng", "0.5", "an integer >= 0"),
+]
+BASE = {
+    "simulate": ["simulate", "karate", "--top-degree", "1"],
+    "maximize": ["maximize", "karate", "-k", "1"],
+    "fit": ["fit", "higgs"],
+    "demo": ["demo"],
+}
+
+
+@pytest.mark.parametrize(("command", "option", "value", "rule"), BAD_VALUES)
+def test_numeric_options_name_the_rule_and_the_value(capsys, command, option, value, rule):
+    argv = [*BASE[command], f"{option}={value}"]
+    if option == "-k":
+        argv = ["maximize", "karate", "-k", value]
+    elif option == "--top-degree":
+        argv = ["simulate", "karate", "--top-degree", value]
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert line.startswith(f"spread {command}: error: argument {option}")
+    assert f"must be {rule}" in line and f"got {value!r}" in line
+
+
+def test_numeric_options_accept_their_edge_values():
+    parse = build_parser().parse_args
+    args = parse(["simulate", "karate", "--seeds", "0", "--rng", str(10**30), "--p", "0"])
+    assert args.rng == 10**30 and args.p == 0.0
+    args = parse(["simulate", "karate", "--seeds", "0", "--p", "1", "--times", " 0, 1.5 2"])
+    assert args.p == 1.0 and args.times == (0.0, 1.5, 2.0)
+    args = parse(["simulate", "karate", "--seeds", "0", "--max-steps", str(2**63 - 1)])
+    assert args.max_steps == 2**63 - 1
+    args = parse(["maximize", "karate", "-k", "1", "--horizon", "0", "--p", "trivalency"])
+    assert args.horizon == 0.0 and args.p == "trivalency"
+    assert parse(["fit", "higgs", "--resamples", "2"]).resamples == 2
+
+
+# ------------------------------------------------------------ input files
+def test_seed_tokens_that_are_not_labels_name_the_token(capsys):
+    code, _, err = run(capsys, "simulate", "karate", "--seeds", "0,x", "--runs", "10")
+    assert code == 2
+    assert "`--seeds` must hold node labels (integers in this graph); got 'x'" in (
+        assert_one_line_error(err, usage=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "does not exist"),
+        ("folder", "is a folder"),
+        (b"\x00\x01\x02binary", "is a binary file"),
+        (b"caf\xe9 1\n", "is not UTF-8 text"),
+        (b"0\nseventeen\n", "got 'seventeen'"),
+    ],
+)
+@pytest.mark.parametrize("option", ["--seeds-file", "--exclude-file"])
+def test_bad_seed_and_exclude_files_name_the_file(capsys, tmp_path, content, reason, option):
+    path = tmp_path / "nodes.txt"
+    if content == "folder":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    if option == "--seeds-file":
+        argv = ["simulate", "karate", option, str(path), "--runs", "10"]
+    else:
+        argv = ["maximize", "karate", "-k", "1", option, str(path), "--eval-runs", "10"]
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert f"`{option}`" in line and reason in line
+    if "got '" not in reason:  # a file problem names the file; a token problem the token
+        assert str(path) in line
+
+
+def test_a_seeds_file_without_labels_is_a_usage_error_an_empty_exclude_file_is_fine(
+    capsys, tmp_path
+):
+    path = tmp_path / "nodes.txt"
+    path.write_text("# only a comment\n")
+    code, _, err = run(capsys, "simulate", "karate", "--seeds-file", str(path), "--runs", "10")
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert "`--seeds-file` must name at least one node; got none" in line
+    argv = ["maximize", "karate", "-k", "1", "--exclude-file", str(path), "--eval-runs", "10"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and err == "" and "imm chose 1 seed(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"\x00\x10binary\x00", "is a binary file"),
+        (b"\xff\xfe\xfa\xfb,1\n", "utf-8"),
+        ("folder", "is a folder"),
+    ],
+)
+def test_bad_graph_files_name_the_file(capsys, tmp_path, content, reason):
+    path = tmp_path / "edges.txt"
+    if content == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    code, _, err = run(capsys, "simulate", str(path), "--seeds", "0", "--runs", "10")
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert str(path) in line and reason in line.lower()
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "reason"),
+    [
+        (b"", [], "is empty"),
+        (b"day,count\n", [], "has no data rows"),
+        (b"\x00\x01\x02\x03", [], "is a binary file"),
+        (b"day,count\n\xe9t\xe9,1\n", [], "could not be read (UnicodeDecodeError"),
+        (b'day,count\n"0,1\n', [], "could not be read (ParserError"),
+        (b"day,count\n0,1\n1,2\n", ["--time", "hour"], "`--time` must name a column of"),
+        (b"day,count\n0,1\n1,2\n", ["--count", "n"], "`--count` must name a column of"),
+        (b"day,count\nmonday,1\ntuesday,2\n", [], "could not make a series of it"),
+        (b"day,count\n0,one\n1,two\n", [], "could not make a series of it"),
+        (b"day,count\n0,1\n1,2\n", ["--freq", "fortnightly"], "could not make a series of it"),
+        (b"0 1\n1 2\n", [], "could not make a series of it"),
+    ],
+)
+def test_bad_trend_csv_files_name_the_file(capsys, tmp_path, content, extra, reason):
+    path = tmp_path / "counts.csv"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "fit", str(path), "--model", "logistic", *extra)
+    assert code == 2
+    line = assert_one_line_error(without_warnings(err, "fit"), usage=True)
+    assert str(path) in line and reason in line
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--start", "not a date"), ("--end", "1999-01-01"), ("--start", "2030-01-01")],
+)
+def test_a_window_that_cannot_cut_the_trend_names_the_option(capsys, option, value):
+    code, _, err = run(capsys, "fit", "higgs", option, value)
+    assert code == 2
+    line = assert_one_line_error(err, usage=True)
+    assert f"`{option}` must be a time within the series" in line and repr(value) in line
+
+
+def test_an_unknown_seeds_from_name_is_a_usage_error_before_work(capsys, no_work):
+    code, _, err = run(
+        capsys, "fit", "higgs", "--model", "ic", "--graph", "karate", "--seeds-from", "nope"
+    )
+    assert code == 2 and no_work == []
+    line = assert_one_line_error(err, usage=True)
+    assert "`--seeds-from` must be bundled adoption times (higgs-adopters); got 'nope'" in line
+
+
+def test_a_folder_is_neither_a_graph_nor_a_trend(capsys, tmp_path):
+    code, _, err = run(capsys, "simulate", str(tmp_path), "--seeds", "0")
+    assert code == 2 and "is a folder" in assert_one_line_error(err, usage=True)
+    code, _, err = run(capsys, "fit", str(tmp_path))
+    assert code == 2 and "which is a folder" in assert_one_line_error(err, usage=True)

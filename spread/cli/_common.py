@@ -1,10 +1,10 @@
-"""What the subcommands share: argument types, graph and seed loading, output files.
+"""What the subcommands share: options, graph and seed loading, output tables.
 
 Package-private helpers of `spread.cli`; nothing outside the command line imports them.
+Option value types live in `._types`, file checks in `._files`.
 """
 
 import argparse
-import importlib.util
 import json
 import math
 import textwrap
@@ -13,66 +13,23 @@ from pathlib import Path
 from .. import datasets
 from .._common import z_value
 from ..exceptions import SpreadError
+from ._files import binary_problem, out_path, read_text
+from ._types import (
+    UsageError,
+    finite_at_least,
+    int_at_least,
+    positive_int,
+    probability_or_rule,
+    seed_root,
+    shown,
+    shown_path,
+    times,
+)
 
-__all__ = ["UsageError"]
+__all__ = ["UsageError", "out_path"]
 
-
-OUT_FORMATS = (".csv", ".json", ".parquet")
-
-
-class UsageError(Exception):
-    """A command-line argument that cannot be used (exit code 2)."""
-
-
-def int_at_least(low, rule):
-    """An argparse type: an integer >= `low`."""
-
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < low:
-            msg = f"must be {rule}; got {text!r}"
-            raise argparse.ArgumentTypeError(msg)
-        return value
-
-    return parse
-
-
-positive_int = int_at_least(1, "a positive integer")
-
-
-nonnegative_int = int_at_least(0, "an integer >= 0")
-
-
-def fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 < value < 1:
-        msg = f"must be a number in (0, 1); got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def out_path(text):
-    """Check an output path before any work is done."""
-    if text is None:
-        return None
-    path = Path(text)
-    suffix = path.suffix.lower()
-    if suffix not in OUT_FORMATS:
-        msg = f"`--out` must end in .csv, .json or .parquet; got {text!r}."
-        raise UsageError(msg)
-    if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is None:
-        msg = "writing Parquet needs pyarrow, which is not installed (pip install pyarrow)."
-        raise UsageError(msg)
-    if not path.parent.is_dir():
-        msg = f"`--out` must be in an existing folder; {str(path.parent)!r} does not exist."
-        raise UsageError(msg)
-    return path
+#: At most this many header lines are skipped (``--skiprows``).
+MAX_SKIPROWS = 1_000_000
 
 
 def write_table(frame, path, document=None, *, index=True):
@@ -127,7 +84,7 @@ def labels_from(tokens, graph, what):
             try:
                 out.append(int(tok))
             except ValueError:
-                msg = f"`{what}` must hold node labels (integers in this graph); got {tok!r}."
+                msg = f"`{what}` must hold node labels (integers in this graph); got {shown(tok)}."
                 raise UsageError(msg) from None
         else:
             out.append(tok)
@@ -139,11 +96,9 @@ def split_list(text):
 
 
 def read_tokens(path, what):
-    p = Path(path)
-    if not p.is_file():
-        msg = f"`{what}` must be a file of node labels; {path!r} does not exist."
-        raise UsageError(msg)
-    lines = (line.split("#", 1)[0] for line in p.read_text().splitlines())
+    """The node labels in a file: whitespace or commas between them, ``#`` comments."""
+    text = read_text(path, what, "a text file of node labels")
+    lines = (line.split("#", 1)[0] for line in text.splitlines())
     return [t for line in lines for t in split_list(line)]
 
 
@@ -154,17 +109,12 @@ def graph_names(kind):
 
 def load_graph(spec, args, what="graph"):
     """A graph from an edge-list file or a bundled dataset name."""
-    from ..io import read_edgelist
-
     path = Path(spec)
     if path.is_file():
-        return read_edgelist(
-            path,
-            directed=args.directed,
-            skiprows=args.skiprows,
-            weight=2 if args.weighted else None,
-            nodetype=str if args.str_labels else int,
-        )
+        return _read_graph(path, spec, args, what)
+    if path.is_dir():
+        msg = f"`{what}` must be an edge-list file or a bundled graph; {shown_path(spec)} is a folder."
+        raise UsageError(msg)
     graphs = graph_names("graph")
     if spec in graphs:
         return datasets.load(spec)
@@ -173,21 +123,47 @@ def load_graph(spec, args, what="graph"):
         raise UsageError(msg)
     msg = (
         f"`{what}` must be an edge-list file or a bundled graph ({', '.join(graphs)}); "
-        f"got {spec!r}, which is neither."
+        f"got {shown_path(spec)}, which is neither."
     )
+    raise UsageError(msg)
+
+
+def _read_graph(path, spec, args, what):
+    """Read an edge-list file; a file that is no edge list is a `UsageError` naming it."""
+    from ..io import read_edgelist
+
+    problem = binary_problem(path)
+    if problem is None:
+        try:
+            return read_edgelist(
+                path,
+                directed=args.directed,
+                skiprows=args.skiprows,
+                weight=2 if args.weighted else None,
+                nodetype=str if args.str_labels else int,
+            )
+        except SpreadError:  # a bad line (named), or a setting out of range
+            raise
+        except (ValueError, OverflowError, OSError) as exc:
+            # an empty, undecodable or otherwise unreadable file: pandas' own errors
+            # (EmptyDataError, UnicodeDecodeError, ...) say what but not which file
+            problem = f"could not be read as an edge list ({type(exc).__name__}: {one_line(exc)})"
+    msg = f"`{what}` must be an edge-list text file; {shown_path(spec)} {problem}."
     raise UsageError(msg)
 
 
 def seeds_from_args(args, graph, model=None):
     """Seed labels from --seeds, --seeds-file or --top-degree."""
     if args.seeds is not None:
-        labels = labels_from(split_list(args.seeds), graph, "--seeds")
+        what = "--seeds"
+        labels = labels_from(split_list(args.seeds), graph, what)
     elif args.seeds_file is not None:
-        labels = labels_from(read_tokens(args.seeds_file, "--seeds-file"), graph, "--seeds-file")
+        what = "--seeds-file"
+        labels = labels_from(read_tokens(args.seeds_file, what), graph, what)
     else:
         return top_degree(graph, args.top_degree)
     if not labels:
-        msg = "`--seeds` must name at least one node; got none."
+        msg = f"`{what}` must name at least one node; got none."
         raise UsageError(msg)
     return labels
 
@@ -208,10 +184,7 @@ def model_from_args(args):
     from ..models import IC, LT, Heat
 
     if args.model == "ic":
-        try:
-            p = float(args.p)
-        except ValueError:
-            p = args.p
+        p = args.p  # a probability or a rule name (`probability_or_rule`)
         return IC(p=p, rng=args.rng) if p == "trivalency" else IC(p=p)
     if args.model == "lt":
         return LT(weights=args.weights)
@@ -230,11 +203,13 @@ def client_kwargs(args, func):
         raise UsageError(msg) from None
     try:
         client = Client(address, timeout=args.scheduler_timeout)
-    except ValueError as exc:
-        msg = f"`--scheduler` must be a Dask scheduler address such as tcp://host:8786; got {address!r} ({exc})."
+    except (ValueError, TypeError) as exc:
+        # ValueError: not an address; TypeError: a scheme that needs more set-up
+        # (tls:// without a TLS configuration, ucx:// without UCX)
+        msg = f"`--scheduler` must be a Dask scheduler address such as tcp://host:8786; got {shown(address)} ({one_line(exc)})."
         raise UsageError(msg) from None
     except OSError as exc:
-        msg = f"could not reach the Dask scheduler at {address!r}: {exc}"
+        msg = f"could not reach the Dask scheduler at {shown(address)}: {one_line(exc)}"
         raise SpreadError(msg) from None
     args._client = client
     return {"client": client}
@@ -279,7 +254,10 @@ def add_graph_options(p, *, positional=True):
         "--str-labels", action="store_true", help="node ids are strings (default: integers)"
     )
     g.add_argument(
-        "--skiprows", type=nonnegative_int, default=0, help="header lines to skip (default 0)"
+        "--skiprows",
+        type=int_at_least(0, "an integer >= 0", MAX_SKIPROWS),
+        default=0,
+        help="header lines to skip (default 0)",
     )
 
 
@@ -299,23 +277,37 @@ def add_model_options(p, *, heat_times):
     m.add_argument(
         "--p",
         default="wc",
+        type=probability_or_rule,
         help="IC arc probability: a number, wc (1/in-degree), trivalency or weight (default wc)",
     )
     m.add_argument(
         "--weights", default="wc", choices=("wc", "weight"), help="LT in-weights (default wc)"
     )
-    m.add_argument("--beta", type=float, default=0.02, help="heat diffusion rate (default 0.02)")
+    m.add_argument(
+        "--beta",
+        type=finite_at_least(0, strict=True),
+        default=0.02,
+        help="heat diffusion rate (default 0.02)",
+    )
     m.add_argument(
         "--threshold",
-        type=float,
+        type=finite_at_least(0, strict=True),
         default=0.005,
         help="heat read-out: a node adopts at this heat (default 0.005)",
     )
     if heat_times:
-        m.add_argument("--times", default="0,1,2,4,8", help="heat: times to read, comma-separated")
+        m.add_argument(
+            "--times",
+            type=times,
+            default="0,1,2,4,8",
+            help="heat: times to read, comma-separated (default 0,1,2,4,8)",
+        )
     else:
         m.add_argument(
-            "--horizon", type=float, default=2.0, help="heat: time at which heat is read"
+            "--horizon",
+            type=finite_at_least(0, strict=False),
+            default=2.0,
+            help="heat: time at which heat is read (default 2)",
         )
 
 
@@ -323,7 +315,7 @@ def add_run_options(p, *, scheduler):
     r = p.add_argument_group("running")
     r.add_argument(
         "--rng",
-        type=int,
+        type=seed_root,
         default=0,
         help="root of the random streams (default 0): same value, same answer",
     )
@@ -342,7 +334,7 @@ def add_run_options(p, *, scheduler):
         )
         r.add_argument(
             "--scheduler-timeout",
-            type=float,
+            type=finite_at_least(0, strict=True),
             default=10.0,
             metavar="SECONDS",
             help="give up connecting after this long (default 10)",
@@ -353,14 +345,29 @@ def add_run_options(p, *, scheduler):
 
 
 def subparser(sub, name, help, description, epilog):
-    return sub.add_parser(
+    """A subcommand's parser; it takes ``--debug`` too, as the main parser does."""
+    p = sub.add_parser(
         name,
         help=help,
         description=textwrap.fill(description, 88),
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_debug_option(p, default=argparse.SUPPRESS)
+    return p
 
 
-def one_line(exc):
-    return " ".join(str(exc).split())
+def add_debug_option(p, default):
+    """``--debug``; a subcommand's parser has `default` SUPPRESS, so as not to reset it."""
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="show the traceback of an error (to report an internal error)",
+    )
+
+
+def one_line(exc, limit=2000):
+    """The text of an exception (or any object) on one line, cut to `limit` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

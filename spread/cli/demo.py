@@ -31,7 +31,9 @@ from .. import datasets, maximize, simulate, solve
 from .._common import progress_bar
 from ..models import IC, LT, Heat
 from ._common import plain, seed_table, subparser
+from ._files import out_folder
 from ._report import SERIES_START, TREND_START, report
+from ._types import seed_root
 
 __all__ = ["DemoSettings", "add_parser", "fit_ic_to_trend", "main", "run"]
 
@@ -498,6 +500,7 @@ examples:
 
 def main(args):
     """Run `spread demo` with parsed `args`; returns the exit code."""
+    out_folder(args.out)
     run(out=args.out, quick=args.quick, ic_fit=args.ic_fit, rng=args.rng, progress=args.progress)
     return 0
 
@@ -514,7 +517,7 @@ def add_parser(sub):
         _DEMO_EXAMPLES,
     )
     p.add_argument("--out", default="spread-demo", help="report folder (default spread-demo/)")
-    p.add_argument("--rng", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--rng", type=seed_root, default=0, help="random seed (default 0)")
     p.add_argument(
         "--ic-fit",
         action=argparse.BooleanOptionalAction,

@@ -4,22 +4,21 @@ import json
 from pathlib import Path
 
 from .. import datasets
-from ..exceptions import SpreadError
 from ._common import (
     UsageError,
     add_graph_options,
     add_seed_options,
-    fraction,
     graph_names,
-    int_at_least,
     load_graph,
+    one_line,
     out_path,
-    positive_int,
     print_table,
     seeds_from_args,
     subparser,
     write_table,
 )
+from ._files import binary_problem, check_writable
+from ._types import fraction, int_at_least, positive_int, seed_root, shown, shown_path
 
 __all__ = ["add_parser", "main"]
 
@@ -43,47 +42,87 @@ _CURVE_FITS = ("bass", "logistic", "gompertz", "si", "sir", "hawkes")
 
 
 def _load_trend(args):
-    from ..trend import Trend
-
+    """The series to fit: a CSV file's or a bundled trend's, cut to --start/--end."""
     spec = args.trend
     path = Path(spec)
     if path.is_file():
-        import pandas as pd
-
         if args.column is not None:
             msg = "`--column` selects a bundled series; for a CSV use --time and --count."
             raise UsageError(msg)
-        try:
-            table = pd.read_csv(path)
-        except (ValueError, pd.errors.ParserError) as exc:
-            msg = f"could not read {spec!r} as CSV: {exc}"
-            raise SpreadError(msg) from None
-        if table.shape[1] < 2 and args.count is not None:
-            msg = f"{spec!r} must have a time and a count column; got {list(table.columns)}."
-            raise SpreadError(msg)
-        time_col = args.time or table.columns[0]
-        count_col = args.count or (table.columns[1] if table.shape[1] > 1 else None)
-        kind = "adopters" if args.kind is None else args.kind
-        trend = Trend.from_frame(table, time=time_col, count=count_col, freq=args.freq, kind=kind)
-        for name, value, cut in [("--start", args.start, "since"), ("--end", args.end, "until")]:
-            if value is None:
-                continue
-            try:
-                trend = getattr(trend, cut)(value if trend.is_datetime else float(value))
-            except (TypeError, ValueError) as exc:
-                msg = f"`{name}` must be a time like the series' own ({trend.start!r}); got {value!r} ({exc})."
-                raise UsageError(msg) from None
-        return trend
-    if spec in graph_names("trend"):
+        trend = _trend_from_csv(path, spec, args)
+    elif spec in graph_names("trend"):
         if args.time is not None or args.count is not None:
             msg = "`--time` and `--count` name CSV columns; for a bundled trend use --column."
             raise UsageError(msg)
-        return datasets.load_trend(spec, args.column, start=args.start, end=args.end)
-    msg = (
-        f"`trend` must be a CSV file or a bundled trend ({', '.join(graph_names('trend'))}); "
-        f"got {spec!r}, which is neither."
-    )
-    raise UsageError(msg)
+        trend = datasets.load_trend(spec, args.column)
+    else:
+        what = "is a folder" if path.is_dir() else "is neither"
+        msg = (
+            f"`trend` must be a CSV file or a bundled trend ({', '.join(graph_names('trend'))}); "
+            f"got {shown_path(spec)}, which {what}."
+        )
+        raise UsageError(msg)
+    for name, value, cut in [("--start", args.start, "since"), ("--end", args.end, "until")]:
+        if value is None:
+            continue
+        try:
+            trend = getattr(trend, cut)(value if trend.is_datetime else float(value))
+        except (TypeError, ValueError, OverflowError) as exc:
+            # pandas' date parsing errors are ValueErrors; an empty cut is an
+            # InvalidParameterError, which is one too
+            kind = "a time" if trend.is_datetime else "a number"
+            msg = (
+                f"`{name}` must be {kind} within the series ({trend.start} to {trend.end}) "
+                f"that leaves at least one bin; got {shown(value)} ({one_line(exc, 200)})."
+            )
+            raise UsageError(msg) from None
+    return trend
+
+
+def _trend_from_csv(path, spec, args):
+    """A trend from a CSV of times (and counts); any problem names the file."""
+    import pandas as pd
+
+    from ..trend import Trend
+
+    where = f"`trend` must be a CSV file of times and counts; {shown_path(spec)}"
+    try:
+        problem = binary_problem(path)
+    except OSError as exc:
+        problem = f"could not be read ({one_line(exc)})"
+    if problem is None:
+        try:
+            table = pd.read_csv(path)
+        except pd.errors.EmptyDataError:
+            problem = "is empty"
+        except (ValueError, OverflowError, OSError) as exc:
+            # ParserError and UnicodeDecodeError are ValueErrors
+            problem = f"could not be read ({type(exc).__name__}: {one_line(exc)})"
+    if problem is None and table.empty:
+        problem = "has no data rows"
+    if problem is not None:
+        raise UsageError(f"{where} {problem}.")
+    columns = [str(c) for c in table.columns]
+    table.columns = columns
+    for name, col in [("--time", args.time), ("--count", args.count)]:
+        if col is not None and col not in columns:
+            msg = f"`{name}` must name a column of {shown_path(spec)} ({', '.join(columns)}); got {shown(col)}."
+            raise UsageError(msg)
+    time_col = args.time or columns[0]
+    count_col = args.count or (columns[1] if len(columns) > 1 and columns[1] != time_col else None)
+    if count_col == time_col:
+        msg = f"`--count` must name a column other than the time column; got {shown(count_col)}."
+        raise UsageError(msg)
+    kind = "adopters" if args.kind is None else args.kind
+    try:
+        return Trend.from_frame(table, time=time_col, count=count_col, freq=args.freq, kind=kind)
+    except (ValueError, TypeError, OverflowError) as exc:
+        # InvalidParameterError, and pandas' date errors (OutOfBoundsDatetime, ...)
+        msg = (
+            f"{where}: could not make a series of it (time {shown(time_col)}, count "
+            f"{shown(count_col)}): {one_line(exc)}"
+        )
+        raise UsageError(msg) from None
 
 
 def _fit_curve(args, train):
@@ -155,8 +194,14 @@ def main(args):
     from ..fit import compare
 
     out = out_path(args.out)
+    if out is not None and out.suffix.lower() != ".json" and (args.forecast or args.holdout):
+        check_writable(_forecast_path(out))
     if args.model != "ic" and (args.graph is not None):
         msg = "`--graph` is used only with `--model ic`."
+        raise UsageError(msg)
+    if args.seeds_from is not None and args.seeds_from not in graph_names("cascades"):
+        names = ", ".join(graph_names("cascades"))
+        msg = f"`--seeds-from` must be bundled adoption times ({names}); got {shown(args.seeds_from)}."
         raise UsageError(msg)
     trend = _load_trend(args)
     train, test = trend, None
@@ -193,9 +238,13 @@ def main(args):
     if out is not None:
         write_table(params, out, document)
         if forecast is not None and out.suffix.lower() != ".json":
-            sibling = out.with_name(f"{out.stem}.forecast{out.suffix}")
-            write_table(pd.DataFrame(forecast), sibling)
+            write_table(pd.DataFrame(forecast), _forecast_path(out))
     return 0
+
+
+def _forecast_path(out):
+    """Where the forecast goes next to a CSV or Parquet `out`: fit.csv -> fit.forecast.csv."""
+    return out.with_name(f"{out.stem}.forecast{out.suffix}")
 
 
 def add_parser(sub):
@@ -257,6 +306,6 @@ def add_parser(sub):
     add_seed_options(p, required=False)
     add_graph_options(p, positional=False)
     r = p.add_argument_group("running")
-    r.add_argument("--rng", type=int, default=0, help="random seed (default 0)")
+    r.add_argument("--rng", type=seed_root, default=0, help="random seed (default 0)")
     r.add_argument("--out", metavar="PATH", help="write the parameters: .csv, .json, .parquet")
     p.set_defaults(func=main)

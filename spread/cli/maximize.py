@@ -9,12 +9,10 @@ from ._common import (
     add_run_options,
     client_kwargs,
     close_client,
-    fraction,
     labels_from,
     load_graph,
     model_from_args,
     out_path,
-    positive_int,
     print_table,
     read_tokens,
     seed_table,
@@ -22,6 +20,7 @@ from ._common import (
     subparser,
     write_table,
 )
+from ._types import fraction, int_at_least, positive_int
 
 __all__ = ["add_parser", "main"]
 
@@ -113,7 +112,7 @@ def add_parser(sub):
     p.add_argument("--eps", type=fraction, default=0.1, help="IMM/OPIM-C slack (default 0.1)")
     p.add_argument(
         "--eval-runs",
-        type=positive_int,
+        type=int_at_least(2, "an integer >= 2"),
         default=10_000,
         help="forward runs that score the seeds (10000)",
     )

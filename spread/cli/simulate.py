@@ -9,17 +9,15 @@ from ._common import (
     add_seed_options,
     client_kwargs,
     close_client,
-    fraction,
     load_graph,
     model_from_args,
     out_path,
-    positive_int,
     print_table,
     seeds_from_args,
-    split_list,
     subparser,
     write_table,
 )
+from ._types import fraction, positive_int
 
 __all__ = ["add_parser", "main"]
 
@@ -47,8 +45,7 @@ def main(args):
     seeds = seeds_from_args(args, graph)
     kwargs = {"rng": args.rng, "n_jobs": args.threads}
     if args.model == "heat":
-        times = np.array([float(t) for t in split_list(args.times)])
-        res = solve(graph, seeds, model, times=times)
+        res = solve(graph, seeds, model, times=np.array(args.times))
         print(repr(res))
         frame = res.to_frame()
         document = {
