@@ -7,10 +7,18 @@ import sys
 from statistics import NormalDist
 from typing import NamedTuple
 
-from ._validation import check_int, check_level
+from ._validation import check_int, check_level, check_nonnegative_float
+from .exceptions import WorkLimitError
+
+#: Default bound on one call's work, in node-and-arc updates (a heat series term over
+#: the graph, an activation and its out-arcs in a Monte Carlo run): some minutes on one
+#: core. Calls that take `max_work` raise `WorkLimitError` before work past it starts.
+MAX_WORK = 1e11
 
 __all__ = [
+    "MAX_WORK",
     "ConfidenceInterval",
+    "check_work",
     "default_memory_limit",
     "progress_bar",
     "thread_count",
@@ -106,6 +114,9 @@ def threads(n):
     import numba
 
     old = numba.get_num_threads()
+    if old == n:  # the common case: setting costs microseconds, many small calls add up
+        yield
+        return
     numba.set_num_threads(n)
     try:
         yield
@@ -141,3 +152,35 @@ def default_memory_limit():
         return int(0.75 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
         return 8 << 30
+
+
+def check_max_work(max_work):
+    """`max_work` as given to a public function: a positive number, or None for no bound."""
+    if max_work is None:
+        return None
+    return check_nonnegative_float(max_work, name="max_work", allow_zero=False)
+
+
+def check_work(work, max_work, *, what, advice, unit="node-and-arc updates"):
+    """Raise `WorkLimitError` when `work` (in `unit`) exceeds `max_work`.
+
+    `what` says what the work is for (with the parameter that drives it), `advice` what
+    to lower; the message adds the keyword that allows it. ``max_work=None`` allows all.
+
+    Examples
+    --------
+    >>> from spread._common import check_work
+    >>> check_work(1e6, 1e9, what="10 runs", advice="Lower `n_runs`")
+    >>> check_work(1e12, 1e9, what="`n_runs` = 10**9", advice="Lower `n_runs`")
+    Traceback (most recent call last):
+    ...
+    spread.exceptions.WorkLimitError: `n_runs` = 10**9 needs about 1e+12 node-and-arc updates, over `max_work` = 1e+09. Lower `n_runs`, or pass a larger `max_work` (None: no bound) to allow it.
+    """
+    if max_work is None or not work > max_work:
+        return
+    msg = (
+        f"{what} needs about {work:,.3g} {unit}, over `max_work` = "
+        f"{max_work:,.3g}. {advice}, or pass a larger `max_work` (None: no bound) to allow "
+        "it."
+    )
+    raise WorkLimitError(msg)

@@ -193,8 +193,13 @@ def test_errors():
         spread.maximize(g, 3, IC(p=0.1), candidates=[1, 2])
     with pytest.raises(InvalidParameterError, match="`method` must be one of 'imm'"):
         spread.maximize(g, 2, IC(p=0.1), method="best")
-    with pytest.raises(InvalidParameterError, match=r"`eps` must lie in \(0, 1 - 1/e\)"):
-        spread.maximize(g, 2, IC(p=0.1), eps=0.9)
+    for eps, rule in [
+        (0.9, r"`eps` must lie in \[1e-06, 1 - 1/e\) = \[1e-06, 0.632\) .*; got 0.9\."),
+        (1e-300, r"`eps` must lie in \[1e-06, 1 - 1/e\) .*; got 1e-300\."),
+        (0.0, r"`eps` must be a finite number > 0; got 0.0\."),
+    ]:
+        with pytest.raises(InvalidParameterError, match=rule):
+            spread.maximize(g, 2, IC(p=0.1), eps=eps)
     with pytest.raises(spread.NodeNotFound, match="node 99 not in the graph"):
         spread.maximize(g, 2, IC(p=0.1), exclude=[99])
     with pytest.raises(MemoryLimitError, match="over `max_memory`"):

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
-from .._common import z_value
+from .._common import MAX_WORK, check_max_work, default_memory_limit, z_value
 from .._random import as_generator
-from .._validation import check_in, check_int, check_level
-from ..exceptions import IdentifiabilityWarning, InvalidParameterError
+from .._validation import check_bool, check_in, check_int, check_level, ndim_of
+from ..exceptions import IdentifiabilityWarning, InvalidParameterError, MemoryLimitError
 
 __all__ = ["TERMINATION_MESSAGES", "FitResult", "IdentifiabilityWarning"]
 
@@ -26,6 +26,49 @@ TERMINATION_MESSAGES = {
 }
 
 _CI_METHODS = ("wald", "profile", "bootstrap")
+
+
+_DRAW_BYTES = 8 * 2  # a draw and its cumulative sum
+
+
+def _profile_grid(grid, *, positive):
+    """`grid` (values of a parameter to profile) as a 1-d array of finite numbers."""
+    try:
+        out = np.asarray(grid, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        out = None
+    rule = "> 0" if positive else "finite"
+    if out is None or out.ndim != 1 or out.size == 0:
+        msg = f"`grid` must be a non-empty 1-d array of numbers ({rule}); got {_short(grid)}."
+        raise InvalidParameterError(msg)
+    bad = ~np.isfinite(out) | ((out <= 0) if positive else False)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"`grid` must hold finite numbers{' > 0' if positive else ''}; got {float(out[i])!r} at position {i}."
+        raise InvalidParameterError(msg)
+    return out
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_draws(n_paths, n_bins, advice="lower `n_paths` or the bins (`horizon`)"):
+    """Raise `MemoryLimitError` before simulating more draws than memory holds."""
+    need = float(n_paths) * n_bins * _DRAW_BYTES
+    limit = default_memory_limit()
+    if need > limit:
+        msg = (
+            f"{n_paths:,} path(s) of {n_bins:,.0f} bins would need about "
+            f"{need / 2**20:,.3g} MiB, over three quarters of physical memory "
+            f"({limit / 2**20:,.0f} MiB): {advice}."
+        )
+        raise MemoryLimitError(msg)
+
+
+#: What to do when the observed window alone has too many bins.
+_WINDOW_ADVICE = "the observed window has too many bins; fit with a longer `time_unit`"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -129,14 +172,24 @@ class FitResult:
     # ----------------------------------------------------------- prediction
     def _bins(self, bins):
         if bins is None:
+            _check_draws(1, self.n_obs_bins, _WINDOW_ADVICE)
             return np.arange(self.n_obs_bins)
-        if np.ndim(bins) == 0:
+        if ndim_of(bins) == 0:
             n = check_int(bins, name="bins", min_value=1)
+            _check_draws(1, n)
             return np.arange(n)
-        out = np.asarray(bins)
-        if out.dtype.kind not in "iu" or (out.size and out.min() < 0):
-            msg = "`bins` must be a number of bins or an array of bin numbers >= 0."
+        try:
+            out = np.asarray(bins)
+        except ValueError:  # a ragged nested sequence
+            out = np.empty((0, 0))
+        if out.ndim != 1 or out.dtype.kind not in "iu" or (out.size and out.min() < 0):
+            msg = (
+                "`bins` must be a number of bins or a 1-d array of bin numbers >= 0; got "
+                f"{_short(bins)}."
+            )
             raise InvalidParameterError(msg)
+        if out.size:
+            _check_draws(1, float(out.max()) + 1)  # the model runs up to the last bin
         return out.astype(np.int64)
 
     @property
@@ -152,7 +205,10 @@ class FitResult:
 
     def observed(self):
         """The counts the fit was made on, indexed by bin start (None for fits to cascades)."""
-        y = None if self._fit is None else self._fit.observed_counts()
+        if self._fit is None:
+            return None
+        _check_draws(1, self._fit.n_bins, _WINDOW_ADVICE)
+        y = self._fit.observed_counts()
         if y is None:
             return None
         bins = np.arange(self._fit.n_bins)
@@ -184,6 +240,7 @@ class FitResult:
         numpy.ndarray
         """
         fit = self._need_fit("predict")
+        cumulative = check_bool(cumulative, name="cumulative")
         bins = self._bins(bins)
         if bins.size == 0:
             return np.empty(0)
@@ -203,8 +260,10 @@ class FitResult:
         numpy.ndarray of shape (n_paths, len(bins))
         """
         fit = self._need_fit("simulate")
+        with_uncertainty = check_bool(with_uncertainty, name="with_uncertainty")
         bins = self._bins(bins)
         n_paths = check_int(n_paths, name="n_paths", min_value=1)
+        _check_draws(n_paths, len(bins))
         rng = as_generator(rng)
         xs = self._param_draws(n_paths, rng) if with_uncertainty else None
         return fit.sample(fit.x_hat, bins, n_paths, rng, xs=xs)
@@ -249,6 +308,9 @@ class FitResult:
         fit = self._need_fit("forecast")
         horizon = check_int(horizon, name="horizon", min_value=1)
         check_level(level)
+        n_paths = check_int(n_paths, name="n_paths", min_value=1)
+        _check_draws(n_paths, horizon)
+        _check_draws(1, float(fit.n_bins) + horizon)  # the model runs from the first bin
         bins = np.arange(fit.n_bins, fit.n_bins + horizon)
         draws = self.simulate(bins, n_paths, rng, with_uncertainty=with_uncertainty)
         q = (1 - level) / 2
@@ -347,7 +409,16 @@ class FitResult:
         )
         return replace(self, intervals=intervals, ci_method=method, level=level)
 
-    def bootstrap(self, n_resamples=200, rng=None, result=None, *, client=None, progress=None):
+    def bootstrap(
+        self,
+        n_resamples=200,
+        rng=None,
+        result=None,
+        *,
+        client=None,
+        progress=None,
+        max_work=MAX_WORK,
+    ):
         """Parametric bootstrap: simulate from the fit, refit, collect the parameters.
 
         Parameters
@@ -365,6 +436,12 @@ class FitResult:
             `spread.parallel.map_indices`).
         progress : bool, optional
             Progress bar (default: when stderr is a terminal and the work takes over 2 s).
+        max_work : float or None, default 1e11
+            Bound on the work, checked before it starts: each refit evaluates the model
+            on every observation at least a hundred times, each evaluation costing as
+            much as 100,000 observations more (the optimizer's overhead); the default
+            allows some 10,000 refits of a short series. Past it `WorkLimitError`; None
+            lifts the bound.
 
         Returns
         -------
@@ -384,7 +461,10 @@ class FitResult:
 
         fit = self._need_fit("bootstrap")
         n_resamples = check_int(n_resamples, name="n_resamples", min_value=1)
-        return bootstrap(fit, n_resamples, rng, result, client=client, progress=progress)
+        max_work = check_max_work(max_work)
+        return bootstrap(
+            fit, n_resamples, rng, result, client=client, progress=progress, max_work=max_work
+        )
 
     def profile(self, name, grid=None):
         """Profile log-likelihood of one parameter (others re-optimised).
@@ -397,10 +477,10 @@ class FitResult:
         from ._uncertainty import profile_curve
 
         fit = self._need_fit("profile")
-        if name not in fit.names:
-            msg = f"`name` must be one of {list(fit.names)}; got {name!r}."
-            raise InvalidParameterError(msg)
-        return profile_curve(fit, fit.names.index(name), grid)
+        j = fit.names.index(check_in(name, name="name", options=tuple(fit.names)))
+        if grid is not None:
+            grid = _profile_grid(grid, positive=bool(fit.logs[j]))
+        return profile_curve(fit, j, grid)
 
     # ------------------------------------------------------------- reports
     def to_dict(self):

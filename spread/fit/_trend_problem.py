@@ -98,6 +98,7 @@ def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
         max_steps=n_steps - 1,
         root=root,
         n_threads=n_threads,
+        count_nodes=False,
     )
     return runs.new_per_step
 
@@ -432,6 +433,7 @@ class TrendProblem(Problem):
             max_steps=self._n_steps(n_bins) - 1,
             root=np.uint64(root),
             n_threads=self._threads(),
+            count_nodes=False,
         )
         return self._bins(runs.new_per_step, n_bins)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._common import ConfidenceInterval
+from .._common import MAX_WORK, ConfidenceInterval, check_work
 from .._validation import check_level
 from ._optimize import converged, minimize_likelihood, scipy_optimize
 
@@ -173,7 +173,17 @@ def _replicate(b, shared):
     return sim.to_natural(res.x)
 
 
-def bootstrap(problem, n_resamples, rng, result=None, client=None, progress=None):
+#: Model evaluations in one refit, at the least (for the work bound), and the fixed cost
+#: of one evaluation (the optimizer's Python overhead, about 0.1 ms) in observations: a
+#: refit of a 20-bin curve takes some 14 ms, so the default `max_work` allows some
+#: 10,000 of them (minutes), not the days a bound on observations alone let through.
+_EVALUATIONS_PER_REFIT = 100
+_EVALUATION_OVERHEAD = 100_000
+
+
+def bootstrap(
+    problem, n_resamples, rng, result=None, client=None, progress=None, max_work=MAX_WORK
+):
     """Parametric bootstrap: resimulate from the fit, refit from the estimate.
 
     Replicate ``b`` draws from ``replicate_rng(root, b)`` with ``root`` drawn from
@@ -186,10 +196,19 @@ def bootstrap(problem, n_resamples, rng, result=None, client=None, progress=None
     rows = [] if result is None else [result.params]
     n_failed = 0 if result is None else result.n_failed
     have = 0 if result is None else result.n_resamples
+    n_new = max(n_resamples - have, 0)
+    check_work(
+        float(n_new) * (problem.n_obs + _EVALUATION_OVERHEAD) * _EVALUATIONS_PER_REFIT,
+        max_work,
+        what=f"a bootstrap of `n_resamples` = {n_resamples:,} refits on {problem.n_obs:,} "
+        "observations",
+        advice="Lower `n_resamples`",
+        unit="evaluations of the model per observation (with its overhead)",
+    )
     root = int(root_seed(rng))
     outs = map_indices(
         _replicate,
-        max(n_resamples - have, 0),
+        n_new,
         start=have + n_failed,
         shared=(problem, root),
         client=client,

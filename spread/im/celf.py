@@ -7,9 +7,9 @@ import time
 import numpy as np
 
 from .. import parallel
-from .._common import thread_count
+from .._common import MAX_WORK, check_work, thread_count, threads
 from .._random import RUNS, stream_root
-from ..models import run_batch, seed_arrays
+from ..models import check_runs_work, final_sizes, seed_arrays
 from ._result import Choice
 
 __all__ = ["celf", "select"]
@@ -30,25 +30,39 @@ def select(task):
         n_threads=task.n_threads,
         report=task.report,
         client=task.client,
+        max_work=task.max_work,
     )
     return Choice(seeds, gains, n_samples)
 
 
-def _mean_spread(graph, plan, seed_idx, n_runs, root, n_threads):
-    runs = run_batch(
+def _mean_spread(graph, plan, seed_idx, n_runs, root, n_chunks):
+    """Mean final size of `n_runs` runs from `seed_idx` (inside a `threads` block)."""
+    sizes = final_sizes(
         graph,
         plan,
         seed_arrays([seed_idx]),
         n_runs=n_runs,
         max_steps=max(graph.n_nodes, 1),
         root=root,
-        n_threads=n_threads,
-        record_steps=False,
+        n_chunks=n_chunks,
     )
-    return float(runs.final_sizes.mean())
+    return float(sizes.mean())
 
 
-def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report, client=None):
+def celf(
+    graph,
+    k,
+    model,
+    *,
+    n_runs,
+    root,
+    allowed,
+    fixed,
+    n_threads,
+    report,
+    client=None,
+    max_work=MAX_WORK,
+):
     """Lazy greedy: a max-heap of stale marginal gains, recomputed only when on top.
 
     Every estimate uses the same `n_runs` random streams (common random numbers), so
@@ -62,23 +76,44 @@ def celf(graph, k, model, *, n_runs, root, allowed, fixed, n_threads, report, cl
     """
     plan = model.plan(graph)
     root = stream_root(root, RUNS)
+    # At least one estimate per candidate, each of n_runs runs of at least one update.
+    n_estimates = int((allowed & ~fixed).sum()) + k
+    check_work(
+        float(n_estimates) * n_runs,
+        max_work,
+        what=f"CELF over {n_estimates:,} estimates of `n_runs` = {n_runs:,} runs",
+        advice="Lower `n_runs` or the `candidates`",
+    )
     if client is not None:
         evaluate = _ClusterEstimates(client, graph, plan, n_runs, root)
         return _lazy_greedy(k, allowed, fixed, evaluate, evaluate.batch, n_runs, report)
     # One parallel launch per estimate: worth it only when an estimate holds a few ms of
     # work (on a busy machine a tiny parallel call can wait milliseconds for a core).
     probe = np.flatnonzero(allowed & ~fixed)[:1]
+    max_steps = max(graph.n_nodes, 1)
+    check_runs_work(
+        graph,
+        plan,
+        seed_arrays([probe]),
+        n_runs=n_runs,
+        max_steps=max_steps,
+        root=root,
+        max_work=max_work,
+    )
     t0 = time.perf_counter()
-    _mean_spread(graph, plan, probe, n_runs, root, 1)
+    with parallel.kernel_section(), threads(1):
+        _mean_spread(graph, plan, probe, n_runs, root, 1)
     if time.perf_counter() - t0 < _MIN_PARALLEL_SECONDS:
         n_threads = 1
+    n_chunks = max(1, min(n_threads, n_runs))
 
     def evaluate(seed_sets, progress=None):
         values = []
-        for s in seed_sets:
-            values.append(_mean_spread(graph, plan, s, n_runs, root, n_threads))
-            if progress is not None and len(values) % 256 == 0:
-                progress(len(values) * n_runs)
+        with parallel.kernel_section(), threads(n_threads):
+            for s in seed_sets:
+                values.append(_mean_spread(graph, plan, s, n_runs, root, n_chunks))
+                if progress is not None and len(values) % 256 == 0:
+                    progress(len(values) * n_runs)
         return values
 
     return _lazy_greedy(k, allowed, fixed, evaluate, 1, n_runs, report)
@@ -144,7 +179,9 @@ class _PlusOne:
 def _chunk_estimates(graph, plan, n_runs, root, seed_sets, _lo, _hi):
     """On a worker: mean spreads of a chunk's `seed_sets`, with the worker's threads."""
     n_threads = thread_count()
-    return [_mean_spread(graph, plan, s, n_runs, root, n_threads) for s in seed_sets]
+    n_chunks = max(1, min(n_threads, n_runs))
+    with parallel.kernel_section(), threads(n_threads):
+        return [_mean_spread(graph, plan, s, n_runs, root, n_chunks) for s in seed_sets]
 
 
 class _ClusterEstimates:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import parallel
-from .._common import progress_bar, thread_count
+from .._common import MAX_WORK, check_max_work, progress_bar, thread_count
 from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, stream_root
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
@@ -37,6 +37,7 @@ class _Method:
 
 
 _STOCHASTIC = (IC, LT)
+_MIN_EPS = 1e-6  # IMM's theta grows like n log n / eps**2: ~1e12 RR sets at n = 2
 _METHODS = {
     "imm": _Method(imm.select, _STOCHASTIC, "IMM on RR sets"),
     "opim-c": _Method(opim.select, _STOCHASTIC, "OPIM-C on RR sets"),
@@ -74,6 +75,7 @@ class _Task:
     max_rr_sets: object
     horizon: object
     stability: float
+    max_work: object
 
 
 def maximize(
@@ -97,6 +99,7 @@ def maximize(
     max_rr_sets=None,
     horizon=None,
     stability=0.01,
+    max_work=MAX_WORK,
     client=None,
 ):
     """Choose k seed nodes that maximize the expected spread of a model.
@@ -153,6 +156,10 @@ def maximize(
         ones, i.e. while the greedy choice still overfits its sample. The guarantees
         are kept (see `spread.im.imm`); 0 gives the textbook stopping rules, which at
         large `eps` stop with seeds several percent below what more samples find.
+    max_work : float or None, default 1e11
+        Bound on each batch of Monte Carlo runs (CELF's estimates, the final
+        evaluation) and CELF's whole search, in node-and-arc updates, checked before it
+        starts (`WorkLimitError`); None lifts it.
     client : dask.distributed.Client, optional
         Compute on a Dask cluster: IMM's and OPIM-C's RR sets, CELF's estimates and the
         fresh evaluation (forward runs and RR sets). The graph is scattered to every
@@ -232,8 +239,11 @@ def maximize(
         msg = f"`k` must be at most the number of eligible nodes ({n_allowed}); got {k}."
         raise InvalidParameterError(msg)
     eps = check_nonnegative_float(eps, name="eps", allow_zero=False)
-    if eps >= 1 - 1 / math.e:
-        msg = f"`eps` must lie in (0, 1 - 1/e) = (0, 0.632); got {eps}."
+    if not _MIN_EPS <= eps < 1 - 1 / math.e:
+        msg = (
+            f"`eps` must lie in [{_MIN_EPS:g}, 1 - 1/e) = [{_MIN_EPS:g}, 0.632) (below, "
+            f"no graph's RR sets fit in memory); got {eps}."
+        )
         raise InvalidParameterError(msg)
     if failure_probability is None:
         delta, ell = 1.0 / n, 1.0  # IMM's default, n ** -1
@@ -250,6 +260,7 @@ def maximize(
     if max_rr_sets is not None:
         max_rr_sets = check_int(max_rr_sets, name="max_rr_sets", min_value=2)
     stability = check_nonnegative_float(stability, name="stability")
+    max_work = check_max_work(max_work)
     if max_memory is not None:
         max_memory = check_int(max_memory, name="max_memory", min_value=1)
     if not isinstance(evaluate, bool | np.bool_):
@@ -284,6 +295,7 @@ def maximize(
         max_rr_sets=max_rr_sets,
         horizon=horizon,
         stability=stability,
+        max_work=max_work,
     )
     with bar:
         choice = row.select(task)
@@ -298,7 +310,16 @@ def maximize(
             result = _evaluate_heat(graph, model, seeds, fixed_mask, horizon)
         else:
             result = _evaluate(
-                graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client
+                graph,
+                model,
+                seeds,
+                fixed_mask,
+                n_eval,
+                root,
+                n_threads,
+                max_memory,
+                client,
+                max_work,
             )
     spread, stderr, prefix, prefix_se, how = result
     return SeedSelection(
@@ -321,7 +342,9 @@ def maximize(
     )
 
 
-def _evaluate(graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client):
+def _evaluate(
+    graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client, max_work
+):
     """Spread of fixed + seeds on fresh forward runs; prefix curve on fresh RR sets."""
     k = seeds.size
     all_seeds = np.unique(np.concatenate([np.flatnonzero(fixed_mask), seeds])).astype(np.int32)
@@ -333,7 +356,11 @@ def _evaluate(graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memo
         max_steps=max(graph.n_nodes, 1),
         root=stream_root(root, EVAL_RUNS),
         n_threads=n_threads,
+        record_steps=False,
         client=client,
+        max_work=max_work,
+        count_nodes=False,
+        runs_name="`n_eval_runs`",
     )
     sizes = runs.final_sizes
     spread = float(sizes.mean())

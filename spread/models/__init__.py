@@ -5,7 +5,7 @@ The models (`IC`, `LT`, `Heat`), the entry points (`simulate`, `simulate_sets`,
 Monte Carlo loop that influence maximization and the fits build on.
 """
 
-from ._batch import Plan, Runs, run_batch, seed_arrays
+from ._batch import Plan, Runs, check_runs_work, final_sizes, run_batch, seed_arrays
 from ._result import HeatResult, SpreadResult, SpreadResults
 from .heat import Heat, solve
 from .ic import IC
@@ -21,6 +21,8 @@ __all__ = [
     "Runs",
     "SpreadResult",
     "SpreadResults",
+    "check_runs_work",
+    "final_sizes",
     "run_batch",
     "seed_arrays",
     "simulate",

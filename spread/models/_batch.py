@@ -1,7 +1,7 @@
 """The one Monte Carlo loop: runs of a stochastic model from seed nodes, here or on Dask.
 
 Every forward simulation in spread goes through `run_batch`: `spread.simulate`, CELF's
-estimates, the spread of chosen seeds in `spread.maximize`, the objectives and
+estimates (through `final_sizes`, its lean path over the same kernels), the spread of chosen seeds in `spread.maximize`, the objectives and
 predictions of the network fits and `spread.fit.simulate_cascades`. A model turns
 itself into a `Plan` for one graph (`IC.plan`, `LT.plan`): the kernel's arrays and
 scalars, picklable, with no cache attached. Run ``r`` then draws from the stream
@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import parallel
-from .._common import threads
+from .._common import MAX_WORK, check_work, threads
 from ._ic_lt_kernels import ic_batch, lt_batch
 
-__all__ = ["Plan", "Runs", "run_batch", "seed_arrays"]
+__all__ = ["Plan", "Runs", "check_runs_work", "final_sizes", "run_batch", "seed_arrays"]
 
 _KERNELS = {"ic": ic_batch, "lt": lt_batch}
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
@@ -51,6 +51,11 @@ class Plan:
     kind: str
     args: tuple
 
+    @property
+    def external(self):
+        """Probability that an inactive node adopts on its own at each step (IC only)."""
+        return float(self.args[3]) if self.kind == "ic" else 0.0
+
 
 @dataclass(frozen=True)
 class Runs:
@@ -62,7 +67,8 @@ class Runs:
     new_per_step : numpy.ndarray of int32, shape (n_runs, n_steps)
         Nodes activated at each step (step 0 is the seeds); trailing all-zero steps are
         cut. One column of zeros past the seeds when per-step counts were not kept.
-    node_counts : numpy.ndarray of int64, shape (n_nodes,)
+    node_counts : numpy.ndarray of int64, shape (n_nodes,), or None
+        Runs in which each node was activated (None when not counted).
         Runs in which each node was activated.
     activation_times : numpy.ndarray of int32, shape (n_runs, n_nodes), or None
     """
@@ -85,14 +91,14 @@ class _Buffers:
     node_counts: np.ndarray
 
     @classmethod
-    def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times):
+    def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times, count_nodes=True):
         return cls(
             final_sizes=np.zeros(n_runs, dtype=np.int64),
             depths=np.zeros(n_runs, dtype=np.int64),
             steps=np.zeros((n_runs, n_steps), dtype=np.int32),
             times=np.full((n_runs, n_nodes) if keep_times else (1, 1), -1, dtype=np.int32),
             keep_times=keep_times,
-            node_counts=np.zeros((n_chunks, n_nodes), dtype=np.int32),
+            node_counts=np.zeros((n_chunks, n_nodes if count_nodes else 0), dtype=np.int32),
         )
 
 
@@ -101,6 +107,9 @@ def seed_arrays(seed_sets):
 
     Run ``r`` of a batch starts from seed set ``r % len(seed_sets)``.
     """
+    if len(seed_sets) == 1:  # CELF's many estimates: skip the general path
+        seeds = np.asarray(seed_sets[0], dtype=np.int32)
+        return np.array([0, seeds.size], dtype=np.int64), seeds
     seed_ptr = np.zeros(len(seed_sets) + 1, dtype=np.int64)
     np.cumsum([len(s) for s in seed_sets], out=seed_ptr[1:])
     seeds = np.concatenate([np.asarray(s, dtype=np.int32) for s in seed_sets])
@@ -129,6 +138,8 @@ def _call(graph, plan, seed_ptr, seeds, max_steps, root, run0, n_chunks, out):
 
 def _stack_steps(blocks, n_runs):
     """Per-step blocks (rows in run order, any widths) as one matrix, trailing zeros cut."""
+    if len(blocks) == 1 and blocks[0].shape[1] == 1:  # one call without per-step counts
+        return blocks[0]
     width = max(b.shape[1] for b in blocks)
     steps = np.zeros((n_runs, width), dtype=np.int32)
     row = 0
@@ -153,6 +164,9 @@ def run_batch(
     keep_times=False,
     bar=None,
     client=None,
+    max_work=MAX_WORK,
+    runs_name="`n_runs`",
+    count_nodes=True,
 ):
     """Runs ``first .. first + n_runs - 1`` of `plan` from `seeds` on `graph`.
 
@@ -177,12 +191,31 @@ def run_batch(
         Advanced by the runs done.
     client : dask.distributed.Client, optional
         Compute the runs on a Dask cluster, merged in run order (the same result).
+    max_work : float or None, default `spread._common.MAX_WORK`
+        Bound on the runs' work (`check_work`), estimated from a pilot of 16 runs when
+        ``n_runs`` times the graph's size exceeds it.
+    runs_name : str, default "`n_runs`"
+        The caller's name for `n_runs`, for the `WorkLimitError` message.
+    count_nodes : bool, default True
+        Count the runs in which each node was activated (else `Runs.node_counts` is
+        None: CELF's thousands of small estimates skip the O(n) buffers).
 
     Returns
     -------
     Runs
     """
     bar = parallel.NoBar() if bar is None else bar
+    check_runs_work(
+        graph,
+        plan,
+        seeds,
+        n_runs=n_runs,
+        max_steps=max_steps,
+        root=root,
+        first=first,
+        max_work=max_work,
+        name=runs_name,
+    )
     if client is not None:
         return _run_on_cluster(
             client, graph, plan, seeds, n_runs, max_steps, root, first, keep_times, bar
@@ -200,16 +233,81 @@ def run_batch(
             record_steps,
             keep_times,
             bar,
+            count_nodes,
         )
 
 
+def final_sizes(graph, plan, seeds, *, n_runs, max_steps, root, n_chunks=1):
+    """Final sizes of runs ``0 .. n_runs - 1`` in one kernel call, nothing else kept.
+
+    For callers that make thousands of small estimates (CELF) inside their own
+    ``threads``/``kernel_section`` block, having bounded their work (`check_runs_work`):
+    the same runs as `run_batch` draws, without its batching or its checks.
+    """
+    out = _Buffers.empty(n_runs, graph.n_nodes, 1, n_chunks, False, count_nodes=False)
+    _call(graph, plan, seeds[0], seeds[1], max_steps, root, 0, n_chunks, out)
+    return out.final_sizes
+
+
+def check_runs_work(
+    graph, plan, seeds, *, n_runs, max_steps, root, first=0, max_work=MAX_WORK, name="`n_runs`"
+):
+    """Raise `WorkLimitError` before runs whose estimated work exceeds `max_work`.
+
+    Nothing is estimated while ``n_runs`` runs that each touch every node and arc stay
+    within the bound. Past that, a pilot of the first runs measures the updates a run
+    makes (an activation and a try of each of its out-arcs), deterministically.
+    """
+    if max_work is None:
+        return
+    steps = 1.0  # without spontaneous adoption a step activates someone (in the pilot)
+    if plan.external > 0.0:  # runs go on until everyone adopted or max_steps
+        fill = 2.0
+        if plan.external < 1.0:
+            fill = 1.0 + (np.log(graph.n_nodes + 1.0) + 1.0) / -np.log1p(-plan.external)
+        steps = min(max_steps + 1.0, fill)
+        check_work(
+            n_runs * steps,
+            max_work,
+            what=f"{name} = {n_runs:,} runs of up to {steps:,.3g} steps",
+            advice=f"Lower {name} or `max_steps`",
+        )
+    size = graph.n_nodes + graph.n_edges + steps
+    if n_runs * size <= max_work:
+        return
+    pilot = min(n_runs, _PILOT_RUNS)
+    out = _Buffers.empty(pilot, graph.n_nodes, 1, 1, False)
+    with parallel.kernel_section(), threads(1):
+        _call(graph, plan, seeds[0], seeds[1], max_steps, root, first, 1, out)
+    out_degree = np.diff(graph.indptr).astype(np.float64)
+    updates = float(out.node_counts.sum(axis=0) @ (1.0 + out_degree))
+    per_run = 1.0 + (updates + float(out.depths.sum())) / pilot
+    check_work(
+        n_runs * per_run,
+        max_work,
+        what=f"{name} = {n_runs:,} runs ({per_run:,.3g} updates per run in a pilot)",
+        advice=f"Lower {name}",
+    )
+
+
 def _run_here(
-    graph, plan, seeds, n_runs, max_steps, root, run0, n_threads, record_steps, keep_times, bar
+    graph,
+    plan,
+    seeds,
+    n_runs,
+    max_steps,
+    root,
+    run0,
+    n_threads,
+    record_steps,
+    keep_times,
+    bar,
+    count_nodes=True,
 ):
     n = graph.n_nodes
     seed_ptr, seed_nodes = seeds
     finals, step_blocks, times_blocks = [], [], []
-    node_counts = np.zeros(n, dtype=np.int64)
+    node_counts = np.zeros(n, dtype=np.int64) if count_nodes else None
     if record_steps:
         n_steps = min(_PILOT_STEPS, max_steps + 1)
         batch = min(n_runs, _PILOT_RUNS)
@@ -223,7 +321,7 @@ def _run_here(
         # hold the whole call up.
         n_chunks = max(1, min(2 * n_threads, size))
         t0 = time.perf_counter()
-        out = _Buffers.empty(size, n, n_steps, n_chunks, keep_times)
+        out = _Buffers.empty(size, n, n_steps, n_chunks, keep_times, count_nodes)
         _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run0 + done, n_chunks, out)
         elapsed = time.perf_counter() - t0
         deepest = int(out.depths.max(initial=0))
@@ -235,7 +333,7 @@ def _run_here(
             steps = np.zeros((size, n_steps), dtype=np.int32)
             steps[:, : out.steps.shape[1]] = out.steps
             for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
-                one = _Buffers.empty(1, n, n_steps, 1, False)
+                one = _Buffers.empty(1, n, n_steps, 1, False, count_nodes=False)
                 run = run0 + done + int(i)
                 _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run, 1, one)
                 steps[i] = one.steps[0]
@@ -243,7 +341,8 @@ def _run_here(
         step_blocks.append(steps[:, : deepest + 1] if record_steps else steps)
         if keep_times:
             times_blocks.append(out.times)
-        node_counts += out.node_counts.sum(axis=0)
+        if count_nodes:
+            node_counts += out.node_counts.sum(axis=0)
         if done == 0 and record_steps:
             n_steps = min(max(_FIRST_STEPS, 2 * deepest + 8), max_steps + 1)
         done += size

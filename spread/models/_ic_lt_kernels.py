@@ -181,8 +181,9 @@ def _ic_run(
             if t < cap:
                 steps_row[t] = tail - level_end
         level_end = tail
-    for i in range(tail):
-        node_count[queue[i]] += 1
+    if node_count.shape[0]:  # empty when the caller does not count activations
+        for i in range(tail):
+            node_count[queue[i]] += 1
     return tail, depth
 
 
@@ -267,8 +268,9 @@ def _lt_run(
             if t < cap:
                 steps_row[t] = tail - level_end
         level_end = tail
-    for i in range(tail):
-        node_count[queue[i]] += 1
+    if node_count.shape[0]:  # empty when the caller does not count activations
+        for i in range(tail):
+            node_count[queue[i]] += 1
     return tail, depth
 
 

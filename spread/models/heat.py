@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._common import thread_count, threads
+from .._common import MAX_WORK, check_max_work, check_work, thread_count, threads
 from .._validation import check_in, check_nonnegative_float
-from ..exceptions import InvalidParameterError, WorkLimitError
+from ..exceptions import InvalidParameterError
 from ..graph import Graph, resolve_seeds
 from . import _heat_kernels
 from ._result import HeatResult
@@ -17,26 +17,18 @@ __all__ = ["Heat", "solve"]
 
 _KINDS = ("undirected", "directed", "normalized")
 _PARALLEL_MIN_ARCS = 1_000_000
-#: Default bound on the work of one solve: series terms x (nodes + arcs), some tens of
-#: seconds on one core (`solve`'s `max_work`).
-MAX_WORK = 2e10
 
 
 def _check_work(graph, lam, max_work, what):
     """Raise `WorkLimitError` before a series of ``~lam`` terms that is too long."""
-    if max_work is None:
-        return
     terms = lam + 40.0 * np.sqrt(lam) + 60.0  # the Poisson window's last index
-    work = terms * (graph.n_nodes + graph.n_edges)
-    if work > max_work:
-        msg = (
-            f"heat at {what} needs about {terms:,.3g} terms of the uniformization series "
-            f"({work:,.3g} node-and-arc updates), over `max_work` = {max_work:,.3g}: "
-            "`beta` times the time is too large for this graph (heat has long reached its "
-            "equilibrium there). Lower `beta` or the times, or pass `max_work=None` to "
-            "allow it."
-        )
-        raise WorkLimitError(msg)
+    check_work(
+        terms * (graph.n_nodes + graph.n_edges),
+        max_work,
+        what=f"heat at {what} ({terms:,.3g} terms of the uniformization series)",
+        advice="`beta` times the time is too large for this graph (heat has long reached "
+        "its equilibrium there): lower `beta` or the times",
+    )
 
 
 def _sweep(kernel, graph, parts, windows, f0, out):
@@ -358,13 +350,13 @@ class Heat:
         if times is None:
             msg = "`times` is required for Heat: the times at which to read the heat."
             raise InvalidParameterError(msg)
-        raw = np.asarray(times)
         try:
+            raw = np.asarray(times)  # a ragged nested sequence raises here
             if raw.dtype.kind in "bSU":
                 raise TypeError
             times = np.atleast_1d(raw.astype(np.float64))
         except (TypeError, ValueError, OverflowError):
-            msg = f"`times` must be numbers (times >= 0); got {raw!r:.80}."
+            msg = f"`times` must be numbers (times >= 0); got {times!r:.80}."
             raise InvalidParameterError(msg) from None
         if times.ndim != 1 or times.size == 0 or not (np.isfinite(times) & (times >= 0)).all():
             msg = f"`times` must be a non-empty 1-d array of finite times >= 0; got {times!r}."
@@ -431,7 +423,7 @@ def solve(graph, seeds, model, *, times, keep="all", n_jobs=None, max_work=MAX_W
     n_jobs : int, optional
         Threads (default: one below a million arcs, where a barrier per term costs
         more than threads gain; all of Numba's threads above).
-    max_work : float or None, default 2e10
+    max_work : float or None, default 1e11 (`spread._common.MAX_WORK`)
         Bound on the work, checked before it starts: the series has about
         ``beta * t * q`` terms (``q`` the largest rate at which a node loses heat), each
         a pass over the nodes and arcs. Past it `WorkLimitError` says so (heat is then
@@ -465,6 +457,5 @@ def solve(graph, seeds, model, *, times, keep="all", n_jobs=None, max_work=MAX_W
     if not isinstance(model, Heat):
         msg = f"`model` must be spread.Heat (the stochastic models run in `spread.simulate`); got {model!r}."
         raise InvalidParameterError(msg)
-    if max_work is not None:
-        max_work = check_nonnegative_float(max_work, name="max_work", allow_zero=False)
+    max_work = check_max_work(max_work)
     return model._solve(graph, seeds, times=times, keep=keep, n_jobs=n_jobs, max_work=max_work)

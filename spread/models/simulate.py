@@ -1,11 +1,12 @@
 """`simulate` and `simulate_sets`: Monte Carlo runs of a stochastic model from seed nodes."""
 
 import time
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .. import parallel
-from .._common import default_memory_limit, progress_bar, thread_count
+from .._common import MAX_WORK, check_max_work, default_memory_limit, progress_bar, thread_count
 from .._random import RUNS, root_seed, stream_root
 from .._validation import check_int
 from ..exceptions import InvalidParameterError, MemoryLimitError
@@ -29,6 +30,9 @@ def _check_model(model):
     raise InvalidParameterError(msg)
 
 
+#: Largest `max_steps` (the kernels count steps in int64).
+MAX_STEPS = 2**62
+
 _BYTES_PER_RUN = 8 + 8 + 4 * 16  # final size, depth, and at least 16 steps of counts
 
 
@@ -47,7 +51,25 @@ def _check_memory(graph, n_runs, keep_times, max_memory):
         raise MemoryLimitError(msg)
 
 
-def _settings(graph, model, n_runs, max_steps, rng, keep_times, max_memory=None):
+@dataclass(frozen=True)
+class _Settings:
+    """`simulate`'s arguments, checked, and what they resolve to on the graph."""
+
+    graph: Graph
+    model: object
+    plan: object
+    n_runs: int
+    max_steps: int
+    root: np.uint64
+    keep_times: bool
+    max_work: object
+    n_threads: int
+    client: object
+
+
+def _settings(
+    graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
+):
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
@@ -61,14 +83,25 @@ def _settings(graph, model, n_runs, max_steps, rng, keep_times, max_memory=None)
             )
             raise InvalidParameterError(msg)
         max_steps = max(graph.n_nodes, 1)
-    max_steps = check_int(max_steps, name="max_steps", min_value=0)
+    max_steps = check_int(max_steps, name="max_steps", min_value=0, max_value=MAX_STEPS)
     if not isinstance(keep_times, bool | np.bool_):
         msg = f"`keep_times` must be True or False; got {keep_times!r}."
         raise InvalidParameterError(msg)
     if max_memory is not None:
         max_memory = check_int(max_memory, name="max_memory", min_value=1)
     _check_memory(graph, n_runs, bool(keep_times), max_memory)
-    return model, n_runs, max_steps, root_seed(rng), bool(keep_times)
+    return _Settings(
+        graph=graph,
+        model=model,
+        plan=None,
+        n_runs=n_runs,
+        max_steps=max_steps,
+        root=root_seed(rng),
+        keep_times=bool(keep_times),
+        max_work=check_max_work(max_work),
+        n_threads=thread_count(n_jobs),
+        client=parallel.check_client(client),
+    )
 
 
 def simulate(
@@ -83,6 +116,7 @@ def simulate(
     progress=None,
     keep_times=False,
     max_memory=None,
+    max_work=MAX_WORK,
     client=None,
 ):
     """Simulate a stochastic spread model from seed nodes, many times.
@@ -111,6 +145,9 @@ def simulate(
     max_memory : int, optional
         Bytes the results may take (default: three quarters of physical memory);
         `MemoryLimitError` before allocating past it.
+    max_work : float or None, default 1e11
+        Bound on the runs' work in node-and-arc updates (estimated from a pilot of 16
+        runs); `WorkLimitError` before starting past it. None lifts the bound.
     client : dask.distributed.Client, optional
         Compute the runs on a Dask cluster: the graph is scattered to every worker
         once, the runs go out in chunks and the results come back merged, identical to
@@ -151,27 +188,13 @@ def simulate(
     >>> spread.simulate(g, [0], spread.IC(p=1.0), n_runs=10, rng=0).mean
     34.0
     """
-    model, n_runs, max_steps, root, keep_times = _settings(
-        graph, model, n_runs, max_steps, rng, keep_times, max_memory
+    cfg = _settings(
+        graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
     )
     seed_idx = resolve_seeds(graph, seeds)
-    plan = model.plan(graph)
-    n_threads = thread_count(n_jobs)
-    client = parallel.check_client(client)
-    with progress_bar(n_runs, desc=f"simulate {model!r}", progress=progress) as bar:
-        return _one(
-            graph,
-            seed_idx,
-            model,
-            plan,
-            n_runs,
-            max_steps,
-            root,
-            n_threads,
-            keep_times,
-            bar,
-            client,
-        )
+    cfg = replace(cfg, plan=cfg.model.plan(graph))
+    with progress_bar(cfg.n_runs, desc=f"simulate {cfg.model!r}", progress=progress) as bar:
+        return _one(cfg, seed_idx, bar)
 
 
 def simulate_sets(
@@ -186,6 +209,7 @@ def simulate_sets(
     progress=None,
     keep_times=False,
     max_memory=None,
+    max_work=MAX_WORK,
     client=None,
 ):
     """Simulate a model from several seed sets on common random numbers.
@@ -199,7 +223,7 @@ def simulate_sets(
     graph : Graph
     seed_sets : sequence of seed sets
         Each as `simulate` takes its `seeds` (labels or a boolean mask).
-    model, n_runs, max_steps, rng, n_jobs, progress, keep_times, max_memory, client
+    model, n_runs, max_steps, rng, n_jobs, progress, keep_times, max_memory, max_work, client
         As for `simulate`.
 
     Returns
@@ -218,47 +242,39 @@ def simulate_sets(
     0         3.24    0.10
     1         3.53    0.11
     """
-    model, n_runs, max_steps, root, keep_times = _settings(
-        graph, model, n_runs, max_steps, rng, keep_times, max_memory
+    cfg = _settings(
+        graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
     )
     sets = resolve_seed_sets(graph, seed_sets)
-    plan = model.plan(graph)
-    n_threads = thread_count(n_jobs)
-    client = parallel.check_client(client)
-    desc = f"simulate {model!r}"
-    with progress_bar(n_runs * len(sets), desc=desc, progress=progress) as bar:
-        return SpreadResults(
-            _one(
-                graph, s, model, plan, n_runs, max_steps, root, n_threads, keep_times, bar, client
-            )
-            for s in sets
-        )
+    cfg = replace(cfg, plan=cfg.model.plan(graph))
+    total = cfg.n_runs * len(sets)
+    with progress_bar(total, desc=f"simulate {cfg.model!r}", progress=progress) as bar:
+        return SpreadResults(_one(cfg, s, bar) for s in sets)
 
 
-def _one(
-    graph, seed_idx, model, plan, n_runs, max_steps, root, n_threads, keep_times, bar, client
-):
+def _one(cfg, seed_idx, bar):
     start = time.perf_counter()
     runs = run_batch(
-        graph,
-        plan,
+        cfg.graph,
+        cfg.plan,
         seed_arrays([seed_idx]),
-        n_runs=n_runs,
-        max_steps=max_steps,
-        root=stream_root(root, RUNS),
-        n_threads=n_threads,
-        keep_times=keep_times,
+        n_runs=cfg.n_runs,
+        max_steps=cfg.max_steps,
+        root=stream_root(cfg.root, RUNS),
+        n_threads=cfg.n_threads,
+        keep_times=cfg.keep_times,
         bar=bar,
-        client=client,
+        client=cfg.client,
+        max_work=cfg.max_work,
     )
     return SpreadResult(
         final_sizes=runs.final_sizes,
         new_per_step=runs.new_per_step,
-        node_probability=runs.node_counts / n_runs,
-        seeds=graph.label_of(seed_idx),
-        model=model,
-        root_seed=int(root),
+        node_probability=runs.node_counts / cfg.n_runs,
+        seeds=cfg.graph.label_of(seed_idx),
+        model=cfg.model,
+        root_seed=int(cfg.root),
         activation_times=runs.activation_times,
         elapsed=time.perf_counter() - start,
-        graph=graph,
+        graph=cfg.graph,
     )
