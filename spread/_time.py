@@ -5,6 +5,8 @@ event times): each turns a user's value into a checked one, or raises an
 `InvalidParameterError` naming the parameter, the rule and the value.
 """
 
+import contextlib
+import math
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -12,18 +14,25 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .exceptions import InvalidParameterError
+from .exceptions import InvalidParameterError, MemoryLimitError
 
 __all__ = [
     "WindowReport",
     "as_freq",
+    "as_sequence",
+    "bin_range",
+    "bin_starts",
     "check_contiguous",
     "check_counts",
+    "check_window",
     "finite_time",
+    "floor_time",
     "is_datetime_like",
     "match_tz",
+    "numeric_times",
     "py_item",
     "short_repr",
+    "span_seconds",
     "to_datetimes",
     "window_report",
 ]
@@ -36,15 +45,22 @@ def short_repr(value):
 
 def check_counts(values, name="counts"):
     """Return `values` as a read-only 1-D float64 array of finite, non-negative counts."""
-    raw = values.to_numpy() if isinstance(values, pd.Series | pd.Index) else values
-    if np.asarray(raw).dtype.kind == "b":
-        msg = f"`{name}` must be numbers of events, not booleans; got {short_repr(values)}."
-        raise InvalidParameterError(msg)
+    series = isinstance(values, pd.Series | pd.Index)
     try:
-        arr = np.array(values, dtype=np.float64)
+        is_bool = (values.dtype if series else np.asarray(values).dtype).kind == "b"
+        arr = (
+            None
+            if is_bool
+            else values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+            if series
+            else np.array(values, dtype=np.float64)
+        )
     except (TypeError, ValueError, OverflowError):
         msg = f"`{name}` must be an array of numbers; got {short_repr(values)}."
         raise InvalidParameterError(msg) from None
+    if is_bool:
+        msg = f"`{name}` must be numbers of events, not booleans; got {short_repr(values)}."
+        raise InvalidParameterError(msg)
     if arr.ndim != 1:
         msg = f"`{name}` must be one-dimensional; got an array of shape {arr.shape}."
         raise InvalidParameterError(msg)
@@ -124,7 +140,7 @@ def check_contiguous(index, freq, is_dt):
     if len(index) < 2:
         return
     if is_dt:
-        steps = np.diff(index.as_unit("ns").asi8)
+        steps = np.diff(as_ns(index, "index"))
         good = steps == freq.value
     else:
         steps = np.diff(index.to_numpy(dtype=np.float64))
@@ -139,7 +155,7 @@ def check_contiguous(index, freq, is_dt):
         raise InvalidParameterError(msg)
 
 
-def as_freq(freq, *, datetime):
+def as_freq(freq, *, datetime, name="freq"):
     """A bin width: a positive `pandas.Timedelta` (datetime index) or a positive float."""
     if datetime:
         try:
@@ -148,28 +164,115 @@ def as_freq(freq, *, datetime):
                 if isinstance(freq, str)
                 else pd.Timedelta(freq)
             )
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             msg = (
-                f"`freq` must be a fixed time span such as '1h' or '5min'; got {short_repr(freq)}."
+                f"`{name}` must be a fixed time span such as '1h' or '5min'; got "
+                f"{short_repr(freq)}."
             )
             raise InvalidParameterError(msg) from None
         if pd.isna(td) or td <= pd.Timedelta(0):
-            msg = f"`freq` must be a positive time span; got {short_repr(freq)}."
+            msg = f"`{name}` must be a positive time span; got {short_repr(freq)}."
             raise InvalidParameterError(msg)
-        return td
-    if isinstance(freq, bool) or not isinstance(freq, numbers.Real):
-        msg = f"`freq` must be a positive number for numeric times; got {short_repr(freq)}."
+        try:
+            return td.as_unit("ns")
+        except (OverflowError, ValueError):  # past pandas' nanosecond range (~292 years)
+            msg = f"`{name}` must be a time span shorter than 292 years; got {short_repr(freq)}."
+            raise InvalidParameterError(msg) from None
+    if isinstance(freq, bool | np.bool_) or not isinstance(freq, numbers.Real):
+        msg = f"`{name}` must be a positive number for numeric times; got {short_repr(freq)}."
         raise InvalidParameterError(msg)
-    if not np.isfinite(freq) or freq <= 0:
-        msg = f"`freq` must be a positive number for numeric times; got {short_repr(freq)}."
+    try:
+        out = float(freq)
+    except OverflowError:  # an int past float64
+        out = math.inf
+    if not math.isfinite(out) or out <= 0:
+        msg = f"`{name}` must be a positive number for numeric times; got {short_repr(freq)}."
         raise InvalidParameterError(msg)
-    return float(freq)
+    return out
+
+
+def as_sequence(values, name):
+    """`values` as a 1-d sequence (a pandas Series or Index as it is, else an array)."""
+    if isinstance(values, pd.Series | pd.Index):
+        return values
+    if isinstance(values, str | bytes | dict):
+        msg = f"`{name}` must be a 1-d sequence; got {short_repr(values)}."
+        raise InvalidParameterError(msg)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        msg = f"`{name}` must be a 1-d sequence; got {short_repr(values)} ({exc})."
+        raise InvalidParameterError(msg) from None
+    if arr.ndim != 1:
+        what = "a scalar" if arr.ndim == 0 else f"an array of shape {arr.shape}"
+        msg = f"`{name}` must be a 1-d sequence; got {what}: {short_repr(values)}."
+        raise InvalidParameterError(msg)
+    return arr
+
+
+def bin_starts(index, n):
+    """The start of each of `n` bins: a `DatetimeIndex` or a float `Index`, checked."""
+    if isinstance(index, pd.DatetimeIndex):
+        out = index
+    elif (
+        isinstance(index, pd.Index)
+        and pd.api.types.is_numeric_dtype(index.dtype)
+        and (index.dtype.kind != "b")
+    ):
+        out = index
+    else:
+        raw = as_sequence(index, "index")
+        raw = raw.to_numpy() if isinstance(raw, pd.Series | pd.Index) else raw
+        if raw.dtype.kind == "b":
+            msg = f"`index` must hold bin starts (numbers or datetimes), not booleans; got {short_repr(index)}."
+            raise InvalidParameterError(msg)
+        if is_datetime_like(raw):
+            out = to_datetimes(raw, "index")
+        else:
+            try:
+                out = pd.Index(np.asarray(raw, dtype=np.float64))
+            except (TypeError, ValueError, OverflowError):
+                msg = f"`index` must hold bin starts (numbers or datetimes); got {short_repr(index)}."
+                raise InvalidParameterError(msg) from None
+    if len(out) != n:
+        msg = f"`index` must have one entry per bin ({n}); got {len(out)}."
+        raise InvalidParameterError(msg)
+    if out.hasnans:
+        i = int(np.flatnonzero(out.isna())[0])
+        msg = f"`index` must not hold missing bin starts; got {py_item(out[i])!r} at bin {i}."
+        raise InvalidParameterError(msg)
+    if not isinstance(out, pd.DatetimeIndex):
+        bad = ~np.isfinite(out.to_numpy(dtype=np.float64))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            msg = f"`index` must hold finite bin starts; got {py_item(out[i])!r} at bin {i}."
+            raise InvalidParameterError(msg)
+    return out
+
+
+def bin_range(origin, n_bins, width):
+    """The start of `n_bins` bins of `width` from `origin` (a `DatetimeIndex`), checked."""
+    with _in_time_range(f"`start` = {origin} with {n_bins:,} bins of {width} ends"):
+        return pd.date_range(origin, periods=n_bins, freq=width)
+
+
+def span_seconds(value, name):
+    """A time span (a string such as '1h', a Timedelta) as a positive number of seconds."""
+    try:
+        td = pd.Timedelta(value)
+    except (TypeError, ValueError, OverflowError):
+        msg = f"`{name}` must be a positive number or a time span such as '1h'; got {short_repr(value)}."
+        raise InvalidParameterError(msg) from None
+    if pd.isna(td) or td <= pd.Timedelta(0):
+        msg = f"`{name}` must be a positive time span; got {short_repr(value)}."
+        raise InvalidParameterError(msg)
+    return td / pd.Timedelta("1s")
 
 
 def to_datetimes(times, name):
     try:
-        out = pd.DatetimeIndex(pd.to_datetime(times))
-    except (TypeError, ValueError) as exc:
+        out = pd.DatetimeIndex(pd.to_datetime(times)).as_unit("ns")
+    except (TypeError, ValueError) as exc:  # pandas' parse and out-of-bounds errors too
         msg = f"`{name}` must hold datetimes or numbers; could not parse them ({exc})."
         raise InvalidParameterError(msg) from None
     if out.hasnans:
@@ -196,12 +299,69 @@ def is_datetime_like(values):
     return False
 
 
-def match_tz(ts, tz):
+def match_tz(ts, tz, name="time"):
     """Give the timestamp `ts` the timezone `tz` (localize naive, convert aware)."""
-    ts = pd.Timestamp(ts)
+    try:
+        ts = pd.Timestamp(ts).as_unit("ns")
+    except (
+        TypeError,
+        ValueError,
+        OverflowError,
+    ) as exc:  # pandas' parse and out-of-bounds errors too
+        msg = f"`{name}` must be a time (a timestamp or a date string); got {short_repr(ts)} ({exc})."
+        raise InvalidParameterError(msg) from None
+    if ts is pd.NaT:
+        msg = f"`{name}` must be a time, not missing; got {short_repr(ts)}."
+        raise InvalidParameterError(msg)
     if tz is None:
         return ts.tz_convert(None) if ts.tzinfo is not None else ts
     return ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
+
+
+def floor_time(ts, width, name):
+    """`ts` floored to a multiple of `width` (the first bin's start), or an error naming `name`."""
+    what = f"`{name}`: the first time, {ts}, floored to a multiple of `freq` = {width}, falls"
+    with _in_time_range(what, advice="; pass `start`"):
+        return ts.floor(width)
+
+
+@contextlib.contextmanager
+def _in_time_range(what, advice=""):
+    """Turn pandas' out-of-bounds errors (ValueErrors, OverflowErrors) into a typed one."""
+    try:
+        yield
+    except (OverflowError, ValueError):
+        msg = f"{what} outside pandas' time range (1677-09-21 to 2262-04-11){advice}."
+        raise InvalidParameterError(msg) from None
+
+
+def check_window(origin, stop):
+    """`end` must come after `start` (either a number or a timestamp)."""
+    if stop is not None and not stop > origin:
+        msg = f"`end` must be after `start` ({origin}); got {stop}."
+        raise InvalidParameterError(msg)
+
+
+def numeric_times(values, name):
+    """`values` (numeric times: a 1-d sequence) as a float64 array of finite numbers."""
+    try:
+        out = (
+            values.to_numpy(dtype=np.float64, na_value=np.nan)
+            if isinstance(values, pd.Series | pd.Index)
+            else np.asarray(values, dtype=np.float64)
+        )
+    except (TypeError, ValueError, OverflowError):
+        msg = f"`{name}` must hold datetimes or numbers; got {short_repr(values)}."
+        raise InvalidParameterError(msg) from None
+    if out.ndim != 1:
+        msg = f"`{name}` must be one-dimensional; got an array of shape {out.shape}."
+        raise InvalidParameterError(msg)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"`{name}` must be finite; got {float(out[i])!r} at position {i}."
+        raise InvalidParameterError(msg)
+    return out
 
 
 def finite_time(value, name):
@@ -215,3 +375,37 @@ def finite_time(value, name):
         msg = f"`{name}` must be a finite number for numeric times; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     return out
+
+
+#: Most bins a trend may have: its counts, index and working copies in memory.
+_BIN_BYTES = 8 * 4
+
+
+def check_bin_count(n_bins, width=None, *, name=None):
+    """Raise `MemoryLimitError` before building more bins than memory holds.
+
+    The bins come from a window and a width `width`, or from the parameter `name`.
+    """
+    from ._common import default_memory_limit
+
+    need = float(n_bins) * _BIN_BYTES
+    if need > default_memory_limit():
+        if name is None:
+            what = f"bins of width {width} from the first to the last time would be"
+            advice = "choose a wider `freq` or a narrower window (`start`, `end`)"
+        else:
+            what, advice = f"`{name}` asks for", f"lower `{name}`"
+        msg = (
+            f"{what} {n_bins:,.3g} bins (about {need / 2**20:,.3g} MiB), over three "
+            f"quarters of physical memory: {advice}."
+        )
+        raise MemoryLimitError(msg)
+
+
+def as_ns(index, name):
+    """Nanoseconds since the epoch of a `DatetimeIndex` (out-of-range times rejected)."""
+    try:
+        return index.as_unit("ns").asi8
+    except (TypeError, ValueError) as exc:
+        msg = f"`{name}` must hold times within pandas' nanosecond range; {exc}."
+        raise InvalidParameterError(msg) from None

@@ -13,18 +13,29 @@ import numpy as np
 from .exceptions import InvalidParameterError
 
 __all__ = [
+    "check_bool",
     "check_in",
     "check_int",
     "check_level",
     "check_nonnegative_float",
     "check_probabilities",
     "check_probability",
+    "check_real",
+    "ndim_of",
 ]
 
 
 def _short(value):
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def check_bool(value, *, name):
+    """Return `value` as a Python bool; only True and False (numpy's too) are accepted."""
+    if not isinstance(value, bool | np.bool_):
+        msg = f"`{name}` must be True or False; got {_short(value)}."
+        raise InvalidParameterError(msg)
+    return bool(value)
 
 
 def check_in(value, *, name, options):
@@ -68,19 +79,33 @@ def check_level(value, *, name="level"):
     return float(value)
 
 
-def check_nonnegative_float(value, *, name, allow_zero=True):
-    """Return `value` as a finite float that is >= 0 (or > 0)."""
+def _as_float(value, name, what):
+    """`value` as a Python float; booleans, strings and non-numbers are refused as not `what`."""
     if isinstance(value, bool | np.bool_ | str | bytes):
-        msg = f"`{name}` must be a real number; got {_short(value)}."
+        msg = f"`{name}` must be {what}; got {_short(value)}."
         raise InvalidParameterError(msg)
     try:
-        out = float(value)
+        return float(value)
     except (TypeError, ValueError, OverflowError):
-        msg = f"`{name}` must be a real number; got {_short(value)}."
+        msg = f"`{name}` must be {what}; got {_short(value)}."
         raise InvalidParameterError(msg) from None
+
+
+def check_nonnegative_float(value, *, name, allow_zero=True):
+    """Return `value` as a finite float that is >= 0 (or > 0)."""
+    out = _as_float(value, name, "a real number")
     if not np.isfinite(out) or out < 0 or (out == 0 and not allow_zero):
         rule = ">= 0" if allow_zero else "> 0"
         msg = f"`{name}` must be a finite number {rule}; got {_short(value)}."
+        raise InvalidParameterError(msg)
+    return out
+
+
+def check_real(value, *, name):
+    """Return `value` as a finite float (any sign); booleans and strings are refused."""
+    out = _as_float(value, name, "a finite real number")
+    if not np.isfinite(out):
+        msg = f"`{name}` must be a finite real number; got {_short(value)}."
         raise InvalidParameterError(msg)
     return out
 
@@ -109,14 +134,15 @@ def check_probabilities(values, *, name, size=None):
     size : int, optional
         The required length (the graph's number of arcs).
     """
-    if np.asarray(values).dtype.kind == "b":
-        msg = f"`{name}` must be an array of probabilities, not booleans; got {_short(values)}."
-        raise InvalidParameterError(msg)
     try:
-        arr = np.array(values, dtype=np.float64)  # a private copy
+        is_bool = np.asarray(values).dtype.kind == "b"
+        arr = None if is_bool else np.array(values, dtype=np.float64)  # a private copy
     except (TypeError, ValueError, OverflowError):
         msg = f"`{name}` must be an array of probabilities; got {_short(values)}."
         raise InvalidParameterError(msg) from None
+    if is_bool:
+        msg = f"`{name}` must be an array of probabilities, not booleans; got {_short(values)}."
+        raise InvalidParameterError(msg)
     if arr.ndim != 1:
         msg = f"`{name}` must be one-dimensional; got an array of shape {arr.shape}."
         raise InvalidParameterError(msg)
@@ -136,3 +162,15 @@ def check_probabilities(values, *, name, size=None):
         raise InvalidParameterError(msg)
     arr.flags.writeable = False
     return arr
+
+
+def ndim_of(value):
+    """`numpy.ndim` of `value`; a ragged nested sequence (numpy cannot shape it) counts as 1-d.
+
+    For deciding between a scalar and an array before converting: the conversion of a
+    ragged sequence then fails with the caller's message.
+    """
+    try:
+        return np.ndim(value)
+    except ValueError:
+        return 1

@@ -6,11 +6,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import check_nonnegative_float
+from ._time import as_freq, span_seconds
+from ._validation import check_bool, check_nonnegative_float
 from .exceptions import InvalidParameterError, NodeNotFound
 from .trend import Trend, is_datetime_like
 
 __all__ = ["Cascades"]
+
+
+#: Most steps a cascade may last (as `spread.models.simulate.MAX_STEPS`: int64 counts).
+_MAX_STEPS = 2**62
 
 
 def _py(x):
@@ -22,6 +27,25 @@ def _rows(labels, limit=10):
     shown = ", ".join(repr(x.item() if hasattr(x, "item") else x) for x in list(labels)[:limit])
     more = f" (and {len(labels) - limit} more)" if len(labels) > limit else ""
     return f"{shown}{more}"
+
+
+def _unhashable(df, columns):
+    """Raise naming the first unhashable id of `columns` (``(parameter, column)`` pairs)."""
+    for name, col in columns:
+        for row, value in zip(df.index, df[col], strict=True):
+            try:
+                hash(value)
+            except TypeError:
+                msg = (
+                    f"`{name}` ids must be hashable (numbers or strings); column {col!r} "
+                    f"holds {type(value).__name__} {_short(value)} in row {_py(row)!r}."
+                )
+                raise InvalidParameterError(msg) from None
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -143,7 +167,11 @@ class Cascades:
                 "row": df.index.to_numpy(),
             }
         )
-        dup = out.duplicated(["cascade", "node"], keep="first").to_numpy()
+        try:
+            dup = out.duplicated(["cascade", "node"], keep="first").to_numpy()
+        except TypeError:  # an unhashable id (a list, an array): name its row
+            _unhashable(df, [("cascade", cascade), ("node", node)])
+            raise
         if dup.any():
             node_ = _py(out["node"][dup].iloc[0])
             casc_ = _py(out["cascade"][dup].iloc[0])
@@ -165,7 +193,11 @@ class Cascades:
                 )
                 raise NodeNotFound(msg) from None
             out["index"] = idx
-        out = out.sort_values(["cascade", "time"], kind="stable").reset_index(drop=True)
+        try:
+            codes = pd.factorize(out["cascade"], sort=True)[0]
+        except (TypeError, OverflowError):  # ids of mixed, unorderable types: as they come
+            codes = pd.factorize(out["cascade"], sort=False)[0]
+        out = out.iloc[np.lexsort((out["time"].to_numpy(), codes))].reset_index(drop=True)
         return cls(out, graph, origin)
 
     @property
@@ -205,12 +237,13 @@ class Cascades:
             If True, measure every cascade from its own first adoption (a
             "popularity curve"); otherwise use the common time axis.
         """
+        align = check_bool(align, name="align")
         t = self.relative_times() if align else self.data["time"].to_numpy()
         if self.origin is not None and not align:
             times = self.origin + pd.to_timedelta(t, unit="s")
             return Trend.from_timestamps(times, freq=freq, kind=kind)
         if self.origin is not None and freq is not None and not isinstance(freq, numbers.Real):
-            freq = pd.Timedelta(freq) / pd.Timedelta("1s")
+            freq = as_freq(freq, datetime=True) / pd.Timedelta("1s")
         return Trend.from_timestamps(t, freq=freq, start=0.0 if align else None, kind=kind)
 
     def to_steps(self, dt):
@@ -220,10 +253,18 @@ class Cascades:
         every cascade is at step 0 (the seed generation).
         """
         if isinstance(dt, str | pd.Timedelta):
-            dt = pd.Timedelta(dt) / pd.Timedelta("1s")
+            dt = span_seconds(dt, "dt")
         dt = check_nonnegative_float(dt, name="dt", allow_zero=False)
+        rel = self.relative_times()
+        longest = float(rel.max()) / dt if rel.size else 0.0
+        if not longest < _MAX_STEPS:
+            msg = (
+                f"`dt` = {dt!r} is too short: the longest cascade lasts {longest:.3g} steps "
+                "of it, over 2**62 (steps are int64 counts)."
+            )
+            raise InvalidParameterError(msg)
         out = self.data.copy()
-        out["step"] = np.floor(self.relative_times() / dt + 1e-12).astype(np.int64)
+        out["step"] = np.floor(rel / dt + 1e-12).astype(np.int64)
         return out
 
     def need_graph(self, what):

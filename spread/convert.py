@@ -25,11 +25,13 @@ __all__ = [
     "from_pandas",
     "from_scipy",
     "in_adjacency",
+    "index_of",
     "is_symmetric",
     "readonly",
     "to_networkx",
     "to_pandas",
     "to_scipy",
+    "weight_array",
 ]
 
 SELF_LOOPS = ("drop", "keep", "error")
@@ -135,24 +137,25 @@ def as_label_array(values, *, name=None):
 _INT64_MAX = np.iinfo(np.int64).max
 
 
-def _weight_array(weights, size, what="edge"):
+def weight_array(weights, size, what="edge", name="weights"):
     """`weights` as a float64 copy, one finite number per edge (or arc); else an error."""
-    if np.asarray(weights).dtype.kind == "b":
-        msg = f"`weights` must be real numbers, not booleans; got {_short(weights)}."
-        raise InvalidParameterError(msg)
     try:
-        out = np.array(weights, dtype=np.float64)
+        is_bool = np.asarray(weights).dtype.kind == "b"
+        out = None if is_bool else np.array(weights, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        msg = f"`weights` must be an array of real numbers; got {_short(weights)}."
+        msg = f"`{name}` must be an array of real numbers; got {_short(weights)}."
         raise InvalidParameterError(msg) from None
+    if is_bool:
+        msg = f"`{name}` must be real numbers, not booleans; got {_short(weights)}."
+        raise InvalidParameterError(msg)
     if out.shape != (size,):
-        msg = f"`weights` must have one entry per {what} ({size}); got shape {out.shape}."
+        msg = f"`{name}` must have one entry per {what} ({size}); got shape {out.shape}."
         raise InvalidParameterError(msg)
     bad = ~np.isfinite(out)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         msg = (
-            f"`weights` must be finite numbers; {what} {i} has weight {float(out[i])!r} "
+            f"`{name}` must be finite numbers; {what} {i} has weight {float(out[i])!r} "
             f"({int(bad.sum())} non-finite)."
         )
         raise InvalidParameterError(msg)
@@ -182,11 +185,56 @@ def _checked(arr, name):
 def label_index(labels):
     """A `pandas.Index` over distinct labels; raises naming a repeated one."""
     index = pd.Index(labels)
-    if not index.is_unique:
+    try:
+        unique = index.is_unique  # cached: lookups (`get_indexer`) ask for it again
+    except TypeError as exc:  # an unhashable label (a list, an array)
+        msg = f"`labels` must hold hashable labels; {exc}."
+        raise InvalidParameterError(msg) from None
+    except OverflowError:  # pandas sorts to check, and fails on these
+        msg = (
+            "`labels` must not mix booleans with integers past int64 (pandas cannot index "
+            f"them); got {_short(labels)}."
+        )
+        raise InvalidParameterError(msg) from None
+    if not unique:
         dup = index[index.duplicated()][0]
-        msg = f"`labels` must be distinct; {dup!r} appears more than once."
+        msg = f"`labels` must be distinct; {py_scalar(dup)!r} appears more than once."
         raise InvalidParameterError(msg)
     return index
+
+
+def index_of(graph, labels):
+    """The body of `Graph.index_of` for a sequence of labels: int64 indices, or an error."""
+    if isinstance(labels, np.ndarray) and labels.ndim != 1:
+        labels = labels.ravel()  # labels of any shape, looked up one by one
+    values = as_label_array(labels)
+    if graph._labels is None:
+        idx = np.full(values.shape[0], -1, dtype=np.int64)
+        if values.dtype.kind in "iu":
+            ok = (values >= 0) & (values < graph.n_nodes)
+            idx[ok] = values[ok]
+        elif values.dtype == object:
+            for i, v in enumerate(values):
+                if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+                    if 0 <= v < graph.n_nodes:
+                        idx[i] = int(v)
+    else:
+        try:
+            idx = graph._label_index.get_indexer(values).astype(np.int64)
+        except TypeError as exc:  # an unhashable label (a list, an array)
+            msg = f"node labels must be hashable; got {_short(labels)} ({exc})."
+            raise InvalidParameterError(msg) from None
+    if (idx < 0).any():
+        try:
+            missing = list(pd.unique(values[idx < 0]))
+        except TypeError:  # unhashable labels (lists, arrays) in an unlabelled graph
+            missing = list(values[idx < 0])
+        shown = ", ".join(repr(py_scalar(x)) for x in missing[:10])
+        more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
+        word = "node" if len(missing) == 1 else "nodes"
+        msg = f"{word} {shown}{more} not in the graph ({graph.n_nodes:,} nodes)."
+        raise NodeNotFound(msg)
+    return idx
 
 
 # ------------------------------------------------------------------ arrays
@@ -203,8 +251,12 @@ def csr_arrays(indptr, indices, weights=None, *, copy=True):
     ``copy=False``, taken over when their dtypes already match); `weights` float64.
     Raises `InvalidParameterError` naming the first invariant that does not hold.
     """
-    indptr = np.asarray(indptr)
-    indices = np.asarray(indices)
+    try:
+        indptr = np.asarray(indptr)
+        indices = np.asarray(indices)
+    except ValueError:  # a ragged nested sequence
+        msg = "`indptr` and `indices` must be 1-d arrays of integers; got a ragged sequence."
+        raise InvalidParameterError(msg) from None
     if indptr.ndim != 1 or indptr.shape[0] < 1:
         msg = f"`indptr` must be a 1-d array of length n_nodes + 1; got shape {indptr.shape}."
         raise InvalidParameterError(msg)
@@ -246,7 +298,7 @@ def csr_arrays(indptr, indices, weights=None, *, copy=True):
     indices = readonly(np.array(indices, dtype=np.int32, copy=True if copy else None))
 
     if weights is not None:
-        weights = readonly(_weight_array(weights, m, what="arc"))
+        weights = readonly(weight_array(weights, m, what="arc"))
 
     return indptr, indices, weights
 
@@ -308,13 +360,13 @@ def from_edges(
         raise InvalidParameterError(msg)
     n_rows = sources.shape[0]
     if weights is not None:
-        weights = _weight_array(weights, n_rows)
+        weights = weight_array(weights, n_rows)
 
     if labels is None:
         both = np.concatenate([sources, targets])
         try:
             codes, uniques = pd.factorize(both, sort=True)
-        except TypeError:  # labels of mixed, unorderable types (or unhashable ones)
+        except (TypeError, OverflowError):  # mixed, unorderable types (or unhashable ones)
             try:
                 codes, uniques = pd.factorize(both, sort=False)
             except TypeError as exc:
@@ -327,8 +379,12 @@ def from_edges(
     else:
         labels = as_label_array(labels, name="labels")
         index = label_index(labels)
-        src = index.get_indexer(sources)
-        dst = index.get_indexer(targets)
+        try:
+            src = index.get_indexer(sources)
+            dst = index.get_indexer(targets)
+        except TypeError as exc:  # an unhashable label (a list, an array)
+            msg = f"`sources` and `targets` must hold hashable labels; {exc}."
+            raise InvalidParameterError(msg) from None
         missing = np.concatenate([sources[src < 0], targets[dst < 0]])
         if missing.size:
             shown = [py_scalar(x) for x in pd.unique(missing)[:10]]
@@ -380,7 +436,7 @@ def from_pandas(
         if col is not None and col not in df.columns:
             msg = f"`{name}` must name a column of `df` ({list(df.columns)}); got {col!r}."
             raise InvalidParameterError(msg)
-    weights = None if weight is None else df[weight].to_numpy(dtype=np.float64)
+    weights = None if weight is None else df[weight].to_numpy()
     return from_edges(
         cls,
         df[source].to_numpy(),
@@ -433,7 +489,24 @@ def from_scipy(cls, A, *, directed=True, weighted=True, labels=None):
     """The body of `Graph.from_scipy`: entry ``A[u, v] != 0`` is an arc ``u -> v``."""
     import scipy.sparse as sp
 
+    if not sp.issparse(A):
+        A = _dense_matrix(A)
+    elif A.dtype.kind not in "biuf":
+        msg = f"`A` must hold real numbers; got a sparse matrix of dtype {A.dtype}."
+        raise InvalidParameterError(msg)
     A = sp.csr_array(A)
+    if A.ndim != 2:
+        msg = f"`A` must be a 2-d matrix; got shape {A.shape}."
+        raise InvalidParameterError(msg)
+    bad = ~np.isfinite(A.data)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        row = int(np.searchsorted(A.indptr, i, side="right")) - 1
+        msg = (
+            f"`A` must hold finite numbers; entry ({row}, {int(A.indices[i])}) is "
+            f"{float(A.data[i])!r} ({int(bad.sum())} non-finite)."
+        )
+        raise InvalidParameterError(msg)
     A.eliminate_zeros()
     n_rows, n_cols = A.shape
     if n_rows != n_cols:
@@ -454,6 +527,21 @@ def from_scipy(cls, A, *, directed=True, weighted=True, labels=None):
         labels=labels,
         report=LoadReport(source="scipy", n_rows=int(A.nnz)),
     )
+
+
+def _dense_matrix(A):
+    """`A` (a dense adjacency matrix) as a 2-d numeric array; else an error naming it."""
+    try:
+        arr = np.asarray(A)
+        if arr.dtype.kind == "O":
+            arr = arr.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):
+        msg = f"`A` must be a 2-d array of real numbers; got {_short(A)}."
+        raise InvalidParameterError(msg) from None
+    if arr.ndim != 2 or arr.dtype.kind not in "biuf":
+        msg = f"`A` must be a 2-d array of real numbers; got {_short(A)}."
+        raise InvalidParameterError(msg)
+    return arr
 
 
 def build_csr(src, dst, weights, n, *, directed, self_loops, duplicates, merge, labels):

@@ -3,9 +3,9 @@
 import numbers
 
 import numpy as np
-import pandas as pd
 
 from . import convert
+from ._validation import ndim_of
 from .convert import LoadReport, as_label_array, label_index, py_scalar, readonly
 from .exceptions import InvalidParameterError, NodeNotFound
 
@@ -433,28 +433,7 @@ class Graph:
         (1, array([2, 0]))
         """
         scalar = self._is_scalar_label(labels)
-        values = as_label_array([labels] if scalar else labels)
-        if values.ndim != 1:
-            values = values.ravel()
-        if self._labels is None:
-            idx = np.full(values.shape[0], -1, dtype=np.int64)
-            if values.dtype.kind in "iu":
-                ok = (values >= 0) & (values < self.n_nodes)
-                idx[ok] = values[ok]
-            elif values.dtype == object:
-                for i, v in enumerate(values):
-                    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-                        if 0 <= v < self.n_nodes:
-                            idx[i] = int(v)
-        else:
-            idx = self._label_index.get_indexer(values).astype(np.int64)
-        if (idx < 0).any():
-            missing = list(pd.unique(values[idx < 0]))
-            shown = ", ".join(repr(py_scalar(x)) for x in missing[:10])
-            more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
-            word = "node" if len(missing) == 1 else "nodes"
-            msg = f"{word} {shown}{more} not in the graph ({self.n_nodes:,} nodes)."
-            raise NodeNotFound(msg)
+        idx = convert.index_of(self, [labels] if scalar else labels)
         return int(idx[0]) if scalar else idx
 
     def label_of(self, index):
@@ -467,9 +446,14 @@ class Graph:
         >>> g.label_of(2), list(g.label_of([0, 1]))
         ('z', ['x', 'y'])
         """
-        scalar = np.ndim(index) == 0
-        idx = np.atleast_1d(np.asarray(index))
-        if idx.size and (idx.dtype.kind not in "iu" or idx.min() < 0 or idx.max() >= self.n_nodes):
+        try:
+            idx = np.atleast_1d(np.asarray(index))
+        except ValueError:  # a ragged nested sequence
+            idx = np.array([index], dtype=object)
+        scalar = ndim_of(index) == 0
+        if idx.size == 0:
+            idx = idx.astype(np.int64)  # no node: an empty array of labels
+        elif idx.dtype.kind not in "iu" or idx.min() < 0 or idx.max() >= self.n_nodes:
             bad = (
                 idx[0] if idx.dtype.kind not in "iu" else idx[(idx < 0) | (idx >= self.n_nodes)][0]
             )
@@ -613,32 +597,7 @@ def resolve_seeds(graph, seeds, *, name="seeds"):
     >>> resolve_seeds(g, ["c", "a", "c"])
     array([0, 2], dtype=int32)
     """
-    if isinstance(seeds, np.ndarray) and seeds.dtype == bool:
-        if seeds.shape != (graph.n_nodes,):
-            msg = (
-                f"a boolean `{name}` mask must have one entry per node ({graph.n_nodes}); "
-                f"got shape {seeds.shape}."
-            )
-            raise InvalidParameterError(msg)
-        idx = np.flatnonzero(seeds)
-    else:
-        if graph._is_scalar_label(seeds):
-            items = [seeds]
-        elif isinstance(seeds, np.ndarray):
-            items = seeds
-        else:
-            try:
-                items = list(seeds)
-            except TypeError:
-                msg = f"`{name}` must be node labels or a boolean mask; got {seeds!r}."
-                raise InvalidParameterError(msg) from None
-            if items and not any(graph._is_scalar_label(s) for s in items):
-                msg = (
-                    f"`{name}` must be one seed set (labels or a mask); got several seed "
-                    "sets (use `spread.simulate_sets` to compare seed sets)."
-                )
-                raise InvalidParameterError(msg)
-        idx = graph.index_of(items)
+    idx = _node_indices(graph, seeds, name)
     if len(idx) == 0:
         msg = f"`{name}` must name at least one node; got an empty seed set."
         raise InvalidParameterError(msg)
@@ -659,7 +618,13 @@ def resolve_seed_sets(graph, seed_sets, *, name="seed_sets"):
     if isinstance(seed_sets, np.ndarray) or graph._is_scalar_label(seed_sets):
         msg = f"`{name}` must be a sequence of seed sets, such as [[0, 1], [2]]; got one set."
         raise InvalidParameterError(msg)
-    items = list(seed_sets)
+    try:
+        items = list(seed_sets)
+    except TypeError:
+        msg = (
+            f"`{name}` must be a sequence of seed sets, such as [[0, 1], [2]]; got {seed_sets!r}."
+        )
+        raise InvalidParameterError(msg) from None
     if not items:
         msg = f"`{name}` must hold at least one seed set; got none."
         raise InvalidParameterError(msg)
@@ -684,17 +649,35 @@ def node_mask(graph, labels, *, name):
     ([False, False, True], False)
     """
     mask = np.zeros(graph.n_nodes, dtype=bool)
-    if labels is None:
-        return mask
-    if isinstance(labels, np.ndarray) and labels.dtype == bool:
-        if labels.shape != (graph.n_nodes,):
+    if labels is not None:
+        mask[_node_indices(graph, labels, name)] = True
+    return mask
+
+
+def _node_indices(graph, nodes, name):
+    """Indices of the nodes named by `nodes` (labels or a boolean mask), in their order."""
+    if isinstance(nodes, np.ndarray) and nodes.dtype == bool:
+        if nodes.shape != (graph.n_nodes,):
             msg = (
                 f"a boolean `{name}` mask must have one entry per node ({graph.n_nodes}); "
-                f"got shape {labels.shape}."
+                f"got shape {nodes.shape}."
             )
             raise InvalidParameterError(msg)
-        return labels.copy()
-    items = [labels] if graph._is_scalar_label(labels) else list(labels)
-    if items:
-        mask[graph.index_of(items)] = True
-    return mask
+        return np.flatnonzero(nodes)
+    if graph._is_scalar_label(nodes):
+        return graph.index_of([nodes])
+    if isinstance(nodes, np.ndarray) and nodes.ndim != 1:
+        msg = f"`{name}` must be node labels (1-d) or a boolean mask; got shape {nodes.shape}."
+        raise InvalidParameterError(msg)
+    try:
+        items = nodes if isinstance(nodes, np.ndarray) else list(nodes)
+    except TypeError:
+        msg = f"`{name}` must be node labels or a boolean mask; got {nodes!r}."
+        raise InvalidParameterError(msg) from None
+    if len(items) and not any(graph._is_scalar_label(s) for s in items):
+        msg = (
+            f"`{name}` must be one set of node labels (or a mask); got a sequence of "
+            "sequences (use `spread.simulate_sets` to compare seed sets)."
+        )
+        raise InvalidParameterError(msg)
+    return graph.index_of(items)

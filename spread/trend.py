@@ -9,17 +9,24 @@ import pandas as pd
 from ._time import (
     WindowReport,
     as_freq,
+    as_ns,
+    as_sequence,
+    bin_range,
+    bin_starts,
+    check_bin_count,
     check_contiguous,
     check_counts,
+    check_window,
     finite_time,
+    floor_time,
     is_datetime_like,
     match_tz,
-    py_item,
+    numeric_times,
     short_repr,
     to_datetimes,
     window_report,
 )
-from ._validation import check_in, check_nonnegative_float
+from ._validation import check_in, check_nonnegative_float, ndim_of
 from .exceptions import InvalidParameterError
 
 __all__ = ["Trend", "WindowReport", "as_trend"]
@@ -86,25 +93,11 @@ class Trend:
     def __post_init__(self):
         counts = check_counts(self.counts)
         n = counts.shape[0]
-        index = self.index
-        if index is None:
+        if self.index is None:
             index = pd.Index(np.arange(n, dtype=np.float64))
-        elif not isinstance(index, pd.Index):
-            index = (
-                pd.DatetimeIndex(index)
-                if is_datetime_like(index)
-                else pd.Index(np.asarray(index, dtype=np.float64))
-            )
-        if len(index) != n:
-            msg = f"`index` must have one entry per bin ({n}); got {len(index)}."
-            raise InvalidParameterError(msg)
+        else:
+            index = bin_starts(self.index, n)
         is_dt = isinstance(index, pd.DatetimeIndex)
-        if index.hasnans:
-            i = int(np.flatnonzero(index.isna())[0])
-            msg = (
-                f"`index` must not hold missing bin starts; got {py_item(index[i])!r} at bin {i}."
-            )
-            raise InvalidParameterError(msg)
         freq = self.freq
         if freq is None:
             if n > 1:
@@ -116,7 +109,7 @@ class Trend:
         population = (
             float("nan")
             if self.population is None
-            or (np.ndim(self.population) == 0 and pd.isna(self.population))
+            or (ndim_of(self.population) == 0 and pd.isna(self.population))
             else check_nonnegative_float(self.population, name="population", allow_zero=False)
         )
         exposure = self.exposure
@@ -171,7 +164,7 @@ class Trend:
             msg = "`counts` must be one column; got a DataFrame (use `Trend.from_frame`)."
             raise InvalidParameterError(msg)
         if isinstance(counts, pd.Series) and isinstance(counts.index, pd.DatetimeIndex):
-            values = check_counts(counts.to_numpy(dtype=np.float64, na_value=np.nan))
+            values = check_counts(counts)
             index = counts.index
             if index.hasnans:
                 i = int(np.flatnonzero(index.isna())[0])
@@ -180,13 +173,17 @@ class Trend:
             if freq is None:
                 freq = index.freq
                 if freq is None:
-                    gaps = np.diff(np.sort(index.as_unit("ns").asi8))
+                    gaps = np.diff(np.sort(as_ns(index, "counts")))
                     gaps = gaps[gaps > 0]
                     freq = pd.Timedelta(int(gaps.min()), "ns") if gaps.size else pd.Timedelta("1h")
             width = as_freq(freq, datetime=True)
-            origin = index.min().floor(width) if start is None else match_tz(start, index.tz)
+            origin = (
+                floor_time(index.min(), width, "counts")
+                if start is None
+                else match_tz(start, index.tz, "start")
+            )
             return cls._from_binned_ns(
-                index.as_unit("ns").asi8,
+                as_ns(index, "counts"),
                 values,
                 origin,
                 width,
@@ -197,28 +194,27 @@ class Trend:
                 kind,
             )
         if isinstance(counts, pd.Series):
-            values = check_counts(counts.to_numpy(dtype=np.float64, na_value=np.nan))
+            values = check_counts(counts)
             idx = counts.index
             if pd.api.types.is_numeric_dtype(idx.dtype) and not isinstance(idx, pd.RangeIndex):
-                pos = idx.to_numpy(dtype=np.float64)
-                width = as_freq(
-                    freq
-                    if freq is not None
-                    else (np.min(np.diff(np.sort(pos))) if len(pos) > 1 else 1.0),
-                    datetime=False,
-                )
-                origin = float(pos.min()) if start is None else float(start)
+                pos = numeric_times(idx, "counts")
+                if freq is None:
+                    gaps = np.diff(np.sort(pos))
+                    gaps = gaps[gaps > 0]
+                    freq = np.min(gaps) if gaps.size else 1.0
+                width = as_freq(freq, datetime=False)
+                origin = float(pos.min()) if start is None else finite_time(start, "start")
                 return cls._from_numeric(pos, values, origin, width, population, exposure, kind)
             counts = values
         values = check_counts(counts)
         n = values.shape[0]
         if start is not None and not isinstance(start, numbers.Real):
             width = as_freq("1h" if freq is None else freq, datetime=True)
-            origin = pd.Timestamp(start)
-            index = pd.date_range(origin, periods=n, freq=width)
+            origin = match_tz(start, None, "start")
+            index = bin_range(origin, n, width)
         else:
             width = as_freq(1.0 if freq is None else freq, datetime=False)
-            origin = 0.0 if start is None else float(start)
+            origin = 0.0 if start is None else finite_time(start, "start")
             index = pd.Index(origin + width * np.arange(n, dtype=np.float64))
         return cls(values, index, freq=width, population=population, exposure=exposure, kind=kind)
 
@@ -251,10 +247,7 @@ class Trend:
         >>> str(tr.index[0])
         '2024-03-01 10:00:00'
         """
-        if isinstance(events, pd.Series | pd.Index):
-            raw = events
-        else:
-            raw = np.asarray(events)
+        raw = as_sequence(events, "events")
         if len(raw) == 0:
             msg = "`events` must hold at least one event; got an empty sequence."
             raise InvalidParameterError(msg)
@@ -262,8 +255,13 @@ class Trend:
             dt = to_datetimes(raw, "events")
             width = as_freq("1h" if freq is None else freq, datetime=True)
             tz = dt.tz
-            origin = dt.min().floor(width) if start is None else match_tz(start, tz)
-            stop = None if end is None else match_tz(end, tz)
+            origin = (
+                floor_time(dt.min(), width, "events")
+                if start is None
+                else match_tz(start, tz, "start")
+            )
+            stop = None if end is None else match_tz(end, tz, "end")
+            check_window(origin, stop)
             return cls._from_binned_ns(
                 dt.as_unit("ns").asi8,
                 np.ones(len(dt)),
@@ -275,16 +273,7 @@ class Trend:
                 None,
                 kind,
             )
-        try:
-            num = np.asarray(raw, dtype=np.float64)
-        except (TypeError, ValueError):
-            msg = f"`events` must hold datetimes or numbers; got {short_repr(raw)}."
-            raise InvalidParameterError(msg) from None
-        bad = ~np.isfinite(num)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            msg = f"`events` must be finite; got {float(num[i])!r} at position {i}."
-            raise InvalidParameterError(msg)
+        num = numeric_times(raw, "events")
         width = as_freq(1.0 if freq is None else freq, datetime=False)
         origin = (
             float(np.floor(num.min() / width) * width)
@@ -295,20 +284,20 @@ class Trend:
         after = np.zeros(num.shape, dtype=bool)
         if end is not None:
             stop = finite_time(end, "end")
-            if not stop > origin:
-                msg = f"`end` must be after `start` ({origin:g}); got {stop:g}."
-                raise InvalidParameterError(msg)
+            check_window(origin, stop)
             after = num >= stop
         report = window_report("events", num.size, before.sum(), after.sum())
         num = num[~(before | after)]
-        n_bins = (
-            int(np.ceil((stop - origin) / width))
-            if end is not None
-            else int(np.floor((num.max() - origin) / width)) + 1
-            if num.size
-            else 1
-        )
-        n_bins = max(n_bins, 1)
+        with np.errstate(over="ignore"):  # spans past the float range: inf bins
+            n_bins = (
+                np.ceil((stop - origin) / width)
+                if end is not None
+                else np.floor((num.max() - origin) / width) + 1
+                if num.size
+                else 1
+            )
+        check_bin_count(n_bins, width)
+        n_bins = max(int(n_bins), 1)
         codes = np.floor((num - origin) / width).astype(np.int64)
         counts = np.bincount(codes, minlength=n_bins)[:n_bins].astype(np.float64)
         index = pd.Index(origin + width * np.arange(n_bins, dtype=np.float64))
@@ -374,7 +363,7 @@ class Trend:
         t = df[time]
         if is_datetime_like(t):
             idx = to_datetimes(t, "time")
-            series = pd.Series(df[count].to_numpy(dtype=np.float64, na_value=np.nan), index=idx)
+            series = pd.Series(check_counts(df[count]), index=idx)
             return cls.from_counts(
                 series,
                 freq=freq,
@@ -383,10 +372,14 @@ class Trend:
                 exposure=exposure,
                 kind=kind,
             )
-        values = check_counts(df[count].to_numpy(dtype=np.float64, na_value=np.nan))
-        pos = t.to_numpy(dtype=np.float64)
+        values = check_counts(df[count])
+        pos = numeric_times(t, "time")
         width = as_freq(1.0 if freq is None else freq, datetime=False)
-        origin = float(np.floor(np.nanmin(pos) / width) * width) if start is None else float(start)
+        origin = (
+            float(np.floor(pos.min() / width) * width)
+            if start is None
+            else finite_time(start, "start")
+        )
         return cls._from_numeric(pos, values, origin, width, population, exposure, kind)
 
     @classmethod
@@ -398,12 +391,17 @@ class Trend:
             i = int(np.flatnonzero(bad)[0])
             msg = f"`time` must be finite; got {float(pos[i])!r} at position {i}."
             raise InvalidParameterError(msg)
-        codes = np.floor((pos - origin) / width + 1e-9).astype(np.int64)
+        offsets = np.floor((pos - origin) / width + 1e-9)
+        if offsets.size:
+            check_bin_count(max(offsets.max(), 0.0) + 1.0, width)
+        codes = offsets.astype(np.int64)
         keep = codes >= 0
         report = window_report("counts", codes.size, (~keep).sum(), 0)
         n_bins = int(codes[keep].max()) + 1 if keep.any() else 1
         counts = np.bincount(codes[keep], weights=values[keep], minlength=n_bins)
         index = pd.Index(origin + width * np.arange(n_bins, dtype=np.float64))
+        if exposure is not None:
+            exposure = check_counts(exposure, name="exposure")
         if exposure is not None and len(exposure) != n_bins:
             msg = (
                 f"`exposure` must have one entry per bin ({n_bins}) after re-binning; got "
@@ -423,23 +421,32 @@ class Trend:
     @classmethod
     def _from_binned_ns(cls, ns, values, origin, width, stop, tz, population, exposure, kind):
         """Sum `values` into bins of `width` from `origin` (times as int64 ns since epoch)."""
-        step = width.value
-        codes = (np.asarray(ns, dtype=np.int64) - origin.value) // step
+        kind = check_in(kind, name="kind", options=_KINDS)  # read below, before the checks
+        step, zero = width.value, origin.value  # Python ints: exact
+        ns = np.asarray(ns, dtype=np.int64)
         if stop is not None:
-            n_bins = max(int(-(-(stop.value - origin.value) // step)), 1)
+            n_bins = max(-(-(stop.value - zero) // step), 1)
         else:
-            n_bins = int(codes.max()) + 1 if codes.size else 1
+            n_bins = max((int(ns.max()) - zero) // step + 1, 1) if ns.size else 1
+        check_bin_count(n_bins, width)
+        # Offsets from the origin in uint64, exact for every time at or after it (int64
+        # would wrap for times centuries apart); -1 before it, n_bins at or after the end.
+        offsets = (ns.astype(np.uint64) - np.uint64(zero % 2**64)) // np.uint64(step)
+        codes = np.minimum(offsets, np.uint64(n_bins)).astype(np.int64)
+        codes[ns < zero] = -1
         keep = (codes >= 0) & (codes < n_bins)
         source = "events" if kind == "volume" and exposure is None else "rows"
         report = window_report(source, codes.size, (codes < 0).sum(), (codes >= n_bins).sum())
         counts = np.bincount(codes[keep], weights=values[keep], minlength=n_bins)
+        if exposure is not None:
+            exposure = check_counts(exposure, name="exposure")
         if exposure is not None and len(exposure) != n_bins:
             msg = (
                 f"`exposure` must have one entry per bin ({n_bins}) after re-binning; got "
                 f"{len(exposure)}."
             )
             raise InvalidParameterError(msg)
-        index = pd.date_range(origin, periods=n_bins, freq=width)
+        index = bin_range(origin, n_bins, width)
         if tz is not None and index.tz is None:
             index = index.tz_localize(tz)
         index = pd.DatetimeIndex(index, freq=None)
@@ -494,12 +501,15 @@ class Trend:
             return pd.DatetimeIndex(self.start + self.freq * bins.astype(np.int64))
         return pd.Index(self.start + self.freq * bins.astype(np.float64))
 
-    def _position(self, t):
-        """Model time (in bins from the start) of a label `t`."""
+    def _position(self, t, name="time"):
+        """Model time (in bins from the start) of a label `t`, within ``[-1, n_bins + 1]``."""
         if self.is_datetime:
-            ts = match_tz(t, self.index.tz)
-            return (ts - self.start) / self.freq
-        return (float(t) - self.start) / self.freq
+            ts = match_tz(t, self.index.tz, name)  # in ns, as the index and freq
+            pos = (ts.value - self.start.value) / self.freq.value  # exact ints: no overflow
+        else:
+            with np.errstate(over="ignore"):  # labels a float range apart: clipped below
+                pos = (finite_time(t, name) - self.start) / self.freq
+        return float(np.clip(pos, -1.0, self.n_bins + 1.0))
 
     def until(self, end):
         """The bins that end at or before `end` (a label of the index's kind).
@@ -507,12 +517,12 @@ class Trend:
         Use it to hold out the future: fit on ``trend.until(t)``, score on
         ``trend.since(t)``.
         """
-        n = int(np.floor(self._position(end) + 1e-9))
+        n = int(np.floor(self._position(end, "end") + 1e-9))
         return self[: max(n, 0)]
 
     def since(self, start):
         """The bins that start at or after `start`."""
-        n = int(np.ceil(self._position(start) - 1e-9))
+        n = int(np.ceil(self._position(start, "start") - 1e-9))
         return self[max(n, 0) :]
 
     def __getitem__(self, key):
@@ -522,12 +532,17 @@ class Trend:
         if all(v is None or isinstance(v, numbers.Integral) for v in (key.start, key.stop)):
             sl = key
         else:
+            # Labels before the first bin select from it (never from the end).
             sl = slice(
-                None if key.start is None else int(np.ceil(self._position(key.start) - 1e-9)),
-                None if key.stop is None else int(np.floor(self._position(key.stop) + 1e-9)),
+                None
+                if key.start is None
+                else max(int(np.ceil(self._position(key.start, "start") - 1e-9)), 0),
+                None
+                if key.stop is None
+                else max(int(np.floor(self._position(key.stop, "stop") + 1e-9)), 0),
                 key.step,
             )
-        if sl.step not in (None, 1):
+        if not (sl.step is None or (isinstance(sl.step, numbers.Integral) and sl.step == 1)):
             msg = f"a Trend slice must have step 1; got {sl.step!r}."
             raise InvalidParameterError(msg)
         counts = self.counts[sl]

@@ -7,7 +7,8 @@ order of `Graph.edges`, validated to lie in [0, 1].
 import numpy as np
 
 from ._random import as_generator
-from ._validation import check_probabilities, check_probability
+from ._validation import check_bool, check_probabilities, check_probability
+from .convert import weight_array
 from .exceptions import InvalidParameterError
 
 __all__ = [
@@ -72,7 +73,7 @@ def trivalency(graph, rng=None, values=(0.1, 0.01, 0.001)):
     >>> bool(set(p) <= {0.1, 0.01, 0.001})
     True
     """
-    vals = check_probabilities(np.asarray(values, dtype=np.float64), name="values")
+    vals = check_probabilities(values, name="values")
     if vals.size == 0:
         msg = "`values` must hold at least one probability; got an empty sequence."
         raise InvalidParameterError(msg)
@@ -165,11 +166,9 @@ def normalize_lt(graph, weights, *, only_over=False):
     >>> spread.weights.normalize_lt(g, [3.0, 1.0, 0.5])
     array([0.75, 0.25, 1.  ])
     """
-    w = np.array(weights, dtype=np.float64)
-    if w.shape != (graph.n_edges,):
-        msg = f"`weights` must have one entry per arc ({graph.n_edges}); got shape {w.shape}."
-        raise InvalidParameterError(msg)
-    bad = ~(np.isfinite(w) & (w >= 0))
+    w = weight_array(weights, graph.n_edges, what="arc")  # finite, one per arc
+    only_over = check_bool(only_over, name="only_over")
+    bad = w < 0
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         msg = f"`weights` must be finite and >= 0; got {float(w[i])!r} at arc {i}."

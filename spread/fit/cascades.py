@@ -7,17 +7,20 @@ the base class of the likelihoods on cascades.
 
 import itertools
 import numbers
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .._common import thread_count
+from .._common import default_memory_limit, thread_count
 from .._random import CASCADES, SEED_RULE, generator, root_seed, stream_root
+from .._time import span_seconds
 from .._validation import check_in, check_int, check_level, check_nonnegative_float
 from ..cascades import Cascades
-from ..exceptions import InvalidParameterError
-from ..graph import Graph
+from ..exceptions import InvalidParameterError, MemoryLimitError
+from ..graph import Graph, resolve_seed_sets, resolve_seeds
 from ..models import run_batch, seed_arrays
+from ..models.simulate import MAX_STEPS
 from ._problem import Problem
 
 __all__ = ["simulate_cascades"]
@@ -45,15 +48,7 @@ def _resolve_dt(cascades, dt):
             msg = f"`dt` must be a positive number or a time span such as '1h'; got {dt!r}."
             raise InvalidParameterError(msg)
         if isinstance(dt, str | pd.Timedelta):
-            try:
-                seconds = pd.Timedelta(dt) / pd.Timedelta("1s")
-            except (TypeError, ValueError):
-                msg = f"`dt` must be a positive number or a time span such as '1h'; got {dt!r}."
-                raise InvalidParameterError(msg) from None
-            if not seconds > 0:
-                msg = f"`dt` must be a positive time span; got {dt!r}."
-                raise InvalidParameterError(msg)
-            return seconds
+            return span_seconds(dt, "dt")
         return check_nonnegative_float(dt, name="dt", allow_zero=False)
     if cascades.origin is not None:
         msg = (
@@ -101,6 +96,7 @@ def _simulate_many(graph, model, seed_sets, root, max_steps):
         root=stream_root(root, CASCADES),
         n_threads=thread_count(),
         keep_times=True,
+        count_nodes=False,
     )
     times = runs.activation_times
     cascade, node = np.nonzero(times >= 0)
@@ -123,31 +119,54 @@ def _parse_seed_sets(graph, seeds, n_cascades, gen):
             msg = "`n_cascades` must be given when `seeds` is None (one random seed per cascade)."
             raise InvalidParameterError(msg)
         n = check_int(n_cascades, name="n_cascades", min_value=1)
-        return [np.array([v]) for v in gen.integers(0, graph.n_nodes, size=n)]
-    if graph._is_scalar_label(seeds):
-        seeds = [seeds]
-    seeds = list(seeds)
-    if not seeds:
-        msg = "`seeds` must name at least one node; got an empty sequence."
-        raise InvalidParameterError(msg)
-    if all(graph._is_scalar_label(s) for s in seeds):
-        n = 1 if n_cascades is None else check_int(n_cascades, name="n_cascades", min_value=1)
-        one = np.unique(graph.index_of(seeds))
-        return [one] * n
-    sets = []
-    for i, s in enumerate(seeds):
-        s = [s] if graph._is_scalar_label(s) else list(s)
-        if not s:
-            msg = f"`seeds` must hold non-empty seed sets; set {i} is empty."
+        if graph.n_nodes == 0:
+            msg = "`graph` must have a node to draw random seeds from; it has none."
             raise InvalidParameterError(msg)
-        sets.append(np.unique(graph.index_of(s)))
+        _check_memory(graph, n)
+        return [np.array([v]) for v in gen.integers(0, graph.n_nodes, size=n)]
+    several = False
+    if isinstance(seeds, Iterable) and not (
+        graph._is_scalar_label(seeds) or isinstance(seeds, np.ndarray)
+    ):
+        seeds = list(seeds)
+        several = not all(graph._is_scalar_label(s) for s in seeds)
+    if not several:
+        one = resolve_seeds(graph, seeds)
+        n = 1 if n_cascades is None else check_int(n_cascades, name="n_cascades", min_value=1)
+        _check_memory(graph, n)
+        return [one] * n
+    # Several sets; a label among them is a set of one.
+    sets = resolve_seed_sets(
+        graph, [[s] if graph._is_scalar_label(s) else s for s in seeds], name="seeds"
+    )
     if n_cascades is not None and check_int(n_cascades, name="n_cascades") != len(sets):
         msg = (
             f"`n_cascades` must equal the number of seed sets ({len(sets)}) when `seeds` "
             f"lists them; got {n_cascades!r}."
         )
         raise InvalidParameterError(msg)
+    _check_memory(graph, len(sets))
     return sets
+
+
+#: Bytes a cascade may take while it is simulated and tabulated: per node, its activation
+#: step and, when it adopts, a row of the table and its sort (about 100 bytes); per
+#: cascade, its seed set and run buffers (about 500 bytes).
+_BYTES_PER_NODE = 100
+_BYTES_PER_CASCADE = 500
+
+
+def _check_memory(graph, n_cascades):
+    """Raise `MemoryLimitError` before simulating cascades that memory cannot hold."""
+    need = float(n_cascades) * (graph.n_nodes * _BYTES_PER_NODE + _BYTES_PER_CASCADE)
+    limit = default_memory_limit()
+    if need > limit:
+        msg = (
+            f"`n_cascades` = {n_cascades:,} cascades on {graph.n_nodes:,} nodes would need "
+            f"about {need / 2**20:,.3g} MiB, over three quarters of physical memory "
+            f"({limit / 2**20:,.0f} MiB): lower `n_cascades`."
+        )
+        raise MemoryLimitError(msg)
 
 
 def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=None, rng=None):
@@ -201,7 +220,7 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
         msg = f"`model` must be a stochastic spread model (IC or LT); got {model!r}."
         raise InvalidParameterError(msg)
     if max_steps is not None:
-        max_steps = check_int(max_steps, name="max_steps", min_value=0)
+        max_steps = check_int(max_steps, name="max_steps", min_value=0, max_value=MAX_STEPS)
     root = root_seed(rng)
     sets = _parse_seed_sets(graph, seeds, n_cascades, generator(root, SEED_RULE, 0))
     return _simulate_many(graph, model, sets, root, max_steps)

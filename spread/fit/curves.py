@@ -7,11 +7,13 @@ squares: its residuals are integrated, and its standard errors far too small.
 """
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
 from .._random import as_generator
-from .._validation import check_in, check_int
+from .._time import check_bin_count
+from .._validation import check_in, check_int, check_nonnegative_float, check_real
 from ..exceptions import InvalidParameterError
 from ..trend import Trend, as_trend
 from . import _losses
@@ -504,15 +506,34 @@ def simulate_trend(model, params, n_bins, *, dispersion=None, rng=None, freq=Non
     check_in(model, name="model", options=tuple(SPECS))
     spec = SPECS[model]
     n_bins = check_int(n_bins, name="n_bins", min_value=1)
+    check_bin_count(n_bins, name="n_bins")
+    if not isinstance(params, Mapping):
+        msg = f"`params` must be a dict of {list(spec.names)} for {model!r}; got {params!r:.80}."
+        raise InvalidParameterError(msg)
     theta = {"t0": 0.0} if model == "bass" else {}
     theta.update(params)
     missing = [n for n in spec.names if n not in theta]
     if missing:
         msg = f"`params` must give {list(spec.names)} for {model!r}; missing {missing}."
         raise InvalidParameterError(msg)
-    mu = spec.mean(theta, n_bins)
-    y = _losses.sample_counts(
-        as_generator(rng), mu, math.inf if dispersion is None else float(dispersion)
-    )
+    for name, positive in zip(spec.names, spec.logs, strict=True):
+        what = f"params[{name!r}]"
+        theta[name] = (
+            check_nonnegative_float(theta[name], name=what, allow_zero=False)
+            if positive
+            else check_real(theta[name], name=what)
+        )
+    k = math.inf  # Poisson
+    if dispersion is not None and not (isinstance(dispersion, float) and dispersion == math.inf):
+        k = check_nonnegative_float(dispersion, name="dispersion", allow_zero=False)
+    with np.errstate(all="ignore"):  # checked below
+        mu = spec.mean(theta, n_bins)
+    if not np.isfinite(mu).all():  # parameters far apart: the curve overflows a float
+        msg = (
+            f"`params` must give finite expected counts; {model!r} with {params!r:.120} "
+            f"overflows at bin {int(np.flatnonzero(~np.isfinite(mu))[0])}."
+        )
+        raise InvalidParameterError(msg)
+    y = _losses.sample_counts(as_generator(rng), mu, k)
     pop = theta.get("N") if model in ("si", "sir") else None
     return Trend.from_counts(y, freq=freq, start=start, population=pop)

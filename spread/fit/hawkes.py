@@ -10,10 +10,21 @@ import math
 import numpy as np
 import pandas as pd
 
+from .._common import default_memory_limit
 from .._random import as_generator
+from .._time import (
+    as_freq,
+    as_sequence,
+    finite_time,
+    floor_time,
+    is_datetime_like,
+    match_tz,
+    numeric_times,
+    to_datetimes,
+)
 from .._validation import check_in, check_int, check_nonnegative_float
-from ..exceptions import InvalidParameterError
-from ..trend import Trend, is_datetime_like, match_tz, to_datetimes
+from ..exceptions import InvalidParameterError, MemoryLimitError
+from ..trend import Trend
 from . import _losses
 from ._counts import CountProblem
 from ._curve_models import _Spec
@@ -73,11 +84,28 @@ def simulate_hawkes(mu, alpha, beta, horizon, *, rng=None):
         raise InvalidParameterError(msg)
     beta = check_nonnegative_float(beta, name="beta", allow_zero=False)
     horizon = check_nonnegative_float(horizon, name="horizon", allow_zero=False)
+    _check_events(mu * horizon / (1.0 - alpha))
     rng = as_generator(rng)
     immigrants = rng.uniform(0.0, horizon, rng.poisson(mu * horizon))
     return np.sort(
         np.concatenate([immigrants, _descendants(rng, immigrants, alpha, beta, horizon)])
     )
+
+
+_EVENT_BYTES = 8 * 4  # an event time, its generation's copies and the sorted output
+
+
+def _check_events(expected):
+    """Raise `MemoryLimitError` before simulating more events than memory holds."""
+    need = expected * _EVENT_BYTES
+    limit = default_memory_limit()
+    if not need <= limit:
+        msg = (
+            f"`mu` * `horizon` / (1 - `alpha`) = {expected:.3g} expected events would need "
+            f"about {need / 2**20:,.3g} MiB, over three quarters of physical memory "
+            f"({limit / 2**20:,.0f} MiB): lower `mu` or `horizon`."
+        )
+        raise MemoryLimitError(msg)
 
 
 def hawkes_loglik(events, horizon, mu, alpha, beta):
@@ -431,38 +459,42 @@ class HawkesEstimator(_CurveEstimator):
         self.end = end
 
     def _events_problem(self, events):
-        raw = events if isinstance(events, pd.Series | pd.Index) else np.asarray(events)
+        raw = as_sequence(events, "events")
         if len(raw) == 0:
             msg = "`events` must hold at least one event time; got an empty sequence."
             raise InvalidParameterError(msg)
         if is_datetime_like(raw):
             dt = to_datetimes(raw, "events")
-            unit = pd.Timedelta("1h" if self.time_unit is None else self.time_unit)
-            origin = dt.min().floor(unit) if self.start is None else match_tz(self.start, dt.tz)
-            t = ((dt - origin) / unit).to_numpy(dtype=np.float64)
+            unit = as_freq(
+                "1h" if self.time_unit is None else self.time_unit, datetime=True, name="time_unit"
+            )
+            origin = (
+                floor_time(dt.min(), unit, "events")
+                if self.start is None
+                else match_tz(self.start, dt.tz, "start")
+            )
+            # Offsets from the origin in uint64, exact either way (Timestamps centuries
+            # apart overflow pandas' Timedelta and int64).
+            ns, zero = dt.asi8.astype(np.uint64), np.uint64(origin.value % 2**64)
+            t = np.where(
+                dt.asi8 >= origin.value, (ns - zero) / unit.value, -((zero - ns) / unit.value)
+            )
             t_end = (
-                float(t.max()) if self.end is None else (match_tz(self.end, dt.tz) - origin) / unit
+                float(t.max())
+                if self.end is None
+                else (match_tz(self.end, dt.tz, "end").value - origin.value) / unit.value
             )
         else:
-            try:
-                t = np.asarray(raw, dtype=np.float64)
-            except (TypeError, ValueError):
-                msg = f"`events` must hold numbers or datetimes; got {raw!r:.80}."
-                raise InvalidParameterError(msg) from None
-            bad = ~np.isfinite(t)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                msg = f"`events` must be finite; got {float(t[i])!r} at position {i}."
-                raise InvalidParameterError(msg)
+            t = numeric_times(raw, "events")
             unit = 1.0
             origin = None
             t0 = (
                 (0.0 if t.min() >= 0 else float(t.min()))
                 if self.start is None
-                else float(self.start)
+                else finite_time(self.start, "start")
             )
             t = t - t0
-            t_end = float(t.max()) if self.end is None else float(self.end) - t0
+            t_end = float(t.max()) if self.end is None else finite_time(self.end, "end") - t0
         if t.min() < 0:
             msg = f"`events` must not precede `start`; got an event {-t.min():g} units before it."
             raise InvalidParameterError(msg)
@@ -472,6 +504,12 @@ class HawkesEstimator(_CurveEstimator):
             raise InvalidParameterError(msg)
         if self.end is None:
             t_end = t_end + 1e-9 * max(1.0, t_end)
+        if not (np.isfinite(t[-1]) and np.isfinite(t_end)):
+            msg = (
+                "`events` must span a window of finite length from `start` to `end`; got "
+                f"{t_end!r} time units (the times overflow a float)."
+            )
+            raise InvalidParameterError(msg)
         problem = _HawkesEvents(t, t_end, origin, unit)
         return problem
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._validation import check_in, check_int, check_level, check_nonnegative_float
+from .._validation import check_in, check_int, check_level, check_nonnegative_float, ndim_of
 from ..exceptions import InvalidParameterError
 from ..models import Heat, solve
 from ..trend import Trend, as_trend
@@ -324,7 +324,7 @@ class HeatEstimator(NetworkEstimator):
             lo, hi = self._check_bounds(self.bounds, "bounds", upper=np.inf)
         check_level(self.level)
         is_states = isinstance(data, pd.DataFrame) or (
-            not isinstance(data, Trend | pd.Series) and np.ndim(data) == 2
+            not isinstance(data, Trend | pd.Series) and ndim_of(data) == 2
         )
         ci_method = "none" if self.ci_method is None else self.ci_method
         check_in(ci_method, name="ci_method", options=("auto", "wald", "bootstrap", "none"))

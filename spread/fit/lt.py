@@ -432,9 +432,13 @@ class LTEstimator(NetworkEstimator):
         self._check_common()
         check_in(self.parameter, name="parameter", options=("scale", "threshold_mean"))
         if self.parameter == "scale":
-            bounds = self._check_bounds(self.bounds or (1e-3, 1.0), "bounds")
+            bounds = self._check_bounds(
+                (1e-3, 1.0) if self.bounds is None else self.bounds, "bounds"
+            )
         else:
-            bounds = self._check_bounds(self.bounds or (0.01, 0.99), "bounds")
+            bounds = self._check_bounds(
+                (0.01, 0.99) if self.bounds is None else self.bounds, "bounds"
+            )
             if bounds[1] >= 1.0:
                 msg = (
                     f"`bounds` of the threshold mean must lie inside (0, 1); got {self.bounds!r}."

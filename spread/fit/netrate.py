@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from .._random import CASCADES, SEED_RULE, generator, root_seed
-from .._validation import check_in, check_nonnegative_float
+from .._validation import check_in, check_nonnegative_float, ndim_of
 from ..cascades import Cascades
+from ..convert import weight_array
 from ..exceptions import InvalidParameterError
 from ..graph import Graph
 from ._netrate_kernels import netrate_pairs
@@ -61,15 +62,12 @@ def _draw_delays(kernel, alpha, size, min_delay, gen):
 
 
 def _check_alpha(alpha, graph):
-    if np.ndim(alpha) == 0:
+    if ndim_of(alpha) == 0:
         a = check_nonnegative_float(alpha, name="alpha", allow_zero=False)
         return np.full(graph.n_edges, a)
-    a = np.asarray(alpha, dtype=np.float64)
-    if a.shape != (graph.n_edges,):
-        msg = f"`alpha` must be a rate or one rate per arc ({graph.n_edges}); got shape {a.shape}."
-        raise InvalidParameterError(msg)
-    if not np.all(np.isfinite(a) & (a >= 0)):
-        i = int(np.flatnonzero(~(np.isfinite(a) & (a >= 0)))[0])
+    a = weight_array(alpha, graph.n_edges, what="arc", name="alpha")  # finite, one per arc
+    if not np.all(a >= 0):
+        i = int(np.flatnonzero(~(a >= 0))[0])
         msg = f"`alpha` must hold finite rates >= 0; got {float(a[i])!r} at arc {i}."
         raise InvalidParameterError(msg)
     return a
@@ -140,7 +138,7 @@ def simulate_ctic(
     min_delay = check_nonnegative_float(min_delay, name="min_delay", allow_zero=False)
     root = root_seed(rng)
     sets = _parse_seed_sets(graph, seeds, n_cascades, generator(root, SEED_RULE, 0))
-    if np.ndim(horizon) == 0:
+    if ndim_of(horizon) == 0:
         windows = np.full(len(sets), check_nonnegative_float(horizon, name="horizon"))
     else:
         windows = np.asarray(horizon, dtype=np.float64)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import weights as _weights
-from .._validation import check_probabilities, check_probability
+from .._validation import check_probabilities, check_probability, ndim_of
 from ..exceptions import InvalidParameterError
 from ._batch import Plan
 
@@ -83,7 +83,7 @@ class IC:
                 options = ", ".join(repr(s) for s in _SCHEMES)
                 msg = f"`p` must be a probability, one of {options}, or an array; got {self.p!r}."
                 raise InvalidParameterError(msg)
-        elif isinstance(self.p, bool) or np.ndim(self.p) == 0:
+        elif isinstance(self.p, bool) or ndim_of(self.p) == 0:
             check_probability(self.p, name="p")
         else:  # a private read-only copy: the caller's array may change later
             object.__setattr__(self, "p", check_probabilities(self.p, name="p"))
