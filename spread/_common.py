@@ -8,7 +8,7 @@ from statistics import NormalDist
 from typing import NamedTuple
 
 from ._validation import check_int, check_level, check_nonnegative_float
-from .exceptions import WorkLimitError
+from .exceptions import MemoryLimitError, WorkLimitError
 
 #: Default bound on one call's work, in node-and-arc updates (a heat series term over
 #: the graph, an activation and its out-arcs in a Monte Carlo run): some minutes on one
@@ -154,6 +154,36 @@ def default_memory_limit():
         return 8 << 30
 
 
+def check_memory(need, *, what, advice, max_memory=None):
+    """Raise `MemoryLimitError` when `need` bytes exceed `max_memory`.
+
+    `what` says what would take the memory, `advice` what to lower. The default bound,
+    ``max_memory=None``, is three quarters of physical memory (`default_memory_limit`).
+
+    Examples
+    --------
+    >>> from spread._common import check_memory
+    >>> check_memory(2**20, what="10 runs", advice="lower `n_runs`")
+    >>> check_memory(2**40, what="10**9 runs", advice="lower `n_runs`", max_memory=2**30)
+    Traceback (most recent call last):
+    ...
+    spread.exceptions.MemoryLimitError: 10**9 runs would need about 1.05e+06 MiB, over `max_memory` (1,024 MiB): lower `n_runs`.
+    """
+    limit = default_memory_limit() if max_memory is None else max_memory
+    if not need <= limit:  # NaN needs are refused too
+        bound = "three quarters of physical memory" if max_memory is None else "`max_memory`"
+        msg = (
+            f"{what} would need about {need / 2**20:,.3g} MiB, over {bound} "
+            f"({limit / 2**20:,.0f} MiB): {advice}."
+        )
+        raise MemoryLimitError(msg)
+
+
+#: How a `WorkLimitError`'s message ends: the keyword that allows more (the command
+#: line, which has no such option, leaves it out).
+ALLOW_MORE_WORK = ", or pass a larger `max_work` (None: no bound) to allow it."
+
+
 def check_max_work(max_work):
     """`max_work` as given to a public function: a positive number, or None for no bound."""
     if max_work is None:
@@ -178,9 +208,5 @@ def check_work(work, max_work, *, what, advice, unit="node-and-arc updates"):
     """
     if max_work is None or not work > max_work:
         return
-    msg = (
-        f"{what} needs about {work:,.3g} {unit}, over `max_work` = "
-        f"{max_work:,.3g}. {advice}, or pass a larger `max_work` (None: no bound) to allow "
-        "it."
-    )
-    raise WorkLimitError(msg)
+    msg = f"{what} needs about {work:,.3g} {unit}, over `max_work` = {max_work:,.3g}. {advice}"
+    raise WorkLimitError(msg + ALLOW_MORE_WORK)

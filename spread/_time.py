@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .exceptions import InvalidParameterError, MemoryLimitError
+from ._validation import ndim_of
+from .exceptions import InvalidParameterError
 
 __all__ = [
     "WindowReport",
@@ -56,10 +57,10 @@ def check_counts(values, name="counts"):
             else np.array(values, dtype=np.float64)
         )
     except (TypeError, ValueError, OverflowError):
-        msg = f"`{name}` must be an array of numbers; got {short_repr(values)}."
+        msg = f"`{name}` must be an array of numbers; got {_first_non_number(values)}."
         raise InvalidParameterError(msg) from None
     if is_bool:
-        msg = f"`{name}` must be numbers of events, not booleans; got {short_repr(values)}."
+        msg = f"`{name}` must be numbers of events, not booleans; got {_shown(values)}."
         raise InvalidParameterError(msg)
     if arr.ndim != 1:
         msg = f"`{name}` must be one-dimensional; got an array of shape {arr.shape}."
@@ -83,6 +84,26 @@ def check_counts(values, name="counts"):
         raise InvalidParameterError(msg)
     arr.flags.writeable = False
     return arr
+
+
+def _shown(values):
+    """A one-line repr of `values` (a pandas object as its values, not its table)."""
+    return short_repr(values.tolist() if isinstance(values, pd.Series | pd.Index) else values)
+
+
+def _first_non_number(values):
+    """The first entry of `values` that is not a number, and where; else all of them."""
+    try:
+        if isinstance(values, str | bytes) or np.ndim(values) != 1:
+            return _shown(values)
+    except ValueError:  # a ragged nested sequence
+        return _shown(values)
+    for i, v in enumerate(values.tolist() if hasattr(values, "tolist") else values):
+        try:
+            float(v)
+        except (TypeError, ValueError, OverflowError):
+            return f"{short_repr(v)} at bin {i}"
+    return _shown(values)
 
 
 @dataclass(frozen=True)
@@ -344,6 +365,12 @@ def check_window(origin, stop):
 
 def numeric_times(values, name):
     """`values` (numeric times: a 1-d sequence) as a float64 array of finite numbers."""
+    kind = getattr(getattr(values, "dtype", None), "kind", "O")  # "O": look at each item
+    if kind == "b" or (
+        kind == "O" and ndim_of(values) and any(isinstance(v, bool | np.bool_) for v in values)
+    ):
+        msg = f"`{name}` must hold datetimes or numbers, not booleans; got {_shown(values)}."
+        raise InvalidParameterError(msg)
     try:
         out = (
             values.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -386,20 +413,14 @@ def check_bin_count(n_bins, width=None, *, name=None):
 
     The bins come from a window and a width `width`, or from the parameter `name`.
     """
-    from ._common import default_memory_limit
+    from ._common import check_memory
 
-    need = float(n_bins) * _BIN_BYTES
-    if need > default_memory_limit():
-        if name is None:
-            what = f"bins of width {width} from the first to the last time would be"
-            advice = "choose a wider `freq` or a narrower window (`start`, `end`)"
-        else:
-            what, advice = f"`{name}` asks for", f"lower `{name}`"
-        msg = (
-            f"{what} {n_bins:,.3g} bins (about {need / 2**20:,.3g} MiB), over three "
-            f"quarters of physical memory: {advice}."
-        )
-        raise MemoryLimitError(msg)
+    if name is None:
+        what = f"{float(n_bins):,.3g} bins of width {width} from the first to the last time"
+        advice = "choose a wider `freq` or a narrower window (`start`, `end`)"
+    else:
+        what, advice = f"`{name}` = {float(n_bins):,.3g} bins", f"lower `{name}`"
+    check_memory(float(n_bins) * _BIN_BYTES, what=what, advice=advice)
 
 
 def as_ns(index, name):

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._time import as_freq, span_seconds
+from ._time import as_freq, as_ns, span_seconds
 from ._validation import check_bool, check_nonnegative_float
+from .convert import blank_ids
 from .exceptions import InvalidParameterError, NodeNotFound
 from .trend import Trend, is_datetime_like
 
@@ -121,10 +122,11 @@ class Cascades:
             msg = "`df` must hold at least one adoption; got an empty table."
             raise InvalidParameterError(msg)
         for name, col in [("cascade", cascade), ("node", node)]:
-            missing = df[col].isna().to_numpy()
+            missing = df[col].isna().to_numpy() | blank_ids(df[col].to_numpy())
             if missing.any():
                 msg = (
-                    f"`{name}` ids must not be missing (None, NaN, NA); column {col!r} is "
+                    f"`{name}` ids must not be missing (None, NaN, NA, or an empty string "
+                    f"among numbers); column {col!r} is "
                     f"missing in row(s) {_rows(df.index[missing])}."
                 )
                 raise InvalidParameterError(msg)
@@ -141,8 +143,16 @@ class Cascades:
                 msg = f"`time` must not be missing; NaT in row(s) {_rows(df.index[missing])}."
                 raise InvalidParameterError(msg)
             origin = dt.min()
-            tnum = ((dt - origin) / pd.Timedelta("1s")).to_numpy(dtype=np.float64)
+            # Seconds since the first time through uint64 nanoseconds: exact, where an
+            # int64 difference of times more than 292 years apart would overflow.
+            ns = as_ns(pd.DatetimeIndex(dt), time)
+            tnum = (ns.astype(np.uint64) - np.uint64(int(ns.min()) % 2**64)) / 1e9
         else:
+            if t.dtype.kind == "b" or (
+                t.dtype == object and any(isinstance(v, bool | np.bool_) for v in t)
+            ):
+                msg = f"`time` column {time!r} must hold numbers or datetimes, not booleans."
+                raise InvalidParameterError(msg)
             try:
                 tnum = t.to_numpy(dtype=np.float64, na_value=np.nan)
             except (TypeError, ValueError):

@@ -19,6 +19,7 @@ from .exceptions import InvalidParameterError, NodeNotFound
 __all__ = [
     "LoadReport",
     "as_label_array",
+    "blank_ids",
     "csr_arrays",
     "from_edges",
     "from_networkx",
@@ -180,6 +181,29 @@ def _checked(arr, name):
         )
         raise InvalidParameterError(msg)
     return arr
+
+
+def _is_number(v):
+    return isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_)
+
+
+def blank_ids(values, *, numeric=None):
+    """Mask of the empty strings in `values` where the ids are numbers (missing values).
+
+    The ids are those of the arrays `numeric` (default: `values` alone); among numbers an
+    empty string is a table's empty cell, not a label.
+    """
+    if values.dtype != object:
+        return np.zeros(values.shape, dtype=bool)
+    try:
+        blank = np.asarray(values == "", dtype=bool)  # a C loop: 10 ns an id
+    except (TypeError, ValueError):  # an element whose == is not a bool (an array)
+        blank = None
+    if blank is None or blank.shape != values.shape:
+        blank = np.fromiter((isinstance(v, str) and v == "" for v in values), bool, values.size)
+    if blank.any() and any(_is_number(v) for arr in (numeric or (values,)) for v in arr):
+        return blank
+    return np.zeros(values.shape, dtype=bool)
 
 
 def label_index(labels):
@@ -359,6 +383,15 @@ def from_edges(
         )
         raise InvalidParameterError(msg)
     n_rows = sources.shape[0]
+    for name, values in (("sources", sources), ("targets", targets)):
+        blank = blank_ids(values, numeric=(sources, targets))
+        if blank.any():
+            i = int(np.flatnonzero(blank)[0])
+            msg = (
+                f"`{name}` must not hold empty strings among numeric ids (an empty cell is a "
+                f"missing value); row {i} is {values[i]!r} ({int(blank.sum())} such row(s))."
+            )
+            raise InvalidParameterError(msg)
     if weights is not None:
         weights = weight_array(weights, n_rows)
 

@@ -340,6 +340,7 @@ def load_trend(name, column=None, *, start=None, end=None):
     d = _get_kind(name, "trend")
     column = d.columns[0] if column is None else column
     check_in(column, name="column", options=d.columns)
+    _check_window(start, end)
     table = _trend_table(name)
     trend = Trend(
         table[column].to_numpy(dtype="float64"),
@@ -391,14 +392,15 @@ def load_cascades(name, *, start=None, end=None):
     from .trend import WindowReport
 
     d = _get_kind(name, "cascades")
+    start, end = _check_window(start, end)
     table = _adopters_table(name)
     times = table["time"]
     before = pd.Series(False, index=table.index)
     after = pd.Series(False, index=table.index)
     if start is not None:
-        before = times < _utc(start)
+        before = times < start
     if end is not None:
-        after = times >= _utc(end)
+        after = times >= end
     frame = table[~(before | after).to_numpy()]
     report = WindowReport("adoptions", len(table), int(before.sum()), int(after.sum()))
     if frame.empty:
@@ -412,9 +414,15 @@ def load_cascades(name, *, start=None, end=None):
     return dataclasses.replace(cs, report=report)
 
 
-def _utc(value):
-    ts = pd.Timestamp(value)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+def _check_window(start, end):
+    """`start` and `end` as UTC timestamps (None stays None); `end` must be after `start`."""
+    from ._time import check_window, match_tz
+
+    start = None if start is None else match_tz(start, "UTC", "start")
+    end = None if end is None else match_tz(end, "UTC", "end")
+    if start is not None:
+        check_window(start, end)
+    return start, end
 
 
 @functools.cache

@@ -22,6 +22,7 @@ from ._time import (
     is_datetime_like,
     match_tz,
     numeric_times,
+    py_item,
     short_repr,
     to_datetimes,
     window_report,
@@ -102,6 +103,12 @@ class Trend:
         if freq is None:
             if n > 1:
                 freq = index[1] - index[0]
+                if not freq > (pd.Timedelta(0) if is_dt else 0):
+                    msg = (
+                        "`index` must hold contiguous, increasing bin starts; bin 1 starts "
+                        f"at {py_item(index[1])!r}, not after bin 0's {py_item(index[0])!r}."
+                    )
+                    raise InvalidParameterError(msg)
             else:
                 freq = pd.Timedelta("1h") if is_dt else 1.0
         freq = as_freq(freq, datetime=is_dt)
@@ -363,7 +370,7 @@ class Trend:
         t = df[time]
         if is_datetime_like(t):
             idx = to_datetimes(t, "time")
-            series = pd.Series(check_counts(df[count]), index=idx)
+            series = pd.Series(check_counts(df[count], name=f"df[{count!r}]"), index=idx)
             return cls.from_counts(
                 series,
                 freq=freq,
@@ -372,7 +379,7 @@ class Trend:
                 exposure=exposure,
                 kind=kind,
             )
-        values = check_counts(df[count])
+        values = check_counts(df[count], name=f"df[{count!r}]")
         pos = numeric_times(t, "time")
         width = as_freq(1.0 if freq is None else freq, datetime=False)
         origin = (
@@ -518,11 +525,23 @@ class Trend:
         ``trend.since(t)``.
         """
         n = int(np.floor(self._position(end, "end") + 1e-9))
-        return self[: max(n, 0)]
+        if n < 1:
+            msg = (
+                f"`end` must leave at least one bin: the first bin, from {self.start}, ends "
+                f"at {self.bin_labels([1])[0]}; got {short_repr(end)}."
+            )
+            raise InvalidParameterError(msg)
+        return self[:n]
 
     def since(self, start):
         """The bins that start at or after `start`."""
         n = int(np.ceil(self._position(start, "start") - 1e-9))
+        if n >= self.n_bins:
+            msg = (
+                f"`start` must leave at least one bin: the last bin starts at "
+                f"{py_item(self.index[-1])!r}; got {short_repr(start)}."
+            )
+            raise InvalidParameterError(msg)
         return self[max(n, 0) :]
 
     def __getitem__(self, key):

@@ -186,6 +186,17 @@ def test_cascades_datetimes():
     np.testing.assert_array_equal(cs.to_trend("1h").counts, [2, 1])
 
 
+def test_cascades_datetimes_centuries_apart():
+    # Found by the API fuzz (seed 20261202): pandas' int64 nanosecond difference of two
+    # times more than 292 years apart overflowed; the seconds are exact from uint64.
+    last = pd.Timestamp("2262-04-11 23:47:16.854775807")
+    df = pd.DataFrame({"c": [0, 0], "v": [1, 2], "t": [last, pd.Timestamp("1678-01-01")]})
+    cs = Cascades.from_frame(df, cascade="c", node="v", time="t")
+    assert cs.origin == pd.Timestamp("1678-01-01")
+    span_ns = last.value - pd.Timestamp("1678-01-01").value  # Python ints: exact
+    assert cs.data["time"].tolist() == [0.0, span_ns / 1e9]
+
+
 @pytest.mark.parametrize(
     ("frame", "error", "message"),
     [

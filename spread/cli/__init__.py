@@ -43,12 +43,14 @@ import traceback
 import warnings
 
 from .. import __version__
+from .._common import ALLOW_MORE_WORK
 from ..exceptions import (
     FileNotFound,
     GraphFormatError,
     InvalidParameterError,
     NodeNotFound,
     SpreadError,
+    WorkLimitError,
 )
 from . import datasets, demo, fit, maximize, simulate
 from ._common import UsageError, add_debug_option, one_line
@@ -167,7 +169,10 @@ def _report(exc, args, usage):
         print(f"{prefix}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     if isinstance(exc, WORK_ERRORS):
-        print(f"{prefix}: error: {one_line(exc)}", file=sys.stderr)
+        text = one_line(exc)
+        if isinstance(exc, WorkLimitError):  # no `max_work` on the command line
+            text = text.replace(ALLOW_MORE_WORK, ".")
+        print(f"{prefix}: error: {text}", file=sys.stderr)
         return 1
     text = one_line(exc)
     what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__

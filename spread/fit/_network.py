@@ -1,5 +1,6 @@
 """What the network estimators (`ICEstimator`, `LTEstimator`, `HeatEstimator`) share."""
 
+from .._common import check_memory
 from .._random import root_seed
 from .._validation import check_in, check_int, check_level, check_nonnegative_float
 from ..exceptions import InvalidParameterError
@@ -111,6 +112,7 @@ class NetworkEstimator(_Settings, _TrendMethods):
     def _trend_fit(self, spec, graph, trend, seeds, steps_per_bin, seeds_in_trend):
         trend = as_trend(trend)
         spb = check_int(steps_per_bin, name="steps_per_bin", min_value=1)
+        _check_steps(trend.n_bins, spb)
         root = root_seed(self.rng)
         seed_idx, rule = resolve_seeds_or_rule(
             graph, seeds, trend.counts, spb, bool(seeds_in_trend), root
@@ -144,6 +146,17 @@ class NetworkEstimator(_Settings, _TrendMethods):
         self.n_iter_ = result.nit
         self.graph_ = graph
         return result
+
+
+def _check_steps(n_bins, steps_per_bin):
+    """Raise `MemoryLimitError` before a curve of more steps than memory holds."""
+    n_steps = n_bins * steps_per_bin + 1
+    check_memory(
+        8.0 * n_steps,
+        what=f"one run's curve of {n_steps:,} steps (`steps_per_bin` = {steps_per_bin:,} "
+        f"over the trend's {n_bins:,} bins)",
+        advice="lower `steps_per_bin`",
+    )
 
 
 def _cascade_ci(ci_method):

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
-from .._common import MAX_WORK, check_max_work, default_memory_limit, z_value
+from .._common import MAX_WORK, check_max_work, check_memory, z_value
 from .._random import as_generator
 from .._validation import check_bool, check_in, check_int, check_level, ndim_of
-from ..exceptions import IdentifiabilityWarning, InvalidParameterError, MemoryLimitError
+from ..exceptions import IdentifiabilityWarning, InvalidParameterError
 
 __all__ = ["TERMINATION_MESSAGES", "FitResult", "IdentifiabilityWarning"]
 
@@ -56,15 +56,11 @@ def _short(value):
 
 def _check_draws(n_paths, n_bins, advice="lower `n_paths` or the bins (`horizon`)"):
     """Raise `MemoryLimitError` before simulating more draws than memory holds."""
-    need = float(n_paths) * n_bins * _DRAW_BYTES
-    limit = default_memory_limit()
-    if need > limit:
-        msg = (
-            f"{n_paths:,} path(s) of {n_bins:,.0f} bins would need about "
-            f"{need / 2**20:,.3g} MiB, over three quarters of physical memory "
-            f"({limit / 2**20:,.0f} MiB): {advice}."
-        )
-        raise MemoryLimitError(msg)
+    check_memory(
+        float(n_paths) * n_bins * _DRAW_BYTES,
+        what=f"{n_paths:,} path(s) of {n_bins:,.0f} bins",
+        advice=advice,
+    )
 
 
 #: What to do when the observed window alone has too many bins.

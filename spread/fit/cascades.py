@@ -12,12 +12,12 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .._common import default_memory_limit, thread_count
+from .._common import check_memory, thread_count
 from .._random import CASCADES, SEED_RULE, generator, root_seed, stream_root
 from .._time import span_seconds
 from .._validation import check_in, check_int, check_level, check_nonnegative_float
 from ..cascades import Cascades
-from ..exceptions import InvalidParameterError, MemoryLimitError
+from ..exceptions import InvalidParameterError
 from ..graph import Graph, resolve_seed_sets, resolve_seeds
 from ..models import run_batch, seed_arrays
 from ..models.simulate import MAX_STEPS
@@ -158,15 +158,11 @@ _BYTES_PER_CASCADE = 500
 
 def _check_memory(graph, n_cascades):
     """Raise `MemoryLimitError` before simulating cascades that memory cannot hold."""
-    need = float(n_cascades) * (graph.n_nodes * _BYTES_PER_NODE + _BYTES_PER_CASCADE)
-    limit = default_memory_limit()
-    if need > limit:
-        msg = (
-            f"`n_cascades` = {n_cascades:,} cascades on {graph.n_nodes:,} nodes would need "
-            f"about {need / 2**20:,.3g} MiB, over three quarters of physical memory "
-            f"({limit / 2**20:,.0f} MiB): lower `n_cascades`."
-        )
-        raise MemoryLimitError(msg)
+    check_memory(
+        float(n_cascades) * (graph.n_nodes * _BYTES_PER_NODE + _BYTES_PER_CASCADE),
+        what=f"`n_cascades` = {n_cascades:,} cascades on {graph.n_nodes:,} nodes",
+        advice="lower `n_cascades`",
+    )
 
 
 def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=None, rng=None):

@@ -8,7 +8,14 @@ import weakref
 
 import numpy as np
 
-from .._common import thread_count, threads
+from .._common import (
+    MAX_WORK,
+    check_max_work,
+    check_memory,
+    check_work,
+    thread_count,
+    threads,
+)
 from .._validation import check_int
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, resolve_seeds
@@ -46,7 +53,22 @@ def _arc_slots(graph):
     return cached
 
 
-def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None):
+def _check_steps(graph, max_steps, max_work):
+    """Raise before `max_steps` steps that memory or `max_work` cannot afford."""
+    check_memory(
+        8.0 * (max_steps + 1),
+        what=f"`max_steps` = {max_steps:,} steps of output",
+        advice="lower `max_steps`",
+    )
+    check_work(
+        (max_steps + 1.0) * (graph.n_nodes + graph.n_edges),
+        max_work,
+        what=f"DMP over `max_steps` = {max_steps:,} steps",
+        advice="Lower `max_steps`",
+    )
+
+
+def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None, max_work=MAX_WORK):
     """Dynamic message passing for the independent cascade: expected adopters per step.
 
     Deterministic and smooth in ``p``; exact on trees (and forests), an approximation on
@@ -68,6 +90,10 @@ def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None):
         Per-step spontaneous adoption probability (as in `spread.IC`).
     n_jobs : int, optional
         Threads.
+    max_work : float or None, default 1e11
+        Bound on the work, checked before it starts: a pass over the nodes and arcs per
+        step; `WorkLimitError` past it (None lifts it). `MemoryLimitError` if the
+        output of `max_steps` steps would not fit in memory.
 
     Returns
     -------
@@ -99,6 +125,7 @@ def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     max_steps = check_int(max_steps, name="max_steps", min_value=0)
+    _check_steps(graph, max_steps, check_max_work(max_work))
     seed_idx = resolve_seeds(graph, seeds)
 
     model = IC(p, external=external)

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._validation import check_int
+from .._validation import check_int, ndim_of
 from ..exceptions import InvalidParameterError
 from ..trend import as_trend
 from ._result import FitResult
@@ -167,6 +167,15 @@ def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n_paths=400, 
 
     trend = as_trend(trend)
     horizon = check_int(horizon, name="horizon", min_value=1)
+    if not isinstance(fitters, dict) or not all(callable(f) for f in fitters.values()):
+        msg = (
+            "`fitters` must be a dict of names to fitting functions, such as "
+            f"{{'bass': fit_bass}}; got {fitters!r:.80}."
+        )
+        raise InvalidParameterError(msg)
+    if isinstance(origins, str | bytes) or ndim_of(origins) != 1:
+        msg = f"`origins` must be a sequence of bin counts or fractions; got {origins!r:.80}."
+        raise InvalidParameterError(msg)
     n_bins = trend.n_bins
     taus = []
     for o in origins:

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._common import default_memory_limit
+from .._common import check_memory
 from .._random import as_generator
 from .._time import (
     as_freq,
@@ -23,7 +23,7 @@ from .._time import (
     to_datetimes,
 )
 from .._validation import check_in, check_int, check_nonnegative_float
-from ..exceptions import InvalidParameterError, MemoryLimitError
+from ..exceptions import InvalidParameterError
 from ..trend import Trend
 from . import _losses
 from ._counts import CountProblem
@@ -97,15 +97,11 @@ _EVENT_BYTES = 8 * 4  # an event time, its generation's copies and the sorted ou
 
 def _check_events(expected):
     """Raise `MemoryLimitError` before simulating more events than memory holds."""
-    need = expected * _EVENT_BYTES
-    limit = default_memory_limit()
-    if not need <= limit:
-        msg = (
-            f"`mu` * `horizon` / (1 - `alpha`) = {expected:.3g} expected events would need "
-            f"about {need / 2**20:,.3g} MiB, over three quarters of physical memory "
-            f"({limit / 2**20:,.0f} MiB): lower `mu` or `horizon`."
-        )
-        raise MemoryLimitError(msg)
+    check_memory(
+        expected * _EVENT_BYTES,
+        what=f"`mu` * `horizon` / (1 - `alpha`) = {expected:.3g} expected events",
+        advice="lower `mu` or `horizon`",
+    )
 
 
 def hawkes_loglik(events, horizon, mu, alpha, beta):
@@ -485,6 +481,12 @@ class HawkesEstimator(_CurveEstimator):
                 else (match_tz(self.end, dt.tz, "end").value - origin.value) / unit.value
             )
         else:
+            if self.time_unit is not None:
+                msg = (
+                    "`time_unit` is the unit of datetime event times; these events are "
+                    f"numbers, already in their unit; got time_unit={self.time_unit!r}."
+                )
+                raise InvalidParameterError(msg)
             t = numeric_times(raw, "events")
             unit = 1.0
             origin = None
@@ -495,6 +497,9 @@ class HawkesEstimator(_CurveEstimator):
             )
             t = t - t0
             t_end = float(t.max()) if self.end is None else finite_time(self.end, "end") - t0
+        if self.start is not None and self.end is not None and not t_end > 0:
+            msg = f"`end` must be after `start` ({self.start!r}); got {self.end!r}."
+            raise InvalidParameterError(msg)
         if t.min() < 0:
             msg = f"`events` must not precede `start`; got an event {-t.min():g} units before it."
             raise InvalidParameterError(msg)
@@ -517,6 +522,17 @@ class HawkesEstimator(_CurveEstimator):
         """Fit to event times (array of numbers or datetimes) or to a `Trend`; returns self."""
         self._validate()
         if isinstance(events, Trend):
+            given = {
+                k: v for k in ("start", "end", "time_unit") if (v := getattr(self, k)) is not None
+            }
+            if given:
+                msg = (
+                    "`start`, `end` and `time_unit` apply to event times; a `Trend` is "
+                    "already binned (window it with `Trend.since`/`Trend.until`); got "
+                    + ", ".join(f"{k}={v!r}" for k, v in given.items())
+                    + "."
+                )
+                raise InvalidParameterError(msg)
             problem = CountProblem(_HawkesBinned(), events, self.loss, {})
         else:
             problem = self._events_problem(events)

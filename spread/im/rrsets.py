@@ -154,10 +154,10 @@ class RRSets:
         projected = int(target * (8 * avg + 8))
         if projected > self.max_memory:
             msg = (
-                f"{target:,} RR sets would need about {projected / 2**20:,.0f} MiB "
+                f"{target:,} RR sets would need about {projected / 2**20:,.3g} MiB "
                 f"({8 * avg + 8:.0f} bytes per set), over `max_memory` = "
-                f"{self.max_memory / 2**20:,.0f} MiB. Raise `max_memory`, raise `eps`, or "
-                "lower `k`."
+                f"{self.max_memory:,} bytes ({self.max_memory / 2**20:,.3g} MiB). Raise "
+                "`max_memory`, raise `eps`, or lower `k`."
             )
             raise MemoryLimitError(msg)
         start = self.first + self._n_sets

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._common import MAX_WORK, check_max_work, check_work, thread_count, threads
-from .._validation import check_in, check_nonnegative_float
+from .._validation import check_in, check_nonnegative_float, check_real
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, resolve_seeds
 from . import _heat_kernels
@@ -21,6 +21,12 @@ _PARALLEL_MIN_ARCS = 1_000_000
 
 def _check_work(graph, lam, max_work, what):
     """Raise `WorkLimitError` before a series of ``~lam`` terms that is too long."""
+    if not np.isfinite(lam):  # no bound allows it: the series' length is not a number
+        msg = (
+            f"heat at {what}: `beta` times the time times the largest rate (the sum of a "
+            f"node's out-weights) is {lam}, past the float range: lower `beta` or the times."
+        )
+        raise InvalidParameterError(msg)
     terms = lam + 40.0 * np.sqrt(lam) + 60.0  # the Poisson window's last index
     check_work(
         terms * (graph.n_nodes + graph.n_edges),
@@ -237,6 +243,14 @@ class Heat:
         else:
             tails = np.repeat(np.arange(n), graph.out_degree)
             out_w = np.bincount(tails, weights=w, minlength=n)
+        if not np.isfinite(out_w).all():
+            i = int(np.flatnonzero(~np.isfinite(out_w))[0])
+            msg = (
+                "Heat needs finite rates: the weights of the arcs out of node "
+                f"{graph.label_of(i)!r} sum to {out_w[i]}, past the float range; rescale the "
+                "weights (and `beta` inversely)."
+            )
+            raise InvalidParameterError(msg)
         has_out = out_w > 0
         safe = np.where(has_out, out_w, 1.0)
         ones = np.ones(n)
@@ -323,7 +337,7 @@ class Heat:
         if isinstance(seeds, dict):
             f0 = np.zeros(n)
             idx = graph.index_of(list(seeds))
-            f0[idx] = np.asarray(list(seeds.values()), dtype=np.float64)
+            f0[idx] = [check_real(h, name=f"seeds[{node!r}]") for node, h in seeds.items()]
         elif isinstance(seeds, np.ndarray) and seeds.dtype.kind == "f":
             if seeds.shape != (n,):
                 msg = f"an initial heat vector must have one entry per node ({n}); got shape {seeds.shape}."

@@ -6,10 +6,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .. import parallel
-from .._common import MAX_WORK, check_max_work, default_memory_limit, progress_bar, thread_count
+from .._common import (
+    MAX_WORK,
+    check_max_work,
+    check_memory,
+    default_memory_limit,
+    progress_bar,
+    thread_count,
+)
 from .._random import RUNS, root_seed, stream_root
 from .._validation import check_int
-from ..exceptions import InvalidParameterError, MemoryLimitError
+from ..exceptions import InvalidParameterError
 from ..graph import Graph, resolve_seed_sets, resolve_seeds
 from ._batch import run_batch, seed_arrays
 from ._result import SpreadResult, SpreadResults
@@ -38,17 +45,14 @@ _BYTES_PER_RUN = 8 + 8 + 4 * 16  # final size, depth, and at least 16 steps of c
 
 def _check_memory(graph, n_runs, keep_times, max_memory):
     """Raise `MemoryLimitError` before allocating results larger than `max_memory`."""
-    limit = default_memory_limit() if max_memory is None else max_memory
-    need = n_runs * (_BYTES_PER_RUN + (4 * graph.n_nodes if keep_times else 0))
-    if need > limit:
-        what = " with `keep_times`" if keep_times else ""
-        msg = (
-            f"{n_runs:,} runs{what} would keep about {need / 2**20:,.0f} MiB of results, "
-            f"over `max_memory` = {limit / 2**20:,.0f} MiB: lower `n_runs`"
-            + (", drop `keep_times`" if keep_times else "")
-            + " or raise `max_memory`."
-        )
-        raise MemoryLimitError(msg)
+    check_memory(
+        n_runs * (_BYTES_PER_RUN + (4 * graph.n_nodes if keep_times else 0)),
+        what=f"the results of {n_runs:,} runs" + (" with `keep_times`" if keep_times else ""),
+        advice="lower `n_runs`"
+        + (", drop `keep_times`" if keep_times else "")
+        + " or raise `max_memory`",
+        max_memory=default_memory_limit() if max_memory is None else max_memory,
+    )
 
 
 @dataclass(frozen=True)
