@@ -20,6 +20,7 @@ pytest.importorskip("hypothesis")
 FUZZ = Path(__file__).with_name("fuzz_api.py")
 
 
+@pytest.mark.timeout(960)  # past the child's own 900 s, which reports a hang better
 def test_api_fuzz_in_a_child_process():
     env = dict(os.environ)
     env["SPREAD_FUZZ_EXAMPLES"] = os.environ.get("SPREAD_FUZZ_CHILD_EXAMPLES", "25")

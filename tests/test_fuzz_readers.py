@@ -305,6 +305,7 @@ def test_valid_files_satisfy_the_reference(folder):
 
 
 @pytest.mark.skipif(bool(os.environ.get("SPREAD_FUZZ_CHILD")), reason="the child itself")
+@pytest.mark.timeout(660)  # past the child's own 600 s
 def test_properties_in_a_child_process():
     """A crash kills the process with a signal (a negative return code); a hang
     overruns the timeout. The child runs the properties with more examples."""
