@@ -44,20 +44,56 @@ def exact_ic_spread(graph, p):
     return reach_weight
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_imm_and_celf_reach_the_guarantee_against_brute_force(seed):
-    g = tiny_graph(seed)
-    p = np.random.default_rng(seed + 10).uniform(0.2, 0.8, g.n_edges)
+def decoy_graph():
+    """Two hubs and a decoy: greedy's first pick is not in the best pair.
+
+    Hubs 0 and 1 each reach four leaves (2-5 and 6-9) with p = 0.95; the decoy 10 reaches
+    2, 3, 6 and 7 surely. sigma({10}) = 5 > sigma({hub}) = 4.8, so greedy takes the decoy,
+    then a hub: 7.9, 82% of the optimum sigma({0, 1}) = 9.6, within the guarantee
+    (1 - 1/e - 0.1) * 9.6 = 5.11 that only 15 of the 55 pairs meet.
+    """
+    edges = [(0, v, 0.95) for v in (2, 3, 4, 5)]
+    edges += [(1, v, 0.95) for v in (6, 7, 8, 9)]
+    edges += [(10, v, 1.0) for v in (2, 3, 6, 7)]
+    src, dst, p = zip(*edges, strict=True)
+    g = Graph.from_edges(src, dst, labels=range(11))
+    assert g.indices.tolist() == list(dst)  # arc order is the edges' order: p per arc
+    return g, np.array(p)
+
+
+@pytest.mark.parametrize("instance", [0, 1, 2, "decoy"])
+def test_imm_and_celf_reach_the_guarantee_against_brute_force(instance):
+    """IMM, OPIM-C and CELF against the exact optimum over all seed pairs (2^m worlds).
+
+    Each instance asserts a bound that most seed pairs fail (checked here), so meeting it
+    pins the choice. On the random graphs (1 - 1/e - eps) of the optimum is met by 86-96%
+    of all pairs: the bound there is 0.9 of the optimum (greedy is near-optimal on them
+    in practice; met by 7-18% of pairs; it implies the guarantee). On `decoy_graph`,
+    where greedy itself stops at 82% of the optimum, it is the guarantee itself (met by
+    27% of pairs).
+    """
+    if instance == "decoy":
+        (g, p), seed = decoy_graph(), 3
+    else:
+        g, seed = tiny_graph(instance), instance
+        p = np.random.default_rng(seed + 10).uniform(0.2, 0.8, g.n_edges)
     exact = exact_ic_spread(g, p)
     best = max(exact.values())
+    guarantee = (ONE_MINUS_INV_E - 0.1) * best
+    values = np.array(list(exact.values()))
+    if instance == "decoy":
+        bound = guarantee
+        assert exact[(0, 10)] < 0.9 * best  # the greedy pair: 0.9 is not promised here
+        assert np.mean(values >= bound) <= 0.3
+    else:
+        bound = 0.9 * best
+        assert bound > guarantee and np.mean(values >= bound) <= 0.2
     for method in ("imm", "opim-c", "celf"):
         sel = spread.maximize(
             g, 2, IC(p=p), method=method, eps=0.1, rng=seed, n_runs=2000, n_eval_runs=2000
         )
         value = exact[tuple(sorted(sel.seeds.tolist()))]
-        assert value >= (ONE_MINUS_INV_E - 0.1) * best, (method, value, best)
-        # greedy on this small instance should be near-optimal in practice
-        assert value >= 0.9 * best, (method, value, best)
+        assert value >= bound, (method, value, best)
 
 
 def test_rr_estimator_is_unbiased_against_forward_simulation():
@@ -247,9 +283,12 @@ def test_textbook_stopping_rules_with_stability_zero():
     g = spread.datasets.load("nethept")
     plain = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, stability=0, evaluate=False)
     guarded = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, evaluate=False)
+    # IMM's two events (phase 1's lower bound, the final selection), n ** -ell' each with
+    # ell' = 1 + ln 2 / ln n: 2 / (2 n) = 1 / n, the default asked for.
     assert plain.failure_probability == pytest.approx(
-        1 / g.n_nodes ** (1 + np.log(2) / np.log(g.n_nodes))
+        2 / g.n_nodes ** (1 + np.log(2) / np.log(g.n_nodes))
     )
+    assert plain.failure_probability == pytest.approx(1 / g.n_nodes)
     assert guarded.n_samples >= plain.n_samples
     assert guarded.failure_probability > plain.failure_probability
     a = spread.simulate(g, list(plain.seeds), IC(p="wc"), n_runs=10000, rng=1)

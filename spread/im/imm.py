@@ -33,6 +33,45 @@ def select(task):
     return Choice(seeds, gains, n_samples, guarantee, fail, memory)
 
 
+def _imm_ell(ell, n):
+    """IMM's adjusted ``ell' = ell * (1 + log 2 / log n)`` (Tang, Shi, Xiao 2015, Alg. 3).
+
+    The sampling phase and the final selection each fail with probability at most
+    ``n ** -ell'``; together at most ``2 n ** -ell' = 2 ** (1 - ell) n ** -ell``.
+    """
+    n_log = max(n, 2)  # the bounds take logs of n; a one-node graph is the trivial case
+    return ell * (1.0 + math.log(2) / math.log(n_log))
+
+
+def _imm_lambda_prime(n, n_cand, k, eps, ell):
+    """Phase 1's lambda' (eq. 9, with ``eps' = sqrt(2) eps``; `ell` already adjusted).
+
+    The candidate pool `n_cand` replaces n in ``log C(n, k)``, the union bound over seed
+    sets; phase 1 draws ``ceil(lambda' / x)`` RR sets for its guess ``x = n / 2**i``.
+    """
+    n_log = max(n, 2)
+    eps_p = math.sqrt(2.0) * eps
+    return (
+        (2.0 + 2.0 / 3.0 * eps_p)
+        * (log_comb(n_cand, k) + ell * math.log(n_log) + math.log(math.log2(n_log)))
+        * n
+        / eps_p**2
+    )
+
+
+def _imm_lambda_star(n, n_cand, k, eps, ell):
+    """The final selection's lambda* (eq. 6; `ell` already adjusted).
+
+    ``2 n ((1 - 1/e) alpha + beta)**2 / eps**2`` with ``alpha = sqrt(ell log n + log 2)``
+    and ``beta = sqrt((1 - 1/e) (log C(n_cand, k) + ell log n + log 2))``; the final
+    selection draws ``theta = ceil(lambda* / LB)`` RR sets.
+    """
+    n_log = max(n, 2)
+    alpha = math.sqrt(ell * math.log(n_log) + math.log(2))
+    beta = math.sqrt(ONE_MINUS_INV_E * (log_comb(n_cand, k) + ell * math.log(n_log) + math.log(2)))
+    return 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
+
+
 def imm(
     graph,
     k,
@@ -61,24 +100,20 @@ def imm(
     two standard errors: the greedy overfits a small sample, as at eps = 0.5), the final
     collection is redrawn, fresh and 2-16 times larger (as the optimism shrinks like
     ``1/sqrt(theta)``), up to ``_MAX_REDRAWS`` times. Each
-    draw has at least IMM's theta, so each carries IMM's guarantee; the failure
-    probability reported is the union bound over the draws allowed.
+    draw has at least IMM's theta, so each carries IMM's guarantee. The failure
+    probability reported is the union bound over every event the guarantee rests on:
+    phase 1's lower bound and each final draw allowed, ``n ** -ell'`` each (with the
+    adjusted ``ell'``; ``2 n ** -ell' = 1 / n`` at IMM's default ``ell = 1``).
 
     With `client` (a `dask.distributed.Client`), the RR sets are sampled on its workers
     (the same sets: set r is a function of (root, r)); the selection runs here.
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
-    n_log = max(n, 2)  # the bounds take logs of n; a one-node graph is the trivial case
-    ell = ell * (1.0 + math.log(2) / math.log(n_log))
-    log_cnk = log_comb(n_cand, k)
+    n_log = max(n, 2)
+    ell = _imm_ell(ell, n)
     eps_p = math.sqrt(2.0) * eps
-    lam_p = (
-        (2.0 + 2.0 / 3.0 * eps_p)
-        * (log_cnk + ell * math.log(n_log) + math.log(math.log2(n_log)))
-        * n
-        / eps_p**2
-    )
+    lam_p = _imm_lambda_prime(n, n_cand, k, eps, ell)
     rr_root = stream_root(root, RR)
     rr = RRSets(
         graph, model, rr_root, first=0, n_threads=n_threads, max_memory=max_memory, client=client
@@ -93,10 +128,7 @@ def imm(
         if estimate >= (1.0 + eps_p) * x:
             lower = estimate / (1.0 + eps_p)
             break
-    alpha = math.sqrt(ell * math.log(n_log) + math.log(2))
-    beta = math.sqrt(ONE_MINUS_INV_E * (log_cnk + ell * math.log(n_log) + math.log(2)))
-    lam_star = 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
-    theta = math.ceil(lam_star / lower)
+    theta = math.ceil(_imm_lambda_star(n, n_cand, k, eps, ell) / lower)
     # Fresh sets for the final selection: indices after every phase-1 set.
     first = len(rr)
     used = first
@@ -139,4 +171,4 @@ def imm(
         first += theta
         theta = math.ceil(theta * min(16.0, max(2.0, (gap / stable) ** 2)))
     guarantee = ONE_MINUS_INV_E - eps
-    return seeds, gains * n / theta, used, guarantee, min(1.0, draws / n_log**ell), peak
+    return seeds, gains * n / theta, used, guarantee, min(1.0, (1 + draws) / n_log**ell), peak

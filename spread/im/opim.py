@@ -1,6 +1,7 @@
 """OPIM-C: seed selection on two RR-set collections (Tang, Tang, Xiao, Yuan, SIGMOD 2018)."""
 
 import math
+from typing import NamedTuple
 
 from .._random import RR, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
@@ -34,7 +35,42 @@ def select(task):
     return Choice(seeds, gains, n_samples, ratio, delta, memory)
 
 
+class _OpimSizes(NamedTuple):
+    """OPIM-C's schedule (`_opim_sizes`)."""
+
+    theta0: float  # RR sets in each of R1 and R2 in the first round (rounded up)
+    theta_max: float  # the size at which the worst-case analysis alone suffices
+    i_max: int  # rounds of the schedule: each doubles R1 and R2
+    n_rounds: int  # rounds allowed: i_max plus the overfitting guard's extra ones
+    a: float  # log(1 / delta_1) = log(1 / delta_2) of the bounds (`_opim_bounds`)
+
+
+def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds=0):
+    """OPIM-C's theta0, theta_max, i_max and the bounds' constant a (Tang et al. 2018).
+
+    ``alpha = sqrt(log(6 / delta))``, ``beta = sqrt((1 - 1/e) (log C(n_cand, k) +
+    log(6 / delta)))``, ``theta_max = 2 n ((1 - 1/e) alpha + beta)**2 / (k eps**2)``,
+    ``theta0 = theta_max k eps**2 / n``; ``i_max = floor(log2(theta_max / theta0)) + 1``
+    rounds, and ``a = log(3 n_rounds / delta)``: ``delta_1 = delta_2 = delta / (3 i_max)``
+    of the paper when `extra_rounds` is 0.
+    """
+    log_cnk = log_comb(n_cand, k)
+    alpha = math.sqrt(math.log(6.0 / delta))
+    beta = math.sqrt(ONE_MINUS_INV_E * (log_cnk + math.log(6.0 / delta)))
+    theta0 = 2.0 * (ONE_MINUS_INV_E * alpha + beta) ** 2
+    theta_max = 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / (k * eps**2)
+    i_max = math.floor(math.log2(max(theta_max / theta0, 1.0))) + 1
+    n_rounds = i_max + extra_rounds
+    a = math.log(3.0 * n_rounds / delta)
+    return _OpimSizes(theta0, theta_max, i_max, n_rounds, a)
+
+
 def _opim_bounds(cov2, upper1, a):
+    """Lower bound on R2's coverage of the seeds, upper bound on the optimum's on R1.
+
+    Tang et al. 2018: ``(sqrt(cov2 + 2a/9) - sqrt(a/2))**2 - a/18`` and
+    ``(sqrt(upper1 + a/2) + sqrt(a/2))**2``, in RR sets (times n / theta: spreads).
+    """
     lower = (math.sqrt(cov2 + 2.0 * a / 9.0) - math.sqrt(a / 2.0)) ** 2 - a / 18.0
     upper = (math.sqrt(upper1 + a / 2.0) + math.sqrt(a / 2.0)) ** 2
     return lower, upper
@@ -73,16 +109,10 @@ def opim_c(
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
-    log_cnk = log_comb(n_cand, k)
-    alpha = math.sqrt(math.log(6.0 / delta))
-    beta = math.sqrt(ONE_MINUS_INV_E * (log_cnk + math.log(6.0 / delta)))
-    theta0 = 2.0 * (ONE_MINUS_INV_E * alpha + beta) ** 2
-    theta_max = 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / (k * eps**2)
-    i_max = math.floor(math.log2(max(theta_max / theta0, 1.0))) + 1
     # The overfitting guard may double past theta_max (where the certificate alone would
     # stop): the union bound then covers those extra rounds too.
-    n_rounds = i_max + (_EXTRA_ROUNDS if stable > 0 else 0)
-    a = math.log(3.0 * n_rounds / delta)
+    sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS if stable > 0 else 0)
+    i_max, n_rounds, a = sizes.i_max, sizes.n_rounds, sizes.a
     if max_rr_sets is not None:
         a = math.log(2.0 / delta)
     rr_root = stream_root(root, RR)
@@ -100,7 +130,7 @@ def opim_c(
         template=r1,
         client=client,
     )
-    target = math.ceil(theta0)
+    target = math.ceil(sizes.theta0)
     ratio = 0.0
     seeds = gains = None
     for round_ in range(n_rounds):

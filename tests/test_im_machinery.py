@@ -1,0 +1,541 @@
+"""The influence-maximization machinery, pinned piece by piece (not only by its outcome).
+
+IMM's and OPIM-C's sample sizes are computed here by hand from the published formulas
+(Tang, Shi, Xiao, SIGMOD 2015; Tang, Tang, Xiao, Yuan, SIGMOD 2018), with `math.comb`,
+and compared with the code's helpers and with the number of RR sets a whole run draws
+on graphs where every RR set is the whole node set (a complete digraph with p = 1), so
+that the coverage, hence each stopping rule, is deterministic. The greedy maximum
+coverage over RR sets is recomputed in plain Python from the sets: each gain is the
+number of sets newly covered, each seed a best marginal choice, the min-bound the
+minimum over steps of (covered + the k largest marginals).
+
+Expected numbers are never the code's own output: they come from the formulas or from
+counting the sets, written out below.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import spread
+from spread import IC, LT, Graph
+from spread.im import RRSets
+from spread.im._coverage_kernels import (
+    _node_sets,
+    _top_sum,
+    count_hit,
+    greedy_cover,
+    prefix_coverage,
+)
+from spread.im.imm import _imm_ell, _imm_lambda_prime, _imm_lambda_star
+from spread.im.opim import _EXTRA_ROUNDS, _opim_bounds, _opim_sizes
+from spread.im.rrsets import coverage, greedy, log_comb
+
+E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
+
+
+# ----------------------------------------------------------- the papers' formulas
+def paper_imm(n, n_cand, k, eps, ell):
+    """IMM's constants from Tang, Shi, Xiao (SIGMOD 2015), written out from the paper.
+
+    Algorithm 3 first sets ``ell <- ell (1 + ln 2 / ln n)``. Phase 1 (Algorithm 2) uses
+    ``eps' = sqrt(2) eps`` and eq. 9, ``lambda' = (2 + 2/3 eps') (ln C(n, k) + ell ln n
+    + ln log2 n) n / eps'^2``. The final selection uses eq. 6, ``lambda* = 2 n ((1 - 1/e)
+    alpha + beta)^2 / eps^2`` with ``alpha = sqrt(ell ln n + ln 2)`` and ``beta =
+    sqrt((1 - 1/e)(ln C(n, k) + ell ln n + ln 2))``. ``C(n, k)`` is over the candidate
+    pool, `n_cand` (the code's documented choice: the union bound is over the seed sets
+    it may choose); every other n is the graph's.
+    """
+    ell = ell * (1 + math.log(2) / math.log(n))
+    log_cnk = math.log(math.comb(n_cand, k))
+    eps_p = math.sqrt(2) * eps
+    lam_prime = (
+        (2 + 2 * eps_p / 3) * (log_cnk + ell * math.log(n) + math.log(math.log2(n))) * n
+    ) / eps_p**2
+    alpha = math.sqrt(ell * math.log(n) + math.log(2))
+    beta = math.sqrt(E_FACTOR * (log_cnk + ell * math.log(n) + math.log(2)))
+    lam_star = 2 * n * (E_FACTOR * alpha + beta) ** 2 / eps**2
+    return ell, eps_p, lam_prime, lam_star
+
+
+def paper_opim(n, n_cand, k, eps, delta, extra_rounds=0):
+    """OPIM-C's constants from Tang, Tang, Xiao, Yuan (SIGMOD 2018), Algorithm 2.
+
+    ``theta_max = 2 n ((1 - 1/e) alpha + beta)^2 / (k eps^2)`` with ``alpha =
+    sqrt(ln(6 / delta))`` and ``beta = sqrt((1 - 1/e)(ln C(n, k) + ln(6 / delta)))``;
+    ``theta0 = theta_max k eps^2 / n``. The number of rounds is the authors' own
+    ``numIter = (size_t) log2(theta_max / theta0) + 1`` (tangj90/OPIM, alg.cpp), the
+    doublings from theta0 that stay within theta_max, and ``delta1 = delta2 = delta /
+    (3 i_max)``: ``a = ln(1 / delta1) = ln(3 i_max / delta)``. The overfitting guard's
+    `extra_rounds` join the union bound: ``a = ln(3 (i_max + extra) / delta)``.
+    """
+    log_cnk = math.log(math.comb(n_cand, k))
+    alpha = math.sqrt(math.log(6 / delta))
+    beta = math.sqrt(E_FACTOR * (log_cnk + math.log(6 / delta)))
+    theta_max = 2 * n * (E_FACTOR * alpha + beta) ** 2 / (k * eps**2)
+    theta0 = theta_max * k * eps**2 / n
+    i_max = int(math.log2(n / (k * eps**2))) + 1  # theta_max / theta0 = n / (k eps^2)
+    a = math.log(3 * (i_max + extra_rounds) / delta)
+    return theta0, theta_max, i_max, a
+
+
+def paper_lower(cov2, a):
+    """Lower bound on the seeds' coverage of R2 (Tang et al. 2018, Lemma 4.2)."""
+    return (math.sqrt(cov2 + 2 * a / 9) - math.sqrt(a / 2)) ** 2 - a / 18
+
+
+def paper_upper(upper1, a):
+    """Upper bound on the optimum's coverage of R1 from its min-bound (Lemma 4.3)."""
+    return (math.sqrt(upper1 + a / 2) + math.sqrt(a / 2)) ** 2
+
+
+def clear_ceil(x):
+    """``ceil(x)``, refusing an x so near an integer that rounding could decide it."""
+    assert abs(x - round(x)) > 1e-6, f"{x} is too close to an integer to pin its ceiling"
+    return math.ceil(x)
+
+
+def complete_digraph(n):
+    """Every ordered pair an arc: with p = 1 every RR set is the whole node set."""
+    src, dst = zip(*[(u, v) for u in range(n) for v in range(n) if u != v], strict=True)
+    return Graph.from_edges(src, dst, labels=range(n))
+
+
+# ------------------------------------------------------------------------- IMM
+def test_imm_constants_match_the_published_formulas():
+    """Pins IMM's ell adjustment, lambda' (eq. 9) and lambda* (eq. 6), eps**2 included.
+
+    Worked by hand for n = 10, k = 2, eps = 0.5, ell = 1: ell' = 1 + ln 2 / ln 10 =
+    1.30103, eps' = 0.70711, ln C(10, 2) = ln 45 = 3.80666; lambda' = 2.47140 *
+    (3.80666 + 2.99573 + 1.20055) * 10 / 0.5 = 395.570; alpha = sqrt(2.99573 + 0.69315)
+    = 1.92065, beta = sqrt(0.63212 * 7.49554) = 2.17672, lambda* = 20 * (1.21408 +
+    2.17672)^2 / 0.25 = 919.80.
+    """
+    ell, eps_p, lam_prime, lam_star = paper_imm(10, 10, 2, 0.5, 1.0)
+    assert (ell, eps_p) == (pytest.approx(1.30103, abs=1e-5), pytest.approx(0.70711, abs=1e-5))
+    assert lam_prime == pytest.approx(395.570, abs=1e-3)
+    assert lam_star == pytest.approx(919.80, abs=0.01)
+    assert _imm_ell(1.0, 10) == pytest.approx(ell, rel=1e-12)
+    assert _imm_lambda_prime(10, 10, 2, 0.5, ell) == pytest.approx(lam_prime, rel=1e-12)
+    assert _imm_lambda_star(10, 10, 2, 0.5, ell) == pytest.approx(lam_star, rel=1e-12)
+    for n, n_cand, k, eps, ell0 in [
+        (10, 9, 3, 0.3, 1.0),
+        (50, 40, 5, 0.1, 2.0),
+        (7, 7, 1, 0.6, 0.5),
+    ]:
+        ell, _, lam_prime, lam_star = paper_imm(n, n_cand, k, eps, ell0)
+        assert _imm_ell(ell0, n) == pytest.approx(ell, rel=1e-12)
+        assert _imm_lambda_prime(n, n_cand, k, eps, ell) == pytest.approx(lam_prime, rel=1e-12)
+        assert _imm_lambda_star(n, n_cand, k, eps, ell) == pytest.approx(lam_star, rel=1e-12)
+    for n, k in [(10, 2), (45, 7), (1000, 50), (5, 5)]:
+        assert log_comb(n, k) == pytest.approx(math.log(math.comb(n, k)), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "eps", "failure_probability"),
+    [(10, 2, 0.5, None), (12, 3, 0.3, 0.01), (9, 1, 0.6, None)],
+)
+def test_imm_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, failure_probability):
+    """Pins IMM's whole sampling schedule, end to end, where the lower bound is known.
+
+    On a complete digraph with p = 1 every RR set holds every node, so any seed covers
+    all of them: phase 1 stops at its first guess x = n / 2 (n >= (1 + eps') n / 2 as
+    eps' <= 1) with LB = n / (1 + eps'), after ceil(lambda' / x) sets; the final
+    selection then draws theta = ceil(lambda* / LB) fresh sets (stability = 0: no
+    redraw). `failure_probability` delta gives ell = ln(1 / delta) / ln n (n ** -ell =
+    delta). The count reported is the sum, computed here from the paper.
+    """
+    ell = 1.0 if failure_probability is None else math.log(1 / failure_probability) / math.log(n)
+    ell_adj, eps_p, lam_prime, lam_star = paper_imm(n, n, k, eps, ell)
+    phase1 = clear_ceil(lam_prime / (n / 2))
+    theta = clear_ceil(lam_star / (n / (1 + eps_p)))
+    sel = spread.maximize(
+        complete_digraph(n),
+        k,
+        IC(p=1.0),
+        method="imm",
+        eps=eps,
+        failure_probability=failure_probability,
+        rng=0,
+        stability=0,
+        evaluate=False,
+    )
+    assert sel.n_samples == phase1 + theta
+    # the first seed covers all theta sets: its gain is n * theta / theta
+    assert sel.gains.tolist() == [float(n)] + [0.0] * (k - 1)
+    assert sel.guarantee == pytest.approx(E_FACTOR - eps)
+    # the union bound over the two events the guarantee rests on (phase 1's LB, the
+    # final selection), n ** -ell' each: 2 n ** -ell' = n ** -ell * 2 ** (1 - ell)
+    assert sel.failure_probability == pytest.approx(2 * n**-ell_adj, rel=1e-12)
+    assert sel.failure_probability == pytest.approx(n**-ell * 2 ** (1 - ell), rel=1e-12)
+
+
+def test_imm_without_a_lower_bound_draws_lambda_star_sets():
+    """Pins phase 1's last guess and LB = 1 when no guess is confirmed; lambda* itself.
+
+    A fixed seed in every RR set leaves the k new seeds nothing to cover: the estimate is
+    0 at every guess x = n / 2**i, i = 1 .. log2(n) - 1 (Algorithm 2), so phase 1 ends
+    with ceil(lambda' / x) sets for the last i and LB stays 1: the final selection draws
+    ceil(lambda*) sets. The fixed node leaves the candidate pool: C(n - 1, k).
+    """
+    n, k, eps = 10, 2, 0.5
+    _, _, lam_prime, lam_star = paper_imm(n, n - 1, k, eps, 1.0)
+    last_i = math.floor(math.log2(n) - 1)  # i runs 1 .. log2 n - 1: here 1, 2
+    phase1 = clear_ceil(lam_prime / (n / 2**last_i))
+    sel = spread.maximize(
+        complete_digraph(n),
+        k,
+        IC(p=1.0),
+        method="imm",
+        eps=eps,
+        fixed=[0],
+        rng=1,
+        stability=0,
+        evaluate=False,
+    )
+    assert sel.n_samples == phase1 + clear_ceil(lam_star)
+    assert sel.gains.tolist() == [0.0] * k
+
+
+# ---------------------------------------------------------------------- OPIM-C
+def test_opim_constants_and_bounds_match_the_published_formulas():
+    """Pins OPIM-C's theta0, theta_max, i_max, a (with the guard's extra rounds) and the
+    lower and upper bounds of Tang et al. 2018.
+
+    Worked by hand for n = 10, k = 2, eps = 0.5, delta = 0.1: alpha = sqrt(ln 60) =
+    2.02345, beta = sqrt(0.63212 * (ln 45 + ln 60)) = 2.23481, theta0 = 2 * (1.27906 +
+    2.23481)^2 = 24.6947, theta_max = theta0 * 10 / (2 * 0.25) = 493.89, i_max =
+    floor(log2 20) + 1 = 5, a = ln(3 * 5 / 0.1) = ln 150.
+    """
+    theta0, theta_max, i_max, a = paper_opim(10, 10, 2, 0.5, 0.1)
+    assert theta0 == pytest.approx(24.6947, abs=1e-4)
+    assert theta_max == pytest.approx(493.89, abs=0.01)
+    assert (i_max, a) == (5, pytest.approx(math.log(150)))
+    cases = [
+        (10, 10, 2, 0.5, 0.1),
+        (10, 9, 2, 0.5, 0.1),
+        (100, 80, 5, 0.1, 0.01),
+        (8, 8, 2, 0.3, 0.5),
+    ]
+    for n, n_cand, k, eps, delta in cases:
+        for extra in (0, _EXTRA_ROUNDS):
+            theta0, theta_max, i_max, a = paper_opim(n, n_cand, k, eps, delta, extra)
+            got = _opim_sizes(n, n_cand, k, eps, delta, extra)
+            assert got.theta0 == pytest.approx(theta0, rel=1e-12)
+            assert got.theta_max == pytest.approx(theta_max, rel=1e-12)
+            assert (got.i_max, got.n_rounds) == (i_max, i_max + extra)
+            assert got.a == pytest.approx(a, rel=1e-12)
+    for cov2, upper1, a in [
+        (100, 150, math.log(150)),
+        (3, 40, 7.5),
+        (0, 0, 2.0),
+        (5e4, 6e4, 12.0),
+    ]:
+        lower, upper = _opim_bounds(cov2, upper1, a)
+        assert lower == pytest.approx(paper_lower(cov2, a), rel=1e-12, abs=1e-12)
+        assert upper == pytest.approx(paper_upper(upper1, a), rel=1e-12)
+
+
+def paper_opim_run(n, k, eps, delta, extra_rounds):
+    """OPIM-C's rounds on sets that all hold every node: (sets in R1, ratio certified).
+
+    Then the greedy's coverage of R1 and the seeds' coverage of R2 are both |R1| = t
+    (one seed covers all) and so is the min-bound (at step 1: t covered + 0 marginal;
+    at step 0: the k largest marginals, k t). R1 and R2 start at ceil(theta0) and double
+    until lower(t) / upper(t) >= 1 - 1/e - eps, or for i_max rounds (Algorithm 2).
+    """
+    theta0, _, i_max, a = paper_opim(n, n, k, eps, delta, extra_rounds)
+    t = math.ceil(theta0)
+    for i in range(i_max + extra_rounds):
+        ratio = max(paper_lower(t, a), 0.0) / paper_upper(t, a)
+        if ratio >= E_FACTOR - eps or i == i_max + extra_rounds - 1:
+            return t, ratio, i + 1
+        t *= 2
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "eps", "stability", "n_rounds"),
+    [(10, 2, 0.5, 0, 1), (10, 2, 0.2, 0, 3), (12, 3, 0.02, 0, 4), (10, 2, 0.05, 0.01, 4)],
+)
+def test_opim_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, stability, n_rounds):
+    """Pins OPIM-C's schedule and certificate end to end, where coverage is certain.
+
+    On a complete digraph with p = 1 the ratio at each round is a function of |R1| and
+    `a` only (see `paper_opim_run`): the run must stop at the same round, with 2 |R1|
+    sets and the same certified ratio as the paper's rounds computed here. With
+    stability > 0 the guard's extra rounds enter `a` (the seeds cover as much of R2 as
+    of R1, so the guard itself never delays the stop). The cases stop after `n_rounds`
+    rounds of the paper's schedule (checked here, so that they exercise the doubling).
+    """
+    delta = 1 / n
+    extra = _EXTRA_ROUNDS if stability > 0 else 0
+    size, ratio, rounds = paper_opim_run(n, k, eps, delta, extra)
+    sel = spread.maximize(
+        complete_digraph(n),
+        k,
+        IC(p=1.0),
+        method="opim-c",
+        eps=eps,
+        rng=2,
+        stability=stability,
+        evaluate=False,
+    )
+    assert sel.n_samples == 2 * size
+    assert sel.guarantee == pytest.approx(ratio, rel=1e-12)
+    assert sel.gains.tolist() == [float(n)] + [0.0] * (k - 1)
+    assert rounds == n_rounds
+
+
+def test_opim_runs_all_i_max_rounds_when_nothing_is_certified():
+    """Pins theta0 and i_max end to end (the eps**2 in theta_max among them).
+
+    A fixed seed in every RR set leaves the new seeds no coverage: the lower bound is
+    below 0, the ratio 0, so OPIM-C runs all i_max rounds: R1 and R2 end with
+    ceil(theta0) * 2**(i_max - 1) sets each. The candidate pool is n - 1.
+    """
+    n, k, eps = 10, 2, 0.5
+    theta0, _, i_max, _ = paper_opim(n, n - 1, k, eps, 1 / n)
+    sel = spread.maximize(
+        complete_digraph(n),
+        k,
+        IC(p=1.0),
+        method="opim-c",
+        eps=eps,
+        fixed=[0],
+        rng=3,
+        stability=0,
+        evaluate=False,
+    )
+    assert i_max == 5  # log2(n / (k eps^2)) = log2 20
+    assert sel.n_samples == 2 * math.ceil(theta0) * 2 ** (i_max - 1)
+    assert sel.guarantee == 0.0
+
+
+def test_opim_anytime_mode_certifies_with_a_single_round_union_bound():
+    """Pins the anytime mode's a = ln(2 / delta) (OPIM, one test of R1, R2: delta / 2
+    each) and its budget: max_rr_sets / 2 sets each, the ratio of the bounds at that size.
+    """
+    n, k, delta, budget = 10, 2, 0.1, 40  # budget / 2 = 20 < theta0: a single round
+    theta0, _, _, _ = paper_opim(n, n, k, 0.5, delta)
+    assert theta0 > budget / 2
+    sel = spread.maximize(
+        complete_digraph(n),
+        k,
+        IC(p=1.0),
+        method="opim-c",
+        eps=0.5,
+        failure_probability=delta,
+        max_rr_sets=budget,
+        rng=4,
+        evaluate=False,
+    )
+    a = math.log(2 / delta)
+    t = budget // 2
+    assert sel.n_samples == budget
+    assert sel.guarantee == pytest.approx(paper_lower(t, a) / paper_upper(t, a), rel=1e-12)
+
+
+# ---------------------------------------------------------------- greedy coverage
+def as_flat(sets):
+    """Python lists of members -> the kernels' (int64 offsets, int32 members)."""
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in sets])
+    members = np.array([v for s in sets for v in s], dtype=np.int32)
+    return offsets, members
+
+
+def as_sets(offsets, members):
+    """(offsets, members) -> a list of Python sets."""
+    return [set(members[offsets[s] : offsets[s + 1]].tolist()) for s in range(len(offsets) - 1)]
+
+
+def check_greedy(sets, n, k, allowed, fixed, result, want_bound):
+    """Replays the greedy on Python sets, checking each step of `result` against counts.
+
+    Step i: the marginal coverage of a candidate (allowed, not fixed, not chosen) is the
+    number of sets holding it that no fixed node and no earlier seed hits; the seed must
+    have the largest (any of a tie), its gain that number. The min-bound (Tang et al.
+    2018) is the minimum over steps i = 0 .. (seeds chosen) of the sets covered by the
+    first i seeds (not by fixed nodes) plus the sum of the k largest marginals.
+    """
+    seeds, gains, total, upper = result
+    fixed_nodes = {v for v in range(n) if fixed[v]}
+    done = {s for s, members in enumerate(sets) if members & fixed_nodes}
+    covered = 0
+    chosen = set()
+    bounds = []
+    n_chosen = 0
+    for i in range(k + 1):
+        marginal = {
+            v: sum(1 for s, members in enumerate(sets) if s not in done and v in members)
+            for v in range(n)
+            if allowed[v] and v not in fixed_nodes and v not in chosen
+        }
+        bounds.append(covered + sum(sorted(marginal.values(), reverse=True)[:k]))
+        if i == k or not marginal:
+            break
+        best = max(marginal.values())
+        seed = int(seeds[i])
+        assert seed in marginal, (i, seed, "not a candidate")
+        assert marginal[seed] == best, (i, seed, marginal[seed], best)
+        assert gains[i] == best, (i, gains[i], best)
+        chosen.add(seed)
+        newly = {s for s, members in enumerate(sets) if s not in done and seed in members}
+        done |= newly
+        covered += len(newly)
+        n_chosen += 1
+    assert seeds[n_chosen:].tolist() == [-1] * (k - n_chosen)
+    assert gains[n_chosen:].tolist() == [0] * (k - n_chosen)
+    union = {s for s, members in enumerate(sets) if members & chosen and not members & fixed_nodes}
+    assert total == covered == len(union) == gains.sum()
+    assert upper == (min(bounds) if want_bound else -1)
+
+
+def hand_made_cases():
+    """Overlapping sets with ties, an empty set, fixed and excluded nodes, k > candidates."""
+    sets = [
+        [0, 1, 2],
+        [0, 1],
+        [1, 3],
+        [2, 3, 4],
+        [3, 4],
+        [4, 5],
+        [5, 6],
+        [0, 6],
+        [],
+        [6],
+        [2, 5],
+        [1, 2, 3],
+        [3, 1],
+        [4, 0, 2],
+    ]
+    n = 7
+    yes = np.ones(n, dtype=np.bool_)
+    no = np.zeros(n, dtype=np.bool_)
+    only = np.zeros(n, dtype=np.bool_)
+    only[[1, 4, 6]] = True
+    fixed3 = no.copy()
+    fixed3[3] = True
+    yield sets, n, 3, yes, no
+    yield sets, n, 7, yes, no  # every node: the last seeds add nothing
+    yield sets, n, 2, yes, fixed3  # fixed node 3: its sets are done before step 0
+    yield sets, n, 4, only, no  # three candidates for four seeds: one -1
+    yield sets, n, 2, only, fixed3
+    rng = np.random.default_rng(20)
+    for trial in range(6):
+        n = 9
+        sets = [
+            rng.choice(n, size=int(rng.integers(0, 5)), replace=False).tolist() for _ in range(40)
+        ]
+        allowed = rng.random(n) < 0.8
+        fixed = rng.random(n) < 0.15 if trial % 2 else np.zeros(n, dtype=np.bool_)
+        yield sets, n, int(rng.integers(1, 5)), allowed, fixed
+
+
+def test_greedy_gains_are_the_marginal_coverage_of_hand_made_sets():
+    """Pins greedy_cover's bookkeeping: gains, seeds, total and min-bound, step by step.
+
+    Each gain must equal the sets newly covered given the fixed nodes and earlier seeds,
+    counted here from the sets: forgetting to uncount a covered set for any of its
+    members inflates a later gain.
+    """
+    for sets, n, k, allowed, fixed in hand_made_cases():
+        offsets, members = as_flat(sets)
+        py_sets = [set(s) for s in sets]
+        plain = greedy_cover(offsets, members, n, k, allowed, fixed, False)
+        bound = greedy_cover(offsets, members, n, k, allowed, fixed, True)
+        check_greedy(py_sets, n, k, allowed, fixed, plain, want_bound=False)
+        check_greedy(py_sets, n, k, allowed, fixed, bound, want_bound=True)
+        assert plain[0].tolist() == bound[0].tolist()
+
+
+def test_greedy_on_a_hand_made_case_worked_by_hand():
+    """Pins one greedy run whose every number was counted by hand.
+
+    Sets {0,1}, {0,2}, {0,3}, {1,2}, {1,4}, {2,4}, {3}; k = 2. Step 0: coverage 0:3,
+    1:3, 2:3, 3:2, 4:2; the top two sum to 6, so bound 0 + 6. Seed 0 (a best; the
+    smallest id; 1 or 2 give the same numbers) covers 3 sets; left {1,2}, {1,4}, {2,4},
+    {3}: 1:2, 2:2, 3:1, 4:2. Step 1 bound 3 + 2 + 2 = 7. The next seed covers 2 more;
+    total 5; step 2 bound 5 + the two largest left (1 and 1) = 7. Min-bound 6.
+    """
+    sets = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 4], [2, 4], [3]]
+    offsets, members = as_flat(sets)
+    yes = np.ones(5, dtype=np.bool_)
+    seeds, gains, total, upper = greedy_cover(
+        offsets, members, 5, 2, yes, np.zeros(5, dtype=np.bool_), True
+    )
+    assert seeds[0] in (0, 1, 2) and seeds[1] != seeds[0]
+    assert gains.tolist() == [3, 2] and total == 5 and upper == 6
+
+
+@pytest.mark.parametrize("model", [IC(p=0.3), LT()], ids=["ic", "lt"])
+def test_greedy_gains_are_the_marginal_coverage_of_real_rr_sets(model):
+    """Pins `greedy` and `coverage` on sampled RR sets against counts over the sets.
+
+    A random 15-node graph, 400 RR sets: the greedy replayed in plain Python (gains,
+    argmax seeds, total, min-bound), with and without fixed nodes and a candidate pool;
+    `coverage` of the chosen seeds equals the sets they hit that no fixed node hits.
+    """
+    rng = np.random.default_rng(5)
+    n = 15
+    pairs = {(int(u), int(v)) for u, v in rng.integers(0, n, (60, 2)) if u != v}
+    src, dst = zip(*sorted(pairs), strict=True)
+    g = Graph.from_edges(src, dst, labels=range(n))
+    rr = RRSets(g, model, np.uint64(9)).extend(400)
+    sets = as_sets(*rr.flat())
+    assert max(len(s) for s in sets) > 2  # the sets overlap in more than their targets
+    for k, allowed, fixed in [
+        (4, np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)),
+        (3, rng.random(n) < 0.6, np.isin(np.arange(n), [2, 7])),
+        (5, np.ones(n, dtype=np.bool_), np.isin(np.arange(n), [0])),
+    ]:
+        allowed &= ~fixed
+        for want_bound in (False, True):
+            result = greedy(rr, k, allowed, fixed, want_bound)
+            check_greedy(sets, n, k, allowed, fixed, result, want_bound)
+        seeds = result[0]
+        fixed_nodes = set(np.flatnonzero(fixed).tolist())
+        chosen = set(seeds[seeds >= 0].tolist())
+        hit = sum(1 for s in sets if s & chosen and not s & fixed_nodes)
+        assert coverage(rr, seeds, fixed) == hit == result[2]
+
+
+def test_coverage_kernels_against_plain_counts():
+    """Pins the inverted index, the top-k sum, prefix_coverage and count_hit.
+
+    `_node_sets`: node v's list is the sets holding v, in set order. `_top_sum`: the sum
+    of the k largest values over allowed, unchosen nodes (all of them if fewer).
+    `prefix_coverage`: out[j] = sets holding a node of rank <= j. `count_hit`: sets
+    holding a `hit` node and no `skip` node. Each counted here from the sets.
+    """
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        n = int(rng.integers(1, 12))
+        sets = [
+            rng.choice(n, size=int(rng.integers(0, min(n, 5) + 1)), replace=False).tolist()
+            for _ in range(int(rng.integers(0, 30)))
+        ]
+        offsets, members = as_flat(sets)
+        ptr, ids = _node_sets(offsets, members, n)
+        for v in range(n):
+            assert ids[ptr[v] : ptr[v + 1]].tolist() == [s for s, m in enumerate(sets) if v in m]
+
+        cov = rng.integers(0, 6, n).astype(np.int64)  # ties are likely
+        allowed = rng.random(n) < 0.7
+        chosen = rng.random(n) < 0.2
+        eligible = sorted(int(cov[v]) for v in range(n) if allowed[v] and not chosen[v])
+        for k in range(1, n + 3):
+            want = sum(eligible[-k:]) if eligible else 0
+            assert _top_sum(cov, allowed, chosen, k) == want, (k, cov, eligible)
+
+        k = int(rng.integers(1, 5))
+        rank = rng.integers(0, k + 3, n).astype(np.int64)  # ranks >= k: not a seed yet
+        want = [sum(1 for m in sets if any(rank[v] <= j for v in m)) for j in range(k)]
+        assert prefix_coverage(offsets, members, rank, k).tolist() == want
+
+        hit = rng.random(n) < 0.4
+        skip = rng.random(n) < 0.2
+        want = sum(1 for m in sets if any(hit[v] for v in m) and not any(skip[v] for v in m))
+        assert count_hit(offsets, members, hit, skip) == want
