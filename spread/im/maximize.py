@@ -124,7 +124,9 @@ def maximize(
     failure_probability : float, optional
         IMM's and OPIM-C's ``delta``: the guarantee holds with probability at least
         ``1 - failure_probability`` (default ``1 / n``, IMM's ``n ** -ell`` with
-        ``ell = 1``).
+        ``ell = 1``). The result's ``failure_probability`` is what was certified: for
+        IMM with `stability` > 0 it is the union bound over the redraws the overfitting
+        guard may make (up to 3x the value asked for).
     rng : None, int, SeedSequence or Generator
         Fixes every random stream: the same `rng` gives the same seeds on any number of
         threads.
