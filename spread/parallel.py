@@ -145,6 +145,10 @@ def chunk_bounds(n_units, n_threads, *, min_size=1, max_size=None):
 
     Examples
     --------
+    One thread gets 4 chunks: boundaries ``i * 10 // 4`` for ``i = 0 .. 4``. Two
+    threads would get 8 chunks of 1000, but chunks of at least 400 allow only
+    ``1000 // 400 = 2``:
+
     >>> from spread.parallel import chunk_bounds
     >>> chunk_bounds(10, 1)
     [0, 2, 5, 7, 10]
@@ -520,11 +524,17 @@ def map_indices(
     Examples
     --------
     >>> import spread
+    >>> spread.parallel.map_indices(lambda i, step: i * step, 4, start=1, shared=10)
+    [10, 20, 30, 40]
+
+    Replicate ``i`` draws from its own stream, `replicate_rng`, so the list is the one
+    a plain loop gives:
+
     >>> def draw(i, scale):
     ...     return round(scale * spread.parallel.replicate_rng(0, i).random(), 3)
     >>> here = spread.parallel.map_indices(draw, 4, shared=10.0)
-    >>> here
-    [7.77, 0.954, 0.817, 6.275]
+    >>> here == [draw(i, 10.0) for i in range(4)]
+    True
 
     The same on a (here in-process) Dask cluster:
 

@@ -135,8 +135,13 @@ class FitResult:
     >>> low, high = res.conf_int()["K"]
     >>> bool(low < 2000 < high)
     True
-    >>> res.predict(3).round(1)
+    >>> res.predict(3).round(1)  # K (s(r (t + 1 - tm)) - s(r (t - tm))), s the logistic
     array([ 9.1, 14.8, 23.9])
+    >>> import numpy as np
+    >>> from scipy.special import expit
+    >>> K, r, tm = res.params["K"], res.params["r"], res.params["tm"]
+    >>> bool(np.allclose(res.predict(3), K * np.diff(expit(r * (np.arange(4) - tm)))))
+    True
     >>> fc = res.forecast(5, level=0.9)
     >>> list(fc.columns[:3])
     ['mean', 'lower', 'upper']

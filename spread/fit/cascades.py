@@ -200,14 +200,25 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
 
     Examples
     --------
-    >>> import spread
+    With ``p = 1`` on the path 0 -> 1 -> 2 -> 3 a cascade from node ``s`` reaches
+    every node after it, node ``s + d`` at step ``d``:
+
+    >>> import numpy as np, spread
     >>> from spread.fit import simulate_cascades
-    >>> g = spread.datasets.load("karate")
-    >>> cs = simulate_cascades(g, spread.IC(p=0.2), n_cascades=50, rng=0)
+    >>> path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
+    >>> cs = simulate_cascades(path, spread.IC(p=1.0), seeds=[[0], [2]], rng=0)
     >>> cs
-    <Cascades: 50 cascades, 217 adoptions, 34 distinct nodes, graph of 34 nodes>
-    >>> cs.sizes.head(5).tolist()
-    [6, 13, 1, 2, 1]
+    <Cascades: 2 cascades, 6 adoptions, 4 distinct nodes, graph of 4 nodes>
+    >>> cs.data.groupby("cascade")["node"].agg(list).tolist(), cs.data["time"].tolist()
+    ([[0, 1, 2, 3], [2, 3]], [0.0, 1.0, 2.0, 3.0, 0.0, 1.0])
+
+    From the hub of a star with 4 leaves a cascade has ``1 + 4 p`` adopters on average
+    (3 at ``p = 0.5``):
+
+    >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
+    >>> sizes = simulate_cascades(star, spread.IC(p=0.5), seeds=0, n_cascades=2000, rng=0).sizes
+    >>> bool(abs(sizes.mean() - 3) < 4 * sizes.std() / np.sqrt(len(sizes)))
+    True
     """
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."

@@ -164,13 +164,26 @@ class BassEstimator(_CurveEstimator):
 
     Examples
     --------
+    The Bass model expects ``m (F(t + 1) - F(t))`` adopters in bin ``t``, with
+    ``F(t) = (1 - e^{{-(p + q) t}}) / (1 + (q / p) e^{{-(p + q) t}})``. Fitted to those
+    expected counts themselves, the estimator gives the parameters back:
+
+    >>> import numpy as np
+    >>> from spread import Trend
     >>> from spread.fit import BassEstimator, simulate_trend
-    >>> trend = simulate_trend("bass", {{"m": 10_000, "p": 0.01, "q": 0.4}}, 30, rng=1)
-    >>> est = BassEstimator(loss="poisson").fit(trend)
+    >>> F = lambda t: (1 - np.exp(-0.41 * t)) / (1 + 40 * np.exp(-0.41 * t))  # p=0.01, q=0.4
+    >>> exact = Trend.from_counts(10_000 * np.diff(F(np.arange(31))))
+    >>> est = BassEstimator(loss="poisson").fit(exact)
     >>> {{k: round(v, 2) for k, v in est.params_.items()}}
-    {{'m': 9988.04, 'p': 0.01, 'q': 0.4}}
-    >>> est.result_.success
-    True
+    {{'m': 10000.0, 'p': 0.01, 'q': 0.4}}
+
+    On Poisson counts drawn around that curve, the 95% intervals cover the truth:
+
+    >>> truth = {{"m": 10_000, "p": 0.01, "q": 0.4}}
+    >>> est = BassEstimator(loss="poisson").fit(simulate_trend("bass", truth, 30, rng=1))
+    >>> intervals = est.result_.conf_int()
+    >>> est.result_.success, all(lo < truth[k] < hi for k, (lo, hi) in intervals.items())
+    (True, True)
     """
 
     _spec = "bass"
@@ -499,9 +512,19 @@ def simulate_trend(model, params, n_bins, *, dispersion=None, rng=None, freq=Non
 
     Examples
     --------
+    Poisson counts around the Bass curve ``m (F(t + 1) - F(t))``,
+    ``F(t) = (1 - e^{-(p + q) t}) / (1 + (q / p) e^{-(p + q) t})``: every bin lies within
+    4 Poisson standard deviations of its mean.
+
+    >>> import numpy as np
     >>> from spread.fit import simulate_trend
-    >>> simulate_trend("bass", {"m": 500, "p": 0.03, "q": 0.4}, 10, rng=0).counts
-    array([20., 13., 36., 44., 59., 66., 62., 61., 40., 38.])
+    >>> tr = simulate_trend("bass", {"m": 500, "p": 0.03, "q": 0.4}, 10, rng=0)
+    >>> F = lambda t: (1 - np.exp(-0.43 * t)) / (1 + 0.4 / 0.03 * np.exp(-0.43 * t))
+    >>> mean = 500 * np.diff(F(np.arange(11)))
+    >>> mean.round(1)
+    array([18.1, 25.4, 34.2, 43.6, 51.9, 56.8, 57. , 52.2, 44. , 34.6])
+    >>> bool(np.all(abs(tr.counts - mean) < 4 * np.sqrt(mean)))
+    True
     """
     check_in(model, name="model", options=tuple(SPECS))
     spec = SPECS[model]

@@ -23,6 +23,9 @@ def mase(actual, predicted, train):
 
     Examples
     --------
+    Forecast errors 0 and 1 (mean 0.5); the naive forecast's errors on the training
+    series are 1, 2 and 1 (mean 4/3); 0.5 / (4/3) = 0.375:
+
     >>> from spread.fit import mase
     >>> mase([3, 4], [3, 5], [1, 2, 4, 3])
     0.375

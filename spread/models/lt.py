@@ -111,11 +111,26 @@ class LT:
 
     Examples
     --------
+    Seeds 0 and 1 point at node 2 with weights 0.3 and 0.4, and node 2 at node 3 with
+    weight 0.5. With a uniform threshold, node 2 activates with probability
+    ``0.3 + 0.4 = 0.7`` (the weights add up, where IC's coins would give
+    ``1 - 0.7 * 0.6 = 0.58``) and node 3 with ``0.7 * 0.5``, so the expected spread is
+    ``2 + 0.7 + 0.35 = 3.05``:
+
     >>> import spread
-    >>> g = spread.datasets.load("karate")
-    >>> res = spread.simulate(g, [0, 33], spread.LT(), n_runs=2000, rng=0)
-    >>> print(f"{res.mean:.2f} ± {res.stderr:.2f}")
-    22.67 ± 0.14
+    >>> g = spread.Graph.from_edges([0, 1, 2], [2, 2, 3])
+    >>> res = spread.simulate(g, [0, 1], spread.LT(weights=[0.3, 0.4, 0.5]), n_runs=4000, rng=0)
+    >>> bool(abs(res.mean - 3.05) < 4 * res.stderr)
+    True
+
+    Fixed thresholds make every run the same: with threshold 0.6 node 2 adopts (0.7 >=
+    0.6), and then node 3 (0.5 >= 0.5); with 0.8 node 2 stays out, and so does node 3.
+
+    >>> def spread_with(theta2):
+    ...     lt = spread.LT(weights=[0.3, 0.4, 0.5], thresholds=[1, 1, theta2, 0.5])
+    ...     return spread.simulate(g, [0, 1], lt, n_runs=10, rng=0).mean
+    >>> spread_with(0.6), spread_with(0.8)
+    (4.0, 2.0)
     """
 
     weights: object = "wc"
@@ -171,10 +186,15 @@ class LT:
 
         Examples
         --------
-        >>> import spread
-        >>> table = spread.LT(threshold_law=("beta", 2, 5)).quantile_table()
-        >>> table.shape, round(float(table[8192]), 4)  # the median of Beta(2, 5)
-        ((16385,), 0.2644)
+        Beta(2, 1) has the CDF ``x**2``, so its quantile function is ``sqrt(u)``: the
+        median is ``sqrt(1/2) = 0.7071``.
+
+        >>> import numpy as np, spread
+        >>> table = spread.LT(threshold_law=("beta", 2, 1)).quantile_table()
+        >>> table.shape, round(float(table[8192]), 4)
+        ((16385,), 0.7071)
+        >>> bool(np.allclose(table, np.sqrt(np.linspace(0, 1, 16385))))
+        True
         """
         return self._table
 

@@ -187,7 +187,17 @@ def simulate(
 
     Examples
     --------
+    From one end of the path 0 -> 1 -> 2 -> 3, node ``d`` is reached with probability
+    ``p**d``, so the expected spread is ``1 + p + p**2 + p**3`` (1.875 at ``p = 0.5``):
+
     >>> import spread
+    >>> path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
+    >>> res = spread.simulate(path, [0], spread.IC(p=0.5), n_runs=4000, rng=0)
+    >>> bool(abs(res.mean - 1.875) < 4 * res.stderr)
+    True
+
+    With ``p = 1`` every run reaches the whole connected karate club, all 34 nodes:
+
     >>> g = spread.datasets.load("karate")
     >>> spread.simulate(g, [0], spread.IC(p=1.0), n_runs=10, rng=0).mean
     34.0
@@ -237,14 +247,20 @@ def simulate_sets(
 
     Examples
     --------
+    On an undirected star with 4 leaves, the hub reaches each leaf with probability
+    ``p``: expected spread ``1 + 4 p``. A leaf reaches the hub with probability ``p``
+    and, through it, each of the 3 other leaves with ``p**2``: ``1 + p + 3 p**2``. At
+    ``p = 0.5`` that is 3 and 2.25:
+
     >>> import spread
-    >>> g = spread.datasets.load("karate")
-    >>> res = spread.simulate_sets(g, [[0], [33]], spread.IC(p=0.1), n_runs=500, rng=1)
-    >>> res.to_frame()[["mean", "stderr"]].round(2)
-              mean  stderr
-    seed_set
-    0         3.24    0.10
-    1         3.53    0.11
+    >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4], directed=False)
+    >>> res = spread.simulate_sets(star, [[0], [1]], spread.IC(p=0.5), n_runs=4000, rng=1)
+    >>> table = res.to_frame()
+    >>> table["seeds"].tolist()
+    [[0], [1]]
+    >>> exact = [1 + 4 * 0.5, 1 + 0.5 + 3 * 0.5**2]
+    >>> (abs(table["mean"] - exact) < 4 * table["stderr"]).tolist()
+    [True, True]
     """
     cfg = _settings(
         graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
