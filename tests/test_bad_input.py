@@ -273,6 +273,8 @@ ERRORS = [
         ["`model`", "spontaneous adoption", "external=0.1"], "maximize-external"),
     row(lambda t: maximize(KARATE, 2, LT(threshold_law=("beta", 2, 2))), IPE,
         ["`model`", "uniform thresholds", "'beta'"], "maximize-LT-law"),
+    row(lambda t: maximize(KARATE, 2, LT(thresholds=np.full(34, 0.5))), IPE,
+        ["`model`", "uniform thresholds", "got fixed thresholds"], "maximize-LT-fixed"),
     row(lambda t: maximize(KARATE, 2, Heat(beta=1.0), method="heat-top"), IPE,
         ["`horizon`", "required"], "maximize-Heat-horizon"),
     row(lambda t: maximize(KARATE, 2, Heat(beta=1e6), method="heat-top", horizon=1e6),

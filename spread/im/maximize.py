@@ -229,10 +229,12 @@ def maximize(
             f"the spread of a seed set is then unbounded in time; got {model!r}."
         )
         raise InvalidParameterError(msg)
-    elif isinstance(model, LT) and model.quantile_table().size:
+    elif isinstance(model, LT) and (model.quantile_table().size or model.thresholds is not None):
+        kind = "fixed" if model.thresholds is not None else "non-uniform"
         msg = (
-            "`model` must have uniform thresholds for maximize (reverse-reachable sets and "
-            f"the spread-versus-k estimates rest on them); got {model!r}."
+            "`model` must have uniform thresholds, drawn afresh in every run, for maximize "
+            "(reverse-reachable sets and the spread-versus-k estimates rest on them); got "
+            f"{kind} thresholds in {model!r}."
         )
         raise InvalidParameterError(msg)
     n = graph.n_nodes
