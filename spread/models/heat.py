@@ -145,6 +145,11 @@ class Heat:
     - ``"normalized"``: ``||f~(t) - f(t)||_2 <= eps * ||f0||_2`` with
       ``eps <= tol * exp(-2 beta t)``, again a relative 2-norm error of at most `tol`.
 
+    The rounding is relative to ``||f0||``, not to ``||f(t)||``. Non-negative initial heat
+    keeps its part along the stationary mode, so ``f(t)`` stays comparable to ``f0``;
+    heat of both signs whose stationary part cancels decays towards zero, and the
+    relative error of ``f(t)`` can then exceed `tol` (seen at ``beta t = 8`` on a star).
+
     The bound achieved is reported as `HeatResult.error_bound`.
 
     References
