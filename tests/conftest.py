@@ -42,9 +42,10 @@ def hard_limit(item):
     marker = item.get_closest_marker("timeout")
     if marker is not None and marker.args:
         limit = float(marker.args[0])
-    else:
+    else:  # pytest-timeout's order: the mark, then --timeout, then the ini value
         try:
-            limit = float(item.config.getini("timeout") or 0)
+            option = item.config.getoption("timeout", None)
+            limit = float(option if option is not None else item.config.getini("timeout") or 0)
         except ValueError:  # pytest-timeout is not installed
             limit = 600.0
     return 1.1 * limit + 5.0 if limit > 0 else 0.0
