@@ -13,6 +13,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from spread import ConvergenceWarning, InvalidParameterError, NotFittedError
 from spread.fit import (
@@ -314,14 +315,28 @@ def test_forecast_labels_follow_datetime_index():
 
 
 def test_conf_int_methods_agree_roughly(bass_fit):
+    """Wald and profile intervals agree roughly (widths within a factor 0.6-1.6), and each
+    equals its definition at its level, so that a 15% narrow interval (which the rough
+    agreement would let through) fails: Wald ``exp(log(est) ± z * se / est)`` with
+    ``z = norm.ppf(0.975)``; profile ends where the profile log-likelihood has dropped
+    by ``chi2.ppf(0.95, 1) / 2``. The bootstrap's percentile intervals are pinned in
+    tests/test_intervals.py."""
     wald = bass_fit.conf_int(0.95, "wald")
     prof = bass_fit.conf_int(0.95, "profile")
+    z = stats.norm.ppf(0.975)
+    drop = stats.chi2.ppf(0.95, 1) / 2
     for name in ("m", "q"):
         est = bass_fit.params[name]
         assert prof[name].low < est < prof[name].high
         w_width = wald[name].high - wald[name].low
         p_width = prof[name].high - prof[name].low
         assert 0.6 < p_width / w_width < 1.6
+        half = z * bass_fit.stderr[name] / est  # stderr of log(est) by the delta method
+        assert tuple(wald[name]) == pytest.approx(
+            (est * np.exp(-half), est * np.exp(half)), rel=1e-12
+        )
+        ends = bass_fit.profile(name, grid=list(prof[name]))
+        np.testing.assert_allclose(bass_fit.loglik - ends["loglik"], drop, atol=1e-4)
     boot = bass_fit.bootstrap(20, rng=0)
     assert boot.n_resamples + boot.n_failed == 20
     more = bass_fit.bootstrap(30, rng=1, result=boot)
@@ -401,6 +416,20 @@ def test_compare_and_rolling_origin():
     )
     assert len(ro) == 4
     assert ro["coverage"].between(0, 1).all()
+    # each coverage is the share of held-out bins inside the 90% band of the fit made at
+    # that origin (forecast with the same paths), and the end check its cumulative band
+    fitters = {"bass": fit_bass, "logistic": fit_logistic}
+    for _, row in ro.iterrows():
+        tau, h = int(row["origin"]), int(row["horizon"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fc = fitters[row["model"]](tr[:tau]).forecast(h, 0.9, n_paths=200, rng=0)
+        y = tr.counts[tau : tau + h]
+        inside = (y >= fc["lower"].to_numpy()) & (y <= fc["upper"].to_numpy())
+        assert row["coverage"] == inside.mean()
+        cum = tr.counts[:tau].sum() + y.sum()
+        end = fc["cumulative_lower"].iloc[-1] <= cum <= fc["cumulative_upper"].iloc[-1]
+        assert row["coverage_cum_end"] == end
     assert ro.loc[ro["model"] == "bass", "mape_cum"].max() < 0.05
     with pytest.raises(InvalidParameterError, match="`origins` must lie in"):
         rolling_origin(tr, {"bass": fit_bass}, [45], horizon=5)

@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import spread
 from spread import IC, LT, Graph, Heat, InvalidParameterError, NodeNotFound
@@ -237,6 +238,12 @@ def test_heat_beta_from_noisy_node_states(clustered3000):
         errs.append(est.beta_ / 0.2 - 1)
         lo, hi = est.result_.intervals["beta"]
         covered += lo <= 0.2 <= hi
+        # five draws cannot measure coverage: the interval is pinned to its definition,
+        # Wald in the log scale with z from scipy (coverage: tests/test_intervals.py)
+        half = stats.norm.ppf(0.975) * est.result_.stderr["beta"] / est.beta_
+        assert (lo, hi) == pytest.approx(
+            (est.beta_ * np.exp(-half), est.beta_ * np.exp(half)), rel=1e-12
+        )
     assert np.max(np.abs(errs)) <= 0.02
     assert np.median(np.abs(errs)) <= 0.015
     assert covered >= 4
@@ -279,16 +286,25 @@ def _coverage(y, fc):
     return np.mean((y >= fc["lower"].to_numpy()) & (y <= fc["upper"].to_numpy()))
 
 
+@pytest.mark.slow
 def test_negbin_counts_ic_dispersion_and_band_coverage(ba3000):
-    """Curves of IC with spontaneous adoption (30 seeds, p=0.05, external 0.01) seen
-    through negative-binomial noise (k=4); 20 bins fitted, 10 forecast. Measured over
-    these 10 replicates: k median relative error 24%; 90% band coverage of the held-out
-    bins 0.91 with ``loss="negbin"``, 0.46 with the Poisson loss (whose band knows the
-    run-to-run variation only). Tolerances: k within 50%, coverage at least 0.8 and
-    0.2 above the Poisson band's."""
+    """Curves of IC with spontaneous adoption (30 seeds, p=0.1, external 0.01) seen
+    through negative-binomial noise (k=4); 20 bins fitted, 10 forecast.
+
+    The true p lies far from its lower bound (1e-4): with p = 0.05 three of ten negbin
+    fits put p on that bound (the curve explained by spontaneous adoption alone) and their
+    bands still counted as covering. Bound hits are counted here, not hidden: every negbin
+    fit must identify p (above 1e-3), and the Poisson fits that do not (2 of 10 here)
+    are left out of the comparison of the two bands. Each band is its definition, the
+    quantiles of the fit's simulated paths. Measured over these 10 replicates: k median
+    relative error 26%; 90% band coverage of the held-out bins 0.89 with
+    ``loss="negbin"`` (0.875 on the 8 replicates the Poisson fit identified), 0.50 with
+    the Poisson loss on those 8 (whose band knows the run-to-run variation only).
+    Tolerances: k within 50%, coverage at least 0.8 and 0.2 above the Poisson band's."""
     seeds = list(range(30))
-    model = IC(p=0.05, external=0.01)
+    model = IC(p=0.1, external=0.01)
     ks, cover = [], {"poisson": [], "negbin": []}
+    at_bound = {"poisson": [], "negbin": []}
     for r in range(10):
         y = sample_counts(
             np.random.default_rng(r), _curve(ba3000, model, seeds, 30, 1000 + r), 4.0
@@ -296,16 +312,26 @@ def test_negbin_counts_ic_dispersion_and_band_coverage(ba3000):
         for loss in cover:
             est = ICEstimator(loss=loss, external=True, n_runs=200, ci_method=None, rng=r)
             est.fit(ba3000, y[:20], seeds=seeds)
-            cover[loss].append(_coverage(y[20:], est.forecast(10, level=0.9, n_paths=400, rng=r)))
+            at_bound[loss].append(est.p_ < 1e-3)
+            fc = est.forecast(10, level=0.9, n_paths=400, rng=r)
+            cover[loss].append(_coverage(y[20:], fc))
             if loss == "negbin":
                 ks.append(est.result_.diagnostics["dispersion"])
                 assert f"dispersion k = {ks[-1]:.4g}" in est.result_.summary()
             else:
                 assert "dispersion" not in est.result_.diagnostics
                 assert "dispersion" not in est.result_.summary()
+    draws = est.simulate(np.arange(20, 30), 400, r, with_uncertainty=True)
+    q = (1 - 0.9) / 2
+    np.testing.assert_allclose(fc["lower"], np.quantile(draws, q, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(fc["upper"], np.quantile(draws, 1 - q, axis=0), rtol=1e-12)
+    assert not any(at_bound["negbin"]), at_bound
+    identified = ~np.array(at_bound["poisson"])
+    assert identified.sum() >= 6, at_bound
     assert np.median(_rel(ks, 4.0)) <= 0.5
     assert np.mean(cover["negbin"]) >= 0.8
-    assert np.mean(cover["negbin"]) >= np.mean(cover["poisson"]) + 0.2
+    negbin, poisson = np.array(cover["negbin"]), np.array(cover["poisson"])
+    assert negbin[identified].mean() >= poisson[identified].mean() + 0.2
 
 
 def test_negbin_lt_scale_from_noisy_curves(ba3000):
@@ -350,6 +376,10 @@ def test_negbin_bootstrap_draws_the_fitted_noise(ba3000):
             if loss == "negbin":
                 lo, hi = res.intervals["p"]
                 covered += lo <= 0.12 <= hi
+                reps = res.diagnostics["bootstrap"].params["p"].to_numpy()
+                q = (1 - 0.95) / 2  # percentile interval of its own replicates
+                expected = (np.quantile(reps, q), np.quantile(reps, 1 - q))
+                assert (lo, hi) == pytest.approx(expected, rel=1e-12)
         ratio.append(sd["negbin"] / sd["poisson"])
     assert covered >= 8
     assert np.median(ratio) >= 1.5
@@ -372,7 +402,14 @@ def test_negbin_counts_heat_beta_dispersion_and_band(clustered3000):
         )
         errs.append(est.beta_ / 0.02 - 1)
         ks.append(est.result_.diagnostics["dispersion"])
-        cover.append(_coverage(y[20:], est.forecast(10, level=0.9, n_paths=1000, rng=r)))
+        fc = est.forecast(10, level=0.9, n_paths=1000, rng=r)
+        cover.append(_coverage(y[20:], fc))
+    # ten draws cannot measure the band's coverage: its definition is pinned instead,
+    # the 5% and 95% quantiles of the fit's simulated paths
+    draws = est.simulate(np.arange(20, 30), 1000, r, with_uncertainty=True)
+    q = (1 - 0.9) / 2
+    np.testing.assert_allclose(fc["lower"], np.quantile(draws, q, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(fc["upper"], np.quantile(draws, 1 - q, axis=0), rtol=1e-12)
     assert np.median(np.abs(errs)) <= 0.05
     assert np.median(_rel(ks, 4.0)) <= 0.4
     assert np.mean(cover) >= 0.7

@@ -172,6 +172,81 @@ def test_lt_kernel_equals_definition_given_thresholds(seed):
     assert times_of(res, 1) == times_of(res, 0)
 
 
+def lt_ties():
+    """A graph whose fixed LT thresholds equal the active in-weight exactly (ties).
+
+    Weights and thresholds are dyadic (0.125, 0.25, 0.5, 0.75, 1), so every partial sum
+    is exact in binary floating point, in any order. From seeds {0, 1}: node 2 receives
+    0.5 + 0.25 = 0.75 = theta at step 1; node 3 has 0.5 from the start and 0.5 more once 2
+    is active, reaching theta = 1 at step 2; node 4 gets 0.25 = theta at step 3; node 5
+    gets the same 0.25 against a threshold one ulp above (never); node 6 collects 0.125
+    (from 1), 0.125 (from 2) and 0.5 (from 4): 0.75 = theta at step 4; node 7 has one
+    in-arc of weight 1 = theta and follows at step 5. Returns (graph, weights in arc
+    order, thresholds, seeds, the activation step of every node that activates).
+    """
+    arcs = [
+        (0, 2, 0.5),
+        (1, 2, 0.25),
+        (0, 3, 0.5),
+        (2, 3, 0.5),
+        (3, 4, 0.25),
+        (3, 5, 0.25),
+        (1, 6, 0.125),
+        (2, 6, 0.125),
+        (4, 6, 0.5),
+        (6, 7, 1.0),
+    ]
+    g = Graph.from_edges([a[0] for a in arcs], [a[1] for a in arcs], labels=np.arange(8))
+    weight = {(u, v): w for u, v, w in arcs}
+    src, dst, _ = g.edges()
+    w = np.array([weight[int(u), int(v)] for u, v in zip(src, dst, strict=True)])
+    theta = np.array([1.0, 1.0, 0.75, 1.0, 0.25, np.nextafter(0.25, 1.0), 0.75, 1.0])
+    return g, w, theta, [0, 1], {0: 0, 1: 0, 2: 1, 3: 2, 4: 3, 6: 4, 7: 5}
+
+
+def test_lt_activates_when_the_in_weight_equals_the_threshold():
+    """LT's rule is ``active in-weight >= theta``: a node whose fixed threshold equals
+    the weight it receives activates, at the step it is reached (`lt_ties`), one whose
+    threshold is one ulp above does not. Pins the tie for `spread.simulate`,
+    `spread.simulate_sets` and the reference definition (`reference.lt_run`)."""
+    g, w, theta, seeds, expected = lt_ties()
+    assert ref.lt_run(g, seeds, w, theta) == expected
+    model = LT(weights=w, thresholds=theta)
+    res = spread.simulate(g, seeds, model, n_runs=3, rng=0, keep_times=True)
+    for r in range(3):
+        assert times_of(res, r) == expected
+    assert (res.final_sizes == 7).all()
+    assert res.new_per_step.tolist() == [[2, 1, 1, 1, 1, 1]] * 3
+    assert res.node_probability.tolist() == [1, 1, 1, 1, 1, 0, 1, 1]
+    both = spread.simulate_sets(g, [seeds, [0]], model, n_runs=2, rng=1)
+    assert both[0].final_sizes.tolist() == [7, 7]
+    # from {0} alone node 2 gets 0.5 < 0.75 and node 3 0.5 < 1: nothing follows
+    assert both[1].final_sizes.tolist() == [1, 1]
+
+
+def test_lt_cascades_and_brackets_keep_the_tie():
+    """The LT cascades of `spread.fit.simulate_cascades` follow the same ``>=`` rule, and
+    the brackets the LT fits rest on (`spread.fit.lt.brackets`, ``w_low < theta <=
+    w_high``) hold every fixed threshold of `lt_ties`: an adopter's threshold equals its
+    ``w_high`` at a tie, and the node one ulp above is censored with ``theta > w_high``."""
+    from spread.fit import simulate_cascades
+    from spread.fit.lt import brackets
+
+    g, w, theta, seeds, expected = lt_ties()
+    cs = simulate_cascades(g, LT(weights=w, thresholds=theta), seeds=[seeds] * 2, rng=0)
+    for _, one in cs.data.groupby("cascade"):
+        assert dict(zip(one["node"], one["time"].astype(int), strict=True)) == expected
+    b = brackets(cs, 1.0, weights=w)
+    th = theta[b["node"].to_numpy()]
+    adopted = ~b["censored"].to_numpy()
+    assert set(b.loc[adopted, "node"]) == set(expected) - set(seeds)
+    assert (b["w_low"].to_numpy()[adopted] < th[adopted]).all()
+    assert (th[adopted] <= b["w_high"].to_numpy()[adopted]).all()
+    assert (th[adopted] == b["w_high"].to_numpy()[adopted]).all()  # every adopter is a tie
+    assert b.loc[~adopted, "node"].tolist() == [5, 5]
+    assert (th[~adopted] > b["w_high"].to_numpy()[~adopted]).all()
+
+
 @pytest.mark.parametrize("directed", [True, False])
 def test_kernels_replay_the_reference_stream_bit_for_bit(directed):
     g = random_graph(50, 200, seed=11, directed=directed)
@@ -409,5 +484,12 @@ def test_weight_schemes_from_the_graph():
     assert_mean(res, 1 + 0.5 + 0.5)
     lt = spread.simulate(g, [0], LT(weights="weight"), n_runs=4000, rng=0)
     assert_mean(lt, 1 + 0.5 + 0.5)
-    tri = IC(p="trivalency", rng=3)
-    assert np.array_equal(tri.arc_probabilities(g), tri.arc_probabilities(g))
+    # trivalency draws once per graph from its rng: two models with the same rng agree
+    # (not one model's cached array compared with itself), another rng differs
+    big = random_graph(60, 400, seed=1)
+    a = IC(p="trivalency", rng=3).arc_probabilities(big)
+    b = IC(p="trivalency", rng=3).arc_probabilities(big)
+    c = IC(p="trivalency", rng=4).arc_probabilities(big)
+    assert a is not b and np.array_equal(a, b) and not np.array_equal(a, c)
+    assert set(np.unique(a).tolist()) == {0.1, 0.01, 0.001}
+    np.testing.assert_array_equal(a, spread.weights.trivalency(big, rng=3))
