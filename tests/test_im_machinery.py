@@ -539,3 +539,44 @@ def test_coverage_kernels_against_plain_counts():
         skip = rng.random(n) < 0.2
         want = sum(1 for m in sets if any(hit[v] for v in m) and not any(skip[v] for v in m))
         assert count_hit(offsets, members, hit, skip) == want
+
+
+def test_top_sum_on_heaps_deeper_than_a_few_levels():
+    """Pins `_top_sum`'s heap on sizes where a wrong parent index breaks its order.
+
+    A min-heap of size k keeps the k largest values; the sum must equal the sum of the k
+    largest eligible values (sorted here) for k up to 40 over up to 300 distinct-ish
+    values, inserted in random and in increasing order (the order that sifts every new
+    value up to the root).
+    """
+    rng = np.random.default_rng(20261203)
+    for trial in range(60):
+        n = int(rng.integers(5, 300))
+        cov = rng.integers(0, 10_000, n).astype(np.int64)
+        if trial % 3 == 0:
+            cov = np.sort(cov)[::-1].copy()  # decreasing node order: every value sifts up
+        allowed = rng.random(n) < 0.9
+        chosen = rng.random(n) < 0.1
+        eligible = np.sort(cov[allowed & ~chosen])
+        for k in (1, 2, 5, 6, 7, 13, 40):
+            want = int(eligible[-k:].sum()) if eligible.size else 0
+            assert _top_sum(cov, allowed, chosen, k) == want, (trial, k)
+
+
+def test_greedy_ties_go_to_the_smallest_node_id():
+    """Pins the documented tie rule of `greedy_cover`: among equal marginal coverage the
+    smallest node id wins.
+
+    Sets {0}, {1}, {2, 3}: nodes 0-3 each cover one set. Greedy takes 0, then 1, then 2
+    (2 and 3 tie, 2 < 3); the sets are disjoint, so each gain is 1.
+    """
+    offsets, members = as_flat([[0], [1], [2, 3]])
+    n = 4
+    allowed = np.ones(n, dtype=np.bool_)
+    fixed = np.zeros(n, dtype=np.bool_)
+    seeds, gains, covered, _ = greedy_cover(offsets, members, n, 3, allowed, fixed, False)
+    assert seeds.tolist() == [0, 1, 2]
+    assert gains.tolist() == [1, 1, 1] and covered == 3
+    reverse_offsets, reverse_members = as_flat([[3], [2], [1, 0]])
+    seeds, _, _, _ = greedy_cover(reverse_offsets, reverse_members, n, 1, allowed, fixed, False)
+    assert seeds.tolist() == [0]

@@ -493,3 +493,29 @@ def test_weight_schemes_from_the_graph():
     assert a is not b and np.array_equal(a, b) and not np.array_equal(a, c)
     assert set(np.unique(a).tolist()) == {0.1, 0.01, 0.001}
     np.testing.assert_array_equal(a, spread.weights.trivalency(big, rng=3))
+
+
+@pytest.mark.parametrize("model", [IC(p=1.0), LT(weights=[1.0, 1.0], thresholds=[1, 1, 1])])
+def test_steps_end_at_the_last_step_with_an_activation(model):
+    """Pins the kernels' depth: on the path 0 -> 1 -> 2 with certain transmission, the
+    seed is step 0 and nodes 1, 2 adopt at steps 1, 2; step 3 has none, so the step
+    counts end at step 2 (three columns), and the summary says so.
+    """
+    g = Graph.from_edges([0, 1], [1, 2])
+    res = spread.simulate(g, [0], model, n_runs=5, rng=0)
+    assert res.new_per_step.tolist() == [[1, 1, 1]] * 5
+    assert res.to_frame()["n_steps"].tolist() == [2] * 5
+    assert "steps: up to 2" in res.summary()
+
+
+def test_threshold_quantile_table_at_its_ends():
+    """Pins the table look-up's last cell: u = 1 reads the table's last entry (F^-1(1)),
+    u = 0 its first, and u halfway between two knots their mean (linear interpolation).
+    """
+    from spread.models._ic_lt_kernels import _table_quantile
+
+    table = np.array([0.0, 0.25, 0.75, 1.0])  # knots at u = 0, 1/3, 2/3, 1
+    assert _table_quantile(table, 1.0) == 1.0
+    assert _table_quantile(table, 0.0) == 0.0
+    assert _table_quantile(table, 0.5) == 0.5  # between 0.25 and 0.75
+    assert _table_quantile(table, 1 / 6) == pytest.approx(0.125, abs=1e-15)

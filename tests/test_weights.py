@@ -78,3 +78,30 @@ def test_probability_arrays_name_the_arc():
         match=r"`p` must have one entry per arc \(4\); got an array of length 3",
     ):
         check_probabilities([0.1, 0.2, 0.3], name="p", size=4)
+
+
+def test_lt_check_accepts_a_sum_of_exactly_one_plus_tol():
+    """Pins the rule's boundary: in-weights may sum to 1 + tol, not only to less.
+
+    0.5 + 0.5 is exactly 1.0 in binary, so with ``tol=0`` node 2 sits on the bound and is
+    accepted; 0.5 + 2 ulp(0.5) makes the sum 1 + 2**-52, the next double, refused.
+    """
+    g = spread.Graph.from_edges([0, 1], [2, 2])
+    assert W.check_lt_weights(g, [0.5, 0.5], tol=0.0).tolist() == [0.5, 0.5]
+    with pytest.raises(InvalidParameterError, match="node 2 receives 1"):
+        W.check_lt_weights(g, [0.5, 0.5 + 2.0**-52], tol=0.0)
+
+
+def test_lt_normalisation_keeps_zero_weights_and_nodes_with_no_weight():
+    """Pins `normalize_lt` on zeros: a zero weight is valid, and a node whose in-weights
+    are all 0 keeps them at 0 (no 0 / 0).
+
+    Arcs 0->2 (3), 1->2 (0), 0->3 (0), 1->3 (0): node 2's weights scale to 1 and 0,
+    node 3's stay 0.
+    """
+    g = spread.Graph.from_edges([0, 1, 0, 1], [2, 2, 3, 3])
+    s, t, _ = g.edges()
+    raw = {(0, 2): 3.0, (1, 2): 0.0, (0, 3): 0.0, (1, 3): 0.0}
+    w = W.normalize_lt(g, [raw[int(a), int(b)] for a, b in zip(s, t, strict=True)])
+    got = {(int(a), int(b)): float(x) for a, b, x in zip(s, t, w, strict=True)}
+    assert got == {(0, 2): 1.0, (1, 2): 0.0, (0, 3): 0.0, (1, 3): 0.0}
