@@ -29,7 +29,7 @@ from spread.im._coverage_kernels import (
     prefix_coverage,
 )
 from spread.im.imm import _imm_ell, _imm_lambda_prime, _imm_lambda_star
-from spread.im.opim import _EXTRA_ROUNDS, _opim_bounds, _opim_sizes
+from spread.im.opim import _opim_bounds, _opim_sizes
 from spread.im.rrsets import coverage, greedy, log_comb
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
@@ -134,7 +134,7 @@ def test_imm_constants_match_the_published_formulas():
 
 @pytest.mark.parametrize(
     ("n", "k", "eps", "failure_probability"),
-    [(10, 2, 0.5, None), (12, 3, 0.3, 0.01), (9, 1, 0.6, None)],
+    [(10, 2, 0.5, None), (12, 3, 0.3, 0.01), (9, 1, 0.6, None), (2, 1, 0.5, None)],
 )
 def test_imm_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, failure_probability):
     """Pins IMM's whole sampling schedule, end to end, where the lower bound is known.
@@ -169,6 +169,26 @@ def test_imm_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, failure_proba
     # final selection), n ** -ell' each: 2 n ** -ell' = n ** -ell * 2 ** (1 - ell)
     assert sel.failure_probability == pytest.approx(2 * n**-ell_adj, rel=1e-12)
     assert sel.failure_probability == pytest.approx(n**-ell * 2 ** (1 - ell), rel=1e-12)
+
+
+def test_imm_on_one_node_takes_logs_at_n_equals_2():
+    """Pins the one-node convention: the bounds take logs of n, so they use max(n, 2)
+    (log 1 = 0 would divide by zero), while n itself still scales lambda' and lambda*.
+
+    With ell' = 1 + ln 2 / ln 2 = 2, phase 1's only guess x = 1 / 2 is confirmed (the
+    single node covers every set, estimate 1 >= (1 + eps') / 2), LB = 1 / (1 + eps'),
+    and the failure probability is 2 * 2 ** -2.
+    """
+    eps = 0.5
+    ell, eps_p, lam_prime, lam_star = paper_imm(2, 1, 1, eps, 1.0)  # logs at n = 2, C(1, 1)
+    lam_prime, lam_star = lam_prime / 2, lam_star / 2  # ... and n = 1 as the factor
+    g = Graph.from_edges([], [], labels=[0])
+    sel = spread.maximize(g, 1, IC(p=1.0), method="imm", eps=eps, rng=0, stability=0,
+                          evaluate=False)  # fmt: skip
+    assert ell == 2.0
+    assert sel.seeds.tolist() == [0]
+    assert sel.n_samples == clear_ceil(lam_prime / 0.5) + clear_ceil(lam_star * (1 + eps_p))
+    assert sel.failure_probability == pytest.approx(0.5, rel=1e-12)
 
 
 def test_imm_without_a_lower_bound_draws_lambda_star_sets():
@@ -219,7 +239,7 @@ def test_opim_constants_and_bounds_match_the_published_formulas():
         (8, 8, 2, 0.3, 0.5),
     ]
     for n, n_cand, k, eps, delta in cases:
-        for extra in (0, _EXTRA_ROUNDS):
+        for extra in (0, 6):  # the guard's documented 6 extra rounds
             theta0, theta_max, i_max, a = paper_opim(n, n_cand, k, eps, delta, extra)
             got = _opim_sizes(n, n_cand, k, eps, delta, extra)
             assert got.theta0 == pytest.approx(theta0, rel=1e-12)
@@ -270,7 +290,7 @@ def test_opim_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, stability, n
     rounds of the paper's schedule (checked here, so that they exercise the doubling).
     """
     delta = 1 / n
-    extra = _EXTRA_ROUNDS if stability > 0 else 0
+    extra = 6 if stability > 0 else 0  # maximize's docstring: up to 6 rounds past i_max
     size, ratio, rounds = paper_opim_run(n, k, eps, delta, extra)
     sel = spread.maximize(
         complete_digraph(n),
@@ -311,6 +331,54 @@ def test_opim_runs_all_i_max_rounds_when_nothing_is_certified():
     assert i_max == 5  # log2(n / (k eps^2)) = log2 20
     assert sel.n_samples == 2 * math.ceil(theta0) * 2 ** (i_max - 1)
     assert sel.guarantee == 0.0
+
+
+def test_opim_guard_rounds_enter_the_schedule_and_the_union_bound():
+    """Pins the overfitting guard's budget in OPIM-C: up to 6 doublings past i_max
+    (maximize's docstring), every one of them in the union bound.
+
+    With a fixed seed in every RR set nothing is ever certified (ratio 0), so with
+    stability > 0 the run uses every round allowed: i_max + 6, ending with
+    ceil(theta0) * 2**(i_max + 5) sets in each of R1 and R2.
+    """
+    n, k, eps = 10, 2, 0.5
+    theta0, _, i_max, _ = paper_opim(n, n - 1, k, eps, 1 / n, 6)
+    sel = spread.maximize(
+        complete_digraph(n),
+        k,
+        IC(p=1.0),
+        method="opim-c",
+        eps=eps,
+        fixed=[0],
+        rng=3,
+        stability=0.01,
+        evaluate=False,
+    )
+    assert i_max == 5
+    assert sel.n_samples == 2 * math.ceil(theta0) * 2 ** (i_max + 6 - 1)
+    assert sel.guarantee == 0.0
+
+
+def test_imm_reports_the_union_bound_over_its_guard_draws_and_its_memory():
+    """Pins IMM's failure probability with the guard (phase 1 and up to 1 + 4 final
+    draws, n ** -ell' each: 6 / (2 n) = 3 / n at ell = 1, the "up to 3x" of maximize's
+    docstring) and its peak memory without it (phase 1's and the final sets together).
+
+    On a complete digraph with p = 1 every set holds all n nodes (4 bytes each) plus
+    its offset (8 bytes), with one more offset per collection; the guard is satisfied at
+    once (the seeds cover every set of both collections).
+    """
+    n, k, eps = 10, 2, 0.5
+    ell, eps_p, lam_prime, lam_star = paper_imm(n, n, k, eps, 1.0)
+    phase1 = clear_ceil(lam_prime / (n / 2))
+    theta = clear_ceil(lam_star / (n / (1 + eps_p)))
+    kwargs = dict(method="imm", eps=eps, rng=0, evaluate=False)
+    guarded = spread.maximize(complete_digraph(n), k, IC(p=1.0), **kwargs)
+    assert guarded.n_samples == phase1 + theta  # no redraw was needed
+    assert guarded.failure_probability == pytest.approx(6 * n**-ell, rel=1e-12)
+    assert guarded.failure_probability == pytest.approx(3 / n, rel=1e-12)
+    plain = spread.maximize(complete_digraph(n), k, IC(p=1.0), stability=0, **kwargs)
+    assert plain.memory_bytes == 4 * n * (phase1 + theta) + 8 * (phase1 + 1) + 8 * (theta + 1)
 
 
 def test_opim_anytime_mode_certifies_with_a_single_round_union_bound():

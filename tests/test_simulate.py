@@ -495,13 +495,16 @@ def test_weight_schemes_from_the_graph():
     np.testing.assert_array_equal(a, spread.weights.trivalency(big, rng=3))
 
 
-@pytest.mark.parametrize("model", [IC(p=1.0), LT(weights=[1.0, 1.0], thresholds=[1, 1, 1])])
+@pytest.mark.parametrize(
+    "model", [IC(p=1.0), LT(weights=[1.0, 1.0, 1.0], thresholds=[1, 1, 1, 1])]
+)
 def test_steps_end_at_the_last_step_with_an_activation(model):
     """Pins the kernels' depth: on the path 0 -> 1 -> 2 with certain transmission, the
-    seed is step 0 and nodes 1, 2 adopt at steps 1, 2; step 3 has none, so the step
-    counts end at step 2 (three columns), and the summary says so.
+    seed is step 0 and nodes 1, 2 adopt at steps 1, 2; step 3 runs and finds no one (node
+    3, with its arc 3 -> 0, is never reached, so the run does not stop for lack of
+    nodes), so the step counts end at step 2 (three columns), and the summary says so.
     """
-    g = Graph.from_edges([0, 1], [1, 2])
+    g = Graph.from_edges([0, 1, 3], [1, 2, 0])
     res = spread.simulate(g, [0], model, n_runs=5, rng=0)
     assert res.new_per_step.tolist() == [[1, 1, 1]] * 5
     assert res.to_frame()["n_steps"].tolist() == [2] * 5

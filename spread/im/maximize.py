@@ -155,9 +155,12 @@ def maximize(
     stability : float, default 0.01
         IMM and OPIM-C: keep sampling while the chosen seeds cover clearly more (by
         more than this fraction) of the RR sets that chose them than of independent
-        ones, i.e. while the greedy choice still overfits its sample. The guarantees
-        are kept (see `spread.im.imm`); 0 gives the textbook stopping rules, which at
-        large `eps` stop with seeds several percent below what more samples find.
+        ones, i.e. while the greedy choice still overfits its sample: IMM redraws its
+        final collection up to 4 times (each 2-16 times larger), OPIM-C doubles up to 6
+        rounds past its schedule. The guarantees are kept (their failure probability is
+        a union bound over those draws or rounds; see `spread.im.imm`); 0 gives the
+        textbook stopping rules, which at large `eps` stop with seeds several percent
+        below what more samples find.
     max_work : float or None, default 1e11
         Bound on each batch of Monte Carlo runs (CELF's estimates, the final
         evaluation) and CELF's whole search, in node-and-arc updates, checked before it

@@ -1,0 +1,829 @@
+"""Mutation testing for spread's number-carrying modules (issue 20): a small tool of our own.
+
+Each mutant changes one node of one file (``a < b`` -> ``a <= b``, ``x += 1`` -> ``pass``,
+...), written into the checkout by replacing that node's exact source bytes, so every
+other byte (and every line number) stays as it was. The focused tests of the module then
+run against it; a mutant they do not notice *survived* and points at a missing test (or
+is equivalent: no input can tell it from the original). See ``tests/MUTATION.md``.
+
+Run from the repository root (never collected by pytest: no ``test_`` prefix, and
+nothing runs at import)::
+
+    python tests/mutation.py spread/im/_coverage_kernels.py
+    python tests/mutation.py spread/models/_ic_lt_kernels.py --lines 140-180 --limit 20
+    python tests/mutation.py --survivors          # triage the survivors of the last run
+
+Numba kernels use ``cache=True``: every mutant runs with a Numba cache of its own (a copy
+of the baseline's warm cache without any entry of the mutated file), its own bytecode
+cache, and the mutated file gets a fresh modification time; the original file is always
+written back (also on Ctrl-C), again with a fresh modification time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import bisect
+import dataclasses
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+# ----------------------------------------------------------------------------- which tests
+
+# Module (glob, relative to the repo root) -> the focused test files that exercise it.
+# The first matching pattern wins; missing test files are skipped (some are on their way).
+# Within a list the quicker, sharper files come first: `-x` stops at the first failure.
+TEST_MAP = [
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "tests/test_random.py tests/test_batch.py tests/test_model_extensions.py "
+        "tests/test_simulate.py",
+    ),
+    ("spread/models/_heat_kernels.py", "tests/test_heat.py"),
+    ("spread/models/heat.py", "tests/test_heat.py"),
+    (
+        "spread/models/*.py",
+        "tests/test_batch.py tests/test_model_extensions.py tests/test_simulate.py",
+    ),
+    # The golden record pins the random streams bit for bit (which RR sets are drawn).
+    (
+        "spread/im/_rrset_kernels.py",
+        "tests/test_random.py tests/test_im_machinery.py tests/test_maximize.py "
+        "tests/test_golden.py::test_golden[maximize_rr]",
+    ),
+    ("spread/im/heat.py", "tests/test_heat.py tests/test_maximize.py"),
+    (
+        "spread/im/*.py",
+        "tests/test_im_machinery.py tests/test_maximize.py "
+        "tests/test_golden.py::test_golden[maximize_rr] "
+        "tests/test_golden.py::test_golden[maximize_celf_and_heuristics]",
+    ),
+    ("spread/weights.py", "tests/test_weights.py"),
+    ("spread/_random.py", "tests/test_random.py"),
+    ("spread/fit/*netrate*.py", "tests/test_fit_netrate.py tests/test_intervals.py"),
+    ("spread/fit/*hawkes*.py", "tests/test_fit_hawkes.py tests/test_intervals.py"),
+    ("spread/fit/*curve*.py", "tests/test_fit_curves.py tests/test_intervals.py"),
+    ("spread/fit/_settings.py", "tests/test_fit_settings.py"),
+    ("spread/fit/*trend*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
+    ("spread/fit/*target*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
+    ("spread/fit/*exposure*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
+    ("spread/fit/*dmp*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
+    ("spread/fit/forecast.py", "tests/test_fit_trend.py tests/test_intervals.py"),
+    (
+        "spread/fit/*.py",
+        "tests/test_fit_cascades.py tests/test_fit_network.py tests/test_intervals.py",
+    ),
+]
+
+# Tests that compare one Numba thread with two: they cannot pass with NUMBA_NUM_THREADS=1,
+# so they are deselected when mutants run on one thread (`--threads 2` keeps them).
+NEEDS_TWO_THREADS = [
+    "tests/test_simulate.py::test_same_rng_same_answer_on_one_or_two_threads",
+    "tests/test_batch.py::test_every_path_gives_the_same_runs",
+]
+
+# Survivors shown to be equivalent (no input can tell them from the original), keyed by
+# (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
+# key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
+# Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
+EQUIVALENT = {
+    (
+        "spread/im/_coverage_kernels.py",
+        "heap[i], heap[p] = heap[p], heap[i] | i = p | elif c > heap[0]:",
+        "> -> >=",
+    ): "c == heap[0]: writing c over heap[0] changes nothing, and the sift-down stops at once",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k) | "
+        "if upper < 0 or bound < upper:",
+        "< -> <=",
+    ): "upper == 0 only when no allowed node covers anything, and then every later bound is 0;"
+    " bound == upper stores the same value",
+    (
+        "spread/im/_coverage_kernels.py",
+        "best_cov = cov[v] | if best < 0: | break",
+        "break -> continue",
+    ): "best < 0 only when no allowed node is left: later steps change nothing (bound == total)",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "max_steps, | state, | np.int32(i - lo + 1),",
+        "- -> +",
+    ): "the tag need only be >= 1 and increase within a chunk; i + lo + 1 does (< 2**30 runs)",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> (-1)",
+    ): "without keep_times the row is never read or written (and the buffer has one row)",
+}
+
+
+def focused_tests(relpath, repo):
+    """The focused test files of `relpath` that exist in `repo`, and the missing ones."""
+    for pattern, tests in TEST_MAP:
+        if fnmatch.fnmatch(relpath, pattern):
+            names = tests.split()
+            break
+    else:
+        names = [f"tests/test_{Path(relpath).stem.lstrip('_')}.py"]
+    present = [t for t in names if (repo / t.split("::")[0]).is_file()]  # a file or a test id
+    missing = [t for t in names if not (repo / t.split("::")[0]).is_file()]
+    return present, missing
+
+
+# --------------------------------------------------------------------------- the mutants
+
+
+@dataclasses.dataclass
+class Mutant:
+    file: str  # relative to the repo root
+    line: int
+    col: int  # 0-based, in characters of the line
+    start: int  # byte offsets of the replaced segment in the file
+    end: int
+    original: str  # the replaced segment
+    replacement: str
+    operator: str
+    source_line: str = ""
+    context: str = ""  # the two lines before and the mutated line, stripped, joined by " | "
+
+    @property
+    def key(self):
+        return f"{self.file}:{self.line}:{self.col}:{self.operator}:{self.replacement}"
+
+    @property
+    def change(self):
+        return f"{_short(self.original)} -> {_short(self.replacement)}"
+
+    @property
+    def label(self):
+        return f"{self.file}:{self.line}:{self.col + 1}  {self.change}"
+
+
+def _short(text, width=60):
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+_COMPARE_SWAP = {
+    ast.Lt: ("<", "<="),
+    ast.LtE: ("<=", "<"),
+    ast.Gt: (">", ">="),
+    ast.GtE: (">=", ">"),
+    ast.Eq: ("==", "!="),
+    ast.NotEq: ("!=", "=="),
+    ast.Is: ("is", "is not"),
+    ast.IsNot: ("is not", "is"),
+    ast.In: ("in", "not in"),
+    ast.NotIn: ("not in", "in"),
+}
+# Arithmetic: + <-> -, * <-> /, // -> * (// -> / would only turn ints into floats, which
+# Numba rejects as an index: an incompetent mutant), % -> //, ** -> *, bit operators.
+_BINOP_SWAP = {
+    ast.Add: ("+", "-"),
+    ast.Sub: ("-", "+"),
+    ast.Mult: ("*", "/"),
+    ast.Div: ("/", "*"),
+    ast.FloorDiv: ("//", "*"),
+    ast.Mod: ("%", "//"),
+    ast.Pow: ("**", "*"),
+    ast.BitAnd: ("&", "|"),
+    ast.BitOr: ("|", "&"),
+    ast.BitXor: ("^", "|"),
+    ast.LShift: ("<<", ">>"),
+    ast.RShift: (">>", "<<"),
+}
+_AUG_SWAP = {
+    ast.Add: ("+=", "-="),
+    ast.Sub: ("-=", "+="),
+    ast.Mult: ("*=", "/="),
+    ast.Div: ("/=", "*="),
+    ast.FloorDiv: ("//=", "*="),
+    ast.BitOr: ("|=", "&="),
+    ast.BitAnd: ("&=", "|="),
+}
+_MINMAX = {"max": "min", "min": "max", "maximum": "minimum", "minimum": "maximum"}
+_VALIDATION_CALL = re.compile(r"^_?(check|validate|require)")
+
+
+class _Source:
+    """A file's bytes with (line, col) <-> byte-offset conversions (ast cols are bytes)."""
+
+    def __init__(self, text):
+        self.data = text.encode()
+        self.starts = [0] + [i + 1 for i, b in enumerate(self.data) if b == 10]
+
+    def offset(self, line, col):
+        return self.starts[line - 1] + col
+
+    def node_span(self, node):
+        return (
+            self.offset(node.lineno, node.col_offset),
+            self.offset(node.end_lineno, node.end_col_offset),
+        )
+
+    def text(self, start, end):
+        return self.data[start:end].decode()
+
+    def line_col(self, offset):
+        line = bisect.bisect_right(self.starts, offset)
+        return line, len(self.data[self.starts[line - 1] : offset].decode())
+
+    def line_text(self, line):
+        end = self.starts[line] if line < len(self.starts) else len(self.data)
+        return self.data[self.starts[line - 1] : end].decode().rstrip("\n")
+
+
+def _int_const(node):
+    """The value of an integer literal (not True/False, which are ints too), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _is_docstring(node, parent):
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and isinstance(parent, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    )
+
+
+def _is_validation_if(node):
+    """``if <bad input>: [msg = ...] raise ...``: an argument check."""
+    return (
+        isinstance(node, ast.If)
+        and not node.orelse
+        and any(isinstance(s, ast.Raise) for s in node.body)
+        and all(isinstance(s, ast.Raise | ast.Assign | ast.Expr) for s in node.body)
+    )
+
+
+def _call_name(call):
+    f = call.func
+    if isinstance(f, ast.Name):
+        return f.id
+    if isinstance(f, ast.Attribute):
+        return f.attr
+    return ""
+
+
+def _skipped(node, parent):
+    """Subtrees that are not mutated (documented in tests/MUTATION.md)."""
+    if _is_docstring(node, parent) or _is_validation_if(node):
+        return True
+    if isinstance(node, ast.Raise | ast.Assert | ast.Import | ast.ImportFrom | ast.JoinedStr):
+        return True
+    if isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+    ):
+        return True
+    if isinstance(node, ast.Call):
+        name = _call_name(node)
+        if _VALIDATION_CALL.match(name) or name == "warn":
+            return True
+    if isinstance(node, ast.keyword) and node.arg == "stacklevel":
+        return True
+    # x.shape[0] -> x.shape[1]: a typing error on 1-d arrays, noise on 2-d ones.
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "shape"
+    ):
+        return True
+    if _int_const(node) is not None:
+        if isinstance(parent, ast.AugAssign):  # `x += 1`: aug-delete and aug-op cover it
+            return True
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.USub):
+            return True  # `-1` (mostly a sentinel): neg-delete covers it
+    return False
+
+
+def _gap_token(src, start, end, token):
+    """Byte span of operator `token` in the bytes [start, end) between two operands
+    (which hold nothing else but parentheses, spaces and line breaks)."""
+    gap = src.text(start, end)
+    pattern = r"\s+".join(re.escape(w) for w in token.split())
+    if token[0].isalpha():
+        pattern = rf"\b{pattern}\b"
+    else:
+        pattern = rf"(?<![<>=!*/+\-&|^%]){pattern}(?![<>=*/])"
+    m = re.search(pattern, gap)
+    if m is None:
+        return None
+    return start + len(gap[: m.start()].encode()), start + len(gap[: m.end()].encode())
+
+
+def generate(repo, relpath, lines=None):
+    """All mutants of `relpath` (optionally only those starting on a line in `lines`)."""
+    text = (repo / relpath).read_text()
+    src = _Source(text)
+    out = []
+
+    def add(span, replacement, operator):
+        start, end = span
+        original = src.text(start, end)
+        if original != replacement:
+            line, col = src.line_col(start)
+            out.append(
+                Mutant(
+                    relpath,
+                    line,
+                    col,
+                    start,
+                    end,
+                    original,
+                    replacement,
+                    operator,
+                    src.line_text(line).strip(),
+                    " | ".join(
+                        src.line_text(i).strip() for i in range(max(1, line - 2), line + 1)
+                    ),
+                )
+            )
+
+    def between(left, right, token):
+        return _gap_token(src, src.node_span(left)[1], src.node_span(right)[0], token)
+
+    def mutate(node):
+        if isinstance(node, ast.Compare):
+            left = node.left
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                before, after = _COMPARE_SWAP[type(op)]
+                if span := between(left, right, before):
+                    add(span, after, "compare")
+                left = right
+        elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAP:
+            before, after = _BINOP_SWAP[type(node.op)]
+            if isinstance(node.op, ast.Pow) and _int_const(node.right) == 2:
+                add(src.node_span(node.right), "1", "pow")  # x**2 -> x**1
+            elif span := between(node.left, node.right, before):
+                add(span, after, "arith")
+        elif isinstance(node, ast.AugAssign):
+            add(src.node_span(node), "pass", "aug-delete")
+            if type(node.op) in _AUG_SWAP:
+                before, after = _AUG_SWAP[type(node.op)]
+                if span := between(node.target, node.value, before):
+                    add(span, after, "aug-op")
+        elif isinstance(node, ast.BoolOp):
+            before, after = ("and", "or") if isinstance(node.op, ast.And) else ("or", "and")
+            for left, right in zip(node.values, node.values[1:], strict=False):
+                if span := between(left, right, before):  # one mutant per operator
+                    add(span, after, "boolop")
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
+            inner = src.text(*src.node_span(node.operand))
+            op = "not-delete" if isinstance(node.op, ast.Not) else "neg-delete"
+            add(src.node_span(node), f"({inner})", op)
+        elif _int_const(node) is not None:
+            c, span = node.value, src.node_span(node)
+            literal = src.text(*span)
+            for value, op in ((c + 1, "const+1"), (c - 1, "const-1")):
+                if literal.lower().startswith("0x") and value >= 0:  # keep hex constants hex
+                    text = f"0x{value:X}"
+                else:
+                    text = str(value) if value >= 0 else f"({value})"
+                add(span, text, op)
+        elif isinstance(node, ast.Return) and node.value is not None:
+            v = node.value
+            if isinstance(v, ast.Constant) and isinstance(v.value, bool):
+                add(src.node_span(v), str(not v.value), "return-bool")
+            elif isinstance(v, ast.Compare | ast.BoolOp) or (
+                isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not)
+            ):
+                add(src.node_span(v), f"not ({src.text(*src.node_span(v))})", "return-bool")
+        elif isinstance(node, ast.Break):
+            add(src.node_span(node), "continue", "break")
+        elif isinstance(node, ast.Call) and _call_name(node) in _MINMAX:
+            name = _call_name(node)
+            end = src.node_span(node.func)[1]
+            add((end - len(name), end), _MINMAX[name], "minmax")
+
+    def visit(node, parent):
+        if _skipped(node, parent):
+            return
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            # decorators (``@njit(cache=True)``) and annotations are not mutated
+            children = list(node.body)
+            if not isinstance(node, ast.ClassDef):
+                a = node.args
+                children += [*a.defaults, *(d for d in a.kw_defaults if d is not None)]
+        elif isinstance(node, ast.AnnAssign):
+            children = [node.value] if node.value is not None else []
+        else:
+            mutate(node)
+            children = list(ast.iter_child_nodes(node))
+        for child in children:
+            visit(child, node)
+
+    tree = ast.parse(text)
+    for child in ast.iter_child_nodes(tree):
+        visit(child, tree)
+    out.sort(key=lambda m: (m.start, m.end, m.operator, m.replacement))
+    if lines:
+        out = [m for m in out if any(lo <= m.line <= hi for lo, hi in lines)]
+    return out
+
+
+def mutated_bytes(original, mutant):
+    return original[: mutant.start] + mutant.replacement.encode() + original[mutant.end :]
+
+
+def sample(mutants, limit):
+    """`limit` mutants spread evenly over the file (all when limit is None)."""
+    if limit is None or limit >= len(mutants):
+        return mutants
+    step = len(mutants) / limit
+    return [mutants[int(i * step)] for i in range(limit)]
+
+
+# ------------------------------------------------------------------------------- running
+
+_clock_lock = threading.Lock()
+_last_mtime = [0]
+
+
+def touch_fresh(path):
+    """Give `path` a modification time that no earlier stamp of it can equal.
+
+    Whole seconds apart, because a .pyc stamp keeps only the seconds; Numba's cache index
+    keeps (st_mtime, st_size), and a same-size mutant needs a new time too.
+    """
+    with _clock_lock:
+        t = max(int(time.time()) + 1, _last_mtime[0] + 1, int(path.stat().st_mtime) + 1)
+        _last_mtime[0] = t
+    os.utime(path, ns=(t * 10**9, t * 10**9))
+
+
+def copy_cache(warm, dest, stem):
+    """Copy the warm Numba cache to `dest`, leaving out every entry of source file `stem`."""
+    if warm.is_dir():
+        shutil.copytree(
+            warm, dest, ignore=lambda d, names: [n for n in names if n.startswith(stem + ".")]
+        )
+    else:
+        dest.mkdir(parents=True)
+
+
+def pytest_command(tests, timeout, threads, extra):
+    cmd = [sys.executable, "-m", "pytest", *tests, "-x", "-q", "-p", "no:cacheprovider"]
+    cmd += ["--timeout", str(timeout), "-o", "timeout_method=thread", "-m", "not slow"]
+    if threads < 2:
+        for nodeid in NEEDS_TWO_THREADS:
+            if nodeid.split("::")[0] in tests:
+                cmd += ["--deselect", nodeid]
+    return cmd + list(extra)
+
+
+def environment(repo, cache_dir, pyc_dir, threads):
+    env = dict(os.environ)
+    env.update(
+        NUMBA_CACHE_DIR=str(cache_dir),
+        PYTHONPYCACHEPREFIX=str(pyc_dir),
+        NUMBA_NUM_THREADS=str(threads),
+        OMP_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        MPLBACKEND="Agg",
+        PYTHONPATH=str(repo) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    return env
+
+
+def run_tests(cmd, cwd, env, backstop):
+    """Run `cmd` niced in its own process group; return (exit code or None, output)."""
+    proc = subprocess.Popen(
+        ["nice", "-n", "10", *cmd],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=backstop)
+        return proc.returncode, out
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        return None, out
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+
+
+def classify(rc, out):
+    """killed | timeout | survived | error (incompetent: does not import or compile)."""
+    if rc is None or "+ Timeout +" in out or "\nTimeout (" in out:  # pytest-timeout, faulthandler
+        return "timeout"
+    if rc == 0:
+        return "survived"
+    if rc in (2, 3, 4, 5) or "TypingError" in out or "SyntaxError" in out:
+        return "error"
+    return "killed"
+
+
+def _tail(out, n=12):
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    return "\n".join(lines[-n:])
+
+
+class Runner:
+    def __init__(self, args, repo, workdir):
+        self.args = args
+        self.repo = repo
+        self.workdir = workdir
+        self.warm = {}  # tests tuple -> warm Numba cache dir
+        self.baseline = {}  # tests tuple -> (cold seconds, warm seconds)
+        self.counter = 0
+        self.lock = threading.Lock()
+        self.free = [repo]
+        for i in range(1, args.jobs):  # one copy of the tree per extra job
+            copy = workdir / f"worker{i}"
+            skip = [".git", ".venv", "__pycache__", "notebooks", "benchmarks", "data"]
+            shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(*skip, "*.nb[ic]"))
+            (copy / "data").symlink_to(repo / "data")
+            self.free.append(copy)
+
+    def run_baseline(self, tests):
+        key = tuple(tests)
+        warm = self.workdir / f"warm{len(self.warm)}"
+        env = environment(self.repo, warm, self.workdir / "pyc-base", self.args.threads)
+        check = subprocess.run(
+            [sys.executable, "-c", "import spread; print(spread.__file__)"],
+            cwd=self.repo,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        where = check.stdout.strip()
+        if not where.startswith(str(self.repo) + os.sep):
+            print(f"abort: `import spread` gives {where or check.stderr}, not {self.repo}")
+            return False
+        cmd = pytest_command(tests, self.args.timeout, self.args.threads, self.args.pytest_args)
+        print(f"baseline: {' '.join(cmd[1:])}", flush=True)
+        t0 = time.monotonic()
+        rc, out = run_tests(cmd, self.repo, env, backstop=None)
+        cold = time.monotonic() - t0
+        if rc != 0:
+            print(_tail(out, 40))
+            print(f"abort: the baseline fails (exit {rc}); mutants need green tests")
+            return False
+        t0 = time.monotonic()  # warm: what a mutant of a pure-Python file costs
+        run_tests(cmd, self.repo, env, backstop=None)
+        warm_seconds = time.monotonic() - t0
+        print(f"baseline green: {cold:.1f} s (cold Numba cache), {warm_seconds:.1f} s (warm)")
+        self.warm[key] = warm
+        self.baseline[key] = (round(cold, 1), round(warm_seconds, 1))
+        return True
+
+    def run_mutant(self, mutant, tests, total):
+        with self.lock:
+            checkout = self.free.pop()
+            self.counter += 1
+            n = self.counter
+        try:
+            return self._run_in(checkout, mutant, tests, n, total)
+        finally:
+            with self.lock:
+                self.free.append(checkout)
+
+    def _run_in(self, checkout, mutant, tests, n, total):
+        path = checkout / mutant.file
+        original = path.read_bytes()
+        box = self.workdir / f"m{n}"
+        box.mkdir()
+        if self.args.cold_cache:
+            (box / "numba").mkdir()
+        else:
+            copy_cache(self.warm[tuple(tests)], box / "numba", Path(mutant.file).stem)
+        env = environment(checkout, box / "numba", box / "pyc", self.args.threads)
+        cmd = pytest_command(tests, self.args.timeout, self.args.threads, self.args.pytest_args)
+        backstop = self.args.timeout + 3 * self.baseline[tuple(tests)][0] + 60
+        t0 = time.monotonic()
+        try:
+            path.write_bytes(mutated_bytes(original, mutant))
+            touch_fresh(path)
+            rc, out = run_tests(cmd, checkout, env, backstop)
+        finally:
+            path.write_bytes(original)
+            touch_fresh(path)
+            shutil.rmtree(box, ignore_errors=True)
+        seconds = time.monotonic() - t0
+        status = classify(rc, out)
+        note = ""
+        if (mutant.file, mutant.context, mutant.change) in EQUIVALENT:
+            if status == "survived":
+                status = "equivalent"
+            else:
+                note = "  (listed as equivalent, but the tests kill it: update EQUIVALENT)"
+        print(f"[{n}/{total}] {status:<10} {seconds:6.1f}s  {mutant.label}{note}", flush=True)
+        return dict(
+            dataclasses.asdict(mutant),
+            key=mutant.key,
+            change=mutant.change,
+            status=status,
+            seconds=round(seconds, 1),
+            tests=tests,
+            output=_tail(out) if status != "survived" else "",
+        )
+
+
+# ------------------------------------------------------------------------------ reporting
+
+STATUSES = ("killed", "timeout", "error", "survived", "equivalent")
+
+
+def summarize(results):
+    by_file = {}
+    for r in results:
+        row = by_file.setdefault(r["file"], dict.fromkeys(("mutants", *STATUSES), 0))
+        row["mutants"] += 1
+        row[r["status"]] += 1
+    for row in by_file.values():
+        dead = row["killed"] + row["timeout"] + row["error"]
+        scored = row["mutants"] - row["equivalent"]
+        row["score"] = round(dead / scored, 3) if scored else None
+    return by_file
+
+
+def print_table(summary):
+    print(
+        f"{'file':<36} {'mutants':>7} {'killed':>6} {'timeout':>7} {'error':>5} "
+        f"{'survived':>8} {'equiv':>5} {'score':>6}"
+    )
+    for f, r in sorted(summary.items()):
+        score = "-" if r["score"] is None else f"{r['score']:.0%}"
+        print(
+            f"{f:<36} {r['mutants']:>7} {r['killed']:>6} {r['timeout']:>7} {r['error']:>5} "
+            f"{r['survived']:>8} {r['equivalent']:>5} {score:>6}"
+        )
+    print("score = (killed + timeout + error) / (mutants - equivalent)")
+
+
+def print_survivors(results, repo, context):
+    survivors = [r for r in results if r["status"] == "survived"]
+    for r in sorted(survivors, key=lambda r: (r["file"], r["line"], r["col"])):
+        print(f"{r['file']}:{r['line']}:{r['col'] + 1}  {r['change']}   [{r['operator']}]")
+        path = repo / r["file"]
+        if path.is_file():
+            lines = path.read_text().splitlines()
+            lo, hi = max(1, r["line"] - context), min(len(lines), r["line"] + context)
+            for i in range(lo, hi + 1):
+                print(f"  {'>' if i == r['line'] else ' '}{i:5d} | {lines[i - 1]}")
+        print()
+    print(f"{len(survivors)} survivor(s)")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def load(path):
+    return json.loads(path.read_text()) if path.is_file() else {"mutants": []}
+
+
+def _git_status(repo):
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--", "spread"], cwd=repo, capture_output=True, text=True
+    )
+    return out.stdout if out.returncode == 0 else None
+
+
+def _parse_lines(spec):
+    ranges = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        ranges.append((int(lo), int(hi or lo)))
+    return ranges
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Mutation testing of spread modules (see tests/MUTATION.md). "
+        "Arguments after -- go to pytest."
+    )
+    ap.add_argument("files", nargs="*", help="modules to mutate, relative to the repo root")
+    ap.add_argument("--tests", help="test files to run (space separated); default: TEST_MAP")
+    ap.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
+    ap.add_argument("--threads", type=int, default=1, help="NUMBA_NUM_THREADS (default 1)")
+    ap.add_argument("--timeout", type=int, default=300, help="pytest-timeout per test (s)")
+    ap.add_argument("--limit", type=int, help="at most N mutants per file, spread evenly")
+    ap.add_argument("--lines", help="only mutants on these lines: a-b[,c-d...]")
+    ap.add_argument("--operator", help="only these operators (comma separated; see --list)")
+    ap.add_argument("--repo", default=".", help="the checkout to mutate (default: .)")
+    ap.add_argument("--out", default="tests/mutation-results.json", help="results (JSON)")
+    ap.add_argument("--fresh", action="store_true", help="forget earlier results in --out")
+    ap.add_argument("--cold-cache", action="store_true", help="empty Numba cache per mutant")
+    ap.add_argument("--list", action="store_true", help="only list the mutants")
+    ap.add_argument("--survivors", action="store_true", help="print the survivors in --out")
+    ap.add_argument("--context", type=int, default=2, help="lines shown around a survivor")
+    ap.add_argument(
+        "--survivors-of",
+        metavar="JSON",
+        help="run only the mutants that survived in this results file (e.g. with more --tests)",
+    )
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = ap.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    args.pytest_args = extra
+    repo = Path(args.repo).resolve()
+    out_path = Path(args.out) if Path(args.out).is_absolute() else repo / args.out
+
+    if args.survivors:
+        data = load(out_path)
+        print_table(summarize(data["mutants"]))
+        print()
+        print_survivors(data["mutants"], repo, args.context)
+        return 0
+    if not args.files:
+        ap.error("name at least one file to mutate")
+
+    previous = {} if args.fresh else {r["key"]: r for r in load(out_path)["mutants"]}
+    survived_before = set()
+    if args.survivors_of:
+        old = load(Path(args.survivors_of))["mutants"]
+        survived_before = {r["key"] for r in old if r["status"] == "survived"}
+    plan = []
+    for f in args.files:
+        rel = (repo / f).resolve().relative_to(repo).as_posix()
+        mutants = generate(repo, rel, _parse_lines(args.lines) if args.lines else None)
+        if args.operator:
+            mutants = [m for m in mutants if m.operator in args.operator.split(",")]
+        if args.survivors_of:
+            mutants = [m for m in mutants if m.key in survived_before]
+        mutants = sample(mutants, args.limit)
+        tests, missing = (args.tests.split(), []) if args.tests else focused_tests(rel, repo)
+        if missing:
+            print(f"{rel}: test files not present, skipped: {' '.join(missing)}")
+        if not tests:
+            print(f"{rel}: no test files; pass --tests")
+            return 2
+        print(f"{rel}: {len(mutants)} mutants; tests: {' '.join(tests)}", flush=True)
+        plan.extend((m, tests) for m in mutants)
+    if args.list:
+        for m, _ in plan:
+            print(f"{m.label}   [{m.operator}]")
+        return 0
+
+    before = _git_status(repo)
+    hashes = {m.file: hashlib.sha256((repo / m.file).read_bytes()).hexdigest() for m, _ in plan}
+    workdir = Path(tempfile.mkdtemp(prefix="spread-mutation-"))
+    results = []
+    signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: the originals go back
+    t_start = time.monotonic()
+    runner = None
+    try:
+        runner = Runner(args, repo, workdir)
+        for tests in dict.fromkeys(tuple(t) for _, t in plan):
+            if not runner.run_baseline(list(tests)):
+                return 1
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futures = [pool.submit(runner.run_mutant, m, t, len(plan)) for m, t in plan]
+            for fut in futures:
+                results.append(fut.result())
+    except KeyboardInterrupt:
+        print("interrupted: the original files are back in place; partial results saved")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        for r in results:
+            previous[r["key"]] = r
+        baseline = {" ".join(k): v for k, v in (runner.baseline if runner else {}).items()}
+        everything = sorted(previous.values(), key=lambda r: (r["file"], r["start"], r["key"]))
+        data = {"baseline_seconds": baseline, "summary": summarize(everything)}
+        data["mutants"] = everything
+        out_path.write_text(json.dumps(data, indent=1) + "\n")
+    elapsed = time.monotonic() - t_start
+    print()
+    print_table(summarize(results))
+    if results:
+        per = sum(r["seconds"] for r in results) / len(results)
+        print(f"{len(results)} mutants in {elapsed:.0f} s ({per:.1f} s per mutant); {out_path}")
+    for r in results:
+        if r["status"] == "survived":
+            print(f"survived: {r['file']}:{r['line']}:{r['col'] + 1}  {r['change']}")
+    after = _git_status(repo)
+    same = all(hashlib.sha256((repo / f).read_bytes()).hexdigest() == h for f, h in hashes.items())
+    if after != before or not same:
+        print(f"WARNING: the checkout changed: git status was\n{before}\nand is now\n{after}")
+        return 3
+    print("checkout verified: every mutated file is byte-identical to its original")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
