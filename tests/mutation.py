@@ -787,19 +787,9 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: the originals go back
     t_start = time.monotonic()
     runner = None
-    try:
-        runner = Runner(args, repo, workdir)
-        for tests in dict.fromkeys(tuple(t) for _, t in plan):
-            if not runner.run_baseline(list(tests)):
-                return 1
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = [pool.submit(runner.run_mutant, m, t, len(plan)) for m, t in plan]
-            for fut in futures:
-                results.append(fut.result())
-    except KeyboardInterrupt:
-        print("interrupted: the original files are back in place; partial results saved")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+
+    def save():
+        """Write every result so far (after each mutant: a killed run keeps its results)."""
         for r in results:
             previous[r["key"]] = r
         baseline = {" ".join(k): v for k, v in (runner.baseline if runner else {}).items()}
@@ -807,6 +797,25 @@ def main(argv=None):
         data = {"baseline_seconds": baseline, "summary": summarize(everything)}
         data["mutants"] = everything
         out_path.write_text(json.dumps(data, indent=1) + "\n")
+
+    try:
+        runner = Runner(args, repo, workdir)
+        for tests in dict.fromkeys(tuple(t) for _, t in plan):
+            if not runner.run_baseline(list(tests)):
+                return 1
+        pool = ThreadPoolExecutor(max_workers=args.jobs)
+        try:
+            futures = [pool.submit(runner.run_mutant, m, t, len(plan)) for m, t in plan]
+            for fut in futures:
+                results.append(fut.result())
+                save()
+        finally:  # on Ctrl-C: the mutants running finish (and restore), the rest never start
+            pool.shutdown(wait=True, cancel_futures=True)
+    except KeyboardInterrupt:
+        print("interrupted: the original files are back in place; partial results saved")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        save()
     elapsed = time.monotonic() - t_start
     print()
     print_table(summarize(results))

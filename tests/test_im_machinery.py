@@ -306,6 +306,8 @@ def test_opim_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, stability, n
     assert sel.guarantee == pytest.approx(ratio, rel=1e-12)
     assert sel.gains.tolist() == [float(n)] + [0.0] * (k - 1)
     assert rounds == n_rounds
+    # R1 and R2 each: n members of 4 bytes per set, and size + 1 offsets of 8 bytes
+    assert sel.memory_bytes == 2 * (4 * n * size + 8 * (size + 1))
 
 
 def test_opim_runs_all_i_max_rounds_when_nothing_is_certified():
@@ -379,6 +381,35 @@ def test_imm_reports_the_union_bound_over_its_guard_draws_and_its_memory():
     assert guarded.failure_probability == pytest.approx(3 / n, rel=1e-12)
     plain = spread.maximize(complete_digraph(n), k, IC(p=1.0), stability=0, **kwargs)
     assert plain.memory_bytes == 4 * n * (phase1 + theta) + 8 * (phase1 + 1) + 8 * (theta + 1)
+
+
+def test_opim_anytime_mode_spends_its_whole_budget_over_several_rounds():
+    """Pins the anytime schedule: R1 and R2 double from ceil(theta0) until the next
+    round would pass `max_rr_sets`, which the last round fills to max_rr_sets // 2 each.
+
+    A budget of 8 ceil(theta0) + 2 gives rounds of ceil(theta0), 2 and 4 times that, then
+    4 ceil(theta0) + 1 each: 2 (4 ceil(theta0) + 1) = the budget, exactly. The smallest
+    budget, 2, gives one set in each collection.
+    """
+    n, k, delta = 10, 2, 0.1
+    theta0, _, _, _ = paper_opim(n, n, k, 0.5, delta)
+    t0 = math.ceil(theta0)
+    for budget, t in [(8 * t0 + 2, 4 * t0 + 1), (2, 1)]:
+        sel = spread.maximize(
+            complete_digraph(n),
+            k,
+            IC(p=1.0),
+            method="opim-c",
+            eps=0.5,
+            failure_probability=delta,
+            max_rr_sets=budget,
+            rng=4,
+            evaluate=False,
+        )
+        a = math.log(2 / delta)
+        assert sel.n_samples == 2 * t == budget
+        ratio = max(paper_lower(t, a), 0.0) / paper_upper(t, a)
+        assert sel.guarantee == pytest.approx(ratio, rel=1e-12, abs=1e-300)
 
 
 def test_opim_anytime_mode_certifies_with_a_single_round_union_bound():
