@@ -84,6 +84,27 @@ def test_dense_expm_on_small_weighted_graphs(kind, seed, tol):
     )
 
 
+@pytest.mark.parametrize("kind", ["undirected", "directed", "normalized"])
+def test_unit_responses_against_dense_expm(kind):
+    """Pins the block kernel behind `Heat.responses` (16 sources per sweep; seed
+    selection reads it): the heat from `source_heat` on each source alone, at the
+    horizon, equals the dense ``expm(beta t H) e_s`` within the promised `tol`, for
+    20 sources (a full block of 16 and a partial one), on a weighted graph of each kind.
+    """
+    g = weighted_random(25, 90, seed=3, directed=kind == "directed")
+    model = Heat(beta=0.8, kind=kind, source_heat=2.5)
+    sources = np.r_[np.arange(g.n_nodes), [3, 0, 7, 3, 11]][:20][::-1].copy()
+    got = model.responses(g, sources, 1.3)
+    assert got.shape == (20, g.n_nodes)
+    for row, s in zip(got, sources, strict=True):
+        f0 = np.zeros(g.n_nodes)
+        f0[s] = 2.5
+        exact = ref.heat_dense(g, f0, 0.8, 1.3, kind)
+        assert np.linalg.norm(row - exact) <= 1e-10 * np.linalg.norm(f0), (kind, s)
+        single = spread.solve(g, f0, model, times=[1.3]).heat[0]
+        assert np.linalg.norm(row - single) <= 1e-13 * np.linalg.norm(f0)
+
+
 def test_ego_facebook_against_expm_multiply():
     g = spread.datasets.load("ego-facebook")
     model = Heat(beta=0.05)

@@ -191,17 +191,20 @@ def test_imm_on_one_node_takes_logs_at_n_equals_2():
     assert sel.failure_probability == pytest.approx(0.5, rel=1e-12)
 
 
-def test_imm_without_a_lower_bound_draws_lambda_star_sets():
+@pytest.mark.parametrize("n", [10, 5])
+def test_imm_without_a_lower_bound_draws_lambda_star_sets(n):
     """Pins phase 1's last guess and LB = 1 when no guess is confirmed; lambda* itself.
 
     A fixed seed in every RR set leaves the k new seeds nothing to cover: the estimate is
     0 at every guess x = n / 2**i, i = 1 .. log2(n) - 1 (Algorithm 2), so phase 1 ends
     with ceil(lambda' / x) sets for the last i and LB stays 1: the final selection draws
-    ceil(lambda*) sets. The fixed node leaves the candidate pool: C(n - 1, k).
+    ceil(lambda*) sets. The fixed node leaves the candidate pool: C(n - 1, k). For n = 10
+    the guesses are i = 1, 2; for n = 5 (log2 5 - 1 = 1.32) only i = 1.
     """
-    n, k, eps = 10, 2, 0.5
+    k, eps = 2, 0.5
     _, _, lam_prime, lam_star = paper_imm(n, n - 1, k, eps, 1.0)
-    last_i = math.floor(math.log2(n) - 1)  # i runs 1 .. log2 n - 1: here 1, 2
+    last_i = math.floor(math.log2(n) - 1)
+    assert last_i == {10: 2, 5: 1}[n]
     phase1 = clear_ceil(lam_prime / (n / 2**last_i))
     sel = spread.maximize(
         complete_digraph(n),

@@ -45,7 +45,7 @@ class _OpimSizes(NamedTuple):
     a: float  # log(1 / delta_1) = log(1 / delta_2) of the bounds (`_opim_bounds`)
 
 
-def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds=0):
+def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds):
     """OPIM-C's theta0, theta_max, i_max and the bounds' constant a (Tang et al. 2018).
 
     ``alpha = sqrt(log(6 / delta))``, ``beta = sqrt((1 - 1/e) (log C(n_cand, k) +
@@ -147,7 +147,7 @@ def opim_c(
         seeds, gains, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
         cov2 = coverage(r2, seeds, fixed)
         lower, upper = _opim_bounds(cov2, upper1, a)
-        ratio = max(lower, 0.0) / upper if upper > 0 else 0.0
+        ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
         # Selection overfits R1 while samples are few: wait until the seeds score about
         # as well on the independent R2 as on the R1 that chose them.
         settled = cov1 <= (1.0 + stable) * cov2
