@@ -28,8 +28,8 @@ from spread.im._coverage_kernels import (
     greedy_cover,
     prefix_coverage,
 )
-from spread.im.imm import _imm_ell, _imm_lambda_prime, _imm_lambda_star
-from spread.im.opim import _opim_bounds, _opim_sizes
+from spread.im.imm import _imm_ell, _imm_lambda_prime, _imm_lambda_star, _overfits
+from spread.im.opim import _opim_bounds, _opim_sizes, _settled
 from spread.im.rrsets import coverage, greedy, log_comb
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
@@ -682,3 +682,23 @@ def test_greedy_ties_go_to_the_smallest_node_id():
     reverse_offsets, reverse_members = as_flat([[3], [2], [1, 0]])
     seeds, _, _, _ = greedy_cover(reverse_offsets, reverse_members, n, 1, allowed, fixed, False)
     assert seeds.tolist() == [0]
+
+
+def test_the_overfitting_guards_tests_worked_by_hand():
+    """Pins the guards' rules (maximize's `stability`), with numbers worked by hand.
+
+    IMM: the choice covers 1/4 of 300 independent phase-1 sets, so se = sqrt(1/4 * 3/4 /
+    300) = 0.025; with stable = 0.01 the final sets may show up to 1.01 / 4 + 2 * 0.025 =
+    0.3025 before the choice counts as overfitting. A check of 0 (or 1) has se 0.
+    OPIM-C: with stable = 0.5 the seeds may cover up to 1.5 times as much of R1 as of R2
+    (150 against 100 is settled, exactly at the bound; 151 is not).
+    """
+    assert not _overfits(0.3025 - 1e-9, 0.25, 300, 0.01)
+    assert _overfits(0.3025 + 1e-9, 0.25, 300, 0.01)
+    assert not _overfits(0.25, 0.25, 300, 0.0)
+    assert _overfits(0.25 + 1e-12, 0.25, 10**9, 0.0) is False  # 2 se = 2.7e-5 above
+    assert _overfits(0.011, 0.01, 10**6, 0.0)  # se = 9.95e-5: 0.011 > 0.0102
+    assert _overfits(1e-9, 0.0, 300, 0.01) and not _overfits(0.0, 0.0, 300, 0.01)
+    assert not _overfits(1.0, 1.0, 300, 0.0) and _overfits(1.0, 0.99, 10**6, 0.0)
+    assert _settled(150, 100, 0.5) and not _settled(151, 100, 0.5)
+    assert _settled(0, 0, 0.01) and not _settled(1, 0, 0.01)

@@ -72,6 +72,18 @@ def _imm_lambda_star(n, n_cand, k, eps, ell):
     return 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
 
 
+def _overfits(own, check, n_check, stable):
+    """The guard's test: do the final sets flatter the choice they made?
+
+    True when the seeds cover a fraction `own` of the final sets (which chose them) above
+    ``(1 + stable) * check + 2 se``, where `check` is their coverage of `n_check`
+    independent phase-1 sets and ``se = sqrt(check (1 - check) / n_check)`` its standard
+    error; a tie is not overfitting.
+    """
+    se = math.sqrt(max(check * (1 - check), 0.0) / n_check)
+    return own > (1.0 + stable) * check + 2.0 * se
+
+
 def imm(
     graph,
     k,
@@ -162,8 +174,7 @@ def imm(
             break
         own = covered / theta
         check = coverage(rr, seeds, fixed) / len(rr)
-        se = math.sqrt(max(check * (1 - check), 0.0) / len(rr))
-        if own <= (1.0 + stable) * check + 2.0 * se:
+        if not _overfits(own, check, len(rr), stable):
             break
         # The optimism shrinks like 1/sqrt(theta): jump to the size that should bring it
         # within `stable` (between 2x and 16x).

@@ -76,6 +76,12 @@ def _opim_bounds(cov2, upper1, a):
     return lower, upper
 
 
+def _settled(cov1, cov2, stable):
+    """The guard's test: the seeds cover at most a fraction `stable` more of R1 (which
+    chose them) than of the independent R2 (a tie is settled)."""
+    return cov1 <= (1.0 + stable) * cov2
+
+
 def opim_c(
     graph,
     k,
@@ -150,7 +156,7 @@ def opim_c(
         ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
         # Selection overfits R1 while samples are few: wait until the seeds score about
         # as well on the independent R2 as on the R1 that chose them.
-        settled = cov1 <= (1.0 + stable) * cov2
+        settled = _settled(cov1, cov2, stable)
         if max_rr_sets is not None:
             if 2 * target >= max_rr_sets:
                 break
