@@ -702,3 +702,26 @@ def test_the_overfitting_guards_tests_worked_by_hand():
     assert not _overfits(1.0, 1.0, 300, 0.0) and _overfits(1.0, 0.99, 10**6, 0.0)
     assert _settled(150, 100, 0.5) and not _settled(151, 100, 0.5)
     assert _settled(0, 0, 0.01) and not _settled(1, 0, 0.01)
+
+
+def test_rr_sets_follow_arcs_of_probability_one_and_never_zero():
+    """Pins the RR-set sampler's shared-probability paths at their ends (IC).
+
+    Complete digraph on 6 nodes; arcs into nodes 0-2 have probability 0, arcs into 3-5
+    probability 1. A set rooted at 0-2 stays {root}; one rooted at 3-5 takes every
+    in-neighbour, i.e. all 6 nodes (the roots 0-2 add nothing more). Uniform p = 0 gives
+    singletons everywhere, uniform p = 1 the whole graph.
+    """
+    g = complete_digraph(6)
+    _, dst, _ = g.edges()
+    p = np.where(np.asarray(dst) >= 3, 1.0, 0.0)
+    for model, want in [
+        (IC(p=p), lambda root: {root} if root < 3 else set(range(6))),
+        (IC(p=0.0), lambda root: {root}),
+        (IC(p=1.0), lambda root: set(range(6))),
+    ]:
+        offsets, members = RRSets(g, model, np.uint64(5)).extend(300).flat()
+        roots = members[offsets[:-1]]  # each set lists its target first
+        assert set(roots.tolist()) == set(range(6))
+        for s, root in zip(as_sets(offsets, members), roots.tolist(), strict=True):
+            assert s == want(root), (model, root, s)
