@@ -127,6 +127,45 @@ EQUIVALENT = {
         "row = times[i] if keep_times else times[0]",
         "0 -> (-1)",
     ): "without keep_times the row is never read or written (and the buffer has one row)",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "if keep_times: | times_row[v] = t | if tail > level_end:",
+        "> -> >=",
+    ): "depth one too large sizes the step buffer one wider; _stack_steps cuts trailing zero"
+    " columns, so every output is the same (IC and LT runs alike)",
+    (
+        "spread/im/_rrset_kernels.py",
+        "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
+        "members = np.empty(max(capacity, 16), dtype=np.int32)",
+        "16 -> 17",
+    ): "the first buffer's size only: _grow enlarges it as needed",
+    (
+        "spread/im/_rrset_kernels.py",
+        "pos = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
+        "1 -> 2",
+    ): "the tag need only be >= 1 and differ between the sets of one call (< 2**31 sets)",
+    (
+        "spread/im/_rrset_kernels.py",
+        "pos = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
+        "- -> +",
+    ): "r + r0 + 1 is also >= 1 and increasing in r (< 2**30 sets)",
+    (
+        "spread/im/_rrset_kernels.py",
+        "state = _run_state(stream_root, r) | state, x = _next_uniform(state) | "
+        "v = min(np.int64(x * n), n - 1)",
+        "- -> +",
+    ): "x <= 1 - 2**-53, so x * n rounds below n for every n < 2**53: the clamp never binds",
+    (
+        "spread/im/_rrset_kernels.py",
+        "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
+        "members = _grow(members, pos + 1)",
+        "1 -> 2",
+    ): "_grow returns max(2 * len, size) and pos == len: the buffer doubles either way",
+    (
+        "spread/im/_rrset_kernels.py",
+        "stamp[u] = tag | if pos == members.shape[0]: | members = _grow(members, pos + 1)",
+        "+ -> -",
+    ): "_grow returns max(2 * len, size) and pos == len: the buffer doubles either way",
 }
 
 

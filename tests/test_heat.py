@@ -84,25 +84,50 @@ def test_dense_expm_on_small_weighted_graphs(kind, seed, tol):
     )
 
 
+@pytest.mark.parametrize("horizon", [1.3, 40.0])
 @pytest.mark.parametrize("kind", ["undirected", "directed", "normalized"])
-def test_unit_responses_against_dense_expm(kind):
+def test_unit_responses_against_dense_expm(kind, horizon):
     """Pins the block kernel behind `Heat.responses` (16 sources per sweep; seed
     selection reads it): the heat from `source_heat` on each source alone, at the
     horizon, equals the dense ``expm(beta t H) e_s`` within the promised `tol`, for
-    20 sources (a full block of 16 and a partial one), on a weighted graph of each kind.
+    20 sources (a full block of 16 and a partial one), on a weighted graph of each kind;
+    at horizon 40 the Poisson window of the series starts far from k = 0.
     """
     g = weighted_random(25, 90, seed=3, directed=kind == "directed")
     model = Heat(beta=0.8, kind=kind, source_heat=2.5)
     sources = np.r_[np.arange(g.n_nodes), [3, 0, 7, 3, 11]][:20][::-1].copy()
-    got = model.responses(g, sources, 1.3)
+    got = model.responses(g, sources, horizon)
     assert got.shape == (20, g.n_nodes)
     for row, s in zip(got, sources, strict=True):
         f0 = np.zeros(g.n_nodes)
         f0[s] = 2.5
-        exact = ref.heat_dense(g, f0, 0.8, 1.3, kind)
+        exact = ref.heat_dense(g, f0, 0.8, horizon, kind)
         assert np.linalg.norm(row - exact) <= 1e-10 * np.linalg.norm(f0), (kind, s)
-        single = spread.solve(g, f0, model, times=[1.3]).heat[0]
+        single = spread.solve(g, f0, model, times=[horizon]).heat[0]
         assert np.linalg.norm(row - single) <= 1e-13 * np.linalg.norm(f0)
+
+
+def test_block_kernel_reads_several_times_in_one_sweep():
+    """Pins the block kernel's general contract (several read-out times, each with its
+    own window of the series), which `responses` uses with one time only: three times
+    and four initial vectors in one sweep equal dense expm at each time.
+    """
+    from spread.models import _heat_kernels
+    from spread.models.heat import _sweep, _windows
+
+    g = weighted_random(25, 90, seed=5, directed=False)
+    model = Heat(beta=0.8, kind="undirected")
+    parts = model._cached_parts(g)
+    times = np.array([0.5, 1.3, 40.0])
+    eps = model._eps("undirected", model.tol, 0.8, times, g.n_nodes)
+    windows = _windows(0.8 * parts[-1] * times, eps)
+    f0 = np.random.default_rng(5).random((g.n_nodes, 4))
+    out = np.zeros((times.size, g.n_nodes, 4))
+    _sweep(_heat_kernels.heat_sweep_block, g, parts, windows, f0, out)
+    for m, t in enumerate(times):
+        for c in range(4):
+            exact = ref.heat_dense(g, f0[:, c], 0.8, t, "undirected")
+            assert np.linalg.norm(out[m, :, c] - exact) <= 1e-10 * np.linalg.norm(f0[:, c])
 
 
 def test_ego_facebook_against_expm_multiply():
