@@ -14,12 +14,15 @@ counting the sets, written out below.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
 
 import spread
 from spread import IC, LT, Graph
+from spread._random import RR, RR_CHECK, stream_root
+from spread.exceptions import MemoryLimitError
 from spread.im import RRSets
 from spread.im._coverage_kernels import (
     _node_sets,
@@ -28,8 +31,15 @@ from spread.im._coverage_kernels import (
     greedy_cover,
     prefix_coverage,
 )
-from spread.im.imm import _imm_ell, _imm_lambda_prime, _imm_lambda_star, _overfits
-from spread.im.opim import _opim_bounds, _opim_sizes, _settled
+from spread.im.imm import (
+    _imm_ell,
+    _imm_lambda_prime,
+    _imm_lambda_star,
+    _overfits,
+    _redraw_size,
+    imm,
+)
+from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
 from spread.im.rrsets import coverage, greedy, log_comb
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
@@ -725,3 +735,160 @@ def test_rr_sets_follow_arcs_of_probability_one_and_never_zero():
         assert set(roots.tolist()) == set(range(6))
         for s, root in zip(as_sets(offsets, members), roots.tolist(), strict=True):
             assert s == want(root), (model, root, s)
+
+
+# ------------------------------------------------ whole runs replayed set by set
+KARATE = spread.datasets.load("karate")
+
+
+def everyone(n):
+    return np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+
+
+def test_opim_replayed_round_by_round_from_its_named_streams():
+    """Pins OPIM-C's sets, schedule and stop rule on a graph where coverage is random.
+
+    R1 is sets 0, 1, 2, ... of the ``RR`` stream and R2 sets 0, 1, 2, ... of the
+    ``RR_CHECK`` stream (`spread._random`: set r is a function of (root, r), which the
+    Dask path relies on). Each round doubles both from ceil(theta0) and reports the two
+    together; the run stops at the first round whose certified ratio reaches 1 - 1/e -
+    eps. With stability 0 that holds even though the seeds cover more of R1 than of R2
+    (checked: 99 against 93 here), which the guard would not accept.
+    """
+    n, k, eps, root = KARATE.n_nodes, 2, 0.3, np.uint64(2)
+    model = IC(p=0.1)
+    allowed, fixed = everyone(n)
+    calls = []
+    seeds, gains, n_sets, ratio, delta, _ = opim_c(
+        KARATE, k, model, eps=eps, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
+        n_threads=1, max_memory=None, report=calls.append, stable=0.0,
+    )  # fmt: skip
+    theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n)
+    r1 = RRSets(KARATE, model, stream_root(root, RR), first=0)
+    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), first=0)
+    want_calls = []
+    for i in range(i_max):
+        t = math.ceil(theta0) * 2**i
+        want_calls.append(2 * t)
+        r1.extend(t)
+        r2.extend(t)
+        s, g, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
+        cov2 = coverage(r2, s, fixed)
+        want_ratio = max(paper_lower(cov2, a), 0.0) / paper_upper(upper1, a)
+        if want_ratio >= E_FACTOR - eps:
+            break
+    assert calls == want_calls and len(calls) == 5
+    assert (cov1, cov2) == (99, 93)  # R1 flatters the choice: stability 0 ignores it
+    assert seeds.tolist() == s.tolist()
+    assert gains.tolist() == pytest.approx((g * n / t).tolist(), rel=1e-12)
+    assert (n_sets, delta) == (2 * t, 1 / n)
+    assert ratio == pytest.approx(want_ratio, rel=1e-12)
+
+
+def test_imm_replayed_phase_by_phase_from_its_named_stream():
+    """Pins IMM's sets and phase-1 estimate on a graph where coverage is random.
+
+    Phase 1 uses sets 0 .. L - 1 of the ``RR`` stream, growing to ceil(lambda' / x) for
+    x = n / 2, n / 4, ...; it stops at the first x whose greedy estimate n * covered / L
+    reaches (1 + eps') x, with LB = estimate / (1 + eps'). The final selection uses the
+    next theta = ceil(lambda* / LB) sets of the same stream, L .. L + theta - 1; the
+    progress reports are L after each guess and L + theta at the end.
+    """
+    n, k, eps, root = KARATE.n_nodes, 2, 0.3, np.uint64(5)
+    model = IC(p=0.1)
+    allowed, fixed = everyone(n)
+    calls = []
+    seeds, gains, used, _, _, _ = imm(
+        KARATE, k, model, eps=eps, ell=1.0, root=root, allowed=allowed, fixed=fixed,
+        n_threads=1, max_memory=None, report=calls.append, stable=0.0,
+    )  # fmt: skip
+    _, eps_p, lam_prime, lam_star = paper_imm(n, n, k, eps, 1.0)
+    rr = RRSets(KARATE, model, stream_root(root, RR), first=0)
+    want_calls, lower = [], 1.0
+    for i in range(1, int(math.log2(n))):
+        x = n / 2**i
+        rr.extend(clear_ceil(lam_prime / x))
+        want_calls.append(len(rr))
+        _, _, covered, _ = greedy(rr, k, allowed, fixed)
+        if n * covered / len(rr) >= (1 + eps_p) * x:
+            lower = n * covered / len(rr) / (1 + eps_p)
+            break
+    assert len(want_calls) >= 2  # the first guess was not confirmed
+    theta = math.ceil(lam_star / lower)
+    final = RRSets(KARATE, model, stream_root(root, RR), first=len(rr)).extend(theta)
+    s, g, _, _ = greedy(final, k, allowed, fixed)
+    assert calls == [*want_calls, len(rr) + theta]
+    assert used == len(rr) + theta
+    assert seeds.tolist() == s.tolist()
+    assert gains.tolist() == pytest.approx((g * n / theta).tolist(), rel=1e-12)
+
+
+def test_imm_redraw_size_worked_by_hand():
+    """Pins the guard's redraw size: theta (gap / stable)**2 with gap = own / check - 1,
+    kept between 2 and 16 times theta.
+
+    theta = 7: own 0.6 against check 0.5 is a gap of 0.2, (0.2 / 0.08)**2 = 6.25, so
+    ceil(43.75) = 44 sets; a gap of 0.02 asks for 0.16x, raised to 2x (14); a gap of 2,
+    or a check of 0, asks for more than 16x (112), also when the square of the gap over
+    `stable` would overflow a float.
+    """
+    assert _redraw_size(7, 0.6, 0.5, 0.08) == 44
+    assert _redraw_size(7, 0.51, 0.5, 0.05) == 14
+    assert _redraw_size(7, 0.9, 0.3, 0.05) == 112
+    assert _redraw_size(7, 0.2, 0.0, 0.05) == 112
+    assert _redraw_size(7, 0.9, 0.3, 1e-300) == 112
+
+
+def test_imm_counts_phase_one_sets_against_max_memory():
+    """Pins one memory budget for all RR sets held at once (maximize's `max_memory`).
+
+    IMM keeps its phase-1 sets (to check the final choice) while it draws the final
+    ones. On a complete digraph with p = 1 every set has n members: the final
+    collection's projection is theta (8 n + 8) bytes (members and, while selecting, the
+    node -> set index; offsets), and the phase-1 sets hold 4 n L + 8 (L + 1) bytes. A
+    budget of exactly their sum fits; one byte less raises, naming the sets beside.
+    """
+    n, k, eps = 10, 2, 0.5
+    _, eps_p, lam_prime, lam_star = paper_imm(n, n, k, eps, 1.0)
+    phase1 = clear_ceil(lam_prime / (n / 2))
+    theta = clear_ceil(lam_star / (n / (1 + eps_p)))
+    held = 4 * n * phase1 + 8 * (phase1 + 1)
+    need = theta * (8 * n + 8) + held
+    kwargs = dict(method="imm", eps=eps, rng=0, stability=0, evaluate=False)
+    sel = spread.maximize(complete_digraph(n), k, IC(p=1.0), max_memory=need, **kwargs)
+    assert sel.n_samples == phase1 + theta
+    beside = re.escape(f"beside {held / 2**20:.3g} MiB of other RR sets")
+    with pytest.raises(MemoryLimitError, match=beside):
+        spread.maximize(complete_digraph(n), k, IC(p=1.0), max_memory=need - 1, **kwargs)
+
+
+def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory():
+    """Pins the guard's memory fallback in OPIM-C: past i_max a round is optional, so when
+    its sets do not fit, the run keeps the last choice, with the number of sets behind it.
+
+    Karate, eps = 0.6 (i_max = 6), a guard that is never settled (stability 1e-9) and a
+    budget that lets R1 grow to round 8's size (its projection, 8 bytes per member + 8
+    per set, beside R2's round-7 sets) but not R2 after it (beside R1's round-8 sets):
+    the result is round 7's, the same as an anytime run stopped at round 7's 2 t sets.
+    """
+    n, k, root = KARATE.n_nodes, 2, np.uint64(4)
+    model = IC(p=0.1)
+    allowed, fixed = everyone(n)
+    theta0, _, i_max, _ = paper_opim(n, n, k, 0.6, 1 / n)
+    t = math.ceil(theta0) * 2**7
+    assert i_max == 6
+    r1 = RRSets(KARATE, model, stream_root(root, RR)).extend(t)
+    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK)).extend(t)
+    budget = int(2 * t * (8 * r1.n_members / t + 8)) + r2.nbytes  # R1 at round 8 fits
+    r1.extend(2 * t)
+    assert 2 * t * (8 * r2.n_members / t + 8) + r1.nbytes > budget  # R2 does not
+    kwargs = dict(eps=0.6, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
+                  n_threads=1, report=lambda done: None, stable=1e-9)  # fmt: skip
+    seeds, gains, n_sets, _, _, _ = opim_c(KARATE, k, model, max_memory=budget, **kwargs)
+    ref = opim_c(KARATE, k, model, max_memory=None, max_rr_sets=2 * t, **kwargs)
+    assert n_sets == ref[2] == 2 * t
+    assert seeds.tolist() == ref[0].tolist()
+    assert gains.tolist() == ref[1].tolist()
+    # one byte less: R1 itself no longer fits at round 8, the same fallback
+    seeds, _, n_sets, _, _, _ = opim_c(KARATE, k, model, max_memory=budget - 1, **kwargs)
+    assert (seeds.tolist(), n_sets) == (ref[0].tolist(), 2 * t)

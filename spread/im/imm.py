@@ -84,6 +84,18 @@ def _overfits(own, check, n_check, stable):
     return own > (1.0 + stable) * check + 2.0 * se
 
 
+def _redraw_size(theta, own, check, stable):
+    """The guard's next number of final sets after `theta` overfitted.
+
+    The optimism ``own / check - 1`` shrinks like ``1 / sqrt(theta)``: jump to the size
+    that should bring it within `stable`, ``theta (gap / stable) ** 2``, kept between 2x
+    and 16x `theta` (16x when the check covers nothing).
+    """
+    gap = own / check - 1.0 if check > 0 else math.inf
+    ratio = gap / stable
+    return math.ceil(theta * (16.0 if ratio >= 4.0 else max(2.0, ratio * ratio)))
+
+
 def imm(
     graph,
     k,
@@ -157,6 +169,7 @@ def imm(
             max_memory=max_memory,
             template=rr,
             client=client,
+            companions=(rr,),
         )
         try:
             final.extend(theta)
@@ -176,10 +189,7 @@ def imm(
         check = coverage(rr, seeds, fixed) / len(rr)
         if not _overfits(own, check, len(rr), stable):
             break
-        # The optimism shrinks like 1/sqrt(theta): jump to the size that should bring it
-        # within `stable` (between 2x and 16x).
-        gap = own / max(check, 1e-300) - 1.0
         first += theta
-        theta = math.ceil(theta * min(16.0, max(2.0, (gap / stable) ** 2)))
+        theta = _redraw_size(theta, own, check, stable)
     guarantee = ONE_MINUS_INV_E - eps
     return seeds, gains * n / theta, used, guarantee, min(1.0, (1 + draws) / n_log**ell), peak

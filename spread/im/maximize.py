@@ -142,8 +142,10 @@ def maximize(
     progress : bool, optional
         Progress bar (default: when stderr is a terminal and the work takes over 2 s).
     max_memory : int, optional
-        Bytes the RR sets may take (default: three quarters of physical memory);
-        exceeding it raises `MemoryLimitError` before allocating.
+        Bytes the RR sets held at once may take, together (IMM's phase-1 and final sets;
+        OPIM-C's R1 and R2; default: three quarters of physical memory); exceeding it
+        raises `MemoryLimitError` before allocating, except for the overfitting guard's
+        optional extra samples, which are then skipped.
     n_runs : int, default 1000
         Monte Carlo runs per estimate, for CELF.
     n_eval_runs : int, default 10000

@@ -135,7 +135,9 @@ def opim_c(
         max_memory=max_memory,
         template=r1,
         client=client,
+        companions=(r1,),
     )
+    r1.companions = (r2,)  # one `max_memory` for both
     target = math.ceil(sizes.theta0)
     ratio = 0.0
     seeds = gains = None
@@ -151,6 +153,7 @@ def opim_c(
             break  # the guard's extra rounds are optional: keep the certified seeds
         report(2 * target)
         seeds, gains, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
+        theta = len(r1)  # the sets behind this choice (R1 may outgrow them if R2 fails)
         cov2 = coverage(r2, seeds, fixed)
         lower, upper = _opim_bounds(cov2, upper1, a)
         ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
@@ -163,5 +166,4 @@ def opim_c(
         elif ratio >= ONE_MINUS_INV_E - eps and (stable <= 0 or settled):
             break
         target *= 2
-    theta = len(r1)
     return seeds, gains * n / theta, 2 * theta, ratio, delta, r1.nbytes + r2.nbytes

@@ -53,11 +53,16 @@ class RRSets:
         independent).
     n_threads : int, default 1
     max_memory : int, optional
-        Bytes the collection may hold; extending past it raises `MemoryLimitError`.
+        Bytes the collection, with its `companions`, may hold; extending past it raises
+        `MemoryLimitError`.
     template : RRSets, optional
-        A collection for the same graph and model whose prepared sampler to reuse.
+        A collection for the same graph and model whose prepared sampler to reuse, and
+        whose average set size projects this one's memory until it has sets of its own.
     client : dask.distributed.Client, optional
         Sample on a Dask cluster instead (same sets; see `spread.parallel`).
+    companions : tuple of RRSets, default ()
+        Collections held alongside this one: their bytes count against `max_memory` too
+        (IMM's phase-1 sets beside its final ones; OPIM-C's R1 and R2).
     """
 
     def __init__(
@@ -71,6 +76,7 @@ class RRSets:
         max_memory=None,
         template=None,
         client=None,
+        companions=(),
     ):
         self.graph = graph
         self.model = model
@@ -78,12 +84,15 @@ class RRSets:
         self.first = int(first)
         self.n_threads = int(n_threads)
         self.client = client
+        self.companions = tuple(companions)
         self.max_memory = default_memory_limit() if max_memory is None else int(max_memory)
         self._members = np.empty(0, dtype=np.int32)
         self._offsets = np.zeros(1, dtype=np.int64)
         self._n_sets = 0
         self._n_members = 0
+        self._template = None
         if template is not None and template.model is model and template.graph is graph:
+            self._template = template
             self._sample_args = template._sample_args
             self._kernel = template._kernel
             self._kind = template._kind
@@ -114,6 +123,14 @@ class RRSets:
         else:
             msg = f"RR sets need an IC or LT model; got {model!r}."
             raise InvalidParameterError(msg)
+
+    def _average_size(self):
+        """Members per set so far (the template's, then 8, before the first set)."""
+        if self._n_sets:
+            return self._n_members / self._n_sets
+        if self._template is not None and len(self._template):
+            return self._template.n_members / len(self._template)
+        return 8.0
 
     def _sample(self, r0, r1, capacity):
         return self._kernel(*self._sample_args, self.root, r0, r1, capacity)
@@ -148,14 +165,16 @@ class RRSets:
         target = int(target)
         if target <= self._n_sets:
             return self
-        avg = self._n_members / self._n_sets if self._n_sets else 8.0
+        avg = self._average_size()
         # members (4 B) and, while selecting, the node -> set index (4 B + its share of
         # the pointers), plus the offsets: about 8 bytes per member + 8 per set.
         projected = int(target * (8 * avg + 8))
-        if projected > self.max_memory:
+        held = sum(c.nbytes for c in self.companions)
+        if projected + held > self.max_memory:
+            beside = f" beside {held / 2**20:,.3g} MiB of other RR sets" if held else ""
             msg = (
                 f"{target:,} RR sets would need about {projected / 2**20:,.3g} MiB "
-                f"({8 * avg + 8:.0f} bytes per set), over `max_memory` = "
+                f"({8 * avg + 8:.0f} bytes per set){beside}, over `max_memory` = "
                 f"{self.max_memory:,} bytes ({self.max_memory / 2**20:,.3g} MiB). Raise "
                 "`max_memory`, raise `eps`, or lower `k`."
             )
@@ -239,7 +258,7 @@ class RRSets:
         `prefix_coverage` of those sets, ``out[j]`` = sets hit by the nodes of rank <= j.
         """
         start = self.first + self._n_sets
-        avg = self._n_members / self._n_sets if self._n_sets else 8.0
+        avg = self._average_size()
         bounds = self._task_bounds(start, start + int(n_sets), avg)
         hits = np.zeros(k, dtype=np.int64)
 
