@@ -144,7 +144,12 @@ def test_imm_constants_match_the_published_formulas():
 
 @pytest.mark.parametrize(
     ("n", "k", "eps", "failure_probability"),
-    [(10, 2, 0.5, None), (12, 3, 0.3, 0.01), (9, 1, 0.6, None), (2, 1, 0.5, None)],
+    [
+        (10, 2, 0.5, None),
+        (12, 3, 0.3, 0.01),
+        (9, 1, 0.6, None),
+        (2, 1, 0.5, None),
+    ],
 )
 def test_imm_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, failure_probability):
     """Pins IMM's whole sampling schedule, end to end, where the lower bound is known.
@@ -892,3 +897,99 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory():
     # one byte less: R1 itself no longer fits at round 8, the same fallback
     seeds, _, n_sets, _, _, _ = opim_c(KARATE, k, model, max_memory=budget - 1, **kwargs)
     assert (seeds.tolist(), n_sets) == (ref[0].tolist(), 2 * t)
+
+
+def record_rr_sets(monkeypatch, module):
+    """Every RRSets collection `module` creates, in order (a recording subclass)."""
+    made = []
+
+    class Recorded(RRSets):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(module, "RRSets", Recorded)
+    return made
+
+
+def same_sets(a, b):
+    (oa, ma), (ob, mb) = a.flat(), b.flat()
+    return oa.tolist() == ob.tolist() and ma.tolist() == mb.tolist()
+
+
+def test_imm_and_opim_draw_their_sets_at_the_documented_stream_indices(monkeypatch):
+    """Pins where each collection sits in its named stream, set for set.
+
+    IMM: phase 1 is sets 0 .. L - 1 of ``RR`` and the final selection the next theta,
+    L .. L + theta - 1, so that the two are independent. OPIM-C: R1 is sets 0 .. t - 1
+    of ``RR``, R2 sets 0 .. t - 1 of ``RR_CHECK``. A collection shifted by one index
+    differs from these in a single set, which a run's outputs rarely show; the sets
+    themselves do.
+    """
+    import spread.im.imm as imm_module
+    import spread.im.opim as opim_module
+
+    n, k, root, model = KARATE.n_nodes, 2, np.uint64(7), IC(p=0.1)
+    allowed, fixed = everyone(n)
+    kwargs = dict(root=root, allowed=allowed, fixed=fixed, n_threads=1, max_memory=None,
+                  report=lambda done: None, stable=0.0)  # fmt: skip
+    made = record_rr_sets(monkeypatch, imm_module)
+    imm(KARATE, k, model, eps=0.3, ell=1.0, **kwargs)
+    phase1, final = made
+    assert len(final) > 0
+    want = RRSets(KARATE, model, stream_root(root, RR), first=0).extend(len(phase1))
+    assert same_sets(phase1, want)
+    want = RRSets(KARATE, model, stream_root(root, RR), first=len(phase1)).extend(len(final))
+    assert same_sets(final, want)
+    made = record_rr_sets(monkeypatch, opim_module)
+    opim_c(KARATE, k, model, eps=0.3, delta=1 / n, **kwargs)
+    r1, r2 = made
+    assert len(r1) == len(r2) > 0
+    assert same_sets(r1, RRSets(KARATE, model, stream_root(root, RR)).extend(len(r1)))
+    assert same_sets(r2, RRSets(KARATE, model, stream_root(root, RR_CHECK)).extend(len(r2)))
+
+
+def test_opim_anytime_rounds_are_reported_once_each():
+    """Pins the anytime loop's end: one progress report per round, 2 ceil(theta0) 2**i
+    sets, then the last round at the budget, and no round after it (a loop that went on
+    at the capped size would draw nothing new but report, and select, again).
+    """
+    n, k, delta = 10, 2, 0.1
+    theta0, _, _, _ = paper_opim(n, n, k, 0.5, delta)
+    t0 = math.ceil(theta0)
+    allowed, fixed = everyone(n)
+    for budget, want in [
+        (8 * t0 + 2, [2 * t0, 4 * t0, 8 * t0, 8 * t0 + 2]),
+        (8 * t0, [2 * t0, 4 * t0, 8 * t0]),  # the budget is reached by doubling alone
+        (2, [2]),
+    ]:
+        calls = []
+        out = opim_c(
+            complete_digraph(n), k, IC(p=1.0), eps=0.5, delta=delta, root=np.uint64(4),
+            allowed=allowed, fixed=fixed, n_threads=1, max_memory=None,
+            report=calls.append, max_rr_sets=budget,
+        )  # fmt: skip
+        assert calls == want
+        assert out[2] == want[-1]
+
+
+def test_opim_certifies_a_ratio_exactly_at_its_target():
+    """Pins the certificate's tie: a ratio equal to 1 - 1/e - eps is certified.
+
+    On a complete digraph with p = 1 the first round's ratio is a function of
+    ceil(theta0) and `a` (both from the paper's formulas). Starting from eps0 = 0.28,
+    eps = (1 - 1/e) - ratio keeps ceil(theta0) and `a`, and 1 - 1/e - eps equals the
+    ratio to the last bit: the run must stop after that first round.
+    """
+    n, k = 10, 2
+    theta0, _, _, a = paper_opim(n, n, k, 0.28, 1 / n)
+    t0 = math.ceil(theta0)
+    ratio = max(paper_lower(t0, a), 0.0) / paper_upper(t0, a)
+    eps = E_FACTOR - ratio
+    theta0_tie, _, _, a_tie = paper_opim(n, n, k, eps, 1 / n)
+    assert (math.ceil(theta0_tie), a_tie) == (t0, a)
+    assert E_FACTOR - eps == ratio  # an exact tie
+    sel = spread.maximize(complete_digraph(n), k, IC(p=1.0), method="opim-c", eps=eps,
+                          rng=0, stability=0, evaluate=False)  # fmt: skip
+    assert sel.n_samples == 2 * t0
+    assert sel.guarantee == ratio

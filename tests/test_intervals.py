@@ -392,6 +392,29 @@ def test_profile_interval_ends_drop_the_loglik_by_the_chi2_quantile(level):
         np.testing.assert_allclose(res.loglik - curve["loglik"], target, atol=1e-4)
 
 
+def test_profile_default_grid_spans_three_standard_errors():
+    """``profile(name)`` without a grid: 13 values evenly over the estimate +- 3
+    standard errors on the optimizer's scale (logs of K and r, tm as is), and
+    +- 0.3 (1 + |estimate|) on that scale when the standard error is not finite, moved
+    onto the bounds where they pass them (K's lower bound, the total observed)."""
+    res = _logistic()
+    problem = res._fit
+    steps = np.linspace(-3, 3, 13)
+    for j, name in enumerate(problem.names):
+        x, se = problem.x_hat[j], math.sqrt(problem.cov_x[j, j])
+        want = x + se * steps
+        lo, hi = problem.bounds_x[j]
+        assert lo < want.min() and want.max() < hi  # no clipping in this case
+        want = np.exp(want) if problem.logs[j] else want
+        np.testing.assert_allclose(res.profile(name)["value"], want, rtol=1e-12)
+    problem.cov_x = np.full_like(problem.cov_x, np.inf)
+    for j, name in enumerate(problem.names):
+        x = problem.x_hat[j]
+        want = np.clip(x + 0.1 * (1 + abs(x)) * steps, *problem.bounds_x[j])
+        want = np.exp(want) if problem.logs[j] else want
+        np.testing.assert_allclose(res.profile(name)["value"], want, rtol=1e-12)
+
+
 # ================================================================= bootstrap
 def _check_percentile(boot, intervals, level):
     q = (1 - level) / 2
@@ -444,6 +467,23 @@ def test_bootstrap_intervals_of_network_fits():
             assert fit.stderr[name] == pytest.approx(sd, rel=1e-12)
         for level in LEVELS:
             _check_percentile(boot, fit.conf_int(level, "bootstrap"), level)
+
+
+def test_bootstrap_intervals_need_two_replicates():
+    """`FitBootstrap` by hand: with one replicate there is no interval (NaN ends, not a
+    point), with two the 95% percentile interval interpolates between them (numpy's
+    linear rule: 0.025 and 0.975 of the way), and `n_failed` defaults to 0."""
+    import pandas as pd
+
+    from spread.fit import FitBootstrap
+
+    one = FitBootstrap(pd.DataFrame({"p": [0.3]}))
+    assert one.n_failed == 0 and one.n_resamples == 1
+    low, high = one.conf_int()["p"]
+    assert math.isnan(low) and math.isnan(high)
+    two = FitBootstrap(pd.DataFrame({"p": [0.2, 0.6]}), n_failed=3)
+    assert two.n_failed == 3
+    assert_interval(two.conf_int()["p"], (0.2 + 0.025 * 0.4, 0.2 + 0.975 * 0.4))
 
 
 # ================================================================= forecasts
