@@ -166,6 +166,30 @@ EQUIVALENT = {
         "stamp[u] = tag | if pos == members.shape[0]: | members = _grow(members, pos + 1)",
         "+ -> -",
     ): "_grow returns max(2 * len, size) and pos == len: the buffer doubles either way",
+    (
+        "spread/im/imm.py",
+        "gap = own / check - 1.0 if check > 0 else math.inf | ratio = gap / stable | "
+        "return math.ceil(theta * (16.0 if ratio >= 4.0 else max(2.0, ratio * ratio)))",
+        ">= -> >",
+    ): "at ratio == 4 both branches give 16x",
+    (
+        "spread/im/imm.py",
+        "peak = max(peak, rr.nbytes + final.nbytes) | if stable <= 0: | break",
+        "break -> continue",
+    ): "with stable <= 0 the loop has a single draw: it ends there either way",
+    (
+        "spread/im/opim.py",
+        "for round_ in range(n_rounds): | if max_rr_sets is not None: | "
+        "target = min(target, max(max_rr_sets // 2, 1))",
+        "1 -> 0",
+    ): "maximize checks max_rr_sets >= 2, so max_rr_sets // 2 >= 1",
+    (
+        "spread/im/opim.py",
+        "if seeds is None or round_ < i_max or ratio < ONE_MINUS_INV_E - eps: | raise | "
+        "break  # the guard's extra rounds are optional: keep the certified seeds",
+        "break -> continue",
+    ): "the next rounds retry the same target (no doubling) and fail the same way, or fit"
+    " nothing new; the choice and its count are those of the last round that fitted",
 }
 
 

@@ -32,6 +32,7 @@ from spread.im._coverage_kernels import (
     prefix_coverage,
 )
 from spread.im.imm import (
+    _confirms,
     _imm_ell,
     _imm_lambda_prime,
     _imm_lambda_star,
@@ -716,6 +717,8 @@ def test_the_overfitting_guards_tests_worked_by_hand():
     assert _overfits(1e-9, 0.0, 300, 0.01) and not _overfits(0.0, 0.0, 300, 0.01)
     assert not _overfits(1.0, 1.0, 300, 0.0) and _overfits(1.0, 0.99, 10**6, 0.0)
     assert _settled(150, 100, 0.5) and not _settled(151, 100, 0.5)
+    # IMM's phase 1: 10 = (1 + 1) 5 confirms the guess 5 (a tie), one ulp less does not
+    assert _confirms(10.0, 1.0, 5.0) and not _confirms(math.nextafter(10.0, 0.0), 1.0, 5.0)
     assert _settled(0, 0, 0.01) and not _settled(1, 0, 0.01)
 
 
@@ -941,6 +944,16 @@ def test_imm_and_opim_draw_their_sets_at_the_documented_stream_indices(monkeypat
     assert same_sets(phase1, want)
     want = RRSets(KARATE, model, stream_root(root, RR), first=len(phase1)).extend(len(final))
     assert same_sets(final, want)
+    # with the guard: each redraw takes the indices after the collection before it
+    made = record_rr_sets(monkeypatch, imm_module)
+    imm(KARATE, 3, IC(p=0.05), eps=0.5, ell=1.0, **{**kwargs, "root": 2, "stable": 0.001})
+    assert len(made) == 3  # phase 1, the textbook final sets, one redraw
+    first = 0
+    for sets in made:
+        assert sets.first == first
+        want = RRSets(KARATE, IC(p=0.05), stream_root(2, RR), first=first).extend(len(sets))
+        assert same_sets(sets, want)
+        first += len(sets)
     made = record_rr_sets(monkeypatch, opim_module)
     opim_c(KARATE, k, model, eps=0.3, delta=1 / n, **kwargs)
     r1, r2 = made

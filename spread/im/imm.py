@@ -84,6 +84,12 @@ def _overfits(own, check, n_check, stable):
     return own > (1.0 + stable) * check + 2.0 * se
 
 
+def _confirms(estimate, eps_p, x):
+    """Phase 1's test (Algorithm 2): the estimate reaches ``(1 + eps') x`` (a tie
+    confirms the guess x)."""
+    return estimate >= (1.0 + eps_p) * x
+
+
 def _redraw_size(theta, own, check, stable):
     """The guard's next number of final sets after `theta` overfitted.
 
@@ -149,7 +155,7 @@ def imm(
         report(len(rr))
         _, _, covered, _ = greedy(rr, k, allowed, fixed)
         estimate = n * covered / len(rr)
-        if estimate >= (1.0 + eps_p) * x:
+        if _confirms(estimate, eps_p, x):
             lower = estimate / (1.0 + eps_p)
             break
     theta = math.ceil(_imm_lambda_star(n, n_cand, k, eps, ell) / lower)
