@@ -415,6 +415,49 @@ def test_profile_default_grid_spans_three_standard_errors():
         np.testing.assert_allclose(res.profile(name)["value"], want, rtol=1e-12)
 
 
+class _OneParameter:
+    """A one-parameter problem for `profile_ci`: -loglik `nll`, estimate 0, variance 1."""
+
+    names = ("a",)
+
+    def __init__(self, nll, logs=False, bounds=(-50.0, 50.0)):
+        self.nll = lambda x: nll(float(x[0]))
+        self.logs = np.array([logs])
+        self.bounds_x = [bounds]
+        self.x_hat = np.zeros(1)
+        self.cov_x = np.ones((1, 1))
+
+
+@pytest.mark.parametrize("level", [0.8, 0.95])
+def test_profile_interval_by_hand(level):
+    """`profile_ci` on one-parameter log-likelihoods whose drops are known in closed form.
+
+    A quadratic -loglik x**2 / 2 drops by chi2_1(level) / 2 at x = +- z (the Wald
+    interval), exp(+-z) for a positive parameter. A flat one never drops: its ends are
+    the infinities (0 below for a positive parameter). One flat up to |x| = 30, then
+    falling with slope 1, drops far enough at |x| = 30 + chi2_1(level) / 2, beyond the
+    16 standard errors of the stepped search: the last bracket, the bound 50, finds it.
+    """
+    from spread.fit._uncertainty import profile_ci
+
+    z = stats.norm.ppf(0.5 + level / 2)
+    target = stats.chi2.ppf(level, 1) / 2
+    quad = lambda x: x * x / 2  # noqa: E731
+    far = lambda x: max(abs(x) - 30.0, 0.0)  # noqa: E731
+    flat = lambda x: 0.0  # noqa: E731
+    cases = [
+        (quad, False, (-z, z)),
+        (quad, True, (math.exp(-z), math.exp(z))),
+        (flat, False, (-math.inf, math.inf)),
+        (flat, True, (0.0, math.inf)),
+        (far, False, (-30 - target, 30 + target)),
+    ]
+    for nll, logs, (low, high) in cases:
+        got = profile_ci(_OneParameter(nll, logs), level)["a"]
+        assert got.low == pytest.approx(low, abs=1e-5)
+        assert got.high == pytest.approx(high, abs=1e-5)
+
+
 # ================================================================= bootstrap
 def _check_percentile(boot, intervals, level):
     q = (1 - level) / 2
@@ -461,6 +504,8 @@ def test_bootstrap_intervals_of_network_fits():
         assert fit.ci_method == "bootstrap" and fit.level == 0.95
         boot = fit.diagnostics["bootstrap"]
         assert boot.n_resamples >= 10
+        # a correlation matrix only where there are two parameters or more
+        assert ("corr" in fit.diagnostics) == (len(boot.params.columns) > 1)
         _check_percentile(boot, fit.intervals, 0.95)
         for name in boot.params.columns:
             sd = boot.params[name].to_numpy().std(ddof=1)
@@ -484,6 +529,39 @@ def test_bootstrap_intervals_need_two_replicates():
     two = FitBootstrap(pd.DataFrame({"p": [0.2, 0.6]}), n_failed=3)
     assert two.n_failed == 3
     assert_interval(two.conf_int()["p"], (0.2 + 0.025 * 0.4, 0.2 + 0.975 * 0.4))
+
+
+def test_bootstrap_extension_and_its_work_bound():
+    """`FitResult.bootstrap` extended with `result`: asking for fewer replicates than it
+    holds returns them unchanged (float columns, not an empty extension's objects),
+    asking for more continues their indices (the same replicates as one call). The work
+    bound is new refits x (observations + 100,000) x 100 evaluations: exactly that
+    passes, one less raises."""
+    import pandas as pd
+
+    fit = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    five = fit.bootstrap(5, rng=7)
+    assert five.n_failed == 0
+    pd.testing.assert_frame_equal(fit.bootstrap(3, rng=7, result=five).params, five.params)
+    pd.testing.assert_frame_equal(
+        fit.bootstrap(8, rng=7, result=five).params, fit.bootstrap(8, rng=7).params
+    )
+    work = 3 * (30 + 100_000) * 100
+    assert fit.bootstrap(8, rng=7, result=five, max_work=work).n_resamples == 8
+    with pytest.raises(spread.exceptions.WorkLimitError):
+        fit.bootstrap(8, rng=7, result=five, max_work=work - 1)
+
+
+def test_bootstrap_covariance_from_two_replicates():
+    """A network fit's bootstrap covariance is the replicates' sample covariance from two
+    replicates on (one replicate has none)."""
+    g = spread.datasets.load("karate")
+    y = spread.simulate(g, [0], IC(p=0.3), n_runs=1, max_steps=5, rng=0).new_per_step[0]
+    fit = ICEstimator("dmp", n_resamples=2, rng=0).fit(g, y, seeds=[0]).result_
+    boot = fit.diagnostics["bootstrap"]
+    assert boot.n_resamples == 2
+    want = np.atleast_2d(np.cov(boot.params.to_numpy(), rowvar=False))
+    np.testing.assert_allclose(fit.cov, want, rtol=1e-12)
 
 
 # ================================================================= forecasts

@@ -353,7 +353,9 @@ class FitResult:
         method : {"wald", "profile", "bootstrap"}, optional
             ``"wald"``: normal in the log scale for positive parameters, from the
             observed information. ``"profile"``: likelihood-ratio intervals (each
-            parameter fixed on a path, the others re-optimised). ``"bootstrap"``:
+            parameter fixed on a path, the others re-optimised; an end where the
+            profile does not drop far enough within the parameter's bounds is
+            infinite, or 0 for a positive parameter's lower end). ``"bootstrap"``:
             percentile intervals of a parametric bootstrap (`bootstrap`). Default: the
             fit's `ci_method` (``"wald"`` if it computed none).
         n_resamples, rng, bootstrap_result, client

@@ -108,7 +108,13 @@ def profile_curve(problem, j, grid=None):
 
 
 def profile_ci(problem, level):
-    """Likelihood-ratio intervals: where the profile drops by chi2_1(level) / 2."""
+    """Likelihood-ratio intervals: where the profile drops by chi2_1(level) / 2.
+
+    Each end is bracketed by steps of 1, 2, 4, 8 and 16 standard errors (on the
+    optimizer's scale) from the estimate, then by the parameter's bound, and found by
+    Brent's method; where the profile does not drop that far before the bound, the end
+    is unbounded (0 for a positive parameter's lower end).
+    """
     from scipy.stats import chi2
 
     target = chi2.ppf(level, 1) / 2
@@ -123,10 +129,12 @@ def profile_ci(problem, level):
             bound = lo if direction < 0 else hi
             inner = problem.x_hat[j]
             found = None
-            for mult in (1.0, 2.0, 4.0, 8.0, 16.0):
+            for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound
                 cand = problem.x_hat[j] + direction * mult * step
                 if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):
                     cand = bound
+                if not math.isfinite(cand):
+                    break
                 d = _profile_nll(problem, j, cand) - f0 - target
                 if d > 0:
                     found = cand
@@ -217,7 +225,7 @@ def bootstrap(
     )
     new = [x for x in outs if x is not None]
     n_failed += len(outs) - len(new)
-    frame = pd.DataFrame(new, columns=list(problem.names))
+    frame = pd.DataFrame(new, columns=list(problem.names), dtype=np.float64)
     if rows:
         frame = pd.concat([rows[0], frame], ignore_index=True)
     return FitBootstrap(frame, n_failed)
