@@ -76,6 +76,10 @@ TEST_MAP = [
     ("spread/fit/*hawkes*.py", "tests/test_fit_hawkes.py tests/test_intervals.py"),
     ("spread/fit/*curve*.py", "tests/test_fit_curves.py tests/test_intervals.py"),
     ("spread/fit/_settings.py", "tests/test_fit_settings.py"),
+    (
+        "spread/fit/_losses.py",
+        "tests/test_fit_losses.py tests/test_fit_curves.py tests/test_fit_trend.py",
+    ),
     ("spread/fit/*trend*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
     ("spread/fit/*target*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
     ("spread/fit/*exposure*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
