@@ -589,3 +589,23 @@ def test_unexplained_adoptions_are_counted_and_warned():
     steps = outside.to_steps(1.0)
     later = (steps["step"] > steps.groupby("cascade")["step"].transform("min")).sum()
     assert res.diagnostics["n_unexplained_adoptions"] == later - res.diagnostics["n_successes"] > 0
+
+
+def test_lt_brackets_when_exposed_nodes_outgrow_the_buffer():
+    """Pins the bracket kernel's buffer growth (2 rows per adopter, at least 16, before
+    any cascade): a cascade of one hub whose 100 out-neighbours never adopt needs 100
+    censored rows, more than twice the first buffer, and a second such cascade with
+    300 needs the buffer to grow again. Every row: w_low = w_high = 1 / indeg = 1
+    (the hub is each leaf's only in-neighbour), censored, leaves in index order.
+    """
+    from spread.fit.lt import brackets
+
+    src = [0] * 100 + [1] * 300
+    dst = list(range(2, 102)) + list(range(102, 402))
+    g = spread.Graph.from_edges(src, dst, labels=range(402))
+    cs = frame_cascades(g, [("a", 0, 0.0), ("b", 1, 0.0)])
+    rows = brackets(cs, 1.0)
+    assert rows["cascade"].tolist() == ["a"] * 100 + ["b"] * 300
+    assert rows["node"].tolist() == list(range(2, 402))
+    assert (rows["w_low"] == 1.0).all() and (rows["w_high"] == 1.0).all()
+    assert rows["censored"].all()
