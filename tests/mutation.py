@@ -194,6 +194,81 @@ EQUIVALENT = {
         "break -> continue",
     ): "the next rounds retry the same target (no doubling) and fail the same way, or fit"
     " nothing new; the choice and its count are those of the last round that fitted",
+    (
+        "spread/fit/_ic_kernels.py",
+        "# pass 1: count the tries and the largest per-cascade count | total = 0 | widest = 0",
+        "0 -> (-1)",
+    ): "widest only sizes two scratch buffers; any cascade with a try sets it >= 1",
+    (
+        "spread/fit/_ic_kernels.py",
+        "for r in range(lo, hi): | step_of[nodes[r]] = steps[r] | if steps[r] > max_step:",
+        "> -> >=",
+    ): "on equality it stores the same maximum",
+    (
+        "spread/fit/_ic_kernels.py",
+        "for r in range(lo, hi): | step_of[nodes[r]] = never | span = max_step + 2",
+        "2 -> 3",
+    ): "span need only exceed every s + 1 <= max_step + 1 to encode (target, step) uniquely",
+    (
+        "spread/fit/_ic_kernels.py",
+        "g_step = np.empty(total, dtype=np.int64) | "
+        "g_success = np.empty(total, dtype=np.bool_) | "
+        "g_ptr = np.zeros(total + 1, dtype=np.int64)",
+        "1 -> 2",
+    ): "one more pointer slot; the result is cut to n_groups + 1",
+    (
+        "spread/fit/_lt_kernels.py",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | "
+        "touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "16 -> 17",
+    ): "the first buffer's size only: it grows as needed",
+    (
+        "spread/fit/_lt_kernels.py",
+        "cap = max(2 * cap, need) | "
+        "o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64))) | "
+        "o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64)))",
+        "- -> +",
+    ): "over-allocates o_casc only (still >= cap); the output is cut to n_out",
+    (
+        "spread/fit/_netrate_kernels.py",
+        "o_gap = np.empty(total) | o_inf = np.empty(total, dtype=np.bool_) | n = 0",
+        "0 -> (-1)",
+    ): "the pairs come out rotated by one (index -1 wraps); every use sums or sorts them"
+    " (bincount, lexsort), so only the rounding of one float sum can change",
+    (
+        "spread/fit/_uncertainty.py",
+        "for direction in (-1, 1): | lo, hi = problem.bounds_x[j] | "
+        "bound = lo if direction < 0 else hi",
+        "0 -> 1",
+    ): "direction is -1 or 1: direction < 1 is direction < 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
+        "cand = problem.x_hat[j] + direction * mult * step | "
+        "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
+        "0 -> (-1)",
+    ): "direction is -1 or 1: direction > -1 is direction > 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
+        "cand = problem.x_hat[j] + direction * mult * step | "
+        "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
+        "<= -> <",
+    ): "at cand == bound, cand = bound changes nothing",
+    (
+        "spread/fit/_uncertainty.py",
+        "for j, name in enumerate(problem.names): | se = problem.cov_x[j, j] | "
+        "step = math.sqrt(se) if np.isfinite(se) and se > 0 else 0.1 * (1 + abs(problem.x_hat[j]))",
+        "* -> /",
+    ): "the bracket search's first step only: with the bound as the last bracket, a profile"
+    " that crosses once on each side gives the same end to brentq's tolerance",
+    (
+        "spread/fit/_uncertainty.py",
+        "found = None | for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound"
+        " | cand = problem.x_hat[j] + direction * mult * step",
+        "* -> /",
+    ): "the bracket search's steps only (see the step above): same end for a profile that"
+    " crosses once on each side",
 }
 
 

@@ -180,3 +180,14 @@ def test_hawkes_validation():
         simulate_hawkes(1.0, 1.2, 1.0, 10.0)
     est = HawkesEstimator(time_unit="30min")
     assert est.get_params()["time_unit"] == "30min"
+
+
+def test_zero_intensity_at_an_event_has_likelihood_zero():
+    """An event where the intensity is 0 (no background, mu = 0, and nothing before it
+    to excite it) has likelihood 0: the kernel returns nll = inf and a zero gradient,
+    at exactly 0 as below it, never log(0) or a division by zero."""
+    times = np.array([1.0, 2.0, 4.0])
+    assert hawkes_nll_grad(times, 5.0, 0.0, 0.5, 1.0) == (np.inf, 0.0, 0.0, 0.0)
+    assert hawkes_nll_grad(times, 5.0, -0.1, 0.5, 1.0) == (np.inf, 0.0, 0.0, 0.0)
+    nll, *_ = hawkes_nll_grad(times, 5.0, 1e-300, 0.5, 1.0)
+    assert np.isfinite(nll)  # a positive intensity, however small, is a likelihood
