@@ -172,12 +172,6 @@ EQUIVALENT = {
     ): "_grow returns max(2 * len, size) and pos == len: the buffer doubles either way",
     (
         "spread/im/imm.py",
-        "gap = own / check - 1.0 if check > 0 else math.inf | ratio = gap / stable | "
-        "return math.ceil(theta * (16.0 if ratio >= 4.0 else max(2.0, ratio * ratio)))",
-        ">= -> >",
-    ): "at ratio == 4 both branches give 16x",
-    (
-        "spread/im/imm.py",
         "peak = max(peak, rr.nbytes + final.nbytes) | if stable <= 0: | break",
         "break -> continue",
     ): "with stable <= 0 the loop has a single draw: it ends there either way",

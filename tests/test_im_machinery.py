@@ -845,6 +845,7 @@ def test_imm_redraw_size_worked_by_hand():
     assert _redraw_size(7, 0.9, 0.3, 0.05) == 112
     assert _redraw_size(7, 0.2, 0.0, 0.05) == 112
     assert _redraw_size(7, 0.9, 0.3, 1e-300) == 112
+    assert _redraw_size(7, 0.45, 0.5, 0.02) == 112  # |gap| 0.1: 25x, capped (as squared)
 
 
 def test_imm_counts_phase_one_sets_against_max_memory():

@@ -98,8 +98,8 @@ def _redraw_size(theta, own, check, stable):
     and 16x `theta` (16x when the check covers nothing).
     """
     gap = own / check - 1.0 if check > 0 else math.inf
-    ratio = gap / stable
-    return math.ceil(theta * (16.0 if ratio >= 4.0 else max(2.0, ratio * ratio)))
+    ratio = min(abs(gap) / stable, 4.0)  # 4 ** 2 = 16x at most (and no overflow)
+    return math.ceil(theta * max(2.0, ratio * ratio))
 
 
 def imm(
