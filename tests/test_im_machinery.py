@@ -15,6 +15,7 @@ counting the sets, written out below.
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -41,7 +42,7 @@ from spread.im.imm import (
     imm,
 )
 from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
-from spread.im.rrsets import coverage, greedy, log_comb
+from spread.im.rrsets import _shared_in_probability, coverage, greedy, log_comb
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
 
@@ -738,7 +739,9 @@ def test_rr_sets_follow_arcs_of_probability_one_and_never_zero():
         (IC(p=0.0), lambda root: {root}),
         (IC(p=1.0), lambda root: set(range(6))),
     ]:
-        offsets, members = RRSets(g, model, np.uint64(5)).extend(300).flat()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # p = 0 needs no 1 / log(1 - p), nor a warning
+            offsets, members = RRSets(g, model, np.uint64(5)).extend(300).flat()
         roots = members[offsets[:-1]]  # each set lists its target first
         assert set(roots.tolist()) == set(range(6))
         for s, root in zip(as_sets(offsets, members), roots.tolist(), strict=True):
@@ -1007,3 +1010,46 @@ def test_opim_certifies_a_ratio_exactly_at_its_target():
                           rng=0, stability=0, evaluate=False)  # fmt: skip
     assert sel.n_samples == 2 * t0
     assert sel.guarantee == ratio
+
+
+def test_shared_in_probability_per_node():
+    """Pins which nodes take the sampler's shared-probability path: a node whose in-arcs
+    all have the same probability gets it (weighted cascade: 1 / in-degree), one with
+    different probabilities -1 (per-arc coins), one with no in-arc 0, wherever it sits
+    in the in-arc order (first, between, last), and on a graph with no arc at all.
+    """
+    # in-arcs: node 0 none, 1 from {0, 2}, 2 none, 3 from {0, 1, 2}, 4 from {3}
+    src, dst = [0, 2, 0, 1, 2, 3], [1, 1, 3, 3, 3, 4]
+    g = Graph.from_edges(src, dst, labels=range(5), directed=True)
+    wc = IC(p="wc").arc_probabilities(g)
+    got = _shared_in_probability(g, np.ascontiguousarray(wc[g.in_arc]))
+    assert got.tolist() == [0.0, 0.5, 0.0, pytest.approx(1 / 3), 1.0]
+    # per arc in the graph's order (by source): 0->1, 0->3, 1->3, 2->1, 2->3, 3->4
+    p = np.array([0.2, 0.1, 0.1, 0.2, 0.3, 0.7])
+    got = _shared_in_probability(g, np.ascontiguousarray(p[g.in_arc]))
+    assert got.tolist() == [0.0, 0.2, 0.0, -1.0, 0.7]
+    empty = Graph.from_edges([], [], labels=range(3), directed=True)
+    assert _shared_in_probability(empty, np.empty(0)).tolist() == [0.0, 0.0, 0.0]
+    offsets, _ = RRSets(empty, IC(p="wc"), np.uint64(1)).extend(5).flat()
+    assert offsets.tolist() == list(range(6))  # five singletons
+
+
+def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
+    """Pins the collection's accounting: on a complete digraph with p = 1 every set has
+    n members, so 300 sets take 4 n 300 + 8 (300 + 1) bytes, ``bytes_per_set`` their
+    average (an empty collection: its one offset, 8 bytes). Extending to the size it
+    already has is a no-op, even when other sets held beside it have since grown past
+    the memory budget (OPIM-C's R2 after R1 grew)."""
+    n = 6
+    g = complete_digraph(n)
+    empty = RRSets(g, IC(p=1.0), np.uint64(3))
+    assert (empty.nbytes, empty.bytes_per_set) == (8, 8.0)
+    r1 = RRSets(g, IC(p=1.0), np.uint64(3)).extend(300)
+    assert r1.nbytes == 4 * n * 300 + 8 * 301
+    assert r1.bytes_per_set == pytest.approx((4 * n * 300 + 8 * 301) / 300, rel=1e-15)
+    r2 = RRSets(g, IC(p=1.0), np.uint64(4), companions=(r1,), max_memory=400 * (8 * n + 8))
+    r2.extend(100)
+    r1.extend(3000)  # now r1 alone is past r2's budget
+    assert len(r2.extend(100)) == 100
+    with pytest.raises(MemoryLimitError):
+        r2.extend(101)
