@@ -265,98 +265,87 @@ EQUIVALENT = {
     " crosses once on each side",
     (
         "spread/im/rrsets.py",
-        "*, | first=0, | n_threads=1,1 -> 2",
+        "*, | first=0, | n_threads=1,",
+        "1 -> 2",
     ): "the default thread count: the sets depend only on (root, r), not on the threads",
     (
         "spread/im/rrsets.py",
-        "*, | first=0, | n_threads=1,1 -> 0",
+        "*, | first=0, | n_threads=1,",
+        "1 -> 0",
     ): "the default thread count: the sets depend only on (root, r), not on the threads",
     (
         "spread/im/rrsets.py",
-        "self.companions = tuple(companions) | "
-        "self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | self._members = np.empty(0, dtype=np.int32)"
+        "self.companions = tuple(companions) | self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | self._members = np.empty(0, dtype=np.int32)",
         "0 -> 1",
     ): "the first member buffer's size: extend grows it as needed",
     (
         "spread/im/rrsets.py",
-        "se"
-        "lf.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | self._members = np.empty(0, dtype=np.int32) | self._offsets = np.zeros(1, dtype=np.int64)"
+        "self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | self._members = np.empty(0, dtype=np.int32) | self._offsets = np.zeros(1, dtype=np.int64)",
         "1 -> 2",
     ): "_offsets always has n_sets + 1 entries in use; slices clip",
     (
         "spread/im/rrsets.py",
-        "node_p = _shared_in_probability(graph, p_in) | else: | p_in = np.empty(0)0 -> 1",
+        "node_p = _shared_in_probability(graph, p_in) | else: | p_in = np.empty(0)",
+        "0 -> 1",
     ): "with a uniform p the kernel never reads p_in (every node takes the shared path)",
     (
         "spread/im/rrsets.py",
-        "stop = self.first + target | "
-        "bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))"
+        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
         "max -> min",
     ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
     (
         "spread/im/rrsets.py",
-        "stop = self.first + target | "
-        "bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))"
+        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
         "16 -> 17",
     ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
     (
         "spread/im/rrsets.py",
-        "stop = self.first + target | "
-        "bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))"
+        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
         "16 -> 15",
     ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
     (
         "spread/im/rrsets.py",
-        "stop = self.first + target | "
-        "bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))"
+        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
         "* -> /",
     ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | "
-        "chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:"
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
         "> -> >=",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | "
-        "chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:"
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
         "1 -> 2",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | "
-        "chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:"
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
         "1 -> 0",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | "
-        "chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:"
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
         "and -> or",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "new_members = sum(m.shape[0] for _, m in chunks) | "
-        "need = self._n_members + new_members | if need > self._members.shape[0]:"
+        "new_members = sum(m.shape[0] for _, m in chunks) | need = self._n_members + new_members | if need > self._members.shape[0]:",
         "> -> >=",
     ): "growing the member buffer when it is exactly full keeps the same contents",
     (
         "spread/im/rrsets.py",
-        "grown[: self._n_members] = self._members[: self._n_members] | "
-        "self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64)"
+        "grown[: self._n_members] = self._members[: self._n_members] | self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64)",
         "1 -> 2",
     ): "one more offset slot; the collection uses (and flat returns) n_sets + 1",
     (
         "spread/im/rrsets.py",
-        "self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64) | "
-        "offsets_all[: self._n_sets + 1] = self._offsets[: self._n_sets + 1]"
+        "self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64) | offsets_all[: self._n_sets + 1] = self._offsets[: self._n_sets + 1]",
         "1 -> 2",
     ): "the source slice clips at _offsets' n_sets + 1 entries: the same copy",
     (
         "spread/im/rrsets.py",
-        'def flat(self): | """All sets as ``(offsets, members)`` views (no copy).""" | '
-        "return self._offsets[: self._n_sets + 1], self._members[: self._n_members]"
+        'def flat(self): | """All sets as ``(offsets, members)`` views (no copy).""" | return self._offsets[: self._n_sets + 1], self._members[: self._n_members]',
         "1 -> 2",
     ): "_offsets has exactly n_sets + 1 entries: the slice clips",
 }

@@ -1053,3 +1053,16 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     assert len(r2.extend(100)) == 100
     with pytest.raises(MemoryLimitError):
         r2.extend(101)
+
+
+def test_coverage_ignores_the_padding_of_a_short_seed_list():
+    """A seed list shorter than k is padded with -1 (greedy's "no candidate left"):
+    `coverage` counts the sets hit by the real seeds only, not by node n - 1 (which
+    index -1 would name). At p = 0 every set is its root alone."""
+    g = complete_digraph(5)
+    rr = RRSets(g, IC(p=0.0), np.uint64(2)).extend(400)
+    offsets, members = rr.flat()
+    roots = members[offsets[:-1]]
+    no_fixed = np.zeros(5, dtype=np.bool_)
+    assert coverage(rr, np.array([0, -1]), no_fixed) == int((roots == 0).sum())
+    assert 0 < (roots == 4).sum() < 400  # node n - 1 roots some sets, which must not count
