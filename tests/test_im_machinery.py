@@ -403,6 +403,13 @@ def test_imm_reports_the_union_bound_over_its_guard_draws_and_its_memory():
     assert plain.memory_bytes == 4 * n * (phase1 + theta) + 8 * (phase1 + 1) + 8 * (theta + 1)
 
 
+def opim_anytime(n, k, delta, budget):
+    """OPIM-C at eps = 0.5 in anytime mode on the complete digraph at p = 1."""
+    return spread.maximize(complete_digraph(n), k, IC(p=1.0), method="opim-c", eps=0.5,
+                           failure_probability=delta, max_rr_sets=budget, rng=4,
+                           evaluate=False)  # fmt: skip
+
+
 def test_opim_anytime_mode_spends_its_whole_budget_over_several_rounds():
     """Pins the anytime schedule: R1 and R2 double from ceil(theta0) until the next
     round would pass `max_rr_sets`, which the last round fills to max_rr_sets // 2 each.
@@ -415,17 +422,7 @@ def test_opim_anytime_mode_spends_its_whole_budget_over_several_rounds():
     theta0, _, _, _ = paper_opim(n, n, k, 0.5, delta)
     t0 = math.ceil(theta0)
     for budget, t in [(8 * t0 + 2, 4 * t0 + 1), (2, 1)]:
-        sel = spread.maximize(
-            complete_digraph(n),
-            k,
-            IC(p=1.0),
-            method="opim-c",
-            eps=0.5,
-            failure_probability=delta,
-            max_rr_sets=budget,
-            rng=4,
-            evaluate=False,
-        )
+        sel = opim_anytime(n, k, delta, budget)
         a = math.log(2 / delta)
         assert sel.n_samples == 2 * t == budget
         ratio = max(paper_lower(t, a), 0.0) / paper_upper(t, a)
@@ -439,17 +436,7 @@ def test_opim_anytime_mode_certifies_with_a_single_round_union_bound():
     n, k, delta, budget = 10, 2, 0.1, 40  # budget / 2 = 20 < theta0: a single round
     theta0, _, _, _ = paper_opim(n, n, k, 0.5, delta)
     assert theta0 > budget / 2
-    sel = spread.maximize(
-        complete_digraph(n),
-        k,
-        IC(p=1.0),
-        method="opim-c",
-        eps=0.5,
-        failure_probability=delta,
-        max_rr_sets=budget,
-        rng=4,
-        evaluate=False,
-    )
+    sel = opim_anytime(n, k, delta, budget)
     a = math.log(2 / delta)
     t = budget // 2
     assert sel.n_samples == budget
@@ -1066,3 +1053,29 @@ def test_coverage_ignores_the_padding_of_a_short_seed_list():
     no_fixed = np.zeros(5, dtype=np.bool_)
     assert coverage(rr, np.array([0, -1]), no_fixed) == int((roots == 0).sum())
     assert 0 < (roots == 4).sum() < 400  # node n - 1 roots some sets, which must not count
+
+
+def test_opim_frees_its_rr_sets_on_return(monkeypatch):
+    """R1 and R2 count each other against `max_memory` while the run lasts; on return
+    no reference cycle keeps them (and their memory) alive until a garbage collection."""
+    import gc
+    import weakref
+
+    import spread.im.opim as opim_module
+
+    refs = []
+
+    class Recorded(RRSets):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            refs.append(weakref.ref(self))
+
+    monkeypatch.setattr(opim_module, "RRSets", Recorded)
+    allowed, fixed = everyone(KARATE.n_nodes)
+    gc.disable()
+    try:
+        opim_c(KARATE, 2, IC(p=0.1), eps=0.3, delta=0.05, root=np.uint64(1), allowed=allowed,
+               fixed=fixed, n_threads=1, max_memory=None, report=lambda done: None)  # fmt: skip
+        assert len(refs) == 2 and all(ref() is None for ref in refs)
+    finally:
+        gc.enable()

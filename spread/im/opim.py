@@ -166,4 +166,6 @@ def opim_c(
         elif ratio >= ONE_MINUS_INV_E - eps and (stable <= 0 or settled):
             break
         target *= 2
-    return seeds, gains * n / theta, 2 * theta, ratio, delta, r1.nbytes + r2.nbytes
+    memory = r1.nbytes + r2.nbytes
+    r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
+    return seeds, gains * n / theta, 2 * theta, ratio, delta, memory
