@@ -564,6 +564,33 @@ def test_bootstrap_covariance_from_two_replicates():
     np.testing.assert_allclose(fit.cov, want, rtol=1e-12)
 
 
+def test_bootstrap_refits_from_the_estimate_and_the_first_start_only(monkeypatch):
+    """A likelihood fit's bootstrap refit starts SLSQP from exactly two points: the
+    estimate and the resampled problem's first start (not its later ones, which would
+    change which two starts run and so, on a likelihood with several optima, the
+    replicate). Checked on a Bass fit, whose problems carry several starts."""
+    from spread.fit import _uncertainty
+
+    fit = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    problem = fit._fit
+    calls = []
+    real = _uncertainty.minimize_likelihood
+
+    def spy(sim, starts, max_iter, *args, **kwargs):
+        calls.append((sim, [np.array(s, copy=True) for s in starts]))
+        return real(sim, starts, max_iter, *args, **kwargs)
+
+    monkeypatch.setattr(_uncertainty, "minimize_likelihood", spy)
+    boot = fit.bootstrap(3, rng=7)
+    assert boot.n_resamples + boot.n_failed == 3
+    assert len(calls) == 3
+    for sim, starts in calls:
+        assert sim is not problem and len(sim.starts_x) >= 2
+        assert len(starts) == 2
+        np.testing.assert_array_equal(starts[0], problem.x_hat)
+        np.testing.assert_array_equal(starts[1], sim.starts_x[0])
+
+
 # ================================================================= forecasts
 @pytest.mark.parametrize("with_uncertainty", [True, False])
 @pytest.mark.parametrize("level", [0.8, 0.9, 0.99])
