@@ -32,6 +32,7 @@ from .graph import Graph, LoadReport
 from .im import SeedSelection, maximize
 from .io import read_edgelist, write_edgelist
 from .models import (
+    CTIC,
     IC,
     LT,
     Heat,
@@ -47,6 +48,7 @@ from .trend import Trend
 __version__ = "0.1.0"
 
 __all__ = [
+    "CTIC",
     "IC",
     "LT",
     "Cascades",

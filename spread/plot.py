@@ -136,7 +136,8 @@ def _curve_frame(result, level):
     if _is_heat(result):
         return result.curve(), "time", None
     if hasattr(result, "new_per_step"):
-        return result.curve(level), "step", result.n_runs
+        frame = result.curve(level)
+        return frame, frame.index.name, result.n_runs
     msg = (
         "`result` must be a SpreadResult, a HeatResult with a threshold or a curve "
         f"DataFrame; got {type(result).__name__}."

@@ -10,6 +10,9 @@ Each returns ``{node index: activation step}`` for one run.
   that the kernels and these references see the same coin flips; `ic_replay_rounds`
   adds spontaneous adoption and both read coins by index with ``crn=True``.
 - `ic_external_run`: IC with spontaneous adoption, from the definition.
+- `ctic_times`: continuous-time IC, event by event, from given arc delays;
+  `ctic_replay` feeds it the kernels' coins and delays (`ctic_delay`, the delay laws
+  re-implemented in plain Python on the same streams).
 """
 
 import math
@@ -387,3 +390,69 @@ def ctic_times(graph, delays, seeds):
             if v not in time and delays[j] != math.inf:
                 heapq.heappush(queue, (t + delays[j], v))
     return time
+
+
+# ------------------------------------------------- continuous-time IC, replayed
+DELAY_SALT = 0x44454C4159535F31
+
+
+def _delay_stream(root, run, j):
+    """Arc j's delay stream in run `run` (the kernels' ``arc_delay`` seeding)."""
+    gen = SplitMix64(root, run)
+    start = _mix(gen.state ^ DELAY_SALT)
+    gen.state = _mix((start + (j + 1) * GOLDEN) & MASK64)
+    return gen
+
+
+def _normal(gen):
+    u1, u2 = gen.random(), gen.random()
+    return math.sqrt(-2.0 * math.log1p(-u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def _gamma(gen, shape):
+    """Marsaglia & Tsang (2000), shape < 1 boosted by ``U ** (1 / shape)``."""
+    boost = 1.0
+    if shape < 1.0:
+        boost = (1.0 - gen.random()) ** (1.0 / shape)
+        shape += 1.0
+    d = shape - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        z = _normal(gen)
+        v = 1.0 + c * z
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        if math.log1p(-gen.random()) < 0.5 * z * z + d - d * v + d * math.log(v):
+            return d * v * boost
+
+
+def ctic_delay(law, params, root, run, j):
+    """Arc j's delay in run `run`: ``law`` a name as `spread.CTIC` takes it, ``params``
+    its parameters for this arc."""
+    gen = _delay_stream(root, run, j)
+    if law == "fixed":
+        return params[0]
+    if law == "lognormal":
+        return math.exp(params[0] + params[1] * _normal(gen))
+    if law == "gamma":
+        return _gamma(gen, params[0]) * params[1]
+    e = -math.log1p(-gen.random())
+    if law == "weibull":
+        return params[1] * e ** (1.0 / params[0])
+    assert law == "exponential"
+    return e / params[0]
+
+
+def ctic_replay(graph, seeds, p, law, params, root, run, max_time=math.inf):
+    """Continuous-time IC on the kernels' draws: arc j is live iff the run's j-th
+    number (by index) is below ``p[j]``; its delay is `ctic_delay`. Adoption times are
+    the event-driven times of `ctic_times` over the live arcs, kept up to `max_time`."""
+    delays = []
+    for j in range(graph.n_edges):
+        if indexed_uniform(root, run, j) < p[j]:
+            delays.append(ctic_delay(law, [x[j] for x in params], root, run, j))
+        else:
+            delays.append(math.inf)
+    times = ctic_times(graph, delays, sorted(set(seeds)))
+    return {v: t for v, t in times.items() if t <= max_time}

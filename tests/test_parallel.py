@@ -83,7 +83,11 @@ class _Bar:
 
 
 # ------------------------------------------------------------------ equality
-@pytest.mark.parametrize("model", [IC(p="wc"), IC(p=0.02), LT()], ids=repr)
+@pytest.mark.parametrize(
+    "model",
+    [IC(p="wc"), IC(p=0.02), LT(), spread.CTIC(p="wc", delay=("weibull", 1.5, 1.0))],
+    ids=repr,
+)
 def test_simulate_on_a_cluster_equals_local(client, nethept, model):
     seeds = list(range(50))
     here = spread.simulate(nethept, seeds, model, n_runs=1000, rng=7)

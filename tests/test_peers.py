@@ -117,3 +117,51 @@ def test_peer_inputs_are_what_spread_uses(ba):
     assert np.array_equal(LT().arc_weights(g), wc)
     in_sums = np.bincount(g.indices, weights=wc, minlength=g.n_nodes)
     assert np.allclose(in_sums[g.in_degree > 0], 1.0)
+
+
+# ------------------------------------------------------------ continuous time (EoN)
+def eon_ctic_sizes(g, seeds, p, rate, horizon, n_runs, rng):
+    """Adopters by `horizon` from EoN's event-driven `fast_nonMarkov_SIR`, driven as CTIC.
+
+    An infected node never recovers (recovery delay inf), and the transmission delay of
+    an arc is Exp(`rate`) with probability `p`, else inf (never): independent per arc,
+    each arc used at most once, as in `spread.CTIC`.
+    """
+    EoN = pytest.importorskip("EoN")
+    G = nx.DiGraph()
+    G.add_nodes_from(range(g.n_nodes))
+    tails = np.repeat(np.arange(g.n_nodes), g.out_degree)
+    G.add_edges_from(zip(tails.tolist(), g.indices.tolist(), strict=True))
+    gen = np.random.default_rng(rng)
+
+    def transmission(u, v):
+        return gen.exponential(1.0 / rate) if gen.random() < p else np.inf
+
+    def recovery(u):
+        return np.inf
+
+    sizes = np.empty(n_runs, dtype=np.int64)
+    for r in range(n_runs):
+        susceptible = EoN.fast_nonMarkov_SIR(
+            G,
+            trans_time_fxn=transmission,
+            rec_time_fxn=recovery,
+            initial_infecteds=[int(s) for s in seeds],
+            tmax=horizon,
+        )[1]  # (times, S, I, R)
+        sizes[r] = g.n_nodes - susceptible[-1]
+    return sizes
+
+
+def test_ctic_agrees_with_eon_in_mean_and_distribution(ba):
+    """Adopters by t = 1.5 under CTIC(p = 0.15, Exp(1) delays) on BA(2000, 3): EoN's mean
+    within 4 standard errors, and a two-sample KS test of the final sizes at level 1e-3."""
+    from scipy import stats
+
+    g, seeds = ba
+    sizes = eon_ctic_sizes(g, seeds, 0.15, 1.0, 1.5, 3000, rng=13)
+    model = spread.CTIC(p=0.15, delay=("exponential", 1.0))
+    res = spread.simulate(g, g.label_of(seeds), model, n_runs=SPREAD_RUNS, horizon=1.5, rng=14)
+    assert res.mean > 1.5 * N_SEEDS  # the cascades do spread
+    assert_close(res.mean, res.stderr, *mean_se(sizes))
+    assert stats.ks_2samp(res.final_sizes, sizes).pvalue > 1e-3

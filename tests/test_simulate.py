@@ -322,7 +322,11 @@ def test_ego_facebook_against_reference(model):
 
 
 # -------------------------------------------------------- reproducibility
-@pytest.mark.parametrize("model", [IC(p=0.02), IC(p="wc"), LT()], ids=repr)
+@pytest.mark.parametrize(
+    "model",
+    [IC(p=0.02), IC(p="wc"), LT(), spread.CTIC(p="wc", delay=("gamma", 0.5, 2.0))],
+    ids=repr,
+)
 def test_same_rng_same_answer_on_one_or_two_threads(model):
     g = spread.datasets.load("nethept")
     seeds = list(range(50))
@@ -471,7 +475,7 @@ def test_errors_name_the_parameter_and_value():
         spread.simulate(nx.karate_club_graph(), [0], IC(p=0.1))
     with pytest.raises(
         InvalidParameterError,
-        match=r"`model` must be a stochastic spread model \(IC or LT\); got .ic.",
+        match=r"`model` must be a stochastic spread model \(IC, LT or CTIC\); got .ic.",
     ):
         spread.simulate(g, [0], "ic")
     with pytest.raises(InvalidParameterError, match="`n_jobs` must be an integer >= 1; got 0"):

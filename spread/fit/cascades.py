@@ -6,6 +6,7 @@ the base class of the likelihoods on cascades.
 """
 
 import itertools
+import math
 import numbers
 from collections.abc import Iterable
 
@@ -84,12 +85,17 @@ def _seed_sets(cascades, dt):
     return [nodes[a:b][steps[a:b] == 0] for a, b in itertools.pairwise(casc_ptr)]
 
 
-def _simulate_many(graph, model, seed_sets, root, max_steps):
+def _simulate_many(graph, model, seed_sets, root, max_steps, horizon=None):
     """One run of `model` per seed set -> Cascades (cascade ``i``: run ``i`` of the
-    ``CASCADES`` stream under `root`, from seed set ``i``), with the one Monte Carlo loop."""
+    ``CASCADES`` stream under `root`, from seed set ``i``), with the one Monte Carlo loop.
+
+    A continuous-time model (CTIC) gives real adoption times, up to `horizon`."""
+    options = {}
+    if getattr(model, "continuous_time", False):
+        options = {"horizon": math.inf if horizon is None else horizon}
     runs = run_batch(
         graph,
-        model.plan(graph),
+        model.plan(graph, **options),
         seed_arrays(seed_sets),
         n_runs=len(seed_sets),
         max_steps=max(graph.n_nodes, 1) if max_steps is None else max_steps,
@@ -165,8 +171,10 @@ def _check_memory(graph, n_cascades):
     )
 
 
-def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=None, rng=None):
-    """Discrete-step cascades simulated with `spread.simulate`, ready to fit.
+def simulate_cascades(
+    graph, model, seeds=None, *, n_cascades=None, max_steps=None, rng=None, horizon=None
+):
+    """Cascades simulated with `spread.simulate`, ready to fit.
 
     Each cascade is one run of `model` from its seed set, with its own random
     stream: the root seeds of the runs are drawn from `rng`, so the cascades are
@@ -175,7 +183,7 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
     Parameters
     ----------
     graph : Graph
-    model : IC or LT
+    model : IC, LT or CTIC
     seeds : label, sequence of labels, or sequence of sequences, optional
         A list of seed sets gives one cascade per set; one seed set (a label or a flat
         list) gives `n_cascades` cascades (default 1) from it; None gives
@@ -183,13 +191,16 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
     n_cascades : int, optional
         Number of cascades (required when `seeds` is None).
     max_steps : int, optional
-        Stop every cascade after this many steps.
+        Stop every cascade after this many steps (IC, LT).
     rng : None, int, SeedSequence or Generator
+    horizon : float, optional
+        Continuous-time models (CTIC) only: adoptions later than this are not observed.
 
     Returns
     -------
     Cascades
-        Cascade ids ``0 .. n - 1``; times are the activation steps (seeds at 0).
+        Cascade ids ``0 .. n - 1``; times are the activation steps (seeds at 0), or the
+        real adoption times for `CTIC`.
 
     Raises
     ------
@@ -212,6 +223,13 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
     >>> cs.data.groupby("cascade")["node"].agg(list).tolist(), cs.data["time"].tolist()
     ([[0, 1, 2, 3], [2, 3]], [0.0, 1.0, 2.0, 3.0, 0.0, 1.0])
 
+    With `CTIC` the times are real: a delay of 0.5 per arc puts node ``s + d`` at
+    ``0.5 d``, and a horizon of 1 keeps two arcs' worth:
+
+    >>> ctic = spread.CTIC(p=1.0, delay=("fixed", 0.5))
+    >>> simulate_cascades(path, ctic, seeds=0, horizon=1.0, rng=0).data["time"].tolist()
+    [0.0, 0.5, 1.0]
+
     From the hub of a star with 4 leaves a cascade has ``1 + 4 p`` adopters on average
     (3 at ``p = 0.5``):
 
@@ -224,13 +242,22 @@ def simulate_cascades(graph, model, seeds=None, *, n_cascades=None, max_steps=No
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     if not hasattr(model, "plan"):
-        msg = f"`model` must be a stochastic spread model (IC or LT); got {model!r}."
+        msg = f"`model` must be a stochastic spread model (IC, LT or CTIC); got {model!r}."
+        raise InvalidParameterError(msg)
+    continuous = getattr(model, "continuous_time", False)
+    if continuous and max_steps is not None:
+        msg = f"`max_steps` applies to models counted in steps; {model!r} runs in continuous time: use `horizon`."
+        raise InvalidParameterError(msg)
+    if not continuous and horizon is not None:
+        msg = f"`horizon` applies to continuous-time models (CTIC); {model!r} counts steps: use `max_steps`."
         raise InvalidParameterError(msg)
     if max_steps is not None:
         max_steps = check_int(max_steps, name="max_steps", min_value=0, max_value=MAX_STEPS)
+    if horizon is not None:
+        horizon = check_nonnegative_float(horizon, name="horizon")
     root = root_seed(rng)
     sets = _parse_seed_sets(graph, seeds, n_cascades, generator(root, SEED_RULE, 0))
-    return _simulate_many(graph, model, sets, root, max_steps)
+    return _simulate_many(graph, model, sets, root, max_steps, horizon)
 
 
 class _CascadeProblem(Problem):

@@ -22,11 +22,12 @@ import numpy as np
 
 from .. import parallel
 from .._common import MAX_WORK, check_work, threads
+from ._ctic_kernels import ctic_batch
 from ._ic_lt_kernels import ic_batch, lt_batch
 
 __all__ = ["Plan", "Runs", "check_runs_work", "final_sizes", "run_batch", "seed_arrays"]
 
-_KERNELS = {"ic": ic_batch, "lt": lt_batch}
+_KERNELS = {"ic": ic_batch, "lt": lt_batch, "ctic": ctic_batch}
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
 _FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
 _PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
@@ -42,7 +43,7 @@ class Plan:
 
     Attributes
     ----------
-    kind : {"ic", "lt"}
+    kind : {"ic", "lt", "ctic"}
         Which kernel runs it.
     args : tuple
         The kernel's model arguments, in order (read-only arrays and scalars).
@@ -55,6 +56,11 @@ class Plan:
     def external(self):
         """Probability that an inactive node adopts on its own at each step (IC only)."""
         return float(self.args[3]) if self.kind == "ic" else 0.0
+
+    @property
+    def continuous_time(self):
+        """True when a "step" is a time bin and activation times are real (CTIC)."""
+        return self.kind == "ctic"
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ class Runs:
     node_counts : numpy.ndarray of int64, shape (n_nodes,), or None
         Runs in which each node was activated (None when not counted).
         Runs in which each node was activated.
-    activation_times : numpy.ndarray of int32, shape (n_runs, n_nodes), or None
+    activation_times : numpy.ndarray of int32 or float64, shape (n_runs, n_nodes), or None
+        Step (-1: never) or, for continuous-time plans, time (NaN: never) of each
+        node's activation.
     """
 
     final_sizes: np.ndarray
@@ -91,12 +99,17 @@ class _Buffers:
     node_counts: np.ndarray
 
     @classmethod
-    def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times, count_nodes=True):
+    def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times, count_nodes=True, plan=None):
+        shape = (n_runs, n_nodes) if keep_times else (1, 1)
+        if plan is not None and plan.continuous_time:
+            times = np.full(shape, np.nan, dtype=np.float64)
+        else:
+            times = np.full(shape, -1, dtype=np.int32)
         return cls(
             final_sizes=np.zeros(n_runs, dtype=np.int64),
             depths=np.zeros(n_runs, dtype=np.int64),
             steps=np.zeros((n_runs, n_steps), dtype=np.int32),
-            times=np.full((n_runs, n_nodes) if keep_times else (1, 1), -1, dtype=np.int32),
+            times=times,
             keep_times=keep_times,
             node_counts=np.zeros((n_chunks, n_nodes if count_nodes else 0), dtype=np.int32),
         )
@@ -244,7 +257,7 @@ def final_sizes(graph, plan, seeds, *, n_runs, max_steps, root, n_chunks=1):
     ``threads``/``kernel_section`` block, having bounded their work (`check_runs_work`):
     the same runs as `run_batch` draws, without its batching or its checks.
     """
-    out = _Buffers.empty(n_runs, graph.n_nodes, 1, n_chunks, False, count_nodes=False)
+    out = _Buffers.empty(n_runs, graph.n_nodes, 1, n_chunks, False, count_nodes=False, plan=plan)
     _call(graph, plan, seeds[0], seeds[1], max_steps, root, 0, n_chunks, out)
     return out.final_sizes
 
@@ -276,7 +289,7 @@ def check_runs_work(
     if n_runs * size <= max_work:
         return
     pilot = min(n_runs, _PILOT_RUNS)
-    out = _Buffers.empty(pilot, graph.n_nodes, 1, 1, False)
+    out = _Buffers.empty(pilot, graph.n_nodes, 1, 1, False, plan=plan)
     with parallel.kernel_section(), threads(1):
         _call(graph, plan, seeds[0], seeds[1], max_steps, root, first, 1, out)
     out_degree = np.diff(graph.indptr).astype(np.float64)
@@ -321,7 +334,7 @@ def _run_here(
         # hold the whole call up.
         n_chunks = max(1, min(2 * n_threads, size))
         t0 = time.perf_counter()
-        out = _Buffers.empty(size, n, n_steps, n_chunks, keep_times, count_nodes)
+        out = _Buffers.empty(size, n, n_steps, n_chunks, keep_times, count_nodes, plan)
         _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run0 + done, n_chunks, out)
         elapsed = time.perf_counter() - t0
         deepest = int(out.depths.max(initial=0))
@@ -333,7 +346,7 @@ def _run_here(
             steps = np.zeros((size, n_steps), dtype=np.int32)
             steps[:, : out.steps.shape[1]] = out.steps
             for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
-                one = _Buffers.empty(1, n, n_steps, 1, False, count_nodes=False)
+                one = _Buffers.empty(1, n, n_steps, 1, False, count_nodes=False, plan=plan)
                 run = run0 + done + int(i)
                 _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run, 1, one)
                 steps[i] = one.steps[0]

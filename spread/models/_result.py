@@ -22,7 +22,10 @@ class SpreadResult:
         Number of active nodes (seeds included) at the end of each run.
     new_per_step : numpy.ndarray of int32, shape (n_runs, n_steps)
         ``new_per_step[r, t]``: nodes activated at step ``t`` of run ``r`` (step 0 is
-        the seeds). Its row sums are `final_sizes`.
+        the seeds). Its row sums are `final_sizes`. For a continuous-time model "step"
+        ``t`` is the time bin ``((t - 1) time_step, t time_step]`` (step 0: time 0), and
+        a run whose adoptions go past the last bin (`spread.simulate` warns) has a row
+        sum below its final size.
     node_probability : numpy.ndarray of float64, shape (n_nodes,)
         Fraction of runs in which each node (in graph index order) was activated.
     seeds : numpy.ndarray
@@ -32,13 +35,17 @@ class SpreadResult:
     root_seed : int
         The root of every run's random stream: run ``r`` is a function of
         ``(root_seed, r)`` only.
-    activation_times : numpy.ndarray of int32, shape (n_runs, n_nodes), or None
-        Step at which each node activated in each run (-1: never); kept only when
+    activation_times : numpy.ndarray of int32 or float64, shape (n_runs, n_nodes), or None
+        Step at which each node activated in each run (-1: never), or for a
+        continuous-time model the time (float, NaN: never); kept only when
         ``keep_times=True``.
     elapsed : float
         Wall-clock seconds spent simulating.
     graph : Graph
         The graph simulated on.
+    time_step : float or None
+        Width of the time bins of `new_per_step` for a continuous-time model (CTIC);
+        None for models counted in steps.
     """
 
     final_sizes: np.ndarray
@@ -50,6 +57,7 @@ class SpreadResult:
     activation_times: np.ndarray | None = None
     elapsed: float = float("nan")
     graph: object = field(default=None, compare=False)
+    time_step: float | None = None
 
     @property
     def n_runs(self):
@@ -90,7 +98,7 @@ class SpreadResult:
         return ConfidenceInterval.normal(self.mean, self.stderr, level)
 
     def curve(self, level=0.9):
-        """Cumulative adopters per step: mean and a quantile band across runs.
+        """Cumulative adopters per step (or time): mean and a quantile band across runs.
 
         Parameters
         ----------
@@ -100,8 +108,9 @@ class SpreadResult:
         Returns
         -------
         pandas.DataFrame
-            Indexed by ``step``, with columns ``mean``, ``lower``, ``upper`` and
-            ``stderr`` (of the mean).
+            Indexed by ``step`` (or, for a continuous-time model, by ``time``: the
+            multiples of `time_step`, adopters at or before each), with columns ``mean``,
+            ``lower``, ``upper`` and ``stderr`` (of the mean).
         """
         check_level(level)
         cum = np.cumsum(self.new_per_step, axis=1)
@@ -115,17 +124,30 @@ class SpreadResult:
                 "upper": np.quantile(cum, 1 - q, axis=0),
                 "stderr": se,
             },
-            index=pd.RangeIndex(cum.shape[1], name="step"),
+            index=self._step_index(cum.shape[1]),
         )
 
+    def _step_index(self, n_steps):
+        if self.time_step is None:
+            return pd.RangeIndex(n_steps, name="step")
+        return pd.Index(np.arange(n_steps) * self.time_step, name="time")
+
     def to_frame(self):
-        """One row per run: ``final_size`` and ``n_steps`` (the last step with an activation)."""
+        """One row per run: ``final_size`` and ``n_steps`` (the last step with an activation).
+
+        For a continuous-time model the second column is ``duration``: the end of the
+        last time bin with an adoption (the run's last adoption time, rounded up to a
+        multiple of `time_step`).
+        """
         steps = self.new_per_step
         last = np.where(
             steps.any(axis=1), steps.shape[1] - 1 - np.argmax(steps[:, ::-1] > 0, axis=1), 0
         )
+        second = (
+            {"n_steps": last} if self.time_step is None else {"duration": last * self.time_step}
+        )
         return pd.DataFrame(
-            {"final_size": self.final_sizes, "n_steps": last},
+            {"final_size": self.final_sizes, **second},
             index=pd.RangeIndex(self.n_runs, name="run"),
         )
 
@@ -148,10 +170,16 @@ class SpreadResult:
                 f"  spread: {self.mean:,.2f} ± {self.stderr:,.2f} (s.e.); {level:.0%} CI [{low:,.2f}, {high:,.2f}]"
                 f"; {self.mean / max(n, 1):.2%} of {n:,} nodes",
                 f"  final size: min {self.final_sizes.min():,}, median {np.median(self.final_sizes):,.0f}, "
-                f"max {self.final_sizes.max():,}; steps: up to {self.new_per_step.shape[1] - 1}",
+                f"max {self.final_sizes.max():,}; " + self._extent(),
                 f"  elapsed: {self.elapsed:.3g} s",
             ]
         )
+
+    def _extent(self):
+        last = self.new_per_step.shape[1] - 1
+        if self.time_step is None:
+            return f"steps: up to {last}"
+        return f"last adoption by t = {last * self.time_step:,.4g} (bins of {self.time_step:.4g})"
 
     def __repr__(self):
         return (

@@ -1,6 +1,8 @@
 """`simulate` and `simulate_sets`: Monte Carlo runs of a stochastic model from seed nodes."""
 
+import math
 import time
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -15,7 +17,7 @@ from .._common import (
     thread_count,
 )
 from .._random import RUNS, root_seed, stream_root
-from .._validation import check_int
+from .._validation import check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, resolve_seed_sets, resolve_seeds
 from ._batch import run_batch, seed_arrays
@@ -33,8 +35,44 @@ def _check_model(model):
             "computes it exactly."
         )
         raise InvalidParameterError(msg)
-    msg = f"`model` must be a stochastic spread model (IC or LT); got {model!r}."
+    msg = f"`model` must be a stochastic spread model (IC, LT or CTIC); got {model!r}."
     raise InvalidParameterError(msg)
+
+
+#: Most time bins of a continuous-time model's adoption curve.
+MAX_TIME_BINS = 1 << 14
+
+
+def _time_options(graph, model, max_steps, horizon, time_step):
+    """``(max_steps, plan options)``: continuous-time models count time bins as steps."""
+    if not getattr(model, "continuous_time", False):
+        for name, value in (("horizon", horizon), ("time_step", time_step)):
+            if value is not None:
+                msg = (
+                    f"`{name}` applies to continuous-time models (CTIC); {model!r} counts "
+                    "steps: use `max_steps`."
+                )
+                raise InvalidParameterError(msg)
+        return max_steps, {}
+    if max_steps is not None:
+        msg = f"`max_steps` applies to models counted in steps; {model!r} runs in continuous time: use `horizon`."
+        raise InvalidParameterError(msg)
+    horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
+    if time_step is None:
+        time_step = model.default_time_step(graph, horizon)
+    else:
+        time_step = check_nonnegative_float(time_step, name="time_step", allow_zero=False)
+    if math.isfinite(horizon):
+        bins = math.ceil(horizon / time_step)
+        if bins > MAX_TIME_BINS:
+            msg = (
+                f"`time_step` must give at most {MAX_TIME_BINS:,} bins up to `horizon`; "
+                f"got {time_step!r} for horizon={horizon!r} ({bins:,} bins)."
+            )
+            raise InvalidParameterError(msg)
+    else:
+        bins = MAX_TIME_BINS
+    return bins, {"horizon": horizon, "time_step": time_step}
 
 
 #: Largest `max_steps` (the kernels count steps in int64).
@@ -62,6 +100,7 @@ class _Settings:
     graph: Graph
     model: object
     plan: object
+    plan_options: dict
     n_runs: int
     max_steps: int
     root: np.uint64
@@ -72,13 +111,25 @@ class _Settings:
 
 
 def _settings(
-    graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
+    graph,
+    model,
+    n_runs,
+    max_steps,
+    rng,
+    keep_times,
+    max_memory,
+    max_work,
+    n_jobs,
+    client,
+    horizon=None,
+    time_step=None,
 ):
     if not isinstance(graph, Graph):
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     model = _check_model(model)
     n_runs = check_int(n_runs, name="n_runs", min_value=1)
+    max_steps, plan_options = _time_options(graph, model, max_steps, horizon, time_step)
     if max_steps is None:
         if model.needs_max_steps():
             msg = (
@@ -98,6 +149,7 @@ def _settings(
         graph=graph,
         model=model,
         plan=None,
+        plan_options=plan_options,
         n_runs=n_runs,
         max_steps=max_steps,
         root=root_seed(rng),
@@ -122,6 +174,8 @@ def simulate(
     max_memory=None,
     max_work=MAX_WORK,
     client=None,
+    horizon=None,
+    time_step=None,
 ):
     """Simulate a stochastic spread model from seed nodes, many times.
 
@@ -130,12 +184,13 @@ def simulate(
     graph : Graph
     seeds : label, sequence of labels, or boolean mask
         The seed nodes, by label (a boolean array of length ``n_nodes`` also works).
-    model : IC or LT
+    model : IC, LT or CTIC
         The spread model (`Heat` is deterministic: see `spread.solve`).
     n_runs : int, default 1000
         Independent Monte Carlo runs.
     max_steps : int, optional
         Stop each run after this many steps (by default, when a step activates nobody).
+        For models counted in steps (IC, LT).
     rng : None, int, SeedSequence or Generator
         Fixes the root of the random streams: run ``r`` uses a stream that depends only on
         the root and ``r``, so results are identical for any `n_jobs`.
@@ -157,6 +212,15 @@ def simulate(
         once, the runs go out in chunks and the results come back merged, identical to
         the local call with the same `rng` (see `spread.parallel`). `n_jobs` then
         does not apply (each worker uses its own threads).
+    horizon : float, optional
+        Continuous-time models (CTIC) only: the horizon. A node whose earliest arrival
+        is later than `horizon` does not adopt (default: no horizon).
+    time_step : float, optional
+        Continuous-time models only: the width of the time bins in which adoptions are
+        counted (`SpreadResult.curve` is read at its multiples). Default:
+        ``horizon / 100``, or without a horizon a quarter of the model's median delay;
+        at most 16,384 bins are kept, and adoptions past the last bin count in the
+        final sizes but not in the curve (with a warning).
 
     Returns
     -------
@@ -203,10 +267,21 @@ def simulate(
     34.0
     """
     cfg = _settings(
-        graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
+        graph,
+        model,
+        n_runs,
+        max_steps,
+        rng,
+        keep_times,
+        max_memory,
+        max_work,
+        n_jobs,
+        client,
+        horizon,
+        time_step,
     )
     seed_idx = resolve_seeds(graph, seeds)
-    cfg = replace(cfg, plan=cfg.model.plan(graph))
+    cfg = replace(cfg, plan=cfg.model.plan(graph, **cfg.plan_options))
     with progress_bar(cfg.n_runs, desc=f"simulate {cfg.model!r}", progress=progress) as bar:
         return _one(cfg, seed_idx, bar)
 
@@ -225,6 +300,8 @@ def simulate_sets(
     max_memory=None,
     max_work=MAX_WORK,
     client=None,
+    horizon=None,
+    time_step=None,
 ):
     """Simulate a model from several seed sets on common random numbers.
 
@@ -239,6 +316,8 @@ def simulate_sets(
         Each as `simulate` takes its `seeds` (labels or a boolean mask).
     model, n_runs, max_steps, rng, n_jobs, progress, keep_times, max_memory, max_work, client
         As for `simulate`.
+    horizon, time_step
+        As for `simulate` (continuous-time models).
 
     Returns
     -------
@@ -263,10 +342,21 @@ def simulate_sets(
     [True, True]
     """
     cfg = _settings(
-        graph, model, n_runs, max_steps, rng, keep_times, max_memory, max_work, n_jobs, client
+        graph,
+        model,
+        n_runs,
+        max_steps,
+        rng,
+        keep_times,
+        max_memory,
+        max_work,
+        n_jobs,
+        client,
+        horizon,
+        time_step,
     )
     sets = resolve_seed_sets(graph, seed_sets)
-    cfg = replace(cfg, plan=cfg.model.plan(graph))
+    cfg = replace(cfg, plan=cfg.model.plan(graph, **cfg.plan_options))
     total = cfg.n_runs * len(sets)
     with progress_bar(total, desc=f"simulate {cfg.model!r}", progress=progress) as bar:
         return SpreadResults(_one(cfg, s, bar) for s in sets)
@@ -287,6 +377,18 @@ def _one(cfg, seed_idx, bar):
         client=cfg.client,
         max_work=cfg.max_work,
     )
+    time_step = None
+    if cfg.plan.continuous_time:
+        time_step = cfg.plan.args[6]
+        late = int(np.count_nonzero(runs.new_per_step.sum(axis=1) < runs.final_sizes))
+        if late:
+            msg = (
+                f"{late:,} of {cfg.n_runs:,} runs adopted after the curve's last time bin "
+                f"(t = {time_step * cfg.max_steps:.6g}): their final sizes count every "
+                "adoption, the curve stops there. A larger `time_step` or a `horizon` "
+                "covers them."
+            )
+            warnings.warn(msg, RuntimeWarning, stacklevel=3)
     return SpreadResult(
         final_sizes=runs.final_sizes,
         new_per_step=runs.new_per_step,
@@ -297,4 +399,5 @@ def _one(cfg, seed_idx, bar):
         activation_times=runs.activation_times,
         elapsed=time.perf_counter() - start,
         graph=cfg.graph,
+        time_step=time_step,
     )
