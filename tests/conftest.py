@@ -13,7 +13,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # The test extra's optional packages. Tests that need one skip when it is missing; with
 # SPREAD_REQUIRE_OPTIONAL=1 (set by .ci/run) a missing one stops the run instead, so
 # that CI runs the cross-library and parquet tests rather than skipping them.
-OPTIONAL = ["cynetdiff", "pynetim", "pyarrow", "hypothesis", "distributed", "nbclient"]
+OPTIONAL = ["cynetdiff", "pynetim", "EoN", "pyarrow", "hypothesis", "distributed", "nbclient"]
 
 
 _STDERR = {}  # the terminal's stderr, kept before output capture (for the watchdog)
