@@ -138,6 +138,19 @@ EQUIVALENT = {
     ): "depth one too large sizes the step buffer one wider; _stack_steps cuts trailing zero"
     " columns, so every output is the same (IC and LT runs alike)",
     (
+        "spread/models/_heat_kernels.py",
+        "v = f0.copy() | w = np.empty(n, dtype=np.float64) | "
+        "u = np.empty(n if factored else 0, dtype=np.float64)  # col_scale * v",
+        "0 -> 1",
+    ): "u (and u_next) are read and written only when factored; unfactored they are only swapped",
+    (
+        "spread/models/_heat_kernels.py",
+        "active_m = np.empty(n_times, dtype=np.int64) | "
+        "active_w = np.empty(n_times, dtype=np.float64) | for k in range(k_max + 1):",
+        "1 -> 2",
+    ): "k_max is the last window's end (_sweep, the kernels' only caller): term k_max + 1 is in"
+    " no window, so the extra sweep adds nothing to out (both kernels)",
+    (
         "spread/im/_rrset_kernels.py",
         "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",

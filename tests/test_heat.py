@@ -84,16 +84,23 @@ def test_dense_expm_on_small_weighted_graphs(kind, seed, tol):
     )
 
 
+@pytest.mark.parametrize("weighted", [True, False])
 @pytest.mark.parametrize("horizon", [1.3, 40.0])
 @pytest.mark.parametrize("kind", ["undirected", "directed", "normalized"])
-def test_unit_responses_against_dense_expm(kind, horizon):
+def test_unit_responses_against_dense_expm(kind, horizon, weighted):
     """Pins the block kernel behind `Heat.responses` (16 sources per sweep; seed
     selection reads it): the heat from `source_heat` on each source alone, at the
     horizon, equals the dense ``expm(beta t H) e_s`` within the promised `tol`, for
-    20 sources (a full block of 16 and a partial one), on a weighted graph of each kind;
-    at horizon 40 the Poisson window of the series starts far from k = 0.
+    20 sources (a full block of 16 and a partial one), on a graph of each kind, weighted
+    (per-arc conductances) and unweighted (no per-arc values: the kernel's factored
+    path, conductance ``row_scale[i] * col_scale[j]``); at horizon 40 the Poisson window
+    of the series starts far from k = 0.
     """
     g = weighted_random(25, 90, seed=3, directed=kind == "directed")
+    if not weighted:
+        src, dst, _ = g.edges()
+        g = Graph.from_edges(src, dst, directed=g.directed, labels=np.arange(g.n_nodes))
+        assert g.weights is None and g.n_nodes == 25
     model = Heat(beta=0.8, kind=kind, source_heat=2.5)
     sources = np.r_[np.arange(g.n_nodes), [3, 0, 7, 3, 11]][:20][::-1].copy()
     got = model.responses(g, sources, horizon)
