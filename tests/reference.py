@@ -456,3 +456,42 @@ def ctic_replay(graph, seeds, p, law, params, root, run, max_time=math.inf):
             delays.append(math.inf)
     times = ctic_times(graph, delays, sorted(set(seeds)))
     return {v: t for v, t in times.items() if t <= max_time}
+
+
+RECOVERY_SALT = 0x5245434F56455231
+
+
+def sir_replay(graph, seeds, beta, gamma, root, run, horizon=math.inf):
+    """Markovian SIR on the kernels' draws, event by event.
+
+    Node u's infectious period is ``-log1p(-U) / gamma[u]`` with U the first number of
+    its own stream (``mix(mix(state ^ RECOVERY_SALT) + (u + 1) GOLDEN)``); arc j's
+    transmission delay is `ctic_delay` with rate ``beta[j]``; the arc transmits iff its
+    delay is shorter than its tail's period. Returns ``({node: infection time},
+    {node: recovery time})``, both up to `horizon`.
+    """
+    import heapq
+
+    state = SplitMix64(root, run).state
+    rstart = _mix(state ^ RECOVERY_SALT)
+    arcs = out_arcs(graph)
+    infected, recovered = {}, {}
+    queue = [(0.0, s) for s in sorted(set(seeds))]
+    heapq.heapify(queue)
+    while queue:
+        t, u = heapq.heappop(queue)
+        if u in infected or t > horizon:
+            continue
+        infected[u] = t
+        gen = SplitMix64(0, 0)
+        gen.state = _mix((rstart + (u + 1) * GOLDEN) & MASK64)
+        period = -math.log1p(-gen.random()) / gamma[u]
+        if t + period <= horizon:
+            recovered[u] = t + period
+        for v, j in arcs[u]:
+            if v in infected:
+                continue
+            d = ctic_delay("exponential", [beta[j]], root, run, j)
+            if d < period:
+                heapq.heappush(queue, (t + d, v))
+    return infected, recovered

@@ -304,7 +304,7 @@ def test_curve_to_frame_summary_and_plot_speak_time():
     frame = res.to_frame()
     assert list(frame.columns) == ["final_size", "duration"]
     assert frame["duration"].max() <= 4.0 + 1e-12
-    assert "last adoption by t" in res.summary()
+    assert "last event by t = 4" in res.summary()
     import matplotlib
 
     matplotlib.use("Agg")

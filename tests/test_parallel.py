@@ -51,6 +51,8 @@ def assert_same_spread(a, b):
     assert np.array_equal(a.new_per_step, b.new_per_step)
     assert np.array_equal(a.node_probability, b.node_probability)
     assert a.root_seed == b.root_seed
+    if a.recoveries_per_step is not None or b.recoveries_per_step is not None:
+        assert np.array_equal(a.recoveries_per_step, b.recoveries_per_step)
 
 
 def _spread_keys(prefix):

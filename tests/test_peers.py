@@ -120,6 +120,15 @@ def test_peer_inputs_are_what_spread_uses(ba):
 
 
 # ------------------------------------------------------------ continuous time (EoN)
+def digraph(g):
+    """Our arcs as a networkx DiGraph on node ids 0 .. n - 1 (what EoN simulates on)."""
+    G = nx.DiGraph()
+    G.add_nodes_from(range(g.n_nodes))
+    tails = np.repeat(np.arange(g.n_nodes), g.out_degree)
+    G.add_edges_from(zip(tails.tolist(), g.indices.tolist(), strict=True))
+    return G
+
+
 def eon_ctic_sizes(g, seeds, p, rate, horizon, n_runs, rng):
     """Adopters by `horizon` from EoN's event-driven `fast_nonMarkov_SIR`, driven as CTIC.
 
@@ -128,10 +137,7 @@ def eon_ctic_sizes(g, seeds, p, rate, horizon, n_runs, rng):
     each arc used at most once, as in `spread.CTIC`.
     """
     EoN = pytest.importorskip("EoN")
-    G = nx.DiGraph()
-    G.add_nodes_from(range(g.n_nodes))
-    tails = np.repeat(np.arange(g.n_nodes), g.out_degree)
-    G.add_edges_from(zip(tails.tolist(), g.indices.tolist(), strict=True))
+    G = digraph(g)
     gen = np.random.default_rng(rng)
 
     def transmission(u, v):
@@ -163,5 +169,33 @@ def test_ctic_agrees_with_eon_in_mean_and_distribution(ba):
     model = spread.CTIC(p=0.15, delay=("exponential", 1.0))
     res = spread.simulate(g, g.label_of(seeds), model, n_runs=SPREAD_RUNS, horizon=1.5, rng=14)
     assert res.mean > 1.5 * N_SEEDS  # the cascades do spread
+    assert_close(res.mean, res.stderr, *mean_se(sizes))
+    assert stats.ks_2samp(res.final_sizes, sizes).pvalue > 1e-3
+
+
+def eon_sir_sizes(g, seeds, beta, gamma, horizon, n_runs, rng):
+    """Ever infected by `horizon` (I + R) from EoN's Markovian `fast_SIR` on our arcs."""
+    EoN = pytest.importorskip("EoN")
+    G = digraph(g)
+    gen = np.random.default_rng(rng)
+    sizes = np.empty(n_runs, dtype=np.int64)
+    for r in range(n_runs):
+        out = EoN.fast_SIR(
+            G, beta, gamma, initial_infecteds=[int(s) for s in seeds], tmax=horizon, rng=gen
+        )
+        sizes[r] = g.n_nodes - out[1][-1]  # (times, S, I, R)
+    return sizes
+
+
+def test_sir_agrees_with_eon_in_mean_and_distribution(ba):
+    """Markovian SIR (beta = 0.2 per arc, gamma = 1) on BA(2000, 3), infected by t = 3:
+    EoN's `fast_SIR` mean within 4 standard errors, two-sample KS at level 1e-3."""
+    from scipy import stats
+
+    g, seeds = ba
+    sizes = eon_sir_sizes(g, seeds, 0.2, 1.0, 3.0, 1500, rng=15)  # 11 ms a run
+    model = spread.SIR(beta=0.2, gamma=1.0)
+    res = spread.simulate(g, g.label_of(seeds), model, n_runs=SPREAD_RUNS, horizon=3.0, rng=16)
+    assert res.mean > 1.5 * N_SEEDS
     assert_close(res.mean, res.stderr, *mean_se(sizes))
     assert stats.ks_2samp(res.final_sizes, sizes).pvalue > 1e-3

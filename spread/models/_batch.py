@@ -27,7 +27,8 @@ from ._ic_lt_kernels import ic_batch, lt_batch
 
 __all__ = ["Plan", "Runs", "check_runs_work", "final_sizes", "run_batch", "seed_arrays"]
 
-_KERNELS = {"ic": ic_batch, "lt": lt_batch, "ctic": ctic_batch}
+_KERNELS = {"ic": ic_batch, "lt": lt_batch, "ctic": ctic_batch, "sir": ctic_batch}
+_NO_RECOVERIES = np.zeros((1, 1), dtype=np.int32)  # the continuous kernel's placeholder
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
 _FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
 _PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
@@ -43,7 +44,7 @@ class Plan:
 
     Attributes
     ----------
-    kind : {"ic", "lt", "ctic"}
+    kind : {"ic", "lt", "ctic", "sir"}
         Which kernel runs it.
     args : tuple
         The kernel's model arguments, in order (read-only arrays and scalars).
@@ -59,8 +60,13 @@ class Plan:
 
     @property
     def continuous_time(self):
-        """True when a "step" is a time bin and activation times are real (CTIC)."""
-        return self.kind == "ctic"
+        """True when a "step" is a time bin and activation times are real (CTIC, SIR)."""
+        return self.kind in ("ctic", "sir")
+
+    @property
+    def recovers(self):
+        """True when infected nodes recover and the runs count recoveries (SIR)."""
+        return self.kind == "sir"
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,16 @@ class Runs:
     activation_times : numpy.ndarray of int32 or float64, shape (n_runs, n_nodes), or None
         Step (-1: never) or, for continuous-time plans, time (NaN: never) of each
         node's activation.
+    recoveries_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
+        Recoveries in each time bin (SIR plans; None otherwise), as wide as
+        `new_per_step`.
     """
 
     final_sizes: np.ndarray
     new_per_step: np.ndarray
     node_counts: np.ndarray
     activation_times: np.ndarray | None
+    recoveries_per_step: np.ndarray | None = None
 
 
 @dataclass
@@ -97,6 +107,7 @@ class _Buffers:
     times: np.ndarray
     keep_times: bool
     node_counts: np.ndarray
+    recoveries: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times, count_nodes=True, plan=None):
@@ -112,6 +123,11 @@ class _Buffers:
             times=times,
             keep_times=keep_times,
             node_counts=np.zeros((n_chunks, n_nodes if count_nodes else 0), dtype=np.int32),
+            recoveries=(
+                np.zeros((n_runs, n_steps), dtype=np.int32)
+                if plan is not None and plan.recovers
+                else None
+            ),
         )
 
 
@@ -146,21 +162,35 @@ def _call(graph, plan, seed_ptr, seeds, max_steps, root, run0, n_chunks, out):
         out.times,
         out.keep_times,
         out.node_counts,
+        *(() if not plan.continuous_time else (_recoveries(out),)),
     )
 
 
-def _stack_steps(blocks, n_runs):
-    """Per-step blocks (rows in run order, any widths) as one matrix, trailing zeros cut."""
-    if len(blocks) == 1 and blocks[0].shape[1] == 1:  # one call without per-step counts
-        return blocks[0]
-    width = max(b.shape[1] for b in blocks)
-    steps = np.zeros((n_runs, width), dtype=np.int32)
-    row = 0
-    for b in blocks:
-        steps[row : row + b.shape[0], : b.shape[1]] = b
-        row += b.shape[0]
-    last = np.flatnonzero(steps.any(axis=0))
-    return steps[:, : (last[-1] + 1 if last.size else 1)]
+def _recoveries(out):
+    return _NO_RECOVERIES if out.recoveries is None else out.recoveries
+
+
+def _stack_steps(blocks, n_runs, others=None):
+    """Per-step blocks (rows in run order, any widths) as one matrix, trailing zeros cut.
+
+    With `others` (the recoveries' blocks, in the same layout) returns both matrices,
+    cut to one width: the last step in which either has a count.
+    """
+    if others is None and len(blocks) == 1 and blocks[0].shape[1] == 1:
+        return blocks[0]  # one call without per-step counts
+    parts = [blocks] if others is None else [blocks, others]
+    width = max(b.shape[1] for part in parts for b in part)
+    out = []
+    for part in parts:
+        steps = np.zeros((n_runs, width), dtype=np.int32)
+        row = 0
+        for b in part:
+            steps[row : row + b.shape[0], : b.shape[1]] = b
+            row += b.shape[0]
+        out.append(steps)
+    last = np.flatnonzero(np.any([m.any(axis=0) for m in out], axis=0))
+    out = [m[:, : (last[-1] + 1 if last.size else 1)] for m in out]
+    return out[0] if others is None else tuple(out)
 
 
 def run_batch(
@@ -319,7 +349,7 @@ def _run_here(
 ):
     n = graph.n_nodes
     seed_ptr, seed_nodes = seeds
-    finals, step_blocks, times_blocks = [], [], []
+    finals, step_blocks, times_blocks, rec_blocks = [], [], [], []
     node_counts = np.zeros(n, dtype=np.int64) if count_nodes else None
     if record_steps:
         n_steps = min(_PILOT_STEPS, max_steps + 1)
@@ -338,20 +368,27 @@ def _run_here(
         _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run0 + done, n_chunks, out)
         elapsed = time.perf_counter() - t0
         deepest = int(out.depths.max(initial=0))
-        steps = out.steps
+        steps, recs = out.steps, out.recoveries
         if record_steps and deepest >= n_steps:
             # Some runs went deeper than the per-step buffer. A run depends only on
             # (root, run index), so replay just those runs, exactly, into a wider buffer.
             n_steps = max(deepest + 1, min(2 * n_steps, max_steps + 1))
             steps = np.zeros((size, n_steps), dtype=np.int32)
             steps[:, : out.steps.shape[1]] = out.steps
+            if recs is not None:
+                recs = np.zeros((size, n_steps), dtype=np.int32)
+                recs[:, : out.steps.shape[1]] = out.recoveries
             for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
                 one = _Buffers.empty(1, n, n_steps, 1, False, count_nodes=False, plan=plan)
                 run = run0 + done + int(i)
                 _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run, 1, one)
                 steps[i] = one.steps[0]
+                if recs is not None:
+                    recs[i] = one.recoveries[0]
         finals.append(out.final_sizes)
         step_blocks.append(steps[:, : deepest + 1] if record_steps else steps)
+        if recs is not None:
+            rec_blocks.append(recs[:, : deepest + 1] if record_steps else recs)
         if keep_times:
             times_blocks.append(out.times)
         if count_nodes:
@@ -362,11 +399,17 @@ def _run_here(
         bar.update(size)
         rate = size / max(elapsed, 1e-6)
         batch = int(min(max(rate * _TARGET_BATCH_SECONDS, 16 * n_threads), 1 << 20))
+    recoveries = None
+    if plan.recovers:
+        new_per_step, recoveries = _stack_steps(step_blocks, n_runs, rec_blocks)
+    else:
+        new_per_step = _stack_steps(step_blocks, n_runs)
     return Runs(
         final_sizes=np.concatenate(finals),
-        new_per_step=_stack_steps(step_blocks, n_runs),
+        new_per_step=new_per_step,
         node_counts=node_counts,
         activation_times=np.concatenate(times_blocks) if keep_times else None,
+        recoveries_per_step=recoveries,
     )
 
 
@@ -396,6 +439,7 @@ def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, lo, hi):
         runs.new_per_step,
         runs.node_counts.astype(np.int32),
         runs.activation_times,
+        runs.recoveries_per_step,
     )
 
 
@@ -404,7 +448,8 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
     n = graph.n_nodes
     max_size = _CHUNK_RUNS
     if keep_times:
-        max_size = max(1, min(max_size, _CHUNK_TIMES_BYTES // (4 * max(n, 1))))
+        itemsize = 8 if plan.continuous_time else 4
+        max_size = max(1, min(max_size, _CHUNK_TIMES_BYTES // (itemsize * max(n, 1))))
     bounds = parallel.chunk_bounds(
         n_runs, parallel.cluster_threads(client), min_size=16, max_size=max_size
     )
@@ -412,8 +457,8 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
     node_counts = np.zeros(n, dtype=np.int64)
 
     def merge(i, part):
-        finals, steps, counts, times = part
-        parts[i] = (finals, steps, times)
+        finals, steps, counts, times, recs = part
+        parts[i] = (finals, steps, times, recs)
         node_counts[:] += counts
 
     args = (
@@ -433,9 +478,17 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
         bar=bar,
         name="simulate",
     )
+    recoveries = None
+    if plan.recovers:
+        new_per_step, recoveries = _stack_steps(
+            [p[1] for p in parts], n_runs, [p[3] for p in parts]
+        )
+    else:
+        new_per_step = _stack_steps([p[1] for p in parts], n_runs)
     return Runs(
         final_sizes=np.concatenate([p[0] for p in parts]),
-        new_per_step=_stack_steps([p[1] for p in parts], n_runs),
+        new_per_step=new_per_step,
         node_counts=node_counts,
         activation_times=np.concatenate([p[2] for p in parts]) if keep_times else None,
+        recoveries_per_step=recoveries,
     )

@@ -34,6 +34,7 @@ _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 _DELAY_SALT = np.uint64(0x44454C4159535F31)  # "DELAYS_1": separates the delays' streams
+_RECOVERY_SALT = np.uint64(0x5245434F56455231)  # "RECOVER1": the infectious periods' streams
 
 # Delay laws (the first element of `CTIC`'s delay tuple).
 EXPONENTIAL = 0  # a = rate
@@ -190,6 +191,20 @@ def _sift_down(heap, pos, key, size, i):
     pos[v] = i
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _time_bin(t, time_step, max_bins, horizon):
+    """The bin of time t: 0 for t <= 0, ceil(t / time_step) up to `max_bins`, else
+    ``max_bins + 1`` (past the last bin; with a finite horizon rounding never gets there)."""
+    if t <= 0.0:
+        return 0
+    x = np.ceil(t / time_step)
+    if x <= max_bins:
+        return max(np.int64(x), 1)
+    if horizon < np.inf:  # t <= horizon: rounding put it one bin too far
+        return max_bins
+    return max_bins + 1
+
+
 @njit(cache=True, nogil=True)
 def _ctic_run(
     indptr,
@@ -199,6 +214,11 @@ def _ctic_run(
     a,
     b,
     table,
+    recover,
+    rlaw,
+    ra,
+    rb,
+    rtable,
     max_time,
     time_step,
     seed_ptr,
@@ -213,11 +233,18 @@ def _ctic_run(
     heap,
     pos,
     steps_row,
+    rec_row,
     times_row,
     keep_times,
     node_count,
 ):
-    """One continuous-time run; returns (final size, last bin with an adoption).
+    """One continuous-time run; returns (final size, last bin with an event).
+
+    With `recover` (SIR) a node infected at ``t`` stays infectious for a period drawn
+    from the recovery law (`rlaw`, `ra`, `rb`, `rtable`, indexed by node, on a stream
+    of its own), recovers at the end of it (counted in ``rec_row``, by bin, when
+    within `max_time`), and an arc transmits only if its delay is shorter than the
+    period (the next-reaction view of SIR: exact for any two laws).
 
     ``stamp[v] == tag``: v has an arrival time (tentative until popped) in
     ``arrival[v]``; ``done[v] == tag``: v has adopted. ``steps_row[k]`` receives the
@@ -227,6 +254,7 @@ def _ctic_run(
     """
     cap = steps_row.shape[0]
     dstate = _mix(state ^ _DELAY_SALT)
+    rstate = _mix(state ^ _RECOVERY_SALT)
     size = 0
     for i in range(seed_ptr[seed_set], seed_ptr[seed_set + 1]):
         s = seeds[i]
@@ -252,26 +280,30 @@ def _ctic_run(
             node_count[u] += 1
         if keep_times:
             times_row[u] = t
-        k = max_bins + 1
-        if t <= 0.0:
-            k = 0
-        else:
-            x = np.ceil(t / time_step)
-            if x <= max_bins:
-                k = max(np.int64(x), 1)
-            elif max_time < np.inf:  # t <= max_time: rounding put it one bin too far
-                k = max_bins
+        k = _time_bin(t, time_step, max_bins, max_time)
         if k < cap:
             steps_row[k] += 1
         if k > last_bin:
             last_bin = min(k, max_bins)
+        period = np.inf
+        if recover:
+            period = arc_delay(rlaw, ra, rb, rtable, rstate, u)
+            if t + period <= max_time and period < np.inf:  # inf: never recovers
+                k = _time_bin(t + period, time_step, max_bins, max_time)
+                if k < cap:
+                    rec_row[k] += 1
+                if k > last_bin:
+                    last_bin = min(k, max_bins)
         for j in range(indptr[u], indptr[u + 1]):
             if _indexed_uniform(state, j) >= p[j]:
                 continue
             v = indices[j]
             if done[v] == tag:
                 continue
-            at = t + arc_delay(law, a, b, table, dstate, j)
+            d = arc_delay(law, a, b, table, dstate, j)
+            if d >= period:  # u recovered first (SIR); CTIC's period is inf
+                continue
+            at = t + d
             if at > max_time or at == np.inf:  # an infinite delay never arrives
                 continue
             if stamp[v] != tag:
@@ -296,6 +328,11 @@ def ctic_batch(
     a,
     b,
     table,
+    recover,
+    rlaw,
+    ra,
+    rb,
+    rtable,
     max_time,
     time_step,
     seed_ptr,
@@ -310,14 +347,20 @@ def ctic_batch(
     times,
     keep_times,
     node_counts,
+    recoveries,
 ):
-    """Continuous-time IC runs ``run0 .. run0 + len(final_sizes) - 1``.
+    """Continuous-time runs ``run0 .. run0 + len(final_sizes) - 1``: CTIC, or SIR with
+    `recover`.
 
-    Body of `spread.simulate` for `spread.CTIC`, with `ic_batch`'s layout: a "step" is
-    a time bin of width `time_step` (`max_steps` bins at most), `depths[i]` the last bin
-    with an adoption, and `times[i, v]` the adoption time of v (float; the caller fills
-    it with NaN). `p` holds one probability per arc; `law`, `a`, `b` and `table` the
-    delay law (see `arc_delay`).
+    Body of `spread.simulate` for `spread.CTIC` and `spread.SIR`, with `ic_batch`'s
+    layout: a "step" is a time bin of width `time_step` (`max_steps` bins at most),
+    `depths[i]` the last bin with an event, and `times[i, v]` the infection time of v
+    (float; the caller fills it with NaN). `p` holds one probability per arc; `law`,
+    `a`, `b` and `table` the transmission delay (see `arc_delay`); with `recover`,
+    `rlaw`, `ra`, `rb` and `rtable` the infectious period of each node (parameters one
+    per node or one for all) and `recoveries[i, k]` receives run i's recoveries in bin
+    k (else `recoveries` is a (1, 1) placeholder). `final_sizes` counts every node ever
+    infected.
     """
     n = indptr.shape[0] - 1
     n_runs = final_sizes.shape[0]
@@ -341,6 +384,11 @@ def ctic_batch(
                 a,
                 b,
                 table,
+                recover,
+                rlaw,
+                ra,
+                rb,
+                rtable,
                 max_time,
                 time_step,
                 seed_ptr,
@@ -355,6 +403,7 @@ def ctic_batch(
                 heap,
                 pos,
                 steps[i],
+                recoveries[i] if recover else recoveries[0],
                 row,
                 keep_times,
                 node_counts[c],

@@ -44,8 +44,10 @@ class SpreadResult:
     graph : Graph
         The graph simulated on.
     time_step : float or None
-        Width of the time bins of `new_per_step` for a continuous-time model (CTIC);
-        None for models counted in steps.
+        Width of the time bins of `new_per_step` for a continuous-time model (CTIC,
+        SIR); None for models counted in steps.
+    recoveries_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
+        For SIR: recoveries in each time bin of each run (None for other models).
     """
 
     final_sizes: np.ndarray
@@ -58,6 +60,7 @@ class SpreadResult:
     elapsed: float = float("nan")
     graph: object = field(default=None, compare=False)
     time_step: float | None = None
+    recoveries_per_step: np.ndarray | None = None
 
     @property
     def n_runs(self):
@@ -113,18 +116,62 @@ class SpreadResult:
             ``lower``, ``upper`` and ``stderr`` (of the mean).
         """
         check_level(level)
-        cum = np.cumsum(self.new_per_step, axis=1)
+        return self._band(np.cumsum(self.new_per_step, axis=1), level)
+
+    def prevalence(self, level=0.9):
+        """Infectious nodes (I) over time, for SIR: mean and a quantile band across runs.
+
+        ``I(t) = (infected by t) - (recovered by t)``, read at the multiples of
+        `time_step`.
+
+        Parameters
+        ----------
+        level : float, default 0.9
+            Central probability of the band.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``time``, with columns ``mean``, ``lower``, ``upper`` and
+            ``stderr`` (the shape of `curve`; `spread.plot.curve` draws it).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the model has no recovery (only SIR has).
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.datasets.load("karate")
+        >>> res = spread.simulate(g, [0], spread.SIR(beta=1.0, gamma=1.0), n_runs=500, horizon=5.0, rng=0)
+        >>> frame = res.prevalence()
+        >>> float(frame["mean"].iloc[0])  # the one seed, infectious at time 0
+        1.0
+        >>> bool((frame["mean"] <= res.curve()["mean"]).all())  # I <= I + R
+        True
+        """
+        check_level(level)
+        return self._band(self._infectious(), level)
+
+    def _infectious(self):
+        if self.recoveries_per_step is None:
+            msg = f"prevalence needs recoveries; {self.model!r} has none (simulate an SIR model)."
+            raise InvalidParameterError(msg)
+        return np.cumsum(self.new_per_step, axis=1) - np.cumsum(self.recoveries_per_step, axis=1)
+
+    def _band(self, values, level):
         q = (1 - level) / 2
         n = self.n_runs
-        se = cum.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(cum.shape[1], np.nan)
+        se = values.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(values.shape[1], np.nan)
         return pd.DataFrame(
             {
-                "mean": cum.mean(axis=0),
-                "lower": np.quantile(cum, q, axis=0),
-                "upper": np.quantile(cum, 1 - q, axis=0),
+                "mean": values.mean(axis=0),
+                "lower": np.quantile(values, q, axis=0),
+                "upper": np.quantile(values, 1 - q, axis=0),
                 "stderr": se,
             },
-            index=self._step_index(cum.shape[1]),
+            index=self._step_index(values.shape[1]),
         )
 
     def _step_index(self, n_steps):
@@ -136,18 +183,27 @@ class SpreadResult:
         """One row per run: ``final_size`` and ``n_steps`` (the last step with an activation).
 
         For a continuous-time model the second column is ``duration``: the end of the
-        last time bin with an adoption (the run's last adoption time, rounded up to a
-        multiple of `time_step`).
+        last time bin with an event (the run's last adoption, or recovery under SIR,
+        rounded up to a multiple of `time_step`). Under SIR two more: ``peak_infectious``
+        and ``peak_time``, the largest number of infectious nodes at the multiples of
+        `time_step` and the first time it is reached.
         """
         steps = self.new_per_step
+        if self.recoveries_per_step is not None:
+            steps = steps + self.recoveries_per_step  # the last event, either kind
         last = np.where(
             steps.any(axis=1), steps.shape[1] - 1 - np.argmax(steps[:, ::-1] > 0, axis=1), 0
         )
-        second = (
-            {"n_steps": last} if self.time_step is None else {"duration": last * self.time_step}
-        )
+        if self.time_step is None:
+            columns = {"n_steps": last}
+        else:
+            columns = {"duration": last * self.time_step}
+        if self.recoveries_per_step is not None:
+            infectious = self._infectious()
+            columns["peak_infectious"] = infectious.max(axis=1)
+            columns["peak_time"] = np.argmax(infectious, axis=1) * self.time_step
         return pd.DataFrame(
-            {"final_size": self.final_sizes, **second},
+            {"final_size": self.final_sizes, **columns},
             index=pd.RangeIndex(self.n_runs, name="run"),
         )
 
@@ -179,7 +235,14 @@ class SpreadResult:
         last = self.new_per_step.shape[1] - 1
         if self.time_step is None:
             return f"steps: up to {last}"
-        return f"last adoption by t = {last * self.time_step:,.4g} (bins of {self.time_step:.4g})"
+        text = f"last event by t = {last * self.time_step:,.4g} (bins of {self.time_step:.4g})"
+        if self.recoveries_per_step is not None:
+            mean = self.prevalence()["mean"]
+            text += (
+                f"\n  infectious: mean peaks at {mean.max():,.2f} at t = {mean.idxmax():,.4g}; "
+                f"per-run peaks average {self._infectious().max(axis=1).mean():,.2f}"
+            )
+        return text
 
     def __repr__(self):
         return (

@@ -282,7 +282,8 @@ class CTIC:
         if time_step is None:
             time_step = self.default_time_step(graph, horizon)
         p = self.arc_probabilities(graph)
-        return Plan("ctic", (p, code, a, b, table, float(horizon), float(time_step)))
+        no_recovery = (False, code, a, b, table)  # the continuous kernel's SIR slots, unused
+        return Plan("ctic", (p, code, a, b, table, *no_recovery, float(horizon), float(time_step)))
 
     def default_time_step(self, graph, horizon=math.inf):
         """``horizon / 100`` with a finite horizon, else a quarter of the median delay."""

@@ -35,7 +35,7 @@ def _check_model(model):
             "computes it exactly."
         )
         raise InvalidParameterError(msg)
-    msg = f"`model` must be a stochastic spread model (IC, LT or CTIC); got {model!r}."
+    msg = f"`model` must be a stochastic spread model (IC, LT, CTIC or SIR); got {model!r}."
     raise InvalidParameterError(msg)
 
 
@@ -184,7 +184,7 @@ def simulate(
     graph : Graph
     seeds : label, sequence of labels, or boolean mask
         The seed nodes, by label (a boolean array of length ``n_nodes`` also works).
-    model : IC, LT or CTIC
+    model : IC, LT, CTIC or SIR
         The spread model (`Heat` is deterministic: see `spread.solve`).
     n_runs : int, default 1000
         Independent Monte Carlo runs.
@@ -213,7 +213,7 @@ def simulate(
         the local call with the same `rng` (see `spread.parallel`). `n_jobs` then
         does not apply (each worker uses its own threads).
     horizon : float, optional
-        Continuous-time models (CTIC) only: the horizon. A node whose earliest arrival
+        Continuous-time models (CTIC, SIR) only: the horizon. A node whose earliest arrival
         is later than `horizon` does not adopt (default: no horizon).
     time_step : float, optional
         Continuous-time models only: the width of the time bins in which adoptions are
@@ -379,7 +379,7 @@ def _one(cfg, seed_idx, bar):
     )
     time_step = None
     if cfg.plan.continuous_time:
-        time_step = cfg.plan.args[6]
+        time_step = cfg.plan.args[-1]  # a continuous-time plan's last argument
         late = int(np.count_nonzero(runs.new_per_step.sum(axis=1) < runs.final_sizes))
         if late:
             msg = (
@@ -400,4 +400,5 @@ def _one(cfg, seed_idx, bar):
         elapsed=time.perf_counter() - start,
         graph=cfg.graph,
         time_step=time_step,
+        recoveries_per_step=runs.recoveries_per_step,
     )
