@@ -469,7 +469,7 @@ def _map_chunk(func, shared, with_shared, lo, hi):
 def map_indices(
     func, n_indices, *, start=0, shared=None, client=None, progress=None, desc="replicates"
 ):
-    """``func(i)`` for ``i = start .. start + n_indices - 1``, here or on a Dask cluster, in order.
+    """``func(i)`` for ``i = start, ..., start + n_indices - 1``, here or on a Dask cluster, in order.
 
     The building block of spread's parametric bootstraps, for any computation made of
     independent replicates: give replicate ``i`` randomness that depends only on ``i``

@@ -479,7 +479,7 @@ class FitResult:
         grid : array_like, optional
             Values of the parameter. By default 13 values evenly spaced over the
             estimate +- 3 standard errors, on the optimizer's scale (the log of a
-            positive parameter), or +- 0.3 (1 + |estimate|) on that scale when the
+            positive parameter), or +- 0.3 (1 + ``|estimate|``) on that scale when the
             standard error is not finite; values outside the parameter's bounds are
             moved onto them.
 

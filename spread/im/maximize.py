@@ -160,7 +160,7 @@ def maximize(
         ones, i.e. while the greedy choice still overfits its sample: IMM redraws its
         final collection up to 4 times (each 2-16 times larger), OPIM-C doubles up to 6
         rounds past its schedule. The guarantees are kept (their failure probability is
-        a union bound over those draws or rounds; see `spread.im.imm`); 0 gives the
+        a union bound over those draws or rounds; see ``spread.im.imm``); 0 gives the
         textbook stopping rules, which at large `eps` stop with seeds several percent
         below what more samples find.
     max_work : float or None, default 1e11

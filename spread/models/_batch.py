@@ -211,7 +211,7 @@ def run_batch(
     runs_name="`n_runs`",
     count_nodes=True,
 ):
-    """Runs ``first .. first + n_runs - 1`` of `plan` from `seeds` on `graph`.
+    """Runs ``first, ..., first + n_runs - 1`` of `plan` from `seeds` on `graph`.
 
     Parameters
     ----------
@@ -281,7 +281,7 @@ def run_batch(
 
 
 def final_sizes(graph, plan, seeds, *, n_runs, max_steps, root, n_chunks=1):
-    """Final sizes of runs ``0 .. n_runs - 1`` in one kernel call, nothing else kept.
+    """Final sizes of runs ``0, ..., n_runs - 1`` in one kernel call, nothing else kept.
 
     For callers that make thousands of small estimates (CELF) inside their own
     ``threads``/``kernel_section`` block, having bounded their work (`check_runs_work`):
