@@ -21,10 +21,11 @@ import spread
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 
-# The notebooks' quick switch, and a non-interactive matplotlib for the notebooks'
-# kernels and the gallery's scripts (both inherit this environment).
+# The notebooks' quick switch. Their kernels inherit this environment: they draw with
+# the inline backend, so every figure is kept as an output (CI exports MPLBACKEND=Agg,
+# which would leave the pages without figures). sphinx-gallery draws with Agg itself.
 os.environ["SPREAD_NOTEBOOK_QUICK"] = "1"
-os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 # The notebooks' kernels import this checkout's spread, whatever else is installed.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
@@ -47,6 +48,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-n
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
+    "_generated",  # fragments included by other pages
     "gallery",  # sphinx-gallery's sources; the rendered pages are in auto_gallery/
     "auto_gallery/*.ipynb",
     "auto_gallery/*.py",
@@ -302,6 +304,20 @@ def copy_pages():
 
 
 copy_pages()
+
+
+def write_datasets_table():
+    """docs/_generated/datasets.md: the bundled datasets, their sources and licences."""
+    out = DOCS / "_generated"
+    out.mkdir(exist_ok=True)
+    rows = ["| Name | Dataset | Source to cite | Licence |", "|---|---|---|---|"]
+    for d in spread.datasets.list().itertuples():
+        cells = [f"`{d.name}`", d.title, d.citation, d.licence]
+        rows.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+    (out / "datasets.md").write_text("\n".join(rows) + "\n")
+
+
+write_datasets_table()
 
 # -- Notebooks (myst-nb) -----------------------------------------------------------------
 nb_execution_mode = "cache"  # executed once, then reused from docs/_build/.jupyter_cache
