@@ -12,6 +12,7 @@ their quick mode (``SPREAD_NOTEBOOK_QUICK=1``).
 """
 
 import importlib
+import importlib.util
 import inspect
 import os
 from pathlib import Path
@@ -125,7 +126,28 @@ numpydoc_xref_aliases = {
     "Timestamp": "pandas.Timestamp",
     "Axes": "matplotlib.axes.Axes",
     "Client": "distributed.Client",
+    "dask.distributed.Client": "distributed.Client",
 }
+
+
+def _inventory_names():
+    """The Python names of the bundled inventories (docs/_inv/make_inventories.py)."""
+    spec = importlib.util.spec_from_file_location("_inv", DOCS / "_inv" / "make_inventories.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [
+        name
+        for _, _, entries in module.INVENTORIES.values()
+        for name, role, _ in entries
+        if ":" not in role and "." in name
+    ]
+
+
+# A type written out in full (pandas.DataFrame, networkx.Graph) links too. (numpydoc
+# leaves an alias equal to its own name as plain text; the leading dot makes the target
+# differ from the title, and Sphinx strips it before resolving.)
+for _name in _inventory_names():
+    numpydoc_xref_aliases.setdefault(_name, "." + _name)
 
 # Public modules, in the order their names get their one page: a name exported by
 # several (spread.Trend is spread.fit.Trend) is documented where it first appears and
@@ -292,12 +314,23 @@ COPIED = {
 }
 
 
+# The copied index pages get a hidden table of contents, so that the site's navigation
+# lists the notebooks under notebooks/README and the detailed results under RESULTS.
+TOCTREES = {
+    "notebooks/README.md": "0*",
+    "benchmarks/RESULTS.md": "results_*",
+}
+
+
 def copy_pages():
     for folder, patterns in COPIED.items():
         for pattern in patterns:
             for src in sorted((ROOT / folder).glob(pattern)):
                 dst = DOCS / folder / src.relative_to(ROOT / folder)
                 data = src.read_bytes()
+                glob = TOCTREES.get(f"{folder}/{src.name}")
+                if glob:
+                    data += f"\n```{{toctree}}\n:hidden:\n:glob:\n\n{glob}\n```\n".encode()
                 if not dst.exists() or dst.read_bytes() != data:  # unchanged: keep the cache
                     dst.parent.mkdir(parents=True, exist_ok=True)
                     dst.write_bytes(data)
