@@ -16,6 +16,7 @@ from ..exceptions import SpreadError
 from ._files import binary_problem, out_path, read_text
 from ._types import (
     UsageError,
+    delay_law,
     finite_at_least,
     int_at_least,
     positive_int,
@@ -180,15 +181,25 @@ def top_degree(graph, k):
     return graph.label_of(top_k(degree_scores(graph), k, np.ones(graph.n_nodes, bool))).tolist()
 
 
-def model_from_args(args):
-    from ..models import IC, LT, Heat
+#: ``--beta``'s default per model: heat's diffusion rate, SIR's transmission rate.
+BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5}
 
-    if args.model == "ic":
+
+def model_from_args(args):
+    from ..models import CTIC, IC, LT, SIR, Heat
+
+    beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
+    if args.model in ("ic", "ctic"):
         p = args.p  # a probability or a rule name (`probability_or_rule`)
-        return IC(p=p, rng=args.rng) if p == "trivalency" else IC(p=p)
+        rng = {"rng": args.rng} if p == "trivalency" else {}
+        if args.model == "ctic":
+            return CTIC(p=p, delay=args.delay, **rng)
+        return IC(p=p, **rng)
     if args.model == "lt":
         return LT(weights=args.weights)
-    return Heat(beta=args.beta, threshold=args.threshold)
+    if args.model == "sir":
+        return SIR(beta=beta, gamma=args.gamma)
+    return Heat(beta=beta, threshold=args.threshold)
 
 
 def client_kwargs(args, func):
@@ -271,14 +282,16 @@ def add_seed_options(p, *, required):
     )
 
 
-def add_model_options(p, *, heat_times):
+def add_model_options(p, *, heat_times, continuous=False):
     m = p.add_argument_group("model")
-    m.add_argument("--model", choices=("ic", "lt", "heat"), default="ic", help="default ic")
+    models = ("ic", "lt", "heat", "ctic", "sir") if continuous else ("ic", "lt", "heat")
+    m.add_argument("--model", choices=models, default="ic", help="default ic")
     m.add_argument(
         "--p",
         default="wc",
         type=probability_or_rule,
-        help="IC arc probability: a number, wc (1/in-degree), trivalency or weight (default wc)",
+        help="IC (and CTIC) arc probability: a number, wc (1/in-degree), trivalency or "
+        "weight (default wc)",
     )
     m.add_argument(
         "--weights", default="wc", choices=("wc", "weight"), help="LT in-weights (default wc)"
@@ -286,8 +299,8 @@ def add_model_options(p, *, heat_times):
     m.add_argument(
         "--beta",
         type=finite_at_least(0, strict=True),
-        default=0.02,
-        help="heat diffusion rate (default 0.02)",
+        default=None,
+        help="heat diffusion rate (default 0.02); SIR transmission rate per arc (default 0.5)",
     )
     m.add_argument(
         "--threshold",
@@ -295,6 +308,34 @@ def add_model_options(p, *, heat_times):
         default=0.005,
         help="heat read-out: a node adopts at this heat (default 0.005)",
     )
+    if continuous:
+        m.add_argument(
+            "--delay",
+            type=delay_law,
+            default=("exponential", 1.0),
+            metavar="LAW:PARAMS",
+            help="CTIC delay law: exponential:RATE, weibull:SHAPE,SCALE, lognormal:MU,SIGMA, "
+            "gamma:SHAPE,SCALE or fixed:DELAY (default exponential:1)",
+        )
+        m.add_argument(
+            "--gamma",
+            type=finite_at_least(0, strict=False),
+            default=1.0,
+            help="SIR recovery rate (default 1; 0: never recover)",
+        )
+        m.add_argument(
+            "--horizon",
+            type=finite_at_least(0, strict=False),
+            default=None,
+            help="CTIC, SIR: the time limit (default none)",
+        )
+        m.add_argument(
+            "--time-step",
+            type=finite_at_least(0, strict=True),
+            default=None,
+            help="CTIC, SIR: width of the curve's time bins (default: horizon/100, or a "
+            "quarter of the median delay)",
+        )
     if heat_times:
         m.add_argument(
             "--times",
