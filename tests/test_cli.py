@@ -323,6 +323,27 @@ def test_continuous_time_options_are_checked(capsys, extra, message):
     assert message in assert_one_line_error(err, usage=True)
 
 
+def test_maximize_ctic_up_to_a_horizon_matches_the_api(capsys, tmp_path):
+    out_file = tmp_path / "seeds.json"
+    argv = ["maximize", "karate", "-k", "2", "--model", "ctic", "--p", "0.2"]
+    argv += ["--delay", "exponential:2", "--horizon", "1", "--eps", "0.3", "--rng", "4"]
+    code, out, err = run(capsys, *argv, "--eval-runs", "500", "--out", str(out_file))
+    assert code == 0, err
+    model = spread.CTIC(p=0.2, delay=("exponential", 2.0))
+    sel = spread.maximize(
+        spread.datasets.load("karate"), 2, model, horizon=1.0, eps=0.3, rng=4, n_eval_runs=500
+    )
+    doc = json.loads(out_file.read_text())
+    assert [row["node"] for row in doc["seeds"]] == sel.seeds.tolist()
+    assert "fresh forward runs up to t = 1" in out
+
+
+def test_maximize_horizon_is_for_heat_and_ctic(capsys):
+    code, _, err = run(capsys, "maximize", "karate", "-k", "2", "--model", "lt", "--horizon", "2")
+    assert code == 2
+    assert "`--horizon` is for heat and ctic" in assert_one_line_error(err, usage=True)
+
+
 def test_simulate_heat(capsys, tmp_path):
     out_file = tmp_path / "heat.csv"
     code, _, err = run(

@@ -282,9 +282,13 @@ def add_seed_options(p, *, required):
     )
 
 
-def add_model_options(p, *, heat_times, continuous=False):
+#: ``--horizon``'s default for heat in `spread maximize` (the time at which heat is read).
+HEAT_HORIZON = 2.0
+
+
+def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
+    """The model's options; `models` are the ``--model`` choices (ctic and sir add theirs)."""
     m = p.add_argument_group("model")
-    models = ("ic", "lt", "heat", "ctic", "sir") if continuous else ("ic", "lt", "heat")
     m.add_argument("--model", choices=models, default="ic", help="default ic")
     m.add_argument(
         "--p",
@@ -300,7 +304,8 @@ def add_model_options(p, *, heat_times, continuous=False):
         "--beta",
         type=finite_at_least(0, strict=True),
         default=None,
-        help="heat diffusion rate (default 0.02); SIR transmission rate per arc (default 0.5)",
+        help="heat diffusion rate (default 0.02)"
+        + ("; SIR transmission rate per arc (default 0.5)" if "sir" in models else ""),
     )
     m.add_argument(
         "--threshold",
@@ -308,7 +313,7 @@ def add_model_options(p, *, heat_times, continuous=False):
         default=0.005,
         help="heat read-out: a node adopts at this heat (default 0.005)",
     )
-    if continuous:
+    if "ctic" in models:
         m.add_argument(
             "--delay",
             type=delay_law,
@@ -317,17 +322,12 @@ def add_model_options(p, *, heat_times, continuous=False):
             help="CTIC delay law: exponential:RATE, weibull:SHAPE,SCALE, lognormal:MU,SIGMA, "
             "gamma:SHAPE,SCALE or fixed:DELAY (default exponential:1)",
         )
+    if "sir" in models:
         m.add_argument(
             "--gamma",
             type=finite_at_least(0, strict=False),
             default=1.0,
             help="SIR recovery rate (default 1; 0: never recover)",
-        )
-        m.add_argument(
-            "--horizon",
-            type=finite_at_least(0, strict=False),
-            default=None,
-            help="CTIC, SIR: the time limit (default none)",
         )
         m.add_argument(
             "--time-step",
@@ -343,12 +343,16 @@ def add_model_options(p, *, heat_times, continuous=False):
             default="0,1,2,4,8",
             help="heat: times to read, comma-separated (default 0,1,2,4,8)",
         )
-    else:
+    uses = (
+        [] if heat_times else [f"heat: the time at which heat is read (default {HEAT_HORIZON:g})"]
+    )
+    uses += (
+        ["ctic: count adoptions up to this time (default: no limit)"] if "ctic" in models else []
+    )
+    uses += ["sir: the same"] if "sir" in models else []
+    if uses:
         m.add_argument(
-            "--horizon",
-            type=finite_at_least(0, strict=False),
-            default=2.0,
-            help="heat: time at which heat is read (default 2)",
+            "--horizon", type=finite_at_least(0, strict=False), default=None, help="; ".join(uses)
         )
 
 

@@ -110,7 +110,7 @@ def add_parser(sub):
     )
     add_graph_options(p)
     add_seed_options(p, required=True)
-    add_model_options(p, heat_times=True, continuous=True)
+    add_model_options(p, heat_times=True, models=("ic", "lt", "heat", "ctic", "sir"))
     p.add_argument("--runs", type=positive_int, default=10_000, help="Monte Carlo runs (10000)")
     p.add_argument("--max-steps", type=positive_int, default=None, help="stop runs after this")
     p.add_argument("--level", type=fraction, default=0.95, help="interval level (0.95)")
