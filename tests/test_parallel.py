@@ -142,6 +142,16 @@ def test_maximize_ctic_up_to_a_horizon_on_a_cluster_equals_local(client, nethept
     assert np.array_equal(there.prefix_spread, here.prefix_spread)
 
 
+def test_sis_on_a_cluster_equals_local(client, nethept):
+    kw = {"n_runs": 300, "rng": 5, "horizon": 3.0}
+    here = spread.simulate(nethept, [0, 1, 2], spread.SIS(beta=0.5, gamma=1.0), **kw)
+    there = spread.simulate(
+        nethept, [0, 1, 2], spread.SIS(beta=0.5, gamma=1.0), client=client, **kw
+    )
+    assert_same_spread(here, there)
+    assert np.array_equal(here.infectious_per_step, there.infectious_per_step)
+
+
 def test_celf_on_a_cluster_equals_local(client, nethept):
     kw = {"method": "celf", "n_runs": 200, "rng": 5, "candidates": list(range(300))}
     here = spread.maximize(nethept, 5, IC(p=0.01), fixed=[400], **kw)

@@ -182,11 +182,11 @@ def top_degree(graph, k):
 
 
 #: ``--beta``'s default per model: heat's diffusion rate, SIR's transmission rate.
-BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5}
+BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5, "sis": 0.5}
 
 
 def model_from_args(args):
-    from ..models import CTIC, IC, LT, SIR, Heat
+    from ..models import CTIC, IC, LT, SIR, SIS, Heat
 
     beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
     if args.model in ("ic", "ctic"):
@@ -199,6 +199,8 @@ def model_from_args(args):
         return LT(weights=args.weights)
     if args.model == "sir":
         return SIR(beta=beta, gamma=args.gamma)
+    if args.model == "sis":
+        return SIS(beta=beta, gamma=args.gamma)
     return Heat(beta=beta, threshold=args.threshold)
 
 
@@ -305,7 +307,7 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
         type=finite_at_least(0, strict=True),
         default=None,
         help="heat diffusion rate (default 0.02)"
-        + ("; SIR transmission rate per arc (default 0.5)" if "sir" in models else ""),
+        + ("; SIR, SIS transmission rate per arc (default 0.5)" if "sir" in models else ""),
     )
     m.add_argument(
         "--threshold",
@@ -327,14 +329,14 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
             "--gamma",
             type=finite_at_least(0, strict=False),
             default=1.0,
-            help="SIR recovery rate (default 1; 0: never recover)",
+            help="SIR, SIS recovery rate (default 1; 0: never recover)",
         )
         m.add_argument(
             "--time-step",
             type=finite_at_least(0, strict=True),
             default=None,
-            help="CTIC, SIR: width of the curve's time bins (default: horizon/100, or a "
-            "quarter of the median delay)",
+            help="CTIC, SIR, SIS: width of the curve's time bins (default: horizon/100, or "
+            "a quarter of the median delay)",
         )
     if heat_times:
         m.add_argument(
@@ -349,7 +351,7 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
     uses += (
         ["ctic: count adoptions up to this time (default: no limit)"] if "ctic" in models else []
     )
-    uses += ["sir: the same"] if "sir" in models else []
+    uses += ["sir: the same; sis: the same, required"] if "sir" in models else []
     if uses:
         m.add_argument(
             "--horizon", type=finite_at_least(0, strict=False), default=None, help="; ".join(uses)
