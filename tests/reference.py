@@ -495,3 +495,48 @@ def sir_replay(graph, seeds, beta, gamma, root, run, horizon=math.inf):
             if d < period:
                 heapq.heappush(queue, (t + d, v))
     return infected, recovered
+
+
+def sis_replay(graph, seeds, beta, gamma, root, run, horizon, time_step):
+    """Markovian SIS on the kernel's stream, drawing in its order (Gillespie with phantom
+    events: the next event after Exp(gamma I + beta K); a recovery of a uniform infectious
+    node, or a uniform infectious node kept with probability degree / max degree and one
+    of its arcs, uniformly). Returns ``({node: first infection time}, [infectious at
+    k time_step for k = 0, 1, ... while k time_step <= horizon])``."""
+    gen = SplitMix64(root, run)
+    indptr, indices = graph.indptr.tolist(), graph.indices.tolist()
+    degree = [indptr[v + 1] - indptr[v] for v in range(graph.n_nodes)]
+    max_degree = max(degree, default=0)
+    members = list(dict.fromkeys(seeds))
+    first = dict.fromkeys(members, 0.0)
+    levels = [len(members)]
+    t, k = 0.0, 1
+    while True:
+        weight = sum(degree[v] for v in members)
+        rate = gamma * len(members) + beta * weight
+        if rate <= 0:
+            break
+        t += -math.log1p(-gen.random()) / rate
+        while k * time_step < t and k * time_step <= horizon:
+            levels.append(len(members))
+            k += 1
+        if t > horizon:
+            break
+        if gen.random() * rate < gamma * len(members):
+            idx = min(int(gen.random() * len(members)), len(members) - 1)
+            members[idx] = members[-1]  # the kernel's swap with the last
+            members.pop()
+            continue
+        while True:
+            v = members[min(int(gen.random() * len(members)), len(members) - 1)]
+            if gen.random() * max_degree < degree[v]:
+                break
+        w = indices[indptr[v] + min(int(gen.random() * degree[v]), degree[v] - 1)]
+        if w in members:
+            continue
+        members.append(w)
+        first.setdefault(w, t)
+    while k * time_step <= horizon * (1 + 1e-12):
+        levels.append(len(members))
+        k += 1
+    return first, levels

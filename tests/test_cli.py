@@ -273,6 +273,78 @@ def test_simulate_json_is_reproducible(capsys, tmp_path):
     assert docs[0]["n_runs"] == 300 and docs[0]["ci"][0] < docs[0]["mean"] < docs[0]["ci"][1]
 
 
+def test_simulate_ctic_matches_the_api_and_writes_a_time_curve(capsys, tmp_path):
+    out_file = tmp_path / "ctic.json"
+    argv = ["simulate", "karate", "--seeds", "0", "--model", "ctic", "--p", "0.3"]
+    argv += ["--delay", "weibull:1.5,2", "--horizon", "3", "--runs", "400", "--rng", "5"]
+    code, out, err = run(capsys, *argv, "--out", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    model = spread.CTIC(p=0.3, delay=("weibull", 1.5, 2.0))
+    res = spread.simulate(
+        spread.datasets.load("karate"), [0], model, n_runs=400, horizon=3.0, rng=5
+    )
+    assert doc["mean"] == res.mean and doc["model"] == repr(model)
+    times = [row["time"] for row in doc["curve"]]
+    assert times[0] == 0.0 and times[-1] == pytest.approx(3.0)
+    assert "last event by t = 3" in out
+
+
+def test_simulate_sir_adds_the_infectious_columns(capsys, tmp_path):
+    out_file = tmp_path / "sir.csv"
+    argv = ["simulate", "karate", "--seeds", "0", "--model", "sir", "--beta", "0.8"]
+    code, out, err = run(capsys, *argv, "--gamma", "1", "--runs", "300", "--out", str(out_file))
+    assert code == 0, err
+    frame = pd.read_csv(out_file, index_col="time")
+    res = spread.simulate(
+        spread.datasets.load("karate"), [0], spread.SIR(beta=0.8, gamma=1.0), n_runs=300, rng=0
+    )
+    assert frame["mean"].iloc[-1] == pytest.approx(res.mean)
+    assert frame["infectious_mean"].to_numpy() == pytest.approx(
+        res.prevalence()["mean"].to_numpy()
+    )
+    assert "infectious: mean peaks at" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--model", "ctic", "--delay", "pareto:1"], "--delay: must be LAW:PARAMS"),
+        (["--model", "ctic", "--delay", "weibull:1"], "--delay: must be LAW:PARAMS"),
+        (["--model", "ctic", "--delay", "fixed:inf"], "fixed: finite numbers"),
+        (["--model", "ic", "--horizon", "3"], "are for ctic, sir and sis"),
+        (["--model", "sis"], "`horizon` is required"),
+        (["--model", "sir", "--max-steps", "3"], "use `--horizon`"),
+        (["--model", "sir", "--gamma", "-1"], "--gamma: must be a finite number >= 0"),
+    ],
+)
+def test_continuous_time_options_are_checked(capsys, extra, message):
+    code, _, err = run(capsys, "simulate", "karate", "--seeds", "0", "--runs", "10", *extra)
+    assert code == 2
+    assert message in assert_one_line_error(err, usage=True)
+
+
+def test_maximize_ctic_up_to_a_horizon_matches_the_api(capsys, tmp_path):
+    out_file = tmp_path / "seeds.json"
+    argv = ["maximize", "karate", "-k", "2", "--model", "ctic", "--p", "0.2"]
+    argv += ["--delay", "exponential:2", "--horizon", "1", "--eps", "0.3", "--rng", "4"]
+    code, out, err = run(capsys, *argv, "--eval-runs", "500", "--out", str(out_file))
+    assert code == 0, err
+    model = spread.CTIC(p=0.2, delay=("exponential", 2.0))
+    sel = spread.maximize(
+        spread.datasets.load("karate"), 2, model, horizon=1.0, eps=0.3, rng=4, n_eval_runs=500
+    )
+    doc = json.loads(out_file.read_text())
+    assert [row["node"] for row in doc["seeds"]] == sel.seeds.tolist()
+    assert "fresh forward runs up to t = 1" in out
+
+
+def test_maximize_horizon_is_for_heat_and_ctic(capsys):
+    code, _, err = run(capsys, "maximize", "karate", "-k", "2", "--model", "lt", "--horizon", "2")
+    assert code == 2
+    assert "`--horizon` is for heat and ctic" in assert_one_line_error(err, usage=True)
+
+
 def test_simulate_heat(capsys, tmp_path):
     out_file = tmp_path / "heat.csv"
     code, _, err = run(

@@ -131,6 +131,27 @@ def test_maximize_on_a_cluster_equals_local(client, nethept, method, model):
     assert (there.n_samples, there.memory_bytes) == (here.n_samples, here.memory_bytes)
 
 
+def test_maximize_ctic_up_to_a_horizon_on_a_cluster_equals_local(client, nethept):
+    model = spread.CTIC(p="wc", delay=("weibull", 1.5, 1.0))
+    kw = {"eps": 0.4, "rng": 7, "n_eval_runs": 1000, "horizon": 2.0}
+    here = spread.maximize(nethept, 5, model, **kw)
+    there = spread.maximize(nethept, 5, model, client=client, **kw)
+    assert there.seeds.tolist() == here.seeds.tolist()
+    assert np.array_equal(there.gains, here.gains)
+    assert (there.spread, there.spread_stderr) == (here.spread, here.spread_stderr)
+    assert np.array_equal(there.prefix_spread, here.prefix_spread)
+
+
+def test_sis_on_a_cluster_equals_local(client, nethept):
+    kw = {"n_runs": 300, "rng": 5, "horizon": 3.0}
+    here = spread.simulate(nethept, [0, 1, 2], spread.SIS(beta=0.5, gamma=1.0), **kw)
+    there = spread.simulate(
+        nethept, [0, 1, 2], spread.SIS(beta=0.5, gamma=1.0), client=client, **kw
+    )
+    assert_same_spread(here, there)
+    assert np.array_equal(here.infectious_per_step, there.infectious_per_step)
+
+
 def test_celf_on_a_cluster_equals_local(client, nethept):
     kw = {"method": "celf", "n_runs": 200, "rng": 5, "candidates": list(range(300))}
     here = spread.maximize(nethept, 5, IC(p=0.01), fixed=[400], **kw)

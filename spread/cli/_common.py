@@ -16,6 +16,7 @@ from ..exceptions import SpreadError
 from ._files import binary_problem, out_path, read_text
 from ._types import (
     UsageError,
+    delay_law,
     finite_at_least,
     int_at_least,
     positive_int,
@@ -180,15 +181,27 @@ def top_degree(graph, k):
     return graph.label_of(top_k(degree_scores(graph), k, np.ones(graph.n_nodes, bool))).tolist()
 
 
-def model_from_args(args):
-    from ..models import IC, LT, Heat
+#: ``--beta``'s default per model: heat's diffusion rate, SIR's transmission rate.
+BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5, "sis": 0.5}
 
-    if args.model == "ic":
+
+def model_from_args(args):
+    from ..models import CTIC, IC, LT, SIR, SIS, Heat
+
+    beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
+    if args.model in ("ic", "ctic"):
         p = args.p  # a probability or a rule name (`probability_or_rule`)
-        return IC(p=p, rng=args.rng) if p == "trivalency" else IC(p=p)
+        rng = {"rng": args.rng} if p == "trivalency" else {}
+        if args.model == "ctic":
+            return CTIC(p=p, delay=args.delay, **rng)
+        return IC(p=p, **rng)
     if args.model == "lt":
         return LT(weights=args.weights)
-    return Heat(beta=args.beta, threshold=args.threshold)
+    if args.model == "sir":
+        return SIR(beta=beta, gamma=args.gamma)
+    if args.model == "sis":
+        return SIS(beta=beta, gamma=args.gamma)
+    return Heat(beta=beta, threshold=args.threshold)
 
 
 def client_kwargs(args, func):
@@ -271,14 +284,20 @@ def add_seed_options(p, *, required):
     )
 
 
-def add_model_options(p, *, heat_times):
+#: ``--horizon``'s default for heat in `spread maximize` (the time at which heat is read).
+HEAT_HORIZON = 2.0
+
+
+def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
+    """The model's options; `models` are the ``--model`` choices (ctic and sir add theirs)."""
     m = p.add_argument_group("model")
-    m.add_argument("--model", choices=("ic", "lt", "heat"), default="ic", help="default ic")
+    m.add_argument("--model", choices=models, default="ic", help="default ic")
     m.add_argument(
         "--p",
         default="wc",
         type=probability_or_rule,
-        help="IC arc probability: a number, wc (1/in-degree), trivalency or weight (default wc)",
+        help="IC (and CTIC) arc probability: a number, wc (1/in-degree), trivalency or "
+        "weight (default wc)",
     )
     m.add_argument(
         "--weights", default="wc", choices=("wc", "weight"), help="LT in-weights (default wc)"
@@ -286,8 +305,9 @@ def add_model_options(p, *, heat_times):
     m.add_argument(
         "--beta",
         type=finite_at_least(0, strict=True),
-        default=0.02,
-        help="heat diffusion rate (default 0.02)",
+        default=None,
+        help="heat diffusion rate (default 0.02)"
+        + ("; SIR, SIS transmission rate per arc (default 0.5)" if "sir" in models else ""),
     )
     m.add_argument(
         "--threshold",
@@ -295,6 +315,29 @@ def add_model_options(p, *, heat_times):
         default=0.005,
         help="heat read-out: a node adopts at this heat (default 0.005)",
     )
+    if "ctic" in models:
+        m.add_argument(
+            "--delay",
+            type=delay_law,
+            default=("exponential", 1.0),
+            metavar="LAW:PARAMS",
+            help="CTIC delay law: exponential:RATE, weibull:SHAPE,SCALE, lognormal:MU,SIGMA, "
+            "gamma:SHAPE,SCALE or fixed:DELAY (default exponential:1)",
+        )
+    if "sir" in models:
+        m.add_argument(
+            "--gamma",
+            type=finite_at_least(0, strict=False),
+            default=1.0,
+            help="SIR, SIS recovery rate (default 1; 0: never recover)",
+        )
+        m.add_argument(
+            "--time-step",
+            type=finite_at_least(0, strict=True),
+            default=None,
+            help="CTIC, SIR, SIS: width of the curve's time bins (default: horizon/100, or "
+            "a quarter of the median delay)",
+        )
     if heat_times:
         m.add_argument(
             "--times",
@@ -302,12 +345,16 @@ def add_model_options(p, *, heat_times):
             default="0,1,2,4,8",
             help="heat: times to read, comma-separated (default 0,1,2,4,8)",
         )
-    else:
+    uses = (
+        [] if heat_times else [f"heat: the time at which heat is read (default {HEAT_HORIZON:g})"]
+    )
+    uses += (
+        ["ctic: count adoptions up to this time (default: no limit)"] if "ctic" in models else []
+    )
+    uses += ["sir: the same; sis: the same, required"] if "sir" in models else []
+    if uses:
         m.add_argument(
-            "--horizon",
-            type=finite_at_least(0, strict=False),
-            default=2.0,
-            help="heat: time at which heat is read (default 2)",
+            "--horizon", type=finite_at_least(0, strict=False), default=None, help="; ".join(uses)
         )
 
 

@@ -22,6 +22,7 @@ import math
 __all__ = [
     "INT64_MAX",
     "UsageError",
+    "delay_law",
     "finite_at_least",
     "fraction",
     "int_at_least",
@@ -43,6 +44,9 @@ INT64_MAX = 2**63 - 1
 
 #: The named arc-probability rules of IC (``--p``).
 P_RULES = ("wc", "trivalency", "weight")
+
+#: The delay laws of CTIC (``--delay``) and their number of parameters.
+DELAY_LAWS = {"exponential": 1, "weibull": 2, "lognormal": 2, "gamma": 2, "fixed": 1}
 
 
 def shown(text, limit=60):
@@ -143,3 +147,22 @@ def times(text):
     if not values or not all(math.isfinite(v) and v >= 0 for v in values):
         _fail("a comma-separated list of finite times >= 0", text)
     return values
+
+
+def delay_law(text):
+    """``--delay``: ``LAW:A[,B]``, e.g. ``exponential:1.5``, ``weibull:0.7,2``, ``fixed:1``.
+
+    >>> delay_law("weibull:0.7, 2")
+    ('weibull', 0.7, 2.0)
+    """
+    rule = "LAW:PARAMS with LAW one of " + ", ".join(
+        f"{law} ({n} number{'s' if n > 1 else ''})" for law, n in DELAY_LAWS.items()
+    )
+    law, _, params = text.partition(":")
+    law = law.strip()
+    values = tuple(_float(t) for t in params.replace(",", " ").split())
+    if law not in DELAY_LAWS or len(values) != DELAY_LAWS[law]:
+        _fail(rule, text)
+    if not all(math.isfinite(v) for v in values):
+        _fail(f"{law}: finite numbers", text)
+    return (law, *values)

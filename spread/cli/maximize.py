@@ -4,6 +4,7 @@ import json
 
 from ..im.maximize import METHODS
 from ._common import (
+    HEAT_HORIZON,
     add_graph_options,
     add_model_options,
     add_run_options,
@@ -20,7 +21,7 @@ from ._common import (
     subparser,
     write_table,
 )
-from ._types import fraction, int_at_least, positive_int
+from ._types import UsageError, fraction, int_at_least, positive_int
 
 __all__ = ["add_parser", "main"]
 
@@ -33,6 +34,9 @@ examples:
   spread maximize nethept -k 10 --method degree          a baseline to compare with
   spread maximize wiki-vote -k 20 --exclude 2565,766     what if two accounts are off limits
   spread maximize nethept -k 20 --scheduler tcp://scheduler:8786   on a Dask cluster
+  spread maximize nethept -k 10 --model ctic --p wc --delay exponential:0.5 --horizon 24
+      continuous-time IC (mean delay 2): the 10 seeds that reach the most people
+      within 24 time units
 """
 
 
@@ -51,7 +55,12 @@ def main(args):
         exclude = labels_from(tokens, graph, "--exclude-file")
     kwargs = {}
     if args.model == "heat":
+        kwargs["horizon"] = HEAT_HORIZON if args.horizon is None else args.horizon
+    elif args.model == "ctic":
         kwargs["horizon"] = args.horizon
+    elif args.horizon is not None:
+        msg = f"`--horizon` is for heat and ctic; {args.model} counts every adoption."
+        raise UsageError(msg)
     kwargs.update(client_kwargs(args, maximize))
     try:
         sel = maximize(
@@ -122,6 +131,6 @@ def add_parser(sub):
     ex = p.add_mutually_exclusive_group()
     ex.add_argument("--exclude", metavar="LIST", help="nodes that may not be chosen: 3,8,42")
     ex.add_argument("--exclude-file", metavar="PATH", help="a file of nodes not to choose")
-    add_model_options(p, heat_times=False)
+    add_model_options(p, heat_times=False, models=("ic", "lt", "heat", "ctic"))
     add_run_options(p, scheduler=True)
     p.set_defaults(func=main)

@@ -17,7 +17,7 @@ from ._common import (
     subparser,
     write_table,
 )
-from ._types import fraction, positive_int
+from ._types import UsageError, fraction, positive_int
 
 __all__ = ["add_parser", "main"]
 
@@ -30,6 +30,11 @@ examples:
   spread simulate karate --seeds 0,33 --model lt --out curve.csv
   spread simulate edges.txt --directed --seeds-file seeds.txt --model ic --p 0.05
   spread simulate nethept --seeds 100,474 --model heat --beta 0.02 --times 0,1,2,4,8
+  spread simulate nethept --top-degree 10 --model ctic --p 0.1 --delay weibull:1.5,2 --horizon 24
+      continuous-time IC: adopters by t = 24, the curve per time bin of 0.24
+  spread simulate karate --seeds 0 --model sir --beta 0.5 --gamma 1 --runs 2000
+      SIR: ever infected, and the infectious (prevalence) per time bin in the table
+  spread simulate karate --seeds 0 --model sis --beta 0.5 --gamma 1 --horizon 20
 """
 
 
@@ -55,21 +60,26 @@ def main(args):
             "times": json.loads(frame.reset_index().to_json(orient="records")),
         }
     else:
+        if args.model in ("ctic", "sir", "sis"):
+            if args.max_steps is not None:
+                msg = f"`--max-steps` counts steps; {args.model} runs in time: use `--horizon`."
+                raise UsageError(msg)
+            kwargs.update(horizon=args.horizon, time_step=args.time_step)
+        elif args.horizon is not None or args.time_step is not None:
+            msg = f"`--horizon` and `--time-step` are for ctic, sir and sis; {args.model} counts steps."
+            raise UsageError(msg)
+        else:
+            kwargs["max_steps"] = args.max_steps
         kwargs.update(client_kwargs(args, simulate))
         try:
-            res = simulate(
-                graph,
-                seeds,
-                model,
-                n_runs=args.runs,
-                max_steps=args.max_steps,
-                progress=args.progress,
-                **kwargs,
-            )
+            res = simulate(graph, seeds, model, n_runs=args.runs, progress=args.progress, **kwargs)
         finally:
             close_client(args)
         print(res.summary(args.level))
         frame = res.curve(args.level)
+        if args.model in ("sir", "sis"):
+            infectious = res.prevalence(args.level)
+            frame = frame.join(infectious.add_prefix("infectious_"))
         low, high = res.conf_int(args.level)
         document = {
             "model": repr(model),
@@ -94,14 +104,14 @@ def add_parser(sub):
     p = subparser(
         sub,
         "simulate",
-        "simulate IC, LT or heat diffusion from seed nodes",
+        "simulate IC, LT, CTIC, SIR, SIS or heat diffusion from seed nodes",
         "Simulate a spread model from seed nodes: mean spread with its interval, and the "
-        "adoption curve (per step for IC and LT, per time for heat).",
+        "adoption curve (per step for IC and LT, per time for CTIC, SIR, SIS and heat).",
         _SIMULATE_EXAMPLES,
     )
     add_graph_options(p)
     add_seed_options(p, required=True)
-    add_model_options(p, heat_times=True)
+    add_model_options(p, heat_times=True, models=("ic", "lt", "heat", "ctic", "sir", "sis"))
     p.add_argument("--runs", type=positive_int, default=10_000, help="Monte Carlo runs (10000)")
     p.add_argument("--max-steps", type=positive_int, default=None, help="stop runs after this")
     p.add_argument("--level", type=fraction, default=0.95, help="interval level (0.95)")

@@ -183,7 +183,7 @@ def simulate_cascades(
     Parameters
     ----------
     graph : Graph
-    model : IC, LT, CTIC or SIR
+    model : IC, LT, CTIC, SIR or SIS
     seeds : label, sequence of labels, or sequence of sequences, optional
         A list of seed sets gives one cascade per set; one seed set (a label or a flat
         list) gives `n_cascades` cascades (default 1) from it; None gives
@@ -242,7 +242,7 @@ def simulate_cascades(
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     if not hasattr(model, "plan"):
-        msg = f"`model` must be a stochastic spread model (IC, LT, CTIC or SIR); got {model!r}."
+        msg = f"`model` must be a stochastic spread model (IC, LT, CTIC, SIR or SIS); got {model!r}."
         raise InvalidParameterError(msg)
     continuous = getattr(model, "continuous_time", False)
     if continuous and max_steps is not None:

@@ -5,7 +5,9 @@ RR set ``r`` of a collection draws from its own SplitMix64 stream, whose state i
 stream (`spread._random`), so a set depends only on the root and its index, whatever
 thread, batch or Dask worker samples it. The generator's few lines are copied from
 `spread.models._ic_lt_kernels` (Numba's cache sees only this file); `tests/test_random.py`
-pins both copies to `spread._random`.
+pins both copies to `spread._random`. The delay laws and the indexed heap of
+`rr_sets_ctic` are copied from `spread.models._ctic_kernels` likewise, pinned by
+`tests/test_ctic.py`.
 """
 
 import numpy as np
@@ -151,3 +153,177 @@ def rr_sets_lt(in_indptr, in_indices, w_in, stream_root, r0, r1, capacity):
             cur = nxt
         offsets[r - r0 + 1] = pos
     return offsets, members[:pos].copy()
+
+
+# ------------------------------------------------- continuous time, under a horizon
+# Copies of `spread.models._ctic_kernels`' delay laws (the codes are the same).
+_EXPONENTIAL, _WEIBULL, _LOGNORMAL, _GAMMA, _FIXED, _TABLE = 0, 1, 2, 3, 4, 5
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _table_quantile(table, u):
+    m = table.shape[0] - 1
+    pos = u * m
+    i = min(np.int64(pos), m - 1)
+    frac = pos - i
+    return table[i] + frac * (table[i + 1] - table[i])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _normal(s):
+    s, u1 = _next_uniform(s)
+    s, u2 = _next_uniform(s)
+    return s, np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+
+
+@njit(cache=True, nogil=True)
+def _gamma(s, shape):
+    boost = 1.0
+    a = shape
+    if a < 1.0:
+        s, u = _next_uniform(s)
+        boost = (1.0 - u) ** (1.0 / a)
+        a = a + 1.0
+    d = a - 1.0 / 3.0
+    c = 1.0 / np.sqrt(9.0 * d)
+    while True:
+        s, z = _normal(s)
+        v = 1.0 + c * z
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        s, u = _next_uniform(s)
+        if np.log1p(-u) < 0.5 * z * z + d - d * v + d * np.log(v):
+            return s, d * v * boost
+
+
+@njit(cache=True, nogil=True)
+def draw_delay(law, aj, bj, table, s):
+    """A delay of the law with parameters `aj`, `bj` from the stream at `s` (a copy of
+    `spread.models._ctic_kernels.draw_delay`)."""
+    if law == _FIXED:
+        return s, aj
+    if law == _TABLE:
+        s, u = _next_uniform(s)
+        return s, _table_quantile(table, u)
+    if law == _LOGNORMAL:
+        s, z = _normal(s)
+        return s, np.exp(aj + bj * z)
+    if law == _GAMMA:
+        s, g = _gamma(s, aj)
+        return s, g * bj
+    s, u = _next_uniform(s)
+    e = -np.log1p(-u)
+    if law == _WEIBULL:
+        return s, bj * e ** (1.0 / aj)
+    return s, e / aj
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sift_up(heap, pos, key, i):
+    v = heap[i]
+    kv = key[v]
+    while i > 0:
+        parent = (i - 1) >> 1
+        w = heap[parent]
+        if key[w] <= kv:
+            break
+        heap[i] = w
+        pos[w] = i
+        i = parent
+    heap[i] = v
+    pos[v] = i
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sift_down(heap, pos, key, size, i):
+    v = heap[i]
+    kv = key[v]
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        w = heap[child]
+        if child + 1 < size and key[heap[child + 1]] < key[w]:
+            child += 1
+            w = heap[child]
+        if kv <= key[w]:
+            break
+        heap[i] = w
+        pos[w] = i
+        i = child
+    heap[i] = v
+    pos[v] = i
+
+
+@njit(cache=True, nogil=True)
+def rr_sets_ctic(
+    in_indptr, in_indices, p_in, law, a_in, b_in, table, horizon, stream_root, r0, r1, capacity
+):
+    """RR sets ``r0 .. r1 - 1`` under continuous-time IC with a horizon (reverse Dijkstra).
+
+    Set r picks its target uniformly and grows backwards in order of distance: when w is
+    settled at distance ``t``, each in-arc ``u -> w`` (in-slot order) is live with its
+    probability ``p_in`` and then has a delay drawn from the law (parameters per in-slot,
+    or one for all); ``u`` gets ``t + delay`` if that is within `horizon` and shorter than
+    what it has. The set is every node settled: those whose shortest live path to the
+    target takes at most `horizon`, i.e. the nodes that, seeded alone, would reach the
+    target by the horizon. Draws are read in order from the set's own stream.
+    """
+    n = in_indptr.shape[0] - 1
+    stamp = np.zeros(n, dtype=np.int32)
+    done = np.zeros(n, dtype=np.int32)
+    dist = np.empty(n, dtype=np.float64)
+    heap = np.empty(n, dtype=np.int32)
+    pos = np.empty(n, dtype=np.int32)
+    members = np.empty(max(capacity, 16), dtype=np.int32)
+    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
+    at = 0
+    for r in range(r0, r1):
+        tag = np.int32(r - r0 + 1)
+        state = _run_state(stream_root, r)
+        state, x = _next_uniform(state)
+        v = min(np.int64(x * n), n - 1)
+        stamp[v] = tag
+        dist[v] = 0.0
+        heap[0] = v
+        pos[v] = 0
+        size = 1
+        while size > 0:
+            w = heap[0]
+            t = dist[w]
+            size -= 1
+            if size > 0:
+                heap[0] = heap[size]
+                pos[heap[0]] = 0
+                _sift_down(heap, pos, dist, size, 0)
+            done[w] = tag
+            if at == members.shape[0]:
+                members = _grow(members, at + 1)
+            members[at] = w
+            at += 1
+            for j in range(in_indptr[w], in_indptr[w + 1]):
+                state, x = _next_uniform(state)
+                if x >= p_in[j]:
+                    continue
+                u = in_indices[j]
+                if done[u] == tag:
+                    continue
+                aj = a_in[j] if a_in.shape[0] > 1 else a_in[0]
+                bj = b_in[j] if b_in.shape[0] > 1 else b_in[0]
+                state, d = draw_delay(law, aj, bj, table, state)
+                du = t + d
+                if du > horizon:
+                    continue
+                if stamp[u] != tag:
+                    stamp[u] = tag
+                    dist[u] = du
+                    heap[size] = u
+                    pos[u] = size
+                    size += 1
+                    _sift_up(heap, pos, dist, size - 1)
+                elif du < dist[u]:
+                    dist[u] = du
+                    _sift_up(heap, pos, dist, pos[u])
+        offsets[r - r0 + 1] = at
+    return offsets, members[:at].copy()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..models import IC
+from ..models import LT
 from ..ranking import degree_scores, pagerank_scores, random_nodes, top_k
 from ._result import Choice
 
@@ -52,11 +52,11 @@ def degree_discount(graph, k, model, allowed):
     out-neighbours of v. `p` is the model's uniform probability (the mean arc
     probability for per-arc IC, the mean weight for LT).
     """
-    if isinstance(model, IC):
+    if isinstance(model, LT):
+        p = float(np.mean(model.arc_weights(graph))) if graph.n_edges else 0.0
+    else:  # IC, or CTIC (its coins)
         uniform = model.uniform_probability()
         p = uniform if uniform is not None else float(np.mean(model.arc_probabilities(graph)))
-    else:
-        p = float(np.mean(model.arc_weights(graph))) if graph.n_edges else 0.0
     d = graph.out_degree.astype(np.float64)
     dd = d.copy()
     t = np.zeros_like(d)
@@ -79,7 +79,7 @@ def degree_discount(graph, k, model, allowed):
 
 def pagerank(graph, k, model, allowed):
     """The k allowed nodes of highest PageRank on the reversed, probability-weighted graph."""
-    w = model.arc_probabilities(graph) if isinstance(model, IC) else model.arc_weights(graph)
+    w = model.arc_weights(graph) if isinstance(model, LT) else model.arc_probabilities(graph)
     x = pagerank_scores(graph, w)
     seeds = top_k(x, k, allowed)
     return seeds, x[seeds]

@@ -18,11 +18,11 @@ from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, strea
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask
-from ..models import IC, LT, Heat, run_batch, seed_arrays
+from ..models import CTIC, IC, LT, Heat, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
 from ._coverage_kernels import prefix_coverage
 from ._result import SeedSelection
-from .rrsets import RRSets
+from .rrsets import AtHorizon, RRSets
 
 __all__ = ["METHODS", "maximize"]
 
@@ -36,16 +36,16 @@ class _Method:
     about: str
 
 
-_STOCHASTIC = (IC, LT)
+_STOCHASTIC = (IC, LT, CTIC)
 _MIN_EPS = 1e-6  # IMM's theta grows like n log n / eps**2: ~1e12 RR sets at n = 2
 _METHODS = {
     "imm": _Method(imm.select, _STOCHASTIC, "IMM on RR sets"),
     "opim-c": _Method(opim.select, _STOCHASTIC, "OPIM-C on RR sets"),
     "celf": _Method(celf.select, _STOCHASTIC, "lazy greedy on Monte Carlo"),
-    "degree": _Method(heuristics.select_degree, (IC, LT, Heat), "highest out-degree"),
+    "degree": _Method(heuristics.select_degree, (*_STOCHASTIC, Heat), "highest out-degree"),
     "degree-discount": _Method(heuristics.select_degree_discount, _STOCHASTIC, "degree discount"),
     "pagerank": _Method(heuristics.select_pagerank, _STOCHASTIC, "PageRank"),
-    "random": _Method(heuristics.select_random, (IC, LT, Heat), "uniformly at random"),
+    "random": _Method(heuristics.select_random, (*_STOCHASTIC, Heat), "uniformly at random"),
     "heat-top": _Method(heat.select_top, (Heat,), "heat of each node alone"),
     "heat-greedy": _Method(heat.select_greedy, (Heat,), "greedy on the heat read-out"),
 }
@@ -109,7 +109,7 @@ def maximize(
     graph : Graph
     k : int
         Number of seeds to choose (on top of `fixed`).
-    model : IC, LT or Heat
+    model : IC, LT, CTIC or Heat
     method : str, default "imm"
         ``"imm"`` (Tang, Shi, Xiao 2015; final RR sets drawn fresh, as Chen 2018 advises),
         ``"opim-c"`` (Tang et al. 2018, min-bound), ``"celf"`` (lazy greedy on Monte Carlo
@@ -153,7 +153,12 @@ def maximize(
     max_rr_sets : int, optional
         OPIM-C anytime mode: stop at this many RR sets and report the ratio certified.
     horizon : float, optional
-        `Heat` only (required there): the time at which the heat is read.
+        `Heat` (required there): the time at which the heat is read. `CTIC`: count only
+        the adoptions by this time ("who should post so that the most people have seen
+        it within 24 hours"): RR sets are then sampled by reverse Dijkstra over the
+        random delays, stopping at the horizon, and the chosen seeds are scored by
+        forward runs up to it. Without it a CTIC's spread is its IC's (the delays do not
+        matter).
     stability : float, default 0.01
         IMM and OPIM-C: keep sampling while the chosen seeds cover clearly more (by
         more than this fraction) of the RR sets that chose them than of independent
@@ -215,8 +220,8 @@ def maximize(
         raise InvalidParameterError(msg)
     method = check_in(method, name="method", options=METHODS)
     row = _METHODS[method]
-    if not isinstance(model, IC | LT | Heat):
-        msg = f"`model` must be spread.IC, spread.LT or spread.Heat; got {model!r}."
+    if not isinstance(model, IC | LT | CTIC | Heat):
+        msg = f"`model` must be spread.IC, spread.LT, spread.CTIC or spread.Heat; got {model!r}."
         raise InvalidParameterError(msg)
     if not isinstance(model, row.models):
         usable = [m for m, r in _METHODS.items() if isinstance(model, r.models)]
@@ -228,6 +233,12 @@ def maximize(
             msg = "`horizon` is required for a Heat model: the time at which heat is read."
             raise InvalidParameterError(msg)
         horizon = check_nonnegative_float(horizon, name="horizon")
+    elif horizon is not None and not isinstance(model, CTIC):
+        msg = (
+            f"`horizon` applies to Heat and CTIC (time-limited spread); {model!r} counts "
+            "every adoption."
+        )
+        raise InvalidParameterError(msg)
     elif isinstance(model, IC) and model.needs_max_steps():
         msg = (
             "`model` must not have spontaneous adoption (`external` > 0) for maximize: "
@@ -287,6 +298,10 @@ def maximize(
     n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
     root = root_seed(rng)
+    sampled = model  # what the method samples and the evaluation simulates
+    if isinstance(model, CTIC):
+        horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
+        sampled = AtHorizon(model, horizon)
 
     bar = progress_bar(None, desc=f"maximize {method}", progress=progress, unit="sample")
 
@@ -297,7 +312,7 @@ def maximize(
     task = _Task(
         graph=graph,
         k=k,
-        model=model,
+        model=sampled,
         allowed=allowed,
         fixed=fixed_mask,
         root=root,
@@ -329,7 +344,7 @@ def maximize(
         else:
             result = _evaluate(
                 graph,
-                model,
+                sampled,
                 seeds,
                 fixed_mask,
                 n_eval,
@@ -404,12 +419,15 @@ def _evaluate(
     else:  # reduced to coverage counts on the workers: the sets never travel
         hits = rr.prefix_hits_fresh(theta, rank, k + 1)[1:]
     frac = hits / theta
+    by = ""
+    if isinstance(model, AtHorizon) and math.isfinite(model.horizon):
+        by = f" up to t = {model.horizon:g}"
     return (
         spread,
         stderr,
         n * frac,
         n * np.sqrt(frac * (1 - frac) / theta),
-        f"{n_eval:,} fresh forward runs",
+        f"{n_eval:,} fresh forward runs{by}",
     )
 
 

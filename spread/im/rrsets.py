@@ -3,6 +3,7 @@
 import itertools
 import math
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,14 +12,46 @@ from .._common import default_memory_limit
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..models import IC, LT
 from ._coverage_kernels import count_hit, greedy_cover, prefix_coverage
-from ._rrset_kernels import rr_sets_ic, rr_sets_lt
+from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt
 
-__all__ = ["RRSets", "coverage", "greedy", "log_comb"]
+__all__ = ["AtHorizon", "RRSets", "coverage", "greedy", "log_comb"]
 
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
 _TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
-_KERNELS = {"ic": rr_sets_ic, "lt": rr_sets_lt}
+_KERNELS = {"ic": rr_sets_ic, "lt": rr_sets_lt, "ctic": rr_sets_ctic}
+
+
+@dataclass(frozen=True, eq=False)
+class AtHorizon:
+    """A continuous-time model whose spread counts adoptions up to `horizon` only.
+
+    What `maximize` samples and simulates for ``CTIC`` with a ``horizon``: its RR sets
+    hold the nodes whose shortest live path to the target takes at most `horizon`
+    (reverse Dijkstra); without one (inf) the delays do not matter and they are IC's.
+    """
+
+    model: object
+    horizon: float
+
+    def plan(self, graph, *, crn=False):
+        """The model's plan, up to the horizon."""
+        return self.model.plan(graph, crn=crn, horizon=self.horizon)
+
+    def arc_probabilities(self, graph):
+        """The model's per-arc transmission probabilities."""
+        return self.model.arc_probabilities(graph)
+
+    def uniform_probability(self):
+        """The model's one probability of every arc, or None."""
+        return self.model.uniform_probability()
+
+    def needs_max_steps(self):
+        """False: every run ends."""
+        return False
+
+    def __repr__(self):
+        return f"{self.model!r} up to t = {self.horizon:g}"
 
 
 def _shared_in_probability(graph, p_in):
@@ -45,7 +78,7 @@ class RRSets:
     Parameters
     ----------
     graph : Graph
-    model : IC or LT
+    model : IC, LT or AtHorizon
     stream_root : numpy.uint64
         Root of the collection's named stream (`spread._random.stream_root`).
     first : int, default 0
@@ -98,7 +131,8 @@ class RRSets:
             self._kind = template._kind
             self._source = template._source
             return
-        if isinstance(model, IC):
+        timed = isinstance(model, AtHorizon)
+        if isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
             uniform = model.uniform_probability()
             self._source = uniform
             if uniform is None:
@@ -114,6 +148,17 @@ class RRSets:
             self._kernel = rr_sets_ic
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log)
+        elif timed:
+            p = model.arc_probabilities(graph)
+            p_in = np.ascontiguousarray(p[graph.in_arc])
+            _, code, a, b, table = model.plan(graph).args[:5]
+            a_in = np.ascontiguousarray(a[graph.in_arc]) if a.size > 1 else a
+            b_in = np.ascontiguousarray(b[graph.in_arc]) if b.size > 1 else b
+            self._source = (p, code, a, b, table, model.horizon)
+            self._kernel = rr_sets_ctic
+            self._kind = "ctic"
+            derived = (p_in, code, a_in, b_in, table, float(model.horizon))
+            self._sample_args = (graph.in_indptr, graph.in_indices, *derived)
         elif isinstance(model, LT):
             self._source = model.arc_weights(graph)
             w_in = np.ascontiguousarray(self._source[graph.in_arc])
@@ -121,7 +166,7 @@ class RRSets:
             self._kind = "lt"
             self._sample_args = (graph.in_indptr, graph.in_indices, w_in)
         else:
-            msg = f"RR sets need an IC or LT model; got {model!r}."
+            msg = f"RR sets need an IC, LT or CTIC model; got {model!r}."
             raise InvalidParameterError(msg)
 
     def _average_size(self):

@@ -1,6 +1,6 @@
 """Spread models and their simulation.
 
-The models (`IC`, `LT`, `CTIC`, `SIR`, `Heat`), the entry points (`simulate`, `simulate_sets`,
+The models (`IC`, `LT`, `CTIC`, `SIR`, `SIS`, `Heat`), the entry points (`simulate`, `simulate_sets`,
 `solve`) and their results. `run_batch`, `seed_arrays`, `Plan` and `Runs` are the one
 Monte Carlo loop that influence maximization and the fits build on.
 """
@@ -13,12 +13,14 @@ from .ic import IC
 from .lt import LT
 from .simulate import simulate, simulate_sets
 from .sir import SIR
+from .sis import SIS
 
 __all__ = [
     "CTIC",
     "IC",
     "LT",
     "SIR",
+    "SIS",
     "Heat",
     "HeatResult",
     "Plan",

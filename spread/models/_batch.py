@@ -24,11 +24,18 @@ from .. import parallel
 from .._common import MAX_WORK, check_work, threads
 from ._ctic_kernels import ctic_batch
 from ._ic_lt_kernels import ic_batch, lt_batch
+from ._sis_kernels import sis_batch
 
 __all__ = ["Plan", "Runs", "check_runs_work", "final_sizes", "run_batch", "seed_arrays"]
 
-_KERNELS = {"ic": ic_batch, "lt": lt_batch, "ctic": ctic_batch, "sir": ctic_batch}
-_NO_RECOVERIES = np.zeros((1, 1), dtype=np.int32)  # the continuous kernel's placeholder
+_KERNELS = {
+    "ic": ic_batch,
+    "lt": lt_batch,
+    "ctic": ctic_batch,
+    "sir": ctic_batch,
+    "sis": sis_batch,
+}
+_NO_SECOND = np.zeros((1, 1), dtype=np.int32)  # the continuous kernels' placeholder
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
 _FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
 _PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
@@ -44,7 +51,7 @@ class Plan:
 
     Attributes
     ----------
-    kind : {"ic", "lt", "ctic", "sir"}
+    kind : {"ic", "lt", "ctic", "sir", "sis"}
         Which kernel runs it.
     args : tuple
         The kernel's model arguments, in order (read-only arrays and scalars).
@@ -60,13 +67,14 @@ class Plan:
 
     @property
     def continuous_time(self):
-        """True when a "step" is a time bin and activation times are real (CTIC, SIR)."""
-        return self.kind in ("ctic", "sir")
+        """True when a "step" is a time bin and activation times are real (CTIC, SIR, SIS)."""
+        return self.kind in ("ctic", "sir", "sis")
 
     @property
-    def recovers(self):
-        """True when infected nodes recover and the runs count recoveries (SIR)."""
-        return self.kind == "sir"
+    def second(self):
+        """What the runs count per time bin besides first infections: "recoveries" (SIR),
+        "infectious" (SIS: the number at each bin's end) or None."""
+        return {"sir": "recoveries", "sis": "infectious"}.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,8 @@ class Runs:
     recoveries_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
         Recoveries in each time bin (SIR plans; None otherwise), as wide as
         `new_per_step`.
+    infectious_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
+        Infectious nodes at the end of each time bin (SIS plans; None otherwise).
     """
 
     final_sizes: np.ndarray
@@ -95,6 +105,7 @@ class Runs:
     node_counts: np.ndarray
     activation_times: np.ndarray | None
     recoveries_per_step: np.ndarray | None = None
+    infectious_per_step: np.ndarray | None = None
 
 
 @dataclass
@@ -107,7 +118,7 @@ class _Buffers:
     times: np.ndarray
     keep_times: bool
     node_counts: np.ndarray
-    recoveries: np.ndarray | None = None
+    second: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times, count_nodes=True, plan=None):
@@ -123,9 +134,9 @@ class _Buffers:
             times=times,
             keep_times=keep_times,
             node_counts=np.zeros((n_chunks, n_nodes if count_nodes else 0), dtype=np.int32),
-            recoveries=(
+            second=(
                 np.zeros((n_runs, n_steps), dtype=np.int32)
-                if plan is not None and plan.recovers
+                if plan is not None and plan.second
                 else None
             ),
         )
@@ -162,18 +173,23 @@ def _call(graph, plan, seed_ptr, seeds, max_steps, root, run0, n_chunks, out):
         out.times,
         out.keep_times,
         out.node_counts,
-        *(() if not plan.continuous_time else (_recoveries(out),)),
+        *(() if not plan.continuous_time else (_second(out),)),
     )
 
 
-def _recoveries(out):
-    return _NO_RECOVERIES if out.recoveries is None else out.recoveries
+def _second(out):
+    return _NO_SECOND if out.second is None else out.second
+
+
+def _runs_second(plan, matrix):
+    """``recoveries_per_step`` / ``infectious_per_step`` keywords of `Runs` for `plan`."""
+    return {f"{plan.second}_per_step": matrix} if plan.second else {}
 
 
 def _stack_steps(blocks, n_runs, others=None):
     """Per-step blocks (rows in run order, any widths) as one matrix, trailing zeros cut.
 
-    With `others` (the recoveries' blocks, in the same layout) returns both matrices,
+    With `others` (the second count's blocks, in the same layout) returns both matrices,
     cut to one width: the last step in which either has a count.
     """
     if others is None and len(blocks) == 1 and blocks[0].shape[1] == 1:
@@ -303,6 +319,16 @@ def check_runs_work(
     """
     if max_work is None:
         return
+    if plan.kind == "sis":  # events come at total rate <= gamma n + beta m, up to the horizon
+        beta, gamma, _, horizon = plan.args[:4]
+        per_run = (gamma * graph.n_nodes + beta * graph.n_edges) * horizon + graph.n_nodes + 1.0
+        check_work(
+            n_runs * per_run,
+            max_work,
+            what=f"{name} = {n_runs:,} SIS runs of up to {per_run:,.3g} events",
+            advice=f"Lower {name} or the `horizon`",
+        )
+        return
     steps = 1.0  # without spontaneous adoption a step activates someone (in the pilot)
     if plan.external > 0.0:  # runs go on until everyone adopted or max_steps
         fill = 2.0
@@ -368,7 +394,7 @@ def _run_here(
         _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run0 + done, n_chunks, out)
         elapsed = time.perf_counter() - t0
         deepest = int(out.depths.max(initial=0))
-        steps, recs = out.steps, out.recoveries
+        steps, recs = out.steps, out.second
         if record_steps and deepest >= n_steps:
             # Some runs went deeper than the per-step buffer. A run depends only on
             # (root, run index), so replay just those runs, exactly, into a wider buffer.
@@ -377,14 +403,14 @@ def _run_here(
             steps[:, : out.steps.shape[1]] = out.steps
             if recs is not None:
                 recs = np.zeros((size, n_steps), dtype=np.int32)
-                recs[:, : out.steps.shape[1]] = out.recoveries
+                recs[:, : out.steps.shape[1]] = out.second
             for i in np.flatnonzero(out.depths >= out.steps.shape[1]):
                 one = _Buffers.empty(1, n, n_steps, 1, False, count_nodes=False, plan=plan)
                 run = run0 + done + int(i)
                 _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run, 1, one)
                 steps[i] = one.steps[0]
                 if recs is not None:
-                    recs[i] = one.recoveries[0]
+                    recs[i] = one.second[0]
         finals.append(out.final_sizes)
         step_blocks.append(steps[:, : deepest + 1] if record_steps else steps)
         if recs is not None:
@@ -399,9 +425,9 @@ def _run_here(
         bar.update(size)
         rate = size / max(elapsed, 1e-6)
         batch = int(min(max(rate * _TARGET_BATCH_SECONDS, 16 * n_threads), 1 << 20))
-    recoveries = None
-    if plan.recovers:
-        new_per_step, recoveries = _stack_steps(step_blocks, n_runs, rec_blocks)
+    second = None
+    if plan.second:
+        new_per_step, second = _stack_steps(step_blocks, n_runs, rec_blocks)
     else:
         new_per_step = _stack_steps(step_blocks, n_runs)
     return Runs(
@@ -409,7 +435,7 @@ def _run_here(
         new_per_step=new_per_step,
         node_counts=node_counts,
         activation_times=np.concatenate(times_blocks) if keep_times else None,
-        recoveries_per_step=recoveries,
+        **_runs_second(plan, second),
     )
 
 
@@ -439,7 +465,7 @@ def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, lo, hi):
         runs.new_per_step,
         runs.node_counts.astype(np.int32),
         runs.activation_times,
-        runs.recoveries_per_step,
+        runs.recoveries_per_step if plan.kind == "sir" else runs.infectious_per_step,
     )
 
 
@@ -478,11 +504,9 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
         bar=bar,
         name="simulate",
     )
-    recoveries = None
-    if plan.recovers:
-        new_per_step, recoveries = _stack_steps(
-            [p[1] for p in parts], n_runs, [p[3] for p in parts]
-        )
+    second = None
+    if plan.second:
+        new_per_step, second = _stack_steps([p[1] for p in parts], n_runs, [p[3] for p in parts])
     else:
         new_per_step = _stack_steps([p[1] for p in parts], n_runs)
     return Runs(
@@ -490,5 +514,5 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
         new_per_step=new_per_step,
         node_counts=node_counts,
         activation_times=np.concatenate([p[2] for p in parts]) if keep_times else None,
-        recoveries_per_step=recoveries,
+        **_runs_second(plan, second),
     )

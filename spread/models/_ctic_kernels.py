@@ -91,7 +91,9 @@ def _normal(s):
 
 @njit(cache=True, nogil=True)
 def _gamma(s, shape):
-    """Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 through ``G(a+1) U^(1/a)``."""
+    """Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 through ``G(a+1) U^(1/a)``.
+
+    Returns the advanced state and the draw."""
     boost = 1.0
     a = shape
     if a < 1.0:
@@ -108,7 +110,32 @@ def _gamma(s, shape):
         v = v * v * v
         s, u = _next_uniform(s)
         if np.log1p(-u) < 0.5 * z * z + d - d * v + d * np.log(v):
-            return d * v * boost
+            return s, d * v * boost
+
+
+@njit(cache=True, nogil=True)
+def draw_delay(law, aj, bj, table, s):
+    """A delay of the law with parameters `aj`, `bj` from the stream at `s`.
+
+    Returns the advanced state and the delay (`_rrset_kernels` holds a copy, pinned by
+    a test).
+    """
+    if law == FIXED:
+        return s, aj
+    if law == TABLE:
+        s, u = _next_uniform(s)
+        return s, _table_quantile(table, u)
+    if law == LOGNORMAL:
+        s, z = _normal(s)
+        return s, np.exp(aj + bj * z)
+    if law == GAMMA:
+        s, g = _gamma(s, aj)
+        return s, g * bj
+    s, u = _next_uniform(s)
+    e = -np.log1p(-u)  # Exp(1)
+    if law == WEIBULL:
+        return s, bj * e ** (1.0 / aj)
+    return s, e / aj  # EXPONENTIAL
 
 
 @njit(cache=True, nogil=True)
@@ -119,22 +146,8 @@ def arc_delay(law, a, b, table, delay_state, j):
     """
     s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN)
     aj = a[j] if a.shape[0] > 1 else a[0]
-    if law == FIXED:
-        return aj
-    if law == TABLE:
-        s, u = _next_uniform(s)
-        return _table_quantile(table, u)
     bj = b[j] if b.shape[0] > 1 else b[0]
-    if law == LOGNORMAL:
-        s, z = _normal(s)
-        return np.exp(aj + bj * z)
-    if law == GAMMA:
-        return _gamma(s, aj) * bj
-    s, u = _next_uniform(s)
-    e = -np.log1p(-u)  # Exp(1)
-    if law == WEIBULL:
-        return bj * e ** (1.0 / aj)
-    return e / aj  # EXPONENTIAL
+    return draw_delay(law, aj, bj, table, s)[1]
 
 
 @njit(cache=True, nogil=True)

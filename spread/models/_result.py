@@ -48,6 +48,10 @@ class SpreadResult:
         SIR); None for models counted in steps.
     recoveries_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
         For SIR: recoveries in each time bin of each run (None for other models).
+    infectious_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
+        For SIS: infectious nodes at the end of each time bin of each run (None for
+        other models). For SIS `final_sizes` and `new_per_step` count first infections
+        (the nodes reached), reinfections aside.
     """
 
     final_sizes: np.ndarray
@@ -61,6 +65,7 @@ class SpreadResult:
     graph: object = field(default=None, compare=False)
     time_step: float | None = None
     recoveries_per_step: np.ndarray | None = None
+    infectious_per_step: np.ndarray | None = None
 
     @property
     def n_runs(self):
@@ -119,10 +124,10 @@ class SpreadResult:
         return self._band(np.cumsum(self.new_per_step, axis=1), level)
 
     def prevalence(self, level=0.9):
-        """Infectious nodes (I) over time, for SIR: mean and a quantile band across runs.
+        """Infectious nodes (I) over time, for SIR and SIS: mean and a quantile band.
 
-        ``I(t) = (infected by t) - (recovered by t)``, read at the multiples of
-        `time_step`.
+        Read at the multiples of `time_step`: under SIR ``I(t) = (infected by t) -
+        (recovered by t)``, under SIS as counted by the runs.
 
         Parameters
         ----------
@@ -138,7 +143,7 @@ class SpreadResult:
         Raises
         ------
         InvalidParameterError
-            If the model has no recovery (only SIR has).
+            If the model has no recovery (only SIR and SIS have).
 
         Examples
         --------
@@ -155,6 +160,8 @@ class SpreadResult:
         return self._band(self._infectious(), level)
 
     def _infectious(self):
+        if self.infectious_per_step is not None:
+            return self.infectious_per_step
         if self.recoveries_per_step is None:
             msg = f"prevalence needs recoveries; {self.model!r} has none (simulate an SIR model)."
             raise InvalidParameterError(msg)
@@ -191,6 +198,8 @@ class SpreadResult:
         steps = self.new_per_step
         if self.recoveries_per_step is not None:
             steps = steps + self.recoveries_per_step  # the last event, either kind
+        if self.infectious_per_step is not None:
+            steps = steps + self.infectious_per_step
         last = np.where(
             steps.any(axis=1), steps.shape[1] - 1 - np.argmax(steps[:, ::-1] > 0, axis=1), 0
         )
@@ -198,7 +207,7 @@ class SpreadResult:
             columns = {"n_steps": last}
         else:
             columns = {"duration": last * self.time_step}
-        if self.recoveries_per_step is not None:
+        if self.recoveries_per_step is not None or self.infectious_per_step is not None:
             infectious = self._infectious()
             columns["peak_infectious"] = infectious.max(axis=1)
             columns["peak_time"] = np.argmax(infectious, axis=1) * self.time_step
@@ -236,7 +245,7 @@ class SpreadResult:
         if self.time_step is None:
             return f"steps: up to {last}"
         text = f"last event by t = {last * self.time_step:,.4g} (bins of {self.time_step:.4g})"
-        if self.recoveries_per_step is not None:
+        if self.recoveries_per_step is not None or self.infectious_per_step is not None:
             mean = self.prevalence()["mean"]
             text += (
                 f"\n  infectious: mean peaks at {mean.max():,.2f} at t = {mean.idxmax():,.4g}; "

@@ -237,6 +237,10 @@ class CTIC:
         """The transmission probability of every arc of `graph` (as `IC.arc_probabilities`)."""
         return self._ic.arc_probabilities(graph)
 
+    def uniform_probability(self):
+        """The one probability of every arc when `p` is a number (else None), as `IC`'s."""
+        return self._ic.uniform_probability()
+
     def _delay_arrays(self, graph):
         code, a, b, table = self._law
         for arr, name in ((a, "first"), (b, "second")):

@@ -35,7 +35,7 @@ def _check_model(model):
             "computes it exactly."
         )
         raise InvalidParameterError(msg)
-    msg = f"`model` must be a stochastic spread model (IC, LT, CTIC or SIR); got {model!r}."
+    msg = f"`model` must be a stochastic spread model (IC, LT, CTIC, SIR or SIS); got {model!r}."
     raise InvalidParameterError(msg)
 
 
@@ -56,6 +56,9 @@ def _time_options(graph, model, max_steps, horizon, time_step):
         return max_steps, {}
     if max_steps is not None:
         msg = f"`max_steps` applies to models counted in steps; {model!r} runs in continuous time: use `horizon`."
+        raise InvalidParameterError(msg)
+    if horizon is None and getattr(model, "needs_horizon", lambda: False)():
+        msg = f"`horizon` is required for {model!r}: a run may never end."
         raise InvalidParameterError(msg)
     horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
     if time_step is None:
@@ -184,7 +187,7 @@ def simulate(
     graph : Graph
     seeds : label, sequence of labels, or boolean mask
         The seed nodes, by label (a boolean array of length ``n_nodes`` also works).
-    model : IC, LT, CTIC or SIR
+    model : IC, LT, CTIC, SIR or SIS
         The spread model (`Heat` is deterministic: see `spread.solve`).
     n_runs : int, default 1000
         Independent Monte Carlo runs.
@@ -213,7 +216,7 @@ def simulate(
         the local call with the same `rng` (see `spread.parallel`). `n_jobs` then
         does not apply (each worker uses its own threads).
     horizon : float, optional
-        Continuous-time models (CTIC, SIR) only: the horizon. A node whose earliest arrival
+        Continuous-time models (CTIC, SIR, SIS; required for SIS) only: the horizon. A node whose earliest arrival
         is later than `horizon` does not adopt (default: no horizon).
     time_step : float, optional
         Continuous-time models only: the width of the time bins in which adoptions are
@@ -401,4 +404,5 @@ def _one(cfg, seed_idx, bar):
         graph=cfg.graph,
         time_step=time_step,
         recoveries_per_step=runs.recoveries_per_step,
+        infectious_per_step=runs.infectious_per_step,
     )

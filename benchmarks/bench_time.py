@@ -1,0 +1,390 @@
+"""Benchmark the real-time models (`CTIC`, `SIR`, `SIS`) against EoN and FastGEMF, side by side.
+
+What it measures
+----------------
+1. Runs per second of one Monte Carlo run, in this one process, on:
+
+   - Barabási–Albert, n = 100,000, m = 5 (networkx, seed 1), every edge two arcs;
+   - the bundled NetHEPT collaboration graph (15,233 nodes, 62,752 arcs);
+
+   each from 10 seed nodes drawn with a fixed generator, for two models:
+
+   - SIR, Markovian, gamma = 1 and beta chosen so that R0 = T (<k^2> - <k>) / <k> = 2.5
+     on that graph (T = beta / (beta + gamma), the transmissibility; Kiss, Miller &
+     Simon 2017, eq. 6.7), run to extinction;
+   - continuous-time IC with the same per-arc transmissibility T as its p and Exp(1)
+     delays, up to a horizon of 10 time units;
+   - SIS, Markovian, with SIR's beta and gamma (well above the epidemic threshold),
+     up to a horizon of 5.
+
+   spread: ``spread.simulate(g, seeds, model, n_runs=R, rng=..., n_jobs=1)`` and
+   ``n_jobs=2``, R sized by a pilot so that a one-thread call holds about ``--target``
+   seconds (the kernels are compiled and cached before any timing). EoN:
+   ``EoN.fast_SIR`` (Markovian SIR, its event-driven C-free algorithm) and
+   ``EoN.fast_nonMarkov_SIR`` driven as CTIC (a transmission delay Exp(1) with
+   probability p, else never; no recovery) and ``EoN.fast_SIS``, on an ``nx.DiGraph``
+   of the same arcs.
+   FastGEMF (SIR only: its models are Markovian): the SIR schema, the same CSR
+   matrix as its one layer, the exact seeds, one simulation per call. The peers are
+   pure Python: they run one call at a time up to ``--peer-seconds`` (at least two
+   runs). Graph construction of every tool is done once, outside the timings.
+   Each round runs every tool once, in rotating order; ``--repeats`` rounds; the
+   table reports median seconds per run over rounds.
+
+2. Agreement: each peer's mean final size (ever infected by the end; for SIS the
+   infectious at the horizon) against spread's, ``z = (mean_peer - mean_spread) / sqrt(se_peer^2 + se_spread^2)``.
+
+3. Compile time, in subprocesses with an empty ``NUMBA_CACHE_DIR``: the first
+   ``spread.simulate`` of CTIC and of SIR on the karate club (100 runs), minus the same
+   call again in the same process; then a second process with the warm cache.
+
+How to run
+----------
+From the repository root, with the test (or bench) extra installed::
+
+    python benchmarks/bench_time.py            # full run, ~10 minutes
+    python benchmarks/bench_time.py --quick    # 20,000-node BA graph, short calls
+
+The full run writes ``benchmarks/results_time.md``; ``--quick`` only prints.
+"""
+
+import argparse
+import importlib.metadata
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _peers import _digraph
+from _report import header, md_table
+
+import spread
+
+HERE = Path(__file__).resolve().parent
+R0 = 2.5
+GAMMA = 1.0
+HORIZON_CTIC = 10.0
+HORIZON_SIS = 5.0
+
+
+def ba_graph(n):
+    G = nx.barabasi_albert_graph(n, 5, seed=1)
+    src, dst = np.array(G.edges()).T
+    return spread.Graph.from_edges(src, dst, directed=False, labels=np.arange(n))
+
+
+def transmissibility(g):
+    """T with T (<k^2> - <k>) / <k> = R0 (out-degrees: each arc is one contact)."""
+    k = g.out_degree.astype(np.float64)
+    return R0 * k.mean() / ((k**2).mean() - k.mean())
+
+
+def digraph(g):
+    """Our arcs as a networkx DiGraph (the peers' driver module builds it)."""
+    return _digraph(g.indptr, g.indices, g.n_nodes, "EoN")
+
+
+# ------------------------------------------------------------------ the tools
+def spread_runs(g, seeds, model, n_runs, rng, n_jobs, horizon):
+    t0 = time.perf_counter()
+    res = spread.simulate(
+        g, seeds, model, n_runs=n_runs, rng=rng, n_jobs=n_jobs, horizon=horizon, progress=False
+    )
+    seconds = time.perf_counter() - t0
+    if isinstance(model, spread.SIS):  # the infectious at the horizon (the last bin)
+        levels = res.infectious_per_step
+        last = levels[:, 100] if levels.shape[1] > 100 else np.zeros(n_runs, int)
+        return seconds, last
+    return seconds, res.final_sizes
+
+
+def eon_sis(G, seeds, beta, budget, rng):
+    import EoN
+
+    gen = np.random.default_rng(rng)
+    sizes, t0 = [], time.perf_counter()
+    while len(sizes) < 2 or time.perf_counter() - t0 < budget:
+        out = EoN.fast_SIS(G, beta, GAMMA, initial_infecteds=seeds, tmax=HORIZON_SIS, rng=gen)
+        sizes.append(out[2][-1])
+    return time.perf_counter() - t0, np.array(sizes)
+
+
+def eon_sir(G, seeds, beta, budget, rng):
+    import EoN
+
+    gen = np.random.default_rng(rng)
+    sizes, t0 = [], time.perf_counter()
+    while len(sizes) < 2 or time.perf_counter() - t0 < budget:
+        out = EoN.fast_SIR(G, beta, GAMMA, initial_infecteds=seeds, rng=gen)
+        sizes.append(G.number_of_nodes() - out[1][-1])
+    return time.perf_counter() - t0, np.array(sizes)
+
+
+def eon_ctic(G, seeds, p, budget, rng):
+    import EoN
+
+    gen = np.random.default_rng(rng)
+
+    def transmission(u, v):
+        return gen.exponential(1.0) if gen.random() < p else math.inf
+
+    def recovery(u):
+        return math.inf
+
+    sizes, t0 = [], time.perf_counter()
+    while len(sizes) < 2 or time.perf_counter() - t0 < budget:
+        out = EoN.fast_nonMarkov_SIR(
+            G,
+            trans_time_fxn=transmission,
+            rec_time_fxn=recovery,
+            initial_infecteds=seeds,
+            tmax=HORIZON_CTIC,
+        )
+        sizes.append(G.number_of_nodes() - out[1][-1])
+    return time.perf_counter() - t0, np.array(sizes)
+
+
+def fastgemf_sir(g, seeds, beta, budget, rng):
+    """FastGEMF's SIR on the same arcs (one layer, CSR), exact initial states."""
+    import fastgemf as fg
+    import scipy.sparse as sp
+
+    schema = (
+        fg.ModelSchema("SIR")
+        .define_compartment(["S", "I", "R"])
+        .add_network_layer("contact")
+        .add_node_transition(name="rec", from_state="I", to_state="R", rate="gamma")
+        .add_edge_interaction(
+            name="inf",
+            from_state="S",
+            to_state="I",
+            inducer="I",
+            network_layer="contact",
+            rate="beta",
+        )
+    )
+    csr = sp.csr_matrix((np.ones(g.n_edges), g.indices, g.indptr), shape=(g.n_nodes, g.n_nodes))
+    config = (
+        fg.ModelConfiguration(schema)
+        .add_parameter(beta=beta, gamma=GAMMA)
+        .get_networks(contact=csr)
+    )
+    x0 = np.zeros(g.n_nodes, dtype=int)
+    x0[seeds] = 1
+    np.random.seed(rng)  # noqa: NPY002 (FastGEMF draws from numpy's global generator)
+    sizes, t0 = [], time.perf_counter()
+    while len(sizes) < 2 or time.perf_counter() - t0 < budget:
+        sim = fg.Simulation(
+            config, initial_condition={"exact": x0.copy()}, stop_condition={"time": 1e9}, nsim=1
+        )
+        sim.run()
+        _, counts = sim.get_results()[:2]
+        sizes.append(int(g.n_nodes - counts[0, -1]))
+    return time.perf_counter() - t0, np.array(sizes)
+
+
+# ------------------------------------------------------------------ one case
+def run_case(name, g, model_name, args):
+    seeds = np.sort(np.random.default_rng(7).choice(g.n_nodes, 10, replace=False))
+    T = transmissibility(g)
+    if model_name == "SIR":
+        beta = GAMMA * T / (1 - T)
+        model, horizon = spread.SIR(beta=beta, gamma=GAMMA), None
+        label = f"SIR beta={beta:.4g} gamma=1 (R0 = {R0})"
+    elif model_name == "SIS":
+        beta = GAMMA * T / (1 - T)
+        model, horizon = spread.SIS(beta=beta, gamma=GAMMA), HORIZON_SIS
+        label = f"SIS beta={beta:.4g} gamma=1, horizon {HORIZON_SIS:g}"
+    else:
+        model, horizon = spread.CTIC(p=T, delay=("exponential", 1.0)), HORIZON_CTIC
+        label = f"CTIC p={T:.4g}, Exp(1), horizon {HORIZON_CTIC:g}"
+    labels = g.label_of(seeds)
+    spread.simulate(g, labels, model, n_runs=4, rng=0, horizon=horizon)  # compile / cache
+    pilot, _ = spread_runs(g, labels, model, 8, 0, 1, horizon)
+    n_runs = max(16, int(args.target / max(pilot / 8, 1e-6)))
+    G = digraph(g)
+    seed_list = [int(s) for s in seeds]
+    tools = {
+        "spread 1 thread": lambda r: spread_runs(g, labels, model, n_runs, 100 + r, 1, horizon),
+        "spread 2 threads": lambda r: spread_runs(g, labels, model, n_runs, 100 + r, 2, horizon),
+    }
+    if model_name == "SIR":
+        tools["EoN fast_SIR"] = lambda r: eon_sir(G, seed_list, beta, args.peer_seconds, 200 + r)
+        if _has("fastgemf"):
+            tools["FastGEMF"] = lambda r: fastgemf_sir(g, seeds, beta, args.peer_seconds, 300 + r)
+    elif model_name == "SIS":
+        tools["EoN fast_SIS"] = lambda r: eon_sis(G, seed_list, beta, args.peer_seconds, 200 + r)
+    else:
+        tools["EoN fast_nonMarkov_SIR"] = lambda r: eon_ctic(
+            G, seed_list, T, args.peer_seconds, 200 + r
+        )
+    per_run = {t: [] for t in tools}
+    sizes = {t: [] for t in tools}
+    order = list(tools)
+    for r in range(args.repeats):
+        for t in order[r % len(order) :] + order[: r % len(order)]:
+            seconds, s = tools[t](r)
+            per_run[t].append(seconds / len(s))
+            sizes[t].append(s)
+    base = np.concatenate(sizes["spread 1 thread"]).astype(float)
+    rows = []
+    for t in tools:
+        s = np.concatenate(sizes[t]).astype(float)
+        sec = statistics.median(per_run[t])
+        se = s.std(ddof=1) / math.sqrt(s.size)
+        z = (s.mean() - base.mean()) / math.hypot(se, base.std(ddof=1) / math.sqrt(base.size))
+        rows.append(
+            {
+                "graph": name,
+                "model": label,
+                "tool": t,
+                "runs": s.size,
+                "s/run": sec,
+                "runs/s": 1 / sec,
+                "mean size": s.mean(),
+                "stderr": se,
+                "z vs spread": z if t != "spread 1 thread" else float("nan"),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    one = frame.loc[frame.tool == "spread 1 thread", "runs/s"].iloc[0]
+    two = frame.loc[frame.tool == "spread 2 threads", "runs/s"].iloc[0]
+    peers = frame[~frame.tool.str.startswith("spread")]
+    best = peers.loc[peers["runs/s"].idxmax()]
+    ratios = {
+        "graph": name,
+        "model": model_name,
+        "fastest peer": best.tool,
+        "spread 1 thread / peer": one / best["runs/s"],
+        "spread 2 threads / 1 thread": two / one,
+    }
+    return frame, ratios
+
+
+def _has(name):
+    try:
+        __import__(name)
+        return True
+    except ImportError:
+        return False
+
+
+# ------------------------------------------------------------------ compile time
+_COMPILE = """
+import sys, time, spread
+g = spread.datasets.load("karate")
+m = {"CTIC": spread.CTIC(p=0.3), "SIR": spread.SIR(beta=1.0, gamma=1.0),
+     "SIS": spread.SIS(beta=1.0, gamma=1.0)}[sys.argv[1]]
+t0 = time.perf_counter(); spread.simulate(g, [0], m, n_runs=100, rng=0, horizon=5.0)
+t1 = time.perf_counter(); spread.simulate(g, [0], m, n_runs=100, rng=1, horizon=5.0)
+t2 = time.perf_counter()
+print(sys.argv[1], t1 - t0, t2 - t1)
+"""
+
+
+def _first_calls(model, cache):
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    cmd = [sys.executable, "-c", _COMPILE, model]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    _, first, second = out.split()
+    return float(first), float(second)
+
+
+def compile_times():
+    """First and second call of each model in a fresh process: with an empty cache of
+    its own (CTIC and SIR share a kernel), then with a cache that holds every kernel."""
+    rows = []
+    for label in ("cold cache", "warm cache"):
+        with tempfile.TemporaryDirectory() as shared:
+            if label == "warm cache":
+                for model in ("CTIC", "SIR", "SIS"):
+                    _first_calls(model, shared)  # fill the cache
+            for model in ("CTIC", "SIR", "SIS"):
+                with tempfile.TemporaryDirectory() as own:
+                    first, second = _first_calls(model, own if label == "cold cache" else shared)
+                rows.append(
+                    {
+                        "cache": label,
+                        "model": model,
+                        "first call s": first,
+                        "second call s": second,
+                        "compile or load s": first - second,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--target", type=float, default=0.5, help="seconds per spread call")
+    ap.add_argument("--peer-seconds", type=float, default=10.0, help="seconds per peer call")
+    args = ap.parse_args()
+    if args.quick:
+        args.repeats, args.target, args.peer_seconds = 1, 0.2, 2.0
+    graphs = {
+        "BA n=20k m=5" if args.quick else "BA n=100k m=5": ba_graph(
+            20_000 if args.quick else 100_000
+        ),
+        "NetHEPT": spread.datasets.load("nethept"),
+    }
+    frames, ratios = [], []
+    for name, g in graphs.items():
+        for model_name in ("SIR", "CTIC", "SIS"):
+            print(f"{name}, {model_name} ...", flush=True)
+            frame, ratio = run_case(name, g, model_name, args)
+            print(frame.to_string(index=False), flush=True)
+            frames.append(frame)
+            ratios.append(ratio)
+    table = pd.concat(frames, ignore_index=True)
+    ratio_table = pd.DataFrame(ratios)
+    compile_table = compile_times()
+    print(ratio_table.to_string(index=False))
+    print(compile_table.to_string(index=False))
+    if args.quick:
+        return
+    versions = []
+    for pkg in ("EoN", "fastgemf"):
+        try:
+            versions.append(f"{pkg} {importlib.metadata.version(pkg)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{pkg} not installed")
+    lines = [
+        "# Real-time models: CTIC, SIR and SIS against EoN and FastGEMF",
+        "",
+        "Written by `benchmarks/bench_time.py` (read its docstring for the protocol).",
+        "",
+        *header(),
+        f"- Peers: {', '.join(versions)}",
+        f"- Settings: {args.repeats} rounds, spread calls of ~{args.target} s, peer calls of"
+        f" ~{args.peer_seconds} s; medians over rounds",
+        "",
+        "## Ratios",
+        "",
+        md_table(ratio_table, ".3g"),
+        "",
+        "## Every tool",
+        "",
+        md_table(table, ".4g"),
+        "",
+        "## Compile time (karate club, 100 runs; fresh process each)",
+        "",
+        md_table(compile_table, ".3g"),
+        "",
+    ]
+    (HERE / "results_time.md").write_text("\n".join(lines))
+    print(f"wrote {HERE / 'results_time.md'}")
+
+
+if __name__ == "__main__":
+    main()

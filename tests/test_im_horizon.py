@@ -1,0 +1,125 @@
+"""Influence maximization under a horizon: CTIC's RR sets by reverse Dijkstra.
+
+Exact: the RR sets of a path with fixed delays; the kernel's delay laws equal the
+simulator's (a pinned copy). Statistical: n P(RR set meets S) against forward
+simulation up to the horizon. Behaviour: a horizon changes the best seed; without one
+CTIC's seeds are IC's, set for set.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import spread
+from spread import CTIC, IC
+from spread.exceptions import InvalidParameterError
+from spread.im import _rrset_kernels as RK
+from spread.im.rrsets import AtHorizon, RRSets, coverage
+from spread.models import _ctic_kernels as CK
+
+LAWS = [
+    ("exponential", 1.5),
+    ("weibull", 0.7, 2.0),
+    ("lognormal", -0.3, 0.8),
+    ("gamma", 0.4, 3.0),
+    ("gamma", 3.5, 0.5),
+    ("fixed", 0.75),
+]
+
+
+@pytest.mark.parametrize("law", LAWS, ids=str)
+def test_the_rr_kernels_delay_laws_are_the_simulators(law):
+    code, a, b, table = CTIC(delay=law)._law
+    for i in range(200):
+        s = np.uint64(0x1234567 + 7919 * i)
+        assert RK.draw_delay(code, a[0], b[0], table, s) == CK.draw_delay(
+            code, a[0], b[0], table, s
+        )
+
+
+def test_tabulated_law_too():
+    from scipy import stats
+
+    code, _, _, table = CTIC(delay=stats.lognorm(0.6))._law
+    for i in range(50):
+        s = np.uint64(99 + i)
+        assert RK.draw_delay(code, 1.0, 1.0, table, s) == CK.draw_delay(code, 1.0, 1.0, table, s)
+
+
+def test_rr_sets_on_a_path_with_fixed_delays():
+    """Delays of 1 and horizon 1.5: the RR set of target v is {v, v - 1} (v > 0), exactly."""
+    n = 6
+    path = spread.Graph.from_edges(list(range(n - 1)), list(range(1, n)))
+    model = AtHorizon(CTIC(p=1.0, delay=("fixed", 1.0)), 1.5)
+    rr = RRSets(path, model, np.uint64(5)).extend(300)
+    offsets, members = rr.flat()
+    for r in range(300):
+        s = members[offsets[r] : offsets[r + 1]].tolist()
+        v = s[0]
+        assert s == ([v, v - 1] if v > 0 else [v])
+    # with horizon 2.5 two hops, in order of distance
+    rr = RRSets(path, AtHorizon(model.model, 2.5), np.uint64(5)).extend(100)
+    offsets, members = rr.flat()
+    for r in range(100):
+        s = members[offsets[r] : offsets[r + 1]].tolist()
+        assert s == [v for v in (s[0], s[0] - 1, s[0] - 2) if v >= 0]
+
+
+@pytest.mark.parametrize("law", [("weibull", 1.5, 1.0), ("lognormal", 0.0, 0.7)], ids=str)
+def test_rr_estimate_equals_forward_simulation_up_to_the_horizon(law):
+    """sigma_T(S) = n P(a random RR set meets S): within 4 standard errors of forward runs."""
+    g = spread.datasets.load("karate")
+    model, horizon, seeds = CTIC(p=0.4, delay=law), 1.2, np.array([0, 33])
+    rr = RRSets(g, AtHorizon(model, horizon), np.uint64(11)).extend(200_000)
+    hit = coverage(rr, seeds, np.zeros(g.n_nodes, bool)) / len(rr)
+    rr_mean = g.n_nodes * hit
+    rr_se = g.n_nodes * math.sqrt(hit * (1 - hit) / len(rr))
+    res = spread.simulate(g, seeds, model, n_runs=40_000, horizon=horizon, rng=12)
+    assert abs(rr_mean - res.mean) < 4 * math.hypot(rr_se, res.stderr)
+    full = RRSets(g, AtHorizon(model, math.inf), np.uint64(11)).extend(20_000)
+    assert full.n_members > rr.n_members / 10  # no horizon: bigger sets (IC's)
+
+
+def test_a_horizon_changes_the_best_seed():
+    """Hub 0 reaches 10 leaves after 5 time units each, hub 11 reaches 5 leaves after 0.5:
+    by t = 1 only hub 11 spreads at all; with no horizon hub 0 reaches more."""
+    src = [0] * 10 + [11] * 5
+    dst = list(range(1, 11)) + list(range(12, 17))
+    g = spread.Graph.from_edges(src, dst)
+    delays = np.array([5.0] * 10 + [0.5] * 5)
+    model = CTIC(p=1.0, delay=("fixed", delays))
+    by_one = spread.maximize(g, 1, model, horizon=1.0, eps=0.2, rng=0)
+    ever = spread.maximize(g, 1, model, eps=0.2, rng=0)
+    assert by_one.seeds.tolist() == [11] and by_one.spread == 6.0
+    assert ever.seeds.tolist() == [0] and ever.spread == 11.0
+    assert by_one.evaluation.endswith("up to t = 1")
+
+
+@pytest.mark.parametrize("method", ["imm", "opim-c"])
+def test_without_a_horizon_ctic_chooses_ics_seeds(method):
+    """Without a horizon the RR sets are IC's, drawn from the same streams."""
+    g = spread.datasets.load("nethept")
+    kw = {"method": method, "eps": 0.3, "rng": 3, "evaluate": False}
+    a = spread.maximize(g, 5, CTIC(p=0.05, delay=("gamma", 2.0, 1.0)), **kw)
+    b = spread.maximize(g, 5, IC(p=0.05), **kw)
+    assert a.seeds.tolist() == b.seeds.tolist()
+    np.testing.assert_array_equal(a.gains, b.gains)
+
+
+def test_heuristics_and_celf_take_ctic():
+    g = spread.datasets.load("karate")
+    model = CTIC(p=0.2, delay=("exponential", 2.0))
+    for method in ("degree", "degree-discount", "pagerank", "random"):
+        sel = spread.maximize(g, 3, model, method=method, horizon=1.0, rng=0, n_eval_runs=500)
+        assert len(sel.seeds) == 3 and sel.spread >= 3
+    celf = spread.maximize(g, 2, model, method="celf", horizon=1.0, n_runs=300, rng=0)
+    assert len(celf.seeds) == 2
+
+
+def test_horizon_errors():
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="`horizon` applies to Heat and CTIC"):
+        spread.maximize(g, 2, IC(p=0.1), horizon=3.0, rng=0)
+    with pytest.raises(InvalidParameterError, match="horizon"):
+        spread.maximize(g, 2, CTIC(), horizon=-1.0, rng=0)

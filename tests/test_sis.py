@@ -1,0 +1,161 @@
+"""SIS in continuous time (`spread.SIS`): exact, coupled and statistical.
+
+Exact: the distribution of the infectious at the horizon on a complete graph (a
+birth-death chain, its master equation solved with `scipy.linalg.expm`), a lone node's
+exponential recovery, gamma = 0 as SI. Coupled: the Gillespie kernel against a
+plain-Python replay on the same stream, bit for bit. Statistical: EoN's fast_SIS in
+test_peers.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.linalg import expm
+
+import spread
+from spread import CTIC, SIS
+from spread._random import RUNS, root_seed, stream_root
+from spread.exceptions import InvalidParameterError, WorkLimitError
+from spread.models import _ic_lt_kernels as ICK
+from spread.models import _sis_kernels as SK
+from tests import reference as ref
+
+
+def complete(n):
+    src, dst = np.triu_indices(n, 1)
+    return spread.Graph.from_edges(src, dst, directed=False)
+
+
+def complete_graph_levels(n, beta, gamma, t, i0=1):
+    """P(I(t) = i), i = 0..n, of Markovian SIS on K_n: infections at beta i (n - i),
+    recoveries at gamma i."""
+    q = np.zeros((n + 1, n + 1))
+    for i in range(n + 1):
+        up, down = beta * i * (n - i), gamma * i
+        if i < n:
+            q[i, i + 1] = up
+        if i > 0:
+            q[i, i - 1] = down
+        q[i, i] = -(up + down)
+    p0 = np.zeros(n + 1)
+    p0[i0] = 1.0
+    return p0 @ expm(q * t)
+
+
+def level_at_horizon(res):
+    """Each run's infectious at the horizon (0 where the trailing zero bins were cut)."""
+    levels = res.infectious_per_step
+    horizon = 100  # time_step = horizon / 100 by default
+    return levels[:, horizon] if levels.shape[1] > horizon else np.zeros(res.n_runs, int)
+
+
+# ------------------------------------------------------------------ exact
+def test_infectious_at_the_horizon_on_a_complete_graph():
+    n, beta, gamma, horizon = 6, 0.4, 1.0, 2.5
+    res = spread.simulate(
+        complete(n), [0], SIS(beta=beta, gamma=gamma), n_runs=40_000, horizon=horizon, rng=1
+    )
+    exact = complete_graph_levels(n, beta, gamma, horizon)
+    freq = np.bincount(level_at_horizon(res), minlength=n + 1) / res.n_runs
+    se = np.sqrt(exact * (1 - exact) / res.n_runs)
+    assert np.all(np.abs(freq - exact) <= 4 * se + 1e-12), (freq, exact)
+    assert exact[0] > 0.05 and exact[1:].sum() > 0.3  # neither extinct nor certain: not vacuous
+
+
+def test_a_lone_node_recovers_exponentially():
+    one = spread.Graph.from_edges([0], [1])
+    res = spread.simulate(one, [1], SIS(beta=1.0, gamma=2.0), n_runs=30_000, horizon=1.0, rng=2)
+    frame = res.prevalence()
+    t = frame.index.to_numpy()
+    assert np.all(np.abs(frame["mean"] - np.exp(-2.0 * t)) <= 4 * frame["stderr"] + 1e-12)
+    assert np.all(res.final_sizes == 1)  # node 1 has no out-arc: nobody else is reached
+
+
+def test_without_recovery_sis_is_si():
+    """gamma = 0: SIS is SI, whose adopters by t equal CTIC(p = 1, Exp(beta))'s in law."""
+    g = spread.datasets.load("karate")
+    sis = spread.simulate(g, [0], SIS(beta=0.3, gamma=0.0), n_runs=20_000, horizon=2.0, rng=3)
+    ctic = spread.simulate(
+        g, [0], CTIC(p=1.0, delay=("exponential", 0.3)), n_runs=20_000, horizon=2.0, rng=4
+    )
+    assert abs(sis.mean - ctic.mean) < 4 * math.hypot(sis.stderr, ctic.stderr)
+    np.testing.assert_array_equal(level_at_horizon(sis), sis.final_sizes)  # nobody recovers
+
+
+def test_prevalence_counts_reinfections_and_final_sizes_count_the_reached():
+    g = spread.datasets.load("karate")
+    res = spread.simulate(g, [0], SIS(beta=0.6, gamma=1.0), n_runs=500, horizon=10.0, rng=5)
+    assert np.all(res.infectious_per_step.max(axis=1) <= res.final_sizes)
+    assert np.array_equal(res.new_per_step.sum(axis=1), res.final_sizes)
+    assert math.isclose(res.curve()["mean"].iloc[-1], res.mean)
+    frame = res.to_frame()
+    assert np.all(frame["peak_infectious"] <= frame["final_size"])
+
+
+# ------------------------------------------------------------------ coupled
+@pytest.mark.parametrize(("beta", "gamma"), [(0.5, 1.0), (2.0, 0.3), (0.4, 0.0)])
+def test_kernel_equals_the_reference_on_the_same_stream(beta, gamma):
+    g = spread.datasets.load("karate")
+    kw = {"horizon": 3.0, "time_step": 0.05}
+    res = spread.simulate(
+        g, [0, 9], SIS(beta=beta, gamma=gamma), n_runs=40, rng=6, keep_times=True, **kw
+    )
+    root = int(stream_root(root_seed(6), RUNS))
+    for r in range(40):
+        first, levels = ref.sis_replay(g, [0, 9], beta, gamma, root, r, 3.0, 0.05)
+        row = res.activation_times[r]
+        got = {int(v): float(row[v]) for v in np.flatnonzero(~np.isnan(row))}
+        assert got == first
+        width = res.infectious_per_step.shape[1]
+        padded = (levels + [0] * width)[:width]
+        assert res.infectious_per_step[r].tolist() == padded
+        assert all(x == 0 for x in levels[width:])
+
+
+def test_the_sis_kernel_shares_the_ic_stream():
+    root = np.uint64(0xFEEDFACE12345678)
+    for run in (0, 7, 99_999):
+        assert SK._run_state(root, run) == ICK._run_state(root, run)
+        s = np.uint64(SK._run_state(root, run))
+        assert SK._next_uniform(s) == ICK._next_uniform(s)
+
+
+def test_reproducible_on_threads():
+    import numba
+
+    g = spread.datasets.load("nethept")
+    out = []
+    for n in (1, 2):
+        numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+        try:
+            out.append(
+                spread.simulate(
+                    g, list(range(20)), SIS(beta=0.3, gamma=1.0), n_runs=200, horizon=5.0, rng=7
+                )
+            )
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    np.testing.assert_array_equal(out[0].final_sizes, out[1].final_sizes)
+    np.testing.assert_array_equal(out[0].infectious_per_step, out[1].infectious_per_step)
+
+
+# ------------------------------------------------------------------ bad input
+def test_sis_needs_a_horizon_and_valid_rates():
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="`horizon` is required"):
+        spread.simulate(g, [0], SIS(beta=1.0, gamma=1.0), rng=0)
+    with pytest.raises(InvalidParameterError, match="beta"):
+        SIS(beta=0.0, gamma=1.0)
+    with pytest.raises(InvalidParameterError, match="gamma"):
+        SIS(beta=1.0, gamma=-1.0)
+    with pytest.raises(InvalidParameterError, match="beta"):
+        SIS(beta=[1.0], gamma=1.0)
+
+
+def test_sis_work_is_bounded_before_it_starts():
+    """Events come at a total rate of at most gamma n + beta m: a long horizon on many runs
+    is refused up front, naming the parameter."""
+    g = spread.datasets.load("nethept")
+    with pytest.raises(WorkLimitError, match="SIS runs"):
+        spread.simulate(g, [0], SIS(beta=1.0, gamma=1.0), n_runs=10_000, horizon=1e6, rng=0)
