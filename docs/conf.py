@@ -11,10 +11,14 @@ The notebooks (docs/notebooks, a link to ../notebooks) are executed at build tim
 their quick mode (``SPREAD_NOTEBOOK_QUICK=1``).
 """
 
+import hashlib
 import importlib
 import importlib.util
 import inspect
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import spread
@@ -351,6 +355,40 @@ def write_datasets_table():
 
 
 write_datasets_table()
+
+# -- The demo's report --------------------------------------------------------------------
+# `spread demo` (the README's first command) writes a report with its figures; the site
+# shows it as a page (docs/demo, ignored by git). It takes about a minute, so it is run
+# again only when a file under spread/ has changed since the last report.
+
+
+def write_demo_page():
+    out = DOCS / "demo"
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "spread").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    key = digest.hexdigest()
+    stamp = out / ".source-sha256"
+    if (out / "report.md").exists() and stamp.exists() and stamp.read_text() == key:
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "spread",
+        "demo",
+        "--out",
+        str(out),
+        "--rng",
+        "0",
+        "--no-progress",
+    ]
+    subprocess.run(cmd, check=True, env=env, cwd=ROOT)
+    stamp.write_text(key)
+
+
+write_demo_page()
 
 # -- Notebooks (myst-nb) -----------------------------------------------------------------
 nb_execution_mode = "cache"  # executed once, then reused from docs/_build/.jupyter_cache
