@@ -5,7 +5,8 @@ Run by hand after building the site (see README, "Documentation")::
     python docs/screenshots.py            # writes docs/_build/screenshots/*.png
 
 It needs a Chromium from the distribution's packages (``apt-get install chromium``) and
-shoots the front page, the `spread.simulate` API page and the first notebook's page.
+shoots the front page, the `spread.simulate` API page, the first notebook's page, the
+models guide and the gallery.
 """
 
 import argparse
@@ -19,6 +20,8 @@ PAGES = {
     "front": "index.html",
     "api-simulate": "api/generated/spread.simulate.html",
     "notebook-hashtag": "notebooks/01_hashtag_spread.html",
+    "guide-models": "guides/models.html",
+    "gallery": "auto_gallery/index.html",
 }
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "chrome"]
 
