@@ -21,7 +21,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.ext.autosummary import AutoLink
+from sphinx.util import logging
+
 import spread
+
+logger = logging.getLogger(__name__)
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -67,7 +73,7 @@ exclude_patterns = [
 # default) links the first when it imports and renders the second in italics. A name that
 # imports but has no page (a private module, a typo'd attribute) is a broken link, and
 # nitpicky mode turns it into an error.
-default_role = "autolink"
+default_role = "spreadlink"  # autolink, strict about spread's own dotted names (below)
 nitpicky = True
 # External names resolve through small inventories bundled in docs/_inv (written by
 # docs/_inv/make_inventories.py with the projects' documented URLs), so the build needs no
@@ -265,16 +271,16 @@ def write_api_pages():
 write_api_pages()
 
 
-def _public_bases(app, name, obj, options, bases):
-    """Show a class's public bases only (a private base has no page to link to)."""
-    bases[:] = [
-        b
-        for b in bases
-        if not b.__name__.startswith("_")
-        and not any(
-            part.startswith("_") for part in b.__module__.split(".") if part != "__builtins__"
-        )
-    ]
+class SpreadLink(AutoLink):
+    """The autolink role, except that a dotted name of spread's that does not import
+    (`spread.fit.cascades.fit_ic` for `spread.fit.fit_ic`) is a warning, not italics."""
+
+    def run(self):
+        objects, errors = super().run()
+        text = self.text.lstrip("~.")
+        if objects and isinstance(objects[0], nodes.emphasis) and text.startswith("spread."):
+            logger.warning("no such object: %s", text, location=self.get_location())
+        return objects, errors
 
 
 def _resolve_or_read_as_name(app, env, node, contnode):
@@ -304,7 +310,7 @@ def _resolve_or_read_as_name(app, env, node, contnode):
 
 
 def setup(app):
-    app.connect("autodoc-process-bases", _public_bases)
+    app.add_role("spreadlink", SpreadLink())
     app.connect("missing-reference", _resolve_or_read_as_name)
 
 

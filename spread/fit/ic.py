@@ -444,7 +444,7 @@ class ICEstimator(NetworkEstimator):
     in the log scale.
 
     From **cascades** (`Cascades` on the graph; ``method="mle"``) it maximises the exact
-    likelihood of the observed transmissions (`spread.fit.cascades.fit_ic`): one global
+    likelihood of the observed transmissions (`spread.fit.fit_ic`): one global
     ``p``, one per target node, or one per arc (`granularity`).
 
     Parameters

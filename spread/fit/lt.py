@@ -346,7 +346,7 @@ class LTEstimator(NetworkEstimator):
     uniform, so runs change monotonically with the parameter.
 
     From **cascades** (``method="mle"``) it fits the threshold law by interval-censored
-    maximum likelihood (`spread.fit.cascades.fit_lt`).
+    maximum likelihood (`spread.fit.fit_lt`).
 
     Parameters
     ----------
