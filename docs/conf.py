@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,6 +138,8 @@ numpydoc_xref_aliases = {
     "Axes": "matplotlib.axes.Axes",
     "Client": "distributed.Client",
     "dask.distributed.Client": "distributed.Client",
+    "DiGraph": "networkx.DiGraph",
+    "DatetimeIndex": "pandas.DatetimeIndex",
 }
 
 
@@ -272,14 +275,25 @@ write_api_pages()
 
 
 class SpreadLink(AutoLink):
-    """The autolink role, except that a dotted name of spread's that does not import
-    (`spread.fit.cascades.fit_ic` for `spread.fit.fit_ic`) is a warning, not italics."""
+    """The autolink role, strict about names that can only be objects.
+
+    autolink links a name that imports from the current module and prints any other in
+    italics. Here a name that imports nowhere but is spread's dotted path
+    (`spread.fit.cascades.fit_ic`, a typo) is a warning, and a capitalized name
+    (`Trend` in a module that does not import it) is still looked up, among the public
+    names (`_resolve_or_read_as_name`), and is a warning if it is none of them.
+    """
 
     def run(self):
         objects, errors = super().run()
         text = self.text.lstrip("~.")
-        if objects and isinstance(objects[0], nodes.emphasis) and text.startswith("spread."):
-            logger.warning("no such object: %s", text, location=self.get_location())
+        if objects and isinstance(objects[0], nodes.emphasis):
+            if text.startswith("spread."):
+                logger.warning("no such object: %s", text, location=self.get_location())
+            elif re.fullmatch(r"[A-Z]\w+(\.\w+)*", text):  # not a one-letter parameter (A, G)
+                return self.env.domains.python_domain.role("obj")(
+                    "obj", self.rawtext, self.text, self.lineno, self.inliner, {}, []
+                )
         return objects, errors
 
 
@@ -300,13 +314,37 @@ def _resolve_or_read_as_name(app, env, node, contnode):
     if "." not in target and (target[:1].islower() or target.startswith("_")):
         return contnode
     domain = env.get_domain("py")
-    for prefix in ["", *(f"{m}." for m in API_MODULES)]:
-        if f"{prefix}{target}" in domain.objects:
-            node["reftarget"] = f"{prefix}{target}"
+    alias = numpydoc_xref_aliases.get(target, "").lstrip(".")  # DiGraph: networkx.DiGraph
+    candidates = [f"{prefix}{target}" for prefix in ["", *(f"{m}." for m in API_MODULES)]]
+    if alias:
+        candidates.insert(0, alias)
+    # An attribute described in its class's Attributes section (`HeatResult.error_bound`)
+    # links to the class.
+    head, _, attr = target.rpartition(".")
+    for name in [f"{prefix}{head}" for prefix in ["", *(f"{m}." for m in API_MODULES)]]:
+        entry = domain.objects.get(name)
+        if head and entry and entry.objtype == "class" and _has_attribute(name, attr):
+            candidates.append(name)
+    for name in candidates:
+        if name in domain.objects or (name == alias and "." in alias):
+            node["reftarget"] = name
             return domain.resolve_xref(
-                env, node["refdoc"], app.builder, "obj", node["reftarget"], node, contnode
-            )
+                env, node["refdoc"], app.builder, "obj", name, node, contnode
+            ) or _intersphinx(app, env, node, contnode)
     return None
+
+
+def _has_attribute(classname, attr):
+    module, _, name = classname.rpartition(".")
+    cls = getattr(importlib.import_module(module), name, None)
+    fields = getattr(cls, "__dataclass_fields__", {})
+    return attr in fields or attr in getattr(cls, "__annotations__", {}) or hasattr(cls, attr)
+
+
+def _intersphinx(app, env, node, contnode):
+    from sphinx.ext.intersphinx import missing_reference
+
+    return missing_reference(app, env, node, contnode)
 
 
 def setup(app):

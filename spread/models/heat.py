@@ -313,7 +313,7 @@ class Heat:
             Node indices.
         horizon : float
             The time at which the heat is read.
-        max_work : float or None, default `MAX_WORK`
+        max_work : float or None, default ``MAX_WORK``
             As in `solve`.
 
         Returns
