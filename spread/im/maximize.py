@@ -233,26 +233,9 @@ def maximize(
             msg = "`horizon` is required for a Heat model: the time at which heat is read."
             raise InvalidParameterError(msg)
         horizon = check_nonnegative_float(horizon, name="horizon")
-    elif horizon is not None and not isinstance(model, CTIC):
-        msg = (
-            f"`horizon` applies to Heat and CTIC (time-limited spread); {model!r} counts "
-            "every adoption."
-        )
-        raise InvalidParameterError(msg)
-    elif isinstance(model, IC) and model.needs_max_steps():
-        msg = (
-            "`model` must not have spontaneous adoption (`external` > 0) for maximize: "
-            f"the spread of a seed set is then unbounded in time; got {model!r}."
-        )
-        raise InvalidParameterError(msg)
-    elif isinstance(model, LT) and (model.quantile_table().size or model.thresholds is not None):
-        kind = "fixed" if model.thresholds is not None else "non-uniform"
-        msg = (
-            "`model` must have uniform thresholds, drawn afresh in every run, for maximize "
-            "(reverse-reachable sets and the spread-versus-k estimates rest on them); got "
-            f"{kind} thresholds in {model!r}."
-        )
-        raise InvalidParameterError(msg)
+        sampled = model
+    else:
+        sampled = sampled_model(model, horizon, "maximize")
     n = graph.n_nodes
     fixed_mask = node_mask(graph, fixed, name="fixed")
     allowed = (
@@ -298,10 +281,6 @@ def maximize(
     n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
     root = root_seed(rng)
-    sampled = model  # what the method samples and the evaluation simulates
-    if isinstance(model, CTIC):
-        horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
-        sampled = AtHorizon(model, horizon)
 
     bar = progress_bar(None, desc=f"maximize {method}", progress=progress, unit="sample")
 
@@ -373,6 +352,40 @@ def maximize(
         evaluation=how,
         graph=graph,
     )
+
+
+def sampled_model(model, horizon, caller):
+    """What RR sets and forward runs sample for a stochastic `model`, checked.
+
+    `CTIC` becomes `AtHorizon(model, horizon)` (inf without one); IC and LT come back as
+    they are, refused with a spontaneous adoption, non-uniform or fixed thresholds
+    (reverse-reachable sets rest on the live-edge view), or a `horizon`. `caller` names
+    the function in the messages.
+    """
+    if isinstance(model, CTIC):
+        horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
+        return AtHorizon(model, horizon)
+    if horizon is not None:
+        msg = (
+            f"`horizon` applies to Heat and CTIC (time-limited spread); {model!r} counts "
+            "every adoption."
+        )
+        raise InvalidParameterError(msg)
+    if isinstance(model, IC) and model.needs_max_steps():
+        msg = (
+            f"`model` must not have spontaneous adoption (`external` > 0) for {caller}: "
+            f"the spread of a seed set is then unbounded in time; got {model!r}."
+        )
+        raise InvalidParameterError(msg)
+    if isinstance(model, LT) and (model.quantile_table().size or model.thresholds is not None):
+        kind = "fixed" if model.thresholds is not None else "non-uniform"
+        msg = (
+            f"`model` must have uniform thresholds, drawn afresh in every run, for {caller} "
+            "(reverse-reachable sets and the spread-versus-k estimates rest on them); got "
+            f"{kind} thresholds in {model!r}."
+        )
+        raise InvalidParameterError(msg)
+    return model
 
 
 def _evaluate(
