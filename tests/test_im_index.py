@@ -174,3 +174,31 @@ def test_results_print_and_frame(karate_index):
 
     matplotlib.use("Agg")
     assert est.plot().get_ylabel() == "expected spread"
+
+
+def test_maximize_on_an_index_is_its_greedy_choice_scored_afresh(karate_index):
+    g, model = karate_index.graph, karate_index.model
+    sel = spread.maximize(g, 3, model, index=karate_index, rng=2, n_eval_runs=2_000, fixed=[0])
+    top = karate_index.top(3, fixed=[0])
+    assert sel.seeds.tolist() == top["node"].tolist()
+    np.testing.assert_allclose(sel.gains, top["gain"].to_numpy())
+    assert sel.method == "index" and math.isnan(sel.guarantee)
+    assert sel.n_samples == karate_index.n_samples
+    assert sel.evaluation == "2,000 fresh forward runs"
+
+
+def test_maximize_refuses_an_index_of_something_else(karate_index):
+    g = karate_index.graph
+    with pytest.raises(InvalidParameterError, match="built for"):
+        spread.maximize(g, 2, IC(p=0.15), index=karate_index, rng=0)  # an equal, other model
+    with pytest.raises(InvalidParameterError, match="another graph"):
+        spread.maximize(spread.datasets.load("nethept"), 2, karate_index.model, index=karate_index)
+    with pytest.raises(InvalidParameterError, match="RR-set methods"):
+        spread.maximize(g, 2, karate_index.model, index=karate_index, method="celf")
+    with pytest.raises(InvalidParameterError, match="InfluenceIndex"):
+        spread.maximize(g, 2, karate_index.model, index="plan.npz")
+    ctic = CTIC(p=0.2)
+    timed = InfluenceIndex.build(g, ctic, n_rr_sets=1_000, rng=0, horizon=1.0)
+    with pytest.raises(InvalidParameterError, match="horizon"):
+        spread.maximize(g, 2, ctic, index=timed, horizon=2.0)
+    assert len(spread.maximize(g, 2, ctic, index=timed, horizon=1.0, n_eval_runs=100).seeds) == 2

@@ -23,8 +23,7 @@ from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, resolve_seeds
 from ..models import CTIC, IC, LT
 from ._coverage_kernels import greedy_cover, node_sets, sets_hit, uncovered_counts
-from .maximize import sampled_model
-from .rrsets import RRSets
+from .rrsets import RRSets, sampled_model
 
 __all__ = ["InfluenceIndex", "SpreadEstimate"]
 
