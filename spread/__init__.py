@@ -29,7 +29,7 @@ from .exceptions import (
 )
 from .fit import FitResult
 from .graph import Graph, LoadReport
-from .im import SeedSelection, maximize
+from .im import InfluenceIndex, SeedSelection, SpreadEstimate, maximize
 from .io import read_edgelist, write_edgelist
 from .models import (
     CTIC,
@@ -66,6 +66,7 @@ __all__ = [
     "Heat",
     "HeatResult",
     "IdentifiabilityWarning",
+    "InfluenceIndex",
     "InvalidParameterError",
     "LoadReport",
     "MemoryLimitError",
@@ -73,6 +74,7 @@ __all__ = [
     "NotFittedError",
     "SeedSelection",
     "SpreadError",
+    "SpreadEstimate",
     "SpreadResult",
     "SpreadResults",
     "Trend",

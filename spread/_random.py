@@ -54,6 +54,7 @@ __all__ = [
     "CASCADES",
     "EVAL_RR",
     "EVAL_RUNS",
+    "INDEX_RR",
     "PREDICTION",
     "RR",
     "RR_CHECK",
@@ -81,6 +82,7 @@ SEED_RULE = "seed-rule"
 PREDICTION = "prediction"
 BOOTSTRAP = "bootstrap"
 CASCADES = "cascades"
+INDEX_RR = "index-rr"
 _SALTS = {
     RUNS: None,
     RR: 0x5252534554535F31,  # "RRSETS_1"
@@ -91,6 +93,7 @@ _SALTS = {
     PREDICTION: 0x5052454449435431,  # "PREDICT1"
     BOOTSTRAP: 0x424F4F5453545250,  # "BOOTSTRP"
     CASCADES: 0x4341534341444553,  # "CASCADES"
+    INDEX_RR: 0x494E4445585F5252,  # "INDEX_RR"
 }
 
 

@@ -41,6 +41,7 @@ def test_named_streams_are_distinct_and_pure():
         _random.PREDICTION,
         _random.BOOTSTRAP,
         _random.CASCADES,
+        _random.INDEX_RR,
     ]
     roots = [int(_random.stream_root(root, s)) for s in names]
     assert len(set(roots)) == len(names)

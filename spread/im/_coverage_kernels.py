@@ -149,3 +149,46 @@ def count_hit(offsets, members, hit, skip):
         if h:
             count += 1
     return count
+
+
+@njit(cache=True, nogil=True)
+def node_sets(offsets, members, n):
+    """The inverted index of a collection: the sets holding each node, as CSR
+    ``(ptr, set ids)`` (what `InfluenceIndex` keeps beside the sets)."""
+    return _node_sets(offsets, members, n)
+
+
+@njit(cache=True, nogil=True)
+def sets_hit(ptr, set_ids, seeds, bits):
+    """Sets holding at least one of `seeds` (node ids), counted through the inverted
+    index in O(memberships of the seeds); set s is marked in bit ``s % 64`` of
+    ``bits[s // 64]`` (a zeroed uint64 array of ``ceil(n_sets / 64)`` words)."""
+    count = 0
+    one = np.uint64(1)
+    for i in range(seeds.shape[0]):
+        v = seeds[i]
+        for pos in range(ptr[v], ptr[v + 1]):
+            s = set_ids[pos]
+            bit = one << np.uint64(s & 63)
+            word = bits[s >> 6]
+            if not (word & bit):
+                bits[s >> 6] = word | bit
+                count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def uncovered_counts(ptr, set_ids, bits):
+    """For every node, its sets not marked in `bits` (after `sets_hit`): the sets it
+    would add to a seed set, its marginal coverage."""
+    n = ptr.shape[0] - 1
+    out = np.zeros(n, dtype=np.int64)
+    one = np.uint64(1)
+    for v in range(n):
+        c = 0
+        for pos in range(ptr[v], ptr[v + 1]):
+            s = set_ids[pos]
+            if not (bits[s >> 6] & (one << np.uint64(s & 63))):
+                c += 1
+        out[v] = c
+    return out

@@ -20,9 +20,10 @@ from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask
 from ..models import CTIC, IC, LT, Heat, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
-from ._coverage_kernels import prefix_coverage
-from ._result import SeedSelection
-from .rrsets import AtHorizon, RRSets
+from ._coverage_kernels import greedy_cover, prefix_coverage
+from ._result import Choice, SeedSelection
+from .index import InfluenceIndex
+from .rrsets import AtHorizon, RRSets, sampled_model
 
 __all__ = ["METHODS", "maximize"]
 
@@ -101,6 +102,7 @@ def maximize(
     stability=0.01,
     max_work=MAX_WORK,
     client=None,
+    index=None,
 ):
     """Choose k seed nodes that maximize the expected spread of a model.
 
@@ -179,6 +181,12 @@ def maximize(
         the same `rng` (see `spread.parallel`). `n_jobs` then does not apply. The
         heuristics and the Heat methods run here.
 
+    index : InfluenceIndex, optional
+        Choose on this index's RR sets instead of sampling (built for the same graph,
+        model and horizon): the greedy choice of `InfluenceIndex.top`, in milliseconds;
+        `method` must be an RR-set method ("imm" or "opim-c"), and no guarantee is
+        certified (`guarantee` is NaN; the sets' number was fixed when the index was
+        built). The seeds are scored on fresh samples as usual.
     Returns
     -------
     SeedSelection
@@ -220,6 +228,8 @@ def maximize(
         raise InvalidParameterError(msg)
     method = check_in(method, name="method", options=METHODS)
     row = _METHODS[method]
+    if index is not None:
+        _check_index(index, graph, model, horizon, method)
     if not isinstance(model, IC | LT | CTIC | Heat):
         msg = f"`model` must be spread.IC, spread.LT, spread.CTIC or spread.Heat; got {model!r}."
         raise InvalidParameterError(msg)
@@ -233,26 +243,9 @@ def maximize(
             msg = "`horizon` is required for a Heat model: the time at which heat is read."
             raise InvalidParameterError(msg)
         horizon = check_nonnegative_float(horizon, name="horizon")
-    elif horizon is not None and not isinstance(model, CTIC):
-        msg = (
-            f"`horizon` applies to Heat and CTIC (time-limited spread); {model!r} counts "
-            "every adoption."
-        )
-        raise InvalidParameterError(msg)
-    elif isinstance(model, IC) and model.needs_max_steps():
-        msg = (
-            "`model` must not have spontaneous adoption (`external` > 0) for maximize: "
-            f"the spread of a seed set is then unbounded in time; got {model!r}."
-        )
-        raise InvalidParameterError(msg)
-    elif isinstance(model, LT) and (model.quantile_table().size or model.thresholds is not None):
-        kind = "fixed" if model.thresholds is not None else "non-uniform"
-        msg = (
-            "`model` must have uniform thresholds, drawn afresh in every run, for maximize "
-            "(reverse-reachable sets and the spread-versus-k estimates rest on them); got "
-            f"{kind} thresholds in {model!r}."
-        )
-        raise InvalidParameterError(msg)
+        sampled = model
+    else:
+        sampled = sampled_model(model, horizon, "maximize")
     n = graph.n_nodes
     fixed_mask = node_mask(graph, fixed, name="fixed")
     allowed = (
@@ -298,10 +291,6 @@ def maximize(
     n_threads = thread_count(n_jobs)
     client = parallel.check_client(client)
     root = root_seed(rng)
-    sampled = model  # what the method samples and the evaluation simulates
-    if isinstance(model, CTIC):
-        horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
-        sampled = AtHorizon(model, horizon)
 
     bar = progress_bar(None, desc=f"maximize {method}", progress=progress, unit="sample")
 
@@ -331,7 +320,7 @@ def maximize(
         max_work=max_work,
     )
     with bar:
-        choice = row.select(task)
+        choice = row.select(task) if index is None else _select_on_index(task, index)
         elapsed = time.perf_counter() - start
         seeds = np.asarray(choice.seeds, dtype=np.int64)
         seeds = seeds[seeds >= 0]
@@ -362,7 +351,7 @@ def maximize(
         spread_stderr=stderr,
         prefix_spread=prefix,
         prefix_stderr=prefix_se,
-        method=method,
+        method=method if index is None else "index",
         model=model,
         fixed=graph.label_of(np.flatnonzero(fixed_mask)),
         n_samples=int(choice.n_samples),
@@ -372,6 +361,40 @@ def maximize(
         elapsed=elapsed,
         evaluation=how,
         graph=graph,
+    )
+
+
+def _check_index(index, graph, model, horizon, method):
+    if not isinstance(index, InfluenceIndex):
+        msg = f"`index` must be a spread.InfluenceIndex; got {type(index).__name__}."
+        raise InvalidParameterError(msg)
+    if method not in ("imm", "opim-c"):
+        msg = f"`index` works with the RR-set methods 'imm' and 'opim-c'; got {method!r}."
+        raise InvalidParameterError(msg)
+    if index.graph is not graph:
+        msg = "`index` was built on another graph (pass the graph it was built or loaded with)."
+        raise InvalidParameterError(msg)
+    same = index.model is model or (isinstance(index.model, str) and index.model == repr(model))
+    if not same:
+        msg = f"`index` was built for {index.model!r}; got `model` {model!r}."
+        raise InvalidParameterError(msg)
+    if (index.horizon is None) != (horizon is None) or (
+        horizon is not None and float(horizon) != index.horizon
+    ):
+        msg = f"`index` was built with horizon {index.horizon!r}; got `horizon` {horizon!r}."
+        raise InvalidParameterError(msg)
+
+
+def _select_on_index(task, index):
+    """Greedy maximum coverage on the index's sets (no sampling, no certificate)."""
+    seeds, gains, _, _ = greedy_cover(
+        index.offsets, index.members, task.graph.n_nodes, task.k, task.allowed, task.fixed, False
+    )
+    return Choice(
+        seeds,
+        task.graph.n_nodes * gains / index.n_samples,
+        index.n_samples,
+        memory_bytes=index.nbytes,
     )
 
 

@@ -9,12 +9,13 @@ import numpy as np
 
 from .. import parallel
 from .._common import default_memory_limit
+from .._validation import check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
-from ..models import IC, LT
+from ..models import CTIC, IC, LT
 from ._coverage_kernels import count_hit, greedy_cover, prefix_coverage
 from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt
 
-__all__ = ["AtHorizon", "RRSets", "coverage", "greedy", "log_comb"]
+__all__ = ["AtHorizon", "RRSets", "coverage", "greedy", "log_comb", "sampled_model"]
 
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
@@ -65,6 +66,40 @@ def _shared_in_probability(graph, p_in):
     node_p = np.where(lo == hi, lo, -1.0)
     node_p[deg == 0] = 0.0  # reduceat reads a neighbour's slot for empty rows
     return np.ascontiguousarray(node_p)
+
+
+def sampled_model(model, horizon, caller):
+    """What RR sets and forward runs sample for a stochastic `model`, checked.
+
+    `CTIC` becomes `AtHorizon(model, horizon)` (inf without one); IC and LT come back as
+    they are, refused with a spontaneous adoption, non-uniform or fixed thresholds
+    (reverse-reachable sets rest on the live-edge view), or a `horizon`. `caller` names
+    the function in the messages.
+    """
+    if isinstance(model, CTIC):
+        horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
+        return AtHorizon(model, horizon)
+    if horizon is not None:
+        msg = (
+            f"`horizon` applies to Heat and CTIC (time-limited spread); {model!r} counts "
+            "every adoption."
+        )
+        raise InvalidParameterError(msg)
+    if isinstance(model, IC) and model.needs_max_steps():
+        msg = (
+            f"`model` must not have spontaneous adoption (`external` > 0) for {caller}: "
+            f"the spread of a seed set is then unbounded in time; got {model!r}."
+        )
+        raise InvalidParameterError(msg)
+    if isinstance(model, LT) and (model.quantile_table().size or model.thresholds is not None):
+        kind = "fixed" if model.thresholds is not None else "non-uniform"
+        msg = (
+            f"`model` must have uniform thresholds, drawn afresh in every run, for {caller} "
+            "(reverse-reachable sets and the spread-versus-k estimates rest on them); got "
+            f"{kind} thresholds in {model!r}."
+        )
+        raise InvalidParameterError(msg)
+    return model
 
 
 class RRSets:

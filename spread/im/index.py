@@ -1,0 +1,558 @@
+"""`InfluenceIndex`: RR sets sampled once, then the spread of any seed set in microseconds.
+
+Borgs et al.'s identity, ``sigma(S) = n P(a random RR set meets S)``, turns a fixed
+collection of RR sets into an estimator of the spread of every seed set at once. The
+index keeps the sets and their inverted index (the sets holding each node), so that a
+query costs only the memberships of its seeds.
+"""
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import parallel
+from .._common import ConfidenceInterval, progress_bar, thread_count
+from .._random import INDEX_RR, root_seed, stream_root
+from .._validation import check_int, check_level
+from ..exceptions import InvalidParameterError
+from ..graph import Graph, node_mask, resolve_seeds
+from ..models import CTIC, IC, LT
+from ._coverage_kernels import greedy_cover, node_sets, sets_hit, uncovered_counts
+from .rrsets import RRSets, sampled_model
+
+__all__ = ["InfluenceIndex", "SpreadEstimate"]
+
+_FORMAT = 1  # version of the saved file's layout
+_BATCH = 1 << 16  # RR sets per progress update while building
+
+
+@dataclass(frozen=True, repr=False)
+class SpreadEstimate:
+    """The expected spread of one seed set, estimated from an `InfluenceIndex`.
+
+    Attributes
+    ----------
+    seeds : numpy.ndarray
+        The seed labels.
+    mean : float
+        Expected spread (seeds included): ``n_nodes * hits / n_samples``.
+    stderr : float
+        Its standard error, ``n_nodes * sqrt(f (1 - f) / n_samples)`` with ``f`` the
+        fraction of RR sets hit (binomial: the sets are independent).
+    hits : int
+        RR sets that hold a seed.
+    n_samples : int
+        RR sets in the index.
+    n_nodes : int
+    model : object
+    elapsed : float
+        Seconds the query took.
+    """
+
+    seeds: np.ndarray
+    mean: float
+    stderr: float
+    hits: int
+    n_samples: int
+    n_nodes: int
+    model: object
+    elapsed: float = float("nan")
+
+    def conf_int(self, level=0.95):
+        """Normal-approximation interval for the expected spread: ``mean ± z stderr``.
+
+        Examples
+        --------
+        >>> import spread
+        >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
+        >>> index = spread.InfluenceIndex.build(star, spread.IC(p=0.5), n_rr_sets=50_000, rng=0)
+        >>> est = index.estimate([0])
+        >>> low, high = est.conf_int(0.95)
+        >>> bool(low < 3.0 < high)  # exactly 1 + 4 x 0.5
+        True
+        """
+        return ConfidenceInterval.normal(self.mean, self.stderr, check_level(level))
+
+    def to_frame(self, level=0.95):
+        """One row: seeds, mean, stderr, the interval at `level`, hits and samples."""
+        low, high = self.conf_int(level)
+        return pd.DataFrame(
+            [
+                {
+                    "seeds": self.seeds.tolist(),
+                    "mean": self.mean,
+                    "stderr": self.stderr,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "hits": self.hits,
+                    "n_samples": self.n_samples,
+                }
+            ]
+        )
+
+    def summary(self, level=0.95):
+        """One line: the spread with its interval, the RR sets behind it, the time taken."""
+        low, high = self.conf_int(level)
+        seeds = ", ".join(str(s) for s in self.seeds[:8]) + (" ..." if len(self.seeds) > 8 else "")
+        return (
+            f"{len(self.seeds)} seed(s) [{seeds}] under {self.model!r}: spread "
+            f"{self.mean:,.2f} ± {self.stderr:,.2f} (s.e.); {level:.0%} CI [{low:,.2f}, "
+            f"{high:,.2f}]; {self.hits:,} of {self.n_samples:,} RR sets hit; "
+            f"{self.elapsed * 1e6:,.0f} µs"
+        )
+
+    def __repr__(self):
+        return (
+            f"<SpreadEstimate: {len(self.seeds)} seed(s), mean {self.mean:,.3f} ± "
+            f"{self.stderr:,.3f}, {self.n_samples:,} RR sets>"
+        )
+
+    def plot(self, ax=None, *, level=0.95, label=None):
+        """The estimate as a point with its interval (matplotlib); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(4, 3))
+        low, high = self.conf_int(level)
+        name = label or f"{len(self.seeds)} seed(s)"
+        ax.errorbar([name], [self.mean], yerr=[[self.mean - low], [high - self.mean]], fmt="o")
+        ax.set_ylabel("expected spread")
+        ax.set_title(f"{level:.0%} interval from {self.n_samples:,} RR sets")
+        return ax
+
+
+@dataclass(repr=False, eq=False)
+class InfluenceIndex:
+    """RR sets of one graph and model, sampled once, answering spread queries fast.
+
+    Build it with `InfluenceIndex.build`; then `estimate` gives the expected spread of any
+    seed set with a standard error, `gains` the marginal gain of every node given a
+    committed set, and `top` the greedy choice of the next seeds. `save` writes it to one
+    ``.npz`` file (no pickle) that `load` reads back for the same graph.
+
+    Accuracy: with ``theta`` RR sets a query's standard error is
+    ``n sqrt(f (1 - f) / theta)``, ``f = sigma(S) / n`` the fraction of sets the seeds
+    hit, so the relative error is about ``sqrt(n / (sigma(S) theta))``: 1% for a seed
+    set reaching 1% of the nodes takes about a million sets. Every query reuses the same
+    sets, so answers to different queries are correlated (their differences are
+    precise); the greedy `top` overfits them a little, as any choice made on a sample
+    does: score a final choice on fresh samples (`spread.simulate`).
+
+    Attributes
+    ----------
+    graph : Graph
+    model : IC, LT or CTIC
+    horizon : float or None
+        CTIC's horizon (None: no limit).
+    n_samples : int
+        RR sets held.
+    root_seed : int
+        Root of the sets' random stream.
+    nbytes : int
+        Bytes held (sets and inverted index).
+    elapsed : float
+        Seconds the build took.
+    """
+
+    graph: Graph
+    model: object
+    horizon: object
+    root_seed: int
+    offsets: np.ndarray = field(repr=False)
+    members: np.ndarray = field(repr=False)
+    node_ptr: np.ndarray = field(repr=False)
+    set_ids: np.ndarray = field(repr=False)
+    elapsed: float = float("nan")
+
+    @classmethod
+    def build(
+        cls,
+        graph,
+        model,
+        *,
+        n_rr_sets=1_000_000,
+        rng=None,
+        horizon=None,
+        n_jobs=None,
+        max_memory=None,
+        progress=None,
+        client=None,
+    ):
+        """Sample `n_rr_sets` RR sets of `model` on `graph` and index them.
+
+        Parameters
+        ----------
+        graph : Graph
+        model : IC, LT or CTIC
+            As `spread.maximize` takes them (IC without spontaneous adoption; LT with
+            uniform thresholds).
+        n_rr_sets : int, default 1,000,000
+            RR sets to sample: the accuracy of every later answer (see the class notes).
+        rng : None, int, SeedSequence or Generator
+            Root of the sets' stream (its own named stream, ``INDEX_RR``).
+        horizon : float, optional
+            CTIC only: count adoptions up to this time.
+        n_jobs : int, optional
+            Threads (default: all).
+        max_memory : int, optional
+            Bytes the sets may take (default: three quarters of physical memory).
+        progress : bool, optional
+            Show a progress bar.
+        client : dask.distributed.Client, optional
+            Sample on a Dask cluster (the same sets).
+
+        Returns
+        -------
+        InfluenceIndex
+
+        Raises
+        ------
+        InvalidParameterError
+            If an argument is invalid, or the model has no RR sets.
+        MemoryLimitError
+            If the sets would exceed `max_memory`.
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.datasets.load("karate")
+        >>> index = spread.InfluenceIndex.build(g, spread.IC(p=0.1), n_rr_sets=100_000, rng=0)
+        >>> index
+        <InfluenceIndex: IC(p=0.1) on 34 nodes, 100,000 RR sets, ...>
+        >>> est = index.estimate([0, 33])
+        >>> exact = spread.simulate(g, [0, 33], spread.IC(p=0.1), n_runs=20_000, rng=1)
+        >>> bool(abs(est.mean - exact.mean) < 4 * (est.stderr**2 + exact.stderr**2) ** 0.5)
+        True
+        """
+        start = time.perf_counter()
+        if not isinstance(graph, Graph):
+            msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
+            raise InvalidParameterError(msg)
+        if not isinstance(model, IC | LT | CTIC):
+            msg = f"`model` must be spread.IC, spread.LT or spread.CTIC; got {model!r}."
+            raise InvalidParameterError(msg)
+        sampled = sampled_model(model, horizon, "an influence index")
+        n_sets = check_int(n_rr_sets, name="n_rr_sets", min_value=1)
+        if graph.n_nodes == 0:
+            msg = "`graph` must have at least one node to index; it has none."
+            raise InvalidParameterError(msg)
+        if max_memory is not None:
+            max_memory = check_int(max_memory, name="max_memory", min_value=1)
+        root = root_seed(rng)
+        rr = RRSets(
+            graph,
+            sampled,
+            stream_root(root, INDEX_RR),
+            n_threads=thread_count(n_jobs),
+            max_memory=max_memory,
+            client=parallel.check_client(client),
+        )
+        with progress_bar(n_sets, desc="index RR sets", progress=progress, unit="set") as bar:
+            while len(rr) < n_sets:
+                before = len(rr)
+                rr.extend(min(n_sets, before + _BATCH))
+                bar.update(len(rr) - before)
+        offsets, members = rr.flat()
+        offsets, members = offsets.copy(), members.copy()
+        ptr, ids = node_sets(offsets, members, graph.n_nodes)
+        h = None if not isinstance(model, CTIC) or math.isinf(sampled.horizon) else sampled.horizon
+        return cls(
+            graph=graph,
+            model=model,
+            horizon=h,
+            root_seed=int(root),
+            offsets=offsets,
+            members=members,
+            node_ptr=ptr,
+            set_ids=ids,
+            elapsed=time.perf_counter() - start,
+        )
+
+    # -------------------------------------------------------------- queries
+    @property
+    def n_samples(self):
+        """RR sets held."""
+        return int(self.offsets.shape[0] - 1)
+
+    @property
+    def nbytes(self):
+        """Bytes held by the sets and the inverted index."""
+        return int(
+            sum(a.nbytes for a in (self.offsets, self.members, self.node_ptr, self.set_ids))
+        )
+
+    def _hits(self, seed_idx):
+        """(sets hit by the seeds, their bitset): one bit per set, 125 kB per million
+        sets, made afresh per query (queries may run concurrently)."""
+        bits = np.zeros((self.n_samples + 63) // 64, dtype=np.uint64)
+        return sets_hit(self.node_ptr, self.set_ids, seed_idx, bits), bits
+
+    def _seed_indices(self, seeds, name="seeds"):
+        if seeds is None:
+            return np.empty(0, dtype=np.int32)
+        if isinstance(seeds, list | tuple | np.ndarray) and len(seeds) == 0:
+            return np.empty(0, dtype=np.int32)
+        return resolve_seeds(self.graph, seeds, name=name)
+
+    def estimate(self, seeds):
+        """Expected spread of `seeds`, with its standard error, from the indexed RR sets.
+
+        Parameters
+        ----------
+        seeds : label, sequence of labels, or boolean mask
+
+        Returns
+        -------
+        SpreadEstimate
+
+        Raises
+        ------
+        NodeNotFound
+            If a seed is not a node of the graph.
+
+        Examples
+        --------
+        From the hub of a star with 4 leaves, IC's expected spread is ``1 + 4 p``:
+
+        >>> import spread
+        >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
+        >>> index = spread.InfluenceIndex.build(star, spread.IC(p=0.5), n_rr_sets=50_000, rng=0)
+        >>> est = index.estimate([0])
+        >>> bool(abs(est.mean - 3.0) < 4 * est.stderr)
+        True
+        """
+        t0 = time.perf_counter()
+        idx = self._seed_indices(seeds)
+        hits = self._hits(idx)[0]
+        theta, n = self.n_samples, self.graph.n_nodes
+        f = hits / theta
+        return SpreadEstimate(
+            seeds=self.graph.label_of(idx),
+            mean=n * f,
+            stderr=n * math.sqrt(f * (1 - f) / theta),
+            hits=int(hits),
+            n_samples=theta,
+            n_nodes=n,
+            model=self.model,
+            elapsed=time.perf_counter() - t0,
+        )
+
+    def gains(self, seeds=None):
+        """Marginal gain of adding each node to `seeds`: the spread it would add.
+
+        Parameters
+        ----------
+        seeds : label, sequence of labels, boolean mask, or None
+            The committed seeds (None or empty: none).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per node, largest gain first: ``node``, ``gain`` (expected extra
+            spread, ``n * (sets it holds that the seeds miss) / theta``) and ``stderr``.
+
+        Examples
+        --------
+        >>> import spread
+        >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
+        >>> index = spread.InfluenceIndex.build(star, spread.IC(p=1.0), n_rr_sets=10_000, rng=0)
+        >>> best = index.gains().iloc[0]  # the hub reaches all 5 nodes, surely
+        >>> int(best["node"]), float(best["gain"]), float(best["stderr"])
+        (0, 5.0, 0.0)
+        >>> float(index.gains([0])["gain"].max())  # with the hub in, nothing is left to add
+        0.0
+        """
+        idx = self._seed_indices(seeds)
+        _, bits = self._hits(idx)
+        counts = uncovered_counts(self.node_ptr, self.set_ids, bits)
+        counts[idx] = 0
+        theta, n = self.n_samples, self.graph.n_nodes
+        f = counts / theta
+        frame = pd.DataFrame(
+            {"node": self.graph.labels, "gain": n * f, "stderr": n * np.sqrt(f * (1 - f) / theta)}
+        )
+        return frame.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
+
+    def top(self, k, *, fixed=None, candidates=None, exclude=None):
+        """The greedy choice of `k` more seeds on the indexed sets, given `fixed` ones.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per chosen node in order: ``node``, ``gain`` and ``spread`` (the
+            expected spread of `fixed` plus the seeds so far), with ``stderr``.
+
+        Examples
+        --------
+        >>> import spread
+        >>> g = spread.Graph.from_edges([0, 0, 0, 5, 5], [1, 2, 3, 6, 7])
+        >>> index = spread.InfluenceIndex.build(g, spread.IC(p=1.0), n_rr_sets=20_000, rng=0)
+        >>> index.top(2)["node"].tolist()
+        [0, 5]
+        """
+        n = self.graph.n_nodes
+        fixed_mask = node_mask(self.graph, fixed, name="fixed")
+        allowed = (
+            node_mask(self.graph, candidates, name="candidates")
+            if candidates is not None
+            else np.ones(n, bool)
+        )
+        allowed &= ~node_mask(self.graph, exclude, name="exclude") & ~fixed_mask
+        k = check_int(k, name="k", min_value=1, max_value=max(int(allowed.sum()), 1))
+        seeds, gains, _, _ = greedy_cover(
+            self.offsets, self.members, n, k, allowed, fixed_mask, False
+        )
+        seeds = seeds[seeds >= 0]
+        theta = self.n_samples
+        base = self._hits(np.flatnonzero(fixed_mask).astype(np.int32))[0]
+        cum = base + np.cumsum(np.asarray(gains[: seeds.size], dtype=np.float64))
+        f = cum / theta
+        return pd.DataFrame(
+            {
+                "node": self.graph.label_of(seeds),
+                "gain": n * np.asarray(gains[: seeds.size], dtype=np.float64) / theta,
+                "spread": n * f,
+                "stderr": n * np.sqrt(f * (1 - f) / theta),
+            },
+            index=pd.RangeIndex(1, seeds.size + 1, name="rank"),
+        )
+
+    def summary(self):
+        """A few lines: model, sets, memory, build time, accuracy."""
+        sizes = np.diff(self.offsets)
+        return "\n".join(
+            [
+                f"InfluenceIndex of {self.model!r}"
+                + (f" up to t = {self.horizon:g}" if self.horizon is not None else "")
+                + f" on {self.graph.n_nodes:,} nodes",
+                f"  {self.n_samples:,} RR sets, {sizes.mean():,.2f} nodes each on average; "
+                f"{self.nbytes / 2**20:,.3g} MiB; built in {self.elapsed:.3g} s",
+                f"  a set reaching 1% of the nodes is estimated within "
+                f"±{100 * math.sqrt(0.99 / (0.01 * self.n_samples)):.2g}% (1 s.e.)",
+            ]
+        )
+
+    def __repr__(self):
+        return (
+            f"<InfluenceIndex: {self.model!r} on {self.graph.n_nodes:,} nodes, "
+            f"{self.n_samples:,} RR sets, {self.nbytes / 2**20:,.3g} MiB>"
+        )
+
+    # -------------------------------------------------------------- files
+    def save(self, path):
+        """Write the index to one ``.npz`` file (arrays only, no pickle).
+
+        The graph is not stored: `load` takes it and checks that it is the same one (its
+        node and arc counts and a checksum of its arcs).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, spread
+        >>> g = spread.datasets.load("karate")
+        >>> index = spread.InfluenceIndex.build(g, spread.IC(p=0.1), n_rr_sets=10_000, rng=0)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "karate.npz"
+        >>> index.save(path)
+        >>> again = spread.InfluenceIndex.load(path, g)
+        >>> again.estimate([0]).mean == index.estimate([0]).mean
+        True
+        """
+        np.savez_compressed(
+            Path(path),
+            format=np.int64(_FORMAT),
+            offsets=self.offsets,
+            members=self.members,
+            n_nodes=np.int64(self.graph.n_nodes),
+            n_edges=np.int64(self.graph.n_edges),
+            checksum=np.uint64(_checksum(self.graph)),
+            model=np.str_(repr(self.model)),
+            horizon=np.float64(np.nan if self.horizon is None else self.horizon),
+            root_seed=np.uint64(self.root_seed),
+        )
+
+    @classmethod
+    def load(cls, path, graph, model=None):
+        """Read an index written by `save`, for `graph` (the graph it was built on).
+
+        Parameters
+        ----------
+        path : str or path-like
+        graph : Graph
+            Must be the graph the index was built on (checked).
+        model : object, optional
+            The model it was built with, to attach (default: its description, a string).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the file is not an index of this format or was built on another graph.
+        FileNotFoundError
+            If `path` does not exist.
+        """
+        if not isinstance(graph, Graph):
+            msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
+            raise InvalidParameterError(msg)
+        try:
+            data = np.load(Path(path), allow_pickle=False)
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError) as exc:
+            msg = f"{os.fspath(path)}: not an influence index file ({exc})."
+            raise InvalidParameterError(msg) from None
+        with data:
+            needed = {"format", "offsets", "members", "n_nodes", "n_edges", "checksum"}
+            if not needed <= set(data.files) or int(data["format"]) != _FORMAT:
+                msg = f"{os.fspath(path)}: not an influence index file of format {_FORMAT}."
+                raise InvalidParameterError(msg)
+            same = (
+                int(data["n_nodes"]) == graph.n_nodes
+                and int(data["n_edges"]) == graph.n_edges
+                and int(data["checksum"]) == _checksum(graph)
+            )
+            if not same:
+                msg = (
+                    f"{os.fspath(path)}: the index was built on another graph "
+                    f"({int(data['n_nodes']):,} nodes, {int(data['n_edges']):,} arcs); "
+                    f"got {graph.n_nodes:,} nodes, {graph.n_edges:,} arcs."
+                )
+                raise InvalidParameterError(msg)
+            offsets = np.asarray(data["offsets"], dtype=np.int64)
+            members = np.asarray(data["members"], dtype=np.int32)
+            ok = (
+                offsets.ndim == 1
+                and offsets.size >= 2
+                and offsets[0] == 0
+                and np.all(np.diff(offsets) >= 1)
+                and offsets[-1] == members.size
+                and (members.size == 0 or (members.min() >= 0 and members.max() < graph.n_nodes))
+            )
+            if not ok:
+                msg = f"{os.fspath(path)}: the RR sets in the file are malformed."
+                raise InvalidParameterError(msg)
+            h = float(data["horizon"]) if "horizon" in data.files else math.nan
+            described = str(data["model"]) if "model" in data.files else "unknown model"
+            root = int(data["root_seed"]) if "root_seed" in data.files else 0
+        ptr, ids = node_sets(offsets, members, graph.n_nodes)
+        return cls(
+            graph=graph,
+            model=described if model is None else model,
+            horizon=None if math.isnan(h) else h,
+            root_seed=root,
+            offsets=offsets,
+            members=members,
+            node_ptr=ptr,
+            set_ids=ids,
+        )
+
+
+def _checksum(graph):
+    """A 64-bit checksum of the graph's arcs (CRC32 of the CSR arrays, twice)."""
+    import zlib
+
+    a = zlib.crc32(np.ascontiguousarray(graph.indptr).tobytes())
+    b = zlib.crc32(np.ascontiguousarray(graph.indices).tobytes())
+    return (a << 32) | b

@@ -1,0 +1,204 @@
+"""`InfluenceIndex`: the spread of any seed set from RR sets sampled once.
+
+Exact: a star with p = 1; every answer recomputed by brute force from the stored sets
+(estimates, marginal gains, the greedy prefix spreads). Statistical: estimates against
+forward Monte Carlo within 4 standard errors, for IC, LT and CTIC under a horizon.
+Files: save/load round trip, the wrong graph and malformed files refused.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import spread
+from spread import CTIC, IC, LT, InfluenceIndex
+from spread.exceptions import InvalidParameterError, NodeNotFound
+
+
+def brute_hits(index, seed_idx):
+    seeds = set(int(s) for s in seed_idx)
+    offsets, members = index.offsets, index.members
+    return sum(
+        1
+        for s in range(index.n_samples)
+        if seeds & set(members[offsets[s] : offsets[s + 1]].tolist())
+    )
+
+
+@pytest.fixture(scope="module")
+def karate_index():
+    g = spread.datasets.load("karate")
+    return InfluenceIndex.build(g, IC(p=0.15), n_rr_sets=20_000, rng=3)
+
+
+def test_a_star_with_certain_arcs_is_exact():
+    star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
+    index = InfluenceIndex.build(star, IC(p=1.0), n_rr_sets=5_000, rng=0)
+    hub = index.estimate([0])
+    assert (hub.mean, hub.stderr) == (5.0, 0.0)
+    leaf = index.estimate([3])
+    assert leaf.hits == brute_hits(index, [3])
+    assert leaf.mean == 5 * leaf.hits / 5_000 and abs(leaf.mean - 1.0) < 4 * leaf.stderr
+    assert index.estimate([]).mean == 0.0
+
+
+def test_estimates_are_the_stored_sets_counted(karate_index):
+    g = karate_index.graph
+    rng = np.random.default_rng(0)
+    for size in (1, 3, 8):
+        seeds = rng.choice(g.n_nodes, size, replace=False)
+        est = karate_index.estimate(g.label_of(seeds))
+        hits = brute_hits(karate_index, seeds)
+        f = hits / karate_index.n_samples
+        assert est.hits == hits
+        assert est.mean == g.n_nodes * f
+        assert est.stderr == pytest.approx(
+            g.n_nodes * math.sqrt(f * (1 - f) / karate_index.n_samples)
+        )
+        low, high = est.conf_int(0.9)
+        assert high - est.mean == pytest.approx(1.6448536269514722 * est.stderr)
+        assert est.mean - low == pytest.approx(high - est.mean)
+
+
+def test_gains_are_the_uncovered_sets_of_each_node(karate_index):
+    g = karate_index.graph
+    seeds = np.array([0, 33])
+    frame = karate_index.gains(g.label_of(seeds)).set_index("node")
+    offsets, members = karate_index.offsets, karate_index.members
+    theta = karate_index.n_samples
+    free = [
+        set(members[offsets[s] : offsets[s + 1]].tolist())
+        for s in range(theta)
+        if not {0, 33} & set(members[offsets[s] : offsets[s + 1]].tolist())
+    ]
+    for v in range(g.n_nodes):
+        expected = 0 if v in (0, 33) else sum(v in s for s in free)
+        assert frame.loc[g.label_of([v])[0], "gain"] == g.n_nodes * (expected / theta)
+    assert list(karate_index.gains(seeds)["gain"]) == sorted(frame["gain"], reverse=True)
+
+
+def test_top_prefix_spreads_are_the_index_estimates(karate_index):
+    top = karate_index.top(4, fixed=[0])
+    assert 0 not in top["node"].tolist()
+    for j in range(1, 5):
+        prefix = [0, *top["node"].iloc[:j].tolist()]
+        assert karate_index.estimate(prefix).mean == pytest.approx(top["spread"].iloc[j - 1])
+    gains = top["gain"].to_numpy()
+    assert np.all(np.diff(gains) <= 1e-12)  # greedy gains only fall
+
+
+@pytest.mark.parametrize(
+    ("model", "horizon"),
+    [(IC(p="wc"), None), (LT(), None), (CTIC(p=0.3, delay=("weibull", 1.5, 1.0)), 1.0)],
+    ids=["IC wc", "LT", "CTIC horizon 1"],
+)
+def test_estimates_agree_with_forward_simulation(model, horizon):
+    g = spread.datasets.load("karate")
+    index = InfluenceIndex.build(g, model, n_rr_sets=100_000, rng=5, horizon=horizon)
+    for seeds in ([0], [5, 16, 24]):
+        est = index.estimate(seeds)
+        kw = {} if horizon is None else {"horizon": horizon}
+        sim = spread.simulate(g, seeds, model, n_runs=20_000, rng=6, **kw)
+        assert abs(est.mean - sim.mean) < 4 * math.hypot(est.stderr, sim.stderr)
+
+
+def test_the_same_sets_on_one_or_two_threads():
+    g = spread.datasets.load("nethept")
+    a = InfluenceIndex.build(g, IC(p=0.05), n_rr_sets=30_000, rng=9, n_jobs=1)
+    b = InfluenceIndex.build(g, IC(p=0.05), n_rr_sets=30_000, rng=9, n_jobs=2)
+    np.testing.assert_array_equal(a.offsets, b.offsets)
+    np.testing.assert_array_equal(a.members, b.members)
+
+
+def test_save_and_load(tmp_path, karate_index):
+    path = tmp_path / "index.npz"
+    karate_index.save(path)
+    again = InfluenceIndex.load(path, karate_index.graph)
+    assert again.estimate([0, 1]).mean == karate_index.estimate([0, 1]).mean
+    assert again.n_samples == karate_index.n_samples and again.model == "IC(p=0.15)"
+    other = spread.datasets.load("nethept")
+    with pytest.raises(InvalidParameterError, match="built on another graph"):
+        InfluenceIndex.load(path, other)
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, format=np.int64(1), offsets=np.array([0, 5]), members=np.array([0, 1]),
+             n_nodes=np.int64(34), n_edges=np.int64(156), checksum=np.uint64(0))  # fmt: skip
+    with pytest.raises(InvalidParameterError, match="another graph"):
+        InfluenceIndex.load(bad, karate_index.graph)
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip file")
+    with pytest.raises(InvalidParameterError, match="not an influence index"):
+        InfluenceIndex.load(junk, karate_index.graph)
+    with pytest.raises(FileNotFoundError):
+        InfluenceIndex.load(tmp_path / "missing.npz", karate_index.graph)
+
+
+def test_malformed_sets_in_a_file_are_refused(tmp_path, karate_index):
+    from spread.im.index import _checksum
+
+    g = karate_index.graph
+    path = tmp_path / "malformed.npz"
+    np.savez(path, format=np.int64(1), offsets=np.array([0, 2, 1]), members=np.array([0, 1]),
+             n_nodes=np.int64(g.n_nodes), n_edges=np.int64(g.n_edges),
+             checksum=np.uint64(_checksum(g)))  # fmt: skip
+    with pytest.raises(InvalidParameterError, match="malformed"):
+        InfluenceIndex.load(path, g)
+
+
+def test_bad_input():
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="`model` must be"):
+        InfluenceIndex.build(g, spread.Heat(beta=0.1), rng=0)
+    with pytest.raises(InvalidParameterError, match="spontaneous adoption"):
+        InfluenceIndex.build(g, IC(p=0.1, external=0.1), rng=0)
+    with pytest.raises(InvalidParameterError, match="n_rr_sets"):
+        InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=0, rng=0)
+    with pytest.raises(InvalidParameterError, match="horizon"):
+        InfluenceIndex.build(g, IC(p=0.1), horizon=2.0, rng=0)
+    index = InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=100, rng=0)
+    with pytest.raises(NodeNotFound):
+        index.estimate([0, 99])
+    with pytest.raises(InvalidParameterError, match="k"):
+        index.top(0)
+
+
+def test_results_print_and_frame(karate_index):
+    est = karate_index.estimate([0])
+    assert "RR sets hit" in est.summary() and list(est.to_frame().columns)[:3] == [
+        "seeds",
+        "mean",
+        "stderr",
+    ]
+    assert "RR sets" in karate_index.summary() and "InfluenceIndex" in repr(karate_index)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    assert est.plot().get_ylabel() == "expected spread"
+
+
+def test_maximize_on_an_index_is_its_greedy_choice_scored_afresh(karate_index):
+    g, model = karate_index.graph, karate_index.model
+    sel = spread.maximize(g, 3, model, index=karate_index, rng=2, n_eval_runs=2_000, fixed=[0])
+    top = karate_index.top(3, fixed=[0])
+    assert sel.seeds.tolist() == top["node"].tolist()
+    np.testing.assert_allclose(sel.gains, top["gain"].to_numpy())
+    assert sel.method == "index" and math.isnan(sel.guarantee)
+    assert sel.n_samples == karate_index.n_samples
+    assert sel.evaluation == "2,000 fresh forward runs"
+
+
+def test_maximize_refuses_an_index_of_something_else(karate_index):
+    g = karate_index.graph
+    with pytest.raises(InvalidParameterError, match="built for"):
+        spread.maximize(g, 2, IC(p=0.15), index=karate_index, rng=0)  # an equal, other model
+    with pytest.raises(InvalidParameterError, match="another graph"):
+        spread.maximize(spread.datasets.load("nethept"), 2, karate_index.model, index=karate_index)
+    with pytest.raises(InvalidParameterError, match="RR-set methods"):
+        spread.maximize(g, 2, karate_index.model, index=karate_index, method="celf")
+    with pytest.raises(InvalidParameterError, match="InfluenceIndex"):
+        spread.maximize(g, 2, karate_index.model, index="plan.npz")
+    ctic = CTIC(p=0.2)
+    timed = InfluenceIndex.build(g, ctic, n_rr_sets=1_000, rng=0, horizon=1.0)
+    with pytest.raises(InvalidParameterError, match="horizon"):
+        spread.maximize(g, 2, ctic, index=timed, horizon=2.0)
+    assert len(spread.maximize(g, 2, ctic, index=timed, horizon=1.0, n_eval_runs=100).seeds) == 2
