@@ -492,7 +492,7 @@ def sir_replay(graph, seeds, beta, gamma, root, run, horizon=math.inf):
             if v in infected:
                 continue
             d = ctic_delay("exponential", [beta[j]], root, run, j)
-            if d < period:
+            if d <= period:  # a tie transmits (whole-step laws)
                 heapq.heappush(queue, (t + d, v))
     return infected, recovered
 

@@ -66,6 +66,17 @@ def test_delay_samplers_follow_their_laws(law):
     assert d < ks_critical(x.size)
 
 
+def test_geometric_delays_are_whole_steps_with_the_right_frequencies():
+    q = 0.3
+    code, a, b, table = CTIC(delay=("geometric", q))._law
+    x = K.sample_delays(code, a, b, table, np.uint64(5), 0, 50_000)
+    assert np.array_equal(x, np.round(x)) and x.min() == 1
+    for d in range(1, 7):
+        p = (1 - q) ** (d - 1) * q
+        assert abs(np.mean(x == d) - p) < 4 * math.sqrt(p * (1 - p) / x.size)
+    assert np.all(K.sample_delays(code, np.array([1.0]), b, table, np.uint64(5), 0, 100) == 1)
+
+
 def test_runs_draw_independent_delays():
     """Two runs' delays of the same arcs are independent (KS between the two samples)."""
     code, a, b, table = CTIC(delay=("exponential", 1.0))._law
@@ -344,6 +355,8 @@ def test_default_time_step():
         (("fixed", "soon"), "number or one per arc"),
         (("fixed", True), "number or one per arc"),
         (("pareto", 1.0), "law must be one of"),
+        (("geometric", 0.0), "p must be in \\(0, 1\\]"),
+        (("geometric", 1.5), "p must be in \\(0, 1\\]"),
         (stats.norm(), "support starts at"),
         (3.0, "tuple"),
     ],

@@ -310,3 +310,33 @@ def test_invalid_data():
         simulate_ctic(g, [0.5, -1.0], horizon=1.0, n_cascades=1)
     with pytest.raises(InvalidParameterError, match=r"`alpha` must be a finite number > 0; got 0"):
         simulate_ctic(g, 0, horizon=1.0, n_cascades=1)
+
+
+@pytest.mark.parametrize("kernel", ["exp", "rayleigh", "power"])
+def test_the_fitted_model_simulates_netrates_generative_model(kernel):
+    """`model_` is a CTIC whose cascades follow `simulate_ctic`'s law at the fitted rate:
+    mean cascade sizes within the horizon agree within 4 standard errors."""
+    from spread.fit import simulate_cascades
+
+    g = spread.datasets.load("karate")
+    data = simulate_ctic(g, 0.6, kernel=kernel, horizon=2.0, n_cascades=200, rng=1)
+    est = NetRateEstimator(kernel=kernel).fit(g, data, horizon=2.0)
+    ours = simulate_cascades(g, est.model_, seeds=0, n_cascades=4000, horizon=2.0, rng=2).sizes
+    theirs = simulate_ctic(
+        g, est.alpha_, kernel=kernel, horizon=2.0, seeds=0, n_cascades=4000, rng=3
+    ).sizes
+    se = math.hypot(ours.std(ddof=1), theirs.std(ddof=1)) / math.sqrt(4000)
+    assert ours.mean() > 2  # the cascades spread: the comparison is not vacuous
+    assert abs(ours.mean() - theirs.mean()) < 4 * se
+
+
+def test_model_needs_a_fit_and_one_power_law_rate():
+    from spread.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        NetRateEstimator().model_  # noqa: B018 (a property that raises)
+    g = spread.datasets.load("karate")
+    data = simulate_ctic(g, 0.6, kernel="power", horizon=3.0, n_cascades=50, rng=1)
+    est = NetRateEstimator(kernel="power", granularity="edge").fit(g, data, horizon=3.0)
+    with pytest.raises(InvalidParameterError, match="one rate"):
+        est.model_  # noqa: B018

@@ -25,6 +25,7 @@ LAWS = [
     ("gamma", 0.4, 3.0),
     ("gamma", 3.5, 0.5),
     ("fixed", 0.75),
+    ("geometric", 0.3),
 ]
 
 

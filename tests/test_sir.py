@@ -224,3 +224,53 @@ def test_sizes_must_match_the_graph_and_prevalence_needs_recovery():
         spread.simulate(g, [0], IC(p=0.5), n_runs=5, rng=0).prevalence()
     with pytest.raises(InvalidParameterError, match="use `horizon`"):
         spread.simulate(g, [0], SIR(beta=1.0, gamma=1.0), max_steps=3, rng=0)
+
+
+# ------------------------------------------------------------------ discrete time
+def test_discrete_sir_with_one_step_of_infection_is_ic():
+    """gamma = 1: each infected node tries its arcs once, the step after its infection:
+    IC with p = beta, step by step (means within 4 standard errors at every step)."""
+    g = spread.datasets.load("karate")
+    sir = spread.simulate(g, [0], SIR(beta=0.2, gamma=1.0, discrete=True), n_runs=20_000, rng=0)
+    ic = spread.simulate(g, [0], IC(p=0.2), n_runs=20_000, rng=1)
+    a, b = sir.curve(), ic.curve()
+    width = min(len(a), len(b))
+    assert np.all(a.index[:width].to_numpy() == np.arange(width))  # whole steps
+    diff = np.abs(a["mean"].to_numpy()[:width] - b["mean"].to_numpy()[:width])
+    se = np.hypot(a["stderr"].to_numpy()[:width], b["stderr"].to_numpy()[:width])
+    assert np.all(diff <= 4 * se + 1e-12)
+
+
+def test_discrete_sir_on_a_star():
+    """The hub stays infectious D ~ Geometric(gamma) steps; a leaf is infected iff one of
+    its D tries succeeds: P = 1 - gamma (1 - beta) / (1 - (1 - gamma)(1 - beta))."""
+    k, beta, gamma = 6, 0.3, 0.4
+    star = spread.Graph.from_edges([0] * k, list(range(1, k + 1)))
+    res = spread.simulate(
+        star,
+        [0],
+        SIR(beta=beta, gamma=gamma, discrete=True),
+        n_runs=30_000,
+        rng=2,
+        keep_times=True,
+    )
+    q = 1 - gamma * (1 - beta) / (1 - (1 - gamma) * (1 - beta))
+    assert abs(res.mean - (1 + k * q)) < 4 * res.stderr
+    t = res.activation_times[~np.isnan(res.activation_times)]
+    assert np.array_equal(t, np.round(t))  # whole steps
+
+
+def test_a_tie_between_delay_and_period_transmits():
+    """A node's last step still tries its arcs: a delay equal to the period transmits."""
+    path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
+    model = SIR(transmission=("fixed", 1.0), recovery=("fixed", 1.0))
+    assert np.all(spread.simulate(path, [0], model, n_runs=3, rng=0).final_sizes == 4)
+
+
+def test_discrete_parameters_are_probabilities():
+    with pytest.raises(InvalidParameterError, match="probability per step"):
+        SIR(beta=1.5, gamma=0.5, discrete=True)
+    with pytest.raises(InvalidParameterError, match="not laws"):
+        SIR(transmission=("fixed", 1.0), gamma=0.5, discrete=True)
+    with pytest.raises(InvalidParameterError, match="discrete"):
+        SIR(beta=0.5, gamma=0.5, discrete="yes")

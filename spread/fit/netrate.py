@@ -19,7 +19,7 @@ from .._random import CASCADES, SEED_RULE, generator, root_seed
 from .._validation import check_in, check_nonnegative_float, ndim_of
 from ..cascades import Cascades
 from ..convert import weight_array
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, NotFittedError
 from ..graph import Graph
 from ._netrate_kernels import netrate_pairs
 from ._problem import failed, fit_likelihood
@@ -342,6 +342,12 @@ class NetRateEstimator(_Settings):
         for datetime input).
     alpha_stderr_ : float or numpy.ndarray
         Standard errors (NaN where undefined).
+    model_ : CTIC
+        The fitted rates as a continuous-time IC model that `spread.simulate` and
+        `spread.maximize` take: every arc transmits (``p = 1``; 0 where a per-arc rate
+        is 0) after a delay of the kernel's law, exponential with rate ``alpha``,
+        Rayleigh as a Weibull of shape 2 and scale ``sqrt(2 / alpha)``, the power law
+        as a Pareto of index ``alpha`` above `min_delay` (one rate only).
     result_ : FitResult
         ``params == {"alpha": global rate}``; ``diagnostics`` hold ``n_events``,
         ``n_pairs``, ``exposure``, ``n_unexplained`` (infections with no earlier
@@ -498,6 +504,40 @@ class NetRateEstimator(_Settings):
         self.params_ = dict(res.params)
         self.alpha_, self.alpha_stderr_, self.result_, self.n_iter_ = alpha, stderr, res, res.nit
         return self
+
+    @property
+    def model_(self):
+        """The fitted rates as a `spread.CTIC` model (see the class attributes).
+
+        Examples
+        --------
+        >>> import spread
+        >>> from spread.fit import NetRateEstimator, simulate_ctic
+        >>> g = spread.datasets.load("karate")
+        >>> cs = simulate_ctic(g, 0.5, horizon=3.0, n_cascades=50, rng=0)
+        >>> model = NetRateEstimator().fit(g, cs, horizon=3.0).model_
+        >>> model.delay[0], round(float(model.delay[1]), 1)
+        ('exponential', 0.5)
+        """
+        from ..models import CTIC
+
+        if not hasattr(self, "alpha_"):
+            msg = "This NetRateEstimator instance is not fitted yet. Call `fit` first."
+            raise NotFittedError(msg)
+        alpha = np.asarray(self.alpha_, dtype=np.float64)
+        live = alpha > 0
+        p = float(live) if alpha.ndim == 0 else live.astype(np.float64)
+        rate = np.where(live, alpha, 1.0) if alpha.ndim else (float(alpha) if live else 1.0)
+        if self.kernel == "exp":
+            return CTIC(p=p, delay=("exponential", rate))
+        if self.kernel == "rayleigh":
+            return CTIC(p=p, delay=("weibull", 2.0, np.sqrt(2.0 / rate)))
+        if alpha.ndim:
+            msg = "`model_` of the power-law kernel takes one rate; fit with granularity='global'."
+            raise InvalidParameterError(msg)
+        from scipy import stats
+
+        return CTIC(p=p, delay=stats.pareto(rate, scale=float(self.min_delay)))
 
 
 def _replace(res, **kwargs):

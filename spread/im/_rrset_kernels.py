@@ -157,7 +157,7 @@ def rr_sets_lt(in_indptr, in_indices, w_in, stream_root, r0, r1, capacity):
 
 # ------------------------------------------------- continuous time, under a horizon
 # Copies of `spread.models._ctic_kernels`' delay laws (the codes are the same).
-_EXPONENTIAL, _WEIBULL, _LOGNORMAL, _GAMMA, _FIXED, _TABLE = 0, 1, 2, 3, 4, 5
+_EXPONENTIAL, _WEIBULL, _LOGNORMAL, _GAMMA, _FIXED, _TABLE, _GEOMETRIC = 0, 1, 2, 3, 4, 5, 6
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -203,6 +203,11 @@ def draw_delay(law, aj, bj, table, s):
     `spread.models._ctic_kernels.draw_delay`)."""
     if law == _FIXED:
         return s, aj
+    if law == _GEOMETRIC:
+        s, u = _next_uniform(s)
+        if aj >= 1.0:
+            return s, 1.0
+        return s, 1.0 + np.floor(np.log1p(-u) / np.log1p(-aj))
     if law == _TABLE:
         s, u = _next_uniform(s)
         return s, _table_quantile(table, u)

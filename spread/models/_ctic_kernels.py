@@ -43,6 +43,7 @@ LOGNORMAL = 2  # a = mu, b = sigma
 GAMMA = 3  # a = shape, b = scale
 FIXED = 4  # a = the delay
 TABLE = 5  # quantile table (a frozen scipy.stats distribution)
+GEOMETRIC = 6  # a = the success probability per step: a whole number of steps >= 1
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -122,6 +123,11 @@ def draw_delay(law, aj, bj, table, s):
     """
     if law == FIXED:
         return s, aj
+    if law == GEOMETRIC:  # the first success of Bernoulli(aj) trials, one per step
+        s, u = _next_uniform(s)
+        if aj >= 1.0:
+            return s, 1.0
+        return s, 1.0 + np.floor(np.log1p(-u) / np.log1p(-aj))
     if law == TABLE:
         s, u = _next_uniform(s)
         return s, _table_quantile(table, u)
@@ -256,8 +262,9 @@ def _ctic_run(
     With `recover` (SIR) a node infected at ``t`` stays infectious for a period drawn
     from the recovery law (`rlaw`, `ra`, `rb`, `rtable`, indexed by node, on a stream
     of its own), recovers at the end of it (counted in ``rec_row``, by bin, when
-    within `max_time`), and an arc transmits only if its delay is shorter than the
-    period (the next-reaction view of SIR: exact for any two laws).
+    within `max_time`), and an arc transmits only if its delay is at most the period
+    (the next-reaction view of SIR: exact for any two laws; a tie, possible with whole
+    steps, transmits: a node's last step still tries its arcs).
 
     ``stamp[v] == tag``: v has an arrival time (tentative until popped) in
     ``arrival[v]``; ``done[v] == tag``: v has adopted. ``steps_row[k]`` receives the
@@ -314,7 +321,7 @@ def _ctic_run(
             if done[v] == tag:
                 continue
             d = arc_delay(law, a, b, table, dstate, j)
-            if d >= period:  # u recovered first (SIR); CTIC's period is inf
+            if d > period:  # u recovered first (SIR; a tie transmits); CTIC's period is inf
                 continue
             at = t + d
             if at > max_time or at == np.inf:  # an infinite delay never arrives

@@ -21,11 +21,13 @@ _LAWS = {
     "lognormal": (_k.LOGNORMAL, ("mu", "sigma"), ("real", "nonnegative")),
     "gamma": (_k.GAMMA, ("shape", "scale"), ("positive", "positive")),
     "fixed": (_k.FIXED, ("delay",), ("nonnegative",)),
+    "geometric": (_k.GEOMETRIC, ("p",), ("unit",)),
 }
 _RULES = {
     "positive": ("> 0", lambda x: (x > 0) & np.isfinite(x)),
     "nonnegative": (">= 0", lambda x: (x >= 0) & np.isfinite(x)),
     "real": ("finite", np.isfinite),
+    "unit": ("in (0, 1]", lambda x: (x > 0) & (x <= 1)),
 }
 _TABLE_POINTS = 16385  # quantile table of a frozen scipy.stats law, as LT's threshold laws
 _NO_TABLE = np.zeros(2, dtype=np.float64)
@@ -130,6 +132,8 @@ def _law_median(code, a, b, table):
         return stats.gamma.median(a, scale=b)
     if code == _k.FIXED:
         return a
+    if code == _k.GEOMETRIC:  # the smallest d with 1 - (1 - p)**d >= 1/2 (1 for p >= 1/2)
+        return np.ceil(np.log(0.5) / np.log1p(-np.minimum(a, 0.5)))
     return np.array([table[(table.size - 1) // 2]])
 
 
@@ -160,6 +164,8 @@ class CTIC:
         - ``("lognormal", mu, sigma)``: ``exp(mu + sigma Z)``, Z standard normal;
         - ``("gamma", shape, scale)``: mean ``shape * scale``;
         - ``("fixed", d)``: every delay is ``d``;
+        - ``("geometric", q)``: a whole number of steps, the first success of one
+          Bernoulli(q) trial per step (1 with probability q, 2 with ``(1 - q) q``, ...);
         - a frozen `scipy.stats` distribution with support in ``[0, inf)``: an
           exponential law (``scipy.stats.expon(scale=s)``) is drawn exactly, any other
           through its quantile function tabulated at 16,385 points and linearly

@@ -14,8 +14,9 @@ from .ctic import _law_median, _resolve_delay
 __all__ = ["SIR"]
 
 
-def _rate(value, name):
-    """A rate (number or per-item array) as a read-only float64 array; >= 0, finite."""
+def _rate(value, name, probability=False):
+    """A rate (number or per-item array) as a read-only float64 array; >= 0, finite (a
+    probability in [0, 1] with `probability`)."""
     if isinstance(value, bool | np.bool_ | str | bytes) or ndim_of(value) > 1:
         msg = f"`{name}` must be a rate >= 0 or one per {'arc' if name == 'beta' else 'node'}; got {value!r:.80}."
         raise InvalidParameterError(msg)
@@ -26,11 +27,12 @@ def _rate(value, name):
     if arr is None or arr.size == 0:
         msg = f"`{name}` must be a rate >= 0 or one per {'arc' if name == 'beta' else 'node'}; got {value!r:.80}."
         raise InvalidParameterError(msg)
-    bad = ~((arr >= 0) & np.isfinite(arr))
+    bad = ~((arr >= 0) & (arr <= 1 if probability else np.isfinite(arr)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         where = f" at {'arc' if name == 'beta' else 'node'} {i}" if arr.size > 1 else ""
-        msg = f"`{name}` must be a finite rate >= 0; got {float(arr[i])!r}{where}."
+        rule = "a probability per step in [0, 1]" if probability else "a finite rate >= 0"
+        msg = f"`{name}` must be {rule}; got {float(arr[i])!r}{where}."
         raise InvalidParameterError(msg)
     arr.flags.writeable = False
     return arr
@@ -75,6 +77,12 @@ class SIR:
     recovery : tuple or frozen scipy.stats distribution, optional
         Instead of `gamma`: the law of the infectious period (parameters one per node
         or one for all), e.g. ``("fixed", 3.0)`` for a fixed period.
+    discrete : bool, default False
+        Discrete time (the SIR of NDlib and of EoN's discrete simulations): `beta` and
+        `gamma` are then probabilities per step. A node infected at step t tries each
+        susceptible out-neighbour at steps t + 1, t + 2, ... with probability `beta`
+        each time, and after each step's tries recovers with probability `gamma` (so
+        ``gamma = 1`` is IC with ``p = beta``). Times are whole steps (`time_step` 1).
 
     Notes
     -----
@@ -117,6 +125,7 @@ class SIR:
     gamma: object = None
     transmission: object = None
     recovery: object = None
+    discrete: bool = False
     _laws: tuple = field(init=False, repr=False)
 
     continuous_time = True
@@ -128,18 +137,25 @@ class SIR:
         if (self.gamma is None) == (self.recovery is None):
             msg = "give exactly one of `gamma` (Markovian) and `recovery` (a law of the period)."
             raise InvalidParameterError(msg)
+        if not isinstance(self.discrete, bool | np.bool_):
+            msg = f"`discrete` must be True or False; got {self.discrete!r}."
+            raise InvalidParameterError(msg)
+        if self.discrete and (self.transmission is not None or self.recovery is not None):
+            msg = "`discrete=True` takes `beta` and `gamma` (probabilities per step), not laws."
+            raise InvalidParameterError(msg)
+        law = _k.GEOMETRIC if self.discrete else _k.EXPONENTIAL
         if self.beta is not None:
-            beta = _rate(self.beta, "beta")
-            trans = (_k.EXPONENTIAL, _readonly(np.where(beta > 0, beta, 1.0)), _ONE, _NO_TABLE)
+            beta = _rate(self.beta, "beta", self.discrete)
+            trans = (law, _readonly(np.where(beta > 0, beta, 1.0)), _ONE, _NO_TABLE)
             live = beta > 0
         else:
             trans, live = _resolve_delay(self.transmission), None
         if self.gamma is not None:
-            gamma = _rate(self.gamma, "gamma")
+            gamma = _rate(self.gamma, "gamma", self.discrete)
             if np.all(gamma == 0):
                 rec = (_k.FIXED, _NEVER, _ONE, _NO_TABLE)
             elif np.all(gamma > 0):
-                rec = (_k.EXPONENTIAL, gamma, _ONE, _NO_TABLE)
+                rec = (law, gamma, _ONE, _NO_TABLE)
             else:  # a few nodes never recover: an infinite fixed period for them
                 msg = "`gamma` must be > 0 on every node or 0 on every node."
                 raise InvalidParameterError(msg)
@@ -165,7 +181,7 @@ class SIR:
             for name in ("beta", "gamma", "transmission", "recovery")
             if getattr(self, name) is not None
         ]
-        return f"SIR({', '.join(parts)})"
+        return f"SIR({', '.join(parts)}{', discrete=True' if self.discrete else ''})"
 
     def _arrays(self, graph):
         (code, a, b, table), live, (rcode, ra, rb, rtable) = self._laws
@@ -188,8 +204,10 @@ class SIR:
         return _readonly(p), (code, a, b, table), (rcode, ra, rb, rtable)
 
     def default_time_step(self, graph, horizon=math.inf):
-        """``horizon / 100`` with a finite horizon, else a quarter of the shorter of the
-        median transmission delay and the median infectious period."""
+        """1 in discrete time; else ``horizon / 100`` with a finite horizon, else a quarter
+        of the shorter of the median transmission delay and the median infectious period."""
+        if self.discrete:
+            return 1.0
         if math.isfinite(horizon) and horizon > 0:
             return horizon / 100.0
         _, trans, rec = self._arrays(graph)
