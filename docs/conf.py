@@ -291,7 +291,7 @@ class SpreadLink(AutoLink):
             if text.startswith("spread."):
                 logger.warning("no such object: %s", text, location=self.get_location())
             elif re.fullmatch(r"[A-Z]\w+(\.\w+)*", text):  # not a one-letter parameter (A, G)
-                return self.env.domains.python_domain.role("obj")(
+                return self.env.get_domain("py").role("obj")(
                     "obj", self.rawtext, self.text, self.lineno, self.inliner, {}, []
                 )
         return objects, errors
