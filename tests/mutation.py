@@ -101,6 +101,8 @@ NEEDS_TWO_THREADS = [
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
+# Where the mutated line holds two mutants with the same change, the change carries the
+# column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
@@ -120,6 +122,73 @@ EQUIVALENT = {
         "best_cov = cov[v] | if best < 0: | break",
         "break -> continue",
     ): "best < 0 only when no allowed node is left: later steps change nothing (bound == total)",
+    (
+        "spread/im/_coverage_kernels.py",
+        '"""Sum of the k largest ``cov[v]`` over allowed, unchosen nodes (min-heap of size k).""" '
+        "| heap = np.zeros(k, dtype=np.int64) | size = 0",
+        "0 -> 1",
+    ): "a phantom 0 starts in the heap: cov >= 0, so the top k of the values and one more 0"
+    " sum the same; k >= 1 (maximize checks it; greedy_cover is reached only from there)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "size += 1 | heap[i] = c | while i > 0 and heap[(i - 1) // 2] > heap[i]:",
+        "> -> >= @48",
+    ): "the sift-up also swaps c with an equal parent: equal values trade places, the array"
+    " is unchanged, and it stops at the first smaller parent as before",
+    (
+        "spread/im/_coverage_kernels.py",
+        "left = 2 * i + 1 | small = i | if left < size and heap[left] < heap[small]:",
+        "< -> <= @47",
+    ): "the heap is used only through its multiset (its minimum, its sum), and a sift-down"
+    " that also swaps with an equal child, or prefers the right child on a tie, leaves the"
+    " same multiset with the heap order kept",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if left < size and heap[left] < heap[small]: | small = left | "
+        "if left + 1 < size and heap[left + 1] < heap[small]:",
+        "< -> <= @55",
+    ): "as for the left child: only the heap's multiset is read, and it is the same",
+    (
+        "spread/im/_coverage_kernels.py",
+        "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
+        '""" | n_sets = offsets.shape[0] - 1',
+        "- -> +",
+    ): "n_sets only sizes `done`, indexed by set ids < the real count: a longer array",
+    (
+        "spread/im/_coverage_kernels.py",
+        "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
+        '""" | n_sets = offsets.shape[0] - 1',
+        "1 -> 0",
+    ): "n_sets only sizes `done`, indexed by set ids < the real count: one slot longer",
+    (
+        "spread/im/_coverage_kernels.py",
+        "total = 0 | upper = np.int64(-1) | for i in range(k + 1):",
+        "1 -> 2",
+    ): "the loop always ends at the latest by the break at i == k: step k + 1 never runs",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k) | "
+        "if upper < 0 or bound < upper:",
+        "0 -> 1",
+    ): "upper is -1 or a bound >= 0; upper == 0 makes every later bound 0 (as for < -> <=),"
+    " so storing it again changes nothing",
+    (
+        "spread/im/_coverage_kernels.py",
+        "upper = bound | if i == k: | break",
+        "break -> continue",
+    ): "i == k is the range's last step: continue ends the loop as break does",
+    (
+        "spread/im/_coverage_kernels.py",
+        "def prefix_coverage(offsets, members, rank, k): | "
+        '"""``out[j]``: RR sets hit by the first ``j + 1`` seeds (``rank[v]`` = v\'s position, '
+        'or k).""" | first = np.zeros(k + 1, dtype=np.int64)',
+        "1 -> 2",
+    ): "one counter more: best <= k, so first[k + 1] is never written, and out reads first[:k]",
+    (
+        "spread/im/_coverage_kernels.py",
+        "for pos in range(offsets[s], offsets[s + 1]): | r = rank[members[pos]] | if r < best:",
+        "< -> <=",
+    ): "at r == best, best = r stores the value it has",
     (
         "spread/models/_ic_lt_kernels.py",
         "max_steps, | state, | np.int32(i - lo + 1),",
@@ -362,6 +431,14 @@ EQUIVALENT = {
         "1 -> 2",
     ): "_offsets has exactly n_sets + 1 entries: the slice clips",
 }
+
+
+def listed_equivalent(mutant):
+    """Whether `EQUIVALENT` lists `mutant`: by its change, or, where one line holds two
+    mutants with the same change and only one is equivalent, by its change and its column
+    as the report prints it (``"< -> <= @47"``)."""
+    changes = (mutant.change, f"{mutant.change} @{mutant.col + 1}")
+    return any((mutant.file, mutant.context, c) in EQUIVALENT for c in changes)
 
 
 def focused_tests(relpath, repo):
@@ -860,7 +937,7 @@ class Runner:
         seconds = time.monotonic() - t0
         status = classify(rc, out)
         note = ""
-        if (mutant.file, mutant.context, mutant.change) in EQUIVALENT:
+        if listed_equivalent(mutant):
             if status == "survived":
                 status = "equivalent"
             else:

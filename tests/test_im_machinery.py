@@ -611,7 +611,8 @@ def test_greedy_gains_are_the_marginal_coverage_of_real_rr_sets(model):
 def test_coverage_kernels_against_plain_counts():
     """Pins the inverted index, the top-k sum, prefix_coverage and count_hit.
 
-    `_node_sets`: node v's list is the sets holding v, in set order. `_top_sum`: the sum
+    `_node_sets`: CSR, n + 1 pointers from 0 to the number of members (nothing past
+    them), node v's list the sets holding v, in set order. `_top_sum`: the sum
     of the k largest values over allowed, unchosen nodes (all of them if fewer).
     `prefix_coverage`: out[j] = sets holding a node of rank <= j. `count_hit`: sets
     holding a `hit` node and no `skip` node. Each counted here from the sets.
@@ -625,6 +626,7 @@ def test_coverage_kernels_against_plain_counts():
         ]
         offsets, members = as_flat(sets)
         ptr, ids = _node_sets(offsets, members, n)
+        assert ptr.shape == (n + 1,) and ptr[0] == 0 and ptr[-1] == members.size
         for v in range(n):
             assert ids[ptr[v] : ptr[v + 1]].tolist() == [s for s, m in enumerate(sets) if v in m]
 
@@ -645,6 +647,30 @@ def test_coverage_kernels_against_plain_counts():
         skip = rng.random(n) < 0.2
         want = sum(1 for m in sets if any(hit[v] for v in m) and not any(skip[v] for v in m))
         assert count_hit(offsets, members, hit, skip) == want
+
+
+def test_coverage_kernels_stay_in_bounds_as_plain_python():
+    """Pins the kernels' buffer sizes: Numba does not check indices, so a buffer one slot
+    short (prefix_coverage's k + 1 counters, the last for sets no seed hits) writes past
+    its end unseen. Each kernel's own Python body (`py_func`, numpy's bounds checks) on
+    sets where some hold no seed must run and agree with the compiled kernel.
+    """
+    sets = [[0, 1], [2], [3, 4, 2], [4], [], [1, 3]]
+    offsets, members = as_flat(sets)
+    n, k = 5, 2
+    rank = np.array([1, k, k, 0, k], dtype=np.int64)  # seeds: node 3, then node 0
+    want = prefix_coverage(offsets, members, rank, k)
+    assert want.tolist() == [2, 3]
+    assert prefix_coverage.py_func(offsets, members, rank, k).tolist() == want.tolist()
+    ptr, ids = _node_sets.py_func(offsets, members, n)
+    want_ptr, want_ids = _node_sets(offsets, members, n)
+    assert ptr.tolist() == want_ptr.tolist() and ids.tolist() == want_ids.tolist()
+    allowed, none = np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    for k in (1, 2, 5):
+        got = _top_sum.py_func(np.array([3, 1, 4, 1, 5]), allowed, none, k)
+        assert got == _top_sum(np.array([3, 1, 4, 1, 5]), allowed, none, k)
+    count = count_hit.py_func(offsets, members, rank == 0, rank == 1)
+    assert count == count_hit(offsets, members, rank == 0, rank == 1) == 2
 
 
 def test_top_sum_on_heaps_deeper_than_a_few_levels():
