@@ -203,7 +203,8 @@ def simulate(
         Show a progress bar (default: when stderr is a terminal and the work takes more
         than 2 s).
     keep_times : bool, default False
-        Keep every node's activation step in every run (``n_runs * n_nodes`` int32).
+        Keep every node's activation step in every run (``n_runs * n_nodes`` int32), or
+        for a continuous-time model its activation time (float64, NaN: never).
     max_memory : int, optional
         Bytes the results may take (default: three quarters of physical memory);
         `MemoryLimitError` before allocating past it.
