@@ -416,3 +416,16 @@ def test_simulate_cascades_takes_the_right_limit_for_each_model():
         simulate_cascades(g, CTIC(), seeds=0, max_steps=2, rng=0)
     with pytest.raises(InvalidParameterError, match="use `max_steps`"):
         simulate_cascades(g, IC(p=0.5), seeds=0, horizon=2.0, rng=0)
+
+
+def test_kept_times_are_budgeted_at_eight_bytes():
+    """Real times are float64: the memory bound counts 8 bytes per node and run."""
+    from spread.exceptions import MemoryLimitError
+    from spread.models.simulate import _BYTES_PER_RUN
+
+    g = spread.datasets.load("karate")
+    need = 100 * (_BYTES_PER_RUN + 8 * g.n_nodes)
+    kw = {"n_runs": 100, "keep_times": True, "rng": 0}
+    with pytest.raises(MemoryLimitError):
+        spread.simulate(g, [0], CTIC(), max_memory=need - 1, **kw)
+    assert spread.simulate(g, [0], CTIC(), max_memory=need, **kw).n_runs == 100

@@ -84,10 +84,11 @@ MAX_STEPS = 2**62
 _BYTES_PER_RUN = 8 + 8 + 4 * 16  # final size, depth, and at least 16 steps of counts
 
 
-def _check_memory(graph, n_runs, keep_times, max_memory):
-    """Raise `MemoryLimitError` before allocating results larger than `max_memory`."""
+def _check_memory(graph, n_runs, keep_times, max_memory, time_bytes=4):
+    """Raise `MemoryLimitError` before allocating results larger than `max_memory`
+    (`time_bytes` per kept activation: 4 for steps, 8 for real times)."""
     check_memory(
-        n_runs * (_BYTES_PER_RUN + (4 * graph.n_nodes if keep_times else 0)),
+        n_runs * (_BYTES_PER_RUN + (time_bytes * graph.n_nodes if keep_times else 0)),
         what=f"the results of {n_runs:,} runs" + (" with `keep_times`" if keep_times else ""),
         advice="lower `n_runs`"
         + (", drop `keep_times`" if keep_times else "")
@@ -147,7 +148,8 @@ def _settings(
         raise InvalidParameterError(msg)
     if max_memory is not None:
         max_memory = check_int(max_memory, name="max_memory", min_value=1)
-    _check_memory(graph, n_runs, bool(keep_times), max_memory)
+    time_bytes = 8 if getattr(model, "continuous_time", False) else 4
+    _check_memory(graph, n_runs, bool(keep_times), max_memory, time_bytes)
     return _Settings(
         graph=graph,
         model=model,
