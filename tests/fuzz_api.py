@@ -315,7 +315,9 @@ def test_heat(data):
 def test_maximize(data):
     graph = data.draw(st.sampled_from(GRAPHS))
     model = data.draw(
-        st.sampled_from([IC(p=0.1), IC(p="wc"), LT(), Heat(beta=0.3, threshold=0.05)])
+        st.sampled_from(
+            [IC(p=0.1), IC(p="wc"), LT(), Heat(beta=0.3, threshold=0.05), spread.CTIC(p=0.3)]
+        )
     )
     method = data.draw(st.one_of(st.sampled_from(METHODS), SCALARS))
     kwargs = {
@@ -339,6 +341,87 @@ def test_maximize(data):
     if sel is not None:
         assert isinstance(sel, spread.SeedSelection)
         assert len(set(sel.seeds.tolist())) == len(sel.seeds) <= graph.n_nodes
+
+
+# ---------------------------------------------------------------- real time
+LAWS = st.one_of(
+    st.tuples(
+        st.sampled_from(["exponential", "weibull", "lognormal", "gamma", "fixed", "geometric"]),
+        NUMBERS,
+    ),
+    st.tuples(st.sampled_from(["weibull", "lognormal", "gamma"]), NUMBERS, NUMBERS),
+    st.tuples(st.sampled_from(["pareto", "exponential"]), VALUES, VALUES),
+    VALUES,
+)
+REAL_TIME = st.one_of(
+    st.builds(lambda p, d: spread.CTIC(p=p, delay=d), st.one_of(st.just(0.3), VALUES), LAWS),
+    st.builds(
+        lambda b, g, discrete: spread.SIR(beta=b, gamma=g, discrete=discrete),
+        VALUES,
+        VALUES,
+        st.one_of(st.booleans(), SCALARS),
+    ),
+    st.builds(lambda t, r: spread.SIR(transmission=t, recovery=r), LAWS, LAWS),
+    st.builds(lambda b, g: spread.SIS(beta=b, gamma=g), VALUES, VALUES),
+)
+
+
+@fuzz
+@given(st.data())
+def test_real_time_models_and_simulate(data):
+    model = check(lambda: data.draw(REAL_TIME))
+    if model is None:
+        return
+    graph = data.draw(st.sampled_from(GRAPHS))
+    kwargs = {
+        "n_runs": data.draw(SMALL_RUNS),
+        "horizon": data.draw(st.one_of(st.none(), st.just(2.0), NUMBERS)),
+        "time_step": data.draw(st.one_of(st.none(), NUMBERS)),
+        "max_steps": data.draw(st.one_of(st.none(), st.just(3))),
+        "rng": data.draw(st.one_of(st.integers(0, 9), SCALARS)),
+        "keep_times": data.draw(st.booleans()),
+        "progress": False,
+    }
+    res = check(lambda: spread.simulate(graph, data.draw(SEEDS), model, **kwargs))
+    if res is not None:
+        assert isinstance(res, spread.SpreadResult) and res.time_step > 0
+        assert (res.final_sizes >= 1).all() and (res.final_sizes <= graph.n_nodes).all()
+        assert (res.new_per_step.sum(axis=1) <= res.final_sizes).all()
+        if res.recoveries_per_step is not None or res.infectious_per_step is not None:
+            frame = res.prevalence()
+            assert (frame["mean"] >= 0).all() and (frame["mean"] <= graph.n_nodes).all()
+
+
+@fuzz
+@given(st.data())
+def test_influence_index(data):
+    graph = data.draw(st.sampled_from(GRAPHS))
+    model = data.draw(
+        st.sampled_from([IC(p=0.1), LT(), spread.CTIC(p=0.5), Heat(beta=0.1), "ic", None])
+    )
+    index = check(
+        lambda: spread.InfluenceIndex.build(
+            graph,
+            model,
+            n_rr_sets=data.draw(st.one_of(st.integers(1, 500), NUMBERS)),
+            rng=data.draw(st.one_of(st.integers(0, 9), SCALARS)),
+            horizon=data.draw(st.one_of(st.none(), st.just(1.0), NUMBERS)),
+            max_memory=data.draw(st.one_of(st.none(), st.integers(1, 10**9), NUMBERS)),
+        )
+    )
+    if index is None:
+        return
+    seeds = data.draw(st.one_of(SEEDS, st.just([])))
+    est = check(lambda: index.estimate(seeds))
+    if est is not None:
+        assert 0 <= est.mean <= graph.n_nodes and est.stderr >= 0
+    gains = check(lambda: index.gains(seeds))
+    if gains is not None:
+        assert len(gains) == graph.n_nodes and (gains["gain"] >= 0).all()
+    k = data.draw(st.one_of(st.integers(0, 5), NUMBERS))
+    top = check(lambda: index.top(k, fixed=data.draw(st.one_of(st.none(), SEEDS))))
+    if top is not None:
+        assert len(set(top["node"].tolist())) == len(top)
 
 
 # ------------------------------------------------------------------------ data

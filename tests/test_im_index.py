@@ -13,7 +13,7 @@ import pytest
 
 import spread
 from spread import CTIC, IC, LT, InfluenceIndex
-from spread.exceptions import InvalidParameterError, NodeNotFound
+from spread.exceptions import InvalidParameterError, MemoryLimitError, NodeNotFound
 
 
 def brute_hits(index, seed_idx):
@@ -155,6 +155,8 @@ def test_bad_input():
         InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=0, rng=0)
     with pytest.raises(InvalidParameterError, match="horizon"):
         InfluenceIndex.build(g, IC(p=0.1), horizon=2.0, rng=0)
+    with pytest.raises(MemoryLimitError, match="n_rr_sets"):  # refused before sampling
+        InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=10**15, rng=0)
     index = InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=100, rng=0)
     with pytest.raises(NodeNotFound):
         index.estimate([0, 99])

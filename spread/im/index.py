@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import parallel
-from .._common import ConfidenceInterval, progress_bar, thread_count
+from .._common import ConfidenceInterval, check_memory, progress_bar, thread_count
 from .._random import INDEX_RR, root_seed, stream_root
 from .._validation import check_int, check_level
 from ..exceptions import InvalidParameterError
@@ -29,6 +29,7 @@ __all__ = ["InfluenceIndex", "SpreadEstimate"]
 
 _FORMAT = 1  # version of the saved file's layout
 _BATCH = 1 << 16  # RR sets per progress update while building
+_PILOT = 1 << 10  # RR sets sampled first, to size the index
 
 
 @dataclass(frozen=True, repr=False)
@@ -215,7 +216,8 @@ class InfluenceIndex:
         InvalidParameterError
             If an argument is invalid, or the model has no RR sets.
         MemoryLimitError
-            If the sets would exceed `max_memory`.
+            If the sets and their index would exceed `max_memory` (projected from the
+            first 1,024 sets, before the rest are sampled).
 
         Examples
         --------
@@ -252,7 +254,17 @@ class InfluenceIndex:
             max_memory=max_memory,
             client=parallel.check_client(client),
         )
+        rr.extend(min(n_sets, _PILOT))  # sizes the whole index before it is sampled
+        avg = rr.n_members / len(rr)
+        check_memory(
+            n_sets * (16.0 + 12.0 * avg),  # sets, their trimmed copy and the inverted index
+            what=f"`n_rr_sets` = {n_sets:,} RR sets ({avg:,.3g} nodes each in a pilot) and "
+            "their index",
+            advice="lower `n_rr_sets` or raise `max_memory`",
+            max_memory=max_memory,
+        )
         with progress_bar(n_sets, desc="index RR sets", progress=progress, unit="set") as bar:
+            bar.update(len(rr))
             while len(rr) < n_sets:
                 before = len(rr)
                 rr.extend(min(n_sets, before + _BATCH))
