@@ -128,7 +128,7 @@ EQUIVALENT = {
         "| heap = np.zeros(k, dtype=np.int64) | size = 0",
         "0 -> 1",
     ): "a phantom 0 starts in the heap: cov >= 0, so the top k of the values and one more 0"
-    " sum the same; k >= 1 (maximize checks it; greedy_cover is reached only from there)",
+    " sum the same; k >= 1 (_top_sum runs only for OPIM-C's bound, under maximize's check)",
     (
         "spread/im/_coverage_kernels.py",
         "size += 1 | heap[i] = c | while i > 0 and heap[(i - 1) // 2] > heap[i]:",
@@ -227,6 +227,19 @@ EQUIVALENT = {
     ): "the first buffer's size only: _grow enlarges it as needed",
     (
         "spread/im/_rrset_kernels.py",
+        "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
+        "members = np.empty(max(capacity, 16), dtype=np.int32)",
+        "16 -> 15",
+    ): "the first buffer's size only: _grow enlarges it as needed",
+    (
+        "spread/im/_rrset_kernels.py",
+        "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
+        "members = np.empty(max(capacity, 16), dtype=np.int32)",
+        "max -> min",
+    ): "the first buffer's size only (even 0): every write is after `if pos =="
+    " members.shape[0]: members = _grow(...)`, which enlarges it to at least pos + 1",
+    (
+        "spread/im/_rrset_kernels.py",
         "pos = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
         "1 -> 2",
     ): "the tag need only be >= 1 and differ between the sets of one call (< 2**31 sets)",
@@ -241,6 +254,24 @@ EQUIVALENT = {
         "v = min(np.int64(x * n), n - 1)",
         "- -> +",
     ): "x <= 1 - 2**-53, so x * n rounds below n for every n < 2**53: the clamp never binds",
+    (
+        "spread/im/_rrset_kernels.py",
+        "state = _run_state(stream_root, r) | state, x = _next_uniform(state) | "
+        "v = min(np.int64(x * n), n - 1)",
+        "1 -> 0",
+    ): "x * n < n (as for - -> +): a clamp at n binds no more than one at n - 1",
+    (
+        "spread/im/_rrset_kernels.py",
+        "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
+        "members = _grow(members, pos + 1)",
+        "+ -> -",
+    ): "_grow returns max(2 * len, size), pos == len >= 16: the buffer doubles either way",
+    (
+        "spread/im/_rrset_kernels.py",
+        "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
+        "members = _grow(members, pos + 1)",
+        "1 -> 0",
+    ): "_grow returns max(2 * len, size), pos == len >= 16: the buffer doubles either way",
     (
         "spread/im/_rrset_kernels.py",
         "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
