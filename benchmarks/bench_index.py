@@ -100,7 +100,7 @@ def main():
                 "seed sets": len(check),
                 "within the combined 95% interval": check["inside"].mean(),
                 "within the index's own 95% interval": check["inside, index se only"].mean(),
-                "median |index - mc| / mc": float(
+                "median relative difference": float(
                     np.median(np.abs(check["index"] - check["mc"]) / check["mc"])
                 ),
             }
