@@ -103,6 +103,45 @@ def read_tokens(path, what):
     return [t for line in lines for t in split_list(line)]
 
 
+def read_node_values(path, what, graph, *, rule, positive, default=None):
+    """``{label: value}`` from a file of ``label value`` lines (``#`` comments; blank
+    lines skipped): node costs (``--costs``) or audience weights (``--target``, where a
+    line may hold the label alone: `default`).
+
+    Every problem names the option, the file and the line: a missing or extra field, a
+    value that is not a finite number > 0 (`positive`) or >= 0 (`rule` says which), a
+    label given twice.
+    """
+    text = read_text(path, what, f"a text file of `label value` lines ({rule})")
+    out, seen = {}, {}
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        where = f"`{what}`: {shown_path(path)}, line {number}"
+        if len(fields) > 2 or (len(fields) == 1 and default is None):
+            want = "a label and a value" if default is None else "a label and an optional value"
+            msg = f"{where} must hold {want}; got {shown(line.strip())}."
+            raise UsageError(msg)
+        label = labels_from(fields[:1], graph, what)[0]
+        try:
+            value = float(fields[1]) if len(fields) == 2 else float(default)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            msg = f"{where}: the value must be {rule}; got {shown(fields[1])}."
+            raise UsageError(msg)
+        if label in seen:
+            msg = f"{where}: node {shown(fields[0])} was given already, on line {seen[label]}."
+            raise UsageError(msg)
+        seen[label] = number
+        out[label] = value
+    if not out:
+        msg = f"`{what}` must name at least one node; {shown_path(path)} names none."
+        raise UsageError(msg)
+    return out
+
+
 def graph_names(kind):
     table = datasets.list()
     return list(table.loc[table["kind"] == kind, "name"])

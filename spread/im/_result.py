@@ -74,6 +74,13 @@ class SeedSelection:
         Seconds spent choosing (evaluation excluded).
     evaluation : str
         How `spread` was estimated.
+    cost : float
+        What the seeds cost together, with `costs` (NaN without).
+    budget : float
+        The budget they were chosen under (NaN without one).
+    target_weight : float
+        With a `target`, its total weight ``W``: `spread` then counts the weight of the
+        audience reached, at most ``W`` (NaN without a target).
     """
 
     seeds: np.ndarray
@@ -92,6 +99,9 @@ class SeedSelection:
     elapsed: float = float("nan")
     evaluation: str = "none"
     graph: object = field(default=None, compare=False)
+    cost: float = float("nan")
+    budget: float = float("nan")
+    target_weight: float = float("nan")
 
     @property
     def k(self):
@@ -145,6 +155,12 @@ class SeedSelection:
             f"  spread: {self.spread:,.1f} ± {self.spread_stderr:,.1f} (s.e., {self.evaluation}); "
             f"{level:.0%} CI [{low:,.1f}, {high:,.1f}]",
         ]
+        if np.isfinite(self.budget):
+            lines.append(f"  cost: {self.cost:,.4g} of a budget of {self.budget:,.4g}")
+        if np.isfinite(self.target_weight):
+            lines.append(
+                f"  audience: the spread counts a target of total weight {self.target_weight:,.4g}"
+            )
         if np.isfinite(self.guarantee):
             lines.append(
                 f"  guarantee: >= {self.guarantee:.3f} x optimum with probability "

@@ -50,11 +50,34 @@ def _grow(buf, size):
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _root(x, n, root_nodes, root_cum):
+    """The target of an RR set from its first uniform `x`: uniform over the n nodes when
+    `root_nodes` is empty, else ``root_nodes[i]`` with probability proportional to its
+    weight (``root_cum``: the cumulative weights, all positive; a binary search)."""
+    if root_nodes.shape[0] == 0:
+        return min(np.int64(x * n), n - 1)
+    i = np.searchsorted(root_cum, x * root_cum[-1], side="right")
+    return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])
+
+
 @njit(cache=True, nogil=True)
-def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, stream_root, r0, r1, capacity):
+def rr_sets_ic(
+    in_indptr,
+    in_indices,
+    p_in,
+    node_p,
+    node_inv_log,
+    root_nodes,
+    root_cum,
+    stream_root,
+    r0,
+    r1,
+    capacity,
+):
     """RR sets ``r0 .. r1 - 1`` under independent cascade (reverse breadth-first search).
 
-    Set r picks its target uniformly, then walks in-arcs backwards: an arc ``u -> w``
+    Set r picks its target uniformly (or by weight: `_root`), then walks in-arcs backwards: an arc ``u -> w``
     examined from ``w`` (u not yet in the set) is live with its probability. When all of
     w's in-arcs share one probability ``node_p[w] >= 0`` (uniform p; weighted cascade,
     where it is ``1 / indeg(w)``), the live ones are found by geometric skipping
@@ -71,7 +94,7 @@ def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, stream_root, r
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = min(np.int64(x * n), n - 1)
+        v = _root(x, n, root_nodes, root_cum)
         if pos == members.shape[0]:
             members = _grow(members, pos + 1)
         members[pos] = v
@@ -117,10 +140,10 @@ def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, stream_root, r
 
 
 @njit(cache=True, nogil=True)
-def rr_sets_lt(in_indptr, in_indices, w_in, stream_root, r0, r1, capacity):
+def rr_sets_lt(in_indptr, in_indices, w_in, root_nodes, root_cum, stream_root, r0, r1, capacity):
     """RR sets ``r0 .. r1 - 1`` under linear threshold (reverse random walk).
 
-    From the target, each node reached picks at most one in-arc, arc ``u -> w`` with
+    From the target (uniform, or by weight: `_root`), each node reached picks at most one in-arc, arc ``u -> w`` with
     probability ``w_in`` (in-slot order), none with the remaining probability; the walk
     stops at none or at a node already in the set.
     """
@@ -133,7 +156,7 @@ def rr_sets_lt(in_indptr, in_indices, w_in, stream_root, r0, r1, capacity):
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cur = min(np.int64(x * n), n - 1)
+        cur = _root(x, n, root_nodes, root_cum)
         while True:
             if pos == members.shape[0]:
                 members = _grow(members, pos + 1)
@@ -263,11 +286,24 @@ def _sift_down(heap, pos, key, size, i):
 
 @njit(cache=True, nogil=True)
 def rr_sets_ctic(
-    in_indptr, in_indices, p_in, law, a_in, b_in, table, horizon, stream_root, r0, r1, capacity
+    in_indptr,
+    in_indices,
+    p_in,
+    law,
+    a_in,
+    b_in,
+    table,
+    horizon,
+    root_nodes,
+    root_cum,
+    stream_root,
+    r0,
+    r1,
+    capacity,
 ):
     """RR sets ``r0 .. r1 - 1`` under continuous-time IC with a horizon (reverse Dijkstra).
 
-    Set r picks its target uniformly and grows backwards in order of distance: when w is
+    Set r picks its target uniformly (or by weight: `_root`) and grows backwards in order of distance: when w is
     settled at distance ``t``, each in-arc ``u -> w`` (in-slot order) is live with its
     probability ``p_in`` and then has a delay drawn from the law (parameters per in-slot,
     or one for all); ``u`` gets ``t + delay`` if that is within `horizon` and shorter than
@@ -288,7 +324,7 @@ def rr_sets_ctic(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = min(np.int64(x * n), n - 1)
+        v = _root(x, n, root_nodes, root_cum)
         stamp[v] = tag
         dist[v] = 0.0
         heap[0] = v
