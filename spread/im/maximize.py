@@ -215,9 +215,10 @@ def maximize(
         nodes' coverages. Nodes costing more than the budget are never chosen. The
         result's `cost` is what the seeds cost. Methods "imm" and "opim-c" only.
     target : array of float, mapping, or collection of labels, optional
-        The audience: count only these nodes in the spread. A numeric array (one weight
-        >= 0 per node) or a mapping from labels to weights; a set or list of labels
-        (or a boolean mask) weighs each 1. The RR sets draw their root with probability
+        The audience: count only these nodes in the spread. A numpy array (or pandas
+        Series) of numbers holds one weight >= 0 per node, by index; a mapping gives
+        labels their weights; a set, list, tuple or range of labels (or a boolean mask)
+        weighs each named node 1. The RR sets draw their root with probability
         proportional to the weight, the estimates are ``W`` (the total weight) times
         the fraction of sets hit, and the seeds are scored by forward runs that add up
         the weights of the nodes they reach. IMM's guesses of the optimum run from

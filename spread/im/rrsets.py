@@ -81,13 +81,19 @@ class Target:
 def resolve_target(graph, target):
     """The `Target` a user's `target` names, or None.
 
-    A numeric array (numpy or pandas) holds one weight per node; a mapping gives labels
-    their weights (others weigh 0); any other collection of labels (a set, a list, a
-    boolean mask) weighs each named node 1. Weights must be finite and >= 0, not all 0.
+    A numeric array (numpy or pandas) holds one weight per node, by index; a mapping
+    gives labels their weights (others weigh 0); any other collection of labels (a set,
+    a list, a tuple, a range, a boolean mask) weighs each named node 1. Weights must be finite and >= 0, not all 0.
     """
     if target is None:
         return None
     numeric = hasattr(target, "dtype") and np.asarray(target).dtype.kind in "iuf"
+    if numeric and np.ndim(target) == 1 and len(target) != graph.n_nodes:
+        msg = (
+            f"`target` as an array of weights must have one entry per node ({graph.n_nodes}); "
+            f"got {len(target)} entries (to name the audience's labels, pass a list or a set)."
+        )
+        raise InvalidParameterError(msg)
     if numeric or isinstance(target, Mapping):
         values = np.asarray(target) if numeric else target
         weights = node_values(
