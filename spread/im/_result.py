@@ -65,8 +65,9 @@ class SeedSelection:
         RR sets (IMM, OPIM-C) or Monte Carlo runs (CELF) used to choose.
     guarantee : float
         Approximation ratio guaranteed with probability ``1 - failure_probability``
-        (``1 - 1/e - eps`` for IMM; the ratio certified for OPIM-C); NaN for methods
-        without one.
+        (``1 - 1/e - eps`` for IMM, ``1 - 1/sqrt(e) - eps`` under a budget; the ratio
+        certified for OPIM-C); NaN for methods without one, and for IMM with a target
+        that no eligible node belongs to when its first phase bounds nothing.
     failure_probability : float
     memory_bytes : int
         Peak bytes held by RR sets (0 if none).
@@ -156,7 +157,7 @@ class SeedSelection:
             f"{level:.0%} CI [{low:,.1f}, {high:,.1f}]",
         ]
         if np.isfinite(self.budget):
-            lines.append(f"  cost: {self.cost:,.4g} of a budget of {self.budget:,.4g}")
+            lines.append(f"  spent: {self.cost:,.4g} of a budget of {self.budget:,.4g}")
         if np.isfinite(self.target_weight):
             lines.append(
                 f"  audience: the spread counts a target of total weight {self.target_weight:,.4g}"

@@ -310,7 +310,7 @@ def maximize(
     )
     allowed &= ~node_mask(graph, exclude, name="exclude")
     allowed &= ~fixed_mask
-    costs, budget = _check_budget(graph, k, costs, budget, method, index)
+    costs, budget = _check_budget(graph, k, costs, budget, method)
     if costs is not None:
         allowed = affordable(allowed, costs, budget)  # what costs more is never chosen
         k = 1  # the objective's k_max below
@@ -445,7 +445,7 @@ def maximize(
     )
 
 
-def _check_budget(graph, k, costs, budget, method, index):
+def _check_budget(graph, k, costs, budget, method):
     """`costs` (per node, or None) and `budget` (a float, or None), checked together
     with `k`: a budget replaces k and needs costs; costs mean nothing without one."""
     if budget is None:

@@ -107,7 +107,7 @@ def resolve_target(graph, target):
     return Target.of(weights)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Objective:
     """What IMM and OPIM-C maximize, in the terms their sample sizes need.
 
