@@ -341,3 +341,14 @@ def test_bad_model_input_is_named():
         spread.reachable(tg, [0], horizon=-1.0)
     with pytest.raises(spread.WorkLimitError):
         spread.simulate(tg, [0], TemporalIC(), n_runs=1000, max_work=100)
+
+
+def test_bundled_higgs_retweets_aggregate_to_the_retweet_graph():
+    """`load("higgs-retweet-times")`: every RT row as a contact B -> A; its aggregate is
+    `load("higgs-retweet")` arc for arc, weights = retweets per pair."""
+    tg = spread.datasets.load("higgs-retweet-times")
+    g = spread.datasets.load("higgs-retweet")
+    assert isinstance(tg, TemporalGraph) and tg.n_contacts == 354_930
+    assert np.array_equal(tg.indptr, g.indptr) and np.array_equal(tg.indices, g.indices)
+    assert np.array_equal(tg.weights, g.weights)
+    assert tg.time_range == (1341101181.0, 1341705593.0)
