@@ -364,35 +364,37 @@ def _time_value(value, name):
 def time_array(times, name="times"):
     """Times as float64: numbers as they are, datetimes (numpy, pandas, tz-aware or not,
     or text that pandas reads as dates) as Unix seconds. Shape and finiteness are the
-    caller's to check (`weight_array`)."""
+    caller's to check (`convert.weight_array`)."""
+    original = times
     if isinstance(times, pd.Series | pd.Index):
         if isinstance(times.dtype, pd.DatetimeTZDtype):
-            return _unix_seconds(pd.DatetimeIndex(times))
+            return _unix_seconds(times, name, original)
         times = times.to_numpy()
     try:
         values = np.asarray(times)
     except (TypeError, ValueError):
         return times  # `weight_array` names what is wrong
-    if values.dtype.kind == "M":
-        return _unix_seconds(pd.DatetimeIndex(values.reshape(-1)))
-    if values.dtype.kind in "USO" and values.size and not isinstance(values.flat[0], _REAL):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
-                stamps = pd.to_datetime(values.reshape(-1), utc=True)
-        except (TypeError, ValueError, OverflowError):
-            msg = f"`{name}` must hold numbers or datetimes; got {convert._short(times)}."
-            raise InvalidParameterError(msg) from None
-        return _unix_seconds(pd.DatetimeIndex(stamps))
+    if values.dtype.kind == "M" or (
+        values.dtype.kind in "USO" and values.size and not isinstance(values.flat[0], _REAL)
+    ):
+        return _unix_seconds(values.reshape(-1), name, original)
     return values
 
 
-def _unix_seconds(stamps):
-    seconds = stamps.as_unit("ns").asi8 / 1e9
-    return np.where(stamps.isna(), np.nan, seconds)
-
-
 _REAL = (numbers.Real, np.number)
+
+
+def _unix_seconds(values, name, original):
+    """Datetimes (or text pandas reads as dates) as Unix seconds; NaT as NaN."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+            stamps = pd.DatetimeIndex(pd.to_datetime(values, utc=True))
+            seconds = stamps.as_unit("us").asi8 / 1e6  # microseconds hold any year
+    except (TypeError, ValueError, OverflowError):
+        msg = f"`{name}` must hold numbers or datetimes; got {convert._short(original)}."
+        raise InvalidParameterError(msg) from None
+    return np.where(stamps.isna(), np.nan, seconds)
 
 
 def from_contacts(
