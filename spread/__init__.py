@@ -14,6 +14,7 @@ Examples
 from . import datasets, exceptions, fit, io, parallel, plot, weights
 from ._common import ConfidenceInterval
 from .cascades import Cascades
+from .contacts import TemporalGraph
 from .exceptions import (
     ConvergenceWarning,
     DatasetError,
@@ -41,6 +42,8 @@ from .models import (
     HeatResult,
     SpreadResult,
     SpreadResults,
+    TemporalIC,
+    reachable,
     simulate,
     simulate_sets,
     solve,
@@ -77,6 +80,8 @@ __all__ = [
     "SpreadEstimate",
     "SpreadResult",
     "SpreadResults",
+    "TemporalGraph",
+    "TemporalIC",
     "Trend",
     "WorkLimitError",
     "__version__",
@@ -87,6 +92,7 @@ __all__ = [
     "maximize",
     "parallel",
     "plot",
+    "reachable",
     "read_edgelist",
     "simulate",
     "simulate_sets",

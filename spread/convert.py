@@ -60,8 +60,9 @@ class LoadReport:
         Rows that repeated an earlier edge (for undirected input ``u v`` and ``v u``
         are the same edge).
     duplicates : str
-        What was done with them: ``"merge"`` (one arc, weights combined by `merge`) or
-        ``"keep"`` (parallel arcs).
+        What was done with them: ``"merge"`` (one arc, weights combined by `merge`),
+        ``"keep"`` (parallel arcs) or, for a `TemporalGraph`, ``"contacts"`` (one arc
+        whose weight counts them; every contact keeps its own time).
     merge : str
         How the weights of merged duplicates were combined.
     n_skipped_lines : int
@@ -79,7 +80,9 @@ class LoadReport:
 
     def __str__(self):
         loops = "dropped" if self.self_loops == "drop" else "kept"
-        dups = "merged" if self.duplicates == "merge" else "kept"
+        dups = {"merge": "merged", "contacts": "merged into arcs (their times kept)"}.get(
+            self.duplicates, "kept"
+        )
         return (
             f"{self.source}: {self.n_rows:,} rows read, "
             f"{self.n_self_loops:,} self-loop(s) {loops}, "
@@ -138,7 +141,7 @@ def as_label_array(values, *, name=None):
 _INT64_MAX = np.iinfo(np.int64).max
 
 
-def weight_array(weights, size, what="edge", name="weights"):
+def weight_array(weights, size, what="edge", name="weights", noun="weight"):
     """`weights` as a float64 copy, one finite number per edge (or arc); else an error."""
     try:
         is_bool = np.asarray(weights).dtype.kind == "b"
@@ -156,7 +159,7 @@ def weight_array(weights, size, what="edge", name="weights"):
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         msg = (
-            f"`{name}` must be finite numbers; {what} {i} has weight {float(out[i])!r} "
+            f"`{name}` must be finite numbers; {what} {i} has {noun} {float(out[i])!r} "
             f"({int(bad.sum())} non-finite)."
         )
         raise InvalidParameterError(msg)
@@ -352,28 +355,9 @@ def is_symmetric(indptr, indices, in_indptr, in_indices):
 
 
 # ------------------------------------------------------------ constructors
-def from_edges(
-    cls,
-    sources,
-    targets,
-    weights=None,
-    *,
-    directed=True,
-    labels=None,
-    self_loops="drop",
-    duplicates="merge",
-    merge="sum",
-    source="edges",
-    n_skipped_lines=0,
-):
-    """The body of `Graph.from_edges`: build a `cls` from parallel endpoint arrays.
-
-    `n_skipped_lines` is for file loaders: the lines they skipped (comments, blanks),
-    recorded in the `LoadReport` with what this function counts itself.
-    """
-    check_in(self_loops, name="self_loops", options=SELF_LOOPS)
-    check_in(duplicates, name="duplicates", options=DUPLICATES)
-    check_in(merge, name="merge", options=MERGE)
+def encode_endpoints(sources, targets, labels=None):
+    """``(src, dst, labels)``: endpoint labels as int64 node indices, checked; without
+    `labels` the nodes are the distinct endpoints, sorted when they can be."""
     sources = as_label_array(sources, name="sources")
     targets = as_label_array(targets, name="targets")
     if sources.shape != targets.shape or sources.ndim != 1:
@@ -392,9 +376,6 @@ def from_edges(
                 f"missing value); row {i} is {values[i]!r} ({int(blank.sum())} such row(s))."
             )
             raise InvalidParameterError(msg)
-    if weights is not None:
-        weights = weight_array(weights, n_rows)
-
     if labels is None:
         both = np.concatenate([sources, targets])
         try:
@@ -423,10 +404,39 @@ def from_edges(
             shown = [py_scalar(x) for x in pd.unique(missing)[:10]]
             msg = f"edge endpoint(s) {shown} are not in `labels`."
             raise NodeNotFound(msg)
+    return src.astype(np.int64), dst.astype(np.int64), labels
+
+
+def from_edges(
+    cls,
+    sources,
+    targets,
+    weights=None,
+    *,
+    directed=True,
+    labels=None,
+    self_loops="drop",
+    duplicates="merge",
+    merge="sum",
+    source="edges",
+    n_skipped_lines=0,
+):
+    """The body of `Graph.from_edges`: build a `cls` from parallel endpoint arrays.
+
+    `n_skipped_lines` is for file loaders: the lines they skipped (comments, blanks),
+    recorded in the `LoadReport` with what this function counts itself.
+    """
+    check_in(self_loops, name="self_loops", options=SELF_LOOPS)
+    check_in(duplicates, name="duplicates", options=DUPLICATES)
+    check_in(merge, name="merge", options=MERGE)
+    src, dst, labels = encode_endpoints(sources, targets, labels)
+    n_rows = src.shape[0]
+    if weights is not None:
+        weights = weight_array(weights, n_rows)
     n = labels.shape[0]
     indptr, indices, w, n_loops, n_dups = build_csr(
-        src.astype(np.int64),
-        dst.astype(np.int64),
+        src,
+        dst,
         weights,
         n,
         directed=directed,

@@ -34,7 +34,8 @@ class Dataset:
     """One bundled dataset: where it lives, how to read it and where it came from.
 
     A ``kind="graph"`` dataset is an edge list read with `spread.read_edgelist`
-    (fields `columns` as source and target, `weight` as the arc weight); a
+    (fields `columns` as source and target, `weight` as the arc weight, `time` as the
+    contact time of a `spread.TemporalGraph`); a
     ``kind="trend"`` dataset is a CSV of counts per bin, one column per series,
     `columns` naming them (the first is the default series).
     """
@@ -53,6 +54,7 @@ class Dataset:
     kind: str = "graph"
     columns: tuple = (0, 1)
     weight: int | None = None
+    time: int | None = None
 
 
 _HIGGS_CITATION = (
@@ -140,6 +142,24 @@ _REGISTRY = {
             sha256="4097edebd539043cfc62d9b4ba67676f79523f6dbe896d345fcc127dec3e936e",
             columns=(1, 0),
             weight=2,
+        ),
+        Dataset(
+            name="higgs-retweet-times",
+            title="Higgs-boson Twitter retweets with their times (contacts B -> A)",
+            filename="higgs-retweet-times.txt.gz",
+            directed=True,
+            n_nodes=256491,
+            n_arcs=328132,
+            description=(
+                "SNAP Higgs Twitter, every retweet of 1-7 July 2012 with its time: file "
+                "rows 'A B t' (A retweeted B at Unix second t); loaded as a TemporalGraph "
+                "of 354,930 contacts B -> A."
+            ),
+            citation=_HIGGS_CITATION,
+            licence="none stated (SNAP); derived rows, see data/README.md",
+            sha256="9fc9a0435d3dffc4b510b1e5ee8dbd64048b406190c3b82f58711d7a7c6a9f4c",
+            columns=(1, 0),
+            time=2,
         ),
         Dataset(
             name="higgs",
@@ -253,12 +273,13 @@ def load(name):
     ----------
     name : str
         One of the graphs in `list` (``"karate"``, ``"nethept"``, ``"ego-facebook"``,
-        ``"wiki-vote"``, ``"higgs-retweet"``).
+        ``"wiki-vote"``, ``"higgs-retweet"``, ``"higgs-retweet-times"``).
 
     Returns
     -------
-    Graph
-        The same immutable object on every call in a process.
+    Graph or TemporalGraph
+        The same immutable object on every call in a process (a `TemporalGraph` for
+        timestamped contacts: ``"higgs-retweet-times"``).
 
     Raises
     ------
@@ -285,6 +306,7 @@ def load(name):
         skiprows=d.skiprows,
         columns=d.columns,
         weight=d.weight,
+        time=d.time,
     )
 
 
@@ -447,14 +469,15 @@ def list():
     --------
     >>> import spread
     >>> spread.datasets.list()[["name", "kind", "nodes", "arcs", "directed"]]
-                name   kind   nodes    arcs  directed
-    0         karate  graph      34     156     False
-    1        nethept  graph   15233   62752     False
-    2   ego-facebook  graph    4039  176468     False
-    3      wiki-vote  graph    7115  103689      True
-    4  higgs-retweet  graph  256491  328132      True
-    5          higgs  trend    <NA>    <NA>      <NA>
-    6  higgs-adopters  cascades  228556    <NA>      <NA>
+                      name      kind   nodes    arcs  directed
+    0               karate     graph      34     156     False
+    1              nethept     graph   15233   62752     False
+    2         ego-facebook     graph    4039  176468     False
+    3            wiki-vote     graph    7115  103689      True
+    4        higgs-retweet     graph  256491  328132      True
+    5  higgs-retweet-times     graph  256491  328132      True
+    6                higgs     trend    <NA>    <NA>      <NA>
+    7       higgs-adopters  cascades  228556    <NA>      <NA>
     """
     rows = [
         {

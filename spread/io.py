@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import convert
 from ._validation import check_in, check_int
+from .contacts import TemporalGraph, from_contacts
 from .exceptions import FileNotFound, GraphFormatError, InvalidParameterError, SpreadError
 from .graph import Graph
 
@@ -205,6 +206,7 @@ class _Layout:
     named: bool
     width: int | None = None  # fields per line: the header's, or the first line's
     names: tuple = ()  # the header's column names
+    value: str = "weight"  # the parameter that names the third field: weight or time
 
     @property
     def strip(self):
@@ -342,7 +344,7 @@ def _read_header(path, number, line, layout):
     for name in names:
         if names.count(name) > 1:
             raise _error(path, f"the header names column {name!r} twice", number, text)
-    for param, wanted in (("columns", layout.columns), ("weight", (layout.weight,))):
+    for param, wanted in (("columns", layout.columns), (layout.value, (layout.weight,))):
         for name in (n for n in wanted if n is not None and n not in names):
             problem = f"`{param}` names column {name!r}, which the header (line {number})"
             raise _error(path, f"{problem} does not have; its columns are {names}.")
@@ -405,7 +407,7 @@ def _read_table(path, layout):
 def _edge_arrays(path, layout, df, stream):
     """``(sources, targets, weights)`` of a parsed frame, checked; raise if one is bad."""
     if df.shape[1] <= max(layout.used) or df.shape[1] != (layout.width or df.shape[1]):
-        bad = f"`columns`/`weight` name field {max(layout.used) + 1}; lines have {df.shape[1]}."
+        bad = f"`columns`/`{layout.value}` name field {max(layout.used) + 1}; lines have {df.shape[1]}."
         raise _find_problem(path, layout) or _error(path, bad)
     cols = [df[c].to_numpy() for c in layout.used]
     bad = None
@@ -417,7 +419,7 @@ def _edge_arrays(path, layout, df, stream):
         if any((c == "").any() for c in cols[:2]):
             bad = "a source or target is empty."
     if layout.weight is not None and not np.isfinite(cols[2]).all():
-        bad = "a weight is not a finite number."
+        bad = f"a {layout.value} is not a finite number."
     if stream.saw_quote and any(
         c.dtype.kind == "O" and re.search("[\r\n]", "".join(c.astype(str))) for _, c in df.items()
     ):
@@ -439,8 +441,9 @@ def _edge_arrays(path, layout, df, stream):
     return cols[0], cols[1], cols[2] if layout.weight is not None else None
 
 
-def _layout(delimiter, comments, skiprows, columns, weight, nodetype):
-    """Check the reading options; return the `_Layout` they describe."""
+def _layout(delimiter, comments, skiprows, columns, weight, nodetype, value="weight"):
+    """Check the reading options; return the `_Layout` they describe (`weight`: the
+    third field, named `value` in messages: the weight, or the time of a contact)."""
     skiprows = check_int(skiprows, name="skiprows", min_value=0)
     if nodetype is not int and nodetype is not str:
         _invalid(f"`nodetype` must be int or str; got {nodetype!r}.")
@@ -459,19 +462,19 @@ def _layout(delimiter, comments, skiprows, columns, weight, nodetype):
         _invalid(f"`columns` must name two fields (source, target); got {columns!r}.")
     named = all(isinstance(c, str) for c in columns)
     if named and weight is not None and not isinstance(weight, str):
-        _invalid(f"`weight` must be a column name, as `columns` are; got {weight!r}.")
+        _invalid(f"`{value}` must be a column name, as `columns` are; got {weight!r}.")
     if not named:
         if any(isinstance(c, str) for c in columns):
             _invalid(f"`columns` must be two positions or two names; got {columns!r}.")
         columns = [check_int(c, name="columns", min_value=0) for c in columns]
-        weight = None if weight is None else check_int(weight, name="weight", min_value=0)
+        weight = None if weight is None else check_int(weight, name=value, min_value=0)
     columns = tuple(columns)
     if columns[0] == columns[1]:
         _invalid(f"`columns` must name two different fields; got {columns!r}.")
     if weight is not None and weight in columns:
-        _invalid(f"`weight` must differ from the endpoint `columns` {columns!r}; got {weight!r}.")
+        _invalid(f"`{value}` must differ from the endpoint `columns` {columns!r}; got {weight!r}.")
     comment = None if comments is None else comments.encode("utf-8")
-    return _Layout(skiprows, comment, delimiter, nodetype, columns, weight, named)
+    return _Layout(skiprows, comment, delimiter, nodetype, columns, weight, named, value=value)
 
 
 def _is_char(value):
@@ -495,6 +498,7 @@ def read_edgelist(
     self_loops="drop",
     duplicates="merge",
     merge="sum",
+    time=None,
 ):
     """Read a graph from a text edge list (SNAP style, or a table with a header row).
 
@@ -537,10 +541,14 @@ def read_edgelist(
         As in `Graph.from_edges`: ``self_loops`` in {"drop", "keep", "error"},
         ``duplicates`` in {"merge", "keep", "error"}, ``merge`` in
         {"sum", "max", "min", "first", "last"}.
+    time : int or str, optional
+        Position (or name) of a time field, a finite number: every line is then a
+        timestamped contact ``u v t`` and the result a `TemporalGraph` (every contact
+        kept with its time; `weight`, `duplicates` and `merge` do not apply).
 
     Returns
     -------
-    Graph
+    Graph or TemporalGraph
         Its `report` says how many lines were read, and which self-loops and duplicates
         were dropped or merged.
 
@@ -587,6 +595,13 @@ def read_edgelist(
       source target  weight
     0    ann    bob     3.0
     1    bob     cy     1.0
+
+    Timestamped contacts (``u v t``, here Unix seconds) make a `TemporalGraph`:
+
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "contacts.txt"
+    >>> _ = path.write_text("1 2 1341100972\\n2 3 1341101181\\n1 2 1341101200\\n")
+    >>> spread.read_edgelist(path, directed=True, time=2)
+    <TemporalGraph: directed, 3 nodes, 2 arcs, 3 contacts, times 1341100972 .. 1341101200, from 'contacts.txt'>
     """
     if not isinstance(path, str | os.PathLike):
         msg = f"`path` must be a file path (str or os.PathLike); got {path!r}."
@@ -595,7 +610,10 @@ def read_edgelist(
     if not isinstance(directed, bool):
         msg = f"`directed` must be True or False; got {directed!r}."
         raise InvalidParameterError(msg)
-    layout = _layout(delimiter, comments, skiprows, columns, weight, nodetype)
+    if time is not None and (weight, duplicates, merge) != (None, "merge", "sum"):
+        _invalid(f"`weight`, `duplicates` and `merge` do not apply with `time` (every contact is kept); got {weight!r}, {duplicates!r}, {merge!r}.")  # fmt: skip
+    third, value = (weight, "weight") if time is None else (time, "time")
+    layout = _layout(delimiter, comments, skiprows, columns, third, nodetype, value)
     check_in(self_loops, name="self_loops", options=convert.SELF_LOOPS)
     check_in(duplicates, name="duplicates", options=convert.DUPLICATES)
     check_in(merge, name="merge", options=convert.MERGE)
@@ -612,6 +630,17 @@ def read_edgelist(
     except OSError as exc:  # raised when opening: gone since checked, or not readable
         raise _unreadable(path, exc) from None
     src, dst, w = _edge_arrays(path, layout, df, stream)
+    if time is not None:
+        return from_contacts(
+            TemporalGraph,
+            src,
+            dst,
+            w,
+            directed=directed,
+            self_loops=self_loops,
+            source=path.name,
+            n_skipped_lines=n_lines - len(df),
+        )
     return convert.from_edges(
         Graph,
         src,
@@ -624,22 +653,6 @@ def read_edgelist(
         source=path.name,
         n_skipped_lines=n_lines - len(df),
     )
-
-
-def _sniff_delimiter(path, comments, skiprows):
-    """The delimiter `read_edgelist` sniffs from the first data line (None: whitespace)."""
-    with _Lines(path) as lines:
-        found = _first_line(lines, skiprows, comments and comments.encode("utf-8"))
-    line = b"" if found is None else found[1]
-    return "\t" if b"\t" in line else "," if b"," in line else None
-
-
-def _count_lines(path):
-    """Physical lines in a (possibly compressed) file, as `read_edgelist` counts them."""
-    with _Lines(path) as lines:
-        for _ in lines:
-            pass
-    return lines.n_lines
 
 
 def write_edgelist(graph, path, *, delimiter=" ", weights=True, header=True):

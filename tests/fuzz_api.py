@@ -483,6 +483,70 @@ def test_influence_index(data):
         assert len(set(top["node"].tolist())) == len(top)
 
 
+@fuzz
+@given(st.data())
+def test_timestamped_contacts_and_temporal_ic(data):
+    """Hostile contacts, windows and temporal models: a `TemporalGraph` or a named error;
+    runs whose sizes and times are consistent."""
+    n = data.draw(st.integers(0, 12))
+    ids = st.one_of(st.integers(0, 5), st.sampled_from(["a", "b", None, np.nan, 2**64]))
+    sources = data.draw(st.one_of(st.lists(ids, min_size=n, max_size=n), VALUES))
+    targets = data.draw(st.one_of(st.lists(ids, min_size=n, max_size=n), VALUES))
+    when = data.draw(
+        st.one_of(st.lists(st.one_of(NUMBERS, TIMES), min_size=n, max_size=n), times(), VALUES)
+    )
+    tg = check(
+        lambda: spread.TemporalGraph.from_contacts(
+            sources, targets, when,
+            directed=data.draw(st.one_of(st.booleans(), SCALARS)),
+            self_loops=data.draw(st.one_of(st.sampled_from(["drop", "keep", "error"]), SCALARS)),
+        )
+    )  # fmt: skip
+    if tg is None:
+        return
+    assert tg.n_contacts == int(tg.weights.sum()) if tg.n_edges else tg.n_contacts == 0
+    assert np.isfinite(tg.contact_times).all()
+    lo, hi = (
+        data.draw(st.one_of(st.none(), NUMBERS, TIMES)),
+        data.draw(st.one_of(st.none(), NUMBERS)),
+    )
+    window = check(lambda: tg.window(lo, hi))
+    if window is not None:
+        assert window.n_contacts <= tg.n_contacts and window.n_nodes == tg.n_nodes
+    model = check(
+        lambda: spread.TemporalIC(
+            p=data.draw(st.one_of(st.just(0.5), VALUES)),
+            attempts=data.draw(st.one_of(st.sampled_from(["every", "first"]), SCALARS)),
+            recovery=data.draw(st.one_of(st.none(), LAWS)),
+            start=data.draw(st.one_of(st.none(), NUMBERS, TIMES)),
+        )
+    )
+    if model is None:
+        return
+    res = check(
+        lambda: spread.simulate(
+            tg, data.draw(SEEDS), model, n_runs=data.draw(SMALL_RUNS),
+            horizon=data.draw(st.one_of(st.none(), NUMBERS)),
+            time_step=data.draw(st.one_of(st.none(), NUMBERS)),
+            rng=data.draw(st.one_of(st.integers(0, 9), SCALARS)), keep_times=True,
+            progress=False,
+        )
+    )  # fmt: skip
+    if res is not None:
+        assert (res.final_sizes >= 1).all() and (res.final_sizes <= tg.n_nodes).all()
+        reached = ~np.isnan(res.activation_times)
+        assert (reached.sum(axis=1) == res.final_sizes).all()
+        assert (res.activation_times[reached] >= 0).all()
+    reach = check(
+        lambda: spread.reachable(
+            tg, data.draw(SEEDS), start=data.draw(st.one_of(st.none(), NUMBERS)),
+            horizon=data.draw(st.one_of(st.none(), NUMBERS)),
+        )
+    )  # fmt: skip
+    if reach is not None:
+        assert reach.is_monotonic_increasing and (reach >= 0).all()
+
+
 # ------------------------------------------------------------------------ data
 @fuzz
 @given(

@@ -540,3 +540,72 @@ def sis_replay(graph, seeds, beta, gamma, root, run, horizon, time_step):
         levels.append(len(members))
         k += 1
     return first, levels
+
+
+CONTACT_SALT = 0x434F4E5441435431
+
+
+def contact_uniform(root, run, c):
+    """The coin of contact `c` in run `run` (`TemporalIC` with ``attempts="every"``)."""
+    start = _mix(SplitMix64(root, run).state ^ CONTACT_SALT)
+    return (_mix((start + (c + 1) * GOLDEN) & MASK64) >> 11) * 2.0**-53
+
+
+def recovery_period(law, param, root, run, u):
+    """Node u's infectious period under ``("fixed", d)`` or ``("exponential", rate)``,
+    from the first number of its own stream (as `sir_replay` reads it)."""
+    if law == "fixed":
+        return param
+    gen = SplitMix64(0, 0)
+    gen.state = _mix(
+        (_mix(SplitMix64(root, run).state ^ RECOVERY_SALT) + (u + 1) * GOLDEN) & MASK64
+    )
+    return -math.log1p(-gen.random()) / param
+
+
+def temporal_sweep(contacts, seeds, t0, coin, *, first_only, horizon=math.inf, period=None):
+    """Temporal independent cascade by one sweep over the contacts in time order.
+
+    `contacts` is a list of ``(t, u, v, arc, c)`` (c: the contact's index, arc: its
+    arc's); `coin(arc, c)` says whether that chance succeeds. A node infected at ``t_u``
+    transmits through contacts at times ``t > t_u`` (and ``t <= t_u + period(u)``,
+    ``t <= horizon``); with `first_only` only the first contact of an arc after
+    ``t_u`` is a chance. Contacts at one time act together, from the nodes infected
+    before it (paths increase strictly). Returns ``{node: infection time}``.
+    """
+    infected = dict.fromkeys(seeds, t0)
+    ends = {}
+    last_seen = {}  # arc -> time of its latest contact already swept
+    by_time = {}
+    for item in contacts:
+        by_time.setdefault(item[0], []).append(item)
+    for t in sorted(by_time):
+        if t > horizon:
+            break
+        new = {}
+        for _, u, v, arc, c in by_time[t]:
+            previous = last_seen.get(arc, -math.inf)
+            if u in infected and infected[u] < t and v not in infected:
+                if period is not None:
+                    if u not in ends:
+                        ends[u] = infected[u] + period(u)
+                    if t > ends[u]:
+                        continue
+                if first_only and previous > infected[u]:
+                    continue  # not the arc's first contact after u's infection
+                if coin(arc, c):
+                    new[v] = t
+        for _, _, _, arc, _ in by_time[t]:
+            last_seen[arc] = t
+        infected.update(new)
+    return infected
+
+
+def temporal_contacts(graph):
+    """``(t, u, v, arc, c)`` of every contact of a `TemporalGraph`, in index order."""
+    tails = np.repeat(np.arange(graph.n_nodes), graph.out_degree)
+    out = []
+    for j in range(graph.n_edges):
+        for c in range(graph.contact_ptr[j], graph.contact_ptr[j + 1]):
+            out.append((float(graph.contact_times[c]), int(tails[j]), int(graph.indices[j]), j, c))
+    return out

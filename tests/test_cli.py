@@ -290,6 +290,25 @@ def test_simulate_ctic_matches_the_api_and_writes_a_time_curve(capsys, tmp_path)
     assert "last event by t = 3" in out
 
 
+def test_simulate_temporal_reads_timed_contacts_and_matches_the_api(capsys, tmp_path):
+    contacts = tmp_path / "contacts.txt"
+    contacts.write_text("1 2 10\n2 3 12\n1 3 30\n3 4 31\n2 4 5\n")
+    out_file = tmp_path / "temporal.json"
+    argv = ["simulate", str(contacts), "--directed", "--timed", "--seeds", "1"]
+    argv += ["--model", "temporal", "--p", "0.6", "--attempts", "first", "--start", "8"]
+    argv += ["--recovery", "fixed:21", "--horizon", "30", "--runs", "500", "--rng", "3"]
+    code, _, err = run(capsys, *argv, "--out", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    tg = spread.read_edgelist(contacts, directed=True, time=2)
+    model = spread.TemporalIC(p=0.6, attempts="first", recovery=("fixed", 21.0), start=8.0)
+    res = spread.simulate(tg, [1], model, n_runs=500, horizon=30.0, rng=3)
+    assert doc["mean"] == res.mean and doc["model"] == repr(model)
+    # the last event: node 3 (reached at 12, 4 after the start) recovers at 4 + 21 = 25,
+    # in the time bin (24.9, 25.2] of width 30 / 100
+    assert [row["time"] for row in doc["curve"]][-1] == pytest.approx(25.2)
+
+
 def test_simulate_sir_adds_the_infectious_columns(capsys, tmp_path):
     out_file = tmp_path / "sir.csv"
     argv = ["simulate", "karate", "--seeds", "0", "--model", "sir", "--beta", "0.8"]
@@ -312,7 +331,9 @@ def test_simulate_sir_adds_the_infectious_columns(capsys, tmp_path):
         (["--model", "ctic", "--delay", "pareto:1"], "--delay: must be LAW:PARAMS"),
         (["--model", "ctic", "--delay", "weibull:1"], "--delay: must be LAW:PARAMS"),
         (["--model", "ctic", "--delay", "fixed:inf"], "fixed: finite numbers"),
-        (["--model", "ic", "--horizon", "3"], "are for ctic, sir and sis"),
+        (["--model", "ic", "--horizon", "3"], "are for ctic, sir, sis and temporal"),
+        (["--model", "temporal"], "`--model temporal` needs timestamped contacts"),
+        (["--model", "temporal", "--attempts", "all"], "--attempts: invalid choice"),
         (["--model", "sis"], "`horizon` is required"),
         (["--model", "sir", "--max-steps", "3"], "use `--horizon`"),
         (["--model", "sir", "--gamma", "-1"], "--gamma: must be a finite number >= 0"),

@@ -181,6 +181,7 @@ def _read_graph(path, spec, args, what):
                 skiprows=args.skiprows,
                 weight=2 if args.weighted else None,
                 nodetype=str if args.str_labels else int,
+                time=2 if getattr(args, "timed", False) else None,
             )
         except SpreadError:  # a bad line (named), or a setting out of range
             raise
@@ -225,14 +226,18 @@ BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5, "sis": 0.5}
 
 
 def model_from_args(args):
-    from ..models import CTIC, IC, LT, SIR, SIS, Heat
+    from ..models import CTIC, IC, LT, SIR, SIS, Heat, TemporalIC
 
     beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
-    if args.model in ("ic", "ctic"):
+    if args.model in ("ic", "ctic", "temporal"):
         p = args.p  # a probability or a rule name (`probability_or_rule`)
         rng = {"rng": args.rng} if p == "trivalency" else {}
         if args.model == "ctic":
             return CTIC(p=p, delay=args.delay, **rng)
+        if args.model == "temporal":
+            return TemporalIC(
+                p=p, attempts=args.attempts, recovery=args.recovery, start=args.start, **rng
+            )
         return IC(p=p, **rng)
     if args.model == "lt":
         return LT(weights=args.weights)
@@ -301,7 +306,13 @@ def add_graph_options(p, *, positional=True):
     g.add_argument(
         "--directed", action="store_true", help="read `u v` as the arc u -> v (default: edges)"
     )
-    g.add_argument("--weighted", action="store_true", help="the third field is an arc weight")
+    third = g.add_mutually_exclusive_group()
+    third.add_argument("--weighted", action="store_true", help="the third field is an arc weight")
+    third.add_argument(
+        "--timed",
+        action="store_true",
+        help="the third field is a contact time: timestamped contacts (for --model temporal)",
+    )
     g.add_argument(
         "--str-labels", action="store_true", help="node ids are strings (default: integers)"
     )
@@ -376,6 +387,28 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
             default=None,
             help="CTIC, SIR, SIS: width of the curve's time bins (default: horizon/100, or "
             "a quarter of the median delay)",
+        )
+    if "temporal" in models:
+        m.add_argument(
+            "--attempts",
+            choices=("every", "first"),
+            default="every",
+            help="temporal: every contact after adoption is a chance, or the first only "
+            "(default every)",
+        )
+        m.add_argument(
+            "--start",
+            type=finite_at_least(-math.inf, strict=False),
+            default=None,
+            help="temporal: when the seeds adopt, in the contacts' time unit (default: just "
+            "before the first contact)",
+        )
+        m.add_argument(
+            "--recovery",
+            type=delay_law,
+            default=None,
+            metavar="LAW:PARAMS",
+            help="temporal: law of the infectious period, as --delay (default: for ever)",
         )
     if heat_times:
         m.add_argument(

@@ -35,6 +35,10 @@ examples:
   spread simulate karate --seeds 0 --model sir --beta 0.5 --gamma 1 --runs 2000
       SIR: ever infected, and the infectious (prevalence) per time bin in the table
   spread simulate karate --seeds 0 --model sis --beta 0.5 --gamma 1 --horizon 20
+  spread simulate higgs-retweet-times --top-degree 10 --model temporal --p 0.5 \\
+      --start 1341374400 --horizon 86400 --time-step 3600
+      over every timestamped retweet: who hears it along time-respecting paths within
+      a day of 2012-07-04 04:00 UTC (Unix seconds), counted per hour
 """
 
 
@@ -47,6 +51,12 @@ def main(args):
     out = out_path(args.out)
     graph = load_graph(args.graph, args)
     model = model_from_args(args)
+    if args.model == "temporal" and not hasattr(graph, "contact_times"):
+        msg = (
+            "`--model temporal` needs timestamped contacts: a file of `u v t` lines read "
+            "with --timed, or a bundled contact dataset (higgs-retweet-times)."
+        )
+        raise UsageError(msg)
     seeds = seeds_from_args(args, graph)
     kwargs = {"rng": args.rng, "n_jobs": args.threads}
     if args.model == "heat":
@@ -60,13 +70,13 @@ def main(args):
             "times": json.loads(frame.reset_index().to_json(orient="records")),
         }
     else:
-        if args.model in ("ctic", "sir", "sis"):
+        if args.model in ("ctic", "sir", "sis", "temporal"):
             if args.max_steps is not None:
                 msg = f"`--max-steps` counts steps; {args.model} runs in time: use `--horizon`."
                 raise UsageError(msg)
             kwargs.update(horizon=args.horizon, time_step=args.time_step)
         elif args.horizon is not None or args.time_step is not None:
-            msg = f"`--horizon` and `--time-step` are for ctic, sir and sis; {args.model} counts steps."
+            msg = f"`--horizon` and `--time-step` are for ctic, sir, sis and temporal; {args.model} counts steps."
             raise UsageError(msg)
         else:
             kwargs["max_steps"] = args.max_steps
@@ -104,14 +114,17 @@ def add_parser(sub):
     p = subparser(
         sub,
         "simulate",
-        "simulate IC, LT, CTIC, SIR, SIS or heat diffusion from seed nodes",
+        "simulate IC, LT, CTIC, SIR, SIS, temporal IC or heat diffusion from seed nodes",
         "Simulate a spread model from seed nodes: mean spread with its interval, and the "
-        "adoption curve (per step for IC and LT, per time for CTIC, SIR, SIS and heat).",
+        "adoption curve (per step for IC and LT, per time for CTIC, SIR, SIS, temporal IC "
+        "and heat).",
         _SIMULATE_EXAMPLES,
     )
     add_graph_options(p)
     add_seed_options(p, required=True)
-    add_model_options(p, heat_times=True, models=("ic", "lt", "heat", "ctic", "sir", "sis"))
+    add_model_options(
+        p, heat_times=True, models=("ic", "lt", "heat", "ctic", "sir", "sis", "temporal")
+    )
     p.add_argument("--runs", type=positive_int, default=10_000, help="Monte Carlo runs (10000)")
     p.add_argument("--max-steps", type=positive_int, default=None, help="stop runs after this")
     p.add_argument("--level", type=fraction, default=0.95, help="interval level (0.95)")

@@ -3,8 +3,8 @@
 Data types: `Trend` (a binned count series) and `Cascades` (timed adoption records).
 Curve models without a graph: Bass, logistic, Gompertz, SI, SIR (count likelihoods on
 per-bin increments) and the exponential Hawkes process (exact on event times, or
-binned on counts). Network models on a known graph: `ICEstimator`, `LTEstimator` and
-`HeatEstimator` fit IC, LT and heat parameters to a trend (simulation with common random
+binned on counts). Network models on a known graph: `ICEstimator`, `LTEstimator`,
+`CTICEstimator` and `HeatEstimator` fit IC, LT, continuous-time IC and heat parameters to a trend (simulation with common random
 numbers, or a surrogate: `dmp_ic`, the heat kernel) or to cascades (likelihood). Cascades
 on a known graph: `fit_ic` (global, per-node or per-arc IC probabilities), `fit_lt` (LT
 threshold law), `exposure_curve`, `NetRateEstimator` / `fit_netrate` (continuous-time
@@ -27,6 +27,7 @@ from ..trend import Trend
 from ._result import FitResult, IdentifiabilityWarning
 from ._uncertainty import FitBootstrap
 from .cascades import simulate_cascades
+from .ctic import CTICEstimator
 from .curves import (
     BassEstimator,
     GompertzEstimator,
@@ -51,6 +52,7 @@ from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 
 __all__ = [
     "BassEstimator",
+    "CTICEstimator",
     "Cascades",
     "FitBootstrap",
     "FitResult",

@@ -26,7 +26,7 @@ from ._result import TERMINATION_MESSAGES
 from ._uncertainty import with_bootstrap
 from .dmp import dmp_curve
 
-__all__ = ["ICSpec", "LTSpec", "TrendProblem", "resolve_seeds_or_rule"]
+__all__ = ["CTICSpec", "ICSpec", "LTSpec", "TrendProblem", "resolve_seeds_or_rule"]
 
 _SEED_RULES = ("top-degree", "random", "pagerank")
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
@@ -188,6 +188,68 @@ class LTSpec:
     def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
         model = self.model(theta)
         return _run_curves(model, self.graph, seeds, n_runs, n_steps, root, n_threads)
+
+    def surrogate(self, theta, seeds, n_steps, n_threads):
+        return None
+
+
+class CTICSpec:
+    """CTIC with a uniform ``p`` and the scale of a delay law, in trend bins.
+
+    A run's times are binned by trend bin: bin b holds the adoptions at times in
+    ``(b, b + 1]`` (bin 0 also the seeds, at time 0, when they are in the trend). One
+    step is one bin (`TrendProblem` is given ``steps_per_bin=1``).
+    """
+
+    model_name = "ctic"
+    has_surrogate = False
+
+    def __init__(self, graph, law, bounds, scale_bounds, seeds_in_trend):
+        self.graph = graph
+        self.law = law  # (name, shape): the scale is the fitted parameter
+        self.names = ("p", "delay_scale")
+        self.bounds = [tuple(bounds), tuple(scale_bounds)]
+        self.logs = np.ones(2, dtype=bool)
+        self.shift = bool(seeds_in_trend)
+
+    def delay(self, scale):
+        """The delay law with this scale (the mean of an exponential law, the median of
+        a lognormal one, the scale parameter of a Weibull or gamma law)."""
+        name, shape = self.law
+        if name == "exponential":
+            return ("exponential", 1.0 / scale)
+        if name == "lognormal":
+            return ("lognormal", math.log(scale), shape)
+        return (name, shape, scale)
+
+    def model(self, theta):
+        from ..models import CTIC
+
+        return CTIC(p=min(float(theta[0]), 1.0), delay=self.delay(float(theta[1])))
+
+    def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
+        return self.steps(self.model(theta), seeds, n_runs, n_steps, root, n_threads)
+
+    def steps(self, model, seeds, n_runs, n_steps, root, n_threads):
+        """Per-run adoptions per step (= bin) of `model`, aligned as `TrendProblem._bins`
+        reads steps (what `TrendProblem._simulate_runs` calls for any model of this spec)."""
+        horizon = float(n_steps - (0 if self.shift else 1))  # the last bin's end
+        runs = run_batch(
+            self.graph,
+            model.plan(self.graph, horizon=horizon, time_step=1.0),
+            seed_arrays([seeds]),
+            n_runs=n_runs,
+            max_steps=n_steps,
+            root=root,
+            n_threads=n_threads,
+            count_nodes=False,
+        )
+        steps = runs.new_per_step
+        if steps.shape[1] < n_steps + 1:
+            steps = np.pad(steps, ((0, 0), (0, n_steps + 1 - steps.shape[1])))
+        if self.shift:  # step k is the time bin ((k - 1) dt, k dt]: step 1 joins the seeds
+            steps = np.concatenate([steps[:, :1] + steps[:, 1:2], steps[:, 2:]], axis=1)
+        return steps[:, :n_steps]
 
     def surrogate(self, theta, seeds, n_steps, n_threads):
         return None
@@ -425,6 +487,11 @@ class TrendProblem(Problem):
 
     def _simulate_runs(self, model, n_runs, n_bins, root):
         """Per-run counts per bin of the fitted `model` (its own random draws, no CRN)."""
+        if hasattr(self.spec, "steps"):  # continuous time: the spec bins the runs
+            steps = self.spec.steps(
+                model, self.seeds, n_runs, self._n_steps(n_bins), np.uint64(root), self._threads()
+            )
+            return self._bins(steps, n_bins)
         runs = run_batch(
             self.graph,
             model.plan(self.graph),

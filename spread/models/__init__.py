@@ -1,6 +1,6 @@
 """Spread models and their simulation.
 
-The models (`IC`, `LT`, `CTIC`, `SIR`, `SIS`, `Heat`), the entry points (`simulate`, `simulate_sets`,
+The models (`IC`, `LT`, `CTIC`, `SIR`, `SIS`, `TemporalIC`, `Heat`), the entry points (`simulate`, `simulate_sets`,
 `solve`) and their results. `run_batch`, `seed_arrays`, `Plan` and `Runs` are the one
 Monte Carlo loop that influence maximization and the fits build on.
 """
@@ -14,6 +14,7 @@ from .lt import LT
 from .simulate import simulate, simulate_sets
 from .sir import SIR
 from .sis import SIS
+from .temporal import TemporalIC, reachable
 
 __all__ = [
     "CTIC",
@@ -27,8 +28,10 @@ __all__ = [
     "Runs",
     "SpreadResult",
     "SpreadResults",
+    "TemporalIC",
     "check_runs_work",
     "final_sizes",
+    "reachable",
     "run_batch",
     "seed_arrays",
     "simulate",

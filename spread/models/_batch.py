@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import parallel
 from .._common import MAX_WORK, check_work, threads
-from ._ctic_kernels import ctic_batch
+from ._ctic_kernels import ctic_batch, temporal_batch
 from ._ic_lt_kernels import ic_batch, lt_batch
 from ._sis_kernels import sis_batch
 
@@ -34,6 +34,7 @@ _KERNELS = {
     "ctic": ctic_batch,
     "sir": ctic_batch,
     "sis": sis_batch,
+    "temporal": temporal_batch,
 }
 _NO_SECOND = np.zeros((1, 1), dtype=np.int32)  # the continuous kernels' placeholder
 _NO_WEIGHT = np.empty(0, dtype=np.float64)  # no audience: the kernels add no weights
@@ -52,7 +53,7 @@ class Plan:
 
     Attributes
     ----------
-    kind : {"ic", "lt", "ctic", "sir", "sis"}
+    kind : {"ic", "lt", "ctic", "sir", "sis", "temporal"}
         Which kernel runs it.
     args : tuple
         The kernel's model arguments, in order (read-only arrays and scalars).
@@ -68,13 +69,16 @@ class Plan:
 
     @property
     def continuous_time(self):
-        """True when a "step" is a time bin and activation times are real (CTIC, SIR, SIS)."""
-        return self.kind in ("ctic", "sir", "sis")
+        """True when a "step" is a time bin and activation times are real (CTIC, SIR, SIS,
+        TemporalIC)."""
+        return self.kind in ("ctic", "sir", "sis", "temporal")
 
     @property
     def second(self):
         """What the runs count per time bin besides first infections: "recoveries" (SIR),
         "infectious" (SIS: the number at each bin's end) or None."""
+        if self.kind == "temporal":  # TemporalIC with an infectious period
+            return "recoveries" if self.args[4] else None
         return {"sir": "recoveries", "sis": "infectious"}.get(self.kind)
 
 
@@ -371,6 +375,15 @@ def check_runs_work(
             max_work,
             what=f"{name} = {n_runs:,} SIS runs of up to {per_run:,.3g} events",
             advice=f"Lower {name} or the `horizon`",
+        )
+        return
+    if plan.kind == "temporal":  # each arc is scanned once per run: its contacts at most
+        per_run = graph.n_nodes + graph.n_edges + graph.n_contacts + 1.0
+        check_work(
+            n_runs * per_run,
+            max_work,
+            what=f"{name} = {n_runs:,} runs over {graph.n_contacts:,} contacts",
+            advice=f"Lower {name}, or `window` the contacts",
         )
         return
     steps = 1.0  # without spontaneous adoption a step activates someone (in the pilot)

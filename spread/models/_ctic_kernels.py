@@ -441,3 +441,243 @@ def ctic_batch(
             depths[i] = depth
             if node_weight.shape[0]:
                 weighted_sizes[i] = weight
+
+
+# ------------------------------------------------------------ timestamped contacts
+_CONTACT_SALT = np.uint64(0x434F4E5441435431)  # "CONTACT1": the per-contact coins' stream
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _first_after(times, lo, hi, t):
+    """The first index k in ``lo .. hi`` with ``times[k] > t`` (hi if none); sorted slice."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if times[mid] > t:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def contact_coin(root, run, c):
+    """The coin (a uniform) of contact `c` in run `run` (``every`` plans; for tests)."""
+    return _indexed_uniform(_mix(_run_state(root, run) ^ _CONTACT_SALT), c)
+
+
+@njit(cache=True, nogil=True)
+def _temporal_run(
+    indptr,
+    indices,
+    p,
+    contact_ptr,
+    contact_times,
+    every,
+    recover,
+    rlaw,
+    ra,
+    rb,
+    rtable,
+    t0,
+    origin,
+    max_time,
+    time_step,
+    seed_ptr,
+    seeds,
+    seed_set,
+    max_bins,
+    state,
+    tag,
+    stamp,
+    done,
+    arrival,
+    heap,
+    pos,
+    steps_row,
+    rec_row,
+    times_row,
+    keep_times,
+    node_count,
+    node_weight,
+):
+    """One run over timestamped contacts; returns (final size, last bin with an event,
+    total `node_weight` of the adopters: 0 when `node_weight` is empty).
+
+    Seeds adopt at the absolute time `t0`; a node that adopted at ``t`` reaches an
+    out-neighbour through a contact at a time strictly after ``t`` (and, with
+    `recover`, at most ``t + period``, a tie counting). With `every` each such contact
+    transmits with the arc's probability (coin of contact c: ``_indexed_uniform`` of
+    the contact stream at c), else only the arc's first one does (coin of arc j: IC's
+    coin). The earliest transmitting contact is the arrival; arrivals are settled in
+    time order (Dijkstra: later adoption never means earlier arrival). Times are
+    reported and binned relative to `origin`; `max_time` is the horizon after it.
+    """
+    cap = steps_row.shape[0]
+    cstate = _mix(state ^ _CONTACT_SALT)
+    rstate = _mix(state ^ _RECOVERY_SALT)
+    last_allowed = origin + max_time
+    size = 0
+    for i in range(seed_ptr[seed_set], seed_ptr[seed_set + 1]):
+        s = seeds[i]
+        if stamp[s] != tag:
+            stamp[s] = tag
+            arrival[s] = t0
+            heap[size] = s
+            pos[s] = size
+            size += 1  # all keys equal: already a heap
+    adopted = 0
+    last_bin = 0
+    weight = 0.0
+    while size > 0:
+        u = heap[0]
+        t = arrival[u]
+        size -= 1
+        if size > 0:
+            heap[0] = heap[size]
+            pos[heap[0]] = 0
+            _sift_down(heap, pos, arrival, size, 0)
+        done[u] = tag
+        adopted += 1
+        if node_count.shape[0]:
+            node_count[u] += 1
+        if node_weight.shape[0]:
+            weight += node_weight[u]
+        rel = max(t - origin, 0.0)
+        if keep_times:
+            times_row[u] = rel
+        k = _time_bin(rel, time_step, max_bins, max_time)
+        if k < cap:
+            steps_row[k] += 1
+        if k > last_bin:
+            last_bin = min(k, max_bins)
+        until = last_allowed
+        if recover:
+            period = arc_delay(rlaw, ra, rb, rtable, rstate, u)
+            if rel + period <= max_time and period < np.inf:
+                k = _time_bin(rel + period, time_step, max_bins, max_time)
+                if k < cap:
+                    rec_row[k] += 1
+                if k > last_bin:
+                    last_bin = min(k, max_bins)
+            until = min(until, t + period)
+        for j in range(indptr[u], indptr[u + 1]):
+            v = indices[j]
+            if done[v] == tag:
+                continue
+            hi = contact_ptr[j + 1]
+            c = _first_after(contact_times, contact_ptr[j], hi, t)
+            if c == hi or contact_times[c] > until:
+                continue
+            if every:
+                while c < hi and contact_times[c] <= until:
+                    if _indexed_uniform(cstate, c) < p[j]:
+                        break
+                    c += 1
+                if c == hi or contact_times[c] > until:
+                    continue
+            elif _indexed_uniform(state, j) >= p[j]:
+                continue
+            at = contact_times[c]
+            if stamp[v] != tag:
+                stamp[v] = tag
+                arrival[v] = at
+                heap[size] = v
+                pos[v] = size
+                size += 1
+                _sift_up(heap, pos, arrival, size - 1)
+            elif at < arrival[v]:
+                arrival[v] = at
+                _sift_up(heap, pos, arrival, pos[v])
+    return adopted, last_bin, weight
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def temporal_batch(
+    indptr,
+    indices,
+    p,
+    contact_ptr,
+    contact_times,
+    every,
+    recover,
+    rlaw,
+    ra,
+    rb,
+    rtable,
+    t0,
+    origin,
+    max_time,
+    time_step,
+    seed_ptr,
+    seeds,
+    max_steps,
+    root,
+    run0,
+    n_chunks,
+    final_sizes,
+    depths,
+    steps,
+    times,
+    keep_times,
+    node_counts,
+    node_weight,
+    weighted_sizes,
+    recoveries,
+):
+    """Runs ``run0 .. run0 + len(final_sizes) - 1`` over timestamped contacts
+    (`spread.TemporalIC`), with `ctic_batch`'s layout (see `_temporal_run`)."""
+    n = indptr.shape[0] - 1
+    n_runs = final_sizes.shape[0]
+    n_sets = seed_ptr.shape[0] - 1
+    for c in prange(n_chunks):
+        lo = c * n_runs // n_chunks
+        hi = (c + 1) * n_runs // n_chunks
+        stamp = np.zeros(n, dtype=np.int32)
+        done = np.zeros(n, dtype=np.int32)
+        arrival = np.empty(n, dtype=np.float64)
+        heap = np.empty(n, dtype=np.int32)
+        pos = np.empty(n, dtype=np.int32)
+        for i in range(lo, hi):
+            state = _run_state(root, run0 + i)
+            row = times[i] if keep_times else times[0]
+            rec = recoveries[i] if recover else recoveries[0]
+            seed_set = (run0 + i) % n_sets
+            tag = np.int32(i - lo + 1)
+            size, depth, weight = _temporal_run(
+                indptr,
+                indices,
+                p,
+                contact_ptr,
+                contact_times,
+                every,
+                recover,
+                rlaw,
+                ra,
+                rb,
+                rtable,
+                t0,
+                origin,
+                max_time,
+                time_step,
+                seed_ptr,
+                seeds,
+                seed_set,
+                max_steps,
+                state,
+                tag,
+                stamp,
+                done,
+                arrival,
+                heap,
+                pos,
+                steps[i],
+                rec,
+                row,
+                keep_times,
+                node_counts[c],
+                node_weight,
+            )
+            final_sizes[i] = size
+            depths[i] = depth
+            if node_weight.shape[0]:
+                weighted_sizes[i] = weight

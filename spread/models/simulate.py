@@ -35,7 +35,7 @@ def _check_model(model):
             "computes it exactly."
         )
         raise InvalidParameterError(msg)
-    msg = f"`model` must be a stochastic spread model (IC, LT, CTIC, SIR or SIS); got {model!r}."
+    msg = f"`model` must be a stochastic spread model (IC, LT, CTIC, SIR, SIS or TemporalIC); got {model!r}."
     raise InvalidParameterError(msg)
 
 
@@ -189,7 +189,7 @@ def simulate(
     graph : Graph
     seeds : label, sequence of labels, or boolean mask
         The seed nodes, by label (a boolean array of length ``n_nodes`` also works).
-    model : IC, LT, CTIC, SIR or SIS
+    model : IC, LT, CTIC, SIR, SIS or TemporalIC
         The spread model (`Heat` is deterministic: see `spread.solve`).
     n_runs : int, default 1000
         Independent Monte Carlo runs.
@@ -219,7 +219,7 @@ def simulate(
         the local call with the same `rng` (see `spread.parallel`). `n_jobs` then
         does not apply (each worker uses its own threads).
     horizon : float, optional
-        Continuous-time models (CTIC, SIR, SIS; required for SIS) only: the horizon. A node whose earliest arrival
+        Continuous-time models (CTIC, SIR, SIS, TemporalIC; required for SIS) only: the horizon. A node whose earliest arrival
         is later than `horizon` does not adopt (default: no horizon).
     time_step : float, optional
         Continuous-time models only: the width of the time bins in which adoptions are
