@@ -63,6 +63,9 @@ def fuzz(test):
 KARATE = spread.datasets.load("karate")
 SMALL = spread.Graph.from_edges(["a", "b", "c", "d"], ["b", "c", "d", "a"], directed=True)
 GRAPHS = [KARATE, SMALL, spread.Graph([0, 0], [])]
+CONTACTS = spread.TemporalGraph.from_contacts(
+    ["a", "b", "c", "a"], ["b", "c", "d", "c"], [1, 2, 3, 0.5]
+)
 
 # --------------------------------------------------------------- hostile values
 NUMBERS = st.one_of(
@@ -313,10 +316,18 @@ def test_heat(data):
 @fuzz
 @given(st.data())
 def test_maximize(data):
-    graph = data.draw(st.sampled_from(GRAPHS))
+    graph = data.draw(st.sampled_from([*GRAPHS, CONTACTS]))
     model = data.draw(
         st.sampled_from(
-            [IC(p=0.1), IC(p="wc"), LT(), Heat(beta=0.3, threshold=0.05), spread.CTIC(p=0.3)]
+            [
+                IC(p=0.1),
+                IC(p="wc"),
+                LT(),
+                Heat(beta=0.3, threshold=0.05),
+                spread.CTIC(p=0.3),
+                spread.TemporalIC(p=0.5),
+                spread.TemporalIC(attempts="first", recovery=("fixed", 1.0)),
+            ]
         )
     )
     method = data.draw(st.one_of(st.sampled_from(METHODS), SCALARS))
@@ -454,9 +465,11 @@ def test_real_time_models_and_simulate(data):
 @fuzz
 @given(st.data())
 def test_influence_index(data):
-    graph = data.draw(st.sampled_from(GRAPHS))
+    graph = data.draw(st.sampled_from([*GRAPHS, CONTACTS]))
     model = data.draw(
-        st.sampled_from([IC(p=0.1), LT(), spread.CTIC(p=0.5), Heat(beta=0.1), "ic", None])
+        st.sampled_from(
+            [IC(p=0.1), LT(), spread.CTIC(p=0.5), Heat(beta=0.1), "ic", None, spread.TemporalIC()]
+        )
     )
     index = check(
         lambda: spread.InfluenceIndex.build(

@@ -225,8 +225,16 @@ def top_degree(graph, k):
 BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5, "sis": 0.5}
 
 
-def model_from_args(args):
+def model_from_args(args, graph=None):
+    """The model the options describe (checked against `graph` when given)."""
     from ..models import CTIC, IC, LT, SIR, SIS, Heat, TemporalIC
+
+    if args.model == "temporal" and graph is not None and not hasattr(graph, "contact_times"):
+        msg = (
+            "`--model temporal` needs timestamped contacts: a file of `u v t` lines read "
+            "with --timed, or a bundled contact dataset (higgs-retweet-times)."
+        )
+        raise UsageError(msg)
 
     beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
     if args.model in ("ic", "ctic", "temporal"):
@@ -424,6 +432,7 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
         ["ctic: count adoptions up to this time (default: no limit)"] if "ctic" in models else []
     )
     uses += ["sir: the same; sis: the same, required"] if "sir" in models else []
+    uses += ["temporal: the time after --start"] if "temporal" in models else []
     if uses:
         m.add_argument(
             "--horizon", type=finite_at_least(0, strict=False), default=None, help="; ".join(uses)

@@ -38,6 +38,10 @@ examples:
   spread maximize nethept -k 10 --model ctic --p wc --delay exponential:0.5 --horizon 24
       continuous-time IC (mean delay 2): the 10 seeds that reach the most people
       within 24 time units
+  spread maximize higgs-retweet-times -k 10 --model temporal --p 0.5 --start 1341374400 \\
+      --horizon 86400
+      the 10 accounts whose retweets, over the real retweet times, reach the most
+      people within a day of 2012-07-04 04:00 UTC
   spread maximize nethept --costs costs.txt --budget 100 --target fans.txt
       seeds costing at most 100 in all (costs.txt: `label cost` lines) that reach the
       most of an audience (fans.txt: `label` or `label weight` lines)
@@ -50,7 +54,7 @@ def main(args):
 
     out = out_path(args.out)
     graph = load_graph(args.graph, args)
-    model = model_from_args(args)
+    model = model_from_args(args, graph)
     exclude = None
     if args.exclude is not None:
         exclude = labels_from(split_list(args.exclude), graph, "--exclude")
@@ -60,10 +64,10 @@ def main(args):
     kwargs = {}
     if args.model == "heat":
         kwargs["horizon"] = HEAT_HORIZON if args.horizon is None else args.horizon
-    elif args.model == "ctic":
+    elif args.model in ("ctic", "temporal"):
         kwargs["horizon"] = args.horizon
     elif args.horizon is not None:
-        msg = f"`--horizon` is for heat and ctic; {args.model} counts every adoption."
+        msg = f"`--horizon` is for heat, ctic and temporal; {args.model} counts every adoption."
         raise UsageError(msg)
     kwargs.update(client_kwargs(args, maximize))
     if (args.k is None) == (args.budget is None):
@@ -168,6 +172,6 @@ def add_parser(sub):
     ex = p.add_mutually_exclusive_group()
     ex.add_argument("--exclude", metavar="LIST", help="nodes that may not be chosen: 3,8,42")
     ex.add_argument("--exclude-file", metavar="PATH", help="a file of nodes not to choose")
-    add_model_options(p, heat_times=False, models=("ic", "lt", "heat", "ctic"))
+    add_model_options(p, heat_times=False, models=("ic", "lt", "heat", "ctic", "temporal"))
     add_run_options(p, scheduler=True)
     p.set_defaults(func=main)

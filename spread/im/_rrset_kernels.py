@@ -368,3 +368,117 @@ def rr_sets_ctic(
                     _sift_up(heap, pos, dist, pos[u])
         offsets[r - r0 + 1] = at
     return offsets, members[:at].copy()
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _last_before(times, lo, hi, t, inclusive):
+    """The last index k in ``lo .. hi - 1`` with ``times[k] < t`` (``<=`` when
+    `inclusive`), or ``lo - 1``; the slice is sorted."""
+    a, b = lo, hi
+    while a < b:
+        mid = (a + b) >> 1
+        if times[mid] < t or (inclusive and times[mid] == t):
+            a = mid + 1
+        else:
+            b = mid
+    return a - 1
+
+
+@njit(cache=True, nogil=True)
+def rr_sets_temporal(
+    in_indptr,
+    in_indices,
+    in_arc,
+    p_in,
+    contact_ptr,
+    contact_times,
+    every,
+    t0,
+    latest,
+    root_nodes,
+    root_cum,
+    stream_root,
+    r0,
+    r1,
+    capacity,
+):
+    """RR sets ``r0 .. r1 - 1`` under `TemporalIC` (reverse time-respecting search).
+
+    Set r picks its target v (uniformly, or by weight: `_root`), which must adopt by
+    `latest` (the horizon's end). Each node w found gets the latest time ``L[w]`` it can
+    adopt and still reach v: a contact ``u -> w`` at ``t`` passes it on in time if
+    ``t < L[w]`` (``t <= latest`` into v itself) and ``t > t0`` (the seeds adopt at
+    `t0`), and then u must adopt strictly before t, so ``L[u]`` is the latest such live
+    contact. Nodes are settled in decreasing ``L`` (a reverse Dijkstra: an earlier
+    deadline never allows more). A contact is live with its arc's probability: each
+    contact a coin of its own (`every`), or one coin per arc (its first contact after
+    the source adopts is its only chance; that contact is at or before the latest in
+    time whenever any is, so the arc's coin decides). The set is every node settled:
+    those that, seeded alone at `t0`, would reach v by `latest`.
+    """
+    n = in_indptr.shape[0] - 1
+    stamp = np.zeros(n, dtype=np.int32)
+    done = np.zeros(n, dtype=np.int32)
+    key = np.empty(n, dtype=np.float64)  # -L: the min-heap pops the latest deadline
+    heap = np.empty(n, dtype=np.int32)
+    pos = np.empty(n, dtype=np.int32)
+    members = np.empty(max(capacity, 16), dtype=np.int32)
+    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
+    at = 0
+    for r in range(r0, r1):
+        tag = np.int32(r - r0 + 1)
+        state = _run_state(stream_root, r)
+        state, x = _next_uniform(state)
+        v = _root(x, n, root_nodes, root_cum)
+        stamp[v] = tag
+        key[v] = -latest
+        heap[0] = v
+        pos[v] = 0
+        size = 1
+        while size > 0:
+            w = heap[0]
+            deadline = -key[w]
+            size -= 1
+            if size > 0:
+                heap[0] = heap[size]
+                pos[heap[0]] = 0
+                _sift_down(heap, pos, key, size, 0)
+            done[w] = tag
+            if at == members.shape[0]:
+                members = _grow(members, at + 1)
+            members[at] = w
+            at += 1
+            for j in range(in_indptr[w], in_indptr[w + 1]):
+                u = in_indices[j]
+                if done[u] == tag:
+                    continue
+                a = in_arc[j]
+                lo = contact_ptr[a]
+                c = _last_before(contact_times, lo, contact_ptr[a + 1], deadline, w == v)
+                if c < lo or contact_times[c] <= t0:
+                    continue
+                if every:
+                    while c >= lo and contact_times[c] > t0:
+                        state, x = _next_uniform(state)
+                        if x < p_in[j]:
+                            break
+                        c -= 1
+                    if c < lo or contact_times[c] <= t0:
+                        continue
+                else:
+                    state, x = _next_uniform(state)
+                    if x >= p_in[j]:
+                        continue
+                ku = -contact_times[c]
+                if stamp[u] != tag:
+                    stamp[u] = tag
+                    key[u] = ku
+                    heap[size] = u
+                    pos[u] = size
+                    size += 1
+                    _sift_up(heap, pos, key, size - 1)
+                elif ku < key[u]:
+                    key[u] = ku
+                    _sift_up(heap, pos, key, pos[u])
+        offsets[r - r0 + 1] = at
+    return offsets, members[:at].copy()

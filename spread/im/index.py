@@ -22,7 +22,7 @@ from .._random import INDEX_RR, root_seed, stream_root
 from .._validation import check_int, check_level, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, node_values, resolve_seeds
-from ..models import CTIC, IC, LT
+from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import node_sets, sets_hit, uncovered_counts
 from .rrsets import (
     RRSets,
@@ -272,8 +272,11 @@ class InfluenceIndex:
         if not isinstance(graph, Graph):
             msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
             raise InvalidParameterError(msg)
-        if not isinstance(model, IC | LT | CTIC):
-            msg = f"`model` must be spread.IC, spread.LT or spread.CTIC; got {model!r}."
+        if not isinstance(model, IC | LT | CTIC | TemporalIC):
+            msg = (
+                "`model` must be spread.IC, spread.LT, spread.CTIC or spread.TemporalIC; "
+                f"got {model!r}."
+            )
             raise InvalidParameterError(msg)
         sampled = sampled_model(model, horizon, "an influence index")
         n_sets = check_int(n_rr_sets, name="n_rr_sets", min_value=1)
@@ -311,7 +314,8 @@ class InfluenceIndex:
         offsets, members = rr.flat()
         offsets, members = offsets.copy(), members.copy()
         ptr, ids = node_sets(offsets, members, graph.n_nodes)
-        h = None if not isinstance(model, CTIC) or math.isinf(sampled.horizon) else sampled.horizon
+        timed = isinstance(model, CTIC | TemporalIC)
+        h = None if not timed or math.isinf(sampled.horizon) else sampled.horizon
         return cls(
             graph=graph,
             model=model,

@@ -18,7 +18,7 @@ from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, strea
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, node_values
-from ..models import CTIC, IC, LT, Heat, run_batch, seed_arrays
+from ..models import CTIC, IC, LT, Heat, TemporalIC, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
 from ._coverage_kernels import prefix_coverage
 from ._result import Choice, SeedSelection
@@ -37,7 +37,7 @@ class _Method:
     about: str
 
 
-_STOCHASTIC = (IC, LT, CTIC)
+_STOCHASTIC = (IC, LT, CTIC, TemporalIC)
 _MIN_EPS = 1e-6  # IMM's theta grows like n log n / eps**2: ~1e12 RR sets at n = 2
 _METHODS = {
     "imm": _Method(imm.select, _STOCHASTIC, "IMM on RR sets"),
@@ -116,7 +116,7 @@ def maximize(
     graph : Graph
     k : int or None
         Number of seeds to choose (on top of `fixed`); None with a `budget`.
-    model : IC, LT, CTIC or Heat
+    model : IC, LT, CTIC, TemporalIC or Heat
     method : str, default "imm"
         ``"imm"`` (Tang, Shi, Xiao 2015; final RR sets drawn fresh, as Chen 2018 advises),
         ``"opim-c"`` (Tang et al. 2018, min-bound), ``"celf"`` (lazy greedy on Monte Carlo
@@ -165,7 +165,8 @@ def maximize(
         it within 24 hours"): RR sets are then sampled by reverse Dijkstra over the
         random delays, stopping at the horizon, and the chosen seeds are scored by
         forward runs up to it. Without it a CTIC's spread is its IC's (the delays do not
-        matter).
+        matter). `TemporalIC` (on a `TemporalGraph`): the time after its start; RR sets
+        are then reverse time-respecting searches over the contacts.
     stability : float, default 0.01
         IMM and OPIM-C: keep sampling while the chosen seeds cover clearly more (by
         more than this fraction) of the RR sets that chose them than of independent
@@ -285,8 +286,11 @@ def maximize(
     row = _METHODS[method]
     if index is not None:
         _check_index(index, graph, model, horizon, method)
-    if not isinstance(model, IC | LT | CTIC | Heat):
-        msg = f"`model` must be spread.IC, spread.LT, spread.CTIC or spread.Heat; got {model!r}."
+    if not isinstance(model, IC | LT | CTIC | TemporalIC | Heat):
+        msg = (
+            "`model` must be spread.IC, spread.LT, spread.CTIC, spread.TemporalIC or "
+            f"spread.Heat; got {model!r}."
+        )
         raise InvalidParameterError(msg)
     if not isinstance(model, row.models):
         usable = [m for m, r in _METHODS.items() if isinstance(model, r.models)]
@@ -525,6 +529,14 @@ def _evaluate(
     sizes = runs.final_sizes if target is None else runs.weighted_sizes
     spread = float(sizes.mean())
     stderr = float(sizes.std(ddof=1)) / np.sqrt(sizes.size)
+    by = ""
+    if isinstance(model, AtHorizon) and math.isfinite(model.horizon):
+        by = f" up to t = {model.horizon:g}"
+    if target is not None:
+        by += f", counting the target's weight ({target.total:,.4g} in all)"
+    if isinstance(model, AtHorizon) and getattr(model.model, "recovery", None) is not None:
+        nan = np.full(k + 1, np.nan)  # no RR sets under an infectious period over contacts
+        return spread, stderr, nan[1:], nan[1:], f"{n_eval:,} fresh forward runs{by}"
     # Spread versus k from fresh RR sets: sigma(S) = n * P(a random RR set meets S).
     n = graph.n_nodes
     scale = n if target is None else target.total
@@ -548,11 +560,6 @@ def _evaluate(
     else:  # reduced to coverage counts on the workers: the sets never travel
         hits = rr.prefix_hits_fresh(theta, rank, k + 1)[1:]
     frac = hits / theta
-    by = ""
-    if isinstance(model, AtHorizon) and math.isfinite(model.horizon):
-        by = f" up to t = {model.horizon:g}"
-    if target is not None:
-        by += f", counting the target's weight ({target.total:,.4g} in all)"
     return (
         spread,
         stderr,

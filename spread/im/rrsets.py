@@ -13,9 +13,9 @@ from .._common import default_memory_limit
 from .._validation import check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..graph import node_mask, node_values
-from ..models import CTIC, IC, LT
+from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import budget_cover, count_hit, greedy_cover, prefix_coverage
-from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt
+from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt, rr_sets_temporal
 
 __all__ = [
     "AtHorizon",
@@ -35,7 +35,12 @@ __all__ = [
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
 _TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
-_KERNELS = {"ic": rr_sets_ic, "lt": rr_sets_lt, "ctic": rr_sets_ctic}
+_KERNELS = {
+    "ic": rr_sets_ic,
+    "lt": rr_sets_lt,
+    "ctic": rr_sets_ctic,
+    "temporal": rr_sets_temporal,
+}
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
 #: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
@@ -229,12 +234,13 @@ def _shared_in_probability(graph, p_in):
 def sampled_model(model, horizon, caller):
     """What RR sets and forward runs sample for a stochastic `model`, checked.
 
-    `CTIC` becomes `AtHorizon(model, horizon)` (inf without one); IC and LT come back as
+    `CTIC` and `TemporalIC` become `AtHorizon(model, horizon)` (inf without one); IC
+    and LT come back as
     they are, refused with a spontaneous adoption, non-uniform or fixed thresholds
     (reverse-reachable sets rest on the live-edge view), or a `horizon`. `caller` names
     the function in the messages.
     """
-    if isinstance(model, CTIC):
+    if isinstance(model, CTIC | TemporalIC):
         horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
         return AtHorizon(model, horizon)
     if horizon is not None:
@@ -331,7 +337,32 @@ class RRSets:
             self._source = template._source
             return
         timed = isinstance(model, AtHorizon)
-        if isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
+        contacts = timed and isinstance(model.model, TemporalIC)
+        if contacts:
+            if model.model.recovery is not None:
+                msg = (
+                    "RR sets over contacts need a node's chances to last: `model` must not "
+                    f"have an infectious period (`recovery`); got {model.model!r}. "
+                    "method='celf' (forward runs) takes it."
+                )
+                raise InvalidParameterError(msg)
+            plan = model.plan(graph)
+            p, contact_ptr, contact_times, every = plan.args[:4]
+            t0, origin, horizon = plan.args[9:12]
+            self._source = (p, every, t0, horizon)
+            self._kernel = rr_sets_temporal
+            self._kind = "temporal"
+            derived = (
+                graph.in_arc,
+                np.ascontiguousarray(p[graph.in_arc]),
+                contact_ptr,
+                contact_times,
+                bool(every),
+                float(t0),
+                float(origin + horizon),
+            )
+            self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
+        elif isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
             uniform = model.uniform_probability()
             self._source = uniform
             if uniform is None:
