@@ -532,3 +532,10 @@ def test_the_lazy_greedies_choose_what_a_full_scan_chooses(seed):
         )
         want = scan_greedy(sets, n, costs, budget, allowed, ratio)
         assert seeds[seeds >= 0].tolist() == want
+
+
+def test_an_index_with_a_target_says_so():
+    index = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0, target={0: 2, 5: 1})
+    assert "counting a target of 2 nodes (weight 3)" in index.summary()
+    assert "(target weight 3)" in repr(index)
+    assert InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0).target is None

@@ -529,10 +529,17 @@ class InfluenceIndex:
             [
                 f"InfluenceIndex of {self.model!r}"
                 + (f" up to t = {self.horizon:g}" if self.horizon is not None else "")
-                + f" on {self.graph.n_nodes:,} nodes",
+                + f" on {self.graph.n_nodes:,} nodes"
+                + (
+                    ""
+                    if self.audience is None
+                    else f"; counting a target of {self.audience.nodes.size:,} nodes "
+                    f"(weight {self.scale:,.4g})"
+                ),
                 f"  {self.n_samples:,} RR sets, {sizes.mean():,.2f} nodes each on average; "
                 f"{self.nbytes / 2**20:,.3g} MiB; built in {self.elapsed:.3g} s",
-                f"  a set reaching 1% of the nodes is estimated within "
+                f"  a set reaching 1% of the {'nodes' if self.audience is None else 'target'} "
+                "is estimated within "
                 f"±{100 * math.sqrt(0.99 / (0.01 * self.n_samples)):.2g}% (1 s.e.)",
             ]
         )

@@ -212,8 +212,9 @@ def maximize(
         ``log C(n, k)``, the log of the number of affordable seed sets, at most
         ``sum_{j <= k_max} C(n_afford, j)`` with ``k_max`` the most nodes the budget
         buys; OPIM-C bounds the optimum's coverage by a fractional knapsack over the
-        nodes' coverages. Nodes costing more than the budget are never chosen. The
-        result's `cost` is what the seeds cost. Methods "imm" and "opim-c" only.
+        nodes' coverages. Nodes costing more than the budget are never chosen; `fixed`
+        seeds are paid for already (they cost nothing here). The result's `cost` is
+        what the chosen seeds cost. Methods "imm" and "opim-c" only.
     target : array of float, mapping, or collection of labels, optional
         The audience: count only these nodes in the spread. A numpy array (or pandas
         Series) of numbers holds one weight >= 0 per node, by index; a mapping gives
