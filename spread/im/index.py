@@ -19,9 +19,9 @@ import pandas as pd
 from .. import parallel
 from .._common import ConfidenceInterval, check_memory, progress_bar, thread_count
 from .._random import INDEX_RR, root_seed, stream_root
-from .._validation import check_int, check_level, check_nonnegative_float
+from .._validation import check_int, check_level, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
-from ..graph import Graph, node_mask, node_values, resolve_seeds
+from ..graph import Graph, node_mask, resolve_seeds
 from ..models import CTIC, IC, LT
 from ._coverage_kernels import node_sets, sets_hit, uncovered_counts
 from .rrsets import (
@@ -487,7 +487,7 @@ class InfluenceIndex:
                 msg = "`costs` and `budget` go together, in place of `k` (pass k=None)."
                 raise InvalidParameterError(msg)
             budget = check_nonnegative_float(budget, name="budget", allow_zero=False)
-            costs = node_values(
+            costs = check_node_values(
                 self.graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
             )
             allowed = affordable(allowed, costs, budget)

@@ -15,9 +15,9 @@ import numpy as np
 from .. import parallel
 from .._common import MAX_WORK, check_max_work, progress_bar, thread_count
 from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, stream_root
-from .._validation import check_in, check_int, check_nonnegative_float
+from .._validation import check_in, check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
-from ..graph import Graph, node_mask, node_values
+from ..graph import Graph, node_mask
 from ..models import CTIC, IC, LT, Heat, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
 from ._coverage_kernels import prefix_coverage
@@ -467,7 +467,9 @@ def _check_budget(graph, k, costs, budget, method):
     if method not in ("imm", "opim-c"):
         msg = f"`budget` works with the RR-set methods 'imm' and 'opim-c'; got {method!r}."
         raise InvalidParameterError(msg)
-    costs = node_values(graph, costs, name="costs", what="a cost", positive=True, missing=math.inf)
+    costs = check_node_values(
+        graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
+    )
     return costs, budget
 
 
