@@ -225,7 +225,9 @@ def maximize(
         the weights of the nodes they reach. IMM's guesses of the optimum run from
         ``W / 2``; its fallback lower bound is the largest weight an eligible node
         holds itself (if none holds any, nothing is certified: `guarantee` NaN).
-        Methods "imm" and "opim-c" only.
+        Methods "imm" and "opim-c" only. Budgets and targets on RR sets with roots
+        drawn by weight follow Nguyen, Dinh & Thai's BCT (INFOCOM 2016, cost-aware
+        targeted viral marketing), here inside IMM's and OPIM-C's bounds.
     Returns
     -------
     SeedSelection
