@@ -1,7 +1,6 @@
 """The immutable CSR graph that every model and algorithm in spread shares."""
 
 import numbers
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -10,14 +9,7 @@ from ._validation import ndim_of
 from .convert import LoadReport, as_label_array, label_index, py_scalar, readonly
 from .exceptions import InvalidParameterError, NodeNotFound
 
-__all__ = [
-    "Graph",
-    "LoadReport",
-    "node_mask",
-    "node_values",
-    "resolve_seed_sets",
-    "resolve_seeds",
-]
+__all__ = ["Graph", "LoadReport", "node_mask", "resolve_seed_sets", "resolve_seeds"]
 
 
 class Graph:
@@ -689,79 +681,3 @@ def _node_indices(graph, nodes, name):
         )
         raise InvalidParameterError(msg)
     return graph.index_of(items)
-
-
-def node_values(graph, values, *, name, what, positive, missing):
-    """One float per node from `values`: an array with one entry per node (by index), or
-    a mapping from labels to values (nodes it does not name get `missing`).
-
-    The one parser of per-node numbers (costs, audience weights): each must be finite and
-    > 0 (`positive`) or >= 0; `what` names them in messages ("a cost").
-
-    Raises
-    ------
-    InvalidParameterError
-        Naming `name`, the rule and the first offending value (and its node).
-    NodeNotFound
-        If a mapping names a label that is not a node.
-
-    Examples
-    --------
-    >>> import spread
-    >>> from spread.graph import node_values
-    >>> g = spread.Graph.from_edges(["a", "b"], ["b", "c"])
-    >>> node_values(g, {"b": 2.5}, name="costs", what="a cost", positive=True,
-    ...             missing=float("inf")).tolist()
-    [inf, 2.5, inf]
-    """
-    rule = "> 0" if positive else ">= 0"
-    if isinstance(values, Mapping):
-        labels = list(values)
-        idx = graph.index_of(labels) if labels else np.empty(0, dtype=np.int64)
-        raw = [values[label] for label in labels]
-        if any(isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) for v in raw):
-            arr = None
-        else:
-            arr = np.array(raw, dtype=np.float64)
-        where = labels
-    else:
-        arr = None
-        if not isinstance(values, str | bytes) and ndim_of(values) == 1:
-            try:
-                arr = np.asarray(values)
-            except (TypeError, ValueError):  # ragged
-                arr = None
-        if arr is None or arr.ndim != 1:
-            msg = (
-                f"`{name}` must be an array with one entry per node ({graph.n_nodes}) or a "
-                f"mapping from node labels; got {values!r:.80}."
-            )
-            raise InvalidParameterError(msg)
-        if arr.shape[0] != graph.n_nodes:
-            msg = (
-                f"`{name}` must have one entry per node ({graph.n_nodes}); got "
-                f"{arr.shape[0]} entries."
-            )
-            raise InvalidParameterError(msg)
-        raw = arr
-        arr = arr.astype(np.float64) if arr.dtype.kind in "iuf" else None
-        idx = np.arange(graph.n_nodes)
-        where = graph.labels
-    if arr is None:  # a value that is not a real number (text, a boolean, None)
-        bad = np.array(
-            [isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) for v in raw]
-        )
-    else:
-        bad = ~np.isfinite(arr) | (arr <= 0 if positive else arr < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        value = raw[i].item() if isinstance(raw[i], np.generic) else raw[i]
-        node = where[i].item() if isinstance(where[i], np.generic) else where[i]
-        msg = (
-            f"`{name}` must hold finite numbers {rule} ({what} per node); got {value!r} "
-            f"for node {node!r}."
-        )
-        raise InvalidParameterError(msg)
-    out = np.full(graph.n_nodes, missing, dtype=np.float64)
-    out[idx] = arr
-    return out

@@ -496,3 +496,46 @@ def test_imm_certifies_nothing_for_an_audience_no_seed_can_reach():
     assert sel.spread == 0.0
     reachable = spread.maximize(g, 1, IC(p=0.5), target=[2], rng=0, n_eval_runs=100)
     assert reachable.guarantee == pytest.approx(1 - 1 / math.e - 0.1)
+
+
+def scan_greedy(sets, n, costs, budget, allowed, ratio):
+    """The budgeted greedy by definition: at every step, scan every node that fits."""
+    chosen, covered, left = [], set(), budget
+    while True:
+        best, best_val = -1, -1.0
+        for v in range(n):
+            if allowed[v] and v not in chosen and costs[v] <= left:
+                gain = sum(1 for i, s in enumerate(sets) if v in s and i not in covered)
+                val = gain / costs[v] if ratio else float(gain)
+                if val > best_val:
+                    best, best_val = v, val
+        if best < 0:
+            return chosen
+        chosen.append(best)
+        covered |= {i for i, s in enumerate(sets) if best in s}
+        left -= costs[best]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_lazy_greedies_choose_what_a_full_scan_chooses(seed):
+    from spread.im._coverage_kernels import _budget_greedy, _start
+
+    g, offsets, members, sets, costs = small_instance(seed, n=12, n_sets=80)
+    n = g.n_nodes
+    costs = np.maximum(np.round(costs), 1.0)  # equal densities: ties to the smallest id
+    allowed = np.ones(n, bool)
+    budget = 5.0
+    for ratio in (True, False):
+        ptr, ids, cov, done, chosen = _start(offsets, members, n, np.zeros(n, bool))
+        seeds, _, _ = _budget_greedy(
+            offsets, members, ptr, ids, cov, done, chosen, costs, budget, allowed, ratio
+        )
+        want = scan_greedy(sets, n, costs, budget, allowed, ratio)
+        assert seeds[seeds >= 0].tolist() == want
+
+
+def test_an_index_with_a_target_says_so():
+    index = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0, target={0: 2, 5: 1})
+    assert "counting a target of 2 nodes (weight 3)" in index.summary()
+    assert "(target weight 3)" in repr(index)
+    assert InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0).target is None

@@ -146,32 +146,76 @@ def _fractional_bound(cov, costs, budget, allowed, chosen):
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _above(key, node, a, b):
+    """Heap order: a larger key first, then a smaller node id."""
+    return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])
+
+
+@njit(cache=True, nogil=True)
+def _heap_down(key, node, size, i):
+    while True:
+        top = i
+        left = 2 * i + 1
+        if left < size and _above(key, node, left, top):
+            top = left
+        if left + 1 < size and _above(key, node, left + 1, top):
+            top = left + 1
+        if top == i:
+            return
+        key[i], key[top] = key[top], key[i]
+        node[i], node[top] = node[top], node[i]
+        i = top
+
+
 @njit(cache=True, nogil=True)
 def _budget_greedy(offsets, members, ptr, ids, cov, done, chosen, costs, budget, allowed, ratio):
     """One greedy under a budget, from the given state (changed in place): each step takes
     the allowed node that fits the budget left with the largest ``cov`` (`ratio` False)
-    or ``cov / cost`` (True); ties to the smallest id. Returns (seeds, gains, total)."""
+    or ``cov / cost`` (True); ties to the smallest id. Returns (seeds, gains, total).
+
+    Lazy (Minoux 1978; CELF): a max-heap of values that can only be stale upward
+    (marginal coverage only falls), so the top is taken when its value is current and
+    pushed back with it otherwise; a node that no longer fits the budget left never
+    will and is dropped. The same choices as scanning every node at every step.
+    """
     n = cov.shape[0]
+    key = np.empty(n)
+    node = np.empty(n, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if allowed[v] and not chosen[v] and costs[v] <= budget:
+            key[size] = cov[v] / costs[v] if ratio else float(cov[v])
+            node[size] = v
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        _heap_down(key, node, size, i)
     seeds = np.full(n, -1, dtype=np.int64)
     gains = np.zeros(n, dtype=np.int64)
     left = budget
     total = 0
-    for i in range(n):
-        best = -1
-        best_val = -1.0
-        for v in range(n):
-            if allowed[v] and not chosen[v] and costs[v] <= left:
-                val = cov[v] / costs[v] if ratio else float(cov[v])
-                if val > best_val:
-                    best = v
-                    best_val = val
-        if best < 0:
-            break
-        seeds[i] = best
-        gains[i] = cov[best]
-        total += cov[best]
-        left -= costs[best]
-        _take(best, offsets, members, ptr, ids, cov, done, chosen)
+    taken = 0
+    while size > 0:
+        v = node[0]
+        if costs[v] > left:  # never fits again: drop it
+            size -= 1
+            key[0], node[0] = key[size], node[size]
+            _heap_down(key, node, size, 0)
+            continue
+        val = cov[v] / costs[v] if ratio else float(cov[v])
+        if val < key[0]:  # stale: push back down with its current value
+            key[0] = val
+            _heap_down(key, node, size, 0)
+            continue
+        seeds[taken] = v
+        gains[taken] = cov[v]
+        total += cov[v]
+        taken += 1
+        left -= costs[v]
+        _take(v, offsets, members, ptr, ids, cov, done, chosen)
+        size -= 1
+        key[0], node[0] = key[size], node[size]
+        _heap_down(key, node, size, 0)
     return seeds, gains, total
 
 
@@ -181,8 +225,8 @@ def budget_cover(offsets, members, n, costs, budget, allowed, fixed, want_bound)
     the most RR sets not covered by `fixed`.
 
     The best of three answers: the cost-benefit greedy (largest ``gain / cost`` that
-    fits), the plain greedy restricted to what fits (largest gain), and the best single
-    affordable node. Returns ``(seeds, gains, covered, upper)`` as `greedy_cover`, the
+    fits), the plain greedy restricted to what fits (largest gain), both lazy
+    (`_budget_greedy`), and the best single affordable node. Returns ``(seeds, gains, covered, upper)`` as `greedy_cover`, the
     seeds padded with -1 to length n; `upper` (if `want_bound`, else -1) bounds the best
     coverage any affordable set reaches: the smaller of the fractional knapsack over the
     single nodes' coverages and, past the cost-benefit greedy's choice G, ``cov(G)`` plus

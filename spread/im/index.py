@@ -19,9 +19,9 @@ import pandas as pd
 from .. import parallel
 from .._common import ConfidenceInterval, check_memory, progress_bar, thread_count
 from .._random import INDEX_RR, root_seed, stream_root
-from .._validation import check_int, check_level, check_nonnegative_float
+from .._validation import check_int, check_level, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
-from ..graph import Graph, node_mask, node_values, resolve_seeds
+from ..graph import Graph, node_mask, resolve_seeds
 from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import node_sets, sets_hit, uncovered_counts
 from .rrsets import (
@@ -491,7 +491,7 @@ class InfluenceIndex:
                 msg = "`costs` and `budget` go together, in place of `k` (pass k=None)."
                 raise InvalidParameterError(msg)
             budget = check_nonnegative_float(budget, name="budget", allow_zero=False)
-            costs = node_values(
+            costs = check_node_values(
                 self.graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
             )
             allowed = affordable(allowed, costs, budget)
@@ -533,10 +533,17 @@ class InfluenceIndex:
             [
                 f"InfluenceIndex of {self.model!r}"
                 + (f" up to t = {self.horizon:g}" if self.horizon is not None else "")
-                + f" on {self.graph.n_nodes:,} nodes",
+                + f" on {self.graph.n_nodes:,} nodes"
+                + (
+                    ""
+                    if self.audience is None
+                    else f"; counting a target of {self.audience.nodes.size:,} nodes "
+                    f"(weight {self.scale:,.4g})"
+                ),
                 f"  {self.n_samples:,} RR sets, {sizes.mean():,.2f} nodes each on average; "
                 f"{self.nbytes / 2**20:,.3g} MiB; built in {self.elapsed:.3g} s",
-                f"  a set reaching 1% of the nodes is estimated within "
+                f"  a set reaching 1% of the {'nodes' if self.audience is None else 'target'} "
+                "is estimated within "
                 f"±{100 * math.sqrt(0.99 / (0.01 * self.n_samples)):.2g}% (1 s.e.)",
             ]
         )

@@ -15,9 +15,9 @@ import numpy as np
 from .. import parallel
 from .._common import MAX_WORK, check_max_work, progress_bar, thread_count
 from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, stream_root
-from .._validation import check_in, check_int, check_nonnegative_float
+from .._validation import check_in, check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
-from ..graph import Graph, node_mask, node_values
+from ..graph import Graph, node_mask
 from ..models import CTIC, IC, LT, Heat, TemporalIC, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
 from ._coverage_kernels import prefix_coverage
@@ -213,8 +213,9 @@ def maximize(
         ``log C(n, k)``, the log of the number of affordable seed sets, at most
         ``sum_{j <= k_max} C(n_afford, j)`` with ``k_max`` the most nodes the budget
         buys; OPIM-C bounds the optimum's coverage by a fractional knapsack over the
-        nodes' coverages. Nodes costing more than the budget are never chosen. The
-        result's `cost` is what the seeds cost. Methods "imm" and "opim-c" only.
+        nodes' coverages. Nodes costing more than the budget are never chosen; `fixed`
+        seeds are paid for already (they cost nothing here). The result's `cost` is
+        what the chosen seeds cost. Methods "imm" and "opim-c" only.
     target : array of float, mapping, or collection of labels, optional
         The audience: count only these nodes in the spread. A numpy array (or pandas
         Series) of numbers holds one weight >= 0 per node, by index; a mapping gives
@@ -225,7 +226,9 @@ def maximize(
         the weights of the nodes they reach. IMM's guesses of the optimum run from
         ``W / 2``; its fallback lower bound is the largest weight an eligible node
         holds itself (if none holds any, nothing is certified: `guarantee` NaN).
-        Methods "imm" and "opim-c" only.
+        Methods "imm" and "opim-c" only. Budgets and targets on RR sets with roots
+        drawn by weight follow Nguyen, Dinh & Thai's BCT (INFOCOM 2016, cost-aware
+        targeted viral marketing), here inside IMM's and OPIM-C's bounds.
     Returns
     -------
     SeedSelection
@@ -470,7 +473,9 @@ def _check_budget(graph, k, costs, budget, method):
     if method not in ("imm", "opim-c"):
         msg = f"`budget` works with the RR-set methods 'imm' and 'opim-c'; got {method!r}."
         raise InvalidParameterError(msg)
-    costs = node_values(graph, costs, name="costs", what="a cost", positive=True, missing=math.inf)
+    costs = check_node_values(
+        graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
+    )
     return costs, budget
 
 

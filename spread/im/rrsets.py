@@ -10,9 +10,9 @@ import numpy as np
 
 from .. import parallel
 from .._common import default_memory_limit
-from .._validation import check_nonnegative_float
+from .._validation import check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
-from ..graph import node_mask, node_values
+from ..graph import node_mask
 from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import budget_cover, count_hit, greedy_cover, prefix_coverage
 from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt, rr_sets_temporal
@@ -101,7 +101,7 @@ def resolve_target(graph, target):
         raise InvalidParameterError(msg)
     if numeric or isinstance(target, Mapping):
         values = np.asarray(target) if numeric else target
-        weights = node_values(
+        weights = check_node_values(
             graph, values, name="target", what="a weight", positive=False, missing=0.0
         )
     else:
