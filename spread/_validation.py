@@ -7,6 +7,7 @@ rule it broke and the value received.
 
 import numbers
 import operator
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -17,6 +18,7 @@ __all__ = [
     "check_in",
     "check_int",
     "check_level",
+    "check_node_values",
     "check_nonnegative_float",
     "check_probabilities",
     "check_probability",
@@ -174,3 +176,79 @@ def ndim_of(value):
         return np.ndim(value)
     except ValueError:
         return 1
+
+
+def check_node_values(graph, values, *, name, what, positive, missing):
+    """One float per node from `values`: an array with one entry per node (by index), or
+    a mapping from labels to values (nodes it does not name get `missing`).
+
+    The one parser of per-node numbers (costs, audience weights): each must be finite and
+    > 0 (`positive`) or >= 0; `what` names them in messages ("a cost").
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming `name`, the rule and the first offending value (and its node).
+    NodeNotFound
+        If a mapping names a label that is not a node.
+
+    Examples
+    --------
+    >>> import spread
+    >>> from spread._validation import check_node_values
+    >>> g = spread.Graph.from_edges(["a", "b"], ["b", "c"])
+    >>> check_node_values(g, {"b": 2.5}, name="costs", what="a cost", positive=True,
+    ...                   missing=float("inf")).tolist()
+    [inf, 2.5, inf]
+    """
+    rule = "> 0" if positive else ">= 0"
+    if isinstance(values, Mapping):
+        labels = list(values)
+        idx = graph.index_of(labels) if labels else np.empty(0, dtype=np.int64)
+        raw = [values[label] for label in labels]
+        if any(isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) for v in raw):
+            arr = None
+        else:
+            arr = np.array(raw, dtype=np.float64)
+        where = labels
+    else:
+        arr = None
+        if not isinstance(values, str | bytes) and ndim_of(values) == 1:
+            try:
+                arr = np.asarray(values)
+            except (TypeError, ValueError):  # ragged
+                arr = None
+        if arr is None or arr.ndim != 1:
+            msg = (
+                f"`{name}` must be an array with one entry per node ({graph.n_nodes}) or a "
+                f"mapping from node labels; got {values!r:.80}."
+            )
+            raise InvalidParameterError(msg)
+        if arr.shape[0] != graph.n_nodes:
+            msg = (
+                f"`{name}` must have one entry per node ({graph.n_nodes}); got "
+                f"{arr.shape[0]} entries."
+            )
+            raise InvalidParameterError(msg)
+        raw = arr
+        arr = arr.astype(np.float64) if arr.dtype.kind in "iuf" else None
+        idx = np.arange(graph.n_nodes)
+        where = graph.labels
+    if arr is None:  # a value that is not a real number (text, a boolean, None)
+        bad = np.array(
+            [isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) for v in raw]
+        )
+    else:
+        bad = ~np.isfinite(arr) | (arr <= 0 if positive else arr < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = raw[i].item() if isinstance(raw[i], np.generic) else raw[i]
+        node = where[i].item() if isinstance(where[i], np.generic) else where[i]
+        msg = (
+            f"`{name}` must hold finite numbers {rule} ({what} per node); got {value!r} "
+            f"for node {node!r}."
+        )
+        raise InvalidParameterError(msg)
+    out = np.full(graph.n_nodes, missing, dtype=np.float64)
+    out[idx] = arr
+    return out

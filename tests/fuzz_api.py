@@ -63,6 +63,9 @@ def fuzz(test):
 KARATE = spread.datasets.load("karate")
 SMALL = spread.Graph.from_edges(["a", "b", "c", "d"], ["b", "c", "d", "a"], directed=True)
 GRAPHS = [KARATE, SMALL, spread.Graph([0, 0], [])]
+CONTACTS = spread.TemporalGraph.from_contacts(
+    ["a", "b", "c", "a"], ["b", "c", "d", "c"], [1, 2, 3, 0.5]
+)
 
 # --------------------------------------------------------------- hostile values
 NUMBERS = st.one_of(
@@ -313,10 +316,18 @@ def test_heat(data):
 @fuzz
 @given(st.data())
 def test_maximize(data):
-    graph = data.draw(st.sampled_from(GRAPHS))
+    graph = data.draw(st.sampled_from([*GRAPHS, CONTACTS]))
     model = data.draw(
         st.sampled_from(
-            [IC(p=0.1), IC(p="wc"), LT(), Heat(beta=0.3, threshold=0.05), spread.CTIC(p=0.3)]
+            [
+                IC(p=0.1),
+                IC(p="wc"),
+                LT(),
+                Heat(beta=0.3, threshold=0.05),
+                spread.CTIC(p=0.3),
+                spread.TemporalIC(p=0.5),
+                spread.TemporalIC(attempts="first", recovery=("fixed", 1.0)),
+            ]
         )
     )
     method = data.draw(st.one_of(st.sampled_from(METHODS), SCALARS))
@@ -341,6 +352,65 @@ def test_maximize(data):
     if sel is not None:
         assert isinstance(sel, spread.SeedSelection)
         assert len(set(sel.seeds.tolist())) == len(sel.seeds) <= graph.n_nodes
+
+
+def per_node(graph, data):
+    """Per-node numbers (costs, weights) as a user might pass them, some of them hostile."""
+    n = graph.n_nodes
+    good = st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n)
+    return data.draw(
+        st.one_of(
+            good.map(np.array),
+            good,
+            st.dictionaries(st.sampled_from([0, 1, 33, "a", "b", "z", None]), NUMBERS, max_size=4),
+            st.dictionaries(st.sampled_from(graph.labels.tolist() or [0]), st.floats(0, 3)),
+            arrays(),
+            SEEDS,
+        )
+    )
+
+
+@fuzz
+@given(st.data())
+def test_budgets_and_audiences(data):
+    graph = data.draw(st.sampled_from(GRAPHS))
+    model = data.draw(st.sampled_from([IC(p=0.1), LT(), spread.CTIC(p=0.3), Heat(beta=0.3)]))
+    costs = data.draw(st.one_of(st.none(), st.just(per_node(graph, data))))
+    budget = data.draw(st.one_of(st.none(), st.floats(0.5, 8.0), NUMBERS))
+    target = data.draw(st.one_of(st.none(), st.just(per_node(graph, data)), SEEDS))
+    k = data.draw(st.one_of(st.none(), st.integers(1, 3), NUMBERS))
+    method = data.draw(st.sampled_from(["imm", "opim-c", "celf", "degree"]))
+    sel = check(
+        lambda: spread.maximize(
+            graph,
+            k,
+            model,
+            method=method,
+            costs=costs,
+            budget=budget,
+            target=target,
+            eps=data.draw(st.one_of(st.just(0.3), NUMBERS)),
+            rng=0,
+            n_eval_runs=20,
+            progress=False,
+        )
+    )
+    if sel is not None:
+        assert isinstance(sel, spread.SeedSelection)
+        assert len(set(sel.seeds.tolist())) == len(sel.seeds) <= graph.n_nodes
+        if budget is not None:
+            assert sel.cost <= sel.budget * (1 + 1e-12)
+        if target is not None:
+            assert 0 <= sel.spread <= sel.target_weight * (1 + 1e-9) or math.isnan(sel.spread)
+    index = check(
+        lambda: spread.InfluenceIndex.build(graph, IC(p=0.2), n_rr_sets=200, rng=0, target=target)
+    )
+    if index is None:
+        return
+    top = check(lambda: index.top(k, costs=costs, budget=budget))
+    if top is not None:
+        assert len(set(top["node"].tolist())) == len(top)
+        assert (top["spread"] <= index.scale * (1 + 1e-12)).all()
 
 
 # ---------------------------------------------------------------- real time
@@ -395,9 +465,11 @@ def test_real_time_models_and_simulate(data):
 @fuzz
 @given(st.data())
 def test_influence_index(data):
-    graph = data.draw(st.sampled_from(GRAPHS))
+    graph = data.draw(st.sampled_from([*GRAPHS, CONTACTS]))
     model = data.draw(
-        st.sampled_from([IC(p=0.1), LT(), spread.CTIC(p=0.5), Heat(beta=0.1), "ic", None])
+        st.sampled_from(
+            [IC(p=0.1), LT(), spread.CTIC(p=0.5), Heat(beta=0.1), "ic", None, spread.TemporalIC()]
+        )
     )
     index = check(
         lambda: spread.InfluenceIndex.build(

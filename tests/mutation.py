@@ -296,7 +296,7 @@ EQUIVALENT = {
     ): "maximize checks max_rr_sets >= 2, so max_rr_sets // 2 >= 1",
     (
         "spread/im/opim.py",
-        "if seeds is None or round_ < i_max or ratio < ONE_MINUS_INV_E - eps: | raise | "
+        "if seeds is None or round_ < i_max or ratio < rho - eps: | raise | "
         "break  # the guard's extra rounds are optional: keep the certified seeds",
         "break -> continue",
     ): "the next rounds retry the same target (no doubling) and fail the same way, or fit"

@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -363,7 +364,33 @@ def test_maximize_ctic_up_to_a_horizon_matches_the_api(capsys, tmp_path):
 def test_maximize_horizon_is_for_heat_and_ctic(capsys):
     code, _, err = run(capsys, "maximize", "karate", "-k", "2", "--model", "lt", "--horizon", "2")
     assert code == 2
-    assert "`--horizon` is for heat and ctic" in assert_one_line_error(err, usage=True)
+    assert "`--horizon` is for heat, ctic and temporal" in assert_one_line_error(err, usage=True)
+
+
+def test_maximize_over_timed_contacts_matches_the_api(capsys, tmp_path):
+    contacts = tmp_path / "contacts.txt"
+    rng = np.random.default_rng(3)
+    lines = [
+        f"{u} {v} {t}"
+        for u, v, t in zip(*rng.integers(0, 25, (2, 150)), rng.integers(0, 50, 150), strict=True)
+    ]
+    contacts.write_text("\n".join(lines) + "\n")
+    out_file = tmp_path / "seeds.json"
+    argv = ["maximize", str(contacts), "--directed", "--timed", "-k", "3", "--model", "temporal"]
+    argv += ["--p", "0.5", "--horizon", "20", "--eps", "0.3", "--rng", "4", "--eval-runs", "500"]
+    code, _, err = run(capsys, *argv, "--out", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    tg = spread.read_edgelist(contacts, directed=True, time=2)
+    sel = spread.maximize(
+        tg, 3, spread.TemporalIC(p=0.5), horizon=20.0, eps=0.3, rng=4, n_eval_runs=500
+    )
+    assert [row["node"] for row in doc["seeds"]] == sel.seeds.tolist()
+    code, _, err = run(capsys, "maximize", "karate", "-k", "2", "--model", "temporal")
+    assert code == 2
+    assert "`--model temporal` needs timestamped contacts" in assert_one_line_error(
+        err, usage=True
+    )
 
 
 def test_simulate_heat(capsys, tmp_path):

@@ -131,6 +131,21 @@ def test_maximize_on_a_cluster_equals_local(client, nethept, method, model):
     assert (there.n_samples, there.memory_bytes) == (here.n_samples, here.memory_bytes)
 
 
+def test_budget_and_target_on_a_cluster_equal_local(client):
+    """Weighted RR roots and each run's weighted reach, computed on the workers."""
+    karate = spread.datasets.load("karate")
+    costs = 1.0 + np.asarray(karate.out_degree, dtype=float) / 4
+    kw = {"eps": 0.3, "rng": 3, "n_eval_runs": 1000, "target": range(0, 34, 2)}
+    for method in ("imm", "opim-c"):
+        kw.update(method=method, costs=costs, budget=8.0)
+        here = spread.maximize(karate, None, IC(p=0.1), **kw)
+        there = spread.maximize(karate, None, IC(p=0.1), client=client, **kw)
+        assert there.seeds.tolist() == here.seeds.tolist()
+        assert (there.spread, there.spread_stderr) == (here.spread, here.spread_stderr)
+        assert np.array_equal(there.prefix_spread, here.prefix_spread)
+        assert there.cost == here.cost <= 8.0
+
+
 def test_maximize_ctic_up_to_a_horizon_on_a_cluster_equals_local(client, nethept):
     model = spread.CTIC(p="wc", delay=("weibull", 1.5, 1.0))
     kw = {"eps": 0.4, "rng": 7, "n_eval_runs": 1000, "horizon": 2.0}

@@ -77,7 +77,17 @@ def test_the_rr_stream_is_what_the_kernel_samples():
     p_in = np.ones(g.n_edges)
     node_p = np.full(g.n_nodes, -1.0)
     offsets, members = _rrset_kernels.rr_sets_ic(
-        g.in_indptr, g.in_indices, p_in, node_p, np.zeros(g.n_nodes), sr, 0, 1, 16
+        g.in_indptr,
+        g.in_indices,
+        p_in,
+        node_p,
+        np.zeros(g.n_nodes),
+        np.empty(0, dtype=np.int32),  # no target: roots uniform
+        np.empty(0),
+        sr,
+        0,
+        1,
+        16,
     )
     state = int(_random.unit_state(sr, 0))
     state = (state + 0x9E3779B97F4A7C15) & ((1 << 64) - 1)

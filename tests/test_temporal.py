@@ -352,3 +352,59 @@ def test_bundled_higgs_retweets_aggregate_to_the_retweet_graph():
     assert np.array_equal(tg.indptr, g.indptr) and np.array_equal(tg.indices, g.indices)
     assert np.array_equal(tg.weights, g.weights)
     assert tg.time_range == (1341101181.0, 1341705593.0)
+
+
+# ------------------------------------------------------------------ seeds
+def _rr_sets(tg, model, n_sets, horizon=None, rng=0):
+    from spread.im.rrsets import RRSets, sampled_model
+
+    rr = RRSets(tg, sampled_model(model, horizon, "test"), np.uint64(rng))
+    rr.extend(n_sets)
+    return rr.flat()
+
+
+@pytest.mark.parametrize("horizon", [None, 4.0])
+def test_rr_sets_with_p_one_are_reverse_reachability(horizon):
+    """p = 1: the RR set of root v is exactly the nodes that, seeded alone at the
+    start, reach v along time-respecting contacts (by the horizon)."""
+    src, dst, t = random_contacts(n=15, n_contacts=70, seed=2)
+    tg = TemporalGraph.from_contacts(src, dst, t, labels=np.arange(15))
+    offsets, members = _rr_sets(tg, TemporalIC(p=1.0), 300, horizon)
+    reach = {u: set(spread.reachable(tg, [u], horizon=horizon).index.tolist()) for u in range(15)}
+    for i in range(300):
+        got = members[offsets[i] : offsets[i + 1]]
+        v = int(got[0])
+        assert set(got.tolist()) == {u for u in range(15) if v in reach[u]}
+        assert len(set(got.tolist())) == got.size
+
+
+@pytest.mark.parametrize("attempts", ["every", "first"])
+@pytest.mark.parametrize("horizon", [None, 5.0])
+def test_the_influence_index_matches_forward_runs(attempts, horizon):
+    """RR-set estimates of a seed set's spread (reverse searches) against forward
+    Monte Carlo (the event-driven kernel), within 4 standard errors."""
+    src, dst, t = random_contacts(n=30, n_contacts=300, span=20.0, seed=0, integer_times=False)
+    tg = TemporalGraph.from_contacts(src, dst, t, labels=np.arange(30))
+    model = TemporalIC(p=0.4, attempts=attempts)
+    index = spread.InfluenceIndex.build(tg, model, n_rr_sets=100_000, rng=1, horizon=horizon)
+    for seeds in ([0], [3, 17, 21]):
+        est = index.estimate(seeds)
+        fwd = spread.simulate(tg, seeds, model, n_runs=20_000, rng=5, horizon=horizon)
+        assert abs(est.mean - fwd.mean) < 4 * math.hypot(est.stderr, fwd.stderr)
+
+
+def test_maximize_over_contacts():
+    """With p = 1 the best single seed is the one whose time-respecting reach is largest;
+    an infectious period is refused for RR sets, and CELF (forward runs) takes it."""
+    src, dst, t = random_contacts(n=20, n_contacts=120, seed=5)
+    tg = TemporalGraph.from_contacts(src, dst, t, labels=np.arange(20))
+    sizes = [len(spread.reachable(tg, [u])) for u in range(20)]
+    sel = spread.maximize(tg, 1, TemporalIC(p=1.0), rng=0, n_eval_runs=10)
+    assert sizes[int(sel.seeds[0])] == max(sizes)
+    with pytest.raises(InvalidParameterError, match="infectious period"):
+        spread.maximize(tg, 2, TemporalIC(recovery=("fixed", 2.0)), rng=0)
+    celf = spread.maximize(
+        tg, 2, TemporalIC(p=0.5, recovery=("fixed", 3.0)), method="celf", n_runs=200,
+        n_eval_runs=200, rng=0,
+    )  # fmt: skip
+    assert celf.seeds.size == 2

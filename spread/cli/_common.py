@@ -103,6 +103,45 @@ def read_tokens(path, what):
     return [t for line in lines for t in split_list(line)]
 
 
+def read_node_values(path, what, graph, *, rule, positive, default=None):
+    """``{label: value}`` from a file of ``label value`` lines (``#`` comments; blank
+    lines skipped): node costs (``--costs``) or audience weights (``--target``, where a
+    line may hold the label alone: `default`).
+
+    Every problem names the option, the file and the line: a missing or extra field, a
+    value that is not a finite number > 0 (`positive`) or >= 0 (`rule` says which), a
+    label given twice.
+    """
+    text = read_text(path, what, f"a text file of `label value` lines ({rule})")
+    out, seen = {}, {}
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        where = f"`{what}`: {shown_path(path)}, line {number}"
+        if len(fields) > 2 or (len(fields) == 1 and default is None):
+            want = "a label and a value" if default is None else "a label and an optional value"
+            msg = f"{where} must hold {want}; got {shown(line.strip())}."
+            raise UsageError(msg)
+        label = labels_from(fields[:1], graph, what)[0]
+        try:
+            value = float(fields[1]) if len(fields) == 2 else float(default)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            msg = f"{where}: the value must be {rule}; got {shown(fields[1])}."
+            raise UsageError(msg)
+        if label in seen:
+            msg = f"{where}: node {shown(fields[0])} was given already, on line {seen[label]}."
+            raise UsageError(msg)
+        seen[label] = number
+        out[label] = value
+    if not out:
+        msg = f"`{what}` must name at least one node; {shown_path(path)} names none."
+        raise UsageError(msg)
+    return out
+
+
 def graph_names(kind):
     table = datasets.list()
     return list(table.loc[table["kind"] == kind, "name"])
@@ -186,8 +225,16 @@ def top_degree(graph, k):
 BETA_DEFAULTS = {"heat": 0.02, "sir": 0.5, "sis": 0.5}
 
 
-def model_from_args(args):
+def model_from_args(args, graph=None):
+    """The model the options describe (checked against `graph` when given)."""
     from ..models import CTIC, IC, LT, SIR, SIS, Heat, TemporalIC
+
+    if args.model == "temporal" and graph is not None and not hasattr(graph, "contact_times"):
+        msg = (
+            "`--model temporal` needs timestamped contacts: a file of `u v t` lines read "
+            "with --timed, or a bundled contact dataset (higgs-retweet-times)."
+        )
+        raise UsageError(msg)
 
     beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
     if args.model in ("ic", "ctic", "temporal"):
@@ -385,6 +432,7 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
         ["ctic: count adoptions up to this time (default: no limit)"] if "ctic" in models else []
     )
     uses += ["sir: the same; sis: the same, required"] if "sir" in models else []
+    uses += ["temporal: the time after --start"] if "temporal" in models else []
     if uses:
         m.add_argument(
             "--horizon", type=finite_at_least(0, strict=False), default=None, help="; ".join(uses)

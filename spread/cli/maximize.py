@@ -15,13 +15,14 @@ from ._common import (
     model_from_args,
     out_path,
     print_table,
+    read_node_values,
     read_tokens,
     seed_table,
     split_list,
     subparser,
     write_table,
 )
-from ._types import UsageError, fraction, int_at_least, positive_int
+from ._types import UsageError, finite_at_least, fraction, int_at_least, positive_int
 
 __all__ = ["add_parser", "main"]
 
@@ -37,6 +38,13 @@ examples:
   spread maximize nethept -k 10 --model ctic --p wc --delay exponential:0.5 --horizon 24
       continuous-time IC (mean delay 2): the 10 seeds that reach the most people
       within 24 time units
+  spread maximize higgs-retweet-times -k 10 --model temporal --p 0.5 --start 1341374400 \\
+      --horizon 86400
+      the 10 accounts whose retweets, over the real retweet times, reach the most
+      people within a day of 2012-07-04 04:00 UTC
+  spread maximize nethept --costs costs.txt --budget 100 --target fans.txt
+      seeds costing at most 100 in all (costs.txt: `label cost` lines) that reach the
+      most of an audience (fans.txt: `label` or `label weight` lines)
 """
 
 
@@ -46,7 +54,7 @@ def main(args):
 
     out = out_path(args.out)
     graph = load_graph(args.graph, args)
-    model = model_from_args(args)
+    model = model_from_args(args, graph)
     exclude = None
     if args.exclude is not None:
         exclude = labels_from(split_list(args.exclude), graph, "--exclude")
@@ -56,12 +64,27 @@ def main(args):
     kwargs = {}
     if args.model == "heat":
         kwargs["horizon"] = HEAT_HORIZON if args.horizon is None else args.horizon
-    elif args.model == "ctic":
+    elif args.model in ("ctic", "temporal"):
         kwargs["horizon"] = args.horizon
     elif args.horizon is not None:
-        msg = f"`--horizon` is for heat and ctic; {args.model} counts every adoption."
+        msg = f"`--horizon` is for heat, ctic and temporal; {args.model} counts every adoption."
         raise UsageError(msg)
     kwargs.update(client_kwargs(args, maximize))
+    if (args.k is None) == (args.budget is None):
+        msg = "give `-k` (the number of seeds) or `--budget` with `--costs`, not both."
+        raise UsageError(msg)
+    if (args.costs is None) != (args.budget is None):
+        msg = "`--costs` and `--budget` go together: what each node costs, and the most to spend."
+        raise UsageError(msg)
+    if args.costs is not None:
+        rule = "a finite number > 0"
+        costs = read_node_values(args.costs, "--costs", graph, rule=rule, positive=True)
+        kwargs.update(costs=costs, budget=args.budget)
+    if args.target is not None:
+        rule = "a finite number >= 0"
+        kwargs["target"] = read_node_values(
+            args.target, "--target", graph, rule=rule, positive=False, default=1.0
+        )
     try:
         sel = maximize(
             graph,
@@ -94,6 +117,9 @@ def main(args):
             "spread_stderr": sel.spread_stderr,
             "evaluation": sel.evaluation,
             "guarantee": sel.guarantee,
+            "cost": None if args.budget is None else sel.cost,
+            "budget": args.budget,
+            "target_weight": None if args.target is None else sel.target_weight,
             "seeds": json.loads(frame.reset_index().to_json(orient="records")),
         }
         write_table(frame, out, document)
@@ -111,7 +137,22 @@ def add_parser(sub):
         _MAXIMIZE_EXAMPLES,
     )
     add_graph_options(p)
-    p.add_argument("-k", type=positive_int, required=True, help="number of seeds")
+    p.add_argument("-k", type=positive_int, help="number of seeds (or --costs and --budget)")
+    p.add_argument(
+        "--costs",
+        metavar="PATH",
+        help="what seeding each node costs: a file of `label cost` lines (with --budget)",
+    )
+    p.add_argument(
+        "--budget",
+        type=finite_at_least(0, strict=True),
+        help="the most the seeds may cost together (instead of -k; imm, opim-c)",
+    )
+    p.add_argument(
+        "--target",
+        metavar="PATH",
+        help="count only this audience: a file of `label` or `label weight` lines",
+    )
     p.add_argument(
         "--method",
         default="imm",
@@ -131,6 +172,6 @@ def add_parser(sub):
     ex = p.add_mutually_exclusive_group()
     ex.add_argument("--exclude", metavar="LIST", help="nodes that may not be chosen: 3,8,42")
     ex.add_argument("--exclude-file", metavar="PATH", help="a file of nodes not to choose")
-    add_model_options(p, heat_times=False, models=("ic", "lt", "heat", "ctic"))
+    add_model_options(p, heat_times=False, models=("ic", "lt", "heat", "ctic", "temporal"))
     add_run_options(p, scheduler=True)
     p.set_defaults(func=main)

@@ -50,13 +50,7 @@ def main(args):
 
     out = out_path(args.out)
     graph = load_graph(args.graph, args)
-    model = model_from_args(args)
-    if args.model == "temporal" and not hasattr(graph, "contact_times"):
-        msg = (
-            "`--model temporal` needs timestamped contacts: a file of `u v t` lines read "
-            "with --timed, or a bundled contact dataset (higgs-retweet-times)."
-        )
-        raise UsageError(msg)
+    model = model_from_args(args, graph)
     seeds = seeds_from_args(args, graph)
     kwargs = {"rng": args.rng, "n_jobs": args.threads}
     if args.model == "heat":

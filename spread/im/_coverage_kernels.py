@@ -57,6 +57,34 @@ def _top_sum(cov, allowed, chosen, k):
 
 
 @njit(cache=True, nogil=True)
+def _take(v, offsets, members, ptr, ids, cov, done, chosen):
+    """Choose v: mark its sets covered and lower the marginal coverage of their members."""
+    chosen[v] = True
+    for t in range(ptr[v], ptr[v + 1]):
+        s = ids[t]
+        if not done[s]:
+            done[s] = True
+            for pos in range(offsets[s], offsets[s + 1]):
+                cov[members[pos]] -= 1
+
+
+@njit(cache=True, nogil=True)
+def _start(offsets, members, n, fixed):
+    """The greedy's state once `fixed` is in: the inverted index ``(ptr, ids)``, each
+    node's marginal coverage, the sets covered and the nodes chosen."""
+    ptr, ids = _node_sets(offsets, members, n)
+    cov = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        cov[v] = ptr[v + 1] - ptr[v]
+    done = np.zeros(offsets.shape[0] - 1, dtype=np.bool_)
+    chosen = np.zeros(n, dtype=np.bool_)
+    for v in range(n):
+        if fixed[v]:
+            _take(v, offsets, members, ptr, ids, cov, done, chosen)
+    return ptr, ids, cov, done, chosen
+
+
+@njit(cache=True, nogil=True)
 def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     """Greedy maximum coverage: k nodes covering the most RR sets not covered by `fixed`.
 
@@ -66,22 +94,7 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     the minimum over greedy steps of (covered so far + the k largest marginal coverages)
     (Tang et al. 2018); otherwise -1. Ties go to the smallest node id.
     """
-    n_sets = offsets.shape[0] - 1
-    ptr, ids = _node_sets(offsets, members, n)
-    cov = np.empty(n, dtype=np.int64)
-    for v in range(n):
-        cov[v] = ptr[v + 1] - ptr[v]
-    done = np.zeros(n_sets, dtype=np.bool_)
-    chosen = np.zeros(n, dtype=np.bool_)
-    for v in range(n):
-        if fixed[v]:
-            chosen[v] = True
-            for t in range(ptr[v], ptr[v + 1]):
-                s = ids[t]
-                if not done[s]:
-                    done[s] = True
-                    for pos in range(offsets[s], offsets[s + 1]):
-                        cov[members[pos]] -= 1
+    ptr, ids, cov, done, chosen = _start(offsets, members, n, fixed)
     seeds = np.full(k, -1, dtype=np.int64)
     gains = np.zeros(k, dtype=np.int64)
     total = 0
@@ -104,13 +117,148 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
         seeds[i] = best
         gains[i] = best_cov
         total += best_cov
-        chosen[best] = True
-        for t in range(ptr[best], ptr[best + 1]):
-            s = ids[t]
-            if not done[s]:
-                done[s] = True
-                for pos in range(offsets[s], offsets[s + 1]):
-                    cov[members[pos]] -= 1
+        _take(best, offsets, members, ptr, ids, cov, done, chosen)
+    return seeds, gains, total, upper
+
+
+@njit(cache=True, nogil=True)
+def _fractional_bound(cov, costs, budget, allowed, chosen):
+    """The fractional knapsack over marginal coverages: the most any allowed nodes
+    costing at most `budget` in total can add, by submodularity (an upper bound)."""
+    n = cov.shape[0]
+    density = np.zeros(n)
+    for v in range(n):
+        if allowed[v] and not chosen[v] and cov[v] > 0:
+            density[v] = cov[v] / costs[v]
+    order = np.argsort(-density)
+    left = budget
+    out = 0.0
+    for i in range(n):
+        v = order[i]
+        if density[v] <= 0.0 or left <= 0.0:
+            break
+        if costs[v] <= left:
+            out += cov[v]
+            left -= costs[v]
+        else:
+            out += cov[v] * left / costs[v]
+            left = 0.0
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _above(key, node, a, b):
+    """Heap order: a larger key first, then a smaller node id."""
+    return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])
+
+
+@njit(cache=True, nogil=True)
+def _heap_down(key, node, size, i):
+    while True:
+        top = i
+        left = 2 * i + 1
+        if left < size and _above(key, node, left, top):
+            top = left
+        if left + 1 < size and _above(key, node, left + 1, top):
+            top = left + 1
+        if top == i:
+            return
+        key[i], key[top] = key[top], key[i]
+        node[i], node[top] = node[top], node[i]
+        i = top
+
+
+@njit(cache=True, nogil=True)
+def _budget_greedy(offsets, members, ptr, ids, cov, done, chosen, costs, budget, allowed, ratio):
+    """One greedy under a budget, from the given state (changed in place): each step takes
+    the allowed node that fits the budget left with the largest ``cov`` (`ratio` False)
+    or ``cov / cost`` (True); ties to the smallest id. Returns (seeds, gains, total).
+
+    Lazy (Minoux 1978; CELF): a max-heap of values that can only be stale upward
+    (marginal coverage only falls), so the top is taken when its value is current and
+    pushed back with it otherwise; a node that no longer fits the budget left never
+    will and is dropped. The same choices as scanning every node at every step.
+    """
+    n = cov.shape[0]
+    key = np.empty(n)
+    node = np.empty(n, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if allowed[v] and not chosen[v] and costs[v] <= budget:
+            key[size] = cov[v] / costs[v] if ratio else float(cov[v])
+            node[size] = v
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        _heap_down(key, node, size, i)
+    seeds = np.full(n, -1, dtype=np.int64)
+    gains = np.zeros(n, dtype=np.int64)
+    left = budget
+    total = 0
+    taken = 0
+    while size > 0:
+        v = node[0]
+        if costs[v] > left:  # never fits again: drop it
+            size -= 1
+            key[0], node[0] = key[size], node[size]
+            _heap_down(key, node, size, 0)
+            continue
+        val = cov[v] / costs[v] if ratio else float(cov[v])
+        if val < key[0]:  # stale: push back down with its current value
+            key[0] = val
+            _heap_down(key, node, size, 0)
+            continue
+        seeds[taken] = v
+        gains[taken] = cov[v]
+        total += cov[v]
+        taken += 1
+        left -= costs[v]
+        _take(v, offsets, members, ptr, ids, cov, done, chosen)
+        size -= 1
+        key[0], node[0] = key[size], node[size]
+        _heap_down(key, node, size, 0)
+    return seeds, gains, total
+
+
+@njit(cache=True, nogil=True)
+def budget_cover(offsets, members, n, costs, budget, allowed, fixed, want_bound):
+    """Budgeted maximum coverage: allowed nodes of total cost at most `budget` covering
+    the most RR sets not covered by `fixed`.
+
+    The best of three answers: the cost-benefit greedy (largest ``gain / cost`` that
+    fits), the plain greedy restricted to what fits (largest gain), both lazy
+    (`_budget_greedy`), and the best single affordable node. Returns ``(seeds, gains, covered, upper)`` as `greedy_cover`, the
+    seeds padded with -1 to length n; `upper` (if `want_bound`, else -1) bounds the best
+    coverage any affordable set reaches: the smaller of the fractional knapsack over the
+    single nodes' coverages and, past the cost-benefit greedy's choice G, ``cov(G)`` plus
+    the fractional knapsack over the marginal coverages (submodularity).
+    """
+    ptr, ids, cov0, done0, chosen0 = _start(offsets, members, n, fixed)
+    upper = -1.0
+    if want_bound:
+        upper = _fractional_bound(cov0, costs, budget, allowed, chosen0)
+    single = -1
+    single_cov = np.int64(-1)
+    for v in range(n):
+        if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:
+            single = v
+            single_cov = cov0[v]
+    cov, done, chosen = cov0.copy(), done0.copy(), chosen0.copy()
+    seeds, gains, total = _budget_greedy(
+        offsets, members, ptr, ids, cov, done, chosen, costs, budget, allowed, True
+    )
+    if want_bound:
+        upper = min(upper, total + _fractional_bound(cov, costs, budget, allowed, chosen))
+    plain, plain_gains, plain_total = _budget_greedy(
+        offsets, members, ptr, ids, cov0, done0, chosen0, costs, budget, allowed, False
+    )
+    if plain_total > total:
+        seeds, gains, total = plain, plain_gains, plain_total
+    if single >= 0 and single_cov > total:
+        seeds = np.full(n, -1, dtype=np.int64)
+        gains = np.zeros(n, dtype=np.int64)
+        seeds[0] = single
+        gains[0] = single_cov
+        total = single_cov
     return seeds, gains, total, upper
 
 

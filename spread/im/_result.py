@@ -65,8 +65,9 @@ class SeedSelection:
         RR sets (IMM, OPIM-C) or Monte Carlo runs (CELF) used to choose.
     guarantee : float
         Approximation ratio guaranteed with probability ``1 - failure_probability``
-        (``1 - 1/e - eps`` for IMM; the ratio certified for OPIM-C); NaN for methods
-        without one.
+        (``1 - 1/e - eps`` for IMM, ``1 - 1/sqrt(e) - eps`` under a budget; the ratio
+        certified for OPIM-C); NaN for methods without one, and for IMM with a target
+        that no eligible node belongs to when its first phase bounds nothing.
     failure_probability : float
     memory_bytes : int
         Peak bytes held by RR sets (0 if none).
@@ -74,6 +75,13 @@ class SeedSelection:
         Seconds spent choosing (evaluation excluded).
     evaluation : str
         How `spread` was estimated.
+    cost : float
+        What the seeds cost together, with `costs` (NaN without).
+    budget : float
+        The budget they were chosen under (NaN without one).
+    target_weight : float
+        With a `target`, its total weight ``W``: `spread` then counts the weight of the
+        audience reached, at most ``W`` (NaN without a target).
     """
 
     seeds: np.ndarray
@@ -92,6 +100,9 @@ class SeedSelection:
     elapsed: float = float("nan")
     evaluation: str = "none"
     graph: object = field(default=None, compare=False)
+    cost: float = float("nan")
+    budget: float = float("nan")
+    target_weight: float = float("nan")
 
     @property
     def k(self):
@@ -145,6 +156,12 @@ class SeedSelection:
             f"  spread: {self.spread:,.1f} ± {self.spread_stderr:,.1f} (s.e., {self.evaluation}); "
             f"{level:.0%} CI [{low:,.1f}, {high:,.1f}]",
         ]
+        if np.isfinite(self.budget):
+            lines.append(f"  spent: {self.cost:,.4g} of a budget of {self.budget:,.4g}")
+        if np.isfinite(self.target_weight):
+            lines.append(
+                f"  audience: the spread counts a target of total weight {self.target_weight:,.4g}"
+            )
         if np.isfinite(self.guarantee):
             lines.append(
                 f"  guarantee: >= {self.guarantee:.3f} x optimum with probability "

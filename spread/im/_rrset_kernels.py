@@ -50,11 +50,34 @@ def _grow(buf, size):
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _root(x, n, root_nodes, root_cum):
+    """The target of an RR set from its first uniform `x`: uniform over the n nodes when
+    `root_nodes` is empty, else ``root_nodes[i]`` with probability proportional to its
+    weight (``root_cum``: the cumulative weights, all positive; a binary search)."""
+    if root_nodes.shape[0] == 0:
+        return min(np.int64(x * n), n - 1)
+    i = np.searchsorted(root_cum, x * root_cum[-1], side="right")
+    return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])
+
+
 @njit(cache=True, nogil=True)
-def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, stream_root, r0, r1, capacity):
+def rr_sets_ic(
+    in_indptr,
+    in_indices,
+    p_in,
+    node_p,
+    node_inv_log,
+    root_nodes,
+    root_cum,
+    stream_root,
+    r0,
+    r1,
+    capacity,
+):
     """RR sets ``r0 .. r1 - 1`` under independent cascade (reverse breadth-first search).
 
-    Set r picks its target uniformly, then walks in-arcs backwards: an arc ``u -> w``
+    Set r picks its target uniformly (or by weight: `_root`), then walks in-arcs backwards: an arc ``u -> w``
     examined from ``w`` (u not yet in the set) is live with its probability. When all of
     w's in-arcs share one probability ``node_p[w] >= 0`` (uniform p; weighted cascade,
     where it is ``1 / indeg(w)``), the live ones are found by geometric skipping
@@ -71,7 +94,7 @@ def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, stream_root, r
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = min(np.int64(x * n), n - 1)
+        v = _root(x, n, root_nodes, root_cum)
         if pos == members.shape[0]:
             members = _grow(members, pos + 1)
         members[pos] = v
@@ -117,10 +140,10 @@ def rr_sets_ic(in_indptr, in_indices, p_in, node_p, node_inv_log, stream_root, r
 
 
 @njit(cache=True, nogil=True)
-def rr_sets_lt(in_indptr, in_indices, w_in, stream_root, r0, r1, capacity):
+def rr_sets_lt(in_indptr, in_indices, w_in, root_nodes, root_cum, stream_root, r0, r1, capacity):
     """RR sets ``r0 .. r1 - 1`` under linear threshold (reverse random walk).
 
-    From the target, each node reached picks at most one in-arc, arc ``u -> w`` with
+    From the target (uniform, or by weight: `_root`), each node reached picks at most one in-arc, arc ``u -> w`` with
     probability ``w_in`` (in-slot order), none with the remaining probability; the walk
     stops at none or at a node already in the set.
     """
@@ -133,7 +156,7 @@ def rr_sets_lt(in_indptr, in_indices, w_in, stream_root, r0, r1, capacity):
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cur = min(np.int64(x * n), n - 1)
+        cur = _root(x, n, root_nodes, root_cum)
         while True:
             if pos == members.shape[0]:
                 members = _grow(members, pos + 1)
@@ -263,11 +286,24 @@ def _sift_down(heap, pos, key, size, i):
 
 @njit(cache=True, nogil=True)
 def rr_sets_ctic(
-    in_indptr, in_indices, p_in, law, a_in, b_in, table, horizon, stream_root, r0, r1, capacity
+    in_indptr,
+    in_indices,
+    p_in,
+    law,
+    a_in,
+    b_in,
+    table,
+    horizon,
+    root_nodes,
+    root_cum,
+    stream_root,
+    r0,
+    r1,
+    capacity,
 ):
     """RR sets ``r0 .. r1 - 1`` under continuous-time IC with a horizon (reverse Dijkstra).
 
-    Set r picks its target uniformly and grows backwards in order of distance: when w is
+    Set r picks its target uniformly (or by weight: `_root`) and grows backwards in order of distance: when w is
     settled at distance ``t``, each in-arc ``u -> w`` (in-slot order) is live with its
     probability ``p_in`` and then has a delay drawn from the law (parameters per in-slot,
     or one for all); ``u`` gets ``t + delay`` if that is within `horizon` and shorter than
@@ -288,7 +324,7 @@ def rr_sets_ctic(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = min(np.int64(x * n), n - 1)
+        v = _root(x, n, root_nodes, root_cum)
         stamp[v] = tag
         dist[v] = 0.0
         heap[0] = v
@@ -330,5 +366,119 @@ def rr_sets_ctic(
                 elif du < dist[u]:
                     dist[u] = du
                     _sift_up(heap, pos, dist, pos[u])
+        offsets[r - r0 + 1] = at
+    return offsets, members[:at].copy()
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _last_before(times, lo, hi, t, inclusive):
+    """The last index k in ``lo .. hi - 1`` with ``times[k] < t`` (``<=`` when
+    `inclusive`), or ``lo - 1``; the slice is sorted."""
+    a, b = lo, hi
+    while a < b:
+        mid = (a + b) >> 1
+        if times[mid] < t or (inclusive and times[mid] == t):
+            a = mid + 1
+        else:
+            b = mid
+    return a - 1
+
+
+@njit(cache=True, nogil=True)
+def rr_sets_temporal(
+    in_indptr,
+    in_indices,
+    in_arc,
+    p_in,
+    contact_ptr,
+    contact_times,
+    every,
+    t0,
+    latest,
+    root_nodes,
+    root_cum,
+    stream_root,
+    r0,
+    r1,
+    capacity,
+):
+    """RR sets ``r0 .. r1 - 1`` under `TemporalIC` (reverse time-respecting search).
+
+    Set r picks its target v (uniformly, or by weight: `_root`), which must adopt by
+    `latest` (the horizon's end). Each node w found gets the latest time ``L[w]`` it can
+    adopt and still reach v: a contact ``u -> w`` at ``t`` passes it on in time if
+    ``t < L[w]`` (``t <= latest`` into v itself) and ``t > t0`` (the seeds adopt at
+    `t0`), and then u must adopt strictly before t, so ``L[u]`` is the latest such live
+    contact. Nodes are settled in decreasing ``L`` (a reverse Dijkstra: an earlier
+    deadline never allows more). A contact is live with its arc's probability: each
+    contact a coin of its own (`every`), or one coin per arc (its first contact after
+    the source adopts is its only chance; that contact is at or before the latest in
+    time whenever any is, so the arc's coin decides). The set is every node settled:
+    those that, seeded alone at `t0`, would reach v by `latest`.
+    """
+    n = in_indptr.shape[0] - 1
+    stamp = np.zeros(n, dtype=np.int32)
+    done = np.zeros(n, dtype=np.int32)
+    key = np.empty(n, dtype=np.float64)  # -L: the min-heap pops the latest deadline
+    heap = np.empty(n, dtype=np.int32)
+    pos = np.empty(n, dtype=np.int32)
+    members = np.empty(max(capacity, 16), dtype=np.int32)
+    offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
+    at = 0
+    for r in range(r0, r1):
+        tag = np.int32(r - r0 + 1)
+        state = _run_state(stream_root, r)
+        state, x = _next_uniform(state)
+        v = _root(x, n, root_nodes, root_cum)
+        stamp[v] = tag
+        key[v] = -latest
+        heap[0] = v
+        pos[v] = 0
+        size = 1
+        while size > 0:
+            w = heap[0]
+            deadline = -key[w]
+            size -= 1
+            if size > 0:
+                heap[0] = heap[size]
+                pos[heap[0]] = 0
+                _sift_down(heap, pos, key, size, 0)
+            done[w] = tag
+            if at == members.shape[0]:
+                members = _grow(members, at + 1)
+            members[at] = w
+            at += 1
+            for j in range(in_indptr[w], in_indptr[w + 1]):
+                u = in_indices[j]
+                if done[u] == tag:
+                    continue
+                a = in_arc[j]
+                lo = contact_ptr[a]
+                c = _last_before(contact_times, lo, contact_ptr[a + 1], deadline, w == v)
+                if c < lo or contact_times[c] <= t0:
+                    continue
+                if every:
+                    while c >= lo and contact_times[c] > t0:
+                        state, x = _next_uniform(state)
+                        if x < p_in[j]:
+                            break
+                        c -= 1
+                    if c < lo or contact_times[c] <= t0:
+                        continue
+                else:
+                    state, x = _next_uniform(state)
+                    if x >= p_in[j]:
+                        continue
+                ku = -contact_times[c]
+                if stamp[u] != tag:
+                    stamp[u] = tag
+                    key[u] = ku
+                    heap[size] = u
+                    pos[u] = size
+                    size += 1
+                    _sift_up(heap, pos, key, size - 1)
+                elif ku < key[u]:
+                    key[u] = ku
+                    _sift_up(heap, pos, key, pos[u])
         offsets[r - r0 + 1] = at
     return offsets, members[:at].copy()

@@ -5,11 +5,10 @@ import math
 from .._random import RR, stream_root
 from ..exceptions import MemoryLimitError
 from ._result import Choice
-from .rrsets import RRSets, coverage, greedy, log_comb
+from .rrsets import ONE_MINUS_INV_E, RRSets, coverage, greedy, log_comb, objective
 
 __all__ = ["imm", "select"]
 
-ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
 _MAX_REDRAWS = 4
 
 
@@ -29,6 +28,8 @@ def select(task):
         report=task.report,
         stable=task.stability,
         client=task.client,
+        goal=task.goal,
+        audience=task.audience,
     )
     return Choice(seeds, gains, n_samples, guarantee, fail, memory)
 
@@ -43,33 +44,44 @@ def _imm_ell(ell, n):
     return ell * (1.0 + math.log(2) / math.log(n_log))
 
 
-def _imm_lambda_prime(n, n_cand, k, eps, ell):
+def _imm_lambda_prime(n, n_cand, k, eps, ell, goal=None):
     """Phase 1's lambda' (eq. 9, with ``eps' = sqrt(2) eps``; `ell` already adjusted).
 
     The candidate pool `n_cand` replaces n in ``log C(n, k)``, the union bound over seed
     sets; phase 1 draws ``ceil(lambda' / x)`` RR sets for its guess ``x = n / 2**i``.
+    With a `goal` (`rrsets.Objective`: a budget or a target), its ``log_sets`` replaces
+    ``log C(n_cand, k)`` and its ``scale`` (``W``) the factor n: the fraction of sets a
+    seed set hits is its spread over W.
     """
     n_log = max(n, 2)
     eps_p = math.sqrt(2.0) * eps
+    log_sets = log_comb(n_cand, k) if goal is None else goal.log_sets
+    scale = n if goal is None else goal.scale
     return (
         (2.0 + 2.0 / 3.0 * eps_p)
-        * (log_comb(n_cand, k) + ell * math.log(n_log) + math.log(math.log2(n_log)))
-        * n
+        * (log_sets + ell * math.log(n_log) + math.log(math.log2(n_log)))
+        * scale
         / eps_p**2
     )
 
 
-def _imm_lambda_star(n, n_cand, k, eps, ell):
+def _imm_lambda_star(n, n_cand, k, eps, ell, goal=None):
     """The final selection's lambda* (eq. 6; `ell` already adjusted).
 
     ``2 n ((1 - 1/e) alpha + beta)**2 / eps**2`` with ``alpha = sqrt(ell log n + log 2)``
     and ``beta = sqrt((1 - 1/e) (log C(n_cand, k) + ell log n + log 2))``; the final
-    selection draws ``theta = ceil(lambda* / LB)`` RR sets.
+    selection draws ``theta = ceil(lambda* / LB)`` RR sets. With a `goal`, its ``ratio``
+    replaces ``1 - 1/e`` (the derivation holds for any ratio the greedy certifies on
+    fixed sets: the chosen set is then within ``ratio - eps`` of the optimum), its
+    ``log_sets`` the union bound and its ``scale`` the factor n.
     """
     n_log = max(n, 2)
+    log_sets = log_comb(n_cand, k) if goal is None else goal.log_sets
+    ratio = ONE_MINUS_INV_E if goal is None else goal.ratio
+    scale = n if goal is None else goal.scale
     alpha = math.sqrt(ell * math.log(n_log) + math.log(2))
-    beta = math.sqrt(ONE_MINUS_INV_E * (log_comb(n_cand, k) + ell * math.log(n_log) + math.log(2)))
-    return 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
+    beta = math.sqrt(ratio * (log_sets + ell * math.log(n_log) + math.log(2)))
+    return 2.0 * scale * (ratio * alpha + beta) ** 2 / eps**2
 
 
 def _overfits(own, check, n_check, stable):
@@ -117,6 +129,8 @@ def imm(
     report,
     stable=0.01,
     client=None,
+    goal=None,
+    audience=None,
 ):
     """IMM (Tang, Shi, Xiao, SIGMOD 2015), final RR sets drawn fresh (Chen 2018).
 
@@ -137,28 +151,41 @@ def imm(
 
     With `client` (a `dask.distributed.Client`), the RR sets are sampled on its workers
     (the same sets: set r is a function of (root, r)); the selection runs here.
+
+    A `goal` (`rrsets.Objective`) chooses under a budget and/or counts an `audience`
+    (`rrsets.Target`, whose weights pick the sets' target nodes): spreads are then in
+    units of the target's weight ``W`` (the guesses are ``x = W / 2**i``), the union
+    bound counts the affordable seed sets, and the guarantee is ``goal.ratio - eps``.
+    When phase 1 confirms no guess, the lower bound falls back to ``goal.opt_floor``
+    with an audience (1 without one, IMM's); if that is 0 (no eligible node carries weight itself)
+    nothing bounds the optimum from below, and the guarantee is NaN (not certified).
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
     n_log = max(n, 2)
+    goal = objective(n, k, allowed) if goal is None else goal
+    k, scale = goal.k, goal.scale
     ell = _imm_ell(ell, n)
     eps_p = math.sqrt(2.0) * eps
-    lam_p = _imm_lambda_prime(n, n_cand, k, eps, ell)
+    lam_p = _imm_lambda_prime(n, n_cand, k, eps, ell, goal)
     rr_root = stream_root(root, RR)
-    rr = RRSets(
-        graph, model, rr_root, first=0, n_threads=n_threads, max_memory=max_memory, client=client
-    )
-    lower = 1.0
+    sampling = {"n_threads": n_threads, "max_memory": max_memory, "client": client}
+    rr = RRSets(graph, model, rr_root, first=0, target=audience, **sampling)
+    lower = 1.0 if audience is None else goal.opt_floor  # IMM's own fallback is 1
+    x = scale
     for i in range(1, max(int(math.log2(n)), 2)):
-        x = n / 2.0**i
+        x = scale / 2.0**i
         rr.extend(math.ceil(lam_p / x))
         report(len(rr))
-        _, _, covered, _ = greedy(rr, k, allowed, fixed)
-        estimate = n * covered / len(rr)
+        _, _, covered, _ = greedy(rr, k, allowed, fixed, goal=goal)
+        estimate = scale * covered / len(rr)
         if _confirms(estimate, eps_p, x):
             lower = estimate / (1.0 + eps_p)
             break
-    theta = math.ceil(_imm_lambda_star(n, n_cand, k, eps, ell) / lower)
+    certified = lower > 0
+    if not certified:
+        lower = x  # the smallest guess: a sample size, no longer a certificate
+    theta = math.ceil(_imm_lambda_star(n, n_cand, k, eps, ell, goal) / lower)
     # Fresh sets for the final selection: indices after every phase-1 set.
     first = len(rr)
     used = first
@@ -171,11 +198,10 @@ def imm(
             model,
             rr_root,
             first=first,
-            n_threads=n_threads,
-            max_memory=max_memory,
             template=rr,
-            client=client,
             companions=(rr,),
+            target=audience,
+            **sampling,
         )
         try:
             final.extend(theta)
@@ -186,7 +212,7 @@ def imm(
             break
         used += theta
         report(used)
-        seeds, gains, covered, _ = greedy(final, k, allowed, fixed)
+        seeds, gains, covered, _ = greedy(final, k, allowed, fixed, goal=goal)
         previous = (seeds, gains, theta)
         peak = max(peak, rr.nbytes + final.nbytes)
         if stable <= 0:
@@ -197,5 +223,6 @@ def imm(
             break
         first += theta
         theta = _redraw_size(theta, own, check, stable)
-    guarantee = ONE_MINUS_INV_E - eps
-    return seeds, gains * n / theta, used, guarantee, min(1.0, (1 + draws) / n_log**ell), peak
+    guarantee = goal.ratio - eps if certified else math.nan
+    fail = min(1.0, (1 + draws) / n_log**ell)
+    return seeds, gains * scale / theta, used, guarantee, fail, peak

@@ -10,6 +10,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +19,20 @@ import pandas as pd
 from .. import parallel
 from .._common import ConfidenceInterval, check_memory, progress_bar, thread_count
 from .._random import INDEX_RR, root_seed, stream_root
-from .._validation import check_int, check_level
+from .._validation import check_int, check_level, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, resolve_seeds
-from ..models import CTIC, IC, LT
-from ._coverage_kernels import greedy_cover, node_sets, sets_hit, uncovered_counts
-from .rrsets import RRSets, sampled_model
+from ..models import CTIC, IC, LT, TemporalIC
+from ._coverage_kernels import node_sets, sets_hit, uncovered_counts
+from .rrsets import (
+    RRSets,
+    Target,
+    affordable,
+    greedy_cover_flat,
+    objective,
+    resolve_target,
+    sampled_model,
+)
 
 __all__ = ["InfluenceIndex", "SpreadEstimate"]
 
@@ -41,10 +50,12 @@ class SpreadEstimate:
     seeds : numpy.ndarray
         The seed labels.
     mean : float
-        Expected spread (seeds included): ``n_nodes * hits / n_samples``.
+        Expected spread (seeds included): ``n_nodes * hits / n_samples``; with a target,
+        ``W * hits / n_samples``, the weight of the audience reached (``W`` its total).
     stderr : float
-        Its standard error, ``n_nodes * sqrt(f (1 - f) / n_samples)`` with ``f`` the
-        fraction of RR sets hit (binomial: the sets are independent).
+        Its standard error, ``n_nodes * sqrt(f (1 - f) / n_samples)`` (``W`` for n with
+        a target) with ``f`` the fraction of RR sets hit (binomial: the sets are
+        independent).
     hits : int
         RR sets that hold a seed.
     n_samples : int
@@ -158,6 +169,9 @@ class InfluenceIndex:
         Bytes held (sets and inverted index).
     elapsed : float
         Seconds the build took.
+    target : numpy.ndarray of float64 or None
+        The audience's weight per node, when built with `target` (the sets' roots were
+        drawn by it and every answer counts it); None: every node counts 1.
     """
 
     graph: Graph
@@ -169,6 +183,17 @@ class InfluenceIndex:
     node_ptr: np.ndarray = field(repr=False)
     set_ids: np.ndarray = field(repr=False)
     elapsed: float = float("nan")
+    target: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def audience(self):
+        """The target as the samplers take it (`rrsets.Target`), or None."""
+        return None if self.target is None else Target.of(self.target)
+
+    @property
+    def scale(self):
+        """What a hit fraction is multiplied by: n, or the target's total weight."""
+        return float(self.graph.n_nodes) if self.audience is None else self.audience.total
 
     @classmethod
     def build(
@@ -183,6 +208,7 @@ class InfluenceIndex:
         max_memory=None,
         progress=None,
         client=None,
+        target=None,
     ):
         """Sample `n_rr_sets` RR sets of `model` on `graph` and index them.
 
@@ -206,6 +232,10 @@ class InfluenceIndex:
             Show a progress bar.
         client : dask.distributed.Client, optional
             Sample on a Dask cluster (the same sets).
+        target : array of float, mapping, or collection of labels, optional
+            An audience, as `spread.maximize` takes it: the sets draw their root node
+            with probability proportional to its weight, and every answer counts only
+            the audience (``W`` times the fraction of sets hit, ``W`` the total weight).
 
         Returns
         -------
@@ -230,13 +260,23 @@ class InfluenceIndex:
         >>> exact = spread.simulate(g, [0, 33], spread.IC(p=0.1), n_runs=20_000, rng=1)
         >>> bool(abs(est.mean - exact.mean) < 4 * (est.stderr**2 + exact.stderr**2) ** 0.5)
         True
+
+        For an audience of nodes 0 to 9, the same seeds reach fewer of it:
+
+        >>> fans = spread.InfluenceIndex.build(
+        ...     g, spread.IC(p=0.1), n_rr_sets=100_000, rng=0, target=range(10))
+        >>> fans.estimate([0, 33]).mean < est.mean
+        True
         """
         start = time.perf_counter()
         if not isinstance(graph, Graph):
             msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
             raise InvalidParameterError(msg)
-        if not isinstance(model, IC | LT | CTIC):
-            msg = f"`model` must be spread.IC, spread.LT or spread.CTIC; got {model!r}."
+        if not isinstance(model, IC | LT | CTIC | TemporalIC):
+            msg = (
+                "`model` must be spread.IC, spread.LT, spread.CTIC or spread.TemporalIC; "
+                f"got {model!r}."
+            )
             raise InvalidParameterError(msg)
         sampled = sampled_model(model, horizon, "an influence index")
         n_sets = check_int(n_rr_sets, name="n_rr_sets", min_value=1)
@@ -246,6 +286,7 @@ class InfluenceIndex:
         if max_memory is not None:
             max_memory = check_int(max_memory, name="max_memory", min_value=1)
         root = root_seed(rng)
+        audience = resolve_target(graph, target)
         rr = RRSets(
             graph,
             sampled,
@@ -253,6 +294,7 @@ class InfluenceIndex:
             n_threads=thread_count(n_jobs),
             max_memory=max_memory,
             client=parallel.check_client(client),
+            target=audience,
         )
         rr.extend(min(n_sets, _PILOT))  # sizes the whole index before it is sampled
         avg = rr.n_members / len(rr)
@@ -272,7 +314,8 @@ class InfluenceIndex:
         offsets, members = rr.flat()
         offsets, members = offsets.copy(), members.copy()
         ptr, ids = node_sets(offsets, members, graph.n_nodes)
-        h = None if not isinstance(model, CTIC) or math.isinf(sampled.horizon) else sampled.horizon
+        timed = isinstance(model, CTIC | TemporalIC)
+        h = None if not timed or math.isinf(sampled.horizon) else sampled.horizon
         return cls(
             graph=graph,
             model=model,
@@ -283,6 +326,7 @@ class InfluenceIndex:
             node_ptr=ptr,
             set_ids=ids,
             elapsed=time.perf_counter() - start,
+            target=None if audience is None else audience.weights,
         )
 
     # -------------------------------------------------------------- queries
@@ -341,7 +385,7 @@ class InfluenceIndex:
         t0 = time.perf_counter()
         idx = self._seed_indices(seeds)
         hits = self._hits(idx)[0]
-        theta, n = self.n_samples, self.graph.n_nodes
+        theta, n = self.n_samples, self.scale
         f = hits / theta
         return SpreadEstimate(
             seeds=self.graph.label_of(idx),
@@ -349,7 +393,7 @@ class InfluenceIndex:
             stderr=n * math.sqrt(f * (1 - f) / theta),
             hits=int(hits),
             n_samples=theta,
-            n_nodes=n,
+            n_nodes=self.graph.n_nodes,
             model=self.model,
             elapsed=time.perf_counter() - t0,
         )
@@ -383,21 +427,37 @@ class InfluenceIndex:
         _, bits = self._hits(idx)
         counts = uncovered_counts(self.node_ptr, self.set_ids, bits)
         counts[idx] = 0
-        theta, n = self.n_samples, self.graph.n_nodes
+        theta, n = self.n_samples, self.scale
         f = counts / theta
         frame = pd.DataFrame(
             {"node": self.graph.labels, "gain": n * f, "stderr": n * np.sqrt(f * (1 - f) / theta)}
         )
         return frame.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
-    def top(self, k, *, fixed=None, candidates=None, exclude=None):
-        """The greedy choice of `k` more seeds on the indexed sets, given `fixed` ones.
+    def top(self, k=None, *, fixed=None, candidates=None, exclude=None, costs=None, budget=None):
+        """The greedy choice of `k` more seeds on the indexed sets, given `fixed` ones, or
+        of seeds costing at most `budget` together.
+
+        Parameters
+        ----------
+        k : int or None
+            Seeds to choose; None with a `budget`.
+        fixed, candidates, exclude : sequence of labels, optional
+            As in `spread.maximize`.
+        costs : array of float or mapping, optional
+            Each node's cost (as `spread.maximize` takes them), with `budget`.
+        budget : float, optional
+            The most the seeds may cost together: the best of the cost-benefit greedy,
+            the plain greedy within the budget and the best single affordable node, at
+            least ``1 - 1/sqrt(e)`` of the best affordable coverage of these sets (see
+            `spread.maximize`).
 
         Returns
         -------
         pandas.DataFrame
             One row per chosen node in order: ``node``, ``gain`` and ``spread`` (the
-            expected spread of `fixed` plus the seeds so far), with ``stderr``.
+            expected spread of `fixed` plus the seeds so far), with ``stderr``; with a
+            budget also ``cost``, what the seeds so far cost.
 
         Examples
         --------
@@ -406,6 +466,14 @@ class InfluenceIndex:
         >>> index = spread.InfluenceIndex.build(g, spread.IC(p=1.0), n_rr_sets=20_000, rng=0)
         >>> index.top(2)["node"].tolist()
         [0, 5]
+
+        When hub 0 costs 3, hub 5 costs 1 and the leaves 1 each, a budget of 3 buys hub 5
+        and two leaves of hub 0 (5 nodes reached) rather than hub 0 alone (4):
+
+        >>> costs = {0: 3, 5: 1, 1: 1, 2: 1, 3: 1, 6: 1, 7: 1}
+        >>> top = index.top(costs=costs, budget=3)
+        >>> int(top["node"].iloc[0]), set(top["node"].iloc[1:]) <= {1, 2, 3}, top["cost"].tolist()
+        (5, True, [1.0, 2.0, 3.0])
         """
         n = self.graph.n_nodes
         fixed_mask = node_mask(self.graph, fixed, name="fixed")
@@ -415,24 +483,48 @@ class InfluenceIndex:
             else np.ones(n, bool)
         )
         allowed &= ~node_mask(self.graph, exclude, name="exclude") & ~fixed_mask
-        k = check_int(k, name="k", min_value=1, max_value=max(int(allowed.sum()), 1))
-        seeds, gains, _, _ = greedy_cover(
-            self.offsets, self.members, n, k, allowed, fixed_mask, False
-        )
-        seeds = seeds[seeds >= 0]
+        goal = None
+        if budget is None and costs is None:
+            k = check_int(k, name="k", min_value=1, max_value=max(int(allowed.sum()), 1))
+        else:
+            if k is not None or budget is None or costs is None:
+                msg = "`costs` and `budget` go together, in place of `k` (pass k=None)."
+                raise InvalidParameterError(msg)
+            budget = check_nonnegative_float(budget, name="budget", allow_zero=False)
+            costs = check_node_values(
+                self.graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
+            )
+            allowed = affordable(allowed, costs, budget)
+            goal = objective(n, 1, allowed, costs=costs, budget=budget, target=self.audience)
+            k = goal.k
+        seeds, gains = self._choose(k, allowed, fixed_mask, goal)
         theta = self.n_samples
         base = self._hits(np.flatnonzero(fixed_mask).astype(np.int32))[0]
-        cum = base + np.cumsum(np.asarray(gains[: seeds.size], dtype=np.float64))
+        cum = base + np.cumsum(gains) * theta / self.scale
         f = cum / theta
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "node": self.graph.label_of(seeds),
-                "gain": n * np.asarray(gains[: seeds.size], dtype=np.float64) / theta,
-                "spread": n * f,
-                "stderr": n * np.sqrt(f * (1 - f) / theta),
+                "gain": gains,
+                "spread": self.scale * f,
+                "stderr": self.scale * np.sqrt(f * (1 - f) / theta),
             },
             index=pd.RangeIndex(1, seeds.size + 1, name="rank"),
         )
+        if goal is not None:
+            frame["cost"] = np.cumsum(costs[seeds])
+        return frame
+
+    def _choose(self, k, allowed, fixed, goal=None):
+        """Greedy (or, with a budget in `goal`, budgeted) maximum coverage of the indexed
+        sets: ``(seed ids, gains in spread units)`` (masks in, no labels)."""
+        seeds, gains, _, _ = greedy_cover_flat(
+            self.offsets, self.members, self.graph.n_nodes, k, allowed, fixed, goal
+        )
+        seeds = np.asarray(seeds, dtype=np.int64)
+        seeds = seeds[seeds >= 0]
+        gains = np.asarray(gains[: seeds.size], dtype=np.float64)
+        return seeds, self.scale * gains / self.n_samples
 
     def summary(self):
         """A few lines: model, sets, memory, build time, accuracy."""
@@ -441,17 +533,25 @@ class InfluenceIndex:
             [
                 f"InfluenceIndex of {self.model!r}"
                 + (f" up to t = {self.horizon:g}" if self.horizon is not None else "")
-                + f" on {self.graph.n_nodes:,} nodes",
+                + f" on {self.graph.n_nodes:,} nodes"
+                + (
+                    ""
+                    if self.audience is None
+                    else f"; counting a target of {self.audience.nodes.size:,} nodes "
+                    f"(weight {self.scale:,.4g})"
+                ),
                 f"  {self.n_samples:,} RR sets, {sizes.mean():,.2f} nodes each on average; "
                 f"{self.nbytes / 2**20:,.3g} MiB; built in {self.elapsed:.3g} s",
-                f"  a set reaching 1% of the nodes is estimated within "
+                f"  a set reaching 1% of the {'nodes' if self.audience is None else 'target'} "
+                "is estimated within "
                 f"±{100 * math.sqrt(0.99 / (0.01 * self.n_samples)):.2g}% (1 s.e.)",
             ]
         )
 
     def __repr__(self):
+        audience = "" if self.audience is None else f" (target weight {self.scale:,.4g})"
         return (
-            f"<InfluenceIndex: {self.model!r} on {self.graph.n_nodes:,} nodes, "
+            f"<InfluenceIndex: {self.model!r} on {self.graph.n_nodes:,} nodes{audience}, "
             f"{self.n_samples:,} RR sets, {self.nbytes / 2**20:,.3g} MiB>"
         )
 
@@ -472,6 +572,14 @@ class InfluenceIndex:
         >>> again = spread.InfluenceIndex.load(path, g)
         >>> again.estimate([0]).mean == index.estimate([0]).mean
         True
+
+        A target is saved with the sets:
+
+        >>> fans = spread.InfluenceIndex.build(g, spread.IC(p=0.1), n_rr_sets=10_000, rng=0,
+        ...                                    target={0: 2.0, 33: 1.0})
+        >>> fans.save(path)
+        >>> spread.InfluenceIndex.load(path, g).target[[0, 1, 33]].tolist()
+        [2.0, 0.0, 1.0]
         """
         np.savez_compressed(
             Path(path),
@@ -484,6 +592,7 @@ class InfluenceIndex:
             model=np.str_(repr(self.model)),
             horizon=np.float64(np.nan if self.horizon is None else self.horizon),
             root_seed=np.uint64(self.root_seed),
+            target=np.empty(0) if self.audience is None else self.audience.weights,
         )
 
     @classmethod
@@ -548,6 +657,16 @@ class InfluenceIndex:
             h = float(data["horizon"]) if "horizon" in data.files else math.nan
             described = str(data["model"]) if "model" in data.files else "unknown model"
             root = int(data["root_seed"]) if "root_seed" in data.files else 0
+            weights = (
+                np.asarray(data["target"], dtype=np.float64) if "target" in data.files else None
+            )
+            audience = None
+            if weights is not None and weights.size:
+                good = weights.shape == (graph.n_nodes,) and np.all(np.isfinite(weights))
+                if not good or weights.min() < 0 or not weights.any():
+                    msg = f"{os.fspath(path)}: the target weights in the file are malformed."
+                    raise InvalidParameterError(msg)
+                audience = weights
         ptr, ids = node_sets(offsets, members, graph.n_nodes)
         return cls(
             graph=graph,
@@ -558,6 +677,7 @@ class InfluenceIndex:
             members=members,
             node_ptr=ptr,
             set_ids=ids,
+            target=audience,
         )
 
 

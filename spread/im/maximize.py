@@ -15,15 +15,15 @@ import numpy as np
 from .. import parallel
 from .._common import MAX_WORK, check_max_work, progress_bar, thread_count
 from .._random import EVAL_RR, EVAL_RUNS, SEED_RULE, generator, root_seed, stream_root
-from .._validation import check_in, check_int, check_nonnegative_float
+from .._validation import check_in, check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask
-from ..models import CTIC, IC, LT, Heat, run_batch, seed_arrays
+from ..models import CTIC, IC, LT, Heat, TemporalIC, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
-from ._coverage_kernels import greedy_cover, prefix_coverage
+from ._coverage_kernels import prefix_coverage
 from ._result import Choice, SeedSelection
 from .index import InfluenceIndex
-from .rrsets import AtHorizon, RRSets, sampled_model
+from .rrsets import AtHorizon, RRSets, affordable, objective, resolve_target, sampled_model
 
 __all__ = ["METHODS", "maximize"]
 
@@ -37,7 +37,7 @@ class _Method:
     about: str
 
 
-_STOCHASTIC = (IC, LT, CTIC)
+_STOCHASTIC = (IC, LT, CTIC, TemporalIC)
 _MIN_EPS = 1e-6  # IMM's theta grows like n log n / eps**2: ~1e12 RR sets at n = 2
 _METHODS = {
     "imm": _Method(imm.select, _STOCHASTIC, "IMM on RR sets"),
@@ -77,6 +77,8 @@ class _Task:
     horizon: object
     stability: float
     max_work: object
+    goal: object = None
+    audience: object = None
 
 
 def maximize(
@@ -103,15 +105,18 @@ def maximize(
     max_work=MAX_WORK,
     client=None,
     index=None,
+    costs=None,
+    budget=None,
+    target=None,
 ):
     """Choose k seed nodes that maximize the expected spread of a model.
 
     Parameters
     ----------
     graph : Graph
-    k : int
-        Number of seeds to choose (on top of `fixed`).
-    model : IC, LT, CTIC or Heat
+    k : int or None
+        Number of seeds to choose (on top of `fixed`); None with a `budget`.
+    model : IC, LT, CTIC, TemporalIC or Heat
     method : str, default "imm"
         ``"imm"`` (Tang, Shi, Xiao 2015; final RR sets drawn fresh, as Chen 2018 advises),
         ``"opim-c"`` (Tang et al. 2018, min-bound), ``"celf"`` (lazy greedy on Monte Carlo
@@ -160,7 +165,8 @@ def maximize(
         it within 24 hours"): RR sets are then sampled by reverse Dijkstra over the
         random delays, stopping at the horizon, and the chosen seeds are scored by
         forward runs up to it. Without it a CTIC's spread is its IC's (the delays do not
-        matter).
+        matter). `TemporalIC` (on a `TemporalGraph`): the time after its start; RR sets
+        are then reverse time-respecting searches over the contacts.
     stability : float, default 0.01
         IMM and OPIM-C: keep sampling while the chosen seeds cover clearly more (by
         more than this fraction) of the RR sets that chose them than of independent
@@ -186,7 +192,43 @@ def maximize(
         model and horizon): the greedy choice of `InfluenceIndex.top`, in milliseconds;
         `method` must be an RR-set method ("imm" or "opim-c"), and no guarantee is
         certified (`guarantee` is NaN; the sets' number was fixed when the index was
-        built). The seeds are scored on fresh samples as usual.
+        built). The seeds are scored on fresh samples as usual. With `costs` and
+        `budget`, the budgeted choice of `InfluenceIndex.top`. The index's target (of
+        `InfluenceIndex.build`) applies: pass no `target`.
+    costs : array of float or mapping, optional
+        What seeding each node costs: one finite number > 0 per node (by index), or a
+        mapping from labels to costs (nodes it does not name cannot be chosen). With
+        `budget`, instead of `k`.
+    budget : float, optional
+        The most the seeds may cost together (`k` must then be None): budgeted maximum
+        coverage on the RR sets, the best of the cost-benefit greedy (largest gain per
+        cost that still fits), the plain greedy restricted to what fits and the best
+        single affordable node. On fixed sets that reaches ``1 - 1/sqrt(e) ~ 0.393`` of
+        the best affordable coverage (the better of the cost-benefit greedy and the best
+        single node: Khuller, Moss & Naor 1999 claimed it, their proof had a gap, and
+        Tang et al. 2021 proved 0.405; the better of the plain and cost-benefit greedy
+        alone is only known to reach ``(1 - 1/e) / 2``, Leskovec et al. 2007). IMM and
+        OPIM-C then certify ``1 - 1/sqrt(e) - eps`` (`eps` must stay below 0.393): their
+        sample sizes use that ratio in place of ``1 - 1/e`` and, in place of
+        ``log C(n, k)``, the log of the number of affordable seed sets, at most
+        ``sum_{j <= k_max} C(n_afford, j)`` with ``k_max`` the most nodes the budget
+        buys; OPIM-C bounds the optimum's coverage by a fractional knapsack over the
+        nodes' coverages. Nodes costing more than the budget are never chosen; `fixed`
+        seeds are paid for already (they cost nothing here). The result's `cost` is
+        what the chosen seeds cost. Methods "imm" and "opim-c" only.
+    target : array of float, mapping, or collection of labels, optional
+        The audience: count only these nodes in the spread. A numpy array (or pandas
+        Series) of numbers holds one weight >= 0 per node, by index; a mapping gives
+        labels their weights; a set, list, tuple or range of labels (or a boolean mask)
+        weighs each named node 1. The RR sets draw their root with probability
+        proportional to the weight, the estimates are ``W`` (the total weight) times
+        the fraction of sets hit, and the seeds are scored by forward runs that add up
+        the weights of the nodes they reach. IMM's guesses of the optimum run from
+        ``W / 2``; its fallback lower bound is the largest weight an eligible node
+        holds itself (if none holds any, nothing is certified: `guarantee` NaN).
+        Methods "imm" and "opim-c" only. Budgets and targets on RR sets with roots
+        drawn by weight follow Nguyen, Dinh & Thai's BCT (INFOCOM 2016, cost-aware
+        targeted viral marketing), here inside IMM's and OPIM-C's bounds.
     Returns
     -------
     SeedSelection
@@ -221,6 +263,23 @@ def maximize(
     True
     >>> (abs(sel.prefix_spread - [3.5, 6]) < 4 * sel.prefix_stderr).tolist()
     [True, True]
+
+    With a budget of 5, when hub 0 costs 4, hub 6 costs 2 and every leaf 3, the two hubs
+    no longer fit together: hub 6 and a leaf of hub 0 (``2.5 + 2.5``; the leaf reaches
+    hub 0 with probability p, and through it the other 4 leaves) beat hub 0 alone (3.5):
+
+    >>> costs = [4, 3, 3, 3, 3, 3, 2, 3, 3, 3]
+    >>> sel = spread.maximize(g, None, spread.IC(p=0.5), costs=costs, budget=5, rng=0)
+    >>> low, high = sorted(sel.seeds.tolist())
+    >>> high == 6 and low in {1, 2, 3, 4, 5}, float(sel.cost)
+    (True, 5.0)
+
+    Counting only an audience, hub 6 and its leaves, one seed reaches most of it from
+    hub 6 (``1 + 3 p = 2.5``; from a leaf ``1 + p + 2 p**2 = 2``):
+
+    >>> sel = spread.maximize(g, 1, spread.IC(p=0.5), target=[6, 7, 8, 9], rng=0)
+    >>> sel.seeds.tolist(), bool(abs(sel.spread - 2.5) < 4 * sel.spread_stderr)
+    ([6], True)
     """
     start = time.perf_counter()
     if not isinstance(graph, Graph):
@@ -230,8 +289,11 @@ def maximize(
     row = _METHODS[method]
     if index is not None:
         _check_index(index, graph, model, horizon, method)
-    if not isinstance(model, IC | LT | CTIC | Heat):
-        msg = f"`model` must be spread.IC, spread.LT, spread.CTIC or spread.Heat; got {model!r}."
+    if not isinstance(model, IC | LT | CTIC | TemporalIC | Heat):
+        msg = (
+            "`model` must be spread.IC, spread.LT, spread.CTIC, spread.TemporalIC or "
+            f"spread.Heat; got {model!r}."
+        )
         raise InvalidParameterError(msg)
     if not isinstance(model, row.models):
         usable = [m for m, r in _METHODS.items() if isinstance(model, r.models)]
@@ -255,16 +317,36 @@ def maximize(
     )
     allowed &= ~node_mask(graph, exclude, name="exclude")
     allowed &= ~fixed_mask
+    costs, budget = _check_budget(graph, k, costs, budget, method)
+    if costs is not None:
+        allowed = affordable(allowed, costs, budget)  # what costs more is never chosen
+        k = 1  # the objective's k_max below
     n_allowed = int(allowed.sum())
     k = check_int(k, name="k", min_value=1)
     if k > n_allowed:
         msg = f"`k` must be at most the number of eligible nodes ({n_allowed}); got {k}."
         raise InvalidParameterError(msg)
+    audience = resolve_target(graph, target)
+    if index is not None and audience is not None:
+        msg = "`target` must be None with an `index`: the index's own target applies."
+        raise InvalidParameterError(msg)
+    if index is not None:
+        audience = index.audience
+    if audience is not None and method not in ("imm", "opim-c"):
+        msg = f"`target` works with the RR-set methods 'imm' and 'opim-c'; got {method!r}."
+        raise InvalidParameterError(msg)
+    goal = None
+    if budget is not None or audience is not None:
+        goal = objective(n, k, allowed, costs=costs, budget=budget, target=audience)
+        k = goal.k
+    ratio = 1 - 1 / math.e if goal is None else goal.ratio
     eps = check_nonnegative_float(eps, name="eps", allow_zero=False)
-    if not _MIN_EPS <= eps < 1 - 1 / math.e:
+    if not _MIN_EPS <= eps < ratio:
+        bound = "1 - 1/e) = [{:g}, 0.632)" if budget is None else "1 - 1/sqrt(e)) = [{:g}, 0.393)"
         msg = (
-            f"`eps` must lie in [{_MIN_EPS:g}, 1 - 1/e) = [{_MIN_EPS:g}, 0.632) (below, "
-            f"no graph's RR sets fit in memory); got {eps}."
+            f"`eps` must lie in [{_MIN_EPS:g}, {bound.format(_MIN_EPS)} (below, no graph's RR "
+            f"sets fit in memory{'; above, a budget certifies nothing' if budget else ''}); "
+            f"got {eps}."
         )
         raise InvalidParameterError(msg)
     if failure_probability is None:
@@ -318,6 +400,8 @@ def maximize(
         horizon=horizon,
         stability=stability,
         max_work=max_work,
+        goal=goal,
+        audience=audience,
     )
     with bar:
         choice = row.select(task) if index is None else _select_on_index(task, index)
@@ -342,6 +426,7 @@ def maximize(
                 max_memory,
                 client,
                 max_work,
+                audience,
             )
     spread, stderr, prefix, prefix_se, how = result
     return SeedSelection(
@@ -361,7 +446,37 @@ def maximize(
         elapsed=elapsed,
         evaluation=how,
         graph=graph,
+        cost=math.nan if costs is None else float(costs[seeds].sum()),
+        budget=math.nan if budget is None else budget,
+        target_weight=math.nan if audience is None else audience.total,
     )
+
+
+def _check_budget(graph, k, costs, budget, method):
+    """`costs` (per node, or None) and `budget` (a float, or None), checked together
+    with `k`: a budget replaces k and needs costs; costs mean nothing without one."""
+    if budget is None:
+        if costs is not None:
+            msg = "`costs` needs a `budget` (the most the seeds may cost together); got none."
+            raise InvalidParameterError(msg)
+        if k is None:
+            msg = "`k` must be given (the number of seeds), or `costs` and a `budget`."
+            raise InvalidParameterError(msg)
+        return None, None
+    if k is not None:
+        msg = f"`k` must be None when a `budget` is given (the budget sets how many); got {k!r}."
+        raise InvalidParameterError(msg)
+    budget = check_nonnegative_float(budget, name="budget", allow_zero=False)
+    if costs is None:
+        msg = "`budget` needs `costs`: what seeding each node costs."
+        raise InvalidParameterError(msg)
+    if method not in ("imm", "opim-c"):
+        msg = f"`budget` works with the RR-set methods 'imm' and 'opim-c'; got {method!r}."
+        raise InvalidParameterError(msg)
+    costs = check_node_values(
+        graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
+    )
+    return costs, budget
 
 
 def _check_index(index, graph, model, horizon, method):
@@ -386,22 +501,19 @@ def _check_index(index, graph, model, horizon, method):
 
 
 def _select_on_index(task, index):
-    """Greedy maximum coverage on the index's sets (no sampling, no certificate)."""
-    seeds, gains, _, _ = greedy_cover(
-        index.offsets, index.members, task.graph.n_nodes, task.k, task.allowed, task.fixed, False
-    )
-    return Choice(
-        seeds,
-        task.graph.n_nodes * gains / index.n_samples,
-        index.n_samples,
-        memory_bytes=index.nbytes,
-    )
+    """Greedy (budgeted) maximum coverage on the index's sets (no sampling, no certificate)."""
+    seeds, gains = index._choose(task.k, task.allowed, task.fixed, task.goal)
+    return Choice(seeds, gains, index.n_samples, memory_bytes=index.nbytes)
 
 
 def _evaluate(
-    graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client, max_work
+    graph, model, seeds, fixed_mask, n_eval, root, n_threads, max_memory, client, max_work, target
 ):
-    """Spread of fixed + seeds on fresh forward runs; prefix curve on fresh RR sets."""
+    """Spread of fixed + seeds on fresh forward runs; prefix curve on fresh RR sets.
+
+    With a `target` (`rrsets.Target`) both count only it: each run adds up the weights
+    of the nodes it reaches, and the fresh RR sets draw their roots by weight.
+    """
     k = seeds.size
     all_seeds = np.unique(np.concatenate([np.flatnonzero(fixed_mask), seeds])).astype(np.int32)
     runs = run_batch(
@@ -417,12 +529,22 @@ def _evaluate(
         max_work=max_work,
         count_nodes=False,
         runs_name="`n_eval_runs`",
+        node_weight=None if target is None else target.weights,
     )
-    sizes = runs.final_sizes
+    sizes = runs.final_sizes if target is None else runs.weighted_sizes
     spread = float(sizes.mean())
     stderr = float(sizes.std(ddof=1)) / np.sqrt(sizes.size)
+    by = ""
+    if isinstance(model, AtHorizon) and math.isfinite(model.horizon):
+        by = f" up to t = {model.horizon:g}"
+    if target is not None:
+        by += f", counting the target's weight ({target.total:,.4g} in all)"
+    if isinstance(model, AtHorizon) and getattr(model.model, "recovery", None) is not None:
+        nan = np.full(k + 1, np.nan)  # no RR sets under an infectious period over contacts
+        return spread, stderr, nan[1:], nan[1:], f"{n_eval:,} fresh forward runs{by}"
     # Spread versus k from fresh RR sets: sigma(S) = n * P(a random RR set meets S).
     n = graph.n_nodes
+    scale = n if target is None else target.total
     theta = max(n_eval, 10_000)
     rr = RRSets(
         graph,
@@ -431,6 +553,7 @@ def _evaluate(
         n_threads=n_threads,
         max_memory=max_memory,
         client=client,
+        target=target,
     )
     rank = np.full(n, k + 1, dtype=np.int64)
     rank[fixed_mask] = 0
@@ -442,14 +565,11 @@ def _evaluate(
     else:  # reduced to coverage counts on the workers: the sets never travel
         hits = rr.prefix_hits_fresh(theta, rank, k + 1)[1:]
     frac = hits / theta
-    by = ""
-    if isinstance(model, AtHorizon) and math.isfinite(model.horizon):
-        by = f" up to t = {model.horizon:g}"
     return (
         spread,
         stderr,
-        n * frac,
-        n * np.sqrt(frac * (1 - frac) / theta),
+        scale * frac,
+        scale * np.sqrt(frac * (1 - frac) / theta),
         f"{n_eval:,} fresh forward runs{by}",
     )
 

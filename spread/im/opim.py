@@ -6,8 +6,7 @@ from typing import NamedTuple
 from .._random import RR, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
 from ._result import Choice
-from .imm import ONE_MINUS_INV_E
-from .rrsets import RRSets, coverage, greedy, log_comb
+from .rrsets import ONE_MINUS_INV_E, RRSets, coverage, greedy, log_comb, objective
 
 __all__ = ["opim_c", "select"]
 
@@ -31,6 +30,8 @@ def select(task):
         max_rr_sets=task.max_rr_sets,
         stable=task.stability,
         client=task.client,
+        goal=task.goal,
+        audience=task.audience,
     )
     return Choice(seeds, gains, n_samples, ratio, delta, memory)
 
@@ -45,7 +46,7 @@ class _OpimSizes(NamedTuple):
     a: float  # log(1 / delta_1) = log(1 / delta_2) of the bounds (`_opim_bounds`)
 
 
-def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds):
+def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds, goal=None):
     """OPIM-C's theta0, theta_max, i_max and the bounds' constant a (Tang et al. 2018).
 
     ``alpha = sqrt(log(6 / delta))``, ``beta = sqrt((1 - 1/e) (log C(n_cand, k) +
@@ -53,12 +54,22 @@ def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds):
     ``theta0 = theta_max k eps**2 / n``; ``i_max = floor(log2(theta_max / theta0)) + 1``
     rounds, and ``a = log(3 n_rounds / delta)``: ``delta_1 = delta_2 = delta / (3 i_max)``
     of the paper when `extra_rounds` is 0.
+
+    With a `goal` (`rrsets.Objective`), its ``ratio`` replaces ``1 - 1/e``, its
+    ``log_sets`` the ``log C(n_cand, k)`` and ``scale / opt_floor`` (W over a lower
+    bound on the optimum) the ``n / k`` (the optimum is at least k nodes); with no
+    positive floor (no eligible node in the target), ``n`` (theta_max only ends the
+    schedule: OPIM-C reports the ratio it certified, whatever it is).
     """
-    log_cnk = log_comb(n_cand, k)
+    log_cnk = log_comb(n_cand, k) if goal is None else goal.log_sets
+    rho = ONE_MINUS_INV_E if goal is None else goal.ratio
+    reach = n / k
+    if goal is not None:
+        reach = goal.scale / goal.opt_floor if goal.opt_floor > 0 else float(max(n, 1))
     alpha = math.sqrt(math.log(6.0 / delta))
-    beta = math.sqrt(ONE_MINUS_INV_E * (log_cnk + math.log(6.0 / delta)))
-    theta0 = 2.0 * (ONE_MINUS_INV_E * alpha + beta) ** 2
-    theta_max = 2.0 * n * (ONE_MINUS_INV_E * alpha + beta) ** 2 / (k * eps**2)
+    beta = math.sqrt(rho * (log_cnk + math.log(6.0 / delta)))
+    theta0 = 2.0 * (rho * alpha + beta) ** 2
+    theta_max = 2.0 * reach * (rho * alpha + beta) ** 2 / eps**2
     i_max = math.floor(math.log2(max(theta_max / theta0, 1.0))) + 1
     n_rounds = i_max + extra_rounds
     a = math.log(3.0 * n_rounds / delta)
@@ -98,6 +109,8 @@ def opim_c(
     max_rr_sets=None,
     stable=0.01,
     client=None,
+    goal=None,
+    audience=None,
 ):
     """OPIM-C (Tang, Tang, Xiao, Yuan, SIGMOD 2018) with the min-bound.
 
@@ -112,30 +125,36 @@ def opim_c(
     stops at that budget instead (anytime mode) and reports the ratio reached.
     Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
     With `client`, R1 and R2 are sampled on a Dask cluster (the same sets).
+
+    A `goal` (`rrsets.Objective`) chooses under a budget (`budget_cover`; the upper
+    bound on the optimum's coverage of R1 is then the smaller of the fractional-knapsack
+    bounds and ``cov1 / ratio``) and/or counts an `audience` (`rrsets.Target`): the
+    sets' roots are drawn by its weights and spreads scale by ``W``; the schedule stops when
+    the certified ratio reaches ``goal.ratio - eps``.
     """
     n = graph.n_nodes
     n_cand = int(allowed.sum())
+    goal = objective(n, k, allowed) if goal is None else goal
+    k, rho = goal.k, goal.ratio
     # The overfitting guard may double past theta_max (where the certificate alone would
     # stop): the union bound then covers those extra rounds too.
-    sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS if stable > 0 else 0)
+    sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS if stable > 0 else 0, goal)
     i_max, n_rounds, a = sizes.i_max, sizes.n_rounds, sizes.a
     if max_rr_sets is not None:
         a = math.log(2.0 / delta)
     rr_root = stream_root(root, RR)
-    r1 = RRSets(
-        graph, model, rr_root, first=0, n_threads=n_threads, max_memory=max_memory, client=client
-    )
+    sampling = {"n_threads": n_threads, "max_memory": max_memory, "client": client}
+    r1 = RRSets(graph, model, rr_root, first=0, target=audience, **sampling)
     # R2 is independent of R1: its own named stream.
     r2 = RRSets(
         graph,
         model,
         stream_root(root, RR_CHECK),
         first=0,
-        n_threads=n_threads,
-        max_memory=max_memory,
         template=r1,
-        client=client,
         companions=(r1,),
+        target=audience,
+        **sampling,
     )
     r1.companions = (r2,)  # one `max_memory` for both
     target = math.ceil(sizes.theta0)
@@ -148,11 +167,11 @@ def opim_c(
             r1.extend(target)
             r2.extend(target)
         except MemoryLimitError:
-            if seeds is None or round_ < i_max or ratio < ONE_MINUS_INV_E - eps:
+            if seeds is None or round_ < i_max or ratio < rho - eps:
                 raise
             break  # the guard's extra rounds are optional: keep the certified seeds
         report(2 * target)
-        seeds, gains, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
+        seeds, gains, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True, goal=goal)
         theta = len(r1)  # the sets behind this choice (R1 may outgrow them if R2 fails)
         cov2 = coverage(r2, seeds, fixed)
         lower, upper = _opim_bounds(cov2, upper1, a)
@@ -163,9 +182,9 @@ def opim_c(
         if max_rr_sets is not None:
             if 2 * target >= max_rr_sets:
                 break
-        elif ratio >= ONE_MINUS_INV_E - eps and (stable <= 0 or settled):
+        elif ratio >= rho - eps and (stable <= 0 or settled):
             break
         target *= 2
     memory = r1.nbytes + r2.nbytes
     r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
-    return seeds, gains * n / theta, 2 * theta, ratio, delta, memory
+    return seeds, gains * goal.scale / theta, 2 * theta, ratio, delta, memory

@@ -2,6 +2,7 @@
 
 import itertools
 import math
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -9,18 +10,180 @@ import numpy as np
 
 from .. import parallel
 from .._common import default_memory_limit
-from .._validation import check_nonnegative_float
+from .._validation import check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
-from ..models import CTIC, IC, LT
-from ._coverage_kernels import count_hit, greedy_cover, prefix_coverage
-from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt
+from ..graph import node_mask
+from ..models import CTIC, IC, LT, TemporalIC
+from ._coverage_kernels import budget_cover, count_hit, greedy_cover, prefix_coverage
+from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt, rr_sets_temporal
 
-__all__ = ["AtHorizon", "RRSets", "coverage", "greedy", "log_comb", "sampled_model"]
+__all__ = [
+    "AtHorizon",
+    "Objective",
+    "RRSets",
+    "Target",
+    "affordable",
+    "coverage",
+    "greedy",
+    "greedy_cover_flat",
+    "log_comb",
+    "objective",
+    "resolve_target",
+    "sampled_model",
+]
 
 _CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
 _TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
-_KERNELS = {"ic": rr_sets_ic, "lt": rr_sets_lt, "ctic": rr_sets_ctic}
+_KERNELS = {
+    "ic": rr_sets_ic,
+    "lt": rr_sets_lt,
+    "ctic": rr_sets_ctic,
+    "temporal": rr_sets_temporal,
+}
+_NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
+#: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
+#: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
+ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
+ONE_MINUS_INV_SQRT_E = 1.0 - 1.0 / math.sqrt(math.e)
+
+
+@dataclass(frozen=True, eq=False)
+class Target:
+    """An audience: the weight of each node in the spread (the spread counts
+    ``sum of w_v`` over the nodes reached instead of their number).
+
+    RR sets then pick their target node with probability ``w_v / W`` (``W`` the total
+    weight), and ``W`` times the fraction of sets a seed set hits estimates its
+    weighted spread (Borgs et al.'s identity, weighted).
+
+    Attributes
+    ----------
+    weights : numpy.ndarray of float64, shape (n_nodes,)
+    nodes : numpy.ndarray of int32
+        The nodes of positive weight, in id order.
+    cum : numpy.ndarray of float64
+        Their cumulative weights (what the samplers search).
+    """
+
+    weights: np.ndarray
+    nodes: np.ndarray
+    cum: np.ndarray
+
+    @classmethod
+    def of(cls, weights):
+        """The target of per-node `weights` (finite, >= 0, not all 0: checked by the caller)."""
+        weights = np.ascontiguousarray(weights, dtype=np.float64)
+        nodes = np.flatnonzero(weights > 0).astype(np.int32)
+        return cls(weights, nodes, np.cumsum(weights[nodes]))
+
+    @property
+    def total(self):
+        """``W``, the total weight: the spread of a seed set that reaches everyone."""
+        return float(self.cum[-1])
+
+
+def resolve_target(graph, target):
+    """The `Target` a user's `target` names, or None.
+
+    A numeric array (numpy or pandas) holds one weight per node, by index; a mapping
+    gives labels their weights (others weigh 0); any other collection of labels (a set,
+    a list, a tuple, a range, a boolean mask) weighs each named node 1. Weights must be finite and >= 0, not all 0.
+    """
+    if target is None:
+        return None
+    numeric = hasattr(target, "dtype") and np.asarray(target).dtype.kind in "iuf"
+    if numeric and np.ndim(target) == 1 and len(target) != graph.n_nodes:
+        msg = (
+            f"`target` as an array of weights must have one entry per node ({graph.n_nodes}); "
+            f"got {len(target)} entries (to name the audience's labels, pass a list or a set)."
+        )
+        raise InvalidParameterError(msg)
+    if numeric or isinstance(target, Mapping):
+        values = np.asarray(target) if numeric else target
+        weights = check_node_values(
+            graph, values, name="target", what="a weight", positive=False, missing=0.0
+        )
+    else:
+        weights = node_mask(graph, target, name="target").astype(np.float64)
+    if not weights.any():
+        msg = "`target` must give at least one node a positive weight; got none."
+        raise InvalidParameterError(msg)
+    return Target.of(weights)
+
+
+@dataclass(frozen=True, eq=False)
+class Objective:
+    """What IMM and OPIM-C maximize, in the terms their sample sizes need.
+
+    Attributes
+    ----------
+    k : int
+        Seeds to choose; under a budget, the most seeds it can buy (``k_max``).
+    scale : float
+        ``n``, or a target's total weight ``W``: spread = scale x the fraction of RR
+        sets hit.
+    log_sets : float
+        Log of the number of seed sets allowed: the union bound over them
+        (``log C(n_cand, k)``, or ``log sum_{j <= k_max} C(n_afford, j)`` under a budget).
+    ratio : float
+        The approximation ratio the greedy certifies on fixed sets.
+    opt_floor : float
+        A lower bound on the optimum's spread known before sampling (IMM's fallback).
+    costs : numpy.ndarray or None
+    budget : float or None
+    """
+
+    k: int
+    scale: float
+    log_sets: float
+    ratio: float
+    opt_floor: float
+    costs: np.ndarray | None = None
+    budget: float | None = None
+
+
+def affordable(allowed, costs, budget):
+    """`allowed` without the nodes costing more than `budget` (never chosen); raises
+    when none is left."""
+    allowed = allowed & (costs <= budget)
+    if not allowed.any():
+        msg = f"`budget` ({budget:g}) must afford at least one eligible node; none costs that little."
+        raise InvalidParameterError(msg)
+    return allowed
+
+
+def objective(n, k, allowed, *, costs=None, budget=None, target=None):
+    """The `Objective` of choosing `k` seeds among `allowed`, or a `budget`'s worth.
+
+    Under a budget the greedy's ratio on fixed sets is ``1 - 1/sqrt(e)``: the better of
+    the cost-benefit greedy and the best single affordable node reaches at least that
+    (claimed by Khuller, Moss & Naor 1999, whose proof had a gap; Tang et al. 2021
+    proved 0.405 > 0.393), and `budget_cover` takes the best of that and the plain
+    greedy. The union bound counts every affordable seed set: at most
+    ``sum_{j <= k_max} C(n_afford, j)``, ``k_max`` the most nodes the budget buys.
+    The optimum is at least what the seeds hold themselves: k nodes (OPIM-C's ``n / k``),
+    or one under a budget; with a `target`, spreads are in units of its weight (the
+    scale is ``W``) and the optimum is at least the sum of the k largest weights of
+    eligible nodes (the largest affordable one's, under a budget).
+    """
+    weights = None if target is None else target.weights
+    scale = float(n) if target is None else target.total
+    n_cand = int(allowed.sum())
+    if budget is None:
+        log_sets = log_comb(n_cand, k)
+        ratio = ONE_MINUS_INV_E
+        floor = float(k) if weights is None else float(np.sort(weights[allowed])[::-1][:k].sum())
+        return Objective(k, scale, log_sets, ratio, floor)
+    afford = allowed & (costs <= budget)
+    n_afford = int(afford.sum())
+    cheap = np.cumsum(np.sort(costs[afford]))
+    k_max = max(int(np.searchsorted(cheap, budget, side="right")), 1)
+    terms = [log_comb(n_afford, j) for j in range(1, k_max + 1)]
+    top = max(terms)
+    log_sets = top + math.log(sum(math.exp(t - top) for t in terms))
+    floor = 1.0 if weights is None else float(weights[afford].max(initial=0.0))
+    return Objective(k_max, scale, log_sets, ONE_MINUS_INV_SQRT_E, floor, costs, budget)
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,12 +234,13 @@ def _shared_in_probability(graph, p_in):
 def sampled_model(model, horizon, caller):
     """What RR sets and forward runs sample for a stochastic `model`, checked.
 
-    `CTIC` becomes `AtHorizon(model, horizon)` (inf without one); IC and LT come back as
+    `CTIC` and `TemporalIC` become `AtHorizon(model, horizon)` (inf without one); IC
+    and LT come back as
     they are, refused with a spontaneous adoption, non-uniform or fixed thresholds
     (reverse-reachable sets rest on the live-edge view), or a `horizon`. `caller` names
     the function in the messages.
     """
-    if isinstance(model, CTIC):
+    if isinstance(model, CTIC | TemporalIC):
         horizon = math.inf if horizon is None else check_nonnegative_float(horizon, name="horizon")
         return AtHorizon(model, horizon)
     if horizon is not None:
@@ -131,6 +295,8 @@ class RRSets:
     companions : tuple of RRSets, default ()
         Collections held alongside this one: their bytes count against `max_memory` too
         (IMM's phase-1 sets beside its final ones; OPIM-C's R1 and R2).
+    target : Target, optional
+        Pick each set's target node by these weights (default: uniformly).
     """
 
     def __init__(
@@ -145,8 +311,11 @@ class RRSets:
         template=None,
         client=None,
         companions=(),
+        target=None,
     ):
         self.graph = graph
+        self.target = target
+        roots = _NO_ROOTS if target is None else (target.nodes, target.cum)
         self.model = model
         self.root = np.uint64(stream_root)
         self.first = int(first)
@@ -159,7 +328,8 @@ class RRSets:
         self._n_sets = 0
         self._n_members = 0
         self._template = None
-        if template is not None and template.model is model and template.graph is graph:
+        same = template is not None and template.model is model and template.graph is graph
+        if same and template.target is target:
             self._template = template
             self._sample_args = template._sample_args
             self._kernel = template._kernel
@@ -167,7 +337,32 @@ class RRSets:
             self._source = template._source
             return
         timed = isinstance(model, AtHorizon)
-        if isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
+        contacts = timed and isinstance(model.model, TemporalIC)
+        if contacts:
+            if model.model.recovery is not None:
+                msg = (
+                    "RR sets over contacts need a node's chances to last: `model` must not "
+                    f"have an infectious period (`recovery`); got {model.model!r}. "
+                    "method='celf' (forward runs) takes it."
+                )
+                raise InvalidParameterError(msg)
+            plan = model.plan(graph)
+            p, contact_ptr, contact_times, every = plan.args[:4]
+            t0, origin, horizon = plan.args[9:12]
+            self._source = (p, every, t0, horizon)
+            self._kernel = rr_sets_temporal
+            self._kind = "temporal"
+            derived = (
+                graph.in_arc,
+                np.ascontiguousarray(p[graph.in_arc]),
+                contact_ptr,
+                contact_times,
+                bool(every),
+                float(t0),
+                float(origin + horizon),
+            )
+            self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
+        elif isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
             uniform = model.uniform_probability()
             self._source = uniform
             if uniform is None:
@@ -182,7 +377,7 @@ class RRSets:
             inv_log[inside] = 1.0 / np.log1p(-node_p[inside])
             self._kernel = rr_sets_ic
             self._kind = "ic"
-            self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log)
+            self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log, *roots)
         elif timed:
             p = model.arc_probabilities(graph)
             p_in = np.ascontiguousarray(p[graph.in_arc])
@@ -193,13 +388,13 @@ class RRSets:
             self._kernel = rr_sets_ctic
             self._kind = "ctic"
             derived = (p_in, code, a_in, b_in, table, float(model.horizon))
-            self._sample_args = (graph.in_indptr, graph.in_indices, *derived)
+            self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
         elif isinstance(model, LT):
             self._source = model.arc_weights(graph)
             w_in = np.ascontiguousarray(self._source[graph.in_arc])
             self._kernel = rr_sets_lt
             self._kind = "lt"
-            self._sample_args = (graph.in_indptr, graph.in_indices, w_in)
+            self._sample_args = (graph.in_indptr, graph.in_indices, w_in, *roots)
         else:
             msg = f"RR sets need an IC, LT or CTIC model; got {model!r}."
             raise InvalidParameterError(msg)
@@ -303,7 +498,17 @@ class RRSets:
         derived = self._sample_args[2:]
         return (
             parallel.share(client, graph, owner=graph),
-            parallel.share(client, derived, owner=graph, key=("rr", self._kind, self._source)),
+            parallel.share(
+                client,
+                derived,
+                owner=graph,
+                key=(
+                    "rr",
+                    self._kind,
+                    self._source,
+                    None if self.target is None else self.target.cum,
+                ),
+            ),
             self._kind,
             self.root,
         )
@@ -379,10 +584,26 @@ def log_comb(n, k):
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
-def greedy(rr, k, allowed, fixed, want_bound=False):
-    """Greedy maximum coverage of the sets in `rr` (`_coverage_kernels.greedy_cover`)."""
+def greedy(rr, k, allowed, fixed, want_bound=False, goal=None):
+    """Greedy maximum coverage of the sets in `rr` (`greedy_cover_flat`)."""
     offsets, members = rr.flat()
-    return greedy_cover(offsets, members, rr.graph.n_nodes, k, allowed, fixed, want_bound)
+    return greedy_cover_flat(
+        offsets, members, rr.graph.n_nodes, k, allowed, fixed, goal, want_bound
+    )
+
+
+def greedy_cover_flat(offsets, members, n, k, allowed, fixed, goal=None, want_bound=False):
+    """Greedy maximum coverage of flat sets (`_coverage_kernels.greedy_cover`), or
+    budgeted (`budget_cover`) when `goal` is an `Objective` with a budget; then the
+    bound is the smaller of the kernel's and ``covered / ratio``."""
+    if goal is None or goal.budget is None:
+        return greedy_cover(offsets, members, n, k, allowed, fixed, want_bound)
+    seeds, gains, covered, upper = budget_cover(
+        offsets, members, n, goal.costs, goal.budget, allowed, fixed, want_bound
+    )
+    if want_bound:
+        upper = min(upper, covered / goal.ratio)
+    return seeds, gains, covered, upper
 
 
 def coverage(rr, seeds, fixed):

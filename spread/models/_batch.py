@@ -37,6 +37,7 @@ _KERNELS = {
     "temporal": temporal_batch,
 }
 _NO_SECOND = np.zeros((1, 1), dtype=np.int32)  # the continuous kernels' placeholder
+_NO_WEIGHT = np.empty(0, dtype=np.float64)  # no audience: the kernels add no weights
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
 _FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
 _PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
@@ -102,6 +103,9 @@ class Runs:
         `new_per_step`.
     infectious_per_step : numpy.ndarray of int32, shape (n_runs, n_steps), or None
         Infectious nodes at the end of each time bin (SIS plans; None otherwise).
+    weighted_sizes : numpy.ndarray of float64, shape (n_runs,), or None
+        With a `node_weight` (`run_batch`): the total weight of the nodes each run
+        reached (an audience's reach); None otherwise.
     """
 
     final_sizes: np.ndarray
@@ -110,6 +114,7 @@ class Runs:
     activation_times: np.ndarray | None
     recoveries_per_step: np.ndarray | None = None
     infectious_per_step: np.ndarray | None = None
+    weighted_sizes: np.ndarray | None = None
 
 
 @dataclass
@@ -123,9 +128,21 @@ class _Buffers:
     keep_times: bool
     node_counts: np.ndarray
     second: np.ndarray | None = None
+    node_weight: np.ndarray | None = None
+    weighted: np.ndarray | None = None
 
     @classmethod
-    def empty(cls, n_runs, n_nodes, n_steps, n_chunks, keep_times, count_nodes=True, plan=None):
+    def empty(
+        cls,
+        n_runs,
+        n_nodes,
+        n_steps,
+        n_chunks,
+        keep_times,
+        count_nodes=True,
+        plan=None,
+        node_weight=None,
+    ):
         shape = (n_runs, n_nodes) if keep_times else (1, 1)
         if plan is not None and plan.continuous_time:
             times = np.full(shape, np.nan, dtype=np.float64)
@@ -143,6 +160,8 @@ class _Buffers:
                 if plan is not None and plan.second
                 else None
             ),
+            node_weight=node_weight,
+            weighted=None if node_weight is None else np.zeros(n_runs),
         )
 
 
@@ -177,8 +196,16 @@ def _call(graph, plan, seed_ptr, seeds, max_steps, root, run0, n_chunks, out):
         out.times,
         out.keep_times,
         out.node_counts,
+        *(() if plan.kind == "sis" else _weights(out)),
         *(() if not plan.continuous_time else (_second(out),)),
     )
+
+
+def _weights(out):
+    """The kernels' `node_weight` and `weighted_sizes` (empty: no audience)."""
+    if out.node_weight is None:
+        return _NO_WEIGHT, _NO_WEIGHT
+    return out.node_weight, out.weighted
 
 
 def _second(out):
@@ -230,6 +257,7 @@ def run_batch(
     max_work=MAX_WORK,
     runs_name="`n_runs`",
     count_nodes=True,
+    node_weight=None,
 ):
     """Runs ``first, ..., first + n_runs - 1`` of `plan` from `seeds` on `graph`.
 
@@ -262,12 +290,17 @@ def run_batch(
     count_nodes : bool, default True
         Count the runs in which each node was activated (else `Runs.node_counts` is
         None: CELF's thousands of small estimates skip the O(n) buffers).
+    node_weight : numpy.ndarray of float64, shape (n_nodes,), optional
+        One weight per node: each run also adds up the weights of the nodes it reaches
+        (`Runs.weighted_sizes`; an audience's reach). Not for SIS plans.
 
     Returns
     -------
     Runs
     """
     bar = parallel.NoBar() if bar is None else bar
+    if node_weight is not None:
+        node_weight = np.ascontiguousarray(node_weight, dtype=np.float64)
     check_runs_work(
         graph,
         plan,
@@ -281,7 +314,17 @@ def run_batch(
     )
     if client is not None:
         return _run_on_cluster(
-            client, graph, plan, seeds, n_runs, max_steps, root, first, keep_times, bar
+            client,
+            graph,
+            plan,
+            seeds,
+            n_runs,
+            max_steps,
+            root,
+            first,
+            keep_times,
+            bar,
+            node_weight,
         )
     with parallel.kernel_section(), threads(n_threads):
         return _run_here(
@@ -297,6 +340,7 @@ def run_batch(
             keep_times,
             bar,
             count_nodes,
+            node_weight,
         )
 
 
@@ -385,10 +429,11 @@ def _run_here(
     keep_times,
     bar,
     count_nodes=True,
+    node_weight=None,
 ):
     n = graph.n_nodes
     seed_ptr, seed_nodes = seeds
-    finals, step_blocks, times_blocks, rec_blocks = [], [], [], []
+    finals, step_blocks, times_blocks, rec_blocks, weighted = [], [], [], [], []
     node_counts = np.zeros(n, dtype=np.int64) if count_nodes else None
     if record_steps:
         n_steps = min(_PILOT_STEPS, max_steps + 1)
@@ -403,7 +448,9 @@ def _run_here(
         # hold the whole call up.
         n_chunks = max(1, min(2 * n_threads, size))
         t0 = time.perf_counter()
-        out = _Buffers.empty(size, n, n_steps, n_chunks, keep_times, count_nodes, plan)
+        out = _Buffers.empty(
+            size, n, n_steps, n_chunks, keep_times, count_nodes, plan, node_weight
+        )
         _call(graph, plan, seed_ptr, seed_nodes, max_steps, root, run0 + done, n_chunks, out)
         elapsed = time.perf_counter() - t0
         deepest = int(out.depths.max(initial=0))
@@ -425,6 +472,7 @@ def _run_here(
                 if recs is not None:
                     recs[i] = one.second[0]
         finals.append(out.final_sizes)
+        weighted.append(out.weighted)
         step_blocks.append(steps[:, : deepest + 1] if record_steps else steps)
         if recs is not None:
             rec_blocks.append(recs[:, : deepest + 1] if record_steps else recs)
@@ -449,11 +497,12 @@ def _run_here(
         node_counts=node_counts,
         activation_times=np.concatenate(times_blocks) if keep_times else None,
         **_runs_second(plan, second),
+        weighted_sizes=None if node_weight is None else np.concatenate(weighted),
     )
 
 
 # ------------------------------------------------------------------ on a Dask cluster
-def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, lo, hi):
+def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, node_weight, lo, hi):
     """On a worker: runs ``lo .. hi - 1``, with the worker's threads (`spread.parallel`)."""
     from .._common import thread_count
 
@@ -471,6 +520,7 @@ def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, lo, hi):
             True,
             keep_times,
             parallel.NoBar(),
+            node_weight=node_weight,
         )
     # counts <= hi - lo: int32 travels lighter
     return (
@@ -479,10 +529,13 @@ def _chunk_runs(graph, plan, seeds, max_steps, root, keep_times, lo, hi):
         runs.node_counts.astype(np.int32),
         runs.activation_times,
         runs.recoveries_per_step if plan.kind == "sir" else runs.infectious_per_step,
+        runs.weighted_sizes,
     )
 
 
-def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, keep_times, bar):
+def _run_on_cluster(
+    client, graph, plan, seeds, n_runs, max_steps, root, first, keep_times, bar, node_weight=None
+):
     """`_run_here` with the runs computed on a Dask cluster, merged in run order."""
     n = graph.n_nodes
     max_size = _CHUNK_RUNS
@@ -496,8 +549,8 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
     node_counts = np.zeros(n, dtype=np.int64)
 
     def merge(i, part):
-        finals, steps, counts, times, recs = part
-        parts[i] = (finals, steps, times, recs)
+        finals, steps, counts, times, recs, weighted = part
+        parts[i] = (finals, steps, times, recs, weighted)
         node_counts[:] += counts
 
     args = (
@@ -507,6 +560,7 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
         max_steps,
         root,
         keep_times,
+        None if node_weight is None else parallel.share(client, node_weight),
     )
     parallel.run_chunks(
         client,
@@ -528,4 +582,5 @@ def _run_on_cluster(client, graph, plan, seeds, n_runs, max_steps, root, first, 
         node_counts=node_counts,
         activation_times=np.concatenate([p[2] for p in parts]) if keep_times else None,
         **_runs_second(plan, second),
+        weighted_sizes=None if node_weight is None else np.concatenate([p[4] for p in parts]),
     )

@@ -256,8 +256,10 @@ def _ctic_run(
     times_row,
     keep_times,
     node_count,
+    node_weight,
 ):
-    """One continuous-time run; returns (final size, last bin with an event).
+    """One continuous-time run; returns (final size, last bin with an event, the total
+    `node_weight` of the nodes that adopted: 0 when `node_weight` is empty).
 
     With `recover` (SIR) a node infected at ``t`` stays infectious for a period drawn
     from the recovery law (`rlaw`, `ra`, `rb`, `rtable`, indexed by node, on a stream
@@ -285,6 +287,7 @@ def _ctic_run(
             pos[s] = size
             size += 1  # all keys are 0: already a heap
     adopted = 0
+    weight = 0.0
     last_bin = 0
     while size > 0:
         u = heap[0]
@@ -296,6 +299,8 @@ def _ctic_run(
             _sift_down(heap, pos, arrival, size, 0)
         done[u] = tag
         adopted += 1
+        if node_weight.shape[0]:
+            weight += node_weight[u]
         if node_count.shape[0]:
             node_count[u] += 1
         if keep_times:
@@ -336,7 +341,7 @@ def _ctic_run(
             elif at < arrival[v]:
                 arrival[v] = at
                 _sift_up(heap, pos, arrival, pos[v])
-    return adopted, last_bin
+    return adopted, last_bin, weight
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -367,6 +372,8 @@ def ctic_batch(
     times,
     keep_times,
     node_counts,
+    node_weight,
+    weighted_sizes,
     recoveries,
 ):
     """Continuous-time runs ``run0 .. run0 + len(final_sizes) - 1``: CTIC, or SIR with
@@ -396,7 +403,8 @@ def ctic_batch(
         for i in range(lo, hi):
             state = _run_state(root, run0 + i)
             row = times[i] if keep_times else times[0]
-            size, depth = _ctic_run(
+            rec_row = recoveries[i] if recover else recoveries[0]
+            size, depth, weight = _ctic_run(
                 indptr,
                 indices,
                 p,
@@ -423,13 +431,16 @@ def ctic_batch(
                 heap,
                 pos,
                 steps[i],
-                recoveries[i] if recover else recoveries[0],
+                rec_row,
                 row,
                 keep_times,
                 node_counts[c],
+                node_weight,
             )
             final_sizes[i] = size
             depths[i] = depth
+            if node_weight.shape[0]:
+                weighted_sizes[i] = weight
 
 
 # ------------------------------------------------------------ timestamped contacts
@@ -487,8 +498,10 @@ def _temporal_run(
     times_row,
     keep_times,
     node_count,
+    node_weight,
 ):
-    """One run over timestamped contacts; returns (final size, last bin with an event).
+    """One run over timestamped contacts; returns (final size, last bin with an event,
+    total `node_weight` of the adopters: 0 when `node_weight` is empty).
 
     Seeds adopt at the absolute time `t0`; a node that adopted at ``t`` reaches an
     out-neighbour through a contact at a time strictly after ``t`` (and, with
@@ -514,6 +527,7 @@ def _temporal_run(
             size += 1  # all keys equal: already a heap
     adopted = 0
     last_bin = 0
+    weight = 0.0
     while size > 0:
         u = heap[0]
         t = arrival[u]
@@ -526,6 +540,8 @@ def _temporal_run(
         adopted += 1
         if node_count.shape[0]:
             node_count[u] += 1
+        if node_weight.shape[0]:
+            weight += node_weight[u]
         rel = max(t - origin, 0.0)
         if keep_times:
             times_row[u] = rel
@@ -572,7 +588,7 @@ def _temporal_run(
             elif at < arrival[v]:
                 arrival[v] = at
                 _sift_up(heap, pos, arrival, pos[v])
-    return adopted, last_bin
+    return adopted, last_bin, weight
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -604,6 +620,8 @@ def temporal_batch(
     times,
     keep_times,
     node_counts,
+    node_weight,
+    weighted_sizes,
     recoveries,
 ):
     """Runs ``run0 .. run0 + len(final_sizes) - 1`` over timestamped contacts
@@ -625,7 +643,7 @@ def temporal_batch(
             rec = recoveries[i] if recover else recoveries[0]
             seed_set = (run0 + i) % n_sets
             tag = np.int32(i - lo + 1)
-            size, depth = _temporal_run(
+            size, depth, weight = _temporal_run(
                 indptr,
                 indices,
                 p,
@@ -657,6 +675,9 @@ def temporal_batch(
                 row,
                 keep_times,
                 node_counts[c],
+                node_weight,
             )
             final_sizes[i] = size
             depths[i] = depth
+            if node_weight.shape[0]:
+                weighted_sizes[i] = weight

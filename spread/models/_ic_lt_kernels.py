@@ -274,6 +274,15 @@ def _lt_run(
     return tail, depth
 
 
+@njit(cache=True, nogil=True)
+def _weight_of(queue, size, node_weight):
+    """Total `node_weight` of the run's activated nodes, ``queue[:size]``."""
+    total = 0.0
+    for j in range(size):
+        total += node_weight[queue[j]]
+    return total
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def ic_batch(
     indptr,
@@ -294,6 +303,8 @@ def ic_batch(
     times,
     keep_times,
     node_counts,
+    node_weight,
+    weighted_sizes,
 ):
     """Independent-cascade runs ``run0 .. run0 + len(final_sizes) - 1``.
 
@@ -304,7 +315,9 @@ def ic_batch(
     row of `node_counts`, reused across its runs (stamps, never cleared). Outputs:
     `final_sizes[i]`, `depths[i]` (last step with an activation), `steps[i, t]` (new
     activations at step t, for t < steps.shape[1]), `times[i, v]` (step at which v
-    activated, if `keep_times`; the caller fills it with -1) and `node_counts[c, v]`.
+    activated, if `keep_times`; the caller fills it with -1) and `node_counts[c, v]`;
+    with a non-empty `node_weight` (one weight per node), `weighted_sizes[i]`: the total
+    weight of the nodes run i activated (an audience's reach).
     `crn` and `external` are described in `_ic_run`.
     """
     n = indptr.shape[0] - 1
@@ -348,6 +361,8 @@ def ic_batch(
             )
             final_sizes[i] = size
             depths[i] = depth
+            if node_weight.shape[0]:
+                weighted_sizes[i] = _weight_of(queue, size, node_weight)
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -371,6 +386,8 @@ def lt_batch(
     times,
     keep_times,
     node_counts,
+    node_weight,
+    weighted_sizes,
 ):
     """Linear-threshold runs ``run0 .. run0 + len(final_sizes) - 1``.
 
@@ -414,3 +431,5 @@ def lt_batch(
             )
             final_sizes[i] = size
             depths[i] = depth
+            if node_weight.shape[0]:
+                weighted_sizes[i] = _weight_of(queue, size, node_weight)

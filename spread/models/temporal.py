@@ -152,6 +152,10 @@ class TemporalIC:
         """The transmission probability of every arc of `graph` (as `IC.arc_probabilities`)."""
         return self._ic.arc_probabilities(graph)
 
+    def uniform_probability(self):
+        """The one probability of every arc when `p` is a number (else None), as `IC`'s."""
+        return self._ic.uniform_probability()
+
     def default_time_step(self, graph, horizon=math.inf):
         """``horizon / 100`` with a finite horizon, else a hundredth of the time from the
         start to the last contact (1 if that is not positive)."""

@@ -1,0 +1,541 @@
+"""Budgets and audiences in influence maximization (`costs`, `budget`, `target`).
+
+Exact: budgeted maximum coverage on fixed RR sets against brute force over every
+affordable seed set (at least ``1 - 1/sqrt(e)`` of the optimum, the upper bound above
+it, and the optimum itself where the greedy is provably optimal); the weighted reach of
+each forward run against the activation times of the same run. Statistical: the
+target-weighted root sampler against its distribution; targeted spreads (maximize's
+forward evaluation, the index) against plain-Python forward Monte Carlo restricted to
+the target, within 4 standard errors. Files: an index's target survives save/load; the
+command line's `--costs`, `--budget` and `--target`. Bad input: typed errors that name
+the parameter, the rule and the value.
+"""
+
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+
+import spread
+from spread import IC, LT, InfluenceIndex
+from spread._random import RR, stream_root
+from spread.cli import main
+from spread.exceptions import InvalidParameterError, NodeNotFound
+from spread.im._coverage_kernels import budget_cover
+from spread.im.rrsets import ONE_MINUS_INV_SQRT_E, RRSets, Target, objective
+from spread.models import run_batch, seed_arrays
+from tests import reference
+
+KARATE = spread.datasets.load("karate")
+
+
+def coverage_of(sets, seeds):
+    chosen = set(seeds)
+    return sum(1 for s in sets if chosen & s)
+
+
+def brute_force(sets, n, costs, budget, allowed):
+    """The best coverage of any allowed seed set costing at most `budget`."""
+    pool = [v for v in range(n) if allowed[v] and costs[v] <= budget]
+    best = 0
+    for size in range(1, len(pool) + 1):
+        for combo in itertools.combinations(pool, size):
+            if sum(costs[v] for v in combo) <= budget:
+                best = max(best, coverage_of(sets, combo))
+    return best
+
+
+def small_instance(seed, n=9, n_sets=60):
+    """Fixed RR sets of a random small digraph, and random costs."""
+    rng = np.random.default_rng(seed)
+    src = rng.integers(0, n, 3 * n)
+    dst = rng.integers(0, n, 3 * n)
+    keep = src != dst
+    g = spread.Graph.from_edges(src[keep], dst[keep], labels=list(range(n)))
+    rr = RRSets(g, IC(p=0.4), np.uint64(seed)).extend(n_sets)
+    offsets, members = rr.flat()
+    sets = [set(members[offsets[s] : offsets[s + 1]].tolist()) for s in range(n_sets)]
+    costs = rng.uniform(0.5, 3.0, n).round(2)
+    return g, offsets, members, sets, costs
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_budgeted_coverage_against_brute_force(seed):
+    g, offsets, members, sets, costs = small_instance(seed)
+    n = g.n_nodes
+    rng = np.random.default_rng(100 + seed)
+    budget = float(rng.uniform(1.0, 6.0))
+    allowed = rng.random(n) < 0.85
+    fixed = np.zeros(n, bool)
+    seeds, gains, covered, upper = budget_cover(
+        offsets, members, n, costs, budget, allowed, fixed, True
+    )
+    chosen = seeds[seeds >= 0].tolist()
+    assert len(set(chosen)) == len(chosen)
+    assert all(allowed[v] for v in chosen)
+    assert costs[chosen].sum() <= budget + 1e-12
+    assert covered == coverage_of(sets, chosen) == gains.sum()
+    best = brute_force(sets, n, costs, budget, allowed)
+    assert covered >= ONE_MINUS_INV_SQRT_E * best
+    assert best <= upper + 1e-9  # the fractional knapsack bounds the optimum
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_budgeted_coverage_is_optimal_where_the_greedy_provably_is(seed):
+    g, offsets, members, sets, costs = small_instance(seed)
+    n = g.n_nodes
+    allowed = np.ones(n, bool)
+    fixed = np.zeros(n, bool)
+    # a budget that buys everything: the greedy takes every node that still adds
+    rich = float(costs.sum())
+    _, _, covered, _ = budget_cover(offsets, members, n, costs, rich, allowed, fixed, False)
+    assert covered == len(sets) == brute_force(sets, n, costs, rich, allowed)
+    # a budget below twice the cheapest cost: only single nodes fit; the best one wins
+    tight = float(2 * costs.min() - 1e-6)
+    seeds, _, covered, _ = budget_cover(offsets, members, n, costs, tight, allowed, fixed, False)
+    assert (seeds >= 0).sum() == 1
+    assert covered == brute_force(sets, n, costs, tight, allowed)
+
+
+def test_equal_costs_on_disjoint_sets_are_solved_exactly():
+    """A modular objective (each set holds one node) with equal costs: greedy is optimal."""
+    rng = np.random.default_rng(4)
+    n = 8
+    roots = rng.integers(0, n, 200)
+    offsets = np.arange(201, dtype=np.int64)
+    members = roots.astype(np.int32)
+    sets = [{int(r)} for r in roots]
+    costs = np.full(n, 2.0)
+    allowed, fixed = np.ones(n, bool), np.zeros(n, bool)
+    for budget in (2.0, 5.0, 7.9):
+        _, _, covered, _ = budget_cover(offsets, members, n, costs, budget, allowed, fixed, False)
+        assert covered == brute_force(sets, n, costs, budget, allowed)
+
+
+def test_fixed_seeds_are_covered_first_and_never_chosen():
+    g, offsets, members, sets, costs = small_instance(3)
+    n = g.n_nodes
+    fixed = np.zeros(n, bool)
+    fixed[[0, 4]] = True
+    allowed = ~fixed
+    seeds, _, covered, _ = budget_cover(offsets, members, n, costs, 4.0, allowed, fixed, False)
+    chosen = seeds[seeds >= 0].tolist()
+    assert not {0, 4} & set(chosen)
+    assert covered == coverage_of(sets, [0, 4, *chosen]) - coverage_of(sets, [0, 4])
+
+
+def test_objective_counts_the_affordable_seed_sets():
+    costs = np.array([1.0, 1.0, 2.0, 3.0, 9.0])
+    allowed = np.ones(5, bool)
+    goal = objective(5, 1, allowed, costs=costs, budget=4.5)
+    # 4 nodes cost <= 4.5 each, and the budget buys at most 3 of them (1 + 1 + 2):
+    # at most C(4, 1) + C(4, 2) + C(4, 3) affordable seed sets
+    assert goal.k == 3
+    assert goal.log_sets == pytest.approx(math.log(4 + 6 + 4))
+    assert goal.ratio == pytest.approx(1 - math.exp(-0.5))
+    assert goal.scale == 5.0
+
+
+# ------------------------------------------------------------- the root sampler
+@pytest.mark.parametrize("kind", ["ic", "lt"])
+def test_roots_are_drawn_in_proportion_to_the_weights(kind):
+    """With no live arcs every RR set is its root alone: count the roots."""
+    n = 12
+    g = spread.Graph.from_edges(np.arange(n - 1), np.arange(1, n))
+    weights = np.zeros(n)
+    weights[[1, 4, 5, 9, 11]] = [0.5, 2.0, 1.0, 3.0, 0.25]
+    model = IC(p=0.0) if kind == "ic" else LT(weights=np.zeros(g.n_edges))
+    theta = 200_000
+    rr = RRSets(g, model, np.uint64(7), target=Target.of(weights)).extend(theta)
+    offsets, members = rr.flat()
+    assert np.all(np.diff(offsets) == 1)
+    counts = np.bincount(members, minlength=n)
+    prob = weights / weights.sum()
+    expected = theta * prob
+    se = np.sqrt(theta * prob * (1 - prob))
+    assert np.all(counts[weights == 0] == 0)
+    assert np.all(np.abs(counts - expected) <= 4 * se)
+
+
+def test_targeted_sets_do_not_depend_on_the_thread_count():
+    target = Target.of(np.linspace(0.0, 2.0, KARATE.n_nodes))
+    root = stream_root(5, RR)
+    one = RRSets(KARATE, IC(p=0.2), root, n_threads=1, target=target).extend(20_000)
+    two = RRSets(KARATE, IC(p=0.2), root, n_threads=2, target=target).extend(20_000)
+    for a, b in zip(one.flat(), two.flat(), strict=True):
+        assert np.array_equal(a, b)
+    sel1 = spread.maximize(KARATE, 3, IC(p=0.2), target=range(10), rng=1, n_jobs=1)
+    sel2 = spread.maximize(KARATE, 3, IC(p=0.2), target=range(10), rng=1, n_jobs=2)
+    assert sel1.seeds.tolist() == sel2.seeds.tolist()
+    assert sel1.spread == sel2.spread
+
+
+def test_untargeted_roots_are_still_the_first_draw_scaled_to_n():
+    """Without a target, set r's root is ``floor(u n)`` for the first uniform u of its
+    stream, as before targets existed (the sets of every untargeted call are unchanged)."""
+    root = stream_root(3, RR)
+    offsets, members = RRSets(KARATE, IC(p=0.1), root).extend(500).flat()
+    n = KARATE.n_nodes
+    firsts = [min(int(reference.SplitMix64(root, r).random() * n), n - 1) for r in range(500)]
+    assert members[offsets[:-1]].tolist() == firsts
+
+
+# ------------------------------------------------------------- forward reach
+@pytest.mark.parametrize(
+    "model", [IC(p=0.2), LT(weights="wc"), spread.CTIC(p=0.3, delay=("exponential", 1.0))]
+)
+def test_each_runs_weighted_reach_is_the_weight_of_the_nodes_it_activated(model):
+    weights = np.random.default_rng(0).uniform(0, 2, KARATE.n_nodes)
+    weights[::3] = 0.0
+    plan = (
+        model.plan(KARATE)
+        if not isinstance(model, spread.CTIC)
+        else model.plan(KARATE, horizon=2.0)
+    )
+
+    def runs(**extra):
+        seeds = seed_arrays([np.array([0, 33], dtype=np.int32)])
+        kwargs = {"n_runs": 300, "max_steps": KARATE.n_nodes, "root": np.uint64(11)}
+        return run_batch(KARATE, plan, seeds, **kwargs, **extra)
+
+    weighted = runs(keep_times=True, node_weight=weights)
+    times = weighted.activation_times
+    reached = times >= 0 if times.dtype.kind == "i" else ~np.isnan(times)
+    assert np.allclose(weighted.weighted_sizes, reached @ weights, rtol=1e-12)
+    plain = runs()
+    assert np.array_equal(plain.final_sizes, weighted.final_sizes)
+    assert plain.weighted_sizes is None
+
+
+def reference_reach(graph, seeds, p, weights, n_runs, seed):
+    """Plain-Python IC runs: mean and standard error of the target weight reached."""
+    rng = np.random.default_rng(seed)
+    idx = graph.index_of(seeds).tolist()
+    reach = np.array(
+        [sum(weights[v] for v in reference.ic_run(graph, idx, p, rng)) for _ in range(n_runs)]
+    )
+    return reach.mean(), reach.std(ddof=1) / math.sqrt(n_runs)
+
+
+def test_maximize_scores_its_seeds_on_the_target_only():
+    p = np.full(KARATE.n_edges, 0.15)
+    audience = [1, 2, 3, 7, 13, 30, 31, 32]
+    sel = spread.maximize(KARATE, 2, IC(p=0.15), target=audience, rng=2, n_eval_runs=20_000)
+    weights = np.zeros(KARATE.n_nodes)
+    weights[KARATE.index_of(audience)] = 1.0
+    mean, se = reference_reach(KARATE, sel.seeds.tolist(), p, weights, 4_000, seed=9)
+    assert abs(sel.spread - mean) < 4 * math.hypot(se, sel.spread_stderr)
+    assert sel.spread <= len(audience)
+    assert sel.target_weight == len(audience)
+    # the spread-versus-k curve from fresh RR sets counts the same target
+    last = sel.prefix_spread[-1]
+    assert abs(last - sel.spread) < 4 * math.hypot(sel.prefix_stderr[-1], sel.spread_stderr)
+
+
+def test_an_index_with_a_weighted_target_agrees_with_forward_runs():
+    rng = np.random.default_rng(5)
+    weights = rng.uniform(0, 3, KARATE.n_nodes) * (rng.random(KARATE.n_nodes) < 0.5)
+    index = InfluenceIndex.build(KARATE, IC(p=0.2), n_rr_sets=100_000, rng=4, target=weights)
+    p = np.full(KARATE.n_edges, 0.2)
+    for seeds in ([0], [5, 24], [33, 2, 16]):
+        est = index.estimate(seeds)
+        mean, se = reference_reach(KARATE, seeds, p, weights, 3_000, seed=len(seeds))
+        assert abs(est.mean - mean) < 4 * math.hypot(se, est.stderr)
+        assert est.mean <= weights.sum()
+
+
+# ------------------------------------------------------------- maximize, budgeted
+def test_budgeted_maximize_spends_within_the_budget_and_certifies_its_ratio():
+    costs = 1.0 + np.asarray(KARATE.in_degree, dtype=float)  # popular accounts cost more
+    for method in ("imm", "opim-c"):
+        sel = spread.maximize(
+            KARATE, None, IC(p=0.1), costs=costs, budget=12.0, method=method, eps=0.2, rng=0
+        )
+        idx = KARATE.index_of(sel.seeds)
+        assert sel.cost == pytest.approx(costs[idx].sum()) and sel.cost <= 12.0
+        assert sel.budget == 12.0 and len(set(sel.seeds.tolist())) == sel.k
+        if method == "imm":
+            assert sel.guarantee == pytest.approx(1 - math.exp(-0.5) - 0.2)
+        else:
+            assert sel.guarantee >= 1 - math.exp(-0.5) - 0.2
+        assert "of a budget of 12" in sel.summary()
+
+
+def test_nodes_costing_more_than_the_budget_are_never_chosen():
+    costs = {v: 1.0 for v in range(KARATE.n_nodes)}
+    costs[0] = costs[33] = costs[32] = 50.0  # the hubs
+    sel = spread.maximize(KARATE, None, IC(p=0.2), costs=costs, budget=3.0, eps=0.2, rng=1)
+    assert not {0, 33, 32} & set(sel.seeds.tolist())
+    assert sel.k == 3 and sel.cost == 3.0
+
+
+def test_budgeted_seeds_reach_the_certified_share_of_the_best_affordable_set():
+    """A 9-node graph: every affordable seed set scored on one large index."""
+    g = spread.Graph.from_edges(
+        [0, 0, 0, 1, 4, 4, 5, 6, 7, 7], [1, 2, 3, 3, 5, 6, 6, 8, 8, 2], directed=False
+    )
+    costs = np.array([3.0, 1.0, 1.0, 1.0, 2.5, 1.0, 1.0, 2.0, 1.5])
+    budget = 4.0
+    index = InfluenceIndex.build(g, IC(p=0.4), n_rr_sets=200_000, rng=8)
+    best = 0.0
+    for size in range(1, 5):
+        for combo in itertools.combinations(range(9), size):
+            if costs[list(combo)].sum() <= budget:
+                best = max(best, index.estimate(list(combo)).mean)
+    sel = spread.maximize(g, None, IC(p=0.4), costs=costs, budget=budget, eps=0.1, rng=3)
+    assert sel.cost <= budget
+    # the guarantee's share, less 4 standard errors of the two estimates
+    assert sel.spread >= (ONE_MINUS_INV_SQRT_E - 0.1) * best - 4 * sel.spread_stderr
+    # and on the index itself, the budgeted choice reaches the certified share exactly
+    top = index.top(costs=costs, budget=budget)
+    assert top["cost"].iloc[-1] <= budget
+    assert top["spread"].iloc[-1] >= ONE_MINUS_INV_SQRT_E * best
+
+
+def test_maximize_on_an_index_with_a_budget_and_a_target():
+    model = IC(p=0.1)
+    index = InfluenceIndex.build(KARATE, model, n_rr_sets=30_000, rng=6, target=range(17))
+    costs = np.linspace(1, 3, KARATE.n_nodes)
+    sel = spread.maximize(
+        KARATE, None, model, index=index, costs=costs, budget=6.0, rng=0, n_eval_runs=2_000
+    )
+    top = index.top(costs=costs, budget=6.0)
+    assert sel.seeds.tolist() == top["node"].tolist()
+    assert sel.method == "index" and sel.target_weight == 17.0
+    assert np.allclose(sel.gains, top["gain"])
+
+
+def test_index_save_and_load_keeps_the_target(tmp_path):
+    weights = np.zeros(KARATE.n_nodes)
+    weights[[0, 5, 9, 33]] = [1.0, 0.5, 2.0, 4.0]
+    index = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=20_000, rng=2, target=weights)
+    path = tmp_path / "fans.npz"
+    index.save(path)
+    again = InfluenceIndex.load(path, KARATE, IC(p=0.1))
+    assert np.array_equal(again.target, weights)
+    assert again.scale == 7.5
+    for seeds in ([0], [9, 33], [1, 2, 3]):
+        a, b = index.estimate(seeds), again.estimate(seeds)
+        assert (a.mean, a.stderr, a.hits) == (b.mean, b.stderr, b.hits)
+    assert again.top(2).equals(index.top(2))
+    plain = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=2_000, rng=2)
+    plain.save(path)
+    assert InfluenceIndex.load(path, KARATE).target is None
+
+
+def test_a_malformed_target_in_an_index_file_is_refused(tmp_path):
+    index = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=2_000, rng=2, target=[0, 1])
+    path = tmp_path / "fans.npz"
+    index.save(path)
+    data = dict(np.load(path))
+    data["target"] = -data["target"]
+    np.savez(path, **data)
+    with pytest.raises(InvalidParameterError, match="target weights in the file are malformed"):
+        InfluenceIndex.load(path, KARATE)
+
+
+# ------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"k": 2, "costs": [1.0] * 34}, "`costs` needs a `budget`"),
+        ({"k": None, "budget": 5.0}, "`budget` needs `costs`"),
+        ({"k": None}, "`k` must be given"),
+        ({"k": 2, "budget": 5.0, "costs": [1.0] * 34}, "`k` must be None when a `budget`"),
+        ({"k": None, "budget": -1.0, "costs": [1.0] * 34}, "`budget` must be a finite number > 0"),
+        ({"k": None, "budget": math.nan, "costs": [1.0] * 34}, "`budget` must be a finite"),
+        ({"k": None, "budget": 5.0, "costs": [1.0] * 33}, "`costs` must have one entry per node"),
+        (
+            {"k": None, "budget": 5.0, "costs": [1.0] * 33 + [0.0]},
+            r"`costs` must hold finite numbers > 0 \(a cost per node\); got 0.0 for node 33",
+        ),
+        (
+            {"k": None, "budget": 5.0, "costs": [1.0] * 33 + [math.inf]},
+            "`costs` must hold finite numbers > 0.*got inf",
+        ),
+        ({"k": None, "budget": 5.0, "costs": {0: "cheap"}}, "got 'cheap' for node 0"),
+        ({"k": None, "budget": 0.5, "costs": [1.0] * 34}, "must afford at least one"),
+        (
+            {"k": None, "budget": 5.0, "costs": [1.0] * 34, "eps": 0.4},
+            r"`eps` must lie in \[1e-06, 1 - 1/sqrt\(e\)\)",
+        ),
+        (
+            {"k": None, "budget": 5.0, "costs": [1.0] * 34, "method": "celf"},
+            "`budget` works with the RR-set methods",
+        ),
+        ({"k": 2, "target": [0, 1], "method": "degree"}, "`target` works with the RR-set"),
+        ({"k": 2, "target": np.zeros(34)}, "`target` must give at least one node a positive"),
+        (
+            {"k": 2, "target": np.full(34, -1.0)},
+            r"`target` must hold finite numbers >= 0 \(a weight per node\); got -1.0",
+        ),
+        ({"k": 2, "target": {0: math.nan}}, "`target` must hold finite numbers >= 0.*nan"),
+    ],
+)
+def test_bad_input_raises_typed_errors(kwargs, message):
+    kwargs = {"method": "imm", **kwargs}
+    k = kwargs.pop("k")
+    with pytest.raises(InvalidParameterError, match=message):
+        spread.maximize(KARATE, k, IC(p=0.1), rng=0, **kwargs)
+
+
+def test_unknown_labels_in_costs_or_target_are_named():
+    with pytest.raises(NodeNotFound, match="99"):
+        spread.maximize(KARATE, None, IC(p=0.1), costs={99: 1.0}, budget=2.0)
+    with pytest.raises(NodeNotFound, match="99"):
+        spread.maximize(KARATE, 2, IC(p=0.1), target=[0, 99])
+    with pytest.raises(NodeNotFound, match="99"):
+        InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=100, target={99: 1.0})
+
+
+def test_index_top_checks_its_budget():
+    model = IC(p=0.1)
+    index = InfluenceIndex.build(KARATE, model, n_rr_sets=1_000, rng=0)
+    with pytest.raises(InvalidParameterError, match="`costs` and `budget` go together"):
+        index.top(2, costs=[1.0] * 34, budget=3.0)
+    with pytest.raises(InvalidParameterError, match="`costs` and `budget` go together"):
+        index.top(budget=3.0)
+    with pytest.raises(InvalidParameterError, match="`budget` must be a finite number > 0"):
+        index.top(costs=[1.0] * 34, budget=0.0)
+    with pytest.raises(InvalidParameterError, match="`target` must be None with an `index`"):
+        spread.maximize(KARATE, 2, model, index=index, target=[0])
+
+
+# ------------------------------------------------------------- command line
+def test_cli_budget_and_target_end_to_end(capsys, tmp_path):
+    costs = tmp_path / "costs.txt"
+    costs.write_text(
+        "# label cost\n" + "".join(f"{v} {1 + (v % 4)}\n" for v in range(KARATE.n_nodes))
+    )
+    fans = tmp_path / "fans.txt"
+    fans.write_text("1\n2 2.5\n3\n\n7  # a comment\n13 0.5\n")
+    out = tmp_path / "seeds.json"
+    code = main(
+        [
+            "maximize", "karate", "--p", "0.1", "--costs", str(costs), "--budget", "6",
+            "--target", str(fans), "--eval-runs", "500", "--rng", "4", "--out", str(out),
+        ]
+    )  # fmt: skip
+    printed, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out.read_text())
+    nodes = [row["node"] for row in doc["seeds"]]
+    assert doc["budget"] == 6.0 and doc["target_weight"] == 6.0
+    assert doc["cost"] == sum(1 + (v % 4) for v in nodes) <= 6.0
+    target = {1: 1.0, 2: 2.5, 3: 1.0, 7: 1.0, 13: 0.5}
+    api = spread.maximize(
+        KARATE, None, IC(p=0.1), costs={v: 1 + (v % 4) for v in range(34)}, budget=6.0,
+        target=target, n_eval_runs=500, rng=4,
+    )  # fmt: skip
+    assert nodes == api.seeds.tolist()
+    assert "of a budget of 6" in printed
+
+
+@pytest.mark.parametrize(
+    ("content", "option", "message"),
+    [
+        ("0 1\n1 two\n", "--costs", "line 2: the value must be a finite number > 0; got 'two'"),
+        ("0 1\n1 0\n", "--costs", "line 2: the value must be a finite number > 0; got '0'"),
+        ("0 1\n\n1\n", "--costs", "line 3 must hold a label and a value; got '1'"),
+        ("0 1 2\n", "--target", "line 1 must hold a label and an optional value"),
+        ("0\n1 -2\n", "--target", "line 2: the value must be a finite number >= 0; got '-2'"),
+        ("0\n0 2\n", "--target", "line 2: node '0' was given already, on line 1"),
+        ("# nothing\n", "--target", "names none"),
+    ],
+)
+def test_cli_malformed_files_name_the_file_and_line(capsys, tmp_path, content, option, message):
+    path = tmp_path / "values.txt"
+    path.write_text(content)
+    good = tmp_path / "costs.txt"
+    good.write_text("".join(f"{v} 1\n" for v in range(34)))
+    args = ["maximize", "karate", "--eval-runs", "100"]
+    if option == "--costs":
+        args += ["--costs", str(path), "--budget", "3"]
+    else:
+        args += ["-k", "2", "--target", str(path)]
+    code = main(args)
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "values.txt" in err and message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["-k", "2", "--budget", "3", "--costs", "COSTS"], "not both"),
+        (["--budget", "3"], "`--costs` and `--budget` go together"),
+        ([], "give `-k`"),
+    ],
+)
+def test_cli_budget_options_are_checked(capsys, tmp_path, extra, message):
+    good = tmp_path / "costs.txt"
+    good.write_text("".join(f"{v} 1\n" for v in range(34)))
+    extra = [str(good) if e == "COSTS" else e for e in extra]
+    code = main(["maximize", "karate", *extra])
+    _, err = capsys.readouterr()
+    assert code == 2 and message in err
+
+
+def test_an_array_of_labels_for_a_target_is_told_to_be_a_list():
+    labels = np.array([0, 5, 9])
+    with pytest.raises(InvalidParameterError, match="pass a list or a set"):
+        spread.maximize(KARATE, 2, IC(p=0.1), target=labels)
+    sel = spread.maximize(KARATE, 2, IC(p=0.1), target=labels.tolist(), rng=0, n_eval_runs=200)
+    assert sel.target_weight == 3.0
+
+
+def test_imm_certifies_nothing_for_an_audience_no_seed_can_reach():
+    """Node 3 has no in-arcs and may not be chosen: the optimum is 0, phase 1 confirms
+    no guess and no eligible node carries weight, so no ratio is claimed."""
+    g = spread.Graph.from_edges([3, 0, 1], [0, 1, 2])
+    sel = spread.maximize(g, 1, IC(p=0.5), target=[3], exclude=[3], rng=0, n_eval_runs=100)
+    assert math.isnan(sel.guarantee)
+    assert sel.spread == 0.0
+    reachable = spread.maximize(g, 1, IC(p=0.5), target=[2], rng=0, n_eval_runs=100)
+    assert reachable.guarantee == pytest.approx(1 - 1 / math.e - 0.1)
+
+
+def scan_greedy(sets, n, costs, budget, allowed, ratio):
+    """The budgeted greedy by definition: at every step, scan every node that fits."""
+    chosen, covered, left = [], set(), budget
+    while True:
+        best, best_val = -1, -1.0
+        for v in range(n):
+            if allowed[v] and v not in chosen and costs[v] <= left:
+                gain = sum(1 for i, s in enumerate(sets) if v in s and i not in covered)
+                val = gain / costs[v] if ratio else float(gain)
+                if val > best_val:
+                    best, best_val = v, val
+        if best < 0:
+            return chosen
+        chosen.append(best)
+        covered |= {i for i, s in enumerate(sets) if best in s}
+        left -= costs[best]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_lazy_greedies_choose_what_a_full_scan_chooses(seed):
+    from spread.im._coverage_kernels import _budget_greedy, _start
+
+    g, offsets, members, sets, costs = small_instance(seed, n=12, n_sets=80)
+    n = g.n_nodes
+    costs = np.maximum(np.round(costs), 1.0)  # equal densities: ties to the smallest id
+    allowed = np.ones(n, bool)
+    budget = 5.0
+    for ratio in (True, False):
+        ptr, ids, cov, done, chosen = _start(offsets, members, n, np.zeros(n, bool))
+        seeds, _, _ = _budget_greedy(
+            offsets, members, ptr, ids, cov, done, chosen, costs, budget, allowed, ratio
+        )
+        want = scan_greedy(sets, n, costs, budget, allowed, ratio)
+        assert seeds[seeds >= 0].tolist() == want
+
+
+def test_an_index_with_a_target_says_so():
+    index = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0, target={0: 2, 5: 1})
+    assert "counting a target of 2 nodes (weight 3)" in index.summary()
+    assert "(target weight 3)" in repr(index)
+    assert InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0).target is None
