@@ -26,7 +26,9 @@ from ..cascades import Cascades
 from ..trend import Trend
 from ._result import FitResult, IdentifiabilityWarning
 from ._uncertainty import FitBootstrap
+from .calibration import Calibration, calibration
 from .cascades import simulate_cascades
+from .choose import ModelChoice, choose
 from .curves import (
     BassEstimator,
     GompertzEstimator,
@@ -42,7 +44,7 @@ from .curves import (
 )
 from .dmp import dmp_ic
 from .exposure import exposure_curve
-from .forecast import compare, mase, rolling_origin
+from .forecast import compare, mase, naive_forecast, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
 from .heat import HeatEstimator
 from .ic import ICEstimator, fit_ic
@@ -51,6 +53,7 @@ from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 
 __all__ = [
     "BassEstimator",
+    "Calibration",
     "Cascades",
     "FitBootstrap",
     "FitResult",
@@ -61,10 +64,13 @@ __all__ = [
     "IdentifiabilityWarning",
     "LTEstimator",
     "LogisticEstimator",
+    "ModelChoice",
     "NetRateEstimator",
     "SIEstimator",
     "SIREstimator",
     "Trend",
+    "calibration",
+    "choose",
     "compare",
     "dmp_ic",
     "exposure_curve",
@@ -79,6 +85,7 @@ __all__ = [
     "fit_sir",
     "hawkes_loglik",
     "mase",
+    "naive_forecast",
     "rolling_origin",
     "simulate_cascades",
     "simulate_ctic",
