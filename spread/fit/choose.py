@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._random import as_generator
 from .._validation import check_in, check_int, check_level
 from ..exceptions import InvalidParameterError
 from ..trend import as_trend
@@ -368,6 +369,7 @@ def choose(
     score = check_in(score, name="score", options=_SCORES)
     level = check_level(level)
     n_paths = check_int(n_paths, name="n_paths", min_value=1)
+    as_generator(rng)  # checked now: only the models' paths draw from it
     fitters = fitters_for(models)
     taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
     period, period_note = resolve_period(trend, period, horizon, taus[0])
