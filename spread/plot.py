@@ -15,6 +15,7 @@ result's ``.plot()`` method calls one of these, so ``res.plot()`` and
 `heat`                    heat diffusion over time (adopters, or node heat)
 `graph`                   a small graph, nodes coloured by activation probability
                           or activation step
+`calibration`             PIT histogram and band coverage against nominal level
 ========================  ======================================================
 
 Examples
@@ -37,7 +38,17 @@ import pandas as pd
 from ._common import z_value
 from .exceptions import InvalidParameterError
 
-__all__ = ["bootstrap", "compare", "curve", "fit", "graph", "heat", "spread_vs_k", "trend"]
+__all__ = [
+    "bootstrap",
+    "calibration",
+    "compare",
+    "curve",
+    "fit",
+    "graph",
+    "heat",
+    "spread_vs_k",
+    "trend",
+]
 
 _FIGSIZE = (6.4, 4.0)
 
@@ -579,6 +590,71 @@ def bootstrap(result, ax=None, *, name=None, level=0.95, **kwargs):
     ax.set_title(f"parametric bootstrap, {result.n_resamples} replicates")
     _legend(ax)
     return ax
+
+
+def calibration(result, ax=None, *, n_bins=10):
+    """PIT histogram and band coverage against nominal level, side by side.
+
+    Parameters
+    ----------
+    result : Calibration
+        From `spread.fit.calibration`.
+    ax : pair of matplotlib.axes.Axes, optional
+        Where to draw the histogram and the coverage (default: a new figure).
+    n_bins : int, default 10
+        Histogram bins over (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray of two matplotlib.axes.Axes
+        A flat histogram and points on the diagonal mean calibrated bands; the bars
+        on the coverage are two binomial standard errors at the nominal level.
+
+    Examples
+    --------
+    >>> from spread.fit import calibration, simulate_trend
+    >>> tr = simulate_trend("bass", {"m": 20_000, "p": 0.005, "q": 0.15}, 40, rng=1)
+    >>> axes = calibration(tr, "bass", horizon=5, n_origins=2, n_paths=100).plot()
+    >>> [a.get_xlabel() for a in axes]
+    ['PIT', 'nominal level']
+    """
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
+        msg = f"`n_bins` must be an integer >= 1; got {n_bins!r}."
+        raise InvalidParameterError(msg)
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(1, 2, figsize=(9.6, 3.8), layout="constrained")
+    axes = np.asarray(ax, dtype=object).ravel()
+    if axes.size != 2:
+        msg = f"`ax` must be a pair of Axes (histogram, coverage); got {axes.size}."
+        raise InvalidParameterError(msg)
+    hist, cover = axes
+    pit = result.pit["pit"].to_numpy(dtype=np.float64)
+    hist.hist(pit, bins=n_bins, range=(0.0, 1.0), density=True, color="0.6", edgecolor="white")
+    hist.axhline(1.0, color="C0", lw=1, ls="--", label="uniform")
+    hist.set_xlim(0, 1)
+    hist.set_xlabel("PIT")
+    hist.set_ylabel("density")
+    hist.set_title(f"{result.model}: {pit.size} held-out bins, KS p = {result.ks_pvalue:.2g}")
+    _legend(hist)
+    cov = result.coverage
+    cover.plot([0, 1], [0, 1], ls="--", color="0.5", lw=1, label="nominal")
+    cover.errorbar(
+        cov["nominal"],
+        cov["coverage"],
+        yerr=2 * cov["stderr"],
+        fmt="o-",
+        color="C0",
+        capsize=3,
+        label=result.model,
+    )
+    cover.set_xlim(0, 1)
+    cover.set_ylim(0, 1.02)
+    cover.set_xlabel("nominal level")
+    cover.set_ylabel("held-out bins inside the band")
+    cover.set_title("band coverage")
+    _legend(cover)
+    return axes
 
 
 # ------------------------------------------------------------------------- heat

@@ -30,16 +30,21 @@ from hypothesis import strategies as st
 import spread
 from spread import IC, LT, Heat, SpreadError
 from spread.fit import (
+    Calibration,
     Cascades,
     HeatEstimator,
     ICEstimator,
     LTEstimator,
+    ModelChoice,
     Trend,
+    calibration,
+    choose,
     fit_bass,
     fit_hawkes,
     fit_ic,
     fit_logistic,
     fit_lt,
+    naive_forecast,
 )
 from spread.im.maximize import METHODS
 
@@ -642,6 +647,73 @@ def test_hawkes(events, start, end, time_unit):
     )
     if res is not None:
         assert res.success == (res.status == 0)
+
+
+COUNT_SERIES = st.one_of(VALUES, st.lists(st.integers(0, 50), max_size=80))
+BASELINE_MODELS = st.one_of(
+    st.just(["naive"]),
+    st.just(["naive", "seasonal_naive"]),
+    SCALARS,
+    st.lists(SCALARS, max_size=2),
+)
+
+
+@fuzz
+@given(st.data())
+def test_model_choice_and_calibration(data):
+    """`naive_forecast`, `choose` and `calibration` (issue 18); only the baselines are
+    fitted, so every example is cheap."""
+    counts = data.draw(COUNT_SERIES)
+    horizon = data.draw(st.one_of(st.integers(1, 6), NUMBERS, SCALARS))
+    n_origins = data.draw(st.one_of(st.integers(1, 4), NUMBERS, SCALARS))
+    period = data.draw(st.one_of(st.none(), st.integers(1, 30), NUMBERS, SCALARS))
+    level = data.draw(st.one_of(st.floats(0.01, 0.99), NUMBERS, SCALARS))
+    n_paths = data.draw(N_DRAWS)
+    rng = data.draw(st.one_of(st.integers(0, 9), SCALARS))
+    which = data.draw(st.sampled_from(["naive_forecast", "choose", "calibration"]))
+    if which == "naive_forecast":
+        out = check(lambda: naive_forecast(counts, horizon, level, period=period, n_paths=n_paths))
+        if out is not None:
+            assert len(out) == horizon and np.isfinite(out.to_numpy()).all()
+            assert (out["lower"] <= out["upper"]).all() and (out["lower"] >= 0).all()
+    elif which == "choose":
+        models = data.draw(BASELINE_MODELS)
+        score = data.draw(st.one_of(st.sampled_from(["mase", "msis"]), SCALARS))
+        out = check(
+            lambda: choose(
+                counts,
+                models,
+                horizon=horizon,
+                n_origins=n_origins,
+                period=period,
+                score=score,
+                level=level,
+                n_paths=n_paths,
+                rng=rng,
+            )
+        )
+        if out is not None:
+            assert isinstance(out, ModelChoice) and out.model in out.table.index
+            assert int(out.table["chosen"].sum()) == 1 and len(out.forecast) == horizon
+    else:
+        model = data.draw(st.one_of(st.sampled_from(["naive", "seasonal_naive"]), SCALARS))
+        levels = data.draw(st.one_of(st.lists(st.floats(0, 1), max_size=3), VALUES, SCALARS))
+        out = check(
+            lambda: calibration(
+                counts,
+                model,
+                horizon=horizon,
+                n_origins=n_origins,
+                period=period,
+                levels=levels,
+                n_paths=n_paths,
+                rng=rng,
+            )
+        )
+        if out is not None:
+            assert isinstance(out, Calibration)
+            assert out.pit["pit"].between(0, 1).all()
+            assert (out.coverage["covered"] <= out.coverage["n"]).all()
 
 
 @fuzz

@@ -30,6 +30,9 @@ examples:
       the 48 hours held out (MASE, error of the final count), with a 90% forecast band
   spread fit higgs --start 2012-07-04 --model gompertz --forecast 24 --out fit.json
   spread fit counts.csv --time day --count new_users --freq 1D --model logistic
+  spread fit higgs --model auto --forecast 24
+      every curve model, binned Hawkes and the naive and seasonal-naive forecasts,
+      ranked by their 24-hour forecasts from 3 rolling origins; the best one forecasts
   spread fit higgs --start "2012-07-04 04:00" --model ic --graph higgs-retweet \\
           --ic-method dmp --seeds-from higgs-adopters --holdout 44
       IC with spontaneous adoption on the retweet network, seeded with the users who
@@ -211,6 +214,8 @@ def main(args):
             raise UsageError(msg)
         train, test = trend[: trend.n_bins - args.holdout], trend[trend.n_bins - args.holdout :]
     print(f"{args.trend}: {train!r}" + (f", {test.n_bins} bin(s) held out" if test else ""))
+    if args.model == "auto":
+        return _auto(args, train, test, out)
     res = _fit_ic(args, train) if args.model == "ic" else _fit_curve(args, train)
     print(res.summary())
     params = res.to_frame()
@@ -242,6 +247,80 @@ def main(args):
     return 0
 
 
+def _auto(args, train, test, out):
+    """`--model auto`: rank the curve models and baselines, forecast with the best."""
+    import sys
+    from functools import partial
+
+    import pandas as pd
+
+    from .. import fit as spread_fit
+    from ..fit import choose, mase
+
+    horizon = args.forecast or (test.n_bins if test is not None else 0)
+    if not horizon:
+        msg = "`--model auto` needs `--forecast H` (or `--holdout H`): the bins to forecast and score."
+        raise UsageError(msg)
+    models = {
+        name: partial(getattr(spread_fit, f"fit_{name}"), loss=args.loss, level=args.level)
+        for name in _CURVE_FITS
+    }
+    choice = choose(
+        train,
+        models,
+        horizon=horizon,
+        n_origins=args.origins,
+        period=args.period,
+        score=args.score,
+        level=args.forecast_level,
+        rng=args.rng,
+    )
+    print(choice.summary())
+    if choice.fit is not None:
+        print()
+        print(choice.fit.summary())
+    forecast = choice.forecast.copy()
+    forecast.index.name = "time"
+    document = {
+        "chosen": choice.model,
+        "ranking": json.loads(choice.table.reset_index().to_json(orient="records")),
+        "fit": None if choice.fit is None else choice.fit.to_dict(),
+    }
+    if test is not None:
+        n = min(len(test.counts), len(forecast))
+        forecast.insert(
+            0, "observed", list(test.counts[:n]) + [float("nan")] * (len(forecast) - n)
+        )
+        score = mase(test.counts[:n], forecast["mean"].to_numpy()[:n], train.counts)
+        print(f"\nheld-out MASE of the chosen {choice.model}: {score:.4g}")
+        document["holdout"] = {"mase": score}
+    print(
+        f"\nforecast by {choice.model}, {horizon} bin(s), {args.forecast_level:.0%} predictive band:"
+    )
+    print_table(forecast)
+    document["forecast"] = json.loads(
+        forecast.reset_index().to_json(orient="records", date_format="iso")
+    )
+    if out is not None:
+        write_table(choice.to_frame(), out, document)
+        if out.suffix.lower() != ".json":
+            write_table(pd.DataFrame(forecast), _forecast_path(out))
+    failed = [name for name, res in choice.fits.items() if not res.success]
+    if failed:
+        print(
+            f"spread fit: warning: fit(s) on all the data failed, not chosen: {', '.join(failed)}",
+            file=sys.stderr,
+        )
+    if len(failed) == len(choice.fits):
+        print(
+            "spread fit: error: no model fitted the data (every fit failed); the forecast "
+            f"above is the {choice.model} baseline's",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def _forecast_path(out):
     """Where the forecast goes next to a CSV or Parquet `out`: fit.csv -> fit.forecast.csv."""
     return out.with_name(f"{out.stem}.forecast{out.suffix}")
@@ -258,7 +337,12 @@ def add_parser(sub):
         _FIT_EXAMPLES,
     )
     p.add_argument("trend", help="a CSV file, or a bundled trend (`spread datasets`)")
-    p.add_argument("--model", choices=(*_CURVE_FITS, "ic"), default="bass", help="default bass")
+    p.add_argument(
+        "--model",
+        choices=(*_CURVE_FITS, "ic", "auto"),
+        default="bass",
+        help="default bass; auto: choose by rolling-origin forecasts (needs --forecast)",
+    )
     t = p.add_argument_group("the series")
     t.add_argument("--column", help="bundled trend: which series (default its first)")
     t.add_argument("--time", help="CSV: time column (default the first)")
@@ -290,6 +374,17 @@ def add_parser(sub):
     )
     f.add_argument(
         "--forecast-level", type=fraction, default=0.9, help="predictive band level (0.9)"
+    )
+    a = p.add_argument_group("model choice (--model auto)")
+    a.add_argument("--origins", type=positive_int, default=3, help="rolling forecast origins (3)")
+    a.add_argument(
+        "--period",
+        type=int_at_least(2, "an integer >= 2"),
+        default=None,
+        help="seasonal naive's period in bins (default 24 for hourly, 7 for daily bins)",
+    )
+    a.add_argument(
+        "--score", choices=("mase", "msis"), default="mase", help="what ranks (default mase)"
     )
     n = p.add_argument_group("network model (--model ic)")
     n.add_argument("--graph", help="the network: a file or a bundled graph")

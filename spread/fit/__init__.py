@@ -26,7 +26,9 @@ from ..cascades import Cascades
 from ..trend import Trend
 from ._result import FitResult, IdentifiabilityWarning
 from ._uncertainty import FitBootstrap
+from .calibration import Calibration, calibration
 from .cascades import simulate_cascades
+from .choose import ModelChoice, choose
 from .ctic import CTICEstimator
 from .curves import (
     BassEstimator,
@@ -43,7 +45,7 @@ from .curves import (
 )
 from .dmp import dmp_ic
 from .exposure import exposure_curve
-from .forecast import compare, mase, rolling_origin
+from .forecast import compare, mase, naive_forecast, rolling_origin
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
 from .heat import HeatEstimator
 from .ic import ICEstimator, fit_ic
@@ -53,6 +55,7 @@ from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 __all__ = [
     "BassEstimator",
     "CTICEstimator",
+    "Calibration",
     "Cascades",
     "FitBootstrap",
     "FitResult",
@@ -63,10 +66,13 @@ __all__ = [
     "IdentifiabilityWarning",
     "LTEstimator",
     "LogisticEstimator",
+    "ModelChoice",
     "NetRateEstimator",
     "SIEstimator",
     "SIREstimator",
     "Trend",
+    "calibration",
+    "choose",
     "compare",
     "dmp_ic",
     "exposure_curve",
@@ -81,6 +87,7 @@ __all__ = [
     "fit_sir",
     "hawkes_loglik",
     "mase",
+    "naive_forecast",
     "rolling_origin",
     "simulate_cascades",
     "simulate_ctic",

@@ -63,6 +63,24 @@ def _check_draws(n_paths, n_bins, advice="lower `n_paths` or the bins (`horizon`
     )
 
 
+def band_frame(mean, draws, level, observed_total, index):
+    """A forecast table: `mean` per bin, the central `level` band of `draws` (paths in
+    rows), and the same for the cumulative total from `observed_total` on."""
+    q = (1 - level) / 2
+    cum = observed_total + np.cumsum(draws, axis=1)
+    return pd.DataFrame(
+        {
+            "mean": mean,
+            "lower": np.quantile(draws, q, axis=0),
+            "upper": np.quantile(draws, 1 - q, axis=0),
+            "cumulative": observed_total + np.cumsum(mean),
+            "cumulative_lower": np.quantile(cum, q, axis=0),
+            "cumulative_upper": np.quantile(cum, 1 - q, axis=0),
+        },
+        index=index,
+    )
+
+
 #: What to do when the observed window alone has too many bins.
 _WINDOW_ADVICE = "the observed window has too many bins; fit with a longer `time_unit`"
 
@@ -314,21 +332,7 @@ class FitResult:
         _check_draws(1, float(fit.n_bins) + horizon)  # the model runs from the first bin
         bins = np.arange(fit.n_bins, fit.n_bins + horizon)
         draws = self.simulate(bins, n_paths, rng, with_uncertainty=with_uncertainty)
-        q = (1 - level) / 2
-        observed = fit.observed_total
-        cum = observed + np.cumsum(draws, axis=1)
-        mean = self.predict(bins)
-        return pd.DataFrame(
-            {
-                "mean": mean,
-                "lower": np.quantile(draws, q, axis=0),
-                "upper": np.quantile(draws, 1 - q, axis=0),
-                "cumulative": observed + np.cumsum(mean),
-                "cumulative_lower": np.quantile(cum, q, axis=0),
-                "cumulative_upper": np.quantile(cum, 1 - q, axis=0),
-            },
-            index=fit.labels(bins),
-        )
+        return band_frame(self.predict(bins), draws, level, fit.observed_total, fit.labels(bins))
 
     # ---------------------------------------------------------- uncertainty
     def conf_int(

@@ -1,0 +1,436 @@
+"""Model choice: fit the candidate models of a trend, score their rolling-origin
+forecasts next to the naive baselines, keep the best (FITTING.md §4.3)."""
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._random import as_generator
+from .._validation import check_in, check_int, check_level
+from ..exceptions import InvalidParameterError
+from ..trend import as_trend
+from .curves import fit_bass, fit_gompertz, fit_logistic, fit_si, fit_sir
+from .forecast import (
+    MIN_ERROR_PATHS,
+    _Baseline,
+    _baseline,
+    _holdout_scores,
+    at_origins,
+    check_fitters,
+    default_period,
+    naive_forecast,
+)
+from .hawkes import fit_hawkes
+
+__all__ = ["ModelChoice", "choose"]
+
+#: The models `choose` fits by default: every curve model of a plain trend.
+CURVE_MODELS = {
+    "bass": fit_bass,
+    "logistic": fit_logistic,
+    "gompertz": fit_gompertz,
+    "si": fit_si,
+    "sir": fit_sir,
+    "hawkes": fit_hawkes,
+}
+
+BASELINES = ("naive", "seasonal_naive")
+
+_SCORES = ("mase", "msis")
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def series_of(trend):
+    """`trend` as a `Trend`; an error names `trend`."""
+    try:
+        return as_trend(trend)
+    except InvalidParameterError as exc:
+        msg = f"`trend` must be a series of counts: {exc}"
+        raise InvalidParameterError(msg) from None
+
+
+def fitters_for(models, name="models"):
+    """`models` (None, names, or a dict of names to fitting functions) as a dict of
+    names to fitters; the baselines' names map to None."""
+    if models is None:
+        return dict(CURVE_MODELS)
+    if isinstance(models, dict):
+        return dict(check_fitters(models, name))
+    if isinstance(models, str | bytes) or not hasattr(models, "__iter__"):
+        msg = (
+            f"`{name}` must be a list of model names ({', '.join(CURVE_MODELS)}, "
+            f"{', '.join(BASELINES)}) or a dict of names to fitting functions; got "
+            f"{_short(models)}."
+        )
+        raise InvalidParameterError(msg)
+    out = {}
+    for m in models:
+        check_in(m, name=name, options=(*CURVE_MODELS, *BASELINES))
+        out[m] = CURVE_MODELS.get(m)
+    if not out:
+        msg = f"`{name}` must name at least one model; got {_short(models)}."
+        raise InvalidParameterError(msg)
+    return out
+
+
+def origins_for(trend, horizon, n_origins, need):
+    """The last `n_origins` forecast origins, `horizon` bins apart, so that their
+    held-out windows tile the end of `trend`; the first leaves `need` bins to fit."""
+    n = trend.n_bins
+    taus = [n - (n_origins - i) * horizon for i in range(n_origins)]
+    if taus[0] < need:
+        msg = (
+            f"`n_origins` and `horizon` must leave at least {need} bins before the first "
+            f"origin ({n_origins} held-out windows of {horizon} bins at the end of the "
+            f"trend; the naive band needs the horizon and {MIN_ERROR_PATHS} past errors); "
+            f"got n_origins={n_origins}, horizon={horizon} for a trend of {n} bins."
+        )
+        raise InvalidParameterError(msg)
+    return taus
+
+
+def resolve_period(trend, period, horizon, first_origin):
+    """The seasonal naive's period (None: leave it out) and a note on the choice."""
+    if period is None:
+        period = default_period(trend)
+        if period is None:
+            return (
+                None,
+                "no seasonal naive: `period` not given and the bins are not hourly or daily",
+            )
+        if first_origin < period + horizon + MIN_ERROR_PATHS - 1:
+            return None, (
+                f"no seasonal naive: the first origin leaves {first_origin} bins, fewer than "
+                f"the {period + horizon + MIN_ERROR_PATHS - 1} a period of {period} needs"
+            )
+        return period, f"seasonal naive with period {period} (from the bin width)"
+    period = check_int(period, name="period", min_value=2)
+    _baseline(trend[:first_origin], horizon, period, name="period")  # raises if too short
+    return period, f"seasonal naive with period {period}"
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ModelChoice:
+    """The models of a trend ranked by their rolling-origin forecasts, and the best one.
+
+    Attributes
+    ----------
+    model : str
+        The chosen model: the best-scoring one among those whose fit on all the data
+        succeeded and that forecast at every origin (a baseline, ``"naive"`` or
+        ``"seasonal_naive"``, if no model beats it).
+    fit : FitResult or None
+        The chosen model fitted on all the data (None for a baseline).
+    forecast : pandas.DataFrame
+        Its forecast of the `horizon` bins after the data (as `FitResult.forecast`).
+    table : pandas.DataFrame
+        The ranking (`to_frame`).
+    detail : pandas.DataFrame
+        One row per model and origin: ``success``, ``mase``, ``mae``, ``msis``,
+        ``coverage``, ... and ``status`` of that fit.
+    fits : dict of str to FitResult
+        Every model fitted on all the data, failed fits included.
+    score : str
+        The column that ranks: ``"mase"`` or ``"msis"``.
+    horizon, level, period, origins, notes
+        The settings: bins forecast, band level, the seasonal naive's period (None if
+        left out), the forecast origins (bins), and how the candidates were chosen.
+    """
+
+    model: str
+    fit: object
+    forecast: pd.DataFrame
+    table: pd.DataFrame
+    detail: pd.DataFrame
+    fits: dict
+    score: str
+    horizon: int
+    level: float
+    period: object
+    origins: tuple
+    notes: tuple = ()
+    _trend: object = field(default=None, repr=False)
+
+    def to_frame(self):
+        """The ranking: one row per model, best first (see `choose`)."""
+        return self.table.copy()
+
+    def summary(self):
+        """A short text report: the ranking and the choice."""
+        cols = ["rank", self.score, "rel_mae", "coverage", "aic", "success", "n_failed"]
+        if self.score == "msis":
+            cols.insert(2, "mase")
+        else:
+            cols.insert(2, "msis")
+        with pd.option_context("display.width", 120, "display.float_format", "{:.4g}".format):
+            table = self.table[cols].to_string()
+        lines = [
+            f"model choice by {self.score} over {len(self.origins)} origin(s) "
+            f"(bins {', '.join(map(str, self.origins))}), {self.horizon} bins ahead, "
+            f"{self.level:.0%} band:",
+            table,
+            f"chosen: {self.model}",
+        ]
+        lines += [f"  note: {n}" for n in self.notes]
+        for name, note in self.table["note"].items():
+            if note:
+                lines.append(f"  {name}: {note}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (
+            f"<ModelChoice: {self.model} of {len(self.table)} candidates by {self.score}, "
+            f"{self.horizon} bins ahead>"
+        )
+
+    def plot(self, ax=None):
+        """The data and the chosen model's forecast with its band; the Axes.
+
+        Draws with `spread.plot.fit` for a fitted model; a baseline is drawn over the
+        series with `spread.plot.trend`.
+        """
+        from .. import plot
+
+        if self.fit is not None:
+            return plot.fit(
+                self.fit,
+                self._trend,
+                ax,
+                horizon=self.horizon,
+                level=self.level,
+                forecasts={self.fit.model: self.forecast},
+            )
+        ax = plot.trend(self._trend, ax, label="observed")
+        fc = self.forecast
+        (line,) = ax.plot(fc.index, fc["mean"], "--", lw=1.4, label=self.model)
+        ax.fill_between(fc.index, fc["lower"], fc["upper"], color=line.get_color(), alpha=0.2)
+        ax.legend(frameon=False)
+        return ax
+
+
+def _refit(fitter, trend):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fitter(trend)
+
+
+def _ranking(detail, fits, score, reference):
+    """The per-model table from the per-origin rows, best first."""
+    rows = {}
+    ref = detail[detail["model"] == reference].set_index("origin")["mae"]
+    for name, d in detail.groupby("model", sort=False):
+        res = fits.get(name)
+        row = {
+            "mase": float(d["mase"].mean(skipna=False)),
+            "msis": float(d["msis"].mean(skipna=False)),
+            "coverage": float(d["coverage"].mean(skipna=False)),
+            "rel_mae": float(d["mae"].sum(skipna=False) / ref.sum())
+            if ref.sum() > 0
+            else math.nan,
+            "loss": "" if res is None else res.loss_name,
+            "aic": math.nan if res is None else res.aic,
+            "bic": math.nan if res is None else res.bic,
+            "success": True if res is None else bool(res.success),
+            "n_failed": int((~d["success"].astype(bool)).sum()),
+            "n_origins": len(d),
+            "seconds": float(d["seconds"].mean()),
+        }
+        notes = []
+        unusable = d.loc[d[score].isna(), "origin"].tolist()
+        if unusable:
+            notes.append(f"not scored: no forecast from origin(s) {unusable}")
+        if res is not None and not res.success:
+            notes.append(f"fit on all data failed (status {res.status}): {res.message}")
+        elif row["n_failed"]:
+            notes.append(f"{row['n_failed']} of {len(d)} origin fit(s) did not converge")
+        row["eligible"] = not unusable and row["success"] and math.isfinite(row[score])
+        row["note"] = "; ".join(notes)
+        rows[name] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "model"
+    table["delta_aic"] = table["aic"] - table.groupby("loss")["aic"].transform("min")
+    other = "msis" if score == "mase" else "mase"  # breaks ties (Bass and logistic can tie)
+    table = table.sort_values(
+        ["eligible", score, other],
+        ascending=[False, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    n_ok = int(table["eligible"].sum())
+    table.insert(
+        0,
+        "rank",
+        pd.array(list(range(1, n_ok + 1)) + [pd.NA] * (len(table) - n_ok), dtype="Int64"),
+    )
+    table["chosen"] = False
+    table.iloc[0, table.columns.get_loc("chosen")] = bool(table["eligible"].iloc[0])
+    return table
+
+
+def choose(
+    trend,
+    models=None,
+    *,
+    horizon,
+    n_origins=3,
+    period=None,
+    score="mase",
+    level=0.9,
+    n_paths=1000,
+    rng=0,
+):
+    """Fit the candidate models of a trend, rank them by rolling-origin forecasts next
+    to the naive baselines, and forecast with the best.
+
+    Each model is fitted to the bins before each of `n_origins` forecast origins and
+    forecasts the `horizon` bins after it; the held-out windows tile the end of the
+    series. Scores, averaged over origins: MASE of the counts (`mase`), the scaled
+    interval score of the `level` band (``msis``: width plus 2/(1 - level) times each
+    miss, over the same scale as MASE; Gneiting & Raftery 2007), the share of held-out
+    bins inside the band, and the MAE relative to the seasonal naive's (the naive's if
+    there is none). The naive forecast (repeat the last bin) and the seasonal naive
+    (repeat the last period) are ranked with the models, with bands from their own past
+    errors (`naive_forecast`). Every model is then fitted on all the data for its AIC/BIC
+    (comparable only between fits with the same ``loss``) and the chosen one's forecast.
+
+    Parameters
+    ----------
+    trend : Trend or array_like
+        The series (at least ``n_origins * horizon + horizon + 10`` bins).
+    models : list of str or dict of str to callable, optional
+        Model names: ``"bass"``, ``"logistic"``, ``"gompertz"``, ``"si"``, ``"sir"``,
+        ``"hawkes"`` (binned; default: all six). Or a dict of names to functions mapping
+        a training `Trend` to a `FitResult` (as in `rolling_origin`), e.g. a network
+        estimator's fit on a graph: network models are not fitted by default, since they
+        need a graph and seeds. The baselines are always ranked.
+    horizon : int
+        Bins forecast from each origin, and after the data.
+    n_origins : int, default 3
+        Forecast origins.
+    period : int, optional
+        The seasonal naive's period in bins. Default: 24 for hourly bins, 7 for daily
+        bins (left out, with a note, if the first origin leaves too few bins), else no
+        seasonal naive.
+    score : {"mase", "msis"}, default "mase"
+        What ranks: point accuracy, or the band's interval score.
+    level : float, default 0.9
+        Central probability of the predictive bands scored and forecast.
+    n_paths : int, default 1000
+        Simulated paths per forecast (past error paths for the baselines).
+    rng : seed, default 0
+        For the simulated paths.
+
+    Returns
+    -------
+    ModelChoice
+        ``table`` (`to_frame`): one row per model, ranked by `score` among the eligible
+        (a fit on all the data that succeeded, and a forecast from every origin), then
+        the others: ``rank``, ``mase``, ``msis``, ``coverage``, ``rel_mae``, ``loss``,
+        ``aic``, ``bic``, ``delta_aic``, ``success`` (the fit on all the data),
+        ``n_failed`` (origin fits with ``success=False``; a fit stopped on a bound or
+        at `max_iter` still forecasts and is scored), ``n_origins``, ``seconds``
+        (mean fit time), ``eligible``, ``note`` (why a model is not eligible, or
+        failed at some origins) and ``chosen``. A failed fit is listed, never chosen.
+
+    Raises
+    ------
+    InvalidParameterError
+        If the trend is too short for `n_origins` windows of `horizon` bins (or for
+        `period`), or a model name, `score` or another argument is not valid.
+
+    See Also
+    --------
+    rolling_origin : the per-origin scores of given fitters.
+    calibration : PIT histogram and band coverage of one model over the origins.
+
+    Examples
+    --------
+    A Bass curve with Poisson noise, before its peak: Bass forecasts best, and the
+    naive forecast beats the misspecified Gompertz curve.
+
+    >>> from spread.fit import choose, simulate_trend
+    >>> tr = simulate_trend("bass", {"m": 20_000, "p": 0.005, "q": 0.15}, 40, rng=1)
+    >>> choice = choose(tr, ["bass", "gompertz"], horizon=5, n_origins=2, n_paths=200)
+    >>> choice.model, list(choice.table.index)
+    ('bass', ['bass', 'naive', 'gompertz'])
+    >>> choice.forecast.shape
+    (5, 6)
+    """
+    trend = series_of(trend)
+    horizon = check_int(horizon, name="horizon", min_value=1)
+    n_origins = check_int(n_origins, name="n_origins", min_value=1)
+    score = check_in(score, name="score", options=_SCORES)
+    level = check_level(level)
+    n_paths = check_int(n_paths, name="n_paths", min_value=1)
+    as_generator(rng)  # checked now: only the models' paths draw from it
+    fitters = fitters_for(models)
+    taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
+    period, period_note = resolve_period(trend, period, horizon, taus[0])
+    candidates = {k: v for k, v in fitters.items() if v is not None}
+    candidates["naive"] = lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
+    notes = (
+        ["network models (IC, LT, heat) need a graph and seeds: pass their fits in `models`"]
+        if models is None
+        else []
+    )
+    notes.append(period_note)
+    if period is not None:
+        candidates["seasonal_naive"] = lambda tr: _Baseline(
+            np.asarray(tr.counts, dtype=np.float64), period
+        )
+    rows = []
+    for name, tau, res, test, sec in at_origins(trend, candidates, taus, horizon):
+        row = {"model": name, "origin": tau, "success": bool(res.success)}
+        row["status"] = int(res.status)
+        row.update(
+            _holdout_scores(res, test, level=level, n_paths=n_paths, rng=rng, interval_score=True)
+        )
+        row.setdefault("mae", math.nan)
+        row.setdefault("msis", math.nan)
+        row.setdefault("coverage", math.nan)
+        row["seconds"] = sec
+        rows.append(row)
+    detail = pd.DataFrame(rows)
+    fits = {name: _refit(f, trend) for name, f in candidates.items() if name not in BASELINES}
+    reference = "seasonal_naive" if period is not None else "naive"
+    table = _ranking(detail, fits, score, reference)
+    chosen = str(table.index[0])
+    if not table["eligible"].any():
+        chosen = "naive"
+        notes.append(
+            f"no candidate has a finite {score} (a constant series before an origin): "
+            "the naive forecast is returned"
+        )
+        table.loc["naive", "chosen"] = True
+    if chosen in BASELINES:
+        fit = None
+        forecast = naive_forecast(
+            trend, horizon, level, period=1 if chosen == "naive" else period, n_paths=n_paths
+        )
+    else:
+        fit = fits[chosen]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            forecast = fit.forecast(horizon, level, n_paths=n_paths, rng=rng)
+    return ModelChoice(
+        model=chosen,
+        fit=fit,
+        forecast=forecast,
+        table=table,
+        detail=detail,
+        fits=fits,
+        score=score,
+        horizon=horizon,
+        level=level,
+        period=period,
+        origins=tuple(taus),
+        notes=tuple(notes),
+        _trend=trend,
+    )
