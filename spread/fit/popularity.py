@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from .._common import ConfidenceInterval
 from .._random import as_generator
@@ -320,6 +320,18 @@ def _empirical_bayes(lls, max_iter=400, tol=1e-9):
     return w.reshape(lls.shape[1:]), value
 
 
+def _median_regression(design, target):
+    """Coefficients minimising the sum of absolute residuals (least absolute deviations)."""
+    start, *_ = np.linalg.lstsq(design, target, rcond=None)
+    res = optimize.minimize(
+        lambda b: np.abs(target - design @ b).sum(),
+        start,
+        method="Nelder-Mead",
+        options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000},
+    )
+    return res.x
+
+
 def _progeny(rng, ancestors, n, cap, max_generations=2000):
     """Total progeny of `ancestors` independent Poisson(`n`) branching processes (at most `cap`)."""
     total = ancestors.astype(np.float64)
@@ -416,8 +428,9 @@ class PopularityPredictor(_Settings):
         branching process of descendants, simulated to extinction (`n_paths`
         continuations). With ``calibrate=True`` (default) the posterior mean
         remainder ``E`` is mapped by ``log(N_inf / N_at) = a + b log(1 + E / N_at) +
-        e``, fitted on the training cascades, and the interval takes the quantiles of
-        the training residuals ``e``. ``"seismic"``: `seismic` with its two correction
+        e``, fitted on the training cascades by least absolute deviations (the
+        prediction is a median), and the interval takes the quantiles of the training
+        residuals ``e``. ``"seismic"``: `seismic` with its two correction
         factors learned on the training cascades for each `at` (see `seismic`).
         ``"log-linear"``: Szabo & Huberman, ``log N_inf = log N_at + beta`` with
         ``beta`` and the normal error's spread learned on the training cascades.
@@ -529,7 +542,7 @@ class PopularityPredictor(_Settings):
                 n_at = rows[:, 1]
                 target = np.log(finals / n_at)
                 design = rows[:, [0, 2]]
-                coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+                coef = _median_regression(design, target)
                 params["coef"] = coef
                 params["residuals"] = np.sort(target - design @ coef)
         self.params_[at] = params
