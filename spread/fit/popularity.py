@@ -427,8 +427,8 @@ class PopularityPredictor(_Settings):
         Phi(at - t_j)))`` direct children still to come, each with a Poisson(``n``)
         branching process of descendants, simulated to extinction (`n_paths`
         continuations). With ``calibrate=True`` (default) the posterior mean
-        remainder ``E`` is mapped by ``log(N_inf / N_at) = a + b log(1 + E / N_at) +
-        e``, fitted on the training cascades by least absolute deviations (the
+        remainder ``E`` and branching ratio ``E[n]`` are mapped by ``log(N_inf /
+        N_at) = a + b log(1 + E / N_at) + c E[n] + e``, fitted on the training cascades by least absolute deviations (the
         prediction is a median), and the interval takes the quantiles of the training
         residuals ``e``. ``"seismic"``: `seismic` with its two correction
         factors learned on the training cascades for each `at` (see `seismic`).
@@ -541,7 +541,7 @@ class PopularityPredictor(_Settings):
                 rows = np.array([self._eb_feature(t, m, at, params) for t, m in seen])
                 n_at = rows[:, 1]
                 target = np.log(finals / n_at)
-                design = rows[:, [0, 2]]
+                design = rows[:, [0, 2, 3]]
                 coef = _median_regression(design, target)
                 params["coef"] = coef
                 params["residuals"] = np.sort(target - design @ coef)
@@ -681,12 +681,12 @@ class PopularityPredictor(_Settings):
         return post / post.sum(), remaining, n_obs
 
     def _eb_feature(self, t, m, at, params):
-        """Regressors of the calibration, 1 and ``log(1 + E[remainder] / N_at)`` under the
-        posterior, with ``N_at`` itself second."""
+        """Regressors of the calibration, 1, ``log(1 + E[remainder] / N_at)`` and
+        ``E[n]`` under the posterior, with ``N_at`` itself second."""
         post, remaining, n_obs = self._posterior(t, m, at, params)
         n = _BRANCHING[:, None]
         rest = float(np.sum(post * n * remaining[None, :] / (1.0 - n)))
-        return (1.0, n_obs, math.log1p(rest / n_obs))
+        return (1.0, n_obs, math.log1p(rest / n_obs), float(np.sum(post * n)))
 
     def _predict_eb(self, t, m, at, params, rng, n_paths, a):
         if "coef" in params:
