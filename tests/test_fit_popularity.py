@@ -145,3 +145,27 @@ def test_bad_input_raises_named_errors(call, match):
 def test_predict_before_fit():
     with pytest.raises(NotFittedError, match="Call `fit`"):
         PopularityPredictor().predict([[0.0, 1.0]], at=1.0)
+
+
+def test_inputs_cascades_dicts_and_followers_agree():
+    import pandas as pd
+
+    from spread import Cascades
+
+    rng = np.random.default_rng(3)
+    times = {f"c{i}": np.r_[0.0, np.sort(rng.uniform(0, 10, 30 + i))] for i in range(12)}
+    df = pd.DataFrame(
+        [(k, f"u{j}", 100.0 + s) for k, t in times.items() for j, s in enumerate(t)],
+        columns=["cascade", "node", "time"],
+    )
+    est = PopularityPredictor("seismic", s0=1.0, theta=1.0)
+    from_dict = est.fit(times).predict(times, at=4.0)
+    from_cascades = est.fit(Cascades.from_frame(df)).predict(Cascades.from_frame(df), at=4.0)
+    # Cascades sorts its ids; the rows are the same.
+    by_id = from_cascades.set_index("cascade").loc[list(times)].reset_index()
+    pd.testing.assert_frame_equal(from_dict, by_id)
+    fol = {k: np.full(t.size, 50.0) for k, t in times.items()}
+    with_fol = est.fit(times, fol).predict(times, fol, at=4.0)
+    assert (with_fol["observed"] == from_dict["observed"]).all()
+    with pytest.raises(InvalidParameterError, match="no entry for cascade"):
+        est.predict(times, {"c0": fol["c0"]}, at=4.0)
