@@ -677,6 +677,8 @@ class PopularityPredictor(_Settings):
         ll, remaining, n_obs = self._loglik(t, m, at, params["theta"])
         with np.errstate(divide="ignore"):
             logpost = ll + np.log(params["prior"])
+        if not np.isfinite(logpost.max()):  # no grid point with prior mass fits: flat prior
+            logpost = ll
         post = np.exp(logpost - logpost.max())
         return post / post.sum(), remaining, n_obs
 
