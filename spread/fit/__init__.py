@@ -8,7 +8,9 @@ binned on counts). Network models on a known graph: `ICEstimator`, `LTEstimator`
 numbers, or a surrogate: `dmp_ic`, the heat kernel) or to cascades (likelihood). Cascades
 on a known graph: `fit_ic` (global, per-node or per-arc IC probabilities), `fit_lt` (LT
 threshold law), `exposure_curve`, `NetRateEstimator` / `fit_netrate` (continuous-time
-rates); `simulate_cascades` and `simulate_ctic` make such data. Every fit returns a
+rates); `simulate_cascades` and `simulate_ctic` make such data. Early popularity
+prediction (a cascade's final size from its first hours): `PopularityPredictor`
+(SEISMIC, Szabo-Huberman, a power-law Hawkes with an empirical-Bayes prior) and `seismic`. Every fit returns a
 `FitResult`; the estimator classes follow the
 scikit-learn contract (settings in ``__init__``, ``fit`` returns ``self``, learned
 values end in ``_``).
@@ -51,6 +53,7 @@ from .heat import HeatEstimator
 from .ic import ICEstimator, fit_ic
 from .lt import LTEstimator, fit_lt
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
+from .popularity import PopularityPredictor, SeismicPrediction, seismic
 
 __all__ = [
     "BassEstimator",
@@ -68,8 +71,10 @@ __all__ = [
     "LogisticEstimator",
     "ModelChoice",
     "NetRateEstimator",
+    "PopularityPredictor",
     "SIEstimator",
     "SIREstimator",
+    "SeismicPrediction",
     "Trend",
     "calibration",
     "choose",
@@ -89,6 +94,7 @@ __all__ = [
     "mase",
     "naive_forecast",
     "rolling_origin",
+    "seismic",
     "simulate_cascades",
     "simulate_ctic",
     "simulate_hawkes",

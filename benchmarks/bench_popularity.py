@@ -1,0 +1,215 @@
+"""Early popularity prediction on Twitter15 (and SMH): SEISMIC, Szabo-Huberman, ours.
+
+Run from the repository root: ``python benchmarks/bench_popularity.py``. Needs the shared
+data (``../shared/data``, see its README §6 and §7); skips cleanly without it. Writes
+``benchmarks/results_popularity.md``.
+
+Twitter15 (Ma, Gao, Wong 2017): 1,490 retweet trees, each row a retweet with its delay in
+minutes after the source tweet. A cascade's events are its rows (the source tweet's row
+at delay 0 included); its final size is its number of rows. 671 rows have a negative
+delay: clipped to 0. No follower counts, so SEISMIC runs with every degree 1 (n* = 1).
+Split by cascade with a fixed seed: 70% train, 30% test. Predict from the first 1, 2, 4
+hours; median absolute percentage error (MdAPE) of the point prediction and coverage of
+the 90% (and 80%) intervals against the true final size.
+"""
+
+import datetime
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spread  # noqa: E402
+from spread.fit import PopularityPredictor  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+TWITTER15 = DATA / "twitter15" / "twitter15_trees.tsv.gz"
+SMH = DATA / "smh-cascades"
+OUT = ROOT / "benchmarks" / "results_popularity.md"
+HOURS = (1, 2, 4)
+METHODS = ("seismic", "log-linear", "hawkes-eb")
+SEED = 0
+
+
+def load_twitter15():
+    """Cascade id -> sorted event times in seconds from the source tweet."""
+    df = pd.read_csv(
+        TWITTER15, sep="\t", usecols=["tree_id", "child_delay_min"], dtype={"tree_id": str}
+    )
+    out = {}
+    for tree, g in df.groupby("tree_id", sort=True):
+        t = np.sort(np.maximum(g["child_delay_min"].to_numpy(), 0.0)) * 60.0
+        out[tree] = t - t[0]
+    return out
+
+
+def load_smh():
+    """Cascade id -> (times in seconds, follower counts)."""
+    out = {}
+    for k in range(20):
+        df = pd.read_csv(SMH / f"SMH-cascade-{k}.csv")
+        out[k] = (df["time"].to_numpy(dtype=float), df["magnitude"].to_numpy(dtype=float))
+    return out
+
+
+def score(pred, finals):
+    y = np.array([finals[k] for k in pred["cascade"]], dtype=float)
+    ape = np.abs(pred["predicted"].to_numpy() - y) / y
+    inside = (pred["lower"].to_numpy() <= y) & (y <= pred["upper"].to_numpy())
+    return float(np.median(ape)), float(inside.mean())
+
+
+def evaluate(train, test, finals, followers=None, hours=HOURS):
+    rows = []
+    ftrain = ftest = None
+    if followers is not None:
+        ftrain = {k: followers[k] for k in train}
+        ftest = {k: followers[k] for k in test}
+    for method in METHODS:
+        for h in hours:
+            at = 3600.0 * h
+            row = {"method": method, "hours": h}
+            t0 = time.perf_counter()
+            est = PopularityPredictor(method, rng=SEED).fit(train, ftrain)
+            for level in (0.9, 0.8):  # what was learned for `at` is kept between the two
+                pred = est.set_params(level=level).predict(test, ftest, at=at)
+                mdape, cov = score(pred, finals)
+                row["mdape"] = mdape
+                row[f"coverage_{int(level * 100)}"] = cov
+            row["seconds"] = time.perf_counter() - t0
+            row["median_observed"] = float(pred["observed"].median())
+            rows.append(row)
+            print(row, flush=True)
+    return pd.DataFrame(rows)
+
+
+def verdict(df):
+    """Ours against SEISMIC and Szabo-Huberman, from the table's numbers."""
+    m = df.set_index(["method", "hours"])["mdape"]
+    c80 = df.set_index(["method", "hours"])["coverage_80"]
+    ours = [m["hawkes-eb", h] for h in HOURS]
+    seis = [m["seismic", h] for h in HOURS]
+    wins = [h for h, a, b in zip(HOURS, ours, seis, strict=True) if a < b]
+    if len(wins) == len(HOURS):
+        head = "**Ours has the smallest median error at every horizon.**"
+    elif wins:
+        head = (
+            f"**Ours beats SEISMIC's median error at {', '.join(f'{h} h' for h in wins)} only.**"
+        )
+    else:
+        head = "**Ours does not beat SEISMIC's median error here.**"
+    fmt = " / ".join
+    sh = [m["log-linear", h] for h in HOURS]
+    cov = [c80["hawkes-eb", h] for h in HOURS]
+    return (
+        f"{head} MdAPE ours {fmt(f'{v:.1%}' for v in ours)}, SEISMIC "
+        f"{fmt(f'{v:.1%}' for v in seis)}, Szabo-Huberman "
+        f"{fmt(f'{v:.1%}' for v in sh)}; 80% coverage ours "
+        f"{fmt(f'{v:.0%}' for v in cov)} (the issue's target is 75-85%). "
+        "Szabo-Huberman's normal log-scale intervals over-cover (its log ratios are "
+        "heavy-tailed); SEISMIC's intervals hold only the infectiousness's uncertainty "
+        "and cover what they do because near-critical cascades make them wide."
+    )
+
+
+def table(df):
+    lines = [
+        "| method | hours | MdAPE | 90% coverage | 80% coverage | median observed | seconds |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in df.itertuples():
+        lines.append(
+            f"| {r.method} | {r.hours} | {r.mdape:.1%} | {r.coverage_90:.1%} | "
+            f"{r.coverage_80:.1%} | {r.median_observed:.0f} | {r.seconds:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    if not TWITTER15.exists():
+        print(f"skipped: {TWITTER15} not found (the shared data are not on this machine)")
+        return 0
+    cascades = load_twitter15()
+    ids = np.array(sorted(cascades))
+    rng = np.random.default_rng(SEED)
+    perm = rng.permutation(ids.size)
+    n_train = int(0.7 * ids.size)
+    train = {k: cascades[k] for k in ids[perm[:n_train]]}
+    test = {k: cascades[k] for k in ids[perm[n_train:]]}
+    finals = {k: t.size for k, t in cascades.items()}
+    print(f"Twitter15: {len(train)} train, {len(test)} test", flush=True)
+    tw = evaluate(train, test, finals)
+    smh_text = "SMH data not found: skipped."
+    if SMH.exists():
+        smh = load_smh()
+        times = {k: v[0] for k, v in smh.items()}
+        fol = {k: v[1] for k, v in smh.items()}
+        sfin = {k: v.size for k, v in times.items()}
+        # 20 cascades only: leave-one-out would be fairer; a fixed 12/8 split keeps it simple.
+        order = np.random.default_rng(SEED).permutation(20)
+        strain = {int(k): times[int(k)] for k in order[:12]}
+        stest = {int(k): times[int(k)] for k in order[12:]}
+        sm = evaluate(strain, stest, sfin, followers=fol)
+        smh_text = table(sm)
+    versions = (
+        f"spread {spread.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"Python {platform.python_version()}"
+    )
+    text = f"""# Early popularity prediction (issue 18, item 4)
+
+Generated by `benchmarks/bench_popularity.py` on {datetime.date.today().isoformat()};
+{platform.machine()}, {platform.system()} ({versions}); 2 shared cores.
+
+## Twitter15
+
+{len(cascades)} retweet trees (Ma, Gao, Wong 2017), split by cascade with seed {SEED}:
+{len(train)} train, {len(test)} test. Events are the rows of a tree (the source tweet
+included; 671 negative delays clipped to 0); the final size is the number of rows. Twitter15
+has **no follower counts**: SEISMIC runs with every degree 1, so its infectiousness is a
+branching ratio per unit of kernel mass (plateau s0 = 300 s, theta = 0.242 as in the
+paper). With degree 1 and the paper's ``n* = 1`` nearly every cascade is supercritical
+(``p n* >= 1``) and the prediction infinite (a first run: MdAPE infinite, 90% coverage 2%);
+the numbers below learn SEISMIC's two correction factors on the training cascades per
+horizon (the factor on the remainder, and the one on ``p n*`` folded into an effective
+``n*``, about 0.45 at 1 h). Szabo-Huberman (`log-linear`) learns ``beta_t`` and the
+log-scale spread per horizon. Ours (`hawkes-eb`, calibrated): the empirical-Bayes Hawkes
+posterior mean remainder and branching ratio mapped through a median regression fitted on the training
+cascades; interval from its residuals. MdAPE = median absolute percentage error of the
+point prediction; coverage = share of test cascades whose final size lies in the
+interval. Seconds = fit and both predictions (90% and 80%) for one horizon.
+
+{table(tw)}
+
+{verdict(tw)} Earlier variants of ours,
+measured while building it on a 400 train / 250 test split (seed 5) at 1 h, for the
+record: the uncalibrated posterior predictive (simulated continuations) MdAPE 36% with
+the prior learned from complete training histories, 41% from their first hour only
+(coverage 83% and 61%: the model underpredicts, median predicted/true 0.65); the
+calibration by least squares 27%, by least absolute deviations 26% (seeds 5 and 6 on a
+600 / 400 split: 25.9% and 22.9% against SEISMIC's 22.7% and 22.4%); the same with the
+posterior mean branching ratio as a second regressor (the variant above): 22.8% and
+21.1%. The main split (seed 0) had been run with the variant without it before this one
+was chosen on seeds 5 and 6: 29.3% / 18.1% / 11.5%.
+
+## SMH (20 cascades with follower counts; 12 train, 8 test)
+
+Too few cascades for a firm ranking (8 test cascades: one cascade moves a coverage by 12.5
+points); shown because SEISMIC here uses the real follower counts (``magnitude``). The SMH
+cascades are small (50-317 events over up to 16 days), so an hour holds few events and
+all three methods err by half or more.
+
+{smh_text}
+"""
+    OUT.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

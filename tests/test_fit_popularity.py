@@ -1,0 +1,171 @@
+"""Early popularity prediction: SEISMIC, Szabo-Huberman and the empirical-Bayes Hawkes."""
+
+import math
+
+import numpy as np
+import pytest
+
+from spread.exceptions import InvalidParameterError, NotFittedError
+from spread.fit import PopularityPredictor, seismic
+from spread.fit._hawkes_kernels import hawkes_state
+from spread.fit._popularity_kernels import marked_state
+from spread.fit.popularity import _components, _seismic_integral, _simulate_cascade
+
+S0, THETA = 300.0, 0.242
+C = THETA / ((1 + THETA) * S0)  # the kernel's height on its plateau
+
+
+def test_seismic_kernel_integral_by_hand():
+    # On the plateau Phi(s) = c s; after it c s0 + c s0 (1 - (s / s0)^-theta) / theta.
+    assert _seismic_integral(150.0, S0, THETA) == pytest.approx(C * 150.0, rel=1e-12)
+    by_hand = C * S0 + C * S0 * (1 - 4.0 ** (-THETA)) / THETA
+    assert _seismic_integral(1200.0, S0, THETA) == pytest.approx(by_hand, rel=1e-12)
+    assert _seismic_integral(1e30, S0, THETA) == pytest.approx(1.0, rel=1e-6)
+    assert _seismic_integral(0.0, S0, THETA) == 0.0
+
+
+def test_seismic_infectiousness_and_prediction_by_hand():
+    # A post (100 followers) and two reshares (50 and 20 followers) seen at 600 s.
+    times, fol = np.array([0.0, 100.0, 400.0]), np.array([100.0, 50.0, 20.0])
+    phi = [_seismic_integral(s, S0, THETA) for s in (600.0, 500.0, 200.0)]
+    exposure = 100 * phi[0] + 50 * phi[1] + 20 * phi[2]
+    p = 2 / exposure
+    res = seismic(times, fol, at=600.0, n_star=10.0, correction=1.5)
+    assert res.observed == 3
+    assert res.infectiousness == pytest.approx(p, rel=1e-12)
+    rest = 100 * (1 - phi[0]) + 50 * (1 - phi[1]) + 20 * (1 - phi[2])
+    assert res.predicted == pytest.approx(3 + 1.5 * p * rest / (1 - 10 * p), rel=1e-12)
+    assert res.lower < res.predicted < res.upper
+    # Events after `at` are ignored; without followers every degree is 1.
+    assert seismic(np.r_[times, 900.0], [*fol.tolist(), 5.0], at=600.0, n_star=10.0).observed == 3
+    assert seismic(times, at=600.0).infectiousness == pytest.approx(2 / sum(phi), rel=1e-12)
+
+
+def test_seismic_supercritical_is_infinite():
+    res = seismic([0.0, 1.0, 2.0, 3.0], at=3.0)  # degree 1: p n* >= 1
+    assert math.isinf(res.predicted) and "infectiousness" in res.to_frame().columns
+
+
+def test_marked_state_with_unit_marks_is_hawkes_state():
+    t = np.sort(np.random.default_rng(0).exponential(1.0, 50)).cumsum()
+    np.testing.assert_allclose(marked_state(t, np.ones_like(t), 0.7), hawkes_state(t, 0.7))
+
+
+def test_delay_mixture_is_a_density():
+    for tail in (0.25, 1.0, 2.0):
+        x, w = _components(tail)
+        assert w.sum() == pytest.approx(1.0) and np.all(x > 0)
+    # The mean delay 1 / rate of Lomax(1, 2) is 1; 10 quadrature nodes give it within 10%.
+    x, w = _components(2.0)
+    assert np.sum(w / x) == pytest.approx(1.0 / (2.0 - 1.0), rel=0.1)
+
+
+def test_log_linear_recovers_a_constant_beta():
+    # Every cascade ends with exactly e^0.7 times its count at `at` (up to rounding).
+    rng = np.random.default_rng(0)
+    train = []
+    for n_at in rng.integers(50, 400, 60):
+        final = round(n_at * math.exp(0.7))
+        early = np.sort(rng.uniform(0.0, 1.0, n_at - 1))
+        late = np.sort(rng.uniform(2.0, 9.0, final - n_at))
+        train.append(np.concatenate([[0.0], early, late]))
+    est = PopularityPredictor("log-linear").fit(train)
+    est.predict(train[:2], at=1.5)
+    assert est.params_[1.5]["beta"] == pytest.approx(0.7, abs=0.01)
+    assert est.params_[1.5]["sigma"] < 0.01
+
+
+def _draw(rng, k, first):
+    out = []
+    for _ in range(k):
+        n = 0.9 * rng.beta(5.0, 3.0)
+        scale = rng.choice([30.0, 120.0, 600.0])
+        out.append(_simulate_cascade(rng, n, scale, 1.0, first=first))
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    rng = np.random.default_rng(2)
+    first = 60.0
+    train, test = _draw(rng, 200, first), _draw(rng, 200, first)
+    fol = lambda cs: [np.r_[first, np.ones(t.size - 1)] for t in cs]  # noqa: E731
+    return train, test, fol(train), fol(test)
+
+
+def test_hawkes_eb_unbiased_and_calibrated_on_its_model(synthetic):
+    train, test, ftrain, ftest = synthetic
+    est = PopularityPredictor("hawkes-eb", calibrate=False, n_paths=400, rng=0)
+    out = est.fit(train, ftrain).predict(test, ftest, at=600.0)
+    final = np.array([t.size for t in test])
+    err = out["mean"].to_numpy() - final
+    assert abs(err.mean()) < 4 * err.std(ddof=1) / math.sqrt(final.size)
+    inside = np.mean((out["lower"] <= final) & (final <= out["upper"]))
+    se = math.sqrt(0.9 * 0.1 / final.size)
+    # Integer sizes make the quantile interval slightly conservative.
+    assert 0.9 - 3 * se < inside < 0.9 + 4 * se
+    assert (out["observed"] <= out["predicted"]).all()
+
+
+def test_calibrated_hawkes_eb_beats_log_linear_on_its_model(synthetic):
+    train, test, ftrain, ftest = synthetic
+    final = np.array([t.size for t in test])
+
+    def mdape(method):
+        out = PopularityPredictor(method, rng=0).fit(train, ftrain).predict(test, ftest, at=600.0)
+        return np.median(np.abs(out["predicted"] - final) / final)
+
+    assert mdape("hawkes-eb") < mdape("log-linear")
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: seismic([], at=1.0), "at least one event"),
+        (lambda: seismic([0.0, 2.0, 1.0], at=3.0), "must be sorted"),
+        (lambda: seismic([-1.0, 2.0], at=3.0), "finite and >= 0"),
+        (lambda: seismic([5.0, 6.0], at=1.0), "`at` must not be before the first event"),
+        (lambda: seismic([0.0, 1.0], [3.0], at=1.0), "one count per event"),
+        (lambda: seismic([0.0, 1.0], at="1h"), "`at` must be a number"),
+        (lambda: seismic([0.0, 1.0], at=1.0, s0=0.0), "`s0` must be"),
+        (lambda: PopularityPredictor("magic").fit([[0.0, 1.0]]), "`method` must be one of"),
+        (lambda: PopularityPredictor().fit([]), "at least one cascade"),
+        (lambda: PopularityPredictor().fit("abc"), "`cascades` must be"),
+        (
+            lambda: PopularityPredictor("log-linear").fit([[0.0, 1.0]]).predict([[0.0]], at=-1.0),
+            "`at` must not be before",
+        ),
+    ],
+)
+def test_bad_input_raises_named_errors(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call()
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError, match="Call `fit`"):
+        PopularityPredictor().predict([[0.0, 1.0]], at=1.0)
+
+
+def test_inputs_cascades_dicts_and_followers_agree():
+    import pandas as pd
+
+    from spread import Cascades
+
+    rng = np.random.default_rng(3)
+    times = {f"c{i}": np.r_[0.0, np.sort(rng.uniform(0, 10, 30 + i))] for i in range(12)}
+    df = pd.DataFrame(
+        [(k, f"u{j}", 100.0 + s) for k, t in times.items() for j, s in enumerate(t)],
+        columns=["cascade", "node", "time"],
+    )
+    est = PopularityPredictor("seismic", s0=1.0, theta=1.0)
+    from_dict = est.fit(times).predict(times, at=4.0)
+    from_cascades = est.fit(Cascades.from_frame(df)).predict(Cascades.from_frame(df), at=4.0)
+    # Cascades sorts its ids; the rows are the same.
+    by_id = from_cascades.set_index("cascade").loc[list(times)].reset_index()
+    pd.testing.assert_frame_equal(from_dict, by_id)
+    fol = {k: np.full(t.size, 50.0) for k, t in times.items()}
+    with_fol = est.fit(times, fol).predict(times, fol, at=4.0)
+    assert (with_fol["observed"] == from_dict["observed"]).all()
+    with pytest.raises(InvalidParameterError, match="no entry for cascade"):
+        est.predict(times, {"c0": fol["c0"]}, at=4.0)
