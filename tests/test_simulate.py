@@ -475,7 +475,7 @@ def test_errors_name_the_parameter_and_value():
         spread.simulate(nx.karate_club_graph(), [0], IC(p=0.1))
     with pytest.raises(
         InvalidParameterError,
-        match=r"`model` must be a stochastic spread model \(IC, LT, CTIC, SIR or SIS\); got .ic.",
+        match=r"`model` must be a stochastic spread model \(IC, LT, CTIC, SIR, SIS or TemporalIC\); got .ic.",
     ):
         spread.simulate(g, [0], "ic")
     with pytest.raises(InvalidParameterError, match="`n_jobs` must be an integer >= 1; got 0"):

@@ -242,9 +242,7 @@ def simulate_cascades(
         msg = f"`graph` must be a spread.Graph; got {type(graph).__name__}."
         raise InvalidParameterError(msg)
     if not hasattr(model, "plan"):
-        msg = (
-            f"`model` must be a stochastic spread model (IC, LT, CTIC, SIR or SIS); got {model!r}."
-        )
+        msg = f"`model` must be a stochastic spread model (IC, LT, CTIC, SIR, SIS or TemporalIC); got {model!r}."
         raise InvalidParameterError(msg)
     continuous = getattr(model, "continuous_time", False)
     if continuous and max_steps is not None:
