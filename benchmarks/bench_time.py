@@ -54,8 +54,9 @@ What it measures
    For temporal IC also the two-sample Kolmogorov–Smirnov p-value on final sizes.
 
 3. Compile time, in subprocesses with an empty ``NUMBA_CACHE_DIR``: the first
-   ``spread.simulate`` of CTIC, SIR and SIS on the karate club (TemporalIC: its edges as contacts at times 0, 1, ...; 100 runs), minus the same
-   call again in the same process; then a second process with the warm cache.
+   ``spread.simulate`` of CTIC, SIR and SIS on the karate club (TemporalIC: its edges
+   as contacts at times 0, 1, ...; 100 runs), minus the same call again in the same
+   process; then a second process with the warm cache.
 
 How to run
 ----------
