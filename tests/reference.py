@@ -609,3 +609,41 @@ def temporal_contacts(graph):
         for c in range(graph.contact_ptr[j], graph.contact_ptr[j + 1]):
             out.append((float(graph.contact_times[c]), int(tails[j]), int(graph.indices[j]), j, c))
     return out
+
+
+def sis_steps_replay(graph, seeds, beta, gamma, root, run, n_steps):
+    """Discrete-time SIS on the kernel's stream, in its order: each step the infectious
+    (in member order) try their susceptible out-neighbours (CSR order), then recover in
+    reverse member order (a recovered member is replaced by the last); the newly
+    infected join at the end. Returns ``({node: first infection step}, [infectious after
+    each step 0 .. n_steps])``."""
+    gen = SplitMix64(root, run)
+    indptr, indices = graph.indptr.tolist(), graph.indices.tolist()
+    members = []
+    for s in seeds:
+        if s not in members:
+            members.append(s)
+    first = dict.fromkeys(members, 0)
+    levels = [len(members)]
+    for k in range(1, n_steps + 1):
+        if not members:
+            levels.append(0)
+            continue
+        infectious = set(members)
+        new = []
+        for u in list(members):
+            for j in range(indptr[u], indptr[u + 1]):
+                w = indices[j]
+                if w in infectious or w in new:
+                    continue
+                if gen.random() < beta:
+                    new.append(w)
+        for idx in range(len(members) - 1, -1, -1):
+            if gen.random() < gamma:
+                members[idx] = members[-1]
+                members.pop()
+        for w in new:
+            members.append(w)
+            first.setdefault(w, k)
+        levels.append(len(members))
+    return first, levels

@@ -159,3 +159,93 @@ def test_sis_work_is_bounded_before_it_starts():
     g = spread.datasets.load("nethept")
     with pytest.raises(WorkLimitError, match="SIS runs"):
         spread.simulate(g, [0], SIS(beta=1.0, gamma=1.0), n_runs=10_000, horizon=1e6, rng=0)
+
+
+# ------------------------------------------------------------------ discrete time
+def discrete_complete_levels(n, beta, gamma, steps, i0=1):
+    """P(I_t = i) of discrete-time SIS on K_n: each susceptible is infected with
+    probability 1 - (1 - beta)^I, each infectious recovers with probability gamma."""
+    from scipy.stats import binom
+
+    m = np.zeros((n + 1, n + 1))
+    for i in range(n + 1):
+        stay = binom.pmf(np.arange(i + 1), i, 1 - gamma)  # infectious who stay
+        new = binom.pmf(np.arange(n - i + 1), n - i, 1 - (1 - beta) ** i)
+        m[i] = np.convolve(stay, new)[: n + 1]
+    p = np.zeros(n + 1)
+    p[i0] = 1.0
+    for _ in range(steps):
+        p = p @ m
+    return p
+
+
+def test_discrete_sis_on_a_complete_graph_matches_its_chain():
+    n, beta, gamma, steps = 8, 0.15, 0.4, 6
+    res = spread.simulate(
+        complete(n), [0], SIS(beta=beta, gamma=gamma, discrete=True), n_runs=20_000,
+        horizon=steps, rng=3,
+    )  # fmt: skip
+    p = discrete_complete_levels(n, beta, gamma, steps)
+    mean = float(p @ np.arange(n + 1))
+    sd = math.sqrt(float(p @ np.arange(n + 1) ** 2) - mean**2)
+    level = res.prevalence()["mean"].reindex(range(steps + 1), fill_value=0.0)
+    assert abs(level.iloc[steps] - mean) < 4 * sd / math.sqrt(20_000)
+
+
+def test_discrete_sis_lone_node_and_si_limits():
+    one = spread.Graph.from_edges([0], [1])
+    res = spread.simulate(
+        one, [1], SIS(beta=1.0, gamma=0.3, discrete=True), n_runs=20_000, horizon=5, rng=0
+    )
+    for k, value in enumerate(res.prevalence()["mean"]):
+        q = 0.7**k
+        assert abs(value - q) < 4 * math.sqrt(q * (1 - q) / 20_000) + 1e-12
+    # gamma = 0 and beta = 1: everyone at their breadth-first distance, if within the horizon
+    g = spread.datasets.load("karate")
+    res = spread.simulate(
+        g,
+        [0],
+        SIS(beta=1.0, gamma=0.0, discrete=True),
+        n_runs=3,
+        horizon=2,
+        rng=0,
+        keep_times=True,
+    )
+    dist = ref.bfs_steps(
+        [g.indices[g.indptr[u] : g.indptr[u + 1]].tolist() for u in range(g.n_nodes)], [0]
+    )
+    expected = np.array([dist.get(v, np.inf) for v in range(g.n_nodes)], dtype=float)
+    expected[expected > 2] = np.nan
+    assert np.array_equal(res.activation_times[0], expected, equal_nan=True)
+
+
+@pytest.mark.parametrize(("beta", "gamma"), [(0.3, 0.5), (0.8, 0.1), (0.05, 1.0)])
+def test_discrete_sis_kernel_equals_the_replay(beta, gamma):
+    g = spread.datasets.load("karate")
+    res = spread.simulate(
+        g, [0, 33], SIS(beta=beta, gamma=gamma, discrete=True), n_runs=40, horizon=12, rng=7,
+        keep_times=True,
+    )  # fmt: skip
+    root = int(stream_root(root_seed(7), RUNS))
+    level = res.infectious_per_step
+    for r in range(40):
+        first, levels = ref.sis_steps_replay(g, [0, 33], beta, gamma, root, r, 12)
+        times = res.activation_times[r]
+        assert {int(v): int(times[v]) for v in np.flatnonzero(~np.isnan(times))} == first
+        row = np.zeros(13, dtype=int)
+        row[: min(13, level.shape[1])] = level[r, :13]
+        last = max((k for k, x in enumerate(levels) if x > 0), default=0)
+        assert row[: last + 1].tolist() == levels[: last + 1]
+
+
+def test_discrete_sis_settings_are_checked():
+    with pytest.raises(InvalidParameterError, match="probability per step"):
+        SIS(beta=1.5, gamma=0.1, discrete=True)
+    with pytest.raises(InvalidParameterError, match="`discrete` must be True or False"):
+        SIS(beta=0.5, gamma=0.1, discrete="yes")
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="`time_step` of a discrete-time SIS"):
+        spread.simulate(g, [0], SIS(beta=0.5, gamma=0.1, discrete=True), horizon=5, time_step=0.5)
+    assert (
+        repr(SIS(beta=0.5, gamma=0.1, discrete=True)) == "SIS(beta=0.5, gamma=0.1, discrete=True)"
+    )

@@ -369,6 +369,9 @@ def check_runs_work(
         return
     if plan.kind == "sis":  # events come at total rate <= gamma n + beta m, up to the horizon
         beta, gamma, _, horizon = plan.args[:4]
+        if plan.args[4]:  # discrete: every step tries each arc of the infectious once
+            beta = gamma = 1.0
+            horizon = float(np.floor(horizon))
         per_run = (gamma * graph.n_nodes + beta * graph.n_edges) * horizon + graph.n_nodes + 1.0
         check_work(
             n_runs * per_run,

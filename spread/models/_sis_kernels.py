@@ -10,6 +10,12 @@ drawn uniformly and kept with probability ``out-degree / max out-degree``, then 
 its arcs uniformly): exact, with no list of susceptible-infectious arcs to maintain
 (Cota & Ferreira, Comput. Phys. Commun. 219, 2017).
 
+With ``discrete`` the model counts whole steps instead (the discrete-time SIS of EoN's
+``basic_discrete_SIS``, with a recovery probability): at each step every infectious node
+tries each susceptible out-neighbour once, with probability `beta` (tries in member
+order, arcs in CSR order), then recovers with probability `gamma` (in reverse member
+order); the nodes infected in the step become infectious at its end.
+
 Random numbers come from the run's SplitMix64 stream (the generator's lines are copies
 of `_ic_lt_kernels`', pinned by a test), read in order.
 """
@@ -165,6 +171,93 @@ def _sis_run(
     return reached, last
 
 
+@njit(cache=True, nogil=True)
+def _sis_steps(
+    indptr,
+    indices,
+    beta,
+    gamma,
+    horizon,
+    seed_ptr,
+    seeds,
+    seed_set,
+    max_bins,
+    state,
+    tag,
+    infected,
+    ever,
+    members,
+    pending,
+    steps_row,
+    level_row,
+    times_row,
+    keep_times,
+    node_count,
+):
+    """One discrete-time SIS run of ``floor(horizon)`` steps; returns (nodes ever
+    infected, last step with an infectious node). ``infected[v] == tag``: infectious;
+    ``-tag``: infected during the current step."""
+    cap = steps_row.shape[0]
+    n_inf = 0
+    reached = 0
+    for i in range(seed_ptr[seed_set], seed_ptr[seed_set + 1]):
+        s = seeds[i]
+        if infected[s] != tag:
+            infected[s] = tag
+            ever[s] = tag
+            members[n_inf] = s
+            n_inf += 1
+            reached += 1
+            if node_count.shape[0]:
+                node_count[s] += 1
+            if keep_times:
+                times_row[s] = 0.0
+    steps_row[0] = reached
+    level_row[0] = n_inf
+    last = 0
+    n_steps = min(np.int64(np.floor(horizon)), max_bins)
+    for k in range(1, n_steps + 1):
+        if n_inf == 0:
+            break
+        n_new = 0
+        for idx in range(n_inf):
+            u = members[idx]
+            for j in range(indptr[u], indptr[u + 1]):
+                w = indices[j]
+                if infected[w] == tag or infected[w] == -tag:
+                    continue
+                state, x = _next_uniform(state)
+                if x < beta:
+                    infected[w] = -tag
+                    pending[n_new] = w
+                    n_new += 1
+        for idx in range(n_inf - 1, -1, -1):  # recoveries of those infectious at the start
+            state, x = _next_uniform(state)
+            if x < gamma:
+                infected[members[idx]] = 0
+                n_inf -= 1
+                members[idx] = members[n_inf]
+        for i in range(n_new):
+            w = pending[i]
+            infected[w] = tag
+            members[n_inf] = w
+            n_inf += 1
+            if ever[w] != tag:
+                ever[w] = tag
+                reached += 1
+                if node_count.shape[0]:
+                    node_count[w] += 1
+                if keep_times:
+                    times_row[w] = k
+                if k < cap:
+                    steps_row[k] += 1
+        if k < cap:
+            level_row[k] = n_inf
+        if n_inf > 0:
+            last = k
+    return reached, last
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def sis_batch(
     indptr,
@@ -173,6 +266,7 @@ def sis_batch(
     gamma,
     max_degree,
     horizon,
+    discrete,
     time_step,
     seed_ptr,
     seeds,
@@ -188,7 +282,8 @@ def sis_batch(
     node_counts,
     levels,
 ):
-    """SIS runs ``run0 .. run0 + len(final_sizes) - 1``, each up to `horizon`.
+    """SIS runs ``run0 .. run0 + len(final_sizes) - 1``, each up to `horizon` (in steps
+    of 1 with `discrete`: `_sis_steps`).
 
     `ic_batch`'s layout with time bins as steps: `final_sizes[i]` counts the nodes ever
     infected, `steps[i, k]` first infections per bin, `levels[i, k]` the infectious at
@@ -207,6 +302,34 @@ def sis_batch(
         for i in range(lo, hi):
             state = _run_state(root, run0 + i)
             row = times[i] if keep_times else times[0]
+            seed_set = (run0 + i) % n_sets
+            tag = np.int32(i - lo + 1)
+            if discrete:
+                size, depth = _sis_steps(
+                    indptr,
+                    indices,
+                    beta,
+                    gamma,
+                    horizon,
+                    seed_ptr,
+                    seeds,
+                    seed_set,
+                    max_steps,
+                    state,
+                    tag,
+                    infected,
+                    ever,
+                    members,
+                    where,
+                    steps[i],
+                    levels[i],
+                    row,
+                    keep_times,
+                    node_counts[c],
+                )
+                final_sizes[i] = size
+                depths[i] = depth
+                continue
             size, depth = _sis_run(
                 indptr,
                 indices,
@@ -217,10 +340,10 @@ def sis_batch(
                 time_step,
                 seed_ptr,
                 seeds,
-                (run0 + i) % n_sets,
+                seed_set,
                 max_steps,
                 state,
-                np.int32(i - lo + 1),
+                tag,
                 infected,
                 ever,
                 members,

@@ -25,9 +25,17 @@ class SIS:
     Parameters
     ----------
     beta : float
-        Transmission rate of every arc (> 0).
+        Transmission rate of every arc (> 0); with `discrete`, the probability per step
+        in (0, 1].
     gamma : float
-        Recovery rate of every node (>= 0; 0: never recovers, the SI model).
+        Recovery rate of every node (>= 0; 0: never recovers, the SI model); with
+        `discrete`, the probability per step in [0, 1].
+    discrete : bool, default False
+        Discrete time (EoN's ``basic_discrete_SIS`` with ``gamma = 1``, NDlib-style
+        steps): at each step every infectious node tries each susceptible
+        out-neighbour once with probability `beta`, then recovers with probability
+        `gamma`; the newly infected are infectious from the next step. The horizon
+        counts steps.
 
     Notes
     -----
@@ -65,21 +73,32 @@ class SIS:
 
     beta: float
     gamma: float
+    discrete: bool = False
 
     continuous_time = True
 
     def __post_init__(self):
+        if not isinstance(self.discrete, bool | np.bool_):
+            msg = f"`discrete` must be True or False; got {self.discrete!r}."
+            raise InvalidParameterError(msg)
         beta = check_nonnegative_float(self.beta, name="beta", allow_zero=False)
         gamma = check_nonnegative_float(self.gamma, name="gamma")
+        if self.discrete:
+            for name, value in (("beta", beta), ("gamma", gamma)):
+                if value > 1.0:
+                    msg = f"`{name}` must be a probability per step in [0, 1] with `discrete=True`; got {value!r}."
+                    raise InvalidParameterError(msg)
         object.__setattr__(self, "beta", beta)
         object.__setattr__(self, "gamma", gamma)
+        object.__setattr__(self, "discrete", bool(self.discrete))
 
     def __repr__(self):
-        return f"SIS(beta={self.beta!r}, gamma={self.gamma!r})"
+        extra = ", discrete=True" if self.discrete else ""
+        return f"SIS(beta={self.beta!r}, gamma={self.gamma!r}{extra})"
 
     def default_time_step(self, graph, horizon=math.inf):
-        """``horizon / 100`` (a horizon is required)."""
-        if not (math.isfinite(horizon) and horizon > 0):
+        """1 in discrete time; else ``horizon / 100`` (a horizon is required)."""
+        if self.discrete or not (math.isfinite(horizon) and horizon > 0):
             return 1.0
         return horizon / 100.0
 
@@ -96,8 +115,13 @@ class SIS:
             raise InvalidParameterError(msg)
         if time_step is None:
             time_step = self.default_time_step(graph, horizon)
+        if self.discrete and time_step != 1.0:
+            msg = f"`time_step` of a discrete-time SIS is its step, 1; got {time_step!r}."
+            raise InvalidParameterError(msg)
         max_degree = float(np.diff(graph.indptr).max(initial=0))
-        return Plan("sis", (self.beta, self.gamma, max_degree, float(horizon), float(time_step)))
+        # the time step last, as every continuous-time plan has it
+        args = (self.beta, self.gamma, max_degree, float(horizon), self.discrete, float(time_step))
+        return Plan("sis", args)
 
     def needs_horizon(self):
         """True: a run may never end, so `spread.simulate` needs a `horizon`."""
