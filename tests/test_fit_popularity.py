@@ -9,7 +9,8 @@ from spread.exceptions import InvalidParameterError, NotFittedError
 from spread.fit import PopularityPredictor, seismic
 from spread.fit._hawkes_kernels import hawkes_state
 from spread.fit._popularity_kernels import marked_state
-from spread.fit.popularity import _components, _seismic_integral, _simulate_cascade
+from spread.fit.popularity import _components, _simulate_cascade
+from spread.fit.seismic import _seismic_integral
 
 S0, THETA = 300.0, 0.242
 C = THETA / ((1 + THETA) * S0)  # the kernel's height on its plateau

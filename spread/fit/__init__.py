@@ -53,7 +53,8 @@ from .heat import HeatEstimator
 from .ic import ICEstimator, fit_ic
 from .lt import LTEstimator, fit_lt
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
-from .popularity import PopularityPredictor, SeismicPrediction, seismic
+from .popularity import PopularityPredictor
+from .seismic import SeismicPrediction, seismic
 
 __all__ = [
     "BassEstimator",
