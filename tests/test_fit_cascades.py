@@ -563,7 +563,7 @@ def test_fit_result_of_cascades_has_no_curve_to_predict():
         (
             lambda cs, g: simulate_cascades(g, spread.Heat(beta=0.1), n_cascades=3),
             InvalidParameterError,
-            r"`model` must be a stochastic spread model \(IC, LT, CTIC, SIR or SIS\)",
+            r"`model` must be a stochastic spread model \(IC, LT, CTIC, SIR, SIS or TemporalIC\)",
         ),
     ],
 )
