@@ -877,6 +877,39 @@ def _digraph(indptr, indices, n, tool):
     return graph
 
 
+def eon_non_markov_sis(graph, seeds, transmissions, period, tmax):
+    """The infectious at `tmax` of one run of EoN's non-Markovian SIS.
+
+    ``EoN.fast_nonMarkov_SIS`` (EoN 2.0) fails on its first line: it reads an ``rng``
+    it never defines (UnboundLocalError). This drives the machinery its body would,
+    with EoN's own queue, transmission handler and delay function, as it does when the
+    initial infected are given. Not a CSR driver: `graph` is the ``nx.DiGraph``,
+    ``transmissions(source, target, period)`` returns the transmission times of an arc
+    after the source's infection (all before `period`), ``period(node)`` the length
+    of an infection.
+    """
+    from collections import defaultdict
+
+    import EoN
+
+    sim = EoN.simulation
+    times, susceptible, infectious = [0.0], [graph.order()], [0]
+    queue = sim.myQueue(tmax)
+    status = defaultdict(lambda: "S")
+    rec_time = defaultdict(lambda: -1.0)
+    infection_times, recovery_times = defaultdict(list), defaultdict(list)
+    delays = (sim._find_trans_and_rec_delays_SIS_, (transmissions, period, (), ()))
+    for u in seeds:
+        queue.add(
+            0.0, sim._process_trans_SIS_nonMarkov_,
+            args=(graph, None, int(u), [], times, susceptible, infectious, queue, status,
+                  rec_time, infection_times, recovery_times, [], *delays),
+        )  # fmt: skip
+    while queue:
+        queue.pop_and_run()
+    return infectious[-1]
+
+
 def _stop_early(start, time_limit, runs_done):
     """Tell whether a slow loop has used up its time budget.
 

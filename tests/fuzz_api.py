@@ -438,6 +438,8 @@ REAL_TIME = st.one_of(
     ),
     st.builds(lambda t, r: spread.SIR(transmission=t, recovery=r), LAWS, LAWS),
     st.builds(lambda b, g: spread.SIS(beta=b, gamma=g), VALUES, VALUES),
+    st.builds(lambda t, r: spread.SIS(transmission=t, recovery=r), LAWS, LAWS),
+    st.builds(lambda b, r: spread.SIS(beta=b, recovery=r), VALUES, LAWS),
 )
 
 
@@ -537,6 +539,7 @@ def test_timestamped_contacts_and_temporal_ic(data):
             attempts=data.draw(st.one_of(st.sampled_from(["every", "first"]), SCALARS)),
             recovery=data.draw(st.one_of(st.none(), LAWS)),
             start=data.draw(st.one_of(st.none(), NUMBERS, TIMES)),
+            reinfection=data.draw(st.one_of(st.just(False), st.booleans(), SCALARS)),
         )
     )
     if model is None:

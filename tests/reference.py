@@ -15,6 +15,7 @@ Each returns ``{node index: activation step}`` for one run.
   re-implemented in plain Python on the same streams).
 """
 
+import heapq
 import math
 import weakref
 from collections import deque
@@ -430,18 +431,7 @@ def _gamma(gen, shape):
 def ctic_delay(law, params, root, run, j):
     """Arc j's delay in run `run`: ``law`` a name as `spread.CTIC` takes it, ``params``
     its parameters for this arc."""
-    gen = _delay_stream(root, run, j)
-    if law == "fixed":
-        return params[0]
-    if law == "lognormal":
-        return math.exp(params[0] + params[1] * _normal(gen))
-    if law == "gamma":
-        return _gamma(gen, params[0]) * params[1]
-    e = -math.log1p(-gen.random())
-    if law == "weibull":
-        return params[1] * e ** (1.0 / params[0])
-    assert law == "exponential"
-    return e / params[0]
+    return _law_draw(_delay_stream(root, run, j), law, params)
 
 
 def ctic_replay(graph, seeds, p, law, params, root, run, max_time=math.inf):
@@ -646,4 +636,105 @@ def sis_steps_replay(graph, seeds, beta, gamma, root, run, n_steps):
             members.append(w)
             first.setdefault(w, k)
         levels.append(len(members))
+    return first, levels
+
+
+def _law_draw(gen, law, params):
+    """One draw of ``(law, params)`` (names as `spread.CTIC` takes them) from `gen`."""
+    if law == "fixed":
+        return params[0]
+    if law == "lognormal":
+        return math.exp(params[0] + params[1] * _normal(gen))
+    if law == "gamma":
+        return _gamma(gen, params[0]) * params[1]
+    e = -math.log1p(-gen.random())
+    if law == "weibull":
+        return params[1] * e ** (1.0 / params[0])
+    assert law == "exponential"
+    return e / params[0]
+
+
+def sis_events_replay(
+    graph, seeds, trans, recovery, root, run, *, horizon, time_step, contacts=None, every=True,
+    p=None, t0=0.0, origin=0.0,
+):  # fmt: skip
+    """SIS event by event on the kernels' stream (laws, or `TemporalGraph` contacts).
+
+    `trans(j)` and `recovery(u)` give ``(law, params)`` of arc j's gaps and node u's
+    period. Events are handled in ``(time, code)`` order, code u for u's recovery and
+    ``n + j`` for a transmission on arc j. Infecting u at t reads its period (one draw)
+    and then, for each out-arc in CSR order whose head is not infectious past the
+    period's end, the arc's first transmission: t plus a gap (one draw; arcs with
+    ``p[j] = 0`` skipped) or, over contacts, the first contact after t whose coin
+    (`contact_uniform`) is below ``p[j]`` (only the first contact unless `every`).
+    After a transmission (infecting its head if susceptible), the arc's next one is
+    drawn the same way while the head may still recover before the period ends.
+    Returns ``({node: first infection time from origin}, [infectious at k time_step])``.
+    """
+    n = graph.n_nodes
+    gen = SplitMix64(root, run)
+    indptr, heads = graph.indptr.tolist(), graph.indices.tolist()
+    p = [1.0] * graph.n_edges if p is None else list(p)
+    last = origin + horizon
+    end, arc_end, cursor, infected, first = {}, {}, {}, set(), {}
+    queue = []
+
+    def next_on(j, t, e, c):
+        if contacts is None:
+            if p[j] <= 0:
+                return None
+            s = t + _law_draw(gen, *trans(j))
+            return (s, c) if s < e and s <= last else None
+        times = graph.contact_times
+        while c < int(graph.contact_ptr[j + 1]) and times[c] < e and times[c] <= last:
+            if contact_uniform(root, run, c) < p[j]:
+                return float(times[c]), c
+            if not every:
+                return None
+            c += 1
+        return None
+
+    def infect(u, t):
+        infected.add(u)
+        e = t + _law_draw(gen, *recovery(u))
+        end[u] = e
+        if e <= last:
+            heapq.heappush(queue, (e, u))
+        for j in range(indptr[u], indptr[u + 1]):
+            w = heads[j]
+            if w in infected and end[w] >= e:
+                continue
+            c = 0
+            if contacts is not None:
+                lo, hi = int(graph.contact_ptr[j]), int(graph.contact_ptr[j + 1])
+                c = lo + int(np.searchsorted(graph.contact_times[lo:hi], t, side="right"))
+            got = next_on(j, t, e, c)
+            if got is not None:
+                arc_end[j], cursor[j] = e, got[1]
+                heapq.heappush(queue, (got[0], n + j))
+
+    for s in seeds:
+        if s not in infected:
+            infect(s, t0)
+            first[s] = 0.0
+    levels = [len(infected)]
+    while queue:
+        t, code = heapq.heappop(queue)
+        while len(levels) * time_step < t - origin:
+            levels.append(len(infected))
+        if code < n:
+            infected.discard(code)
+            continue
+        j = code - n
+        w = heads[j]
+        if w not in infected:
+            infect(w, t)
+            first.setdefault(w, t - origin)
+        if end[w] < arc_end[j] and (every or contacts is None):
+            got = next_on(j, t, arc_end[j], cursor[j] + 1)
+            if got is not None:
+                cursor[j] = got[1]
+                heapq.heappush(queue, (got[0], code))
+    while len(levels) * time_step <= horizon * (1 + 1e-12):
+        levels.append(len(infected))
     return first, levels

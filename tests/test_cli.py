@@ -310,6 +310,35 @@ def test_simulate_temporal_reads_timed_contacts_and_matches_the_api(capsys, tmp_
     assert [row["time"] for row in doc["curve"]][-1] == pytest.approx(25.2)
 
 
+def test_simulate_temporal_sis_with_reinfection(capsys, tmp_path):
+    """Node 1 (infectious 1.5 from the start) reaches node 2 at 1; node 2 reaches node 1
+    again at 2, after it recovered: prevalence 1, 2, 2, 1 at 0, 1, 2, 3."""
+    contacts = tmp_path / "contacts.txt"
+    contacts.write_text("1 2 1\n2 1 2\n")
+    out_file = tmp_path / "sis.csv"
+    argv = ["simulate", str(contacts), "--directed", "--timed", "--seeds", "1"]
+    argv += ["--model", "temporal", "--recovery", "fixed:1.5", "--reinfection", "--start", "0"]
+    argv += ["--horizon", "3", "--time-step", "1", "--runs", "5", "--out", str(out_file)]
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    frame = pd.read_csv(out_file, index_col="time")
+    assert frame["infectious_mean"].tolist() == [1.0, 2.0, 2.0, 1.0]
+
+
+def test_simulate_sis_with_a_recovery_law_matches_the_api(capsys, tmp_path):
+    out_file = tmp_path / "sis.json"
+    argv = ["simulate", "karate", "--seeds", "0", "--model", "sis", "--beta", "0.5"]
+    argv += ["--recovery", "weibull:2,1", "--horizon", "2", "--runs", "200", "--rng", "4"]
+    code, _, err = run(capsys, *argv, "--out", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    model = spread.SIS(beta=0.5, recovery=("weibull", 2.0, 1.0))
+    res = spread.simulate(
+        spread.datasets.load("karate"), [0], model, n_runs=200, horizon=2.0, rng=4
+    )
+    assert doc["mean"] == res.mean and doc["model"] == repr(model)
+
+
 def test_simulate_sir_adds_the_infectious_columns(capsys, tmp_path):
     out_file = tmp_path / "sir.csv"
     argv = ["simulate", "karate", "--seeds", "0", "--model", "sir", "--beta", "0.8"]

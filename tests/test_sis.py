@@ -150,7 +150,17 @@ def test_sis_needs_a_horizon_and_valid_rates():
     with pytest.raises(InvalidParameterError, match="gamma"):
         SIS(beta=1.0, gamma=-1.0)
     with pytest.raises(InvalidParameterError, match="beta"):
-        SIS(beta=[1.0], gamma=1.0)
+        SIS(beta=[[1.0]], gamma=1.0)
+    with pytest.raises(
+        InvalidParameterError, match=r"`beta` must be a number or one per arc \(156\)"
+    ):
+        spread.simulate(g, [0], SIS(beta=[1.0, 2.0], gamma=1.0), horizon=1.0, rng=0)
+    with pytest.raises(InvalidParameterError, match="`gamma` must be a number or one per node"):
+        spread.simulate(g, [0], SIS(beta=1.0, gamma=[1.0, 2.0]), horizon=1.0, rng=0)
+    with pytest.raises(InvalidParameterError, match="median > 0"):
+        SIS(transmission=("fixed", 0.0), gamma=1.0)
+    with pytest.raises(InvalidParameterError, match="one `beta` and one `gamma`"):
+        SIS(beta=np.full(156, 0.5), gamma=0.5, discrete=True)
 
 
 def test_sis_work_is_bounded_before_it_starts():

@@ -244,15 +244,16 @@ def model_from_args(args, graph=None):
             return CTIC(p=p, delay=args.delay, **rng)
         if args.model == "temporal":
             return TemporalIC(
-                p=p, attempts=args.attempts, recovery=args.recovery, start=args.start, **rng
-            )
+                p=p, attempts=args.attempts, recovery=args.recovery, start=args.start,
+                reinfection=getattr(args, "reinfection", False), **rng,
+            )  # fmt: skip
         return IC(p=p, **rng)
     if args.model == "lt":
         return LT(weights=args.weights)
-    if args.model == "sir":
-        return SIR(beta=beta, gamma=args.gamma)
-    if args.model == "sis":
-        return SIS(beta=beta, gamma=args.gamma)
+    if args.model in ("sir", "sis"):
+        law = getattr(args, "recovery", None)  # a law of the period instead of --gamma
+        rates = {"gamma": args.gamma} if law is None else {"recovery": law}
+        return (SIR if args.model == "sir" else SIS)(beta=beta, **rates)
     return Heat(beta=beta, threshold=args.threshold)
 
 
@@ -416,7 +417,14 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
             type=delay_law,
             default=None,
             metavar="LAW:PARAMS",
-            help="temporal: law of the infectious period, as --delay (default: for ever)",
+            help="temporal, SIR, SIS: law of the infectious period, as --delay (default: "
+            "for ever; SIR, SIS: exponential:GAMMA)",
+        )
+        m.add_argument(
+            "--reinfection",
+            action="store_true",
+            help="temporal, with --recovery: the recovered are susceptible again (SIS over "
+            "the contacts)",
         )
     if heat_times:
         m.add_argument(

@@ -81,7 +81,7 @@ def main(args):
             close_client(args)
         print(res.summary(args.level))
         frame = res.curve(args.level)
-        if args.model in ("sir", "sis"):
+        if args.model in ("sir", "sis") or getattr(model, "recovery", None) is not None:
             infectious = res.prevalence(args.level)
             frame = frame.join(infectious.add_prefix("infectious_"))
         low, high = res.conf_int(args.level)

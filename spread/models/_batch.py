@@ -24,6 +24,7 @@ from .. import parallel
 from .._common import MAX_WORK, check_work, threads
 from ._ctic_kernels import ctic_batch, temporal_batch
 from ._ic_lt_kernels import ic_batch, lt_batch
+from ._sis_event_kernels import sis_events_batch
 from ._sis_kernels import sis_batch
 
 __all__ = ["Plan", "Runs", "check_runs_work", "final_sizes", "run_batch", "seed_arrays"]
@@ -34,6 +35,7 @@ _KERNELS = {
     "ctic": ctic_batch,
     "sir": ctic_batch,
     "sis": sis_batch,
+    "sis_events": sis_events_batch,
     "temporal": temporal_batch,
 }
 _NO_SECOND = np.zeros((1, 1), dtype=np.int32)  # the continuous kernels' placeholder
@@ -53,14 +55,18 @@ class Plan:
 
     Attributes
     ----------
-    kind : {"ic", "lt", "ctic", "sir", "sis", "temporal"}
-        Which kernel runs it.
+    kind : {"ic", "lt", "ctic", "sir", "sis", "sis_events", "temporal"}
+        Which kernel runs it ("sis_events": SIS with laws, or over contacts).
     args : tuple
         The kernel's model arguments, in order (read-only arrays and scalars).
+    work : float, optional
+        The model's estimate of the events in one run, where the kernel's kind alone
+        cannot bound them ("sis_events").
     """
 
     kind: str
     args: tuple
+    work: float | None = None
 
     @property
     def external(self):
@@ -71,7 +77,7 @@ class Plan:
     def continuous_time(self):
         """True when a "step" is a time bin and activation times are real (CTIC, SIR, SIS,
         TemporalIC)."""
-        return self.kind in ("ctic", "sir", "sis", "temporal")
+        return self.kind in ("ctic", "sir", "sis", "sis_events", "temporal")
 
     @property
     def second(self):
@@ -79,7 +85,9 @@ class Plan:
         "infectious" (SIS: the number at each bin's end) or None."""
         if self.kind == "temporal":  # TemporalIC with an infectious period
             return "recoveries" if self.args[4] else None
-        return {"sir": "recoveries", "sis": "infectious"}.get(self.kind)
+        return {"sir": "recoveries", "sis": "infectious", "sis_events": "infectious"}.get(
+            self.kind
+        )
 
 
 @dataclass(frozen=True)
@@ -377,6 +385,14 @@ def check_runs_work(
             n_runs * per_run,
             max_work,
             what=f"{name} = {n_runs:,} SIS runs of up to {per_run:,.3g} events",
+            advice=f"Lower {name} or the `horizon`",
+        )
+        return
+    if plan.kind == "sis_events":  # the model estimated a run's events (`Plan.work`)
+        check_work(
+            n_runs * plan.work,
+            max_work,
+            what=f"{name} = {n_runs:,} SIS runs of about {plan.work:,.3g} events",
             advice=f"Lower {name} or the `horizon`",
         )
         return

@@ -49,6 +49,64 @@ _NEVER = _readonly([math.inf])  # a fixed infinite period: never recovers
 _NO_TABLE = _readonly([0.0, 0.0])
 
 
+def _resolve_laws(beta, gamma, transmission, recovery, discrete):
+    """``(transmission law, live arcs or None, recovery law)`` of an SIR or SIS model,
+    validated (each law as ``(code, a, b, table)``)."""
+    if (beta is None) == (transmission is None):
+        msg = "give exactly one of `beta` (Markovian) and `transmission` (a delay law)."
+        raise InvalidParameterError(msg)
+    if (gamma is None) == (recovery is None):
+        msg = "give exactly one of `gamma` (Markovian) and `recovery` (a law of the period)."
+        raise InvalidParameterError(msg)
+    if not isinstance(discrete, bool | np.bool_):
+        msg = f"`discrete` must be True or False; got {discrete!r}."
+        raise InvalidParameterError(msg)
+    if discrete and (transmission is not None or recovery is not None):
+        msg = "`discrete=True` takes `beta` and `gamma` (probabilities per step), not laws."
+        raise InvalidParameterError(msg)
+    law = _k.GEOMETRIC if discrete else _k.EXPONENTIAL
+    if beta is not None:
+        beta = _rate(beta, "beta", discrete)
+        trans = (law, _readonly(np.where(beta > 0, beta, 1.0)), _ONE, _NO_TABLE)
+        live = beta > 0
+    else:
+        trans, live = _resolve_delay(transmission), None
+    if gamma is not None:
+        gamma = _rate(gamma, "gamma", discrete)
+        if np.all(gamma == 0):
+            rec = (_k.FIXED, _NEVER, _ONE, _NO_TABLE)
+        elif np.all(gamma > 0):
+            rec = (law, gamma, _ONE, _NO_TABLE)
+        else:  # a few nodes never recover: an infinite fixed period for them
+            msg = "`gamma` must be > 0 on every node or 0 on every node."
+            raise InvalidParameterError(msg)
+    else:
+        rec = _resolve_delay(recovery)
+    return trans, live, rec
+
+
+def _law_arrays(model, graph):
+    """``(p, transmission law, recovery law)`` of `model` (SIR or SIS) on `graph`: p is
+    1 on the arcs that transmit, 0 on those with ``beta = 0``; the laws' parameters are
+    checked against the numbers of arcs and nodes."""
+    (code, a, b, table), live, (rcode, ra, rb, rtable) = model._laws
+    for arr, what, size in ((a, "arc", graph.n_edges), (b, "arc", graph.n_edges)):
+        if arr.size not in (1, size):
+            name = "beta" if model.beta is not None else "transmission"
+            msg = f"`{name}` must be a number or one per {what} ({size}); got {arr.size} values."
+            raise InvalidParameterError(msg)
+    for arr in (ra, rb):
+        if arr.size not in (1, graph.n_nodes):
+            name = "gamma" if model.gamma is not None else "recovery"
+            msg = f"`{name}` must be a number or one per node ({graph.n_nodes}); got {arr.size} values."
+            raise InvalidParameterError(msg)
+    if live is None or live.size == 1:
+        p = np.full(graph.n_edges, 1.0 if live is None or live[0] else 0.0)
+    else:
+        p = live.astype(np.float64)
+    return _readonly(p), (code, a, b, table), (rcode, ra, rb, rtable)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class SIR:
     """Susceptible-infected-recovered spreading in continuous time.
@@ -131,37 +189,10 @@ class SIR:
     continuous_time = True
 
     def __post_init__(self):
-        if (self.beta is None) == (self.transmission is None):
-            msg = "give exactly one of `beta` (Markovian) and `transmission` (a delay law)."
-            raise InvalidParameterError(msg)
-        if (self.gamma is None) == (self.recovery is None):
-            msg = "give exactly one of `gamma` (Markovian) and `recovery` (a law of the period)."
-            raise InvalidParameterError(msg)
-        if not isinstance(self.discrete, bool | np.bool_):
-            msg = f"`discrete` must be True or False; got {self.discrete!r}."
-            raise InvalidParameterError(msg)
-        if self.discrete and (self.transmission is not None or self.recovery is not None):
-            msg = "`discrete=True` takes `beta` and `gamma` (probabilities per step), not laws."
-            raise InvalidParameterError(msg)
-        law = _k.GEOMETRIC if self.discrete else _k.EXPONENTIAL
-        if self.beta is not None:
-            beta = _rate(self.beta, "beta", self.discrete)
-            trans = (law, _readonly(np.where(beta > 0, beta, 1.0)), _ONE, _NO_TABLE)
-            live = beta > 0
-        else:
-            trans, live = _resolve_delay(self.transmission), None
-        if self.gamma is not None:
-            gamma = _rate(self.gamma, "gamma", self.discrete)
-            if np.all(gamma == 0):
-                rec = (_k.FIXED, _NEVER, _ONE, _NO_TABLE)
-            elif np.all(gamma > 0):
-                rec = (law, gamma, _ONE, _NO_TABLE)
-            else:  # a few nodes never recover: an infinite fixed period for them
-                msg = "`gamma` must be > 0 on every node or 0 on every node."
-                raise InvalidParameterError(msg)
-        else:
-            rec = _resolve_delay(self.recovery)
-        object.__setattr__(self, "_laws", (trans, live, rec))
+        laws = _resolve_laws(
+            self.beta, self.gamma, self.transmission, self.recovery, self.discrete
+        )
+        object.__setattr__(self, "_laws", laws)
 
     def __repr__(self):
         def show(x):
@@ -184,24 +215,7 @@ class SIR:
         return f"SIR({', '.join(parts)}{', discrete=True' if self.discrete else ''})"
 
     def _arrays(self, graph):
-        (code, a, b, table), live, (rcode, ra, rb, rtable) = self._laws
-        for arr, what, size in ((a, "arc", graph.n_edges), (b, "arc", graph.n_edges)):
-            if arr.size not in (1, size):
-                name = "beta" if self.beta is not None else "transmission"
-                msg = (
-                    f"`{name}` must be a number or one per {what} ({size}); got {arr.size} values."
-                )
-                raise InvalidParameterError(msg)
-        for arr in (ra, rb):
-            if arr.size not in (1, graph.n_nodes):
-                name = "gamma" if self.gamma is not None else "recovery"
-                msg = f"`{name}` must be a number or one per node ({graph.n_nodes}); got {arr.size} values."
-                raise InvalidParameterError(msg)
-        if live is None or live.size == 1:
-            p = np.full(graph.n_edges, 1.0 if live is None or live[0] else 0.0)
-        else:
-            p = live.astype(np.float64)
-        return _readonly(p), (code, a, b, table), (rcode, ra, rb, rtable)
+        return _law_arrays(self, graph)
 
     def default_time_step(self, graph, horizon=math.inf):
         """1 in discrete time; else ``horizon / 100`` with a finite horizon, else a quarter

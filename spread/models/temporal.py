@@ -20,7 +20,8 @@ __all__ = ["TemporalIC", "reachable"]
 
 _ATTEMPTS = ("every", "first")
 _NEVER = (_k.FIXED, np.array([math.inf]), np.array([1.0]), np.zeros(2))
-for _arr in _NEVER[1:]:
+_NO_DELAY = (_k.EXPONENTIAL, np.array([1.0]), np.array([1.0]), np.zeros(2))  # contacts instead
+for _arr in (*_NEVER[1:], *_NO_DELAY[1:]):
     _arr.flags.writeable = False
 
 
@@ -54,7 +55,8 @@ class TemporalIC:
     does; with ``attempts="first"`` only the first contact after ``t`` is a chance
     (the transient evolving IC of Gayraud, Pitoura & Tsaparas 2015). With `recovery`
     ``u`` stops transmitting after an infectious period drawn from that law (temporal
-    SIR). `spread.simulate` computes runs exactly, in contact-time order.
+    SIR), and with ``reinfection=True`` it is then susceptible again (temporal SIS).
+    `spread.simulate` computes runs exactly, in contact-time order.
 
     Parameters
     ----------
@@ -74,6 +76,13 @@ class TemporalIC:
         time from `start` (from the first contact by default).
     rng : None, int, SeedSequence or Generator, optional
         Only for ``p="trivalency"``: the source of the per-arc draw.
+    reinfection : bool, default False
+        With `recovery`: a recovered node is susceptible again (temporal SIS), and
+        each infection draws a new period; results then count the nodes ever infected
+        and the infectious over time (`SpreadResult.prevalence`). A node infected at
+        ``t`` with period ``d`` transmits through contacts in ``(t, t + d)`` and can be
+        infected again from ``t + d`` on. Without a horizon, runs end at the last
+        contact.
 
     Notes
     -----
@@ -114,6 +123,17 @@ class TemporalIC:
     >>> res = spread.simulate(tg, ["ann"], spread.TemporalIC(p=0.5), n_runs=20_000, rng=0)
     >>> bool(abs(res.mean - 2.0) < 4 * res.stderr)
     True
+
+    Temporal SIS: Ann, infected at the start for 1.5 time units, passes the item to
+    Bob at time 1; Bob, infectious on (1, 2.5), passes it back at 2, after Ann
+    recovered at 1.5. At times 0, 1, 2 and 3 (from the first contact at 1): one, two,
+    two and one infectious.
+
+    >>> back = spread.TemporalGraph.from_contacts(["ann", "bob"], ["bob", "ann"], [1.0, 2.0])
+    >>> sis = spread.TemporalIC(recovery=("fixed", 1.5), reinfection=True, start=0.0)
+    >>> res = spread.simulate(back, ["ann"], sis, n_runs=1, horizon=3.0, time_step=1.0, rng=0)
+    >>> res.prevalence()["mean"].tolist()
+    [1.0, 2.0, 2.0, 1.0]
     """
 
     p: object = 1.0
@@ -121,6 +141,7 @@ class TemporalIC:
     recovery: object = None
     start: object = None
     rng: object = None
+    reinfection: bool = False
     _ic: IC = field(init=False, repr=False)
     _recovery: tuple = field(init=False, repr=False)
     _cache: weakref.WeakKeyDictionary = field(
@@ -137,6 +158,13 @@ class TemporalIC:
         object.__setattr__(self, "_recovery", law)
         if self.start is not None:
             object.__setattr__(self, "start", _time_value(self.start, "start"))
+        if not isinstance(self.reinfection, bool | np.bool_):
+            msg = f"`reinfection` must be True or False; got {self.reinfection!r}."
+            raise InvalidParameterError(msg)
+        if self.reinfection and self.recovery is None:
+            msg = "`reinfection=True` needs a `recovery` law: without one nobody recovers."
+            raise InvalidParameterError(msg)
+        object.__setattr__(self, "reinfection", bool(self.reinfection))
 
     def __repr__(self):
         parts = [IC.__repr__(self._ic)[3:-1]]
@@ -146,6 +174,8 @@ class TemporalIC:
             parts.append(f"recovery={self.recovery!r}")
         if self.start is not None:
             parts.append(f"start={self.start!r}")
+        if self.reinfection:
+            parts.append("reinfection=True")
         return f"TemporalIC({', '.join(parts)})"
 
     def arc_probabilities(self, graph):
@@ -188,6 +218,17 @@ class TemporalIC:
         if time_step is None:
             time_step = self.default_time_step(graph, horizon)
         t0, origin = _start_time(graph, self.start)
+        if self.reinfection:  # SIS over the contacts: the event-driven SIS kernel
+            if not math.isfinite(horizon):  # nothing is transmitted after the last contact
+                horizon = max(graph.time_range[1] - origin, 0.0)
+            args = (
+                self.arc_probabilities(graph), *_NO_DELAY, rcode, ra, rb, rtable,
+                graph.contact_ptr, graph.contact_times, True, self.attempts == "every",
+                float(t0), float(origin), float(horizon), float(time_step),
+            )  # fmt: skip
+            # a run reads each contact about once: the nodes, arcs and contacts bound it
+            work = graph.n_nodes + graph.n_edges + graph.n_contacts + 1.0
+            return Plan("sis_events", args, work=float(work))
         args = (
             self.arc_probabilities(graph),
             graph.contact_ptr,
@@ -206,7 +247,7 @@ class TemporalIC:
         return Plan("temporal", args)
 
     def needs_max_steps(self):
-        """False: every run ends (each arc is scanned at most once)."""
+        """False: every run ends (with the last contact at the latest)."""
         return False
 
 

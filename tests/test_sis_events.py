@@ -1,0 +1,256 @@
+"""SIS with any laws, and over timestamped contacts: the event-driven kernel.
+
+Exact: a path with fixed gaps and periods (closed-form prevalence; a gap equal to the
+period never transmits), a star's leaves (infected iff the first gap beats the hub's
+period), a lone node's survival, temporal SIS with an endless period is `TemporalIC`
+run for run. Coupled: the kernel against a plain-Python replay on the same stream
+(`reference.sis_events_replay`), bit for bit. Statistical: exponential laws through
+the event kernel against the Gillespie kernel; EoN's fast_nonMarkov_SIS in test_peers.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import spread
+from spread import SIS, TemporalGraph, TemporalIC
+from spread._random import RUNS, root_seed, stream_root
+from spread.exceptions import InvalidParameterError, WorkLimitError
+from spread.models import _ctic_kernels as CK
+from spread.models import _ic_lt_kernels as ICK
+from spread.models import _sis_event_kernels as EK
+from tests import reference as ref
+
+
+def path(n):
+    return spread.Graph.from_edges(np.arange(n - 1), np.arange(1, n))
+
+
+def two_sample_z(a, b):
+    """|mean(a) - mean(b)| in standard errors of the difference."""
+    se = math.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b))
+    return abs(np.mean(a) - np.mean(b)) / se
+
+
+# ------------------------------------------------------------------ pinned copies
+def test_the_event_kernel_copies_are_pinned():
+    root = np.uint64(0xFEEDFACE12345678)
+    for run in (0, 7, 99_999):
+        assert EK._run_state(root, run) == ICK._run_state(root, run)
+        s = np.uint64(EK._run_state(root, run))
+        assert EK._next_uniform(s) == ICK._next_uniform(s)
+        cstate = np.uint64(EK._mix(s ^ EK._CONTACT_SALT))
+        for c in (0, 5, 10**6):
+            assert EK._indexed_uniform(cstate, c) == CK.contact_coin(root, run, c)
+    laws = [
+        ("exponential", 2.0), ("weibull", 1.7, 0.5), ("lognormal", -0.3, 0.8),
+        ("gamma", 0.4, 3.0), ("gamma", 3.5, 0.5), ("fixed", 0.75), stats.lognorm(0.6),
+    ]  # fmt: skip
+    for law in laws:
+        code, a, b, table = spread.CTIC(delay=law)._law
+        for i in range(100):
+            s = np.uint64(0x1234567 + 7919 * i)
+            assert EK.draw_delay(code, a[0], b[0], table, s) == CK.draw_delay(
+                code, a[0], b[0], table, s
+            )
+
+
+# ------------------------------------------------------------------ exact
+@pytest.mark.parametrize(("gap", "period"), [(0.3, 1.0), (0.5, 0.5), (0.7, 2.0)])
+def test_path_with_fixed_gaps_and_periods(gap, period):
+    """Node k is infected at k gap (its tail's first transmission, if gap < period) and
+    infectious on [k gap, k gap + period); the head of each arc stays infectious past
+    the tail's period only if gap > 0, so each arc transmits once per period."""
+    n, horizon, step = 6, 5.0, 0.25
+    model = SIS(transmission=("fixed", gap), recovery=("fixed", period))
+    res = spread.simulate(path(n), [0], model, n_runs=3, horizon=horizon, time_step=step, rng=0)
+    reached = n if gap < period else 1
+    infected_at = np.cumsum([0.0] + [gap] * (reached - 1))  # the kernel's sums
+    times = np.arange(round(horizon / step) + 1) * step
+    expected = [sum(t0 <= t < t0 + period for t0 in infected_at) for t in times]
+    assert res.final_sizes.tolist() == [reached] * 3
+    width = res.infectious_per_step.shape[1]
+    for row in res.infectious_per_step:  # trailing all-zero columns are cut
+        assert row.tolist() + [0] * (len(times) - width) == expected
+
+
+@pytest.mark.parametrize(
+    ("gap", "first_gap_cdf"),
+    [(("exponential", 1.5), lambda t: 1 - math.exp(-1.5 * t)),
+     (("weibull", 2.5, 0.8), lambda t: 1 - math.exp(-((t / 0.8) ** 2.5)))],
+    ids=["exponential", "weibull"],
+)  # fmt: skip
+def test_star_leaves_are_infected_iff_the_first_gap_beats_the_period(gap, first_gap_cdf):
+    leaves, period = 8, 0.6
+    star = spread.Graph.from_edges([0] * leaves, range(1, leaves + 1))
+    recovery = np.full(leaves + 1, 1.0)
+    recovery[0] = period  # the hub's period; the leaves' matter not
+    model = SIS(transmission=gap, recovery=("fixed", recovery))
+    res = spread.simulate(star, [0], model, n_runs=20_000, horizon=3.0, rng=2)
+    expected = 1 + leaves * first_gap_cdf(period)
+    assert abs(res.mean - expected) < 4 * res.stderr
+
+
+def test_a_lone_node_survives_as_its_period():
+    law = ("lognormal", 0.0, 0.5)
+    one = spread.Graph.from_edges([0], [1])
+    res = spread.simulate(
+        one, [1], SIS(transmission=("fixed", 1.0), recovery=law), n_runs=20_000, horizon=2.0,
+        time_step=0.25, rng=3,
+    )  # fmt: skip
+    frame = res.prevalence()
+    for t in (0.5, 1.0, 1.5):
+        exact = stats.lognorm(0.5).sf(t)
+        row = frame.loc[t]
+        assert abs(row["mean"] - exact) < 4 * max(row["stderr"], 1e-12)
+
+
+def random_contacts(n, n_contacts, span, seed):
+    rng = np.random.default_rng(seed)
+    return (
+        rng.integers(0, n, n_contacts),
+        rng.integers(0, n, n_contacts),
+        rng.uniform(0, span, n_contacts),
+    )
+
+
+@pytest.mark.parametrize("horizon", [None, 6.0])
+def test_temporal_sis_with_an_endless_period_is_temporal_ic(horizon):
+    """Same contact coins: with a period longer than all contacts nobody recovers, and
+    every run infects the nodes `TemporalIC` activates, at the same times."""
+    src, dst, t = random_contacts(30, 400, 10.0, seed=1)
+    tg = TemporalGraph.from_contacts(src, dst, t)
+    kw = {"n_runs": 60, "rng": 5, "keep_times": True, "horizon": horizon}
+    ic = spread.simulate(tg, [0, 3], TemporalIC(p=0.4), **kw)
+    sis = TemporalIC(p=0.4, recovery=("fixed", 1e6), reinfection=True)
+    got = spread.simulate(tg, [0, 3], sis, **kw)
+    np.testing.assert_array_equal(got.activation_times, ic.activation_times)
+    np.testing.assert_array_equal(got.final_sizes, ic.final_sizes)
+    # nobody recovers: the infectious count is the running total of the infected
+    width = got.infectious_per_step.shape[1]
+    cumulative = np.cumsum(got.new_per_step, axis=1)[:, :width]
+    np.testing.assert_array_equal(got.infectious_per_step[:, : cumulative.shape[1]], cumulative)
+
+
+# ------------------------------------------------------------------ coupled
+def _laws_of(law, size):
+    name, *params = law
+    return lambda i: (name, [np.broadcast_to(x, size)[i] for x in params])
+
+
+STATIC_CASES = {
+    "gamma-weibull": (("gamma", 0.5, 1.2), ("weibull", 1.5, 0.8)),
+    "lognormal-fixed": (("lognormal", -0.5, 0.7), ("fixed", 0.9)),
+    "per-arc-exponential": ("beta", "gamma"),
+}
+
+
+@pytest.mark.parametrize("case", list(STATIC_CASES))
+def test_static_kernel_equals_the_reference_on_the_same_stream(case):
+    g = spread.datasets.load("karate")
+    trans, rec = STATIC_CASES[case]
+    if case == "per-arc-exponential":
+        rng = np.random.default_rng(0)
+        beta = rng.uniform(0.0, 0.8, g.n_edges)
+        beta[::7] = 0.0  # arcs that never transmit
+        gamma = rng.uniform(0.5, 1.5, g.n_nodes)
+        model = SIS(beta=beta, gamma=gamma)
+        trans_of = lambda j: ("exponential", [beta[j]])  # noqa: E731
+        rec_of = lambda u: ("exponential", [gamma[u]])  # noqa: E731
+        p = (beta > 0).astype(float)
+    else:
+        model = SIS(transmission=trans, recovery=rec)
+        trans_of, rec_of, p = _laws_of(trans, g.n_edges), _laws_of(rec, g.n_nodes), None
+    horizon, step = 4.0, 0.1
+    res = spread.simulate(
+        g, [0, 9], model, n_runs=30, rng=6, keep_times=True, horizon=horizon, time_step=step
+    )
+    root = int(stream_root(root_seed(6), RUNS))
+    for r in range(30):
+        first, levels = ref.sis_events_replay(
+            g, [0, 9], trans_of, rec_of, root, r, horizon=horizon, time_step=step, p=p
+        )
+        row = res.activation_times[r]
+        assert {int(v): float(row[v]) for v in np.flatnonzero(~np.isnan(row))} == first
+        width = res.infectious_per_step.shape[1]
+        assert res.infectious_per_step[r].tolist() == (levels + [0] * width)[:width]
+        assert all(x == 0 for x in levels[width:])
+
+
+@pytest.mark.parametrize("attempts", ["every", "first"])
+@pytest.mark.parametrize("recovery", [("fixed", 1.5), ("exponential", 0.8)], ids=str)
+@pytest.mark.parametrize("horizon", [math.inf, 5.0])
+def test_temporal_kernel_equals_the_reference_on_the_same_stream(attempts, recovery, horizon):
+    src, dst, t = random_contacts(20, 300, 8.0, seed=4)
+    t = np.round(t, 1)  # ties between contacts, periods and bins
+    tg = TemporalGraph.from_contacts(src, dst, t, labels=np.arange(20))
+    p = np.random.default_rng(2).uniform(0.3, 0.9, tg.n_edges)
+    model = TemporalIC(p=p, attempts=attempts, recovery=recovery, reinfection=True)
+    res = spread.simulate(
+        tg, [0, 7], model, n_runs=40, rng=8, keep_times=True, time_step=0.5,
+        horizon=None if horizon == math.inf else horizon,
+    )  # fmt: skip
+    root = int(stream_root(root_seed(8), RUNS))
+    origin = tg.time_range[0]
+    run_horizon = horizon if horizon < math.inf else tg.time_range[1] - origin
+    for r in range(40):
+        first, levels = ref.sis_events_replay(
+            tg, [0, 7], None, _laws_of(recovery, tg.n_nodes), root, r, horizon=run_horizon,
+            time_step=0.5, contacts=True, every=attempts == "every", p=p,
+            t0=float(np.nextafter(origin, -np.inf)), origin=origin,
+        )  # fmt: skip
+        row = res.activation_times[r]
+        got = {int(v): float(row[v]) for v in np.flatnonzero(~np.isnan(row))}
+        assert got == {v: max(x, 0.0) for v, x in first.items()}
+        width = res.infectious_per_step.shape[1]
+        assert res.infectious_per_step[r].tolist() == (levels + [0] * width)[:width]
+
+
+def test_runs_do_not_depend_on_threads():
+    g = spread.datasets.load("nethept")
+    model = SIS(transmission=("gamma", 2.0, 0.5), recovery=("weibull", 1.5, 1.0))
+    kw = {"n_runs": 200, "horizon": 3.0, "rng": 7, "keep_times": True}
+    one = spread.simulate(g, list(range(20)), model, n_jobs=1, **kw)
+    two = spread.simulate(g, list(range(20)), model, n_jobs=2, **kw)
+    np.testing.assert_array_equal(one.activation_times, two.activation_times)
+    np.testing.assert_array_equal(one.infectious_per_step, two.infectious_per_step)
+
+
+# ------------------------------------------------------------------ statistical
+def test_exponential_laws_are_the_markovian_model():
+    """Per-arc rates (all equal) go through the event kernel, one rate through the
+    Gillespie kernel: the same model, two algorithms."""
+    g = spread.datasets.load("karate")
+    beta, gamma, horizon = 0.3, 1.0, 3.0
+    kw = {"n_runs": 20_000, "horizon": horizon}
+    gillespie = spread.simulate(g, [0], SIS(beta=beta, gamma=gamma), rng=1, **kw)
+    events = spread.simulate(g, [0], SIS(beta=np.full(g.n_edges, beta), gamma=gamma), rng=2, **kw)
+    assert two_sample_z(gillespie.final_sizes, events.final_sizes) < 4
+    levels = [res.infectious_per_step for res in (gillespie, events)]
+    for k in (25, 50, 100):
+        at = [m[:, k] if m.shape[1] > k else np.zeros(m.shape[0]) for m in levels]
+        assert two_sample_z(*at) < 4
+
+
+# ------------------------------------------------------------------ bad input, limits
+def test_renewals_without_end_are_refused():
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="median > 0"):
+        SIS(transmission=("fixed", 0.0), gamma=1.0)
+    tiny = SIS(transmission=("lognormal", -700.0, 1.0), gamma=1.0)  # gaps of 1e-304
+    with pytest.raises(WorkLimitError, match="SIS runs"):
+        spread.simulate(g, [0], tiny, n_runs=10, horizon=1.0, rng=0)
+
+
+def test_reinfection_needs_a_recovery_and_a_bool():
+    with pytest.raises(InvalidParameterError, match="needs a `recovery`"):
+        TemporalIC(reinfection=True)
+    with pytest.raises(InvalidParameterError, match="`reinfection` must be True or False"):
+        TemporalIC(recovery=("fixed", 1.0), reinfection="yes")
+    model = TemporalIC(recovery=("fixed", 1.0), reinfection=True)
+    assert "reinfection=True" in repr(model)
+    g = spread.datasets.load("karate")
+    with pytest.raises(InvalidParameterError, match="TemporalGraph"):
+        spread.simulate(g, [0], model, n_runs=1, rng=0)
