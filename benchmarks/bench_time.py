@@ -16,6 +16,11 @@ What it measures
      delays, up to a horizon of 10 time units;
    - SIS, Markovian, with SIR's beta and gamma (well above the epidemic threshold),
      up to a horizon of 5.
+   - (``--part sis-laws`` only) SIS with Gamma(2) gaps between an arc's transmissions
+     (mean 1 / (2 beta), SIR's beta) and Weibull(2) infectious periods of mean 1, up to
+     a horizon of 5: the event-driven kernel against EoN's non-Markovian SIS (its
+     event loop, driven by ``_peers.eon_non_markov_sis``), written to
+     ``results_time_sis.md``.
 
    spread: ``spread.simulate(g, seeds, model, n_runs=R, rng=..., n_jobs=1)`` and
    ``n_jobs=2``, R sized by a pilot so that a one-thread call holds about ``--target``
@@ -87,7 +92,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _peers import _digraph
+from _peers import _digraph, eon_non_markov_sis
 from _report import header, md_table
 
 import spread
@@ -138,6 +143,28 @@ def eon_sis(G, seeds, beta, budget, rng):
     while len(sizes) < 2 or time.perf_counter() - t0 < budget:
         out = EoN.fast_SIS(G, beta, GAMMA, initial_infecteds=seeds, tmax=HORIZON_SIS, rng=gen)
         sizes.append(out[2][-1])
+    return time.perf_counter() - t0, np.array(sizes)
+
+
+def eon_sis_laws(G, seeds, beta, scale, budget, rng):
+    """EoN's non-Markovian SIS event loop (`_peers.eon_non_markov_sis`) with
+    Gamma(2, 1 / (2 beta)) gaps between an arc's transmissions and Weibull(2, scale)
+    periods; the infectious at the horizon."""
+    gen = np.random.default_rng(rng)
+
+    def transmissions(source, target, period):
+        times, t = [], gen.gamma(2.0, 0.5 / beta)
+        while t < period:
+            times.append(t)
+            t += gen.gamma(2.0, 0.5 / beta)
+        return times
+
+    def period(node):
+        return scale * gen.weibull(2.0)
+
+    sizes, t0 = [], time.perf_counter()
+    while len(sizes) < 2 or time.perf_counter() - t0 < budget:
+        sizes.append(eon_non_markov_sis(G, seeds, transmissions, period, HORIZON_SIS))
     return time.perf_counter() - t0, np.array(sizes)
 
 
@@ -227,6 +254,17 @@ def run_case(name, g, model_name, args):
         beta = GAMMA * T / (1 - T)
         model, horizon = spread.SIS(beta=beta, gamma=GAMMA), HORIZON_SIS
         label = f"SIS beta={beta:.4g} gamma=1, horizon {HORIZON_SIS:g}"
+    elif model_name == "SIS-NM":  # regular gaps at twice SIS's rate, a mean period of 1
+        beta = 2.0 * GAMMA * T / (1 - T)
+        scale = 1.0 / (GAMMA * math.gamma(1.5))  # Weibull shape 2 with mean 1 / gamma
+        model = spread.SIS(
+            transmission=("gamma", 2.0, 0.5 / beta), recovery=("weibull", 2.0, scale)
+        )
+        horizon = HORIZON_SIS
+        label = (
+            f"SIS, gaps Gamma(2, {0.5 / beta:.4g}) (mean 1/{beta:.4g}), periods "
+            f"Weibull(2, {scale:.4g}) (mean 1), horizon {HORIZON_SIS:g}"
+        )
     else:
         model, horizon = spread.CTIC(p=T, delay=("exponential", 1.0)), HORIZON_CTIC
         label = f"CTIC p={T:.4g}, Exp(1), horizon {HORIZON_CTIC:g}"
@@ -246,6 +284,10 @@ def run_case(name, g, model_name, args):
             tools["FastGEMF"] = lambda r: fastgemf_sir(g, seeds, beta, args.peer_seconds, 300 + r)
     elif model_name == "SIS":
         tools["EoN fast_SIS"] = lambda r: eon_sis(G, seed_list, beta, args.peer_seconds, 200 + r)
+    elif model_name == "SIS-NM":
+        tools["EoN non-Markovian SIS"] = lambda r: eon_sis_laws(
+            G, seed_list, beta, scale, args.peer_seconds, 200 + r
+        )
     else:
         tools["EoN fast_nonMarkov_SIR"] = lambda r: eon_ctic(
             G, seed_list, T, args.peer_seconds, 200 + r
@@ -566,7 +608,8 @@ _COMPILE = """
 import sys, time, spread
 g = spread.datasets.load("karate")
 m = {"CTIC": spread.CTIC(p=0.3), "SIR": spread.SIR(beta=1.0, gamma=1.0),
-     "SIS": spread.SIS(beta=1.0, gamma=1.0), "TemporalIC": spread.TemporalIC(p=0.3)}[sys.argv[1]]
+     "SIS": spread.SIS(beta=1.0, gamma=1.0), "TemporalIC": spread.TemporalIC(p=0.3),
+     "SIS-NM": spread.SIS(transmission=("gamma", 2.0, 0.5), recovery=("weibull", 2.0, 1.0))}[sys.argv[1]]
 if sys.argv[1] == "TemporalIC":  # the karate club's edges met at times 0, 1, 2, ...
     src, dst, _ = g.edges()
     g = spread.TemporalGraph.from_contacts(src, dst, range(len(src)), directed=False)
@@ -624,7 +667,7 @@ def static_part(args):
     for name, g in graphs.items():
         for model_name in ("SIR", "CTIC", "SIS"):
             print(f"{name}, {model_name} ...", flush=True)
-            frame, ratio = run_case(name, g, model_name, args)
+            frame, ratio, _ = run_case(name, g, model_name, args)
             print(frame.to_string(index=False), flush=True)
             frames.append(frame)
             ratios.append(ratio)
@@ -650,6 +693,55 @@ def static_part(args):
         "## Every tool",
         "",
         md_table(table, ".4g"),
+        "",
+        "## Compile time (karate club, 100 runs; fresh process each)",
+        "",
+        md_table(compile_table, ".3g"),
+        "",
+    ]
+
+
+def sis_laws_part(args):
+    """SIS with non-exponential laws (the event-driven kernel) against EoN's
+    non-Markovian SIS: the tables as markdown lines (`results_time_sis.md`)."""
+    graphs = {
+        "BA n=20k m=5" if args.quick else "BA n=100k m=5": ba_graph(
+            20_000 if args.quick else 100_000
+        ),
+        "NetHEPT": spread.datasets.load("nethept"),
+    }
+    frames, ratios = [], []
+    for name, g in graphs.items():
+        print(f"{name}, SIS-NM ...", flush=True)
+        frame, ratio, _ = run_case(name, g, "SIS-NM", args)
+        print(frame.to_string(index=False), flush=True)
+        frames.append(frame)
+        ratios.append(ratio)
+    compile_table = compile_times(("SIS-NM",))
+    print(pd.DataFrame(ratios).to_string(index=False))
+    print(compile_table.to_string(index=False))
+    return [
+        "# Non-Markovian SIS against EoN",
+        "",
+        "Written by `benchmarks/bench_time.py --part sis-laws` (read its docstring for the",
+        "protocol; the SIS case with Gamma(2) gaps between an arc's transmissions at twice",
+        "the Markovian case's rate, so that the regular gaps stay above the threshold, and",
+        "Weibull(2) periods of mean 1). EoN 2.0's",
+        "`fast_nonMarkov_SIS` fails on an undefined `rng`; `benchmarks/_peers.py` drives",
+        "its event loop as that function would.",
+        "",
+        *header(),
+        f"- Peers: {_versions('EoN')}",
+        f"- Settings: {args.repeats} rounds, spread calls of ~{args.target} s, peer calls of"
+        f" ~{args.peer_seconds} s; medians over rounds",
+        "",
+        "## Ratios",
+        "",
+        md_table(pd.DataFrame(ratios), ".3g"),
+        "",
+        "## Every tool",
+        "",
+        md_table(pd.concat(frames, ignore_index=True), ".4g"),
         "",
         "## Compile time (karate club, 100 runs; fresh process each)",
         "",
@@ -747,7 +839,7 @@ def _versions(*packages):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--part", choices=("all", "static", "temporal"), default="all")
+    ap.add_argument("--part", choices=("all", "static", "temporal", "sis-laws"), default="all")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--target", type=float, default=0.5, help="seconds per spread call")
     ap.add_argument("--peer-seconds", type=float, default=10.0, help="seconds per peer call")
@@ -757,6 +849,12 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.repeats, args.target, args.peer_seconds, args.ndlib_seconds = 1, 0.2, 2.0, 2.0
+    if args.part == "sis-laws":
+        lines = sis_laws_part(args)
+        if not args.quick:
+            (HERE / "results_time_sis.md").write_text("\n".join(lines))
+            print(f"wrote {HERE / 'results_time_sis.md'}")
+        return
     path = HERE / "results_time.md"
     old = path.read_text() if path.exists() else ""
     old_static, _, old_temporal = old.partition(MARK)
