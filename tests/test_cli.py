@@ -339,6 +339,28 @@ def test_simulate_sis_with_a_recovery_law_matches_the_api(capsys, tmp_path):
     assert doc["mean"] == res.mean and doc["model"] == repr(model)
 
 
+def test_durations_and_dates_are_seconds_for_contacts(capsys, tmp_path):
+    """`--horizon 1h` and `--start 1970-01-01T00:00:10` are 3600 and 10 seconds, the
+    unit of contact times read from datetimes; a static model refuses units."""
+    contacts = tmp_path / "contacts.txt"
+    contacts.write_text("1 2 20\n2 3 3000\n3 4 4000\n")
+    out_file = tmp_path / "out.json"
+    argv = ["simulate", str(contacts), "--directed", "--timed", "--seeds", "1", "--p", "1"]
+    argv += ["--model", "temporal", "--start", "1970-01-01T00:00:10", "--horizon", "1h"]
+    code, _, err = run(capsys, *argv, "--runs", "3", "--out", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    assert doc["model"] == repr(spread.TemporalIC(p=1.0, start=10.0))
+    assert doc["mean"] == 3.0  # 1 at the start, 2 at 20 s, 3 at 3000 s; 4 at 4000 s is late
+    code, _, err = run(
+        capsys, "simulate", "karate", "--seeds", "0", "--model", "ctic", "--horizon", "2h"
+    )
+    assert code == 2
+    assert "`--horizon` with a unit or a date is for timestamped contacts" in err
+    code, _, err = run(capsys, "simulate", "karate", "--seeds", "0", "--horizon", "2 parsecs")
+    assert code == 2 and "or a duration such as 24h" in err
+
+
 def test_simulate_sir_adds_the_infectious_columns(capsys, tmp_path):
     out_file = tmp_path / "sir.csv"
     argv = ["simulate", "karate", "--seeds", "0", "--model", "sir", "--beta", "0.8"]

@@ -15,6 +15,7 @@ from .._common import z_value
 from ..exceptions import SpreadError
 from ._files import binary_problem, out_path, read_text
 from ._types import (
+    Seconds,
     UsageError,
     delay_law,
     finite_at_least,
@@ -24,6 +25,8 @@ from ._types import (
     seed_root,
     shown,
     shown_path,
+    span_at_least,
+    time_point,
     times,
 )
 
@@ -236,6 +239,15 @@ def model_from_args(args, graph=None):
         )
         raise UsageError(msg)
 
+    for option in ("horizon", "time_step", "start"):
+        value = getattr(args, option, None)
+        if isinstance(value, Seconds) and args.model != "temporal":
+            msg = (
+                f"`--{option.replace('_', '-')}` with a unit or a date is for timestamped "
+                f"contacts (--model temporal, times in seconds); {args.model} counts time "
+                "in its own unit: give a number."
+            )
+            raise UsageError(msg)
     beta = args.beta if args.beta is not None else BETA_DEFAULTS.get(args.model)
     if args.model in ("ic", "ctic", "temporal"):
         p = args.p  # a probability or a rule name (`probability_or_rule`)
@@ -392,7 +404,7 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
         )
         m.add_argument(
             "--time-step",
-            type=finite_at_least(0, strict=True),
+            type=span_at_least(0, strict=True),
             default=None,
             help="CTIC, SIR, SIS: width of the curve's time bins (default: horizon/100, or "
             "a quarter of the median delay)",
@@ -407,9 +419,10 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
         )
         m.add_argument(
             "--start",
-            type=finite_at_least(-math.inf, strict=False),
+            type=time_point,
             default=None,
-            help="temporal: when the seeds adopt, in the contacts' time unit (default: just "
+            help="temporal: when the seeds adopt, in the contacts' time unit, or a date and "
+            "time (2012-07-04T12:00, UTC) for contacts in Unix seconds (default: just "
             "before the first contact)",
         )
         m.add_argument(
@@ -440,10 +453,14 @@ def add_model_options(p, *, heat_times, models=("ic", "lt", "heat")):
         ["ctic: count adoptions up to this time (default: no limit)"] if "ctic" in models else []
     )
     uses += ["sir: the same; sis: the same, required"] if "sir" in models else []
-    uses += ["temporal: the time after --start"] if "temporal" in models else []
+    uses += (
+        ["temporal: the time after --start (24h, 30min, 2d: contacts in seconds)"]
+        if "temporal" in models
+        else []
+    )
     if uses:
         m.add_argument(
-            "--horizon", type=finite_at_least(0, strict=False), default=None, help="; ".join(uses)
+            "--horizon", type=span_at_least(0, strict=False), default=None, help="; ".join(uses)
         )
 
 

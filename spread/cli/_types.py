@@ -6,11 +6,13 @@ after the option's name and the usage (exit code 2). Package-private to `spread.
 
 Examples
 --------
->>> from spread.cli._types import fraction, probability_or_rule, times
+>>> from spread.cli._types import fraction, probability_or_rule, span_at_least, time_point, times
 >>> fraction("0.9"), probability_or_rule("wc"), probability_or_rule("0.1")
 (0.9, 'wc', 0.1)
 >>> times("0, 1,2.5")
 (0.0, 1.0, 2.5)
+>>> span_at_least(0, strict=False)("24h"), time_point("2012-07-04")
+(86400.0, 1341360000.0)
 >>> fraction("nan")
 Traceback (most recent call last):
 argparse.ArgumentTypeError: must be a number in (0, 1); got 'nan'
@@ -21,6 +23,7 @@ import math
 
 __all__ = [
     "INT64_MAX",
+    "Seconds",
     "UsageError",
     "delay_law",
     "finite_at_least",
@@ -31,6 +34,8 @@ __all__ = [
     "seed_root",
     "shown",
     "shown_path",
+    "span_at_least",
+    "time_point",
     "times",
 ]
 
@@ -128,6 +133,68 @@ def finite_at_least(low, *, strict):
         return value
 
     return parse
+
+
+class Seconds(float):
+    """A time given with a unit (``24h``) or as a date, in seconds: the unit of
+    timestamped contacts read from datetimes (and of the bundled contact data)."""
+
+
+def _unit_span(text):
+    """``24h``, ``90min``, ``2d``, ``1w``... in seconds (pandas' units), or None."""
+    import pandas as pd
+
+    text = text.strip()
+    if not text or not (text[0].isdigit() or text[0] == ".") or not text[-1].isalpha():
+        return None
+    if text.endswith("w"):  # pandas reads weeks as "W" only
+        text = text[:-1] + "W"
+    try:
+        return pd.Timedelta(text).total_seconds()
+    except (ValueError, OverflowError):
+        return None
+
+
+def span_at_least(low, *, strict):
+    """An argparse type: a finite number > `low` (`strict`) or >= `low`, in the model's
+    time unit, or a duration with a unit (``24h``, ``30min``, ``2d``) as `Seconds`."""
+    number = finite_at_least(low, strict=strict)
+    rule = (
+        f"a finite number {'>' if strict else '>='} {low:g}, or a duration such as 24h, "
+        "30min or 2d"
+    )
+
+    def parse(text):
+        seconds = _unit_span(text)
+        if seconds is None:
+            try:
+                return number(text)
+            except argparse.ArgumentTypeError:
+                _fail(rule, text)
+        if not math.isfinite(seconds) or seconds < low or (strict and seconds == low):
+            _fail(rule, text)
+        return Seconds(seconds)
+
+    return parse
+
+
+def time_point(text):
+    """A finite number, or a date and time (``2012-07-04``, ``2012-07-04T12:00``, UTC
+    unless it says otherwise) as `Seconds` since 1970-01-01 UTC."""
+    value = _float(text)
+    if math.isfinite(value):
+        return value
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        stamp = None
+    if stamp is None or stamp is pd.NaT:
+        _fail("a finite number or a date and time such as 2012-07-04T12:00", text)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return Seconds((stamp - pd.Timestamp(0)).total_seconds())
 
 
 def probability_or_rule(text):
