@@ -97,7 +97,8 @@ class FitResult:
     ----------
     model : str
         Curves: ``"bass"``, ``"logistic"``, ``"gompertz"``, ``"si"``, ``"sir"``,
-        ``"hawkes"`` (event times) or ``"hawkes_binned"``. Network models on trends:
+        ``"hawkes"`` (event times) or ``"hawkes_binned"``, with a periodic background
+        ``"seasonal_hawkes"`` or ``"seasonal_hawkes_binned"``. Network models on trends:
         ``"ic"``, ``"lt"``, ``"heat"``. From cascades: ``"ic"``, ``"ic_node"``,
         ``"ic_edge"``, ``"lt_beta"``, ``"lt_power"``, ``"netrate_*"``.
     params : dict of str to float

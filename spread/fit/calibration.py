@@ -9,7 +9,15 @@ import pandas as pd
 from .._random import as_generator
 from .._validation import check_int, check_level, ndim_of
 from ..exceptions import InvalidParameterError
-from .choose import BASELINES, CURVE_MODELS, origins_for, resolve_period, series_of
+from .choose import (
+    BASELINES,
+    CURVE_MODELS,
+    SEASONAL,
+    origins_for,
+    resolve_period,
+    seasonal_fitter,
+    series_of,
+)
 from .forecast import MIN_ERROR_PATHS, _Baseline, _draws, _usable, at_origins
 
 __all__ = ["Calibration", "calibration"]
@@ -101,8 +109,8 @@ def _fitter(model, trend, horizon, first_origin, period):
     """(name, fitter) of `model`: a model name, a baseline's or a callable."""
     if callable(model):
         return getattr(model, "__name__", "model"), model
-    if not isinstance(model, str) or model not in (*CURVE_MODELS, *BASELINES):
-        options = ", ".join(repr(m) for m in (*CURVE_MODELS, *BASELINES))
+    if not isinstance(model, str) or model not in (*CURVE_MODELS, SEASONAL, *BASELINES):
+        options = ", ".join(repr(m) for m in (*CURVE_MODELS, SEASONAL, *BASELINES))
         msg = (
             f"`model` must be one of {options} or a function mapping a Trend to a "
             f"FitResult; got {_short(model)}."
@@ -110,11 +118,13 @@ def _fitter(model, trend, horizon, first_origin, period):
         raise InvalidParameterError(msg)
     if model == "naive":
         return model, lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
-    if model == "seasonal_naive":
+    if model in ("seasonal_naive", SEASONAL):
         period, note = resolve_period(trend, period, horizon, first_origin)
         if period is None:
-            msg = f"`period` must be given for model 'seasonal_naive' here ({note})."
+            msg = f"`period` must be given for model {model!r} here ({note})."
             raise InvalidParameterError(msg)
+        if model == SEASONAL:
+            return model, seasonal_fitter(period)
         return model, lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), period)
     return model, CURVE_MODELS[model]
 
@@ -144,8 +154,9 @@ def calibration(
     ----------
     trend : Trend or array_like
     model : str or callable, default "bass"
-        A model name as in `choose` (``"bass"``, ..., ``"hawkes"``, ``"naive"``,
-        ``"seasonal_naive"``), or a function mapping a training `Trend` to a
+        A model name as in `choose` (``"bass"``, ..., ``"hawkes"``,
+        ``"seasonal_hawkes"``, ``"naive"``, ``"seasonal_naive"``; the seasonal ones use
+        `period`), or a function mapping a training `Trend` to a
         `FitResult`.
     horizon : int
         Bins forecast from each origin.

@@ -39,6 +39,10 @@ CURVE_MODELS = {
 
 BASELINES = ("naive", "seasonal_naive")
 
+#: The binned Hawkes process with a periodic background, whose period is the seasonal
+#: naive's: a candidate only when the bins before the first origin hold two periods.
+SEASONAL = "seasonal_hawkes"
+
 _SCORES = ("mase", "msis")
 
 
@@ -60,19 +64,19 @@ def fitters_for(models, name="models"):
     """`models` (None, names, or a dict of names to fitting functions) as a dict of
     names to fitters; the baselines' names map to None."""
     if models is None:
-        return dict(CURVE_MODELS)
+        return {**CURVE_MODELS, SEASONAL: None}
     if isinstance(models, dict):
         return dict(check_fitters(models, name))
     if isinstance(models, str | bytes) or not hasattr(models, "__iter__"):
         msg = (
             f"`{name}` must be a list of model names ({', '.join(CURVE_MODELS)}, "
-            f"{', '.join(BASELINES)}) or a dict of names to fitting functions; got "
+            f"{SEASONAL}, {', '.join(BASELINES)}) or a dict of names to fitting functions; got "
             f"{_short(models)}."
         )
         raise InvalidParameterError(msg)
     out = {}
     for m in models:
-        check_in(m, name=name, options=(*CURVE_MODELS, *BASELINES))
+        check_in(m, name=name, options=(*CURVE_MODELS, SEASONAL, *BASELINES))
         out[m] = CURVE_MODELS.get(m)
     if not out:
         msg = f"`{name}` must name at least one model; got {_short(models)}."
@@ -114,6 +118,39 @@ def resolve_period(trend, period, horizon, first_origin):
     period = check_int(period, name="period", min_value=2)
     _baseline(trend[:first_origin], horizon, period, name="period")  # raises if too short
     return period, f"seasonal naive with period {period}"
+
+
+def seasonal_fitter(period):
+    """Fit the binned Hawkes process with a background of period `period` bins (two
+    harmonics; see `HawkesEstimator`)."""
+
+    def fit_seasonal_hawkes(trend):
+        return fit_hawkes(trend, period=period, n_harmonics=2)
+
+    return fit_seasonal_hawkes
+
+
+def with_seasonal(fitters, period, first_origin, requested):
+    """`fitters` with the seasonal Hawkes fitter in place of its placeholder, or without
+    it (and a note) when there is no period or the bins before the first origin hold
+    fewer than two periods; an error instead if the caller named it."""
+    if SEASONAL not in fitters or fitters[SEASONAL] is not None:
+        return fitters, None
+    reason = None
+    if period is None:
+        reason = "there is no period (give `period`, or use hourly or daily bins)"
+    elif first_origin < 2 * period:
+        reason = (
+            f"the first origin leaves {first_origin} bins, fewer than two periods "
+            f"({2 * period} bins)"
+        )
+    if reason is None:
+        out = {k: (seasonal_fitter(period) if k == SEASONAL else v) for k, v in fitters.items()}
+        return out, f"{SEASONAL}: binned Hawkes with a background of period {period} bins"
+    if requested:
+        msg = f"`models` names {SEASONAL!r}, which needs two periods of data: {reason}."
+        raise InvalidParameterError(msg)
+    return {k: v for k, v in fitters.items() if k != SEASONAL}, f"no {SEASONAL}: {reason}"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -306,7 +343,10 @@ def choose(
         The series (at least ``n_origins * horizon + horizon + 10`` bins).
     models : list of str or dict of str to callable, optional
         Model names: ``"bass"``, ``"logistic"``, ``"gompertz"``, ``"si"``, ``"sir"``,
-        ``"hawkes"`` (binned; default: all six). Or a dict of names to functions mapping
+        ``"hawkes"`` (binned), ``"seasonal_hawkes"`` (binned, with a background of
+        the seasonal naive's period and two harmonics: `HawkesEstimator` with
+        `period`; only when the bins before the first origin hold two periods, else
+        left out of the default with a note). Default: all seven. Or a dict of names to functions mapping
         a training `Trend` to a `FitResult` (as in `rolling_origin`), e.g. a network
         estimator's fit on a graph: network models are not fitted by default, since they
         need a graph and seeds. The baselines are always ranked.
@@ -373,6 +413,7 @@ def choose(
     fitters = fitters_for(models)
     taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
     period, period_note = resolve_period(trend, period, horizon, taus[0])
+    fitters, seasonal_note = with_seasonal(fitters, period, taus[0], models is not None)
     candidates = {k: v for k, v in fitters.items() if v is not None}
     candidates["naive"] = lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
     notes = (
@@ -381,6 +422,8 @@ def choose(
         else []
     )
     notes.append(period_note)
+    if seasonal_note:
+        notes.append(seasonal_note)
     if period is not None:
         candidates["seasonal_naive"] = lambda tr: _Baseline(
             np.asarray(tr.counts, dtype=np.float64), period

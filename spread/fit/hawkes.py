@@ -3,14 +3,12 @@
 Intensity ``lambda(t) = mu + alpha * beta * sum_{t_i < t} exp(-beta (t - t_i))``:
 background rate ``mu``, branching ratio ``alpha`` (= n*, expected direct offspring of
 an event; the process is stationary iff ``alpha < 1``) and decay rate ``beta``.
+With a `period` the background is periodic (a daily cycle, say): see
+`spread.fit._seasonal`.
 """
 
-import math
-
 import numpy as np
-import pandas as pd
 
-from .._common import check_memory
 from .._random import as_generator
 from .._time import (
     as_freq,
@@ -25,31 +23,17 @@ from .._time import (
 from .._validation import check_in, check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..trend import Trend
-from . import _losses
+from . import _seasonal
 from ._counts import CountProblem
-from ._curve_models import _Spec
-from ._hawkes_kernels import hawkes_nll_grad, hawkes_state
-from ._problem import Problem, fit_likelihood
+from ._hawkes_kernels import hawkes_nll_grad
+from ._hawkes_problems import _check_events, _descendants, _HawkesBinned, _HawkesEvents
+from ._problem import fit_likelihood
 from .curves import _CurveEstimator
 
 __all__ = ["HawkesEstimator", "fit_hawkes", "hawkes_loglik", "simulate_hawkes"]
 
 
 # ================================================================= simulation
-def _descendants(rng, parents, alpha, beta, t_end):
-    """All descendants (within ``[.., t_end)``) of events at times `parents`."""
-    out = []
-    gen = parents
-    while gen.size:
-        k = rng.poisson(alpha, gen.size)
-        kids = np.repeat(gen, k) + rng.exponential(1.0 / beta, int(k.sum()))
-        kids = kids[kids < t_end]
-        if kids.size:
-            out.append(kids)
-        gen = kids
-    return np.concatenate(out) if out else np.empty(0)
-
-
 def simulate_hawkes(mu, alpha, beta, horizon, *, rng=None):
     """Event times of an exponential-kernel Hawkes process on ``[0, horizon)``.
 
@@ -99,18 +83,6 @@ def simulate_hawkes(mu, alpha, beta, horizon, *, rng=None):
     )
 
 
-_EVENT_BYTES = 8 * 4  # an event time, its generation's copies and the sorted output
-
-
-def _check_events(expected):
-    """Raise `MemoryLimitError` before simulating more events than memory holds."""
-    check_memory(
-        expected * _EVENT_BYTES,
-        what=f"`mu` * `horizon` / (1 - `alpha`) = {expected:.3g} expected events",
-        advice="lower `mu` or `horizon`",
-    )
-
-
 def hawkes_loglik(events, horizon, mu, alpha, beta):
     """Exact log-likelihood of the event times `events` on ``[0, horizon]`` (Ozaki's O(n)
     recursion).
@@ -132,267 +104,6 @@ def hawkes_loglik(events, horizon, mu, alpha, beta):
     events = np.sort(np.asarray(events, dtype=np.float64))
     nll, *_ = hawkes_nll_grad(events, float(horizon), float(mu), float(alpha), float(beta))
     return -float(nll)
-
-
-# ============================================================= exact (events)
-class _HawkesEvents(Problem):
-    model = "hawkes"
-    loss_name = "hawkes_exact"
-    names = ("mu", "alpha", "beta")
-    logs = np.array([True, True, True])
-    nuisance = ()
-
-    def __init__(self, times, t_end, origin=None, unit=1.0):
-        self.times = np.ascontiguousarray(times, dtype=np.float64)
-        self.t_end = float(t_end)
-        self.origin = origin
-        self.unit = unit
-        n = self.times.size
-        self.n_obs = n
-        self.n_bins = max(math.ceil(self.t_end - 1e-9), 1)
-        self.observed_total = float(n)
-        rate = max(n, 1) / self.t_end
-        self.bounds_x = [
-            (math.log(1e-8 * rate), math.log(10.0 * rate + 1e-12)),
-            (math.log(1e-6), math.log(1.0 - 1e-6)),
-            (math.log(1e-3 / self.t_end), math.log(1e4 * rate + 1e-12)),
-        ]
-        self.starts_x = [np.log([0.5 * rate, 0.5, c * rate]) for c in (0.3, 3.0, 30.0)]
-
-    def nll(self, x):
-        mu, alpha, beta = np.exp(np.clip(x, -700, 700))
-        f, *_ = hawkes_nll_grad(self.times, self.t_end, mu, alpha, beta)
-        return float(f) if np.isfinite(f) else 1e300
-
-    def grad(self, x):
-        nat = np.exp(np.clip(x, -700, 700))
-        _, g1, g2, g3 = hawkes_nll_grad(self.times, self.t_end, *nat)
-        return np.array([g1, g2, g3]) * nat
-
-    # --- expectations
-    def _state(self, beta):
-        return hawkes_state(self.times, beta)
-
-    def _compensator(self, theta, t, a_state):
-        """Lambda(t) given the observed history, for t <= t_end."""
-        mu, alpha, beta = theta
-        t = np.asarray(t, dtype=np.float64)
-        j = np.searchsorted(self.times, t, side="left")
-        s = np.zeros_like(t)
-        has = j > 0
-        jj = j[has] - 1
-        s[has] = np.exp(-beta * (t[has] - self.times[jj])) * (1.0 + a_state[jj])
-        return mu * t + alpha * (j - s)
-
-    def _excitation_at_end(self, theta, a_state):
-        _mu, _alpha, beta = theta
-        if self.times.size == 0:
-            return 0.0
-        return float(np.exp(-beta * (self.t_end - self.times[-1])) * (1.0 + a_state[-1]))
-
-    def expected_cumulative(self, theta, t):
-        """Expected events in ``[0, t]``: realised compensator up to t_end, then the mean ODE."""
-        mu, alpha, beta = theta
-        a_state = self._state(beta)
-        t = np.asarray(t, dtype=np.float64)
-        inside = np.minimum(t, self.t_end)
-        out = self._compensator(theta, inside, a_state)
-        future = t > self.t_end
-        if future.any():
-            s_end = self._excitation_at_end(theta, a_state)
-            e_end = alpha * beta * s_end
-            e_star = alpha * mu / (1 - alpha)
-            kappa = beta * (1 - alpha)
-            d = t[future] - self.t_end
-            out[future] += (
-                mu / (1 - alpha) * d + (e_end - e_star) * (-np.expm1(-kappa * d)) / kappa
-            )
-        return out
-
-    def predict(self, x, n_total):
-        theta = np.exp(x)
-        cum = self.expected_cumulative(theta, np.arange(n_total + 1, dtype=np.float64))
-        return np.diff(cum)
-
-    def sample(self, x, bins, n, rng, xs=None):
-        bins = np.asarray(bins, dtype=np.int64)
-        out = np.empty((n, bins.size))
-        if bins.size == 0:
-            return out
-        t_max = float(bins.max() + 1)
-        for r in range(n):
-            theta = np.exp(x if xs is None else xs[r])
-            mu, alpha, beta = theta
-            alpha = min(alpha, 1 - 1e-9)
-            mean_in = np.diff(
-                self.expected_cumulative(theta, np.arange(bins.max() + 2, dtype=float))
-            )
-            counts = rng.poisson(np.maximum(mean_in, 0.0)).astype(np.float64)
-            if t_max > self.t_end:
-                a_state = self._state(beta)
-                s_end = self._excitation_at_end(theta, a_state)
-                pending = self.t_end + rng.exponential(1.0 / beta, rng.poisson(alpha * s_end))
-                pending = pending[pending < t_max]
-                imm = rng.uniform(self.t_end, t_max, rng.poisson(mu * (t_max - self.t_end)))
-                first = np.concatenate([pending, imm])
-                ev = np.concatenate([first, _descendants(rng, first, alpha, beta, t_max)])
-                fut = np.bincount(np.floor(ev).astype(np.int64), minlength=int(t_max))[
-                    : int(t_max)
-                ]
-                start_bin = math.floor(self.t_end)
-                frac = self.t_end - start_bin
-                # Bins after the window come from the simulation; the straddling bin mixes.
-                counts[start_bin + 1 :] = fut[start_bin + 1 :]
-                if start_bin < counts.size and frac < 1:
-                    counts[start_bin] = (
-                        rng.poisson(max(mean_in[start_bin] * frac, 0)) + fut[start_bin]
-                    )
-            out[r] = counts[bins]
-        return out
-
-    def resample(self, x, rng):
-        mu, alpha, beta = np.exp(x)
-        times = simulate_hawkes(mu, min(alpha, 1 - 1e-9), beta, self.t_end, rng=rng)
-        return _HawkesEvents(times, self.t_end, self.origin, self.unit)
-
-    def labels(self, bins):
-        bins = np.asarray(bins)
-        if self.origin is None:
-            return pd.Index(bins.astype(np.float64) * 1.0, name="time")
-        return pd.DatetimeIndex(self.origin + self.unit * bins.astype(np.int64), name="time")
-
-    def observed_counts(self):
-        return np.bincount(
-            np.minimum(np.floor(self.times).astype(np.int64), self.n_bins - 1),
-            minlength=self.n_bins,
-        ).astype(np.float64)
-
-    def rescaled_times(self, x):
-        """Time-rescaling increments ``Lambda(t_i) - Lambda(t_{i-1})`` (Exp(1) under the model)."""
-        mu, alpha, beta = np.exp(x)
-        a = self._state(beta)
-        comp = mu * self.times + alpha * (np.arange(self.times.size) - a)
-        return np.diff(np.concatenate([[0.0], comp]))
-
-    def diagnostics(self, x):
-        from scipy.stats import kstest
-
-        mu, alpha, _beta = np.exp(x)
-        tau = self.rescaled_times(x)
-        ks = kstest(-np.expm1(-tau), "uniform") if tau.size > 1 else None
-        return {
-            "rescaled_times": tau,
-            "ks_statistic": float(ks.statistic) if ks else math.nan,
-            "ks_pvalue": float(ks.pvalue) if ks else math.nan,
-            "branching_ratio": float(alpha),
-            "stationary_rate": float(mu / (1 - alpha)),
-            "endogenous_fraction": float(alpha),
-        }
-
-    def notes(self, x, cov_x):
-        alpha = math.exp(x[1])
-        if alpha > 0.95:
-            return [
-                f"The branching ratio `alpha` = {alpha:.3f} is near 1 (critical): the "
-                "background rate and the excitation are poorly identified and forecasts "
-                "are unstable; a time-varying background may fit better."
-            ]
-        return []
-
-
-# ============================================================ binned (counts)
-class _HawkesBinned(_Spec):
-    """Discretised exponential Hawkes on counts: a Poisson/NB autoregression.
-
-    Events are taken as uniform within their bin. An event's expected direct
-    offspring in the bin ``k >= 1`` after its own is ``C e^{-beta k}`` with
-    ``C = alpha (1 - e^{-beta})(e^{beta} - 1) / beta``, and ``alpha w0`` in its own
-    bin with ``w0 = 1 - (1 - e^{-beta}) / beta``; so given the past counts
-    ``E[y_t] = (mu + C R_t) / (1 - alpha w0)``, ``R_t = sum_{s<t} y_s e^{-beta (t-s)}``
-    (computed as ``C e^{-beta}`` times ``R_t e^{beta}``, which cannot overflow).
-    """
-
-    model = "hawkes_binned"
-    names = ("mu", "alpha", "beta")
-    logs = (True, True, True)
-    size_name = None
-    recursive = True
-
-    @staticmethod
-    def _coefs(alpha, beta):
-        """``e^{-beta}``, ``C e^{-beta} = alpha (1 - e^{-beta})^2 / beta`` and ``1 - alpha w0``."""
-        e = math.exp(-beta)
-        c = alpha * (-math.expm1(-beta)) ** 2 / beta
-        w0 = 1 + math.expm1(-beta) / beta
-        return e, c, 1 - alpha * w0
-
-    def mean(self, theta, n_total, y=None):
-        # With S_t = sum_{s<t} y_s e^{-beta (t-1-s)} (so S_{t+1} = e^{-beta} S_t + y_t),
-        # E[y_t | past] = (mu + c S_t) / (1 - alpha w0).
-        mu, alpha, beta = theta["mu"], theta["alpha"], theta["beta"]
-        e, c, denom = self._coefs(alpha, beta)
-        y = np.empty(0) if y is None else np.asarray(y, dtype=np.float64)
-        n_obs = min(y.size, n_total)
-        out = np.empty(n_total)
-        s_next = 0.0
-        if n_obs:
-            from scipy.signal import lfilter
-
-            z = lfilter([1.0], [1.0, -e], y[:n_obs])  # z_t = y_t + e z_{t-1} = S_{t+1}
-            out[0] = mu / denom
-            out[1:n_obs] = (mu + c * z[: n_obs - 1]) / denom
-            s_next = z[n_obs - 1]
-        for t in range(n_obs, n_total):
-            out[t] = (mu + c * s_next) / denom
-            s_next = e * s_next + out[t]
-        return out
-
-    def sample_path(self, theta, k, n_total, y, rng):
-        mu, alpha, beta = theta["mu"], theta["alpha"], theta["beta"]
-        e, c, denom = self._coefs(alpha, beta)
-        y = np.empty(0) if y is None else np.asarray(y, dtype=np.float64)
-        out = np.empty(n_total)
-        n_obs = min(y.size, n_total)
-        out[:n_obs] = y[:n_obs]
-        s = 0.0
-        for t in range(n_total):
-            if t >= n_obs:
-                out[t] = _losses.sample_counts(rng, np.array([(mu + c * s) / denom]), k)[0]
-            s = e * s + out[t]
-        return out
-
-    def bounds(self, y, fixed):
-        ybar = max(float(np.mean(y)), 1e-3)
-        return {
-            "mu": (1e-8 * ybar, 10 * ybar + 1.0),
-            "alpha": (1e-6, 1 - 1e-6),
-            "beta": (1e-3, 50.0),
-        }
-
-    def starts(self, y, fixed):
-        ybar = max(float(np.mean(y)), 1e-3)
-        return [{"mu": 0.5 * ybar, "alpha": 0.5, "beta": b} for b in (0.1, 1.0, 5.0)]
-
-    def describe(self, theta, n_bins, y):
-        return {
-            "branching_ratio": theta["alpha"],
-            "stationary_rate": theta["mu"] / (1 - theta["alpha"]),
-        }
-
-    def notes(self, theta, n_bins, y, free):
-        out = []
-        if theta["alpha"] > 0.95:
-            out.append(
-                f"The branching ratio `alpha` = {theta['alpha']:.3f} is near 1 (critical): the "
-                "background rate and the excitation are poorly identified."
-            )
-        if theta["beta"] > 3.0:
-            out.append(
-                f"The kernel decays within a bin (`beta` = {theta['beta']:.3g} per bin): most "
-                "excitation stays inside its own bin, so `alpha` and `beta` are poorly "
-                "identified from counts; fit event times or use finer bins."
-            )
-        return out
 
 
 # ================================================================= estimator
@@ -418,13 +129,35 @@ class HawkesEstimator(_CurveEstimator):
         Likelihood of the binned variant (ignored for event times).
     ci_method, level, max_iter, n_resamples, rng
         As for `BassEstimator`.
+    period : float, optional
+        Period of a periodic background rate, in the time unit of the data: bins of a
+        `Trend` (24 for hourly bins: a daily cycle; 168: weekly), `time_unit` for
+        datetime event times, the numbers' own unit for numeric ones. Default: a
+        constant background.
+    n_harmonics : int, default 2
+        Number ``H`` of harmonics of the periodic background (ignored without
+        `period`).
 
     Attributes
     ----------
     params_ : dict
-        ``mu`` (per unit time or per bin), ``alpha`` (branching ratio), ``beta``.
+        ``mu`` (per unit time or per bin), ``alpha`` (branching ratio), ``beta``; with
+        a `period` also ``a1``, ``b1``, ..., ``aH``, ``bH``.
     result_ : FitResult
-        With the KS time-rescaling test in ``diagnostics`` for event times.
+        With the KS time-rescaling test in ``diagnostics`` for event times; with a
+        `period`, ``background_peak_phase`` (where in the period the background
+        peaks, from the anchor) and ``background_peak_to_trough``.
+
+    Notes
+    -----
+    With a `period` ``P`` the background is ``mu(t) = mu exp(sum_{h=1..H} a_h cos(2 pi h
+    t / P) + b_h sin(2 pi h t / P))`` (positive; ``mu`` is its geometric mean), its
+    phase ``t`` anchored at midnight UTC for datetimes (tz-naive read as UTC: ``t mod
+    24`` is the UTC hour of hourly data) and at time 0 for numbers. Bins get the
+    integral of ``mu(t)`` over the bin; event times ``log mu(t_i)`` and the window's
+    integral, with analytic gradients. Integrals are by composite Gauss-Legendre
+    quadrature (to 1e-10 or better; `spread.fit._seasonal`). Forecasts continue the
+    background in phase; `choose` ranks it on held-out data as ``"seasonal_hawkes"``.
 
     References
     ----------
@@ -445,6 +178,25 @@ class HawkesEstimator(_CurveEstimator):
     ['alpha', 'beta', 'mu']
     >>> {k: bool(lo < truth[k] < hi) for k, (lo, hi) in est.result_.conf_int().items()}
     {'mu': True, 'alpha': True, 'beta': True}
+
+    Hourly counts whose rate peaks at 15:00 UTC every day, ``5 exp(cos(2 pi (h - 15)
+    / 24))`` at hour ``h``: the fitted daily background peaks near 15:00, and so does
+    the next day's forecast.
+
+    >>> import numpy as np, pandas as pd
+    >>> from spread.fit import Trend
+    >>> hours = np.arange(24 * 20)
+    >>> rate = 5 * np.exp(np.cos(2 * np.pi * (hours - 15) / 24))
+    >>> counts = np.random.default_rng(0).poisson(rate)
+    >>> trend = Trend.from_counts(counts, freq="1h", start=pd.Timestamp("2024-01-01"))
+    >>> est = HawkesEstimator(period=24, n_harmonics=1, loss="poisson").fit(trend)
+    >>> sorted(est.params_)
+    ['a1', 'alpha', 'b1', 'beta', 'mu']
+    >>> round(est.result_.diagnostics["background_peak_phase"])
+    15
+    >>> forecast = est.result_.forecast(24, n_paths=100)
+    >>> int(forecast["mean"].idxmax().hour)
+    15
     """
 
     _spec = "hawkes_binned"
@@ -461,6 +213,8 @@ class HawkesEstimator(_CurveEstimator):
         max_iter=1000,
         n_resamples=200,
         rng=None,
+        period=None,
+        n_harmonics=2,
     ):
         super().__init__(
             loss=loss,
@@ -473,8 +227,10 @@ class HawkesEstimator(_CurveEstimator):
         self.time_unit = time_unit
         self.start = start
         self.end = end
+        self.period = period
+        self.n_harmonics = n_harmonics
 
-    def _events_problem(self, events):
+    def _events_problem(self, events, season=(None, 2)):
         raw = as_sequence(events, "events")
         if len(raw) == 0:
             msg = "`events` must hold at least one event time; got an empty sequence."
@@ -535,12 +291,15 @@ class HawkesEstimator(_CurveEstimator):
                 f"{t_end!r} time units (the times overflow a float)."
             )
             raise InvalidParameterError(msg)
-        problem = _HawkesEvents(t, t_end, origin, unit)
-        return problem
+        if self.period is None:
+            return _HawkesEvents(t, t_end, origin, unit)
+        phase0 = _seasonal.events_phase(origin, unit, 0.0 if origin is not None else t0)
+        return _seasonal.SeasonalHawkesEvents(t, t_end, origin, unit, *season, phase0)
 
     def fit(self, events):
         """Fit to event times (array of numbers or datetimes) or to a `Trend`; returns self."""
         self._validate()
+        season = period, n_harmonics = _seasonal.check_season(self.period, self.n_harmonics)
         if isinstance(events, Trend):
             given = {
                 k: v for k in ("start", "end", "time_unit") if (v := getattr(self, k)) is not None
@@ -553,9 +312,16 @@ class HawkesEstimator(_CurveEstimator):
                     + "."
                 )
                 raise InvalidParameterError(msg)
-            problem = CountProblem(_HawkesBinned(), events, self.loss, {})
+            spec = (
+                _HawkesBinned()
+                if period is None
+                else _seasonal.SeasonalHawkesBinned(
+                    period, n_harmonics, _seasonal.trend_phase(events)
+                )
+            )
+            problem = CountProblem(spec, events, self.loss, {})
         else:
-            problem = self._events_problem(events)
+            problem = self._events_problem(events, season)
         result = fit_likelihood(
             problem,
             max_iter=check_int(self.max_iter, name="max_iter", min_value=1),
@@ -584,8 +350,12 @@ def fit_hawkes(
     max_iter=1000,
     n_resamples=200,
     rng=None,
+    period=None,
+    n_harmonics=2,
 ):
-    """Fit an exponential Hawkes process; returns the `FitResult` (as `HawkesEstimator`).
+    """Fit an exponential Hawkes process; returns the `FitResult` (as `HawkesEstimator`,
+    whose parameters it takes, including a periodic background's `period` and
+    `n_harmonics`).
 
     Examples
     --------
@@ -605,5 +375,7 @@ def fit_hawkes(
         max_iter=max_iter,
         n_resamples=n_resamples,
         rng=rng,
+        period=period,
+        n_harmonics=n_harmonics,
     )
     return est.fit(events).result_
