@@ -43,7 +43,7 @@ _KERNELS = {
 }
 # Subset sampling (`rr_sets_ic`) pays on nodes with this many in-arcs or more, whose mean
 # probability is at most this (measured: benchmarks/results_subset.md).
-_SUBSET_MIN_DEGREE = 8
+_SUBSET_MIN_DEGREE = 16
 _SUBSET_MAX_MEAN_P = 0.25
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
@@ -256,7 +256,9 @@ def _subset_order(graph, p_in, node_p):
     use = (node_p < 0) & (deg >= _SUBSET_MIN_DEGREE) & (mean_p <= _SUBSET_MAX_MEAN_P)
     if not use.any():
         return p_in, graph.in_indices, node_p
-    order = np.lexsort((np.where(use[head], -p_in, 0.0), head))
+    slots = np.flatnonzero(use[head])
+    order = np.arange(p_in.size)
+    order[slots] = slots[np.lexsort((-p_in[slots], head[slots]))]
     node_p = node_p.copy()
     node_p[use] = SUBSET
     return p_in[order], graph.in_indices[order], node_p
