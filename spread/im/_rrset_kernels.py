@@ -92,14 +92,17 @@ def rr_sets_ic(
       where it is ``1 / indeg(w)``). The live ones are found by geometric skipping
       (``node_inv_log[w] = 1 / log(1 - node_p[w])``), one draw per live arc, plus one.
     - ``-1`` (`PER_ARC`): one draw per in-arc, ``p_in[j]`` against the draw.
-    - ``-2`` (`SUBSET`): subset sampling (SUBSIM, Guo et al. 2020): w's slots are in
-      decreasing ``p_in``, so ``q = p_in[j]`` bounds every later slot's. From slot j a
-      geometric(q) jump (one draw) lands on the next slot that is live at rate q; it is
-      accepted with probability ``p_in[j'] / q`` (a second draw, none when that is 1),
-      and the walk goes on from the slot after it with the new, smaller q. A q of 1 takes
-      the slot without a draw; a q of 0 ends the walk. The jump's law is memoryless, so
-      each arc is still live with its own probability, independently; the cost is
-      about one or two draws per live arc instead of one per arc.
+    - ``-2`` (`SUBSET`): subset sampling (SUBSIM: Guo, Wang, Wei, Chen, SIGMOD 2020).
+      w's slots are in decreasing ``p_in``, so ``q = p_in[j]`` bounds every later
+      slot's. From slot j a geometric(q) jump (one draw) lands on the next slot that is
+      a candidate at rate q; it is accepted with probability ``p_in[j'] / q`` (a second
+      draw, none when that is 1), and the walk goes on from the slot after it with the
+      new, smaller q. A q of 1 takes the slot without a draw; a q of 0 ends the walk.
+      The jump's law is memoryless, so each arc is still live with its own probability,
+      independently; the cost is about one or two draws (and a log) per candidate, about
+      the sum of the probabilities plus one per level of p crossed, instead of one draw
+      per arc. It pays where many in-arcs are examined per node reached (the caller's
+      rule: `spread.im.rrsets._subset_order`; measured in benchmarks/results_subset.md).
 
     ``p_in``, ``inv_in`` (``1 / log(1 - p_in)`` where ``0 < p_in < 1``, read for the
     ``-2`` nodes) and ``src_in`` (the arcs' sources) are per in-slot, in the order the
