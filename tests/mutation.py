@@ -398,9 +398,9 @@ EQUIVALENT = {
     ): "_offsets always has n_sets + 1 entries in use; slices clip",
     (
         "spread/im/rrsets.py",
-        "node_p = _shared_in_probability(graph, p_in) | else: | p_in = np.empty(0)",
+        "p_in, src_in, node_p = _subset_order(graph, p_in, node_p) | else: | p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)",
         "0 -> 1",
-    ): "with a uniform p the kernel never reads p_in (every node takes the shared path)",
+    ): "with a uniform p the kernel never reads p_in or src_in (every node takes the shared path)",
     (
         "spread/im/rrsets.py",
         "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",

@@ -10,6 +10,8 @@ Each returns ``{node index: activation step}`` for one run.
   that the kernels and these references see the same coin flips; `ic_replay_rounds`
   adds spontaneous adoption and both read coins by index with ``crn=True``.
 - `ic_external_run`: IC with spontaneous adoption, from the definition.
+- `rr_set_ic`: a reverse-reachable set over given live arcs; `rr_set_ic_replay` samples
+  one from the RR-set kernel's stream in its order (subset sampling included).
 - `ctic_times`: continuous-time IC, event by event, from given arc delays;
   `ctic_replay` feeds it the kernels' coins and delays (`ctic_delay`, the delay laws
   re-implemented in plain Python on the same streams).
@@ -327,6 +329,69 @@ def rr_set_ic(graph, target, live):
             if live[j]:
                 reverse[v].append(u)
     return set(bfs_steps(reverse, [target]))
+
+
+def rr_set_ic_replay(graph, p_in, root, run, subset=()):
+    """RR set `run` under IC drawing from the kernels' stream in their order
+    (`spread.im._rrset_kernels.rr_sets_ic`, no target weights): the nodes in the order
+    they join, the target first.
+
+    `p_in` gives each in-slot's probability, in the graph's in-slot order. The target
+    takes the first number; then each node w found, in turn (breadth first), finds its
+    live in-arcs, whose sources join in that order if new:
+
+    - all of w's in-arcs share one p: geometric skipping, ``floor(log(1 - U) / log(1 -
+      p))`` arcs skipped before each live one (none drawn for p = 0);
+    - w in `subset`: w's slots sorted by decreasing p (a stable sort); from slot k, with
+      ``q = p[k]``: stop if q <= 0; if q >= 1 the slot is live, no draw; else skip
+      ``floor(log(1 - U) / log(1 - q))`` slots (stop if past the end) and accept the
+      slot landed on if ``V q < p`` there (V drawn only when that p < q); go on after it;
+    - otherwise a coin per in-arc, in slot order.
+    """
+    gen = SplitMix64(root, run)
+    indptr, sources = graph.in_indptr.tolist(), graph.in_indices.tolist()
+    n = graph.n_nodes
+    target = min(int(gen.random() * n), n - 1)
+    found = [target]
+    for w in found:  # `found` grows while it is read: a breadth-first search
+        slots = list(range(indptr[w], indptr[w + 1]))
+        probs = {float(p_in[j]) for j in slots}
+        live = []
+        if len(probs) == 1:
+            (q,) = probs
+            inv = 1.0 / math.log1p(-q) if 0 < q < 1 else 0.0
+            k = 0
+            while q > 0:
+                skip = math.log(1.0 - gen.random()) * inv
+                if skip >= len(slots) - k:
+                    break
+                k += int(skip)
+                live.append(slots[k])
+                k += 1
+        elif w in subset:
+            slots.sort(key=lambda j: -p_in[j])
+            k = 0
+            while k < len(slots):
+                q = p_in[slots[k]]
+                if q <= 0:
+                    break
+                if q < 1:
+                    skip = math.log(1.0 - gen.random()) * (1.0 / math.log1p(-q))
+                    if skip >= len(slots) - k:
+                        break
+                    k += int(skip)
+                    pk = p_in[slots[k]]
+                    if pk < q and gen.random() * q >= pk:
+                        k += 1
+                        continue
+                live.append(slots[k])
+                k += 1
+        else:
+            live = [j for j in slots if gen.random() < p_in[j]]
+        for j in live:
+            if sources[j] not in found:
+                found.append(sources[j])
+    return found
 
 
 # ----------------------------------------------------------- cascade fits

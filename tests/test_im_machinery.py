@@ -24,7 +24,7 @@ import spread
 from spread import IC, LT, Graph
 from spread._random import RR, RR_CHECK, stream_root
 from spread.exceptions import MemoryLimitError
-from spread.im import RRSets
+from spread.im import RRSets, rrsets
 from spread.im._coverage_kernels import (
     _node_sets,
     _top_sum,
@@ -32,6 +32,7 @@ from spread.im._coverage_kernels import (
     greedy_cover,
     prefix_coverage,
 )
+from spread.im._rrset_kernels import SUBSET
 from spread.im.imm import (
     _confirms,
     _imm_ell,
@@ -43,6 +44,7 @@ from spread.im.imm import (
 )
 from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
 from spread.im.rrsets import _shared_in_probability, coverage, greedy, log_comb
+from tests import reference
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
 
@@ -759,6 +761,148 @@ def test_rr_sets_follow_arcs_of_probability_one_and_never_zero():
         assert set(roots.tolist()) == set(range(6))
         for s, root in zip(as_sets(offsets, members), roots.tolist(), strict=True):
             assert s == want(root), (model, root, s)
+
+
+# ------------------------------------- per-arc probabilities: subset sampling (SUBSIM)
+def mixed_digraph(n, m, seed):
+    """A random digraph (m distinct arcs, no self-loop) and its in-slot view."""
+    rng = np.random.default_rng(seed)
+    pairs = rng.choice(n * n, size=3 * m, replace=False)
+    src, dst = pairs // n, pairs % n
+    keep = src != dst
+    src, dst = src[keep][:m], dst[keep][:m]
+    return Graph.from_edges(src, dst, labels=range(n), directed=True)
+
+
+@pytest.fixture(params=["subset", "per-arc", "default"])
+def in_arc_path(request, monkeypatch):
+    """Which nodes without a shared in-probability take subset sampling: all, none, or
+    those the default rule picks (`_SUBSET_MIN_DEGREE`, `_SUBSET_MAX_MEAN_P`)."""
+    if request.param == "subset":
+        monkeypatch.setattr(rrsets, "_SUBSET_MIN_DEGREE", 1)
+        monkeypatch.setattr(rrsets, "_SUBSET_MAX_MEAN_P", 1.0)
+    elif request.param == "per-arc":
+        monkeypatch.setattr(rrsets, "_SUBSET_MIN_DEGREE", 1 << 40)
+    return request.param
+
+
+def subset_nodes(rr):
+    """The nodes the sampler walks by subset sampling (its ``node_p`` code)."""
+    node_p = rr._sample_args[5]
+    return set(np.flatnonzero(node_p == SUBSET).tolist())
+
+
+def test_rr_sets_with_mixed_zero_one_arcs_are_exact_reverse_reachability(in_arc_path):
+    """Arcs of probability 1 and 0 mixed at every node (so no node has a shared
+    probability): each RR set is exactly the set of nodes reaching its target over the
+    p = 1 arcs (`reference.rr_set_ic`), on whichever in-arc path the nodes take; with
+    subset sampling forced, every node with in-arcs takes it."""
+    g = mixed_digraph(30, 200, seed=3)
+    p = np.where(np.random.default_rng(4).random(g.n_edges) < 0.25, 1.0, 0.0)
+    slot_p = p[g.in_arc]
+    mixed = {
+        w
+        for w in range(g.n_nodes)
+        if len(set(slot_p[g.in_indptr[w] : g.in_indptr[w + 1]].tolist())) == 2
+    }
+    assert len(mixed) >= 20
+    rr = RRSets(g, IC(p=p), np.uint64(8)).extend(600)
+    want_subset = {"subset": mixed, "per-arc": set()}.get(in_arc_path)
+    if want_subset is not None:
+        assert subset_nodes(rr) == want_subset
+    offsets, members = rr.flat()
+    live = p == 1.0
+    for s in range(len(rr)):
+        got = members[offsets[s] : offsets[s + 1]].tolist()
+        assert len(got) == len(set(got))
+        assert set(got) == reference.rr_set_ic(g, got[0], live)
+
+
+def test_rr_sets_with_all_arcs_zero_or_all_one_per_arc():
+    """Per-arc arrays of all 0 (singletons) and all 1 (everything upstream): the array
+    path agrees with the definition when every probability is shared, too."""
+    g = mixed_digraph(30, 120, seed=5)
+    for value in (0.0, 1.0):
+        p = np.full(g.n_edges, value)
+        offsets, members = RRSets(g, IC(p=p), np.uint64(2)).extend(300).flat()
+        for s in range(len(offsets) - 1):
+            got = members[offsets[s] : offsets[s + 1]].tolist()
+            assert set(got) == reference.rr_set_ic(g, got[0], p == 1.0)
+
+
+STAR_P = [0.9, 0.5, 0.5, 0.1, 0.01, 0.001, 1.0, 0.0, 0.3, 0.05, 0.1, 0.7]
+
+
+def test_rr_sets_rooted_at_a_star_centre_take_each_leaf_with_its_probability(in_arc_path):
+    """A star of 12 leaves into a centre, arc probabilities `STAR_P` (ties, a 1, a 0),
+    every RR set rooted at the centre (`Target`): each leaf is in a set with its arc's
+    probability, within 4 standard errors over 100,000 sets (exactly for 1 and 0), and
+    pairs of leaves jointly with the product (the arcs are independent)."""
+    leaves = len(STAR_P)
+    g = Graph.from_edges(range(1, leaves + 1), [0] * leaves, labels=range(leaves + 1))
+    p = np.array(STAR_P)  # arc i: leaf i + 1 -> 0 (arcs in source order)
+    weights = np.zeros(leaves + 1)
+    weights[0] = 1.0
+    n_sets = 100_000
+    rr = RRSets(g, IC(p=p), np.uint64(21), target=rrsets.Target.of(weights)).extend(n_sets)
+    assert subset_nodes(rr) == ({0} if in_arc_path == "subset" else set())
+    offsets, members = rr.flat()
+    assert np.all(members[offsets[:-1]] == 0)
+    has = np.zeros((n_sets, leaves + 1), dtype=bool)
+    has[np.repeat(np.arange(n_sets), np.diff(offsets)), members] = True
+    freq = has[:, 1:].mean(axis=0)
+    for leaf, q in enumerate(STAR_P):
+        se = math.sqrt(q * (1 - q) / n_sets)
+        assert abs(freq[leaf] - q) <= 4 * se, (leaf, q, freq[leaf])
+    for a, b in [(0, 1), (1, 2), (0, 3), (8, 11), (3, 10)]:
+        q = STAR_P[a] * STAR_P[b]
+        joint = np.mean(has[:, a + 1] & has[:, b + 1])
+        assert abs(joint - q) <= 4 * math.sqrt(q * (1 - q) / n_sets), (a, b, joint, q)
+
+
+def test_rr_set_spread_estimates_agree_with_forward_runs(in_arc_path):
+    """On a random digraph with mixed per-arc probabilities, ``n`` times the fraction of
+    RR sets a seed set hits estimates its spread: within 4 combined standard errors of
+    `spread.simulate` (40,000 forward runs), for single nodes and a pair."""
+    g = mixed_digraph(40, 260, seed=7)
+    levels = np.array([0.9, 0.4, 0.1, 0.02, 0.0])
+    p = levels[np.random.default_rng(8).integers(0, levels.size, g.n_edges)]
+    model = IC(p=p)
+    n_sets = 200_000
+    rr = RRSets(g, model, np.uint64(33)).extend(n_sets)
+    _, members = rr.flat()
+    n = g.n_nodes
+    in_degree = np.diff(g.in_indptr)
+    top = np.argsort(-np.bincount(members, minlength=n), kind="stable")
+    for seeds in ([int(top[0])], [int(top[5])], [int(top[1]), int(top[2])]):
+        f = coverage(rr, np.array(seeds), np.zeros(n, dtype=bool)) / n_sets
+        se_rr = n * math.sqrt(f * (1 - f) / n_sets)
+        fwd = spread.simulate(g, seeds, model, n_runs=40_000, rng=5)
+        tol = 4 * math.hypot(se_rr, fwd.stderr)
+        assert abs(n * f - fwd.mean) <= tol, (seeds, n * f, fwd.mean, tol)
+        assert fwd.mean > len(seeds) + 1  # the spread is not trivial
+    assert in_degree.max() >= 10
+
+
+def test_rr_sets_replay_the_kernel_stream_bit_for_bit(in_arc_path):
+    """Coupled: every RR set (members in the order they join) equals
+    `reference.rr_set_ic_replay` on the same stream, which draws in the kernel's order on
+    each in-arc path (shared probability, subset sampling, a coin per arc)."""
+    g = mixed_digraph(40, 320, seed=11)
+    levels = np.array([1.0, 0.6, 0.2, 0.2, 0.05, 0.003, 0.0])
+    p = levels[np.random.default_rng(12).integers(0, levels.size, g.n_edges)]
+    _, dst, _ = g.edges()
+    p[np.asarray(dst) == 3] = 0.25  # a node whose in-arcs share one probability
+    p[np.asarray(dst) == 4] = 1.0
+    rr = RRSets(g, IC(p=p), np.uint64(77)).extend(400)
+    subset = subset_nodes(rr)
+    if in_arc_path == "subset":
+        assert len(subset) >= 30
+    offsets, members = rr.flat()
+    p_in = p[g.in_arc].tolist()
+    for r in range(len(rr)):
+        want = reference.rr_set_ic_replay(g, p_in, 77, r, subset)
+        assert members[offsets[r] : offsets[r + 1]].tolist() == want, r
 
 
 # ------------------------------------------------ whole runs replayed set by set

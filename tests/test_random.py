@@ -80,6 +80,8 @@ def test_the_rr_stream_is_what_the_kernel_samples():
         g.in_indptr,
         g.in_indices,
         p_in,
+        np.zeros(g.n_edges),  # 1 / log(1 - p_in) where 0 < p_in < 1
+        g.in_indices,  # the arcs' sources, per in-slot of p_in
         node_p,
         np.zeros(g.n_nodes),
         np.empty(0, dtype=np.int32),  # no target: roots uniform

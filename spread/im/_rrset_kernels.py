@@ -21,6 +21,10 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+#: `rr_sets_ic`'s ``node_p`` codes for nodes without one shared in-probability: one draw
+#: per in-arc, or subset sampling over in-slots sorted by decreasing probability.
+PER_ARC = -1.0
+SUBSET = -2.0
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -66,6 +70,8 @@ def rr_sets_ic(
     in_indptr,
     in_indices,
     p_in,
+    inv_in,
+    src_in,
     node_p,
     node_inv_log,
     root_nodes,
@@ -77,13 +83,33 @@ def rr_sets_ic(
 ):
     """RR sets ``r0 .. r1 - 1`` under independent cascade (reverse breadth-first search).
 
-    Set r picks its target uniformly (or by weight: `_root`), then walks in-arcs backwards: an arc ``u -> w``
-    examined from ``w`` (u not yet in the set) is live with its probability. When all of
-    w's in-arcs share one probability ``node_p[w] >= 0`` (uniform p; weighted cascade,
-    where it is ``1 / indeg(w)``), the live ones are found by geometric skipping
-    (``node_inv_log[w] = 1 / log(1 - node_p[w])``), one draw per live arc; otherwise one
-    draw per examined arc with ``p_in`` (in-slot order). Returns ``(offsets, members)``:
-    set ``r`` is ``members[offsets[r - r0]:offsets[r - r0 + 1]]``, its target first.
+    Set r picks its target uniformly (or by weight: `_root`), then walks in-arcs
+    backwards: an arc ``u -> w`` examined from ``w`` is live with its probability,
+    independently (whether u is already in the set or not), and a live arc adds u. Node
+    w's in-arcs are examined in one of three ways, by ``node_p[w]``:
+
+    - ``>= 0``: all of w's in-arcs share this probability (uniform p; weighted cascade,
+      where it is ``1 / indeg(w)``). The live ones are found by geometric skipping
+      (``node_inv_log[w] = 1 / log(1 - node_p[w])``), one draw per live arc, plus one.
+    - ``-1`` (`PER_ARC`): one draw per in-arc, ``p_in[j]`` against the draw.
+    - ``-2`` (`SUBSET`): subset sampling (SUBSIM: Guo, Wang, Wei, Chen, SIGMOD 2020).
+      w's slots are in decreasing ``p_in``, so ``q = p_in[j]`` bounds every later
+      slot's. From slot j a geometric(q) jump (one draw) lands on the next slot that is
+      a candidate at rate q; it is accepted with probability ``p_in[j'] / q`` (a second
+      draw, none when that is 1), and the walk goes on from the slot after it with the
+      new, smaller q. A q of 1 takes the slot without a draw; a q of 0 ends the walk.
+      The jump's law is memoryless, so each arc is still live with its own probability,
+      independently; the cost is about one or two draws (and a log) per candidate, about
+      the sum of the probabilities plus one per level of p crossed, instead of one draw
+      per arc. It pays where many in-arcs are examined per node reached (the caller's
+      rule: `spread.im.rrsets._subset_order`; measured in benchmarks/results_subset.md).
+
+    ``p_in``, ``inv_in`` (``1 / log(1 - p_in)`` where ``0 < p_in < 1``, read for the
+    ``-2`` nodes) and ``src_in`` (the arcs' sources) are per in-slot, in the order the
+    caller chose for the ``-1`` and ``-2`` nodes (the graph's in-slot order elsewhere;
+    all are empty when every node has a shared probability); ``in_indices`` is read for
+    the shared-probability nodes only. Returns ``(offsets, members)``: set ``r`` is
+    ``members[offsets[r - r0]:offsets[r - r0 + 1]]``, its target first.
     """
     n = in_indptr.shape[0] - 1
     stamp = np.zeros(n, dtype=np.int32)
@@ -107,11 +133,37 @@ def rr_sets_ic(
             a = in_indptr[w]
             b = in_indptr[w + 1]
             pw = node_p[w]
-            if pw < 0.0:
+            if pw == SUBSET:
+                j = a
+                while j < b:
+                    q = p_in[j]
+                    if q <= 0.0:
+                        break
+                    if q < 1.0:
+                        state, x = _next_uniform(state)
+                        skip = np.log(1.0 - x) * inv_in[j]
+                        if skip >= b - j:
+                            break
+                        j += np.int64(skip)
+                        pj = p_in[j]
+                        if pj < q:
+                            state, x = _next_uniform(state)
+                            if x * q >= pj:
+                                j += 1
+                                continue
+                    u = src_in[j]
+                    if stamp[u] != tag:
+                        stamp[u] = tag
+                        if pos == members.shape[0]:
+                            members = _grow(members, pos + 1)
+                        members[pos] = u
+                        pos += 1
+                    j += 1
+            elif pw < 0.0:
                 for j in range(a, b):
                     state, x = _next_uniform(state)
                     if x < p_in[j]:
-                        u = in_indices[j]
+                        u = src_in[j]
                         if stamp[u] != tag:
                             stamp[u] = tag
                             if pos == members.shape[0]:

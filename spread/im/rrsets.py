@@ -15,7 +15,7 @@ from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..graph import node_mask
 from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import budget_cover, count_hit, greedy_cover, prefix_coverage
-from ._rrset_kernels import rr_sets_ctic, rr_sets_ic, rr_sets_lt, rr_sets_temporal
+from ._rrset_kernels import SUBSET, rr_sets_ctic, rr_sets_ic, rr_sets_lt, rr_sets_temporal
 
 __all__ = [
     "AtHorizon",
@@ -41,6 +41,10 @@ _KERNELS = {
     "ctic": rr_sets_ctic,
     "temporal": rr_sets_temporal,
 }
+# Subset sampling (`rr_sets_ic`) pays on nodes with this many in-arcs or more, whose mean
+# probability is at most this (measured: benchmarks/results_subset.md).
+_SUBSET_MIN_DEGREE = 16
+_SUBSET_MAX_MEAN_P = 0.25
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
 #: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
@@ -231,6 +235,35 @@ def _shared_in_probability(graph, p_in):
     return np.ascontiguousarray(node_p)
 
 
+def _inv_log1m(p):
+    """``1 / log(1 - p)`` where ``0 < p < 1``, else 0: the geometric jumps' scale."""
+    inside = (p > 0) & (p < 1)
+    out = np.zeros(p.shape[0])
+    out[inside] = 1.0 / np.log1p(-p[inside])
+    return out
+
+
+def _subset_order(graph, p_in, node_p):
+    """``(p_in, src_in, node_p)`` for `rr_sets_ic`: the nodes without a shared
+    in-probability that have at least `_SUBSET_MIN_DEGREE` in-arcs, of mean probability
+    at most `_SUBSET_MAX_MEAN_P`, get code `SUBSET` and their in-slots sorted by
+    decreasing probability (stably); the others keep the per-arc coins (-1) and the
+    graph's order. The sorted copies are the sampler's own: the graph is not touched.
+    """
+    deg = graph.in_degree
+    head = np.repeat(np.arange(graph.n_nodes), deg)
+    mean_p = np.bincount(head, weights=p_in, minlength=graph.n_nodes) / np.maximum(deg, 1)
+    use = (node_p < 0) & (deg >= _SUBSET_MIN_DEGREE) & (mean_p <= _SUBSET_MAX_MEAN_P)
+    if not use.any():
+        return p_in, graph.in_indices, node_p
+    slots = np.flatnonzero(use[head])
+    order = np.arange(p_in.size)
+    order[slots] = slots[np.lexsort((-p_in[slots], head[slots]))]
+    node_p = node_p.copy()
+    node_p[use] = SUBSET
+    return p_in[order], graph.in_indices[order], node_p
+
+
 def sampled_model(model, horizon, caller):
     """What RR sets and forward runs sample for a stochastic `model`, checked.
 
@@ -369,15 +402,14 @@ class RRSets:
                 self._source = model.arc_probabilities(graph)
                 p_in = np.ascontiguousarray(self._source[graph.in_arc])
                 node_p = _shared_in_probability(graph, p_in)
+                p_in, src_in, node_p = _subset_order(graph, p_in, node_p)
             else:
-                p_in = np.empty(0)
+                p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 node_p = np.full(graph.n_nodes, uniform)
-            inside = (node_p > 0) & (node_p < 1)
-            inv_log = np.zeros(graph.n_nodes)
-            inv_log[inside] = 1.0 / np.log1p(-node_p[inside])
+            derived = (p_in, _inv_log1m(p_in), src_in, node_p, _inv_log1m(node_p))
             self._kernel = rr_sets_ic
             self._kind = "ic"
-            self._sample_args = (graph.in_indptr, graph.in_indices, p_in, node_p, inv_log, *roots)
+            self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
         elif timed:
             p = model.arc_probabilities(graph)
             p_in = np.ascontiguousarray(p[graph.in_arc])
