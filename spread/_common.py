@@ -110,25 +110,18 @@ def thread_count(n_jobs=None):
 
 @contextlib.contextmanager
 def threads(n):
-    """Run the block with `n` Numba threads, restoring the previous count after.
-
-    Parallel loops in the block hand their iterations out one at a time (Numba's
-    ``parallel_chunksize(1)``): each iteration of our kernels' loops is a chunk of runs
-    or samples whose cost varies, so a thread that finishes early takes the next one
-    instead of idling behind a fixed split.
-    """
+    """Run the block with `n` Numba threads, restoring the previous count after."""
     import numba
 
     old = numba.get_num_threads()
-    with numba.parallel_chunksize(1):
-        if old == n:  # the common case: setting costs microseconds, many small calls add up
-            yield
-            return
-        numba.set_num_threads(n)
-        try:
-            yield
-        finally:
-            numba.set_num_threads(old)
+    if old == n:  # the common case: setting costs microseconds, many small calls add up
+        yield
+        return
+    numba.set_num_threads(n)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
 
 
 def progress_bar(total, *, desc, progress=None, unit="run"):
