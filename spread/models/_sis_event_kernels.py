@@ -131,7 +131,7 @@ def draw_delay(law, aj, bj, table, s):
 
 
 # ----------------------------------------------- the event queue of `_sis_events`
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _push(ht, hc, size, t, code):
     """Add the event ``(t, code)`` to the binary heap of `size` events (earliest first,
     ties by the smaller code: a total order, so runs never depend on the heap's
@@ -149,7 +149,7 @@ def _push(ht, hc, size, t, code):
     return size + 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _pop(ht, hc, size):
     """Remove the first event; returns its time, its code and the new size."""
     first_t = ht[0]
@@ -190,7 +190,7 @@ def _first_after(times, lo, hi, t):
     return lo
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _transmission(
     j, c, t, e, last, temporal, every, p, law, a, b, table, ctimes, hi, cstate, state
 ):
