@@ -403,26 +403,6 @@ EQUIVALENT = {
     ): "with a uniform p the kernel never reads p_in or src_in (every node takes the shared path)",
     (
         "spread/im/rrsets.py",
-        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
-        "max -> min",
-    ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
-    (
-        "spread/im/rrsets.py",
-        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
-        "16 -> 17",
-    ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
-    (
-        "spread/im/rrsets.py",
-        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
-        "16 -> 15",
-    ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
-    (
-        "spread/im/rrsets.py",
-        "stop = self.first + target | bounds = [*list(range(start, stop, _CHUNK)), stop] | cap = int(max(16, avg * _CHUNK * 1.25))",
-        "* -> /",
-    ): "the kernel's first buffer capacity only: it grows as needed (at least 16)",
-    (
-        "spread/im/rrsets.py",
         "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
         "> -> >=",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",

@@ -1014,15 +1014,21 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     IMM keeps its phase-1 sets (to check the final choice) while it draws the final
     ones. On a complete digraph with p = 1 every set has n members: the final
     collection's projection is theta (8 n + 8) bytes (members and, while selecting, the
-    node -> set index; offsets), and the phase-1 sets hold 4 n L + 8 (L + 1) bytes. A
-    budget of exactly their sum fits; one byte less raises, naming the sets beside.
+    node -> set index; offsets) plus the working arrays beside them (`working_bytes`:
+    the sampler's node_p and 1 / log(1 - p), 16 n; one kernel call's mark, 4 n, and
+    buffer, 8 x 1.25 x theta n; the greedy's 32 n), and the phase-1 sets hold
+    4 n L + 8 (L + 1) bytes. A budget of exactly their sum fits; one byte less raises,
+    naming the sets beside.
     """
     n, k, eps = 10, 2, 0.5
     _, eps_p, lam_prime, lam_star = paper_imm(n, n, k, eps, 1.0)
     phase1 = clear_ceil(lam_prime / (n / 2))
     theta = clear_ceil(lam_star / (n / (1 + eps_p)))
     held = 4 * n * phase1 + 8 * (phase1 + 1)
-    need = theta * (8 * n + 8) + held
+    work = 16 * n + 4 * n + 8 * int(max(16, 1.25 * theta * n)) + 32 * n
+    rr = RRSets(complete_digraph(n), IC(p=1.0), np.uint64(0))
+    assert rr.working_bytes(n, theta) == work
+    need = theta * (8 * n + 8) + work + held
     kwargs = dict(method="imm", eps=eps, rng=0, stability=0, evaluate=False)
     sel = spread.maximize(complete_digraph(n), k, IC(p=1.0), max_memory=need, **kwargs)
     assert sel.n_samples == phase1 + theta
@@ -1037,7 +1043,8 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory():
 
     Karate, eps = 0.6 (i_max = 6), a guard that is never settled (stability 1e-9) and a
     budget that lets R1 grow to round 8's size (its projection, 8 bytes per member + 8
-    per set, beside R2's round-7 sets) but not R2 after it (beside R1's round-8 sets):
+    per set and its working arrays, beside R2's round-7 sets) but not R2 after it (beside
+    R1's round-8 sets):
     the result is round 7's, the same as an anytime run stopped at round 7's 2 t sets.
     """
     n, k, root = KARATE.n_nodes, 2, np.uint64(4)
@@ -1048,9 +1055,11 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory():
     assert i_max == 6
     r1 = RRSets(KARATE, model, stream_root(root, RR)).extend(t)
     r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK)).extend(t)
-    budget = int(2 * t * (8 * r1.n_members / t + 8)) + r2.nbytes  # R1 at round 8 fits
+    work1 = r1.working_bytes(r1.n_members / t, t)
+    work2 = r2.working_bytes(r2.n_members / t, t)
+    budget = int(2 * t * (8 * r1.n_members / t + 8)) + work1 + r2.nbytes  # R1 at round 8 fits
     r1.extend(2 * t)
-    assert 2 * t * (8 * r2.n_members / t + 8) + r1.nbytes > budget  # R2 does not
+    assert int(2 * t * (8 * r2.n_members / t + 8)) + work2 + r1.nbytes > budget  # R2 does not
     kwargs = dict(eps=0.6, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
                   n_threads=1, report=lambda done: None, stable=1e-9)  # fmt: skip
     seeds, gains, n_sets, _, _, _ = opim_c(KARATE, k, model, max_memory=budget, **kwargs)
@@ -1187,8 +1196,69 @@ def test_shared_in_probability_per_node():
     assert got.tolist() == [0.0, 0.2, 0.0, -1.0, 0.7]
     empty = Graph.from_edges([], [], labels=range(3), directed=True)
     assert _shared_in_probability(empty, np.empty(0)).tolist() == [0.0, 0.0, 0.0]
+    # the last node with in-arcs, followed by nodes with none: its last slot counts
+    # (clipping the row starts to the last slot once cut it off: 0.2 and 0.3 read as 0.2)
+    tail = Graph.from_edges([0, 3, 4], [1, 2, 2], labels=range(6), directed=True)
+    p = np.array([0.5, 0.2, 0.3])  # 0->1, 3->2, 4->2
+    got = _shared_in_probability(tail, np.ascontiguousarray(p[tail.in_arc]))
+    assert got.tolist() == [0.0, 0.5, -1.0, 0.0, 0.0, 0.0]
     offsets, _ = RRSets(empty, IC(p="wc"), np.uint64(1)).extend(5).flat()
     assert offsets.tolist() == list(range(6))  # five singletons
+
+
+def test_ic_sampler_keeps_per_slot_arrays_only_where_they_are_read():
+    """Pins the sampler's memory on large graphs (issue 16, item 4): under weighted
+    cascade every node shares one in-probability, so the sampler keeps no per-slot array
+    (``p_in``, its ``1 / log(1 - p)`` and the sources are empty; 16 bytes per node for
+    ``node_p`` and its scale). With per-arc probabilities, ``1 / log(1 - p)`` is computed
+    on the slots of the subset-sampled nodes only (the only ones that read it) and is
+    empty when there are none; the sets are the same as before either way (the
+    golden record pins them)."""
+    g = spread.datasets.load("karate")
+    rr = RRSets(g, IC(p="wc"), np.uint64(1))
+    p_in, inv_in, src_in, node_p, node_inv = rr._sample_args[2:7]
+    assert (p_in.size, inv_in.size, src_in.size) == (0, 0, 0)
+    assert rr.prepared_bytes == 16 * g.n_nodes
+    assert np.array_equal(node_p, 1.0 / g.in_degree)
+    inside = node_p < 1  # in-degree 1: p = 1, taken without a draw (scale 0)
+    assert (~inside).any() and np.array_equal(node_inv[inside], 1.0 / np.log1p(-node_p[inside]))
+    assert (node_inv[~inside] == 0).all()
+    # per-arc probabilities on a hub with 20 in-arcs (subset-sampled) and a small star
+    hub_src = np.arange(1, 21)
+    src = np.concatenate([hub_src, [22, 23]])
+    dst = np.concatenate([np.zeros(20, dtype=np.int64), [21, 21]])
+    h = Graph.from_edges(src, dst, labels=range(24), directed=True)
+    p = np.linspace(0.01, 0.2, h.n_edges)
+    rr = RRSets(h, IC(p=p), np.uint64(2))
+    p_in, inv_in, src_in, node_p, _ = rr._sample_args[2:7]
+    assert node_p[0] == SUBSET and node_p[21] == -1.0
+    hub = slice(h.in_indptr[0], h.in_indptr[1])
+    assert np.array_equal(inv_in[hub], 1.0 / np.log1p(-p_in[hub]))
+    others = np.ones(p_in.size, dtype=bool)
+    others[hub] = False
+    assert (inv_in[others] == 0).all() and (p_in[others] > 0).all()
+    # the star alone: per-arc coins, nothing subset-sampled, no scale array
+    star = Graph.from_edges([1, 2], [0, 0], labels=range(3), directed=True)
+    args = RRSets(star, IC(p=np.array([0.3, 0.6])), np.uint64(3))._sample_args
+    assert args[2].size == 2 and args[3].size == 0
+
+
+def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
+    """Pins the member buffer's growth: with room to spare it grows to 1.5 times its
+    size (an index drawn in batches does not copy every set at every batch); when old,
+    new and the grown copy would pass `max_memory`, to exactly what is needed (the
+    projection's 8 bytes per member)."""
+    n = 6
+    g = complete_digraph(n)
+    rr = RRSets(g, IC(p=1.0), np.uint64(3)).extend(100)
+    assert rr._members.shape[0] == 100 * n
+    rr.extend(110)
+    assert rr._members.shape[0] == 150 * n
+    tight = RRSets(g, IC(p=1.0), np.uint64(3), max_memory=10**9).extend(100)
+    tight.max_memory = 110 * (8 * n + 8) + tight.working_bytes(n, 10)
+    tight.extend(110)
+    assert tight._members.shape[0] == 110 * n
+    assert same_sets(rr, tight)
 
 
 def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
@@ -1204,7 +1274,9 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     r1 = RRSets(g, IC(p=1.0), np.uint64(3)).extend(300)
     assert r1.nbytes == 4 * n * 300 + 8 * 301
     assert r1.bytes_per_set == pytest.approx((4 * n * 300 + 8 * 301) / 300, rel=1e-15)
-    r2 = RRSets(g, IC(p=1.0), np.uint64(4), companions=(r1,), max_memory=400 * (8 * n + 8))
+    work = RRSets(g, IC(p=1.0), np.uint64(4)).working_bytes(n, 100)
+    budget = 400 * (8 * n + 8) + work
+    r2 = RRSets(g, IC(p=1.0), np.uint64(4), companions=(r1,), max_memory=budget)
     r2.extend(100)
     r1.extend(3000)  # now r1 alone is past r2's budget
     assert len(r2.extend(100)) == 100

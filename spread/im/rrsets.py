@@ -46,6 +46,9 @@ _KERNELS = {
 _SUBSET_MIN_DEGREE = 16
 _SUBSET_MAX_MEAN_P = 0.25
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
+# The greedy's working arrays per node (`_coverage_kernels.greedy_cover`: the node -> set
+# pointers and their fill copy, the coverage counts, the chosen and allowed marks).
+_SELECT_BYTES_PER_NODE = 32
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
 #: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
 ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
@@ -224,20 +227,36 @@ class AtHorizon:
 
 def _shared_in_probability(graph, p_in):
     """Per node: the probability all its in-arcs share (weighted cascade), else -1."""
-    deg = graph.in_degree
+    node_p = np.zeros(graph.n_nodes)
+    has = graph.in_degree > 0
     if p_in.size == 0:
-        return np.zeros(graph.n_nodes)
-    starts = np.minimum(graph.in_indptr[:-1], p_in.size - 1)
+        return node_p
+    # reduceat over the non-empty rows only: their starts increase strictly, and each
+    # segment runs to the next start (the last one to the end)
+    starts = graph.in_indptr[:-1][has]
     lo = np.minimum.reduceat(p_in, starts)
     hi = np.maximum.reduceat(p_in, starts)
-    node_p = np.where(lo == hi, lo, -1.0)
-    node_p[deg == 0] = 0.0  # reduceat reads a neighbour's slot for empty rows
-    return np.ascontiguousarray(node_p)
+    node_p[has] = np.where(lo == hi, lo, -1.0)
+    return node_p
 
 
-def _inv_log1m(p):
-    """``1 / log(1 - p)`` where ``0 < p < 1``, else 0: the geometric jumps' scale."""
+def _capacity(avg, n_sets):
+    """A kernel call's first member buffer: `n_sets` sets of `avg` members, 25% spare."""
+    return int(max(16, avg * n_sets * 1.25))
+
+
+def _inv_log1m(p, graph=None, nodes=None):
+    """``1 / log(1 - p)`` where ``0 < p < 1``, else 0: the geometric jumps' scale.
+
+    With a `graph` and a boolean mask of `nodes`, `p` is per in-slot and only the slots
+    of those nodes are computed (the others stay 0: unread); none at all gives an empty
+    array.
+    """
     inside = (p > 0) & (p < 1)
+    if nodes is not None:
+        if not nodes.any():
+            return np.empty(0)
+        inside &= np.repeat(nodes, graph.in_degree)
     out = np.zeros(p.shape[0])
     out[inside] = 1.0 / np.log1p(-p[inside])
     return out
@@ -251,7 +270,9 @@ def _subset_order(graph, p_in, node_p):
     graph's order. The sorted copies are the sampler's own: the graph is not touched.
     """
     deg = graph.in_degree
-    head = np.repeat(np.arange(graph.n_nodes), deg)
+    if not (node_p < 0).any():  # every node shares one probability: no per-slot array
+        return np.empty(0), np.empty(0, dtype=np.int32), node_p
+    head = np.repeat(np.arange(graph.n_nodes, dtype=np.int32), deg)
     mean_p = np.bincount(head, weights=p_in, minlength=graph.n_nodes) / np.maximum(deg, 1)
     use = (node_p < 0) & (deg >= _SUBSET_MIN_DEGREE) & (mean_p <= _SUBSET_MAX_MEAN_P)
     if not use.any():
@@ -406,7 +427,8 @@ class RRSets:
             else:
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 node_p = np.full(graph.n_nodes, uniform)
-            derived = (p_in, _inv_log1m(p_in), src_in, node_p, _inv_log1m(node_p))
+            inv_in = _inv_log1m(p_in, graph, node_p == SUBSET)
+            derived = (p_in, inv_in, src_in, node_p, _inv_log1m(node_p))
             self._kernel = rr_sets_ic
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
@@ -456,6 +478,29 @@ class RRSets:
         return 4 * self._n_members + 8 * (self._n_sets + 1)
 
     @property
+    def prepared_bytes(self):
+        """Bytes of the sampler's own arrays (beyond the graph's; shared with a template)."""
+        graph_arrays = {id(self.graph.in_indptr), id(self.graph.in_indices)}
+        return sum(
+            a.nbytes
+            for a in self._sample_args
+            if isinstance(a, np.ndarray) and id(a) not in graph_arrays
+        )
+
+    def working_bytes(self, avg, n_new):
+        """Bytes beside the RR sets at the peak of drawing `n_new` more sets of `avg`
+        members, or of selecting: the sampler's arrays (`prepared_bytes`), each
+        concurrent kernel call's (a per-node mark, int32, and its set buffer with the
+        trimmed copy it returns: 8 bytes per slot of `_capacity`) and the greedy's
+        per-node arrays (`_SELECT_BYTES_PER_NODE`). On a cluster the calls run elsewhere.
+        """
+        n = self.graph.n_nodes
+        calls = min(max(self.n_threads, 1), -(-n_new // _CHUNK))
+        calls = 0 if self.client is not None else calls
+        per_call = 4 * n + 8 * _capacity(avg, min(n_new, _CHUNK))
+        return int(self.prepared_bytes + calls * per_call + _SELECT_BYTES_PER_NODE * n)
+
+    @property
     def bytes_per_set(self):
         """Average bytes per RR set."""
         return self.nbytes / max(self._n_sets, 1)
@@ -473,15 +518,18 @@ class RRSets:
         if target <= self._n_sets:
             return self
         avg = self._average_size()
-        # members (4 B) and, while selecting, the node -> set index (4 B + its share of
-        # the pointers), plus the offsets: about 8 bytes per member + 8 per set.
+        # members (4 B) and, while selecting, the node -> set index (4 B), plus the
+        # offsets: 8 bytes per member + 8 per set. Growing holds the old members, the new
+        # ones and their joined copy at once: 8 bytes per member again (see below).
         projected = int(target * (8 * avg + 8))
+        work = self.working_bytes(avg, target - self._n_sets)
         held = sum(c.nbytes for c in self.companions)
-        if projected + held > self.max_memory:
+        if projected + work + held > self.max_memory:
             beside = f" beside {held / 2**20:,.3g} MiB of other RR sets" if held else ""
             msg = (
                 f"{target:,} RR sets would need about {projected / 2**20:,.3g} MiB "
-                f"({8 * avg + 8:.0f} bytes per set){beside}, over `max_memory` = "
+                f"({8 * avg + 8:.0f} bytes per set) and {work / 2**20:,.3g} MiB of working "
+                f"arrays (the sampler's, the selection's){beside}, over `max_memory` = "
                 f"{self.max_memory:,} bytes ({self.max_memory / 2**20:,.3g} MiB). Raise "
                 "`max_memory`, raise `eps`, or lower `k`."
             )
@@ -489,8 +537,7 @@ class RRSets:
         start = self.first + self._n_sets
         stop = self.first + target
         bounds = [*list(range(start, stop, _CHUNK)), stop]
-        cap = int(max(16, avg * _CHUNK * 1.25))
-        jobs = [(a, b, cap) for a, b in itertools.pairwise(bounds)]
+        jobs = [(a, b, _capacity(avg, b - a)) for a, b in itertools.pairwise(bounds)]
         if self.client is not None:
             chunks = self._sample_on_cluster(start, stop, avg)
         elif self.n_threads > 1 and len(jobs) > 1:
@@ -501,7 +548,14 @@ class RRSets:
         new_members = sum(m.shape[0] for _, m in chunks)
         need = self._n_members + new_members
         if need > self._members.shape[0]:
-            grown = np.empty(max(need, int(1.5 * self._members.shape[0])), dtype=np.int32)
+            # Room to spare for later extends (the index's batches), unless old + new +
+            # joined would then pass the budget; exactly `need` keeps them at 8 bytes per
+            # member, as projected.
+            size = max(need, int(1.5 * self._members.shape[0]))
+            room = self.max_memory - work - held - 8 * (target + 1)
+            if 4 * (self._n_members + new_members + size) > room:
+                size = need
+            grown = np.empty(size, dtype=np.int32)
             grown[: self._n_members] = self._members[: self._n_members]
             self._members = grown
         offsets_all = np.empty(target + 1, dtype=np.int64)
@@ -592,9 +646,9 @@ class RRSets:
 def _sample_pieces(graph, derived, kind, root, avg, lo, hi):
     args = (graph.in_indptr, graph.in_indices, *derived)
     kernel = _KERNELS[kind]
-    cap = int(max(16, avg * _CHUNK * 1.25))
     for a in range(lo, hi, _CHUNK):
-        yield kernel(*args, root, a, min(a + _CHUNK, hi), cap)
+        b = min(a + _CHUNK, hi)
+        yield kernel(*args, root, a, b, _capacity(avg, b - a))
 
 
 def _chunk_sets(graph, derived, kind, root, avg, lo, hi):
