@@ -124,7 +124,7 @@ def threads(n):
         numba.set_num_threads(old)
 
 
-def progress_bar(total, *, desc, progress=None, unit="run"):
+def progress_bar(total, *, desc, progress=None, unit="run", unit_scale=False):
     """A tqdm bar: shown after 2 s when stderr is a terminal (or `progress=True`).
 
     `progress=False` silences it; `progress=None` (the default) decides from the terminal.
@@ -139,6 +139,7 @@ def progress_bar(total, *, desc, progress=None, unit="run"):
         total=total,
         desc=desc,
         unit=unit,
+        unit_scale=unit_scale,
         disable=disable,
         delay=0.0 if progress else 2.0,
         leave=False,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._common import progress_bar
 from ._graph_kernels import counting_order, pair_order
 from ._validation import check_in
 from .exceptions import InvalidParameterError, NodeNotFound
@@ -420,42 +421,38 @@ def from_edges(
     merge="sum",
     source="edges",
     n_skipped_lines=0,
+    progress=None,
 ):
     """The body of `Graph.from_edges`: build a `cls` from parallel endpoint arrays.
 
     `n_skipped_lines` is for file loaders: the lines they skipped (comments, blanks),
-    recorded in the `LoadReport` with what this function counts itself.
+    recorded in the `LoadReport` with what this function counts itself. `progress`: a
+    bar over the three stages (labels, arcs, in-adjacency), as `progress_bar` decides.
     """
     check_in(self_loops, name="self_loops", options=SELF_LOOPS)
     check_in(duplicates, name="duplicates", options=DUPLICATES)
     check_in(merge, name="merge", options=MERGE)
-    src, dst, labels = encode_endpoints(sources, targets, labels)
-    n_rows = src.shape[0]
-    if weights is not None:
-        weights = weight_array(weights, n_rows)
-    n = labels.shape[0]
-    indptr, indices, w, n_loops, n_dups = build_csr(
-        src,
-        dst,
-        weights,
-        n,
-        directed=directed,
-        self_loops=self_loops,
-        duplicates=duplicates,
-        merge=merge,
-        labels=labels,
-    )
-    report = LoadReport(
-        source=str(source),
-        n_rows=n_rows,
-        n_self_loops=n_loops,
-        self_loops="drop" if self_loops == "drop" else "keep",
-        n_duplicates=n_dups,
-        duplicates="merge" if duplicates == "merge" else "keep",
-        merge=merge,
-        n_skipped_lines=n_skipped_lines,
-    )
-    return cls(indptr, indices, w, directed=directed, labels=labels, report=report, copy=False)
+    with progress_bar(3, desc="build graph", progress=progress, unit="stage") as bar:
+        src, dst, labels = encode_endpoints(sources, targets, labels)
+        n_rows = src.shape[0]
+        if weights is not None:
+            weights = weight_array(weights, n_rows)
+        n = labels.shape[0]
+        bar.update()
+        indptr, indices, w, n_loops, n_dups = build_csr(
+            src, dst, weights, n, directed=directed, self_loops=self_loops,
+            duplicates=duplicates, merge=merge, labels=labels)  # fmt: skip
+        del src, dst  # before the in-adjacency's arrays
+        bar.update()
+        report = LoadReport(
+            source=str(source), n_rows=n_rows, n_skipped_lines=n_skipped_lines, merge=merge,
+            n_self_loops=n_loops, self_loops="drop" if self_loops == "drop" else "keep",
+            n_duplicates=n_dups, duplicates="merge" if duplicates == "merge" else "keep")  # fmt: skip
+        graph = cls(
+            indptr, indices, w, directed=directed, labels=labels, report=report, copy=False
+        )
+        bar.update()
+    return graph
 
 
 def from_pandas(

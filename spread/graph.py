@@ -134,6 +134,7 @@ class Graph:
         duplicates="merge",
         merge="sum",
         source="edges",
+        progress=None,
     ):
         """Build a graph from parallel arrays of edge endpoints.
 
@@ -157,6 +158,9 @@ class Graph:
             How the weights of merged duplicates are combined.
         source : str, default "edges"
             Where the rows came from, for the load report.
+        progress : bool, optional
+            Show a bar over the build's stages (node labels, arcs, in-adjacency); by
+            default shown when the build lasts over 2 s and stderr is a terminal.
 
         Returns
         -------
@@ -189,6 +193,7 @@ class Graph:
             duplicates=duplicates,
             merge=merge,
             source=source,
+            progress=progress,
         )
 
     @classmethod

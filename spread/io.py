@@ -10,10 +10,8 @@ line-by-line scan in Python (`_find_problem`) locate the offending line.
 
 __all__ = ["read_edgelist", "write_edgelist"]
 
-import bz2
 import csv
 import dataclasses
-import gzip
 import io
 import lzma
 import os
@@ -26,96 +24,19 @@ import numpy as np
 import pandas as pd
 
 from . import convert
+from ._common import progress_bar
+from ._lines import OPENERS, LineError, Lines
 from ._validation import check_in, check_int
 from .contacts import TemporalGraph, from_contacts
 from .exceptions import FileNotFound, GraphFormatError, InvalidParameterError, SpreadError
 from .graph import Graph
 
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-_BOM = b"\xef\xbb\xbf"
-_BLOCK = 1 << 20  # bytes read from the (decompressed) file at a time
-_MAX_LINE = 1 << 24  # a longer line is not an edge list (and would exhaust memory)
 # What can go wrong while reading and parsing; anything else is a bug and propagates.
 _READ_ERRORS = (ValueError, OverflowError, EOFError, OSError, zlib.error, lzma.LZMAError)
 _INT = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 _LINE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|\Z)")
-
-
-class _LineError(Exception):
-    """A line found bad while reading (before parsing): its number and the rule broken."""
-
-    def __init__(self, number, problem, text=b""):
-        super().__init__(problem)
-        self.number, self.problem, self.text = number, problem, text
-
-
-def _terminators(data):
-    """Line ends in `data`: ``\\n``, ``\\r\\n`` and a lone ``\\r`` (as pandas splits lines)."""
-    n = data.count(b"\n")
-    return n + data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else n
-
-
-class _Lines:
-    """A file's decompressed bytes in chunks of whole lines, counting the lines.
-
-    Leading byte-order marks are dropped; a NUL byte or a line longer than `_MAX_LINE`
-    raises `_LineError` at once (a decompression bomb of zeros stops at its first block).
-    """
-
-    def __init__(self, path):
-        self._fh = _OPENERS.get(Path(path).suffix, open)(path, "rb")
-        self._carry, self._start, self._eof, self.n_lines = b"", True, False, 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self._fh.close()
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        while not self._eof:
-            block = self._fh.read(_BLOCK)
-            if not block:
-                self._eof = True
-                break
-            if b"\x00" in block:
-                before = self._carry + block[: block.index(b"\x00")]
-                number, line = self.n_lines + _terminators(before) + 1, before.splitlines()
-                text = (line[-1] if line and before[-1:] not in b"\r\n" else b"") + b"\x00"
-                raise _LineError(number, "a NUL byte: binary data, not text", text)
-            buf = self._carry + block
-            if self._start:
-                if len(buf) < len(_BOM):
-                    self._carry = buf
-                    continue
-                while buf.startswith(_BOM):
-                    buf = buf[len(_BOM) :]
-                self._start = False
-            # Cut after the last line end; never between the \r and \n of a CRLF.
-            cut = buf.rfind(b"\n") + 1
-            lone_cr = buf.rfind(b"\r", cut, len(buf) - 1)
-            cut = lone_cr + 1 if lone_cr >= 0 else cut
-            self._carry = buf[cut:]
-            if len(self._carry) > _MAX_LINE:
-                problem = f"longer than {_MAX_LINE:,} bytes: not an edge list"
-                number = self.n_lines + _terminators(buf[:cut]) + 1
-                raise _LineError(number, problem, self._carry[:120])
-            if cut:
-                chunk = buf[:cut]
-                self.n_lines += _terminators(chunk)
-                return chunk
-        if self._carry:
-            chunk, self._carry = self._carry, b""
-            if self._start and chunk.startswith(_BOM):
-                chunk = chunk[len(_BOM) :]
-            self.n_lines += _terminators(chunk) + (chunk[-1:] not in (b"\n", b"\r", b""))
-            return chunk
-        raise StopIteration
 
 
 def _is_note(content, comment):
@@ -290,7 +211,7 @@ def _find_problem(path, layout):
     `GraphFormatError`; one for the file if its bytes cannot be read; else None."""
     head, number, width = True, 0, layout.width  # the header's, or the first line's
     try:
-        with _Lines(path) as lines:
+        with Lines(path) as lines:
             for raw in (raw for chunk in lines for raw in chunk.splitlines()):
                 number += 1
                 if head:
@@ -311,7 +232,7 @@ def _find_problem(path, layout):
                     width = len(layout.split(text))
                 if problem := _line_problem(text, layout, width):
                     return _error(path, problem, number, text)
-    except _LineError as exc:
+    except LineError as exc:
         return _error(path, exc.problem, exc.number, exc.text.decode(errors="backslashreplace"))
     except _READ_ERRORS as exc:
         return _unreadable(path, exc)
@@ -323,7 +244,7 @@ def _unreadable(path, exc):
     if isinstance(exc, FileNotFoundError):
         return FileNotFound(f"No such edge-list file: {os.fspath(path)!r}")
     kind = Path(path).suffix
-    if kind in _OPENERS and not isinstance(exc, PermissionError | IsADirectoryError):
+    if kind in OPENERS and not isinstance(exc, PermissionError | IsADirectoryError):
         return _error(path, f"its {kind[1:]} data are truncated or corrupt ({_name(exc)}).")
     return _error(path, f"cannot be read ({_name(exc)}).")
 
@@ -353,9 +274,9 @@ def _read_header(path, number, line, layout):
     layout.width, layout.names = len(names), tuple(names)
 
 
-def _read_table(path, layout):
+def _read_table(path, layout, bar=None):
     """``(frame, n_lines, stream)``: the fast parse; raises a `GraphFormatError`."""
-    with _Lines(path) as lines:
+    with Lines(path, bar) as lines:
         try:
             found = _first_line(lines, layout.skiprows, layout.comment)
             if found is None:
@@ -398,7 +319,7 @@ def _read_table(path, layout):
             raise
         except pd.errors.EmptyDataError:
             raise _error(path, f"no edge lines after the header (line {number}).") from None
-        except (_LineError, *_READ_ERRORS) as exc:
+        except (LineError, *_READ_ERRORS) as exc:
             problem = f"cannot be read as an edge list ({_name(exc)})."
             raise _find_problem(path, layout) or _error(path, problem) from None
         return df, lines.n_lines, stream
@@ -499,6 +420,7 @@ def read_edgelist(
     duplicates="merge",
     merge="sum",
     time=None,
+    progress=None,
 ):
     """Read a graph from a text edge list (SNAP style, or a table with a header row).
 
@@ -545,6 +467,9 @@ def read_edgelist(
         Position (or name) of a time field, a finite number: every line is then a
         timestamped contact ``u v t`` and the result a `TemporalGraph` (every contact
         kept with its time; `weight`, `duplicates` and `merge` do not apply).
+    progress : bool, optional
+        Show progress bars: the bytes read from the file, then the graph's build
+        stages. By default shown when the load lasts over 2 s and stderr is a terminal.
 
     Returns
     -------
@@ -624,7 +549,14 @@ def read_edgelist(
         msg = f"{os.fspath(path)}: is {kind}, not an edge-list file."
         raise GraphFormatError(msg, path=os.fspath(path))
     try:
-        df, n_lines, stream = _read_table(path, layout)
+        with progress_bar(
+            path.stat().st_size,
+            desc=f"read {path.name}",
+            progress=progress,
+            unit="B",
+            unit_scale=True,
+        ) as bar:
+            df, n_lines, stream = _read_table(path, layout, bar)
     except SpreadError:
         raise
     except OSError as exc:  # raised when opening: gone since checked, or not readable
@@ -652,6 +584,7 @@ def read_edgelist(
         merge=merge,
         source=path.name,
         n_skipped_lines=n_lines - len(df),
+        progress=progress,
     )
 
 
@@ -694,6 +627,6 @@ def write_edgelist(graph, path, *, delimiter=" ", weights=True, header=True):
     )
     body = df.to_csv(sep=delimiter, header=False, index=False, lineterminator="\n")
     text = (lines if header else "") + body
-    opener = _OPENERS.get(path.suffix, open)
+    opener = OPENERS.get(path.suffix, open)
     with opener(path, "wt", encoding="utf-8") as fh:
         fh.write(text)

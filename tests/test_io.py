@@ -11,6 +11,7 @@ import pytest
 
 import spread
 from spread import GraphFormatError, InvalidParameterError
+from spread._common import progress_bar
 from spread.exceptions import FileNotFound
 
 GOOD = "# comment\n1 2\n2 3\n3 1\n"
@@ -194,7 +195,7 @@ def test_missing_file_directory_and_unreadable_file(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(spread.io, "open", refuse, raising=False)
+    monkeypatch.setattr(spread._lines, "open", refuse, raising=False)
     err = _fails(path, "locked.txt: cannot be read (PermissionError:", "Permission denied")
     assert err.path == str(path)
 
@@ -253,8 +254,8 @@ def test_nul_bytes_name_the_line(tmp_path):
 
 
 def test_a_line_too_long_to_be_an_edge_list(tmp_path, monkeypatch):
-    monkeypatch.setattr(spread.io, "_MAX_LINE", 1000)
-    monkeypatch.setattr(spread.io, "_BLOCK", 64)
+    monkeypatch.setattr(spread._lines, "MAX_LINE", 1000)
+    monkeypatch.setattr(spread._lines, "BLOCK", 64)
     path = _write(tmp_path, "long.txt", "1 2\n" + "3" * 5000 + " 4\n")
     _fails(path, "long.txt, line 2: longer than 1,000 bytes: not an edge list")
 
@@ -560,3 +561,35 @@ def test_ascii_whitespace_around_numbers_is_ignored(tmp_path):
     for sep in [" ", ","]:
         bad = _write(tmp_path, "b.txt", f"1{sep}2\n\x0b{sep}3\n")
         _fails(bad, f"b.txt, line 2: field 1 is empty: {chr(11) + sep + '3'!r}")
+
+
+@pytest.mark.parametrize("name", ["bar.txt", "bar.txt.gz"])
+def test_progress_bars_count_the_files_bytes_and_the_build_stages(
+    tmp_path, capsys, monkeypatch, name
+):
+    """`progress=True` shows a bar over the bytes of the file on disk (compressed or
+    not: it ends at the file's size) and one over the graph's three build stages; the
+    graph is the same as without; `progress=False` prints nothing."""
+    made = []
+
+    def recorded(*args, **kwargs):
+        bar = progress_bar(*args, **kwargs)
+        made.append(bar)
+        return bar
+
+    monkeypatch.setattr(spread.io, "progress_bar", recorded)
+    monkeypatch.setattr(spread.convert, "progress_bar", recorded)
+    text = "".join(f"{i} {i + 1}\n" for i in range(2000))
+    path = _write(tmp_path, name, text)
+    quiet = spread.read_edgelist(path, directed=True, progress=False)
+    assert capsys.readouterr().err == ""
+    assert [bar.disable for bar in made] == [True, True]
+    made.clear()
+    g = spread.read_edgelist(path, directed=True, progress=True)
+    assert f"read {name}" in capsys.readouterr().err
+    assert [(bar.desc, bar.n, bar.total) for bar in made] == [
+        (f"read {name}", path.stat().st_size, path.stat().st_size),
+        ("build graph", 3, 3),
+    ]
+    assert g.edges()[0].tolist() == quiet.edges()[0].tolist()
+    assert g.n_edges == 2000
