@@ -595,6 +595,38 @@ def test_fit_csv_file_and_json_forecast(capsys, tmp_path):
     assert "forecast, 5 bin(s)" in out
 
 
+def test_fit_that_does_not_converge_exits_1_and_says_so(capsys, tmp_path, monkeypatch):
+    """A single fit that ends with ``success=False`` (here the logistic fit, made to
+    report its iteration limit) still prints and writes what it has, then exits 1 (a
+    failure while working) with an error on stderr naming the model and the reason."""
+    import dataclasses
+
+    real = spread.fit.fit_logistic
+
+    def stopped(*args, **kwargs):
+        res = real(*args, **kwargs)
+        return dataclasses.replace(res, status=1, success=False, message="max_iter reached")
+
+    monkeypatch.setattr(spread.fit, "fit_logistic", stopped)
+    trend = spread.fit.simulate_trend("logistic", {"K": 2000, "r": 0.5, "tm": 10}, 25, rng=0)
+    csv = tmp_path / "counts.csv"
+    pd.DataFrame({"day": range(25), "new_users": trend.counts}).to_csv(csv, index=False)
+    out_file = tmp_path / "fit.json"
+    code, out, err = run(
+        capsys, "fit", str(csv), "--time", "day", "--count", "new_users",
+        "--model", "logistic", "--out", str(out_file),
+    )  # fmt: skip
+    assert code == 1
+    assert "max_iter reached" in out  # the summary, printed before the error
+    assert "the logistic fit did not converge (max_iter reached)" in err
+    assert json.loads(out_file.read_text())["fit"]["success"] is False
+    monkeypatch.setattr(spread.fit, "fit_logistic", real)
+    code, _, err = run(
+        capsys, "fit", str(csv), "--time", "day", "--count", "new_users", "--model", "logistic"
+    )
+    assert code == 0 and "did not converge" not in err
+
+
 def test_fit_ic_needs_the_estimator_or_says_so(capsys):
     """`spread fit --model ic` on a small graph runs the network fit to the end: exit
     code 0, the fit's summary with a converged status on stdout, the note that intervals

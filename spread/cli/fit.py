@@ -1,6 +1,7 @@
 """`spread fit`."""
 
 import json
+import sys
 from pathlib import Path
 
 from .. import datasets
@@ -244,12 +245,18 @@ def main(args):
         write_table(params, out, document)
         if forecast is not None and out.suffix.lower() != ".json":
             write_table(pd.DataFrame(forecast), _forecast_path(out))
+    if not res.success:
+        print(
+            f"spread fit: error: the {args.model} fit did not converge ({res.message}); "
+            "the estimates above are where it stopped",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
 def _auto(args, train, test, out):
     """`--model auto`: rank the curve models and baselines, forecast with the best."""
-    import sys
     from functools import partial
 
     import pandas as pd
