@@ -112,7 +112,7 @@ EQUIVALENT = {
     ): "c == heap[0]: writing c over heap[0] changes nothing, and the sift-down stops at once",
     (
         "spread/im/_coverage_kernels.py",
-        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k) | "
+        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k, cand[:m]) | "
         "if upper < 0 or bound < upper:",
         "< -> <=",
     ): "upper == 0 only when no allowed node covers anything, and then every later bound is 0;"
@@ -167,7 +167,7 @@ EQUIVALENT = {
     ): "the loop always ends at the latest by the break at i == k: step k + 1 never runs",
     (
         "spread/im/_coverage_kernels.py",
-        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k) | "
+        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k, cand[:m]) | "
         "if upper < 0 or bound < upper:",
         "0 -> 1",
     ): "upper is -1 or a bound >= 0; upper == 0 makes every later bound 0 (as for < -> <=),"

@@ -46,6 +46,8 @@ from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
 from spread.im.rrsets import _shared_in_probability, coverage, greedy, log_comb
 from tests import reference
 
+EVERY = np.empty(0, dtype=np.int64)  # `_top_sum` over every node
+
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
 
 
@@ -638,7 +640,10 @@ def test_coverage_kernels_against_plain_counts():
         eligible = sorted(int(cov[v]) for v in range(n) if allowed[v] and not chosen[v])
         for k in range(1, n + 3):
             want = sum(eligible[-k:]) if eligible else 0
-            assert _top_sum(cov, allowed, chosen, k) == want, (k, cov, eligible)
+            assert _top_sum(cov, allowed, chosen, k, EVERY) == want, (k, cov, eligible)
+            # over a list of nodes: the others left out (here those of coverage 0)
+            some = np.flatnonzero(cov > 0)
+            assert _top_sum(cov, allowed, chosen, k, some) == want, (k, cov, eligible)
 
         k = int(rng.integers(1, 5))
         rank = rng.integers(0, k + 3, n).astype(np.int64)  # ranks >= k: not a seed yet
@@ -669,8 +674,8 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
     assert ptr.tolist() == want_ptr.tolist() and ids.tolist() == want_ids.tolist()
     allowed, none = np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
     for k in (1, 2, 5):
-        got = _top_sum.py_func(np.array([3, 1, 4, 1, 5]), allowed, none, k)
-        assert got == _top_sum(np.array([3, 1, 4, 1, 5]), allowed, none, k)
+        got = _top_sum.py_func(np.array([3, 1, 4, 1, 5]), allowed, none, k, EVERY)
+        assert got == _top_sum(np.array([3, 1, 4, 1, 5]), allowed, none, k, EVERY)
     count = count_hit.py_func(offsets, members, rank == 0, rank == 1)
     assert count == count_hit(offsets, members, rank == 0, rank == 1) == 2
 
@@ -694,7 +699,7 @@ def test_top_sum_on_heaps_deeper_than_a_few_levels():
         eligible = np.sort(cov[allowed & ~chosen])
         for k in (1, 2, 5, 6, 7, 13, 40):
             want = int(eligible[-k:].sum()) if eligible.size else 0
-            assert _top_sum(cov, allowed, chosen, k) == want, (trial, k)
+            assert _top_sum(cov, allowed, chosen, k, EVERY) == want, (trial, k)
 
 
 def test_greedy_ties_go_to_the_smallest_node_id():
@@ -714,6 +719,14 @@ def test_greedy_ties_go_to_the_smallest_node_id():
     reverse_offsets, reverse_members = as_flat([[3], [2], [1, 0]])
     seeds, _, _, _ = greedy_cover(reverse_offsets, reverse_members, n, 1, allowed, fixed, False)
     assert seeds.tolist() == [0]
+    # coverage runs out before k: the smallest allowed, unchosen ids follow, gain 0
+    # (the greedy then looks past its candidates, the nodes of positive coverage)
+    offsets, members = as_flat([[4], [1], [4, 1]])
+    n, allowed = 6, np.array([True, True, False, True, True, True])
+    fixed = np.zeros(n, dtype=np.bool_)
+    seeds, gains, covered, upper = greedy_cover(offsets, members, n, 5, allowed, fixed, True)
+    assert seeds.tolist() == [1, 4, 0, 3, 5] and gains.tolist() == [2, 1, 0, 0, 0]
+    assert covered == 3 and upper == 3
 
 
 def test_the_overfitting_guards_tests_worked_by_hand():

@@ -23,11 +23,14 @@ def _node_sets(offsets, members, n):
 
 
 @njit(cache=True, nogil=True)
-def _top_sum(cov, allowed, chosen, k):
-    """Sum of the k largest ``cov[v]`` over allowed, unchosen nodes (min-heap of size k)."""
+def _top_sum(cov, allowed, chosen, k, nodes):
+    """Sum of the k largest ``cov[v]`` over allowed, unchosen nodes (min-heap of size k),
+    among `nodes` (node ids; all nodes when it is empty: those left out must add 0)."""
     heap = np.zeros(k, dtype=np.int64)
     size = 0
-    for v in range(cov.shape[0]):
+    every = nodes.shape[0] == 0
+    for j in range(cov.shape[0] if every else nodes.shape[0]):
+        v = j if every else nodes[j]
         if not allowed[v] or chosen[v]:
             continue
         c = cov[v]
@@ -99,19 +102,40 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     gains = np.zeros(k, dtype=np.int64)
     total = 0
     upper = np.int64(-1)
+    # The candidates: allowed, unchosen nodes of positive coverage, in id order. Coverage
+    # only falls, so the list only shrinks (compacted as it is scanned); the nodes left
+    # out add 0 to any bound, and are looked at only when no candidate is left.
+    cand = np.empty(n, dtype=np.int64)
+    m = 0
+    for v in range(n):
+        if allowed[v] and not chosen[v] and cov[v] > 0:
+            cand[m] = v
+            m += 1
     for i in range(k + 1):
         if want_bound:
-            bound = total + _top_sum(cov, allowed, chosen, k)
+            bound = total + _top_sum(cov, allowed, chosen, k, cand[:m])
             if upper < 0 or bound < upper:
                 upper = bound
         if i == k:
             break
         best = -1
-        best_cov = np.int64(-1)
-        for v in range(n):
-            if allowed[v] and not chosen[v] and cov[v] > best_cov:
-                best = v
-                best_cov = cov[v]
+        best_cov = np.int64(0)
+        kept = 0
+        for j in range(m):
+            v = cand[j]
+            c = cov[v]
+            if c > 0 and not chosen[v]:
+                cand[kept] = v
+                kept += 1
+                if c > best_cov:
+                    best = v
+                    best_cov = c
+        m = kept
+        if best < 0:  # no coverage left: the smallest allowed, unchosen node (gain 0)
+            for v in range(n):
+                if allowed[v] and not chosen[v]:
+                    best = v
+                    break
         if best < 0:
             break
         seeds[i] = best
