@@ -105,7 +105,7 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     # The candidates: allowed, unchosen nodes of positive coverage, in id order. Coverage
     # only falls, so the list only shrinks (compacted as it is scanned); the nodes left
     # out add 0 to any bound, and are looked at only when no candidate is left.
-    cand = np.empty(n, dtype=np.int64)
+    cand = np.empty(n, dtype=np.int32)
     m = 0
     for v in range(n):
         if allowed[v] and not chosen[v] and cov[v] > 0:

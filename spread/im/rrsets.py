@@ -47,7 +47,8 @@ _SUBSET_MIN_DEGREE = 16
 _SUBSET_MAX_MEAN_P = 0.25
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 # The greedy's working arrays per node (`_coverage_kernels.greedy_cover`: the node -> set
-# pointers and their fill copy, the coverage counts, the chosen and allowed marks).
+# pointers and their fill copy, 8 + 8; the coverage counts, 8; the candidates, 4; the
+# chosen, allowed and fixed marks, 3).
 _SELECT_BYTES_PER_NODE = 32
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
 #: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
