@@ -1201,11 +1201,11 @@ def test_shared_in_probability_per_node():
     src, dst = [0, 2, 0, 1, 2, 3], [1, 1, 3, 3, 3, 4]
     g = Graph.from_edges(src, dst, labels=range(5), directed=True)
     wc = IC(p="wc").arc_probabilities(g)
-    got = _shared_in_probability(g, np.ascontiguousarray(wc[g.in_arc]))
+    got = _shared_in_probability(g, wc)
     assert got.tolist() == [0.0, 0.5, 0.0, pytest.approx(1 / 3), 1.0]
     # per arc in the graph's order (by source): 0->1, 0->3, 1->3, 2->1, 2->3, 3->4
     p = np.array([0.2, 0.1, 0.1, 0.2, 0.3, 0.7])
-    got = _shared_in_probability(g, np.ascontiguousarray(p[g.in_arc]))
+    got = _shared_in_probability(g, p)
     assert got.tolist() == [0.0, 0.2, 0.0, -1.0, 0.7]
     empty = Graph.from_edges([], [], labels=range(3), directed=True)
     assert _shared_in_probability(empty, np.empty(0)).tolist() == [0.0, 0.0, 0.0]
@@ -1213,7 +1213,7 @@ def test_shared_in_probability_per_node():
     # (clipping the row starts to the last slot once cut it off: 0.2 and 0.3 read as 0.2)
     tail = Graph.from_edges([0, 3, 4], [1, 2, 2], labels=range(6), directed=True)
     p = np.array([0.5, 0.2, 0.3])  # 0->1, 3->2, 4->2
-    got = _shared_in_probability(tail, np.ascontiguousarray(p[tail.in_arc]))
+    got = _shared_in_probability(tail, p)
     assert got.tolist() == [0.0, 0.5, -1.0, 0.0, 0.0, 0.0]
     offsets, _ = RRSets(empty, IC(p="wc"), np.uint64(1)).extend(5).flat()
     assert offsets.tolist() == list(range(6))  # five singletons
@@ -1272,6 +1272,44 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
     tight.extend(110)
     assert tight._members.shape[0] == 110 * n
     assert same_sets(rr, tight)
+
+
+def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
+    """Pins the blocked read of `_shared_in_probability`: with blocks of 1, 3 and 7
+    in-slots (a node with more in-arcs than a block makes a block alone) the answer is
+    the one-block answer, on a graph mixing shared and per-arc nodes and nodes without
+    in-arcs (at the start, inside and at the end of the id range)."""
+    rng = np.random.default_rng(3)
+    n = 40
+    src = rng.integers(0, n, 300)
+    dst = np.minimum(rng.geometric(0.08, 300), n - 3)  # heavy low ids; n-2, n-1 none
+    g = Graph.from_edges(src, dst, labels=range(n), directed=True, duplicates="keep")
+    p = np.round(rng.uniform(0.05, 0.5, g.n_edges), 1)
+    p[np.isin(g.indices, [1, 2, 5])] = 0.3  # a few nodes share one probability
+    whole = rrsets._shared_in_probability(g, p)
+    assert whole[0] == 0.0 and whole[-1] == 0.0 and (whole == -1).any()
+    assert whole[1] == whole[2] == whole[5] == 0.3
+    for size in (1, 3, 7):
+        monkeypatch.setattr(rrsets, "_BLOCK_SLOTS", size)
+        assert rrsets._shared_in_probability(g, p).tolist() == whole.tolist()
+
+
+def test_rr_sets_refuse_max_memory_before_preparing_the_sampler(monkeypatch):
+    """Pins `max_memory` before the sampler's arrays are made: under weighted cascade a
+    budget below 48 bytes per node (the sampler's 16, the greedy's 32) raises at once,
+    naming the sampler, without reading the probabilities; with per-arc coins, one
+    below the per-slot arrays' 36 bytes per arc as well. A budget just enough builds."""
+    g = spread.datasets.load("karate")
+    n, m = g.n_nodes, g.n_edges
+    with pytest.raises(MemoryLimitError, match="the sampler's arrays and the selection's"):
+        RRSets(g, IC(p="wc"), np.uint64(1), max_memory=48 * n - 1)
+    RRSets(g, IC(p="wc"), np.uint64(1), max_memory=48 * n)
+    p = np.linspace(0.1, 0.2, m)
+    with pytest.raises(MemoryLimitError, match="the sampler's per-arc arrays"):
+        RRSets(g, IC(p=p), np.uint64(1), max_memory=48 * n + 36 * m - 1)
+    RRSets(g, IC(p=p), np.uint64(1), max_memory=48 * n + 36 * m)
+    with pytest.raises(MemoryLimitError, match="before any RR set"):
+        spread.maximize(g, 2, IC(p="wc"), max_memory=48 * n - 1, evaluate=False, rng=0)
 
 
 def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():

@@ -50,6 +50,12 @@ _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 # pointers and their fill copy, 8 + 8; the coverage counts, 8; the candidates, 4; the
 # chosen, allowed and fixed marks, 3).
 _SELECT_BYTES_PER_NODE = 32
+# The IC sampler's arrays: per node its shared probability and scale (16); per in-slot,
+# where some node has per-arc coins, the probability, its scale and the source (20),
+# with the transients of ordering them (16 more).
+_SAMPLER_BYTES_PER_NODE = 16
+_SAMPLER_BYTES_PER_SLOT = 36
+_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `_shared_in_probability`
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
 #: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
 ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
@@ -226,18 +232,26 @@ class AtHorizon:
         return f"{self.model!r} up to t = {self.horizon:g}"
 
 
-def _shared_in_probability(graph, p_in):
-    """Per node: the probability all its in-arcs share (weighted cascade), else -1."""
-    node_p = np.zeros(graph.n_nodes)
-    has = graph.in_degree > 0
-    if p_in.size == 0:
-        return node_p
-    # reduceat over the non-empty rows only: their starts increase strictly, and each
-    # segment runs to the next start (the last one to the end)
-    starts = graph.in_indptr[:-1][has]
-    lo = np.minimum.reduceat(p_in, starts)
-    hi = np.maximum.reduceat(p_in, starts)
-    node_p[has] = np.where(lo == hi, lo, -1.0)
+def _shared_in_probability(graph, p):
+    """Per node: the probability all its in-arcs share (weighted cascade), else -1; 0
+    for a node with no in-arc. `p` is per arc, in arc order; it is read in blocks of
+    about `_BLOCK_SLOTS` in-slots (no per-slot copy of a whole large graph)."""
+    n, indptr = graph.n_nodes, graph.in_indptr
+    node_p = np.zeros(n)
+    a = 0
+    while a < n:
+        b = int(np.searchsorted(indptr, indptr[a] + _BLOCK_SLOTS, side="right")) - 1
+        b = min(max(b, a + 1), n)  # at least one node; a node with more slots alone
+        rows = np.flatnonzero(indptr[a + 1 : b + 1] > indptr[a:b])
+        if rows.size:
+            block = p[graph.in_arc[indptr[a] : indptr[b]]]
+            # reduceat over the non-empty rows only: their starts increase strictly,
+            # and each segment runs to the next start (the last one to the block's end)
+            starts = indptr[a:b][rows] - indptr[a]
+            lo = np.minimum.reduceat(block, starts)
+            hi = np.maximum.reduceat(block, starts)
+            node_p[a + rows] = np.where(lo == hi, lo, -1.0)
+        a = b
     return node_p
 
 
@@ -271,8 +285,6 @@ def _subset_order(graph, p_in, node_p):
     graph's order. The sorted copies are the sampler's own: the graph is not touched.
     """
     deg = graph.in_degree
-    if not (node_p < 0).any():  # every node shares one probability: no per-slot array
-        return np.empty(0), np.empty(0, dtype=np.int32), node_p
     head = np.repeat(np.arange(graph.n_nodes, dtype=np.int32), deg)
     mean_p = np.bincount(head, weights=p_in, minlength=graph.n_nodes) / np.maximum(deg, 1)
     use = (node_p < 0) & (deg >= _SUBSET_MIN_DEGREE) & (mean_p <= _SUBSET_MAX_MEAN_P)
@@ -420,11 +432,19 @@ class RRSets:
         elif isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
             uniform = model.uniform_probability()
             self._source = uniform
+            self._check_room(_SAMPLER_BYTES_PER_NODE * graph.n_nodes, "the sampler's")
             if uniform is None:
                 self._source = model.arc_probabilities(graph)
-                p_in = np.ascontiguousarray(self._source[graph.in_arc])
-                node_p = _shared_in_probability(graph, p_in)
-                p_in, src_in, node_p = _subset_order(graph, p_in, node_p)
+                node_p = _shared_in_probability(graph, self._source)
+                p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
+                if (node_p < 0).any():  # per-arc coins somewhere: per-slot arrays
+                    self._check_room(
+                        _SAMPLER_BYTES_PER_NODE * graph.n_nodes
+                        + _SAMPLER_BYTES_PER_SLOT * graph.n_edges,
+                        "the sampler's per-arc",
+                    )
+                    p_in = np.ascontiguousarray(self._source[graph.in_arc])
+                    p_in, src_in, node_p = _subset_order(graph, p_in, node_p)
             else:
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 node_p = np.full(graph.n_nodes, uniform)
@@ -453,6 +473,18 @@ class RRSets:
         else:
             msg = f"RR sets need an IC, LT or CTIC model; got {model!r}."
             raise InvalidParameterError(msg)
+
+    def _check_room(self, need, what):
+        """Raise `MemoryLimitError` before preparing arrays of `need` bytes, with the
+        greedy's per-node arrays, if they alone would pass `max_memory`."""
+        need += _SELECT_BYTES_PER_NODE * self.graph.n_nodes
+        if need > self.max_memory:
+            msg = (
+                f"{what} arrays and the selection's need about {need / 2**20:,.3g} MiB "
+                f"before any RR set, over `max_memory` = {self.max_memory:,} bytes "
+                f"({self.max_memory / 2**20:,.3g} MiB). Raise `max_memory`."
+            )
+            raise MemoryLimitError(msg)
 
     def _average_size(self):
         """Members per set so far (the template's, then 8, before the first set)."""
