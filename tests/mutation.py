@@ -107,47 +107,11 @@ NEEDS_TWO_THREADS = [
 EQUIVALENT = {
     (
         "spread/im/_coverage_kernels.py",
-        "heap[i], heap[p] = heap[p], heap[i] | i = p | elif c > heap[0]:",
-        "> -> >=",
-    ): "c == heap[0]: writing c over heap[0] changes nothing, and the sift-down stops at once",
-    (
-        "spread/im/_coverage_kernels.py",
-        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k, cand[:m]) | "
-        "if upper < 0 or bound < upper:",
+        "top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node) | "
+        "bound = total + top | if upper < 0 or bound < upper:",
         "< -> <=",
     ): "upper == 0 only when no allowed node covers anything, and then every later bound is 0;"
     " bound == upper stores the same value",
-    (
-        "spread/im/_coverage_kernels.py",
-        "best_cov = cov[v] | if best < 0: | break",
-        "break -> continue",
-    ): "best < 0 only when no allowed node is left: later steps change nothing (bound == total)",
-    (
-        "spread/im/_coverage_kernels.py",
-        '"""Sum of the k largest ``cov[v]`` over allowed, unchosen nodes (min-heap of size k).""" '
-        "| heap = np.zeros(k, dtype=np.int64) | size = 0",
-        "0 -> 1",
-    ): "a phantom 0 starts in the heap: cov >= 0, so the top k of the values and one more 0"
-    " sum the same; k >= 1 (_top_sum runs only for OPIM-C's bound, under maximize's check)",
-    (
-        "spread/im/_coverage_kernels.py",
-        "size += 1 | heap[i] = c | while i > 0 and heap[(i - 1) // 2] > heap[i]:",
-        "> -> >= @48",
-    ): "the sift-up also swaps c with an equal parent: equal values trade places, the array"
-    " is unchanged, and it stops at the first smaller parent as before",
-    (
-        "spread/im/_coverage_kernels.py",
-        "left = 2 * i + 1 | small = i | if left < size and heap[left] < heap[small]:",
-        "< -> <= @47",
-    ): "the heap is used only through its multiset (its minimum, its sum), and a sift-down"
-    " that also swaps with an equal child, or prefers the right child on a tie, leaves the"
-    " same multiset with the heap order kept",
-    (
-        "spread/im/_coverage_kernels.py",
-        "if left < size and heap[left] < heap[small]: | small = left | "
-        "if left + 1 < size and heap[left + 1] < heap[small]:",
-        "< -> <= @55",
-    ): "as for the left child: only the heap's multiset is read, and it is the same",
     (
         "spread/im/_coverage_kernels.py",
         "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
@@ -162,13 +126,14 @@ EQUIVALENT = {
     ): "n_sets only sizes `done`, indexed by set ids < the real count: one slot longer",
     (
         "spread/im/_coverage_kernels.py",
-        "total = 0 | upper = np.int64(-1) | for i in range(k + 1):",
+        "spare_key = np.empty(k, dtype=np.int64) | spare_node = np.empty(k, dtype=np.int32) | "
+        "for i in range(k + 1):",
         "1 -> 2",
     ): "the loop always ends at the latest by the break at i == k: step k + 1 never runs",
     (
         "spread/im/_coverage_kernels.py",
-        "if want_bound: | bound = total + _top_sum(cov, allowed, chosen, k, cand[:m]) | "
-        "if upper < 0 or bound < upper:",
+        "top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node) | "
+        "bound = total + top | if upper < 0 or bound < upper:",
         "0 -> 1",
     ): "upper is -1 or a bound >= 0; upper == 0 makes every later bound 0 (as for < -> <=),"
     " so storing it again changes nothing",

@@ -26,6 +26,7 @@ from spread._random import RR, RR_CHECK, stream_root
 from spread.exceptions import MemoryLimitError
 from spread.im import RRSets, rrsets
 from spread.im._coverage_kernels import (
+    _lazy_heap,
     _node_sets,
     _top_sum,
     count_hit,
@@ -46,7 +47,26 @@ from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
 from spread.im.rrsets import _shared_in_probability, coverage, greedy, log_comb
 from tests import reference
 
-EVERY = np.empty(0, dtype=np.int64)  # `_top_sum` over every node
+
+def lazy_top_sum(cov, allowed, chosen, k, stale=None, kernel=None):
+    """`_top_sum` on a lazy heap built from `stale` (>= cov: keys stale upward; default
+    cov itself); checks the heap after (its order, keys >= coverage, the nodes kept:
+    all of positive coverage, none new) and returns the sum."""
+    stale = cov if stale is None else stale
+    key, node, size = _lazy_heap(stale, allowed, chosen)
+    before = set(node[:size].tolist())
+    top, size = (kernel or _top_sum)(
+        key, node, size, cov, k, np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int32)
+    )
+    after = node[:size].tolist()
+    assert len(set(after)) == len(after) and set(after) <= before
+    assert {v for v in before if cov[v] > 0} <= set(after)
+    assert all(key[j] >= cov[node[j]] for j in range(size))
+    for j in range(1, size):  # no child above its parent
+        parent = (j - 1) // 2
+        assert (key[parent], -node[parent]) >= (key[j], -node[j]), (j, parent)
+    return top
+
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
 
@@ -640,10 +660,10 @@ def test_coverage_kernels_against_plain_counts():
         eligible = sorted(int(cov[v]) for v in range(n) if allowed[v] and not chosen[v])
         for k in range(1, n + 3):
             want = sum(eligible[-k:]) if eligible else 0
-            assert _top_sum(cov, allowed, chosen, k, EVERY) == want, (k, cov, eligible)
-            # over a list of nodes: the others left out (here those of coverage 0)
-            some = np.flatnonzero(cov > 0)
-            assert _top_sum(cov, allowed, chosen, k, some) == want, (k, cov, eligible)
+            assert lazy_top_sum(cov, allowed, chosen, k) == want, (k, cov, eligible)
+            # from keys stale upward (coverage has fallen since the heap was made)
+            stale = cov + rng.integers(0, 3, n)
+            assert lazy_top_sum(cov, allowed, chosen, k, stale) == want, (k, cov, eligible)
 
         k = int(rng.integers(1, 5))
         rank = rng.integers(0, k + 3, n).astype(np.int64)  # ranks >= k: not a seed yet
@@ -674,8 +694,9 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
     assert ptr.tolist() == want_ptr.tolist() and ids.tolist() == want_ids.tolist()
     allowed, none = np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
     for k in (1, 2, 5):
-        got = _top_sum.py_func(np.array([3, 1, 4, 1, 5]), allowed, none, k, EVERY)
-        assert got == _top_sum(np.array([3, 1, 4, 1, 5]), allowed, none, k, EVERY)
+        cov, stale = np.array([3, 1, 4, 1, 5]), np.array([3, 2, 6, 1, 9])
+        got = lazy_top_sum(cov, allowed, none, k, stale, kernel=_top_sum.py_func)
+        assert got == lazy_top_sum(cov, allowed, none, k, stale) == sum(sorted(cov)[-k:])
     count = count_hit.py_func(offsets, members, rank == 0, rank == 1)
     assert count == count_hit(offsets, members, rank == 0, rank == 1) == 2
 
@@ -699,7 +720,9 @@ def test_top_sum_on_heaps_deeper_than_a_few_levels():
         eligible = np.sort(cov[allowed & ~chosen])
         for k in (1, 2, 5, 6, 7, 13, 40):
             want = int(eligible[-k:].sum()) if eligible.size else 0
-            assert _top_sum(cov, allowed, chosen, k, EVERY) == want, (trial, k)
+            assert lazy_top_sum(cov, allowed, chosen, k) == want, (trial, k)
+            stale = cov + rng.integers(0, 50, n) * (rng.random(n) < 0.5)
+            assert lazy_top_sum(cov, allowed, chosen, k, stale) == want, (trial, k)
 
 
 def test_greedy_ties_go_to_the_smallest_node_id():
@@ -1029,7 +1052,7 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     collection's projection is theta (8 n + 8) bytes (members and, while selecting, the
     node -> set index; offsets) plus the working arrays beside them (`working_bytes`:
     the sampler's node_p and 1 / log(1 - p), 16 n; one kernel call's mark, 4 n, and
-    buffer, 8 x 1.25 x theta n; the greedy's 32 n), and the phase-1 sets hold
+    buffer, 8 x 1.25 x theta n; the greedy's 40 n), and the phase-1 sets hold
     4 n L + 8 (L + 1) bytes. A budget of exactly their sum fits; one byte less raises,
     naming the sets beside.
     """
@@ -1038,7 +1061,7 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     phase1 = clear_ceil(lam_prime / (n / 2))
     theta = clear_ceil(lam_star / (n / (1 + eps_p)))
     held = 4 * n * phase1 + 8 * (phase1 + 1)
-    work = 16 * n + 4 * n + 8 * int(max(16, 1.25 * theta * n)) + 32 * n
+    work = 16 * n + 4 * n + 8 * int(max(16, 1.25 * theta * n)) + 40 * n
     rr = RRSets(complete_digraph(n), IC(p=1.0), np.uint64(0))
     assert rr.working_bytes(n, theta) == work
     need = theta * (8 * n + 8) + work + held
@@ -1296,20 +1319,20 @@ def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
 
 def test_rr_sets_refuse_max_memory_before_preparing_the_sampler(monkeypatch):
     """Pins `max_memory` before the sampler's arrays are made: under weighted cascade a
-    budget below 48 bytes per node (the sampler's 16, the greedy's 32) raises at once,
+    budget below 56 bytes per node (the sampler's 16, the greedy's 40) raises at once,
     naming the sampler, without reading the probabilities; with per-arc coins, one
     below the per-slot arrays' 36 bytes per arc as well. A budget just enough builds."""
     g = spread.datasets.load("karate")
     n, m = g.n_nodes, g.n_edges
     with pytest.raises(MemoryLimitError, match="the sampler's arrays and the selection's"):
-        RRSets(g, IC(p="wc"), np.uint64(1), max_memory=48 * n - 1)
-    RRSets(g, IC(p="wc"), np.uint64(1), max_memory=48 * n)
+        RRSets(g, IC(p="wc"), np.uint64(1), max_memory=56 * n - 1)
+    RRSets(g, IC(p="wc"), np.uint64(1), max_memory=56 * n)
     p = np.linspace(0.1, 0.2, m)
     with pytest.raises(MemoryLimitError, match="the sampler's per-arc arrays"):
-        RRSets(g, IC(p=p), np.uint64(1), max_memory=48 * n + 36 * m - 1)
-    RRSets(g, IC(p=p), np.uint64(1), max_memory=48 * n + 36 * m)
+        RRSets(g, IC(p=p), np.uint64(1), max_memory=56 * n + 36 * m - 1)
+    RRSets(g, IC(p=p), np.uint64(1), max_memory=56 * n + 36 * m)
     with pytest.raises(MemoryLimitError, match="before any RR set"):
-        spread.maximize(g, 2, IC(p="wc"), max_memory=48 * n - 1, evaluate=False, rng=0)
+        spread.maximize(g, 2, IC(p="wc"), max_memory=56 * n - 1, evaluate=False, rng=0)
 
 
 def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():

@@ -23,43 +23,6 @@ def _node_sets(offsets, members, n):
 
 
 @njit(cache=True, nogil=True)
-def _top_sum(cov, allowed, chosen, k, nodes):
-    """Sum of the k largest ``cov[v]`` over allowed, unchosen nodes (min-heap of size k),
-    among `nodes` (node ids; all nodes when it is empty: those left out must add 0)."""
-    heap = np.zeros(k, dtype=np.int64)
-    size = 0
-    every = nodes.shape[0] == 0
-    for j in range(cov.shape[0] if every else nodes.shape[0]):
-        v = j if every else nodes[j]
-        if not allowed[v] or chosen[v]:
-            continue
-        c = cov[v]
-        if size < k:
-            i = size
-            size += 1
-            heap[i] = c
-            while i > 0 and heap[(i - 1) // 2] > heap[i]:
-                p = (i - 1) // 2
-                heap[i], heap[p] = heap[p], heap[i]
-                i = p
-        elif c > heap[0]:
-            heap[0] = c
-            i = 0
-            while True:
-                left = 2 * i + 1
-                small = i
-                if left < size and heap[left] < heap[small]:
-                    small = left
-                if left + 1 < size and heap[left + 1] < heap[small]:
-                    small = left + 1
-                if small == i:
-                    break
-                heap[i], heap[small] = heap[small], heap[i]
-                i = small
-    return heap[:size].sum()
-
-
-@njit(cache=True, nogil=True)
 def _take(v, offsets, members, ptr, ids, cov, done, chosen):
     """Choose v: mark its sets covered and lower the marginal coverage of their members."""
     chosen[v] = True
@@ -96,42 +59,37 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     (if `want_bound`) the min-bound on the best possible coverage of k allowed nodes:
     the minimum over greedy steps of (covered so far + the k largest marginal coverages)
     (Tang et al. 2018); otherwise -1. Ties go to the smallest node id.
+
+    Lazy (Minoux 1978): the allowed nodes of positive coverage sit in a max-heap whose
+    values can only be stale upward (coverage only falls); the top is refreshed until
+    it is current (`_settle`), and the k largest for the bound are found the same way
+    (`_top_sum`). Each step costs about k log(nodes) instead of a scan of every node;
+    the choices, gains and bound are those of the scan.
     """
     ptr, ids, cov, done, chosen = _start(offsets, members, n, fixed)
     seeds = np.full(k, -1, dtype=np.int64)
     gains = np.zeros(k, dtype=np.int64)
     total = 0
     upper = np.int64(-1)
-    # The candidates: allowed, unchosen nodes of positive coverage, in id order. Coverage
-    # only falls, so the list only shrinks (compacted as it is scanned); the nodes left
-    # out add 0 to any bound, and are looked at only when no candidate is left.
-    cand = np.empty(n, dtype=np.int32)
-    m = 0
-    for v in range(n):
-        if allowed[v] and not chosen[v] and cov[v] > 0:
-            cand[m] = v
-            m += 1
+    key, node, size = _lazy_heap(cov, allowed, chosen)
+    spare_key = np.empty(k, dtype=np.int64)
+    spare_node = np.empty(k, dtype=np.int32)
     for i in range(k + 1):
         if want_bound:
-            bound = total + _top_sum(cov, allowed, chosen, k, cand[:m])
+            top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node)
+            bound = total + top
             if upper < 0 or bound < upper:
                 upper = bound
         if i == k:
             break
+        size = _settle(key, node, size, cov)
         best = -1
         best_cov = np.int64(0)
-        kept = 0
-        for j in range(m):
-            v = cand[j]
-            c = cov[v]
-            if c > 0 and not chosen[v]:
-                cand[kept] = v
-                kept += 1
-                if c > best_cov:
-                    best = v
-                    best_cov = c
-        m = kept
-        if best < 0:  # no coverage left: the smallest allowed, unchosen node (gain 0)
+        if size > 0:
+            best = node[0]
+            best_cov = cov[best]
+            size = _pop(key, node, size)
+        else:  # no coverage left: the smallest allowed, unchosen node (gain 0)
             for v in range(n):
                 if allowed[v] and not chosen[v]:
                     best = v
@@ -190,6 +148,87 @@ def _heap_down(key, node, size, i):
         key[i], key[top] = key[top], key[i]
         node[i], node[top] = node[top], node[i]
         i = top
+
+
+@njit(cache=True, nogil=True)
+def _heap_up(key, node, i):
+    while i > 0:
+        parent = (i - 1) // 2
+        if not _above(key, node, i, parent):
+            return
+        key[i], key[parent] = key[parent], key[i]
+        node[i], node[parent] = node[parent], node[i]
+        i = parent
+
+
+@njit(cache=True, nogil=True)
+def _pop(key, node, size):
+    """Drop the heap's top; return the new size."""
+    size -= 1
+    key[0], node[0] = key[size], node[size]
+    _heap_down(key, node, size, 0)
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _lazy_heap(cov, allowed, chosen):
+    """``(key, node, size)``: a max-heap (`_above`) of the allowed, unchosen nodes of
+    positive coverage, keyed by their coverage (int64 keys, int32 ids)."""
+    size = 0
+    for v in range(cov.shape[0]):
+        if allowed[v] and not chosen[v] and cov[v] > 0:
+            size += 1
+    key = np.empty(size, dtype=np.int64)
+    node = np.empty(size, dtype=np.int32)
+    size = 0
+    for v in range(cov.shape[0]):
+        if allowed[v] and not chosen[v] and cov[v] > 0:
+            key[size] = cov[v]
+            node[size] = v
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        _heap_down(key, node, size, i)
+    return key, node, size
+
+
+@njit(cache=True, nogil=True)
+def _settle(key, node, size, cov):
+    """Refresh the lazy heap's top until its key is its node's coverage (a node whose
+    coverage fell to 0 is dropped: it never covers anything again); return the size."""
+    while size > 0:
+        c = cov[node[0]]
+        if c == key[0]:
+            return size
+        if c == 0:
+            size = _pop(key, node, size)
+        else:
+            key[0] = c
+            _heap_down(key, node, size, 0)
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _top_sum(key, node, size, cov, k, spare_key, spare_node):
+    """``(sum, size)``: the sum of the k largest coverages in the lazy heap (of all of
+    them if fewer), found by taking k current tops and pushing them back (the heap keeps
+    its nodes, minus those of coverage 0). `spare_*` hold the k tops meanwhile."""
+    got = 0
+    total = 0
+    while got < k:
+        size = _settle(key, node, size, cov)
+        if size == 0:
+            break
+        spare_key[got] = key[0]
+        spare_node[got] = node[0]
+        total += key[0]
+        got += 1
+        size = _pop(key, node, size)
+    for j in range(got):
+        key[size] = spare_key[j]
+        node[size] = spare_node[j]
+        _heap_up(key, node, size)
+        size += 1
+    return total, size
 
 
 @njit(cache=True, nogil=True)

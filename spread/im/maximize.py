@@ -149,10 +149,13 @@ def maximize(
     progress : bool, optional
         Progress bar (default: when stderr is a terminal and the work takes over 2 s).
     max_memory : int, optional
-        Bytes the RR sets held at once may take, together (IMM's phase-1 and final sets;
-        OPIM-C's R1 and R2; default: three quarters of physical memory); exceeding it
-        raises `MemoryLimitError` before allocating, except for the overfitting guard's
-        optional extra samples, which are then skipped.
+        Bytes IMM and OPIM-C may hold at once beyond the graph and the model's per-arc
+        probabilities (default: three quarters of physical memory): the RR sets held
+        together (IMM's phase-1 and final sets; OPIM-C's R1 and R2) with their
+        node-to-set index, the copies made while they grow, the sampler's arrays and
+        the greedy's per-node arrays. Exceeding it raises `MemoryLimitError` before
+        allocating, except for the overfitting guard's optional extra samples, which
+        are then skipped. Measured on 100 million arcs: `benchmarks/results_large.md`.
     n_runs : int, default 1000
         Monte Carlo runs per estimate, for CELF.
     n_eval_runs : int, default 10000

@@ -47,9 +47,9 @@ _SUBSET_MIN_DEGREE = 16
 _SUBSET_MAX_MEAN_P = 0.25
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 # The greedy's working arrays per node (`_coverage_kernels.greedy_cover`: the node -> set
-# pointers and their fill copy, 8 + 8; the coverage counts, 8; the candidates, 4; the
-# chosen, allowed and fixed marks, 3).
-_SELECT_BYTES_PER_NODE = 32
+# pointers and their fill copy, 8 + 8; the coverage counts, 8; the lazy heap's keys and
+# ids, 8 + 4; the chosen, allowed and fixed marks, 3).
+_SELECT_BYTES_PER_NODE = 40
 # The IC sampler's arrays: per node its shared probability and scale (16); per in-slot,
 # where some node has per-arc coins, the probability, its scale and the source (20),
 # with the transients of ordering them (16 more).
