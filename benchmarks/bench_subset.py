@@ -136,21 +136,21 @@ def switch(rounds=5, n_sets=30_000):
     alternating, `rounds` calls of `n_sets` sets each; ego-Facebook (dense: 44 arcs per
     node on average) with trivalency joins the cases. Returns rows of medians."""
     import spread
-    from spread.im import RRSets, rrsets
+    from spread.im import RRSets, _ic_sampler
 
     all_cases = cases()
     fb = spread.datasets.load("ego-facebook")
     all_cases["ego-Facebook trivalency"] = (fb, spread.IC(p=spread.weights.trivalency(fb, rng=0)))
-    default = (rrsets._SUBSET_MIN_DEGREE, rrsets._SUBSET_MAX_MEAN_P)
+    default = (_ic_sampler._SUBSET_MIN_DEGREE, _ic_sampler._SUBSET_MAX_MEAN_P)
     rows = []
     for name, (g, model) in all_cases.items():
         deg = np.diff(g.in_indptr)
         prepared = {}
         for label, rule in (("off", (1 << 62, 0.0)), ("on", default)):
-            rrsets._SUBSET_MIN_DEGREE, rrsets._SUBSET_MAX_MEAN_P = rule
+            _ic_sampler._SUBSET_MIN_DEGREE, _ic_sampler._SUBSET_MAX_MEAN_P = rule
             rr = RRSets(g, model, np.uint64(3)).extend(100)  # compiles, prepares
             prepared[label] = (rr._kernel, rr._sample_args, int(np.sum(rr._sample_args[5] == -2)))
-        rrsets._SUBSET_MIN_DEGREE, rrsets._SUBSET_MAX_MEAN_P = default
+        _ic_sampler._SUBSET_MIN_DEGREE, _ic_sampler._SUBSET_MAX_MEAN_P = default
         times = {"off": [], "on": []}
         arcs = {}
         for r in range(rounds):

@@ -24,7 +24,7 @@ import spread
 from spread import IC, LT, Graph
 from spread._random import RR, RR_CHECK, stream_root
 from spread.exceptions import MemoryLimitError
-from spread.im import RRSets, rrsets
+from spread.im import RRSets, _ic_sampler, rrsets
 from spread.im._coverage_kernels import (
     _lazy_heap,
     _node_sets,
@@ -33,6 +33,7 @@ from spread.im._coverage_kernels import (
     greedy_cover,
     prefix_coverage,
 )
+from spread.im._ic_sampler import shared_in_probability
 from spread.im._rrset_kernels import SUBSET
 from spread.im.imm import (
     _confirms,
@@ -44,7 +45,7 @@ from spread.im.imm import (
     imm,
 )
 from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
-from spread.im.rrsets import _shared_in_probability, coverage, greedy, log_comb
+from spread.im.rrsets import coverage, greedy, log_comb
 from tests import reference
 
 
@@ -815,10 +816,10 @@ def in_arc_path(request, monkeypatch):
     """Which nodes without a shared in-probability take subset sampling: all, none, or
     those the default rule picks (`_SUBSET_MIN_DEGREE`, `_SUBSET_MAX_MEAN_P`)."""
     if request.param == "subset":
-        monkeypatch.setattr(rrsets, "_SUBSET_MIN_DEGREE", 1)
-        monkeypatch.setattr(rrsets, "_SUBSET_MAX_MEAN_P", 1.0)
+        monkeypatch.setattr(_ic_sampler, "_SUBSET_MIN_DEGREE", 1)
+        monkeypatch.setattr(_ic_sampler, "_SUBSET_MAX_MEAN_P", 1.0)
     elif request.param == "per-arc":
-        monkeypatch.setattr(rrsets, "_SUBSET_MIN_DEGREE", 1 << 40)
+        monkeypatch.setattr(_ic_sampler, "_SUBSET_MIN_DEGREE", 1 << 40)
     return request.param
 
 
@@ -1224,19 +1225,19 @@ def test_shared_in_probability_per_node():
     src, dst = [0, 2, 0, 1, 2, 3], [1, 1, 3, 3, 3, 4]
     g = Graph.from_edges(src, dst, labels=range(5), directed=True)
     wc = IC(p="wc").arc_probabilities(g)
-    got = _shared_in_probability(g, wc)
+    got = shared_in_probability(g, wc)
     assert got.tolist() == [0.0, 0.5, 0.0, pytest.approx(1 / 3), 1.0]
     # per arc in the graph's order (by source): 0->1, 0->3, 1->3, 2->1, 2->3, 3->4
     p = np.array([0.2, 0.1, 0.1, 0.2, 0.3, 0.7])
-    got = _shared_in_probability(g, p)
+    got = shared_in_probability(g, p)
     assert got.tolist() == [0.0, 0.2, 0.0, -1.0, 0.7]
     empty = Graph.from_edges([], [], labels=range(3), directed=True)
-    assert _shared_in_probability(empty, np.empty(0)).tolist() == [0.0, 0.0, 0.0]
+    assert shared_in_probability(empty, np.empty(0)).tolist() == [0.0, 0.0, 0.0]
     # the last node with in-arcs, followed by nodes with none: its last slot counts
     # (clipping the row starts to the last slot once cut it off: 0.2 and 0.3 read as 0.2)
     tail = Graph.from_edges([0, 3, 4], [1, 2, 2], labels=range(6), directed=True)
     p = np.array([0.5, 0.2, 0.3])  # 0->1, 3->2, 4->2
-    got = _shared_in_probability(tail, p)
+    got = shared_in_probability(tail, p)
     assert got.tolist() == [0.0, 0.5, -1.0, 0.0, 0.0, 0.0]
     offsets, _ = RRSets(empty, IC(p="wc"), np.uint64(1)).extend(5).flat()
     assert offsets.tolist() == list(range(6))  # five singletons
@@ -1298,7 +1299,7 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
 
 
 def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
-    """Pins the blocked read of `_shared_in_probability`: with blocks of 1, 3 and 7
+    """Pins the blocked read of `shared_in_probability`: with blocks of 1, 3 and 7
     in-slots (a node with more in-arcs than a block makes a block alone) the answer is
     the one-block answer, on a graph mixing shared and per-arc nodes and nodes without
     in-arcs (at the start, inside and at the end of the id range)."""
@@ -1309,12 +1310,12 @@ def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
     g = Graph.from_edges(src, dst, labels=range(n), directed=True, duplicates="keep")
     p = np.round(rng.uniform(0.05, 0.5, g.n_edges), 1)
     p[np.isin(g.indices, [1, 2, 5])] = 0.3  # a few nodes share one probability
-    whole = rrsets._shared_in_probability(g, p)
+    whole = _ic_sampler.shared_in_probability(g, p)
     assert whole[0] == 0.0 and whole[-1] == 0.0 and (whole == -1).any()
     assert whole[1] == whole[2] == whole[5] == 0.3
     for size in (1, 3, 7):
-        monkeypatch.setattr(rrsets, "_BLOCK_SLOTS", size)
-        assert rrsets._shared_in_probability(g, p).tolist() == whole.tolist()
+        monkeypatch.setattr(_ic_sampler, "_BLOCK_SLOTS", size)
+        assert _ic_sampler.shared_in_probability(g, p).tolist() == whole.tolist()
 
 
 def test_rr_sets_refuse_max_memory_before_preparing_the_sampler(monkeypatch):

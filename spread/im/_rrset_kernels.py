@@ -102,7 +102,7 @@ def rr_sets_ic(
       independently; the cost is about one or two draws (and a log) per candidate, about
       the sum of the probabilities plus one per level of p crossed, instead of one draw
       per arc. It pays where many in-arcs are examined per node reached (the caller's
-      rule: `spread.im.rrsets._subset_order`; measured in benchmarks/results_subset.md).
+      rule: `spread.im._ic_sampler.subset_order`; measured in benchmarks/results_subset.md).
 
     ``p_in``, ``inv_in`` (``1 / log(1 - p_in)`` where ``0 < p_in < 1``, read for the
     ``-2`` nodes) and ``src_in`` (the arcs' sources) are per in-slot, in the order the

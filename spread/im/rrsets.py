@@ -15,6 +15,13 @@ from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..graph import node_mask
 from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import budget_cover, count_hit, greedy_cover, prefix_coverage
+from ._ic_sampler import (
+    SAMPLER_BYTES_PER_NODE,
+    SAMPLER_BYTES_PER_SLOT,
+    inv_log1m,
+    shared_in_probability,
+    subset_order,
+)
 from ._rrset_kernels import SUBSET, rr_sets_ctic, rr_sets_ic, rr_sets_lt, rr_sets_temporal
 
 __all__ = [
@@ -41,21 +48,11 @@ _KERNELS = {
     "ctic": rr_sets_ctic,
     "temporal": rr_sets_temporal,
 }
-# Subset sampling (`rr_sets_ic`) pays on nodes with this many in-arcs or more, whose mean
-# probability is at most this (measured: benchmarks/results_subset.md).
-_SUBSET_MIN_DEGREE = 16
-_SUBSET_MAX_MEAN_P = 0.25
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 # The greedy's working arrays per node (`_coverage_kernels.greedy_cover`: the node -> set
 # pointers and their fill copy, 8 + 8; the coverage counts, 8; the lazy heap's keys and
 # ids, 8 + 4; the chosen, allowed and fixed marks, 3).
 _SELECT_BYTES_PER_NODE = 40
-# The IC sampler's arrays: per node its shared probability and scale (16); per in-slot,
-# where some node has per-arc coins, the probability, its scale and the source (20),
-# with the transients of ordering them (16 more).
-_SAMPLER_BYTES_PER_NODE = 16
-_SAMPLER_BYTES_PER_SLOT = 36
-_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `_shared_in_probability`
 #: What the greedy certifies on fixed RR sets: ``1 - 1/e`` for k seeds (Nemhauser, Wolsey,
 #: Fisher 1978); ``1 - 1/sqrt(e)`` under a budget (see `objective`).
 ONE_MINUS_INV_E = 1.0 - 1.0 / math.e
@@ -232,70 +229,9 @@ class AtHorizon:
         return f"{self.model!r} up to t = {self.horizon:g}"
 
 
-def _shared_in_probability(graph, p):
-    """Per node: the probability all its in-arcs share (weighted cascade), else -1; 0
-    for a node with no in-arc. `p` is per arc, in arc order; it is read in blocks of
-    about `_BLOCK_SLOTS` in-slots (no per-slot copy of a whole large graph)."""
-    n, indptr = graph.n_nodes, graph.in_indptr
-    node_p = np.zeros(n)
-    a = 0
-    while a < n:
-        b = int(np.searchsorted(indptr, indptr[a] + _BLOCK_SLOTS, side="right")) - 1
-        b = min(max(b, a + 1), n)  # at least one node; a node with more slots alone
-        rows = np.flatnonzero(indptr[a + 1 : b + 1] > indptr[a:b])
-        if rows.size:
-            block = p[graph.in_arc[indptr[a] : indptr[b]]]
-            # reduceat over the non-empty rows only: their starts increase strictly,
-            # and each segment runs to the next start (the last one to the block's end)
-            starts = indptr[a:b][rows] - indptr[a]
-            lo = np.minimum.reduceat(block, starts)
-            hi = np.maximum.reduceat(block, starts)
-            node_p[a + rows] = np.where(lo == hi, lo, -1.0)
-        a = b
-    return node_p
-
-
 def _capacity(avg, n_sets):
     """A kernel call's first member buffer: `n_sets` sets of `avg` members, 25% spare."""
     return int(max(16, avg * n_sets * 1.25))
-
-
-def _inv_log1m(p, graph=None, nodes=None):
-    """``1 / log(1 - p)`` where ``0 < p < 1``, else 0: the geometric jumps' scale.
-
-    With a `graph` and a boolean mask of `nodes`, `p` is per in-slot and only the slots
-    of those nodes are computed (the others stay 0: unread); none at all gives an empty
-    array.
-    """
-    inside = (p > 0) & (p < 1)
-    if nodes is not None:
-        if not nodes.any():
-            return np.empty(0)
-        inside &= np.repeat(nodes, graph.in_degree)
-    out = np.zeros(p.shape[0])
-    out[inside] = 1.0 / np.log1p(-p[inside])
-    return out
-
-
-def _subset_order(graph, p_in, node_p):
-    """``(p_in, src_in, node_p)`` for `rr_sets_ic`: the nodes without a shared
-    in-probability that have at least `_SUBSET_MIN_DEGREE` in-arcs, of mean probability
-    at most `_SUBSET_MAX_MEAN_P`, get code `SUBSET` and their in-slots sorted by
-    decreasing probability (stably); the others keep the per-arc coins (-1) and the
-    graph's order. The sorted copies are the sampler's own: the graph is not touched.
-    """
-    deg = graph.in_degree
-    head = np.repeat(np.arange(graph.n_nodes, dtype=np.int32), deg)
-    mean_p = np.bincount(head, weights=p_in, minlength=graph.n_nodes) / np.maximum(deg, 1)
-    use = (node_p < 0) & (deg >= _SUBSET_MIN_DEGREE) & (mean_p <= _SUBSET_MAX_MEAN_P)
-    if not use.any():
-        return p_in, graph.in_indices, node_p
-    slots = np.flatnonzero(use[head])
-    order = np.arange(p_in.size)
-    order[slots] = slots[np.lexsort((-p_in[slots], head[slots]))]
-    node_p = node_p.copy()
-    node_p[use] = SUBSET
-    return p_in[order], graph.in_indices[order], node_p
 
 
 def sampled_model(model, horizon, caller):
@@ -432,24 +368,24 @@ class RRSets:
         elif isinstance(model, IC) or (timed and not math.isfinite(model.horizon)):
             uniform = model.uniform_probability()
             self._source = uniform
-            self._check_room(_SAMPLER_BYTES_PER_NODE * graph.n_nodes, "the sampler's")
+            self._check_room(SAMPLER_BYTES_PER_NODE * graph.n_nodes, "the sampler's")
             if uniform is None:
                 self._source = model.arc_probabilities(graph)
-                node_p = _shared_in_probability(graph, self._source)
+                node_p = shared_in_probability(graph, self._source)
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 if (node_p < 0).any():  # per-arc coins somewhere: per-slot arrays
                     self._check_room(
-                        _SAMPLER_BYTES_PER_NODE * graph.n_nodes
-                        + _SAMPLER_BYTES_PER_SLOT * graph.n_edges,
+                        SAMPLER_BYTES_PER_NODE * graph.n_nodes
+                        + SAMPLER_BYTES_PER_SLOT * graph.n_edges,
                         "the sampler's per-arc",
                     )
                     p_in = np.ascontiguousarray(self._source[graph.in_arc])
-                    p_in, src_in, node_p = _subset_order(graph, p_in, node_p)
+                    p_in, src_in, node_p = subset_order(graph, p_in, node_p)
             else:
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 node_p = np.full(graph.n_nodes, uniform)
-            inv_in = _inv_log1m(p_in, graph, node_p == SUBSET)
-            derived = (p_in, inv_in, src_in, node_p, _inv_log1m(node_p))
+            inv_in = inv_log1m(p_in, graph, node_p == SUBSET)
+            derived = (p_in, inv_in, src_in, node_p, inv_log1m(node_p))
             self._kernel = rr_sets_ic
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
