@@ -134,8 +134,9 @@ class PeerUnavailable(RuntimeError):
 
 
 def _run(cmd, cwd=None, timeout=600):
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")  # a clone must fail, not ask
     res = subprocess.run(
-        cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False, env=env
     )
     if res.returncode != 0:
         tail = (res.stdout + res.stderr).strip().splitlines()[-15:]
@@ -167,7 +168,8 @@ def source(name):
             subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
         else:
             clone = tmp / "clone"
-            _run(["git", "clone", "--depth", "1", f"https://github.com/{spec.repo}", clone])
+            url = f"https://github.com/{spec.repo}"
+            _run(["git", "clone", "--depth", "1", url, clone], timeout=300)
             commit = _run(["git", "-C", str(clone), "rev-parse", "HEAD"]).strip()
             shutil.rmtree(clone / ".git", ignore_errors=True)
             for item in clone.iterdir():
@@ -277,7 +279,9 @@ def available(names=("imm", "subsim", "subsim-histfix")):
                 raise PeerUnavailable("no g++ on PATH")
             out[name] = build(name)
         except (PeerUnavailable, OSError, subprocess.SubprocessError) as exc:
-            out[name] = f"unavailable: {exc}"
+            lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+            reason = lines[0] if len(lines) < 2 else f"{lines[0]} ... {lines[-1]}"
+            out[name] = f"unavailable: {reason}"
     return out
 
 

@@ -148,7 +148,7 @@ def run_tool(label, kind, opts, g, model, inputs, built, rnd):
         extra = {k: v for k, v in opts.items() if k != "method"}
         return bench_im.run_spread(g, model, opts["method"], EPS, 1000 + rnd, None, **extra)
     if not isinstance(built.get(kind), tuple):
-        return {"skipped": built.get(kind, "not built")}
+        return {"skipped": f"skipped: `{kind}` unavailable (see above)"}
     binary = built[kind][0]
     try:
         if kind == "imm":
