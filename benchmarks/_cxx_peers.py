@@ -39,8 +39,8 @@ Node ids are spread's node indices (0-based) in both tools; arcs are written in 
 forward direction (tail, head), the tools reverse them themselves.
 
 * IMM: ``attribute.txt`` (``n=`` and ``m=``) and ``graph_ic.inf``, one ``tail head p``
-  line per arc with ``p`` in ``%.17g`` (it reads doubles, so the probabilities are
-  exact). The files are parsed back and compared with spread's arcs and probabilities
+  line per arc with ``p`` in Python's shortest round-trip form (it reads doubles, so
+  the probabilities are exact). The files are parsed back and compared with spread's arcs and probabilities
   exactly.
 * SUBSIM: a text file ``n m`` then ``tail head [p]`` lines, converted by
   ``subsim -func=format`` into its binary reverse graph (``.vec.rvs.graph``, float32
@@ -54,8 +54,8 @@ forward direction (tail, head), the tools reverse them themselves.
 Running
 -------
 :func:`run_imm` and :func:`run_subsim` start the binary, measure the wall clock
-around the process (``time.perf_counter``), kill it after ``timeout`` seconds, and parse its output: the seeds, its own reported
-time (IMM: the sum of its ``step1`` and ``step2`` timers, which exclude reading the
+around the process (``time.perf_counter``), kill it after ``timeout`` seconds, and
+parse its output: the seeds, its own reported time (IMM: the sum of its ``step1`` and ``step2`` timers, which exclude reading the
 graph; SUBSIM: its ``Time (sec)``, from after loading the graph to the end of the
 selection, split into RR-set generation and greedy), and the number of RR sets
 (IMM: the largest ``R`` it prints, since its phase-2 collection extends the phase-1
