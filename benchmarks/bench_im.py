@@ -57,6 +57,10 @@ p_uv = 1 / in-degree of v) and IC with p = 0.01; k = 50; eps in {0.5, 0.1}.
 6. Numba's first-call compile time of `maximize`, in a subprocess whose
    ``NUMBA_CACHE_DIR`` is a fresh empty folder.
 
+The authors' C++ IMM and SUBSIM (built from their public sources outside the
+repository) are compared in ``bench_im_cxx.py``, which reuses this script's graphs and
+helpers.
+
 The machine (CPU model, cores, RAM), versions, date and ``os.getloadavg()`` at start
 and end are recorded: the machine may be shared with other work, so the numbers are
 noisy (interleaving keeps comparisons fair; absolute figures move with the load).
