@@ -1332,7 +1332,7 @@ def test_rr_sets_refuse_max_memory_before_preparing_the_sampler(monkeypatch):
     with pytest.raises(MemoryLimitError, match="the sampler's per-arc arrays"):
         RRSets(g, IC(p=p), np.uint64(1), max_memory=56 * n + 36 * m - 1)
     RRSets(g, IC(p=p), np.uint64(1), max_memory=56 * n + 36 * m)
-    with pytest.raises(MemoryLimitError, match="before any RR set"):
+    with pytest.raises(MemoryLimitError, match="before any RR sets are drawn"):
         spread.maximize(g, 2, IC(p="wc"), max_memory=56 * n - 1, evaluate=False, rng=0)
 
 

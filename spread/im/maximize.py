@@ -155,7 +155,7 @@ def maximize(
         node-to-set index, the copies made while they grow, the sampler's arrays and
         the greedy's per-node arrays. Exceeding it raises `MemoryLimitError` before
         allocating, except for the overfitting guard's optional extra samples, which
-        are then skipped. Measured on 100 million arcs: `benchmarks/results_large.md`.
+        are then skipped. Measured on 100 million arcs: ``benchmarks/results_large.md``.
     n_runs : int, default 1000
         Monte Carlo runs per estimate, for CELF.
     n_eval_runs : int, default 10000

@@ -417,7 +417,7 @@ class RRSets:
         if need > self.max_memory:
             msg = (
                 f"{what} arrays and the selection's need about {need / 2**20:,.3g} MiB "
-                f"before any RR set, over `max_memory` = {self.max_memory:,} bytes "
+                f"before any RR sets are drawn, over `max_memory` = {self.max_memory:,} bytes "
                 f"({self.max_memory / 2**20:,.3g} MiB). Raise `max_memory`."
             )
             raise MemoryLimitError(msg)
