@@ -52,6 +52,15 @@ TEST_MAP = [
         "tests/test_simulate.py",
     ),
     ("spread/models/_heat_kernels.py", "tests/test_heat.py"),
+    # CTIC, SIR with any laws (ctic_batch with recovery) and TemporalIC (temporal_batch).
+    (
+        "spread/models/_ctic_kernels.py",
+        "tests/test_ctic.py tests/test_temporal.py tests/test_sir.py",
+    ),
+    # Event-driven SIS (any laws, contacts); test_sis_events holds the replay tests.
+    ("spread/models/_sis_event_kernels.py", "tests/test_sis_events.py tests/test_sis.py"),
+    # Gillespie and discrete SIS; test_sis_events compares exponential laws with it.
+    ("spread/models/_sis_kernels.py", "tests/test_sis.py tests/test_sis_events.py"),
     ("spread/models/heat.py", "tests/test_heat.py"),
     (
         "spread/models/*.py",
