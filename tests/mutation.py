@@ -470,6 +470,31 @@ EQUIVALENT = {
         'def flat(self): | """All sets as ``(offsets, members)`` views (no copy).""" | return self._offsets[: self._n_sets + 1], self._members[: self._n_members]',
         "1 -> 2",
     ): "_offsets has exactly n_sets + 1 entries: the slice clips",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "first_c = hc[0] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): "with the heap emptied the sift breaks at once (child 1 >= 0) and writes ht[0], hc[0]"
+    " back over themselves",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "while True: | child = 2 * i + 1 | if child >= size:",
+        ">= -> >",
+    ): "at child == size that slot still holds the event being placed, not before itself:"
+    " it moves one level down into the slot past the heap (the buffer has n + m > size"
+    " slots), and the first size slots are as before",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "k += 1 | if code < n:  # a recovery | infected[code] = 0",
+        "0 -> (-1)",
+    ): "infected[] is only compared with the run's tag (>= 1): -1 and 0 both mean not infectious",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
+        "0 -> (-1)",
+    ): "in the event loop n_inf > 0 whenever an event is pending (a pending recovery's node"
+    " and a pending transmission's tail are infectious); after it, the bins it adds have"
+    " level 0 and only widen the buffer, whose trailing zero columns _stack_steps cuts",
 }
 
 
