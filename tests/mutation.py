@@ -495,6 +495,31 @@ EQUIVALENT = {
     ): "in the event loop n_inf > 0 whenever an event is pending (a pending recovery's node"
     " and a pending transmission's tail are infectious); after it, the bins it adds have"
     " level 0 and only widen the buffer, whose trailing zero columns _stack_steps cuts",
+    (
+        "spread/models/_ctic_kernels.py",
+        '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '
+        "aj = a[j] if a.shape[0] > 1 else a[0]",
+        "0 -> (-1)",
+    ): "the else branch runs only for one shared parameter (length 1): a[-1] is a[0]",
+    (
+        "spread/models/_ctic_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "1 -> 0 @20",
+    ): "the sift-downs run only after a pop, which leaves the moved node v in heap[size]"
+    " (writes stay below size): at child + 1 == size the right 'child' is v itself, and"
+    " taking it stops the sift where the left child's key > kv stops it too",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_"
+        "times else times[0] | rec_row = recoveries[i] if recover else recoveries[0]",
+        "0 -> 1",
+    ): "without recover the row is never read or written (a view past the (1, 1) placeholder, never touched)",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_"
+        "times else times[0] | rec_row = recoveries[i] if recover else recoveries[0]",
+        "0 -> (-1)",
+    ): "without recover the placeholder has one row: recoveries[-1] is recoveries[0]",
 }
 
 
