@@ -520,6 +520,30 @@ EQUIVALENT = {
         "times else times[0] | rec_row = recoveries[i] if recover else recoveries[0]",
         "0 -> (-1)",
     ): "without recover the placeholder has one row: recoveries[-1] is recoveries[0]",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_times else times[0] | "
+        "rec = recoveries[i] if recover else recoveries[0]",
+        "0 -> 1",
+    ): "without recover the row is never read or written (temporal_batch, as ctic_batch)",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_times else times[0] | "
+        "rec = recoveries[i] if recover else recoveries[0]",
+        "0 -> (-1)",
+    ): "without recover the placeholder has one row: recoveries[-1] is recoveries[0]",
+    (
+        "spread/models/_ctic_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> 1",
+    ): "without keep_times the row is never read or written (a view past the (1, 1) placeholder; ctic_batch and temporal_batch)",
+    (
+        "spread/models/_ctic_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> (-1)",
+    ): "without keep_times the placeholder has one row: times[-1] is times[0]",
 }
 
 

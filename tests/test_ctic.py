@@ -239,6 +239,28 @@ def test_node_probability_counts_the_runs_that_reach_each_node():
         np.testing.assert_array_equal(res.node_probability * 60, reached)
 
 
+def test_runs_take_the_seed_sets_in_turn():
+    """With several seed sets (`seed_arrays`), run r starts from set r mod their number,
+    in CTIC, SIR and TemporalIC alike: the seed of each run adopts at time 0."""
+    g = spread.datasets.load("karate")
+    rng = np.random.default_rng(1)
+    src, dst = rng.integers(0, 30, 400), rng.integers(0, 30, 400)
+    tg = spread.TemporalGraph.from_contacts(src, dst, rng.uniform(0, 10, 400))
+    sets = [np.array([v], dtype=np.int32) for v in (4, 7, 11)]
+    cases = [
+        (g, CTIC(p=0.3).plan(g, horizon=1.0)),
+        (g, spread.SIR(beta=0.5, gamma=1.0).plan(g, horizon=1.0)),
+        (tg, spread.TemporalIC(p=0.5, start=0.0).plan(tg)),
+    ]
+    for graph, plan in cases:
+        runs = run_batch(
+            graph, plan, seed_arrays(sets), n_runs=7, max_steps=100, root=np.uint64(3),
+            first=2, keep_times=True,
+        )  # fmt: skip
+        for i, row in enumerate(runs.activation_times):
+            assert np.flatnonzero(row == 0.0).tolist() == [(4, 7, 11)[(2 + i) % 3]]
+
+
 def test_horizon_zero_keeps_only_the_seeds_and_zero_delays_everyone():
     g = spread.datasets.load("karate")
     res = spread.simulate(g, [3, 4], CTIC(), n_runs=20, horizon=0.0, rng=0)
