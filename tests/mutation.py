@@ -544,6 +544,25 @@ EQUIVALENT = {
         "row = times[i] if keep_times else times[0]",
         "0 -> (-1)",
     ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    (
+        "spread/models/_sis_kernels.py",
+        "steps_row[0] = reached | level_row[0] = n_inf | last = 0",
+        "0 -> (-1)",
+    ): "a depth of -1 (every seed gone before the first bin end, or step) is read as 0:"
+    " run_batch takes depths.max(initial=0) and compares depths with the buffer's width",
+    (
+        "spread/models/_sis_kernels.py",
+        "if u * rate < gamma * n_inf:  # a recovery | state, u = _next_uniform(state) | "
+        "idx = min(np.int64(u * n_inf), n_inf - 1)",
+        "- -> +",
+    ): "u <= 1 - 2**-53, so u * n_inf rounds below n_inf for every n_inf < 2**53: the clamp"
+    " at n_inf - 1 never binds, nor one at n_inf + 1",
+    (
+        "spread/models/_sis_kernels.py",
+        "state, x = _next_uniform(state) | if x < beta: | infected[w] = -tag",
+        "-tag -> (tag)",
+    ): "infected[] is only tested as == tag or == -tag together in the step's tries, a pending"
+    " node is in no member slot the recoveries read, and the step's end sets it to tag",
 }
 
 
