@@ -563,6 +563,13 @@ EQUIVALENT = {
         "-tag -> (tag)",
     ): "infected[] is only tested as == tag or == -tag together in the step's tries, a pending"
     " node is in no member slot the recoveries read, and the step's end sets it to tag",
+    (
+        "spread/models/_sis_kernels.py",
+        "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
+        "> -> >=",
+    ): "a discrete step that ends with nobody infectious infected nobody new (the new are"
+    " infectious), so the one more step it counts has level 0 and no new infection: a"
+    " trailing zero column, which _stack_steps cuts",
 }
 
 
