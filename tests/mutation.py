@@ -570,6 +570,23 @@ EQUIVALENT = {
     ): "a discrete step that ends with nobody infectious infected nobody new (the new are"
     " infectious), so the one more step it counts has level 0 and no new infection: a"
     " trailing zero column, which _stack_steps cuts",
+    (
+        "spread/im/_rrset_kernels.py",
+        "t = dist[w] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): "with the heap emptied, heap[0] = heap[0] and the sift-down breaks at once; it only"
+    " sets pos of the popped, settled node to 0, never read again in the set",
+    (
+        "spread/im/_rrset_kernels.py",
+        "deadline = -key[w] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): "as in rr_sets_ctic: heap[0] = heap[0], and only the settled node's pos is written",
+    (
+        "spread/im/_rrset_kernels.py",
+        "at = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
+        "- -> +",
+    ): "rr_sets_ctic and rr_sets_temporal: a tag need only be >= 1 and differ between the"
+    " sets of one call; r + r0 + 1 is (below 2**30 sets)",
 }
 
 
