@@ -52,6 +52,15 @@ TEST_MAP = [
         "tests/test_simulate.py",
     ),
     ("spread/models/_heat_kernels.py", "tests/test_heat.py"),
+    # CTIC, SIR with any laws (ctic_batch with recovery) and TemporalIC (temporal_batch).
+    (
+        "spread/models/_ctic_kernels.py",
+        "tests/test_ctic.py tests/test_temporal.py tests/test_sir.py",
+    ),
+    # Event-driven SIS (any laws, contacts); test_sis_events holds the replay tests.
+    ("spread/models/_sis_event_kernels.py", "tests/test_sis_events.py tests/test_sis.py"),
+    # Gillespie and discrete SIS; test_sis_events compares exponential laws with it.
+    ("spread/models/_sis_kernels.py", "tests/test_sis.py tests/test_sis_events.py"),
     ("spread/models/heat.py", "tests/test_heat.py"),
     (
         "spread/models/*.py",
@@ -406,6 +415,123 @@ EQUIVALENT = {
         'def flat(self): | """All sets as ``(offsets, members)`` views (no copy).""" | return self._offsets[: self._n_sets + 1], self._members[: self._n_members]',
         "1 -> 2",
     ): "_offsets has exactly n_sets + 1 entries: the slice clips",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "first_c = hc[0] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): "with the heap emptied the sift breaks at once (child 1 >= 0) and writes ht[0], hc[0]"
+    " back over themselves",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "while True: | child = 2 * i + 1 | if child >= size:",
+        ">= -> >",
+    ): "at child == size that slot still holds the event being placed, not before itself:"
+    " it moves one level down into the slot past the heap (the buffer has n + m > size"
+    " slots), and the first size slots are as before",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "k += 1 | if code < n:  # a recovery | infected[code] = 0",
+        "0 -> (-1)",
+    ): "infected[] is only compared with the run's tag (>= 1): -1 and 0 both mean not infectious",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
+        "0 -> (-1)",
+    ): "in the event loop n_inf > 0 whenever an event is pending (a pending recovery's node"
+    " and a pending transmission's tail are infectious); after it, the bins it adds have"
+    " level 0 and only widen the buffer, whose trailing zero columns _stack_steps cuts",
+    (
+        "spread/models/_ctic_kernels.py",
+        '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '
+        "aj = a[j] if a.shape[0] > 1 else a[0]",
+        "0 -> (-1)",
+    ): "the else branch runs only for one shared parameter (length 1): a[-1] is a[0]",
+    (
+        "spread/models/_ctic_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "1 -> 0 @20",
+    ): "the sift-downs run only after a pop, which leaves the moved node v in heap[size]"
+    " (writes stay below size): at child + 1 == size the right 'child' is v itself, and"
+    " taking it stops the sift where the left child's key > kv stops it too",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_"
+        "times else times[0] | rec_row = recoveries[i] if recover else recoveries[0]",
+        "0 -> 1",
+    ): "without recover the row is never read or written (a view past the (1, 1) placeholder, never touched)",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_"
+        "times else times[0] | rec_row = recoveries[i] if recover else recoveries[0]",
+        "0 -> (-1)",
+    ): "without recover the placeholder has one row: recoveries[-1] is recoveries[0]",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_times else times[0] | "
+        "rec = recoveries[i] if recover else recoveries[0]",
+        "0 -> 1",
+    ): "without recover the row is never read or written (temporal_batch, as ctic_batch)",
+    (
+        "spread/models/_ctic_kernels.py",
+        "state = _run_state(root, run0 + i) | row = times[i] if keep_times else times[0] | "
+        "rec = recoveries[i] if recover else recoveries[0]",
+        "0 -> (-1)",
+    ): "without recover the placeholder has one row: recoveries[-1] is recoveries[0]",
+    (
+        "spread/models/_ctic_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> 1",
+    ): "without keep_times the row is never read or written (a view past the (1, 1) placeholder; ctic_batch and temporal_batch)",
+    (
+        "spread/models/_ctic_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> (-1)",
+    ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    (
+        "spread/models/_sis_kernels.py",
+        "steps_row[0] = reached | level_row[0] = n_inf | last = 0",
+        "0 -> (-1)",
+    ): "a depth of -1 (every seed gone before the first bin end, or step) is read as 0:"
+    " run_batch takes depths.max(initial=0) and compares depths with the buffer's width",
+    (
+        "spread/models/_sis_kernels.py",
+        "if u * rate < gamma * n_inf:  # a recovery | state, u = _next_uniform(state) | "
+        "idx = min(np.int64(u * n_inf), n_inf - 1)",
+        "- -> +",
+    ): "u <= 1 - 2**-53, so u * n_inf rounds below n_inf for every n_inf < 2**53: the clamp"
+    " at n_inf - 1 never binds, nor one at n_inf + 1",
+    (
+        "spread/models/_sis_kernels.py",
+        "state, x = _next_uniform(state) | if x < beta: | infected[w] = -tag",
+        "-tag -> (tag)",
+    ): "infected[] is only tested as == tag or == -tag together in the step's tries, a pending"
+    " node is in no member slot the recoveries read, and the step's end sets it to tag",
+    (
+        "spread/models/_sis_kernels.py",
+        "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
+        "> -> >=",
+    ): "a discrete step that ends with nobody infectious infected nobody new (the new are"
+    " infectious), so the one more step it counts has level 0 and no new infection: a"
+    " trailing zero column, which _stack_steps cuts",
+    (
+        "spread/im/_rrset_kernels.py",
+        "t = dist[w] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): "with the heap emptied, heap[0] = heap[0] and the sift-down breaks at once; it only"
+    " sets pos of the popped, settled node to 0, never read again in the set",
+    (
+        "spread/im/_rrset_kernels.py",
+        "deadline = -key[w] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): "as in rr_sets_ctic: heap[0] = heap[0], and only the settled node's pos is written",
+    (
+        "spread/im/_rrset_kernels.py",
+        "at = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
+        "- -> +",
+    ): "rr_sets_ctic and rr_sets_temporal: a tag need only be >= 1 and differ between the"
+    " sets of one call; r + r0 + 1 is (below 2**30 sets)",
 }
 
 

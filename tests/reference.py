@@ -782,7 +782,7 @@ def sis_events_replay(
         if s not in infected:
             infect(s, t0)
             first[s] = 0.0
-    levels = [len(infected)]
+    levels = []  # level k: infectious at k time_step, after the events at that time
     while queue:
         t, code = heapq.heappop(queue)
         while len(levels) * time_step < t - origin:

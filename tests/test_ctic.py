@@ -86,6 +86,23 @@ def test_runs_draw_independent_delays():
     assert abs(np.corrcoef(x, y)[0, 1]) < 4 / math.sqrt(x.size)
 
 
+def test_quantile_table_look_up_at_its_ends_in_every_copy():
+    """Pins the tabulated law's look-up (`_table_quantile`, copied in the SIS event and
+    RR-set kernels): u = 1 reads the table's last entry, u = 0 its first, u between two
+    knots interpolates; run as plain Python too, where numpy checks the bounds (the
+    compiled look-up would read past the table unnoticed)."""
+    from spread.im import _rrset_kernels as RK
+    from spread.models import _sis_event_kernels as EK
+
+    table = np.array([0.0, 0.25, 0.75, 1.0])  # knots at u = 0, 1/3, 2/3, 1
+    for look_up in (K._table_quantile, EK._table_quantile, RK._table_quantile):
+        for f in (look_up, look_up.py_func):
+            assert f(table, 1.0) == 1.0
+            assert f(table, 0.0) == 0.0
+            assert f(table, 0.5) == 0.5
+            assert f(table, 1 / 6) == pytest.approx(0.125, abs=1e-15)
+
+
 def test_a_frozen_scipy_law_is_tabulated_within_its_promise():
     """A law other than expon goes through its quantile table: CDF within 1/16384."""
     law = stats.lognorm(0.6, scale=2.0)
@@ -186,6 +203,62 @@ def test_p_zero_and_one(p):
     g = spread.datasets.load("karate")  # connected
     res = spread.simulate(g, [3], CTIC(p=p, delay=("gamma", 2.0, 1.0)), n_runs=50, rng=0)
     assert np.all(res.final_sizes == (1 if p == 0 else g.n_nodes))
+
+
+def test_a_coin_equal_to_the_arcs_probability_does_not_transmit():
+    """An arc transmits iff its coin u < p, so that P(transmit) = p exactly: with p set
+    to the very coin run 0 reads for arc 0 (the documented stream: `_indexed_uniform`
+    of the run's state at the arc's index), the arc fails; one ulp more and it passes."""
+    g = path(2)
+    root = stream_root(root_seed(4), RUNS)
+    coin = float(K._indexed_uniform(K._run_state(root, np.uint64(0)), 0))
+    for p, size in ((coin, 1), (float(np.nextafter(coin, 1.0)), 2)):
+        res = spread.simulate(g, [0], CTIC(p=[p], delay=("fixed", 1.0)), n_runs=1, rng=4)
+        assert res.final_sizes.tolist() == [size]
+
+
+def test_node_probability_counts_the_runs_that_reach_each_node():
+    """`node_probability` times the runs is, node by node, the number of runs in which
+    the node has a time (CTIC, SIR with any laws, contacts with and without recovery)."""
+    g = spread.datasets.load("karate")
+    rng = np.random.default_rng(1)
+    src, dst = rng.integers(0, 30, 400), rng.integers(0, 30, 400)
+    tg = spread.TemporalGraph.from_contacts(src, dst, rng.uniform(0, 10, 400))
+    cases = [
+        (g, CTIC(p=0.3, delay=("weibull", 1.5, 1.0)), 2.0),
+        (g, spread.SIR(transmission=("gamma", 2.0, 0.5), recovery=("fixed", 1.0)), None),
+        (tg, spread.TemporalIC(p=0.5), None),
+        (tg, spread.TemporalIC(p=0.5, recovery=("fixed", 2.0)), None),
+    ]
+    for graph, model, horizon in cases:
+        res = spread.simulate(
+            graph, [0, 5], model, n_runs=60, rng=2, keep_times=True, horizon=horizon
+        )
+        reached = (~np.isnan(res.activation_times)).sum(axis=0)
+        assert 0 < reached.sum() - 120 < 60 * (graph.n_nodes - 2)  # neither none nor all
+        np.testing.assert_array_equal(res.node_probability * 60, reached)
+
+
+def test_runs_take_the_seed_sets_in_turn():
+    """With several seed sets (`seed_arrays`), run r starts from set r mod their number,
+    in CTIC, SIR and TemporalIC alike: the seed of each run adopts at time 0."""
+    g = spread.datasets.load("karate")
+    rng = np.random.default_rng(1)
+    src, dst = rng.integers(0, 30, 400), rng.integers(0, 30, 400)
+    tg = spread.TemporalGraph.from_contacts(src, dst, rng.uniform(0, 10, 400))
+    sets = [np.array([v], dtype=np.int32) for v in (4, 7, 11)]
+    cases = [
+        (g, CTIC(p=0.3).plan(g, horizon=1.0)),
+        (g, spread.SIR(beta=0.5, gamma=1.0).plan(g, horizon=1.0)),
+        (tg, spread.TemporalIC(p=0.5, start=0.0).plan(tg)),
+    ]
+    for graph, plan in cases:
+        runs = run_batch(
+            graph, plan, seed_arrays(sets), n_runs=7, max_steps=100, root=np.uint64(3),
+            first=2, keep_times=True,
+        )  # fmt: skip
+        for i, row in enumerate(runs.activation_times):
+            assert np.flatnonzero(row == 0.0).tolist() == [(4, 7, 11)[(2 + i) % 3]]
 
 
 def test_horizon_zero_keeps_only_the_seeds_and_zero_delays_everyone():

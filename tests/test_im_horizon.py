@@ -48,6 +48,21 @@ def test_tabulated_law_too():
         assert RK.draw_delay(code, 1.0, 1.0, table, s) == CK.draw_delay(code, 1.0, 1.0, table, s)
 
 
+def test_rr_sets_read_each_arcs_own_delay_parameters_on_two_arcs():
+    """Per-arc delay parameters on a graph of exactly two arcs (arrays of length 2,
+    where a shared parameter has length 1): on 0 -> 1 -> 2 with fixed delays 0.5 and 2
+    (the first parameter) or Weibull scales 1e-9 and 1e9 (the second), and horizon 1,
+    the RR set of 1 holds 0, that of 2 only itself."""
+    path = spread.Graph.from_edges([0, 1], [1, 2])
+    sets = {0: [0], 1: [1, 0], 2: [2]}
+    for delay in (("fixed", [0.5, 2.0]), ("weibull", 1.0, [1e-9, 1e9])):
+        model = AtHorizon(CTIC(p=1.0, delay=delay), 1.0)
+        offsets, members = RRSets(path, model, np.uint64(5)).extend(100).flat()
+        for r in range(100):
+            s = members[offsets[r] : offsets[r + 1]].tolist()
+            assert s == sets[s[0]]
+
+
 def test_rr_sets_on_a_path_with_fixed_delays():
     """Delays of 1 and horizon 1.5: the RR set of target v is {v, v - 1} (v > 0), exactly."""
     n = 6

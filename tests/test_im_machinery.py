@@ -1396,3 +1396,20 @@ def test_opim_frees_its_rr_sets_on_return(monkeypatch):
         assert len(refs) == 2 and all(ref() is None for ref in refs)
     finally:
         gc.enable()
+
+
+def test_lt_rr_walk_stops_when_no_in_arc_is_picked():
+    """An LT RR set is a reverse walk that stops when the node picks none of its in-arcs
+    (probability 1 minus its in-weights) or reaches the set: on the path 0 -> 1 -> 2 -> 3
+    with weights 0, 1/2 and 1 the only sets are [0], [1], [2] or [2, 1], [3, 2] or
+    [3, 2, 1], each two-way shape both ways."""
+    g = Graph.from_edges([0, 1, 2], [1, 2, 3])
+    rr = RRSets(g, LT(weights=np.array([0.0, 0.5, 1.0])), np.uint64(5)).extend(200)
+    offsets, members = rr.flat()
+    shapes = {0: [[0]], 1: [[1]], 2: [[2], [2, 1]], 3: [[3, 2], [3, 2, 1]]}
+    seen = set()
+    for r in range(200):
+        s = members[offsets[r] : offsets[r + 1]].tolist()
+        assert s in shapes[s[0]]
+        seen.add(tuple(s))
+    assert seen == {tuple(s) for v in shapes for s in shapes[v]}

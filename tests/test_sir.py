@@ -97,6 +97,23 @@ def test_without_recovery_sir_is_ctic_with_p_one():
     assert not sir.recoveries_per_step.any()
 
 
+def test_an_endless_period_is_no_event_for_the_depth():
+    """A run's depth (the kernel's ``depths``: its last bin with an event, which sizes
+    the per-step buffers and the work pilot's estimate) with gamma = 0 and no horizon:
+    nobody recovers, so an SIR run on a path with delays of 1 ends at its last
+    adoption, t = 2 (bin 4 of width 0.5), as CTIC's does, not at the last bin."""
+    from spread.models import _batch, seed_arrays
+
+    g = spread.Graph.from_edges([0, 1], [1, 2])
+    seed_ptr, seeds = seed_arrays([np.array([0], dtype=np.int32)])
+    for model in (SIR(transmission=("fixed", 1.0), gamma=0.0), CTIC(delay=("fixed", 1.0))):
+        plan = model.plan(g, time_step=0.5)
+        out = _batch._Buffers.empty(3, g.n_nodes, 101, 1, False, plan=plan)
+        _batch._call(g, plan, seed_ptr, seeds, 100, np.uint64(7), 0, 1, out)
+        assert out.final_sizes.tolist() == [3, 3, 3]
+        assert out.depths.tolist() == [4, 4, 4]
+
+
 def test_fixed_laws_on_a_path():
     """Delays of 1 and a period of 1.5 pass the infection on; a period of 0.9 stops it."""
     path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])

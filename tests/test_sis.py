@@ -72,6 +72,46 @@ def test_a_lone_node_recovers_exponentially():
     assert np.all(res.final_sizes == 1)  # node 1 has no out-arc: nobody else is reached
 
 
+def test_runs_that_end_in_the_first_bin_keep_their_seeds_in_bin_zero():
+    """Every run's seed recovers long before the first bin ends (gamma = 1000, bins of
+    0.5): the curves still hold time 0, the seed infected and infectious there."""
+    one = spread.Graph.from_edges([0], [1])
+    kw = {"n_runs": 5, "horizon": 1.0, "time_step": 0.5, "rng": 2}
+    res = spread.simulate(one, [1], SIS(beta=1.0, gamma=1000.0), **kw)
+    assert res.new_per_step.tolist() == [[1]] * 5
+    assert res.infectious_per_step.tolist() == [[1]] * 5
+
+
+@pytest.mark.parametrize("discrete", [False, True], ids=["gillespie", "discrete"])
+def test_new_infections_are_binned_at_their_first_infection_times(discrete):
+    """``new_per_step[r, k]`` counts run r's first infections at times in ``((k - 1)
+    step, k step]`` (the seeds in bin 0), and the final sizes the nodes ever infected,
+    exactly as the kept times say."""
+    g = spread.datasets.load("karate")
+    step = 1.0 if discrete else 0.1
+    model = SIS(beta=0.3 if discrete else 0.5, gamma=0.5 if discrete else 1.0, discrete=discrete)
+    kw = {"n_runs": 20, "horizon": 30 * step, "time_step": step, "rng": 5, "keep_times": True}
+    res = spread.simulate(g, [0, 33], model, **kw)
+    width = res.new_per_step.shape[1]
+    assert width > 5
+    # the final sizes count the nodes ever infected: those with a time
+    assert res.final_sizes.tolist() == (~np.isnan(res.activation_times)).sum(axis=1).tolist()
+    for row, times in zip(res.new_per_step, res.activation_times, strict=True):
+        t = times[~np.isnan(times)]
+        bins = np.where(t > 0, np.maximum(np.ceil(t / step), 1), 0).astype(int)
+        assert row.tolist() == np.bincount(bins, minlength=width).tolist()
+
+
+def test_the_level_at_a_bin_end_within_the_horizons_rounding_slack_is_kept():
+    """Bin ends up to ``horizon (1 + 1e-12)`` count as within the horizon (slack for
+    ``k step`` rounding past it): with a step of exactly that, bin 1 holds the level."""
+    one = spread.Graph.from_edges([0], [1])
+    step = 1.0 * (1.0 + 1e-12)
+    kw = {"n_runs": 2, "horizon": 1.0, "time_step": step, "rng": 0}
+    res = spread.simulate(one, [1], SIS(beta=1.0, gamma=0.0), **kw)
+    assert res.infectious_per_step.tolist() == [[1, 1]] * 2
+
+
 def test_without_recovery_sis_is_si():
     """gamma = 0: SIS is SI, whose adopters by t equal CTIC(p = 1, Exp(beta))'s in law."""
     g = spread.datasets.load("karate")
@@ -246,6 +286,20 @@ def test_discrete_sis_kernel_equals_the_replay(beta, gamma):
         row[: min(13, level.shape[1])] = level[r, :13]
         last = max((k for k, x in enumerate(levels) if x > 0), default=0)
         assert row[: last + 1].tolist() == levels[: last + 1]
+
+
+def test_a_discrete_recovery_draw_equal_to_gamma_does_not_recover():
+    """A discrete step recovers a node iff its draw x < gamma (P = gamma exactly): with
+    gamma set to the very draw of a lone seed's first step (run 0's first uniform: the
+    seed has no arc to try), the seed stays infectious; one ulp more and it recovers."""
+    one = spread.Graph.from_edges([0], [1])
+    root = stream_root(root_seed(3), RUNS)
+    x = float(SK._next_uniform(SK._run_state(root, np.uint64(0)))[1])
+    for gamma, level in ((x, 1), (float(np.nextafter(x, 1.0)), 0)):
+        model = SIS(beta=0.5, gamma=gamma, discrete=True)
+        res = spread.simulate(one, [1], model, n_runs=1, horizon=1.0, rng=3)
+        got = [*res.infectious_per_step[0].tolist(), 0]
+        assert got[:2] == [1, level]
 
 
 def test_discrete_sis_settings_are_checked():

@@ -21,6 +21,7 @@ from spread.exceptions import InvalidParameterError, WorkLimitError
 from spread.models import _ctic_kernels as CK
 from spread.models import _ic_lt_kernels as ICK
 from spread.models import _sis_event_kernels as EK
+from spread.models import run_batch, seed_arrays
 from tests import reference as ref
 
 
@@ -47,6 +48,7 @@ def test_the_event_kernel_copies_are_pinned():
     laws = [
         ("exponential", 2.0), ("weibull", 1.7, 0.5), ("lognormal", -0.3, 0.8),
         ("gamma", 0.4, 3.0), ("gamma", 3.5, 0.5), ("fixed", 0.75), stats.lognorm(0.6),
+        ("gamma", 1.0, 2.0),  # shape 1: Marsaglia-Tsang's own branch, not the boosted one
     ]  # fmt: skip
     for law in laws:
         code, a, b, table = spread.CTIC(delay=law)._law
@@ -206,6 +208,68 @@ def test_temporal_kernel_equals_the_reference_on_the_same_stream(attempts, recov
         assert got == {v: max(x, 0.0) for v, x in first.items()}
         width = res.infectious_per_step.shape[1]
         assert res.infectious_per_step[r].tolist() == (levels + [0] * width)[:width]
+
+
+def test_two_arcs_and_two_nodes_read_their_own_parameters():
+    """Per-arc and per-node parameters on a graph of two nodes and two arcs (arrays of
+    length 2, where one shared parameter has length 1): each arc and node reads its
+    own, as the replay does."""
+    g = spread.Graph.from_edges([0, 1], [1, 0])
+    trans = ("weibull", [1.5, 0.6], [0.4, 1.3])
+    rec = ("gamma", [0.7, 2.5], [1.2, 0.3])
+    res = spread.simulate(
+        g, [0], SIS(transmission=trans, recovery=rec), n_runs=40, rng=3, keep_times=True,
+        horizon=5.0, time_step=0.25,
+    )  # fmt: skip
+    root = int(stream_root(root_seed(3), RUNS))
+    for r in range(40):
+        first, levels = ref.sis_events_replay(
+            g, [0], _laws_of(trans, 2), _laws_of(rec, 2), root, r, horizon=5.0, time_step=0.25
+        )
+        row = res.activation_times[r]
+        assert {int(v): float(row[v]) for v in np.flatnonzero(~np.isnan(row))} == first
+        width = res.infectious_per_step.shape[1]
+        assert res.infectious_per_step[r].tolist() == (levels + [0] * width)[:width]
+
+
+def test_an_infection_at_the_first_contact_is_at_time_zero_as_in_temporal_ic():
+    """By default the seeds know just before the first contact, so a contact at the
+    first time infects at time 0: bin 0 of the new infections (as `TemporalIC` counts
+    it, with or without recovery) and of the infectious, not bin 1."""
+    tg = TemporalGraph.from_contacts([0, 1], [1, 2], [1.0, 2.0])
+    kw = {"n_runs": 2, "rng": 0, "keep_times": True, "time_step": 0.5}
+    ic = spread.simulate(tg, [0], TemporalIC(p=1.0), **kw)
+    sis = TemporalIC(p=1.0, recovery=("fixed", 1e6), reinfection=True)
+    got = spread.simulate(tg, [0], sis, **kw)
+    np.testing.assert_array_equal(got.activation_times, [[0.0, 0.0, 1.0]] * 2)
+    np.testing.assert_array_equal(got.activation_times, ic.activation_times)
+    np.testing.assert_array_equal(got.new_per_step, ic.new_per_step)
+    np.testing.assert_array_equal(got.new_per_step, [[2, 0, 1]] * 2)
+    np.testing.assert_array_equal(got.infectious_per_step, [[2, 2, 3]] * 2)
+
+
+def test_each_runs_weighted_reach_is_the_weight_of_the_nodes_ever_infected():
+    """`run_batch`'s `node_weight` on an event-driven SIS plan (static laws and
+    contacts): each run adds up the weights of the nodes it ever infected, seeds
+    included, once each however often they are reinfected."""
+    g = spread.datasets.load("karate")
+    src, dst, t = random_contacts(30, 400, 10.0, seed=1)
+    tg = TemporalGraph.from_contacts(src, dst, t)
+    plans = [
+        (g, SIS(transmission=("exponential", 2.0), recovery=("fixed", 0.5)).plan(g, horizon=3.0)),
+        (tg, TemporalIC(p=0.5, recovery=("fixed", 1.0), reinfection=True).plan(tg)),
+    ]
+    for graph, plan in plans:
+        assert plan.kind == "sis_events"
+        weights = np.random.default_rng(0).uniform(0, 2, graph.n_nodes)
+        weights[::3] = 0.0  # the seeds 1 and 5 weigh something
+        seeds = seed_arrays([np.array([1, 5], dtype=np.int32)])
+        kw = {"n_runs": 50, "max_steps": 1000, "root": np.uint64(11), "keep_times": True}
+        runs = run_batch(graph, plan, seeds, node_weight=weights, **kw)
+        reached = ~np.isnan(runs.activation_times)
+        assert reached[:, [1, 5]].all()
+        assert (reached.sum(axis=1) > 2).any()
+        np.testing.assert_allclose(runs.weighted_sizes, reached @ weights, rtol=1e-12)
 
 
 def test_runs_do_not_depend_on_threads():

@@ -230,6 +230,18 @@ def test_recovery_cuts_late_contacts_and_is_counted():
     assert res.recoveries_per_step.sum(axis=1).tolist() == [4] * 5
 
 
+def test_recoveries_after_the_horizon_are_not_counted():
+    """Over contacts with a horizon, a recovery counts (in its time bin) only if it
+    comes by the horizon: on a path with contacts at 1 and 2 and periods of 2, node 0
+    recovers at 2 (bin 4 of width 0.5), nodes 1 and 2 at 3 and 4, after the horizon 2.5."""
+    tg = TemporalGraph.from_contacts([0, 1], [1, 2], [1.0, 2.0])
+    model = TemporalIC(p=1.0, recovery=("fixed", 2.0), start=0.0)
+    res = spread.simulate(tg, [0], model, n_runs=3, rng=0, horizon=2.5, time_step=0.5)
+    assert res.final_sizes.tolist() == [3] * 3
+    assert res.new_per_step.tolist() == [[1, 0, 1, 0, 1]] * 3
+    assert res.recoveries_per_step.tolist() == [[0, 0, 0, 0, 1]] * 3
+
+
 def test_horizon_and_time_bins():
     tg = TemporalGraph.from_contacts([0, 1, 2], [1, 2, 3], [10.0, 20.0, 30.0])
     res = spread.simulate(

@@ -317,6 +317,7 @@ def _sift_up(heap, pos, key, i):
 
 @njit(cache=True, nogil=True, inline="always")
 def _sift_down(heap, pos, key, size, i):
+    """Move heap[i] down to its place; sets `pos` of every node it moves, itself too."""
     v = heap[i]
     kv = key[v]
     while True:
@@ -388,7 +389,6 @@ def rr_sets_ctic(
             size -= 1
             if size > 0:
                 heap[0] = heap[size]
-                pos[heap[0]] = 0
                 _sift_down(heap, pos, dist, size, 0)
             done[w] = tag
             if at == members.shape[0]:
@@ -493,7 +493,6 @@ def rr_sets_temporal(
             size -= 1
             if size > 0:
                 heap[0] = heap[size]
-                pos[heap[0]] = 0
                 _sift_down(heap, pos, key, size, 0)
             done[w] = tag
             if at == members.shape[0]:

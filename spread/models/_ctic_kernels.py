@@ -191,6 +191,7 @@ def _sift_up(heap, pos, key, i):
 
 @njit(cache=True, nogil=True, inline="always")
 def _sift_down(heap, pos, key, size, i):
+    """Move heap[i] down to its place; sets `pos` of every node it moves, itself too."""
     v = heap[i]
     kv = key[v]
     while True:
@@ -295,7 +296,6 @@ def _ctic_run(
         size -= 1
         if size > 0:
             heap[0] = heap[size]
-            pos[heap[0]] = 0
             _sift_down(heap, pos, arrival, size, 0)
         done[u] = tag
         adopted += 1
@@ -534,7 +534,6 @@ def _temporal_run(
         size -= 1
         if size > 0:
             heap[0] = heap[size]
-            pos[heap[0]] = 0
             _sift_down(heap, pos, arrival, size, 0)
         done[u] = tag
         adopted += 1

@@ -307,8 +307,9 @@ def _sis_events(
     whose head stays infectious past the period's end is dropped (no transmission on
     it can matter). Seeds are infected at `t0`; times count from `origin`, up to
     `horizon` after it. ``steps_row[k]`` counts first infections in the time bin
-    ``((k - 1) time_step, k time_step]``, ``level_row[k]`` the infectious at time ``k
-    time_step`` (bins up to `max_bins` that fit the rows).
+    ``((k - 1) time_step, k time_step]`` (bin 0: time 0, where a contact at `origin`
+    infects), ``level_row[k]`` the infectious at time ``k time_step``, after the
+    events at that time (bins up to `max_bins` that fit the rows).
     """
     n = indptr.shape[0] - 1
     cap = steps_row.shape[0]
@@ -339,7 +340,7 @@ def _sis_events(
     steps_row[0] = reached
     level_row[0] = n_inf
     last_bin = 0
-    k = 1  # the next bin end to record
+    k = 0  # the next bin end to record (0 too: infections at time 0 count in it)
     while size > 0:
         t, code, size = _pop(ht, hc, size)
         rel = t - origin
@@ -371,7 +372,9 @@ def _sis_events(
                     weight += node_weight[w]
                 if keep_times:
                     times_row[w] = rel
-                bn = min(max(np.int64(np.ceil(rel / time_step)), 1), max_bins)
+                bn = 0  # infected at `origin` (a contact at the first time): bin 0
+                if rel > 0.0:
+                    bn = min(max(np.int64(np.ceil(rel / time_step)), 1), max_bins)
                 if bn < cap:
                     steps_row[bn] += 1
                 last_bin = max(last_bin, bn)
