@@ -3,8 +3,8 @@
 What it measures
 ----------------
 A generated power-law graph (an undirected configuration model: degrees drawn from a
-Pareto law with exponent 2.5, stubs paired at random; 10,000,000 nodes and about
-100,000,000 arcs in the full run) is written as a gzipped SNAP-style edge list (one
+Pareto law with exponent 2.5, stubs paired at random: `bench_scale.powerlaw_edges`;
+10,000,000 nodes and about 100,000,000 arcs in the full run) is written as a gzipped SNAP-style edge list (one
 ``u<TAB>v`` line per undirected edge), then, each step timed on its own with the peak
 resident memory of the process during that step (``VmHWM`` from ``/proc/self/status``,
 reset before each step through ``/proc/self/clear_refs``):
@@ -49,22 +49,9 @@ import spread
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import header
+from bench_scale import _worker_memory, powerlaw_edges
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def powerlaw_edges(n, mean_degree, exponent=2.5, rng=0):
-    """Configuration-model edges (two int32 arrays) with Pareto-distributed degrees."""
-    r = np.random.default_rng(rng)
-    a = exponent - 1.0
-    d_min = mean_degree * (a - 1.0) / a  # the Pareto law's mean is d_min * a / (a - 1)
-    degree = np.floor(d_min * r.random(n) ** (-1.0 / a)).astype(np.int64)
-    degree = np.clip(degree, 1, int(np.sqrt(n * mean_degree)))
-    if degree.sum() % 2:
-        degree[0] += 1
-    stubs = np.repeat(np.arange(n, dtype=np.int32), degree)
-    r.shuffle(stubs)
-    return stubs[0::2], stubs[1::2]
 
 
 def write_edgelist_gz(path, src, dst, chunk=5_000_000):
@@ -148,11 +135,6 @@ class Steps:
         return out
 
 
-def _worker_peak():
-    s = _status()
-    return int(s["VmRSS"].split()[0]) / 2**20, int(s["VmHWM"].split()[0]) / 2**20
-
-
 def dask_sampling(g, model, n_sets):
     """RR sampling of `n_sets` sets with 2 local threads and on a 2-worker LocalCluster
     (one thread each, on the same 2 cores): times, the same sets, workers' memory."""
@@ -179,7 +161,9 @@ def dask_sampling(g, model, n_sets):
     remote = RRSets(g, model, root, client=client).extend(n_sets)
     t_cluster = time.perf_counter() - t0
     same = all(np.array_equal(a, b) for a, b in zip(flat, remote.flat(), strict=True))
-    workers = client.run(_worker_peak)
+    workers = {
+        w: (rss / 2**30, peak / 2**30) for w, (rss, peak) in client.run(_worker_memory).items()
+    }
     client.close()
     cluster.close()
     mem = "; ".join(f"{rss:.2f} / {peak:.2f} GiB" for rss, peak in workers.values())
