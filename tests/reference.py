@@ -200,20 +200,25 @@ def ic_replay_rounds(graph, seeds, p, root, run, *, max_steps, external=0.0, crn
     """IC with spontaneous adoption, in synchronous rounds, on the kernels' streams.
 
     Per-arc coins in the kernels' order (or, with `crn`, the coin of arc j is the
-    stream's j-th number). After the arcs of a round, every inactive node adopts on
-    its own with probability `external`, found by geometric skipping over node ids on
-    a stream seeded from the run's: ``mix(state ^ EXTERNAL_SALT)``.
+    stream's j-th number). After the arcs of round t, every inactive node adopts on
+    its own with probability ``e_t`` (`external`: a number, or a schedule whose entry
+    ``t - 1`` is round t's and whose last entry holds past its end), found by geometric
+    skipping over node ids on a stream seeded from the run's:
+    ``mix(state ^ EXTERNAL_SALT)``. Rounds go on while a later round can see
+    spontaneous adoption.
     """
     gen = SplitMix64(root, run)
     ext = SplitMix64(0, 0)
     ext.state = _mix(gen.state ^ EXTERNAL_SALT)
     n = graph.n_nodes
-    inv = 1.0 / math.log1p(-external) if 0 < external < 1 else 0.0
+    schedule = [float(e) for e in np.atleast_1d(external)]
+    positive = [i + 1 for i, e in enumerate(schedule) if e > 0]
+    until = max_steps if schedule[-1] > 0 else (positive[-1] if positive else 0)
     arcs = out_arcs(graph)
     time = {s: 0 for s in sorted(set(seeds))}
     level = list(time)
     t = 0
-    while t < max_steps and len(time) < n and (level or external > 0):
+    while t < max_steps and len(time) < n and (level or t < until):
         t += 1
         nxt = []
         for u in level:
@@ -222,7 +227,9 @@ def ic_replay_rounds(graph, seeds, p, root, run, *, max_steps, external=0.0, crn
                 if x < p[j] and v not in time:
                     time[v] = t
                     nxt.append(v)
-        if external > 0:
+        e = schedule[min(t, len(schedule)) - 1]
+        if e > 0:
+            inv = 1.0 / math.log1p(-e) if e < 1 else 0.0
             v = -1
             while True:
                 skip = math.log(1.0 - ext.random()) * inv
@@ -237,13 +244,16 @@ def ic_replay_rounds(graph, seeds, p, root, run, *, max_steps, external=0.0, crn
 
 
 def ic_external_run(graph, seeds, p, external, rng, max_steps):
-    """IC plus spontaneous adoption from the definition: each round, newly active nodes
-    try their inactive out-neighbours once, and every inactive node adopts on its own
-    with probability `external`."""
+    """IC plus spontaneous adoption from the definition: each round t, newly active
+    nodes try their inactive out-neighbours once, and every inactive node adopts on its
+    own with probability ``e_t`` (`external`: a number or a per-round schedule whose
+    last entry holds)."""
     arcs = out_arcs(graph)
+    schedule = np.atleast_1d(np.asarray(external, dtype=float))
     time = {s: 0 for s in seeds}
     newly = list(dict.fromkeys(seeds))
     for t in range(1, max_steps + 1):
+        e = schedule[min(t, schedule.size) - 1]
         nxt = []
         for u in newly:
             for v, j in arcs[u]:
@@ -251,7 +261,7 @@ def ic_external_run(graph, seeds, p, external, rng, max_steps):
                     time[v] = t
                     nxt.append(v)
         for v in range(graph.n_nodes):
-            if v not in time and rng.random() < external:
+            if v not in time and rng.random() < e:
                 time[v] = t
                 nxt.append(v)
         newly = nxt

@@ -69,6 +69,44 @@ def test_external_zero_is_the_plain_model():
     assert np.array_equal(a.final_sizes, b.final_sizes)
 
 
+def test_external_schedule_closed_form():
+    """p = 0 and a schedule e_1, e_2, ...: a node still inactive adopts at step t with
+    probability e_t, the last entry holding past the schedule's end."""
+    n, k, steps = 400, 3, 7
+    schedule = [0.05, 0.0, 0.2, 0.1]
+    g = Graph.from_networkx(nx.empty_graph(n))
+    model = IC(p=0.0, external=schedule)
+    res = spread.simulate(g, [0, 1, 2], model, n_runs=4000, max_steps=steps, rng=0)
+    new = res.new_per_step[:, 1 : steps + 1].astype(float)
+    e = np.array(schedule + [schedule[-1]] * (steps - len(schedule)))
+    still = np.concatenate([[1.0], np.cumprod(1 - e)[:-1]])
+    expected = (n - k) * still * e
+    se = new.std(axis=0, ddof=1) / np.sqrt(new.shape[0])
+    assert np.all(new[:, 1] == 0)  # a step of probability 0 adopts nobody
+    other = np.arange(steps) != 1
+    assert np.all(np.abs(new.mean(axis=0) - expected)[other] < 4 * se[other])
+
+
+def test_external_schedule_that_ends_needs_no_max_steps():
+    """A schedule ending in 0 stops: runs end on their own, after its last positive step."""
+    g = _graph(0, n=60, directed=True)
+    model = IC(p=0.0, external=[0.0, 0.0, 0.3, 0.0])
+    assert model.has_external() and not model.needs_max_steps()
+    res = spread.simulate(g, [0], model, n_runs=200, rng=1)
+    assert res.new_per_step.shape[1] <= 4  # nothing after step 3
+    assert np.all(res.new_per_step[:, 1:3] == 0)
+    assert res.new_per_step[:, 3].sum() > 0
+    with pytest.raises(InvalidParameterError, match="spontaneous adoption"):
+        spread.maximize(g, 2, model, method="degree")
+
+
+def test_a_one_entry_schedule_is_the_constant():
+    g = _graph(1)
+    a = spread.simulate(g, [0, 5], IC(p=0.2, external=0.03), n_runs=300, max_steps=9, rng=4)
+    b = spread.simulate(g, [0, 5], IC(p=0.2, external=[0.03]), n_runs=300, max_steps=9, rng=4)
+    np.testing.assert_array_equal(a.new_per_step, b.new_per_step)
+
+
 def test_beta_table_is_the_quantile_function():
     from scipy.stats import beta
 
@@ -106,7 +144,9 @@ def test_lt_threshold_law_star_closed_form():
 
 # ---------------------------------------------------------------- coupled
 @pytest.mark.parametrize("crn", [False, True])
-@pytest.mark.parametrize("external", [0.0, 0.03])
+@pytest.mark.parametrize(
+    "external", [0.0, 0.03, (0.05, 0.0, 0.1, 0.02), (0.0, 0.08, 0.0)], ids=str
+)
 def test_ic_kernel_replays_the_reference_rounds(crn, external):
     g = _graph(2, n=60)
     p = np.random.default_rng(0).uniform(0.05, 0.4, g.n_edges)
@@ -160,6 +200,23 @@ def test_ic_external_matches_the_definition_in_distribution():
     rng = np.random.default_rng(2)
     theirs = np.array(
         [len(ref.ic_external_run(g, [0], p, 0.02, rng, steps)) for _ in range(n_runs)], float
+    )
+    diff = ours.final_sizes.mean() - theirs.mean()
+    se = np.sqrt(ours.final_sizes.var(ddof=1) / n_runs + theirs.var(ddof=1) / n_runs)
+    assert abs(diff) < 4 * se
+
+
+def test_ic_external_schedule_matches_the_definition_in_distribution():
+    g = _graph(6, n=80)
+    p = np.full(g.n_edges, 0.1)
+    schedule = [0.04, 0.0, 0.01]
+    n_runs, steps = 3000, 6
+    ours = spread.simulate(
+        g, [0], IC(p=0.1, external=schedule), n_runs=n_runs, max_steps=steps, rng=1
+    )
+    rng = np.random.default_rng(2)
+    theirs = np.array(
+        [len(ref.ic_external_run(g, [0], p, schedule, rng, steps)) for _ in range(n_runs)], float
     )
     diff = ours.final_sizes.mean() - theirs.mean()
     se = np.sqrt(ours.final_sizes.var(ddof=1) / n_runs + theirs.var(ddof=1) / n_runs)
@@ -237,6 +294,10 @@ def test_errors_name_the_parameter():
     with pytest.raises(InvalidParameterError, match="support in"):
         LT(threshold_law=Wide()).quantile_table()
     assert "external=0.1" in repr(IC(p=0.2, external=0.1))
+    assert "external=<schedule of 3 steps>" in repr(IC(p=0.2, external=[0.1, 0, 0.2]))
+    for bad, rule in (([], "at least one"), ([0.1, 1.5], r"\[0, 1\]"), ([[0.1]], "one-dim")):
+        with pytest.raises(InvalidParameterError, match=rule):
+            IC(p=0.2, external=bad)
     assert "threshold_law=('beta', 2, 5)" in repr(LT(threshold_law=("beta", 2, 5)))
 
 

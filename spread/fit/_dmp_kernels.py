@@ -29,7 +29,9 @@ def dmp_ic(
     message ``msg_ki`` is the probability that k is active by the current step in the
     graph where i never activates (the cavity of i). Node i is still inactive after
     step t with probability
-    ``(1 - p0[i]) (1 - external)^t prod_{k -> i} (1 - p_ki msg_ki(t-1))``: k transmits to
+    ``(1 - p0[i]) prod_{s <= t} (1 - e_s) prod_{k -> i} (1 - p_ki msg_ki(t-1))``, with
+    ``e_s = external[min(s, len) - 1]`` the spontaneous adoption of step s (the schedule
+    of `spread.IC`; its last entry holds past its end): k transmits to
     i by step t iff it was active by t - 1 and its one coin succeeded. The message
     ``i -> l`` leaves out the factor of the reverse arc ``l -> i``, whose in-slot is
     ``rev_slot[j]`` (-1 if there is none). Lokhov, Mézard, Zdeborová, PRE 91, 012811
@@ -58,8 +60,9 @@ def dmp_ic(
         total += active[i]
     new_per_step[0] = total
     keep = 1.0
+    last = external.shape[0] - 1
     for t in range(1, n_steps):
-        keep *= 1.0 - external
+        keep *= 1.0 - external[min(t - 1, last)]
         for i in prange(n):
             prod = 1.0
             zeros = 0

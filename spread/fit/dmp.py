@@ -86,8 +86,9 @@ def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None, max_work=MA
     max_steps : int
         The last step computed (steps ``0 .. max_steps``; step 0 is the seeds), as in
         `spread.simulate`.
-    external : float, default 0.0
-        Per-step spontaneous adoption probability (as in `spread.IC`).
+    external : float or array_like, default 0.0
+        Spontaneous adoption probability per step, or a schedule of one per step (as in
+        `spread.IC`).
     n_jobs : int, optional
         Threads.
     max_work : float or None, default 1e11
@@ -132,7 +133,7 @@ def dmp_ic(graph, seeds, p, *, max_steps, external=0.0, n_jobs=None, max_work=MA
     p_arc = np.ascontiguousarray(model.arc_probabilities(graph), dtype=np.float64)
     p0 = np.zeros(graph.n_nodes)
     p0[seed_idx] = 1.0
-    return dmp_curve(graph, p_arc, p0, float(model.external), max_steps + 1, thread_count(n_jobs))
+    return dmp_curve(graph, p_arc, p0, model._external(), max_steps + 1, thread_count(n_jobs))
 
 
 def dmp_curve(graph, p_arc, p0, external, n_steps, n_threads):
@@ -151,7 +152,7 @@ def dmp_curve(graph, p_arc, p0, external, n_steps, n_threads):
             p_in,
             rev_slot,
             p0,
-            float(external),
+            np.ascontiguousarray(np.atleast_1d(external), dtype=np.float64),
             new,
             marginals,
         )

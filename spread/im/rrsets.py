@@ -252,7 +252,7 @@ def sampled_model(model, horizon, caller):
             "every adoption."
         )
         raise InvalidParameterError(msg)
-    if isinstance(model, IC) and model.needs_max_steps():
+    if isinstance(model, IC) and model.has_external():
         msg = (
             f"`model` must not have spontaneous adoption (`external` > 0) for {caller}: "
             f"the spread of a seed set is then unbounded in time; got {model!r}."

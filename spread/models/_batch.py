@@ -40,6 +40,8 @@ _KERNELS = {
 }
 _NO_SECOND = np.zeros((1, 1), dtype=np.int32)  # the continuous kernels' placeholder
 _NO_WEIGHT = np.empty(0, dtype=np.float64)  # no audience: the kernels add no weights
+_NO_EXTERNAL = np.zeros(1)  # no spontaneous adoption (every kind but IC)
+_NO_EXTERNAL.flags.writeable = False
 _TARGET_BATCH_SECONDS = 0.25  # keeps Ctrl-C and the progress bar responsive
 _FIRST_STEPS = 16  # fewest per-step columns after the pilot batch
 _PILOT_RUNS = 16  # runs in the first batch, which sizes the per-step buffer
@@ -70,8 +72,9 @@ class Plan:
 
     @property
     def external(self):
-        """Probability that an inactive node adopts on its own at each step (IC only)."""
-        return float(self.args[3]) if self.kind == "ic" else 0.0
+        """Per-step probability that an inactive node adopts on its own (IC only; one
+        entry when constant, the last entry holding past the schedule's end)."""
+        return self.args[3] if self.kind == "ic" else _NO_EXTERNAL
 
     @property
     def continuous_time(self):
@@ -406,10 +409,12 @@ def check_runs_work(
         )
         return
     steps = 1.0  # without spontaneous adoption a step activates someone (in the pilot)
-    if plan.external > 0.0:  # runs go on until everyone adopted or max_steps
-        fill = 2.0
-        if plan.external < 1.0:
-            fill = 1.0 + (np.log(graph.n_nodes + 1.0) + 1.0) / -np.log1p(-plan.external)
+    external = plan.external
+    if external.max() > 0.0:  # runs go on until everyone adopted, max_steps or the schedule's end
+        last = float(external[-1])
+        fill = external.size + 1.0  # steps 0 .. the schedule's end (all adopt at p = 1)
+        if 0.0 < last < 1.0:  # then until everyone adopted, at the last entry's rate
+            fill = external.size + (np.log(graph.n_nodes + 1.0) + 1.0) / -np.log1p(-last)
         steps = min(max_steps + 1.0, fill)
         check_work(
             n_runs * steps,

@@ -80,6 +80,7 @@ def _ic_run(
     crn,
     external,
     inv_log1ma,
+    ext_until,
     seed_ptr,
     seeds,
     seed_set,
@@ -99,10 +100,13 @@ def _ic_run(
     probability `p_uniform` and successful arcs are found by geometric skipping
     (``inv_log1mp = 1 / log(1 - p_uniform)``). With `crn` (per-arc path only) the coin
     of arc j is the stream's j-th number, read by index (see the module docstring).
-    ``external > 0``: at every step each inactive node also adopts on its own with that
-    probability (found by geometric skipping over the node ids on a stream of its own,
-    ``inv_log1ma = 1 / log(1 - external)``); the run then goes on until `max_steps` or
-    until every node is active. Nodes are activated breadth-first: `queue` holds them in
+    `external` holds the spontaneous adoption probability of each step: at step t
+    (t >= 1) each inactive node also adopts on its own with probability
+    ``external[min(t, len) - 1]`` (a constant is one entry; past the schedule's end its
+    last entry holds), found by geometric skipping over the node ids on a stream of its
+    own (``inv_log1ma[i] = 1 / log(1 - external[i])``). The run goes on while a later
+    step can still see spontaneous adoption (up to step `ext_until`; every step when
+    the last entry is positive) or until every node is active. Nodes are activated breadth-first: `queue` holds them in
     activation order and ``stamp[v] == tag`` marks v active. ``steps_row[t]`` receives
     the number of nodes activated at step t (while t fits).
     """
@@ -123,7 +127,8 @@ def _ic_run(
     level_end = tail
     t = 0
     depth = 0
-    while t < max_steps and tail < n and (head < level_end or external > 0.0):
+    last = external.shape[0] - 1
+    while t < max_steps and tail < n and (head < level_end or t < ext_until):
         t += 1
         while head < level_end:
             u = queue[head]
@@ -162,11 +167,12 @@ def _ic_run(
                         if keep_times:
                             times_row[v] = t
                     j += 1
-        if external > 0.0:
+        e = min(t - 1, last)
+        if external[e] > 0.0:
             v = -1
             while True:
                 ext_state, x = _next_uniform(ext_state)
-                skip = np.log(1.0 - x) * inv_log1ma
+                skip = np.log(1.0 - x) * inv_log1ma[e]
                 if skip >= n - 1 - v:
                     break
                 v += 1 + np.int64(skip)
@@ -326,9 +332,15 @@ def ic_batch(
     inv_log1mp = 0.0
     if 0.0 < p_uniform < 1.0:
         inv_log1mp = 1.0 / np.log1p(-p_uniform)
-    inv_log1ma = 0.0
-    if 0.0 < external < 1.0:
-        inv_log1ma = 1.0 / np.log1p(-external)
+    inv_log1ma = np.zeros(external.shape[0])
+    ext_until = 0  # the last step with spontaneous adoption; every step if it never ends
+    for i in range(external.shape[0]):
+        if 0.0 < external[i] < 1.0:
+            inv_log1ma[i] = 1.0 / np.log1p(-external[i])
+        if external[i] > 0.0:
+            ext_until = i + 1
+    if external[external.shape[0] - 1] > 0.0:
+        ext_until = max_steps
     for c in prange(n_chunks):
         lo = c * n_runs // n_chunks
         hi = (c + 1) * n_runs // n_chunks
@@ -346,6 +358,7 @@ def ic_batch(
                 crn,
                 external,
                 inv_log1ma,
+                ext_until,
                 seed_ptr,
                 seeds,
                 (run0 + i) % n_sets,

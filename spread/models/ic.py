@@ -37,12 +37,16 @@ class IC:
           once per graph: the model keeps the draw);
         - ``"weight"``: the arc weights the graph was loaded with;
         - an array with one probability per arc, in the order of `Graph.edges`.
-    external : float, default 0.0
+    external : float or array_like, default 0.0
         Spontaneous adoption: at every step each inactive node also adopts on its own
         with this probability, independently of the network (the external influence of
         the network Bass model, Goldenberg, Libai & Muller 2001; mass media, trending
-        lists). With ``external > 0`` a run never dies out, so `spread.simulate` needs
-        `max_steps`; `spread.maximize` does not support it.
+        lists). An array is a schedule, one probability per step: ``external[t - 1]`` at
+        step ``t = 1, 2, ...``, and past its end its last entry holds (a daily cycle of
+        attention, a news event that fades; `spread.fit.ICEstimator` fits one with a
+        `period`). While the last entry is positive a run never dies out, so
+        `spread.simulate` needs `max_steps`; `spread.maximize` does not support
+        spontaneous adoption.
     rng : None, int, SeedSequence or Generator, optional
         Only for ``p="trivalency"``: the source of the per-arc draw.
 
@@ -78,7 +82,7 @@ class IC:
     """
 
     p: object
-    external: float = 0.0
+    external: object = 0.0
     rng: object = None
     _cache: weakref.WeakKeyDictionary = field(
         default_factory=weakref.WeakKeyDictionary, init=False, repr=False
@@ -87,7 +91,10 @@ class IC:
     def __post_init__(self):
         # Validate what does not need a graph now; arrays are checked against a graph's
         # arcs when first used on it (`arc_probabilities`).
-        check_probability(self.external, name="external")
+        if ndim_of(self.external) != 0:  # a private read-only copy, as for `p`
+            object.__setattr__(self, "external", _check_schedule(self.external))
+        else:
+            check_probability(self.external, name="external")
         if isinstance(self.p, str):
             if self.p not in _SCHEMES:
                 options = ", ".join(repr(s) for s in _SCHEMES)
@@ -104,11 +111,24 @@ class IC:
             p = f"<array of {len(p)}>"
         else:
             p = repr(p)
-        extra = f", external={self.external!r}" if self.external else ""
+        ext = self.external
+        if isinstance(ext, np.ndarray):
+            extra = f", external=<schedule of {ext.size} steps>"
+        else:
+            extra = f", external={ext!r}" if ext else ""
         return f"IC(p={p}{extra})"
 
     def _external(self):
-        return check_probability(self.external, name="external")
+        """The per-step schedule of spontaneous adoption, as the kernel takes it."""
+        if isinstance(self.external, np.ndarray):
+            return self.external
+        out = np.full(1, check_probability(self.external, name="external"))
+        out.flags.writeable = False
+        return out
+
+    def has_external(self):
+        """True if some step has spontaneous adoption."""
+        return bool(self._external().max() > 0.0)
 
     def arc_probabilities(self, graph):
         """The activation probability of every arc of `graph`, in arc order.
@@ -182,4 +202,13 @@ class IC:
 
     def needs_max_steps(self):
         """True if a run never ends on its own (spontaneous adoption)."""
-        return self._external() > 0.0
+        return bool(self._external()[-1] > 0.0)
+
+
+def _check_schedule(values):
+    """A non-empty one-dimensional read-only array of per-step probabilities."""
+    out = check_probabilities(values, name="external")
+    if out.size == 0:
+        msg = "`external` must hold at least one step's probability; got an empty array."
+        raise InvalidParameterError(msg)
+    return out
