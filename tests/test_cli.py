@@ -696,6 +696,7 @@ def test_demo_quick_writes_the_report(capsys, tmp_path):
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["quick"] is True and len(summary["selections"]) == 2
     assert "## 2. Whom to seed" in report and "MASE" in report
+    assert "fit at the peak hour" in report and "highest fitted hour" in report
     assert f"wrote {folder / 'report.md'}" in out
 
 

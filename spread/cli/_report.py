@@ -146,6 +146,8 @@ def report(facts):
                     "MASE",
                     "error of the final count",
                     "held-out hours inside the 90% band",
+                    "fit at the peak hour",
+                    "highest fitted hour against the peak",
                 ],
                 [
                     [
@@ -153,12 +155,17 @@ def report(facts):
                         f"{fit['errors']['mase']:.3f}",
                         f"{100 * fit['errors']['final_count_error']:.1f}%",
                         f"{100 * fit['errors']['coverage']:.0f}%",
+                        f"{100 * fit['errors']['peak_error']:+.0f}%",
+                        f"{100 * fit['errors']['max_error']:+.0f}%",
                     ]
                     for fit in scored
                 ],
             ),
             "",
-            "MASE below 1 beats repeating the last observed hour (Hyndman & Koehler 2006).",
+            "MASE below 1 beats repeating the last observed hour (Hyndman & Koehler 2006). "
+            "The last two columns are in-sample: the fitted count at the hour with the most "
+            "adopters, and the fit's highest hour (wherever it falls), each against that "
+            "hour's observed count.",
             "",
         ]
     lines += [

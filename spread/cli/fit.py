@@ -182,6 +182,7 @@ def _fit_ic(args, train):
         loss=args.loss,
         n_runs=args.runs,
         external=not args.no_external,
+        period=args.external_period,
         ci_method="bootstrap" if bootstrap else None,
         level=args.level,
         n_resamples=args.resamples,
@@ -398,6 +399,13 @@ def add_parser(sub):
     n.add_argument("--ic-method", choices=("mc", "dmp"), default="mc", help="default mc")
     n.add_argument("--runs", type=positive_int, default=200, help="simulations per step (200)")
     n.add_argument("--no-external", action="store_true", help="no spontaneous (outside) adoption")
+    n.add_argument(
+        "--external-period",
+        type=int_at_least(2, "an integer >= 2"),
+        default=None,
+        metavar="BINS",
+        help="a cycle of this many bins in spontaneous adoption (24: daily, for hourly bins)",
+    )
     n.add_argument("--steps-per-bin", type=positive_int, default=1, help="IC steps per bin (1)")
     n.add_argument(
         "--seeds-from",

@@ -1,4 +1,5 @@
-"""A periodic background for the Hawkes process (`HawkesEstimator` with a `period`).
+"""A periodic background for the Hawkes process (`HawkesEstimator` with a `period`), and
+the same periodic factor on IC's spontaneous adoption (`ICEstimator` with a `period`).
 
 Background rate ``mu(t) = mu * g(t)`` with
 ``g(t) = exp(sum_{h=1..H} a_h cos(2 pi h t / P) + b_h sin(2 pi h t / P))``: always
@@ -21,20 +22,24 @@ from ._hawkes_kernels import hawkes_bg_nll_grad
 from ._hawkes_problems import _HawkesBinned, _HawkesEvents
 
 __all__ = [
+    "COEF_BOUND",
     "SeasonalHawkesBinned",
     "SeasonalHawkesEvents",
     "bin_masses",
     "check_season",
+    "coef_names",
     "events_phase",
     "interval_integrals",
     "seasonal_immigrants",
     "shape",
+    "shape_summary",
+    "step_phases",
     "trend_phase",
     "window_moments",
 ]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
-_BOUND = 4.0  # |a_h|, |b_h|: the background's peak/trough ratio is at most e^(2 * 4 * H)
+COEF_BOUND = 4.0  # |a_h|, |b_h|: the background's peak/trough ratio is at most e^(2 * 4 * H)
 
 
 def check_season(period, n_harmonics):
@@ -54,6 +59,18 @@ def trend_phase(trend):
     return float(trend.start) / float(trend.freq)
 
 
+def step_phases(phase0, n_steps, steps_per_bin, first):
+    """Phase time (in bins) of the middle of cascade steps ``1 .. n_steps - 1``.
+
+    Step s lies in trend bin ``(s - first) // steps_per_bin``, at
+    ``(s - first + 0.5) / steps_per_bin`` bins from the trend's start (`first`: the step
+    of bin 0's start, 0 when bin 0 counts the seeds' step, else 1); `phase0` is the
+    phase of that start (`trend_phase`).
+    """
+    s = np.arange(1, n_steps, dtype=np.float64)
+    return phase0 + (s - first + 0.5) / steps_per_bin
+
+
 def events_phase(origin, unit, zero):
     """Phase time (in time units) of the events' time 0: units since midnight UTC of the
     origin's day for datetime events, else the number `zero` that time 0 stands for."""
@@ -68,7 +85,7 @@ def _since_midnight(ts, unit):
     return (utc.value - utc.floor("D").value) / pd.Timedelta(unit).value
 
 
-def _names(n_harmonics):
+def coef_names(n_harmonics):
     return tuple(f"{c}{h}" for h in range(1, n_harmonics + 1) for c in ("a", "b"))
 
 
@@ -154,7 +171,7 @@ class SeasonalHawkesBinned(_HawkesBinned):
         self.period = float(period)
         self.n_harmonics = int(n_harmonics)
         self.phase0 = float(phase0)
-        self.coef_names = _names(self.n_harmonics)
+        self.coef_names = coef_names(self.n_harmonics)
         self.names = ("mu", "alpha", "beta", *self.coef_names)
         self.logs = (True, True, True) + (False,) * len(self.coef_names)
 
@@ -189,7 +206,7 @@ class SeasonalHawkesBinned(_HawkesBinned):
 
     def bounds(self, y, fixed):
         out = super().bounds(y, fixed)
-        out.update(dict.fromkeys(self.coef_names, (-_BOUND, _BOUND)))
+        out.update(dict.fromkeys(self.coef_names, (-COEF_BOUND, COEF_BOUND)))
         return out
 
     def starts(self, y, fixed):
@@ -201,7 +218,7 @@ class SeasonalHawkesBinned(_HawkesBinned):
         reg = np.zeros(len(self.coef_names))
         if y.size > X.shape[1]:
             sol, *_ = np.linalg.lstsq(X, np.log(y + 0.5), rcond=None)
-            reg = np.clip(sol[1:], -0.9 * _BOUND, 0.9 * _BOUND)
+            reg = np.clip(sol[1:], -0.9 * COEF_BOUND, 0.9 * COEF_BOUND)
         out = []
         for base in super().starts(y, fixed):
             out.append({**base, **dict(zip(self.coef_names, reg, strict=True))})
@@ -210,7 +227,7 @@ class SeasonalHawkesBinned(_HawkesBinned):
 
     def describe(self, theta, n_bins, y):
         out = super().describe(theta, n_bins, y)
-        out.update(_shape_summary(self._coefs_of(theta), self.period))
+        out.update(shape_summary(self._coefs_of(theta), self.period))
         return out
 
 
@@ -224,10 +241,10 @@ class SeasonalHawkesEvents(_HawkesEvents):
         self.period = float(period)
         self.n_harmonics = int(n_harmonics)
         self.phase0 = float(phase0)
-        self.coef_names = _names(self.n_harmonics)
+        self.coef_names = coef_names(self.n_harmonics)
         self.names = ("mu", "alpha", "beta", *self.coef_names)
         self.logs = np.array([True] * 3 + [False] * len(self.coef_names))
-        self.bounds_x = list(self.bounds_x) + [(-_BOUND, _BOUND)] * len(self.coef_names)
+        self.bounds_x = list(self.bounds_x) + [(-COEF_BOUND, COEF_BOUND)] * len(self.coef_names)
         zeros = np.zeros(len(self.coef_names))
         self.starts_x = [np.concatenate([s, zeros]) for s in self.starts_x]
         self.basis = _basis(self.phase0 + self.times, self.period, self.n_harmonics)
@@ -326,7 +343,7 @@ class SeasonalHawkesEvents(_HawkesEvents):
 
     def diagnostics(self, x):
         out = super().diagnostics(x)
-        out.update(_shape_summary(self.to_natural(x)[3:], self.period))
+        out.update(shape_summary(self.to_natural(x)[3:], self.period))
         return out
 
 
@@ -340,7 +357,7 @@ def seasonal_immigrants(rng, mu, coefs, period, phase0, t0, t1):
     return np.sort(cand[keep])
 
 
-def _shape_summary(coefs, period):
+def shape_summary(coefs, period):
     """Where in the period the background peaks, and its peak-to-trough ratio."""
     grid = np.linspace(0.0, period, 720, endpoint=False)
     log_g = np.log(shape(coefs, grid, period))

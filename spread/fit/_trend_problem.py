@@ -19,6 +19,7 @@ from ..exceptions import IdentifiabilityWarning, InvalidParameterError
 from ..graph import resolve_seeds
 from ..models import run_batch, seed_arrays
 from ..trend import Trend
+from . import _seasonal
 from ._losses import negbin_dispersion, sample_counts, trend_loss
 from ._optimize import Objective, minimize_noisy
 from ._problem import XTOL_NOISY, Problem, assemble, failed
@@ -26,7 +27,14 @@ from ._result import TERMINATION_MESSAGES
 from ._uncertainty import with_bootstrap
 from .dmp import dmp_curve
 
-__all__ = ["CTICSpec", "ICSpec", "LTSpec", "TrendProblem", "resolve_seeds_or_rule"]
+__all__ = [
+    "CTICSpec",
+    "ICSpec",
+    "LTSpec",
+    "StepSeason",
+    "TrendProblem",
+    "resolve_seeds_or_rule",
+]
 
 _SEED_RULES = ("top-degree", "random", "pagerank")
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
@@ -103,18 +111,44 @@ def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
     return runs.new_per_step
 
 
+class StepSeason:
+    """A periodic factor on IC's spontaneous adoption, step by step (`ICEstimator`'s
+    `period`): step s's probability is ``external * g(phase of step s)``, capped at 1,
+    with `g` the Hawkes background's shape (`_seasonal.shape`, geometric mean 1).
+
+    `phase0` is the phase of the trend's start (in bins), `first` the step at which
+    bin 0 starts (`_seasonal.step_phases`); `n_steps` the steps the fitted window needs
+    (the default length of the fitted model's schedule).
+    """
+
+    def __init__(self, period, n_harmonics, phase0, steps_per_bin, first, n_steps):
+        self.period = period
+        self.names = _seasonal.coef_names(n_harmonics)
+        self.phase0 = phase0
+        self.steps_per_bin = steps_per_bin
+        self.first = first
+        self.n_steps = n_steps
+
+    def schedule(self, external, coefs, n_steps):
+        """Probabilities of steps ``1 .. n_steps - 1`` (at least one entry)."""
+        phase = _seasonal.step_phases(self.phase0, max(n_steps, 2), self.steps_per_bin, self.first)
+        return np.minimum(external * _seasonal.shape(coefs, phase, self.period), 1.0)
+
+
 class ICSpec:
-    """IC with a uniform ``p`` (or a scale on given arc probabilities), optionally external."""
+    """IC with a uniform ``p`` (or a scale on given arc probabilities), optionally
+    external, optionally with a periodic factor on the external (`StepSeason`)."""
 
     model_name = "ic"
     has_surrogate = True
 
-    def __init__(self, graph, base, external, bounds, external_bounds):
+    def __init__(self, graph, base, external, bounds, external_bounds, season=None):
         from ..models import IC
 
         self.graph = graph
         self.base = None if base is None else IC(base).arc_probabilities(graph)
         self.external = external
+        self.season = season if external else None
         first = "p" if self.base is None else "scale"
         self.names = (first, "external") if external else (first,)
         if bounds is None:
@@ -125,34 +159,43 @@ class ICSpec:
                 bounds = (1e-3, 1.0 / positive.min() if positive.size else 1.0)
         self.bounds = [tuple(bounds)] + ([external_bounds] if external else [])
         self.logs = np.ones(len(self.names), dtype=bool)
+        if self.season is not None:
+            coefs = self.season.names
+            self.names += coefs
+            self.bounds += [(-_seasonal.COEF_BOUND, _seasonal.COEF_BOUND)] * len(coefs)
+            self.logs = np.concatenate([self.logs, np.zeros(len(coefs), dtype=bool)])
 
     def arc_p(self, theta):
         if self.base is None:
             return np.full(self.graph.n_edges, min(theta[0], 1.0))
         return np.minimum(self.base * theta[0], 1.0)
 
-    def external_of(self, theta):
-        return float(theta[1]) if self.external else 0.0
+    def external_of(self, theta, n_steps=None):
+        """The spontaneous adoption: a probability, or the schedule of `n_steps` steps."""
+        if not self.external:
+            return 0.0
+        if self.season is None:
+            return float(theta[1])
+        n_steps = self.season.n_steps if n_steps is None else n_steps
+        return self.season.schedule(float(theta[1]), np.asarray(theta[2:]), n_steps)
 
     def curves(self, theta, seeds, n_runs, n_steps, root, n_threads):
-        from ..models import IC
-
-        model = IC(p=self.arc_p(theta), external=self.external_of(theta))
+        model = self.model(theta, n_steps, per_arc=True)
         return _run_curves(model, self.graph, seeds, n_runs, n_steps, root, n_threads)
 
     def surrogate(self, theta, seeds, n_steps, n_threads):
         p0 = np.zeros(self.graph.n_nodes)
         p0[seeds] = 1.0
-        new, _ = dmp_curve(
-            self.graph, self.arc_p(theta), p0, self.external_of(theta), n_steps, n_threads
-        )
+        ext = self.external_of(theta, n_steps)
+        new, _ = dmp_curve(self.graph, self.arc_p(theta), p0, ext, n_steps, n_threads)
         return new
 
-    def model(self, theta):
+    def model(self, theta, n_steps=None, *, per_arc=False):
+        """The `spread.IC` at `theta` (its schedule covering `n_steps` steps)."""
         from ..models import IC
 
-        p = float(theta[0]) if self.base is None else self.arc_p(theta)
-        return IC(p=p, external=self.external_of(theta))
+        p = float(theta[0]) if self.base is None and not per_arc else self.arc_p(theta)
+        return IC(p=p, external=self.external_of(theta, n_steps))
 
 
 class LTSpec:
@@ -482,8 +525,12 @@ class TrendProblem(Problem):
         return notes
 
     # ----------------------------------------------------- round trip
-    def _model(self, x):
-        return self.spec.model(self.to_natural(x))
+    def _model(self, x, n_bins=None):
+        """The fitted model at `x`; a seasonal schedule covers `n_bins` bins."""
+        theta = self.to_natural(x)
+        if getattr(self.spec, "season", None) is None:
+            return self.spec.model(theta)
+        return self.spec.model(theta, self._n_steps(n_bins or self.n_bins))
 
     def _simulate_runs(self, model, n_runs, n_bins, root):
         """Per-run counts per bin of the fitted `model` (its own random draws, no CRN)."""
@@ -519,7 +566,7 @@ class TrendProblem(Problem):
             # runs, so one simulation to the longest horizon asked serves every request.
             n_bins = max(n_total, self.n_bins, 0 if runs is None else 2 * runs.shape[1])
             runs = self._simulate_runs(
-                self._model(x), self.n_runs, n_bins, stream_root(self.root, PREDICTION)
+                self._model(x, n_bins), self.n_runs, n_bins, stream_root(self.root, PREDICTION)
             )
             self._pred = {key: runs}
         mean = self._mean(runs)
@@ -540,7 +587,9 @@ class TrendProblem(Problem):
             groups = [(xs[g * size], min(size, n - g * size)) for g in range(20) if g * size < n]
         out = []
         for xg, ng in groups:
-            runs = self._simulate_runs(self._model(xg), ng * per, n_bins, rng.integers(2**63))
+            runs = self._simulate_runs(
+                self._model(xg, n_bins), ng * per, n_bins, rng.integers(2**63)
+            )
             if future:
                 runs = runs[self._nearest(runs)[:ng]]
             else:
@@ -564,8 +613,7 @@ class TrendProblem(Problem):
         `rng` (the replicate's own generator) seeds the realisation and the refit's
         common random numbers. Returns the natural parameters, or None.
         """
-        theta = self.to_natural(self.x_hat)
-        model = self.spec.model(theta)
+        model = self._model(self.x_hat)
         data_root, fit_root = rng.integers(0, 2**63, size=2)
         runs = self._simulate_runs(
             model, 64 if self.condition_on_takeoff else 1, self.n_bins, data_root

@@ -15,14 +15,17 @@ import pandas as pd
 
 from .._common import ConfidenceInterval
 from .._random import root_seed
-from .._validation import check_in, check_nonnegative_float
+from .._validation import check_in, check_int, check_nonnegative_float
 from ..cascades import Cascades
+from ..exceptions import InvalidParameterError
 from ..models import IC
+from ..trend import as_trend
+from . import _seasonal
 from ._ic_kernels import trial_groups as _trial_groups_kernel
 from ._network import _MC_PARAMS, NetworkEstimator, check_graph
 from ._problem import failed, fit_likelihood
 from ._targets import granular_result, solve_targets, target_params
-from ._trend_problem import ICSpec
+from ._trend_problem import ICSpec, StepSeason
 from .cascades import (
     _CascadeProblem,
     _check_cascades,
@@ -463,6 +466,16 @@ class ICEstimator(NetworkEstimator):
         ``(1e-3, 1 / min(base))``: past it every arc is live).
     external_bounds : (float, float), default (1e-8, 0.5)
         Range searched for ``external``.
+    period : float, optional
+        With `external`: a period (in bins; 24 for hourly bins, a daily cycle) of a
+        periodic factor on spontaneous adoption, step t adopting on its own with
+        probability ``min(1, external g(t))``, ``g(t) = exp(sum_h a_h cos(2 pi h t / P)
+        + b_h sin(2 pi h t / P))`` (`HawkesEstimator`'s background shape; ``external``
+        is its geometric mean over a period), ``t`` the middle of the step in bins from
+        midnight UTC (datetime trends) or from 0. Fits ``a1``, ``b1``, ... too. Forecasts
+        continue the cycle in phase. Default: a constant `external`.
+    n_harmonics : int, default 1
+        Harmonics ``H`` of the periodic factor (ignored without `period`).
     granularity : {{"global", "node", "edge"}}, default "global"
         Cascades only: one ``p``, one per target node, or one per arc.
     penalty : float, default 0.0
@@ -477,9 +490,12 @@ class ICEstimator(NetworkEstimator):
         Fitted probability (per arc, in arc order, for node/edge granularity; the scale
         for `base`).
     external_ : float
-        Fitted spontaneous adoption probability per step (0.0 when not fitted).
+        Fitted spontaneous adoption probability per step (0.0 when not fitted; with a
+        `period`, its geometric mean over a period).
     model_ : spread.IC
-        The fitted model: ``spread.simulate(graph, seeds_, est.model_, ...)`` replays it.
+        The fitted model: ``spread.simulate(graph, seeds_, est.model_, ...)`` replays it
+        (with a `period`, its `external` is the schedule of the fitted window's steps;
+        the last step's value holds past it).
     seeds_ : numpy.ndarray
         Seed labels used (given, or placed by the rule).
     result_ : FitResult
@@ -539,6 +555,8 @@ class ICEstimator(NetworkEstimator):
         base=None,
         bounds=None,
         external_bounds=(1e-8, 0.5),
+        period=None,
+        n_harmonics=1,
         condition_on_takeoff=False,
         takeoff=0.1,
         granularity="global",
@@ -559,6 +577,8 @@ class ICEstimator(NetworkEstimator):
         self.base = base
         self.bounds = bounds
         self.external_bounds = external_bounds
+        self.period = period
+        self.n_harmonics = n_harmonics
         self.condition_on_takeoff = condition_on_takeoff
         self.takeoff = takeoff
         self.granularity = granularity
@@ -617,7 +637,8 @@ class ICEstimator(NetworkEstimator):
         ext = (
             self._check_bounds(self.external_bounds, "external_bounds") if self.external else None
         )
-        spec = ICSpec(graph, self.base, bool(self.external), bounds, ext)
+        season = self._season(data, steps_per_bin, seeds_in_trend)
+        spec = ICSpec(graph, self.base, bool(self.external), bounds, ext, season)
         result = self._trend_fit(spec, graph, data, seeds, steps_per_bin, seeds_in_trend)
         theta = [result.params[n] for n in spec.names]
         self.params_ = dict(result.params)
@@ -625,6 +646,23 @@ class ICEstimator(NetworkEstimator):
         self.external_ = float(theta[1]) if self.external else 0.0
         self.model_ = spec.model(np.array(theta)) if np.all(np.isfinite(theta)) else None
         return self
+
+    def _season(self, data, steps_per_bin, seeds_in_trend):
+        """The periodic factor on `external` (`StepSeason`), or None."""
+        period, n_harmonics = _seasonal.check_season(self.period, self.n_harmonics)
+        if period is None:
+            return None
+        if not self.external:
+            msg = (
+                f"`period` shapes spontaneous adoption: it needs `external=True`; got {period!r}."
+            )
+            raise InvalidParameterError(msg)
+        trend = as_trend(data)
+        spb = check_int(steps_per_bin, name="steps_per_bin", min_value=1)
+        first = 0 if seeds_in_trend else 1
+        n_steps = trend.n_bins * spb + first
+        phase0 = _seasonal.trend_phase(trend)
+        return StepSeason(period, n_harmonics, phase0, spb, first, n_steps)
 
     def _fit_cascades(self, graph, cascades, dt):
         result = self._cascade_fit(
