@@ -229,6 +229,12 @@ def test_daily_external_recovers_its_own_dmp_curve(ba2000):
         assert est.params_[name] == pytest.approx(value, rel=0.02, abs=0.02), name
     fitted = _daily(est.external_, est.params_["a1"], est.params_["b1"], hours)
     np.testing.assert_allclose(est.model_.external, np.minimum(fitted, 1.0), rtol=1e-12)
+    # the truth's factor exp(0.6 cos w - 0.4 sin w) peaks at w = atan2(-0.4, 0.6), i.e.
+    # 24 h * (1 - 0.0936) = 21.75 h, with a peak-to-trough ratio exp(2 sqrt(0.52))
+    diag = est.result_.diagnostics
+    peak = 24 * (np.arctan2(-0.4, 0.6) % (2 * np.pi)) / (2 * np.pi)
+    assert diag["external_peak_phase"] == pytest.approx(peak, abs=0.2)  # its 2-minute grid
+    assert diag["external_peak_to_trough"] == pytest.approx(np.exp(2 * np.sqrt(0.52)), rel=0.05)
     assert set(est.params_) == {"p", "external", "a1", "b1"}
 
 

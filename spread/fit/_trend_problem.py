@@ -491,6 +491,11 @@ class TrendProblem(Problem):
                 )
         else:
             out["fitted"] = self.curve_at(x)
+        season = getattr(self.spec, "season", None)
+        if season is not None:  # where in the period spontaneous adoption peaks, and how much
+            shape = _seasonal.shape_summary(theta[2:], season.period)
+            out["external_peak_phase"] = shape["background_peak_phase"]
+            out["external_peak_to_trough"] = shape["background_peak_to_trough"]
         out["n_sim"] = self.n_sim
         return out
 

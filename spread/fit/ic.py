@@ -472,8 +472,10 @@ class ICEstimator(NetworkEstimator):
         probability ``min(1, external g(t))``, ``g(t) = exp(sum_h a_h cos(2 pi h t / P)
         + b_h sin(2 pi h t / P))`` (`HawkesEstimator`'s background shape; ``external``
         is its geometric mean over a period), ``t`` the middle of the step in bins from
-        midnight UTC (datetime trends) or from 0. Fits ``a1``, ``b1``, ... too. Forecasts
-        continue the cycle in phase. Default: a constant `external`.
+        midnight UTC (datetime trends) or from 0. Fits ``a1``, ``b1``, ... too, and
+        reports where in the period the factor peaks and its peak-to-trough ratio
+        (``result_.diagnostics["external_peak_phase"]``, ``"external_peak_to_trough"``).
+        Forecasts continue the cycle in phase. Default: a constant `external`.
     n_harmonics : int, default 1
         Harmonics ``H`` of the periodic factor (ignored without `period`).
     granularity : {{"global", "node", "edge"}}, default "global"
