@@ -312,12 +312,16 @@ def higgs_section(quick):
         bass = fit_bass(bass_train)
         t_bass = time.perf_counter() - t0
         runs = [("Bass", bass, bass_train, t_bass, 1000)]
-        for loss in ("poisson", "negbin"):
+        for loss, period in (("poisson", None), ("negbin", None), ("negbin", 24)):
             t0 = time.perf_counter()
-            ic = ICEstimator("dmp", loss=loss, external=True, n_runs=100, ci_method=None, rng=0)
+            ic = ICEstimator(
+                "dmp", loss=loss, external=True, period=period, n_runs=100, ci_method=None, rng=0
+            )
             ic.fit(g, ic_train, seeds=seeds)
-            fits[tau] = ic
-            name = f"IC + spontaneous (DMP, {loss})"
+            if period is None:
+                fits[tau] = ic
+            daily = ", daily external" if period else ""
+            name = f"IC + spontaneous{daily} (DMP, {loss})"
             runs.append((name, ic.result_, ic_train, time.perf_counter() - t0, 100))
         for name, res, train, secs, paths in runs:
             n = res._fit.n_bins
@@ -326,6 +330,9 @@ def higgs_section(quick):
             inside = (y_test >= fc["lower"].to_numpy()) & (y_test <= fc["upper"].to_numpy())
             actual = bass_train.total + y_test.sum()
             predicted = bass_train.total + pred.sum()
+            seen = train.counts
+            fitted = res.predict(np.arange(n))
+            peak = int(np.argmax(seen))
             rows.append(
                 {
                     "origin (h after 04:00)": tau,
@@ -335,6 +342,8 @@ def higgs_section(quick):
                     "MASE": mase(y_test, pred, train.counts),
                     "cumulative error": abs(predicted - actual) / actual,
                     "inside 90% band": float(inside.mean()),
+                    "peak-hour error": (fitted[peak] - seen[peak]) / seen[peak],
+                    "highest fitted hour / peak - 1": fitted.max() / seen[peak] - 1,
                     "params": ", ".join(
                         f"{k}={v:.3g}"
                         for k, v in {
@@ -365,12 +374,98 @@ def higgs_section(quick):
     return pd.DataFrame(rows), mle_row, seeds.size
 
 
+def _higgs_targets(higgs):
+    """Issue 18's Higgs targets for the daily network fit, origin by origin."""
+    today = {24: 0.52, 36: 0.31, 48: 0.18}  # MASE of the constant-external NB fit before
+    daily = higgs[higgs["model"].str.contains("daily")]
+    out = [
+        "Targets (issue 18) for the network model at origins 24, 36 and 48 h: 90% band "
+        "covering at least 80% of the held-out hours, MASE no worse than the constant "
+        "fit's before (0.52, 0.31, 0.18), in-sample error at the peak hour under 20%:",
+        "",
+    ]
+    for _, row in daily.iterrows():
+        tau = row["origin (h after 04:00)"]
+        if tau not in today:
+            continue
+        checks = [
+            f"band {row['inside 90% band']:.2f} "
+            f"({'met' if row['inside 90% band'] >= 0.8 else 'missed'})",
+            f"MASE {row['MASE']:.3f} ({'met' if row['MASE'] <= today[tau] else 'missed'})",
+            f"peak hour {row['peak-hour error']:+.1%} "
+            f"({'met' if abs(row['peak-hour error']) < 0.2 else 'missed'})",
+        ]
+        out.append(f"- origin {tau} h: " + "; ".join(checks) + ".")
+    return out
+
+
+def higgs_lines(higgs, mle, n_seeds):
+    """Section 4 of the report."""
+    return [
+        "### 4. Higgs-boson retweet burst: network model against Bass",
+        "",
+        f"IC with spontaneous adoption on the retweet network (256,491 users), seeded with "
+        f"the {n_seeds:,} users who retweeted in the first hour (04:00-05:00 UTC), one IC "
+        "step per hour, fitted by message passing with the Poisson and with the "
+        "negative-binomial loss (k: its fitted dispersion), and with a daily cycle of "
+        "spontaneous adoption (`period=24`, one harmonic: a1, b1); Bass (negative binomial) "
+        "fitted from 00:00. All forecast the same 24 held-out hours from each origin. The "
+        "last two columns are in-sample: the fit at the hour with the most adopters, and "
+        "the fit's highest hour (wherever it falls), against that hour's count.",
+        "",
+        md_table(higgs, ".3g"),
+        "",
+        *_higgs_targets(higgs),
+        "",
+        f"IC p by maximum likelihood from the adoption times themselves (`fit_ic`, one-hour "
+        f"steps, {mle['adoptions']:,} adoptions up to the last origin, {mle['trials']:,} "
+        f"trial groups): p = {mle['p']:.4f} [{mle['ci'].low:.4f}, {mle['ci'].high:.4f}] in "
+        f"{mle['seconds']:.1f} s; the trend fit at that origin gives p = "
+        f"{mle['trend p']:.4f} with spontaneous adoption {mle['trend external']:.4f} per "
+        "user and hour. The likelihood learns from trials only (an adopter's arcs to users "
+        f"not yet active): {mle['unexplained']:,} of the adoptions had no in-neighbour "
+        "active in the hour before, which IC alone cannot produce and the likelihood leaves "
+        "out, while the trend fit explains them by spontaneous adoption; the two p answer "
+        "different questions.",
+        "",
+    ]
+
+
+_SECTION4 = "### 4. Higgs-boson retweet burst"
+
+
+def rerun_higgs(quick):
+    """Rerun section 4 alone and put it in place of the report's section 4."""
+    head = header()
+    t_start = time.perf_counter()
+    higgs, mle, n_seeds = higgs_section(quick)
+    print(higgs.to_string(index=False))
+    old = OUT.read_text()
+    keep = old[: old.index(_SECTION4)] if _SECTION4 in old else old + "\n"
+    note = [
+        f"Section 4 rerun alone ({time.perf_counter() - t_start:.0f} s, `--only higgs`); "
+        "sections 1-3 are from the run in the header above. This rerun:",
+        "",
+        *head,
+        "",
+    ]
+    lines = higgs_lines(higgs, mle, n_seeds)
+    OUT.write_text(keep + "\n".join([lines[0], "", *note, *lines[2:]]))
+    print(f"wrote {OUT}")
+
+
 # ========================================================================= report
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer replicates and origins")
+    parser.add_argument(
+        "--only", choices=("higgs",), help="rerun one section and replace it in the report"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.only == "higgs":
+        rerun_higgs(args.quick)
+        return
     head = header()
     t_start = time.perf_counter()
     print("compile ...")
@@ -432,27 +527,7 @@ def main():
         f'`loss="negbin"` and {coverage["band poisson"]:.2f} with the Poisson loss '
         f"(mean over {coverage['replicates']} curves).",
         "",
-        "### 4. Higgs-boson retweet burst: network model against Bass",
-        "",
-        f"IC with spontaneous adoption on the retweet network (256,491 users), seeded with "
-        f"the {n_seeds:,} users who retweeted in the first hour (04:00-05:00 UTC), one IC "
-        "step per hour, fitted by message passing with the Poisson and with the "
-        "negative-binomial loss (k: its fitted dispersion); Bass (negative binomial) fitted "
-        "from 00:00. All forecast the same 24 held-out hours from each origin.",
-        "",
-        md_table(higgs, ".3g"),
-        "",
-        f"IC p by maximum likelihood from the adoption times themselves (`fit_ic`, one-hour "
-        f"steps, {mle['adoptions']:,} adoptions up to the last origin, {mle['trials']:,} "
-        f"trial groups): p = {mle['p']:.4f} [{mle['ci'].low:.4f}, {mle['ci'].high:.4f}] in "
-        f"{mle['seconds']:.1f} s; the trend fit at that origin gives p = "
-        f"{mle['trend p']:.4f} with spontaneous adoption {mle['trend external']:.4f} per "
-        "user and hour. The likelihood learns from trials only (an adopter's arcs to users "
-        f"not yet active): {mle['unexplained']:,} of the adoptions had no in-neighbour "
-        "active in the hour before, which IC alone cannot produce and the likelihood leaves "
-        "out, while the trend fit explains them by spontaneous adoption; the two p answer "
-        "different questions.",
-        "",
+        *higgs_lines(higgs, mle, n_seeds),
     ]
     OUT.write_text("\n".join(lines))
     print(f"wrote {OUT}")
