@@ -73,6 +73,14 @@ TEST_MAP = [
         "tests/test_golden.py::test_golden[maximize_rr]",
     ),
     ("spread/im/heat.py", "tests/test_heat.py tests/test_maximize.py"),
+    # The greedy and the prefix counts (test_im_machinery), the budgeted greedy and its
+    # bound (test_im_budget) and the InfluenceIndex kernels (test_im_index).
+    (
+        "spread/im/_coverage_kernels.py",
+        "tests/test_im_machinery.py tests/test_im_budget.py tests/test_im_index.py "
+        "tests/test_maximize.py tests/test_golden.py::test_golden[maximize_rr] "
+        "tests/test_golden.py::test_golden[maximize_celf_and_heuristics]",
+    ),
     (
         "spread/im/*.py",
         "tests/test_im_machinery.py tests/test_maximize.py "
