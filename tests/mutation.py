@@ -131,16 +131,16 @@ EQUIVALENT = {
     " bound == upper stores the same value",
     (
         "spread/im/_coverage_kernels.py",
-        "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
-        '""" | n_sets = offsets.shape[0] - 1',
+        "for v in range(n): | cov[v] = ptr[v + 1] - ptr[v] | "
+        "done = np.zeros(offsets.shape[0] - 1, dtype=np.bool_)",
         "- -> +",
-    ): "n_sets only sizes `done`, indexed by set ids < the real count: a longer array",
+    ): "`done` is indexed by set ids < the real count only (greedy and budgeted): a longer array",
     (
         "spread/im/_coverage_kernels.py",
-        "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
-        '""" | n_sets = offsets.shape[0] - 1',
+        "for v in range(n): | cov[v] = ptr[v + 1] - ptr[v] | "
+        "done = np.zeros(offsets.shape[0] - 1, dtype=np.bool_)",
         "1 -> 0",
-    ): "n_sets only sizes `done`, indexed by set ids < the real count: one slot longer",
+    ): "`done` is indexed by set ids < the real count only (greedy and budgeted): one slot longer",
     (
         "spread/im/_coverage_kernels.py",
         "spare_key = np.empty(k, dtype=np.int64) | spare_node = np.empty(k, dtype=np.int32) | "

@@ -679,9 +679,10 @@ def test_coverage_kernels_against_plain_counts():
 
 def test_coverage_kernels_stay_in_bounds_as_plain_python():
     """Pins the kernels' buffer sizes: Numba does not check indices, so a buffer one slot
-    short (prefix_coverage's k + 1 counters, the last for sets no seed hits) writes past
-    its end unseen. Each kernel's own Python body (`py_func`, numpy's bounds checks) on
-    sets where some hold no seed must run and agree with the compiled kernel.
+    short (prefix_coverage's k + 1 counters, the last for sets no seed hits; the lazy
+    heap's arrays, sized by a count of the nodes it keeps) writes past its end unseen.
+    Each kernel's own Python body (`py_func`, numpy's bounds checks) on sets where some
+    hold no seed must run and agree with the compiled kernel.
     """
     sets = [[0, 1], [2], [3, 4, 2], [4], [], [1, 3]]
     offsets, members = as_flat(sets)
@@ -700,6 +701,15 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
         assert got == lazy_top_sum(cov, allowed, none, k, stale) == sum(sorted(cov)[-k:])
     count = count_hit.py_func(offsets, members, rank == 0, rank == 1)
     assert count == count_hit(offsets, members, rank == 0, rank == 1) == 2
+    # `_lazy_heap` sizes its arrays by a first count of the nodes it keeps: the allowed,
+    # unchosen ones of positive coverage (0, 1 and 4 here; node 3 is chosen, 2 has none)
+    cov, chosen = np.array([3, 1, 0, 1, 5]), np.array([False, False, False, True, False])
+    key, node, size = _lazy_heap.py_func(cov, allowed, chosen)
+    want_key, want_node, want_size = _lazy_heap(cov, allowed, chosen)
+    assert size == want_size == 3 and sorted(node[:size].tolist()) == [0, 1, 4]
+    # filled in node order, keys [3, 1, 5]; heapified, the root swaps with its right child
+    assert key[:size].tolist() == want_key[:size].tolist() == [5, 1, 3]
+    assert node[:size].tolist() == want_node[:size].tolist() == [4, 1, 0]
 
 
 def test_top_sum_on_heaps_deeper_than_a_few_levels():
