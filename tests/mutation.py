@@ -161,6 +161,44 @@ EQUIVALENT = {
     ): "i == k is the range's last step: continue ends the loop as break does",
     (
         "spread/im/_coverage_kernels.py",
+        "best = v | break | if best < 0:",
+        "0 -> (-1)",
+    ): "best is never below -1; at -1 the step rewrites seeds[i] = -1 and gains[i] = 0, adds 0,"
+    " and _take(-1) marks chosen[n - 1] (no allowed node is left unchosen) over no sets"
+    " (range(ptr[n], ptr[0]) is empty); later steps find no node and bound total, as this one",
+    (
+        "spread/im/_coverage_kernels.py",
+        "break | if best < 0: | break",
+        "break -> continue",
+    ): "no allowed node is left unchosen: each later step finds none again, changes nothing and"
+    " bounds total + 0, the bound this step already took",
+    (
+        "spread/im/_coverage_kernels.py",
+        "density = np.zeros(n) | for v in range(n): | "
+        "if allowed[v] and not chosen[v] and cov[v] > 0:",
+        "> -> >=",
+    ): "a node of coverage 0 gets density 0 / cost = 0, the value np.zeros gave it",
+    (
+        "spread/im/_coverage_kernels.py",
+        "density = np.zeros(n) | for v in range(n): | "
+        "if allowed[v] and not chosen[v] and cov[v] > 0:",
+        "0 -> (-1)",
+    ): "coverage is never negative: cov[v] > -1 only adds nodes of coverage 0, whose density"
+    " 0 / cost = 0 is the value np.zeros gave it (as for > -> >=)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "for i in range(n): | v = order[i] | if density[v] <= 0.0 or left <= 0.0:",
+        "<= -> < @38",
+    ): "left never goes below 0; at left == 0 each later node (cost > 0) adds cov * 0 / cost = 0"
+    " and sets left = 0 again: out is the same",
+    (
+        "spread/im/_coverage_kernels.py",
+        "v = order[i] | if density[v] <= 0.0 or left <= 0.0: | break",
+        "break -> continue",
+    ): "the order is by decreasing density, and left only falls: once a node has density 0 or"
+    " left is 0, every later node meets the same condition and is skipped as well",
+    (
+        "spread/im/_coverage_kernels.py",
         "def prefix_coverage(offsets, members, rank, k): | "
         '"""``out[j]``: RR sets hit by the first ``j + 1`` seeds (``rank[v]`` = v\'s position, '
         'or k).""" | first = np.zeros(k + 1, dtype=np.int64)',
