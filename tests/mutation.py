@@ -199,6 +199,21 @@ EQUIVALENT = {
     " left is 0, every later node meets the same condition and is skipped as well",
     (
         "spread/im/_coverage_kernels.py",
+        "def _above(key, node, a, b): | "
+        '"""Heap order: a larger key first, then a smaller node id.""" | '
+        "return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])",
+        "< -> <=",
+    ): "_above compares two slots of one heap (below its size), and a heap holds a node once"
+    " (built from distinct nodes, a pop removes, _top_sum pushes back only what it popped)",
+    (
+        "spread/im/_coverage_kernels.py",
+        '"""Drop the heap\'s top; return the new size.""" | size -= 1 | '
+        "key[0], node[0] = key[size], node[size]",
+        "0 -> (-1)",
+    ): "the moved node keeps the popped top's key at the root: stale upward, which the lazy heap"
+    " allows (heap order holds, _settle refreshes a key before use); key[-1] is past the heap",
+    (
+        "spread/im/_coverage_kernels.py",
         "def prefix_coverage(offsets, members, rank, k): | "
         '"""``out[j]``: RR sets hit by the first ``j + 1`` seeds (``rank[v]`` = v\'s position, '
         'or k).""" | first = np.zeros(k + 1, dtype=np.int64)',

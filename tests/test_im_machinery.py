@@ -680,7 +680,8 @@ def test_coverage_kernels_against_plain_counts():
 def test_coverage_kernels_stay_in_bounds_as_plain_python():
     """Pins the kernels' buffer sizes: Numba does not check indices, so a buffer one slot
     short (prefix_coverage's k + 1 counters, the last for sets no seed hits; the lazy
-    heap's arrays, sized by a count of the nodes it keeps) writes past its end unseen.
+    heap's arrays, sized by a count of the nodes it keeps, and no larger) writes past
+    its end unseen.
     Each kernel's own Python body (`py_func`, numpy's bounds checks) on sets where some
     hold no seed must run and agree with the compiled kernel.
     """
@@ -707,6 +708,7 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
     key, node, size = _lazy_heap.py_func(cov, allowed, chosen)
     want_key, want_node, want_size = _lazy_heap(cov, allowed, chosen)
     assert size == want_size == 3 and sorted(node[:size].tolist()) == [0, 1, 4]
+    assert key.shape == node.shape == want_key.shape == (3,)  # room for those nodes only
     # filled in node order, keys [3, 1, 5]; heapified, the root swaps with its right child
     assert key[:size].tolist() == want_key[:size].tolist() == [5, 1, 3]
     assert node[:size].tolist() == want_node[:size].tolist() == [4, 1, 0]
