@@ -73,6 +73,14 @@ TEST_MAP = [
         "tests/test_golden.py::test_golden[maximize_rr]",
     ),
     ("spread/im/heat.py", "tests/test_heat.py tests/test_maximize.py"),
+    # The greedy and the prefix counts (test_im_machinery), the budgeted greedy and its
+    # bound (test_im_budget) and the InfluenceIndex kernels (test_im_index).
+    (
+        "spread/im/_coverage_kernels.py",
+        "tests/test_im_machinery.py tests/test_im_budget.py tests/test_im_index.py "
+        "tests/test_maximize.py tests/test_golden.py::test_golden[maximize_rr] "
+        "tests/test_golden.py::test_golden[maximize_celf_and_heuristics]",
+    ),
     (
         "spread/im/*.py",
         "tests/test_im_machinery.py tests/test_maximize.py "
@@ -123,16 +131,16 @@ EQUIVALENT = {
     " bound == upper stores the same value",
     (
         "spread/im/_coverage_kernels.py",
-        "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
-        '""" | n_sets = offsets.shape[0] - 1',
+        "for v in range(n): | cov[v] = ptr[v + 1] - ptr[v] | "
+        "done = np.zeros(offsets.shape[0] - 1, dtype=np.bool_)",
         "- -> +",
-    ): "n_sets only sizes `done`, indexed by set ids < the real count: a longer array",
+    ): "`done` is indexed by set ids < the real count only (greedy and budgeted): a longer array",
     (
         "spread/im/_coverage_kernels.py",
-        "(Tang et al. 2018); otherwise -1. Ties go to the smallest node id. | "
-        '""" | n_sets = offsets.shape[0] - 1',
+        "for v in range(n): | cov[v] = ptr[v + 1] - ptr[v] | "
+        "done = np.zeros(offsets.shape[0] - 1, dtype=np.bool_)",
         "1 -> 0",
-    ): "n_sets only sizes `done`, indexed by set ids < the real count: one slot longer",
+    ): "`done` is indexed by set ids < the real count only (greedy and budgeted): one slot longer",
     (
         "spread/im/_coverage_kernels.py",
         "spare_key = np.empty(k, dtype=np.int64) | spare_node = np.empty(k, dtype=np.int32) | "
@@ -151,6 +159,59 @@ EQUIVALENT = {
         "upper = bound | if i == k: | break",
         "break -> continue",
     ): "i == k is the range's last step: continue ends the loop as break does",
+    (
+        "spread/im/_coverage_kernels.py",
+        "best = v | break | if best < 0:",
+        "0 -> (-1)",
+    ): "best is never below -1; at -1 the step rewrites seeds[i] = -1 and gains[i] = 0, adds 0,"
+    " and _take(-1) marks chosen[n - 1] (no allowed node is left unchosen) over no sets"
+    " (range(ptr[n], ptr[0]) is empty); later steps find no node and bound total, as this one",
+    (
+        "spread/im/_coverage_kernels.py",
+        "break | if best < 0: | break",
+        "break -> continue",
+    ): "no allowed node is left unchosen: each later step finds none again, changes nothing and"
+    " bounds total + 0, the bound this step already took",
+    (
+        "spread/im/_coverage_kernels.py",
+        "density = np.zeros(n) | for v in range(n): | "
+        "if allowed[v] and not chosen[v] and cov[v] > 0:",
+        "> -> >=",
+    ): "a node of coverage 0 gets density 0 / cost = 0, the value np.zeros gave it",
+    (
+        "spread/im/_coverage_kernels.py",
+        "density = np.zeros(n) | for v in range(n): | "
+        "if allowed[v] and not chosen[v] and cov[v] > 0:",
+        "0 -> (-1)",
+    ): "coverage is never negative: cov[v] > -1 only adds nodes of coverage 0, whose density"
+    " 0 / cost = 0 is the value np.zeros gave it (as for > -> >=)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "for i in range(n): | v = order[i] | if density[v] <= 0.0 or left <= 0.0:",
+        "<= -> < @38",
+    ): "left never goes below 0; at left == 0 each later node (cost > 0) adds cov * 0 / cost = 0"
+    " and sets left = 0 again: out is the same",
+    (
+        "spread/im/_coverage_kernels.py",
+        "v = order[i] | if density[v] <= 0.0 or left <= 0.0: | break",
+        "break -> continue",
+    ): "the order is by decreasing density, and left only falls: once a node has density 0 or"
+    " left is 0, every later node meets the same condition and is skipped as well",
+    (
+        "spread/im/_coverage_kernels.py",
+        "def _above(key, node, a, b): | "
+        '"""Heap order: a larger key first, then a smaller node id.""" | '
+        "return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])",
+        "< -> <=",
+    ): "_above compares two slots of one heap (below its size), and a heap holds a node once"
+    " (built from distinct nodes, a pop removes, _top_sum pushes back only what it popped)",
+    (
+        "spread/im/_coverage_kernels.py",
+        '"""Drop the heap\'s top; return the new size.""" | size -= 1 | '
+        "key[0], node[0] = key[size], node[size]",
+        "0 -> (-1)",
+    ): "the moved node keeps the popped top's key at the root: stale upward, which the lazy heap"
+    " allows (heap order holds, _settle refreshes a key before use); key[-1] is past the heap",
     (
         "spread/im/_coverage_kernels.py",
         "def prefix_coverage(offsets, members, rank, k): | "

@@ -539,3 +539,138 @@ def test_an_index_with_a_target_says_so():
     assert "counting a target of 2 nodes (weight 3)" in index.summary()
     assert "(target weight 3)" in repr(index)
     assert InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=1_000, rng=0).target is None
+
+
+def scan_budget_cover(sets, n, costs, budget, allowed, fixed):
+    """`budget_cover` by its definition, in plain Python: the cost-benefit and the plain
+    greedy scan every candidate (allowed, not fixed, not chosen, fitting the budget
+    left) at every step, ties to the smallest id, gains of 0 included; the answer is the
+    better (the cost-benefit one on a tie), or the best single affordable node if it
+    covers more. The bound is the smaller of the fractional knapsack over the single
+    nodes' coverages and the cost-benefit greedy's total plus the fractional knapsack
+    over its marginal coverages, each knapsack taking the candidates of positive coverage
+    by decreasing coverage / cost, whole while they fit the budget, then a fraction.
+    Returns (seeds padded with -1 to n, gains, total, bound)."""
+    fixed_nodes = {v for v in range(n) if fixed[v]}
+    live = [s for s in sets if not s & fixed_nodes]  # sets the fixed nodes leave
+
+    def marginals(chosen, covered):
+        return {
+            v: sum(1 for i, s in enumerate(live) if v in s and i not in covered)
+            for v in range(n)
+            if allowed[v] and v not in fixed_nodes and v not in chosen
+        }
+
+    def knapsack(marginal):
+        items = [v for v in marginal if marginal[v] > 0]
+        items.sort(key=lambda v: -(marginal[v] / costs[v]))
+        out, left = 0.0, budget
+        for v in items:
+            if left <= 0.0:
+                break
+            if costs[v] <= left:
+                out += marginal[v]
+                left -= costs[v]
+            else:
+                out += marginal[v] * left / costs[v]
+                left = 0.0
+        return out
+
+    def greedy(ratio):
+        chosen, gains, covered, left = [], [], set(), budget
+        while True:
+            best, best_val = -1, -1.0
+            for v, gain in marginals(chosen, covered).items():
+                if costs[v] <= left:
+                    val = gain / costs[v] if ratio else float(gain)
+                    if val > best_val:
+                        best, best_val = v, val
+            if best < 0:
+                return chosen, gains, covered
+            gains.append(sum(1 for i, s in enumerate(live) if best in s and i not in covered))
+            chosen.append(best)
+            covered |= {i for i, s in enumerate(live) if best in s}
+            left -= costs[best]
+
+    single_cov = marginals([], set())
+    bound = knapsack(single_cov)
+    seeds, gains, covered = greedy(True)
+    bound = min(bound, len(covered) + knapsack(marginals(seeds, covered)))
+    plain, plain_gains, plain_covered = greedy(False)
+    if len(plain_covered) > len(covered):
+        seeds, gains, covered = plain, plain_gains, plain_covered
+    total = len(covered)
+    affordable = [v for v in single_cov if costs[v] <= budget]
+    if affordable:
+        single = min(affordable, key=lambda v: (-single_cov[v], v))
+        if single_cov[single] > total:
+            seeds, gains, total = [single], [single_cov[single]], single_cov[single]
+    pad = n - len(seeds)
+    return seeds + [-1] * pad, gains + [0] * pad, total, bound
+
+
+def test_budget_cover_is_the_plain_scan_and_its_bound_the_knapsacks_recomputed():
+    """Pins every output of `budget_cover` against `scan_budget_cover`, exactly: the
+    seeds in order, the gains, the total and the bound (float for float, the same
+    operations in the same order; costs drawn at random, so no two candidates share a
+    coverage / cost and the knapsacks' orders are unique).
+
+    Random sets over up to 10 nodes with excluded and fixed nodes, and budgets from
+    below the cheapest node to above every candidate's cost (where the knapsack runs
+    out of candidates with budget left, and excluded nodes of positive coverage must
+    stay out). Then integer costs and budgets, where a node costs exactly the budget or
+    exactly what is left of it (it fits), compared to 1e-12 (tied densities may order
+    the knapsack differently); then a node of cost 0.1 filling a budget of 0.1: it adds
+    its whole coverage, 3, not 3 * 0.1 / 0.1 = 3.0000000000000004; and a node costing
+    exactly the budget, which both greedies may take.
+    """
+    rng = np.random.default_rng(20261205)
+    for trial in range(120):
+        n = int(rng.integers(1, 11))
+        sets = [
+            set(rng.choice(n, size=int(rng.integers(0, min(n, 4) + 1)), replace=False).tolist())
+            for _ in range(int(rng.integers(0, 25)))
+        ]
+        offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(s) for s in sets])
+        members = np.array([v for s in sets for v in sorted(s)], dtype=np.int32)
+        allowed = rng.random(n) < (0.75 if trial % 3 else 1.0)
+        fixed = rng.random(n) < 0.15 if trial % 2 else np.zeros(n, dtype=np.bool_)
+        integer = trial % 4 == 3
+        if integer:
+            costs = rng.integers(1, 4, n).astype(np.float64)
+            budget = float(rng.integers(1, int(costs.sum()) + 3))
+        else:
+            costs = rng.uniform(0.2, 3.0, n)
+            budget = float(rng.uniform(0.1, 1.2) * costs.sum())
+        seeds, gains, total, bound = scan_budget_cover(sets, n, costs, budget, allowed, fixed)
+        for want_bound in (False, True):
+            got = budget_cover(offsets, members, n, costs, budget, allowed, fixed, want_bound)
+            assert got[0].tolist() == seeds, (trial, want_bound)
+            assert got[1].tolist() == gains and got[2] == total, (trial, want_bound)
+            if not want_bound:
+                assert got[3] == -1.0
+            elif integer:
+                assert got[3] == pytest.approx(bound, rel=1e-12, abs=0), trial
+            else:
+                assert got[3] == bound, trial
+
+    # node 0 (cost 0.1) is in three sets, node 1 (cost 1) in a fourth: budget 0.1
+    offsets = np.array([0, 1, 2, 3, 4], dtype=np.int64)
+    members = np.array([0, 0, 0, 1], dtype=np.int32)
+    costs = np.array([0.1, 1.0])
+    yes, no = np.ones(2, dtype=np.bool_), np.zeros(2, dtype=np.bool_)
+    seeds, gains, total, bound = budget_cover(offsets, members, 2, costs, 0.1, yes, no, True)
+    assert seeds.tolist() == [0, -1] and gains.tolist() == [3, 0] and total == 3
+    assert bound == 3.0  # min(3 whole, 3 + 1 * 0.1 / 1)
+
+    # node 0 (cost 2 = the budget) covers sets 0 and 1, nodes 1 and 2 (cost 1) one each:
+    # every density is 1, so the cost-benefit greedy takes node 0 (the smallest id), and
+    # the plain one too; nodes 1 and 2 cover as much, but come later
+    offsets = np.array([0, 2, 4], dtype=np.int64)
+    members = np.array([0, 1, 0, 2], dtype=np.int32)
+    costs = np.array([2.0, 1.0, 1.0])
+    yes, no = np.ones(3, dtype=np.bool_), np.zeros(3, dtype=np.bool_)
+    seeds, gains, total, bound = budget_cover(offsets, members, 3, costs, 2.0, yes, no, True)
+    assert seeds.tolist() == [0, -1, -1] and gains.tolist() == [2, 0, 0] and total == 2
+    assert bound == 2.0

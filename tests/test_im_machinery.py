@@ -679,9 +679,11 @@ def test_coverage_kernels_against_plain_counts():
 
 def test_coverage_kernels_stay_in_bounds_as_plain_python():
     """Pins the kernels' buffer sizes: Numba does not check indices, so a buffer one slot
-    short (prefix_coverage's k + 1 counters, the last for sets no seed hits) writes past
-    its end unseen. Each kernel's own Python body (`py_func`, numpy's bounds checks) on
-    sets where some hold no seed must run and agree with the compiled kernel.
+    short (prefix_coverage's k + 1 counters, the last for sets no seed hits; the lazy
+    heap's arrays, sized by a count of the nodes it keeps, and no larger) writes past
+    its end unseen.
+    Each kernel's own Python body (`py_func`, numpy's bounds checks) on sets where some
+    hold no seed must run and agree with the compiled kernel.
     """
     sets = [[0, 1], [2], [3, 4, 2], [4], [], [1, 3]]
     offsets, members = as_flat(sets)
@@ -700,6 +702,16 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
         assert got == lazy_top_sum(cov, allowed, none, k, stale) == sum(sorted(cov)[-k:])
     count = count_hit.py_func(offsets, members, rank == 0, rank == 1)
     assert count == count_hit(offsets, members, rank == 0, rank == 1) == 2
+    # `_lazy_heap` sizes its arrays by a first count of the nodes it keeps: the allowed,
+    # unchosen ones of positive coverage (0, 1 and 4 here; node 3 is chosen, 2 has none)
+    cov, chosen = np.array([3, 1, 0, 1, 5]), np.array([False, False, False, True, False])
+    key, node, size = _lazy_heap.py_func(cov, allowed, chosen)
+    want_key, want_node, want_size = _lazy_heap(cov, allowed, chosen)
+    assert size == want_size == 3 and sorted(node[:size].tolist()) == [0, 1, 4]
+    assert key.shape == node.shape == want_key.shape == (3,)  # room for those nodes only
+    # filled in node order, keys [3, 1, 5]; heapified, the root swaps with its right child
+    assert key[:size].tolist() == want_key[:size].tolist() == [5, 1, 3]
+    assert node[:size].tolist() == want_node[:size].tolist() == [4, 1, 0]
 
 
 def test_top_sum_on_heaps_deeper_than_a_few_levels():
@@ -751,6 +763,75 @@ def test_greedy_ties_go_to_the_smallest_node_id():
     seeds, gains, covered, upper = greedy_cover(offsets, members, n, 5, allowed, fixed, True)
     assert seeds.tolist() == [1, 4, 0, 3, 5] and gains.tolist() == [2, 1, 0, 0, 0]
     assert covered == 3 and upper == 3
+
+
+def scan_cover(sets, n, k, allowed, fixed):
+    """`greedy_cover` by its definition, in plain Python: at each step every allowed node
+    not fixed and not chosen is scanned, its marginal coverage counted from the sets; the
+    largest wins, the smallest id on a tie (a gain of 0 included: once coverage runs out
+    the smallest ids follow). Returns (seeds padded with -1, gains, total, min-bound)."""
+    fixed_nodes = {v for v in range(n) if fixed[v]}
+    done = {s for s, members in enumerate(sets) if members & fixed_nodes}
+    chosen = set(fixed_nodes)
+    seeds, gains, total, bounds = [-1] * k, [0] * k, 0, []
+    for i in range(k + 1):
+        marginal = {
+            v: sum(1 for s, members in enumerate(sets) if s not in done and v in members)
+            for v in range(n)
+            if allowed[v] and v not in chosen
+        }
+        bounds.append(total + sum(sorted(marginal.values(), reverse=True)[:k]))
+        if i == k or not marginal:
+            break
+        best = min(marginal, key=lambda v: (-marginal[v], v))
+        seeds[i], gains[i] = best, marginal[best]
+        total += marginal[best]
+        chosen.add(best)
+        done |= {s for s, members in enumerate(sets) if best in members}
+    return seeds, gains, total, min(bounds)
+
+
+def test_greedy_cover_is_the_plain_scan_with_smallest_id_ties():
+    """Pins `greedy_cover`'s every output against `scan_cover`, exactly: the seeds in
+    order (ties to the smallest id, also among gains of 0 once coverage runs out, where
+    the lazy heap no longer holds the candidates: nodes whose coverage fell to 0 and
+    nodes that never had any), the gains, the total and the min-bound (or -1).
+
+    Small random instances with many ties (sets of 0-4 members over up to 14 nodes),
+    excluded and fixed nodes, k from 1 to past the number of candidates; then a case
+    worked by hand twice: sets {1, 2}, {1}, {3}: seed 1 (coverage 2) leaves node 2 at
+    coverage 0, seed 3 takes the last set, and the zero-gain seeds are 0 and then 2 (the
+    smallest ids left), not node 2 first for having been a candidate; sets {0, 1}, {0},
+    {3}: seeds 0 and 3, then 1 (fallen to 0) before 2 (never a candidate).
+    """
+    rng = np.random.default_rng(20261204)
+    for trial in range(150):
+        n = int(rng.integers(1, 15))
+        sets = [
+            set(rng.choice(n, size=int(rng.integers(0, min(n, 4) + 1)), replace=False).tolist())
+            for _ in range(int(rng.integers(0, 25)))
+        ]
+        offsets, members = as_flat([sorted(s) for s in sets])
+        allowed = rng.random(n) < (0.8 if trial % 3 else 1.0)
+        fixed = rng.random(n) < 0.15 if trial % 2 else np.zeros(n, dtype=np.bool_)
+        k = int(rng.integers(1, n + 3))
+        seeds, gains, total, upper = scan_cover(sets, n, k, allowed, fixed)
+        for want_bound in (False, True):
+            got = greedy_cover(offsets, members, n, k, allowed, fixed, want_bound)
+            assert got[0].tolist() == seeds, (trial, want_bound)
+            assert got[1].tolist() == gains and got[2] == total, (trial, want_bound)
+            assert got[3] == (upper if want_bound else -1), (trial, want_bound)
+
+    yes, no = np.ones(4, dtype=np.bool_), np.zeros(4, dtype=np.bool_)
+    for sets, want in [
+        ([{1, 2}, {1}, {3}], [1, 3, 0, 2]),  # node 2 fell to 0, node 0 never had any
+        ([{0, 1}, {0}, {3}], [0, 3, 1, 2]),  # node 1 fell to 0, node 2 never had any
+    ]:
+        offsets, members = as_flat([sorted(s) for s in sets])
+        seeds, gains, total, upper = greedy_cover(offsets, members, 4, 4, yes, no, True)
+        assert seeds.tolist() == want and gains.tolist() == [2, 1, 0, 0]
+        assert total == 3 and upper == 3  # steps 0-4: 0 + 4, 2 + 1, 3 + 0, 3 + 0, 3 + 0
+        assert scan_cover(sets, 4, 4, yes, no) == (want, [2, 1, 0, 0], 3, 3)
 
 
 def test_the_overfitting_guards_tests_worked_by_hand():
