@@ -61,7 +61,7 @@ class DemoSettings:
     train_hours : int
         Hours of the Higgs burst used to fit; the rest is held out.
     ic_fit : bool
-        Fit the IC model too (about 25 s on 2 cores, on the 256,491-node retweet
+        Fit the IC model too (about 35 s on 2 cores, on the 256,491-node retweet
         network; the quick settings skip it).
     ic_seeds : str
         Seeds of the IC fit: ``"first-hour"`` (the users who retweeted in the trend's
@@ -367,7 +367,7 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
         Smaller runs (seconds instead of a minute), for tests.
     ic_fit : bool, optional
         Fit an IC model to the Higgs counts on the retweet network (`fit_ic_to_trend`;
-        about 25 s on 2 cores). Default: yes, but not in the quick settings.
+        about 35 s on 2 cores). Default: yes, but not in the quick settings.
     rng : int, default 0
         Root of every random stream.
     progress : bool, optional
@@ -444,7 +444,7 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
             f"arc probability p and spontaneous adoption per hour fitted by {s.ic_method} "
             "(`spread.fit.ICEstimator`)."
         )
-        ic_note = "skipped in the quick settings (the fit takes about 25 s)."
+        ic_note = "skipped in the quick settings (the fit takes about 35 s)."
         if s.ic_fit:
             est = fit_ic_to_trend(
                 higgs,
@@ -552,7 +552,7 @@ def add_parser(sub):
         "--ic-fit",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="fit IC on the Higgs retweet network (default: yes; about 25 s)",
+        help="fit IC on the Higgs retweet network (default: yes; about 35 s)",
     )
     p.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
     p.add_argument(
