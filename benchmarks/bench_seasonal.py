@@ -1,30 +1,33 @@
-"""Benchmark the periodic (daily) Hawkes background on the NAB tweet volumes: does
-`choose` pick it, and does it beat the plain Hawkes and the seasonal naive out of sample?
+"""Benchmark the periodic (daily and weekly) Hawkes backgrounds on the NAB tweet volumes:
+does `choose` pick them, and do they beat the plain Hawkes and the seasonal naive out of
+sample?
 
 What it measures
 ----------------
 For each of the seven NAB ``realTweets`` series (hourly, as in `bench_fit.py`) and each
-of the last `--days` days, `choose` sees only the hours before that day (three rolling
-origins of 24 hours; its default candidates: Bass, logistic, Gompertz, SI, SIR, binned
-Hawkes, binned Hawkes with a daily background ``seasonal_hawkes``, the naive and the
-seasonal naive with period 24) and picks a model. The choice *without* the seasonal
-Hawkes is the best eligible row of the same ranking once ``seasonal_hawkes`` is struck
-out (each candidate's score depends on nothing but its own forecasts). The held-out day
-is then forecast by: the plain and the seasonal Hawkes (fitted on all the hours before
-it), the seasonal naive, and the two choices; MASE (in-sample one-step naive scale, as
-`mase`) of each.
+of the last `--days` days, `choose` sees only the hours before that day (`--origins`
+rolling origins of 24 hours, default 3; its default candidates: Bass, logistic,
+Gompertz, SI, SIR, binned Hawkes, binned Hawkes with a daily background
+``seasonal_hawkes``, the same times a weekly cycle ``weekly_hawkes``, the naive and the
+seasonal naive with period 24) and picks a model. The choices *without* the weekly
+(or either periodic) Hawkes are the best eligible rows of the same ranking once those
+are struck out (each candidate's score depends on nothing but its own forecasts). The
+held-out day is then forecast by: the plain, seasonal and weekly Hawkes (fitted on all
+the hours before it), the seasonal naive, and the choices; MASE (in-sample one-step
+naive scale, as `mase`) and MAE of each.
 
 How to run
 ----------
 From the repository root::
 
-    python benchmarks/bench_seasonal.py            # ~30 minutes on 2 busy cores
-    python benchmarks/bench_seasonal.py --days 3   # 18 minutes (the run in results_choose.md)
-    python benchmarks/bench_seasonal.py --quick    # two series, two days
+    python benchmarks/bench_seasonal.py --days 3              # ~25 minutes on 2 busy cores
+    python benchmarks/bench_seasonal.py --days 3 --origins 7  # a week of selection origins
+    python benchmarks/bench_seasonal.py --quick               # two series, two days
     python benchmarks/bench_seasonal.py --series AAPL CVS --days 3
 
 It prints its tables and writes them into ``benchmarks/results_choose.md``, as the
-section between its ``bench_seasonal`` markers (replaced on a rerun).
+section between its ``bench_seasonal`` markers (one section per `--origins`, replaced
+on a rerun).
 """
 
 import argparse
@@ -56,7 +59,16 @@ def point(choice, name, train):
     return fit.predict(np.arange(train.n_bins, train.n_bins + HORIZON))
 
 
-def evaluate(name, trend, days):
+PERIODIC = ("seasonal_hawkes", "weekly_hawkes")
+SHOWN = ("hawkes", *PERIODIC, "seasonal_naive")
+
+
+def _best_without(table, struck):
+    eligible = table[table["eligible"]]
+    return str(eligible.drop(index=list(struck), errors="ignore").index[0])
+
+
+def evaluate(name, trend, days, n_origins):
     rows = []
     n = trend.n_bins
     for d in range(days, 0, -1):
@@ -65,96 +77,106 @@ def evaluate(name, trend, days):
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            choice = choose(train, horizon=HORIZON, n_origins=3, level=LEVEL, rng=0)
+            choice = choose(train, horizon=HORIZON, n_origins=n_origins, level=LEVEL, rng=0)
         sec = time.perf_counter() - t0
         table = choice.table
-        eligible = table[table["eligible"]]
-        without = str(eligible.drop(index="seasonal_hawkes", errors="ignore").index[0])
-        row = {
-            "series": name,
-            "origin": tau,
+        choices = {
             "chosen": choice.model,
-            "chosen without": without,
-            "seconds": sec,
+            "chosen without weekly": _best_without(table, ["weekly_hawkes"]),
+            "chosen without either": _best_without(table, PERIODIC),
         }
-        for key, model in [
-            ("hawkes", "hawkes"),
-            ("seasonal_hawkes", "seasonal_hawkes"),
-            ("seasonal_naive", "seasonal_naive"),
-            ("chosen", choice.model),
-            ("chosen without", without),
-        ]:
-            row[f"mase {key}"] = mase(test, point(choice, model, train), train.counts)
-        for model in ("hawkes", "seasonal_hawkes", "seasonal_naive"):
+        row = {"series": name, "origin": tau, **choices, "seconds": sec}
+        for key, model in [*((m, m) for m in SHOWN), *choices.items()]:
+            pred = point(choice, model, train)
+            row[f"mase {key}"] = mase(test, pred, train.counts)
+            row[f"mae {key}"] = float(np.mean(np.abs(test - pred)))
+        for model in SHOWN:
             row[f"selection mase {model}"] = float(table.loc[model, "mase"])
-        fit = choice.fits["seasonal_hawkes"]
-        row["seasonal ok"] = bool(fit.success)
+        fit = choice.fits["weekly_hawkes"]
+        row["weekly ok"] = bool(fit.success)
         row["peak hour (UTC)"] = fit.diagnostics.get("background_peak_phase", np.nan)
-        row["peak/trough"] = fit.diagnostics.get("background_peak_to_trough", np.nan)
+        row["weekly peak (h from Mon)"] = fit.diagnostics.get("weekly_peak_phase", np.nan)
+        row["weekly peak/trough"] = fit.diagnostics.get("weekly_peak_to_trough", np.nan)
         rows.append(row)
         print(
-            f"  {name} origin {tau}: chose {choice.model} (without: {without}) in {sec:.1f} s; "
-            f"MASE hawkes {row['mase hawkes']:.3f}, seasonal {row['mase seasonal_hawkes']:.3f}, "
-            f"seasonal naive {row['mase seasonal_naive']:.3f}",
+            f"  {name} origin {tau}: chose {choice.model} in {sec:.1f} s; MASE "
+            + ", ".join(f"{m} {row[f'mase {m}']:.3f}" for m in (*SHOWN, "chosen")),
             flush=True,
         )
     return rows
 
 
+def _counts(column):
+    return ", ".join(f"{m} ({c})" for m, c in Counter(column).items())
+
+
 def summarise(detail):
     out = []
     for name, d in detail.groupby("series", sort=False):
-        out.append(
-            {
-                "series": name,
-                "days": len(d),
-                "mase hawkes": d["mase hawkes"].mean(),
-                "mase seasonal hawkes": d["mase seasonal_hawkes"].mean(),
-                "mase seasonal naive": d["mase seasonal_naive"].mean(),
-                "chosen (times)": ", ".join(f"{m} ({c})" for m, c in Counter(d["chosen"]).items()),
-                "mase chosen": d["mase chosen"].mean(),
-                "chosen without seasonal hawkes": ", ".join(
-                    f"{m} ({c})" for m, c in Counter(d["chosen without"]).items()
-                ),
-                "mase chosen without": d["mase chosen without"].mean(),
-                "peak hour (UTC)": d["peak hour (UTC)"].median(),
-            }
+        row = {"series": name, "days": len(d)}
+        for m in SHOWN:
+            row[f"mase {m}"] = d[f"mase {m}"].mean()
+        row["chosen (times)"] = _counts(d["chosen"])
+        row["mase chosen"] = d["mase chosen"].mean()
+        row["chosen MAE / seasonal naive's"] = (
+            d["mae chosen"].sum() / d["mae seasonal_naive"].sum()
         )
+        row["chosen without weekly (times)"] = _counts(d["chosen without weekly"])
+        row["mase chosen without weekly"] = d["mase chosen without weekly"].mean()
+        row["mase chosen without either"] = d["mase chosen without either"].mean()
+        row["weekly peak (h from Mon)"] = d["weekly peak (h from Mon)"].median()
+        out.append(row)
     return pd.DataFrame(out)
 
 
-def write(summary, detail, wall, quick, days):
+def markers(n_origins):
+    if n_origins == 3:
+        return BEGIN, END
+    return (
+        f"<!-- bench_seasonal origins={n_origins}: begin -->",
+        f"<!-- bench_seasonal origins={n_origins}: end -->",
+    )
+
+
+def write(summary, detail, wall, quick, days, n_origins):
+    begin, end = markers(n_origins)
     lines = [
-        BEGIN,
-        "## A daily Hawkes background in model choice (`benchmarks/bench_seasonal.py`)",
+        begin,
+        "## Daily and weekly Hawkes backgrounds in model choice (`benchmarks/bench_seasonal.py"
+        + (f" --origins {n_origins}" if n_origins != 3 else "")
+        + "`)",
         "",
         *_report.header(),
         f"- Whole script: {wall:.0f} s wall clock{' (quick run)' if quick else ''}",
         "",
         f"For each NAB series and each of its last {days} days, `spread.fit.choose` saw only "
-        "the hours before the day (three rolling origins of 24 hours; its default "
-        "candidates, now with `seasonal_hawkes`: the binned Hawkes with a background "
+        f"the hours before the day ({n_origins} rolling origins of 24 hours; its default "
+        "candidates, with `seasonal_hawkes`, the binned Hawkes with a background "
         "``mu exp(sum_h a_h cos(2 pi h t / 24) + b_h sin(2 pi h t / 24))``, two harmonics, "
-        "t in hours since midnight UTC) and picked a model. `chosen without` is the choice "
-        "with `seasonal_hawkes` struck from the same ranking. MASE of each forecast of the "
-        "held-out day (mean over days; scale: the in-sample one-step naive error); the "
-        "Hawkes fits are those on all the hours before the day. `peak hour`: median over "
-        "days of the hour of day (UTC) at which the fitted background peaks.",
+        "t in hours since midnight UTC, and `weekly_hawkes`, the same times a weekly "
+        "cycle of two harmonics in hours since Monday 00:00 UTC) and picked a model. "
+        "`chosen without weekly` / `without either` are the choices with `weekly_hawkes` "
+        "(and `seasonal_hawkes`) struck from the same ranking. MASE of each forecast of "
+        "the held-out day (mean over days; scale: the in-sample one-step naive error); "
+        "`chosen MAE / seasonal naive's`: the chosen forecasts' MAE summed over the days "
+        "over the seasonal naive's (issue 18's target: below 1 on every series). The "
+        "Hawkes fits are those on all the hours before the day. `weekly peak`: median over "
+        "days of where the fitted weekly factor peaks, in hours from Monday 00:00 UTC.",
         "",
         _report.md_table(summary, ".3f"),
         "",
-        "Per day (`selection mase`: the mean MASE over `choose`'s own three origins, "
+        f"Per day (`selection mase`: the mean MASE over `choose`'s own {n_origins} origins, "
         "which ranks the candidates):",
         "",
         _report.md_table(detail, ".3f"),
         "",
-        END,
+        end,
     ]
     text = OUT.read_text() if OUT.exists() else "# `spread.fit.choose` benchmarks\n"
     block = "\n".join(lines)
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     OUT.write_text(text)
@@ -166,6 +188,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--days", type=int, default=5)
     ap.add_argument("--series", nargs="*", default=SERIES)
+    ap.add_argument("--origins", type=int, default=3, help="choose's n_origins (default 3)")
     args = ap.parse_args()
     if not DATA.is_dir():
         raise SystemExit(f"needs the shared data folder {DATA}")
@@ -174,12 +197,12 @@ def main():
     days = 2 if args.quick else args.days
     rows = []
     for name, trend in load_nab(names).items():
-        rows += evaluate(name, trend, days)
+        rows += evaluate(name, trend, days, args.origins)
     detail = pd.DataFrame(rows)
     summary = summarise(detail)
     with pd.option_context("display.width", 200):
         print(summary.to_string(index=False))
-    write(summary, detail, time.perf_counter() - t0, args.quick, days)
+    write(summary, detail, time.perf_counter() - t0, args.quick, days, args.origins)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,17 @@ Background rate ``mu(t) = mu * g(t)`` with
 ``g(t) = exp(sum_{h=1..H} a_h cos(2 pi h t / P) + b_h sin(2 pi h t / P))``: always
 positive, and ``mu`` is its geometric mean over a period. ``t`` is the phase time,
 counted from the anchor: midnight UTC for datetime data (so the phase is the time of
-day), time 0 for numeric data. Integrals of ``g`` are computed by composite
-Gauss-Legendre quadrature (16 nodes on pieces at most ``P / (8 H)`` long, and at most
-one time unit long; the tests check 1e-10 relative against `scipy.integrate.quad` and
+day), time 0 for numeric data.
+
+A weekly cycle (`weekly` harmonics, `HawkesEstimator(weekly_harmonics=...)`) multiplies
+``g`` by ``exp(sum_{w=1..W} c_w cos(2 pi w t / 7P) + d_w sin(2 pi w t / 7P))``: the
+two cycles are one Fourier series of period ``7P`` over the harmonics ``7, 14, .., 7H``
+(the daily ones) and ``1, .., W`` (the weekly ones, ``W < 7``), so every function here
+takes the harmonics' numbers (`harmonics`; default ``1 .. len(coefs) / 2``). Its phase
+is anchored at Monday 00:00 UTC for datetime data (time 0 for numbers).
+
+Integrals of ``g`` are computed by composite Gauss-Legendre quadrature (16 nodes on
+pieces at most ``P / (8 h_max)`` long, and at most one time unit long; the tests check 1e-10 relative against `scipy.integrate.quad` and
 the Bessel closed form), and the whole periods of a long window are one period's
 integral times their count. The coefficients are bounded, |a_h|, |b_h| <= 4.
 """
@@ -18,17 +26,22 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int, check_nonnegative_float
+from ..exceptions import InvalidParameterError
 from ._hawkes_kernels import hawkes_bg_nll_grad
 from ._hawkes_problems import _HawkesBinned, _HawkesEvents
 
 __all__ = [
     "COEF_BOUND",
+    "WEEK",
     "SeasonalHawkesBinned",
     "SeasonalHawkesEvents",
     "bin_masses",
     "check_season",
+    "check_weekly",
     "coef_names",
+    "cycle_summary",
     "events_phase",
+    "harmonics_of",
     "interval_integrals",
     "seasonal_immigrants",
     "shape",
@@ -42,6 +55,10 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
 COEF_BOUND = 4.0  # |a_h|, |b_h|: the background's peak/trough ratio is at most e^(2 * 4 * H)
 
 
+#: Periods in a week: the weekly cycle's period is ``WEEK * period``.
+WEEK = 7
+
+
 def check_season(period, n_harmonics):
     """`period` (a positive finite number, or None) and `n_harmonics` (an int >= 1)."""
     n_harmonics = check_int(n_harmonics, name="n_harmonics", min_value=1)
@@ -50,12 +67,34 @@ def check_season(period, n_harmonics):
     return check_nonnegative_float(period, name="period", allow_zero=False), n_harmonics
 
 
-def trend_phase(trend):
+def check_weekly(weekly, period):
+    """`weekly` (the weekly cycle's harmonics: an int in 0..6, above 0 only with a
+    `period`)."""
+    weekly = check_int(weekly, name="weekly_harmonics", min_value=0, max_value=WEEK - 1)
+    if weekly and period is None:
+        msg = (
+            "`weekly_harmonics` adds a weekly cycle to a periodic background: give "
+            f"`period` too (24 for hourly bins); got weekly_harmonics={weekly}."
+        )
+        raise InvalidParameterError(msg)
+    return weekly
+
+
+def harmonics_of(n_harmonics, weekly=0):
+    """The harmonics' numbers and the period's multiple: ``(1..H)`` and 1 without a
+    weekly cycle, else ``(7, 14, .., 7H, 1, .., W)`` of the period ``7P``."""
+    if not weekly:
+        return tuple(range(1, n_harmonics + 1)), 1
+    daily = tuple(WEEK * h for h in range(1, n_harmonics + 1))
+    return daily + tuple(range(1, weekly + 1)), WEEK
+
+
+def trend_phase(trend, week=False):
     """Phase time (in bins) of the start of a trend's first bin: bins since midnight UTC
-    of that day for datetime bins (a tz-naive index is read as UTC), else ``start / freq``
-    (numeric bins are anchored at time 0)."""
+    of that day (of that week's Monday with `week`) for datetime bins (a tz-naive index
+    is read as UTC), else ``start / freq`` (numeric bins are anchored at time 0)."""
     if trend.is_datetime:
-        return _since_midnight(trend.start, trend.freq)
+        return _since_midnight(trend.start, trend.freq, week)
     return float(trend.start) / float(trend.freq)
 
 
@@ -71,44 +110,62 @@ def step_phases(phase0, n_steps, steps_per_bin, first):
     return phase0 + (s - first + 0.5) / steps_per_bin
 
 
-def events_phase(origin, unit, zero):
+def events_phase(origin, unit, zero, week=False):
     """Phase time (in time units) of the events' time 0: units since midnight UTC of the
-    origin's day for datetime events, else the number `zero` that time 0 stands for."""
+    origin's day (of that week's Monday with `week`) for datetime events, else the
+    number `zero` that time 0 stands for."""
     if origin is None:
         return float(zero)
-    return _since_midnight(origin, unit)
+    return _since_midnight(origin, unit, week)
 
 
-def _since_midnight(ts, unit):
+def _since_midnight(ts, unit, week=False):
     ts = pd.Timestamp(ts)
     utc = ts.tz_convert("UTC") if ts.tz is not None else ts
-    return (utc.value - utc.floor("D").value) / pd.Timedelta(unit).value
+    start = utc.floor("D")
+    if week:
+        start -= pd.Timedelta(days=start.day_of_week)
+    return (utc.value - start.value) / pd.Timedelta(unit).value
 
 
-def coef_names(n_harmonics):
-    return tuple(f"{c}{h}" for h in range(1, n_harmonics + 1) for c in ("a", "b"))
+def coef_names(n_harmonics, weekly=0):
+    """``a1, b1, .., aH, bH`` and the weekly cycle's ``wa1, wb1, .., waW, wbW``."""
+    daily = tuple(f"{c}{h}" for h in range(1, n_harmonics + 1) for c in ("a", "b"))
+    return daily + tuple(f"w{c}{h}" for h in range(1, weekly + 1) for c in ("a", "b"))
 
 
-def _basis(phase, period, n_harmonics):
-    """Rows ``cos(2 pi h t / P)``, ``sin(2 pi h t / P)`` for h = 1..H (order a1, b1, ...)."""
+def _harmonics(harmonics, coefs):
+    if harmonics is None:
+        return tuple(range(1, np.asarray(coefs).size // 2 + 1))
+    return tuple(harmonics)
+
+
+def _basis(phase, period, harmonics):
+    """Rows ``cos(2 pi h t / P)``, ``sin(2 pi h t / P)`` for the harmonics h (an int H:
+    1..H), in the coefficients' order (a1, b1, ...)."""
+    if isinstance(harmonics, int):
+        harmonics = range(1, harmonics + 1)
     w = 2 * np.pi * np.asarray(phase, dtype=np.float64) / period
     rows = []
-    for h in range(1, n_harmonics + 1):
+    for h in harmonics:
         rows += [np.cos(h * w), np.sin(h * w)]
     return np.array(rows)
 
 
-def shape(coefs, phase, period):
+def shape(coefs, phase, period, harmonics=None):
     """``g`` at the phase times `phase` (exactly 1 when every coefficient is 0)."""
     coefs = np.asarray(coefs, dtype=np.float64)
     phase = np.asarray(phase, dtype=np.float64)
     if not coefs.any():
         return np.ones(phase.shape)
-    return np.exp(np.tensordot(coefs, _basis(phase, period, coefs.size // 2), axes=1))
+    basis = _basis(phase, period, _harmonics(harmonics, coefs))
+    return np.exp(np.tensordot(coefs, basis, axes=1))
 
 
-def _pieces(length, period, n_harmonics):
-    return max(1, math.ceil(length * max(8 * n_harmonics / period, 1.0)))
+def _pieces(length, period, harmonics):
+    """Quadrature pieces for `length`: at most ``P / (8 h_max)`` and 1 long each."""
+    top = harmonics if isinstance(harmonics, int) else max(harmonics, default=1)
+    return max(1, math.ceil(length * max(8 * top / period, 1.0)))
 
 
 def _nodes(lo, hi, n_pieces):
@@ -122,29 +179,30 @@ def _nodes(lo, hi, n_pieces):
     return x.reshape(lo.shape[0], -1), w.reshape(lo.shape[0], -1)
 
 
-def interval_integrals(coefs, period, lo, hi):
+def interval_integrals(coefs, period, lo, hi, harmonics=None):
     """``integral_lo^hi g(t) dt`` for arrays of phase intervals (each at most a period)."""
     coefs = np.asarray(coefs, dtype=np.float64)
     lo = np.asarray(lo, dtype=np.float64)
     hi = np.asarray(hi, dtype=np.float64)
     if not coefs.any():
         return hi - lo
+    harmonics = _harmonics(harmonics, coefs)
     longest = float(np.max(hi - lo)) if lo.size else 0.0
-    x, w = _nodes(lo, hi, _pieces(longest, period, coefs.size // 2))
-    return np.sum(shape(coefs, x, period) * w, axis=1)
+    x, w = _nodes(lo, hi, _pieces(longest, period, harmonics))
+    return np.sum(shape(coefs, x, period, harmonics) * w, axis=1)
 
 
-def bin_masses(coefs, period, phase0, n_bins):
+def bin_masses(coefs, period, phase0, n_bins, harmonics=None):
     """``integral of g`` over each of `n_bins` unit bins, the first starting at phase `phase0`."""
     starts = phase0 + np.arange(n_bins, dtype=np.float64)
-    return interval_integrals(coefs, period, starts, starts + 1.0)
+    return interval_integrals(coefs, period, starts, starts + 1.0, harmonics)
 
 
-def window_moments(coefs, period, phase0, length):
+def window_moments(coefs, period, phase0, length, harmonics=None):
     """``integral_0^length g(phase0 + s) (1, cos_1, sin_1, ..., cos_H, sin_H) ds``: the
     background's integral over an observation window and its derivatives in a_h, b_h."""
     coefs = np.asarray(coefs, dtype=np.float64)
-    n_harmonics = coefs.size // 2
+    harmonics = _harmonics(harmonics, coefs)
     n_full = math.floor(length / period)
     spans = []
     if n_full:
@@ -153,9 +211,9 @@ def window_moments(coefs, period, phase0, length):
     spans.append((rest, phase0 + length, 1.0))
     out = np.zeros(1 + coefs.size)
     for lo, hi, times in spans:
-        x, w = _nodes([lo], [hi], _pieces(hi - lo, period, n_harmonics))
-        g = shape(coefs, x[0], period) * w[0]
-        out += times * np.concatenate([[g.sum()], _basis(x[0], period, n_harmonics) @ g])
+        x, w = _nodes([lo], [hi], _pieces(hi - lo, period, harmonics))
+        g = shape(coefs, x[0], period, harmonics) * w[0]
+        out += times * np.concatenate([[g.sum()], _basis(x[0], period, harmonics) @ g])
     if not coefs.any():
         out[0] = length  # exactly the constant background's T
     return out
@@ -163,15 +221,18 @@ def window_moments(coefs, period, phase0, length):
 
 class SeasonalHawkesBinned(_HawkesBinned):
     """`_HawkesBinned` with the background ``mu * integral of g`` per bin (bin ``t`` covers
-    phase ``[phase0 + t, phase0 + t + 1)``; `period` in bins)."""
+    phase ``[phase0 + t, phase0 + t + 1)``; `period` in bins; with `weekly` harmonics
+    the series has period ``7 period`` and `phase0` counts from Monday, `trend_phase`)."""
 
     model = "seasonal_hawkes_binned"
 
-    def __init__(self, period, n_harmonics, phase0):
-        self.period = float(period)
+    def __init__(self, period, n_harmonics, phase0, weekly=0):
+        self.harmonics, multiple = harmonics_of(int(n_harmonics), int(weekly))
+        self.daily_period = float(period)
+        self.period = float(period) * multiple
         self.n_harmonics = int(n_harmonics)
         self.phase0 = float(phase0)
-        self.coef_names = coef_names(self.n_harmonics)
+        self.coef_names = coef_names(self.n_harmonics, int(weekly))
         self.names = ("mu", "alpha", "beta", *self.coef_names)
         self.logs = (True, True, True) + (False,) * len(self.coef_names)
 
@@ -188,8 +249,8 @@ class SeasonalHawkesBinned(_HawkesBinned):
             whole = float(self.period).is_integer()
             n = min(n_bins, int(self.period)) if whole else n_bins
             starts = self.phase0 + np.arange(n, dtype=np.float64)
-            x, w = _nodes(starts, starts + 1.0, _pieces(1.0, self.period, self.n_harmonics))
-            self._nodes[n_bins] = (_basis(x, self.period, self.n_harmonics), w, n)
+            x, w = _nodes(starts, starts + 1.0, _pieces(1.0, self.period, self.harmonics))
+            self._nodes[n_bins] = (_basis(x, self.period, self.harmonics), w, n)
         return self._nodes[n_bins]
 
     def background(self, theta, n_total):
@@ -202,7 +263,8 @@ class SeasonalHawkesBinned(_HawkesBinned):
 
     def _mean_background(self, theta):
         coefs = self._coefs_of(theta)
-        return theta["mu"] * window_moments(coefs, self.period, 0.0, self.period)[0] / self.period
+        moments = window_moments(coefs, self.period, 0.0, self.period, self.harmonics)
+        return theta["mu"] * moments[0] / self.period
 
     def bounds(self, y, fixed):
         out = super().bounds(y, fixed)
@@ -214,7 +276,7 @@ class SeasonalHawkesBinned(_HawkesBinned):
         # and one without seasonality.
         y = np.asarray(y, dtype=np.float64)
         mid = self.phase0 + np.arange(y.size) + 0.5
-        X = np.vstack([np.ones(y.size), _basis(mid, self.period, self.n_harmonics)]).T
+        X = np.vstack([np.ones(y.size), _basis(mid, self.period, self.harmonics)]).T
         reg = np.zeros(len(self.coef_names))
         if y.size > X.shape[1]:
             sol, *_ = np.linalg.lstsq(X, np.log(y + 0.5), rcond=None)
@@ -227,27 +289,31 @@ class SeasonalHawkesBinned(_HawkesBinned):
 
     def describe(self, theta, n_bins, y):
         out = super().describe(theta, n_bins, y)
-        out.update(shape_summary(self._coefs_of(theta), self.period))
+        out.update(cycle_summary(self._coefs_of(theta), self.daily_period, self.n_harmonics))
         return out
 
 
 class SeasonalHawkesEvents(_HawkesEvents):
-    """`_HawkesEvents` with the background ``mu * g(phase0 + t)`` (`period` in time units)."""
+    """`_HawkesEvents` with the background ``mu * g(phase0 + t)`` (`period` in time units;
+    with `weekly` harmonics as `SeasonalHawkesBinned`)."""
 
     model = "seasonal_hawkes"
 
-    def __init__(self, times, t_end, origin, unit, period, n_harmonics, phase0):
+    def __init__(self, times, t_end, origin, unit, period, n_harmonics, phase0, weekly=0):
         super().__init__(times, t_end, origin, unit)
-        self.period = float(period)
+        self.harmonics, multiple = harmonics_of(int(n_harmonics), int(weekly))
+        self.daily_period = float(period)
+        self.weekly = int(weekly)
+        self.period = float(period) * multiple
         self.n_harmonics = int(n_harmonics)
         self.phase0 = float(phase0)
-        self.coef_names = coef_names(self.n_harmonics)
+        self.coef_names = coef_names(self.n_harmonics, self.weekly)
         self.names = ("mu", "alpha", "beta", *self.coef_names)
         self.logs = np.array([True] * 3 + [False] * len(self.coef_names))
         self.bounds_x = list(self.bounds_x) + [(-COEF_BOUND, COEF_BOUND)] * len(self.coef_names)
         zeros = np.zeros(len(self.coef_names))
         self.starts_x = [np.concatenate([s, zeros]) for s in self.starts_x]
-        self.basis = _basis(self.phase0 + self.times, self.period, self.n_harmonics)
+        self.basis = _basis(self.phase0 + self.times, self.period, self.harmonics)
         self._inv = np.empty(self.times.size)
 
     # --- likelihood: the kernel's sum over events, minus the background's integral
@@ -259,7 +325,7 @@ class SeasonalHawkesEvents(_HawkesEvents):
         ll, g_alpha, g_beta = hawkes_bg_nll_grad(
             self.times, self.t_end, mu * g, alpha, beta, self._inv
         )
-        moments = window_moments(coefs, self.period, self.phase0, self.t_end)
+        moments = window_moments(coefs, self.period, self.phase0, self.t_end, self.harmonics)
         return theta, g, ll, g_alpha, g_beta, moments
 
     def nll(self, x):
@@ -285,13 +351,17 @@ class SeasonalHawkesEvents(_HawkesEvents):
             return theta[0] * t
         whole = np.floor(t)
         n = int(whole.max()) if t.size else 0
-        cum = np.concatenate([[0.0], np.cumsum(bin_masses(coefs, self.period, self.phase0, n))])
+        masses = bin_masses(coefs, self.period, self.phase0, n, self.harmonics)
+        cum = np.concatenate([[0.0], np.cumsum(masses)])
         start = self.phase0 + whole
-        part = interval_integrals(coefs, self.period, start.ravel(), (self.phase0 + t).ravel())
+        part = interval_integrals(
+            coefs, self.period, start.ravel(), (self.phase0 + t).ravel(), self.harmonics
+        )
         return theta[0] * (cum[whole.astype(np.int64)] + part.reshape(t.shape))
 
     def _mean_background(self, theta):
-        return theta[0] * window_moments(theta[3:], self.period, 0.0, self.period)[0] / self.period
+        moments = window_moments(theta[3:], self.period, 0.0, self.period, self.harmonics)
+        return theta[0] * moments[0] / self.period
 
     def _future_mean(self, theta, e_end, d):
         """``integral (mu(s) + e(s)) ds`` over ``(t_end, t_end + d]``: the excitation obeys
@@ -311,10 +381,11 @@ class SeasonalHawkesEvents(_HawkesEvents):
         for k in range(d.size):
             lo, hi = ends[k], ends[k + 1]
             if hi > lo:
-                n_pieces = _pieces(hi - lo, self.period, self.n_harmonics)
+                n_pieces = _pieces(hi - lo, self.period, self.harmonics)
                 n_pieces = max(n_pieces, math.ceil((hi - lo) * kappa / 2))
                 x, w = _nodes([lo], [hi], min(n_pieces, 4096))
-                g = shape(coefs, self.phase0 + self.t_end + x[0], self.period) * w[0]
+                g = shape(coefs, self.phase0 + self.t_end + x[0], self.period, self.harmonics)
+                g = g * w[0]
                 m += g.sum()
                 j = math.exp(-kappa * (hi - lo)) * j + np.sum(g * np.exp(-kappa * (hi - x[0])))
             m_cum[order[k]] = m
@@ -328,7 +399,9 @@ class SeasonalHawkesEvents(_HawkesEvents):
         )
 
     def _immigrants(self, rng, theta, t0, t1):
-        return seasonal_immigrants(rng, theta[0], theta[3:], self.period, self.phase0, t0, t1)
+        return seasonal_immigrants(
+            rng, theta[0], theta[3:], self.period, self.phase0, t0, t1, self.harmonics
+        )
 
     def _like(self, times):
         return SeasonalHawkesEvents(
@@ -339,21 +412,23 @@ class SeasonalHawkesEvents(_HawkesEvents):
             self.period,
             self.n_harmonics,
             self.phase0,
+            self.weekly,
         )
 
     def diagnostics(self, x):
         out = super().diagnostics(x)
-        out.update(shape_summary(self.to_natural(x)[3:], self.period))
+        out.update(cycle_summary(self.to_natural(x)[3:], self.daily_period, self.n_harmonics))
         return out
 
 
-def seasonal_immigrants(rng, mu, coefs, period, phase0, t0, t1):
+def seasonal_immigrants(rng, mu, coefs, period, phase0, t0, t1, harmonics=None):
     """Background events on ``[t0, t1)`` with rate ``mu g(phase0 + t)``, by thinning a
     Poisson process of rate ``mu exp(sum_h sqrt(a_h^2 + b_h^2))`` (a bound on it)."""
     coefs = np.asarray(coefs, dtype=np.float64)
     top = float(np.sum(np.hypot(coefs[0::2], coefs[1::2])))
     cand = rng.uniform(t0, t1, rng.poisson(mu * math.exp(top) * (t1 - t0)))
-    keep = rng.uniform(0.0, 1.0, cand.size) < shape(coefs, phase0 + cand, period) / math.exp(top)
+    g = shape(coefs, phase0 + cand, period, harmonics)
+    keep = rng.uniform(0.0, 1.0, cand.size) < g / math.exp(top)
     return np.sort(cand[keep])
 
 
@@ -365,3 +440,15 @@ def shape_summary(coefs, period):
         "background_peak_phase": float(grid[np.argmax(log_g)]),
         "background_peak_to_trough": float(np.exp(log_g.max() - log_g.min())),
     }
+
+
+def cycle_summary(coefs, period, n_harmonics):
+    """`shape_summary` of the daily cycle (the first ``2 n_harmonics`` coefficients),
+    and with a weekly cycle the same of it alone (``weekly_peak_phase`` counts time
+    units from Monday 00:00, ``weekly_peak_to_trough``)."""
+    coefs = np.asarray(coefs, dtype=np.float64)
+    out = shape_summary(coefs[: 2 * n_harmonics], period)
+    if coefs.size > 2 * n_harmonics:
+        weekly = shape_summary(coefs[2 * n_harmonics :], WEEK * period)
+        out.update({k.replace("background", "weekly"): v for k, v in weekly.items()})
+    return out

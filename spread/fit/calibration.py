@@ -12,7 +12,7 @@ from ..exceptions import InvalidParameterError
 from .choose import (
     BASELINES,
     CURVE_MODELS,
-    SEASONAL,
+    PERIODIC,
     origins_for,
     resolve_period,
     seasonal_fitter,
@@ -109,8 +109,8 @@ def _fitter(model, trend, horizon, first_origin, period):
     """(name, fitter) of `model`: a model name, a baseline's or a callable."""
     if callable(model):
         return getattr(model, "__name__", "model"), model
-    if not isinstance(model, str) or model not in (*CURVE_MODELS, SEASONAL, *BASELINES):
-        options = ", ".join(repr(m) for m in (*CURVE_MODELS, SEASONAL, *BASELINES))
+    if not isinstance(model, str) or model not in (*CURVE_MODELS, *PERIODIC, *BASELINES):
+        options = ", ".join(repr(m) for m in (*CURVE_MODELS, *PERIODIC, *BASELINES))
         msg = (
             f"`model` must be one of {options} or a function mapping a Trend to a "
             f"FitResult; got {_short(model)}."
@@ -118,13 +118,13 @@ def _fitter(model, trend, horizon, first_origin, period):
         raise InvalidParameterError(msg)
     if model == "naive":
         return model, lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
-    if model in ("seasonal_naive", SEASONAL):
+    if model == "seasonal_naive" or model in PERIODIC:
         period, note = resolve_period(trend, period, horizon, first_origin)
         if period is None:
             msg = f"`period` must be given for model {model!r} here ({note})."
             raise InvalidParameterError(msg)
-        if model == SEASONAL:
-            return model, seasonal_fitter(period)
+        if model in PERIODIC:
+            return model, seasonal_fitter(period, PERIODIC[model][0])
         return model, lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), period)
     return model, CURVE_MODELS[model]
 
@@ -155,9 +155,9 @@ def calibration(
     trend : Trend or array_like
     model : str or callable, default "bass"
         A model name as in `choose` (``"bass"``, ..., ``"hawkes"``,
-        ``"seasonal_hawkes"``, ``"naive"``, ``"seasonal_naive"``; the seasonal ones use
-        `period`), or a function mapping a training `Trend` to a
-        `FitResult`.
+        ``"seasonal_hawkes"``, ``"weekly_hawkes"``, ``"naive"``, ``"seasonal_naive"``;
+        the seasonal ones use `period`), or a function mapping a training `Trend` to
+        a `FitResult`.
     horizon : int
         Bins forecast from each origin.
     n_origins : int, default 5

@@ -42,6 +42,11 @@ BASELINES = ("naive", "seasonal_naive")
 #: The binned Hawkes process with a periodic background, whose period is the seasonal
 #: naive's: a candidate only when the bins before the first origin hold two periods.
 SEASONAL = "seasonal_hawkes"
+#: The same with a weekly cycle too (seven periods): a default candidate only when the
+#: period is a day of datetime bins and the bins before the first origin hold two weeks.
+WEEKLY = "weekly_hawkes"
+#: The periodic candidates: name -> (weekly harmonics, periods of data needed).
+PERIODIC = {SEASONAL: (0, 2), WEEKLY: (2, 14)}
 
 _SCORES = ("mase", "msis")
 
@@ -64,19 +69,19 @@ def fitters_for(models, name="models"):
     """`models` (None, names, or a dict of names to fitting functions) as a dict of
     names to fitters; the baselines' names map to None."""
     if models is None:
-        return {**CURVE_MODELS, SEASONAL: None}
+        return {**CURVE_MODELS, **dict.fromkeys(PERIODIC)}
     if isinstance(models, dict):
         return dict(check_fitters(models, name))
     if isinstance(models, str | bytes) or not hasattr(models, "__iter__"):
         msg = (
             f"`{name}` must be a list of model names ({', '.join(CURVE_MODELS)}, "
-            f"{SEASONAL}, {', '.join(BASELINES)}) or a dict of names to fitting functions; got "
+            f"{', '.join(PERIODIC)}, {', '.join(BASELINES)}) or a dict of names to fitting functions; got "
             f"{_short(models)}."
         )
         raise InvalidParameterError(msg)
     out = {}
     for m in models:
-        check_in(m, name=name, options=(*CURVE_MODELS, SEASONAL, *BASELINES))
+        check_in(m, name=name, options=(*CURVE_MODELS, *PERIODIC, *BASELINES))
         out[m] = CURVE_MODELS.get(m)
     if not out:
         msg = f"`{name}` must name at least one model; got {_short(models)}."
@@ -120,37 +125,52 @@ def resolve_period(trend, period, horizon, first_origin):
     return period, f"seasonal naive with period {period}"
 
 
-def seasonal_fitter(period):
+def seasonal_fitter(period, weekly=0):
     """Fit the binned Hawkes process with a background of period `period` bins (two
-    harmonics; see `HawkesEstimator`)."""
+    harmonics), times a weekly cycle of `weekly` harmonics (see `HawkesEstimator`)."""
 
     def fit_seasonal_hawkes(trend):
-        return fit_hawkes(trend, period=period, n_harmonics=2)
+        return fit_hawkes(trend, period=period, n_harmonics=2, weekly_harmonics=weekly)
 
     return fit_seasonal_hawkes
 
 
-def with_seasonal(fitters, period, first_origin, requested):
-    """`fitters` with the seasonal Hawkes fitter in place of its placeholder, or without
-    it (and a note) when there is no period or the bins before the first origin hold
-    fewer than two periods; an error instead if the caller named it."""
-    if SEASONAL not in fitters or fitters[SEASONAL] is not None:
-        return fitters, None
-    reason = None
-    if period is None:
-        reason = "there is no period (give `period`, or use hourly or daily bins)"
-    elif first_origin < 2 * period:
-        reason = (
-            f"the first origin leaves {first_origin} bins, fewer than two periods "
-            f"({2 * period} bins)"
-        )
-    if reason is None:
-        out = {k: (seasonal_fitter(period) if k == SEASONAL else v) for k, v in fitters.items()}
-        return out, f"{SEASONAL}: binned Hawkes with a background of period {period} bins"
-    if requested:
-        msg = f"`models` names {SEASONAL!r}, which needs two periods of data: {reason}."
-        raise InvalidParameterError(msg)
-    return {k: v for k, v in fitters.items() if k != SEASONAL}, f"no {SEASONAL}: {reason}"
+def _is_daily(trend, period):
+    return trend.is_datetime and pd.Timedelta(trend.freq) * period == pd.Timedelta(days=1)
+
+
+def with_seasonal(fitters, period, first_origin, requested, trend=None):
+    """`fitters` with the periodic Hawkes fitters (`PERIODIC`) in place of their
+    placeholders, or without them (and a note) when there is no period, the bins before
+    the first origin hold too few periods, or (the weekly one, unless named) the period
+    is not a day of `trend`'s datetime bins; an error instead if the caller named one
+    that cannot be fitted."""
+    out, notes = dict(fitters), []
+    for name, (weekly, need) in PERIODIC.items():
+        if name not in out or out[name] is not None:
+            continue
+        reason = None
+        if period is None:
+            reason = "there is no period (give `period`, or use hourly or daily bins)"
+        elif first_origin < need * period:
+            reason = (
+                f"the first origin leaves {first_origin} bins, fewer than "
+                f"{'two weeks' if weekly else 'two periods'} ({need * period} bins)"
+            )
+        elif weekly and not requested and trend is not None and not _is_daily(trend, period):
+            reason = f"the period ({period} bins) is not a day of datetime bins"
+        if reason is None:
+            out[name] = seasonal_fitter(period, weekly)
+            week = f" times a weekly cycle ({weekly} harmonics)" if weekly else ""
+            notes.append(f"{name}: binned Hawkes with a background of period {period} bins{week}")
+            continue
+        if requested:
+            what = "two weeks" if weekly else "two periods"
+            msg = f"`models` names {name!r}, which needs {what} of data: {reason}."
+            raise InvalidParameterError(msg)
+        del out[name]
+        notes.append(f"no {name}: {reason}")
+    return out, notes
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -346,7 +366,10 @@ def choose(
         ``"hawkes"`` (binned), ``"seasonal_hawkes"`` (binned, with a background of
         the seasonal naive's period and two harmonics: `HawkesEstimator` with
         `period`; only when the bins before the first origin hold two periods, else
-        left out of the default with a note). Default: all seven. Or a dict of names to functions mapping
+        left out of the default with a note), ``"weekly_hawkes"`` (the same times a
+        weekly cycle of two harmonics, `weekly_harmonics`; by default only when the
+        period is a day of datetime bins and the first origin leaves two weeks).
+        Default: all eight. Or a dict of names to functions mapping
         a training `Trend` to a `FitResult` (as in `rolling_origin`), e.g. a network
         estimator's fit on a graph: network models are not fitted by default, since they
         need a graph and seeds. The baselines are always ranked.
@@ -413,7 +436,7 @@ def choose(
     fitters = fitters_for(models)
     taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
     period, period_note = resolve_period(trend, period, horizon, taus[0])
-    fitters, seasonal_note = with_seasonal(fitters, period, taus[0], models is not None)
+    fitters, seasonal_notes = with_seasonal(fitters, period, taus[0], models is not None, trend)
     candidates = {k: v for k, v in fitters.items() if v is not None}
     candidates["naive"] = lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
     notes = (
@@ -422,8 +445,7 @@ def choose(
         else []
     )
     notes.append(period_note)
-    if seasonal_note:
-        notes.append(seasonal_note)
+    notes += seasonal_notes
     if period is not None:
         candidates["seasonal_naive"] = lambda tr: _Baseline(
             np.asarray(tr.counts, dtype=np.float64), period

@@ -137,16 +137,23 @@ class HawkesEstimator(_CurveEstimator):
     n_harmonics : int, default 2
         Number ``H`` of harmonics of the periodic background (ignored without
         `period`).
+    weekly_harmonics : int, default 0
+        Number ``W`` (0 to 6) of harmonics of a second cycle, seven periods long (a
+        week, for a daily `period`), that multiplies the periodic background; needs
+        `period`.
 
     Attributes
     ----------
     params_ : dict
         ``mu`` (per unit time or per bin), ``alpha`` (branching ratio), ``beta``; with
-        a `period` also ``a1``, ``b1``, ..., ``aH``, ``bH``.
+        a `period` also ``a1``, ``b1``, ..., ``aH``, ``bH``; with a weekly cycle also
+        ``wa1``, ``wb1``, ..., ``waW``, ``wbW``.
     result_ : FitResult
         With the KS time-rescaling test in ``diagnostics`` for event times; with a
         `period`, ``background_peak_phase`` (where in the period the background
-        peaks, from the anchor) and ``background_peak_to_trough``.
+        peaks, from the anchor) and ``background_peak_to_trough``; with a weekly cycle
+        the same of it alone, ``weekly_peak_phase`` (from Monday 00:00 UTC) and
+        ``weekly_peak_to_trough``.
 
     Notes
     -----
@@ -158,6 +165,9 @@ class HawkesEstimator(_CurveEstimator):
     integral, with analytic gradients. Integrals are by composite Gauss-Legendre
     quadrature (to 1e-10 or better; `spread.fit._seasonal`). Forecasts continue the
     background in phase; `choose` ranks it on held-out data as ``"seasonal_hawkes"``.
+    A weekly cycle multiplies it by ``exp(sum_{w=1..W} c_w cos(2 pi w t / 7P) + d_w
+    sin(2 pi w t / 7P))``, its phase anchored at Monday 00:00 UTC (``"weekly_hawkes"``
+    in `choose`).
 
     References
     ----------
@@ -215,6 +225,7 @@ class HawkesEstimator(_CurveEstimator):
         rng=None,
         period=None,
         n_harmonics=2,
+        weekly_harmonics=0,
     ):
         super().__init__(
             loss=loss,
@@ -229,8 +240,9 @@ class HawkesEstimator(_CurveEstimator):
         self.end = end
         self.period = period
         self.n_harmonics = n_harmonics
+        self.weekly_harmonics = weekly_harmonics
 
-    def _events_problem(self, events, season=(None, 2)):
+    def _events_problem(self, events, season=(None, 2), weekly=0):
         raw = as_sequence(events, "events")
         if len(raw) == 0:
             msg = "`events` must hold at least one event time; got an empty sequence."
@@ -293,13 +305,15 @@ class HawkesEstimator(_CurveEstimator):
             raise InvalidParameterError(msg)
         if self.period is None:
             return _HawkesEvents(t, t_end, origin, unit)
-        phase0 = _seasonal.events_phase(origin, unit, 0.0 if origin is not None else t0)
-        return _seasonal.SeasonalHawkesEvents(t, t_end, origin, unit, *season, phase0)
+        zero = 0.0 if origin is not None else t0
+        phase0 = _seasonal.events_phase(origin, unit, zero, week=weekly > 0)
+        return _seasonal.SeasonalHawkesEvents(t, t_end, origin, unit, *season, phase0, weekly)
 
     def fit(self, events):
         """Fit to event times (array of numbers or datetimes) or to a `Trend`; returns self."""
         self._validate()
         season = period, n_harmonics = _seasonal.check_season(self.period, self.n_harmonics)
+        weekly = _seasonal.check_weekly(self.weekly_harmonics, period)
         if isinstance(events, Trend):
             given = {
                 k: v for k in ("start", "end", "time_unit") if (v := getattr(self, k)) is not None
@@ -316,12 +330,12 @@ class HawkesEstimator(_CurveEstimator):
                 _HawkesBinned()
                 if period is None
                 else _seasonal.SeasonalHawkesBinned(
-                    period, n_harmonics, _seasonal.trend_phase(events)
+                    period, n_harmonics, _seasonal.trend_phase(events, week=weekly > 0), weekly
                 )
             )
             problem = CountProblem(spec, events, self.loss, {})
         else:
-            problem = self._events_problem(events, season)
+            problem = self._events_problem(events, season, weekly)
         result = fit_likelihood(
             problem,
             max_iter=check_int(self.max_iter, name="max_iter", min_value=1),
@@ -352,10 +366,11 @@ def fit_hawkes(
     rng=None,
     period=None,
     n_harmonics=2,
+    weekly_harmonics=0,
 ):
     """Fit an exponential Hawkes process; returns the `FitResult` (as `HawkesEstimator`,
-    whose parameters it takes, including a periodic background's `period` and
-    `n_harmonics`).
+    whose parameters it takes, including a periodic background's `period`,
+    `n_harmonics` and `weekly_harmonics`).
 
     Examples
     --------
@@ -377,5 +392,6 @@ def fit_hawkes(
         rng=rng,
         period=period,
         n_harmonics=n_harmonics,
+        weekly_harmonics=weekly_harmonics,
     )
     return est.fit(events).result_
