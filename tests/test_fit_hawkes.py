@@ -191,3 +191,65 @@ def test_zero_intensity_at_an_event_has_likelihood_zero():
     assert hawkes_nll_grad(times, 5.0, -0.1, 0.5, 1.0) == (np.inf, 0.0, 0.0, 0.0)
     nll, *_ = hawkes_nll_grad(times, 5.0, 1e-300, 0.5, 1.0)
     assert np.isfinite(nll)  # a positive intensity, however small, is a likelihood
+
+
+# ------------------------------------------------- binned paths (forecast draws)
+def _binned_reference(theta, ks, n_total, y, rng):
+    """Binned Hawkes paths from the definition: bin t's count is drawn around
+    ``(mu + C sum_{u<t} y_u e^{-beta (t-1-u)}) / (1 - alpha w0)`` with the O(t) sum, for
+    every path at once (one `sample_counts` call per bin, as the library draws)."""
+    from spread.fit._losses import sample_counts
+
+    alpha, beta, mu = theta["alpha"], theta["beta"], theta["mu"]
+    c = alpha * (1 - np.exp(-beta)) ** 2 / beta
+    w0 = 1 - (1 - np.exp(-beta)) / beta
+    out = np.tile(np.asarray(y, dtype=float), (len(ks), 1))
+    out = np.hstack([out, np.zeros((len(ks), n_total - len(y)))])
+    for t in range(len(y), n_total):
+        past = np.exp(-beta * (t - 1 - np.arange(t)))
+        lam = (mu + c * (out[:, :t] @ past)) / (1 - alpha * w0)
+        out[:, t] = sample_counts(rng, lam, np.asarray(ks, dtype=float))
+    return out
+
+
+THETA = {"mu": 2.0, "alpha": 0.6, "beta": 0.8}
+
+
+@pytest.mark.parametrize("k", [np.inf, 3.0])
+def test_binned_paths_replay_the_definition(k):
+    from spread.fit._hawkes_problems import _HawkesBinned
+
+    y = np.random.default_rng(0).poisson(5.0, 40).astype(float)
+    ks = [k] * 300
+    got = _HawkesBinned().sample_paths([THETA] * 300, ks, 48, y, np.random.default_rng(1))
+    ref = _binned_reference(THETA, ks, 48, y, np.random.default_rng(1))
+    np.testing.assert_array_equal(got, ref)
+
+
+@pytest.mark.parametrize("k", [np.inf, 3.0])
+def test_binned_paths_mean_and_first_law(k):
+    """20,000 paths after 40 observed bins: each future bin's mean is the `mean`
+    recursion's within 4 standard errors; the first future bin is exactly Poisson / NB
+    around it (its variance within 4 standard errors of ``m + m^2 / k``). Half the paths
+    with other parameters: each half follows its own."""
+    from spread.fit._hawkes_problems import _HawkesBinned
+
+    spec = _HawkesBinned()
+    other = {"mu": 0.5, "alpha": 0.3, "beta": 2.0}
+    y = np.random.default_rng(2).poisson(5.0, 40).astype(float)
+    n = 10_000
+    paths = spec.sample_paths(
+        [THETA] * n + [other] * n, [k] * 2 * n, 46, y, np.random.default_rng(3)
+    )
+    np.testing.assert_array_equal(paths[:, :40], np.tile(y, (2 * n, 1)))
+    for half, theta in ((paths[:n], THETA), (paths[n:], other)):
+        future = half[:, 40:]
+        want = spec.mean(theta, 46, y)[40:]
+        se = future.std(axis=0, ddof=1) / np.sqrt(n)
+        assert np.all(np.abs(future.mean(axis=0) - want) < 4 * se), (future.mean(axis=0), want)
+        first = future[:, 0]
+        m = want[0]
+        var = m + (m * m / k if np.isfinite(k) else 0.0)
+        centred = first - first.mean()
+        se_var = np.sqrt((np.mean(centred**4) - first.var() ** 2) / n)
+        assert abs(first.var(ddof=1) - var) < 4 * se_var, (first.var(ddof=1), var)

@@ -132,21 +132,19 @@ class CountProblem(Problem):
         if bins.size == 0:
             return out
         n_total = int(bins.max()) + 1
-        for r in range(n):
-            xr = x if xs is None else xs[r]
-            theta, k = self.theta(xr)
-            if self.spec.recursive and n_total > self.n_bins:
-                path = self.spec.sample_path(theta, k, n_total, self.y, rng)
-                out[r] = path[bins]
-            else:
-                mu = self.spec.mean(theta, n_total, self.y)
-                out[r] = _losses.sample_counts(rng, mu[bins], k)
+        params = [self.theta(x if xs is None else xs[r]) for r in range(n)]
+        if self.spec.recursive and n_total > self.n_bins:
+            thetas, ks = zip(*params, strict=True)
+            return self.spec.sample_paths(thetas, ks, n_total, self.y, rng)[:, bins]
+        for r, (theta, k) in enumerate(params):
+            mu = self.spec.mean(theta, n_total, self.y)
+            out[r] = _losses.sample_counts(rng, mu[bins], k)
         return out
 
     def resample(self, x, rng):
         theta, k = self.theta(x)
         if self.spec.recursive:
-            y = self.spec.sample_path(theta, k, self.n_bins, None, rng)
+            y = self.spec.sample_paths([theta], [k], self.n_bins, None, rng)[0]
         else:
             y = _losses.sample_counts(rng, self.spec.mean(theta, self.n_bins, self.y), k)
 

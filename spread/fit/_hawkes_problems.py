@@ -291,18 +291,34 @@ class _HawkesBinned(_Spec):
             s_next = e * s_next + out[t]
         return out
 
-    def sample_path(self, theta, k, n_total, y, rng):
-        e, c, denom = self._coefs(theta["alpha"], theta["beta"])
-        bg = self.background(theta, n_total)
+    def sample_paths(self, thetas, ks, n_total, y, rng):
+        """Paths of `n_total` bins, one per parameter set in `thetas` (with the
+        dispersions `ks`), continuing the observed counts `y` (or from nothing): bin by
+        bin, every path's count drawn at once around its conditional mean."""
+        from scipy.signal import lfilter
+
+        n = len(thetas)
         y = np.empty(0) if y is None else np.asarray(y, dtype=np.float64)
-        out = np.empty(n_total)
         n_obs = min(y.size, n_total)
-        out[:n_obs] = y[:n_obs]
-        s = 0.0
-        for t in range(n_total):
-            if t >= n_obs:
-                out[t] = _losses.sample_counts(rng, np.array([(bg[t] + c * s) / denom]), k)[0]
-            s = e * s + out[t]
+        out = np.empty((n, n_total))
+        out[:, :n_obs] = y[:n_obs]
+        coefs = np.empty((n, 3))
+        bg = np.empty((n, n_total - n_obs))
+        s = np.zeros(n)  # S_t = sum_{u<t} y_u e^{-beta (t-1-u)} entering the first new bin
+        seen = {}
+        for r, theta in enumerate(thetas):
+            key = tuple(theta.values())
+            if key not in seen:
+                e, c, denom = self._coefs(theta["alpha"], theta["beta"])
+                z = lfilter([1.0], [1.0, -e], y[:n_obs])[-1] if n_obs else 0.0
+                seen[key] = ((e, c, denom), self.background(theta, n_total)[n_obs:], z)
+            coefs[r], bg[r], s[r] = seen[key]
+        e, c, denom = coefs.T
+        ks = np.asarray(ks, dtype=np.float64)
+        for t in range(n_obs, n_total):
+            draw = _losses.sample_counts(rng, (bg[:, t - n_obs] + c * s) / denom, ks)
+            out[:, t] = draw
+            s = e * s + draw
         return out
 
     def bounds(self, y, fixed):

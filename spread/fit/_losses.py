@@ -75,9 +75,18 @@ def loglik(loss, y, mu, k=np.inf, *, total=True):
 
 
 def sample_counts(rng, mu, k=np.inf):
-    """Draw counts with mean ``mu`` (Poisson, or negative binomial when ``k`` is finite)."""
+    """Draw counts with mean ``mu`` (Poisson, or negative binomial when ``k`` is finite;
+    ``k`` may also be an array matching ``mu``, Poisson where it is infinite)."""
     mu = np.nan_to_num(np.asarray(mu, dtype=np.float64), nan=0.0, posinf=_LAM_MAX)
     mu = np.clip(mu, 0.0, _LAM_MAX)
+    if np.ndim(k):
+        finite = np.isfinite(k)
+        if not finite.any():
+            return rng.poisson(mu).astype(np.float64)
+        kk = np.where(finite, k, 1.0)
+        gamma = rng.gamma(kk, 1.0, size=mu.shape) * (mu / kk)
+        lam = np.clip(np.where(finite, gamma, mu), 0.0, _LAM_MAX)
+        return rng.poisson(lam).astype(np.float64)
     if not np.isfinite(k):
         return rng.poisson(mu).astype(np.float64)
     # Gamma-Poisson mixture: rate ~ Gamma(k, mu / k).
