@@ -265,3 +265,81 @@ def test_cli_model_auto_needs_a_horizon(capsys, tmp_path):
     _, err = capsys.readouterr()
     assert code == 2
     assert "`--model auto` needs `--forecast H`" in err
+
+
+# ------------------------------------------------------------------ fit options
+def _daily_cycle(days=8):
+    idx = pd.date_range("2024-01-01", periods=24 * days, freq="h")
+    cycle = 50 + 40 * np.sin(2 * np.pi * np.arange(idx.size) / 24)
+    return Trend.from_counts(
+        pd.Series(np.random.default_rng(1).poisson(cycle), index=idx), kind="volume"
+    )
+
+
+def test_fit_options_reach_every_named_model():
+    """`fit_options` go to the curve models and to the periodic Hawkes alike (their
+    fits on all the data and at each origin); without them each fitter's default."""
+    tr = _daily_cycle()
+    models = ["bass", "seasonal_hawkes"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = choose(tr, models, horizon=24, n_origins=2, n_paths=100)
+        pois = choose(
+            tr, models, horizon=24, n_origins=2, n_paths=100, fit_options={"loss": "poisson"}
+        )
+    for name in models:
+        assert plain.fits[name].loss_name == "negbin"
+        assert pois.fits[name].loss_name == "poisson"
+        assert pois.table.loc[name, "loss"] == "poisson"
+    assert pois.fits["seasonal_hawkes"].params.keys() >= {"a1", "b1", "a2", "b2"}
+
+
+def test_cli_model_auto_ranks_the_seasonal_hawkes_with_the_given_loss(capsys, tmp_path):
+    tr = _daily_cycle()
+    path = tmp_path / "hourly.csv"
+    pd.DataFrame({"hour": tr.index, "n": tr.counts}).to_csv(path, index=False)
+    out = tmp_path / "choice.json"
+    code = main(
+        [
+            "fit",
+            str(path),
+            "--model",
+            "auto",
+            "--forecast",
+            "24",
+            "--origins",
+            "2",
+            "--loss",
+            "poisson",
+            "--out",
+            str(out),
+        ]
+    )
+    text, err = capsys.readouterr()
+    assert code == 0, err
+    rows = {r["model"]: r for r in json.loads(out.read_text())["ranking"]}
+    assert "seasonal_hawkes" in rows and "seasonal_naive" in rows
+    assert "weekly_hawkes" not in rows  # eight days: fewer than two weeks
+    assert "no weekly_hawkes" in text
+    assert all(
+        r["loss"] == "poisson" for m, r in rows.items() if m not in ("naive", "seasonal_naive")
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        (
+            {"fit_options": {"period": 24}},
+            r"`fit_options` must be a dict of fitting options.*period",
+        ),
+        ({"fit_options": "poisson"}, r"`fit_options` must be a dict.*'poisson'"),
+        (
+            {"models": {"bass": fit_bass}, "fit_options": {"loss": "poisson"}},
+            r"`fit_options` apply to the named models",
+        ),
+    ],
+)
+def test_bad_fit_options(kwargs, pattern):
+    with pytest.raises(InvalidParameterError, match=pattern):
+        choose(np.arange(60), horizon=2, **kwargs)

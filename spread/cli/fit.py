@@ -32,7 +32,8 @@ examples:
   spread fit higgs --start 2012-07-04 --model gompertz --forecast 24 --out fit.json
   spread fit counts.csv --time day --count new_users --freq 1D --model logistic
   spread fit higgs --model auto --forecast 24
-      every curve model, binned Hawkes and the naive and seasonal-naive forecasts,
+      every curve model, binned Hawkes (with a daily and, given two weeks, a weekly
+      background) and the naive and seasonal-naive forecasts,
       ranked by their 24-hour forecasts from 3 rolling origins; the best one forecasts
   spread fit higgs --start "2012-07-04 04:00" --model ic --graph higgs-retweet \\
           --ic-method dmp --seeds-from higgs-adopters --holdout 44
@@ -258,30 +259,23 @@ def main(args):
 
 def _auto(args, train, test, out):
     """`--model auto`: rank the curve models and baselines, forecast with the best."""
-    from functools import partial
-
     import pandas as pd
 
-    from .. import fit as spread_fit
     from ..fit import choose, mase
 
     horizon = args.forecast or (test.n_bins if test is not None else 0)
     if not horizon:
         msg = "`--model auto` needs `--forecast H` (or `--holdout H`): the bins to forecast and score."
         raise UsageError(msg)
-    models = {
-        name: partial(getattr(spread_fit, f"fit_{name}"), loss=args.loss, level=args.level)
-        for name in _CURVE_FITS
-    }
     choice = choose(
         train,
-        models,
         horizon=horizon,
         n_origins=args.origins,
         period=args.period,
         score=args.score,
         level=args.forecast_level,
         rng=args.rng,
+        fit_options={"loss": args.loss, "level": args.level},
     )
     print(choice.summary())
     if choice.fit is not None:

@@ -50,6 +50,9 @@ PERIODIC = {SEASONAL: (0, 2), WEEKLY: (2, 14)}
 
 _SCORES = ("mase", "msis")
 
+#: What `fit_options` may set: the fitting options every named model's function takes.
+FIT_OPTIONS = ("loss", "ci_method", "level", "max_iter", "n_resamples", "rng")
+
 
 def _short(value):
     text = repr(value)
@@ -65,12 +68,46 @@ def series_of(trend):
         raise InvalidParameterError(msg) from None
 
 
-def fitters_for(models, name="models"):
+def check_fit_options(fit_options):
+    """`fit_options` (None or a dict of `FIT_OPTIONS` keys) as a dict."""
+    if fit_options is None:
+        return {}
+    if not isinstance(fit_options, dict) or not set(fit_options) <= set(FIT_OPTIONS):
+        msg = (
+            f"`fit_options` must be a dict of fitting options for the named models (any of "
+            f"{', '.join(FIT_OPTIONS)}), such as {{'loss': 'poisson'}}; got "
+            f"{_short(fit_options)}."
+        )
+        raise InvalidParameterError(msg)
+    return dict(fit_options)
+
+
+def _with_options(fitter, options):
+    if not options:
+        return fitter
+
+    def fit_with_options(trend):
+        return fitter(trend, **options)
+
+    fit_with_options.__name__ = getattr(fitter, "__name__", "fit")
+    return fit_with_options
+
+
+def fitters_for(models, name="models", fit_options=None):
     """`models` (None, names, or a dict of names to fitting functions) as a dict of
-    names to fitters; the baselines' names map to None."""
+    names to fitters; the baselines' names and the periodic Hawkes map to None (a
+    placeholder: `with_seasonal`). `fit_options` go to every named model's fitter."""
+    options = check_fit_options(fit_options)
     if models is None:
-        return {**CURVE_MODELS, **dict.fromkeys(PERIODIC)}
+        curves = {k: _with_options(f, options) for k, f in CURVE_MODELS.items()}
+        return {**curves, **dict.fromkeys(PERIODIC)}
     if isinstance(models, dict):
+        if options:
+            msg = (
+                "`fit_options` apply to the named models; fitting functions given in a "
+                f"dict take their own options; got fit_options={_short(options)}."
+            )
+            raise InvalidParameterError(msg)
         return dict(check_fitters(models, name))
     if isinstance(models, str | bytes) or not hasattr(models, "__iter__"):
         msg = (
@@ -82,7 +119,7 @@ def fitters_for(models, name="models"):
     out = {}
     for m in models:
         check_in(m, name=name, options=(*CURVE_MODELS, *PERIODIC, *BASELINES))
-        out[m] = CURVE_MODELS.get(m)
+        out[m] = _with_options(CURVE_MODELS[m], options) if m in CURVE_MODELS else None
     if not out:
         msg = f"`{name}` must name at least one model; got {_short(models)}."
         raise InvalidParameterError(msg)
@@ -125,12 +162,13 @@ def resolve_period(trend, period, horizon, first_origin):
     return period, f"seasonal naive with period {period}"
 
 
-def seasonal_fitter(period, weekly=0):
+def seasonal_fitter(period, weekly=0, fit_options=None):
     """Fit the binned Hawkes process with a background of period `period` bins (two
     harmonics), times a weekly cycle of `weekly` harmonics (see `HawkesEstimator`)."""
+    options = dict(fit_options or {})
 
     def fit_seasonal_hawkes(trend):
-        return fit_hawkes(trend, period=period, n_harmonics=2, weekly_harmonics=weekly)
+        return fit_hawkes(trend, period=period, n_harmonics=2, weekly_harmonics=weekly, **options)
 
     return fit_seasonal_hawkes
 
@@ -139,7 +177,7 @@ def _is_daily(trend, period):
     return trend.is_datetime and pd.Timedelta(trend.freq) * period == pd.Timedelta(days=1)
 
 
-def with_seasonal(fitters, period, first_origin, requested, trend=None):
+def with_seasonal(fitters, period, first_origin, requested, trend=None, fit_options=None):
     """`fitters` with the periodic Hawkes fitters (`PERIODIC`) in place of their
     placeholders, or without them (and a note) when there is no period, the bins before
     the first origin hold too few periods, or (the weekly one, unless named) the period
@@ -160,7 +198,7 @@ def with_seasonal(fitters, period, first_origin, requested, trend=None):
         elif weekly and not requested and trend is not None and not _is_daily(trend, period):
             reason = f"the period ({period} bins) is not a day of datetime bins"
         if reason is None:
-            out[name] = seasonal_fitter(period, weekly)
+            out[name] = seasonal_fitter(period, weekly, fit_options)
             week = f" times a weekly cycle ({weekly} harmonics)" if weekly else ""
             notes.append(f"{name}: binned Hawkes with a background of period {period} bins{week}")
             continue
@@ -342,6 +380,7 @@ def choose(
     level=0.9,
     n_paths=1000,
     rng=0,
+    fit_options=None,
 ):
     """Fit the candidate models of a trend, rank them by rolling-origin forecasts next
     to the naive baselines, and forecast with the best.
@@ -389,6 +428,11 @@ def choose(
         Simulated paths per forecast (past error paths for the baselines).
     rng : seed, default 0
         For the simulated paths.
+    fit_options : dict, optional
+        Fitting options for every named model (not for functions given in a dict):
+        any of ``loss``, ``ci_method``, ``level`` (of the parameters' intervals),
+        ``max_iter``, ``n_resamples``, ``rng``, as the fitting functions take them;
+        e.g. ``{"loss": "poisson"}``.
 
     Returns
     -------
@@ -433,10 +477,13 @@ def choose(
     level = check_level(level)
     n_paths = check_int(n_paths, name="n_paths", min_value=1)
     as_generator(rng)  # checked now: only the models' paths draw from it
-    fitters = fitters_for(models)
+    fit_options = check_fit_options(fit_options)
+    fitters = fitters_for(models, fit_options=fit_options)
     taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
     period, period_note = resolve_period(trend, period, horizon, taus[0])
-    fitters, seasonal_notes = with_seasonal(fitters, period, taus[0], models is not None, trend)
+    fitters, seasonal_notes = with_seasonal(
+        fitters, period, taus[0], models is not None, trend, fit_options
+    )
     candidates = {k: v for k, v in fitters.items() if v is not None}
     candidates["naive"] = lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
     notes = (
