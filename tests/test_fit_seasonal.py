@@ -38,11 +38,17 @@ def g_of(coefs, t, period):
     return math.exp(total)
 
 
-def simulate(mu, alpha, beta, coefs, period, horizon, rng, phase0=0.0):
+def simulate(mu, alpha, beta, coefs, period, horizon, rng, phase0=0.0, shape=None):
     """Seasonal Hawkes event times on [0, horizon) by Ogata's thinning: the intensity
     ``mu g(phase0 + t) + alpha beta sum exp(-beta (t - t_i))`` is bounded, until the
-    next event, by ``mu max g + alpha beta S(t)`` (S only decays between events)."""
-    g_max = max(g_of(coefs, x, period) for x in np.linspace(0, period, 2000))
+    next event, by ``mu max g + alpha beta S(t)`` (S only decays between events). `g`
+    is `g_of` with `coefs`, or `shape` (a function of the phase, of period `period`)."""
+    if shape is None:
+
+        def shape(t):
+            return g_of(coefs, t, period)
+
+    g_max = max(shape(x) for x in np.linspace(0, period, 2000))
     g_max *= 1.01
     t, s, out = 0.0, 0.0, []  # s = sum exp(-beta (t - t_i)) at time t
     while True:
@@ -52,7 +58,7 @@ def simulate(mu, alpha, beta, coefs, period, horizon, rng, phase0=0.0):
         s *= math.exp(-beta * dt)
         if t >= horizon:
             return np.array(out)
-        lam = mu * g_of(coefs, phase0 + t, period) + alpha * beta * s
+        lam = mu * shape(phase0 + t) + alpha * beta * s
         if rng.uniform() * bound < lam:
             out.append(t)
             s += 1.0

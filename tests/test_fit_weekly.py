@@ -4,9 +4,10 @@ The daily and weekly cycles are one Fourier series of period ``7P`` over the har
 ``7h`` (daily) and ``w`` (weekly). Exact: with zero weekly coefficients the background
 and likelihood are the daily-only ones; masses, window moments and the event
 likelihood match quadrature of the product written out here. Statistical: hourly
-counts simulated here (Poisson, a known daily and weekly profile, starting on a
-Wednesday) give intervals that cover the truth and a weekly peak on the right day,
-counted from Monday 00:00 UTC. `choose` ranks ``"weekly_hawkes"`` only when the data
+counts of a Hawkes process with a known daily and weekly background, starting on a
+Wednesday (the thinning simulator of `test_fit_seasonal`, independent of the
+library's), give unbiased estimates, intervals that cover the truth and a weekly peak
+on the right hour, counted from Monday 00:00 UTC. `choose` ranks ``"weekly_hawkes"`` only when the data
 hold two weeks of a daily period.
 """
 
@@ -29,6 +30,7 @@ from spread.fit._seasonal import (
     window_moments,
 )
 from spread.fit.choose import fitters_for, with_seasonal
+from tests.test_fit_seasonal import simulate
 
 DAILY = np.array([0.6, -0.3, 0.2, 0.25])  # a1, b1, a2, b2 of the 24-hour cycle
 WEEKLY = np.array([0.5, -0.35, 0.15, 0.1])  # wa1, wb1, wa2, wb2 of the 168-hour cycle
@@ -138,32 +140,21 @@ def test_weekly_event_likelihood_by_quadrature_and_its_gradient():
 TRUTH = {"mu": 3.0, "alpha": 0.4, "beta": 1.0}
 
 
-def simulate(horizon, phase0, rng):
-    """Hawkes event times on [0, horizon) with background ``mu g(phase0 + t)`` (the
-    first harmonics of `DAILY` and `WEEKLY`) by Ogata's thinning."""
-    mu, alpha, beta = TRUTH.values()
-    g_max = 1.01 * math.exp(math.hypot(*DAILY[:2]) + math.hypot(*WEEKLY[:2]))
-    t, s, out = 0.0, 0.0, []  # s = sum exp(-beta (t - t_i))
-    while True:
-        bound = mu * g_max + alpha * beta * s
-        dt = rng.exponential(1.0 / bound)
-        t += dt
-        s *= math.exp(-beta * dt)
-        if t >= horizon:
-            return np.array(out)
-        lam = mu * g_of(DAILY[:2], WEEKLY[:2], phase0 + t) + alpha * beta * s
-        if rng.uniform() * bound < lam:
-            out.append(t)
-            s += 1.0
-
-
 def _weekly_counts(n_weeks, seed, start="2024-01-03"):
     """Hourly counts of `simulate` from a Wednesday 00:00 UTC (phase 48 hours after
     Monday)."""
     start = pd.Timestamp(start, tz="UTC")
     phase0 = (start - start.normalize()).total_seconds() / 3600 + 24 * start.day_of_week
     horizon = 24.0 * 7 * n_weeks
-    times = simulate(horizon, phase0, np.random.default_rng(seed))
+    times = simulate(
+        *TRUTH.values(),
+        None,
+        7 * 24.0,
+        horizon,
+        np.random.default_rng(seed),
+        phase0,
+        shape=lambda t: g_of(DAILY[:2], WEEKLY[:2], t),
+    )
     stamps = start + pd.to_timedelta(times, unit="h")
     return Trend.from_timestamps(
         stamps, freq="1h", start=start, end=start + pd.Timedelta(hours=horizon)
