@@ -283,3 +283,18 @@ def test_bad_weekly(kwargs, words):
             HawkesEstimator(**kwargs).fit(data)
         for word in words:
             assert word in str(info.value), (word, str(info.value))
+
+
+def test_calibration_checks_the_weekly_hawkes():
+    """`calibration` fits the weekly Hawkes at each origin: its PIT values are
+    probabilities and its bands' coverage is counted per level over every held-out bin."""
+    from spread.fit import calibration
+
+    trend = _weekly_counts(3, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cal = calibration(trend, "weekly_hawkes", horizon=24, n_origins=2, n_paths=100)
+    assert cal.model == "weekly_hawkes"
+    pit = cal.pit["pit"].to_numpy()
+    assert np.all((pit >= 0) & (pit <= 1)) and pit.size == 48
+    assert list(cal.coverage["n"]) == [48] * len(cal.coverage)
