@@ -207,6 +207,25 @@ class HawkesEstimator(_CurveEstimator):
     >>> forecast = est.result_.forecast(24, n_paths=100)
     >>> int(forecast["mean"].idxmax().hour)
     15
+
+    Four weeks of the same days, quieter by 60% on Saturdays and Sundays: a weekly
+    cycle of two harmonics peaks on a working day (hours from Monday 00:00 UTC), and the
+    next week's forecast is lower on the weekend than on any working day.
+
+    >>> hours = np.arange(24 * 7 * 4)
+    >>> weekday = (hours // 24) % 7  # 2024-01-01 is a Monday
+    >>> rate = 5 * np.exp(np.cos(2 * np.pi * (hours - 15) / 24)) * np.where(weekday < 5, 1, 0.4)
+    >>> counts = np.random.default_rng(0).poisson(rate)
+    >>> trend = Trend.from_counts(counts, freq="1h", start=pd.Timestamp("2024-01-01"))
+    >>> est = HawkesEstimator(period=24, n_harmonics=1, weekly_harmonics=2, loss="poisson")
+    >>> res = est.fit(trend).result_
+    >>> sorted(k for k in res.params if k.startswith("w"))
+    ['wa1', 'wa2', 'wb1', 'wb2']
+    >>> res.diagnostics["weekly_peak_phase"] // 24 < 5
+    True
+    >>> days = res.forecast(24 * 7, n_paths=100)["mean"].to_numpy().reshape(7, 24).sum(axis=1)
+    >>> bool(days[5:].max() < days[:5].min())
+    True
     """
 
     _spec = "hawkes_binned"
