@@ -214,6 +214,137 @@ EQUIVALENT = {
     " allows (heap order holds, _settle refreshes a key before use); key[-1] is past the heap",
     (
         "spread/im/_coverage_kernels.py",
+        "if costs[v] > left:  # never fits again: drop it | size -= 1 | "
+        "key[0], node[0] = key[size], node[size]",
+        "0 -> (-1) @17",
+    ): "_budget_greedy's heap only shrinks: key[-1] is past it, and the moved node keeps the"
+    " dropped or taken top's key at the root, stale upward, which the lazy greedy allows (a"
+    " top is taken only when its value is current, so it is the best of the nodes left)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "_take(v, offsets, members, ptr, ids, cov, done, chosen) | size -= 1 | "
+        "key[0], node[0] = key[size], node[size]",
+        "0 -> (-1) @13",
+    ): "_budget_greedy's heap only shrinks: key[-1] is past it, and the moved node keeps the"
+    " dropped or taken top's key at the root, stale upward, which the lazy greedy allows (a"
+    " top is taken only when its value is current, so it is the best of the nodes left)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "node[size] = v | size += 1 | for i in range(size // 2 - 1, -1, -1):",
+        "// -> *",
+    ): "the heapify starts further right: the extra indices i (>= size // 2) are leaves"
+    " (2 i + 1 >= size), where _heap_down returns at once; both heaps (_lazy_heap, _budget_greedy)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "node[size] = v | size += 1 | for i in range(size // 2 - 1, -1, -1):",
+        "2 -> 1",
+    ): "the heapify starts at size - 1: the extra indices are leaves, where _heap_down"
+    " returns at once; both heaps (_lazy_heap, _budget_greedy)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "node[size] = v | size += 1 | for i in range(size // 2 - 1, -1, -1):",
+        "- -> +",
+    ): "the heapify starts at size // 2 + 1: the extra indices are leaves, where _heap_down"
+    " returns at once; both heaps (_lazy_heap, _budget_greedy)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "node[size] = v | size += 1 | for i in range(size // 2 - 1, -1, -1):",
+        "1 -> 0",
+    ): "the heapify starts at size // 2, a leaf, where _heap_down returns at once; both"
+    " heaps (_lazy_heap, _budget_greedy)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if want_bound: | upper = _fractional_bound(cov0, costs, budget, allowed, chosen0) | single = -1",
+        "-1 -> (1)",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": with no candidate, single = 1 keeps single_cov = -1, and -1 > total is false",
+    (
+        "spread/im/_coverage_kernels.py",
+        "upper = _fractional_bound(cov0, costs, budget, allowed, chosen0) | single = -1 | single_cov = np.int64(-1)",
+        "-1 -> (1)",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": starting at 1 only leaves single at -1 when no candidate covers 2 or more",
+    (
+        "spread/im/_coverage_kernels.py",
+        "single_cov = np.int64(-1) | for v in range(n): | if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
+        "not chosen0[v] -> (chosen0[v])",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": a chosen (fixed) node has coverage 0 (_take uncounts each of its sets for it)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "single_cov = np.int64(-1) | for v in range(n): | if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
+        "<= -> <",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": fewer candidates for it cannot make it win",
+    (
+        "spread/im/_coverage_kernels.py",
+        "single_cov = np.int64(-1) | for v in range(n): | if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
+        "> -> >=",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the last of equal coverages, the same single_cov",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total:",
+        ">= -> >",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the condition stays false",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total:",
+        "0 -> 1",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the condition stays false",
+    (
+        "spread/im/_coverage_kernels.py",
+        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total:",
+        "0 -> (-1)",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the condition stays false",
+    (
+        "spread/im/_coverage_kernels.py",
+        "seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total: | seeds = np.full(n, -1, dtype=np.int64)",
+        "-1 -> (1)",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the branch never runs",
+    (
+        "spread/im/_coverage_kernels.py",
+        "seeds = np.full(n, -1, dtype=np.int64) | gains = np.zeros(n, dtype=np.int64) | seeds[0] = single",
+        "0 -> 1",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the branch never runs",
+    (
+        "spread/im/_coverage_kernels.py",
+        "seeds = np.full(n, -1, dtype=np.int64) | gains = np.zeros(n, dtype=np.int64) | seeds[0] = single",
+        "0 -> (-1)",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the branch never runs",
+    (
+        "spread/im/_coverage_kernels.py",
+        "gains = np.zeros(n, dtype=np.int64) | seeds[0] = single | gains[0] = single_cov",
+        "0 -> 1",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the branch never runs",
+    (
+        "spread/im/_coverage_kernels.py",
+        "gains = np.zeros(n, dtype=np.int64) | seeds[0] = single | gains[0] = single_cov",
+        "0 -> (-1)",
+    ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
+    " takes it first (the largest coverage among the same candidates, all affordable at the start)"
+    ": the branch never runs",
+    (
+        "spread/im/_coverage_kernels.py",
         "def prefix_coverage(offsets, members, rank, k): | "
         '"""``out[j]``: RR sets hit by the first ``j + 1`` seeds (``rank[v]`` = v\'s position, '
         'or k).""" | first = np.zeros(k + 1, dtype=np.int64)',

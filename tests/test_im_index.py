@@ -204,3 +204,47 @@ def test_maximize_refuses_an_index_of_something_else(karate_index):
     with pytest.raises(InvalidParameterError, match="horizon"):
         spread.maximize(g, 2, ctic, index=timed, horizon=2.0)
     assert len(spread.maximize(g, 2, ctic, index=timed, horizon=1.0, n_eval_runs=100).seeds) == 2
+
+
+def test_index_kernels_against_plain_counts():
+    """Pins `node_sets`, `sets_hit` and `uncovered_counts` against counts over the sets.
+
+    Random sets over up to 12 nodes, 0 to 300 of them (so the bitset spans up to five
+    64-bit words, and set ids 63, 64, 127, 128 sit on word edges), seeds drawn with
+    repeats: `sets_hit` counts the sets holding a seed, each once, and marks exactly
+    those sets (bit ``s % 64`` of word ``s // 64``, compared with a bitset built here);
+    `uncovered_counts` gives each node its sets not marked; `node_sets` is node v's sets
+    in set order. Each kernel's own Python body (`py_func`, numpy's bounds checks) must
+    agree with the compiled kernel.
+    """
+    from spread.im._coverage_kernels import node_sets, sets_hit, uncovered_counts
+
+    rng = np.random.default_rng(20261206)
+    for trial in range(40):
+        n = int(rng.integers(1, 13))
+        n_sets = int(rng.integers(0, 301)) if trial % 4 else 64 * int(rng.integers(0, 5))
+        sets = [
+            set(rng.choice(n, size=int(rng.integers(0, min(n, 4) + 1)), replace=False).tolist())
+            for _ in range(n_sets)
+        ]
+        offsets = np.zeros(n_sets + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(s) for s in sets])
+        members = np.array([v for s in sets for v in sorted(s)], dtype=np.int32)
+        ptr, ids = node_sets(offsets, members, n)
+        assert ptr.shape == (n + 1,) and ptr[0] == 0 and ptr[-1] == members.size
+        for v in range(n):
+            assert ids[ptr[v] : ptr[v + 1]].tolist() == [s for s in range(n_sets) if v in sets[s]]
+
+        seeds = rng.integers(0, n, int(rng.integers(0, 5))).astype(np.int64)  # repeats too
+        hit = [s for s in range(n_sets) if sets[s] & set(seeds.tolist())]
+        want_bits = np.zeros((n_sets + 63) // 64, dtype=np.uint64)
+        for s in hit:
+            want_bits[s // 64] |= np.uint64(2 ** (s % 64))
+        for kernel in (sets_hit, sets_hit.py_func):
+            bits = np.zeros((n_sets + 63) // 64, dtype=np.uint64)
+            assert kernel(ptr, ids, seeds, bits) == len(hit), trial
+            assert bits.tolist() == want_bits.tolist(), trial
+
+        want = [sum(1 for s in range(n_sets) if v in sets[s] and s not in hit) for v in range(n)]
+        for kernel in (uncovered_counts, uncovered_counts.py_func):
+            assert kernel(ptr, ids, want_bits).tolist() == want, trial
