@@ -371,6 +371,10 @@ def test_choose_leaves_the_seasonal_hawkes_out_of_short_series():
         ({"period": 24, "n_harmonics": 0}, ["`n_harmonics`", ">= 1", "0"]),
         ({"period": 24, "n_harmonics": 1.5}, ["`n_harmonics`", "integer", "1.5"]),
         ({"period": 24, "n_harmonics": True}, ["`n_harmonics`", "integer", "True"]),
+        ({"weekly_harmonics": 1}, ["`weekly_harmonics`", "`period`", "1"]),
+        ({"period": 24, "weekly_harmonics": 7}, ["`weekly_harmonics`", "<= 6", "7"]),
+        ({"period": 24, "weekly_harmonics": -1}, ["`weekly_harmonics`", ">= 0", "-1"]),
+        ({"period": 24, "weekly_harmonics": 1.5}, ["`weekly_harmonics`", "integer", "1.5"]),
     ],
 )
 def test_bad_season(kwargs, words):

@@ -8,7 +8,7 @@ counts of a Hawkes process with a known daily and weekly background, starting on
 Wednesday (the thinning simulator of `test_fit_seasonal`, independent of the
 library's), give unbiased estimates, intervals that cover the truth and a weekly peak
 on the right hour, counted from Monday 00:00 UTC. `choose` ranks ``"weekly_hawkes"`` only when the data
-hold two weeks of a daily period.
+hold two weeks of a daily period. (Bad `weekly_harmonics`: `test_fit_seasonal.test_bad_season`.)
 """
 
 import math
@@ -265,24 +265,6 @@ def test_choose_ranks_the_weekly_hawkes_on_a_weekly_cycle():
     assert table.loc["weekly_hawkes", "mase"] < table.loc["seasonal_hawkes", "mase"]
     assert choice.model == "weekly_hawkes"
     assert choice.fit.params.keys() >= {"wa1", "wb1", "wa2", "wb2"}
-
-
-# --------------------------------------------------------------- bad input
-@pytest.mark.parametrize(
-    ("kwargs", "words"),
-    [
-        ({"weekly_harmonics": 1}, ["`weekly_harmonics`", "`period`", "1"]),
-        ({"period": 24, "weekly_harmonics": 7}, ["`weekly_harmonics`", "<= 6", "7"]),
-        ({"period": 24, "weekly_harmonics": -1}, ["`weekly_harmonics`", ">= 0", "-1"]),
-        ({"period": 24, "weekly_harmonics": 1.5}, ["`weekly_harmonics`", "integer", "1.5"]),
-    ],
-)
-def test_bad_weekly(kwargs, words):
-    for data in (np.array([0.5, 1.0, 2.0]), Trend.from_counts([1, 2, 3, 4])):
-        with pytest.raises(InvalidParameterError) as info:
-            HawkesEstimator(**kwargs).fit(data)
-        for word in words:
-            assert word in str(info.value), (word, str(info.value))
 
 
 def test_calibration_checks_the_weekly_hawkes():
