@@ -170,3 +170,47 @@ def test_inputs_cascades_dicts_and_followers_agree():
     assert (with_fol["observed"] == from_dict["observed"]).all()
     with pytest.raises(InvalidParameterError, match="no entry for cascade"):
         est.predict(times, {"c0": fol["c0"]}, at=4.0)
+
+
+def test_median_regression_is_the_least_absolute_deviations_optimum():
+    from spread.fit.popularity import _median_regression
+
+    # An intercept alone: any median; an odd count makes it the middle value.
+    y = np.array([3.0, -1.0, 7.0, 0.5, 2.0])
+    assert _median_regression(np.ones((5, 1)), y) == pytest.approx([2.0], abs=1e-9)
+    # Two regressors: no coefficient vector nearby, nor the least-squares one, does better;
+    # an exact line through most points is found exactly (a median fit ignores outliers).
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=40)
+    design = np.column_stack([np.ones(40), x])
+    target = 0.3 + 1.7 * x
+    target[:5] += rng.normal(0.0, 50.0, 5)
+    coef = _median_regression(design, target)
+    np.testing.assert_allclose(coef, [0.3, 1.7], atol=1e-9)
+
+    def loss(b):
+        return np.abs(target - design @ b).sum()
+
+    ls, *_ = np.linalg.lstsq(design, target, rcond=None)
+    assert loss(coef) < loss(ls)
+    for step in rng.normal(0.0, 1e-3, (50, 2)):
+        assert loss(coef) <= loss(coef + step) + 1e-12
+
+
+def test_calibrated_features_are_free_of_the_time_unit(synthetic):
+    # The same cascades in seconds and in hours give the same timing regressors of the
+    # calibration. (The posterior's two differ by the EM's stopping point, about 1e-5.)
+    train, test, ftrain, _ = synthetic
+    at = 600.0
+    est = PopularityPredictor("hawkes-eb", rng=0).fit(train, ftrain)
+    est.predict(test[:2], at=at)
+    in_hours = PopularityPredictor("hawkes-eb", rng=0).fit([t / 3600.0 for t in train], ftrain)
+    in_hours.predict([t / 3600.0 for t in test[:2]], at=at / 3600.0)
+    for t, m in zip(train[:40], ftrain[:40], strict=True):
+        sec = est._eb_feature(t, m, at, est.params_[at])
+        hrs = in_hours._eb_feature(t / 3600.0, m, at / 3600.0, in_hours.params_[at / 3600.0])
+        assert hrs[1] == sec[1]
+        np.testing.assert_allclose(hrs[4:], sec[4:], rtol=1e-12)
+    # Timing matters: a cascade whose events came late in the window is predicted larger.
+    x = est._eb_feature(train[0], ftrain[0], at, est.params_[at])
+    assert len(x) == 6 and 0.0 < x[4] <= math.log(2.0) and x[5] <= 0.0

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, sparse, special, stats
 
 from .._random import as_generator
 from .._validation import check_bool, check_in, check_int, check_level, check_nonnegative_float
@@ -91,15 +91,21 @@ def _empirical_bayes(lls, max_iter=400, tol=1e-9):
 
 
 def _median_regression(design, target):
-    """Coefficients minimising the sum of absolute residuals (least absolute deviations)."""
-    start, *_ = np.linalg.lstsq(design, target, rcond=None)
-    res = optimize.minimize(
-        lambda b: np.abs(target - design @ b).sum(),
-        start,
-        method="Nelder-Mead",
-        options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000},
-    )
-    return res.x
+    """Coefficients minimising the sum of absolute residuals (least absolute deviations).
+
+    Solved exactly as a linear program: ``min sum(u + v)`` subject to ``design b + u - v =
+    target``, ``u, v >= 0`` (HiGHS).
+    """
+    rows, cols = design.shape
+    cost = np.concatenate([np.zeros(cols), np.ones(2 * rows)])
+    eye = sparse.identity(rows, format="csr")
+    a_eq = sparse.hstack([sparse.csr_array(design), eye, -eye], format="csr")
+    bounds = [(None, None)] * cols + [(0.0, None)] * (2 * rows)
+    res = optimize.linprog(cost, A_eq=a_eq, b_eq=target, bounds=bounds, method="highs")
+    if res.status != 0:  # cannot happen for finite data (the program is feasible and bounded)
+        msg = f"the median regression failed: {res.message}"
+        raise RuntimeError(msg)
+    return res.x[:cols]
 
 
 def _progeny(rng, ancestors, n, cap, max_generations=2000):
@@ -197,10 +203,13 @@ class PopularityPredictor(_Settings):
         Phi(at - t_j)))`` direct children still to come, each with a Poisson(``n``)
         branching process of descendants, simulated to extinction (`n_paths`
         continuations). With ``calibrate=True`` (default) the posterior mean
-        remainder ``E`` and branching ratio ``E[n]`` are mapped by ``log(N_inf /
-        N_at) = a + b log(1 + E / N_at) + c E[n] + e``, fitted on the training cascades by least absolute deviations (the
-        prediction is a median), and the interval takes the quantiles of the training
-        residuals ``e``. ``"seismic"``: `seismic` with its two correction
+        remainder ``E`` and branching ratio ``E[n]`` are mapped, with two measures of
+        how late in the window the events came (the median delay over the window,
+        ``d``, and the share of events in the window's second half, ``h``), by
+        ``log(N_inf / N_at) = a + b log(1 + E / N_at) + c E[n] + f log(1 + d) + g
+        log(h + 1 / N_at) + e``, fitted on the training cascades by least absolute
+        deviations (the prediction is a median), and the interval takes the quantiles
+        of the training residuals ``e``. ``"seismic"``: `seismic` with its two correction
         factors learned on the training cascades for each `at` (see `seismic`).
         ``"log-linear"``: Szabo & Huberman, ``log N_inf = log N_at + beta`` with
         ``beta`` and the normal error's spread learned on the training cascades.
@@ -311,7 +320,7 @@ class PopularityPredictor(_Settings):
                 rows = np.array([self._eb_feature(t, m, at, params) for t, m in seen])
                 n_at = rows[:, 1]
                 target = np.log(finals / n_at)
-                design = rows[:, [0, 2, 3]]
+                design = np.delete(rows, 1, axis=1)
                 coef = _median_regression(design, target)
                 params["coef"] = coef
                 params["residuals"] = np.sort(target - design @ coef)
@@ -453,12 +462,28 @@ class PopularityPredictor(_Settings):
         return post / post.sum(), remaining, n_obs
 
     def _eb_feature(self, t, m, at, params):
-        """Regressors of the calibration, 1, ``log(1 + E[remainder] / N_at)`` and
-        ``E[n]`` under the posterior, with ``N_at`` itself second."""
+        """Regressors of the calibration, with ``N_at`` second (not a regressor).
+
+        ``1``, ``log(1 + E[remainder] / N_at)`` and ``E[n]`` under the posterior, and two
+        of the events' timing in the window ``(t_0, at]``, both free of the time unit:
+        ``log(1 + median delay / window)`` and ``log(1 + events in the window's second
+        half) - log N_at``.
+        """
         post, remaining, n_obs = self._posterior(t, m, at, params)
         n = _BRANCHING[:, None]
         rest = float(np.sum(post * n * remaining[None, :] / (1.0 - n)))
-        return (1.0, n_obs, math.log1p(rest / n_obs), float(np.sum(post * n)))
+        delays = t[t <= at] - t[0]
+        window = at - t[0]
+        middle = float(np.median(delays)) / window if window > 0 else 0.0
+        late = np.count_nonzero(delays > window / 2)
+        return (
+            1.0,
+            n_obs,
+            math.log1p(rest / n_obs),
+            float(np.sum(post * n)),
+            math.log1p(middle),
+            math.log1p(late) - math.log(n_obs),
+        )
 
     def _predict_eb(self, t, m, at, params, rng, n_paths, a):
         if "coef" in params:
