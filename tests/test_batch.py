@@ -50,6 +50,25 @@ def test_runs_continue_from_first(graph):
     assert np.array_equal(tail, whole[200:])
 
 
+@pytest.mark.parametrize("model", [IC(p=0.2), IC(p="wc"), LT()], ids=repr)
+def test_runs_cycle_through_the_seed_sets(graph, model):
+    """Pins the seed-set look-up: run r starts from set ``r % n_sets`` and from it alone
+    (its seeds at step 0, no other set's), and is the run r of a batch of that set only.
+    """
+    plan = model.plan(graph)
+    sets = [np.array([0], np.int32), np.array([5, 6, 7], np.int32), np.array([10, 11], np.int32)]
+    kw = {"max_steps": graph.n_nodes, "root": np.uint64(7), "keep_times": True}
+    runs = run_batch(graph, plan, seed_arrays(sets), n_runs=9, **kw)
+    for r in range(9):
+        s = sets[r % 3]
+        assert runs.new_per_step[r, 0] == s.size
+        at_zero = np.flatnonzero(runs.activation_times[r] == 0)
+        assert np.array_equal(at_zero, s)
+        alone = run_batch(graph, plan, seed_arrays([s]), n_runs=1, first=r, **kw)
+        assert alone.final_sizes[0] == runs.final_sizes[r]
+        assert np.array_equal(alone.activation_times[0], runs.activation_times[r])
+
+
 def _refused_quickly(call, *words):
     """`WorkLimitError` naming `words` (a hang instead fails the test's timeout)."""
     with pytest.raises(WorkLimitError) as info:

@@ -526,3 +526,7 @@ def test_threshold_quantile_table_at_its_ends():
     assert _table_quantile(table, 0.0) == 0.0
     assert _table_quantile(table, 0.5) == 0.5  # between 0.25 and 0.75
     assert _table_quantile(table, 1 / 6) == pytest.approx(0.125, abs=1e-15)
+    # The Python body, with numpy's bounds checks: at u = 1 the last cell is read, not
+    # one past it (the compiled kernel would multiply whatever lies there by 0).
+    assert _table_quantile.py_func(table, 1.0) == 1.0
+    assert _table_quantile.py_func(table, np.nextafter(1.0, 0.0)) == pytest.approx(1.0)

@@ -105,7 +105,6 @@ class Runs:
         cut. One column of zeros past the seeds when per-step counts were not kept.
     node_counts : numpy.ndarray of int64, shape (n_nodes,), or None
         Runs in which each node was activated (None when not counted).
-        Runs in which each node was activated.
     activation_times : numpy.ndarray of int32 or float64, shape (n_runs, n_nodes), or None
         Step (-1: never) or, for continuous-time plans, time (NaN: never) of each
         node's activation.
