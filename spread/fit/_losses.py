@@ -7,7 +7,7 @@ log-likelihood summed over bins, or one value per bin with ``total=False``.
 import math
 
 import numpy as np
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, logsumexp
 
 from ._optimize import scipy_optimize
 
@@ -16,6 +16,7 @@ __all__ = [
     "dloglik_dk",
     "dloglik_dmu",
     "loglik",
+    "mixture_dispersion",
     "negbin_loglik",
     "poisson_loglik",
     "sample_counts",
@@ -111,6 +112,30 @@ def negbin_dispersion(y, mu):
         bounds=_LOG_K_BOUNDS,
         method="bounded",
         options={"xatol": 1e-7},
+    )
+    return math.exp(float(res.x)), float(res.fun)
+
+
+def mixture_dispersion(y, runs):
+    """NB2 dispersion of observation noise around each of several runs: ``(k_hat, -loglik)``.
+
+    The counts of bin ``t`` are taken to be NB2 with mean ``runs[r, t]`` for a run ``r``
+    drawn at random (one row of `runs` per run), so ``k`` maximises ``sum_t log((1 / R)
+    sum_r NB(y_t; runs[r, t], k))`` over `_LOG_K_BOUNDS`: the bin-by-bin likelihood of
+    the predictive law that draws a run, then the noise around it. Unlike
+    `negbin_dispersion` around the runs' mean, it does not count the run-to-run
+    variation as observation noise too. With a single run, or identical ones, it is
+    `negbin_dispersion` around that run.
+    """
+    runs = np.atleast_2d(np.asarray(runs, dtype=np.float64))
+    log_r = math.log(runs.shape[0])
+
+    def nll(lk):
+        per_run = negbin_loglik(y[None, :], runs, math.exp(lk), total=False)
+        return -float(np.sum(logsumexp(per_run, axis=0) - log_r))
+
+    res = scipy_optimize().minimize_scalar(
+        nll, bounds=_LOG_K_BOUNDS, method="bounded", options={"xatol": 1e-7}
     )
     return math.exp(float(res.x)), float(res.fun)
 

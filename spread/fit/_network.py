@@ -20,17 +20,22 @@ _MC_PARAMS = """
         negative-binomial (NB2) negative log-likelihood with its dispersion ``k``
         profiled out (the default, as for the curve fits); Poisson deviance; squared
         error; or squared error of square roots (variance-stabilised). With
-        ``"negbin"`` the fitted ``k`` is ``result_.diagnostics["dispersion"]``, and
-        `simulate`, `forecast` and the bootstrap draw that observation noise around each
-        simulated run: real counts vary far more than a large graph's runs do (on the
-        Higgs retweet burst, forecasting 24 hours from 24-48 hours of data, the 90% band
-        held 4-17% of the held-out hours with the Poisson loss and 75-83% with
-        ``"negbin"``). Choose ``"poisson"`` when the counts are a run of the model
-        itself, whose run-to-run variation the band already holds (``"negbin"`` then
-        counts it twice, and its intervals are conservative).
+        ``"negbin"``, `simulate`, `forecast` and the bootstrap draw observation noise
+        around each simulated run: real counts vary far more than a large graph's runs
+        do (on the Higgs retweet burst, forecasting 24 hours from 24-48 hours of data,
+        the 90% band held 4-17% of the held-out hours with the Poisson loss and 75-83%
+        with ``"negbin"``). That noise's ``k``, ``result_.diagnostics["dispersion"]``,
+        is fitted around each run, by the likelihood of the predictive law itself (a
+        run drawn at random, then the noise: `n_runs` runs at the estimate, bin by
+        bin), so the run-to-run variation is not counted a second time (the dispersion
+        around the runs' mean, which holds it, is ``"dispersion_around_mean"``).
+        Choose ``"poisson"`` when the counts are a run of the model itself, whose
+        variation the runs alone hold (``"negbin"`` then finds ``k`` at its upper
+        bound, but still draws Poisson noise around each run).
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
-        numbers) at every trial value. Also the runs behind `predict` (any method).
+        numbers) at every trial value. Also the runs behind `predict` and behind the
+        negative-binomial ``k`` (any method).
     condition_on_takeoff : bool, default False
         Compare the trend with the mean of the runs that took off only (whose total over
         the observed window reaches `takeoff` times the observed total), for a curve that

@@ -20,7 +20,7 @@ from ..graph import resolve_seeds
 from ..models import run_batch, seed_arrays
 from ..trend import Trend
 from . import _seasonal
-from ._losses import negbin_dispersion, sample_counts, trend_loss
+from ._losses import mixture_dispersion, negbin_dispersion, sample_counts, trend_loss
 from ._optimize import Objective, minimize_noisy
 from ._problem import XTOL_NOISY, Problem, assemble, failed
 from ._result import TERMINATION_MESSAGES
@@ -394,17 +394,21 @@ class TrendProblem(Problem):
         if (method or self.method) == "dmp":
             new = self.spec.surrogate(theta, self.seeds, n_steps, self._threads())
             return self._bins(new[None, :], self.n_bins)[0]
+        return self._mean(self.runs_at(x, n_runs, root))
+
+    def runs_at(self, x, n_runs=None, root=None):
+        """Counts per observed bin of each Monte Carlo run at `x` (common random numbers)."""
         n_runs = self.n_runs if n_runs is None else n_runs
         steps = self.spec.curves(
-            theta,
+            self.to_natural(x),
             self.seeds,
             n_runs,
-            n_steps,
+            self._n_steps(self.n_bins),
             self.root if root is None else root,
             self._threads(),
         )
         self.n_sim += n_runs
-        return self._mean(self._bins(steps, self.n_bins))
+        return self._bins(steps, self.n_bins)
 
     def nll(self, x):
         return trend_loss(self.loss_name, self.y, self.curve_at(x))
@@ -446,7 +450,15 @@ class TrendProblem(Problem):
         diag = self.diagnostics(x)
         diag["nfev"] = nfev
         if self.loss_name == "negbin":
-            self.dispersion = diag["dispersion"] = negbin_dispersion(self.y, diag["fitted"])[0]
+            # The noise drawn around each run (simulate, forecast, bootstrap) is fitted
+            # around each run: a mixture over the runs, not around their mean, whose
+            # dispersion would hold the run-to-run variation a second time.
+            runs = self.runs_at(x)
+            took = self._took_off(runs)
+            diag["dispersion_around_mean"] = negbin_dispersion(self.y, diag["fitted"])[0]
+            self.dispersion = diag["dispersion"] = mixture_dispersion(
+                self.y, runs[took] if took.any() else runs
+            )[0]
         result = assemble(
             self,
             x,
