@@ -530,3 +530,69 @@ def test_threshold_quantile_table_at_its_ends():
     # one past it (the compiled kernel would multiply whatever lies there by 0).
     assert _table_quantile.py_func(table, 1.0) == 1.0
     assert _table_quantile.py_func(table, np.nextafter(1.0, 0.0)) == pytest.approx(1.0)
+
+
+def _kernels_as_plain_python(monkeypatch):
+    """`spread/models/_ic_lt_kernels.py` executed with `njit` as the identity and `prange`
+    as `range`: the same bodies, run by Python, with numpy's bounds checks on every index
+    (Numba checks none, so a write one past a buffer goes unseen when compiled)."""
+    import types
+
+    from spread.models import _ic_lt_kernels
+
+    def identity(*args, **kwargs):
+        return args[0] if args and callable(args[0]) else (lambda f: f)
+
+    monkeypatch.setattr(numba, "njit", identity)
+    monkeypatch.setattr(numba, "prange", range)
+    plain = types.ModuleType("plain_ic_lt_kernels")
+    path = _ic_lt_kernels.__file__
+    with open(path, encoding="utf-8") as f:
+        exec(compile(f.read(), path, "exec"), plain.__dict__)
+    monkeypatch.undo()
+    return plain
+
+
+_MODELS = {
+    "IC p=1": lambda g: IC(p=1.0),
+    "IC p=0.35": lambda g: IC(p=0.35),
+    "IC wc, external": lambda g: IC(p="wc", external=0.02),
+    "LT": lambda g: LT(weights=np.ones(g.n_edges) if g.n_edges == 11 else "wc"),
+    "LT fixed thresholds": lambda g: LT(
+        weights=np.ones(g.n_edges) if g.n_edges == 11 else "wc",
+        thresholds=np.linspace(0.05, 1.0, g.n_nodes),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(_MODELS))
+def test_ic_lt_kernels_stay_in_bounds_as_plain_python(monkeypatch, name):
+    """Pins the per-step buffer's bound: a run deeper than the buffer is as wide as the
+    buffer in its row (the batch loop replays it into a wider one), and nothing is
+    written past it. The kernels' Python bodies, on a step buffer three columns wide
+    and runs up to 11 steps deep, must run and give what the compiled kernels give,
+    output for output."""
+    import warnings
+
+    from spread.models import _batch, seed_arrays
+
+    path = Graph.from_edges(np.arange(11), np.arange(1, 12))  # 0 -> 1 -> ... -> 11
+    ba = Graph.from_networkx(nx.barabasi_albert_graph(60, 2, seed=3))
+    plain = _kernels_as_plain_python(monkeypatch)
+    for graph, seeds in ((path, [0]), (ba, [0, 5])):
+        plan = _MODELS[name](graph).plan(graph)
+        ptr, nodes = seed_arrays([np.array(seeds, dtype=np.int32)])
+        outs = []
+        for kernel in (_batch._KERNELS[plan.kind], getattr(plain, f"{plan.kind}_batch")):
+            monkeypatch.setitem(_batch._KERNELS, plan.kind, kernel)
+            out = _batch._Buffers.empty(12, graph.n_nodes, 3, 2, True, plan=plan)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around
+                _batch._call(graph, plan, ptr, nodes, 40, np.uint64(9), 0, 2, out)
+            outs.append(out)
+        compiled, python = outs
+        if graph is path and name == "IC p=1":
+            assert compiled.depths.tolist() == [11] * 12
+            assert compiled.steps.tolist() == [[1, 1, 1]] * 12
+        for field in ("final_sizes", "depths", "steps", "times", "node_counts"):
+            assert np.array_equal(getattr(python, field), getattr(compiled, field)), field
