@@ -596,3 +596,22 @@ def test_ic_lt_kernels_stay_in_bounds_as_plain_python(monkeypatch, name):
             assert compiled.steps.tolist() == [[1, 1, 1]] * 12
         for field in ("final_sizes", "depths", "steps", "times", "node_counts"):
             assert np.array_equal(getattr(python, field), getattr(compiled, field)), field
+
+
+@pytest.mark.parametrize(
+    "model",
+    [IC(p=0.5), IC(p=np.full(30, 0.5)), IC(p=1.0, external=0.5), LT()],
+    ids=["IC", "IC per arc", "IC everyone active", "LT"],
+)
+def test_runs_end_when_nothing_can_change_however_large_max_steps(model):
+    """Pins the runs' early ends: a run stops at the first step that activates nobody
+    (IC and LT without spontaneous adoption), or once every node is active (with it),
+    not at `max_steps`. With ``max_steps = 2**62`` a run that went on would not end
+    (pytest-timeout fails it); these end in a few steps, with the same outputs as under
+    a small `max_steps`."""
+    g = Graph.from_networkx(nx.cycle_graph(15))  # 30 arcs
+    huge = spread.simulate(g, [0], model, n_runs=20, rng=3, max_steps=2**62)
+    small = spread.simulate(g, [0], model, n_runs=20, rng=3, max_steps=40)
+    assert np.array_equal(huge.final_sizes, small.final_sizes)
+    assert np.array_equal(huge.new_per_step, small.new_per_step)
+    assert huge.new_per_step.shape[1] <= 16
