@@ -69,6 +69,36 @@ def test_runs_cycle_through_the_seed_sets(graph, model):
         assert np.array_equal(alone.activation_times[0], runs.activation_times[r])
 
 
+@pytest.mark.parametrize(
+    "model", [IC(p=0.2), LT(weights="wc"), spread.CTIC(p=0.3, delay=("exponential", 1.0))]
+)
+def test_each_runs_weighted_reach_is_the_weight_of_the_nodes_it_activated(model):
+    """An audience's reach (`node_weight`, targeted influence maximization): each run's
+    `weighted_sizes` is the total weight of the nodes it activated, and the weights
+    change no run."""
+    karate = spread.datasets.load("karate")
+    weights = np.random.default_rng(0).uniform(0, 2, karate.n_nodes)
+    weights[::3] = 0.0
+    plan = (
+        model.plan(karate)
+        if not isinstance(model, spread.CTIC)
+        else model.plan(karate, horizon=2.0)
+    )
+
+    def runs(**extra):
+        seeds = seed_arrays([np.array([0, 33], dtype=np.int32)])
+        kwargs = {"n_runs": 300, "max_steps": karate.n_nodes, "root": np.uint64(11)}
+        return run_batch(karate, plan, seeds, **kwargs, **extra)
+
+    weighted = runs(keep_times=True, node_weight=weights)
+    times = weighted.activation_times
+    reached = times >= 0 if times.dtype.kind == "i" else ~np.isnan(times)
+    assert np.allclose(weighted.weighted_sizes, reached @ weights, rtol=1e-12)
+    plain = runs()
+    assert np.array_equal(plain.final_sizes, weighted.final_sizes)
+    assert plain.weighted_sizes is None
+
+
 def _refused_quickly(call, *words):
     """`WorkLimitError` naming `words` (a hang instead fails the test's timeout)."""
     with pytest.raises(WorkLimitError) as info:

@@ -25,7 +25,6 @@ from spread.cli import main
 from spread.exceptions import InvalidParameterError, NodeNotFound
 from spread.im._coverage_kernels import budget_cover
 from spread.im.rrsets import ONE_MINUS_INV_SQRT_E, RRSets, Target, objective
-from spread.models import run_batch, seed_arrays
 from tests import reference
 
 KARATE = spread.datasets.load("karate")
@@ -183,32 +182,6 @@ def test_untargeted_roots_are_still_the_first_draw_scaled_to_n():
 
 
 # ------------------------------------------------------------- forward reach
-@pytest.mark.parametrize(
-    "model", [IC(p=0.2), LT(weights="wc"), spread.CTIC(p=0.3, delay=("exponential", 1.0))]
-)
-def test_each_runs_weighted_reach_is_the_weight_of_the_nodes_it_activated(model):
-    weights = np.random.default_rng(0).uniform(0, 2, KARATE.n_nodes)
-    weights[::3] = 0.0
-    plan = (
-        model.plan(KARATE)
-        if not isinstance(model, spread.CTIC)
-        else model.plan(KARATE, horizon=2.0)
-    )
-
-    def runs(**extra):
-        seeds = seed_arrays([np.array([0, 33], dtype=np.int32)])
-        kwargs = {"n_runs": 300, "max_steps": KARATE.n_nodes, "root": np.uint64(11)}
-        return run_batch(KARATE, plan, seeds, **kwargs, **extra)
-
-    weighted = runs(keep_times=True, node_weight=weights)
-    times = weighted.activation_times
-    reached = times >= 0 if times.dtype.kind == "i" else ~np.isnan(times)
-    assert np.allclose(weighted.weighted_sizes, reached @ weights, rtol=1e-12)
-    plain = runs()
-    assert np.array_equal(plain.final_sizes, weighted.final_sizes)
-    assert plain.weighted_sizes is None
-
-
 def reference_reach(graph, seeds, p, weights, n_runs, seed):
     """Plain-Python IC runs: mean and standard error of the target weight reached."""
     rng = np.random.default_rng(seed)
