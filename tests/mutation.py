@@ -373,6 +373,85 @@ EQUIVALENT = {
     ): "depth one too large sizes the step buffer one wider; _stack_steps cuts trailing zero"
     " columns, so every output is the same (IC and LT runs alike)",
     (
+        "spread/models/_ic_lt_kernels.py",
+        "level_end = tail | t = 0 | depth = 0",
+        "0 -> 1",
+    ): "a run that activates nobody after its seeds reports depth 1, not 0 (IC and LT): the"
+    " batch keeps one more all-zero step column, which _stack_steps cuts; the work pilot's"
+    " estimate moves by one update per such run, of n + m + steps",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "level_end = tail | t = 0 | depth = 0",
+        "0 -> (-1)",
+    ): "depth -1 for a run that activates nobody after its seeds: run_batch reads depths"
+    " through max(initial=0) and depth >= width, neither of which -1 changes; the work"
+    " pilot's estimate moves by one update per such run",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "depth = 0 | last = external.shape[0] - 1 | "
+        "while t < max_steps and tail < n and (head < level_end or t < ext_until):",
+        "< -> <= @65",
+    ): "one more step past the schedule's end: it reads external[min(ext_until, last)], which"
+    " is 0 (ext_until is one past the last positive entry; a positive last entry sets"
+    " ext_until = max_steps, and t < max_steps bounds it), so the step activates nobody",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "else: | state, x = _next_uniform(state) | if x < p[j]:",
+        "< -> <=",
+    ): "x is a multiple of 2**-53 in [0, 1): x == p[j] has probability at most 2**-53 per"
+    " coin, so no test can see it (an arc of probability 0 fires when x is exactly 0)",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        '`crn` and `external` are described in `_ic_run`. | """ | n = indptr.shape[0] - 1',
+        "- -> +",
+    ): "ic_batch's n only sizes the per-chunk stamp and queue (the run reads its own n from"
+    " indptr): two slots longer, never read",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        '`crn` and `external` are described in `_ic_run`. | """ | n = indptr.shape[0] - 1',
+        "1 -> 0",
+    ): "ic_batch's n only sizes the per-chunk stamp and queue: one slot longer, never read",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "n_sets = seed_ptr.shape[0] - 1 | inv_log1mp = 0.0 | if 0.0 < p_uniform < 1.0:",
+        "< -> <= @24",
+    ): "at p = 1, inv_log1mp = 1 / log1p(-1) = -0.0 instead of 0.0: every skip log(1 - x) *"
+    " -0.0 is (+/-)0, int64 0, as before",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "inv_log1mp = 1.0 / np.log1p(-p_uniform) | inv_log1ma = np.zeros(external.shape[0]) | "
+        "ext_until = 0  # the last step with spontaneous adoption; every step if it never ends",
+        "0 -> 1",
+    ): "without spontaneous adoption, ext_until = 1 lets a run take step 1 even when its seed"
+    " set is empty; external is 0 there, so the step activates nobody",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "inv_log1mp = 1.0 / np.log1p(-p_uniform) | inv_log1ma = np.zeros(external.shape[0]) | "
+        "ext_until = 0  # the last step with spontaneous adoption; every step if it never ends",
+        "0 -> (-1)",
+    ): "ext_until is only compared as t < ext_until with t >= 0: -1 and 0 agree",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "ext_until = 0  # the last step with spontaneous adoption; every step if it never ends | "
+        "for i in range(external.shape[0]): | if 0.0 < external[i] < 1.0:",
+        "< -> <= @30",
+    ): "at external = 1, inv_log1ma = -0.0 instead of 0.0: every skip is (+/-)0, int64 0, and"
+    " every inactive node adopts, as before",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "if 0.0 < external[i] < 1.0: | inv_log1ma[i] = 1.0 / np.log1p(-external[i]) | "
+        "if external[i] > 0.0:",
+        "> -> >=",
+    ): "ext_until becomes the schedule's length even where its tail is 0: runs whose cascade"
+    " has died take the schedule's remaining steps, in which external is 0 and nobody adopts"
+    " (at most len(external) steps; a positive last entry already means every step)",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        "inv_log1ma[i] = 1.0 / np.log1p(-external[i]) | if external[i] > 0.0: | ext_until = i + 1",
+        "1 -> 2",
+    ): "one more step past the schedule's last positive entry, where external is 0 (or, past"
+    " the schedule, its last entry, 0): nobody adopts",
+    (
         "spread/models/_heat_kernels.py",
         "v = f0.copy() | w = np.empty(n, dtype=np.float64) | "
         "u = np.empty(n if factored else 0, dtype=np.float64)  # col_scale * v",

@@ -582,20 +582,21 @@ def test_ic_lt_kernels_stay_in_bounds_as_plain_python(monkeypatch, name):
     for graph, seeds in ((path, [0]), (ba, [0, 5])):
         plan = _MODELS[name](graph).plan(graph)
         ptr, nodes = seed_arrays([np.array(seeds, dtype=np.int32)])
-        outs = []
-        for kernel in (_batch._KERNELS[plan.kind], getattr(plain, f"{plan.kind}_batch")):
-            monkeypatch.setitem(_batch._KERNELS, plan.kind, kernel)
-            out = _batch._Buffers.empty(12, graph.n_nodes, 3, 2, True, plan=plan)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around
-                _batch._call(graph, plan, ptr, nodes, 40, np.uint64(9), 0, 2, out)
-            outs.append(out)
-        compiled, python = outs
-        if graph is path and name == "IC p=1":
-            assert compiled.depths.tolist() == [11] * 12
-            assert compiled.steps.tolist() == [[1, 1, 1]] * 12
-        for field in ("final_sizes", "depths", "steps", "times", "node_counts"):
-            assert np.array_equal(getattr(python, field), getattr(compiled, field)), field
+        for keep_times in (True, False):  # without times the buffer has one 1 x 1 row
+            outs = []
+            for kernel in (_batch._KERNELS[plan.kind], getattr(plain, f"{plan.kind}_batch")):
+                monkeypatch.setitem(_batch._KERNELS, plan.kind, kernel)
+                out = _batch._Buffers.empty(12, graph.n_nodes, 3, 2, keep_times, plan=plan)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around
+                    _batch._call(graph, plan, ptr, nodes, 40, np.uint64(9), 0, 2, out)
+                outs.append(out)
+            compiled, python = outs
+            if graph is path and name == "IC p=1":
+                assert compiled.depths.tolist() == [11] * 12
+                assert compiled.steps.tolist() == [[1, 1, 1]] * 12
+            for field in ("final_sizes", "depths", "steps", "times", "node_counts"):
+                assert np.array_equal(getattr(python, field), getattr(compiled, field)), field
 
 
 @pytest.mark.parametrize(
