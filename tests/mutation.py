@@ -439,6 +439,23 @@ EQUIVALENT = {
     " every inactive node adopts, as before",
     (
         "spread/models/_ic_lt_kernels.py",
+        "max_steps, | state, | np.int32(i - lo + 1),",
+        "1 -> 2",
+    ): "the tag need only be >= 1 (the fresh stamp is 0) and differ between a chunk's runs;"
+    " i - lo + 2 is and does (ic_batch and lt_batch)",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        'one threshold per node; `law` and `crn` as in `_lt_run`. | """ | n = indptr.shape[0] - 1',
+        "- -> +",
+    ): "lt_batch's n only sizes the per-chunk mark, rest and queue (the run reads its own"
+    " bounds from indptr): two slots longer, never read",
+    (
+        "spread/models/_ic_lt_kernels.py",
+        'one threshold per node; `law` and `crn` as in `_lt_run`. | """ | n = indptr.shape[0] - 1',
+        "1 -> 0",
+    ): "lt_batch's n only sizes the per-chunk mark, rest and queue: one slot longer, never read",
+    (
+        "spread/models/_ic_lt_kernels.py",
         "if 0.0 < external[i] < 1.0: | inv_log1ma[i] = 1.0 / np.log1p(-external[i]) | "
         "if external[i] > 0.0:",
         "> -> >=",
