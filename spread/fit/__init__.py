@@ -54,6 +54,7 @@ from .ic import ICEstimator, fit_ic
 from .lt import LTEstimator, fit_lt
 from .netrate import NetRateEstimator, fit_netrate, simulate_ctic
 from .popularity import PopularityPredictor
+from .regressors import event_regressors
 from .seismic import SeismicPrediction, seismic
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "choose",
     "compare",
     "dmp_ic",
+    "event_regressors",
     "exposure_curve",
     "fit_bass",
     "fit_gompertz",

@@ -254,6 +254,16 @@ class _HawkesBinned(_Spec):
     logs = (True, True, True)
     size_name = None
     recursive = True
+    regressors = None
+
+    def with_regressors(self, regressors):
+        """Scale the background of bin ``t`` by ``exp(sum_j gamma_j x_j(t))``, one
+        coefficient per column of `regressors` (`spread.fit.regressors.Regressors`),
+        named after it; returns self."""
+        self.regressors = regressors
+        self.names = (*self.names, *regressors.names)
+        self.logs = (*self.logs, *(False,) * len(regressors.names))
+        return self
 
     @staticmethod
     def _coefs(alpha, beta):
@@ -264,7 +274,16 @@ class _HawkesBinned(_Spec):
         return e, c, 1 - alpha * w0
 
     def background(self, theta, n_total):
-        """Expected background events per bin (``mu`` in every bin here)."""
+        """Expected background events per bin: the base background, times the
+        regressors' factor when there are regressors."""
+        base = self._base_background(theta, n_total)
+        if self.regressors is None:
+            return base
+        gamma = [theta[n] for n in self.regressors.names]
+        return base * self.regressors.factor(gamma, n_total)
+
+    def _base_background(self, theta, n_total):
+        """``mu`` in every bin (the periodic subclass overrides it)."""
         return np.full(n_total, theta["mu"])
 
     def _mean_background(self, theta):
@@ -323,17 +342,49 @@ class _HawkesBinned(_Spec):
 
     def bounds(self, y, fixed):
         ybar = max(float(np.mean(y)), 1e-3)
-        return {
+        out = {
             "mu": (1e-8 * ybar, 10 * ybar + 1.0),
             "alpha": (1e-6, 1 - 1e-6),
             "beta": (1e-3, 50.0),
         }
+        if self.regressors is not None:
+            out.update(zip(self.regressors.names, self.regressors.bounds, strict=True))
+        return out
 
     def starts(self, y, fixed):
         ybar = max(float(np.mean(y)), 1e-3)
-        return [{"mu": 0.5 * ybar, "alpha": 0.5, "beta": b} for b in (0.1, 1.0, 5.0)]
+        if self.regressors is None:
+            return [{"mu": 0.5 * ybar, "alpha": 0.5, "beta": b} for b in (0.1, 1.0, 5.0)]
+        names = self.regressors.names
+        out = [
+            {"mu": 0.5 * ybar, "alpha": 0.5, "beta": b, **dict.fromkeys(names, 0.0)}
+            for b in (0.1, 1.0, 5.0)
+        ]
+        # And one from the regression of log(y + 1/2) on the regressors, on the bins
+        # whose background they scale.
+        x = self.regressors.values[: len(y)]
+        design = np.column_stack([np.ones(len(y)), x])
+        sol, *_ = np.linalg.lstsq(
+            design, np.log(np.asarray(y, dtype=np.float64) + 0.5), rcond=None
+        )
+        gamma = [
+            0.9 * min(max(g, lo), hi)
+            for g, (lo, hi) in zip(sol[1:], self.regressors.bounds, strict=True)
+        ]
+        base = math.exp(sol[0]) * 0.5
+        mu_lo, mu_hi = self.bounds(y, fixed)["mu"]
+        out.append(
+            {
+                "mu": min(max(base, 2 * mu_lo), 0.5 * mu_hi),
+                "alpha": 0.5,
+                "beta": 1.0,
+                **dict(zip(names, gamma, strict=True)),
+            }
+        )
+        return out
 
     def describe(self, theta, n_bins, y):
+        # With regressors, the stationary rate is the one where they are all zero.
         return {
             "branching_ratio": theta["alpha"],
             "stationary_rate": self._mean_background(theta) / (1 - theta["alpha"]),

@@ -253,7 +253,7 @@ class SeasonalHawkesBinned(_HawkesBinned):
             self._nodes[n_bins] = (_basis(x, self.period, self.harmonics), w, n)
         return self._nodes[n_bins]
 
-    def background(self, theta, n_total):
+    def _base_background(self, theta, n_total):
         coefs = self._coefs_of(theta)
         if not coefs.any():
             return np.full(n_total, theta["mu"])

@@ -29,6 +29,7 @@ from ._hawkes_kernels import hawkes_nll_grad
 from ._hawkes_problems import _check_events, _descendants, _HawkesBinned, _HawkesEvents
 from ._problem import fit_likelihood
 from .curves import _CurveEstimator
+from .regressors import as_regressors
 
 __all__ = ["HawkesEstimator", "fit_hawkes", "hawkes_loglik", "simulate_hawkes"]
 
@@ -141,13 +142,21 @@ class HawkesEstimator(_CurveEstimator):
         Number ``W`` (0 to 6) of harmonics of a second cycle, seven periods long (a
         week, for a daily `period`), that multiplies the periodic background; needs
         `period`.
+    regressors : pandas.DataFrame, pandas.Series or array_like, optional
+        Known drivers of the background, binned data only: the background of bin ``t``
+        is multiplied by ``exp(sum_j gamma_j x_j(t))``, one coefficient per column,
+        named after it (``x1``, ``x2``, ... for an array). A frame is indexed by the
+        bins' start labels and aligned on them (`event_regressors` makes one from
+        event times); an array's row 0 is the trend's first bin. Rows past the trend
+        give the values in the bins a forecast needs, which it then requires.
 
     Attributes
     ----------
     params_ : dict
         ``mu`` (per unit time or per bin), ``alpha`` (branching ratio), ``beta``; with
         a `period` also ``a1``, ``b1``, ..., ``aH``, ``bH``; with a weekly cycle also
-        ``wa1``, ``wb1``, ..., ``waW``, ``wbW``.
+        ``wa1``, ``wb1``, ..., ``waW``, ``wbW``; with `regressors` one coefficient
+        per column, named after it.
     result_ : FitResult
         With the KS time-rescaling test in ``diagnostics`` for event times; with a
         `period`, ``background_peak_phase`` (where in the period the background
@@ -167,7 +176,8 @@ class HawkesEstimator(_CurveEstimator):
     background in phase; `choose` ranks it on held-out data as ``"seasonal_hawkes"``.
     A weekly cycle multiplies it by ``exp(sum_{w=1..W} c_w cos(2 pi w t / 7P) + d_w
     sin(2 pi w t / 7P))``, its phase anchored at Monday 00:00 UTC (``"weekly_hawkes"``
-    in `choose`).
+    in `choose`). With `regressors` the stationary rate in ``diagnostics`` is the one
+    where they are all zero.
 
     References
     ----------
@@ -226,6 +236,19 @@ class HawkesEstimator(_CurveEstimator):
     >>> days = res.forecast(24 * 7, n_paths=100)["mean"].to_numpy().reshape(7, 24).sum(axis=1)
     >>> bool(days[5:].max() < days[:5].min())
     True
+
+    A launch at hour 100 of 200 doubles the arrivals from then on: a step regressor
+    (`event_regressors`) recovers the factor, ``exp(launch)`` near 2.
+
+    >>> from spread.fit import event_regressors
+    >>> hours = np.arange(200)
+    >>> counts = np.random.default_rng(1).poisson(np.where(hours >= 100, 40.0, 20.0))
+    >>> trend = Trend.from_counts(counts, freq="1h", start=pd.Timestamp("2024-01-01"))
+    >>> x = event_regressors(trend, {"launch": "2024-01-05 04:00"})
+    >>> est = HawkesEstimator(regressors=x, loss="poisson").fit(trend)
+    >>> lo, hi = est.result_.conf_int()["launch"]
+    >>> bool(lo < np.log(2) < hi)
+    True
     """
 
     _spec = "hawkes_binned"
@@ -245,6 +268,7 @@ class HawkesEstimator(_CurveEstimator):
         period=None,
         n_harmonics=2,
         weekly_harmonics=0,
+        regressors=None,
     ):
         super().__init__(
             loss=loss,
@@ -260,6 +284,7 @@ class HawkesEstimator(_CurveEstimator):
         self.period = period
         self.n_harmonics = n_harmonics
         self.weekly_harmonics = weekly_harmonics
+        self.regressors = regressors
 
     def _events_problem(self, events, season=(None, 2), weekly=0):
         raw = as_sequence(events, "events")
@@ -352,8 +377,16 @@ class HawkesEstimator(_CurveEstimator):
                     period, n_harmonics, _seasonal.trend_phase(events, week=weekly > 0), weekly
                 )
             )
+            if self.regressors is not None:
+                spec.with_regressors(as_regressors(self.regressors, events, spec.names))
             problem = CountProblem(spec, events, self.loss, {})
         else:
+            if self.regressors is not None:
+                msg = (
+                    "`regressors` scale the background of binned counts: fit a `Trend` "
+                    "(e.g. `Trend.from_timestamps(events, freq=...)`), not event times."
+                )
+                raise InvalidParameterError(msg)
             problem = self._events_problem(events, season, weekly)
         result = fit_likelihood(
             problem,
@@ -386,10 +419,11 @@ def fit_hawkes(
     period=None,
     n_harmonics=2,
     weekly_harmonics=0,
+    regressors=None,
 ):
     """Fit an exponential Hawkes process; returns the `FitResult` (as `HawkesEstimator`,
     whose parameters it takes, including a periodic background's `period`,
-    `n_harmonics` and `weekly_harmonics`).
+    `n_harmonics` and `weekly_harmonics`, and the background's `regressors`).
 
     Examples
     --------
@@ -412,5 +446,6 @@ def fit_hawkes(
         period=period,
         n_harmonics=n_harmonics,
         weekly_harmonics=weekly_harmonics,
+        regressors=regressors,
     )
     return est.fit(events).result_
