@@ -272,7 +272,7 @@ def test_daily_external_from_simulated_days(ba2000):
 
 
 def test_period_needs_external(ba2000):
-    with pytest.raises(InvalidParameterError, match="needs `external=True`"):
+    with pytest.raises(InvalidParameterError, match="need `external=True`"):
         ICEstimator(period=24).fit(ba2000, [5, 3, 2], seeds=[0])
     with pytest.raises(InvalidParameterError, match="`n_harmonics` must be an integer >= 1"):
         ICEstimator(external=True, period=24, n_harmonics=0).fit(ba2000, [5, 3, 2], seeds=[0])

@@ -8,19 +8,24 @@ trend's labels, so a window of the trend (`Trend.since`) fits as its slice of an
 Statistical: hourly counts of a Hawkes process whose background doubles after a launch
 and gets a decaying pulse (the thinning simulator of `test_fit_seasonal`, independent of
 the library's) give unbiased coefficients and Wald intervals that cover them; a
-forecast follows the regressors' future values. Bad input is named.
+forecast follows the regressors' future values. The same columns drive IC's
+spontaneous adoption (`ICEstimator(external=True, regressors=...)`): the schedule is
+the factor of each step's bin, a DMP curve gives its parameters back, and runs of the
+model give an unbiased coefficient. Bad input is named.
 """
 
 import math
 import warnings
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from spread import InvalidParameterError
-from spread.fit import HawkesEstimator, Trend, event_regressors, fit_hawkes
+import spread
+from spread import IC, Graph, InvalidParameterError
+from spread.fit import HawkesEstimator, ICEstimator, Trend, dmp_ic, event_regressors, fit_hawkes
 from spread.fit._counts import CountProblem
 from spread.fit._hawkes_problems import _HawkesBinned
 from spread.fit._seasonal import SeasonalHawkesBinned
@@ -284,3 +289,98 @@ def test_a_series_is_one_column_named_after_it():
         _HawkesBinned().with_regressors(as_regressors(s, trend)), trend, "poisson", {}
     )
     assert spec.names == ("mu", "alpha", "beta", "tv")
+
+
+# ------------------------------------------- IC's spontaneous adoption
+@pytest.fixture(scope="module")
+def ba2000():
+    return Graph.from_networkx(nx.barabasi_albert_graph(2000, 2, seed=1))
+
+
+IC_TRUTH = {"p": 0.05, "external": 0.002, "news": 1.8}
+
+
+def _news(n_bins, at=6, half_life=8.0):
+    """A decaying pulse from bin `at`: the news that drives spontaneous adoption."""
+    t = np.arange(n_bins, dtype=float)
+    return np.where(t >= at, 2.0 ** (-(t - at) / half_life), 0.0)
+
+
+def test_ic_schedule_is_the_factor_of_each_steps_bin(ba2000):
+    """Two steps per bin, seeds before the trend: steps 1-2 lie in bin 0, 3-4 in bin 1,
+    ...; the fitted model's schedule is ``external exp(gamma x(bin))`` step by step,
+    times the daily factor at each step's middle when there is a period too."""
+    n_bins, spb = 30, 2
+    x = _news(n_bins)
+    idx = pd.date_range("2024-03-01 05:00", periods=n_bins, freq="h")
+    y = pd.Series(np.full(n_bins, 3.0), index=idx)
+    frame = pd.DataFrame({"news": x}, index=idx)
+    kw = {"external": True, "loss": "poisson", "ci_method": None}
+    warnings.simplefilter("ignore")  # flat counts: `p` on its bound (pytest restores filters)
+    est = ICEstimator("dmp", regressors=frame, **kw).fit(
+        ba2000, y, seeds=[0], steps_per_bin=spb, seeds_in_trend=False
+    )
+    steps = np.arange(1, n_bins * spb + 1)
+    bins = (steps - 1) // spb
+    want = est.external_ * np.exp(est.params_["news"] * x[bins])
+    np.testing.assert_allclose(est.model_.external, np.minimum(want, 1.0), rtol=1e-12)
+    both = ICEstimator("dmp", regressors=frame, period=24, **kw).fit(
+        ba2000, y, seeds=[0], steps_per_bin=spb, seeds_in_trend=False
+    )
+    assert tuple(both.params_) == ("p", "external", "a1", "b1", "news")
+    w = 2 * np.pi * (5 + (steps - 1 + 0.5) / spb) / 24
+    daily = np.exp(both.params_["a1"] * np.cos(w) + both.params_["b1"] * np.sin(w))
+    want = both.external_ * daily * np.exp(both.params_["news"] * x[bins])
+    np.testing.assert_allclose(both.model_.external, np.minimum(want, 1.0), rtol=1e-12)
+
+
+def test_ic_news_recovered_from_its_own_dmp_curve(ba2000):
+    """Fitted to the exact DMP curve of spontaneous adoption driven by a decaying
+    pulse, the DMP fit returns ``p``, ``external`` and the pulse's coefficient."""
+    n_bins, seeds = 48, [0, 1, 2]
+    x = _news(n_bins)
+    sched = IC_TRUTH["external"] * np.exp(IC_TRUTH["news"] * x[1:])  # step s in bin s
+    new, _ = dmp_ic(ba2000, seeds, IC_TRUTH["p"], max_steps=n_bins - 1, external=sched)
+    est = ICEstimator(
+        "dmp", loss="poisson", external=True, regressors=x.reshape(-1, 1), ci_method=None
+    )
+    est.fit(ba2000, new, seeds=seeds)
+    assert est.result_.success
+    got = {"p": est.params_["p"], "external": est.external_, "news": est.params_["x1"]}
+    assert got == pytest.approx(IC_TRUTH, rel=0.02)
+
+
+def test_ic_news_from_simulated_runs(ba2000):
+    """Statistical: over 10 runs of the model (Poisson loss: the counts are runs), the
+    mean DMP estimate of the pulse's coefficient is within 4 standard errors of the
+    truth, and a fit without the pulse has a larger loss on every run. A forecast
+    needs the pulse's future values."""
+    n_bins, seeds, n_rep = 48, [0, 1, 2], 10
+    x = _news(n_bins + 12)
+    sched = IC_TRUTH["external"] * np.exp(IC_TRUTH["news"] * x[1:n_bins])
+    model = IC(p=IC_TRUTH["p"], external=sched)
+    runs = spread.simulate(ba2000, seeds, model, n_runs=n_rep, max_steps=n_bins - 1, rng=7)
+    kw = {"loss": "poisson", "external": True, "ci_method": None}
+    est = []
+    for r in range(n_rep):
+        y = np.zeros(n_bins)
+        y[: runs.new_per_step.shape[1]] = runs.new_per_step[r]
+        fit = ICEstimator("dmp", regressors=x, **kw).fit(ba2000, y, seeds=seeds)
+        flat = ICEstimator("dmp", **kw).fit(ba2000, y, seeds=seeds)
+        assert fit.result_.loss < flat.result_.loss
+        est.append(fit.params_["x1"])
+    est = np.array(est)
+    assert abs(est.mean() - IC_TRUTH["news"]) < 4 * est.std(ddof=1) / np.sqrt(n_rep)
+    assert fit.result_.forecast(12, n_paths=20, rng=0).shape[0] == 12
+    short = ICEstimator("dmp", regressors=x[:n_bins], **kw).fit(ba2000, y, seeds=seeds)
+    with pytest.raises(InvalidParameterError, match="`regressors` must cover every bin"):
+        short.result_.forecast(12, n_paths=20, rng=0)
+
+
+def test_ic_regressors_need_external(ba2000):
+    with pytest.raises(InvalidParameterError, match="need `external=True`"):
+        ICEstimator(regressors=np.arange(3.0)).fit(ba2000, [5, 3, 2], seeds=[0])
+    with pytest.raises(InvalidParameterError, match="already a parameter"):
+        ICEstimator(external=True, regressors=pd.Series(np.arange(3.0), name="p")).fit(
+            ba2000, pd.Series([5.0, 3, 2]), seeds=[0]
+        )

@@ -27,12 +27,15 @@ import pandas as pd
 
 from .._validation import check_int, check_nonnegative_float
 from ..exceptions import InvalidParameterError
+from ..trend import as_trend
 from ._hawkes_kernels import hawkes_bg_nll_grad
 from ._hawkes_problems import _HawkesBinned, _HawkesEvents
+from .regressors import as_regressors
 
 __all__ = [
     "COEF_BOUND",
     "WEEK",
+    "ExternalSchedule",
     "SeasonalHawkesBinned",
     "SeasonalHawkesEvents",
     "bin_masses",
@@ -41,6 +44,7 @@ __all__ = [
     "coef_names",
     "cycle_summary",
     "events_phase",
+    "external_schedule",
     "harmonics_of",
     "interval_integrals",
     "seasonal_immigrants",
@@ -217,6 +221,88 @@ def window_moments(coefs, period, phase0, length, harmonics=None):
     if not coefs.any():
         out[0] = length  # exactly the constant background's T
     return out
+
+
+class ExternalSchedule:
+    """IC's spontaneous adoption step by step (`ICEstimator`'s `period` and
+    `regressors`): step s adopts on its own with probability ``external * g(phase of s)
+    * exp(x(bin of s) @ gamma)``, capped at 1, with `g` the Hawkes background's shape
+    (`shape`, geometric mean 1; none without a `period`) and `x` the `regressors`'
+    values in the trend bin holding step s (`spread.fit.regressors.Regressors`).
+
+    `phase0` is the phase of the trend's start (in bins), `first` the step at which
+    bin 0 starts (`step_phases`); `n_steps` the steps the fitted window needs (the
+    default length of the fitted model's schedule). `names` and `bounds` are the
+    harmonics' coefficients then the regressors'.
+    """
+
+    def __init__(
+        self,
+        steps_per_bin,
+        first,
+        n_steps,
+        *,
+        period=None,
+        n_harmonics=1,
+        phase0=0.0,
+        regressors=None,
+    ):
+        self.period = period
+        harmonics = coef_names(n_harmonics) if period is not None else ()
+        self.n_coefs = len(harmonics)
+        self.regressors = regressors
+        self.names = tuple(harmonics) + (regressors.names if regressors is not None else ())
+        self.bounds = [(-COEF_BOUND, COEF_BOUND)] * self.n_coefs + (
+            list(regressors.bounds) if regressors is not None else []
+        )
+        self.phase0 = phase0
+        self.steps_per_bin = steps_per_bin
+        self.first = first
+        self.n_steps = n_steps
+
+    def schedule(self, external, coefs, n_steps):
+        """Probabilities of steps ``1 .. n_steps - 1`` (at least one entry)."""
+        n_steps = max(n_steps, 2)
+        out = np.full(n_steps - 1, external)
+        if self.period is not None:
+            phase = step_phases(self.phase0, n_steps, self.steps_per_bin, self.first)
+            out = external * shape(coefs[: self.n_coefs], phase, self.period)
+        if self.regressors is not None:
+            steps = np.arange(1, n_steps)
+            bins = np.maximum(steps - self.first, 0) // self.steps_per_bin
+            factor = self.regressors.factor(coefs[self.n_coefs :], int(bins[-1]) + 1)
+            out = out * factor[bins]
+        return np.minimum(out, 1.0)
+
+
+def external_schedule(
+    data, steps_per_bin, seeds_in_trend, period, n_harmonics, regressors, *, external, first_name
+):
+    """`ICEstimator`'s `ExternalSchedule` for trend `data`, or None without a `period`
+    and `regressors` (`first_name`: the first parameter's name, ``p`` or ``scale``)."""
+    period, n_harmonics = check_season(period, n_harmonics)
+    if period is None and regressors is None:
+        return None
+    if not external:
+        msg = (
+            "`period` and `regressors` shape spontaneous adoption: they need "
+            f"`external=True`; got period={period!r}, regressors given: "
+            f"{regressors is not None}."
+        )
+        raise InvalidParameterError(msg)
+    trend = as_trend(data)
+    spb = check_int(steps_per_bin, name="steps_per_bin", min_value=1)
+    first = 0 if seeds_in_trend else 1
+    reserved = (first_name, "external", *(coef_names(n_harmonics) if period else ()))
+    return ExternalSchedule(
+        spb,
+        first,
+        trend.n_bins * spb + first,
+        period=period,
+        n_harmonics=n_harmonics,
+        phase0=trend_phase(trend),
+        regressors=None if regressors is None else as_regressors(regressors, trend, reserved),
+    )
 
 
 class SeasonalHawkesBinned(_HawkesBinned):

@@ -31,7 +31,6 @@ __all__ = [
     "CTICSpec",
     "ICSpec",
     "LTSpec",
-    "StepSeason",
     "TrendProblem",
     "resolve_seeds_or_rule",
 ]
@@ -111,33 +110,10 @@ def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
     return runs.new_per_step
 
 
-class StepSeason:
-    """A periodic factor on IC's spontaneous adoption, step by step (`ICEstimator`'s
-    `period`): step s's probability is ``external * g(phase of step s)``, capped at 1,
-    with `g` the Hawkes background's shape (`_seasonal.shape`, geometric mean 1).
-
-    `phase0` is the phase of the trend's start (in bins), `first` the step at which
-    bin 0 starts (`_seasonal.step_phases`); `n_steps` the steps the fitted window needs
-    (the default length of the fitted model's schedule).
-    """
-
-    def __init__(self, period, n_harmonics, phase0, steps_per_bin, first, n_steps):
-        self.period = period
-        self.names = _seasonal.coef_names(n_harmonics)
-        self.phase0 = phase0
-        self.steps_per_bin = steps_per_bin
-        self.first = first
-        self.n_steps = n_steps
-
-    def schedule(self, external, coefs, n_steps):
-        """Probabilities of steps ``1 .. n_steps - 1`` (at least one entry)."""
-        phase = _seasonal.step_phases(self.phase0, max(n_steps, 2), self.steps_per_bin, self.first)
-        return np.minimum(external * _seasonal.shape(coefs, phase, self.period), 1.0)
-
-
 class ICSpec:
     """IC with a uniform ``p`` (or a scale on given arc probabilities), optionally
-    external, optionally with a periodic factor on the external (`StepSeason`)."""
+    external, optionally with a periodic factor and regressors on the external
+    (`_seasonal.ExternalSchedule`)."""
 
     model_name = "ic"
     has_surrogate = True
@@ -148,7 +124,7 @@ class ICSpec:
         self.graph = graph
         self.base = None if base is None else IC(base).arc_probabilities(graph)
         self.external = external
-        self.season = season if external else None
+        self.season = season if external else None  # an ExternalSchedule
         first = "p" if self.base is None else "scale"
         self.names = (first, "external") if external else (first,)
         if bounds is None:
@@ -162,7 +138,7 @@ class ICSpec:
         if self.season is not None:
             coefs = self.season.names
             self.names += coefs
-            self.bounds += [(-_seasonal.COEF_BOUND, _seasonal.COEF_BOUND)] * len(coefs)
+            self.bounds += self.season.bounds
             self.logs = np.concatenate([self.logs, np.zeros(len(coefs), dtype=bool)])
 
     def arc_p(self, theta):
@@ -504,8 +480,9 @@ class TrendProblem(Problem):
         else:
             out["fitted"] = self.curve_at(x)
         season = getattr(self.spec, "season", None)
-        if season is not None:  # where in the period spontaneous adoption peaks, and how much
-            shape = _seasonal.shape_summary(theta[2:], season.period)
+        if season is not None and season.period is not None:
+            # where in the period spontaneous adoption peaks, and how much
+            shape = _seasonal.shape_summary(theta[2 : 2 + season.n_coefs], season.period)
             out["external_peak_phase"] = shape["background_peak_phase"]
             out["external_peak_to_trough"] = shape["background_peak_to_trough"]
         out["n_sim"] = self.n_sim

@@ -15,17 +15,15 @@ import pandas as pd
 
 from .._common import ConfidenceInterval
 from .._random import root_seed
-from .._validation import check_in, check_int, check_nonnegative_float
+from .._validation import check_in, check_nonnegative_float
 from ..cascades import Cascades
-from ..exceptions import InvalidParameterError
 from ..models import IC
-from ..trend import as_trend
 from . import _seasonal
 from ._ic_kernels import trial_groups as _trial_groups_kernel
 from ._network import _MC_PARAMS, NetworkEstimator, check_graph
 from ._problem import failed, fit_likelihood
 from ._targets import granular_result, solve_targets, target_params
-from ._trend_problem import ICSpec, StepSeason
+from ._trend_problem import ICSpec
 from .cascades import (
     _CascadeProblem,
     _check_cascades,
@@ -480,6 +478,11 @@ class ICEstimator(NetworkEstimator):
         compare with and without on held-out bins. Default: a constant `external`.
     n_harmonics : int, default 1
         Harmonics ``H`` of the periodic factor (ignored without `period`).
+    regressors : pandas.DataFrame, pandas.Series or array_like, optional
+        With `external`: known drivers of spontaneous adoption (an announcement, as
+        `event_regressors` makes): each step's probability is also multiplied by
+        ``exp(sum_j gamma_j x_j)``, ``x`` the values in the step's bin, one fitted
+        coefficient per column, named after it (as `HawkesEstimator`'s).
     granularity : {{"global", "node", "edge"}}, default "global"
         Cascades only: one ``p``, one per target node, or one per arc.
     penalty : float, default 0.0
@@ -561,6 +564,7 @@ class ICEstimator(NetworkEstimator):
         external_bounds=(1e-8, 0.5),
         period=None,
         n_harmonics=1,
+        regressors=None,
         condition_on_takeoff=False,
         takeoff=0.1,
         granularity="global",
@@ -583,6 +587,7 @@ class ICEstimator(NetworkEstimator):
         self.external_bounds = external_bounds
         self.period = period
         self.n_harmonics = n_harmonics
+        self.regressors = regressors
         self.condition_on_takeoff = condition_on_takeoff
         self.takeoff = takeoff
         self.granularity = granularity
@@ -641,7 +646,16 @@ class ICEstimator(NetworkEstimator):
         ext = (
             self._check_bounds(self.external_bounds, "external_bounds") if self.external else None
         )
-        season = self._season(data, steps_per_bin, seeds_in_trend)
+        season = _seasonal.external_schedule(
+            data,
+            steps_per_bin,
+            seeds_in_trend,
+            self.period,
+            self.n_harmonics,
+            self.regressors,
+            external=bool(self.external),
+            first_name="p" if self.base is None else "scale",
+        )
         spec = ICSpec(graph, self.base, bool(self.external), bounds, ext, season)
         result = self._trend_fit(spec, graph, data, seeds, steps_per_bin, seeds_in_trend)
         theta = [result.params[n] for n in spec.names]
@@ -650,23 +664,6 @@ class ICEstimator(NetworkEstimator):
         self.external_ = float(theta[1]) if self.external else 0.0
         self.model_ = spec.model(np.array(theta)) if np.all(np.isfinite(theta)) else None
         return self
-
-    def _season(self, data, steps_per_bin, seeds_in_trend):
-        """The periodic factor on `external` (`StepSeason`), or None."""
-        period, n_harmonics = _seasonal.check_season(self.period, self.n_harmonics)
-        if period is None:
-            return None
-        if not self.external:
-            msg = (
-                f"`period` shapes spontaneous adoption: it needs `external=True`; got {period!r}."
-            )
-            raise InvalidParameterError(msg)
-        trend = as_trend(data)
-        spb = check_int(steps_per_bin, name="steps_per_bin", min_value=1)
-        first = 0 if seeds_in_trend else 1
-        n_steps = trend.n_bins * spb + first
-        phase0 = _seasonal.trend_phase(trend)
-        return StepSeason(period, n_harmonics, phase0, spb, first, n_steps)
 
     def _fit_cascades(self, graph, cascades, dt):
         result = self._cascade_fit(
