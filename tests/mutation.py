@@ -66,11 +66,12 @@ TEST_MAP = [
         "spread/models/*.py",
         "tests/test_batch.py tests/test_model_extensions.py tests/test_simulate.py",
     ),
-    # The golden record pins the random streams bit for bit (which RR sets are drawn).
+    # The golden record pins the random streams bit for bit (which RR sets are drawn);
+    # test_im_horizon holds the CTIC and temporal samplers' tests.
     (
         "spread/im/_rrset_kernels.py",
         "tests/test_random.py tests/test_im_machinery.py tests/test_maximize.py "
-        "tests/test_golden.py::test_golden[maximize_rr]",
+        "tests/test_golden.py::test_golden[maximize_rr] tests/test_im_horizon.py",
     ),
     ("spread/im/heat.py", "tests/test_heat.py tests/test_maximize.py"),
     # The greedy and the prefix counts (test_im_machinery), the budgeted greedy and its

@@ -1494,3 +1494,69 @@ def test_lt_rr_walk_stops_when_no_in_arc_is_picked():
         assert s in shapes[s[0]]
         seen.add(tuple(s))
     assert seen == {tuple(s) for v in shapes for s in shapes[v]}
+
+
+# ------------------------------------------------- the samplers as plain Python
+def _rr_kernels_as_plain_python(monkeypatch):
+    """`spread/im/_rrset_kernels.py` executed with `njit` as the identity: the same
+    bodies, run by Python, with numpy's bounds checks on every index (Numba checks none,
+    so a write one past a buffer goes unseen when compiled)."""
+    import types
+
+    import numba
+
+    from spread.im import _rrset_kernels
+
+    def identity(*args, **kwargs):
+        return args[0] if args and callable(args[0]) else (lambda f: f)
+
+    monkeypatch.setattr(numba, "njit", identity)
+    plain = types.ModuleType("plain_rrset_kernels")
+    path = _rrset_kernels.__file__
+    with open(path, encoding="utf-8") as f:
+        exec(compile(f.read(), path, "exec"), plain.__dict__)
+    monkeypatch.undo()
+    return plain
+
+
+def _rr_cases():
+    """One model per sampler path: shared p, per-arc coins, subset sampling (30 in-arcs
+    per node, mixed p with some 0 and 1), LT, CTIC at a horizon, temporal contacts."""
+    from spread import CTIC, TemporalGraph, TemporalIC
+    from spread.im.rrsets import AtHorizon
+
+    rng = np.random.default_rng(4)
+    dense = complete_digraph(31)
+    p_dense = rng.uniform(0.0, 0.3, dense.n_edges)
+    p_dense[::17], p_dense[::23] = 1.0, 0.0
+    sparse = spread.datasets.load("karate")
+    src, dst = rng.integers(0, 15, 120), rng.integers(0, 15, 120)
+    keep = src != dst
+    tg = TemporalGraph.from_contacts(src[keep], dst[keep], rng.uniform(0, 10, keep.sum()))
+    return {
+        "IC shared p": (sparse, IC(p=0.4)),
+        "IC per arc": (sparse, IC(p=rng.uniform(0.1, 0.6, sparse.n_edges))),
+        "IC subset": (dense, IC(p=p_dense)),
+        "LT": (sparse, LT()),
+        "CTIC": (sparse, AtHorizon(CTIC(p=0.5, delay=("gamma", 2.0, 1.0)), 2.5)),
+        "temporal": (tg, AtHorizon(TemporalIC(p=0.7), 6.0)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_rr_cases()))
+def test_rr_samplers_stay_in_bounds_as_plain_python(monkeypatch, name):
+    """Pins the growing member buffer and every index of the samplers: from the smallest
+    buffer (capacity 0: 16 slots, doubled each time it fills), the samplers' Python
+    bodies must run and give what the compiled ones give, set for set."""
+    graph, model = _rr_cases()[name]
+    rr = RRSets(graph, model, np.uint64(13))
+    if name == "IC subset":  # node_p: nearly every node subset-sampled
+        assert (rr._sample_args[5] == SUBSET).sum() >= 25
+    plain = getattr(_rr_kernels_as_plain_python(monkeypatch), rr._kernel.__name__)
+    compiled = rr._kernel(*rr._sample_args, rr.root, 5, 125, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # uint64 wrap-around in the mixer
+        python = plain(*rr._sample_args, rr.root, 5, 125, 0)
+    assert compiled[1].size > 64  # the buffer grew past 16 and 32 at least
+    for got, want in zip(python, compiled, strict=True):
+        assert np.array_equal(got, want)

@@ -48,8 +48,8 @@ def _run_state(root, run):
 
 
 @njit(cache=True, nogil=True)
-def _grow(buf, size):
-    out = np.empty(max(2 * buf.shape[0], size), dtype=buf.dtype)
+def _grow(buf):
+    out = np.empty(max(2 * buf.shape[0], 16), dtype=buf.dtype)  # doubled, when full
     out[: buf.shape[0]] = buf
     return out
 
@@ -122,7 +122,7 @@ def rr_sets_ic(
         state, x = _next_uniform(state)
         v = _root(x, n, root_nodes, root_cum)
         if pos == members.shape[0]:
-            members = _grow(members, pos + 1)
+            members = _grow(members)
         members[pos] = v
         stamp[v] = tag
         head = pos
@@ -155,7 +155,7 @@ def rr_sets_ic(
                     if stamp[u] != tag:
                         stamp[u] = tag
                         if pos == members.shape[0]:
-                            members = _grow(members, pos + 1)
+                            members = _grow(members)
                         members[pos] = u
                         pos += 1
                     j += 1
@@ -167,7 +167,7 @@ def rr_sets_ic(
                         if stamp[u] != tag:
                             stamp[u] = tag
                             if pos == members.shape[0]:
-                                members = _grow(members, pos + 1)
+                                members = _grow(members)
                             members[pos] = u
                             pos += 1
             elif pw > 0.0:
@@ -183,7 +183,7 @@ def rr_sets_ic(
                     if stamp[u] != tag:
                         stamp[u] = tag
                         if pos == members.shape[0]:
-                            members = _grow(members, pos + 1)
+                            members = _grow(members)
                         members[pos] = u
                         pos += 1
                     j += 1
@@ -211,7 +211,7 @@ def rr_sets_lt(in_indptr, in_indices, w_in, root_nodes, root_cum, stream_root, r
         cur = _root(x, n, root_nodes, root_cum)
         while True:
             if pos == members.shape[0]:
-                members = _grow(members, pos + 1)
+                members = _grow(members)
             members[pos] = cur
             pos += 1
             stamp[cur] = tag
@@ -392,7 +392,7 @@ def rr_sets_ctic(
                 _sift_down(heap, pos, dist, size, 0)
             done[w] = tag
             if at == members.shape[0]:
-                members = _grow(members, at + 1)
+                members = _grow(members)
             members[at] = w
             at += 1
             for j in range(in_indptr[w], in_indptr[w + 1]):
@@ -496,7 +496,7 @@ def rr_sets_temporal(
                 _sift_down(heap, pos, key, size, 0)
             done[w] = tag
             if at == members.shape[0]:
-                members = _grow(members, at + 1)
+                members = _grow(members)
             members[at] = w
             at += 1
             for j in range(in_indptr[w], in_indptr[w + 1]):
