@@ -821,6 +821,26 @@ EQUIVALENT = {
         "- -> +",
     ): "rr_sets_ctic and rr_sets_temporal: a tag need only be >= 1 and differ between the"
     " sets of one call; r + r0 + 1 is (below 2**30 sets)",
+    (
+        "spread/im/_rrset_kernels.py",
+        "state, x = _next_uniform(state) | skip = np.log(1.0 - x) * inv_in[j] | "
+        "if skip >= b - j:",
+        ">= -> >",
+    ): "subset sampling's jump: skip is log(1 - x) / log(1 - q), x a multiple of 2**-53; it"
+    " equals the whole number b - j only for isolated x (a chance of the order of 2**-40 per"
+    " draw), so no test can see the one jump the mutant would take onto slot b",
+    (
+        "spread/im/_rrset_kernels.py",
+        "if pj < q: | state, x = _next_uniform(state) | if x * q >= pj:",
+        ">= -> >",
+    ): "the thinning coin: x * q == pj exactly has probability at most 2**-53 per draw (x a"
+    " multiple of 2**-53), as for `x < p[j]` -> `x <= p[j]` in _ic_lt_kernels",
+    (
+        "spread/im/_rrset_kernels.py",
+        "for j in range(a, b): | state, x = _next_uniform(state) | if x < p_in[j]:",
+        "< -> <=",
+    ): "a coin per arc: x == p_in[j] has probability at most 2**-53 per draw, as for"
+    " `x < p[j]` -> `x <= p[j]` in _ic_lt_kernels",
 }
 
 

@@ -1005,22 +1005,27 @@ def test_rr_set_spread_estimates_agree_with_forward_runs(in_arc_path):
 def test_rr_sets_replay_the_kernel_stream_bit_for_bit(in_arc_path):
     """Coupled: every RR set (members in the order they join) equals
     `reference.rr_set_ic_replay` on the same stream, which draws in the kernel's order on
-    each in-arc path (shared probability, subset sampling, a coin per arc)."""
+    each in-arc path (shared probability, subset sampling, a coin per arc, and none for
+    a node whose in-arcs all have probability 0)."""
     g = mixed_digraph(40, 320, seed=11)
     levels = np.array([1.0, 0.6, 0.2, 0.2, 0.05, 0.003, 0.0])
     p = levels[np.random.default_rng(12).integers(0, levels.size, g.n_edges)]
     _, dst, _ = g.edges()
     p[np.asarray(dst) == 3] = 0.25  # a node whose in-arcs share one probability
     p[np.asarray(dst) == 4] = 1.0
+    p[np.asarray(dst) == 5] = 0.0  # a node that draws nothing, in the middle of some sets
     rr = RRSets(g, IC(p=p), np.uint64(77)).extend(400)
     subset = subset_nodes(rr)
     if in_arc_path == "subset":
         assert len(subset) >= 30
     offsets, members = rr.flat()
     p_in = p[g.in_arc].tolist()
+    inside = 0
     for r in range(len(rr)):
         want = reference.rr_set_ic_replay(g, p_in, 77, r, subset)
         assert members[offsets[r] : offsets[r + 1]].tolist() == want, r
+        inside += 5 in want[1:-1]
+    assert inside >= 10  # node 5 joined, and nodes after it drew, in that many sets
 
 
 # ------------------------------------------------ whole runs replayed set by set
