@@ -2,6 +2,7 @@
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -564,6 +565,48 @@ def test_fit_bundled_trend_with_holdout(capsys, tmp_path):
     forecast = pd.read_csv(tmp_path / "bass.forecast.csv")
     assert len(forecast) == 48 and {"observed", "mean", "lower", "upper"} <= set(forecast.columns)
     assert "held-out errors: mase" in out and "95% CI (wald)" in out
+
+
+def test_fit_with_a_known_event(capsys, tmp_path):
+    """`--event NAME=TIME --half-life H` fits the library's decaying column: the same
+    coefficient as `fit_hawkes` with `event_regressors`, covering the held-out bins."""
+    out_file = tmp_path / "hawkes.json"
+    argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-05 10:00"]
+    argv += ["--model", "hawkes", "--holdout", "6", "--out", str(out_file)]
+    code, out, err = run(capsys, *argv, "--event", "news=2012-07-04T04:00", "--half-life", "12")
+    assert code == 0, err
+    assert "events: news (decay, half-life 12 bins)" in out
+    got = json.loads(out_file.read_text())["fit"]["params"]["news"]
+    series = spread.datasets.load_trend("higgs").since("2012-07-04").until("2012-07-05 04:00")
+    x = spread.fit.event_regressors(
+        series, {"news": "2012-07-04 04:00"}, horizon=6, shape="decay", half_life=12
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = spread.fit.fit_hawkes(series, regressors=x).params["news"]
+    assert got == pytest.approx(want, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        (["--event", "news"], "must be NAME=TIME"),
+        (["--event", "=2012-07-04"], "must be NAME=TIME"),
+        (["--event", "news=2012-07-09"], r"must fall in the bins covered"),
+        (["--event", "a b=2012-07-04T05:00"], "identifiers"),
+        (["--half-life", "3"], "shape an `--event`"),
+        (["--event", "news=2012-07-04T05:00", "--event-shape", "decay"], "`half_life` gives"),
+        (["--event", "news=2012-07-04T05:00", "--model", "bass"], "needs `--model hawkes`"),
+        (["--event", "news=2012-07-04T05:00", "--half-life", "0"], "--half-life"),
+    ],
+)
+def test_fit_bad_events_are_named(capsys, extra, match):
+    argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-05"]
+    if "--model" not in extra:
+        argv += ["--model", "hawkes"]
+    code, _, err = run(capsys, *argv, *extra)
+    assert code == 2
+    assert re.search(match, err), err
 
 
 def test_fit_csv_file_and_json_forecast(capsys, tmp_path):

@@ -19,7 +19,15 @@ from ._common import (
     write_table,
 )
 from ._files import binary_problem, check_writable
-from ._types import fraction, int_at_least, positive_int, seed_root, shown, shown_path
+from ._types import (
+    finite_at_least,
+    fraction,
+    int_at_least,
+    positive_int,
+    seed_root,
+    shown,
+    shown_path,
+)
 
 __all__ = ["add_parser", "main"]
 
@@ -40,6 +48,10 @@ examples:
       IC with spontaneous adoption on the retweet network, seeded with the users who
       retweeted in the first hour (the bundled adoption times); the hourly counts
       negative binomial around the model's runs (--loss poisson for a run of the model)
+  spread fit higgs --start 2012-07-04 --end "2012-07-05 04:00" --model hawkes \
+          --event announcement=2012-07-04T04:00 --half-life 12 --forecast 24
+      binned Hawkes whose background jumps at the announcement and wears off with a
+      half-life of 12 hours (a fitted coefficient, `announcement`)
 """
 
 
@@ -142,9 +154,41 @@ def _fit_curve(args, train):
         "hawkes": spread_fit.fit_hawkes,
     }
     kwargs = {"n_resamples": args.resamples} if args.ci_method == "bootstrap" else {}
+    if args.model == "hawkes":
+        kwargs["regressors"] = _event_columns(args, train)
     return fitters[args.model](
         train, loss=args.loss, ci_method=args.ci_method, level=args.level, rng=args.rng, **kwargs
     )
+
+
+def _event_columns(args, train):
+    """`--event NAME=TIME` (repeated) as `event_regressors` columns, covering the bins
+    forecast or held out too; None without `--event`."""
+    from ..fit import event_regressors
+
+    if not args.event:
+        return None
+    events = {}
+    for text in args.event:
+        name, sep, when = text.partition("=")
+        if not sep or not name.strip() or not when.strip():
+            msg = f"`--event` must be NAME=TIME, e.g. announcement=2012-07-04T04:00; got {shown(text)}."
+            raise UsageError(msg)
+        try:
+            events[name.strip()] = when.strip() if train.is_datetime else float(when)
+        except ValueError:
+            msg = f"`--event` times of a numeric series are numbers; got {shown(text)}."
+            raise UsageError(msg) from None
+    shape = args.event_shape or ("decay" if args.half_life is not None else "step")
+    horizon = max(args.forecast or 0, args.holdout or 0)
+    columns = event_regressors(
+        train, events, horizon=horizon, shape=shape, half_life=args.half_life
+    )
+    print(
+        f"events: {', '.join(events)} ({shape}"
+        + (f", half-life {args.half_life:g} bins)" if args.half_life is not None else ")")
+    )
+    return columns
 
 
 def _fit_ic(args, train):
@@ -184,6 +228,7 @@ def _fit_ic(args, train):
         n_runs=args.runs,
         external=not args.no_external,
         period=args.external_period,
+        regressors=None if args.no_external else _event_columns(args, train),
         ci_method="bootstrap" if bootstrap else None,
         level=args.level,
         n_resamples=args.resamples,
@@ -204,6 +249,15 @@ def main(args):
         check_writable(_forecast_path(out))
     if args.model != "ic" and (args.graph is not None):
         msg = "`--graph` is used only with `--model ic`."
+        raise UsageError(msg)
+    if args.event and (args.model not in ("hawkes", "ic") or args.no_external):
+        msg = (
+            "`--event` drives the Hawkes background or IC's spontaneous adoption: it needs "
+            f"`--model hawkes` or `--model ic` (without --no-external); got --model {args.model}."
+        )
+        raise UsageError(msg)
+    if not args.event and (args.event_shape is not None or args.half_life is not None):
+        msg = "`--event-shape` and `--half-life` shape an `--event`; give one (NAME=TIME)."
         raise UsageError(msg)
     if args.seeds_from is not None and args.seeds_from not in graph_names("cascades"):
         names = ", ".join(graph_names("cascades"))
@@ -409,6 +463,28 @@ def add_parser(sub):
     )
     add_seed_options(p, required=False)
     add_graph_options(p, positional=False)
+    e = p.add_argument_group("known events (--model hawkes or ic)")
+    e.add_argument(
+        "--event",
+        action="append",
+        metavar="NAME=TIME",
+        help="a known event (repeatable), e.g. announcement=2012-07-04T04:00: a fitted "
+        "factor on the Hawkes background or on spontaneous adoption from its bin on",
+    )
+    e.add_argument(
+        "--event-shape",
+        choices=("step", "pulse", "decay"),
+        default=None,
+        help="step: lasting (the default); pulse: its bin only; decay: wearing off "
+        "(the default with --half-life)",
+    )
+    e.add_argument(
+        "--half-life",
+        type=finite_at_least(0.0, strict=True),
+        default=None,
+        metavar="BINS",
+        help="how fast a decaying event wears off, in bins",
+    )
     r = p.add_argument_group("running")
     r.add_argument("--rng", type=seed_root, default=0, help="random seed (default 0)")
     r.add_argument("--out", metavar="PATH", help="write the parameters: .csv, .json, .parquet")
