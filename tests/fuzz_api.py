@@ -652,6 +652,55 @@ def test_hawkes(events, start, end, time_unit):
         assert res.success == (res.status == 0)
 
 
+_HOURLY = Trend.from_counts(
+    np.arange(1.0, 21.0) % 7, freq="1h", start=pd.Timestamp("2024-01-01 00:00")
+)
+_NUMERIC = Trend.from_counts(np.arange(1.0, 21.0) % 5, freq=0.5, start=3.0)
+EVENT_NAMES = st.one_of(st.sampled_from(["news", "mu", "a1", "x1", "k"]), SCALARS)
+
+
+@fuzz
+@given(st.data())
+def test_known_event_regressors(data):
+    """event_regressors, and any `regressors` a binned Hawkes or IC fit is given."""
+    trend = data.draw(st.sampled_from([_HOURLY, _NUMERIC]))
+    events = data.draw(
+        st.one_of(
+            st.dictionaries(EVENT_NAMES, st.one_of(TIMES, NUMBERS), max_size=3),
+            VALUES,
+        )
+    )
+    shape = data.draw(st.one_of(st.sampled_from(["step", "pulse", "decay"]), SCALARS))
+    half_life = data.draw(st.one_of(st.none(), NUMBERS, SCALARS))
+    horizon = data.draw(st.one_of(st.integers(0, 30), FEW_OR_HUGE))
+    made = check(
+        lambda: spread.fit.event_regressors(
+            trend, events, horizon=horizon, shape=shape, half_life=half_life
+        )
+    )
+    if made is not None:
+        assert isinstance(made, pd.DataFrame) and made.shape[0] >= trend.n_bins
+        assert np.isfinite(made.to_numpy()).all()
+    regressors = data.draw(
+        st.one_of(
+            st.just(made),
+            VALUES,
+            arrays(40),
+            st.lists(NUMBERS, min_size=20, max_size=30).map(lambda a: pd.DataFrame({"x": a})),
+            st.just(pd.DataFrame({"x": np.arange(25.0)}, index=_HOURLY.bin_labels(range(25)))),
+        )
+    )
+    res = check(lambda: fit_hawkes(trend, regressors=regressors, loss="poisson"))
+    if res is not None:
+        assert res.success == (res.status == 0)
+        if res.success:
+            check(lambda: res.forecast(3, n_paths=5, rng=0))
+    est = ICEstimator("dmp", external=True, regressors=regressors, ci_method=None)
+    fit = check(lambda: est.fit(SMALL, trend.counts[:6], seeds=["a"]))
+    if fit is not None:
+        assert set(fit.params_) >= {"p", "external"}
+
+
 COUNT_SERIES = st.one_of(VALUES, st.lists(st.integers(0, 50), max_size=80))
 BASELINE_MODELS = st.one_of(
     st.just(["naive"]),

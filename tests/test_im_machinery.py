@@ -1488,7 +1488,8 @@ def test_lt_rr_walk_stops_when_no_in_arc_is_picked():
     """An LT RR set is a reverse walk that stops when the node picks none of its in-arcs
     (probability 1 minus its in-weights) or reaches the set: on the path 0 -> 1 -> 2 -> 3
     with weights 0, 1/2 and 1 the only sets are [0], [1], [2] or [2, 1], [3, 2] or
-    [3, 2, 1], each two-way shape both ways."""
+    [3, 2, 1], each two-way shape both ways; set r starts at its target, the first
+    number of its stream (`reference.SplitMix64`)."""
     g = Graph.from_edges([0, 1, 2], [1, 2, 3])
     rr = RRSets(g, LT(weights=np.array([0.0, 0.5, 1.0])), np.uint64(5)).extend(200)
     offsets, members = rr.flat()
@@ -1496,6 +1497,8 @@ def test_lt_rr_walk_stops_when_no_in_arc_is_picked():
     seen = set()
     for r in range(200):
         s = members[offsets[r] : offsets[r + 1]].tolist()
+        target = min(int(reference.SplitMix64(5, r).random() * 4), 3)
+        assert s[:1] == [target], r
         assert s in shapes[s[0]]
         seen.add(tuple(s))
     assert seen == {tuple(s) for v in shapes for s in shapes[v]}

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .._common import check_memory
 from .._time import match_tz, short_repr
 from .._validation import check_in, check_nonnegative_float
 from ..exceptions import InvalidParameterError
@@ -56,6 +57,8 @@ def event_regressors(trend, events, *, horizon=0, shape="step", half_life=None):
     InvalidParameterError
         A bad shape, half-life, horizon, name or time (one outside the covered bins
         names the range).
+    MemoryLimitError
+        A `horizon` whose columns would not fit in memory.
 
     Examples
     --------
@@ -85,6 +88,11 @@ def event_regressors(trend, events, *, horizon=0, shape="step", half_life=None):
         msg = f"`events` must be a non-empty dict of name -> time; got {short_repr(events)}."
         raise InvalidParameterError(msg)
     n = trend.n_bins + int(horizon)
+    check_memory(
+        16 * n * (len(events) + 2),
+        what=f"{len(events)} columns of {n:,} bins",
+        advice="lower `horizon`",
+    )
     t = np.arange(n, dtype=np.float64)
     columns = {}
     for name, when in events.items():
@@ -152,6 +160,20 @@ class Regressors:
         return np.exp(self.values[:n_total] @ np.asarray(gamma, dtype=np.float64))
 
 
+def _floats(values):
+    """`values` (a frame, an array or nested lists) as a float array, or a named error."""
+    try:
+        if isinstance(values, pd.DataFrame):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        msg = (
+            "`regressors` must be numbers, one row per bin and one column per regressor; "
+            f"got {short_repr(values)}."
+        )
+        raise InvalidParameterError(msg) from None
+
+
 def as_regressors(regressors, trend, reserved=()):
     """Validate `regressors` (a DataFrame or Series indexed by bin labels, or an array
     whose row 0 is the trend's first bin) against `trend`: a `Regressors`."""
@@ -176,7 +198,10 @@ def as_regressors(regressors, trend, reserved=()):
         if not index.is_unique:
             msg = "`regressors` must have one row per bin; its index repeats labels."
             raise InvalidParameterError(msg)
-        first = index.get_indexer(labels[:1])[0]
+        try:
+            first = int(index.get_indexer(labels[:1])[0])
+        except (TypeError, ValueError):  # labels of another kind
+            first = -1
         if first < 0:
             msg = (
                 "`regressors` must have a row for each of the trend's bins; none for its "
@@ -186,7 +211,12 @@ def as_regressors(regressors, trend, reserved=()):
         rows = regressors.iloc[first:]
         n_rows = rows.shape[0]
         expected = trend.bin_labels(np.arange(n_rows))
-        same = np.asarray(rows.index == expected) if n_rows else np.zeros(0, bool)
+        try:
+            same = np.asarray(rows.index == expected, dtype=bool)
+        except (TypeError, ValueError):  # labels that cannot be compared with times
+            same = np.zeros(n_rows, dtype=bool)
+        if same.shape != (n_rows,):
+            same = np.zeros(n_rows, dtype=bool)
         if not same.all():
             bad = int(np.argmin(same))
             msg = (
@@ -195,9 +225,9 @@ def as_regressors(regressors, trend, reserved=()):
                 f"{expected[bad]}."
             )
             raise InvalidParameterError(msg)
-        values = rows.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = _floats(rows)
     else:
-        values = np.asarray(regressors, dtype=np.float64)
+        values = _floats(regressors)
         if values.ndim == 1:
             values = values[:, None]
         if values.ndim != 2:
