@@ -524,29 +524,6 @@ EQUIVALENT = {
         "1 -> 0",
     ): "x * n < n (as for - -> +): a clamp at n binds no more than one at n - 1",
     (
-        "spread/im/_rrset_kernels.py",
-        "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
-        "members = _grow(members, pos + 1)",
-        "+ -> -",
-    ): "_grow returns max(2 * len, size), pos == len >= 16: the buffer doubles either way",
-    (
-        "spread/im/_rrset_kernels.py",
-        "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
-        "members = _grow(members, pos + 1)",
-        "1 -> 0",
-    ): "_grow returns max(2 * len, size), pos == len >= 16: the buffer doubles either way",
-    (
-        "spread/im/_rrset_kernels.py",
-        "v = min(np.int64(x * n), n - 1) | if pos == members.shape[0]: | "
-        "members = _grow(members, pos + 1)",
-        "1 -> 2",
-    ): "_grow returns max(2 * len, size) and pos == len: the buffer doubles either way",
-    (
-        "spread/im/_rrset_kernels.py",
-        "stamp[u] = tag | if pos == members.shape[0]: | members = _grow(members, pos + 1)",
-        "+ -> -",
-    ): "_grow returns max(2 * len, size) and pos == len: the buffer doubles either way",
-    (
         "spread/im/imm.py",
         "peak = max(peak, rr.nbytes + final.nbytes) | if stable <= 0: | break",
         "break -> continue",
@@ -823,8 +800,7 @@ EQUIVALENT = {
     " sets of one call; r + r0 + 1 is (below 2**30 sets)",
     (
         "spread/im/_rrset_kernels.py",
-        "state, x = _next_uniform(state) | skip = np.log(1.0 - x) * inv_in[j] | "
-        "if skip >= b - j:",
+        "state, x = _next_uniform(state) | skip = np.log(1.0 - x) * inv_in[j] | if skip >= b - j:",
         ">= -> >",
     ): "subset sampling's jump: skip is log(1 - x) / log(1 - q), x a multiple of 2**-53; it"
     " equals the whole number b - j only for isolated x (a chance of the order of 2**-40 per"
@@ -841,6 +817,12 @@ EQUIVALENT = {
         "< -> <=",
     ): "a coin per arc: x == p_in[j] has probability at most 2**-53 per draw, as for"
     " `x < p[j]` -> `x <= p[j]` in _ic_lt_kernels",
+    (
+        "spread/im/_rrset_kernels.py",
+        "for j in range(in_indptr[cur], in_indptr[cur + 1]): | acc += w_in[j] | if x < acc:",
+        "< -> <=",
+    ): "the LT walk's pick: x == acc (a partial sum of in-weights) has probability at most"
+    " 2**-53 per draw, x a multiple of 2**-53",
 }
 
 
