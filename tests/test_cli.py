@@ -587,6 +587,17 @@ def test_fit_with_a_known_event(capsys, tmp_path):
     assert got == pytest.approx(want, rel=1e-9)
 
 
+def test_fit_auto_ranks_the_hawkes_twin_with_the_event(capsys, tmp_path):
+    out_file = tmp_path / "auto.json"
+    argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-06 04:00"]
+    argv += ["--model", "auto", "--forecast", "6", "--origins", "2", "--out", str(out_file)]
+    code, out, err = run(capsys, *argv, "--event", "news=2012-07-04T04:00", "--half-life", "12")
+    assert code == 0, err
+    ranked = [row["model"] for row in json.loads(out_file.read_text())["ranking"]]
+    assert {"hawkes", "hawkes_regressors"} <= set(ranked)
+    assert "background scaled by exp(gamma x) (news)" in out
+
+
 @pytest.mark.parametrize(
     ("extra", "match"),
     [

@@ -384,3 +384,47 @@ def test_ic_regressors_need_external(ba2000):
         ICEstimator(external=True, regressors=pd.Series(np.arange(3.0), name="p")).fit(
             ba2000, pd.Series([5.0, 3, 2]), seeds=[0]
         )
+
+
+# ------------------------------------------------------------ model choice
+def _pulse_trend():
+    """200 hours of a Hawkes process whose background gets a pulse at hour 170 that
+    halves every 6 hours; the pulse's column, 12 hours past the data."""
+    t = np.arange(212, dtype=float)
+    pulse = np.where(t >= 170, 2.0 ** (-(t - 170) / 6.0), 0.0)
+    times = simulate(
+        4.0, 0.3, 1.0, None, 211.0, 200.0, np.random.default_rng(5),
+        shape=lambda s: math.exp(2.0 * pulse[int(s)]),
+    )  # fmt: skip
+    trend = Trend.from_timestamps(times, freq=1.0, start=0.0, end=200.0)
+    return trend, pd.DataFrame({"pulse": pulse}, index=trend.bin_labels(np.arange(212)))
+
+
+def test_choose_ranks_each_hawkes_beside_its_twin_with_the_regressors():
+    """The twin whose background the known pulse scales forecasts the pulse's decay and
+    ranks first; the plain Hawkes is ranked too (does the event earn its keep?)."""
+    from spread.fit import choose
+
+    trend, x = _pulse_trend()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        choice = choose(trend, ["hawkes"], horizon=12, n_origins=2, n_paths=200, regressors=x)
+    assert {"hawkes", "hawkes_regressors", "naive"} <= set(choice.table.index)
+    assert choice.model == "hawkes_regressors"
+    table = choice.table
+    assert table.loc["hawkes_regressors", "mase"] < table.loc["hawkes", "mase"]
+    assert "pulse" in choice.fit.params
+    assert any("hawkes_regressors" in note for note in choice.notes)
+    assert choice.forecast.shape[0] == 12
+
+
+def test_choose_checks_its_regressors():
+    from spread.fit import choose
+
+    trend, x = _pulse_trend()
+    with pytest.raises(InvalidParameterError, match="must cover the trend and the 12 bins"):
+        choose(trend, ["hawkes"], horizon=12, n_origins=2, regressors=x.iloc[:205])
+    with pytest.raises(InvalidParameterError, match="names none of them"):
+        choose(trend, ["bass"], horizon=12, n_origins=2, regressors=x)
+    with pytest.raises(InvalidParameterError, match="take their own"):
+        choose(trend, {"h": fit_hawkes}, horizon=12, n_origins=2, regressors=x)

@@ -250,10 +250,11 @@ def main(args):
     if args.model != "ic" and (args.graph is not None):
         msg = "`--graph` is used only with `--model ic`."
         raise UsageError(msg)
-    if args.event and (args.model not in ("hawkes", "ic") or args.no_external):
+    if args.event and (args.model not in ("hawkes", "ic", "auto") or args.no_external):
         msg = (
             "`--event` drives the Hawkes background or IC's spontaneous adoption: it needs "
-            f"`--model hawkes` or `--model ic` (without --no-external); got --model {args.model}."
+            "`--model hawkes`, `--model ic` (without --no-external) or `--model auto`; got "
+            f"--model {args.model}."
         )
         raise UsageError(msg)
     if not args.event and (args.event_shape is not None or args.half_life is not None):
@@ -330,6 +331,7 @@ def _auto(args, train, test, out):
         level=args.forecast_level,
         rng=args.rng,
         fit_options={"loss": args.loss, "level": args.level},
+        regressors=_event_columns(args, train),
     )
     print(choice.summary())
     if choice.fit is not None:
@@ -463,7 +465,7 @@ def add_parser(sub):
     )
     add_seed_options(p, required=False)
     add_graph_options(p, positional=False)
-    e = p.add_argument_group("known events (--model hawkes or ic)")
+    e = p.add_argument_group("known events (--model hawkes, ic or auto)")
     e.add_argument(
         "--event",
         action="append",

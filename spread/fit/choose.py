@@ -24,6 +24,7 @@ from .forecast import (
     naive_forecast,
 )
 from .hawkes import fit_hawkes
+from .regressors import as_regressors
 
 __all__ = ["ModelChoice", "choose"]
 
@@ -162,15 +163,56 @@ def resolve_period(trend, period, horizon, first_origin):
     return period, f"seasonal naive with period {period}"
 
 
-def seasonal_fitter(period, weekly=0, fit_options=None):
+def seasonal_fitter(period, weekly=0, fit_options=None, regressors=None):
     """Fit the binned Hawkes process with a background of period `period` bins (two
-    harmonics), times a weekly cycle of `weekly` harmonics (see `HawkesEstimator`)."""
+    harmonics), times a weekly cycle of `weekly` harmonics (see `HawkesEstimator`), and
+    scaled by `regressors` if any."""
     options = dict(fit_options or {})
+    if regressors is not None:
+        options["regressors"] = regressors
 
     def fit_seasonal_hawkes(trend):
         return fit_hawkes(trend, period=period, n_harmonics=2, weekly_harmonics=weekly, **options)
 
     return fit_seasonal_hawkes
+
+
+#: The Hawkes candidates that `regressors` give a twin to, named ``<name>_regressors``.
+HAWKES = ("hawkes", SEASONAL, WEEKLY)
+
+
+def with_regressors(candidates, regressors, trend, horizon, period, fit_options):
+    """`candidates` with a twin of each Hawkes candidate whose background is scaled by
+    `regressors` (checked against `trend` and the `horizon` bins after it), and notes."""
+    if regressors is None:
+        return candidates, []
+    checked = as_regressors(regressors, trend, ("mu", "alpha", "beta"))
+    need = trend.n_bins + horizon
+    if checked.values.shape[0] < need:
+        msg = (
+            f"`regressors` must cover the trend and the {horizon} bins forecast after it "
+            f"({need} bins from its first); they hold {checked.values.shape[0]}."
+        )
+        raise InvalidParameterError(msg)
+    out, names = dict(candidates), []
+    for name in HAWKES:
+        if name not in candidates:
+            continue
+        if name == "hawkes":
+            options = {**(fit_options or {}), "regressors": regressors}
+            out[f"{name}_regressors"] = _with_options(fit_hawkes, options)
+        else:
+            weekly = PERIODIC[name][0]
+            out[f"{name}_regressors"] = seasonal_fitter(period, weekly, fit_options, regressors)
+        names.append(f"{name}_regressors")
+    if not names:
+        msg = (
+            "`regressors` scale the background of the Hawkes candidates; `models` names "
+            f"none of them ({', '.join(HAWKES)})."
+        )
+        raise InvalidParameterError(msg)
+    cols = ", ".join(checked.names)
+    return out, [f"{', '.join(names)}: the same, the background scaled by exp(gamma x) ({cols})"]
 
 
 def _is_daily(trend, period):
@@ -381,6 +423,7 @@ def choose(
     n_paths=1000,
     rng=0,
     fit_options=None,
+    regressors=None,
 ):
     """Fit the candidate models of a trend, rank them by rolling-origin forecasts next
     to the naive baselines, and forecast with the best.
@@ -433,6 +476,12 @@ def choose(
         any of ``loss``, ``ci_method``, ``level`` (of the parameters' intervals),
         ``max_iter``, ``n_resamples``, ``rng``, as the fitting functions take them;
         e.g. ``{"loss": "poisson"}``.
+    regressors : pandas.DataFrame, pandas.Series or array_like, optional
+        Known drivers (`event_regressors`; as `HawkesEstimator`'s `regressors`), from
+        the trend's first bin to `horizon` bins past its last. Each Hawkes candidate
+        (``"hawkes"`` and the periodic ones) gets a twin, ``"hawkes_regressors"``,
+        ``"seasonal_hawkes_regressors"``, ..., whose background they scale, ranked
+        beside it: whether the known events earn their keep.
 
     Returns
     -------
@@ -485,6 +534,15 @@ def choose(
         fitters, period, taus[0], models is not None, trend, fit_options
     )
     candidates = {k: v for k, v in fitters.items() if v is not None}
+    if regressors is not None and isinstance(models, dict):
+        msg = (
+            "`regressors` go to the named Hawkes candidates; functions given in a dict "
+            "take their own (e.g. `fit_hawkes(trend, regressors=...)`)."
+        )
+        raise InvalidParameterError(msg)
+    candidates, regressor_notes = with_regressors(
+        candidates, regressors, trend, horizon, period, fit_options
+    )
     candidates["naive"] = lambda tr: _Baseline(np.asarray(tr.counts, dtype=np.float64), 1)
     notes = (
         ["network models (IC, LT, heat) need a graph and seeds: pass their fits in `models`"]
@@ -492,7 +550,7 @@ def choose(
         else []
     )
     notes.append(period_note)
-    notes += seasonal_notes
+    notes += seasonal_notes + regressor_notes
     if period is not None:
         candidates["seasonal_naive"] = lambda tr: _Baseline(
             np.asarray(tr.counts, dtype=np.float64), period
