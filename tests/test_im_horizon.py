@@ -39,6 +39,12 @@ def test_the_rr_kernels_delay_laws_are_the_simulators(law):
         )
 
 
+def test_the_rr_kernels_law_codes_are_the_simulators():
+    """The copies name each law by the model's own code (`CTIC._law`)."""
+    names = ("EXPONENTIAL", "WEIBULL", "LOGNORMAL", "GAMMA", "FIXED", "TABLE", "GEOMETRIC")
+    assert [getattr(RK, f"_{n}") for n in names] == [getattr(CK, n) for n in names]
+
+
 def test_tabulated_law_too():
     from scipy import stats
 
