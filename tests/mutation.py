@@ -513,14 +513,14 @@ EQUIVALENT = {
     ): "r + r0 + 1 is also >= 1 and increasing in r (< 2**30 sets)",
     (
         "spread/im/_rrset_kernels.py",
-        "state = _run_state(stream_root, r) | state, x = _next_uniform(state) | "
-        "v = min(np.int64(x * n), n - 1)",
+        "weight (``root_cum``: the cumulative weights, all positive; a binary search).\"\"\" | "
+        "if root_nodes.shape[0] == 0: | return min(np.int64(x * n), n - 1)",
         "- -> +",
     ): "x <= 1 - 2**-53, so x * n rounds below n for every n < 2**53: the clamp never binds",
     (
         "spread/im/_rrset_kernels.py",
-        "state = _run_state(stream_root, r) | state, x = _next_uniform(state) | "
-        "v = min(np.int64(x * n), n - 1)",
+        "weight (``root_cum``: the cumulative weights, all positive; a binary search).\"\"\" | "
+        "if root_nodes.shape[0] == 0: | return min(np.int64(x * n), n - 1)",
         "1 -> 0",
     ): "x * n < n (as for - -> +): a clamp at n binds no more than one at n - 1",
     (
