@@ -45,6 +45,19 @@ def test_the_rr_kernels_law_codes_are_the_simulators():
     assert [getattr(RK, f"_{n}") for n in names] == [getattr(CK, n) for n in names]
 
 
+def test_the_rr_kernels_table_look_up_at_its_ends():
+    """Pins the tabulated law's last cell in the RR kernels' copy: u = 1 reads the last
+    knot (not one past it: the Python body bounds-checks), u in the last cell
+    interpolates between the last two knots, u = 0 reads the first."""
+    table = np.array([0.0, 0.25, 0.75, 1.0])  # knots at u = 0, 1/3, 2/3, 1
+    for look_up in (RK._table_quantile, RK._table_quantile.py_func):
+        assert look_up(table, 0.0) == 0.0
+        assert look_up(table, 1 / 6) == pytest.approx(0.125, abs=1e-15)
+        assert look_up(table, 5 / 6) == pytest.approx(0.875, abs=1e-15)  # the last cell
+        assert look_up(table, 1.0) == 1.0
+        assert look_up(table, np.nextafter(1.0, 0.0)) == pytest.approx(1.0)
+
+
 def test_tabulated_law_too():
     from scipy import stats
 
