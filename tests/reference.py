@@ -15,6 +15,7 @@ Each returns ``{node index: activation step}`` for one run.
 - `ctic_times`: continuous-time IC, event by event, from given arc delays;
   `ctic_replay` feeds it the kernels' coins and delays (`ctic_delay`, the delay laws
   re-implemented in plain Python on the same streams).
+- `as_plain_python`: a kernel module's own bodies run by Python, bounds-checked.
 """
 
 import heapq
@@ -51,6 +52,26 @@ def in_arcs(graph):
     """``[[(u, arc id), ...] for each v]`` (built once per graph)."""
     out_arcs(graph)
     return _ADJACENCY[graph][1]
+
+
+def as_plain_python(module, monkeypatch):
+    """`module`'s source executed with `numba.njit` as the identity and `numba.prange` as
+    `range`: the kernels' own bodies, run by Python, with numpy's bounds checks on every
+    index (Numba checks none, so a write one past a buffer goes unseen when compiled)."""
+    import types
+
+    import numba
+
+    def identity(*args, **kwargs):
+        return args[0] if args and callable(args[0]) else (lambda f: f)
+
+    monkeypatch.setattr(numba, "njit", identity)
+    monkeypatch.setattr(numba, "prange", range)
+    plain = types.ModuleType(f"plain_{module.__name__.rsplit('.', 1)[-1]}")
+    with open(module.__file__, encoding="utf-8") as f:
+        exec(compile(f.read(), module.__file__, "exec"), plain.__dict__)
+    monkeypatch.undo()
+    return plain
 
 
 # --------------------------------------------------------------- definitions

@@ -1506,25 +1506,10 @@ def test_lt_rr_walk_stops_when_no_in_arc_is_picked():
 
 # ------------------------------------------------- the samplers as plain Python
 def _rr_kernels_as_plain_python(monkeypatch):
-    """`spread/im/_rrset_kernels.py` executed with `njit` as the identity: the same
-    bodies, run by Python, with numpy's bounds checks on every index (Numba checks none,
-    so a write one past a buffer goes unseen when compiled)."""
-    import types
-
-    import numba
-
+    """`spread/im/_rrset_kernels.py` as plain Python (`reference.as_plain_python`)."""
     from spread.im import _rrset_kernels
 
-    def identity(*args, **kwargs):
-        return args[0] if args and callable(args[0]) else (lambda f: f)
-
-    monkeypatch.setattr(numba, "njit", identity)
-    plain = types.ModuleType("plain_rrset_kernels")
-    path = _rrset_kernels.__file__
-    with open(path, encoding="utf-8") as f:
-        exec(compile(f.read(), path, "exec"), plain.__dict__)
-    monkeypatch.undo()
-    return plain
+    return reference.as_plain_python(_rrset_kernels, monkeypatch)
 
 
 def _rr_cases():

@@ -533,24 +533,10 @@ def test_threshold_quantile_table_at_its_ends():
 
 
 def _kernels_as_plain_python(monkeypatch):
-    """`spread/models/_ic_lt_kernels.py` executed with `njit` as the identity and `prange`
-    as `range`: the same bodies, run by Python, with numpy's bounds checks on every index
-    (Numba checks none, so a write one past a buffer goes unseen when compiled)."""
-    import types
-
+    """`spread/models/_ic_lt_kernels.py` as plain Python (`reference.as_plain_python`)."""
     from spread.models import _ic_lt_kernels
 
-    def identity(*args, **kwargs):
-        return args[0] if args and callable(args[0]) else (lambda f: f)
-
-    monkeypatch.setattr(numba, "njit", identity)
-    monkeypatch.setattr(numba, "prange", range)
-    plain = types.ModuleType("plain_ic_lt_kernels")
-    path = _ic_lt_kernels.__file__
-    with open(path, encoding="utf-8") as f:
-        exec(compile(f.read(), path, "exec"), plain.__dict__)
-    monkeypatch.undo()
-    return plain
+    return ref.as_plain_python(_ic_lt_kernels, monkeypatch)
 
 
 _MODELS = {
