@@ -32,6 +32,7 @@ LAWS = [
     ("lognormal", -0.3, 0.8),
     ("gamma", 0.4, 3.0),
     ("gamma", 3.5, 0.5),
+    ("gamma", 1.0, 2.0),  # the edge of the small-shape path: one draw fewer than below it
     ("fixed", 0.75),
 ]
 SCIPY = {
