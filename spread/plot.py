@@ -45,6 +45,7 @@ __all__ = [
     "curve",
     "fit",
     "graph",
+    "half_life_profile",
     "heat",
     "spread_vs_k",
     "trend",
@@ -655,6 +656,58 @@ def calibration(result, ax=None, *, n_bins=10):
     cover.set_title("band coverage")
     _legend(cover)
     return axes
+
+
+def half_life_profile(result, ax=None):
+    """Deviance of each fit against the half-life of its events' pulses.
+
+    Parameters
+    ----------
+    result : HalfLifeProfile
+        From `spread.fit.profile_half_life`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Half-life on a log axis; the dashed line is the chi-square threshold of the
+        likelihood-ratio interval, shaded between its ends (when the fits are
+        likelihoods); failed fits are crosses on the axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from spread.fit import Trend, profile_half_life
+    >>> t = np.arange(120)
+    >>> rate = 10 * np.exp(2.0 * np.where(t >= 30, 2.0 ** (-(t - 30) / 6), 0.0))
+    >>> trend = Trend.from_counts(np.random.default_rng(0).poisson(rate), freq=1.0, start=0.0)
+    >>> ax = profile_half_life(trend, {"launch": 30}, half_lives=[2, 6, 18]).plot()
+    >>> ax.get_xlabel()
+    'half-life (bins)'
+    """
+    from scipy import stats
+
+    ax = _axes(ax)
+    table = result.table
+    ok = table["success"].to_numpy(dtype=bool)
+    hs = table["half_life"].to_numpy(dtype=np.float64)
+    ax.plot(hs[ok], table["deviance"].to_numpy()[ok], "o-", color="C0", label="fits")
+    if (~ok).any():
+        ax.plot(hs[~ok], np.zeros((~ok).sum()), "x", color="C3", label="failed")
+    if not math.isnan(result.half_life_ci.low):
+        crit = float(stats.chi2.ppf(result.level, 1))
+        ax.axhline(crit, color="0.4", ls="--", lw=1, label=f"{result.level:.0%} threshold")
+        ax.axvspan(*result.half_life_ci, color="C0", alpha=0.12, lw=0)
+        ax.set_ylabel("deviance from the best fit")
+    else:
+        ax.set_ylabel("2 x (loss - best loss)")
+    ax.axvline(result.half_life, color="C1", lw=1, label=f"best {result.half_life:.3g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("half-life (bins)")
+    ax.set_title("half-life profile")
+    _legend(ax)
+    return ax
 
 
 # ------------------------------------------------------------------------- heat

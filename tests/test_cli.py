@@ -587,6 +587,29 @@ def test_fit_with_a_known_event(capsys, tmp_path):
     assert got == pytest.approx(want, rel=1e-9)
 
 
+def test_fit_profiles_the_half_life(capsys, tmp_path):
+    """`--half-life fit` is `profile_half_life` over the default grid: the same
+    half-life, interval and coefficient as the library's, and the forecast's columns
+    cover the held-out bins."""
+    out_file = tmp_path / "hawkes.json"
+    argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-05 10:00"]
+    argv += ["--model", "hawkes", "--holdout", "6", "--out", str(out_file)]
+    code, out, err = run(capsys, *argv, "--event", "news=2012-07-04T04:00", "--half-life", "fit")
+    assert code == 0, err
+    series = spread.datasets.load_trend("higgs").since("2012-07-04").until("2012-07-05 04:00")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prof = spread.fit.profile_half_life(
+            series, {"news": "2012-07-04 04:00"}, horizon=6, progress=False
+        )
+    low, high = prof.half_life_ci
+    want = f"half-life profiled: {prof.half_life:.3g} bins, 95% interval {low:.3g} to {high:.3g}"
+    assert want in out
+    got = json.loads(out_file.read_text())["fit"]["params"]["news"]
+    assert got == pytest.approx(prof.result.params["news"], rel=1e-9)
+    assert prof.regressors.shape[0] == series.n_bins + 6
+
+
 def test_fit_auto_ranks_the_hawkes_twin_with_the_event(capsys, tmp_path):
     out_file = tmp_path / "auto.json"
     argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-06 04:00"]
@@ -609,6 +632,15 @@ def test_fit_auto_ranks_the_hawkes_twin_with_the_event(capsys, tmp_path):
         (["--event", "news=2012-07-04T05:00", "--event-shape", "decay"], "`half_life` gives"),
         (["--event", "news=2012-07-04T05:00", "--model", "bass"], "needs `--model hawkes`"),
         (["--event", "news=2012-07-04T05:00", "--half-life", "0"], "--half-life"),
+        (["--event", "news=2012-07-04T05:00", "--half-life", "soon"], "--half-life"),
+        (
+            ["--event", "news=2012-07-04T05:00", "--half-life", "fit", "--event-shape", "step"],
+            "fits the decay of `--event-shape decay`",
+        ),
+        (
+            ["--event", "news=2012-07-04T05:00", "--half-life", "fit", "--model", "auto"],
+            "profiles one model's fit",
+        ),
     ],
 )
 def test_fit_bad_events_are_named(capsys, extra, match):
@@ -710,6 +742,38 @@ def test_fit_ic_needs_the_estimator_or_says_so(capsys):
     # warnings are shown as one line each, without source lines
     for line in err.splitlines():
         assert line.startswith("spread fit: ")
+
+
+def test_fit_ic_profiles_the_half_life_and_bootstraps_only_the_choice(
+    capsys, monkeypatch, tmp_path
+):
+    """`--model ic --half-life fit` on the DMP curve of a pulse halving every 4 bins
+    on the karate club: the profile's fits skip the bootstrap, the chosen half-life
+    (4, the truth, on this exact curve) is refitted with it."""
+    graph = spread.datasets.load("karate")
+    t = np.arange(24, dtype=float)
+    pulse = np.where(t >= 3, 2.0 ** (-(t - 3) / 4.0), 0.0)
+    new, _ = spread.fit.dmp_ic(
+        graph, [0], 0.1, max_steps=23, external=0.01 * np.exp(2 * pulse[1:])
+    )
+    csv = tmp_path / "counts.csv"
+    pd.DataFrame({"hour": t, "adopters": new}).to_csv(csv, index=False)
+    made = []
+    real = spread.fit.ICEstimator
+
+    def spy(**kwargs):
+        made.append(kwargs["ci_method"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(spread.fit, "ICEstimator", spy)
+    argv = ["fit", str(csv), "--time", "hour", "--count", "adopters", "--model", "ic"]
+    argv += ["--graph", "karate", "--seeds", "0", "--ic-method", "dmp", "--loss", "poisson"]
+    argv += ["--event", "news=3", "--half-life", "fit", "--ci-method", "bootstrap"]
+    code, out, err = run(capsys, *argv, "--resamples", "5")
+    assert code == 0, err
+    assert re.search(r"\(decay, half-life profiled: 4 bins, 95% interval ", out), out
+    assert made[-1] == "bootstrap" and set(made[:-1]) == {None} and len(made) >= 6
+    assert "(bootstrap)" in out
 
 
 # -------------------------------------------------------------- datasets

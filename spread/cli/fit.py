@@ -51,7 +51,8 @@ examples:
   spread fit higgs --start 2012-07-04 --end "2012-07-05 04:00" --model hawkes \
           --event announcement=2012-07-04T04:00 --half-life 12 --forecast 24
       binned Hawkes whose background jumps at the announcement and wears off with a
-      half-life of 12 hours (a fitted coefficient, `announcement`)
+      half-life of 12 hours (a fitted coefficient, `announcement`); `--half-life fit`
+      profiles the half-life instead (the best fit, and an interval)
 """
 
 
@@ -154,18 +155,26 @@ def _fit_curve(args, train):
         "hawkes": spread_fit.fit_hawkes,
     }
     kwargs = {"n_resamples": args.resamples} if args.ci_method == "bootstrap" else {}
-    if args.model == "hawkes":
-        kwargs["regressors"] = _event_columns(args, train)
-    return fitters[args.model](
-        train, loss=args.loss, ci_method=args.ci_method, level=args.level, rng=args.rng, **kwargs
-    )
+    fitter = fitters[args.model]
+
+    def fit_with(columns, final=True):
+        extra = {"regressors": columns} if args.model == "hawkes" else {}
+        return fitter(
+            train,
+            loss=args.loss,
+            ci_method=args.ci_method,
+            level=args.level,
+            rng=args.rng,
+            **kwargs,
+            **extra,
+        )
+
+    return _fit_with_events(args, train, fit_with)
 
 
-def _event_columns(args, train):
-    """`--event NAME=TIME` (repeated) as `event_regressors` columns, covering the bins
-    forecast or held out too; None without `--event`."""
-    from ..fit import event_regressors
-
+def _events(args, train):
+    """`--event NAME=TIME` (repeated): the events, their shape and the bins past the
+    trend their columns cover (those forecast or held out); None without `--event`."""
     if not args.event:
         return None
     events = {}
@@ -181,6 +190,18 @@ def _event_columns(args, train):
             raise UsageError(msg) from None
     shape = args.event_shape or ("decay" if args.half_life is not None else "step")
     horizon = max(args.forecast or 0, args.holdout or 0)
+    return events, shape, horizon
+
+
+def _event_columns(args, train):
+    """The `--event` columns (`event_regressors`) for a given `--half-life`; None
+    without `--event`."""
+    from ..fit import event_regressors
+
+    given = _events(args, train)
+    if given is None:
+        return None
+    events, shape, horizon = given
     columns = event_regressors(
         train, events, horizon=horizon, shape=shape, half_life=args.half_life
     )
@@ -189,6 +210,33 @@ def _event_columns(args, train):
         + (f", half-life {args.half_life:g} bins)" if args.half_life is not None else ")")
     )
     return columns
+
+
+def _fit_with_events(args, train, fit_with):
+    """``fit_with(columns, final)`` (columns None without `--event`) at the given
+    half-life, or profiled over it with `--half-life fit` (`profile_half_life`, the
+    best half-life then refitted with ``final=True``)."""
+    from ..fit import profile_half_life
+
+    if args.half_life != "fit":
+        return fit_with(_event_columns(args, train))
+    events, shape, horizon = _events(args, train)
+    if shape != "decay":
+        msg = f"`--half-life fit` fits the decay of `--event-shape decay`; got {shape}."
+        raise UsageError(msg)
+    prof = profile_half_life(
+        train,
+        events,
+        lambda columns: fit_with(columns, final=False),
+        horizon=horizon,
+        level=args.level,
+    )
+    low, high = prof.half_life_ci
+    print(
+        f"events: {', '.join(events)} (decay, half-life profiled: {prof.half_life:.3g} bins, "
+        f"{prof.level:.0%} interval {low:.3g} to {high:.3g}; {prof.message})"
+    )
+    return fit_with(prof.regressors, final=True)
 
 
 def _fit_ic(args, train):
@@ -222,20 +270,25 @@ def _fit_ic(args, train):
         print(
             "no intervals for --model ic without --ci-method bootstrap (it refits --resamples times)"
         )
-    est = spread_fit.ICEstimator(
-        method=args.ic_method,
-        loss=args.loss,
-        n_runs=args.runs,
-        external=not args.no_external,
-        period=args.external_period,
-        regressors=None if args.no_external else _event_columns(args, train),
-        ci_method="bootstrap" if bootstrap else None,
-        level=args.level,
-        n_resamples=args.resamples,
-        rng=args.rng,
-    )
-    est.fit(graph, train, seeds=seeds, steps_per_bin=args.steps_per_bin)
-    return est.result_
+
+    def fit_with(columns, final=True):
+        est = spread_fit.ICEstimator(
+            method=args.ic_method,
+            loss=args.loss,
+            n_runs=args.runs,
+            external=not args.no_external,
+            period=args.external_period,
+            regressors=columns,
+            ci_method="bootstrap" if bootstrap and final else None,
+            level=args.level,
+            n_resamples=args.resamples,
+            rng=args.rng,
+        )
+        return est.fit(graph, train, seeds=seeds, steps_per_bin=args.steps_per_bin).result_
+
+    if args.no_external:
+        return fit_with(None)
+    return _fit_with_events(args, train, fit_with)
 
 
 def main(args):
@@ -259,6 +312,12 @@ def main(args):
         raise UsageError(msg)
     if not args.event and (args.event_shape is not None or args.half_life is not None):
         msg = "`--event-shape` and `--half-life` shape an `--event`; give one (NAME=TIME)."
+        raise UsageError(msg)
+    if args.half_life == "fit" and args.model == "auto":
+        msg = (
+            "`--half-life fit` profiles one model's fit: use it with --model hawkes or "
+            "ic, or give --model auto the half-life in bins."
+        )
         raise UsageError(msg)
     if args.seeds_from is not None and args.seeds_from not in graph_names("cascades"):
         names = ", ".join(graph_names("cascades"))
@@ -379,6 +438,11 @@ def _auto(args, train, test, out):
     return 0
 
 
+def _half_life(text):
+    """`--half-life`: a number of bins > 0, or ``fit``."""
+    return "fit" if text.strip().lower() == "fit" else finite_at_least(0.0, strict=True)(text)
+
+
 def _forecast_path(out):
     """Where the forecast goes next to a CSV or Parquet `out`: fit.csv -> fit.forecast.csv."""
     return out.with_name(f"{out.stem}.forecast{out.suffix}")
@@ -482,10 +546,11 @@ def add_parser(sub):
     )
     e.add_argument(
         "--half-life",
-        type=finite_at_least(0.0, strict=True),
+        type=_half_life,
         default=None,
         metavar="BINS",
-        help="how fast a decaying event wears off, in bins",
+        help="how fast a decaying event wears off, in bins; `fit` profiles it "
+        "(`profile_half_life`: the best fit over half-lives, with an interval)",
     )
     r = p.add_argument_group("running")
     r.add_argument("--rng", type=seed_root, default=0, help="random seed (default 0)")

@@ -48,6 +48,7 @@ from .curves import (
 from .dmp import dmp_ic
 from .exposure import exposure_curve
 from .forecast import compare, mase, naive_forecast, rolling_origin
+from .half_life import HalfLifeProfile, profile_half_life
 from .hawkes import HawkesEstimator, fit_hawkes, hawkes_loglik, simulate_hawkes
 from .heat import HeatEstimator
 from .ic import ICEstimator, fit_ic
@@ -65,6 +66,7 @@ __all__ = [
     "FitBootstrap",
     "FitResult",
     "GompertzEstimator",
+    "HalfLifeProfile",
     "HawkesEstimator",
     "HeatEstimator",
     "ICEstimator",
@@ -96,6 +98,7 @@ __all__ = [
     "hawkes_loglik",
     "mase",
     "naive_forecast",
+    "profile_half_life",
     "rolling_origin",
     "seismic",
     "simulate_cascades",
