@@ -750,6 +750,39 @@ def _law_draw(gen, law, params):
     return e / params[0]
 
 
+def rr_set_ctic_replay(graph, p_in, law, params_in, horizon, root, run):
+    """RR set `run` under continuous-time IC with a horizon, drawing from the kernels'
+    stream in their order (`spread.im._rrset_kernels.rr_sets_ctic`, no target weights):
+    the nodes in the order they are settled, by increasing distance to the target
+    (found here by scanning every offer; under a continuous law ties have probability
+    0, so the order is the kernel's whatever its heap does with ties).
+
+    The target takes the first number. Each node w settled at distance t visits its
+    in-slots j in order: a number below ``p_in[j]`` makes the arc live; then, unless its
+    source u is settled already, a delay is drawn (`_law_draw` with ``params_in[j]``,
+    same stream) and u is offered ``t + delay`` if that is within `horizon` and below
+    its best offer so far.
+    """
+    gen = SplitMix64(root, run)
+    indptr, sources = graph.in_indptr.tolist(), graph.in_indices.tolist()
+    n = graph.n_nodes
+    target = min(int(gen.random() * n), n - 1)
+    offer, settled = {target: 0.0}, []
+    while len(settled) < len(offer):
+        t, w = min((t, u) for u, t in offer.items() if u not in settled)
+        settled.append(w)
+        for j in range(indptr[w], indptr[w + 1]):
+            if gen.random() >= p_in[j]:
+                continue
+            u = sources[j]
+            if u in settled:
+                continue
+            du = t + _law_draw(gen, law, params_in[j])
+            if du <= horizon and du < offer.get(u, math.inf):
+                offer[u] = du
+    return settled
+
+
 def sis_events_replay(
     graph, seeds, trans, recovery, root, run, *, horizon, time_step, contacts=None, every=True,
     p=None, t0=0.0, origin=0.0,
