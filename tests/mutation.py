@@ -67,11 +67,13 @@ TEST_MAP = [
         "tests/test_batch.py tests/test_model_extensions.py tests/test_simulate.py",
     ),
     # The golden record pins the random streams bit for bit (which RR sets are drawn);
-    # test_im_horizon holds the CTIC and temporal samplers' tests.
+    # test_im_horizon holds the CTIC and temporal samplers' tests (their replays), and
+    # test_temporal checks temporal RR sets against time-respecting reachability.
     (
         "spread/im/_rrset_kernels.py",
-        "tests/test_random.py tests/test_im_machinery.py tests/test_maximize.py "
-        "tests/test_golden.py::test_golden[maximize_rr] tests/test_im_horizon.py",
+        "tests/test_random.py tests/test_im_horizon.py tests/test_im_machinery.py "
+        "tests/test_maximize.py tests/test_golden.py::test_golden[maximize_rr] "
+        "tests/test_temporal.py::test_rr_sets_with_p_one_are_reverse_reachability",
     ),
     ("spread/im/heat.py", "tests/test_heat.py tests/test_maximize.py"),
     # The greedy and the prefix counts (test_im_machinery), the budgeted greedy and its

@@ -783,6 +783,56 @@ def rr_set_ctic_replay(graph, p_in, law, params_in, horizon, root, run):
     return settled
 
 
+def rr_set_temporal_replay(graph, p_in, every, t0, latest, root, run):
+    """RR set `run` over timestamped contacts, drawing from the kernels' stream in their
+    order (`spread.im._rrset_kernels.rr_sets_temporal`, no target weights): the nodes
+    in the order they are settled, by decreasing deadline (found by scanning; with
+    distinct contact times there are no ties).
+
+    The target takes the first number and the deadline `latest`. Each node w settled
+    with deadline L visits its in-slots j in order, skipping a source u settled
+    already: the arc's contacts that pass it on in time are those after `t0` and
+    before L (at or before L into the target itself); none, and no draw. With `every`
+    each of them, latest first, draws a number until one falls below ``p_in[j]``: that
+    contact is the live one; otherwise the arc draws one number, and if it falls below
+    ``p_in[j]`` the latest of them is live. u is offered the live contact's time as its
+    deadline (it must adopt strictly before it) if that is later than its offer so far.
+    """
+    gen = SplitMix64(root, run)
+    indptr, sources = graph.in_indptr.tolist(), graph.in_indices.tolist()
+    in_arc, ptr = graph.in_arc.tolist(), graph.contact_ptr.tolist()
+    times = graph.contact_times.tolist()
+    n = graph.n_nodes
+    target = min(int(gen.random() * n), n - 1)
+    offer, settled = {target: latest}, []
+    while len(settled) < len(offer):
+        deadline, w = max((t, u) for u, t in offer.items() if u not in settled)
+        settled.append(w)
+        for j in range(indptr[w], indptr[w + 1]):
+            u = sources[j]
+            if u in settled:
+                continue
+            a = in_arc[j]
+            ok = [
+                t
+                for t in times[ptr[a] : ptr[a + 1]]
+                if t0 < t and (t <= deadline if w == target else t < deadline)
+            ]
+            if not ok:
+                continue
+            live = None
+            if every:
+                for t in reversed(ok):
+                    if gen.random() < p_in[j]:
+                        live = t
+                        break
+            elif gen.random() < p_in[j]:
+                live = ok[-1]
+            if live is not None and live > offer.get(u, -math.inf):
+                offer[u] = live
+    return settled
+
+
 def sis_events_replay(
     graph, seeds, trans, recovery, root, run, *, horizon, time_step, contacts=None, every=True,
     p=None, t0=0.0, origin=0.0,

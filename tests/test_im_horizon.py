@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import spread
-from spread import CTIC, IC
+from spread import CTIC, IC, TemporalGraph, TemporalIC
 from spread.exceptions import InvalidParameterError
 from spread.im import _rrset_kernels as RK
 from spread.im.rrsets import AtHorizon, RRSets, coverage
@@ -122,6 +122,42 @@ def test_rr_sets_replay_the_kernel_stream_in_dijkstra_order(law):
         reordered += len(want) > 3
     assert reordered >= 100  # sets large enough for the heap to order
     assert offsets[-1] > 1000
+
+
+@pytest.mark.parametrize("attempts", ["every", "first"])
+@pytest.mark.parametrize("horizon", [math.inf, 6.0])
+def test_temporal_rr_sets_replay_the_kernel_stream(attempts, horizon):
+    """Coupled: every RR set over timestamped contacts (members in the order they are
+    settled) equals `reference.rr_set_temporal_replay` on the same stream: pins the
+    deadlines (strict before a node, inclusive into the target, contacts after the
+    start only), the coins (each contact latest first, or one per arc), the heap's
+    order by latest deadline and the later-offer update. Contact times are distinct
+    floats, but for ten contacts at the horizon's very end into ten distinct nodes
+    (they count into a target only); probabilities per arc mix 1, 0 and values
+    between."""
+    rng = np.random.default_rng(8)
+    src, dst = rng.integers(0, 40, 600), rng.integers(0, 40, 600)
+    keep = src != dst
+    src, dst, times = src[keep], dst[keep], rng.uniform(0.0, 20.0, 600)[keep]
+    tg = TemporalGraph.from_contacts(src, dst, times, labels=np.arange(40))
+    t0, origin, span = AtHorizon(TemporalIC(), horizon).plan(tg).args[9:12]
+    latest = origin + span
+    if math.isfinite(latest):  # contacts at the very end, into 10 distinct targets
+        ends = rng.permutation(40)[:20]
+        src, dst = np.r_[src, ends[:10]], np.r_[dst, ends[10:]]
+        times = np.r_[times, np.full(10, latest)]
+        tg = TemporalGraph.from_contacts(src, dst, times, labels=np.arange(40))
+        assert AtHorizon(TemporalIC(), horizon).plan(tg).args[9:12] == (t0, origin, span)
+    p = rng.choice([1.0, 0.6, 0.3, 0.0], size=tg.n_edges)
+    model = AtHorizon(TemporalIC(p=p, attempts=attempts), horizon)
+    offsets, members = RRSets(tg, model, np.uint64(13)).extend(300).flat()
+    p_in = p[tg.in_arc].tolist()
+    big = 0
+    for r in range(300):
+        want = reference.rr_set_temporal_replay(tg, p_in, attempts == "every", t0, latest, 13, r)
+        assert members[offsets[r] : offsets[r + 1]].tolist() == want, r
+        big += len(want) > 3
+    assert big >= 100  # sets large enough for the heap to order
 
 
 def test_rr_sets_on_a_path_with_fixed_delays():
