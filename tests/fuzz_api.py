@@ -701,6 +701,50 @@ def test_known_event_regressors(data):
         assert set(fit.params_) >= {"p", "external"}
 
 
+def _returns(value):
+    return lambda columns: value
+
+
+@fuzz
+@given(st.data())
+def test_half_life_profile(data):
+    """profile_half_life: its grid, level, refine, model (or what a callable returns).
+
+    Each example makes at most one argument hostile, so that the others' valid values
+    reach the fits (hostile everywhere, almost every call stops at the first check)."""
+    trend = data.draw(st.sampled_from([_HOURLY, _NUMERIC]))
+    when = "2024-01-01 05:00" if trend is _HOURLY else 5.0
+    hostile = data.draw(
+        st.sampled_from([None, "events", "half_lives", "model", "level", "refine"])
+    )
+    args = {
+        "events": {"news": when},
+        "half_lives": data.draw(
+            st.one_of(st.none(), st.lists(st.floats(0.05, 100.0), min_size=2, max_size=4))
+        ),
+        "model": data.draw(
+            st.sampled_from(["hawkes", lambda x: fit_hawkes(trend, regressors=x, loss="poisson")])
+        ),
+        "level": data.draw(st.floats(0.01, 0.999)),
+        "refine": data.draw(st.booleans()),
+    }
+    if hostile == "events":
+        args["events"] = data.draw(st.one_of(st.dictionaries(EVENT_NAMES, TIMES), VALUES))
+    elif hostile == "half_lives":
+        args["half_lives"] = data.draw(st.one_of(st.lists(NUMBERS, max_size=4), VALUES))
+    elif hostile == "model":
+        args["model"] = data.draw(st.one_of(SCALARS, VALUES.map(_returns)))
+    elif hostile is not None:
+        args[hostile] = data.draw(SCALARS)
+    events = args.pop("events")
+    prof = check(lambda: spread.fit.profile_half_life(trend, events, progress=False, **args))
+    if prof is not None:
+        low, high = prof.half_life_ci
+        assert prof.half_life > 0 and prof.result.success
+        assert math.isnan(low) or low <= prof.half_life <= high
+        assert prof.table["half_life"].is_monotonic_increasing
+
+
 COUNT_SERIES = st.one_of(VALUES, st.lists(st.integers(0, 50), max_size=80))
 BASELINE_MODELS = st.one_of(
     st.just(["naive"]),

@@ -95,6 +95,8 @@ def test_crossings_are_exact_on_a_quadratic_profile():
     half = math.sqrt(crit / c)
     assert _crossing(hs, dev, best, -1, crit) == pytest.approx(h0 * math.exp(-half), rel=1e-12)
     assert _crossing(hs, dev, best, 1, crit) == pytest.approx(h0 * math.exp(half), rel=1e-12)
+    # a threshold of 0 (a level near 0) crosses at the best itself, to the last bit
+    assert _crossing(hs, dev, best, -1, 0.0) == 7.0 == _crossing(hs, dev, best, 1, 0.0)
     flat = np.zeros_like(hs)  # never crosses: the grid's ends
     assert _crossing(hs, flat, best, -1, crit) == 0.5
     assert _crossing(hs, flat, best, 1, crit) == 100.0

@@ -299,6 +299,7 @@ def _crossing(hs, deviance, best, step, crit):
         if deviance[j] > crit:
             root_i, root_j = math.sqrt(deviance[i]), math.sqrt(deviance[j])
             w = (math.sqrt(crit) - root_i) / (root_j - root_i)
-            return float(math.exp(math.log(hs[i]) + w * (math.log(hs[j]) - math.log(hs[i]))))
+            h = hs[i] * (hs[j] / hs[i]) ** w  # hs[i] itself at w = 0, not exp(log(hs[i]))
+            return float(min(max(h, min(hs[i], hs[j])), max(hs[i], hs[j])))
         i = j
     return float(hs[i])
