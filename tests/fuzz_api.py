@@ -740,7 +740,8 @@ def test_half_life_profile(data):
     prof = check(lambda: spread.fit.profile_half_life(trend, events, progress=False, **args))
     if prof is not None:
         low, high = prof.half_life_ci
-        assert prof.half_life > 0 and prof.result.success
+        assert prof.half_life > 0
+        assert prof.result.success or (math.isnan(low) and "No fit succeeded" in prof.message)
         assert math.isnan(low) or low <= prof.half_life <= high
         assert prof.table["half_life"].is_monotonic_increasing
 

@@ -6,7 +6,8 @@ threshold (exact on a quadratic profile), a non-likelihood loss gives no interva
 an IC fit on its own DMP curve picks the true half-life. Statistical: over ten
 Hawkes series with a pulse halving every 8 hours, the estimates' mean is within 4
 standard errors of 8 and the 95% intervals cover it at least as often as a binomial(10,
-0.95) does with probability 0.999. Bad input is named.
+0.95) does with probability 0.999. Bad input is named; when no fit converges the profile
+says so and returns the failed fit of lowest loss.
 """
 
 import dataclasses
@@ -221,12 +222,18 @@ def test_bad_events_are_named_as_event_regressors_names_them():
         profile_half_life(trend, {"a b": 5}, half_lives=[1, 2])
 
 
-def test_no_fit_that_succeeds_is_named():
+def test_when_no_fit_succeeds_the_lowest_failed_one_is_returned_and_said():
     trend = _trend(6, n_bins=80)
     fit = _poisson(trend)
 
     def never(x):
         return dataclasses.replace(fit(x), success=False, status=4, message="it failed")
 
-    with pytest.raises(InvalidParameterError, match=r"no fit succeeded.*it failed"):
-        profile_half_life(trend, {"launch": AT}, never, half_lives=[1, 2])
+    prof = profile_half_life(trend, {"launch": AT}, never, half_lives=[1, 2, 4])
+    table = prof.table
+    assert not table["success"].any() and not table["refined"].any()
+    assert prof.half_life == table.loc[table["loss"].idxmin(), "half_life"]
+    assert prof.result.loss == table["loss"].min() and not prof.result.success
+    assert all(math.isnan(v) for v in prof.half_life_ci)
+    assert "No fit succeeded at any of the 3 half-lives" in prof.message
+    assert "it failed" in prof.message

@@ -134,14 +134,16 @@ def profile_half_life(
     ------
     InvalidParameterError
         A bad grid, `model`, `level` or event (as `event_regressors`); a callable that
-        returns no `FitResult`; no fit that succeeded.
+        returns no `FitResult`.
 
     Notes
     -----
     The interval is Wilks's: the deviance of a one-dimensional profile is
     asymptotically chi-square with one degree of freedom. It treats the other
     parameters as re-estimated at each half-life (they are) and the fits as exact
-    maxima; a fit that failed to converge is listed in `table` and never chosen.
+    maxima; a fit that failed to converge is listed in `table` and never chosen. When
+    none converged, `result` is the failed fit of lowest loss (check
+    ``result.success``), the interval is NaN and `message` says so.
 
     Examples
     --------
@@ -188,13 +190,7 @@ def profile_half_life(
     ) as bar:
         losses = [loss_at(h) for h in grid]
         i = int(np.argmin(losses))
-        if not math.isfinite(losses[i]):
-            msg = (
-                f"`half_lives` {short_repr(list(grid))}: no fit succeeded at any of them; "
-                f"the first says: {fits[grid[0]].message}"
-            )
-            raise InvalidParameterError(msg)
-        if refine and 0 < i < len(grid) - 1:
+        if refine and math.isfinite(losses[i]) and 0 < i < len(grid) - 1:
             optimize.minimize_scalar(
                 lambda u: loss_at(math.exp(u)),
                 bounds=(math.log(grid[i - 1]), math.log(grid[i + 1])),
@@ -246,18 +242,28 @@ def _fitter(model, trend):
 def _profile(fits, columns, on_grid, level):
     hs = np.array(sorted(fits))
     ok = np.array([fits[h].success and math.isfinite(fits[h].loss) for h in hs])
+    if not ok.any():
+        # Nothing to profile: the lowest loss among the failed fits (the first when none
+        # is finite), returned as it is, failure and all, as any failed fit is.
+        tried = np.array([fits[h].loss for h in hs], dtype=np.float64)
+        at = int(np.argmin(np.where(np.isfinite(tried), tried, np.inf)))
+        chosen = fits[hs[at]]
+        return HalfLifeProfile(
+            half_life=float(hs[at]),
+            half_life_ci=ConfidenceInterval(math.nan, math.nan),
+            level=level,
+            result=chosen,
+            regressors=columns[hs[at]],
+            table=_table(hs, fits, ok, np.full(hs.size, math.inf), on_grid),
+            message=(
+                f"No fit succeeded at any of the {hs.size} half-lives: the result is the "
+                f"lowest loss among them, as it stopped ({chosen.message})"
+            ),
+        )
     loss = np.array([fits[h].loss if o else math.inf for h, o in zip(hs, ok, strict=True)])
     best = int(np.argmin(loss))
     deviance = 2.0 * (loss - loss[best])
-    table = pd.DataFrame(
-        {
-            "half_life": hs,
-            "loss": [fits[h].loss for h in hs],
-            "deviance": deviance,
-            "success": ok,
-            "refined": [h not in on_grid for h in hs],
-        }
-    )
+    table = _table(hs, fits, ok, deviance, on_grid)
     chosen = fits[hs[best]]
     likelihood = all(math.isfinite(fits[h].loglik) for h in hs[ok])
     notes = [f"{ok.sum()} of {hs.size} fits succeeded."]
@@ -282,6 +288,18 @@ def _profile(fits, columns, on_grid, level):
         regressors=columns[hs[best]],
         table=table,
         message=" ".join(notes),
+    )
+
+
+def _table(hs, fits, ok, deviance, on_grid):
+    return pd.DataFrame(
+        {
+            "half_life": hs,
+            "loss": [fits[h].loss for h in hs],
+            "deviance": deviance,
+            "success": ok,
+            "refined": [h not in on_grid for h in hs],
+        }
     )
 
 
