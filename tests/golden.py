@@ -244,6 +244,38 @@ def _maximize(graph, k, model, **kwargs):
 
 
 @case
+def influence_index_horizon():
+    """RR sets under a horizon, with ties: CTIC with fixed delays (equal distances) and
+    timestamped contacts at whole-number times (equal deadlines), beside a continuous
+    law. The reverse Dijkstra's order among equal keys decides which draws of the
+    stream go to which arc, so these pin its heap bit for bit."""
+    import spread
+
+    g = _karate()
+    rng = np.random.default_rng(0)
+    src, dst = rng.integers(0, 34, 400), rng.integers(0, 34, 400)
+    keep = src != dst
+    times = rng.integers(0, 12, 400).astype(float)
+    contacts = spread.TemporalGraph.from_contacts(
+        src[keep], dst[keep], times[keep], labels=np.arange(34)
+    )
+    cases = {
+        "ctic_fixed": (g, spread.CTIC(p=0.6, delay=("fixed", 1.0)), 2.5),
+        "ctic_weibull": (g, spread.CTIC(p=0.4, delay=("weibull", 1.5, 1.0)), 2.5),
+        "temporal_every": (contacts, spread.TemporalIC(p=0.5), 6.0),
+        "temporal_first": (contacts, spread.TemporalIC(p=0.5, attempts="first"), None),
+    }
+    out = {}
+    for name, (graph, model, horizon) in cases.items():
+        index = spread.InfluenceIndex.build(
+            graph, model, n_rr_sets=20_000, rng=3, horizon=horizon, progress=False
+        )
+        out[name] = [index.estimate(s).mean for s in ([0], [33], [0, 33], [5, 16, 24])]
+        out[f"{name}_top"] = index.top(3)["node"].tolist()
+    return out
+
+
+@case
 def maximize_celf_and_heuristics():
     import spread
 
