@@ -886,6 +886,99 @@ EQUIVALENT = {
     ): "at aj == 1 the general formula gives the same delay: log1p(-u) / log1p(-1) is"
     " log1p(-u) / -inf = +0.0 (or -0.0 at u = 0), so 1 + floor(+-0) = 1.0; the uniform is"
     " drawn before the test either way",
+    (
+        "spread/im/_rrset_kernels.py",
+        "while True: | child = 2 * i + 1 | if child >= size:",
+        ">= -> >",
+    ): "_sift_down runs only on a pop, after heap[0] = heap[size], and writes below size:"
+    " heap[size] is the node v being sifted. At child == size the mutant reads it, finds"
+    " kv <= key[v] and breaks, as the original does one test earlier",
+    (
+        "spread/im/_rrset_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "+ -> - @18",
+    ): "child - 1 < size always holds (child < size): the right sibling is then read at"
+    " child + 1 == size, which is heap[size], the sifted node v itself (see >= -> > on"
+    " the line above). Picking it means key[v] < key[left], where the original breaks"
+    " too; otherwise the left child is kept, as in the original",
+    (
+        "spread/im/_rrset_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "1 -> 0 @20",
+    ): "child < size always holds: as + -> - @18, the extra read is heap[size], the sifted"
+    " node itself",
+    (
+        "spread/im/_rrset_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "< -> <= @22",
+    ): "the extra case child + 1 == size reads heap[size], the sifted node itself: as + -> - @18",
+    (
+        "spread/im/_rrset_kernels.py",
+        "heap = np.empty(n, dtype=np.int32) | pos = np.empty(n, dtype=np.int32) | "
+        "members = np.empty(max(capacity, 16), dtype=np.int32)",
+        "max -> min",
+    ): "the members buffer's first size: _grow doubles it when full and only members[:at]"
+    " is returned (rr_sets_ctic and rr_sets_temporal), as _grow's own 2 -> 3",
+    (
+        "spread/im/_rrset_kernels.py",
+        "heap = np.empty(n, dtype=np.int32) | pos = np.empty(n, dtype=np.int32) | "
+        "members = np.empty(max(capacity, 16), dtype=np.int32)",
+        "16 -> 17",
+    ): "as max -> min: a first size, grown on demand",
+    (
+        "spread/im/_rrset_kernels.py",
+        "heap = np.empty(n, dtype=np.int32) | pos = np.empty(n, dtype=np.int32) | "
+        "members = np.empty(max(capacity, 16), dtype=np.int32)",
+        "16 -> 15",
+    ): "as max -> min: a first size, grown on demand",
+    (
+        "spread/im/_rrset_kernels.py",
+        "at = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
+        "1 -> 2",
+    ): "tags 2, 3, ...: still >= 1 (stamp and done start at 0) and distinct within a call",
+    (
+        "spread/im/_rrset_kernels.py",
+        "dist[v] = 0.0 | heap[0] = v | pos[v] = 0",
+        "0 -> 1",
+    ): "the target's heap position is never read: it is popped first and settled, so no"
+    " later offer updates it (done[u] == tag skips it), and a sift-down writes the pos of"
+    " what it moves",
+    (
+        "spread/im/_rrset_kernels.py",
+        "dist[v] = 0.0 | heap[0] = v | pos[v] = 0",
+        "0 -> (-1)",
+    ): "as 0 -> 1: the target's pos is never read",
+    (
+        "spread/im/_rrset_kernels.py",
+        "t = dist[w] | size -= 1 | if size > 0:",
+        "> -> >=",
+    ): "at size 0: heap[0] = heap[0], and a sift-down of an empty heap breaks at once and"
+    " writes pos[w] = 0 for the node just settled, never read again in the set (as the"
+    " listed 0 -> (-1) on this line)",
+    (
+        "spread/im/_rrset_kernels.py",
+        "for j in range(in_indptr[w], in_indptr[w + 1]): | "
+        "state, x = _next_uniform(state) | if x >= p_in[j]:",
+        ">= -> >",
+    ): "the coin at equality, x == p_in[j]: probability about 2**-53 per draw, as x < p ->"
+    " x <= p in _ic_lt_kernels",
+    (
+        "spread/im/_rrset_kernels.py",
+        "if done[u] == tag: | continue | aj = a_in[j] if a_in.shape[0] > 1 else a_in[0]",
+        "0 -> (-1) @61",
+    ): "the branch reads a shared parameter, an array of length 1: a_in[-1] is a_in[0]",
+    (
+        "spread/im/_rrset_kernels.py",
+        "continue | aj = a_in[j] if a_in.shape[0] > 1 else a_in[0] | "
+        "bj = b_in[j] if b_in.shape[0] > 1 else b_in[0]",
+        "0 -> (-1) @61",
+    ): "as for a_in: a shared parameter has length 1, b_in[-1] is b_in[0]",
+    (
+        "spread/im/_rrset_kernels.py",
+        "size += 1 | _sift_up(heap, pos, dist, size - 1) | elif du < dist[u]:",
+        "< -> <=",
+    ): "an equal offer writes the same distance and sifts up a key that did not change"
+    " (the sift-up stops at once: key[parent] <= kv held before)",
 }
 
 

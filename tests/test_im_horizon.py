@@ -161,7 +161,8 @@ def test_temporal_rr_sets_replay_the_kernel_stream(attempts, horizon):
 
 
 def test_rr_sets_on_a_path_with_fixed_delays():
-    """Delays of 1 and horizon 1.5: the RR set of target v is {v, v - 1} (v > 0), exactly."""
+    """Delays of 1 and horizon 1.5: the RR set of target v is {v, v - 1} (v > 0),
+    exactly; at horizons 2.5 and exactly 2, {v, v - 1, v - 2}."""
     n = 6
     path = spread.Graph.from_edges(list(range(n - 1)), list(range(1, n)))
     model = AtHorizon(CTIC(p=1.0, delay=("fixed", 1.0)), 1.5)
@@ -177,6 +178,13 @@ def test_rr_sets_on_a_path_with_fixed_delays():
     for r in range(100):
         s = members[offsets[r] : offsets[r + 1]].tolist()
         assert s == [v for v in (s[0], s[0] - 1, s[0] - 2) if v >= 0]
+    # a horizon of exactly 2: an adoption at the horizon counts, as in forward runs
+    rr = RRSets(path, AtHorizon(model.model, 2.0), np.uint64(5)).extend(100)
+    offsets, members = rr.flat()
+    for r in range(100):
+        s = members[offsets[r] : offsets[r + 1]].tolist()
+        assert s == [v for v in (s[0], s[0] - 1, s[0] - 2) if v >= 0]
+    assert spread.simulate(path, [0], model.model, n_runs=1, horizon=2.0, rng=0).mean == 3
 
 
 @pytest.mark.parametrize("law", [("weibull", 1.5, 1.0), ("lognormal", 0.0, 0.7)], ids=str)
