@@ -108,9 +108,8 @@ def test_rr_sets_replay_the_kernel_stream_in_dijkstra_order(law):
     second = rng.uniform(0.5, 2.0, size=g.n_edges) * law[2] if len(law) == 3 else None
     delay = law if second is None else (law[0], law[1], second)
     horizon = 2.0
-    offsets, members = (
-        RRSets(g, AtHorizon(CTIC(p=p, delay=delay), horizon), np.uint64(21)).extend(300).flat()
-    )
+    rr = RRSets(g, AtHorizon(CTIC(p=p, delay=delay), horizon), np.uint64(21))
+    offsets, members = rr.extend(120).extend(300).flat()  # the second call starts at 120
     p_in = p[g.in_arc].tolist()
     params_in = [
         (law[1],) if second is None else (law[1], float(second[a])) for a in g.in_arc.tolist()
@@ -150,7 +149,8 @@ def test_temporal_rr_sets_replay_the_kernel_stream(attempts, horizon):
         assert AtHorizon(TemporalIC(), horizon).plan(tg).args[9:12] == (t0, origin, span)
     p = rng.choice([1.0, 0.6, 0.3, 0.0], size=tg.n_edges)
     model = AtHorizon(TemporalIC(p=p, attempts=attempts), horizon)
-    offsets, members = RRSets(tg, model, np.uint64(13)).extend(300).flat()
+    # in two calls, so that the second starts at set 120 (r0 > 0 in the kernel)
+    offsets, members = RRSets(tg, model, np.uint64(13)).extend(120).extend(300).flat()
     p_in = p[tg.in_arc].tolist()
     big = 0
     for r in range(300):
