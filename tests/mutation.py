@@ -979,6 +979,22 @@ EQUIVALENT = {
         "< -> <=",
     ): "an equal offer writes the same distance and sifts up a key that did not change"
     " (the sift-up stops at once: key[parent] <= kv held before)",
+    (
+        "spread/im/_rrset_kernels.py",
+        "key[v] = -latest | heap[0] = v | pos[v] = 0",
+        "0 -> 1",
+    ): "rr_sets_temporal's target, as rr_sets_ctic's: popped first, its pos never read",
+    (
+        "spread/im/_rrset_kernels.py",
+        "key[v] = -latest | heap[0] = v | pos[v] = 0",
+        "0 -> (-1)",
+    ): "as 0 -> 1: the target's pos is never read",
+    (
+        "spread/im/_rrset_kernels.py",
+        "deadline = -key[w] | size -= 1 | if size > 0:",
+        "> -> >=",
+    ): "as rr_sets_ctic's: at size 0 the move and sift-down only write pos[w] = 0 for the"
+    " node just settled",
 }
 
 
