@@ -246,8 +246,8 @@ def _maximize(graph, k, model, **kwargs):
 @case
 def influence_index_horizon():
     """RR sets under a horizon, with ties: CTIC with fixed delays (equal distances) and
-    timestamped contacts at whole-number times (equal deadlines), beside a continuous
-    law. The reverse Dijkstra's order among equal keys decides which draws of the
+    timestamped contacts at whole-number times (equal deadlines; from a start at which
+    contacts happen, which pass nothing on), beside a continuous law. The reverse Dijkstra's order among equal keys decides which draws of the
     stream go to which arc, so these pin its heap bit for bit."""
     import spread
 
@@ -262,7 +262,7 @@ def influence_index_horizon():
     cases = {
         "ctic_fixed": (g, spread.CTIC(p=0.6, delay=("fixed", 1.0)), 2.5),
         "ctic_weibull": (g, spread.CTIC(p=0.4, delay=("weibull", 1.5, 1.0)), 2.5),
-        "temporal_every": (contacts, spread.TemporalIC(p=0.5), 6.0),
+        "temporal_every": (contacts, spread.TemporalIC(p=0.5, start=3.0), 6.0),
         "temporal_first": (contacts, spread.TemporalIC(p=0.5, attempts="first"), None),
     }
     out = {}

@@ -995,6 +995,12 @@ EQUIVALENT = {
         "> -> >=",
     ): "as rr_sets_ctic's: at size 0 the move and sift-down only write pos[w] = 0 for the"
     " node just settled",
+    (
+        "spread/im/_rrset_kernels.py",
+        "while c >= lo and contact_times[c] > t0: | state, x = _next_uniform(state) | "
+        "if x < p_in[j]:",
+        "< -> <=",
+    ): "a contact's coin at equality, x == p_in[j]: probability about 2**-53 per draw",
 }
 
 

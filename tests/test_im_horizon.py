@@ -131,24 +131,29 @@ def test_temporal_rr_sets_replay_the_kernel_stream(attempts, horizon):
     deadlines (strict before a node, inclusive into the target, contacts after the
     start only), the coins (each contact latest first, or one per arc), the heap's
     order by latest deadline and the later-offer update. Contact times are distinct
-    floats, but for ten contacts at the horizon's very end into ten distinct nodes
-    (they count into a target only); probabilities per arc mix 1, 0 and values
-    between."""
+    floats, but for 60 contacts at the start (t0 = 4: they never pass anything on, and
+    draw no coin) and ten at the horizon's very end into ten distinct nodes (they count
+    into a target only); probabilities per arc mix 1, 0 and values between."""
     rng = np.random.default_rng(8)
     src, dst = rng.integers(0, 40, 600), rng.integers(0, 40, 600)
+    times = rng.uniform(0.0, 20.0, 600)
+    src, dst = np.r_[src, rng.integers(0, 40, 60)], np.r_[dst, rng.integers(0, 40, 60)]
+    times = np.r_[times, np.full(60, 4.0)]
     keep = src != dst
-    src, dst, times = src[keep], dst[keep], rng.uniform(0.0, 20.0, 600)[keep]
+    src, dst, times = src[keep], dst[keep], times[keep]
     tg = TemporalGraph.from_contacts(src, dst, times, labels=np.arange(40))
-    t0, origin, span = AtHorizon(TemporalIC(), horizon).plan(tg).args[9:12]
+    t0, origin, span = AtHorizon(TemporalIC(start=4.0), horizon).plan(tg).args[9:12]
+    assert t0 == origin == 4.0
     latest = origin + span
     if math.isfinite(latest):  # contacts at the very end, into 10 distinct targets
         ends = rng.permutation(40)[:20]
         src, dst = np.r_[src, ends[:10]], np.r_[dst, ends[10:]]
         times = np.r_[times, np.full(10, latest)]
         tg = TemporalGraph.from_contacts(src, dst, times, labels=np.arange(40))
-        assert AtHorizon(TemporalIC(), horizon).plan(tg).args[9:12] == (t0, origin, span)
+        plan = AtHorizon(TemporalIC(start=4.0), horizon).plan(tg)
+        assert plan.args[9:12] == (t0, origin, span)
     p = rng.choice([1.0, 0.6, 0.3, 0.0], size=tg.n_edges)
-    model = AtHorizon(TemporalIC(p=p, attempts=attempts), horizon)
+    model = AtHorizon(TemporalIC(p=p, attempts=attempts, start=4.0), horizon)
     # in two calls, so that the second starts at set 120 (r0 > 0 in the kernel)
     offsets, members = RRSets(tg, model, np.uint64(13)).extend(120).extend(300).flat()
     p_in = p[tg.in_arc].tolist()
