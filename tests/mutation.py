@@ -1001,6 +1001,16 @@ EQUIVALENT = {
         "if x < p_in[j]:",
         "< -> <=",
     ): "a contact's coin at equality, x == p_in[j]: probability about 2**-53 per draw",
+    (
+        "spread/im/_rrset_kernels.py",
+        "else: | state, x = _next_uniform(state) | if x >= p_in[j]:",
+        ">= -> >",
+    ): "an arc's one coin at equality, x == p_in[j]: probability about 2**-53 per draw",
+    (
+        "spread/im/_rrset_kernels.py",
+        "size += 1 | _sift_up(heap, pos, key, size - 1) | elif ku < key[u]:",
+        "< -> <=",
+    ): "as rr_sets_ctic's: an equal offer rewrites the same key and the sift-up stops at once",
 }
 
 
