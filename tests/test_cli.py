@@ -610,6 +610,25 @@ def test_fit_profiles_the_half_life(capsys, tmp_path):
     assert prof.regressors.shape[0] == series.n_bins + 6
 
 
+def test_fit_profiles_then_bootstraps_only_the_chosen_hawkes_fit(capsys, monkeypatch):
+    """`--model hawkes --half-life fit --ci-method bootstrap`: Wald intervals for the
+    profile's fits, the bootstrap for the chosen half-life's alone."""
+    asked = []
+    real = spread.fit.fit_hawkes
+
+    def spy(trend, **kwargs):
+        asked.append(kwargs["ci_method"])
+        return real(trend, **kwargs)
+
+    monkeypatch.setattr(spread.fit, "fit_hawkes", spy)
+    argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-05 04:00"]
+    argv += ["--model", "hawkes", "--event", "news=2012-07-04T04:00", "--half-life", "fit"]
+    code, out, err = run(capsys, *argv, "--ci-method", "bootstrap", "--resamples", "5")
+    assert code == 0, err
+    assert asked[-1] == "bootstrap" and set(asked[:-1]) == {"wald"} and len(asked) >= 6
+    assert "(bootstrap)" in out
+
+
 def test_fit_auto_ranks_the_hawkes_twin_with_the_event(capsys, tmp_path):
     out_file = tmp_path / "auto.json"
     argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-06 04:00"]

@@ -154,22 +154,20 @@ def _fit_curve(args, train):
         "sir": spread_fit.fit_sir,
         "hawkes": spread_fit.fit_hawkes,
     }
-    kwargs = {"n_resamples": args.resamples} if args.ci_method == "bootstrap" else {}
     fitter = fitters[args.model]
 
     def fit_with(columns, final=True):
-        extra = {"regressors": columns} if args.model == "hawkes" else {}
+        # a half-life profile's fits take the cheap Wald intervals; the chosen one is
+        # refitted with the interval asked for
+        method = args.ci_method if final else "wald"
+        extra = {"n_resamples": args.resamples} if method == "bootstrap" else {}
+        if args.model == "hawkes":
+            extra["regressors"] = columns
         return fitter(
-            train,
-            loss=args.loss,
-            ci_method=args.ci_method,
-            level=args.level,
-            rng=args.rng,
-            **kwargs,
-            **extra,
+            train, loss=args.loss, ci_method=method, level=args.level, rng=args.rng, **extra
         )
 
-    return _fit_with_events(args, train, fit_with)
+    return _fit_with_events(args, train, fit_with, refit=args.ci_method != "wald")
 
 
 def _events(args, train):
@@ -212,10 +210,11 @@ def _event_columns(args, train):
     return columns
 
 
-def _fit_with_events(args, train, fit_with):
+def _fit_with_events(args, train, fit_with, *, refit=False):
     """``fit_with(columns, final)`` (columns None without `--event`) at the given
-    half-life, or profiled over it with `--half-life fit` (`profile_half_life`, the
-    best half-life then refitted with ``final=True``)."""
+    half-life, or profiled over it with `--half-life fit` (`profile_half_life`, its fits
+    with ``final=False``; with `refit` the best half-life is fitted again with
+    ``final=True``, e.g. to bootstrap only the chosen fit)."""
     from ..fit import profile_half_life
 
     if args.half_life != "fit":
@@ -236,7 +235,7 @@ def _fit_with_events(args, train, fit_with):
         f"events: {', '.join(events)} (decay, half-life profiled: {prof.half_life:.3g} bins, "
         f"{prof.level:.0%} interval {low:.3g} to {high:.3g}; {prof.message})"
     )
-    return fit_with(prof.regressors, final=True)
+    return fit_with(prof.regressors, final=True) if refit else prof.result
 
 
 def _fit_ic(args, train):
@@ -288,7 +287,7 @@ def _fit_ic(args, train):
 
     if args.no_external:
         return fit_with(None)
-    return _fit_with_events(args, train, fit_with)
+    return _fit_with_events(args, train, fit_with, refit=bootstrap)
 
 
 def main(args):
