@@ -1011,6 +1011,13 @@ EQUIVALENT = {
         "size += 1 | _sift_up(heap, pos, key, size - 1) | elif ku < key[u]:",
         "< -> <=",
     ): "as rr_sets_ctic's: an equal offer rewrites the same key and the sift-up stops at once",
+    (
+        "spread/im/_rrset_kernels.py",
+        "#: per in-arc, or subset sampling over in-slots sorted by decreasing probability. | "
+        "PER_ARC = -1.0 | SUBSET = -2.0",
+        "-2.0 -> (2.0)",
+    ): "any code no shared probability takes works: rr_sets_ic tests pw == SUBSET before"
+    " its probability branches, and the sampler writes and compares the same name",
 }
 
 

@@ -3,7 +3,7 @@ in-probability, which are subset-sampled, and their per-slot arrays."""
 
 import numpy as np
 
-from ._rrset_kernels import SUBSET
+from ._rrset_kernels import PER_ARC, SUBSET
 
 # Subset sampling (`rr_sets_ic`) pays on nodes with this many in-arcs or more, whose mean
 # probability is at most this (measured: benchmarks/results_subset.md).
@@ -18,9 +18,10 @@ _BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`
 
 
 def shared_in_probability(graph, p):
-    """Per node: the probability all its in-arcs share (weighted cascade), else -1; 0
-    for a node with no in-arc. `p` is per arc, in arc order; it is read in blocks of
-    about `_BLOCK_SLOTS` in-slots (no per-slot copy of a whole large graph)."""
+    """Per node: the probability all its in-arcs share (weighted cascade), else
+    `PER_ARC` (-1); 0 for a node with no in-arc. `p` is per arc, in arc order; it is
+    read in blocks of about `_BLOCK_SLOTS` in-slots (no per-slot copy of a whole large
+    graph)."""
     n, indptr = graph.n_nodes, graph.in_indptr
     node_p = np.zeros(n)
     a = 0
@@ -35,7 +36,7 @@ def shared_in_probability(graph, p):
             starts = indptr[a:b][rows] - indptr[a]
             lo = np.minimum.reduceat(block, starts)
             hi = np.maximum.reduceat(block, starts)
-            node_p[a + rows] = np.where(lo == hi, lo, -1.0)
+            node_p[a + rows] = np.where(lo == hi, lo, PER_ARC)
         a = b
     return node_p
 
