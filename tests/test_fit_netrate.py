@@ -340,3 +340,59 @@ def test_model_needs_a_fit_and_one_power_law_rate():
     est = NetRateEstimator(kernel="power", granularity="edge").fit(g, data, horizon=3.0)
     with pytest.raises(InvalidParameterError, match="one rate"):
         est.model_  # noqa: B018
+
+
+def _pairs_by_definition(indptr, indices, casc_ptr, nodes, times, t_end):
+    """NetRate's (cascade, arc, gap, infected) pairs from their definition, in the
+    kernel's documented order: cascades, their rows, each row's arcs in CSR order."""
+    out = []
+    for c in range(len(casc_ptr) - 1):
+        rows = range(casc_ptr[c], casc_ptr[c + 1])
+        when = {int(nodes[r]): float(times[r]) for r in rows}
+        for r in rows:
+            tu = float(times[r])
+            for j in range(indptr[nodes[r]], indptr[nodes[r] + 1]):
+                tv = when.get(int(indices[j]))
+                if tv is None:
+                    out.append((c, j, t_end[c] - tu, False))
+                elif tv > tu:  # a tie is no pair: neither infected the other
+                    out.append((c, j, tv - tu, True))
+    return out
+
+
+def test_pairs_kernel_is_the_definition_in_order_with_ties():
+    """`netrate_pairs` against the definition, pair by pair and in order, on a random
+    digraph with cascades whose times tie (half-hour grid: infected neighbours at the
+    same time make no pair) and nodes reached by several parents."""
+    from spread.fit._netrate_kernels import netrate_pairs
+
+    g = spread.Graph.from_networkx(nx.gnp_random_graph(30, 0.15, seed=3, directed=True))
+    rng = np.random.default_rng(8)
+    casc_ptr, nodes, times = [0], [], []
+    for _ in range(6):
+        members = rng.choice(g.n_nodes, size=int(rng.integers(3, 12)), replace=False)
+        t = np.sort(rng.integers(0, 8, size=members.size) / 2.0)
+        t[0] = 0.0
+        nodes.extend(members)
+        times.extend(t)
+        casc_ptr.append(len(nodes))
+    casc_ptr = np.array(casc_ptr, dtype=np.int64)
+    nodes, times = np.array(nodes, dtype=np.int64), np.array(times)
+    t_end = np.array([times[b - 1] + 1.5 for b in casc_ptr[1:]])
+    got = netrate_pairs(g.indptr, g.indices, casc_ptr, nodes, times, t_end, g.n_nodes)
+    want = _pairs_by_definition(g.indptr, g.indices, casc_ptr, nodes, times, t_end)
+    ties = sum(
+        1
+        for c in range(6)
+        for a in range(casc_ptr[c], casc_ptr[c + 1])
+        for b in range(casc_ptr[c], casc_ptr[c + 1])
+        if a != b
+        and times[a] == times[b]
+        and nodes[b] in g.indices[g.indptr[nodes[a]] : g.indptr[nodes[a] + 1]]
+    )
+    assert ties > 0 and len(want) > 50
+    assert [len(col) for col in got] == [len(want)] * 4
+    np.testing.assert_array_equal(got[0], [w[0] for w in want])
+    np.testing.assert_array_equal(got[1], [w[1] for w in want])
+    np.testing.assert_array_equal(got[2], [w[2] for w in want])
+    np.testing.assert_array_equal(got[3], [w[3] for w in want])

@@ -15,8 +15,9 @@ def netrate_pairs(indptr, indices, casc_ptr, nodes, times, t_end, n_nodes):
     For every infected ``j`` of a cascade (times relative to its start, all within its
     window ``t_end[c]``) and every arc ``j -> v``: an infected ``v`` with
     ``t_v > t_j`` gives an infected pair with ``gap = t_v - t_j``; an uninfected ``v``
-    gives a survival pair with ``gap = t_end[c] - t_j``. Returns
-    ``(cascade, arc, gap, infected)``.
+    gives a survival pair with ``gap = t_end[c] - t_j`` (a neighbour infected at the
+    same time makes no pair). Pairs come out by cascade, then by the cascade's rows,
+    then by arc in CSR order. Returns ``(cascade, arc, gap, infected)``.
     """
     n_casc = casc_ptr.shape[0] - 1
     time_of = np.full(n_nodes, math.inf)
