@@ -46,9 +46,14 @@ _MC_PARAMS = """
         How `result_.intervals` is computed. Trends: "auto" and "bootstrap" run a parametric
         bootstrap (simulate the process again under the estimate, refit), the only valid
         interval for a simulation fit, whose objective is noisy and piecewise constant
-        (no Hessian standard errors, FITTING.md §2.2.4); None skips it (NaN intervals;
-        ``result_.bootstrap(...)`` later). Cascades: "auto" is "wald" (from the observed
-        information of the exact likelihood), or "profile", "bootstrap".
+        (no Hessian standard errors, FITTING.md §2.2.4); "wald", for a message-passing
+        fit (``method="dmp"``, `ICEstimator`) with the "negbin" or "poisson" loss: normal
+        in the log scale, from the expected information of the counts around the smooth
+        message-passing curve (no refits, so it suits large graphs; `forecast` then
+        draws the parameters from it, adding their uncertainty to the band); None skips
+        it (NaN intervals; ``result_.bootstrap(...)`` later). Cascades: "auto" is
+        "wald" (from the observed information of the exact likelihood), or "profile",
+        "bootstrap".
     level : float, default 0.95
     n_resamples : int, default 100
         Bootstrap replicates.
@@ -73,7 +78,7 @@ class NetworkEstimator(_Settings, _TrendMethods):
         check_in(self.loss, name="loss", options=LOSSES)
         check_int(self.n_runs, name="n_runs", min_value=1)
         if self.ci_method is not None:
-            check_in(self.ci_method, name="ci_method", options=("auto", "bootstrap"))
+            check_in(self.ci_method, name="ci_method", options=("auto", "bootstrap", "wald"))
         check_level(self.level)
         check_int(self.n_resamples, name="n_resamples", min_value=2)
         if self.n_bootstrap_runs is not None:
@@ -118,6 +123,16 @@ class NetworkEstimator(_Settings, _TrendMethods):
         trend = as_trend(trend)
         spb = check_int(steps_per_bin, name="steps_per_bin", min_value=1)
         _check_steps(trend.n_bins, spb)
+        method = self.method or "mc"
+        if self.ci_method == "wald" and (
+            method != "dmp" or self.loss not in ("negbin", "poisson")
+        ):
+            msg = (
+                "`ci_method='wald'` on a trend needs a smooth likelihood: `method='dmp'` "
+                "and `loss` 'negbin' or 'poisson' (a simulation fit takes 'bootstrap'); "
+                f"got method={method!r}, loss={self.loss!r}."
+            )
+            raise InvalidParameterError(msg)
         root = root_seed(self.rng)
         seed_idx, rule = resolve_seeds_or_rule(
             graph, seeds, trend.counts, spb, bool(seeds_in_trend), root
@@ -130,7 +145,7 @@ class NetworkEstimator(_Settings, _TrendMethods):
             steps_per_bin=spb,
             seeds_in_trend=bool(seeds_in_trend),
             loss=self.loss,
-            method=self.method or "mc",
+            method=method,
             n_runs=check_int(self.n_runs, name="n_runs", min_value=1),
             condition_on_takeoff=bool(self.condition_on_takeoff),
             takeoff=float(self.takeoff),

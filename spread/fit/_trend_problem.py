@@ -441,6 +441,7 @@ class TrendProblem(Problem):
             fun=fun,
             nit=nit,
             nfev=nfev,
+            cov_x=self.wald_cov(x) if ci_method == "wald" else None,
             xtol=XTOL_NOISY,
             level=level,
             notes=[(IdentifiabilityWarning, note) for note in self.notes(x, diag)],
@@ -451,6 +452,35 @@ class TrendProblem(Problem):
             boot = result.bootstrap(n_resamples, rng=rng, client=client, progress=progress)
             result = with_bootstrap(result, boot, level)
         return result
+
+    def wald_cov(self, x):
+        """Covariance of a message-passing estimate (fitting scale): ``(J' W J)^-1``.
+
+        The expected information of counts with means ``mu(x)``, the message-passing
+        curve, and variances ``mu + mu**2 / k`` (NB2 at the profiled ``k``; ``mu`` for
+        the Poisson loss): ``J`` is the curve's Jacobian by central differences (one
+        sided at a bound). NB2's mean and dispersion are orthogonal, so the profiled
+        ``k`` costs the other parameters no information. A parameter the counts do not
+        inform (a singular information) gets an infinite variance.
+        """
+        mu = self.curve_at(x, "dmp")
+        jac = np.empty((mu.size, x.size))
+        for i, (lo, hi) in enumerate(self.bounds_x):
+            step = 1e-4 * max(1.0, abs(x[i]))
+            up, down = x.copy(), x.copy()
+            up[i], down[i] = min(x[i] + step, hi), max(x[i] - step, lo)
+            jac[:, i] = (self.curve_at(up, "dmp") - self.curve_at(down, "dmp")) / (up[i] - down[i])
+        var = np.maximum(mu, 1e-10)
+        if self.loss_name == "negbin":
+            var = var + var**2 / negbin_dispersion(self.y, np.maximum(mu, 0.0))[0]
+        info = jac.T @ (jac / var[:, None])
+        try:
+            cov = np.linalg.inv(info)
+        except np.linalg.LinAlgError:
+            return np.full_like(info, np.inf)
+        if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
+            return np.full_like(info, np.inf)
+        return cov
 
     # ------------------------------------------------------ diagnostics
     def diagnostics(self, x):
