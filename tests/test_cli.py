@@ -763,6 +763,24 @@ def test_fit_ic_needs_the_estimator_or_says_so(capsys):
         assert line.startswith("spread fit: ")
 
 
+def test_fit_ic_message_passing_takes_wald_intervals(capsys, tmp_path):
+    """`--ic-method dmp` with the default `--ci-method wald`: the fit written out has a
+    finite interval around p (the expected information of the counts around the
+    message-passing curve), and no note that intervals need the bootstrap."""
+    out_file = tmp_path / "fit.json"
+    code, out, err = run(
+        capsys, "fit", "higgs", "--model", "ic", "--graph", "karate", "--seeds", "0",
+        "--ic-method", "dmp", "--no-external", "--runs", "5", "--end", "2012-07-01 06:00",
+        "--out", str(out_file),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "no intervals for --model ic" not in out
+    fit = json.loads(out_file.read_text())["fit"]
+    low, high = fit["intervals"]["p"]
+    assert fit["ci_method"] == "wald"
+    assert 0 < low < fit["params"]["p"] < high
+
+
 def test_fit_ic_profiles_the_half_life_and_bootstraps_only_the_choice(
     capsys, monkeypatch, tmp_path
 ):

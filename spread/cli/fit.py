@@ -262,12 +262,17 @@ def _fit_ic(args, train):
     else:
         seeds = seeds_from_args(args, graph)
     if args.ci_method == "profile":
-        msg = "`--ci-method` for `--model ic` must be wald (no intervals) or bootstrap; got 'profile'."
+        msg = (
+            "`--ci-method` for `--model ic` must be wald (with --ic-method dmp; else no "
+            "intervals) or bootstrap; got 'profile'."
+        )
         raise UsageError(msg)
     bootstrap = args.ci_method == "bootstrap"
-    if not bootstrap:
+    wald = args.ci_method == "wald" and args.ic_method == "dmp"
+    if not (bootstrap or wald):
         print(
-            "no intervals for --model ic without --ci-method bootstrap (it refits --resamples times)"
+            "no intervals for --model ic without --ci-method bootstrap (it refits --resamples "
+            "times), or wald with --ic-method dmp"
         )
 
     def fit_with(columns, final=True):
@@ -278,7 +283,7 @@ def _fit_ic(args, train):
             external=not args.no_external,
             period=args.external_period,
             regressors=columns,
-            ci_method="bootstrap" if bootstrap and final else None,
+            ci_method="bootstrap" if bootstrap and final else ("wald" if wald else None),
             level=args.level,
             n_resamples=args.resamples,
             rng=args.rng,
