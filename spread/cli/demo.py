@@ -214,8 +214,9 @@ def fit_ic_to_trend(
     counted in the first bin; by default the counts are
     negative binomial around the model's runs (real counts vary far more than a large
     graph's runs), with the dispersion in ``result_.diagnostics["dispersion"]``. No
-    bootstrap intervals (each replicate is a refit on the whole graph); the result's
-    ``ci`` is NaN.
+    bootstrap (each replicate is a refit on the whole graph): a message-passing fit
+    takes Wald intervals, which its forecasts draw the parameters from; a Monte Carlo
+    fit has none (NaN).
 
     Returns
     -------
@@ -238,7 +239,7 @@ def fit_ic_to_trend(
         n_runs=n_runs,
         external=True,
         period=period,
-        ci_method=None,
+        ci_method="wald" if method == "dmp" and loss in ("negbin", "poisson") else None,
         rng=rng,
     )
     return est.fit(graph, trend, seeds=seeds, steps_per_bin=1)
@@ -467,6 +468,11 @@ def run(out="spread-demo", *, quick=False, ic_fit=None, rng=0, progress=None, ec
                 "each hour by its relative error, so the few peak hours count for less than "
                 "under a Poisson loss, and the forecast band holds the hour-to-hour swings."
             )
+            if est.result_.ci_method == "wald":
+                about_ic += (
+                    " The parameters' intervals are Wald (message passing is smooth), and "
+                    "the band draws the parameters from that law as well."
+                )
         fits, bands = _score_fits(fitted, train, test, s, folder, about_ic)
         if ic_name not in fitted:
             fits.append(
