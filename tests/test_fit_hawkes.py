@@ -13,7 +13,7 @@ import pytest
 
 from spread import InvalidParameterError
 from spread.fit import HawkesEstimator, Trend, fit_hawkes, hawkes_loglik, simulate_hawkes
-from spread.fit._hawkes_kernels import hawkes_nll_grad
+from spread.fit._hawkes_kernels import hawkes_bg_nll_grad, hawkes_nll_grad, hawkes_state
 
 
 def loglik_quadratic(times, t_end, mu, alpha, beta):
@@ -49,6 +49,53 @@ def test_analytic_gradient_matches_finite_differences():
             / (2 * h)
         )
     np.testing.assert_allclose(grad, num, rtol=1e-5)
+
+
+def test_state_is_the_decayed_sum_of_earlier_events():
+    """``hawkes_state``: ``A_i = sum_{j < i} exp(-beta (t_i - t_j))`` at every event,
+    against the sum itself (event 0 has none before it)."""
+    times = np.sort(np.random.default_rng(2).uniform(0, 20, 40))
+    want = [np.sum(np.exp(-0.7 * (t - times[:i]))) for i, t in enumerate(times)]
+    np.testing.assert_allclose(hawkes_state(times, 0.7), want, rtol=1e-12, atol=0)
+
+
+def test_background_recursion_against_its_definition():
+    """``hawkes_bg_nll_grad`` (a background given at each event): with a constant
+    background it is `hawkes_nll_grad` bit for bit (the caller subtracting ``mu t_end``);
+    with a varying one, its log-likelihood (without the background's integral) is the
+    O(n^2) sum, ``inv_lam`` holds 1 / intensity at each event, the gradient in (alpha,
+    beta) matches central differences; an intensity reaching 0 returns -inf."""
+    times = simulate_hawkes(0.5, 0.6, 2.0, 200.0, rng=3)
+    n, t_end, alpha, beta = times.size, 200.0, 0.6, 2.0
+    inv = np.empty(n)
+    ll, g_a, g_b = hawkes_bg_nll_grad(times, t_end, np.full(n, 0.5), alpha, beta, inv)
+    nll, _, gn_a, gn_b = hawkes_nll_grad(times, t_end, 0.5, alpha, beta)
+    assert -(ll - 0.5 * t_end) == nll
+    assert (-g_a, -g_b) == (gn_a, gn_b)
+    bg = 0.5 * np.exp(0.8 * np.sin(2 * np.pi * times / 24))
+    ll, g_a, g_b = hawkes_bg_nll_grad(times, t_end, bg, alpha, beta, inv)
+    lam = np.array(
+        [
+            bg[i] + alpha * beta * np.sum(np.exp(-beta * (t - times[:i])))
+            for i, t in enumerate(times)
+        ]
+    )
+    want = np.sum(np.log(lam)) - alpha * np.sum(1 - np.exp(-beta * (t_end - times)))
+    assert ll == pytest.approx(want, rel=1e-11)
+    np.testing.assert_allclose(inv, 1 / lam, rtol=1e-11)
+    for got, i in ((g_a, 0), (g_b, 1)):
+        theta = np.array([alpha, beta])
+        h = 1e-6 * theta[i]
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        num = (
+            hawkes_bg_nll_grad(times, t_end, bg, *up, inv)[0]
+            - hawkes_bg_nll_grad(times, t_end, bg, *down, inv)[0]
+        ) / (2 * h)
+        assert got == pytest.approx(num, rel=1e-5)
+    bg[0] = 0.0  # nothing before the first event: its intensity is 0
+    assert hawkes_bg_nll_grad(times, t_end, bg, alpha, beta, inv) == (-np.inf, 0.0, 0.0)
 
 
 def test_simulation_mean_count():
