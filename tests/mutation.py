@@ -552,6 +552,28 @@ EQUIVALENT = {
     ): "widest only sizes two scratch buffers; any cascade with a try sets it >= 1",
     (
         "spread/fit/_ic_kernels.py",
+        "# pass 1: count the tries and the largest per-cascade count | total = 0 | widest = 0",
+        "0 -> 1",
+    ): "widest only sizes two scratch buffers: one slot more when no cascade has a try",
+    (
+        "spread/fit/_ic_kernels.py",
+        "total = 0 | widest = 0 | max_step = 0",
+        "0 -> 1",
+    ): "a larger span still exceeds every s + 1, so the (target, step) keys stay unique and"
+    " ordered, and decode the same",
+    (
+        "spread/fit/_ic_kernels.py",
+        "total = 0 | widest = 0 | max_step = 0",
+        "0 -> (-1)",
+    ): "steps are >= 0, so the first row sets max_step to what 0 would give; with no rows"
+    " no key is made",
+    (
+        "spread/fit/_ic_kernels.py",
+        "here += 1 | total += here | if here > widest:",
+        "> -> >=",
+    ): "on equality it stores the same maximum",
+    (
+        "spread/fit/_ic_kernels.py",
         "for r in range(lo, hi): | step_of[nodes[r]] = steps[r] | if steps[r] > max_step:",
         "> -> >=",
     ): "on equality it stores the same maximum",
