@@ -591,6 +591,71 @@ EQUIVALENT = {
     ): "one more pointer slot; the result is cut to n_groups + 1",
     (
         "spread/fit/_lt_kernels.py",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "max -> min",
+    ): "the output buffers' first size only: they grow on demand before each cascade's rows",
+    (
+        "spread/fit/_lt_kernels.py",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "16 -> 15",
+    ): "the output buffers' first size only: they grow on demand",
+    (
+        "spread/fit/_lt_kernels.py",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "2 -> 3",
+    ): "the output buffers' first size only: they grow on demand",
+    (
+        "spread/fit/_lt_kernels.py",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "2 -> 1",
+    ): "the output buffers' first size only: they grow on demand",
+    (
+        "spread/fit/_lt_kernels.py",
+        "for r in range(lo, hi): | step_of[nodes[r]] = steps[r] | if steps[r] < first:",
+        "< -> <=",
+    ): "on equality it stores the same minimum",
+    (
+        "spread/fit/_lt_kernels.py",
+        "touched[n_touched] = w | n_touched += 1 | need = n_out + (hi - lo) + n_touched",
+        "- -> +",
+    ): "a larger `need` only grows the buffers sooner; it still bounds the cascade's rows",
+    (
+        "spread/fit/_lt_kernels.py",
+        "n_touched += 1 | need = n_out + (hi - lo) + n_touched | if need > cap:",
+        "> -> >=",
+    ): "growing when the rows exactly fit changes only the buffers' size",
+    (
+        "spread/fit/_lt_kernels.py",
+        "need = n_out + (hi - lo) + n_touched | if need > cap: | cap = max(2 * cap, need)",
+        "2 -> 3",
+    ): "the new size is at least `need` either way",
+    (
+        "spread/fit/_lt_kernels.py",
+        "need = n_out + (hi - lo) + n_touched | if need > cap: | cap = max(2 * cap, need)",
+        "2 -> 1",
+    ): "the new size is at least `need` either way",
+    (
+        "spread/fit/_lt_kernels.py",
+        "if need > cap: | cap = max(2 * cap, need) | o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64)))",
+        "- -> +",
+    ): "a buffer longer than `cap`: every write stays below `cap`, and the next growth pads from its length",
+    (
+        "spread/fit/_lt_kernels.py",
+        "o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64))) | o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64))) | o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0])))",
+        "- -> +",
+    ): "a buffer longer than `cap`: every write stays below `cap`",
+    (
+        "spread/fit/_lt_kernels.py",
+        "o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64))) | o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0]))) | o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0])))",
+        "- -> +",
+    ): "a buffer longer than `cap`: every write stays below `cap`",
+    (
+        "spread/fit/_lt_kernels.py",
+        "o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0]))) | o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0]))) | o_cens = np.concatenate((o_cens, np.empty(cap - o_cens.shape[0], np.bool_)))",
+        "- -> +",
+    ): "a buffer longer than `cap`: every write stays below `cap`",
+    (
+        "spread/fit/_lt_kernels.py",
         "seen = np.zeros(n_nodes, dtype=np.bool_) | "
         "touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
         "16 -> 17",
