@@ -259,77 +259,88 @@ EQUIVALENT = {
     " heaps (_lazy_heap, _budget_greedy)",
     (
         "spread/im/_coverage_kernels.py",
-        "if want_bound: | upper = _fractional_bound(cov0, costs, budget, allowed, chosen0) | single = -1",
+        "if want_bound: | upper = _fractional_bound(cov0, costs, budget, allowed, chosen0) | "
+        "single = -1",
         "-1 -> (1)",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": with no candidate, single = 1 keeps single_cov = -1, and -1 > total is false",
     (
         "spread/im/_coverage_kernels.py",
-        "upper = _fractional_bound(cov0, costs, budget, allowed, chosen0) | single = -1 | single_cov = np.int64(-1)",
+        "upper = _fractional_bound(cov0, costs, budget, allowed, chosen0) | single = -1 | "
+        "single_cov = np.int64(-1)",
         "-1 -> (1)",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": starting at 1 only leaves single at -1 when no candidate covers 2 or more",
     (
         "spread/im/_coverage_kernels.py",
-        "single_cov = np.int64(-1) | for v in range(n): | if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
+        "single_cov = np.int64(-1) | for v in range(n): | "
+        "if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
         "not chosen0[v] -> (chosen0[v])",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": a chosen (fixed) node has coverage 0 (_take uncounts each of its sets for it)",
     (
         "spread/im/_coverage_kernels.py",
-        "single_cov = np.int64(-1) | for v in range(n): | if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
+        "single_cov = np.int64(-1) | for v in range(n): | "
+        "if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
         "<= -> <",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": fewer candidates for it cannot make it win",
     (
         "spread/im/_coverage_kernels.py",
-        "single_cov = np.int64(-1) | for v in range(n): | if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
+        "single_cov = np.int64(-1) | for v in range(n): | "
+        "if allowed[v] and not chosen0[v] and costs[v] <= budget and cov0[v] > single_cov:",
         "> -> >=",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": the last of equal coverages, the same single_cov",
     (
         "spread/im/_coverage_kernels.py",
-        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total:",
+        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | "
+        "if single >= 0 and single_cov > total:",
         ">= -> >",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": the condition stays false",
     (
         "spread/im/_coverage_kernels.py",
-        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total:",
+        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | "
+        "if single >= 0 and single_cov > total:",
         "0 -> 1",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": the condition stays false",
     (
         "spread/im/_coverage_kernels.py",
-        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total:",
+        "if plain_total > total: | seeds, gains, total = plain, plain_gains, plain_total | "
+        "if single >= 0 and single_cov > total:",
         "0 -> (-1)",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": the condition stays false",
     (
         "spread/im/_coverage_kernels.py",
-        "seeds, gains, total = plain, plain_gains, plain_total | if single >= 0 and single_cov > total: | seeds = np.full(n, -1, dtype=np.int64)",
+        "seeds, gains, total = plain, plain_gains, plain_total | "
+        "if single >= 0 and single_cov > total: | seeds = np.full(n, -1, dtype=np.int64)",
         "-1 -> (1)",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": the branch never runs",
     (
         "spread/im/_coverage_kernels.py",
-        "seeds = np.full(n, -1, dtype=np.int64) | gains = np.zeros(n, dtype=np.int64) | seeds[0] = single",
+        "seeds = np.full(n, -1, dtype=np.int64) | gains = np.zeros(n, dtype=np.int64) | "
+        "seeds[0] = single",
         "0 -> 1",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
     ": the branch never runs",
     (
         "spread/im/_coverage_kernels.py",
-        "seeds = np.full(n, -1, dtype=np.int64) | gains = np.zeros(n, dtype=np.int64) | seeds[0] = single",
+        "seeds = np.full(n, -1, dtype=np.int64) | gains = np.zeros(n, dtype=np.int64) | "
+        "seeds[0] = single",
         "0 -> (-1)",
     ): "budget_cover's single node never wins (single_cov > total is never true): the plain greedy"
     " takes it first (the largest coverage among the same candidates, all affordable at the start)"
@@ -591,22 +602,26 @@ EQUIVALENT = {
     ): "one more pointer slot; the result is cut to n_groups + 1",
     (
         "spread/fit/_lt_kernels.py",
-        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | "
+        "cap = max(16, 2 * nodes.shape[0])",
         "max -> min",
     ): "the output buffers' first size only: they grow on demand before each cascade's rows",
     (
         "spread/fit/_lt_kernels.py",
-        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | "
+        "cap = max(16, 2 * nodes.shape[0])",
         "16 -> 15",
     ): "the output buffers' first size only: they grow on demand",
     (
         "spread/fit/_lt_kernels.py",
-        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | "
+        "cap = max(16, 2 * nodes.shape[0])",
         "2 -> 3",
     ): "the output buffers' first size only: they grow on demand",
     (
         "spread/fit/_lt_kernels.py",
-        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | cap = max(16, 2 * nodes.shape[0])",
+        "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | "
+        "cap = max(16, 2 * nodes.shape[0])",
         "2 -> 1",
     ): "the output buffers' first size only: they grow on demand",
     (
@@ -636,22 +651,29 @@ EQUIVALENT = {
     ): "the new size is at least `need` either way",
     (
         "spread/fit/_lt_kernels.py",
-        "if need > cap: | cap = max(2 * cap, need) | o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64)))",
+        "if need > cap: | cap = max(2 * cap, need) | "
+        "o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64)))",
         "- -> +",
     ): "a buffer longer than `cap`: every write stays below `cap`, and the next growth pads from its length",
     (
         "spread/fit/_lt_kernels.py",
-        "o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64))) | o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64))) | o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0])))",
+        "o_casc = np.concatenate((o_casc, np.empty(cap - o_casc.shape[0], np.int64))) | "
+        "o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64))) | "
+        "o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0])))",
         "- -> +",
     ): "a buffer longer than `cap`: every write stays below `cap`",
     (
         "spread/fit/_lt_kernels.py",
-        "o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64))) | o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0]))) | o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0])))",
+        "o_node = np.concatenate((o_node, np.empty(cap - o_node.shape[0], np.int64))) | "
+        "o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0]))) | "
+        "o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0])))",
         "- -> +",
     ): "a buffer longer than `cap`: every write stays below `cap`",
     (
         "spread/fit/_lt_kernels.py",
-        "o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0]))) | o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0]))) | o_cens = np.concatenate((o_cens, np.empty(cap - o_cens.shape[0], np.bool_)))",
+        "o_lo = np.concatenate((o_lo, np.empty(cap - o_lo.shape[0]))) | "
+        "o_hi = np.concatenate((o_hi, np.empty(cap - o_hi.shape[0]))) | "
+        "o_cens = np.concatenate((o_cens, np.empty(cap - o_cens.shape[0], np.bool_)))",
         "- -> +",
     ): "a buffer longer than `cap`: every write stays below `cap`",
     (
@@ -719,52 +741,63 @@ EQUIVALENT = {
     ): "the default thread count: the sets depend only on (root, r), not on the threads",
     (
         "spread/im/rrsets.py",
-        "self.companions = tuple(companions) | self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | self._members = np.empty(0, dtype=np.int32)",
+        "self.companions = tuple(companions) | "
+        "self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | "
+        "self._members = np.empty(0, dtype=np.int32)",
         "0 -> 1",
     ): "the first member buffer's size: extend grows it as needed",
     (
         "spread/im/rrsets.py",
-        "self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | self._members = np.empty(0, dtype=np.int32) | self._offsets = np.zeros(1, dtype=np.int64)",
+        "self.max_memory = default_memory_limit() if max_memory is None else int(max_memory) | "
+        "self._members = np.empty(0, dtype=np.int32) | self._offsets = np.zeros(1, dtype=np.int64)",
         "1 -> 2",
     ): "_offsets always has n_sets + 1 entries in use; slices clip",
     (
         "spread/im/rrsets.py",
-        "p_in, src_in, node_p = subset_order(graph, p_in, node_p) | else: | p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)",
+        "p_in, src_in, node_p = subset_order(graph, p_in, node_p) | else: | "
+        "p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)",
         "0 -> 1",
     ): "with a uniform p the kernel never reads p_in or src_in (every node takes the shared path)",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | "
+        "elif self.n_threads > 1 and len(jobs) > 1:",
         "> -> >=",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | "
+        "elif self.n_threads > 1 and len(jobs) > 1:",
         "1 -> 2",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | "
+        "elif self.n_threads > 1 and len(jobs) > 1:",
         "1 -> 0",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | elif self.n_threads > 1 and len(jobs) > 1:",
+        "if self.client is not None: | chunks = self._sample_on_cluster(start, stop, avg) | "
+        "elif self.n_threads > 1 and len(jobs) > 1:",
         "and -> or",
     ): "threads or not, each chunk's sets depend only on (root, r): the same sets",
     (
         "spread/im/rrsets.py",
-        "new_members = sum(m.shape[0] for _, m in chunks) | need = self._n_members + new_members | if need > self._members.shape[0]:",
+        "new_members = sum(m.shape[0] for _, m in chunks) | "
+        "need = self._n_members + new_members | if need > self._members.shape[0]:",
         "> -> >=",
     ): "growing the member buffer when it is exactly full keeps the same contents",
     (
         "spread/im/rrsets.py",
-        "grown[: self._n_members] = self._members[: self._n_members] | self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64)",
+        "grown[: self._n_members] = self._members[: self._n_members] | self._members = grown | "
+        "offsets_all = np.empty(target + 1, dtype=np.int64)",
         "1 -> 2",
     ): "one more offset slot; the collection uses (and flat returns) n_sets + 1",
     (
         "spread/im/rrsets.py",
-        "self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64) | offsets_all[: self._n_sets + 1] = self._offsets[: self._n_sets + 1]",
+        "self._members = grown | offsets_all = np.empty(target + 1, dtype=np.int64) | "
+        "offsets_all[: self._n_sets + 1] = self._offsets[: self._n_sets + 1]",
         "1 -> 2",
     ): "the source slice clips at _offsets' n_sets + 1 entries: the same copy",
     (
