@@ -601,6 +601,28 @@ EQUIVALENT = {
         "1 -> 2",
     ): "one more pointer slot; the result is cut to n_groups + 1",
     (
+        "spread/fit/_uncertainty.py",
+        "x[j] = xj | return problem.nll(x) | "
+        "res, _, _ = minimize_likelihood(problem, [problem.x_hat], 500, "
+        "fixed_index=j, fixed_value=xj)",
+        "500 -> 501",
+    ): "an iteration cap the profile's inner fits (from the estimate, one parameter fixed)"
+    " never come near: they converge in tens of iterations",
+    (
+        "spread/fit/_uncertainty.py",
+        "x[j] = xj | return problem.nll(x) | "
+        "res, _, _ = minimize_likelihood(problem, [problem.x_hat], 500, "
+        "fixed_index=j, fixed_value=xj)",
+        "500 -> 499",
+    ): "an iteration cap the profile's inner fits (from the estimate, one parameter fixed)"
+    " never come near: they converge in tens of iterations",
+    (
+        "spread/fit/_uncertainty.py",
+        "for direction in (-1, 1): | lo, hi = problem.bounds_x[j] | "
+        "bound = lo if direction < 0 else hi",
+        "< -> <=",
+    ): "direction is -1 or 1, never 0",
+    (
         "spread/fit/_lt_kernels.py",
         "seen = np.zeros(n_nodes, dtype=np.bool_) | touched = np.empty(n_nodes, dtype=np.int64) | "
         "cap = max(16, 2 * nodes.shape[0])",
@@ -706,8 +728,29 @@ EQUIVALENT = {
         "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
         "cand = problem.x_hat[j] + direction * mult * step | "
         "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
-        "0 -> (-1)",
+        "0 -> (-1) @70",
     ): "direction is -1 or 1: direction > -1 is direction > 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
+        "cand = problem.x_hat[j] + direction * mult * step | "
+        "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
+        "< -> <=",
+    ): "direction is -1 or 1, never 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
+        "cand = problem.x_hat[j] + direction * mult * step | "
+        "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
+        "0 -> 1 @33",
+    ): "direction is -1 or 1: direction < 1 is direction < 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
+        "cand = problem.x_hat[j] + direction * mult * step | "
+        "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
+        "> -> >=",
+    ): "direction is -1 or 1, never 0",
     (
         "spread/fit/_uncertainty.py",
         "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
@@ -717,18 +760,58 @@ EQUIVALENT = {
     ): "at cand == bound, cand = bound changes nothing",
     (
         "spread/fit/_uncertainty.py",
-        "for j, name in enumerate(problem.names): | se = problem.cov_x[j, j] | "
-        "step = math.sqrt(se) if np.isfinite(se) and se > 0 else 0.1 * (1 + abs(problem.x_hat[j]))",
-        "* -> /",
-    ): "the bracket search's first step only: with the bound as the last bracket, a profile"
-    " that crosses once on each side gives the same end to brentq's tolerance",
+        "for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound | "
+        "cand = problem.x_hat[j] + direction * mult * step | "
+        "if (direction < 0 and cand <= bound) or (direction > 0 and cand >= bound):",
+        ">= -> >",
+    ): "at cand == bound, cand = bound changes nothing",
     (
         "spread/fit/_uncertainty.py",
-        "found = None | for mult in (1.0, 2.0, 4.0, 8.0, 16.0, math.inf):  # the last: the bound"
-        " | cand = problem.x_hat[j] + direction * mult * step",
+        "cand = bound | if not math.isfinite(cand): | break",
+        "break -> continue",
+    ): "only the last multiplier (inf) can make a non-finite candidate, so the loop ends either way",
+    (
+        "spread/fit/_uncertainty.py",
+        "break | d = _profile_nll(problem, j, cand) - f0 - target | if d > 0:",
+        "> -> >=",
+    ): "d == 0 exactly: brentq then returns that very point as the root, whichever end holds it",
+    (
+        "spread/fit/_uncertainty.py",
+        "inner = cand | if cand == bound: | break",
+        "break -> continue",
+    ): "the remaining multipliers clamp to the same bound and find the same d: the search only repeats an evaluation",
+    (
+        "spread/fit/_uncertainty.py",
+        "if found is None: | ends.append( | math.inf * direction",
         "* -> /",
-    ): "the bracket search's steps only (see the step above): same end for a profile that"
-    " crosses once on each side",
+    ): "direction is -1 or 1: inf / direction is inf * direction",
+    (
+        "spread/fit/_uncertainty.py",
+        "math.inf * direction | if not problem.logs[j] | else (0.0 if direction < 0 else math.inf)",
+        "< -> <=",
+    ): "direction is -1 or 1, never 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "math.inf * direction | if not problem.logs[j] | else (0.0 if direction < 0 else math.inf)",
+        "0 -> 1",
+    ): "direction is -1 or 1: direction < 1 is direction < 0",
+    (
+        "spread/fit/_uncertainty.py",
+        "if sim.observed_total <= 0: | return None | "
+        "res, _, _ = minimize_likelihood(sim, [problem.x_hat, *sim.starts_x[:1]], 500)",
+        "500 -> 501",
+    ): "an iteration cap the bootstrap refits (from the estimate) never come near",
+    (
+        "spread/fit/_uncertainty.py",
+        "if sim.observed_total <= 0: | return None | "
+        "res, _, _ = minimize_likelihood(sim, [problem.x_hat, *sim.starts_x[:1]], 500)",
+        "500 -> 499",
+    ): "an iteration cap the bootstrap refits (from the estimate) never come near",
+    (
+        "spread/fit/_uncertainty.py",
+        "frame = pd.DataFrame(new, columns=list(problem.names), dtype=np.float64) | if rows: | frame = pd.concat([rows[0], frame], ignore_index=True)",
+        "0 -> (-1)",
+    ): "rows holds at most one frame: rows[-1] is rows[0]",
     (
         "spread/im/rrsets.py",
         "*, | first=0, | n_threads=1,",
@@ -802,7 +885,8 @@ EQUIVALENT = {
     ): "the source slice clips at _offsets' n_sets + 1 entries: the same copy",
     (
         "spread/im/rrsets.py",
-        'def flat(self): | """All sets as ``(offsets, members)`` views (no copy).""" | return self._offsets[: self._n_sets + 1], self._members[: self._n_members]',
+        'def flat(self): | """All sets as ``(offsets, members)`` views (no copy).""" | '
+        "return self._offsets[: self._n_sets + 1], self._members[: self._n_members]",
         "1 -> 2",
     ): "_offsets has exactly n_sets + 1 entries: the slice clips",
     (

@@ -458,6 +458,38 @@ def test_profile_interval_by_hand(level):
         assert got.high == pytest.approx(high, abs=1e-5)
 
 
+def test_profile_search_steps_by_the_standard_error_or_falls_back():
+    """The ends are bracketed from the estimate (here 2) in steps of one standard error,
+    the square root of the covariance's diagonal, downwards and then upwards; where that
+    is no usable variance (0, negative, infinite, NaN) the steps fall back to 0.1 (1 +
+    |estimate|) = 0.3. Either way the ends of a quadratic profile are found: 2 -+ z se,
+    and the search stops at the first multiple (1, 2, 4, 8, 16) of the step past which
+    the profile has dropped far enough.
+    """
+    from spread.fit._uncertainty import profile_ci
+
+    z = stats.norm.ppf(0.975)
+    sd = 0.5  # the profile's own curvature: variance 0.25
+    cases = [(0.25, 0.5), (4.0, 2.0), (0.0, 0.3), (-0.5, 0.3), (math.inf, 0.3), (math.nan, 0.3)]
+    for var, step in cases:
+        calls = []
+
+        def nll(x, calls=calls):
+            calls.append(x)
+            return (x - 2.0) ** 2 / (2 * sd * sd)
+
+        problem = _OneParameter(nll)
+        problem.x_hat = np.array([2.0])
+        problem.cov_x = np.full((1, 1), var)
+        got = profile_ci(problem, 0.95)["a"]
+        assert calls[:2] == [2.0, pytest.approx(2.0 - step, rel=1e-12)], var
+        assert next(x for x in calls if x > 2.0) == pytest.approx(2.0 + step, rel=1e-12)
+        reach = next(m * step for m in (1, 2, 4, 8, 16) if m * step >= z * sd)
+        assert max(abs(x - 2.0) for x in calls) == pytest.approx(reach, rel=1e-12)
+        assert got.low == pytest.approx(2.0 - z * sd, abs=1e-5)
+        assert got.high == pytest.approx(2.0 + z * sd, abs=1e-5)
+
+
 # ================================================================= bootstrap
 def _check_percentile(boot, intervals, level):
     q = (1 - level) / 2
@@ -514,6 +546,26 @@ def test_bootstrap_intervals_of_network_fits():
             _check_percentile(boot, fit.conf_int(level, "bootstrap"), level)
 
 
+def test_bootstrap_extension_continues_after_the_failed_replicates(monkeypatch):
+    """Extending a bootstrap draws the replicate indices after every index used before,
+    failed ones included: with replicates b = 0, 3, 6, ... failing, 6 then 4 more give
+    the indices 0-5 and then 6-11, each once (a replicate returning its index)."""
+    import types
+
+    from spread.fit import _uncertainty
+
+    def replicate(b, shared):
+        return None if b % 3 == 0 else np.array([float(b)])
+
+    monkeypatch.setattr(_uncertainty, "_replicate", replicate)
+    problem = types.SimpleNamespace(names=("b",), n_obs=10)
+    first = _uncertainty.bootstrap(problem, 6, rng=0, progress=False)
+    assert (first.n_resamples, first.n_failed) == (4, 2)
+    more = _uncertainty.bootstrap(problem, 10, rng=0, result=first, progress=False)
+    assert more.n_failed == 4
+    assert more.params["b"].tolist() == [1.0, 2.0, 4.0, 5.0, 7.0, 8.0, 10.0, 11.0]
+
+
 def test_bootstrap_intervals_need_two_replicates():
     """`FitBootstrap` by hand: with one replicate there is no interval (NaN ends, not a
     point), with two the 95% percentile interval interpolates between them (numpy's
@@ -562,6 +614,31 @@ def test_bootstrap_covariance_from_two_replicates():
     assert boot.n_resamples == 2
     want = np.atleast_2d(np.cov(boot.params.to_numpy(), rowvar=False))
     np.testing.assert_allclose(fit.cov, want, rtol=1e-12)
+
+
+def test_with_bootstrap_keeps_the_wald_covariance_below_two_and_correlates_from_three():
+    """`with_bootstrap` by hand on a two-parameter Wald fit (p, external): one replicate
+    leaves the covariance as it was (in natural units and on the fitting scale); three
+    give the replicates' covariance and their correlation matrix, which two do not."""
+    import pandas as pd
+
+    from spread.fit import FitBootstrap
+    from spread.fit._uncertainty import with_bootstrap
+
+    g = spread.datasets.load("karate")
+    y = spread.simulate(g, [0], IC(p=0.3, external=0.02), n_runs=1, max_steps=7, rng=1)
+    est = ICEstimator("dmp", external=True, ci_method="wald", rng=0)
+    fit = est.fit(g, y.new_per_step[0], seeds=[0]).result_
+    cov, cov_x = fit.cov.copy(), fit._fit.cov_x.copy()
+    reps = pd.DataFrame({"p": [0.2, 0.35, 0.3], "external": [0.01, 0.03, 0.02]})
+    one = with_bootstrap(fit, FitBootstrap(reps[:1]), 0.95)
+    np.testing.assert_array_equal(one.cov, cov)
+    np.testing.assert_array_equal(fit._fit.cov_x, cov_x)
+    assert "corr" not in one.diagnostics
+    assert "corr" not in with_bootstrap(fit, FitBootstrap(reps[:2]), 0.95).diagnostics
+    three = with_bootstrap(fit, FitBootstrap(reps), 0.95)
+    np.testing.assert_allclose(three.cov, np.cov(reps.to_numpy(), rowvar=False), rtol=1e-12)
+    pd.testing.assert_frame_equal(three.diagnostics["corr"], reps.corr())
 
 
 def test_bootstrap_refits_from_the_estimate_and_the_first_start_only(monkeypatch):
