@@ -460,8 +460,8 @@ class TrendProblem(Problem):
         curve, and variances ``mu + mu**2 / k`` (NB2 at the profiled ``k``; ``mu`` for
         the Poisson loss): ``J`` is the curve's Jacobian by central differences (one
         sided at a bound). NB2's mean and dispersion are orthogonal, so the profiled
-        ``k`` costs the other parameters no information. A parameter the counts do not
-        inform (a singular information) gets an infinite variance.
+        ``k`` costs the other parameters no information. A singular information (a
+        parameter the counts do not inform) gives no interval: every variance infinite.
         """
         mu = self.curve_at(x, "dmp")
         jac = np.empty((mu.size, x.size))
