@@ -103,9 +103,14 @@ TEST_MAP = [
         "tests/test_fit_losses.py tests/test_fit_curves.py tests/test_fit_trend.py",
     ),
     ("spread/fit/*trend*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
-    ("spread/fit/*target*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
-    ("spread/fit/*exposure*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
-    ("spread/fit/*dmp*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
+    # The per-node targets of the cascade estimators (IC and NetRate with `granular`).
+    ("spread/fit/*target*.py", "tests/test_fit_cascades.py tests/test_fit_netrate.py"),
+    (
+        "spread/fit/*exposure*.py",
+        "tests/test_fit_cascades.py tests/test_fit_trend.py tests/test_intervals.py",
+    ),
+    ("spread/fit/*dmp*.py", "tests/test_fit_network.py"),
+    ("spread/fit/*popularity*.py", "tests/test_fit_popularity.py"),
     ("spread/fit/forecast.py", "tests/test_fit_trend.py tests/test_intervals.py"),
     (
         "spread/fit/*.py",

@@ -668,6 +668,38 @@ def test_bootstrap_refits_from_the_estimate_and_the_first_start_only(monkeypatch
         np.testing.assert_array_equal(starts[1], sim.starts_x[0])
 
 
+@pytest.mark.parametrize("total, refitted", [(0, False), (1, True), (2, True)])
+def test_bootstrap_fails_a_replicate_with_no_adoptions_and_refits_one_with_any(
+    monkeypatch, total, refitted
+):
+    """A replicate whose simulated trend adds up to nothing has nothing to fit: it
+    counts as failed, without a refit. One adoption is data, and is refitted. Checked
+    with a stub problem, so the rule is pinned where it is written."""
+    from types import SimpleNamespace
+
+    from spread.fit import _uncertainty
+
+    class Sim:
+        starts_x = (np.array([0.5]),)
+        observed_total = total
+
+        def to_natural(self, x):
+            return {"a": float(x[0])}
+
+    problem = SimpleNamespace(x_hat=np.array([0.25]), resample=lambda x, rng: Sim())
+    calls = []
+
+    def minimize(sim, starts, max_iter):
+        calls.append(sim)
+        return SimpleNamespace(x=np.array([0.75])), None, None
+
+    monkeypatch.setattr(_uncertainty, "minimize_likelihood", minimize)
+    monkeypatch.setattr(_uncertainty, "converged", lambda sim, res: (0, ""))
+    out = _uncertainty._replicate(3, (problem, 11))
+    assert len(calls) == int(refitted)
+    assert out == ({"a": 0.75} if refitted else None)
+
+
 # ================================================================= forecasts
 @pytest.mark.parametrize("with_uncertainty", [True, False])
 @pytest.mark.parametrize("level", [0.8, 0.9, 0.99])
