@@ -125,6 +125,15 @@ NEEDS_TWO_THREADS = [
     "tests/test_batch.py::test_every_path_gives_the_same_runs",
 ]
 
+# A zero factor left in a message that should leave it out: the message i -> l whose
+# reverse factor l -> i is i's only zero becomes 1. That factor is zero only when l is
+# surely active, and the error passes on only into nodes that are surely active too.
+_DMP_ONE_ZERO = (
+    "a message i -> l whose reverse factor is i's one zero becomes 1, when l is surely"
+    " active already; the error passes only into surely active nodes, so no marginal"
+    " changes (tests/MUTATION.md)"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -132,6 +141,34 @@ NEEDS_TWO_THREADS = [
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
+    (
+        "spread/fit/_popularity_kernels.py",
+        "a[k] = math.exp(-rates[s, k] * d) * (marks[i - 1] + a[k]) | "
+        "g += probs[k] * rates[s, k] * a[k] | "
+        "total += math.log(g) if g > 0.0 else -np.inf",
+        "> -> >=",
+    ): "g >= 0 always; at g == 0 Numba's math.log(0.0) is -inf (no domain error), the other"
+    " branch's value",
+    (
+        "spread/fit/_dmp_kernels.py",
+        "def _without(prod, zeros, f): | "
+        '"""The product of a node\'s factors without the factor `f` '
+        '(zero factors counted apart).""" | '
+        "if f <= 0.0:",
+        "<= -> <",
+    ): _DMP_ONE_ZERO,
+    (
+        "spread/fit/_dmp_kernels.py",
+        '"""The product of a node\'s factors without the factor `f` '
+        '(zero factors counted apart).""" | '
+        "if f <= 0.0: | return prod if zeros == 1 else 0.0",
+        "1 -> 0",
+    ): _DMP_ONE_ZERO,
+    (
+        "spread/fit/_dmp_kernels.py",
+        "f = 1.0 - p_in[s] * msg[s] | factor[s] = f | if f <= 0.0:",
+        "<= -> <",
+    ): _DMP_ONE_ZERO,
     (
         "spread/im/_coverage_kernels.py",
         "top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node) | "

@@ -15,6 +15,7 @@ Each returns ``{node index: activation step}`` for one run.
 - `ctic_times`: continuous-time IC, event by event, from given arc delays;
   `ctic_replay` feeds it the kernels' coins and delays (`ctic_delay`, the delay laws
   re-implemented in plain Python on the same streams).
+- `dmp_ic`: dynamic message passing for IC from its cavity equations.
 - `as_plain_python`: a kernel module's own bodies run by Python, bounds-checked.
 """
 
@@ -464,6 +465,40 @@ def ic_em(groups, n_arcs, *, tol=1e-13, max_iter=100_000, start=0.5):
         if moved < tol:
             return kappa, it
     return kappa, max_iter
+
+
+def dmp_ic(graph, p_arc, p0, external, n_steps):
+    """Dynamic message passing for IC, written from its cavity equations (Lokhov,
+    Mézard & Zdeborová, PRE 91, 012811, 2015), one message per arc in a dict.
+
+    The message ``k -> i`` at step t is the probability that k is active by t in the
+    graph without i: ``1 - (1 - p0[k]) prod_{s <= t} (1 - e_s) prod_{l -> k, l != i}
+    (1 - p_lk m_lk(t - 1))``, with ``e_s = external[min(s, len) - 1]``; a node's
+    marginal takes the same product over all its in-arcs. Each product is multiplied
+    out over the arcs it keeps (no division). Returns ``(new per step, marginals)`` as
+    lists.
+    """
+    ins = in_arcs(graph)
+    arcs = [(k, i, j) for k, lst in enumerate(out_arcs(graph)) for i, j in lst]
+    msg = {(k, i): float(p0[k]) for k, i, _ in arcs}
+    active = [float(v) for v in p0]
+    new = [sum(active)]
+    keep = 1.0
+    for t in range(1, n_steps):
+        keep *= 1.0 - float(external[min(t - 1, len(external) - 1)])
+
+        def cavity(k, without, keep=keep, msg=msg):
+            prod = 1.0
+            for src, j in ins[k]:
+                if src != without:
+                    prod *= 1.0 - float(p_arc[j]) * msg[(src, k)]
+            return 1.0 - (1.0 - float(p0[k])) * keep * prod
+
+        total = sum(active)
+        active = [cavity(i, None) for i in range(graph.n_nodes)]
+        msg = {(k, i): cavity(k, i) for k, i, _ in arcs}
+        new.append(sum(active) - total)
+    return new, active
 
 
 def ctic_times(graph, delays, seeds):

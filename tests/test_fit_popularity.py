@@ -7,8 +7,7 @@ import pytest
 
 from spread.exceptions import InvalidParameterError, NotFittedError
 from spread.fit import PopularityPredictor, seismic
-from spread.fit._hawkes_kernels import hawkes_state
-from spread.fit._popularity_kernels import marked_state
+from spread.fit._popularity_kernels import mixture_terms
 from spread.fit.popularity import _components, _simulate_cascade
 from spread.fit.seismic import _seismic_integral
 
@@ -47,9 +46,35 @@ def test_seismic_supercritical_is_infinite():
     assert math.isinf(res.predicted) and "infectiousness" in res.to_frame().columns
 
 
-def test_marked_state_with_unit_marks_is_hawkes_state():
-    t = np.sort(np.random.default_rng(0).exponential(1.0, 50)).cumsum()
-    np.testing.assert_allclose(marked_state(t, np.ones_like(t), 0.7), hawkes_state(t, 0.7))
+def test_mixture_terms_are_their_sums_written_out():
+    """The kernel's O(n K) recursion against the O(n^2) sums of its docstring, for every
+    scale, with unequal marks (follower counts, one of them 0) and events after `at`
+    left out by the caller: ``log_g`` the log of each event's summed excitation by the
+    earlier ones, ``exposure`` and ``remaining`` the delay law's mass before and after
+    `at` from each event, weighted by its mark. An event that nothing before it excites
+    (here: after a mark 0 only) gives ``log_g = -inf``."""
+    rng = np.random.default_rng(3)
+    t = np.r_[0.0, np.sort(rng.uniform(0.0, 5.0, 11))]
+    marks = rng.integers(0, 40, t.size).astype(float)
+    marks[[0, 4]] = [25.0, 0.0]
+    probs = np.array([0.2, 0.5, 0.3])
+    rates = np.array([[0.5, 2.0, 7.0], [0.05, 0.4, 1.5]])
+    at = 6.0
+    log_g, exposure, remaining = np.empty(2), np.empty(2), np.empty(2)
+    mixture_terms(t, marks, at, rates, probs, log_g, exposure, remaining)
+    for s in range(2):
+        phi = lambda d, s=s: np.sum(probs * rates[s] * np.exp(-rates[s] * d))  # noqa: E731
+        surv = lambda d, s=s: np.sum(probs * np.exp(-rates[s] * d))  # noqa: E731
+        want = sum(
+            math.log(sum(marks[j] * phi(t[i] - t[j]) for j in range(i))) for i in range(1, t.size)
+        )
+        rest = sum(marks[j] * surv(at - t[j]) for j in range(t.size))
+        assert log_g[s] == pytest.approx(want, rel=1e-12)
+        assert remaining[s] == pytest.approx(rest, rel=1e-12)
+        assert exposure[s] == pytest.approx(marks.sum() - rest, rel=1e-12)
+    marks[0] = 0.0
+    mixture_terms(t, marks, at, rates, probs, log_g, exposure, remaining)
+    assert np.all(log_g == -np.inf)
 
 
 def test_delay_mixture_is_a_density():

@@ -7,7 +7,7 @@ log-likelihood summed over bins, or one value per bin with ``total=False``.
 import math
 
 import numpy as np
-from scipy.special import digamma, gammaln, logsumexp
+from scipy.special import digamma, gammaln
 
 from ._optimize import scipy_optimize
 
@@ -127,12 +127,25 @@ def mixture_dispersion(y, runs):
     variation as observation noise too. With a single run, or identical ones, it is
     `negbin_dispersion` around that run.
     """
+    y = np.asarray(y, dtype=np.float64)
     runs = np.atleast_2d(np.asarray(runs, dtype=np.float64))
-    log_r = math.log(runs.shape[0])
+    if runs.shape[0] == 1:
+        return negbin_dispersion(y, runs[0])
+    mu = np.maximum(runs, _MU_FLOOR)
+    log_r = math.log(mu.shape[0])
+    # `negbin_loglik` split into its terms free of the runs (one per bin) and those free
+    # of k (computed once): the profile evaluates the rest some 40 times, and it is the
+    # loss of a simulation fit, evaluated at every trial value.
+    y_log_mu = y * np.log(mu)
+    lg_y1 = gammaln(y + 1.0)
 
     def nll(lk):
-        per_run = negbin_loglik(y[None, :], runs, math.exp(lk), total=False)
-        return -float(np.sum(logsumexp(per_run, axis=0) - log_r))
+        k = math.exp(lk)
+        per_bin = gammaln(y + k) - gammaln(k) - y * math.log(k) - lg_y1
+        per_run = y_log_mu - (y + k) * np.log1p(mu / k)
+        top = per_run.max(axis=0)
+        mix = top + np.log(np.exp(per_run - top).sum(axis=0)) - log_r
+        return -float(np.sum(per_bin + mix))
 
     res = scipy_optimize().minimize_scalar(
         nll, bounds=_LOG_K_BOUNDS, method="bounded", options={"xatol": 1e-7}

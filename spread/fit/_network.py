@@ -24,11 +24,16 @@ _MC_PARAMS = """
         around each simulated run: real counts vary far more than a large graph's runs
         do (on the Higgs retweet burst, forecasting 24 hours from 24-48 hours of data,
         the 90% band held 4-17% of the held-out hours with the Poisson loss and 75-83%
-        with ``"negbin"``). That noise's ``k``, ``result_.diagnostics["dispersion"]``,
-        is fitted around each run, by the likelihood of the predictive law itself (a
-        run drawn at random, then the noise: `n_runs` runs at the estimate, bin by
-        bin), so the run-to-run variation is not counted a second time (the dispersion
-        around the runs' mean, which holds it, is ``"dispersion_around_mean"``).
+        with ``"negbin"``). A simulation fit (``method="mc"``) maximises the
+        likelihood of that predictive law itself, over the parameters and ``k``
+        together: a run drawn at random from the `n_runs` runs at the trial value
+        (common random numbers), then the noise around it, bin by bin. So the
+        run-to-run variation is not counted a second time as noise, which would widen
+        it and discount the peak bins. The fitted ``k`` is
+        ``result_.diagnostics["dispersion"]`` (any method: around each of the runs at
+        the estimate); the dispersion around the runs' mean, which holds that variation,
+        is ``"dispersion_around_mean"``. Message passing fits its one curve by the NB2
+        likelihood around it.
         Choose ``"poisson"`` when the counts are a run of the model itself, whose
         variation the runs alone hold (``"negbin"`` then finds ``k`` at its upper
         bound, but still draws Poisson noise around each run).

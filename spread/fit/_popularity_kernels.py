@@ -9,20 +9,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["marked_state", "mixture_terms"]
-
-
-@njit(cache=True, nogil=True)
-def marked_state(times, marks, beta):
-    """``A_i = sum_{j < i} marks[j] exp(-beta (t_i - t_j))`` at every event (`PopularityPredictor`).
-
-    With unit marks this is `_hawkes_kernels.hawkes_state` (a test pins the two).
-    """
-    n = times.shape[0]
-    out = np.zeros(n)
-    for k in range(1, n):
-        out[k] = math.exp(-beta * (times[k] - times[k - 1])) * (marks[k - 1] + out[k - 1])
-    return out
+__all__ = ["mixture_terms"]
 
 
 @njit(cache=True, nogil=True)

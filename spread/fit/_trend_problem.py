@@ -386,8 +386,25 @@ class TrendProblem(Problem):
         self.n_sim += n_runs
         return self._bins(steps, self.n_bins)
 
+    def loss_at(self, x, method=None, n_runs=None, root=None):
+        """The fitting loss at `x`.
+
+        A simulation fit with the "negbin" loss takes the likelihood of the predictive
+        law itself: a run drawn at random (of those that took off, under
+        `condition_on_takeoff`), then NB2 noise around it, ``k`` profiled out
+        (`mixture_dispersion`). The run-to-run variation is then not also read as
+        observation noise, which would widen the noise and discount the peak bins. Any
+        other loss, and message passing (one deterministic curve), compare the counts
+        with the expected curve (`trend_loss`).
+        """
+        if (method or self.method) == "mc" and self.loss_name == "negbin":
+            runs = self.runs_at(x, n_runs, root)
+            took = self._took_off(runs)
+            return mixture_dispersion(self.y, runs[took] if took.any() else runs)[1]
+        return trend_loss(self.loss_name, self.y, self.curve_at(x, method, n_runs, root))
+
     def nll(self, x):
-        return trend_loss(self.loss_name, self.y, self.curve_at(x))
+        return self.loss_at(x)
 
     # ---------------------------------------------------------- fitting
     def solve(self, x0=None, width=None, method=None, n_runs=None, root=None):
@@ -404,7 +421,7 @@ class TrendProblem(Problem):
             self.x_surrogate = x0
             width = 1.1
         obj = Objective(
-            lambda x: trend_loss(self.loss_name, self.y, self.curve_at(x, method, n_runs, root)),
+            lambda x: self.loss_at(x, method, n_runs, root),
             self.bounds_x,
         )
         if x0 is None:
