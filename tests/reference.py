@@ -16,6 +16,7 @@ Each returns ``{node index: activation step}`` for one run.
   `ctic_replay` feeds it the kernels' coins and delays (`ctic_delay`, the delay laws
   re-implemented in plain Python on the same streams).
 - `dmp_ic`: dynamic message passing for IC from its cavity equations.
+- `exposure_counts`: the exposure curve's counts, pair by pair.
 - `as_plain_python`: a kernel module's own bodies run by Python, bounds-checked.
 """
 
@@ -499,6 +500,37 @@ def dmp_ic(graph, p_arc, p0, external, n_steps):
         msg = {(k, i): cavity(k, i) for k, i, _ in arcs}
         new.append(sum(active) - total)
     return new, active
+
+
+def exposure_counts(graph, casc_ptr, nodes, steps):
+    """The exposure counts of Romero, Meeder & Kleinberg (2011), pair by pair.
+
+    In each cascade (rows ``casc_ptr[c]:casc_ptr[c + 1]`` of `nodes` and `steps`), an
+    adopter after the cascade's first step has ``k`` = its in-neighbours adopting at
+    earlier steps; a node outside the cascade with ``k >= 1`` in-neighbours in it has
+    ``k``. Returns ``(reached, adopted)``, lists indexed by ``k`` up to the largest:
+    pairs with at least ``k``, adopters with exactly ``k``.
+    """
+    ins = in_arcs(graph)
+    ks_all, ks_adopted = [], []
+    for c in range(len(casc_ptr) - 1):
+        rows = range(int(casc_ptr[c]), int(casc_ptr[c + 1]))
+        step = {int(nodes[r]): int(steps[r]) for r in rows}
+        first = min(step.values())
+        for v, s in step.items():
+            if s != first:
+                k = sum(1 for u, _ in ins[v] if u in step and step[u] < s)
+                ks_all.append(k)
+                ks_adopted.append(k)
+        for w in range(graph.n_nodes):
+            if w not in step:
+                k = sum(1 for u, _ in ins[w] if u in step)
+                if k:
+                    ks_all.append(k)
+    top = max(ks_all, default=0)
+    reached = [sum(1 for k in ks_all if k >= j) for j in range(top + 1)]
+    adopted = [ks_adopted.count(j) for j in range(top + 1)]
+    return reached, adopted
 
 
 def ctic_times(graph, delays, seeds):

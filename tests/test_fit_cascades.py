@@ -22,7 +22,9 @@ import spread
 from spread import ConvergenceWarning, InvalidParameterError, NodeNotFound
 from spread.fit import Cascades, exposure_curve, fit_ic, fit_lt, simulate_cascades
 from spread.fit._targets import solve_targets
+from spread.fit.exposure import exposures
 from spread.fit.ic import _ICTrials, trial_groups
+from tests import reference
 from tests.reference import ic_em
 
 
@@ -219,6 +221,46 @@ def test_exposure_curve_by_hand_and_wilson_interval():
     assert ex.loc[1, "lower"] == pytest.approx(centre - half, rel=1e-12)
     assert ex.loc[1, "upper"] == pytest.approx(centre + half, rel=1e-12)
     assert ex.loc[1, "stderr"] == pytest.approx(np.sqrt(p * (1 - p) / n), rel=1e-12)
+
+
+def test_exposure_counts_are_their_definition_pair_by_pair():
+    """Coupled: `exposures` equals `tests.reference.exposure_counts` on several cascades
+    over a random digraph, with adopters in the same step as their in-neighbours (not
+    counted), the seeds' step left out, and nodes in several cascades."""
+    rng = np.random.default_rng(5)
+    n = 90
+    src, dst = rng.integers(0, n, 500), rng.integers(0, n, 500)
+    keep = src != dst
+    g = spread.Graph.from_edges(src[keep], dst[keep], labels=np.arange(n))
+    rows = []
+    for c in range(8):
+        for v in rng.choice(n, int(rng.integers(3, 30)), replace=False):
+            rows.append((c, int(v), float(rng.integers(0, 4))))
+    cs = frame_cascades(g, rows)
+    casc_ptr, nodes, steps, _ = cs.generations(1.0)
+    reached, adopted = reference.exposure_counts(g, casc_ptr, nodes, steps)
+    assert len(reached) > 4 and sum(adopted[1:]) > 10
+    ex = exposures(cs, 1.0)
+    assert ex.index.tolist() == list(range(1, len(reached)))
+    assert ex["n_reached"].tolist() == reached[1:]
+    assert ex["n_adopted"].tolist() == adopted[1:]
+
+
+@pytest.mark.parametrize("adopts", [True, False])
+@pytest.mark.parametrize("k", [15, 16, 40])
+def test_exposure_counts_past_the_first_buffer(k, adopts):
+    """A hub whose `k` in-neighbours all adopt before it does (or never does): its pair
+    counts at `k` whatever the counting buffer's size (16 at first): below it, exactly
+    at it, and past twice it (one growth must reach `k`)."""
+    g = spread.Graph.from_edges(
+        np.arange(1, k + 1), np.zeros(k, dtype=int), labels=np.arange(k + 2)
+    )
+    rows = [(0, k + 1, 0.0)] + [(0, v, 1.0) for v in range(1, k + 1)]
+    rows += [(0, 0, 2.0)] if adopts else []
+    ex = exposures(frame_cascades(g, rows), 1.0)
+    assert ex.index.tolist() == list(range(1, k + 1))
+    assert ex["n_reached"].tolist() == [1] * k
+    assert ex["n_adopted"].tolist() == [0] * (k - 1) + [int(adopts)]
 
 
 def test_exposure_curve_rises_under_lt_and_not_under_ic():
