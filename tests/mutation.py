@@ -125,6 +125,13 @@ NEEDS_TWO_THREADS = [
     "tests/test_batch.py::test_every_path_gives_the_same_runs",
 ]
 
+# The exposure kernel's count buffers: their first size, and growth to at least k + 1
+# (by any factor, or padded longer than `size`): every write stays below `size`.
+_EXPOSURE_BUFFER = (
+    "the buffers only need at least k + 1 slots at every write; a different first size,"
+    " growth factor or longer padding gives the same counts (tests/MUTATION.md)"
+)
+
 # A zero factor left in a message that should leave it out: the message i -> l whose
 # reverse factor l -> i is i's only zero becomes 1. That factor is zero only when l is
 # surely active, and the error passes on only into nodes that are surely active too.
@@ -141,6 +148,74 @@ _DMP_ONE_ZERO = (
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
+    (
+        "spread/fit/_exposure_kernels.py",
+        "count = np.zeros(n_nodes, dtype=np.int64) | "
+        "touched = np.empty(n_nodes, dtype=np.int64) | "
+        "size = 16",
+        "16 -> 17",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "count = np.zeros(n_nodes, dtype=np.int64) | "
+        "touched = np.empty(n_nodes, dtype=np.int64) | "
+        "size = 16",
+        "16 -> 15",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "for r in range(lo, hi): | step_of[nodes[r]] = steps[r] | if steps[r] < first:",
+        "< -> <=",
+    ): "an equal step stored again: the same minimum",
+    (
+        "spread/fit/_exposure_kernels.py",
+        "k += 1 | if k >= size: | new = max(2 * size, k + 1)",
+        "2 -> 3",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "k += 1 | if k >= size: | new = max(2 * size, k + 1)",
+        "2 -> 1",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "k += 1 | if k >= size: | new = max(2 * size, k + 1)",
+        "1 -> 2",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "k = count[w] | if k >= size: | new = max(2 * size, k + 1)",
+        "2 -> 3",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "k = count[w] | if k >= size: | new = max(2 * size, k + 1)",
+        "2 -> 1",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "k = count[w] | if k >= size: | new = max(2 * size, k + 1)",
+        "1 -> 2",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "if k >= size: | "
+        "new = max(2 * size, k + 1) | "
+        "at_least = np.concatenate((at_least, np.zeros(new - size, np.int64)))",
+        "- -> +",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "new = max(2 * size, k + 1) | "
+        "at_least = np.concatenate((at_least, np.zeros(new - size, np.int64))) | "
+        "adopted = np.concatenate((adopted, np.zeros(new - size, np.int64)))",
+        "- -> +",
+    ): _EXPOSURE_BUFFER,
+    (
+        "spread/fit/_exposure_kernels.py",
+        "for r in range(lo, hi): | step_of[nodes[r]] = never | top = 0",
+        "0 -> (-1)",
+    ): "top = -1 only when no pair was counted at all: then reached is empty instead of [0], and the curve drops k = 0 either way",
     (
         "spread/fit/_popularity_kernels.py",
         "a[k] = math.exp(-rates[s, k] * d) * (marks[i - 1] + a[k]) | "

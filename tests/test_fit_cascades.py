@@ -244,6 +244,10 @@ def test_exposure_counts_are_their_definition_pair_by_pair():
     assert ex.index.tolist() == list(range(1, len(reached)))
     assert ex["n_reached"].tolist() == reached[1:]
     assert ex["n_adopted"].tolist() == adopted[1:]
+    # Cascades of seeds that expose nobody (no arc out of any) give an empty curve.
+    lone = spread.Graph.from_edges([0], [1], labels=np.arange(4))
+    lone = frame_cascades(lone, [(0, 2, 0.0), (1, 1, 0.0), (1, 3, 0.0)])
+    assert exposures(lone, 1.0).empty
 
 
 @pytest.mark.parametrize("adopts", [True, False])
