@@ -149,6 +149,13 @@ _DMP_ONE_ZERO = (
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
+        "spread/fit/_losses.py",
+        "runs = np.atleast_2d(np.asarray(runs, dtype=np.float64)) | "
+        "if runs.shape[0] == 1: | "
+        "return negbin_dispersion(y, runs[0])",
+        "0 -> (-1)",
+    ): "with one run, runs[-1] is runs[0]",
+    (
         "spread/fit/_exposure_kernels.py",
         "count = np.zeros(n_nodes, dtype=np.int64) | "
         "touched = np.empty(n_nodes, dtype=np.int64) | "

@@ -120,6 +120,29 @@ def test_mixture_dispersion_is_the_likelihood_of_a_run_drawn_then_noise():
     grid = np.exp(np.linspace(math.log(0.1), math.log(1e8), 801))
     assert nll <= min(mixture_nll(kk) for kk in grid) + 1e-9
     assert 0.1 < k < 1e8  # an interior maximum for these counts
+    # One run is exactly `negbin_dispersion` around it (no profile of its own); two
+    # runs that differ are the mixture of the two.
+    assert mixture_dispersion(Y, MU[None, :]) == (k1, nll1)
+    k2, nll2 = mixture_dispersion(Y, runs[:2])
+    assert nll2 == pytest.approx(
+        -float(np.sum(np.log(np.exp([nbinom_logpmf(Y, r, k2) for r in runs[:2]]).mean(0)))),
+        rel=1e-9,
+    )
+    assert nll2 != pytest.approx(negbin_dispersion(Y, runs[0])[1], rel=1e-3)
+
+
+def test_mixture_dispersion_with_a_run_far_from_the_counts():
+    """A run that explains the counts next to one that is nowhere near them (their
+    per-bin log-likelihoods some 10^4 apart): the far run adds nothing, so the mixture
+    is the near run's NB2 likelihood minus log 2 per bin, finite (the sum over runs is
+    shifted by its largest term, not its smallest)."""
+    y = np.array([900.0, 1200.0, 1500.0, 1100.0])
+    near = np.array([1000.0, 1100.0, 1400.0, 1000.0])
+    far = np.full(4, 1e-3)
+    k, nll = mixture_dispersion(y, np.stack([near, far]))
+    assert math.isfinite(k) and math.isfinite(nll)
+    assert nll == pytest.approx(-negbin_loglik(y, near, k) + 4 * math.log(2.0), rel=1e-12)
+    assert (k, nll - 4 * math.log(2.0)) == pytest.approx(negbin_dispersion(y, near), rel=1e-5)
 
 
 def test_sample_counts_with_a_dispersion_per_bin():
