@@ -42,9 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 from _report import header, md_table
-from bench_regressors import ANNOUNCEMENT, HORIZON, SERIES, TODAY, score
+from bench_regressors import ANNOUNCEMENT, HORIZON, TODAY, higgs_network, higgs_origins, score
 
-import spread
 from spread.fit import ICEstimator, event_regressors
 
 OUT = Path(__file__).resolve().parent / "results_higgs_network.md"
@@ -53,18 +52,9 @@ HALF_LIVES = (None, 12, 24)
 
 
 def fit_all():
-    g = spread.datasets.load("higgs-retweet")
-    series = spread.datasets.load_trend("higgs", start=SERIES)
-    burst = series.since(ANNOUNCEMENT)
-    first = spread.datasets.load_cascades(
-        "higgs-adopters", start=ANNOUNCEMENT, end=ANNOUNCEMENT + pd.Timedelta("1h")
-    )
-    seeds = first.data["node"].to_numpy()
+    g, seeds = higgs_network()
     rows = []
-    for tau in ORIGINS:
-        split = burst.index[tau]
-        train, y_test = burst.until(split), series.since(split).counts[:HORIZON]
-        full_until = spread.datasets.load_trend("higgs").until(split)
+    for tau, train, y_test, full_until in higgs_origins(ORIGINS):
         for half_life in HALF_LIVES:
             regs = None
             if half_life is not None:

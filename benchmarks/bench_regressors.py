@@ -159,19 +159,31 @@ def hawkes_section(origins):
     return pd.DataFrame(rows)
 
 
-def ic_section(origins):
+def higgs_network():
+    """The retweet network and its seeds (the first hour's retweeters)."""
     g = spread.datasets.load("higgs-retweet")
-    series = spread.datasets.load_trend("higgs", start=SERIES)
-    burst = series.since(ANNOUNCEMENT)
     first = spread.datasets.load_cascades(
         "higgs-adopters", start=ANNOUNCEMENT, end=ANNOUNCEMENT + pd.Timedelta("1h")
     )
-    seeds = first.data["node"].to_numpy()
-    rows = []
+    return g, first.data["node"].to_numpy()
+
+
+def higgs_origins(origins):
+    """Per origin (hours after the announcement): ``(tau, train, y_test, full_until)``:
+    the retweet trend from the announcement to the origin, the next `HORIZON` hours, and
+    the whole series up to the origin (for the seasonal naive)."""
+    series = spread.datasets.load_trend("higgs", start=SERIES)
+    burst = series.since(ANNOUNCEMENT)
     for tau in origins:
         split = burst.index[tau]
         train, y_test = burst.until(split), series.since(split).counts[:HORIZON]
-        full_until = spread.datasets.load_trend("higgs").until(split)
+        yield tau, train, y_test, spread.datasets.load_trend("higgs").until(split)
+
+
+def ic_section(origins):
+    g, seeds = higgs_network()
+    rows = []
+    for tau, train, y_test, full_until in higgs_origins(origins):
 
         def fit(regs, train=train):
             est = ICEstimator(
