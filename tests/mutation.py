@@ -102,6 +102,11 @@ TEST_MAP = [
         "spread/fit/_losses.py",
         "tests/test_fit_losses.py tests/test_fit_curves.py tests/test_fit_trend.py",
     ),
+    # TrendProblem: the network estimators' trend fits (IC, LT, CTIC).
+    (
+        "spread/fit/_trend_problem.py",
+        "tests/test_fit_network.py tests/test_fit_ctic.py tests/test_intervals.py",
+    ),
     ("spread/fit/*trend*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
     # The per-node targets of the cascade estimators (IC and NetRate with `granular`).
     ("spread/fit/*target*.py", "tests/test_fit_cascades.py tests/test_fit_netrate.py"),
