@@ -537,6 +537,7 @@ def test_trend_fit_loss_is_the_likelihood_of_its_predictive_law(kwargs):
         want = trend_loss("negbin", y, problem.curve_at(problem.x_hat))
         assert res.loss == pytest.approx(want, rel=1e-13)
         return
+    assert problem.nll(problem.x_hat) == res.loss  # the problem's one loss, every caller
     runs = problem.runs_at(problem.x_hat)
     assert runs.shape == (60, 10)
     if kwargs["loss"] == "poisson":
