@@ -232,6 +232,56 @@ def test_solver_on_several_blocks_meets_kkt_with_exact_standard_errors(kind):
         assert np.isnan(se[lo:hi][~free[lo:hi]]).all()
 
 
+@pytest.mark.parametrize("kind", [0, 1])
+def test_block_objective_and_derivatives_are_their_definitions(kind):
+    """The solver's objective of one block (at a nonzero offset) and its gradient,
+    Hessian diagonal and per-group curvature, against the sums written out:
+    ``lin.x + sum pen (x - c)**2 / 2 - sum_g phi(s_g)``, ``s_g = sum_e coef_e x_par(e)``
+    (a parameter twice in a group counts twice), ``phi = log(1 - e^-s)`` (IC) or
+    ``log s`` (NetRate); +inf where a group's ``s`` is 0 (its likelihood is 0). These
+    steer the line search, which the solution's KKT test cannot see."""
+    from spread.fit._target_kernels import _block_derivatives, _block_value
+
+    gen = np.random.default_rng(7 + kind)
+    p0, d, n_g = 3, 6, 9
+    lin, pen, centre = (
+        gen.uniform(0.5, 3, p0 + d),
+        gen.uniform(0.1, 2, p0 + d),
+        gen.uniform(0, 1, p0 + d),
+    )
+    lens = gen.integers(1, 4, n_g)
+    lens[1] = 2  # group 1 names one parameter twice
+    ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    par = np.concatenate([gen.choice(d, k) for k in lens]).astype(np.int64) + p0
+    par[ptr[1] + 1] = par[ptr[1]]
+    coef = gen.uniform(0.5, 2.0, par.size)
+    x = gen.uniform(0.1, 1.0, d)
+    s_g = np.add.reduceat(coef * x[par - p0], ptr[:-1])
+    phi = np.log(-np.expm1(-s_g)) if kind == 0 else np.log(s_g)
+    d1 = 1 / np.expm1(s_g) if kind == 0 else 1 / s_g
+    d2 = -np.exp(s_g) / np.expm1(s_g) ** 2 if kind == 0 else -1 / s_g**2
+    sl = slice(p0, p0 + d)
+    want = lin[sl] @ x + 0.5 * np.sum(pen[sl] * (x - centre[sl]) ** 2) - phi.sum()
+    args = (kind, x, lin, pen, centre, 0, n_g, ptr, par, coef, p0)
+    assert _block_value(*args) == pytest.approx(want, rel=1e-12)
+    grad, hdiag, curv = np.empty(d), np.empty(d), np.empty(n_g)
+    _block_derivatives(*args, grad, hdiag, curv)
+    want_grad = lin[sl] + pen[sl] * (x - centre[sl])
+    want_h = pen[sl].copy()
+    for g in range(n_g):
+        c = np.zeros(d)
+        np.add.at(c, par[ptr[g] : ptr[g + 1]] - p0, coef[ptr[g] : ptr[g + 1]])
+        want_grad -= d1[g] * c
+        want_h -= d2[g] * c**2
+    np.testing.assert_allclose(curv, -d2, rtol=1e-12)
+    np.testing.assert_allclose(grad, want_grad, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(hdiag, want_h, rtol=1e-12)
+    # a group whose parameters are all 0 has s = 0: the objective is +inf there
+    x0 = x.copy()
+    x0[par[ptr[0] : ptr[1]] - p0] = 0.0
+    assert _block_value(kind, x0, lin, pen, centre, 0, n_g, ptr, par, coef, p0) == np.inf
+
+
 def test_per_arc_solver_agrees_with_saito_em():
     g = ba(40, 2, 1)
     p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
