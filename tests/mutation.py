@@ -154,6 +154,12 @@ _DMP_ONE_ZERO = (
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
+        "spread/fit/_target_kernels.py",
+        "s += grp_coef[e] * x[grp_par[e] - p0] | v, _, _ = _phi(kind, s) | if v == -math.inf:",
+        "-math.inf -> (math.inf)",
+    ): "without the early return, f -= -inf makes f +inf, and it stays +inf to the end"
+    " (phi is never +inf): the same value returned",
+    (
         "spread/fit/_losses.py",
         "runs = np.atleast_2d(np.asarray(runs, dtype=np.float64)) | "
         "if runs.shape[0] == 1: | "
