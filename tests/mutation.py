@@ -155,6 +155,18 @@ _DMP_ONE_ZERO = (
 EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
+        '""" | if s <= 0.0: | return -math.inf, math.inf, -math.inf',
+        "-math.inf -> (math.inf) @37",
+    ): "phi'' at s <= 0 is never read: derivatives are taken only at accepted points, whose"
+    " objective is finite, so every s > 0",
+    (
+        "spread/fit/_target_kernels.py",
+        "for i in range(d): | if mask[i]: | z[i] = r[i] / (hdiag[i] + ridge)",
+        "/ -> *",
+    ): "a Jacobi preconditioner replaced by its inverse is still a positive diagonal one:"
+    " conjugate gradients reach the same solution, in other steps",
+    (
+        "spread/fit/_target_kernels.py",
         "s += grp_coef[e] * x[grp_par[e] - p0] | v, _, _ = _phi(kind, s) | if v == -math.inf:",
         "-math.inf -> (math.inf)",
     ): "without the early return, f -= -inf makes f +inf, and it stays +inf to the end"

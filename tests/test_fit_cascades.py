@@ -234,52 +234,78 @@ def test_solver_on_several_blocks_meets_kkt_with_exact_standard_errors(kind):
 
 @pytest.mark.parametrize("kind", [0, 1])
 def test_block_objective_and_derivatives_are_their_definitions(kind):
-    """The solver's objective of one block (at a nonzero offset) and its gradient,
-    Hessian diagonal and per-group curvature, against the sums written out:
+    """The solver's pieces for one block, against the sums written out: the objective
     ``lin.x + sum pen (x - c)**2 / 2 - sum_g phi(s_g)``, ``s_g = sum_e coef_e x_par(e)``
     (a parameter twice in a group counts twice), ``phi = log(1 - e^-s)`` (IC) or
-    ``log s`` (NetRate); +inf where a group's ``s`` is 0 (its likelihood is 0). These
-    steer the line search, which the solution's KKT test cannot see."""
-    from spread.fit._target_kernels import _block_derivatives, _block_value
+    ``log s`` (NetRate), +inf where a group's ``s`` is 0 (its likelihood is 0); its
+    gradient, Hessian diagonal and per-group curvature; ``H v`` and the
+    conjugate-gradient solve of ``(H + ridge I) z = b`` on a mask of free coordinates
+    (0 for b = 0). The block sits at a parameter offset and a group offset (another
+    block's groups first). These steer the Newton steps and the line search, which the
+    solutions' KKT tests cannot see."""
+    from spread.fit._target_kernels import (
+        _block_derivatives,
+        _block_value,
+        _cg_solve,
+        _hess_vec,
+    )
 
     gen = np.random.default_rng(7 + kind)
-    p0, d, n_g = 3, 6, 9
-    lin, pen, centre = (
-        gen.uniform(0.5, 3, p0 + d),
-        gen.uniform(0.1, 2, p0 + d),
-        gen.uniform(0, 1, p0 + d),
-    )
+    p0, d, g0, n_g = 3, 6, 2, 11  # groups 0 and 1 belong to the block before
+    lin = gen.uniform(0.5, 3, p0 + d)
+    pen = gen.uniform(0.1, 2, p0 + d)
+    centre = gen.uniform(0, 1, p0 + d)
     lens = gen.integers(1, 4, n_g)
-    lens[1] = 2  # group 1 names one parameter twice
+    lens[g0 + 1] = 2  # this group names one parameter twice
     ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
-    par = np.concatenate([gen.choice(d, k) for k in lens]).astype(np.int64) + p0
-    par[ptr[1] + 1] = par[ptr[1]]
+    par = np.concatenate(
+        [gen.choice(p0, k) if g < g0 else p0 + gen.choice(d, k) for g, k in enumerate(lens)]
+    ).astype(np.int64)
+    par[ptr[g0 + 1] + 1] = par[ptr[g0 + 1]]
     coef = gen.uniform(0.5, 2.0, par.size)
     x = gen.uniform(0.1, 1.0, d)
-    s_g = np.add.reduceat(coef * x[par - p0], ptr[:-1])
+    mine = range(g0, n_g)
+    cs = []
+    for g in mine:
+        c = np.zeros(d)
+        np.add.at(c, par[ptr[g] : ptr[g + 1]] - p0, coef[ptr[g] : ptr[g + 1]])
+        cs.append(c)
+    s_g = np.array([c @ x for c in cs])
     phi = np.log(-np.expm1(-s_g)) if kind == 0 else np.log(s_g)
     d1 = 1 / np.expm1(s_g) if kind == 0 else 1 / s_g
     d2 = -np.exp(s_g) / np.expm1(s_g) ** 2 if kind == 0 else -1 / s_g**2
     sl = slice(p0, p0 + d)
     want = lin[sl] @ x + 0.5 * np.sum(pen[sl] * (x - centre[sl]) ** 2) - phi.sum()
-    args = (kind, x, lin, pen, centre, 0, n_g, ptr, par, coef, p0)
+    args = (kind, x, lin, pen, centre, g0, n_g, ptr, par, coef, p0)
     assert _block_value(*args) == pytest.approx(want, rel=1e-12)
-    grad, hdiag, curv = np.empty(d), np.empty(d), np.empty(n_g)
+    grad, hdiag, curv = np.empty(d), np.empty(d), np.empty(n_g - g0)
     _block_derivatives(*args, grad, hdiag, curv)
-    want_grad = lin[sl] + pen[sl] * (x - centre[sl])
-    want_h = pen[sl].copy()
-    for g in range(n_g):
-        c = np.zeros(d)
-        np.add.at(c, par[ptr[g] : ptr[g + 1]] - p0, coef[ptr[g] : ptr[g + 1]])
-        want_grad -= d1[g] * c
-        want_h -= d2[g] * c**2
+    want_grad = (
+        lin[sl] + pen[sl] * (x - centre[sl]) - sum(a * c for a, c in zip(d1, cs, strict=True))
+    )
+    want_h = pen[sl] - sum(a * c**2 for a, c in zip(d2, cs, strict=True))
     np.testing.assert_allclose(curv, -d2, rtol=1e-12)
     np.testing.assert_allclose(grad, want_grad, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(hdiag, want_h, rtol=1e-12)
+    hess = np.diag(pen[sl]) + sum(-a * np.outer(c, c) for a, c in zip(d2, cs, strict=True))
+    mask = np.array([True, True, False, True, True, True])
+    kw = (p0, g0, n_g, ptr, par, coef, curv, mask)
+    v = np.where(mask, gen.normal(size=d), 0.0)
+    out = np.full(d, np.nan)
+    _hess_vec(v, pen, *kw, out)
+    np.testing.assert_allclose(out, np.where(mask, hess @ v, 0.0), rtol=1e-12, atol=1e-12)
+    b = np.where(mask, gen.normal(size=d), 0.0)
+    for ridge in (0.3, float(np.median(hdiag))):  # the second between the diagonal's values
+        want_z = np.zeros(d)
+        want_z[mask] = np.linalg.solve(hess[np.ix_(mask, mask)] + ridge * np.eye(5), b[mask])
+        assert _cg_solve(b, hdiag, ridge, pen, *kw, out)
+        np.testing.assert_allclose(out, want_z, rtol=1e-8, atol=1e-10)
+    assert _cg_solve(0 * b, hdiag, 0.3, pen, *kw, out)
+    assert np.all(out == 0.0)
     # a group whose parameters are all 0 has s = 0: the objective is +inf there
     x0 = x.copy()
-    x0[par[ptr[0] : ptr[1]] - p0] = 0.0
-    assert _block_value(kind, x0, lin, pen, centre, 0, n_g, ptr, par, coef, p0) == np.inf
+    x0[par[ptr[g0] : ptr[g0 + 1]] - p0] = 0.0
+    assert _block_value(kind, x0, lin, pen, centre, g0, n_g, ptr, par, coef, p0) == np.inf
 
 
 def test_per_arc_solver_agrees_with_saito_em():
