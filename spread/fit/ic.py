@@ -534,11 +534,13 @@ class ICEstimator(NetworkEstimator):
     >>> est.model_
     IC(p=0.300...)
 
-    The Monte Carlo fit matches the mean of `n_runs` runs instead, so it lands within
-    its sampling error: step 1 alone pins ``p`` to ``sqrt(3 p (1 - p) / n_runs) / 3``,
-    about 0.006 at 2,000 runs, and 4 of those make 0.024.
+    The Monte Carlo fit with the Poisson loss matches the mean of `n_runs` runs
+    instead, so it lands within its sampling error: step 1 alone pins ``p`` to
+    ``sqrt(3 p (1 - p) / n_runs) / 3``, about 0.006 at 2,000 runs, and 4 of those make
+    0.024. (Its default negative-binomial loss is the likelihood of one run plus noise,
+    the law of observed counts, not of an average such as this curve.)
 
-    >>> mc = ICEstimator(method="mc", n_runs=2000, ci_method=None, rng=0)
+    >>> mc = ICEstimator(method="mc", loss="poisson", n_runs=2000, ci_method=None, rng=0)
     >>> bool(abs(mc.fit(tree, counts, seeds=[0]).p_ - 0.3) < 0.024)
     True
 

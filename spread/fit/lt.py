@@ -379,15 +379,19 @@ class LTEstimator(NetworkEstimator):
     Every node has one in-arc of weighted-cascade weight 1, scaled to ``c``: it adopts
     iff its uniform threshold is at most ``c``, so from seed 0 the expected adopters
     per step are exactly ``[1, 4 c, 4 c**2, c**3]``. Fitted to that curve at
-    ``c = 0.6``, the Monte Carlo fit finds ``c`` within its sampling error: step 1 alone
-    pins it to ``sqrt(4 c (1 - c) / n_runs) / 4``, about 0.0055 at 2,000 runs, and 4 of
-    those make 0.022.
+    ``c = 0.6``, the Monte Carlo fit with the Poisson loss (which matches the mean of
+    the runs; the default negative-binomial loss is the likelihood of one run plus
+    noise, the law of observed counts, not of an average such as this curve) finds
+    ``c`` within its sampling error: step 1 alone pins it to
+    ``sqrt(4 c (1 - c) / n_runs) / 4``, about 0.0055 at 2,000 runs, and 4 of those make
+    0.022.
 
     >>> import spread
     >>> from spread.fit import LTEstimator
     >>> tree = spread.Graph.from_edges([0, 0, 0, 0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9])
     >>> counts = [1, 4 * 0.6, 4 * 0.6**2, 0.6**3]
-    >>> est = LTEstimator(n_runs=2000, ci_method=None, rng=0).fit(tree, counts, seeds=[0])
+    >>> est = LTEstimator(loss="poisson", n_runs=2000, ci_method=None, rng=0)
+    >>> est = est.fit(tree, counts, seeds=[0])
     >>> bool(abs(est.params_["scale"] - 0.6) < 0.022)
     True
     """
