@@ -36,7 +36,9 @@ _MC_PARAMS = """
         likelihood around it.
         Choose ``"poisson"`` when the counts are a run of the model itself, whose
         variation the runs alone hold (``"negbin"`` then finds ``k`` at its upper
-        bound, but still draws Poisson noise around each run).
+        bound, but still draws Poisson noise around each run), or an average of runs
+        or an expected curve, which is no single run plus noise: the Poisson loss
+        matches the runs' mean to it.
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
         numbers) at every trial value. Also the runs behind `predict` and behind the
