@@ -86,6 +86,14 @@ TEST_MAP = [
         "tests/test_maximize.py tests/test_golden.py::test_golden[maximize_rr] "
         "tests/test_golden.py::test_golden[maximize_celf_and_heuristics]",
     ),
+    # The influence oracle: its queries, save/load and targets (test_im_index,
+    # test_im_budget), its horizon (test_temporal) and its golden answers.
+    (
+        "spread/im/index.py",
+        "tests/test_im_index.py tests/test_im_budget.py "
+        "tests/test_temporal.py::test_the_influence_index_matches_forward_runs "
+        "tests/test_golden.py::test_golden[influence_index_horizon]",
+    ),
     (
         "spread/im/*.py",
         "tests/test_im_machinery.py tests/test_maximize.py "
