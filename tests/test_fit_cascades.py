@@ -295,7 +295,9 @@ def test_block_objective_and_derivatives_are_their_definitions(kind):
     _hess_vec(v, pen, *kw, out)
     np.testing.assert_allclose(out, np.where(mask, hess @ v, 0.0), rtol=1e-12, atol=1e-12)
     b = np.where(mask, gen.normal(size=d), 0.0)
-    for ridge in (0.3, float(np.median(hdiag))):  # the second between the diagonal's values
+    # the second ridge equals a masked diagonal value, the third lies between them: a
+    # preconditioner other than 1 / (hdiag + ridge) divides by zero or changes sign
+    for ridge in (0.3, float(np.sort(hdiag[mask])[2]), float(np.median(hdiag))):
         want_z = np.zeros(d)
         want_z[mask] = np.linalg.solve(hess[np.ix_(mask, mask)] + ridge * np.eye(5), b[mask])
         assert _cg_solve(b, hdiag, ridge, pen, *kw, out)
@@ -306,6 +308,57 @@ def test_block_objective_and_derivatives_are_their_definitions(kind):
     x0 = x.copy()
     x0[par[ptr[g0] : ptr[g0 + 1]] - p0] = 0.0
     assert _block_value(kind, x0, lin, pen, centre, g0, n_g, ptr, par, coef, p0) == np.inf
+
+
+def test_cg_solve_reaches_an_ill_conditioned_solution_and_refuses_a_singular_system():
+    """The conjugate-gradient solve of the Newton system (blocks of more than 200
+    coupled parameters), past the easy cases: a chain of 260 parameters, each group
+    coupling a neighbouring pair, with a tiny penalty (condition number about 10^5,
+    which the Jacobi preconditioner cannot mend) needs hundreds of iterations (checked:
+    50 Jacobi-preconditioned iterations of scipy's CG stay far from it), and must still
+    return the solution; and with no penalty and no ridge, a right-hand side outside
+    the range of a singular Hessian (two parameters that only ever appear together)
+    must be refused, so the caller retries with a ridge, rather than returning a
+    partial or non-finite solution as if solved."""
+    from scipy.sparse.linalg import cg
+
+    from spread.fit._target_kernels import _cg_solve
+
+    d = 260
+    ptr = np.arange(0, 2 * d - 1, 2, dtype=np.int64)  # d - 1 groups {i, i + 1}
+    par = np.stack([np.arange(d - 1), np.arange(1, d)], axis=1).ravel().astype(np.int64)
+    coef = np.ones(par.size)
+    curv = np.full(d - 1, 1.0)
+    pen = np.full(d, 1e-4)
+    hess = np.diag(pen)
+    for g in range(d - 1):
+        hess[g : g + 2, g : g + 2] += curv[g]
+    hdiag = np.diag(hess).copy()
+    b = np.random.default_rng(3).normal(size=d)
+    want = np.linalg.solve(hess, b)
+    few, _ = cg(hess, b, rtol=1e-10, maxiter=50, M=np.diag(1 / hdiag))
+    assert np.linalg.norm(few - want) > 1e-3 * np.linalg.norm(want)  # 50 iterations fall short
+    out = np.full(d, np.nan)
+    mask = np.ones(d, dtype=np.bool_)
+    assert _cg_solve(b, hdiag, 0.0, pen, 0, 0, d - 1, ptr, par, coef, curv, mask, out)
+    np.testing.assert_allclose(out, want, rtol=1e-6, atol=1e-8 * np.abs(want).max())
+    # singular: parameters 0 and 1 appear only together, no penalty, no ridge
+    ptr2 = np.array([0, 2, 4], dtype=np.int64)
+    par2 = np.array([0, 1, 0, 1], dtype=np.int64)
+    curv2, pen2 = np.array([1.0, 2.0]), np.zeros(2)
+    hdiag2 = np.full(2, 3.0)
+    args = (pen2, 0, 0, 2, ptr2, par2, np.ones(4), curv2, np.ones(2, dtype=np.bool_))
+    assert not _cg_solve(np.array([1.0, -1.0]), hdiag2, 0.0, *args, np.empty(2))
+    out2 = np.empty(2)  # with a ridge the same system is solved
+    assert _cg_solve(np.array([1.0, -1.0]), hdiag2, 0.5, *args, out2)
+    np.testing.assert_allclose(out2, [2.0, -2.0], rtol=1e-10)
+    # a diagonal system (no groups) with power-of-two entries: the preconditioned first
+    # step is exact, the residual exactly 0, and the solve must stop there, solved (a
+    # further step would find a zero direction, no curvature along it, and refuse)
+    out3 = np.empty(2)
+    args3 = (np.array([2.0, 4.0]), 0, 0, 0, ptr2[:1], par2, np.ones(4), curv2, args[-1])
+    assert _cg_solve(np.array([1.0, 1.0]), np.array([2.0, 4.0]), 0.0, *args3, out3)
+    assert out3.tolist() == [0.5, 0.25]
 
 
 def test_per_arc_solver_agrees_with_saito_em():
