@@ -313,10 +313,10 @@ def test_block_objective_and_derivatives_are_their_definitions(kind):
 def test_cg_solve_reaches_an_ill_conditioned_solution_and_refuses_a_singular_system():
     """The conjugate-gradient solve of the Newton system (blocks of more than 200
     coupled parameters), past the easy cases: a chain of 260 parameters, each group
-    coupling a neighbouring pair, with a tiny penalty (condition number about 10^5,
-    which the Jacobi preconditioner cannot mend) needs hundreds of iterations (checked:
-    50 Jacobi-preconditioned iterations of scipy's CG stay far from it), and must still
-    return the solution; and with no penalty and no ridge, a right-hand side outside
+    coupling a neighbouring pair, with a tiny penalty (condition number 4 x 10^4, which
+    the Jacobi preconditioner cannot mend) needs 260 iterations (scipy's CG with the same
+    preconditioner; after 50 it is far from the solution, checked below), and must
+    still return the solution; and with no penalty and no ridge, a right-hand side outside
     the range of a singular Hessian (two parameters that only ever appear together)
     must be refused, so the caller retries with a ridge, rather than returning a
     partial or non-finite solution as if solved."""
