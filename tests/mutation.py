@@ -172,6 +172,12 @@ _CG_CAP = (
 EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
+        "if mask[i]: | q[i] = z[i] + beta * q[i] | return True",
+        "True -> False",
+    ): "reached only when the iterations run out, which they do not (see _CG_CAP): every"
+    " solve returns from inside the loop",
+    (
+        "spread/fit/_target_kernels.py",
         "q[i] = z[i] | rz += r[i] * z[i] | for _ in range(10 * d + 50):",
         "10 -> 11",
     ): _CG_CAP,
