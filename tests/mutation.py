@@ -163,6 +163,24 @@ _CG_CAP = (
     " (tests/MUTATION.md)"
 )
 
+# Where the coupled Newton system goes: Cholesky up to _DENSE_MAX coordinates, conjugate
+# gradients past it; both solve the same system (the CG one to 1e-10 relative residual).
+_DENSE_SWITCH = (
+    "Cholesky and conjugate gradients solve the same Newton system; moving the switch by"
+    " one coordinate changes no step beyond CG's 1e-10 residual (tests/MUTATION.md)"
+)
+
+# A singular coupled Hessian is retried with a ridge of 1e-12 times its largest curvature,
+# growing 100-fold per failure, up to 30 tries. The Hessian is positive semidefinite
+# (penalties >= 0, -phi'' >= 0), so the first ridge always factors (rounding in a factor
+# of at most 200 rows is about 200 x 2.2e-16 of the largest entry): the growth and the
+# count of tries are never reached.
+_RIDGE_GROWTH = (
+    "a positive semidefinite Hessian plus 1e-12 of its largest entry always factors"
+    " (rounding is about 4e-14 of it at 200 rows): the ridge's growth and the number of"
+    " tries are never reached (tests/MUTATION.md)"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -170,6 +188,43 @@ _CG_CAP = (
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
+    (
+        "spread/fit/_target_kernels.py",
+        " |  | _DENSE_MAX = 200  # coupled coordinates solved by Cholesky; more go to conjugate gradients",
+        "200 -> 201",
+    ): _DENSE_SWITCH,
+    (
+        "spread/fit/_target_kernels.py",
+        " |  | _DENSE_MAX = 200  # coupled coordinates solved by Cholesky; more go to conjugate gradients",
+        "200 -> 199",
+    ): _DENSE_SWITCH,
+    (
+        "spread/fit/_target_kernels.py",
+        "idx = np.flatnonzero(mask) | ridge = 0.0 | if m <= _DENSE_MAX:",
+        "<= -> <",
+    ): _DENSE_SWITCH,
+    (
+        "spread/fit/_target_kernels.py",
+        "for i in range(m): | b[i] = grad[idx[i]] | for _ in range(30):",
+        "30 -> 31",
+    ): _RIDGE_GROWTH,
+    (
+        "spread/fit/_target_kernels.py",
+        "for i in range(m): | b[i] = grad[idx[i]] | for _ in range(30):",
+        "30 -> 29",
+    ): _RIDGE_GROWTH,
+    (
+        "spread/fit/_target_kernels.py",
+        "step[idx[i]] = z[i] | return True | ridge = 1e-12 * scale if ridge == 0.0 else ridge * 100.0",
+        "* -> / @62",
+    ): _RIDGE_GROWTH,
+    (
+        "spread/fit/_target_kernels.py",
+        "else: | step[i] = grad[i] / (1e-12 * scale)  # no curvature: the ridge sets the step"
+        " | if m == 0:",
+        "0 -> (-1)",
+    ): "with no coupled coordinate the dense path runs on an empty system (an empty factor,"
+    " nothing to write) and returns True too",
     (
         "spread/fit/_target_kernels.py",
         "if mask[i]: | q[i] = z[i] + beta * q[i] | return True",

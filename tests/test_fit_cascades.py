@@ -365,6 +365,98 @@ def test_cg_solve_reaches_an_ill_conditioned_solution_and_refuses_a_singular_sys
     assert out3.tolist() == [0.5, 0.25]
 
 
+@pytest.mark.parametrize("size", [12, 230])  # Cholesky (<= 200 coupled), conjugate gradients
+def test_newton_step_is_the_hessian_solve_on_the_free_coordinates(size):
+    """`_newton_step` against the linear algebra written out: zero off the free
+    coordinates; ``grad / hdiag`` on free ones outside every multi-parameter group (and
+    ``grad / (1e-12 scale)`` where such a row has no curvature); on the free coupled
+    ones the solve of their Hessian block (penalty plus curvature times coefficient
+    products), by Cholesky up to 200 of them and by conjugate gradients past that. Then
+    the pieces of the Cholesky path: the block Hessian, the factor of ``a + ridge I``
+    (refused for an indefinite matrix, accepted once a ridge lifts a singular one) and
+    its solve."""
+    from spread.fit._target_kernels import (
+        _cholesky,
+        _cholesky_solve,
+        _dense_hessian,
+        _newton_step,
+    )
+
+    gen = np.random.default_rng(size)
+    p0, d = 4, size + 3  # the last 3 coordinates sit in no multi-parameter group
+    n_g = 2 * size
+    lens = gen.integers(2, 4, n_g)
+    ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    par = np.concatenate([p0 + gen.choice(size, k, replace=False) for k in lens]).astype(np.int64)
+    coef = gen.uniform(0.5, 2.0, par.size)
+    curv = gen.uniform(0.2, 1.5, n_g)
+    pen = gen.uniform(0.1, 1.0, p0 + d)
+    pen[p0 + d - 1] = 0.0  # an uncoupled coordinate with no curvature at all
+    hess = np.diag(pen[p0:])
+    for g in range(n_g):
+        c = np.zeros(d)
+        np.add.at(c, par[ptr[g] : ptr[g + 1]] - p0, coef[ptr[g] : ptr[g + 1]])
+        hess += curv[g] * np.outer(c, c)
+    hdiag = np.diag(hess).copy()
+    coupled = np.zeros(d, dtype=np.bool_)
+    coupled[:size] = True
+    free = gen.random(d) < 0.8
+    free[size:] = True
+    grad = gen.normal(size=d)
+    scale = float(np.abs(hdiag).max())
+    step = np.full(d, np.nan)
+    args = (pen, p0, 0, n_g, ptr, par, coef, curv, coupled, free, step)
+    assert _newton_step(grad, hdiag, scale, *args)
+    want = np.zeros(d)
+    inner = np.flatnonzero(free & coupled)
+    want[inner] = np.linalg.solve(hess[np.ix_(inner, inner)], grad[inner])
+    want[size : d - 1] = grad[size : d - 1] / hdiag[size : d - 1]
+    want[d - 1] = grad[d - 1] / (1e-12 * scale)
+    np.testing.assert_allclose(step, want, rtol=1e-7, atol=1e-9 * np.abs(want[:-1]).max())
+    # with no free coupled coordinate the step is the diagonal one alone, and computed
+    step2 = np.full(d, np.nan)
+    no_coupled = free & ~coupled
+    assert _newton_step(grad, hdiag, scale, *args[:-3], coupled, no_coupled, step2)
+    np.testing.assert_array_equal(step2, np.where(no_coupled, want, 0.0))
+    if size > 200:
+        return
+    # a singular block (two parameters only ever together, no penalty; the Hessian all
+    # ones, whose factor's second pivot is exactly 0): Cholesky fails at ridge 0, and
+    # the step is the solve with the ridge 1e-12 times `scale` (passed as 4)
+    ptr2, par2 = np.array([0, 2, 4], dtype=np.int64), np.array([0, 1, 0, 1], dtype=np.int64)
+    curv2 = np.array([0.25, 0.75])
+    both = np.ones(2, dtype=np.bool_)
+    step3 = np.empty(2)
+    grad3 = np.array([1.0, 0.5])
+    args3 = (np.zeros(2), 0, 0, 2, ptr2, par2, np.ones(4), curv2, both, both, step3)
+    assert not _cholesky(np.ones((2, 2)), 0.0)[1]
+    assert _newton_step(grad3, np.ones(2), 4.0, *args3)
+    want3 = np.linalg.solve(np.ones((2, 2)) + 4e-12 * np.eye(2), grad3)
+    np.testing.assert_allclose(step3, want3, rtol=1e-3)  # conditioned 1e12: 1e-4 is reached
+    # the Cholesky path's pieces, on the free coupled block
+    local = np.full(d, -1, dtype=np.int64)
+    local[inner] = np.arange(inner.size)
+    h = _dense_hessian(inner, local, p0, pen, 0, n_g, ptr, par, coef, curv)
+    np.testing.assert_allclose(h, hess[np.ix_(inner, inner)], rtol=1e-12)
+    for ridge in (0.0, 0.7):
+        low, ok = _cholesky(h, ridge)
+        assert ok
+        assert np.all(np.triu(low, 1) == 0.0)
+        np.testing.assert_allclose(
+            low @ low.T, h + ridge * np.eye(inner.size), rtol=1e-12, atol=1e-12 * h.max()
+        )
+        b = gen.normal(size=inner.size)
+        np.testing.assert_allclose(
+            _cholesky_solve(low, b), np.linalg.solve(h + ridge * np.eye(inner.size), b), rtol=1e-9
+        )
+    singular = np.ones((3, 3))  # rank one
+    assert not _cholesky(singular, 0.0)[1]
+    low, ok = _cholesky(singular, 0.5)
+    assert ok
+    np.testing.assert_allclose(low @ low.T, singular + 0.5 * np.eye(3), rtol=1e-12)
+    assert not _cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]), 0.0)[1]  # indefinite
+
+
 def test_per_arc_solver_agrees_with_saito_em():
     g = ba(40, 2, 1)
     p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
