@@ -117,7 +117,13 @@ TEST_MAP = [
     ),
     ("spread/fit/*trend*.py", "tests/test_fit_trend.py tests/test_intervals.py"),
     # The per-node targets of the cascade estimators (IC and NetRate with `granular`).
-    ("spread/fit/*target*.py", "tests/test_fit_cascades.py tests/test_fit_netrate.py"),
+    # The cascade fits' solver: its pieces and KKT tests (test_fit_cascades,
+    # test_fit_netrate) and, bit for bit, the fits it makes (golden cascade_fits, netrate).
+    (
+        "spread/fit/*target*.py",
+        "tests/test_fit_cascades.py tests/test_fit_netrate.py "
+        "tests/test_golden.py::test_golden[cascade_fits] tests/test_golden.py::test_golden[netrate]",
+    ),
     (
         "spread/fit/*exposure*.py",
         "tests/test_fit_cascades.py tests/test_fit_trend.py tests/test_intervals.py",
