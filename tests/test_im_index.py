@@ -164,6 +164,29 @@ def test_bad_input():
         index.top(0)
 
 
+def test_memory_is_projected_from_the_first_1024_sets_before_sampling_the_rest():
+    """The documented projection: ``n_rr_sets * (16 + 12 * avg)`` bytes, ``avg`` the mean
+    size of the first 1,024 sets of the same stream; a `max_memory` of exactly that is
+    enough, one byte less is refused (another pilot size gives another average here)."""
+    g = spread.datasets.load("karate")
+    pilot = InfluenceIndex.build(g, IC(p=0.15), n_rr_sets=1024, rng=5)
+    avg = pilot.members.size / 1024
+    n = 50_000
+    need = math.ceil(n * (16.0 + 12.0 * avg))
+    index = InfluenceIndex.build(g, IC(p=0.15), n_rr_sets=n, rng=5, max_memory=need)
+    assert index.n_samples == n
+    np.testing.assert_array_equal(index.members[: pilot.members.size], pilot.members)
+    with pytest.raises(MemoryLimitError, match=r"3\.2 nodes each in a pilot"):
+        InfluenceIndex.build(g, IC(p=0.15), n_rr_sets=n, rng=5, max_memory=need - 1)
+
+
+def test_summaries_list_eight_seeds_then_an_ellipsis(karate_index):
+    eight = karate_index.estimate(list(range(8))).summary()
+    nine = karate_index.estimate(list(range(9))).summary()
+    assert "8 seed(s) [0, 1, 2, 3, 4, 5, 6, 7] under" in eight
+    assert "9 seed(s) [0, 1, 2, 3, 4, 5, 6, 7 ...] under" in nine
+
+
 def test_results_print_and_frame(karate_index):
     est = karate_index.estimate([0])
     assert "RR sets hit" in est.summary() and list(est.to_frame().columns)[:3] == [
