@@ -76,6 +76,23 @@ def test_gains_are_the_uncovered_sets_of_each_node(karate_index):
         expected = 0 if v in (0, 33) else sum(v in s for s in free)
         assert frame.loc[g.label_of([v])[0], "gain"] == g.n_nodes * (expected / theta)
     assert list(karate_index.gains(seeds)["gain"]) == sorted(frame["gain"], reverse=True)
+    # with no committed seeds (None, the default, or an empty list) a node's gain is the
+    # count of the sets that hold it, and nothing is hit
+    sizes = np.bincount(members, minlength=g.n_nodes) / theta * g.n_nodes
+    for none in (None, [], ()):
+        alone = karate_index.gains(none).set_index("node")["gain"]
+        np.testing.assert_array_equal(alone.loc[g.labels].to_numpy(), sizes)
+        assert karate_index.estimate(none).hits == 0
+    np.testing.assert_array_equal(karate_index.gains()["gain"], np.sort(sizes)[::-1])
+
+
+def test_the_bitset_holds_one_bit_per_set():
+    g = spread.Graph.from_edges([0, 0], [1, 2])
+    for n, words in ((64, 1), (65, 2), (128, 2), (129, 3)):
+        index = InfluenceIndex.build(g, IC(p=1.0), n_rr_sets=n, rng=0)
+        hits, bits = index._hits(np.array([0], dtype=np.int32))
+        assert bits.size == words
+        assert hits == n  # the hub is in every set
 
 
 def test_top_prefix_spreads_are_the_index_estimates(karate_index):
@@ -199,6 +216,28 @@ def test_results_print_and_frame(karate_index):
 
     matplotlib.use("Agg")
     assert est.plot().get_ylabel() == "expected spread"
+
+
+def test_an_estimate_plots_its_interval_and_its_label(karate_index):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    est = karate_index.estimate([0, 33])
+    low, high = est.conf_int(0.9)
+    ax = est.plot(level=0.9)
+    (bar,) = ax.collections  # the error bar: one vertical segment from low to high
+    ((_, y0), (_, y1)) = bar.get_segments()[0]
+    assert (y0, y1) == pytest.approx((low, high), rel=1e-12)
+    assert ax.lines[0].get_ydata()[0] == est.mean
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2 seed(s)"]
+    ax = est.plot(label="hubs")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["hubs"]
+    assert ax.get_title() == "95% interval from 20,000 RR sets"
+
+
+def test_the_default_index_holds_a_million_sets():
+    g = spread.datasets.load("karate")
+    assert InfluenceIndex.build(g, IC(p=0.1), rng=0).n_samples == 1_000_000
 
 
 def test_maximize_on_an_index_is_its_greedy_choice_scored_afresh(karate_index):
