@@ -196,6 +196,11 @@ _RIDGE_GROWTH = (
 EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
+        "return True | ridge = 1e-12 * scale if ridge == 0.0 else ridge * 100.0 | return False",
+        "False -> True",
+    ): _RIDGE_GROWTH,
+    (
+        "spread/fit/_target_kernels.py",
         " |  | _DENSE_MAX = 200  # coupled coordinates solved by Cholesky; more go to conjugate gradients",
         "200 -> 201",
     ): _DENSE_SWITCH,

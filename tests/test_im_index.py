@@ -7,6 +7,7 @@ Files: save/load round trip, the wrong graph and malformed files refused.
 """
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -233,6 +234,16 @@ def test_an_estimate_plots_its_interval_and_its_label(karate_index):
     ax = est.plot(label="hubs")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["hubs"]
     assert ax.get_title() == "95% interval from 20,000 RR sets"
+
+
+def test_elapsed_is_the_time_the_call_took(karate_index):
+    t0 = time.perf_counter()
+    est = karate_index.estimate([0, 33])
+    assert 0.0 <= est.elapsed <= time.perf_counter() - t0
+    g = spread.datasets.load("karate")
+    t0 = time.perf_counter()
+    index = InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=1_000, rng=0)
+    assert 0.0 <= index.elapsed <= time.perf_counter() - t0
 
 
 def test_the_default_index_holds_a_million_sets():
