@@ -75,7 +75,11 @@ def test_gains_are_the_uncovered_sets_of_each_node(karate_index):
     ]
     for v in range(g.n_nodes):
         expected = 0 if v in (0, 33) else sum(v in s for s in free)
-        assert frame.loc[g.label_of([v])[0], "gain"] == g.n_nodes * (expected / theta)
+        f = expected / theta
+        assert frame.loc[g.label_of([v])[0], "gain"] == g.n_nodes * f
+        assert frame.loc[g.label_of([v])[0], "stderr"] == pytest.approx(
+            g.n_nodes * math.sqrt(f * (1 - f) / theta), rel=1e-12
+        )
     assert list(karate_index.gains(seeds)["gain"]) == sorted(frame["gain"], reverse=True)
     # with no committed seeds (None, the default, or an empty list) a node's gain is the
     # count of the sets that hold it, and nothing is hit
@@ -104,6 +108,22 @@ def test_top_prefix_spreads_are_the_index_estimates(karate_index):
         assert karate_index.estimate(prefix).mean == pytest.approx(top["spread"].iloc[j - 1])
     gains = top["gain"].to_numpy()
     assert np.all(np.diff(gains) <= 1e-12)  # greedy gains only fall
+
+
+def test_top_keeps_to_candidates_and_leaves_out_excluded_and_fixed_nodes(karate_index):
+    g = karate_index.graph
+    best = karate_index.top(1)["node"].iloc[0]
+    ranked = karate_index.gains()["node"].tolist()
+    without = karate_index.top(3, exclude=[best])["node"].tolist()
+    assert best not in without and without[0] == ranked[1]  # the next largest gain
+    some = [5, 6, 10, 16]
+    assert set(karate_index.top(2, candidates=some)["node"]) <= set(some)
+    fixed = [0, 33]
+    assert len(karate_index.top(g.n_nodes - 2, fixed=fixed)) == g.n_nodes - 2
+    with pytest.raises(InvalidParameterError, match="k"):  # only 32 nodes are left to choose
+        karate_index.top(g.n_nodes - 1, fixed=fixed)
+    with pytest.raises(InvalidParameterError, match="k"):
+        karate_index.top(g.n_nodes - 1, exclude=[best, 3])
 
 
 @pytest.mark.parametrize(
