@@ -277,9 +277,11 @@ EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
         "for i in range(d): | if mask[i]: | z[i] = r[i] / (hdiag[i] + ridge)",
-        "/ -> *",
-    ): "a Jacobi preconditioner replaced by its inverse is still a positive diagonal one:"
-    " conjugate gradients reach the same solution, in other steps",
+        "/ -> * @29",
+    ): "the loop's Jacobi preconditioner replaced by its inverse (the first step's kept)"
+    " is still positive and diagonal; the stop tests the true residual, so the solve"
+    " returns the same solution, in other steps (the first step's inverse is killed: a"
+    " diagonal system is no longer solved exactly in one step)",
     (
         "spread/fit/_target_kernels.py",
         "s += grp_coef[e] * x[grp_par[e] - p0] | v, _, _ = _phi(kind, s) | if v == -math.inf:",

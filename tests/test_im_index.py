@@ -120,10 +120,12 @@ def test_top_keeps_to_candidates_and_leaves_out_excluded_and_fixed_nodes(karate_
     assert set(karate_index.top(2, candidates=some)["node"]) <= set(some)
     fixed = [0, 33]
     assert len(karate_index.top(g.n_nodes - 2, fixed=fixed)) == g.n_nodes - 2
-    with pytest.raises(InvalidParameterError, match="k"):  # only 32 nodes are left to choose
+    with pytest.raises(InvalidParameterError, match=r"eligible nodes \(32\); got 33"):
         karate_index.top(g.n_nodes - 1, fixed=fixed)
-    with pytest.raises(InvalidParameterError, match="k"):
+    with pytest.raises(InvalidParameterError, match=r"eligible nodes \(32\); got 33"):
         karate_index.top(g.n_nodes - 1, exclude=[best, 3])
+    with pytest.raises(InvalidParameterError, match=r"eligible nodes \(0\); got 1"):
+        karate_index.top(1, candidates=[5], exclude=[5])  # as `maximize` says it
 
 
 @pytest.mark.parametrize(

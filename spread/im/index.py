@@ -28,6 +28,7 @@ from .rrsets import (
     RRSets,
     Target,
     affordable,
+    check_k,
     greedy_cover_flat,
     objective,
     resolve_target,
@@ -485,7 +486,7 @@ class InfluenceIndex:
         allowed &= ~node_mask(self.graph, exclude, name="exclude") & ~fixed_mask
         goal = None
         if budget is None and costs is None:
-            k = check_int(k, name="k", min_value=1, max_value=max(int(allowed.sum()), 1))
+            k = check_k(k, allowed)
         else:
             if k is not None or budget is None or costs is None:
                 msg = "`costs` and `budget` go together, in place of `k` (pass k=None)."

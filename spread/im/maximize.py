@@ -23,7 +23,15 @@ from . import celf, heat, heuristics, imm, opim
 from ._coverage_kernels import prefix_coverage
 from ._result import Choice, SeedSelection
 from .index import InfluenceIndex
-from .rrsets import AtHorizon, RRSets, affordable, objective, resolve_target, sampled_model
+from .rrsets import (
+    AtHorizon,
+    RRSets,
+    affordable,
+    check_k,
+    objective,
+    resolve_target,
+    sampled_model,
+)
 
 __all__ = ["METHODS", "maximize"]
 
@@ -324,11 +332,7 @@ def maximize(
     if costs is not None:
         allowed = affordable(allowed, costs, budget)  # what costs more is never chosen
         k = 1  # the objective's k_max below
-    n_allowed = int(allowed.sum())
-    k = check_int(k, name="k", min_value=1)
-    if k > n_allowed:
-        msg = f"`k` must be at most the number of eligible nodes ({n_allowed}); got {k}."
-        raise InvalidParameterError(msg)
+    k = check_k(k, allowed)
     audience = resolve_target(graph, target)
     if index is not None and audience is not None:
         msg = "`target` must be None with an `index`: the index's own target applies."

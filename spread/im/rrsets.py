@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import parallel
 from .._common import default_memory_limit
-from .._validation import check_node_values, check_nonnegative_float
+from .._validation import check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..graph import node_mask
 from ..models import CTIC, IC, LT, TemporalIC
@@ -152,6 +152,17 @@ class Objective:
     opt_floor: float
     costs: np.ndarray | None = None
     budget: float | None = None
+
+
+def check_k(k, allowed):
+    """`k` as an integer from 1 to the number of eligible nodes in `allowed`; raises
+    `InvalidParameterError` otherwise (also when no node is eligible)."""
+    k = check_int(k, name="k", min_value=1)
+    n_allowed = int(allowed.sum())
+    if k > n_allowed:
+        msg = f"`k` must be at most the number of eligible nodes ({n_allowed}); got {k}."
+        raise InvalidParameterError(msg)
+    return k
 
 
 def affordable(allowed, costs, budget):
