@@ -105,7 +105,9 @@ def test_top_prefix_spreads_are_the_index_estimates(karate_index):
     assert 0 not in top["node"].tolist()
     for j in range(1, 5):
         prefix = [0, *top["node"].iloc[:j].tolist()]
-        assert karate_index.estimate(prefix).mean == pytest.approx(top["spread"].iloc[j - 1])
+        est = karate_index.estimate(prefix)
+        assert est.mean == pytest.approx(top["spread"].iloc[j - 1], rel=1e-12)
+        assert est.stderr == pytest.approx(top["stderr"].iloc[j - 1], rel=1e-12)
     gains = top["gain"].to_numpy()
     assert np.all(np.diff(gains) <= 1e-12)  # greedy gains only fall
 
