@@ -175,16 +175,46 @@ def test_save_and_load(tmp_path, karate_index):
         InfluenceIndex.load(tmp_path / "missing.npz", karate_index.graph)
 
 
-def test_malformed_sets_in_a_file_are_refused(tmp_path, karate_index):
+@pytest.mark.parametrize(
+    ("offsets", "members"),
+    [
+        ([0, 2, 1], [0, 1]),  # decreasing
+        ([[0, 1], [1, 2]], [0, 1]),  # not one-dimensional
+        ([0], []),  # no set at all
+        ([1, 2], [0, 1]),  # not from 0
+        ([0, 1, 1, 2], [0, 1]),  # an empty set
+        ([0, 1, 3], [0, 1]),  # past the members' end
+        ([0, 1, 2], [0, 34]),  # a member that is no node (karate has 34)
+        ([0, 1, 2], [-1, 3]),
+    ],
+    ids=["decreasing", "2-d", "no set", "not from 0", "empty set", "past the end",
+         "member n", "member -1"],
+)  # fmt: skip
+def test_malformed_sets_in_a_file_are_refused(tmp_path, karate_index, offsets, members):
     from spread.im.index import _checksum
 
     g = karate_index.graph
     path = tmp_path / "malformed.npz"
-    np.savez(path, format=np.int64(1), offsets=np.array([0, 2, 1]), members=np.array([0, 1]),
+    np.savez(path, format=np.int64(1), offsets=np.array(offsets), members=np.array(members),
              n_nodes=np.int64(g.n_nodes), n_edges=np.int64(g.n_edges),
              checksum=np.uint64(_checksum(g)))  # fmt: skip
     with pytest.raises(InvalidParameterError, match="malformed"):
         InfluenceIndex.load(path, g)
+
+
+def test_a_file_of_one_set_and_a_horizon_round_trips(tmp_path):
+    g = spread.datasets.load("karate")
+    model = CTIC(p=0.3, delay=("weibull", 1.5, 1.0))
+    index = InfluenceIndex.build(g, model, n_rr_sets=1, rng=2, horizon=1.5)
+    path = tmp_path / "one.npz"
+    index.save(path)
+    again = InfluenceIndex.load(path, g, model)
+    assert again.n_samples == 1 and again.horizon == 1.5 and again.model is model
+    np.testing.assert_array_equal(again.members, index.members)
+    assert again.root_seed == index.root_seed
+    plain = InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=3, rng=2)
+    plain.save(path)
+    assert InfluenceIndex.load(path, g).horizon is None
 
 
 def test_bad_input():
