@@ -649,8 +649,9 @@ class InfluenceIndex:
                 and offsets.size >= 2
                 and offsets[0] == 0
                 and np.all(np.diff(offsets) >= 1)
-                and offsets[-1] == members.size
-                and (members.size == 0 or (members.min() >= 0 and members.max() < graph.n_nodes))
+                and offsets[-1] == members.size  # so at least one member
+                and members.min() >= 0
+                and members.max() < graph.n_nodes
             )
             if not ok:
                 msg = f"{os.fspath(path)}: the RR sets in the file are malformed."
