@@ -202,6 +202,24 @@ def test_malformed_sets_in_a_file_are_refused(tmp_path, karate_index, offsets, m
         InfluenceIndex.load(path, g)
 
 
+def test_a_file_with_only_the_sets_loads_with_the_defaults(tmp_path, karate_index):
+    from spread.im.index import _checksum
+
+    g = karate_index.graph
+    path = tmp_path / "bare.npz"
+    np.savez(path, format=np.int64(1), offsets=np.array([0, 1, 3]), members=np.array([0, 1, 2]),
+             n_nodes=np.int64(g.n_nodes), n_edges=np.int64(g.n_edges),
+             checksum=np.uint64(_checksum(g)))  # fmt: skip
+    bare = InfluenceIndex.load(path, g)
+    assert (bare.model, bare.horizon, bare.root_seed, bare.target) == (
+        "unknown model",
+        None,
+        0,
+        None,
+    )
+    assert bare.estimate([1]).hits == 1
+
+
 def test_a_file_of_one_set_and_a_horizon_round_trips(tmp_path):
     g = spread.datasets.load("karate")
     model = CTIC(p=0.3, delay=("weibull", 1.5, 1.0))
