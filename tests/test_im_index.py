@@ -318,6 +318,43 @@ def test_elapsed_is_the_time_the_call_took(karate_index):
     assert 0.0 <= index.elapsed <= time.perf_counter() - t0
 
 
+def test_the_build_counts_its_sets_on_its_bar_and_does_not_depend_on_its_batches(monkeypatch):
+    """The sets come in batches of 65,536 after a pilot of 1,024, each batch counted on
+    the progress bar, which ends at `n_rr_sets`; how they are batched does not change
+    them (set i comes from its own place in the stream)."""
+    import spread.im.index as index_module
+
+    made = []
+    original = index_module.progress_bar
+
+    def recorded(*args, **kwargs):
+        bar = original(*args, **kwargs)
+        made.append(bar)
+        return bar
+
+    g = spread.datasets.load("karate")
+    monkeypatch.setattr(index_module, "progress_bar", recorded)
+    n = 150_000  # the pilot and three batches
+    index = InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=n, rng=4, progress=True)
+    assert [(bar.desc, bar.n, bar.total) for bar in made] == [("index RR sets", n, n)]
+    monkeypatch.setattr(index_module, "_BATCH", 1000)
+    small = InfluenceIndex.build(g, IC(p=0.1), n_rr_sets=n, rng=4)
+    np.testing.assert_array_equal(small.offsets, index.offsets)
+    np.testing.assert_array_equal(small.members, index.members)
+
+
+def test_the_checksum_is_the_crc32_of_the_arcs_twice():
+    """The file format's graph check (a file written by one version loads in another)."""
+    import zlib
+
+    from spread.im.index import _checksum
+
+    g = spread.datasets.load("karate")
+    a = zlib.crc32(np.ascontiguousarray(g.indptr).tobytes())
+    b = zlib.crc32(np.ascontiguousarray(g.indices).tobytes())
+    assert _checksum(g) == a * 2**32 + b
+
+
 def test_the_default_index_holds_a_million_sets():
     g = spread.datasets.load("karate")
     assert InfluenceIndex.build(g, IC(p=0.1), rng=0).n_samples == 1_000_000
