@@ -1515,6 +1515,12 @@ EQUIVALENT = {
 }
 
 
+def _moved_key(m):
+    """A mutant's identity that survives edits elsewhere in its file: file, the two lines
+    before and the mutated line, column, operator and replacement (a dict of its fields)."""
+    return (m["file"], m["context"], m["col"], m["operator"], m["replacement"])
+
+
 def listed_equivalent(mutant):
     """Whether `EQUIVALENT` lists `mutant`: by its change, or, where one line holds two
     mutants with the same change and only one is equivalent, by its change and its column
@@ -2150,7 +2156,9 @@ def main(argv=None):
     survived_before = set()
     if args.survivors_of:
         old = load(Path(args.survivors_of))["mutants"]
+        # by position, or, where edits above moved it, by its lines and change
         survived_before = {r["key"] for r in old if r["status"] == "survived"}
+        survived_before |= {_moved_key(r) for r in old if r["status"] == "survived"}
     plan = []
     for f in args.files:
         rel = (repo / f).resolve().relative_to(repo).as_posix()
@@ -2158,7 +2166,11 @@ def main(argv=None):
         if args.operator:
             mutants = [m for m in mutants if m.operator in args.operator.split(",")]
         if args.survivors_of:
-            mutants = [m for m in mutants if m.key in survived_before]
+            mutants = [
+                m
+                for m in mutants
+                if m.key in survived_before or _moved_key(vars(m)) in survived_before
+            ]
         mutants = sample(mutants, args.limit)
         tests, missing = (args.tests.split(), []) if args.tests else focused_tests(rel, repo)
         if missing:
