@@ -330,3 +330,22 @@ def test_chunk_bounds():
     bounds = parallel.chunk_bounds(100_000, 1, max_size=10_000)
     assert len(bounds) == 11 and bounds[-1] == 100_000
     assert max(np.diff(bounds)) <= 10_000
+
+
+def test_rr_tasks_hold_about_64_mib_of_sets_at_most():
+    """On a cluster an RR-set task holds at most 64 MiB of sets, each costing
+    ``(4 avg + 8) * 1.25`` bytes (members, offset, a quarter's slack), and at least
+    1,024 sets; as few tasks as that allows, at least 4 per worker thread. Tried on
+    the boundary: exactly 39 full tasks, and one set more."""
+    from types import SimpleNamespace
+
+    from spread.im.rrsets import RRSets
+
+    cluster = SimpleNamespace(client=SimpleNamespace(nthreads=lambda: {"a": 1, "b": 1}))
+    avg = 50.0
+    per_task = int(64 * 2**20 / ((4 * avg + 8) * 1.25))
+    for n, tasks in ((39 * per_task, 39), (39 * per_task + 1, 40), (5000, 4), (20_000, 8)):
+        bounds = RRSets._task_bounds(cluster, 7, 7 + n, avg)
+        assert bounds[0] == 7 and bounds[-1] == 7 + n
+        assert len(bounds) - 1 == tasks
+        assert max(np.diff(bounds)) <= max(per_task, 1024)
