@@ -496,7 +496,7 @@ class InfluenceIndex:
                 self.graph, costs, name="costs", what="a cost", positive=True, missing=math.inf
             )
             allowed = affordable(allowed, costs, budget)
-            goal = objective(n, 1, allowed, costs=costs, budget=budget, target=self.audience)
+            goal = objective(n, None, allowed, costs=costs, budget=budget, target=self.audience)
             k = goal.k
         seeds, gains = self._choose(k, allowed, fixed_mask, goal)
         theta = self.n_samples

@@ -176,7 +176,8 @@ def affordable(allowed, costs, budget):
 
 
 def objective(n, k, allowed, *, costs=None, budget=None, target=None):
-    """The `Objective` of choosing `k` seeds among `allowed`, or a `budget`'s worth.
+    """The `Objective` of choosing `k` seeds among `allowed`, or a `budget`'s worth (then
+    `k` is not read: the objective's ``k`` is the most nodes the budget buys).
 
     Under a budget the greedy's ratio on fixed sets is ``1 - 1/sqrt(e)``: the better of
     the cost-benefit greedy and the best single affordable node reaches at least that
