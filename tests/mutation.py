@@ -203,6 +203,14 @@ _INDEX_BATCH = (
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
+        "spread/im/rrsets.py",
+        "for a in range(lo, hi, _CHUNK): | b = min(a + _CHUNK, hi) | "
+        "yield kernel(*args, root, a, b, _capacity(avg, b - a))",
+        "- -> +",
+    ): "a worker's first guess at a kernel call's buffer, for b + a sets instead of b - a"
+    " (never fewer): the kernel grows a short buffer and trims a long one, so only the"
+    " memory it takes first changes, not the sets",
+    (
         "spread/im/index.py",
         " | _FORMAT = 1  # version of the saved file's layout | "
         "_BATCH = 1 << 16  # RR sets per progress update while building",

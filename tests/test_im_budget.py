@@ -298,12 +298,23 @@ def test_index_save_and_load_keeps_the_target(tmp_path):
     assert InfluenceIndex.load(path, KARATE).target is None
 
 
-def test_a_malformed_target_in_an_index_file_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda w: -w,  # negative
+        lambda w: np.where(w > 0, np.nan, w),  # not finite
+        lambda w: np.where(w > 0, np.inf, w),
+        lambda w: 0 * w,  # no weight at all
+        lambda w: w[:-1],  # one node short
+    ],
+    ids=["negative", "nan", "inf", "zero", "short"],
+)
+def test_a_malformed_target_in_an_index_file_is_refused(tmp_path, spoil):
     index = InfluenceIndex.build(KARATE, IC(p=0.1), n_rr_sets=2_000, rng=2, target=[0, 1])
     path = tmp_path / "fans.npz"
     index.save(path)
     data = dict(np.load(path))
-    data["target"] = -data["target"]
+    data["target"] = spoil(data["target"])
     np.savez(path, **data)
     with pytest.raises(InvalidParameterError, match="target weights in the file are malformed"):
         InfluenceIndex.load(path, KARATE)

@@ -131,6 +131,28 @@ def test_maximize_on_a_cluster_equals_local(client, nethept, method, model):
     assert (there.n_samples, there.memory_bytes) == (here.n_samples, here.memory_bytes)
 
 
+def test_fresh_prefix_hits_on_a_cluster_are_those_of_the_next_sets(client, nethept):
+    """`prefix_hits_fresh` reduces, on the workers, the sets that come after those a
+    collection holds (its `first` included), as if sampled and counted locally."""
+    from spread.im._coverage_kernels import prefix_coverage
+    from spread.im.rrsets import RRSets
+
+    model, k = IC(p="wc"), 5
+    rank = np.full(nethept.n_nodes, k, dtype=np.int64)
+    rank[[10, 20, 30, 40]] = np.arange(1, 5)
+    rank[7] = 0
+    remote = RRSets(nethept, model, 99, first=500, client=client)
+    remote.extend(1000)
+    hits = remote.prefix_hits_fresh(3000, rank, k)
+    local = RRSets(nethept, model, 99)
+    local.extend(4500)
+    offsets, members = local.flat()
+    lo, hi = offsets[1500], offsets[4500]
+    want = prefix_coverage(offsets[1500:4501] - lo, members[lo:hi], rank, k)
+    np.testing.assert_array_equal(hits, want)
+    assert hits[-1] > 0 and np.all(np.diff(hits) >= 0)  # not trivially equal
+
+
 def test_budget_and_target_on_a_cluster_equal_local(client):
     """Weighted RR roots and each run's weighted reach, computed on the workers."""
     karate = spread.datasets.load("karate")
