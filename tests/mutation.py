@@ -203,6 +203,12 @@ _INDEX_BATCH = (
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
+        "spread/fit/_target_kernels.py",
+        "g_lo, g_hi = blk_grp[b], blk_grp[b + 1] | status_out[b] = 0 | nit_out[b] = 0",
+        "0 -> (-1)",
+    ): "only a block with no parameter keeps this count, and the one reader,"
+    " solve_targets, takes nit.max(initial=0): -1 and 0 give the same maximum",
+    (
         "spread/im/rrsets.py",
         "for a in range(lo, hi, _CHUNK): | b = min(a + _CHUNK, hi) | "
         "yield kernel(*args, root, a, b, _capacity(avg, b - a))",

@@ -137,6 +137,22 @@ def test_per_node_solver_meets_kkt(seed):
     assert np.all(grad[~interior] >= -1e-9)  # at the lower bound the gradient points out
 
 
+def test_blocks_without_parameters_count_as_solved_in_no_iteration():
+    """A target with no parameter (a node no arc enters) is skipped: converged, 0
+    iterations; beside it a real block is solved as alone."""
+    lin = np.array([2.0, 1.0])
+    ptr, par = np.array([0, 1, 3], dtype=np.int64), np.array([0, 0, 1], dtype=np.int64)
+    args = (ptr, par, np.ones(3), np.full(2, 0.3), np.zeros(2), np.full(2, 30.0), 100)
+    x, se, n_bad, nit = solve_targets(0, np.array([0, 2, 0]), lin, np.ones(2, int), *args)
+    alone = solve_targets(0, np.array([2]), lin, np.zeros(2, int), *args)
+    assert n_bad == 0 and nit == alone[3] > 0
+    np.testing.assert_array_equal(x, alone[0])
+    np.testing.assert_array_equal(se, alone[1])
+    none = solve_targets(0, np.array([0, 0]), np.empty(0), np.empty(0, int), np.zeros(1, int),
+                         np.empty(0, int), np.empty(0), np.empty(0), np.empty(0), np.empty(0), 100)  # fmt: skip
+    assert none[0].size == 0 and none[2:] == (0, 0)
+
+
 @pytest.mark.parametrize("n_par", [40, 260])  # dense Cholesky, and conjugate gradients (> 200)
 def test_solver_on_one_coupled_block_meets_kkt_with_exact_standard_errors(n_par):
     gen = np.random.default_rng(n_par)
