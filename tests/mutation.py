@@ -183,7 +183,8 @@ _DENSE_SWITCH = (
 # count of tries are never reached.
 _RIDGE_GROWTH = (
     "a positive semidefinite Hessian plus 1e-12 of its largest entry always factors"
-    " (rounding is about 4e-14 of it at 200 rows): the ridge's growth and the number of"
+    " (rounding is about 4e-14 of it at 200 rows), and conjugate gradients never refuse"
+    " it (q'(H + ridge I)q >= ridge |q|^2 > 0): the ridge's growth and the number of"
     " tries are never reached (tests/MUTATION.md)"
 )
 
@@ -202,6 +203,21 @@ _INDEX_BATCH = (
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
+    (
+        "spread/fit/_target_kernels.py",
+        "return False | z = np.empty(d) | for _ in range(30):",
+        "30 -> 31",
+    ): _RIDGE_GROWTH,
+    (
+        "spread/fit/_target_kernels.py",
+        "return False | z = np.empty(d) | for _ in range(30):",
+        "30 -> 29",
+    ): _RIDGE_GROWTH,
+    (
+        "spread/fit/_target_kernels.py",
+        "step[idx[i]] = z[idx[i]] | return True | ridge = 1e-12 * scale if ridge == 0.0 else ridge * 100.0",
+        "* -> / @58",
+    ): _RIDGE_GROWTH,
     (
         "spread/fit/_target_kernels.py",
         "g_lo, g_hi = blk_grp[b], blk_grp[b + 1] | status_out[b] = 0 | nit_out[b] = 0",

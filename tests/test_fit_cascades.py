@@ -473,6 +473,28 @@ def test_newton_step_is_the_hessian_solve_on_the_free_coordinates(size):
     assert not _cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]), 0.0)[1]  # indefinite
 
 
+def test_newton_step_on_a_large_singular_block_retries_with_the_ridge():
+    """Conjugate gradients (more than 200 coupled coordinates) on a singular block: 101
+    pairs of parameters that only appear together, no penalty, so the Hessian is 101
+    blocks of ones. With the gradient (1, 0) on every pair (dyadic numbers: the
+    arithmetic is exact), the second search direction has no curvature at all, the
+    solve without a ridge is refused, and the step is the solve with the ridge 1e-12
+    times `scale` (passed as 4)."""
+    from spread.fit._target_kernels import _newton_step
+
+    pairs = 101
+    d = 2 * pairs
+    ptr = np.arange(0, d + 1, 2, dtype=np.int64)
+    par = np.arange(d, dtype=np.int64)
+    grad = np.tile([1.0, 0.0], pairs)
+    everything = np.ones(d, dtype=np.bool_)
+    step = np.full(d, np.nan)
+    args = (np.zeros(d), 0, 0, pairs, ptr, par, np.ones(d), np.ones(pairs))
+    assert _newton_step(grad, np.ones(d), 4.0, *args, everything, everything, step)
+    hess = np.kron(np.eye(pairs), np.ones((2, 2))) + 4e-12 * np.eye(d)
+    np.testing.assert_allclose(step, np.linalg.solve(hess, grad), rtol=1e-3)
+
+
 def test_per_arc_solver_agrees_with_saito_em():
     g = ba(40, 2, 1)
     p = np.random.default_rng(2).uniform(0.05, 0.3, g.n_edges)
