@@ -205,6 +205,24 @@ _INDEX_BATCH = (
 EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
+        "grad = np.empty(d) | hdiag = np.empty(d) | curv = np.empty(max(g_hi - g_lo, 1))",
+        "- -> +",
+    ): "the per-group curvature buffer made longer, or empty when the block has no"
+    " group: only its first g_hi - g_lo slots are ever read or written",
+    (
+        "spread/fit/_target_kernels.py",
+        "grad = np.empty(d) | hdiag = np.empty(d) | curv = np.empty(max(g_hi - g_lo, 1))",
+        "1 -> 2",
+    ): "the per-group curvature buffer made longer, or empty when the block has no"
+    " group: only its first g_hi - g_lo slots are ever read or written",
+    (
+        "spread/fit/_target_kernels.py",
+        "grad = np.empty(d) | hdiag = np.empty(d) | curv = np.empty(max(g_hi - g_lo, 1))",
+        "1 -> 0",
+    ): "the per-group curvature buffer made longer, or empty when the block has no"
+    " group: only its first g_hi - g_lo slots are ever read or written",
+    (
+        "spread/fit/_target_kernels.py",
         "return False | z = np.empty(d) | for _ in range(30):",
         "30 -> 31",
     ): _RIDGE_GROWTH,

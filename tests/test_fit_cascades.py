@@ -137,6 +137,22 @@ def test_per_node_solver_meets_kkt(seed):
     assert np.all(grad[~interior] >= -1e-9)  # at the lower bound the gradient points out
 
 
+def test_with_no_iteration_the_solver_returns_its_start_clipped_to_the_box():
+    """`max_iter` = 0: every block reports "not converged" after 0 iterations, with `x`
+    the start (the penalty centre) clipped into ``[0, upper]``, parameter by parameter
+    in blocks at nonzero offsets."""
+    start = np.array([0.5, -1.0, 2.0, 2.5, 7.0, -0.5])
+    upper = np.array([1.0, 1.0, 1.5, 3.0, 6.0, 2.0])
+    ptr = np.array([0, 2, 4, 6], dtype=np.int64)
+    par = np.array([0, 1, 2, 3, 4, 5], dtype=np.int64)
+    x, _, n_bad, nit = solve_targets(
+        0, np.array([2, 2, 2]), np.ones(6), np.array([0, 1, 2]), ptr, par, np.ones(6),
+        start, np.zeros(6), upper, 0,
+    )  # fmt: skip
+    np.testing.assert_array_equal(x, [0.5, 0.0, 1.5, 2.5, 6.0, 0.0])
+    assert (n_bad, nit) == (3, 0)
+
+
 def test_blocks_without_parameters_count_as_solved_in_no_iteration():
     """A target with no parameter (a node no arc enters) is skipped: converged, 0
     iterations; beside it a real block is solved as alone."""
