@@ -138,19 +138,33 @@ def test_per_node_solver_meets_kkt(seed):
 
 
 def test_with_no_iteration_the_solver_returns_its_start_clipped_to_the_box():
-    """`max_iter` = 0: every block reports "not converged" after 0 iterations, with `x`
-    the start (the penalty centre) clipped into ``[0, upper]``, parameter by parameter
-    in blocks at nonzero offsets."""
-    start = np.array([0.5, -1.0, 2.0, 2.5, 7.0, -0.5])
-    upper = np.array([1.0, 1.0, 1.5, 3.0, 6.0, 2.0])
-    ptr = np.array([0, 2, 4, 6], dtype=np.int64)
-    par = np.array([0, 1, 2, 3, 4, 5], dtype=np.int64)
-    x, _, n_bad, nit = solve_targets(
-        0, np.array([2, 2, 2]), np.ones(6), np.array([0, 1, 2]), ptr, par, np.ones(6),
-        start, np.zeros(6), upper, 0,
+    """`max_iter` = 0: every block reports status 1 ("not converged") after 0
+    iterations, with `x` the start (the penalty centre) clipped into ``[0, upper]``,
+    parameter by parameter in blocks at nonzero offsets; where a success group has no
+    positive parameter at the start (its likelihood 0, the objective infinite), the
+    block starts instead from every parameter raised to at least 1e-3, still clipped."""
+    from spread.fit._target_kernels import solve_blocks
+
+    start = np.array([0.5, -1.0, 2.0, 2.5, 7.0, -0.5, 0.0, -2.0, 2.0])
+    upper = np.array([1.0, 1.0, 1.5, 3.0, 6.0, 5e-4, 5e-4, 1.0, 1.5])
+    ptr = np.array([0, 2, 4, 6, 8, 9], dtype=np.int64)
+    par = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8], dtype=np.int64)
+    blk_par = np.array([0, 2, 4, 6, 9], dtype=np.int64)
+    blk_grp = np.array([0, 1, 2, 3, 5], dtype=np.int64)
+    x, se = np.empty(9), np.empty(9)
+    status, nit = np.full(4, -7), np.full(4, -7)
+    solve_blocks(
+        0, blk_par, blk_grp, np.ones(9), np.zeros(9), start, ptr, par, np.ones(9),
+        start, upper, 0, 1e-12, x, se, status, nit,
     )  # fmt: skip
-    np.testing.assert_array_equal(x, [0.5, 0.0, 1.5, 2.5, 6.0, 0.0])
-    assert (n_bad, nit) == (3, 0)
+    np.testing.assert_array_equal(x, [0.5, 0.0, 1.5, 2.5, 6.0, 0.0, 5e-4, 1e-3, 1.5])
+    assert status.tolist() == [1, 1, 1, 1] and nit.tolist() == [0, 0, 0, 0]
+    again = solve_targets(
+        0, np.diff(blk_par), np.ones(9), np.array([0, 1, 2, 3, 3]), ptr, par, np.ones(9),
+        start, np.zeros(9), upper, 0,
+    )  # fmt: skip
+    np.testing.assert_array_equal(again[0], x)
+    assert again[2:] == (4, 0)
 
 
 def test_blocks_without_parameters_count_as_solved_in_no_iteration():
