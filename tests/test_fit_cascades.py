@@ -167,6 +167,23 @@ def test_with_no_iteration_the_solver_returns_its_start_clipped_to_the_box():
     assert again[2:] == (4, 0)
 
 
+def test_a_block_held_at_its_bounds_converges_in_one_iteration():
+    """A target with failures only (no success group): its objective ``lin . x`` has
+    its optimum at 0, where the start already is; every parameter is held (on its
+    bound, the gradient pushing out), which is convergence in the first iteration."""
+    from spread.fit._target_kernels import solve_blocks
+
+    x, se = np.empty(3), np.empty(3)
+    status, nit = np.full(1, -7), np.full(1, -7)
+    solve_blocks(
+        0, np.array([0, 3]), np.array([0, 0]), np.array([1.0, 2.0, 0.5]), np.zeros(3),
+        np.zeros(3), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0),
+        np.zeros(3), np.ones(3), 50, 1e-12, x, se, status, nit,
+    )  # fmt: skip
+    assert x.tolist() == [0.0, 0.0, 0.0] and np.isnan(se).all()
+    assert status.tolist() == [0] and nit.tolist() == [1]
+
+
 def test_blocks_without_parameters_count_as_solved_in_no_iteration():
     """A target with no parameter (a node no arc enters) is skipped: converged, 0
     iterations; beside it a real block is solved as alone."""
