@@ -196,6 +196,34 @@ _INDEX_BATCH = (
     " (test_the_build_counts_its_sets_on_its_bar_and_does_not_depend_on_its_batches)"
 )
 
+# Projected Newton's path (solve_blocks): which coordinates are held, moved by a scaled
+# gradient or given the Newton step. At the equality cases of the epsilon-active set (x
+# exactly eps or upper - eps, a gradient exactly 0), for the diagonal floor of a coordinate
+# with no curvature (linear in it: any step past its bound is projected onto the bound),
+# and for a held coordinate that a fallback step pushes outward (projected back), only the
+# path changes: the block ends at the same optimum (the golden cascade and NetRate fits,
+# bit for bit, and the KKT tests are unchanged).
+_NEWTON_PATH = (
+    "changes only projected Newton's path in an equality or degenerate case: the held or"
+    " linear coordinate is projected back onto its bound, the optimum is the same"
+    " (tests/MUTATION.md)"
+)
+
+# `_newton_step` always computes a step (the first ridge always works, _RIDGE_GROWTH), so
+# what `not ok` selects never runs.
+_NEWTON_OK = (
+    "_newton_step always returns True (see _RIDGE_GROWTH): the branch for a failed"
+    " Newton step never runs"
+)
+
+# With n_free + n_moving never 0, the all-held case goes through the Newton branch: a zero
+# step, a zero decrement, and the same final status in the same iteration.
+_ALL_HELD = (
+    "every coordinate held then takes the Newton branch: zero step, zero decrement, the"
+    " same status 0 in the same iteration"
+    " (test_a_block_held_at_its_bounds_converges_in_one_iteration)"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -203,6 +231,75 @@ _INDEX_BATCH = (
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
+    (
+        "spread/fit/_target_kernels.py",
+        "scale = 1.0  # no curvature at all: the ridge alone sets the steps | "
+        "for i in range(d): | "
+        "diag[i] = hdiag[i] if hdiag[i] > 1e-12 * scale else 1e-12 * scale",
+        "> -> >=",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "scale = 1.0  # no curvature at all: the ridge alone sets the steps | "
+        "for i in range(d): | "
+        "diag[i] = hdiag[i] if hdiag[i] > 1e-12 * scale else 1e-12 * scale",
+        "* -> / @56",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "scale = 1.0  # no curvature at all: the ridge alone sets the steps | "
+        "for i in range(d): | "
+        "diag[i] = hdiag[i] if hdiag[i] > 1e-12 * scale else 1e-12 * scale",
+        "* -> / @75",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "z = min(max(x[i] - grad[i] / diag[i], 0.0), upper[p0 + i]) | "
+        "eps = max(eps, abs(x[i] - z)) | "
+        "n_free = 0",
+        "0 -> 1",
+    ): _ALL_HELD,
+    (
+        "spread/fit/_target_kernels.py",
+        "for i in range(d): | "
+        "out_lo = grad[i] > 0.0 and x[i] <= eps | "
+        "out_hi = grad[i] < 0.0 and x[i] >= upper[p0 + i] - eps",
+        "< -> <=",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "for i in range(d): | "
+        "out_lo = grad[i] > 0.0 and x[i] <= eps | "
+        "out_hi = grad[i] < 0.0 and x[i] >= upper[p0 + i] - eps",
+        ">= -> >",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "out_hi = grad[i] < 0.0 and x[i] >= upper[p0 + i] - eps | "
+        "if (out_lo and x[i] <= 0.0) or (out_hi and x[i] >= upper[p0 + i]): | "
+        "role[i] = 0",
+        "0 -> (-1)",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "n_free += 1 | free[i] = role[i] == 2 | if n_free + n_moving == 0:",
+        "0 -> (-1)",
+    ): _ALL_HELD,
+    (
+        "spread/fit/_target_kernels.py",
+        "decrement = 0.0 | for i in range(d): | if role[i] == 1 or (role[i] == 2 and not ok):",
+        "== -> != @45",
+    ): _NEWTON_OK,
+    (
+        "spread/fit/_target_kernels.py",
+        "decrement = 0.0 | for i in range(d): | if role[i] == 1 or (role[i] == 2 and not ok):",
+        "2 -> 3",
+    ): _NEWTON_OK,
+    (
+        "spread/fit/_target_kernels.py",
+        "decrement = 0.0 | for i in range(d): | if role[i] == 1 or (role[i] == 2 and not ok):",
+        "2 -> 1",
+    ): _NEWTON_OK,
     (
         "spread/fit/_target_kernels.py",
         "grad = np.empty(d) | hdiag = np.empty(d) | curv = np.empty(max(g_hi - g_lo, 1))",
