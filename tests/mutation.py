@@ -233,6 +233,24 @@ _ALL_HELD = (
 EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
+        "if role[i] == 1 or (role[i] == 2 and not ok): | step[i] = grad[i] / diag[i] | "
+        "elif role[i] == 0:",
+        "0 -> 1",
+    ): "a held coordinate's step is already 0: _newton_step zeroes every coordinate not free",
+    (
+        "spread/fit/_target_kernels.py",
+        "if role[i] == 1 or (role[i] == 2 and not ok): | step[i] = grad[i] / diag[i] | "
+        "elif role[i] == 0:",
+        "0 -> (-1)",
+    ): "a held coordinate's step is already 0: _newton_step zeroes every coordinate not free",
+    (
+        "spread/fit/_target_kernels.py",
+        "step[i] = 0.0 | decrement += grad[i] * step[i] | if decrement <= tol and n_moving == 0:",
+        "<= -> <",
+    ): "a Newton decrement exactly equal to tol (1e-12) takes one more Armijo step from an"
+    " optimum met to 1e-12: the same answer, one iteration later",
+    (
+        "spread/fit/_target_kernels.py",
         "scale = 1.0  # no curvature at all: the ridge alone sets the steps | "
         "for i in range(d): | "
         "diag[i] = hdiag[i] if hdiag[i] > 1e-12 * scale else 1e-12 * scale",
