@@ -233,6 +233,17 @@ _ALL_HELD = (
 EQUIVALENT = {
     (
         "spread/fit/_target_kernels.py",
+        "n_moving = 0 | for i in range(d): | out_lo = grad[i] > 0.0 and x[i] <= eps",
+        "> -> >=",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "if ft <= f + 1e-4 * slope: | moved = True | break",
+        "break -> continue",
+    ): "continuing skips the halving (t *= 0.5 comes after the test): the same t, the same"
+    " accepted trial, 60 times over; the loop then ends with that trial",
+    (
+        "spread/fit/_target_kernels.py",
         "if role[i] == 1 or (role[i] == 2 and not ok): | step[i] = grad[i] / diag[i] | "
         "elif role[i] == 0:",
         "0 -> 1",
