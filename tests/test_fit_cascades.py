@@ -8,6 +8,7 @@ cascade, 10 replicates: median relative error 3.6% (a) and 3.4% (b). Production 
 solver vs Saito EM on BA(40, 2), 300 cascades: largest difference 7.6e-14.
 """
 
+import math
 import warnings
 
 import networkx as nx
@@ -198,6 +199,181 @@ def test_blocks_without_parameters_count_as_solved_in_no_iteration():
     none = solve_targets(0, np.array([0, 0]), np.empty(0), np.empty(0, int), np.zeros(1, int),
                          np.empty(0, int), np.empty(0), np.empty(0), np.empty(0), np.empty(0), 100)  # fmt: skip
     assert none[0].size == 0 and none[2:] == (0, 0)
+
+
+# ------------------------------------------------ the solver's line search and stops
+def _one_block(kind, lin, pen, center, groups, x0, upper, max_iter, tol):
+    """`solve_blocks` on one block; `groups` lists (parameters, coefficients)."""
+    from spread.fit._target_kernels import solve_blocks
+
+    d = len(lin)
+    ptr, par, coef = [0], [], []
+    for params, coefs in groups:
+        par += params
+        coef += coefs
+        ptr.append(len(par))
+    x, se = np.empty(d), np.empty(d)
+    status, nit = np.full(1, -7), np.full(1, -7)
+    solve_blocks(
+        kind, np.array([0, d]), np.array([0, len(groups)]), np.asarray(lin, float),
+        np.asarray(pen, float), np.asarray(center, float), np.array(ptr, dtype=np.int64),
+        np.array(par, dtype=np.int64), np.array(coef, float), np.asarray(x0, float),
+        np.asarray(upper, float), max_iter, tol, x, se, status, nit,
+    )  # fmt: skip
+    return x, se, int(status[0]), int(nit[0])
+
+
+def _ic_one(x):
+    """``x - log(1 - e^{-x})`` (one failure, one success on one arc, IC's ``x =
+    -log(1 - p)``), its derivatives, and the Newton step, as the kernel computes them."""
+    if x <= 0.0:
+        return math.inf, math.nan, math.nan, math.nan
+    em = math.expm1(x)
+    value = x - math.log(-math.expm1(-x))
+    grad = 1.0 - 1.0 / em
+    hess = (em + 1.0) / (em * em)
+    return value, grad, hess, grad / hess
+
+
+def _armijo_halvings(x0, tries):
+    """Halvings of the full step before Armijo's test (decrease of at least 1e-4 of the
+    slope along the projected step) accepts it, or None within `tries` trials."""
+    f0, grad, _, step = _ic_one(x0)
+    t = 1.0
+    for k in range(tries):
+        trial = min(max(x0 - t * step, 0.0), 1e3)
+        if _ic_one(trial)[0] <= f0 + 1e-4 * grad * (trial - x0):
+            return k, trial
+        t *= 0.5
+    return None, x0
+
+
+def test_line_search_halves_a_newton_step_that_decreases_by_less_than_armijos_margin():
+    """From the right of the optimum (log 2) the Newton step on ``x - log(1 - e^{-x})``
+    overshoots; from x0 ~ 1.128 it lands where the objective is lower, but by 5e-5 of
+    the slope only, short of Armijo's 1e-4: the step is halved once. A search that took
+    any decrease (or an increase) would keep the full step."""
+    from scipy.optimize import brentq
+
+    def ratio(x0):  # decrease of the full step over the slope along it
+        f0, grad, _, step = _ic_one(x0)
+        return (f0 - _ic_one(x0 - step)[0]) / (grad * step)
+
+    x0 = brentq(lambda x: ratio(x) - 5e-5, 1.1, 1.2, xtol=1e-14)
+    f0, _, _, step = _ic_one(x0)
+    assert 0.0 < f0 - _ic_one(x0 - step)[0] < 1e-4 * _ic_one(x0)[1] * step
+    k, trial = _armijo_halvings(x0, 60)
+    assert k == 1 and trial == x0 - 0.5 * step
+    x, _, status, nit = _one_block(0, [1.0], [0.0], [0.0], [([0], [1.0])], [x0], [1e3], 1, 1e-12)
+    np.testing.assert_allclose(x, [trial], rtol=1e-14)
+    assert (status, nit) == (1, 1)
+
+
+def test_line_search_gives_up_after_sixty_halvings_with_status_4():
+    """Far right of the optimum the curvature is about e^{-x}: the Newton step is e^x
+    long and lands below 0 (an infinite objective) until it is halved about
+    ``x / log 2`` times. From 44.25 the 60th trial (t = 2^-59) is accepted; from 45 it
+    would take a 61st: the search gives up, the gradient step (the same in one
+    dimension) too, and the block stops at once with status 4 ("line search failed"),
+    unless the Newton decrement is within ``1e3 tol + 1e-9 |f|``: then it counts as
+    converged (status 0), at that bound exactly too."""
+    assert _armijo_halvings(44.25, 60)[0] == 59 and _armijo_halvings(45.0, 61)[0] == 60
+    one = ([0], [1.0])
+    x, _, status, nit = _one_block(0, [1.0], [0.0], [0.0], [one], [44.25], [1e3], 1, 1e-12)
+    np.testing.assert_allclose(x, [_armijo_halvings(44.25, 60)[1]], rtol=1e-14)
+    assert (status, nit) == (1, 1)
+    x, _, status, nit = _one_block(0, [1.0], [0.0], [0.0], [one], [45.0], [1e3], 5, 1e-12)
+    assert x.tolist() == [45.0] and (status, nit) == (4, 1)
+    # the bound on the decrement, met with equality
+    f0, grad, _, step = _ic_one(45.0)
+    decrement = grad * step
+    tol = decrement / 1e3
+    while 1e3 * tol + 1e-9 * f0 != decrement:
+        tol = math.nextafter(tol, math.inf if 1e3 * tol + 1e-9 * f0 < decrement else 0.0)
+    assert _one_block(0, [1.0], [0.0], [0.0], [one], [45.0], [1e3], 5, tol)[2:] == (0, 1)
+    below = math.nextafter(tol, 0.0)
+    assert _one_block(0, [1.0], [0.0], [0.0], [one], [45.0], [1e3], 5, below)[2:] == (4, 1)
+    # the same failure with |f| ~ 5e29 (a penalty 1e-30 centred at -1e30 for the cost):
+    # the decrement, 3.5e19, is below 1e-9 |f| at tol = 0
+    x, _, status, nit = _one_block(0, [0.0], [1e-30], [-1e30], [one], [45.0], [1e3], 5, 0.0)
+    assert x.tolist() == [45.0] and (status, nit) == (0, 1)
+
+
+def test_a_failed_newton_search_falls_back_to_a_scaled_projected_gradient_step():
+    """Three coordinates: A at 45 on ``x - log(1 - e^{-x})`` (free, its Newton step
+    e^45 long fails all 60 trials), B at its optimum under a penalty 2e12 (the largest
+    curvature, so the diagonal floor is 1e-12 x 2e12 = 2), C at 0.5 with cost 1 and
+    no curvature (moving: near its bound, the gradient pushing out). The fallback
+    steps every coordinate not held by its gradient over the floored diagonal: A by
+    ``grad_A / 2``, C by 1/2 to its bound; the full step passes Armijo's test."""
+    x, _, status, nit = _one_block(
+        0, [1.0, 0.0, 1.0], [0.0, 2e12, 0.0], [0.0, 1.0, 0.0], [([0], [1.0])],
+        [45.0, 1.0, 0.5], [1e3, 1e3, 1e3], 1, 1e-12,
+    )  # fmt: skip
+    assert _armijo_halvings(45.0, 60)[0] is None
+    assert x.tolist() == [45.0 - _ic_one(45.0)[1] / 2.0, 1.0, 0.0]
+    assert (status, nit) == (1, 1)
+
+
+def test_an_exact_optimum_stops_on_the_stalled_change_when_the_decrement_cannot():
+    """With ``tol = -1`` the decrement never stops the solver; at an exact optimum
+    (gradient 0) the step is 0, Armijo's test holds with equality, nothing changes,
+    and the solver stops as converged in the first iteration instead of running to
+    `max_iter`."""
+    x, _, status, nit = _one_block(0, [0.0], [1.0], [1.0], [], [1.0], [5.0], 20, -1.0)
+    assert x.tolist() == [1.0] and (status, nit) == (0, 1)
+
+
+def test_the_stalled_change_stop_holds_at_its_boundaries():
+    """The stop after an accepted step, ``change <= 1e-15 (1 + |f|)`` and ``decrement
+    <= 1e-8 (1 + |f|)``, on quadratics whose step ends on the lower bound (the next
+    iteration would have every coordinate held, so a missed stop costs one iteration):
+    the change exactly at its bound (f = 1e-15 to 0); the decrement exactly at its
+    bound; and a change of about 1e-15 beside a held coordinate that makes |f| ~ 2."""
+    x0 = math.sqrt(2e-15)
+    while 0.5 * 1.0 * x0 * x0 != 1e-15:
+        x0 = math.nextafter(x0, math.inf if 0.5 * x0 * x0 < 1e-15 else 0.0)
+    assert _one_block(0, [0.0], [1.0], [0.0], [], [x0], [1.0], 20, 0.0)[2:] == (0, 1)
+    pen = 9.999999999999999e-09  # found by search: a start with the decrement on its bound
+
+    def decrement(x):
+        grad = 0.0 + pen * (x + 1.0)
+        return grad * (grad / pen)
+
+    bound = 1e-8 * (1.0 + 0.5 * pen)
+    lo, hi = 0.0, 1e-7
+    for _ in range(200):
+        lo, hi = ((lo + hi) / 2, hi) if decrement((lo + hi) / 2) < bound else (lo, (lo + hi) / 2)
+    assert decrement(hi) == bound
+    assert _one_block(0, [0.0], [pen], [-1.0], [], [hi], [1.0], 20, 0.0)[2:] == (0, 1)
+    x, _, status, nit = _one_block(
+        0, [-2.0, 0.0], [0.0, 1e-9], [0.0, -1.0], [], [1.0, 1e-6], [1.0, 1.0], 20, 0.0
+    )
+    assert x.tolist() == [1.0, 0.0] and (status, nit) == (0, 1)
+
+
+def test_standard_errors_are_nan_without_curvature_or_identification():
+    """A coordinate off its bounds with no curvature (no cost, no penalty, no group)
+    has no standard error; nor do parameters that only appear together (pairs in
+    one success group, no penalty: only their sum is identified), on the dense path
+    (3 pairs) and the conjugate-gradient one (101 pairs, 202 coordinates). A single
+    coupled coordinate off its bound gets ``1 / sqrt(H)``: with NetRate's ``log s``,
+    ``H = 1 / s^2``, so its standard error is its own value."""
+    x, se, status, _ = _one_block(0, [0.0], [0.0], [0.0], [], [0.5], [1.0], 20, 1e-12)
+    assert x.tolist() == [0.5] and np.isnan(se).all() and status == 0
+    for pairs in (3, 101):
+        d = 2 * pairs
+        groups = [([2 * i, 2 * i + 1], [1.0, 1.0]) for i in range(pairs)]
+        x, se, status, _ = _one_block(
+            1, np.ones(d), np.zeros(d), np.zeros(d), groups, np.full(d, 0.3), np.full(d, 10.0), 100, 1e-12
+        )  # fmt: skip
+        np.testing.assert_allclose(x[0::2] + x[1::2], 1.0, rtol=1e-10)
+        assert (0.0 < x).all() and np.isnan(se).all() and status == 0
+    x, se, status, _ = _one_block(
+        1, [5.0, 2.0], [0.0, 0.0], [0.0, 0.0], [([0, 1], [1.0, 1.0])], [0.3, 0.3], [10.0, 10.0], 100, 1e-14
+    )  # fmt: skip
+    assert x[0] == 0.0 and np.isnan(se[0]) and status == 0
+    np.testing.assert_allclose([x[1], se[1]], [0.5, x[1]], rtol=1e-12)
 
 
 @pytest.mark.parametrize("n_par", [40, 260])  # dense Cholesky, and conjugate gradients (> 200)
