@@ -224,6 +224,15 @@ _ALL_HELD = (
     " (test_a_block_held_at_its_bounds_converges_in_one_iteration)"
 )
 
+# solve_blocks' standard errors: the diagonal of the inverse of a Hessian that Cholesky
+# factored (every pivot positive) or CG solved to 1e-10 relative residual is at least
+# 1 / H_ii > 0; an entry exactly 0, where `> 0` and `>= 0` differ, would need the
+# substitutions to cancel it to the last bit.
+_INVERSE_DIAGONAL = (
+    "an inverse Hessian's diagonal entry is at least 1 / H_ii > 0, never exactly 0 after a"
+    " factorisation or a converged CG solve (tests/MUTATION.md)"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -329,6 +338,40 @@ EQUIVALENT = {
         "decrement = 0.0 | for i in range(d): | if role[i] == 1 or (role[i] == 2 and not ok):",
         "2 -> 1",
     ): _NEWTON_OK,
+    (
+        "spread/fit/_target_kernels.py",
+        "moved = False | ft = f | for attempt in range(2):",
+        "2 -> 3",
+    ): "a third attempt repeats the second's search (its steps are set when attempt == 1"
+    " only): the same trials, the same failure",
+    (
+        "spread/fit/_target_kernels.py",
+        "if attempt == 1:  # Newton failed: a scaled projected-gradient step | "
+        "for i in range(d): | "
+        "step[i] = grad[i] / diag[i] if role[i] != 0 else 0.0",
+        "0 -> (-1)",
+    ): _NEWTON_PATH,
+    (
+        "spread/fit/_target_kernels.py",
+        "idx = np.flatnonzero(mask) | m = idx.shape[0] | if m == 0:",
+        "0 -> (-1)",
+    ): "with no coupled coordinate off its bounds the dense branch factors an empty"
+    " system and writes no standard error: the early `continue` is a shortcut",
+    (
+        "spread/fit/_target_kernels.py",
+        "if m == 0: | continue | if m <= _DENSE_MAX:",
+        "<= -> <",
+    ): _DENSE_SWITCH,
+    (
+        "spread/fit/_target_kernels.py",
+        "unit[i] = 1.0 | col = _cholesky_solve(low, unit) | if col[i] > 0.0:",
+        "> -> >=",
+    ): _INVERSE_DIAGONAL,
+    (
+        "spread/fit/_target_kernels.py",
+        "col, | ) | and col[idx[i]] > 0.0",
+        "> -> >=",
+    ): _INVERSE_DIAGONAL,
     (
         "spread/fit/_target_kernels.py",
         "grad = np.empty(d) | hdiag = np.empty(d) | curv = np.empty(max(g_hi - g_lo, 1))",
