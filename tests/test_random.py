@@ -53,6 +53,42 @@ def test_named_streams_are_distinct_and_pure():
     assert np.array_equal(a, b) and not np.array_equal(a, c)
 
 
+@pytest.mark.parametrize(
+    ("stream", "letters"),
+    [
+        (_random.RR, b"RRSETS_1"),
+        (_random.RR_CHECK, b"RRCHECK1"),
+        (_random.EVAL_RUNS, b"EVALRUNS"),
+        (_random.EVAL_RR, b"EVAL_RR1"),
+        (_random.SEED_RULE, b"SEEDRULE"),
+        (_random.PREDICTION, b"PREDICT1"),
+        (_random.BOOTSTRAP, b"BOOTSTRP"),
+        (_random.CASCADES, b"CASCADES"),
+        (_random.INDEX_RR, b"INDEX_RR"),
+    ],
+)
+def test_a_streams_root_mixes_the_root_with_its_eight_letter_salt(stream, letters):
+    """Every result drawn from a named stream depends on its salt: eight ASCII letters
+    read as a big-endian integer, fixed for good (a changed salt would change, without
+    a word, every answer a user reproduces from a seed)."""
+    salt = int.from_bytes(letters, "big")
+    for root in (0, 1, 2**64 - 1, int(_random.root_seed(2024))):
+        assert int(_random.stream_root(np.uint64(root), stream)) == _random.mix(root ^ salt)
+
+
+def test_the_root_is_the_generators_next_64_bit_word():
+    """`root_seed` takes the next raw 64-bit output of the Generator `rng` makes (all 64
+    bits: any narrower draw would cut the space of roots, and any other mapping would
+    change every stream of every seed)."""
+    for rng in (0, 1, 7, 2**70 + 5, np.random.SeedSequence(3)):
+        raw = np.random.default_rng(rng).bit_generator.random_raw()
+        assert int(_random.root_seed(rng)) == int(raw)
+    gen, twin = np.random.default_rng(9), np.random.default_rng(9)
+    twin.bit_generator.random_raw()
+    _random.root_seed(gen)
+    assert gen.random() == twin.random()  # advanced by exactly that one word
+
+
 def test_root_seed_accepts_what_default_rng_accepts_and_nothing_else():
     assert _random.root_seed(7) == _random.root_seed(7)
     assert _random.root_seed(np.random.SeedSequence(7)) == _random.root_seed(
