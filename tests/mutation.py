@@ -339,6 +339,14 @@ EQUIVALENT = {
         "2 -> 1",
     ): _NEWTON_OK,
     (
+        "spread/_random.py",
+        'If `rng` is none of these. | """ | '
+        "return np.uint64(as_generator(rng).integers(0, 2**64, dtype=np.uint64))",
+        "0 -> 1",
+    ): "numpy draws integers(1, 2**64) by Lemire's method on the range 2**64 - 1: the raw"
+    " word w maps to (w - 1) + 1 = w, and only w = 0 (one word in 2**64) is rejected and"
+    " drawn again (tests/MUTATION.md)",
+    (
         "spread/fit/_target_kernels.py",
         "moved = False | ft = f | for attempt in range(2):",
         "2 -> 3",
