@@ -153,6 +153,64 @@ def test_kernel_equals_the_reference_on_the_same_stream(beta, gamma):
         assert all(x == 0 for x in levels[width:])
 
 
+@pytest.mark.parametrize("discrete", [False, True])
+def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(discrete):
+    """`sis_batch` called directly, as `spread.simulate` calls it when its per-step
+    buffer is narrower than the horizon's bins: rows of 8 bins for 60 (12 steps), runs
+    5-34 (the stream of each run's own index) cycling through three seed sets (one with
+    a repeated node), in two chunks. Each run's row prefix, final size, first infection
+    times and depth (the last bin with an infectious node or a first infection, which
+    decides whether `spread.simulate` replays it wider), and the node counts (seeds
+    included) are those of the plain-Python replay."""
+    from spread.models._batch import seed_arrays
+
+    g = spread.datasets.load("karate")
+    sets = [[0, 9], [33], [16, 16]]
+    beta, gamma = (0.3, 0.5) if discrete else (0.5, 1.0)
+    horizon, time_step = (12.0, 1.0) if discrete else (3.0, 0.05)
+    bins, width, run0, n_runs = (12 if discrete else 60), 8, 5, 30
+    seed_ptr, seeds = seed_arrays(sets)
+    root = stream_root(root_seed(3), RUNS)
+    finals, depths = np.zeros(n_runs, dtype=np.int64), np.zeros(n_runs, dtype=np.int64)
+    steps = np.zeros((n_runs, width), dtype=np.int32)
+    levels = np.zeros((n_runs, width), dtype=np.int32)
+    times = (
+        np.full((n_runs, g.n_nodes), -1, dtype=np.int32)
+        if discrete
+        else np.full((n_runs, g.n_nodes), np.nan)
+    )
+    counts = np.zeros((2, g.n_nodes), dtype=np.int32)
+    max_degree = float(np.diff(g.indptr).max())
+    SK.sis_batch(
+        g.indptr, g.indices, beta, gamma, max_degree, horizon, discrete, time_step, seed_ptr,
+        seeds, bins, root, run0, 2, finals, depths, steps, times, True, counts, levels,
+    )  # fmt: skip
+    want_counts = np.zeros(g.n_nodes, dtype=np.int64)
+    for i in range(n_runs):
+        run, nodes = run0 + i, sets[(run0 + i) % len(sets)]
+        if discrete:
+            first, level = ref.sis_steps_replay(g, nodes, beta, gamma, int(root), run, 12)
+            first_bin = first
+        else:
+            first, level = ref.sis_replay(
+                g, nodes, beta, gamma, int(root), run, horizon, time_step
+            )
+            first_bin = {
+                v: max(math.ceil(t / time_step), 1) if t > 0 else 0 for v, t in first.items()
+            }
+        assert finals[i] == len(first)
+        got = {int(v): times[i, v].item() for v in np.flatnonzero(times[i] >= 0)}
+        assert got == first
+        per_bin = np.bincount(list(first_bin.values()), minlength=bins + 1)
+        assert steps[i].tolist() == per_bin[:width].tolist()
+        assert levels[i].tolist() == (level + [0] * width)[:width]
+        deepest = max([k for k, x in enumerate(level) if x > 0] + list(first_bin.values()))
+        assert depths[i] == deepest
+        want_counts[list(first)] += 1
+    assert (depths >= width).any() and (depths < width).any()
+    np.testing.assert_array_equal(counts.sum(axis=0), want_counts)
+
+
 def test_the_sis_kernel_shares_the_ic_stream():
     root = np.uint64(0xFEEDFACE12345678)
     for run in (0, 7, 99_999):
