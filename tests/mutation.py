@@ -233,6 +233,18 @@ _INVERSE_DIAGONAL = (
     " factorisation or a converged CG solve (tests/MUTATION.md)"
 )
 
+# The Gillespie SIS kernel compares draws and event times with rates and bin ends: `u` is
+# a multiple of 2**-53 and `t` a sum of such draws' logarithms over rates, so each
+# equality has probability about 2**-53 per comparison (no seed to be found for a test).
+_SIS_TIE = (
+    "equality of a 53-bit draw (or an event time) with a rate ratio or a bin end:"
+    " probability about 2**-53 per comparison (tests/MUTATION.md)"
+)
+_CLAMP = (
+    "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
+    " never binds, nor one at n + 1 or n"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -1480,6 +1492,96 @@ EQUIVALENT = {
     ): "without keep_times the placeholder has one row: times[-1] is times[0]",
     (
         "spread/models/_sis_kernels.py",
+        "level_row[0] = n_inf | last = 0 | k = 1  # the next bin end to record",
+        "1 -> 0",
+    ): "bin 0 recorded again at the first event, before it: the same level (the seeds),"
+    " and `last` = 0 again",
+    (
+        "spread/models/_sis_kernels.py",
+        "state, u = _next_uniform(state) | t += -np.log1p(-u) / rate | "
+        "while k <= max_bins and k * time_step < t and k * time_step <= horizon:",
+        "<= -> < @17",
+    ): "max_bins = ceil(horizon / time_step): its bin end is past the horizon (never"
+    " written in the loop), at it (written only before the break, by the final loop"
+    " alike), or, by rounding, within an ulp below it, where only an event in that ulp"
+    " tells them apart (tests/MUTATION.md)",
+    (
+        "spread/models/_sis_kernels.py",
+        "state, u = _next_uniform(state) | t += -np.log1p(-u) / rate | "
+        "while k <= max_bins and k * time_step < t and k * time_step <= horizon:",
+        "< -> <=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_sis_kernels.py",
+        "state, u = _next_uniform(state) | t += -np.log1p(-u) / rate | "
+        "while k <= max_bins and k * time_step < t and k * time_step <= horizon:",
+        "<= -> < @69",
+    ): "a bin end exactly at the horizon is written in the loop only by the event past the"
+    " horizon (k time_step < t <= horizon is impossible there), before the break; the"
+    " final loop writes the same level and `last`",
+    (
+        "spread/models/_sis_kernels.py",
+        "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
+        "0 -> (-1) @24",
+    ): "inside the event loop n_inf >= 1: a positive rate needs an infectious node",
+    (
+        "spread/models/_sis_kernels.py",
+        "last = k | k += 1 | if t > horizon:",
+        "> -> >=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_sis_kernels.py",
+        "break | state, u = _next_uniform(state) | if u * rate < gamma * n_inf:  # a recovery",
+        "< -> <=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_sis_kernels.py",
+        "if u * rate < gamma * n_inf:  # a recovery | state, u = _next_uniform(state) | "
+        "idx = min(np.int64(u * n_inf), n_inf - 1)",
+        "1 -> 0",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_kernels.py",
+        "members[idx] = moved | where[moved] = idx | infected[v] = 0",
+        "0 -> (-1)",
+    ): "a recovered node needs only infected[v] != tag, and tags are >= 1",
+    (
+        "spread/models/_sis_kernels.py",
+        "while True:  # a transmission: an infectious node by out-degree, then its arc | "
+        "state, u = _next_uniform(state) | v = members[min(np.int64(u * n_inf), n_inf - 1)]",
+        "- -> +",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_kernels.py",
+        "while True:  # a transmission: an infectious node by out-degree, then its arc | "
+        "state, u = _next_uniform(state) | v = members[min(np.int64(u * n_inf), n_inf - 1)]",
+        "1 -> 0",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_kernels.py",
+        "d = indptr[v + 1] - indptr[v] | state, u = _next_uniform(state) | if u * max_degree < d:",
+        "< -> <=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_sis_kernels.py",
+        "break | state, u = _next_uniform(state) | "
+        "w = indices[indptr[v] + min(np.int64(u * d), d - 1)]",
+        "- -> +",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_kernels.py",
+        "break | state, u = _next_uniform(state) | "
+        "w = indices[indptr[v] + min(np.int64(u * d), d - 1)]",
+        "1 -> 0",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_kernels.py",
+        "if keep_times: | times_row[w] = t | b = max(np.int64(np.ceil(t / time_step)), 1)",
+        "1 -> 0",
+    ): "an event at t = 0 needs a first draw u = 0 exactly (t = -log1p(-u) / rate):"
+    " probability 2**-53; any later t is > 0, so ceil(t / time_step) >= 1",
+    (
+        "spread/models/_sis_kernels.py",
         "steps_row[0] = reached | level_row[0] = n_inf | last = 0",
         "0 -> (-1)",
     ): "a depth of -1 (every seed gone before the first bin end, or step) is read as 0:"
@@ -1500,10 +1602,8 @@ EQUIVALENT = {
     (
         "spread/models/_sis_kernels.py",
         "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
-        "> -> >=",
-    ): "a discrete step that ends with nobody infectious infected nobody new (the new are"
-    " infectious), so the one more step it counts has level 0 and no new infection: a"
-    " trailing zero column, which _stack_steps cuts",
+        "> -> >= @22",
+    ): "inside the event loop n_inf >= 1: a positive rate needs an infectious node",
     (
         "spread/im/_rrset_kernels.py",
         "t = dist[w] | size -= 1 | if size > 0:",
