@@ -291,6 +291,19 @@ def test_threshold_readout_is_monotone_and_matches_heat():
     assert res.plot().get_xlabel() == "time"
 
 
+def test_heat_repr_names_what_was_set_and_parts_are_computed_once_per_graph():
+    assert repr(Heat(beta=0.5)) == "Heat(beta=0.5)"
+    model = Heat(beta=0.5, kind="directed", threshold=0.2)
+    assert repr(model) == "Heat(beta=0.5, kind='directed', threshold=0.2)"
+    g, h = Graph.from_edges([0, 1], [1, 2]), Graph.from_edges([0, 1], [1, 2])
+    first = model._cached_parts(g)
+    assert model._cached_parts(g) is first  # the same arrays: not recomputed
+    other = model._cached_parts(h)
+    assert other is not first
+    for a, b in zip(first, other, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_initial_heat_forms_keep_summary_and_errors():
     g = spread.datasets.load("karate")
     vec = np.zeros(34)

@@ -283,12 +283,13 @@ class Heat:
         return cond, as_f(col), as_f(row), as_f(delta), q
 
     def _cached_parts(self, graph):
-        key = self.resolve_kind(graph)
+        """`_parts` of `graph`, computed once per graph (the model and the graph are
+        immutable, so the kind they resolve to is too)."""
         cached = self._cache.get(graph)
-        if cached is None or cached[0] != key:
-            cached = (key, self._parts(graph))
+        if cached is None:
+            cached = self._parts(graph)
             self._cache[graph] = cached
-        return cached[1]
+        return cached
 
     @staticmethod
     def _eps(kind, tol, beta, times, n):
