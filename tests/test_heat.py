@@ -304,6 +304,31 @@ def test_heat_repr_names_what_was_set_and_parts_are_computed_once_per_graph():
         np.testing.assert_array_equal(a, b)
 
 
+def test_heat_stays_put_on_a_graph_without_arcs():
+    """No arc, no loss (q = 0): the step matrix is the identity at every time."""
+    g = Graph.from_edges(np.array([], dtype=int), np.array([], dtype=int), labels=["a", "b", "c"])
+    for kind in ("directed", "undirected"):
+        res = spread.solve(g, {"a": 1.0, "c": 2.5}, Heat(beta=2.0, kind=kind), times=[0.0, 1.5])
+        np.testing.assert_array_equal(res.heat, [[1.0, 0.0, 2.5], [1.0, 0.0, 2.5]])
+    np.testing.assert_array_equal(Heat(beta=2.0).responses(g, [0, 2], 1.5), [[1, 0, 0], [0, 0, 1]])
+
+
+def test_the_work_bound_counts_the_poisson_windows_last_index_of_passes():
+    """`max_work` is checked against ``(lam + 40 sqrt(lam) + 60) (n + m)`` node-and-arc
+    updates, ``lam = beta t q`` (the series' last possible index, `solve`'s docstring):
+    exactly that much is allowed, a little less is refused, before any work."""
+    g = Graph.from_networkx(nx.path_graph(5))  # undirected: q = 2, 8 arcs
+    model, t = Heat(beta=1.5), 4.0
+    lam = 1.5 * t * 2.0
+    work = (lam + 40.0 * np.sqrt(lam) + 60.0) * (g.n_nodes + g.n_edges)
+    spread.solve(g, [0], model, times=[1.0, t], max_work=work)
+    model.responses(g, [0], t, max_work=work)
+    with pytest.raises(spread.WorkLimitError, match="terms of the uniformization series"):
+        spread.solve(g, [0], model, times=[1.0, t], max_work=work * (1 - 1e-12))
+    with pytest.raises(spread.WorkLimitError, match="terms of the uniformization series"):
+        model.responses(g, [0], t, max_work=work * (1 - 1e-12))
+
+
 def test_initial_heat_forms_keep_summary_and_errors():
     g = spread.datasets.load("karate")
     vec = np.zeros(34)

@@ -450,10 +450,11 @@ def solve(graph, seeds, model, *, times, keep="all", n_jobs=None, max_work=MAX_W
         Threads (default: one below a million arcs, where a barrier per term costs
         more than threads gain; all of Numba's threads above).
     max_work : float or None, default 1e11 (`spread._common.MAX_WORK`)
-        Bound on the work, checked before it starts: the series has about
-        ``beta * t * q`` terms (``q`` the largest rate at which a node loses heat), each
-        a pass over the nodes and arcs. Past it `WorkLimitError` says so (heat is then
-        long at its equilibrium); None lifts the bound.
+        Bound on the work, checked before it starts: the series has at most
+        ``lam + 40 sqrt(lam) + 60`` terms, ``lam = beta * t * q`` (``q`` the largest
+        rate at which a node loses heat), each a pass over the nodes and arcs. Past it
+        `WorkLimitError` says so (heat is then long at its equilibrium); None lifts the
+        bound.
 
     Returns
     -------
