@@ -245,6 +245,18 @@ _CLAMP = (
     " never binds, nor one at n + 1 or n"
 )
 
+# Heat's threads and blocks change only the time: each node's update reads its in-arcs
+# alone (no sum across threads), and each source column of a block is swept alone.
+_HEAT_THREADS = (
+    "threads (or the switch at a million arcs) change only the time: each node's update"
+    " reads its in-arcs alone, bit for bit the same on any number of threads"
+    " (test_heat_is_the_same_on_one_thread_or_all)"
+)
+_HEAT_PASSES = (
+    "more powers computed than any window reads: the kernel adds a term only where"
+    " 0 <= k - start < the window's length, so extra passes change nothing"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -1490,6 +1502,121 @@ EQUIVALENT = {
         "row = times[i] if keep_times else times[0]",
         "0 -> (-1)",
     ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    (
+        "spread/models/heat.py",
+        ' | _KINDS = ("undirected", "directed", "normalized") | _PARALLEL_MIN_ARCS = 1_000_000',
+        "1_000_000 -> 1000001",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        ' | _KINDS = ("undirected", "directed", "normalized") | _PARALLEL_MIN_ARCS = 1_000_000',
+        "1_000_000 -> 999999",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "cond, col, row, delta, q = parts | starts, ptr, flat, _ = windows | "
+        "k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True))",
+        "- -> +",
+    ): _HEAT_PASSES,
+    (
+        "spread/models/heat.py",
+        "cond, col, row, delta, q = parts | starts, ptr, flat, _ = windows | "
+        "k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True))",
+        "1 -> 0",
+    ): _HEAT_PASSES,
+    (
+        "spread/models/heat.py",
+        "above = np.concatenate((np.cumsum(pmf[::-1])[::-1][1:], [0.0]))  # P(X > k) | "
+        'lo = int(np.searchsorted(below, eps / 2, side="right")) - 1 | lo = max(lo, 0)',
+        "0 -> (-1)",
+    ): 'below[0] = 0 <= eps / 2, so searchsorted(side="right") is >= 1 and lo >= 0: the max'
+    " never binds",
+    (
+        "spread/models/heat.py",
+        'col, row, delta = ones, ones, out_w | elif kind == "directed": | '
+        "col, row, delta = np.where(has_out, 1.0 / safe, 0.0), ones, has_out * 1.0",
+        "* -> /",
+    ): "a boolean times or over 1.0: the same 0.0 or 1.0",
+    (
+        "spread/models/heat.py",
+        "else: | inv_sqrt = np.where(has_out, 1.0 / np.sqrt(safe), 0.0) | "
+        "col, row, delta = inv_sqrt, inv_sqrt, has_out * 1.0",
+        "* -> /",
+    ): "a boolean times or over 1.0: the same 0.0 or 1.0",
+    (
+        "spread/models/heat.py",
+        "sources = np.asarray(sources, dtype=np.int64) | result = np.empty((sources.size, n)) | "
+        "block = 16",
+        "16 -> 17",
+    ): "sources per sweep: each source's column is swept alone, in blocks of any size",
+    (
+        "spread/models/heat.py",
+        "sources = np.asarray(sources, dtype=np.int64) | result = np.empty((sources.size, n)) | "
+        "block = 16",
+        "16 -> 15",
+    ): "sources per sweep: each source's column is swept alone, in blocks of any size",
+    (
+        "spread/models/heat.py",
+        "result = np.empty((sources.size, n)) | block = 16 | "
+        "n_jobs = None if graph.n_edges >= _PARALLEL_MIN_ARCS else 1",
+        ">= -> >",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "result = np.empty((sources.size, n)) | block = 16 | "
+        "n_jobs = None if graph.n_edges >= _PARALLEL_MIN_ARCS else 1",
+        "1 -> 2",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "f0 = np.zeros((n, chunk.size)) | "
+        "f0[chunk, np.arange(chunk.size)] = float(self.source_heat) | "
+        "out = np.zeros((1, n, chunk.size))",
+        "1 -> 2",
+    ): "a second time slice that no window writes and nothing reads (out[0] is read)",
+    (
+        "spread/models/heat.py",
+        "out = np.zeros((1, n, chunk.size)) | "
+        "_sweep(_heat_kernels.heat_sweep_block, graph, parts, windows, f0, out) | "
+        "result[lo : lo + chunk.size] = out[0].T",
+        "0 -> (-1)",
+    ): "out has one time slice: out[-1] is out[0]",
+    (
+        "spread/models/heat.py",
+        "k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True)) | "
+        "out = np.zeros((times.size, n), dtype=np.float64) | "
+        "if n_jobs is None and graph.n_edges < _PARALLEL_MIN_ARCS:",
+        "is -> is not",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True)) | "
+        "out = np.zeros((times.size, n), dtype=np.float64) | "
+        "if n_jobs is None and graph.n_edges < _PARALLEL_MIN_ARCS:",
+        "and -> or",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "k_max = max(s + w.size - 1 for s, w in zip(starts, flat, strict=True)) | "
+        "out = np.zeros((times.size, n), dtype=np.float64) | "
+        "if n_jobs is None and graph.n_edges < _PARALLEL_MIN_ARCS:",
+        "< -> <=",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "out = np.zeros((times.size, n), dtype=np.float64) | "
+        "if n_jobs is None and graph.n_edges < _PARALLEL_MIN_ARCS: | "
+        "n_jobs = 1  # one barrier per term: threads only pay off on big graphs",
+        "1 -> 2",
+    ): _HEAT_THREADS,
+    (
+        "spread/models/heat.py",
+        "adopted[order] = adopted_sorted | "
+        "first = np.where(reached.any(axis=0), reached.argmax(axis=0), -1) | "
+        "adoption_time = np.where(first >= 0, times[order][np.maximum(first, 0)], np.nan)",
+        "0 -> (-1) @81",
+    ): "first = -1 (never adopted) indexes times[-1] instead of times[0], and np.where puts"
+    " NaN there either way",
     (
         "spread/models/_sis_kernels.py",
         "level_row[0] = n_inf | last = 0 | k = 1  # the next bin end to record",

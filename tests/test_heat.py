@@ -291,6 +291,61 @@ def test_threshold_readout_is_monotone_and_matches_heat():
     assert res.plot().get_xlabel() == "time"
 
 
+def test_adoption_times_are_the_first_times_heat_reaches_the_threshold():
+    """Adoption once the heat *reaches* the threshold: a seed holding exactly
+    `threshold` adopts at time 0; every other node at the first of the (unsorted)
+    times at which its heat is at least `threshold`, NaN if none."""
+    g = Graph.from_networkx(nx.path_graph(12))
+    times = [2.0, 0.0, 0.5, 8.0, 1.0]
+    res = spread.solve(g, {0: 0.125, 3: 1.0}, Heat(beta=1.0, threshold=0.125), times=times)
+    order = np.argsort(times)
+    want = np.full(12, np.nan)
+    for t, row in zip(np.asarray(times)[order], res.heat[order], strict=True):
+        want[np.isnan(want) & (row >= 0.125)] = t
+    assert want[0] == want[3] == 0.0 and np.isnan(want).any() and (want > 0.0).any()
+    np.testing.assert_array_equal(res.adoption_time, want)
+
+
+@pytest.mark.parametrize("kind", ["undirected", "normalized"])
+def test_terms_and_error_bound_are_the_windows_and_eps_are_their_definition(kind):
+    """`n_terms` is the last index of the longest window plus one; `error_bound` the
+    largest Poisson mass left out times the initial heat's 1-norm (2-norm for the
+    normalised kind); the mass allowed out is ``tol / sqrt(n)`` (``tol exp(-2 beta
+    t)`` for the normalised kind), never below 1e-300, for any n."""
+    from spread.models.heat import _poisson_window
+
+    g = Graph.from_networkx(nx.cycle_graph(7))
+    model = Heat(beta=0.8, kind=kind, tol=1e-9)
+    f0 = {0: 3.0, 2: -1.0, 5: 0.5}
+    times = np.array([1.5, 0.25, 4.0])
+    res = spread.solve(g, f0, model, times=times)
+    q = model._cached_parts(g)[-1]
+    if kind == "normalized":
+        eps, norm = 1e-9 * np.exp(-1.6 * times), np.sqrt(9.0 + 1.0 + 0.25)
+    else:
+        eps, norm = np.full(3, 1e-9 / np.sqrt(7.0)), 4.5
+    np.testing.assert_array_equal(Heat._eps(kind, 1e-9, 0.8, times, 7), eps)
+    windows = [_poisson_window(0.8 * q * t, e) for t, e in zip(times, eps, strict=True)]
+    assert res.n_terms == max(lo + w.size for lo, w, _ in windows)
+    np.testing.assert_allclose(res.error_bound, max(m for *_, m in windows) * norm, rtol=1e-15)
+    for n in (0, 1):  # a graph of one node or none: tol itself
+        assert Heat._eps("undirected", 1e-9, 0.8, times, n).tolist() == [1e-9] * 3
+    assert Heat._eps("normalized", 1e-9, 0.8, np.array([1e3]), 7).tolist() == [1e-300]
+
+
+def test_heat_is_the_same_on_one_thread_or_all():
+    """The kernels update each node from its in-arcs alone, so threads change only the
+    time: `n_jobs` (and the default's switch at a million arcs) cannot change a bit."""
+    g = spread.datasets.load("karate")
+    model = Heat(beta=0.7)
+    one = spread.solve(g, [0, 33], model, times=[0.5, 3.0], n_jobs=1)
+    many = spread.solve(g, [0, 33], model, times=[0.5, 3.0], n_jobs=2)
+    np.testing.assert_array_equal(one.heat, many.heat)
+    np.testing.assert_array_equal(
+        model.responses(g, [0, 5, 33], 2.0), one.model.responses(g, [0, 5, 33], 2.0)
+    )
+
+
 def test_heat_repr_names_what_was_set_and_parts_are_computed_once_per_graph():
     assert repr(Heat(beta=0.5)) == "Heat(beta=0.5)"
     model = Heat(beta=0.5, kind="directed", threshold=0.2)
