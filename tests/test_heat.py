@@ -1,5 +1,7 @@
 """Heat diffusion: exact against expm_multiply and dense expm, invariants, read-out."""
 
+import time
+
 import matplotlib
 import networkx as nx
 import numpy as np
@@ -318,7 +320,11 @@ def test_terms_and_error_bound_are_the_windows_and_eps_are_their_definition(kind
     model = Heat(beta=0.8, kind=kind, tol=1e-9)
     f0 = {0: 3.0, 2: -1.0, 5: 0.5}
     times = np.array([1.5, 0.25, 4.0])
+    start = time.perf_counter()
     res = spread.solve(g, f0, model, times=times)
+    assert 0.0 < res.elapsed <= time.perf_counter() - start  # the call's own clock
+    np.testing.assert_array_equal(res.max_heat, res.heat.max(axis=1))
+    np.testing.assert_array_equal(res.total_heat, res.heat.sum(axis=1))
     q = model._cached_parts(g)[-1]
     if kind == "normalized":
         eps, norm = 1e-9 * np.exp(-1.6 * times), np.sqrt(9.0 + 1.0 + 0.25)
