@@ -1619,6 +1619,62 @@ EQUIVALENT = {
     " NaN there either way",
     (
         "spread/models/_sis_kernels.py",
+        "n_steps = min(np.int64(np.floor(horizon)), max_bins) | for k in range(1, n_steps + 1): | "
+        "if n_inf == 0:",
+        "0 -> (-1)",
+    ): "a discrete step with nobody infectious draws nothing, infects nobody, writes a level of"
+    " 0 into a zeroed row and leaves `last`: the early break only saves the steps",
+    (
+        "spread/models/_sis_kernels.py",
+        "for k in range(1, n_steps + 1): | if n_inf == 0: | break",
+        "break -> continue",
+    ): "a discrete step with nobody infectious draws nothing, infects nobody, writes a level of"
+    " 0 into a zeroed row and leaves `last`: the early break only saves the steps",
+    (
+        "spread/models/_sis_kernels.py",
+        "continue | state, x = _next_uniform(state) | if x < beta:",
+        "< -> <=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_sis_kernels.py",
+        'time ``k time_step``, `times[i, v]` the first infection time of v (NaN: never). | """ | '
+        "n = indptr.shape[0] - 1",
+        "- -> +",
+    ): "n only sizes the per-chunk scratch arrays: longer, never read past the nodes",
+    (
+        "spread/models/_sis_kernels.py",
+        'time ``k time_step``, `times[i, v]` the first infection time of v (NaN: never). | """ | '
+        "n = indptr.shape[0] - 1",
+        "1 -> 0",
+    ): "n only sizes the per-chunk scratch arrays: longer, never read past the nodes",
+    (
+        "spread/models/_sis_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> 1",
+    ): "without keep_times the row is never read or written (a view past the (1, 1) placeholder)",
+    (
+        "spread/models/_sis_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> (-1)",
+    ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    (
+        "spread/models/_sis_kernels.py",
+        "row = times[i] if keep_times else times[0] | seed_set = (run0 + i) % n_sets | "
+        "tag = np.int32(i - lo + 1)",
+        "- -> +",
+    ): "a run tag need only be >= 1 (the fresh stamp is 0) and differ from the earlier"
+    " runs' of its chunk: i + lo + 1 and i - lo + 2 grow with i as i - lo + 1 does",
+    (
+        "spread/models/_sis_kernels.py",
+        "row = times[i] if keep_times else times[0] | seed_set = (run0 + i) % n_sets | "
+        "tag = np.int32(i - lo + 1)",
+        "1 -> 2",
+    ): "a run tag need only be >= 1 (the fresh stamp is 0) and differ from the earlier"
+    " runs' of its chunk: i + lo + 1 and i - lo + 2 grow with i as i - lo + 1 does",
+    (
+        "spread/models/_sis_kernels.py",
         "level_row[0] = n_inf | last = 0 | k = 1  # the next bin end to record",
         "1 -> 0",
     ): "bin 0 recorded again at the first event, before it: the same level (the seeds),"
