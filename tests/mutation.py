@@ -257,6 +257,13 @@ _HEAT_PASSES = (
     " 0 <= k - start < the window's length, so extra passes change nothing"
 )
 
+# The Poisson grid ends at k1 = lam + 40 sd + 60, where the mass is below 1e-300.
+_POISSON_GRID_END = (
+    "the grid's last index moved by one where the Poisson mass is below 1e-300 (lam + 40 sd"
+    " + 60): the term is below double precision against the sum, and the window never"
+    " reaches it"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -1502,6 +1509,53 @@ EQUIVALENT = {
         "row = times[i] if keep_times else times[0]",
         "0 -> (-1)",
     ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    (
+        "spread/models/heat.py",
+        "k0 = max(0, int(np.floor(lam - 40.0 * sd - 60.0)))  # mass outside [k0, k1] < 1e-300 | "
+        "k1 = int(np.ceil(lam + 40.0 * sd + 60.0)) | "
+        "up = np.cumsum(np.log(lam / np.arange(mode + 1, k1 + 1)))  # log p(k)/p(mode), k > mode",
+        "+ -> - @56",
+    ): _POISSON_GRID_END,
+    (
+        "spread/models/heat.py",
+        "k0 = max(0, int(np.floor(lam - 40.0 * sd - 60.0)))  # mass outside [k0, k1] < 1e-300 | "
+        "k1 = int(np.ceil(lam + 40.0 * sd + 60.0)) | "
+        "up = np.cumsum(np.log(lam / np.arange(mode + 1, k1 + 1)))  # log p(k)/p(mode), k > mode",
+        "1 -> 2 @58",
+    ): _POISSON_GRID_END,
+    (
+        "spread/models/heat.py",
+        "k0 = max(0, int(np.floor(lam - 40.0 * sd - 60.0)))  # mass outside [k0, k1] < 1e-300 | "
+        "k1 = int(np.ceil(lam + 40.0 * sd + 60.0)) | "
+        "up = np.cumsum(np.log(lam / np.arange(mode + 1, k1 + 1)))  # log p(k)/p(mode), k > mode",
+        "1 -> 0 @58",
+    ): _POISSON_GRID_END,
+    (
+        "spread/models/heat.py",
+        "down = np.cumsum(np.log(np.arange(mode, k0, -1) / lam))  # log p(k)/p(mode), k < mode | "
+        "logp = np.concatenate((down[::-1], [0.0], up)) | k = np.arange(k0, k1 + 1)",
+        "+ -> -",
+    ): _POISSON_GRID_END,
+    (
+        "spread/models/heat.py",
+        "down = np.cumsum(np.log(np.arange(mode, k0, -1) / lam))  # log p(k)/p(mode), k < mode | "
+        "logp = np.concatenate((down[::-1], [0.0], up)) | k = np.arange(k0, k1 + 1)",
+        "1 -> 2",
+    ): _POISSON_GRID_END,
+    (
+        "spread/models/heat.py",
+        "down = np.cumsum(np.log(np.arange(mode, k0, -1) / lam))  # log p(k)/p(mode), k < mode | "
+        "logp = np.concatenate((down[::-1], [0.0], up)) | k = np.arange(k0, k1 + 1)",
+        "1 -> 0",
+    ): _POISSON_GRID_END,
+    (
+        "spread/models/heat.py",
+        'lo = int(np.searchsorted(below, eps / 2, side="right")) - 1 | lo = max(lo, 0) | '
+        "hi = lo + int(np.argmax(above[lo:] <= eps / 2))",
+        "<= -> <",
+    ): "an upper tail sum equal to eps / 2 to the last bit: the window one index longer"
+    " there, its mass left out still <= eps (a float tie, no seed or lam to be found"
+    " for it)",
     (
         "spread/models/heat.py",
         ' | _KINDS = ("undirected", "directed", "normalized") | _PARALLEL_MIN_ARCS = 1_000_000',
