@@ -1819,12 +1819,6 @@ EQUIVALENT = {
     " probability 2**-53; any later t is > 0, so ceil(t / time_step) >= 1",
     (
         "spread/models/_sis_kernels.py",
-        "steps_row[0] = reached | level_row[0] = n_inf | last = 0",
-        "0 -> (-1)",
-    ): "a depth of -1 (every seed gone before the first bin end, or step) is read as 0:"
-    " run_batch takes depths.max(initial=0) and compares depths with the buffer's width",
-    (
-        "spread/models/_sis_kernels.py",
         "if u * rate < gamma * n_inf:  # a recovery | state, u = _next_uniform(state) | "
         "idx = min(np.int64(u * n_inf), n_inf - 1)",
         "- -> +",
