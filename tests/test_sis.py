@@ -153,12 +153,18 @@ def test_kernel_equals_the_reference_on_the_same_stream(beta, gamma):
         assert all(x == 0 for x in levels[width:])
 
 
-@pytest.mark.parametrize(("discrete", "time_step"), [(False, 0.05), (False, 0.07), (True, 1.0)])
-def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(discrete, time_step):
+@pytest.mark.parametrize(
+    ("discrete", "horizon", "time_step"),
+    [(False, 3.0, 0.05), (False, 2.3, 0.05), (False, 3.0, 0.07), (True, 12.5, 1.0)],
+)
+def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(
+    discrete, horizon, time_step
+):
     """`sis_batch` called directly, as `spread.simulate` calls it when its per-step
-    buffer is narrower than the horizon's bins: rows of 8 bins for ``ceil(3 /
-    time_step)`` (60, the last one at the horizon up to rounding; 43, the last one past
-    it) or 12 steps (a horizon of 12.5: 13 bins, 12 whole steps), runs
+    buffer is narrower than the horizon's bins: rows of 8 bins for ``ceil(horizon /
+    time_step)`` (60, the last one exactly at the horizon; 46, the last one at
+    2.3000000000000003, past the horizon by rounding only; 43, the last one past it) or
+    12 steps (a horizon of 12.5: 13 bins, 12 whole steps), runs
     5-34 (the stream of each run's own index) cycling through three seed sets (one with
     a repeated node), in two chunks. Each run's row prefix, final size, first infection
     times and depth (the last bin with an infectious node or a first infection, which
@@ -169,7 +175,6 @@ def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(discr
     g = spread.datasets.load("karate")
     sets = [[0, 9], [33], [16, 16]]
     beta, gamma = (0.3, 0.5) if discrete else (0.5, 1.0)
-    horizon = 12.5 if discrete else 3.0
     bins, width, run0, n_runs = math.ceil(horizon / time_step), 8, 5, 30
     seed_ptr, seeds = seed_arrays(sets)
     root = stream_root(root_seed(3), RUNS)
