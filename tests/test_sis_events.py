@@ -49,6 +49,7 @@ def test_the_event_kernel_copies_are_pinned():
         ("exponential", 2.0), ("weibull", 1.7, 0.5), ("lognormal", -0.3, 0.8),
         ("gamma", 0.4, 3.0), ("gamma", 3.5, 0.5), ("fixed", 0.75), stats.lognorm(0.6),
         ("gamma", 1.0, 2.0),  # shape 1: Marsaglia-Tsang's own branch, not the boosted one
+        ("geometric", 0.3), ("geometric", 1.0),  # whole steps; p = 1: always one step
     ]  # fmt: skip
     for law in laws:
         code, a, b, table = spread.CTIC(delay=law)._law
@@ -57,6 +58,20 @@ def test_the_event_kernel_copies_are_pinned():
             assert EK.draw_delay(code, a[0], b[0], table, s) == CK.draw_delay(
                 code, a[0], b[0], table, s
             )
+
+
+def test_the_law_codes_and_the_table_quantile_are_ctics():
+    """The event kernel reads the laws `CTIC` encodes: the same codes, and the same
+    quantile table read by linear interpolation on its uniform grid, up to the last
+    segment (u in ``[1 - 1/m, 1)``)."""
+    for name in ("WEIBULL", "LOGNORMAL", "GAMMA", "FIXED", "TABLE", "GEOMETRIC"):
+        assert getattr(EK, name) == getattr(CK, name)
+    _, _, _, table = spread.CTIC(delay=stats.lognorm(0.6))._law
+    m = table.size - 1
+    for u in (0.0, 0.3, 0.5 / m, 1.0 - 1.5 / m, 1.0 - 0.5 / m, 1.0 - 2.0**-53):
+        want = np.interp(u * m, np.arange(m + 1), table)
+        assert EK._table_quantile(table, u) == pytest.approx(want, rel=1e-14)
+        assert CK._table_quantile(table, u) == EK._table_quantile(table, u)
 
 
 # ------------------------------------------------------------------ exact
