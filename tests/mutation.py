@@ -1437,6 +1437,41 @@ EQUIVALENT = {
     ): "_offsets has exactly n_sets + 1 entries: the slice clips",
     (
         "spread/models/_sis_event_kernels.py",
+        "m = table.shape[0] - 1 | pos = u * m | i = min(np.int64(pos), m - 1)",
+        "- -> +",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "m = table.shape[0] - 1 | pos = u * m | i = min(np.int64(pos), m - 1)",
+        "1 -> 0",
+    ): _CLAMP,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "s, z = _normal(s) | v = 1.0 + c * z | if v <= 0.0:",
+        "<= -> <",
+    ): "v = 0 exactly (z = -1 / c to the last bit, probability about 2**-53): rejected by"
+    " the test below as well (log(0) = -inf), one uniform later",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "v = v * v * v | s, u = _next_uniform(s) | "
+        "if np.log1p(-u) < 0.5 * z * z + d - d * v + d * np.log(v):",
+        "< -> <=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "if law == GEOMETRIC: | s, u = _next_uniform(s) | if aj >= 1.0:",
+        ">= -> >",
+    ): "at p = 1 the formula gives 1 as well: log1p(-u) / log1p(-1) is +0.0 (or -0.0 at u = 0),"
+    " so 1 + floor(...) = 1.0; the branch is a shortcut",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "while i > 0: | parent = (i - 1) >> 1 | "
+        "if ht[parent] < t or (ht[parent] == t and hc[parent] < code):",
+        "< -> <= @62",
+    ): "the queue holds at most one pending event per code (per arc, per node), so a parent"
+    " never has the pushed event's code",
+    (
+        "spread/models/_sis_event_kernels.py",
         "first_c = hc[0] | size -= 1 | if size > 0:",
         "0 -> (-1)",
     ): "with the heap emptied the sift breaks at once (child 1 >= 0) and writes ht[0], hc[0]"
