@@ -164,9 +164,9 @@ def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(
     buffer is narrower than the horizon's bins: rows of 8 bins for ``ceil(horizon /
     time_step)`` (60, the last one exactly at the horizon; 46, the last one at
     2.3000000000000003, past the horizon by rounding only; 43, the last one past it) or
-    12 steps (a horizon of 12.5: 13 bins, 12 whole steps), runs
-    5-34 (the stream of each run's own index) cycling through three seed sets (one with
-    a repeated node), in two chunks. Each run's row prefix, final size, first infection
+    12 steps (a horizon of 12.5: 13 bins, 12 whole steps), runs 5-34 (the stream of
+    each run's own index) cycling through three seed sets (one with a repeated node),
+    in two chunks. Each run's row prefix, final size, first infection
     times and depth (the last bin with an infectious node or a first infection, which
     decides whether `spread.simulate` replays it wider), and the node counts (seeds
     included) are those of the plain-Python replay; nothing is written past a row."""
@@ -199,7 +199,8 @@ def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(
     for i in range(n_runs):
         run, nodes = run0 + i, sets[(run0 + i) % len(sets)]
         if discrete:
-            first, level = ref.sis_steps_replay(g, nodes, beta, gamma, int(root), run, 12)
+            steps_taken = math.floor(horizon)
+            first, level = ref.sis_steps_replay(g, nodes, beta, gamma, int(root), run, steps_taken)
             first_bin = first
         else:
             first, level = ref.sis_replay(
