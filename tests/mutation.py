@@ -52,10 +52,12 @@ TEST_MAP = [
         "tests/test_simulate.py",
     ),
     ("spread/models/_heat_kernels.py", "tests/test_heat.py"),
-    # CTIC, SIR with any laws (ctic_batch with recovery) and TemporalIC (temporal_batch).
+    # CTIC, SIR with any laws (ctic_batch with recovery) and TemporalIC (temporal_batch);
+    # the law codes that the event SIS kernel and the RR-set sampler copy.
     (
         "spread/models/_ctic_kernels.py",
-        "tests/test_ctic.py tests/test_temporal.py tests/test_sir.py",
+        "tests/test_ctic.py tests/test_temporal.py tests/test_sir.py "
+        "tests/test_sis_events.py::test_the_law_codes_and_the_table_quantile_are_ctics",
     ),
     # Event-driven SIS (any laws, contacts); test_sis_events holds the replay tests.
     ("spread/models/_sis_event_kernels.py", "tests/test_sis_events.py tests/test_sis.py"),
@@ -1476,6 +1478,31 @@ EQUIVALENT = {
         "0 -> (-1)",
     ): "with the heap emptied the sift breaks at once (child 1 >= 0) and writes ht[0], hc[0]"
     " back over themselves",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "first_c = hc[0] | size -= 1 | if size > 0:",
+        "> -> >=",
+    ): "with the heap emptied the sift breaks at once (child 1 >= 0) and writes ht[0], hc[0]"
+    " back over themselves",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "break | right = child + 1 | if right < size and (",
+        "< -> <=",
+    ): "at right == size that slot still holds the event being placed (writes stay below"
+    " size): taking it moves the event one level down, past the heap, and writes it where"
+    " the sift would have stopped; the first size slots are as before",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "right = child + 1 | if right < size and ( | "
+        "ht[right] < ht[child] or (ht[right] == ht[child] and hc[right] < hc[child])",
+        "< -> <= @80",
+    ): "the queue holds at most one pending event per code: two children never share one",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "): | child = right | if t < ht[child] or (t == ht[child] and code < hc[child]):",
+        "< -> <= @58",
+    ): "the queue holds at most one pending event per code: the event being placed and a"
+    " child never share one",
     (
         "spread/models/_sis_event_kernels.py",
         "while True: | child = 2 * i + 1 | if child >= size:",

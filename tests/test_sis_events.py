@@ -18,6 +18,7 @@ import spread
 from spread import SIS, TemporalGraph, TemporalIC
 from spread._random import RUNS, root_seed, stream_root
 from spread.exceptions import InvalidParameterError, WorkLimitError
+from spread.im import _rrset_kernels as RK
 from spread.models import _ctic_kernels as CK
 from spread.models import _ic_lt_kernels as ICK
 from spread.models import _sis_event_kernels as EK
@@ -61,17 +62,23 @@ def test_the_event_kernel_copies_are_pinned():
 
 
 def test_the_law_codes_and_the_table_quantile_are_ctics():
-    """The event kernel reads the laws `CTIC` encodes: the same codes, and the same
-    quantile table read by linear interpolation on its uniform grid, up to the last
-    segment (u in ``[1 - 1/m, 1)``)."""
-    for name in ("WEIBULL", "LOGNORMAL", "GAMMA", "FIXED", "TABLE", "GEOMETRIC"):
+    """The event kernel and the RR-set sampler read the laws `CTIC` encodes: the same
+    codes, and the same quantile table read by linear interpolation on its uniform
+    grid, up to the last segment (u in ``[1 - 1/m, 1)``)."""
+    names = ("EXPONENTIAL", "WEIBULL", "LOGNORMAL", "GAMMA", "FIXED", "TABLE", "GEOMETRIC")
+    codes = [getattr(CK, name) for name in names]
+    assert sorted(set(codes)) == codes  # distinct
+    for name in names[1:]:  # the event kernel's exponential law is its fallthrough
         assert getattr(EK, name) == getattr(CK, name)
+    for name in names:
+        assert getattr(RK, f"_{name}") == getattr(CK, name)
     _, _, _, table = spread.CTIC(delay=stats.lognorm(0.6))._law
     m = table.size - 1
     for u in (0.0, 0.3, 0.5 / m, 1.0 - 1.5 / m, 1.0 - 0.5 / m, 1.0 - 2.0**-53):
         want = np.interp(u * m, np.arange(m + 1), table)
         assert EK._table_quantile(table, u) == pytest.approx(want, rel=1e-14)
         assert CK._table_quantile(table, u) == EK._table_quantile(table, u)
+        assert RK._table_quantile(table, u) == EK._table_quantile(table, u)
 
 
 # ------------------------------------------------------------------ exact
