@@ -242,6 +242,7 @@ _SIS_TIE = (
     "equality of a 53-bit draw (or an event time) with a rate ratio or a bin end:"
     " probability about 2**-53 per comparison (tests/MUTATION.md)"
 )
+_ONE_PARAMETER = "a delay law's parameter shared by every arc (or node) is an array of length 1: index -1 is index 0"
 _CLAMP = (
     "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
     " never binds, nor one at n + 1 or n"
@@ -1512,6 +1513,30 @@ EQUIVALENT = {
     " slots), and the first size slots are as before",
     (
         "spread/models/_sis_event_kernels.py",
+        "if p[j] <= 0.0: | return state, np.inf, c | aj = a[j] if a.shape[0] > 1 else a[0]",
+        "0 -> (-1)",
+    ): _ONE_PARAMETER,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "return state, np.inf, c | aj = a[j] if a.shape[0] > 1 else a[0] | "
+        "bj = b[j] if b.shape[0] > 1 else b[0]",
+        "0 -> (-1)",
+    ): _ONE_PARAMETER,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "infected[u] = tag | state, d = draw_delay( | "
+        "rlaw, ra[u] if ra.shape[0] > 1 else ra[0], rb[u] if rb.shape[0] > 1 else rb[0],",
+        "0 -> (-1)",
+    ): _ONE_PARAMETER,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "return state, np.inf, c | "
+        "while c < hi and ctimes[c] < e and ctimes[c] <= last: | "
+        "if _indexed_uniform(cstate, c) < p[j]:",
+        "< -> <=",
+    ): "a contact's coin at equality, u == p[j]: probability about 2**-53 per draw",
+    (
+        "spread/models/_sis_event_kernels.py",
         "k += 1 | if code < n:  # a recovery | infected[code] = 0",
         "0 -> (-1)",
     ): "infected[] is only compared with the run's tag (>= 1): -1 and 0 both mean not infectious",
@@ -1522,6 +1547,25 @@ EQUIVALENT = {
     ): "in the event loop n_inf > 0 whenever an event is pending (a pending recovery's node"
     " and a pending transmission's tail are infectious); after it, the bins it adds have"
     " level 0 and only widen the buffer, whose trailing zero columns _stack_steps cuts",
+    (
+        "spread/models/_ctic_kernels.py",
+        "s, z = _normal(s) | v = 1.0 + c * z | if v <= 0.0:",
+        "<= -> <",
+    ): "as the event SIS kernel's copy: v = 0 exactly has probability about 2**-53, and"
+    " log(0) = -inf rejects it below as well",
+    (
+        "spread/models/_ctic_kernels.py",
+        "v = v * v * v | s, u = _next_uniform(s) | "
+        "if np.log1p(-u) < 0.5 * z * z + d - d * v + d * np.log(v):",
+        "< -> <=",
+    ): _SIS_TIE,
+    (
+        "spread/models/_ctic_kernels.py",
+        "if law == GEOMETRIC:  # the first success of Bernoulli(aj) trials, one per step | "
+        "s, u = _next_uniform(s) | if aj >= 1.0:",
+        ">= -> >",
+    ): "as the event SIS kernel's copy: at p = 1 the formula gives 1 as well (log1p(-u) /"
+    " log1p(-1) is a zero), so the branch is a shortcut",
     (
         "spread/models/_ctic_kernels.py",
         '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '

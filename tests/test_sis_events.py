@@ -100,6 +100,17 @@ def test_path_with_fixed_gaps_and_periods(gap, period):
         assert row.tolist() + [0] * (len(times) - width) == expected
 
 
+def test_a_transmission_at_the_horizon_counts():
+    """Times run up to the horizon inclusive: node 2 of a path, infected at gap + gap =
+    1.0 = horizon exactly, is reached, in the last bin and the last level; node 3 (at
+    1.5) is not."""
+    model = SIS(transmission=("fixed", 0.5), recovery=("fixed", 10.0))
+    res = spread.simulate(path(5), [0], model, n_runs=2, horizon=1.0, time_step=0.5, rng=0)
+    assert res.final_sizes.tolist() == [3, 3]
+    assert res.new_per_step.tolist() == [[1, 1, 1]] * 2
+    assert res.infectious_per_step.tolist() == [[1, 2, 3]] * 2
+
+
 @pytest.mark.parametrize(
     ("gap", "first_gap_cdf"),
     [(("exponential", 1.5), lambda t: 1 - math.exp(-1.5 * t)),
