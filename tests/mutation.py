@@ -243,6 +243,10 @@ _SIS_TIE = (
     " probability about 2**-53 per comparison (tests/MUTATION.md)"
 )
 _ONE_PARAMETER = "a delay law's parameter shared by every arc (or node) is an array of length 1: index -1 is index 0"
+# The event SIS kernel without contacts: an arc's contact cursor and its contacts' end
+# are passed along and stored, never read (`_transmission` reads them over contacts only,
+# where `_first_after` sets the cursor).
+_STATIC_CURSOR = "without contacts the cursor and the contacts' end are never read"
 _CLAMP = (
     "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
     " never binds, nor one at n + 1 or n"
@@ -1535,6 +1539,30 @@ EQUIVALENT = {
         "if _indexed_uniform(cstate, c) < p[j]:",
         "< -> <=",
     ): "a contact's coin at equality, u == p[j]: probability about 2**-53 per draw",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "if infected[w] == tag and end[w] >= e: | continue | c = 0",
+        "0 -> 1",
+    ): _STATIC_CURSOR,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "if infected[w] == tag and end[w] >= e: | continue | c = 0",
+        "0 -> (-1)",
+    ): _STATIC_CURSOR,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "state, s, c = _transmission( | "
+        "j, c, t, e, last, temporal, every, p, law, a, b, table, contact_times, | "
+        "contact_ptr[j + 1] if temporal else 0, cstate, state,",
+        "0 -> 1",
+    ): _STATIC_CURSOR,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "state, s, c = _transmission( | "
+        "j, c, t, e, last, temporal, every, p, law, a, b, table, contact_times, | "
+        "contact_ptr[j + 1] if temporal else 0, cstate, state,",
+        "0 -> (-1)",
+    ): _STATIC_CURSOR,
     (
         "spread/models/_sis_event_kernels.py",
         "k += 1 | if code < n:  # a recovery | infected[code] = 0",

@@ -176,16 +176,19 @@ def _laws_of(law, size):
 
 
 STATIC_CASES = {
-    "gamma-weibull": (("gamma", 0.5, 1.2), ("weibull", 1.5, 0.8)),
-    "lognormal-fixed": (("lognormal", -0.5, 0.7), ("fixed", 0.9)),
-    "per-arc-exponential": ("beta", "gamma"),
+    "gamma-weibull": (("gamma", 0.5, 1.2), ("weibull", 1.5, 0.8), [0, 9]),
+    "lognormal-fixed": (("lognormal", -0.5, 0.7), ("fixed", 0.9), [0, 9]),
+    "per-arc-exponential": ("beta", "gamma", [0, 9]),
+    # two adjacent seeds whose periods end together: the second one's arc to the first
+    # is dropped (its head stays infectious as long), and no gap is drawn for it
+    "adjacent-seeds-equal-ends": (("gamma", 0.5, 1.2), ("fixed", 0.9), [0, 1]),
 }
 
 
 @pytest.mark.parametrize("case", list(STATIC_CASES))
 def test_static_kernel_equals_the_reference_on_the_same_stream(case):
     g = spread.datasets.load("karate")
-    trans, rec = STATIC_CASES[case]
+    trans, rec, seeds = STATIC_CASES[case]
     if case == "per-arc-exponential":
         rng = np.random.default_rng(0)
         beta = rng.uniform(0.0, 0.8, g.n_edges)
@@ -200,18 +203,94 @@ def test_static_kernel_equals_the_reference_on_the_same_stream(case):
         trans_of, rec_of, p = _laws_of(trans, g.n_edges), _laws_of(rec, g.n_nodes), None
     horizon, step = 4.0, 0.1
     res = spread.simulate(
-        g, [0, 9], model, n_runs=30, rng=6, keep_times=True, horizon=horizon, time_step=step
+        g, seeds, model, n_runs=30, rng=6, keep_times=True, horizon=horizon, time_step=step
     )
     root = int(stream_root(root_seed(6), RUNS))
     for r in range(30):
         first, levels = ref.sis_events_replay(
-            g, [0, 9], trans_of, rec_of, root, r, horizon=horizon, time_step=step, p=p
+            g, seeds, trans_of, rec_of, root, r, horizon=horizon, time_step=step, p=p
         )
         row = res.activation_times[r]
         assert {int(v): float(row[v]) for v in np.flatnonzero(~np.isnan(row))} == first
         width = res.infectious_per_step.shape[1]
         assert res.infectious_per_step[r].tolist() == (levels + [0] * width)[:width]
         assert all(x == 0 for x in levels[width:])
+
+
+@pytest.mark.parametrize("width", [8, 47])
+def test_the_batch_kernel_fills_rows_depths_and_counts_as_the_replay(width):
+    """`sis_events_batch` called directly, as `spread.simulate` calls it: rows of 8 bins
+    (narrower than the horizon's 41, as a first buffer can be) or 47 (wider: nothing
+    is written past the horizon's last bin), runs 5-34 (the stream of each run's own
+    index) cycling through three seed sets (one with a repeated node), in two chunks.
+    Each run's row prefix, final size, first infection times, weighted size and depth
+    (the last bin with an infectious node or a first infection), and the node counts
+    (seeds included) are those of the plain-Python replay; nothing is written past a
+    row."""
+    g = spread.datasets.load("karate")
+    trans, rec = ("gamma", 0.5, 3.0), ("weibull", 1.5, 0.3)  # some runs die out early
+    horizon, step = 4.0, 0.1
+    plan = SIS(transmission=trans, recovery=rec).plan(g, horizon=horizon, time_step=step)
+    sets = [[0, 9], [33], [16, 16]]
+    bins, run0, n_runs, n = math.ceil(horizon / step), 5, 30, g.n_nodes
+    seed_ptr, seeds = seed_arrays(sets)
+    root = stream_root(root_seed(3), RUNS)
+    finals, depths = np.zeros(n_runs, dtype=np.int64), np.zeros(n_runs, dtype=np.int64)
+    # every run's rows followed by a sentinel row: a write one past a row lands there
+    steps_and_sentinels = np.full((2 * n_runs, width), -7, dtype=np.int32)
+    levels_and_sentinels = np.full((2 * n_runs, width), -7, dtype=np.int32)
+    steps, levels = steps_and_sentinels[0::2], levels_and_sentinels[0::2]
+    steps[:], levels[:] = 0, 0
+    times = np.full((n_runs, n), np.nan)
+    counts = np.zeros((2, n), dtype=np.int32)
+    weight = np.linspace(0.5, 2.0, n)
+    weighted = np.zeros(n_runs)
+    EK.sis_events_batch(
+        g.indptr, g.indices, *plan.args, seed_ptr, seeds, bins, root, run0, 2, finals, depths,
+        steps, times, True, counts, weight, weighted, levels,
+    )  # fmt: skip
+    trans_of, rec_of = _laws_of(trans, g.n_edges), _laws_of(rec, n)
+    want_counts = np.zeros(n, dtype=np.int64)
+    for i in range(n_runs):
+        run, nodes = run0 + i, sets[(run0 + i) % len(sets)]
+        first, level = ref.sis_events_replay(
+            g, nodes, trans_of, rec_of, int(root), run, horizon=horizon, time_step=step
+        )
+        first_bin = {v: max(math.ceil(t / step), 1) if t > 0 else 0 for v, t in first.items()}
+        assert finals[i] == len(first)
+        got = {int(v): times[i, v].item() for v in np.flatnonzero(~np.isnan(times[i]))}
+        assert got == first
+        assert weighted[i] == pytest.approx(weight[list(first)].sum(), rel=1e-12)
+        per_bin = np.bincount(list(first_bin.values()), minlength=width)
+        assert steps[i].tolist() == per_bin[:width].tolist()
+        assert levels[i].tolist() == (level + [0] * width)[:width]
+        deepest = max([k for k, x in enumerate(level) if x > 0] + list(first_bin.values()))
+        assert depths[i] == deepest
+        want_counts[list(first)] += 1
+    assert (depths >= 8).any() and (depths < 8).any()
+    assert (steps_and_sentinels[1::2] == -7).all() and (levels_and_sentinels[1::2] == -7).all()
+    np.testing.assert_array_equal(counts.sum(axis=0), want_counts)
+
+
+def test_a_seed_without_a_period_leaves_depth_zero():
+    """A seed whose period is 0 (as a gamma law with a small shape can draw) recovers at
+    time 0, before bin 0's level is recorded, and transmits nothing: the run's depth,
+    the last bin with an infectious node or a first infection, is bin 0 (its seed's)."""
+    g = path(3)
+    model = SIS(transmission=("fixed", 0.5), recovery=("fixed", 0.0))
+    plan = model.plan(g, horizon=2.0, time_step=0.5)
+    seed_ptr, seeds = seed_arrays([[0]])
+    finals, depths = np.zeros(2, dtype=np.int64), np.full(2, -9, dtype=np.int64)
+    steps, levels = np.zeros((2, 6), dtype=np.int32), np.full((2, 6), -7, dtype=np.int32)
+    times, no_weight = np.full((1, 1), np.nan), np.zeros(0)
+    EK.sis_events_batch(
+        g.indptr, g.indices, *plan.args, seed_ptr, seeds, 4, np.uint64(5), 0, 1, finals,
+        depths, steps, times, False, np.zeros((1, 0), dtype=np.int32), no_weight,
+        np.zeros(2), levels,
+    )  # fmt: skip
+    assert finals.tolist() == [1, 1] and depths.tolist() == [0, 0]
+    assert steps.tolist() == [[1, 0, 0, 0, 0, 0]] * 2
+    assert levels.tolist() == [[0, 0, 0, 0, 0, -7]] * 2  # bins 0-4: nobody infectious
 
 
 @pytest.mark.parametrize("attempts", ["every", "first"])

@@ -338,9 +338,8 @@ def _sis_events(
         if keep_times:
             times_row[u] = 0.0
     steps_row[0] = reached
-    level_row[0] = n_inf
     last_bin = 0
-    k = 0  # the next bin end to record (0 too: infections at time 0 count in it)
+    k = 0  # the next bin end to record (0 too: its level is the one after time 0's events)
     while size > 0:
         t, code, size = _pop(ht, hc, size)
         rel = t - origin
