@@ -1565,6 +1565,27 @@ EQUIVALENT = {
     ): _STATIC_CURSOR,
     (
         "spread/models/_sis_event_kernels.py",
+        "if k < cap: | level_row[k] = n_inf | if n_inf > 0:",
+        "> -> >= @22",
+    ): "in the event loop (column 22; not the loop after it, column 18) n_inf > 0 whenever"
+    " an event is pending: a pending recovery's node and a pending transmission's tail"
+    " (its period ends after the transmission) are infectious",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "state, s, c = _transmission( | "
+        "j, cursor[j] + 1, t, arc_end[j], last, temporal, every, p, law, a, b, table, | "
+        "contact_times, contact_ptr[j + 1] if temporal else 0, cstate, state,",
+        "0 -> 1",
+    ): _STATIC_CURSOR,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "state, s, c = _transmission( | "
+        "j, cursor[j] + 1, t, arc_end[j], last, temporal, every, p, law, a, b, table, | "
+        "contact_times, contact_ptr[j + 1] if temporal else 0, cstate, state,",
+        "0 -> (-1)",
+    ): _STATIC_CURSOR,
+    (
+        "spread/models/_sis_event_kernels.py",
         "k += 1 | if code < n:  # a recovery | infected[code] = 0",
         "0 -> (-1)",
     ): "infected[] is only compared with the run's tag (>= 1): -1 and 0 both mean not infectious",

@@ -100,15 +100,25 @@ def test_path_with_fixed_gaps_and_periods(gap, period):
         assert row.tolist() + [0] * (len(times) - width) == expected
 
 
-def test_a_transmission_at_the_horizon_counts():
+@pytest.mark.parametrize(("gap", "horizon", "step"), [(0.5, 1.0, 0.5), (3.6, 7.2, 0.3)])
+def test_a_transmission_at_the_horizon_counts(gap, horizon, step):
     """Times run up to the horizon inclusive: node 2 of a path, infected at gap + gap =
-    1.0 = horizon exactly, is reached, in the last bin and the last level; node 3 (at
-    1.5) is not."""
-    model = SIS(transmission=("fixed", 0.5), recovery=("fixed", 10.0))
-    res = spread.simulate(path(5), [0], model, n_runs=2, horizon=1.0, time_step=0.5, rng=0)
+    horizon exactly, is reached, its first infection in the last bin; node 3 is not.
+    Bin k's level is the infectious at time ``k step``: with a step of 0.3 the last
+    bin, 24, ends at 24 * 0.3 = 7.199999999999999, before node 2's infection at 7.2,
+    so its level leaves node 2 out (the horizon's last bin, not a bin past it)."""
+    model = SIS(transmission=("fixed", gap), recovery=("fixed", 100.0))
+    res = spread.simulate(path(5), [0], model, n_runs=2, horizon=horizon, time_step=step, rng=0)
+    bins = math.ceil(horizon / step)
+    infected_at = [0.0, gap, gap + gap]
+    assert infected_at[-1] == horizon  # exact sums
+    assert (bins * step < horizon) == (step == 0.3)  # the second case's point
+    first_bin = [min(max(math.ceil(t / step), 1), bins) if t > 0 else 0 for t in infected_at]
     assert res.final_sizes.tolist() == [3, 3]
-    assert res.new_per_step.tolist() == [[1, 1, 1]] * 2
-    assert res.infectious_per_step.tolist() == [[1, 2, 3]] * 2
+    new = np.bincount(first_bin, minlength=bins + 1).tolist()
+    level = [sum(t <= k * step for t in infected_at) for k in range(bins + 1)]
+    assert res.new_per_step.tolist() == [new] * 2
+    assert res.infectious_per_step.tolist() == [level] * 2
 
 
 @pytest.mark.parametrize(
