@@ -247,6 +247,12 @@ _ONE_PARAMETER = "a delay law's parameter shared by every arc (or node) is an ar
 # are passed along and stored, never read (`_transmission` reads them over contacts only,
 # where `_first_after` sets the cursor).
 _STATIC_CURSOR = "without contacts the cursor and the contacts' end are never read"
+# `sis_events_batch`'s scratch: n sizes the chunk's node arrays and its queue (n + m
+# slots); `_sis_events` reads n from indptr itself, so longer buffers change nothing.
+_BATCH_SCRATCH = "n only sizes the chunk's scratch arrays: one or two slots longer change nothing"
+# A run's tag marks its infected and ever-infected nodes in the chunk's arrays (zeroed
+# once): any tags distinct within a chunk and nonzero do (i + lo + 1, i - lo + 2).
+_RUN_TAGS = "the runs' tags stay distinct within a chunk and nonzero, all the arrays need"
 _CLAMP = (
     "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
     " never binds, nor one at n + 1 or n"
@@ -1584,6 +1590,45 @@ EQUIVALENT = {
         "contact_times, contact_ptr[j + 1] if temporal else 0, cstate, state,",
         "0 -> (-1)",
     ): _STATIC_CURSOR,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "`steps[i, k]` first infections per bin, `levels[i, k]` the infectious at time ``k | "
+        'time_step``, `times[i, v]` the first infection time of v (NaN: never).""" | '
+        "n = indptr.shape[0] - 1",
+        "- -> +",
+    ): _BATCH_SCRATCH,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "`steps[i, k]` first infections per bin, `levels[i, k]` the infectious at time ``k | "
+        'time_step``, `times[i, v]` the first infection time of v (NaN: never).""" | '
+        "n = indptr.shape[0] - 1",
+        "1 -> 0",
+    ): _BATCH_SCRATCH,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> 1",
+    ): "without keep_times the row is never read or written (a view past the (1, 1)"
+    " placeholder, never touched)",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "for i in range(lo, hi): | state = _run_state(root, run0 + i) | "
+        "row = times[i] if keep_times else times[0]",
+        "0 -> (-1)",
+    ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    (
+        "spread/models/_sis_event_kernels.py",
+        "row = times[i] if keep_times else times[0] | seed_set = (run0 + i) % n_sets | "
+        "tag = np.int32(i - lo + 1)",
+        "- -> +",
+    ): _RUN_TAGS,
+    (
+        "spread/models/_sis_event_kernels.py",
+        "row = times[i] if keep_times else times[0] | seed_set = (run0 + i) % n_sets | "
+        "tag = np.int32(i - lo + 1)",
+        "1 -> 2",
+    ): _RUN_TAGS,
     (
         "spread/models/_sis_event_kernels.py",
         "k += 1 | if code < n:  # a recovery | infected[code] = 0",

@@ -100,13 +100,18 @@ def test_path_with_fixed_gaps_and_periods(gap, period):
         assert row.tolist() + [0] * (len(times) - width) == expected
 
 
-@pytest.mark.parametrize(("gap", "horizon", "step"), [(0.5, 1.0, 0.5), (3.6, 7.2, 0.3)])
+@pytest.mark.parametrize(
+    ("gap", "horizon", "step"), [(0.5, 1.0, 0.5), (3.6, 7.2, 0.3), (0.5, 1.0, 0.5 * (1 + 1e-12))]
+)
 def test_a_transmission_at_the_horizon_counts(gap, horizon, step):
     """Times run up to the horizon inclusive: node 2 of a path, infected at gap + gap =
     horizon exactly, is reached, its first infection in the last bin; node 3 is not.
     Bin k's level is the infectious at time ``k step``: with a step of 0.3 the last
     bin, 24, ends at 24 * 0.3 = 7.199999999999999, before node 2's infection at 7.2,
-    so its level leaves node 2 out (the horizon's last bin, not a bin past it)."""
+    so its level leaves node 2 out (the horizon's last bin, not a bin past it); with
+    a step of ``0.5 (1 + 1e-12)`` the last bin, 2, ends at ``horizon (1 + 1e-12)``
+    exactly, the end of the rounding slack a last bin may reach, and its level is
+    recorded."""
     model = SIS(transmission=("fixed", gap), recovery=("fixed", 100.0))
     res = spread.simulate(path(5), [0], model, n_runs=2, horizon=horizon, time_step=step, rng=0)
     bins = math.ceil(horizon / step)
