@@ -126,6 +126,30 @@ def test_a_transmission_at_the_horizon_counts(gap, horizon, step):
     assert res.infectious_per_step.tolist() == [level] * 2
 
 
+def test_a_run_that_ends_within_a_bin_keeps_that_bins_first_infections():
+    """Nodes 1 and 2 of a path are infected at 0.1 and 0.2 and everyone has recovered
+    by 0.45, all within bin 1 of a unit step: bin 1's level is 0, but the run reaches
+    it (its depth counts first infections as well as levels), so its two first
+    infections are kept."""
+    model = SIS(transmission=("fixed", 0.1), recovery=("fixed", 0.25))
+    res = spread.simulate(path(3), [0], model, n_runs=2, horizon=3.0, time_step=1.0, rng=0)
+    assert res.final_sizes.tolist() == [3, 3]
+    assert res.new_per_step.tolist() == [[1, 2]] * 2
+    assert res.infectious_per_step.tolist() == [[1, 0]] * 2
+
+
+def test_an_infection_after_time_zero_is_never_in_bin_zero():
+    """Bin 0 holds time 0 alone: an infection at the smallest positive time, 5e-324,
+    goes in bin 1 even where ``ceil(t / time_step)`` underflows to 0 (a step of 2)."""
+    model = SIS(transmission=("fixed", 5e-324), recovery=("fixed", 10.0))
+    res = spread.simulate(
+        path(3), [0], model, n_runs=2, horizon=4.0, time_step=2.0, rng=0, max_work=None
+    )
+    assert math.ceil(5e-324 / 2.0) == 0
+    assert res.new_per_step.tolist() == [[1, 2, 0]] * 2
+    assert res.infectious_per_step.tolist() == [[1, 3, 3]] * 2
+
+
 @pytest.mark.parametrize(
     ("gap", "first_gap_cdf"),
     [(("exponential", 1.5), lambda t: 1 - math.exp(-1.5 * t)),
