@@ -253,6 +253,14 @@ _BATCH_SCRATCH = "n only sizes the chunk's scratch arrays: one or two slots long
 # A run's tag marks its infected and ever-infected nodes in the chunk's arrays (zeroed
 # once): any tags distinct within a chunk and nonzero do (i + lo + 1, i - lo + 2).
 _RUN_TAGS = "the runs' tags stay distinct within a chunk and nonzero, all the arrays need"
+# CTIC's and TemporalIC's runs pop nodes by arrival time from an indexed heap; the order
+# in which it hands out equal times does not matter: every coin, delay and period is
+# indexed by its arc or node (no sequential stream), and a node's time is the smallest
+# over its in-arcs whichever tail is popped first.
+_CTIC_TIES = (
+    "the heap's order among equal arrival times: every draw is indexed by arc or node,"
+    " so no time, count or bin depends on it"
+)
 _CLAMP = (
     "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
     " never binds, nor one at n + 1 or n"
@@ -1660,6 +1668,17 @@ EQUIVALENT = {
         ">= -> >",
     ): "as the event SIS kernel's copy: at p = 1 the formula gives 1 as well (log1p(-u) /"
     " log1p(-1) is a zero), so the branch is a shortcut",
+    (
+        "spread/models/_ctic_kernels.py",
+        "s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | "
+        "aj = a[j] if a.shape[0] > 1 else a[0] | bj = b[j] if b.shape[0] > 1 else b[0]",
+        "0 -> (-1)",
+    ): _ONE_PARAMETER,
+    (
+        "spread/models/_ctic_kernels.py",
+        "parent = (i - 1) >> 1 | w = heap[parent] | if key[w] <= kv:",
+        "<= -> <",
+    ): _CTIC_TIES,
     (
         "spread/models/_ctic_kernels.py",
         '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '

@@ -22,6 +22,7 @@ from spread._random import RUNS, root_seed, stream_root
 from spread.exceptions import InvalidParameterError
 from spread.models import _ctic_kernels as K
 from spread.models import _ic_lt_kernels as ICK
+from spread.models import _sis_event_kernels as EK
 from spread.models import run_batch, seed_arrays
 from tests import reference as ref
 
@@ -334,6 +335,42 @@ def test_the_kernels_share_the_ic_stream():
     state = K._run_state(root, 3)
     for i in (0, 1, 77, 10**9):
         assert K._indexed_uniform(state, i) == ICK._indexed_uniform(state, i)
+
+
+def test_the_delay_period_and_contact_streams_are_the_runs_stream_salted():
+    """A run's delays, infectious periods and contact coins come from ``mix(run state ^
+    salt)``, each salt its eight ASCII letters read big-endian: changing one changes
+    every answer a user reproduces from a seed. The event SIS kernel's copy of the
+    contacts' salt is the same."""
+    salts = {
+        "_DELAY_SALT": b"DELAYS_1",
+        "_RECOVERY_SALT": b"RECOVER1",
+        "_CONTACT_SALT": b"CONTACT1",
+    }
+    for name, word in salts.items():
+        assert int(getattr(K, name)) == int.from_bytes(word, "big")
+    assert int(EK._CONTACT_SALT) == int(K._CONTACT_SALT)
+    for root, run in ((0, 0), (2**64 - 1, 7), (0xDEADBEEF12345678, 99_999)):
+        state = K._run_state(np.uint64(root), run)
+        delays = K._mix(state ^ K._DELAY_SALT)
+        assert K.delay_state(np.uint64(root), run) == delays
+        coins = np.uint64(K._mix(state ^ K._CONTACT_SALT))  # uint64, as the kernels type it
+        for c in (0, 5, 10**6):
+            assert K.contact_coin(np.uint64(root), run, c) == K._indexed_uniform(coins, c)
+
+
+@pytest.mark.parametrize("law", ["weibull", "lognormal", "gamma"])
+def test_an_arcs_delay_reads_its_own_parameters_or_the_shared_ones(law):
+    """Per-arc parameters (one per arc, here two arcs) give each arc the delay that the
+    same law shared by all, with that arc's values, gives it: the kernel reads arc j's
+    own entries, not the first."""
+    code, _, _, table = CTIC(delay=(law, 1.0, 1.0))._law
+    a, b = np.array([0.7, 1.9]), np.array([0.4, 2.5])
+    ds = K.delay_state(np.uint64(0xDEADBEEF12345678), 3)
+    for j in (0, 1):
+        shared = K.arc_delay(code, a[j : j + 1], b[j : j + 1], table, ds, j)
+        assert K.arc_delay(code, a, b, table, ds, j) == shared
+    assert K.arc_delay(code, a, b, table, ds, 1) != K.arc_delay(code, a, b[:1], table, ds, 1)
 
 
 # ------------------------------------------------------------------ statistical
