@@ -261,6 +261,13 @@ _CTIC_TIES = (
     "the heap's order among equal arrival times: every draw is indexed by arc or node,"
     " so no time, count or bin depends on it"
 )
+# CTIC's and TemporalIC's sift-down runs only after a pop, which moves the last node v
+# to the root and leaves it in heap[size] too (writes stay below size): a child at
+# `size`, taken or compared, is v itself, and reaching it stops the sift where it stops.
+_SIFT_PAST_SIZE = (
+    "the slot at size still holds the node being sifted (moved from there by the pop):"
+    " taking or comparing it stops the sift where the original stops"
+)
 _CLAMP = (
     "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
     " never binds, nor one at n + 1 or n"
@@ -1679,6 +1686,43 @@ EQUIVALENT = {
         "parent = (i - 1) >> 1 | w = heap[parent] | if key[w] <= kv:",
         "<= -> <",
     ): _CTIC_TIES,
+    (
+        "spread/models/_ctic_kernels.py",
+        "while True: | child = 2 * i + 1 | if child >= size:",
+        ">= -> >",
+    ): _SIFT_PAST_SIZE,
+    (
+        "spread/models/_ctic_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "+ -> -",
+    ): _SIFT_PAST_SIZE,
+    (
+        "spread/models/_ctic_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "< -> <= @22",
+    ): _SIFT_PAST_SIZE,
+    (
+        "spread/models/_ctic_kernels.py",
+        "break | w = heap[child] | if child + 1 < size and key[heap[child + 1]] < key[w]:",
+        "< -> <= @54",
+    ): _CTIC_TIES,
+    (
+        "spread/models/_ctic_kernels.py",
+        "child += 1 | w = heap[child] | if kv <= key[w]:",
+        "<= -> <",
+    ): _CTIC_TIES,
+    (
+        "spread/models/_ctic_kernels.py",
+        "if horizon < np.inf:  # t <= horizon: rounding put it one bin too far | "
+        "return max_bins | return max_bins + 1",
+        "1 -> 2",
+    ): "a bin past the last is only compared: rows hold at most max_bins + 1 bins (k < cap"
+    " fails for both) and the depth clips at max_bins",
+    (
+        "spread/models/_ctic_kernels.py",
+        "adopted = 0 | weight = 0.0 | last_bin = 0",
+        "0 -> (-1)",
+    ): "the seeds pop first, at time 0 (bin 0 > -1), and set last_bin = 0",
     (
         "spread/models/_ctic_kernels.py",
         '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '

@@ -9,6 +9,7 @@ within 4 standard errors.
 """
 
 import math
+import warnings
 
 import numba
 import numpy as np
@@ -440,6 +441,34 @@ def test_adoptions_past_the_last_bin_warn_and_still_count():
         res = spread.simulate(g, [0], CTIC(delay=("fixed", 1.0)), n_runs=5, time_step=0.001, rng=0)
     assert np.all(res.final_sizes == 60)
     assert res.new_per_step.sum(axis=1).max() < 60
+
+
+def test_an_adoption_at_the_last_bins_end_is_in_the_last_bin():
+    """Without a horizon the curve has MAX_TIME_BINS bins: node 16 of a path with unit
+    delays, adopting at 16.0 = 16384 steps of 1/1024 exactly, is in the last bin (no
+    warning), not past it."""
+    from spread.models.simulate import MAX_TIME_BINS
+
+    step = 1.0 / 1024
+    assert 16.0 / step == MAX_TIME_BINS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = spread.simulate(
+            path(17), [0], CTIC(delay=("fixed", 1.0)), n_runs=2, time_step=step, rng=0
+        )
+    assert res.final_sizes.tolist() == [17, 17]
+    assert res.new_per_step.shape[1] == MAX_TIME_BINS + 1
+    assert res.new_per_step.sum(axis=1).tolist() == [17, 17]
+    assert res.new_per_step[:, MAX_TIME_BINS].tolist() == [1, 1]
+
+
+def test_an_adoption_after_time_zero_is_never_in_bin_zero():
+    """Bin 0 holds time 0 alone: an adoption at the smallest positive time, 5e-324,
+    goes in bin 1 even where ``ceil(t / time_step)`` underflows to 0 (a step of 2)."""
+    model = CTIC(delay=("fixed", 5e-324))
+    res = spread.simulate(path(3), [0], model, n_runs=2, horizon=4.0, time_step=2.0, rng=0)
+    assert math.ceil(5e-324 / 2.0) == 0
+    assert res.new_per_step.tolist() == [[1, 2]] * 2
 
 
 def test_default_time_step():
