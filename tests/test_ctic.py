@@ -471,6 +471,26 @@ def test_an_adoption_after_time_zero_is_never_in_bin_zero():
     assert res.new_per_step.tolist() == [[1, 2]] * 2
 
 
+@pytest.mark.parametrize("kind", ["ctic", "temporal"])
+def test_a_run_where_only_the_seeds_adopt_has_depth_zero(kind):
+    """A run's depth (the kernel's ``depths``, its last bin with an event, which sizes
+    the per-step buffers) is bin 0 when no arc transmits: the seeds' adoption at time 0
+    is its only event."""
+    from spread.models import _batch
+
+    if kind == "ctic":
+        g, model = path(3), CTIC(p=0.0, delay=("fixed", 1.0))
+    else:
+        g = spread.TemporalGraph.from_contacts([0, 1], [1, 2], [1.0, 2.0])
+        model = spread.TemporalIC(p=0.0)
+    seed_ptr, seeds = seed_arrays([np.array([0], dtype=np.int32)])
+    plan = model.plan(g, time_step=0.5)
+    out = _batch._Buffers.empty(3, g.n_nodes, 11, 1, False, plan=plan)
+    _batch._call(g, plan, seed_ptr, seeds, 10, np.uint64(7), 0, 1, out)
+    assert out.final_sizes.tolist() == [1, 1, 1]
+    assert out.depths.tolist() == [0, 0, 0]
+
+
 def test_default_time_step():
     g = path(3)
     assert CTIC().default_time_step(g, 10.0) == 0.1
