@@ -268,6 +268,12 @@ _SIFT_PAST_SIZE = (
     "the slot at size still holds the node being sifted (moved from there by the pop):"
     " taking or comparing it stops the sift where the original stops"
 )
+# CTIC's and TemporalIC's pop at size 0 (the heap just emptied): the move and the
+# sift-down write heap[0] and pos[u] = 0 for the node just popped, which is done (pos is
+# read only for nodes with a tentative time).
+_EMPTIED_HEAP = (
+    "with the heap emptied the move and sift-down only write pos = 0 for the node just popped"
+)
 _CLAMP = (
     "u <= 1 - 2**-53, so u * n rounds below n for every n < 2**53: the clamp at n - 1"
     " never binds, nor one at n + 1 or n"
@@ -1723,6 +1729,16 @@ EQUIVALENT = {
         "adopted = 0 | weight = 0.0 | last_bin = 0",
         "0 -> (-1)",
     ): "the seeds pop first, at time 0 (bin 0 > -1), and set last_bin = 0",
+    (
+        "spread/models/_ctic_kernels.py",
+        "t = arrival[u] | size -= 1 | if size > 0:",
+        "> -> >=",
+    ): _EMPTIED_HEAP,
+    (
+        "spread/models/_ctic_kernels.py",
+        "t = arrival[u] | size -= 1 | if size > 0:",
+        "0 -> (-1)",
+    ): _EMPTIED_HEAP,
     (
         "spread/models/_ctic_kernels.py",
         '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '
