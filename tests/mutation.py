@@ -1741,6 +1741,31 @@ EQUIVALENT = {
     ): _EMPTIED_HEAP,
     (
         "spread/models/_ctic_kernels.py",
+        "if k < cap: | steps_row[k] += 1 | if k > last_bin:",
+        "> -> >=",
+    ): "k == last_bin <= max_bins: min(k, max_bins) is last_bin again",
+    (
+        "spread/models/_ctic_kernels.py",
+        "if k < cap: | rec_row[k] += 1 | if k > last_bin:",
+        "> -> >=",
+    ): "k == last_bin <= max_bins: min(k, max_bins) is last_bin again",
+    (
+        "spread/models/_ctic_kernels.py",
+        "size += 1 | _sift_up(heap, pos, arrival, size - 1) | elif at < arrival[v]:",
+        "< -> <=",
+    ): "as rr_sets_ctic's: an equal offer rewrites the same time and the sift-up stops at once",
+    (
+        "spread/models/_ctic_kernels.py",
+        'infected. | """ | n = indptr.shape[0] - 1',
+        "- -> +",
+    ): _BATCH_SCRATCH,
+    (
+        "spread/models/_ctic_kernels.py",
+        'infected. | """ | n = indptr.shape[0] - 1',
+        "1 -> 0",
+    ): _BATCH_SCRATCH,
+    (
+        "spread/models/_ctic_kernels.py",
         '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '
         "aj = a[j] if a.shape[0] > 1 else a[0]",
         "0 -> (-1)",

@@ -114,6 +114,79 @@ def test_an_endless_period_is_no_event_for_the_depth():
         assert out.depths.tolist() == [4, 4, 4]
 
 
+@pytest.mark.parametrize("width", [6, 60])
+def test_the_batch_kernel_fills_short_rows_as_wide_ones_and_weighs_the_infected(width):
+    """`ctic_batch` with recovery, called directly as `spread.simulate` calls it: rows of
+    `width` bins (6: narrower than the horizon's 40, as a first buffer can be; 60:
+    wider) hold the prefix of the rows of a call with rows of all 41 bins, with a
+    sentinel row after each row that no write reaches; each run's weighted size is the
+    weight of the nodes its times say it infected, and its depth that of the wide call."""
+    from spread.models import _ctic_kernels as CK
+    from spread.models import seed_arrays
+
+    g = spread.datasets.load("karate")
+    model = SIR(transmission=("gamma", 0.5, 1.2), recovery=("weibull", 1.5, 0.8))
+    plan = model.plan(g, horizon=4.0, time_step=0.1)
+    bins, n_runs, n = 40, 20, g.n_nodes
+    seed_ptr, seeds = seed_arrays([[0, 9], [33]])
+    root = np.uint64(0x5EED)
+    weight = np.linspace(0.5, 2.0, n)
+
+    def call(w, sentinel=False):
+        rows = np.full((3, 2 * n_runs, w), -7, dtype=np.int32)
+        steps, recs = rows[0, 0::2], rows[1, 0::2]
+        steps[:], recs[:] = 0, 0
+        out = dict(
+            finals=np.zeros(n_runs, dtype=np.int64), depths=np.zeros(n_runs, dtype=np.int64),
+            times=np.full((n_runs, n), np.nan), weighted=np.zeros(n_runs),
+        )  # fmt: skip
+        CK.ctic_batch(
+            g.indptr, g.indices, *plan.args, seed_ptr, seeds,
+            bins, root, 3, 2, out["finals"], out["depths"], steps, out["times"], True,
+            np.zeros((2, n), dtype=np.int32), weight, out["weighted"], recs,
+        )  # fmt: skip
+        return out, steps, recs, rows
+
+    wide, wide_steps, wide_recs, _ = call(bins + 1)
+    out, steps, recs, rows = call(width)
+    k = min(width, bins + 1)
+    np.testing.assert_array_equal(steps[:, :k], wide_steps[:, :k])
+    np.testing.assert_array_equal(recs[:, :k], wide_recs[:, :k])
+    assert (steps[:, k:] == 0).all() and (recs[:, k:] == 0).all()
+    assert (rows[0, 1::2] == -7).all() and (rows[1, 1::2] == -7).all()
+    for key in ("finals", "depths", "times"):
+        np.testing.assert_array_equal(out[key], wide[key])
+    infected = ~np.isnan(out["times"])
+    np.testing.assert_allclose(out["weighted"], infected @ weight, rtol=1e-12)
+    assert (wide["depths"] >= 6).any() and wide_recs.sum() > 0
+
+
+def test_a_recovery_at_the_horizon_counts():
+    """Times run up to the horizon inclusive: with delays and periods of 1 on a path,
+    node 1 (infected at 1, a tie that transmits) recovers at 2.0 = horizon, counted in
+    the last bin; node 2, infected at 2.0, recovers after it."""
+    path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
+    model = SIR(transmission=("fixed", 1.0), recovery=("fixed", 1.0))
+    res = spread.simulate(path, [0], model, n_runs=2, horizon=2.0, time_step=0.5, rng=0)
+    assert res.new_per_step.tolist() == [[1, 0, 1, 0, 1]] * 2
+    assert res.recoveries_per_step.tolist() == [[0, 0, 1, 0, 1]] * 2
+
+
+def test_a_recovery_past_the_last_bin_makes_the_depth_the_last_bin():
+    """Without a horizon, recoveries at t = 100, 101, 102 fall past the last of 10 bins
+    of 0.5: the run's depth is bin 10 (at most `max_steps`, as its docstring says), not
+    the bin past it."""
+    from spread.models import _batch, seed_arrays
+
+    g = spread.Graph.from_edges([0, 1], [1, 2])
+    seed_ptr, seeds = seed_arrays([np.array([0], dtype=np.int32)])
+    plan = SIR(transmission=("fixed", 1.0), recovery=("fixed", 100.0)).plan(g, time_step=0.5)
+    out = _batch._Buffers.empty(3, g.n_nodes, 11, 1, False, plan=plan)
+    _batch._call(g, plan, seed_ptr, seeds, 10, np.uint64(7), 0, 1, out)
+    assert out.final_sizes.tolist() == [3, 3, 3]
+    assert out.depths.tolist() == [10, 10, 10]
+
+
 def test_fixed_laws_on_a_path():
     """Delays of 1 and a period of 1.5 pass the infection on; a period of 0.9 stops it."""
     path = spread.Graph.from_edges([0, 1, 2], [1, 2, 3])
