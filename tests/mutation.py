@@ -1766,6 +1766,16 @@ EQUIVALENT = {
     ): _BATCH_SCRATCH,
     (
         "spread/models/_ctic_kernels.py",
+        "max_steps, | state, | np.int32(i - lo + 1),",
+        "- -> +",
+    ): _RUN_TAGS,
+    (
+        "spread/models/_ctic_kernels.py",
+        "max_steps, | state, | np.int32(i - lo + 1),",
+        "1 -> 2",
+    ): _RUN_TAGS,
+    (
+        "spread/models/_ctic_kernels.py",
         '""" | s = _mix(delay_state + (np.uint64(j) + np.uint64(1)) * _GOLDEN) | '
         "aj = a[j] if a.shape[0] > 1 else a[0]",
         "0 -> (-1)",
