@@ -319,6 +319,18 @@ def lt_replay(graph, seeds, w, root, run, *, table=None, crn=False):
     return time
 
 
+# ------------------------------------------------------- the kernels' buffers
+def rows_between_sentinels(n_runs, width, count=2, sentinel=-7):
+    """`count` zeroed int32 per-step buffers of shape ``(n_runs, width)`` whose rows are
+    interleaved with rows of `sentinel` in one block (``block[b, 1::2]``), so that a
+    kernel writing one past a row writes a sentinel. Returns ``(block, buffers)``."""
+    block = np.full((count, 2 * n_runs, width), sentinel, dtype=np.int32)
+    buffers = [block[b, 0::2] for b in range(count)]
+    for rows in buffers:
+        rows[:] = 0
+    return block, buffers
+
+
 # ------------------------------------------------------------- Monte Carlo
 def sizes(run_once, n_runs):
     """Final sizes of `n_runs` calls of `run_once()` (each returning a time dict)."""

@@ -133,9 +133,7 @@ def test_the_batch_kernel_fills_short_rows_as_wide_ones_and_weighs_the_infected(
     weight = np.linspace(0.5, 2.0, n)
 
     def call(w, sentinel=False):
-        rows = np.full((3, 2 * n_runs, w), -7, dtype=np.int32)
-        steps, recs = rows[0, 0::2], rows[1, 0::2]
-        steps[:], recs[:] = 0, 0
+        rows, (steps, recs) = ref.rows_between_sentinels(n_runs, w)
         out = dict(
             finals=np.zeros(n_runs, dtype=np.int64), depths=np.zeros(n_runs, dtype=np.int64),
             times=np.full((n_runs, n), np.nan), weighted=np.zeros(n_runs),
@@ -153,7 +151,7 @@ def test_the_batch_kernel_fills_short_rows_as_wide_ones_and_weighs_the_infected(
     np.testing.assert_array_equal(steps[:, :k], wide_steps[:, :k])
     np.testing.assert_array_equal(recs[:, :k], wide_recs[:, :k])
     assert (steps[:, k:] == 0).all() and (recs[:, k:] == 0).all()
-    assert (rows[0, 1::2] == -7).all() and (rows[1, 1::2] == -7).all()
+    assert (rows[:, 1::2] == -7).all()
     for key in ("finals", "depths", "times"):
         np.testing.assert_array_equal(out[key], wide[key])
     infected = ~np.isnan(out["times"])

@@ -179,11 +179,7 @@ def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(
     seed_ptr, seeds = seed_arrays(sets)
     root = stream_root(root_seed(3), RUNS)
     finals, depths = np.zeros(n_runs, dtype=np.int64), np.zeros(n_runs, dtype=np.int64)
-    # every run's rows followed by a sentinel row: a write one past a row lands there
-    steps_and_sentinels = np.full((2 * n_runs, width), -7, dtype=np.int32)
-    levels_and_sentinels = np.full((2 * n_runs, width), -7, dtype=np.int32)
-    steps, levels = steps_and_sentinels[0::2], levels_and_sentinels[0::2]
-    steps[:], levels[:] = 0, 0
+    block, (steps, levels) = ref.rows_between_sentinels(n_runs, width)
     times = (
         np.full((n_runs, g.n_nodes), -1, dtype=np.int32)
         if discrete
@@ -219,7 +215,7 @@ def test_the_batch_kernel_fills_short_rows_depths_and_counts_as_the_replay(
         assert depths[i] == deepest
         want_counts[list(first)] += 1
     assert (depths >= width).any() and (depths < width).any()
-    assert (steps_and_sentinels[1::2] == -7).all() and (levels_and_sentinels[1::2] == -7).all()
+    assert (block[:, 1::2] == -7).all()
     np.testing.assert_array_equal(counts.sum(axis=0), want_counts)
 
 
