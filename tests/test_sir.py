@@ -132,16 +132,16 @@ def test_the_batch_kernel_fills_short_rows_as_wide_ones_and_weighs_the_infected(
     root = np.uint64(0x5EED)
     weight = np.linspace(0.5, 2.0, n)
 
-    def call(w, sentinel=False):
+    def call(w):
         rows, (steps, recs) = ref.rows_between_sentinels(n_runs, w)
         out = dict(
             finals=np.zeros(n_runs, dtype=np.int64), depths=np.zeros(n_runs, dtype=np.int64),
             times=np.full((n_runs, n), np.nan), weighted=np.zeros(n_runs),
         )  # fmt: skip
         CK.ctic_batch(
-            g.indptr, g.indices, *plan.args, seed_ptr, seeds,
-            bins, root, 3, 2, out["finals"], out["depths"], steps, out["times"], True,
-            np.zeros((2, n), dtype=np.int32), weight, out["weighted"], recs,
+            g.indptr, g.indices, *plan.args, seed_ptr, seeds, bins, root, 3, 2, out["finals"],
+            out["depths"], steps, out["times"], True, np.zeros((2, n), dtype=np.int32), weight,
+            out["weighted"], recs,
         )  # fmt: skip
         return out, steps, recs, rows
 
