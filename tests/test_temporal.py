@@ -302,6 +302,97 @@ def test_runs_do_not_depend_on_threads():
     assert np.array_equal(one.activation_times, two.activation_times, equal_nan=True)
 
 
+def _time_bin(t, step, max_bins, horizon):
+    """The kernels' documented binning (`_ctic_kernels._time_bin`), in plain Python."""
+    if t <= 0.0:
+        return 0
+    x = math.ceil(t / step)
+    if x <= max_bins:
+        return max(x, 1)
+    return max_bins if horizon < math.inf else max_bins + 1
+
+
+@pytest.mark.parametrize("attempts", ["every", "first"])
+@pytest.mark.parametrize("horizon", [6.0, math.inf])
+@pytest.mark.parametrize("width", [5, 40])
+def test_the_batch_kernel_fills_rows_counts_and_depths_as_the_sweep(attempts, horizon, width):
+    """`temporal_batch` called directly as `spread.simulate` calls it, with two seed
+    sets (run ``r`` starts from set ``r % 2``, from run 3 on), node weights, recovery
+    and rows of `width` bins (5: narrower than the 24 bins of 0.25, as a first buffer
+    can be; 40: wider) interleaved with sentinel rows that no write may reach. Each run
+    is the sweep's on the same coins: its adoption times, new adopters and recoveries
+    per bin (a recovery counts by the horizon), final and weighted size, depth (the last
+    bin with an event; past the last bin without a horizon, the last bin) and the
+    per-node adoption counts summed over chunks. A row wider than the bins keeps what
+    came after the last bin in the column past it."""
+    from spread.models import seed_arrays
+
+    src, dst, t = random_contacts(n=20, n_contacts=200, span=12.0, seed=4)
+    tg = TemporalGraph.from_contacts(src, dst, t, labels=np.arange(20))
+    n, n_runs, run0, bins, step = tg.n_nodes, 30, 3, 24, 0.25
+    p = np.random.default_rng(2).uniform(0.2, 0.8, tg.n_edges)
+    model = TemporalIC(p=p, attempts=attempts, recovery=("exponential", 0.4))
+    plan = model.plan(tg, horizon=horizon, time_step=step)
+    sets = [[0, 7], [3]]
+    seed_ptr, seeds = seed_arrays([np.array(s, dtype=np.int32) for s in sets])
+    root = np.uint64(0x5EED)
+    weight = np.linspace(0.5, 2.0, n)
+    rows, (steps, recs) = ref.rows_between_sentinels(n_runs, width)
+    finals = np.zeros(n_runs, dtype=np.int64)
+    depths = np.zeros(n_runs, dtype=np.int64)
+    times = np.full((n_runs, n), np.nan)
+    weighted = np.zeros(n_runs)
+    counts = np.zeros((3, n), dtype=np.int32)
+    K.temporal_batch(
+        tg.indptr, tg.indices, *plan.args, seed_ptr, seeds, bins, root, run0, 3, finals,
+        depths, steps, times, True, counts, weight, weighted, recs,
+    )  # fmt: skip
+    assert (rows[:, 1::2] == -7).all()
+
+    contacts = ref.temporal_contacts(tg)
+    first = tg.time_range[0]
+    t0 = float(np.nextafter(first, -np.inf))
+    adopted = np.zeros(n, dtype=np.int64)
+    n_recovered = 0
+    for i in range(n_runs):
+        r = run0 + i
+        if attempts == "every":
+            coin = lambda j, c, r=r: ref.contact_uniform(int(root), r, c) < p[j]  # noqa: E731
+        else:
+            coin = lambda j, c, r=r: ref.indexed_uniform(int(root), r, j) < p[j]  # noqa: E731
+        period = lambda u, r=r: ref.recovery_period("exponential", 0.4, int(root), r, u)  # noqa: E731
+        got = ref.temporal_sweep(
+            contacts, sets[r % 2], t0, coin, first_only=attempts == "first",
+            horizon=first + horizon, period=period,
+        )  # fmt: skip
+        rel = {v: max(x - first, 0.0) for v, x in got.items()}
+        new, rec = np.zeros(bins + 2, dtype=int), np.zeros(bins + 2, dtype=int)
+        events = []
+        for v, x in rel.items():
+            k = _time_bin(x, step, bins, horizon)
+            new[k] += 1
+            events.append(k)
+            end = x + period(v)
+            if end <= horizon:
+                k = _time_bin(end, step, bins, horizon)
+                rec[k] += 1
+                events.append(k)
+        n_recovered += rec.sum()
+        k = min(width, bins + 2)  # bin ``bins + 1`` holds what came past the last
+        assert steps[i, :k].tolist() == new[:k].tolist()
+        assert recs[i, :k].tolist() == rec[:k].tolist()
+        assert not steps[i, k:].any() and not recs[i, k:].any()
+        assert finals[i] == len(rel)
+        assert depths[i] == min(max(events), bins)
+        np.testing.assert_allclose(weighted[i], sum(weight[v] for v in rel), rtol=1e-12)
+        expected = np.full(n, np.nan)
+        expected[list(rel)] = list(rel.values())
+        np.testing.assert_array_equal(times[i], expected)
+        adopted[list(rel)] += 1
+    assert counts.sum(axis=0).tolist() == adopted.tolist()
+    assert n_recovered > 0 and depths.max() >= 20 and finals.min() < finals.max()
+
+
 # ------------------------------------------------------------------ statistical
 @pytest.mark.parametrize("attempts", ["every", "first"])
 def test_mean_matches_the_sweep_on_numpy_draws(attempts):
