@@ -96,6 +96,21 @@ TEST_MAP = [
         "tests/test_temporal.py::test_the_influence_index_matches_forward_runs "
         "tests/test_golden.py::test_golden[influence_index_horizon]",
     ),
+    # The RR-set collection and its samplers' setup: sizes, growth and memory
+    # (test_im_machinery), targets and budgets (test_im_budget, test_im_index), the
+    # horizon (test_im_horizon) and, bit for bit, which sets are drawn (golden).
+    (
+        "spread/im/rrsets.py",
+        "tests/test_im_machinery.py tests/test_im_budget.py tests/test_im_index.py "
+        "tests/test_im_horizon.py tests/test_maximize.py "
+        "tests/test_golden.py::test_golden[maximize_rr] "
+        "tests/test_golden.py::test_golden[influence_index_horizon]",
+    ),
+    (
+        "spread/im/_ic_sampler.py",
+        "tests/test_im_machinery.py tests/test_random.py tests/test_maximize.py "
+        "tests/test_golden.py::test_golden[maximize_rr]",
+    ),
     (
         "spread/im/*.py",
         "tests/test_im_machinery.py tests/test_maximize.py "
@@ -108,6 +123,9 @@ TEST_MAP = [
     ("spread/fit/*hawkes*.py", "tests/test_fit_hawkes.py tests/test_intervals.py"),
     ("spread/fit/*curve*.py", "tests/test_fit_curves.py tests/test_intervals.py"),
     ("spread/fit/_settings.py", "tests/test_fit_settings.py"),
+    # The estimators' shared layer: derivatives, bounds, Wald intervals, the result's
+    # assembly (test_fit_problem, on toy problems) and the fits' intervals.
+    ("spread/fit/_problem.py", "tests/test_fit_problem.py tests/test_intervals.py"),
     (
         "spread/fit/_losses.py",
         "tests/test_fit_losses.py tests/test_fit_curves.py tests/test_fit_trend.py",

@@ -1,0 +1,274 @@
+"""The estimators' shared layer (`spread.fit._problem`): derivatives, the bound rule, Wald
+intervals and the one way a result is assembled, on toy problems whose answers are known
+in closed form.
+
+Exact: central differences of quadratics (exact up to rounding, so the step's scale is
+what the tolerance sees), the Gaussian mean's and the Poisson rate's maximum likelihood
+estimates and observed information; every interval against its definition
+(``estimate +- z se``, on the log scale for log parameters) and every message against
+the rule that writes it.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from spread._common import z_value
+from spread.exceptions import ConvergenceWarning, IdentifiabilityWarning
+from spread.fit._problem import (
+    XTOL_SMOOTH,
+    Problem,
+    assemble,
+    failed,
+    fit_likelihood,
+    on_bounds,
+)
+from spread.fit._result import TERMINATION_MESSAGES
+
+
+class Quadratic(Problem):
+    """``nll(x) = (x - c)' A (x - c) / 2``: gradient ``A (x - c)``, Hessian ``A``."""
+
+    model = "quadratic"
+    loss_name = "toy"
+
+    def __init__(self, a, c, names=None, logs=None, bounds=None):
+        self.a = np.asarray(a, dtype=np.float64)
+        self.c = np.asarray(c, dtype=np.float64)
+        p = self.c.size
+        self.names = tuple(names or [f"x{i}" for i in range(p)])
+        self.logs = np.zeros(p, dtype=bool) if logs is None else np.asarray(logs)
+        self.bounds_x = bounds or [(-1e7, 1e7)] * p
+        self.starts_x = [np.zeros(p)]
+        self.n_obs = 10
+        self.observed_total = 1.0
+
+    def nll(self, x):
+        d = np.asarray(x, dtype=np.float64) - self.c
+        return 0.5 * d @ self.a @ d
+
+
+class PoissonRate(Problem):
+    """``n`` Poisson counts with total ``s``, rate fitted in the log scale:
+    ``nll(x) = n e^x - s x``, estimate ``log(s / n)``, information ``s`` (so the
+    log-scale variance is ``1 / s`` and the natural one ``(s / n)^2 / s``)."""
+
+    model = "poisson_rate"
+    loss_name = "poisson"
+    names = ("rate",)
+    logs = np.array([True])
+    bounds_x = ((-20.0, 20.0),)
+    starts_x = (np.array([0.0]),)
+
+    def __init__(self, n, s):
+        self.n_obs = n
+        self.s = float(s)
+        self.observed_total = float(s)
+
+    def nll(self, x):
+        return self.n_obs * math.exp(x[0]) - self.s * x[0]
+
+
+def test_gradient_and_hessian_are_central_differences_scaled_to_the_parameter():
+    """Quadratics, whose central differences are exact but for rounding: at parameters
+    of order 1e6 a step of 1e-6 (1e-4 for the Hessian) times ``|x|`` keeps that below
+    1e-8 relative, where an unscaled step (1e-6 at x = 1e6) would leave errors of order
+    1e-5 and a one-sided difference one of order the step; at 0 the step is 1e-6."""
+    a = np.array([[2.0, 0.6, 0.0], [0.6, 1.0, 0.3], [0.0, 0.3, 3.0]])
+    big = Quadratic(a, [1e6, -3e5, 2e5])
+    x = np.array([1.2e6, -2.5e5, 1.5e5])
+    np.testing.assert_allclose(big.grad(x), a @ (x - big.c), rtol=1e-8)
+    np.testing.assert_allclose(big.hessian(x), a, rtol=1e-6, atol=1e-6)
+    small = Quadratic(a, [0.25, -0.5, 0.1])
+    x = np.array([0.0, 0.5, -0.25])
+    np.testing.assert_allclose(small.grad(x), a @ (x - small.c), rtol=1e-8)
+    h = small.hessian(x)
+    np.testing.assert_allclose(h, a, rtol=1e-6, atol=1e-8)
+    assert np.array_equal(h, h.T)
+
+
+def test_the_natural_scale_clips_log_parameters_at_700():
+    q = Quadratic(np.eye(3), np.zeros(3), logs=[True, True, False])
+    np.testing.assert_array_equal(
+        q.to_natural([800.0, -800.0, 800.0]), [math.exp(700), math.exp(-700), 800.0]
+    )
+    np.testing.assert_allclose(q.to_x([math.e, 2.0, -3.0]), [1.0, math.log(2.0), -3.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert q.to_x([0.0, 1.0, 0.0])[0] == -math.inf  # log 0 without a warning
+
+
+@pytest.mark.parametrize("n_obs", [1, 2, 3])
+def test_too_few_observations_is_a_count_per_parameter(n_obs):
+    q = Quadratic(np.eye(2), np.zeros(2), names=["K", "r"])
+    q.n_obs = n_obs
+    if n_obs >= 2:
+        assert q.too_few() is None
+    else:
+        assert q.too_few() == (
+            "Too few observations for the parameters: the data cannot identify them: "
+            "1 observation(s) for 2 parameter(s) (K, r); at least 2 needed."
+        )
+    q.extra_obs = 1
+    assert (q.too_few() is None) == (n_obs >= 3)
+
+
+@pytest.mark.parametrize("level", [0.8, 0.95])
+def test_wald_intervals_are_the_estimate_plus_minus_z_se_in_the_fitting_scale(level):
+    """Natural parameters: ``x +- z se``; log parameters: ``exp(x +- z se)``; a
+    variance that is zero gives a point, a negative, NaN or missing one gives NaN, and
+    the log scale is clipped at 700 (``exp(700)``, not an overflow)."""
+    z = z_value(level)
+    q = Quadratic(np.eye(5), np.zeros(5), logs=[False, True, False, False, True])
+    q.x_hat = np.array([2.0, math.log(3.0), -1.0, 4.0, 710.0])
+    q.cov_x = np.diag([0.25, 0.04, 0.0, -1.0, 0.0])
+    q.cov_x[3, 3] = -1.0
+    ci = q.wald_ci(z)
+    assert ci["x0"] == (2.0 - 0.5 * z, 2.0 + 0.5 * z)
+    assert ci["x1"] == (math.exp(math.log(3.0) - 0.2 * z), math.exp(math.log(3.0) + 0.2 * z))
+    assert ci["x2"] == (-1.0, -1.0)
+    assert all(math.isnan(v) for v in ci["x3"])
+    assert ci["x4"] == (math.exp(700), math.exp(700))
+    q.cov_x[0, 0] = math.nan
+    assert all(math.isnan(v) for v in q.wald_ci(z)["x0"])
+    q.cov_x = None
+    assert all(math.isnan(v) for name in q.names for v in q.wald_ci(z)[name])
+
+
+def test_a_parameter_is_on_a_bound_within_xtol_of_the_range():
+    """Bounds (-2, 2) and xtol 1/8: within 0.5 of an end (inclusive) is on it."""
+    q = Quadratic(np.eye(5), np.zeros(5), bounds=[(-2.0, 2.0)] * 5)
+    x = np.array([-1.5, 1.5, 0.0, -1.49, 1.49])
+    assert on_bounds(q, x, 0.125) == [("x0", "lower"), ("x1", "upper")]
+    assert on_bounds(q, np.array([-2.0, 2.0, -1.0, 1.0, 0.5]), 0.125) == [
+        ("x0", "lower"),
+        ("x1", "upper"),
+    ]
+
+
+def test_assemble_reports_the_delta_method_errors_and_the_information_criteria():
+    """A log parameter's standard error is ``theta * se_x`` and its covariance with
+    others is scaled by both Jacobians; AIC ``2p + 2 nll``, BIC ``p log n + 2 nll``."""
+    q = Quadratic(np.eye(2), np.zeros(2), names=["K", "m"], logs=[True, False])
+    cov_x = np.array([[0.04, 0.01], [0.01, 0.09]])
+    x = np.array([math.log(50.0), 1.5])
+    res = assemble(q, x, fun=12.5, nit=7, nfev=30, xtol=XTOL_SMOOTH, level=0.9,
+                   cov_x=cov_x, likelihood=True)  # fmt: skip
+    assert res.success and res.status == 0 and res.message == TERMINATION_MESSAGES[0]
+    assert res.params == pytest.approx({"K": 50.0, "m": 1.5}, rel=1e-15)
+    np.testing.assert_allclose(res.cov, [[100.0, 0.5], [0.5, 0.09]], rtol=1e-12)
+    assert res.stderr == pytest.approx({"K": 10.0, "m": 0.3}, rel=1e-12)
+    z = z_value(0.9)
+    assert res.intervals["K"] == pytest.approx((50 * math.exp(-0.2 * z), 50 * math.exp(0.2 * z)))
+    assert res.intervals["m"] == pytest.approx((1.5 - 0.3 * z, 1.5 + 0.3 * z))
+    assert (res.loglik, res.aic, res.bic) == (-12.5, 4 + 25.0, 2 * math.log(10) + 25.0)
+    assert (res.nit, res.nfev, res.ci_method, res.level) == (7, 30, "wald", 0.9)
+    assert res.n_params == 2 and res.n_obs == 10 and res.warnings == ()
+
+
+def test_assemble_marks_a_parameter_on_its_bound_but_not_a_nuisance_on_its_upper_one():
+    q = Quadratic(np.eye(3), np.zeros(3), names=["p", "q", "k"], bounds=[(0.0, 1.0)] * 3)
+    q.nuisance = ("k",)
+    with pytest.warns(ConvergenceWarning, match="fit did not succeed"):
+        res = assemble(q, [0.0, 0.5, 1.0], fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95,
+                       cov_x=np.eye(3))  # fmt: skip
+    assert res.status == 2 and not res.success
+    assert res.message == TERMINATION_MESSAGES[2] + ": `p` at its lower bound (0)."
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        benign = assemble(q, [0.5, 0.5, 1.0], fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95,
+                          cov_x=np.eye(3))  # fmt: skip
+    assert benign.status == 0 and benign.success
+    with pytest.warns(ConvergenceWarning):
+        upper = assemble(q, [0.5, 1.0, 0.0], fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95,
+                         cov_x=np.eye(3))  # fmt: skip
+    assert upper.message == (
+        TERMINATION_MESSAGES[2] + ": `q` at its upper bound (1), `k` at its lower bound (0)."
+    )
+
+
+def test_assemble_without_a_covariance_reports_no_interval():
+    q = Quadratic(np.eye(2), np.zeros(2))
+    res = assemble(q, [0.1, 0.2], fun=3.0, nit=2, nfev=5, xtol=1e-3, level=0.95)
+    assert res.ci_method == "none" and math.isnan(res.loglik) and math.isnan(res.aic)
+    assert np.isinf(res.cov).all() and np.isinf(q.cov_x).all()
+    assert all(math.isnan(v) for v in res.stderr.values())
+    assert all(math.isnan(v) for ci in res.intervals.values() for v in ci)
+
+
+def test_failed_reports_nan_and_warns():
+    q = Quadratic(np.eye(2), np.zeros(2))
+    with pytest.warns(ConvergenceWarning, match="quadratic fit failed: nothing"):
+        res = failed(q, 3, "nothing", level=0.9, nit=4, nfev=9, extra=("more",))
+    assert res.status == 3 and not res.success and res.warnings == ("nothing", "more")
+    assert (res.nit, res.nfev, res.level) == (4, 9, 0.9)
+    assert all(math.isnan(v) for v in res.params.values())
+
+
+@pytest.mark.parametrize(("n", "s"), [(24, 380), (5, 7)])
+def test_fit_likelihood_finds_the_poisson_rate_and_its_observed_information(n, s):
+    """The estimate ``s / n`` and the delta-method error ``(s / n) / sqrt(s)``; the
+    interval is ``exp(log(s / n) +- z / sqrt(s))``."""
+    res = fit_likelihood(PoissonRate(n, s), level=0.9)
+    rate = s / n
+    assert res.success
+    assert res.params["rate"] == pytest.approx(rate, rel=1e-6)
+    assert res.stderr["rate"] == pytest.approx(rate / math.sqrt(s), rel=1e-4)
+    z = z_value(0.9)
+    lo, hi = res.intervals["rate"]
+    assert lo == pytest.approx(rate * math.exp(-z / math.sqrt(s)), rel=1e-4)
+    assert hi == pytest.approx(rate * math.exp(z / math.sqrt(s)), rel=1e-4)
+    nll = n * rate - s * math.log(rate)
+    assert res.loglik == pytest.approx(-nll, rel=1e-9)
+    assert res.bic == pytest.approx(math.log(n) + 2 * nll, rel=1e-9)
+    assert res.diagnostics["condition_number"] == 1.0
+    assert res.diagnostics["max_abs_corr"] == 0.0  # one model parameter: no pair
+
+
+def test_fit_likelihood_covariance_is_the_inverse_information_and_flags_correlation():
+    """For a quadratic the covariance is ``A^-1`` exactly (up to the differences'
+    rounding), the condition number that of ``A``, and a correlation above 0.95 between
+    model parameters warns; a nuisance parameter's correlation does not count."""
+    a = np.array([[1.0, 0.98], [0.98, 1.0]])
+    q = Quadratic(a, [0.3, -0.2])
+    with pytest.warns(IdentifiabilityWarning, match=r"`x0` and `x1` are strongly correlated"):
+        res = fit_likelihood(q)
+    np.testing.assert_allclose(res.cov, np.linalg.inv(a), rtol=1e-6)
+    np.testing.assert_allclose(res.diagnostics["condition_number"], 1.98 / 0.02, rtol=1e-6)
+    assert res.diagnostics["max_abs_corr"] == pytest.approx(0.98, rel=1e-6)
+    assert res.params == pytest.approx({"x0": 0.3, "x1": -0.2}, abs=1e-6)
+    quiet = Quadratic(a, [0.3, -0.2])
+    quiet.nuisance = ("x1",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fit_likelihood(quiet)
+    assert res.diagnostics["max_abs_corr"] == 0.0
+
+
+def test_fit_likelihood_on_a_bound_frees_the_others_and_a_singular_information_says_so():
+    """A parameter on its bound gets no error (its row and column of the covariance
+    stay inf) while the others get theirs from the free block; a flat direction makes
+    the information singular, which a note says."""
+    q = Quadratic(np.diag([4.0, 1.0]), [-1.0, 0.5], bounds=[(0.0, 1.0), (-1.0, 1.0)])
+    with pytest.warns(ConvergenceWarning, match="`x0` at its lower bound"):
+        res = fit_likelihood(q)
+    assert res.status == 2 and math.isinf(res.stderr["x0"])
+    assert res.stderr["x1"] == pytest.approx(1.0, rel=1e-6)
+    flat = Quadratic(np.diag([1.0, 0.0]), [0.2, 0.0])
+    with pytest.warns(UserWarning, match="observed information is singular"):
+        res = fit_likelihood(flat)
+    assert "observed information is singular" in " ".join(res.warnings)
+    assert math.isinf(res.diagnostics["condition_number"])
+
+
+def test_fit_likelihood_refuses_empty_data_and_too_few_observations():
+    with pytest.warns(ConvergenceWarning):
+        empty = fit_likelihood(PoissonRate(10, 0))
+    assert empty.status == 3 and empty.message == TERMINATION_MESSAGES[3]
+    q = Quadratic(np.eye(2), np.zeros(2))
+    q.n_obs = 1
+    with pytest.warns(ConvergenceWarning):
+        few = fit_likelihood(q)
+    assert few.status == 6 and few.message == q.too_few()
