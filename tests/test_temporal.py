@@ -240,6 +240,9 @@ def test_recoveries_after_the_horizon_are_not_counted():
     assert res.final_sizes.tolist() == [3] * 3
     assert res.new_per_step.tolist() == [[1, 0, 1, 0, 1]] * 3
     assert res.recoveries_per_step.tolist() == [[0, 0, 0, 0, 1]] * 3
+    # a recovery exactly at the horizon counts: node 1's, at 3.0, in the last bin
+    res = spread.simulate(tg, [0], model, n_runs=3, rng=0, horizon=3.0, time_step=0.5)
+    assert res.recoveries_per_step.tolist() == [[0, 0, 0, 0, 1, 0, 1]] * 3
 
 
 def test_horizon_and_time_bins():
@@ -391,6 +394,30 @@ def test_the_batch_kernel_fills_rows_counts_and_depths_as_the_sweep(attempts, ho
         adopted[list(rel)] += 1
     assert counts.sum(axis=0).tolist() == adopted.tolist()
     assert n_recovered > 0 and depths.max() >= 20 and finals.min() < finals.max()
+
+
+def test_a_period_that_never_ends_counts_no_recovery():
+    """The kernel's recovery law may be an infinite fixed period (never recovers, as
+    SIR's ``gamma=0``): without a horizon no recovery is counted, not even past the
+    last bin, and the depth is the last adoption's bin."""
+    from spread.models import seed_arrays
+    from spread.models.temporal import _NEVER
+
+    tg = TemporalGraph.from_contacts([0, 1], [1, 2], [1.0, 2.0])
+    args = list(TemporalIC(start=0.0).plan(tg, time_step=0.5).args)
+    args[4:9] = [True, *_NEVER]  # recover, with the never-ending law
+    seed_ptr, seeds = seed_arrays([np.array([0], dtype=np.int32)])
+    n_runs, bins = 2, 4
+    finals, depths = np.zeros(n_runs, dtype=np.int64), np.zeros(n_runs, dtype=np.int64)
+    steps, recs = np.zeros((n_runs, 8), dtype=np.int32), np.zeros((n_runs, 8), dtype=np.int32)
+    K.temporal_batch(
+        tg.indptr, tg.indices, *args, seed_ptr, seeds, bins, np.uint64(1), 0, 1, finals,
+        depths, steps, np.full((1, 1), np.nan), False, np.zeros((1, 0), dtype=np.int32),
+        np.empty(0), np.zeros(n_runs), recs,
+    )  # fmt: skip
+    assert finals.tolist() == [3, 3] and depths.tolist() == [4, 4]
+    assert steps.tolist() == [[1, 0, 1, 0, 1, 0, 0, 0]] * 2
+    assert not recs.any()
 
 
 # ------------------------------------------------------------------ statistical
