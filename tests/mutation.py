@@ -1841,6 +1841,51 @@ EQUIVALENT = {
         "row = times[i] if keep_times else times[0]",
         "0 -> (-1)",
     ): "without keep_times the placeholder has one row: times[-1] is times[0]",
+    # TemporalIC's kernel (`_temporal_run`, `temporal_batch`), as CTIC's above.
+    (
+        "spread/models/_ctic_kernels.py",
+        "size += 1  # all keys equal: already a heap | adopted = 0 | last_bin = 0",
+        "0 -> (-1)",
+    ): "the seeds pop first, at a bin k >= 0 > -1 (times before the origin are bin 0),"
+    " and set last_bin = min(k, max_bins) as they would from 0",
+    (
+        "spread/models/_ctic_kernels.py",
+        "if every: | while c < hi and contact_times[c] <= until: | "
+        "if _indexed_uniform(cstate, c) < p[j]:",
+        "< -> <=",
+    ): "a contact's coin at equality, u == p[j]: probability about 2**-53 per draw",
+    (
+        "spread/models/_ctic_kernels.py",
+        "if c == hi or contact_times[c] > until: | continue | "
+        "elif _indexed_uniform(state, j) >= p[j]:",
+        ">= -> >",
+    ): "an arc's one coin at equality, u == p[j]: probability about 2**-53 per draw",
+    (
+        "spread/models/_ctic_kernels.py",
+        '"""Runs ``run0 .. run0 + len(final_sizes) - 1`` over timestamped contacts | '
+        '(`spread.TemporalIC`), with `ctic_batch`\'s layout (see `_temporal_run`).""" | '
+        "n = indptr.shape[0] - 1",
+        "- -> +",
+    ): _BATCH_SCRATCH,
+    (
+        "spread/models/_ctic_kernels.py",
+        '"""Runs ``run0 .. run0 + len(final_sizes) - 1`` over timestamped contacts | '
+        '(`spread.TemporalIC`), with `ctic_batch`\'s layout (see `_temporal_run`).""" | '
+        "n = indptr.shape[0] - 1",
+        "1 -> 0",
+    ): _BATCH_SCRATCH,
+    (
+        "spread/models/_ctic_kernels.py",
+        "rec = recoveries[i] if recover else recoveries[0] | seed_set = (run0 + i) % n_sets | "
+        "tag = np.int32(i - lo + 1)",
+        "- -> +",
+    ): _RUN_TAGS,
+    (
+        "spread/models/_ctic_kernels.py",
+        "rec = recoveries[i] if recover else recoveries[0] | seed_set = (run0 + i) % n_sets | "
+        "tag = np.int32(i - lo + 1)",
+        "1 -> 2",
+    ): _RUN_TAGS,
     (
         "spread/models/heat.py",
         "k0 = max(0, int(np.floor(lam - 40.0 * sd - 60.0)))  # mass outside [k0, k1] < 1e-300 | "
