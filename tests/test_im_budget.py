@@ -137,6 +137,32 @@ def test_objective_counts_the_affordable_seed_sets():
     assert goal.scale == 5.0
 
 
+def test_objective_fields_by_hand():
+    """Every field of `objective`, computed by hand: without a budget ``log C(n_cand,
+    k)`` over the eligible nodes, ratio ``1 - 1/e`` and a floor of k (the seeds
+    themselves), or with a target the sum of the k largest eligible weights and its
+    total as the scale; under a budget the floor is one node (the heaviest affordable
+    eligible one with a target) and a budget that buys nothing whole still counts one
+    seed (``k_max >= 1``)."""
+    allowed = np.array([True, True, False, True, True, True])
+    plain = objective(6, 2, allowed)
+    assert (plain.k, plain.scale, plain.opt_floor) == (2, 6.0, 2.0)
+    assert plain.log_sets == pytest.approx(math.log(10))  # C(5, 2): node 2 is not eligible
+    assert plain.ratio == 1 - 1 / math.e and plain.costs is None and plain.budget is None
+    target = Target.of(np.array([0.5, 3.0, 9.0, 0.0, 2.0, 1.0]))
+    aimed = objective(6, 2, allowed, target=target)
+    assert (aimed.scale, aimed.opt_floor) == (15.5, 5.0)  # 3 + 2: node 2's 9 is not eligible
+    costs = np.array([1.0, 2.0, 0.5, 4.0, 3.0, 6.0])
+    bought = objective(6, 99, allowed, costs=costs, budget=3.0, target=target)
+    # eligible and affordable: 0 (1.0), 1 (2.0), 4 (3.0); 3.0 buys two of them at most
+    assert (bought.k, bought.budget, bought.opt_floor) == (2, 3.0, 3.0)
+    assert bought.log_sets == pytest.approx(math.log(3 + 3))
+    assert bought.ratio == ONE_MINUS_INV_SQRT_E and bought.costs is costs
+    assert objective(6, 1, allowed, costs=costs, budget=3.0).opt_floor == 1.0
+    exact = objective(6, 1, allowed, costs=costs, budget=1.0)  # node 0 alone, exactly
+    assert (exact.k, exact.log_sets) == (1, pytest.approx(0.0))
+
+
 # ------------------------------------------------------------- the root sampler
 @pytest.mark.parametrize("kind", ["ic", "lt"])
 def test_roots_are_drawn_in_proportion_to_the_weights(kind):
