@@ -1427,7 +1427,9 @@ def test_subset_sampling_takes_the_nodes_at_its_thresholds():
     node_p = shared_in_probability(g, arc_p)
     assert node_p[[1, 2, 3]].tolist() == [-1.0, -1.0, -1.0] and node_p[4] == 0.2
     before = g.in_indices.copy()
-    sorted_p, src, codes = _ic_sampler.subset_order(g, p_in, node_p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nodes without in-arcs: a mean of 0, no 0 / 0
+        sorted_p, src, codes = _ic_sampler.subset_order(g, p_in, node_p)
     assert np.flatnonzero(codes == SUBSET).tolist() == [1]
     assert np.array_equal(codes[codes != SUBSET], node_p[codes != SUBSET])
     lo, hi = g.in_indptr[1], g.in_indptr[2]
@@ -1446,7 +1448,8 @@ def test_subset_sampling_takes_the_nodes_at_its_thresholds():
 def test_shared_in_probability_holds_one_block_at_a_time(monkeypatch):
     """Pins the blocked read's memory: with blocks of 512 in-slots, the peak of
     `shared_in_probability` on 200,000 arcs stays within the answer (8 bytes a node)
-    and a few blocks' worth, far below one copy of the per-slot probabilities (1.6 MB)."""
+    and a few blocks' worth, far below one copy of the per-slot probabilities (1.6 MB);
+    three hubs of 40,000 in-arcs each are read one at a time."""
     import tracemalloc
 
     rng = np.random.default_rng(5)
@@ -1464,6 +1467,21 @@ def test_shared_in_probability_holds_one_block_at_a_time(monkeypatch):
         tracemalloc.stop()
     assert np.array_equal(got, expected)
     assert peak < 8 * n + 64 * 512 + 20_000
+    # a node with more in-arcs than a block is read alone, not with its neighbour
+    hubs = 40_000
+    tails = np.arange(3, 3 + hubs)
+    g = Graph.from_edges(np.tile(tails, 3), np.repeat([0, 1, 2], hubs), directed=True)
+    p = rng.uniform(0.0, 0.5, g.n_edges)
+    tracemalloc.start()
+    try:
+        got = shared_in_probability(g, p)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (got[:3] == -1).all() and not got[3:].any()
+    # the answer, and one hub's slots: their probabilities and the arc ids numpy copies
+    # to index them (16 bytes a slot; 1.03 MB in all here, 1.35 MB with two hubs a block)
+    assert peak < 8 * g.n_nodes + 20 * hubs + 20_000
 
 
 def test_rr_sets_refuse_max_memory_before_preparing_the_sampler(monkeypatch):
