@@ -316,6 +316,13 @@ _POISSON_GRID_END = (
     " reaches it"
 )
 
+# `shared_in_probability` reads the in-arcs in blocks of about `_BLOCK_SLOTS` in-slots.
+_BLOCK_SIZE = (
+    "the block's size trades time for memory: any block of at least one node gives the"
+    " same answer (test_shared_in_probability_reads_the_arcs_in_blocks), and the memory"
+    " test pins one block (one hub) at a time, not its exact number of slots"
+)
+
 # Survivors shown to be equivalent (no input can tell them from the original), keyed by
 # (file, "previous line | mutated line" (both stripped), "original -> mutated"), so that a
 # key survives edits elsewhere in the file; the full argument is in tests/MUTATION.md.
@@ -323,6 +330,54 @@ _POISSON_GRID_END = (
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
+    (
+        "spread/im/_ic_sampler.py",
+        "SAMPLER_BYTES_PER_NODE = 16 | SAMPLER_BYTES_PER_SLOT = 36 | "
+        "_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`",
+        "1 -> 2",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "SAMPLER_BYTES_PER_NODE = 16 | SAMPLER_BYTES_PER_SLOT = 36 | "
+        "_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`",
+        "1 -> 0",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "SAMPLER_BYTES_PER_NODE = 16 | SAMPLER_BYTES_PER_SLOT = 36 | "
+        "_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`",
+        "<< -> >>",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "SAMPLER_BYTES_PER_NODE = 16 | SAMPLER_BYTES_PER_SLOT = 36 | "
+        "_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`",
+        "22 -> 23",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "SAMPLER_BYTES_PER_NODE = 16 | SAMPLER_BYTES_PER_SLOT = 36 | "
+        "_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`",
+        "22 -> 21",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "a = 0 | while a < n: | "
+        'b = int(np.searchsorted(indptr, indptr[a] + _BLOCK_SLOTS, side="right")) - 1',
+        "+ -> -",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "a = 0 | while a < n: | "
+        'b = int(np.searchsorted(indptr, indptr[a] + _BLOCK_SLOTS, side="right")) - 1',
+        "1 -> 2",
+    ): _BLOCK_SIZE,
+    (
+        "spread/im/_ic_sampler.py",
+        "a = 0 | while a < n: | "
+        'b = int(np.searchsorted(indptr, indptr[a] + _BLOCK_SLOTS, side="right")) - 1',
+        "1 -> 0",
+    ): _BLOCK_SIZE,
     (
         "spread/fit/_target_kernels.py",
         "n_moving = 0 | for i in range(d): | out_lo = grad[i] > 0.0 and x[i] <= eps",
