@@ -1407,16 +1407,16 @@ def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
 def test_subset_sampling_takes_the_nodes_at_its_thresholds():
     """`subset_order` on nodes at the measured thresholds: 16 in-arcs of mean
     probability exactly 0.25 (8 at 0.125, 8 at 0.375) are subset-sampled, with their
-    in-slots sorted by decreasing probability (ties in the graph's order); 15 such
-    arcs, a mean just above 0.25 or a shared probability keep per-arc coins and the
-    graph's order; the graph's own arrays are not touched."""
+    in-slots sorted by decreasing probability (ties in the graph's order); 15 arcs (of
+    mean 0.24), a mean just above 0.25 or a shared probability keep per-arc coins and
+    the graph's order; the graph's own arrays are not touched."""
     heads, tails, probs = [], [], []
     cases = {1: (16, 0.375), 2: (15, 0.375), 3: (16, 0.376), 4: (16, None)}
     for head, (deg, high) in cases.items():
         for i in range(deg):
             heads.append(head)
             tails.append(10 + i)
-            probs.append(0.2 if high is None else (0.125 if i % 2 else high))
+            probs.append(0.2 if high is None else (high if i % 2 else 0.125))
     g = Graph.from_edges(tails, heads, labels=range(40), directed=True)
     arc_p = np.zeros(g.n_edges)
     lookup = dict(zip(zip(tails, heads, strict=True), probs, strict=True))
@@ -1434,8 +1434,8 @@ def test_subset_sampling_takes_the_nodes_at_its_thresholds():
     assert np.array_equal(codes[codes != SUBSET], node_p[codes != SUBSET])
     lo, hi = g.in_indptr[1], g.in_indptr[2]
     assert sorted_p[lo:hi].tolist() == [0.375] * 8 + [0.125] * 8
-    high_tails = [10 + i for i in range(16) if i % 2 == 0]
-    low_tails = [10 + i for i in range(16) if i % 2]
+    high_tails = [10 + i for i in range(16) if i % 2]
+    low_tails = [10 + i for i in range(16) if i % 2 == 0]
     assert src[lo:hi].tolist() == high_tails + low_tails  # stable: by tail within a tie
     rest = np.r_[0:lo, hi : g.in_indptr[-1]]
     assert np.array_equal(sorted_p[rest], p_in[rest]) and np.array_equal(src[rest], before[rest])
