@@ -111,9 +111,11 @@ TEST_MAP = [
         "tests/test_im_machinery.py tests/test_random.py tests/test_maximize.py "
         "tests/test_golden.py::test_golden[maximize_rr]",
     ),
+    # IMM and OPIM-C (and the rest): their sizes and bounds (test_im_machinery), budgets
+    # and audiences (test_im_budget), and what they choose (test_maximize, golden).
     (
         "spread/im/*.py",
-        "tests/test_im_machinery.py tests/test_maximize.py "
+        "tests/test_im_machinery.py tests/test_im_budget.py tests/test_maximize.py "
         "tests/test_golden.py::test_golden[maximize_rr] "
         "tests/test_golden.py::test_golden[maximize_celf_and_heuristics]",
     ),
