@@ -334,6 +334,14 @@ _BLOCK_SIZE = (
 EQUIVALENT = {
     (
         "spread/im/_ic_sampler.py",
+        "deg = graph.in_degree | "
+        "head = np.repeat(np.arange(graph.n_nodes, dtype=np.int32), deg) | "
+        "mean_p = np.bincount(head, weights=p_in, minlength=graph.n_nodes) / np.maximum(deg, 1)",
+        "1 -> 2",
+    ): "max(deg, 2) changes only the mean of a node with one in-arc, which is never read"
+    " (only nodes with at least _SUBSET_MIN_DEGREE = 16 in-arcs are subset-sampled)",
+    (
+        "spread/im/_ic_sampler.py",
         "SAMPLER_BYTES_PER_NODE = 16 | SAMPLER_BYTES_PER_SLOT = 36 | "
         "_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`",
         "1 -> 2",
