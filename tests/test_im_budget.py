@@ -508,6 +508,15 @@ def test_imm_certifies_nothing_for_an_audience_no_seed_can_reach():
     assert reachable.guarantee == pytest.approx(1 - 1 / math.e - 0.1)
 
 
+def test_opim_c_runs_for_an_audience_no_seed_can_reach():
+    """The same audience under OPIM-C: with no positive floor on the optimum its
+    schedule runs to ``n`` (not a division by zero) and certifies a ratio of 0."""
+    g = spread.Graph.from_edges([3, 0, 1], [0, 1, 2])
+    sel = spread.maximize(g, 1, IC(p=0.5), target=[3], exclude=[3], method="opim-c", rng=0,
+                          n_eval_runs=100)  # fmt: skip
+    assert sel.spread == 0.0 and sel.guarantee == 0.0
+
+
 def scan_greedy(sets, n, costs, budget, allowed, ratio):
     """The budgeted greedy by definition: at every step, scan every node that fits."""
     chosen, covered, left = [], set(), budget

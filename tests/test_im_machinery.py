@@ -302,6 +302,21 @@ def test_opim_constants_and_bounds_match_the_published_formulas():
         assert upper == pytest.approx(paper_upper(upper1, a), rel=1e-12)
 
 
+def test_opim_sizes_with_a_goal_scale_by_its_floor():
+    """With an `Objective`, ``n / k`` becomes ``W / opt_floor`` (a target's weight over a
+    lower bound on the optimum), and ``n`` when no eligible node carries weight (floor
+    0): theta_max is the paper's with that reach, theta0 does not depend on it."""
+    n, eps, delta = 10, 0.5, 0.1
+    goal = rrsets.Objective(2, 3.0, math.log(45), 1 - 1 / math.e, 0.5)
+    plain = _opim_sizes(n, n, 2, eps, delta, 0)
+    aimed = _opim_sizes(n, n, 2, eps, delta, 0, goal)  # reach 3 / 0.5 = 6, not 10 / 2 = 5
+    assert aimed.theta0 == pytest.approx(plain.theta0, rel=1e-12)
+    assert aimed.theta_max == pytest.approx(plain.theta_max * 6 / 5, rel=1e-12)
+    unreachable = rrsets.Objective(2, 3.0, math.log(45), 1 - 1 / math.e, 0.0)
+    got = _opim_sizes(n, n, 2, eps, delta, 0, unreachable)  # reach n = 10
+    assert got.theta_max == pytest.approx(plain.theta_max * 10 / 5, rel=1e-12)
+
+
 def paper_opim_run(n, k, eps, delta, extra_rounds):
     """OPIM-C's rounds on sets that all hold every node: (sets in R1, ratio certified).
 
