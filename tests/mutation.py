@@ -333,6 +333,20 @@ _BLOCK_SIZE = (
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
+        "spread/im/opim.py",
+        "reach = n / k | if goal is not None: | "
+        "reach = goal.scale / goal.opt_floor if goal.opt_floor > 0 else float(max(n, 1))",
+        "1 -> 2",
+    ): "a zero floor needs a target whose weighted nodes are all ineligible and an eligible"
+    " node besides (k >= 1): n >= 2, where max(n, 0), max(n, 1) and max(n, 2) are all n",
+    (
+        "spread/im/opim.py",
+        "reach = n / k | if goal is not None: | "
+        "reach = goal.scale / goal.opt_floor if goal.opt_floor > 0 else float(max(n, 1))",
+        "1 -> 0",
+    ): "a zero floor needs a target whose weighted nodes are all ineligible and an eligible"
+    " node besides (k >= 1): n >= 2, where max(n, 0), max(n, 1) and max(n, 2) are all n",
+    (
         "spread/im/_ic_sampler.py",
         "deg = graph.in_degree | "
         "head = np.repeat(np.arange(graph.n_nodes, dtype=np.int32), deg) | "
