@@ -98,13 +98,15 @@ TEST_MAP = [
     ),
     # The RR-set collection and its samplers' setup: sizes, growth and memory
     # (test_im_machinery), targets and budgets (test_im_budget, test_im_index), the
-    # horizon (test_im_horizon) and, bit for bit, which sets are drawn (golden).
+    # horizon (test_im_horizon), bit for bit which sets are drawn (golden), and the size
+    # of a Dask task (test_parallel's one test that needs no cluster).
     (
         "spread/im/rrsets.py",
         "tests/test_im_machinery.py tests/test_im_budget.py tests/test_im_index.py "
         "tests/test_im_horizon.py tests/test_maximize.py "
         "tests/test_golden.py::test_golden[maximize_rr] "
-        "tests/test_golden.py::test_golden[influence_index_horizon]",
+        "tests/test_golden.py::test_golden[influence_index_horizon] "
+        "tests/test_parallel.py::test_rr_tasks_hold_about_64_mib_of_sets_at_most",
     ),
     (
         "spread/im/_ic_sampler.py",

@@ -1538,6 +1538,13 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     assert len(r2.extend(100)) == 100
     with pytest.raises(MemoryLimitError):
         r2.extend(101)
+    # kernel calls draw 8,192 sets each (the unit of parallel work); as many run at once
+    # as there are threads and calls: 20,000 sets on 3 threads are 3 calls, 10,000 are 2
+    threads = RRSets(g, IC(p=1.0), np.uint64(4), n_threads=3)
+    sampler = threads.prepared_bytes + 40 * n
+    per_call = 4 * n + 8 * int(1.25 * n * 8192)
+    assert threads.working_bytes(n, 20_000) == sampler + 3 * per_call
+    assert threads.working_bytes(n, 10_000) == sampler + 2 * per_call
 
 
 def test_coverage_ignores_the_padding_of_a_short_seed_list():
