@@ -24,7 +24,14 @@ from spread._random import RR, stream_root
 from spread.cli import main
 from spread.exceptions import InvalidParameterError, NodeNotFound
 from spread.im._coverage_kernels import budget_cover
-from spread.im.rrsets import ONE_MINUS_INV_SQRT_E, RRSets, Target, objective
+from spread.im.rrsets import (
+    ONE_MINUS_INV_SQRT_E,
+    RRSets,
+    Target,
+    affordable,
+    log_comb,
+    objective,
+)
 from tests import reference
 
 KARATE = spread.datasets.load("karate")
@@ -161,6 +168,22 @@ def test_objective_fields_by_hand():
     assert objective(6, 1, allowed, costs=costs, budget=3.0).opt_floor == 1.0
     exact = objective(6, 1, allowed, costs=costs, budget=1.0)  # node 0 alone, exactly
     assert (exact.k, exact.log_sets) == (1, pytest.approx(0.0))
+    # the union bound's log-sum-exp, shifted by its largest term: 100,000 nodes of cost 1
+    # and a budget of 100 sum C(1e5, j) for j <= 100, whose logs span 11.5 to 791
+    many = objective(100_000, 1, np.ones(100_000, bool), costs=np.ones(100_000), budget=100.0)
+    terms = [log_comb(100_000, j) for j in range(1, 101)]
+    assert many.k == 100 and terms[-1] - terms[0] > 709  # exp of the span overflows
+    assert many.log_sets == pytest.approx(
+        terms[-1] + math.log(sum(math.exp(t - terms[-1]) for t in terms)), rel=1e-15
+    )
+
+
+def test_a_node_costing_exactly_the_budget_is_affordable():
+    allowed = np.array([True, True, False, True])
+    costs = np.array([2.0, 3.0, 1.0, 5.0])
+    assert affordable(allowed, costs, 3.0).tolist() == [True, True, False, False]
+    with pytest.raises(InvalidParameterError, match=r"`budget` \(1\) must afford"):
+        affordable(allowed, costs, 1.0)  # node 2 costs 1 but is not eligible
 
 
 # ------------------------------------------------------------- the root sampler
