@@ -233,10 +233,6 @@ class AtHorizon:
         """The model's one probability of every arc, or None."""
         return self.model.uniform_probability()
 
-    def needs_max_steps(self):
-        """False: every run ends."""
-        return False
-
     def __repr__(self):
         return f"{self.model!r} up to t = {self.horizon:g}"
 
