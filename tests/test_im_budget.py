@@ -29,6 +29,7 @@ from spread.im.rrsets import (
     RRSets,
     Target,
     affordable,
+    greedy_cover_flat,
     log_comb,
     objective,
 )
@@ -176,6 +177,26 @@ def test_objective_fields_by_hand():
     assert many.log_sets == pytest.approx(
         terms[-1] + math.log(sum(math.exp(t - terms[-1]) for t in terms)), rel=1e-15
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_budgeted_bound_is_the_tighter_of_the_knapsack_and_the_ratio(seed):
+    """`greedy_cover_flat` under a budget bounds the optimum by the smaller of the
+    kernel's fractional-knapsack bound and ``covered / (1 - 1/sqrt(e))``."""
+    g, offsets, members, _, costs = small_instance(seed)
+    n = g.n_nodes
+    allowed, fixed = np.ones(n, bool), np.zeros(n, bool)
+    for budget in (1.5, 4.0, 9.0):
+        goal = objective(n, 1, allowed, costs=costs, budget=budget)
+        seeds, gains, covered, upper = greedy_cover_flat(
+            offsets, members, n, 1, allowed, fixed, goal=goal, want_bound=True
+        )
+        kernel = budget_cover(offsets, members, n, costs, budget, allowed, fixed, True)
+        assert (seeds.tolist(), gains.tolist(), covered) == (
+            kernel[0].tolist(), kernel[1].tolist(), kernel[2]
+        )  # fmt: skip
+        assert covered > 0
+        assert upper == min(kernel[3], covered / ONE_MINUS_INV_SQRT_E)
 
 
 def test_a_node_costing_exactly_the_budget_is_affordable():
