@@ -335,6 +335,31 @@ _BLOCK_SIZE = (
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
 EQUIVALENT = {
     (
+        "spread/im/rrsets.py",
+        "n_afford = int(afford.sum()) | cheap = np.cumsum(np.sort(costs[afford])) | "
+        'k_max = max(int(np.searchsorted(cheap, budget, side="right")), 1)',
+        "1 -> 0",
+    ): "the budget affords an eligible node (`affordable` raises before, and log C(0, j)"
+    " fails otherwise): the cheapest cost is <= budget, so searchsorted is >= 1 already",
+    (
+        "spread/im/rrsets.py",
+        "def _capacity(avg, n_sets): | "
+        '"""A kernel call\'s first member buffer: `n_sets` sets of `avg` members, 25% spare.""" | '
+        "return int(max(16, avg * n_sets * 1.25))",
+        "16 -> 17",
+    ): "the first buffer's floor: a kernel grows a buffer that runs short, and"
+    " working_bytes counts the same _capacity, so any small floor gives the same sets and"
+    " a consistent account",
+    (
+        "spread/im/rrsets.py",
+        "def _capacity(avg, n_sets): | "
+        '"""A kernel call\'s first member buffer: `n_sets` sets of `avg` members, 25% spare.""" | '
+        "return int(max(16, avg * n_sets * 1.25))",
+        "16 -> 15",
+    ): "the first buffer's floor: a kernel grows a buffer that runs short, and"
+    " working_bytes counts the same _capacity, so any small floor gives the same sets and"
+    " a consistent account",
+    (
         "spread/im/opim.py",
         "reach = n / k | if goal is not None: | "
         "reach = goal.scale / goal.opt_floor if goal.opt_floor > 0 else float(max(n, 1))",
