@@ -249,3 +249,21 @@ def test_horizon_errors():
         spread.maximize(g, 2, IC(p=0.1), horizon=3.0, rng=0)
     with pytest.raises(InvalidParameterError, match="horizon"):
         spread.maximize(g, 2, CTIC(), horizon=-1.0, rng=0)
+
+
+@pytest.mark.parametrize(
+    ("shape", "scale"),
+    [([1000.0], [0.001, 0.01]), ([1000.0, 1000.0], [0.001, 0.01]), ([1000.0, 10_000.0], [0.001])],
+)
+def test_rr_sets_read_each_arcs_own_delay_parameters_in_in_arc_order(shape, scale):
+    """Two arcs, 0 -> 1 and 1 -> 0, whose in-arc order is the reverse of their order:
+    gamma delays of about 1 on 0 -> 1 and 10 on 1 -> 0 (shape 1000 and per-arc scales
+    0.001 and 0.01, or per-arc shapes 1000 and 10,000 and scale 0.001) under a horizon
+    of 5. Only 0 -> 1 is fast enough, so an RR set is {0} (target 0) or {0, 1} (target
+    1), never {1}: the sampler reorders per-arc parameters to its in-slots."""
+    g = spread.Graph.from_edges([0, 1], [1, 0], directed=True)
+    assert g.in_arc.tolist() == [1, 0]
+    model = CTIC(p=1.0, delay=("gamma", np.array(shape), np.array(scale)))
+    offsets, members = RRSets(g, AtHorizon(model, 5.0), np.uint64(3)).extend(200).flat()
+    sets = {tuple(sorted(members[offsets[i] : offsets[i + 1]].tolist())) for i in range(200)}
+    assert sets == {(0,), (0, 1)}

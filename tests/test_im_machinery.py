@@ -1379,6 +1379,12 @@ def test_ic_sampler_keeps_per_slot_arrays_only_where_they_are_read():
     star = Graph.from_edges([1, 2], [0, 0], labels=range(3), directed=True)
     args = RRSets(star, IC(p=np.array([0.3, 0.6])), np.uint64(3))._sample_args
     assert args[2].size == 2 and args[3].size == 0
+    # weighted cascade on a digraph with sources (nodes without in-arcs, node_p 0): every
+    # node still shares one probability, so no per-slot array either
+    chain = Graph.from_edges([0, 0, 1, 4], [1, 2, 2, 2], labels=range(5), directed=True)
+    rr = RRSets(chain, IC(p="wc"), np.uint64(4))
+    assert rr._sample_args[5].tolist() == [0.0, 1.0, 1 / 3, 0.0, 0.0]
+    assert rr._sample_args[2].size == 0 and rr.prepared_bytes == 16 * chain.n_nodes
 
 
 def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
