@@ -336,6 +336,12 @@ _BLOCK_SIZE = (
 EQUIVALENT = {
     (
         "spread/im/rrsets.py",
+        '""" | n = self.graph.n_nodes | calls = min(max(self.n_threads, 1), -(-n_new // _CHUNK))',
+        "1 -> 0",
+    ): "every caller passes thread_count(n_jobs) (or the default 1), which is at least 1:"
+    " max(n_threads, 0) is n_threads",
+    (
+        "spread/im/rrsets.py",
         "n_afford = int(afford.sum()) | cheap = np.cumsum(np.sort(costs[afford])) | "
         'k_max = max(int(np.searchsorted(cheap, budget, side="right")), 1)',
         "1 -> 0",

@@ -1551,6 +1551,8 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     per_call = 4 * n + 8 * int(1.25 * n * 8192)
     assert threads.working_bytes(n, 20_000) == sampler + 3 * per_call
     assert threads.working_bytes(n, 10_000) == sampler + 2 * per_call
+    one = RRSets(g, IC(p=1.0), np.uint64(4))  # one thread: one call at a time
+    assert one.working_bytes(n, 20_000) == sampler + per_call
 
 
 def test_coverage_ignores_the_padding_of_a_short_seed_list():
