@@ -1553,6 +1553,10 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     assert threads.working_bytes(n, 10_000) == sampler + 2 * per_call
     one = RRSets(g, IC(p=1.0), np.uint64(4))  # one thread: one call at a time
     assert one.working_bytes(n, 20_000) == sampler + per_call
+    # on a cluster the calls run on the workers (a stand-in client: only its presence is
+    # read before sampling)
+    cluster = RRSets(g, IC(p=1.0), np.uint64(4), n_threads=3, client=object())
+    assert cluster.working_bytes(n, 20_000) == sampler
 
 
 def test_coverage_ignores_the_padding_of_a_short_seed_list():
