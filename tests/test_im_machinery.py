@@ -1473,6 +1473,15 @@ def test_shared_in_probability_holds_one_block_at_a_time(monkeypatch):
     three hubs of 40,000 in-arcs each are read one at a time."""
     import tracemalloc
 
+    def traced(graph, p):
+        """The answer and the peak bytes allocated while computing it."""
+        tracemalloc.start()
+        try:
+            out = shared_in_probability(graph, p)
+            return out, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
     rng = np.random.default_rng(5)
     n, m = 2_000, 200_000
     g = Graph.from_edges(rng.integers(0, n, m), rng.integers(0, n, m), labels=range(n),
@@ -1480,25 +1489,14 @@ def test_shared_in_probability_holds_one_block_at_a_time(monkeypatch):
     p = rng.uniform(0.0, 0.5, g.n_edges)
     monkeypatch.setattr(_ic_sampler, "_BLOCK_SLOTS", 512)
     expected = shared_in_probability(g, p)
-    tracemalloc.start()
-    try:
-        got = shared_in_probability(g, p)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    got, peak = traced(g, p)
     assert np.array_equal(got, expected)
     assert peak < 8 * n + 64 * 512 + 20_000
     # a node with more in-arcs than a block is read alone, not with its neighbour
     hubs = 40_000
     tails = np.arange(3, 3 + hubs)
     g = Graph.from_edges(np.tile(tails, 3), np.repeat([0, 1, 2], hubs), directed=True)
-    p = rng.uniform(0.0, 0.5, g.n_edges)
-    tracemalloc.start()
-    try:
-        got = shared_in_probability(g, p)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    got, peak = traced(g, rng.uniform(0.0, 0.5, g.n_edges))
     assert (got[:3] == -1).all() and not got[3:].any()
     # the answer, and one hub's slots: their probabilities and the arc ids numpy copies
     # to index them (16 bytes a slot; 1.03 MB in all here, 1.35 MB with two hubs a block)
