@@ -1391,7 +1391,7 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
     """Pins the member buffer's growth: with room to spare it grows to 1.5 times its
     size (an index drawn in batches does not copy every set at every batch); when old,
     new and the grown copy would pass `max_memory`, to exactly what is needed (the
-    projection's 8 bytes per member)."""
+    projection's 8 bytes per member), to the byte."""
     n = 6
     g = complete_digraph(n)
     rr = RRSets(g, IC(p=1.0), np.uint64(3)).extend(100)
@@ -1403,6 +1403,17 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
     tight.extend(110)
     assert tight._members.shape[0] == 110 * n
     assert same_sets(rr, tight)
+    # at the boundary, beside a companion: old, new and grown members (4 bytes each) fit
+    # in what `max_memory` leaves after the working arrays, the companion's sets and the
+    # new offsets, 8 (target + 1): exactly that grows by half, one byte less does not
+    companion = RRSets(g, IC(p=1.0), np.uint64(9)).extend(5)
+    for slack, size in ((0, 150 * n), (-1, 110 * n)):
+        edge = RRSets(g, IC(p=1.0), np.uint64(3), companions=(companion,)).extend(100)
+        grown = 4 * (100 * n + 10 * n + 150 * n)
+        beside = edge.working_bytes(n, 10) + companion.nbytes + 8 * (110 + 1)
+        edge.max_memory = grown + beside + slack
+        assert edge.extend(110)._members.shape[0] == size
+        assert same_sets(rr, edge)
 
 
 def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
