@@ -1416,6 +1416,33 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
         assert same_sets(rr, edge)
 
 
+def test_rr_sets_are_drawn_in_kernel_calls_of_8192_sets_sized_by_the_average():
+    """Pins the kernel calls of `extend`: sets ``first + len .. first + target - 1`` in
+    calls of 8,192 (the last one shorter), each with a first buffer for its own number
+    of sets at the average size so far (8 members before any set), whatever `first` is."""
+    g = spread.datasets.load("karate")
+    rr = RRSets(g, IC(p=0.1), np.uint64(5), first=10**6)
+    calls = []
+    sample = rr._sample
+
+    def spy(r0, r1, capacity):
+        calls.append((r0, r1, capacity))
+        return sample(r0, r1, capacity)
+
+    rr._sample = spy
+    rr.extend(20_000)
+    start = 10**6
+    assert calls == [
+        (start, start + 8192, int(8 * 8192 * 1.25)),
+        (start + 8192, start + 16_384, int(8 * 8192 * 1.25)),
+        (start + 16_384, start + 20_000, int(8 * 3616 * 1.25)),
+    ]
+    avg = rr.n_members / len(rr)
+    calls.clear()
+    rr.extend(20_100)
+    assert calls == [(start + 20_000, start + 20_100, int(max(16, avg * 100 * 1.25)))]
+
+
 def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
     """Pins the blocked read of `shared_in_probability`: with blocks of 1, 3 and 7
     in-slots (a node with more in-arcs than a block makes a block alone) the answer is
