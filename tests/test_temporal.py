@@ -18,6 +18,7 @@ from spread import TemporalGraph, TemporalIC
 from spread._random import RUNS, root_seed, stream_root
 from spread.exceptions import GraphFormatError, InvalidParameterError, NodeNotFound
 from spread.models import _ctic_kernels as K
+from spread.models import seed_arrays
 from tests import reference as ref
 
 
@@ -329,8 +330,6 @@ def test_the_batch_kernel_fills_rows_counts_and_depths_as_the_sweep(attempts, ho
     per-node adoption counts summed over chunks. A row wider than the bins keeps what
     came after the last bin in the column past it. Contact times are not whole, so
     adoptions fall in the bin just past a narrow row too."""
-    from spread.models import seed_arrays
-
     src, dst, t = random_contacts(n=20, n_contacts=200, span=12.0, seed=4, integer_times=False)
     tg = TemporalGraph.from_contacts(src, dst, t, labels=np.arange(20))
     n, n_runs, run0, bins, step = tg.n_nodes, 30, 3, 24, 0.25
@@ -403,7 +402,6 @@ def test_a_period_that_never_ends_counts_no_recovery():
     """The kernel's recovery law may be an infinite fixed period (never recovers, as
     SIR's ``gamma=0``): without a horizon no recovery is counted, not even past the
     last bin, and the depth is the last adoption's bin."""
-    from spread.models import seed_arrays
     from spread.models.temporal import _NEVER
 
     tg = TemporalGraph.from_contacts([0, 1], [1, 2], [1.0, 2.0])
