@@ -8,14 +8,13 @@ event times): each turns a user's value into a checked one, or raises an
 import contextlib
 import math
 import numbers
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ._validation import ndim_of
-from .exceptions import InvalidParameterError
+from .exceptions import InvalidParameterError, warn
 
 __all__ = [
     "WindowReport",
@@ -142,12 +141,11 @@ def window_report(source, n_rows, n_before, n_after):
     """A `WindowReport`, with a warning when the window leaves out every row."""
     report = WindowReport(source, int(n_rows), int(n_before), int(n_after))
     if n_rows and report.n_kept == 0:
-        warnings.warn(
+        warn(
             f"the window leaves out every one of the {n_rows:,} {source} "
             f"({n_before:,} before its start, {n_after:,} at or after its end): the trend "
             "holds only zeros.",
             UserWarning,
-            stacklevel=4,
         )
     return report
 

@@ -2,7 +2,12 @@
 
 Every error names what was wrong (a parameter, a file and line, a node), the rule it
 broke and the value received, so that a message read on its own says what to fix.
+Every warning is issued by `warn`, at the user's own line.
 """
+
+import os
+import sys
+import warnings
 
 __all__ = [
     "ConvergenceWarning",
@@ -90,3 +95,29 @@ class ConvergenceWarning(UserWarning):
 
 class IdentifiabilityWarning(UserWarning):
     """The data identify a parameter poorly (pre-peak series, strong correlations)."""
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message, category=UserWarning):
+    """Issue a warning attributed to the first caller outside spread: the user's line.
+
+    Counting frames by hand (``stacklevel=n``) goes wrong whenever a call path gains or
+    loses a level; this walks the stack instead (what Python 3.12's
+    ``skip_file_prefixes`` does).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from spread.exceptions import ConvergenceWarning, warn
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("stopped early", ConvergenceWarning)
+    >>> caught[0].filename.endswith("exceptions.py")
+    False
+    """
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

@@ -52,6 +52,18 @@ def test_parallel_loops_live_in_kernel_files():
     assert not offenders
 
 
+def test_warnings_are_issued_in_one_place():
+    # `spread.exceptions.warn` finds the user's line; a hand-counted stacklevel drifts
+    # when a call path gains a level (tests/test_bad_input.py checks where they point).
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in MODULES
+        if p.name != "exceptions.py"
+        and any(re.search(r"warnings\.warn\(|stacklevel", line) for line in _code_lines(p))
+    ]
+    assert not offenders
+
+
 def test_importing_spread_loads_neither_the_cli_nor_matplotlib():
     code = "import sys, spread; print('spread.cli' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

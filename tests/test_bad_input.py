@@ -39,7 +39,10 @@ from spread.exceptions import (
     WorkLimitError,
 )
 from spread.fit import (
+    CTICEstimator,
+    HeatEstimator,
     ICEstimator,
+    LTEstimator,
     dmp_ic,
     fit_bass,
     fit_hawkes,
@@ -590,15 +593,66 @@ WARNINGS = [
     pytest.param(lambda: fit_bass(Trend.from_counts([1, 3])), ConvergenceWarning,
                  ["bass fit failed", "Too few observations", "2 observation(s)"],
                  id="fit-too-few-bins-warns"),
+    pytest.param(lambda: fit_bass(Trend.from_counts(np.zeros(15))), ConvergenceWarning,
+                 ["bass fit failed", "holds no counts"], id="fit-no-counts"),
+    pytest.param(lambda: fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.05, "q": 1e-12}, 40,
+                                                 rng=2), loss="poisson"),
+                 ConvergenceWarning, ["bass fit did not succeed", "`q` at its lower bound"],
+                 id="fit-on-a-bound"),
+    pytest.param(lambda: ICEstimator(n_runs=20, ci_method=None).fit(KARATE, [2, 0, 0, 0, 0],
+                                                                     seeds=[0, 1]),
+                 ConvergenceWarning, ["ic fit did not succeed", "`p` at its lower bound"],
+                 id="network-fit-on-a-bound"),
+    pytest.param(lambda: LTEstimator(n_runs=20, ci_method=None).fit(KARATE, [2, 0, 0, 0, 0],
+                                                                     seeds=[0, 1]),
+                 ConvergenceWarning, ["lt fit did not succeed", "`scale` at its lower bound"],
+                 id="lt-network-fit-on-a-bound"),
+    pytest.param(lambda: CTICEstimator(n_runs=20, ci_method=None).fit(KARATE, [2, 0, 0, 0, 0],
+                                                                       seeds=[0, 1]),
+                 ConvergenceWarning, ["ctic fit did not succeed", "`p` at its lower bound"],
+                 id="ctic-network-fit-on-a-bound"),
+    pytest.param(lambda: ICEstimator("dmp", ci_method=None).fit(KARATE, np.zeros(8), seeds=[0]),
+                 ConvergenceWarning, ["ic fit failed", "holds no counts"],
+                 id="network-fit-no-counts"),
+    pytest.param(lambda: HeatEstimator(threshold=0.1, ci_method=None).fit(
+                     Graph.from_networkx(nx.barabasi_albert_graph(300, 3, seed=0)),
+                     [2, 300, 300, 300], seeds=[0, 1]),
+                 ConvergenceWarning, ["heat fit did not succeed", "`beta` at its lower bound"],
+                 id="heat-fit-on-a-bound"),
+    pytest.param(lambda: HeatEstimator(threshold=0.1, ci_method=None).fit(KARATE, np.zeros(5),
+                                                                          seeds=[0]),
+                 ConvergenceWarning, ["heat fit failed", "holds no counts"],
+                 id="heat-fit-no-counts"),
+    pytest.param(lambda: fit_ic(Cascades.from_frame(
+                     pd.DataFrame({"c": [0], "v": [3], "t": [0.0]}), cascade="c", node="v",
+                     time="t", graph=PATH)),
+                 ConvergenceWarning, ["ic fit failed", "No IC trials"], id="cascade-fit-no-trials"),
+    pytest.param(lambda: fit_ic(Cascades.from_frame(
+                     pd.DataFrame({"c": [0, 0], "v": [0, 1], "t": [0.0, 1.0]}), cascade="c",
+                     node="v", time="t", graph=Graph.from_edges([0], [1]))),
+                 ConvergenceWarning, ["ic fit did not succeed", "`p` at its upper bound"],
+                 id="cascade-fit-on-a-bound"),
+    pytest.param(lambda: fit_ic(simulate_cascades(KARATE, IC(p=0.2, external=0.05), n_cascades=50,
+                                                  max_steps=6, rng=1)),
+                 UserWarning, ["adoption(s) had no in-neighbour active"],
+                 id="cascade-fit-unexplained-adoptions"),
+    pytest.param(lambda: simulate(Graph.from_edges(range(59), range(1, 60)), [0],
+                                  spread.CTIC(delay=("fixed", 1.0)), n_runs=5, time_step=0.001,
+                                  rng=0),
+                 RuntimeWarning, ["after the curve's last time bin"], id="runs-past-the-curve"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("call", "category", "words"), WARNINGS)
 def test_questionable_input_warns_with_the_reason(call, category, words):
+    """Each warning says why, and points at the caller's line (here), not at spread's."""
     with pytest.warns(category) as record:
         call()
     messages = [str(w.message) for w in record if issubclass(w.category, category)]
     assert any(all(word in m for word in words) for m in messages), messages
+    first = call.__code__.co_firstlineno  # the line of the lambda that makes the call
+    assert {w.filename for w in record} == {__file__}
+    assert all(first <= w.lineno <= first + 4 for w in record), [w.lineno for w in record]
 
 
 # ----------------------------------------------------------------------------------

@@ -10,13 +10,12 @@ parameters on their bounds and one set of messages.
 """
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from .._common import ConfidenceInterval, z_value
-from ..exceptions import ConvergenceWarning, IdentifiabilityWarning
+from ..exceptions import ConvergenceWarning, IdentifiabilityWarning, warn
 from ._optimize import converged, minimize_likelihood
 from ._result import TERMINATION_MESSAGES, FitResult
 
@@ -89,10 +88,10 @@ class Problem:
             H[:, j] = (self.grad(xp) - self.grad(xm)) / (2 * h)
         return (H + H.T) / 2
 
-    # --- data-facing hooks used by FitResult
+    # --- data-facing hooks used by FitResult. Every problem sets `n_obs` (what `too_few`
+    # and BIC count) and `observed_total` (0: nothing to fit); `n_bins` is the observed
+    # window, none for problems on cascades.
     n_bins = 0
-    n_obs = 0
-    observed_total = 0.0
 
     def labels(self, bins):
         return pd.Index(bins, name="bin")
@@ -187,7 +186,6 @@ def assemble(
     notes=(),
     diagnostics=None,
     hint="",
-    stacklevel=4,
 ):
     """The `FitResult` of a fit that found `x`: parameters, uncertainty, status, warnings.
 
@@ -220,8 +218,6 @@ def assemble(
     diagnostics : dict, optional
     hint : str
         What to check, appended to the `ConvergenceWarning` of an unsuccessful fit.
-    stacklevel : int
-        Of the warnings.
     """
     x = np.asarray(x, dtype=np.float64)
     problem.x_hat = x
@@ -284,12 +280,11 @@ def assemble(
         **fields,
     )
     for category, text in notes:
-        warnings.warn(text, category, stacklevel=stacklevel)
+        warn(text, category)
     if status != 0:
-        warnings.warn(
+        warn(
             f"{problem.model} fit did not succeed: {message}" + (f" {hint}" if hint else ""),
             ConvergenceWarning,
-            stacklevel=stacklevel,
         )
     return result
 
@@ -298,7 +293,7 @@ def failed(problem, status, message, *, level=0.95, nit=0, nfev=0, extra=()):
     """The `FitResult` of a fit that found no estimate (NaN parameters), with a warning."""
     nan = math.nan
     p = len(problem.names)
-    warnings.warn(f"{problem.model} fit failed: {message}", ConvergenceWarning, stacklevel=4)
+    warn(f"{problem.model} fit failed: {message}", ConvergenceWarning)
     return _fit_result(
         problem,
         params=dict.fromkeys(problem.names, nan),
@@ -408,7 +403,6 @@ def fit_likelihood(
         notes=notes,
         diagnostics=diag,
         hint="Check the data, the bounds, or increase `max_iter`.",
-        stacklevel=5,
     )
     if ci_method != "wald" and result.success:
         result = result.with_conf_int(ci_method, level, n_resamples=n_resamples, rng=rng)

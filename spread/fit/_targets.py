@@ -1,12 +1,11 @@
 """Per-target parameters (one per target node, or one per arc) solved block by block."""
 
 import math
-import warnings
 from dataclasses import replace
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning
+from ..exceptions import ConvergenceWarning, warn
 from ._target_kernels import solve_blocks
 
 __all__ = ["granular_result", "solve_targets", "target_params"]
@@ -82,11 +81,7 @@ def granular_result(res, model, loglik, n_par, n_bad, nit, max_iter):
         note = f"{n_bad} per-node problem(s) did not converge within `max_iter` = {max_iter}."
         message = f"{message} {note}"
         status, success, warns = 1, False, (*warns, note)
-        warnings.warn(
-            f"{model} fit did not converge: {note} Increase `max_iter`.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        warn(f"{model} fit did not converge: {note} Increase `max_iter`.", ConvergenceWarning)
     return replace(
         res,
         model=model,

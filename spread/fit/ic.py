@@ -6,7 +6,6 @@ cascades (exact likelihood of the transmission trials, FITTING.md §2.3.1: `fit_
 """
 
 import math
-import warnings
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -17,6 +16,7 @@ from .._common import ConfidenceInterval
 from .._random import root_seed
 from .._validation import check_in, check_nonnegative_float
 from ..cascades import Cascades
+from ..exceptions import warn
 from ..models import IC
 from . import _seasonal
 from ._ic_kernels import trial_groups as _trial_groups_kernel
@@ -394,12 +394,11 @@ def fit_ic(
     # trial's success: IC cannot produce it (an outside cause, or too fine a `dt`).
     diag["n_unexplained_adoptions"] = later - diag["n_successes"]
     if diag["n_unexplained_adoptions"]:
-        warnings.warn(
+        warn(
             f"{diag['n_unexplained_adoptions']} adoption(s) had no in-neighbour active in the "
             "step before (IC cannot produce them: an outside cause, or a `dt` too fine): "
             "left out of the likelihood.",
             UserWarning,
-            stacklevel=2,
         )
     if tg.k.size == 0:
         res = failed(

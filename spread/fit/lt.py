@@ -7,7 +7,6 @@ threshold brackets, FITTING.md §2.3.5: `fit_lt`, and `LTEstimator` with
 """
 
 import math
-import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +16,7 @@ from .. import weights as _weights
 from .._random import root_seed
 from .._validation import check_in, check_nonnegative_float
 from ..cascades import Cascades
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, warn
 from ..models import LT
 from ._lt_kernels import bracket_rows
 from ._network import _MC_PARAMS, NetworkEstimator, check_graph
@@ -311,7 +310,7 @@ def fit_lt(
             "active (LT would have activated them): left out of the likelihood."
         )
     for note in notes:
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warn(note, UserWarning)
     if lo.size == 0:
         res = failed(
             problem,

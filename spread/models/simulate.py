@@ -2,7 +2,6 @@
 
 import math
 import time
-import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,7 +17,7 @@ from .._common import (
 )
 from .._random import RUNS, root_seed, stream_root
 from .._validation import check_int, check_nonnegative_float
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError, warn
 from ..graph import Graph, resolve_seed_sets, resolve_seeds
 from ._batch import run_batch, seed_arrays
 from ._result import SpreadResult, SpreadResults
@@ -394,7 +393,7 @@ def _one(cfg, seed_idx, bar):
                 "adoption, the curve stops there. A larger `time_step` or a `horizon` "
                 "covers them."
             )
-            warnings.warn(msg, RuntimeWarning, stacklevel=3)
+            warn(msg, RuntimeWarning)
     return SpreadResult(
         final_sizes=runs.final_sizes,
         new_per_step=runs.new_per_step,
