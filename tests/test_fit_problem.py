@@ -13,10 +13,13 @@ import math
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
+import spread
 from spread._common import z_value
-from spread.exceptions import ConvergenceWarning, IdentifiabilityWarning
+from spread.exceptions import ConvergenceWarning, IdentifiabilityWarning, InvalidParameterError
+from spread.fit import fit_ic
 from spread.fit._problem import (
     XTOL_SMOOTH,
     Problem,
@@ -69,6 +72,10 @@ class PoissonRate(Problem):
 
     def nll(self, x):
         return self.n_obs * math.exp(x[0]) - self.s * x[0]
+
+    def resample(self, x, rng):
+        """Counts drawn from the fitted rate: their total is Poisson(n e^x)."""
+        return PoissonRate(self.n_obs, rng.poisson(self.n_obs * math.exp(x[0])))
 
 
 def test_gradient_and_hessian_are_central_differences_scaled_to_the_parameter():
@@ -271,3 +278,81 @@ def test_fit_likelihood_refuses_empty_data_and_too_few_observations():
     with pytest.warns(ConvergenceWarning):
         few = fit_likelihood(q)
     assert few.status == 6 and few.message == q.too_few()
+
+
+@pytest.mark.parametrize(
+    ("status", "suffix"), [(2, ": `m` free."), (4, ": `m` free."), (1, ": `m` free")]
+)
+def test_assemble_ends_a_bound_or_an_abnormal_stop_detail_with_a_full_stop(status, suffix):
+    """Statuses 2 and 4 (whose messages end mid-sentence) take the detail and a full
+    stop; the others append the detail as given."""
+    q = Quadratic(np.eye(1), np.zeros(1))
+    with pytest.warns(ConvergenceWarning):
+        res = assemble(q, [0.5], fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95,
+                       status=status, detail=": `m` free")  # fmt: skip
+    assert res.message == TERMINATION_MESSAGES[status] + suffix
+    assert res.warnings == (res.message,) and res.status == status
+
+
+def test_assemble_puts_poor_identification_in_the_message_and_every_note_in_warnings():
+    q = Quadratic(np.eye(1), np.zeros(1))
+    notes = [
+        (IdentifiabilityWarning, "The market size `m` is poorly identified: no peak yet."),
+        (UserWarning, "Three bins were left out."),
+    ]
+    with pytest.warns(UserWarning) as record:
+        res = assemble(q, [0.5], fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95, notes=notes)
+    assert res.success
+    assert res.message == TERMINATION_MESSAGES[0] + " " + notes[0][1]
+    assert res.warnings == (notes[0][1], notes[1][1])
+    assert [(w.category, str(w.message)) for w in record] == notes
+
+
+@pytest.mark.parametrize("n_obs", [0, 1])
+def test_bic_counts_no_observations_as_one(n_obs):
+    """``p log(max(n, 1)) + 2 nll``: with 0 or 1 observations the penalty is 0."""
+    q = Quadratic(np.eye(2), np.zeros(2))
+    q.n_obs = n_obs
+    res = assemble(q, [0.1, 0.2], fun=3.0, nit=1, nfev=1, xtol=1e-5, level=0.95,
+                   cov_x=np.eye(2), likelihood=True)  # fmt: skip
+    assert res.bic == 6.0 and res.aic == 10.0
+
+
+def test_failed_counts_no_iterations_by_default():
+    q = Quadratic(np.eye(2), np.zeros(2))
+    with pytest.warns(ConvergenceWarning):
+        res = failed(q, 3, "nothing")
+    assert (res.nit, res.nfev, res.level, res.ci_method) == (0, 0, 0.95, "wald")
+
+
+def test_fit_likelihood_defaults_to_1000_iterations_and_200_bootstrap_replicates():
+    """`max_iter` reaches the problem's `prepare` hook (its counts add to the result's);
+    the bootstrap interval is the percentile interval of 200 replicates."""
+    seen = []
+
+    class Prepared(PoissonRate):
+        prep_counts = (3, 11)
+
+        def prepare(self, max_iter):
+            seen.append(max_iter)
+
+    plain = fit_likelihood(PoissonRate(24, 380))
+    res = fit_likelihood(Prepared(24, 380))
+    assert seen == [1000]
+    assert (res.nit, res.nfev) == (plain.nit + 3, plain.nfev + 11)
+    boot = fit_likelihood(PoissonRate(24, 380), ci_method="bootstrap", rng=5)
+    assert boot.ci_method == "bootstrap" and boot.level == 0.95
+    assert boot.intervals == plain.bootstrap(200, rng=5).conf_int(0.95)
+    assert boot.intervals != plain.bootstrap(199, rng=5).conf_int(0.95)
+
+
+def test_a_fit_to_cascades_has_no_observed_window():
+    """Problems on cascades keep the default ``n_bins = 0``: no observed bins to show or
+    predict, and a forecast asks for `simulate_cascades`."""
+    g = spread.Graph.from_edges([0, 0], [1, 2])
+    rows = pd.DataFrame({"c": [0, 0, 1], "v": [0, 1, 0], "t": [0.0, 1.0, 0.0]})
+    res = fit_ic(spread.Cascades.from_frame(rows, cascade="c", node="v", time="t", graph=g))
+    assert res.success and res.n_obs_bins == 0 and res.observed() is None
+    assert res.predict().size == 0
+    with pytest.raises(InvalidParameterError, match="use `simulate_cascades`"):
+        res.predict(3)
