@@ -356,3 +356,80 @@ def test_a_fit_to_cascades_has_no_observed_window():
     assert res.predict().size == 0
     with pytest.raises(InvalidParameterError, match="use `simulate_cascades`"):
         res.predict(3)
+
+
+def test_fit_likelihood_at_a_saddle_reports_no_errors_and_an_indefinite_information():
+    """Started at a saddle (``nll = x0^2 - x1^2 / 4``, gradient 0) the optimizer stays
+    there; an information with a negative eigenvalue gives no covariance (standard
+    errors inf, the condition number inf) and the singular-information note."""
+    q = Quadratic(np.diag([2.0, -0.5]), [0.0, 0.0])
+    with pytest.warns(UserWarning, match="observed information is singular"):
+        res = fit_likelihood(q)
+    assert res.params == {"x0": 0.0, "x1": 0.0}
+    assert all(math.isinf(v) for v in res.stderr.values()) and np.isinf(res.cov).all()
+    assert math.isinf(res.diagnostics["condition_number"])
+
+
+def test_fit_likelihood_with_every_parameter_on_a_bound_has_no_free_block():
+    q = Quadratic(np.eye(2), [-1.0, 2.0], bounds=[(0.0, 1.0), (0.0, 1.0)])
+    with pytest.warns(ConvergenceWarning, match="`x0` at its lower bound.*`x1` at its upper"):
+        res = fit_likelihood(q, ci_method="profile")
+    assert res.status == 2 and res.params == pytest.approx({"x0": 0.0, "x1": 1.0}, abs=1e-12)
+    assert np.isinf(res.cov).all() and math.isinf(res.diagnostics["condition_number"])
+    assert res.ci_method == "wald"  # no profile intervals for a fit that did not succeed
+
+
+def test_a_correlation_of_exactly_0_95_does_not_warn():
+    class Exact(Quadratic):
+        def hessian(self, x):
+            return np.array([[1.0, -0.95], [-0.95, 1.0]])
+
+    q = Exact(np.array([[1.0, -0.95], [-0.95, 1.0]]), [0.1, 0.2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fit_likelihood(q)
+    assert res.diagnostics["max_abs_corr"] == 0.95
+
+
+def test_an_infinite_likelihood_at_the_optimum_fails_with_status_5():
+    class Nowhere(PoissonRate):
+        def nll(self, x):
+            return math.inf
+
+    with pytest.warns(ConvergenceWarning, match="not finite"):
+        res = fit_likelihood(Nowhere(10, 30))
+    assert res.status == 5 and res.message == TERMINATION_MESSAGES[5]
+    assert math.isnan(res.params["rate"])
+
+
+def test_only_a_nuisance_parameter_on_its_upper_bound_is_benign():
+    """The dispersion note is for a nuisance parameter at its upper bound (no
+    overdispersion), not at its lower one nor for a model parameter at its upper one."""
+    bounds = [(-5.0, 5.0), (0.0, 1.0)]
+    q = Quadratic(np.eye(2), [0.5, 3.0], names=["m", "k"], bounds=bounds)
+    q.nuisance = ("k",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fit_likelihood(q)
+    assert res.success and "dispersion_note" in res.diagnostics
+    assert res.stderr["m"] == pytest.approx(1.0, rel=1e-6) and math.isinf(res.stderr["k"])
+    for c, nuisance in (([0.5, -3.0], ("k",)), ([0.5, 3.0], ())):
+        q = Quadratic(np.eye(2), c, names=["m", "k"], bounds=bounds)
+        q.nuisance = nuisance
+        with pytest.warns(ConvergenceWarning, match="`k` at its"):
+            res = fit_likelihood(q)
+        assert res.status == 2 and "dispersion_note" not in res.diagnostics
+
+
+def test_a_problem_note_about_identification_is_an_identifiability_warning():
+    class Noted(Quadratic):
+        def notes(self, x, cov_x):
+            return ["`x0` is poorly identified here.", "Two bins were merged."]
+
+    with pytest.warns(UserWarning) as record:
+        res = fit_likelihood(Noted(np.eye(1), [0.3]))
+    assert [(w.category, str(w.message)) for w in record] == [
+        (IdentifiabilityWarning, "`x0` is poorly identified here."),
+        (UserWarning, "Two bins were merged."),
+    ]
+    assert res.message == TERMINATION_MESSAGES[0] + " `x0` is poorly identified here."
