@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import ndim_of
+from ._validation import ndim_of, short_repr
 from .exceptions import InvalidParameterError, warn
 
 __all__ = [
@@ -36,11 +36,6 @@ __all__ = [
     "to_datetimes",
     "window_report",
 ]
-
-
-def short_repr(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def check_counts(values, name="counts"):

@@ -27,15 +27,16 @@ __all__ = [
 ]
 
 
-def _short(value):
+def short_repr(value, width=80):
+    """``repr(value)``, cut to `width` characters with "..." (for error messages)."""
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def check_bool(value, *, name):
     """Return `value` as a Python bool; only True and False (numpy's too) are accepted."""
     if not isinstance(value, bool | np.bool_):
-        msg = f"`{name}` must be True or False; got {_short(value)}."
+        msg = f"`{name}` must be True or False; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     return bool(value)
 
@@ -45,7 +46,7 @@ def check_in(value, *, name, options):
     if isinstance(value, str) and value in options:
         return value
     choices = ", ".join(repr(o) for o in options)
-    msg = f"`{name}` must be one of {choices}; got {_short(value)}."
+    msg = f"`{name}` must be one of {choices}; got {short_repr(value)}."
     raise InvalidParameterError(msg)
 
 
@@ -55,13 +56,13 @@ def check_int(value, *, name, min_value=None, max_value=None):
     Booleans are not integers here: ``True`` for a count is a mistake, not a 1.
     """
     if isinstance(value, bool | np.bool_):
-        msg = f"`{name}` must be an integer; got {_short(value)}."
+        msg = f"`{name}` must be an integer; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     if not isinstance(value, numbers.Integral):
         try:
             value = operator.index(value)
         except TypeError:
-            msg = f"`{name}` must be an integer; got {_short(value)}."
+            msg = f"`{name}` must be an integer; got {short_repr(value)}."
             raise InvalidParameterError(msg) from None
     value = int(value)
     if min_value is not None and value < min_value:
@@ -76,7 +77,7 @@ def check_int(value, *, name, min_value=None, max_value=None):
 def check_level(value, *, name="level"):
     """Return `value` as a float in the open interval (0, 1): a confidence level."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
-        msg = f"`{name}` must lie in (0, 1); got {_short(value)}."
+        msg = f"`{name}` must lie in (0, 1); got {short_repr(value)}."
         raise InvalidParameterError(msg)
     return float(value)
 
@@ -84,12 +85,12 @@ def check_level(value, *, name="level"):
 def _as_float(value, name, what):
     """`value` as a Python float; booleans, strings and non-numbers are refused as not `what`."""
     if isinstance(value, bool | np.bool_ | str | bytes):
-        msg = f"`{name}` must be {what}; got {_short(value)}."
+        msg = f"`{name}` must be {what}; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     try:
         return float(value)
     except (TypeError, ValueError, OverflowError):
-        msg = f"`{name}` must be {what}; got {_short(value)}."
+        msg = f"`{name}` must be {what}; got {short_repr(value)}."
         raise InvalidParameterError(msg) from None
 
 
@@ -98,7 +99,7 @@ def check_nonnegative_float(value, *, name, allow_zero=True):
     out = _as_float(value, name, "a real number")
     if not np.isfinite(out) or out < 0 or (out == 0 and not allow_zero):
         rule = ">= 0" if allow_zero else "> 0"
-        msg = f"`{name}` must be a finite number {rule}; got {_short(value)}."
+        msg = f"`{name}` must be a finite number {rule}; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     return out
 
@@ -107,7 +108,7 @@ def check_real(value, *, name):
     """Return `value` as a finite float (any sign); booleans and strings are refused."""
     out = _as_float(value, name, "a finite real number")
     if not np.isfinite(out):
-        msg = f"`{name}` must be a finite real number; got {_short(value)}."
+        msg = f"`{name}` must be a finite real number; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     return out
 
@@ -115,11 +116,11 @@ def check_real(value, *, name):
 def check_probability(value, *, name):
     """Return `value` as a float in [0, 1]."""
     if isinstance(value, bool | np.bool_ | str) or not isinstance(value, numbers.Real):
-        msg = f"`{name}` must be a probability in [0, 1]; got {_short(value)}."
+        msg = f"`{name}` must be a probability in [0, 1]; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     out = float(value)
     if not 0.0 <= out <= 1.0:  # also rejects NaN
-        msg = f"`{name}` must be a probability in [0, 1]; got {_short(value)}."
+        msg = f"`{name}` must be a probability in [0, 1]; got {short_repr(value)}."
         raise InvalidParameterError(msg)
     return out
 
@@ -140,10 +141,12 @@ def check_probabilities(values, *, name, size=None):
         is_bool = np.asarray(values).dtype.kind == "b"
         arr = None if is_bool else np.array(values, dtype=np.float64)  # a private copy
     except (TypeError, ValueError, OverflowError):
-        msg = f"`{name}` must be an array of probabilities; got {_short(values)}."
+        msg = f"`{name}` must be an array of probabilities; got {short_repr(values)}."
         raise InvalidParameterError(msg) from None
     if is_bool:
-        msg = f"`{name}` must be an array of probabilities, not booleans; got {_short(values)}."
+        msg = (
+            f"`{name}` must be an array of probabilities, not booleans; got {short_repr(values)}."
+        )
         raise InvalidParameterError(msg)
     if arr.ndim != 1:
         msg = f"`{name}` must be one-dimensional; got an array of shape {arr.shape}."

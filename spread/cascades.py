@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ._time import as_freq, as_ns, span_seconds
-from ._validation import check_bool, check_nonnegative_float
+from ._validation import check_bool, check_nonnegative_float, short_repr
 from .convert import blank_ids
 from .exceptions import InvalidParameterError, NodeNotFound
 from .trend import Trend, is_datetime_like
@@ -39,14 +39,9 @@ def _unhashable(df, columns):
             except TypeError:
                 msg = (
                     f"`{name}` ids must be hashable (numbers or strings); column {col!r} "
-                    f"holds {type(value).__name__} {_short(value)} in row {_py(row)!r}."
+                    f"holds {type(value).__name__} {short_repr(value, 60)} in row {_py(row)!r}."
                 )
                 raise InvalidParameterError(msg) from None
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True, repr=False, eq=False)

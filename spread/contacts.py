@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import convert
-from ._validation import check_in
+from ._validation import check_in, short_repr
 from .convert import readonly
 from .exceptions import InvalidParameterError
 from .graph import Graph
@@ -392,7 +392,7 @@ def _unix_seconds(values, name, original):
             stamps = pd.DatetimeIndex(pd.to_datetime(values, utc=True))
             seconds = stamps.as_unit("us").asi8 / 1e6  # microseconds hold any year
     except (TypeError, ValueError, OverflowError):
-        msg = f"`{name}` must hold numbers or datetimes; got {convert._short(original)}."
+        msg = f"`{name}` must hold numbers or datetimes; got {short_repr(original)}."
         raise InvalidParameterError(msg) from None
     return np.where(stamps.isna(), np.nan, seconds)
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._common import progress_bar
 from ._graph_kernels import counting_order, pair_order
-from ._validation import check_in
+from ._validation import check_in, short_repr
 from .exceptions import InvalidParameterError, NodeNotFound
 
 __all__ = [
@@ -110,7 +110,7 @@ def as_label_array(values, *, name=None):
         isinstance(values, str | bytes | dict)
         or (isinstance(values, np.ndarray) and values.ndim != 1)
     ):
-        msg = f"`{name}` must be a 1-d sequence of labels; got {_short(values)}."
+        msg = f"`{name}` must be a 1-d sequence of labels; got {short_repr(values)}."
         raise InvalidParameterError(msg)
     if isinstance(values, np.ndarray) and values.ndim == 1:
         if values.dtype.kind == "i" or (
@@ -125,7 +125,7 @@ def as_label_array(values, *, name=None):
     try:
         values = list(values)
     except TypeError:
-        msg = f"`{name or 'labels'}` must be a sequence of labels; got {_short(values)}."
+        msg = f"`{name or 'labels'}` must be a sequence of labels; got {short_repr(values)}."
         raise InvalidParameterError(msg) from None
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
@@ -148,10 +148,10 @@ def weight_array(weights, size, what="edge", name="weights", noun="weight"):
         is_bool = np.asarray(weights).dtype.kind == "b"
         out = None if is_bool else np.array(weights, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        msg = f"`{name}` must be an array of real numbers; got {_short(weights)}."
+        msg = f"`{name}` must be an array of real numbers; got {short_repr(weights)}."
         raise InvalidParameterError(msg) from None
     if is_bool:
-        msg = f"`{name}` must be real numbers, not booleans; got {_short(weights)}."
+        msg = f"`{name}` must be real numbers, not booleans; got {short_repr(weights)}."
         raise InvalidParameterError(msg)
     if out.shape != (size,):
         msg = f"`{name}` must have one entry per {what} ({size}); got shape {out.shape}."
@@ -165,11 +165,6 @@ def weight_array(weights, size, what="edge", name="weights", noun="weight"):
         )
         raise InvalidParameterError(msg)
     return out
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _checked(arr, name):
@@ -221,7 +216,7 @@ def label_index(labels):
     except OverflowError:  # pandas sorts to check, and fails on these
         msg = (
             "`labels` must not mix booleans with integers past int64 (pandas cannot index "
-            f"them); got {_short(labels)}."
+            f"them); got {short_repr(labels)}."
         )
         raise InvalidParameterError(msg) from None
     if not unique:
@@ -250,7 +245,7 @@ def index_of(graph, labels):
         try:
             idx = graph._label_index.get_indexer(values).astype(np.int64)
         except TypeError as exc:  # an unhashable label (a list, an array)
-            msg = f"node labels must be hashable; got {_short(labels)} ({exc})."
+            msg = f"node labels must be hashable; got {short_repr(labels)} ({exc})."
             raise InvalidParameterError(msg) from None
     if (idx < 0).any():
         try:
@@ -576,10 +571,10 @@ def _dense_matrix(A):
         if arr.dtype.kind == "O":
             arr = arr.astype(np.float64)
     except (TypeError, ValueError, OverflowError):
-        msg = f"`A` must be a 2-d array of real numbers; got {_short(A)}."
+        msg = f"`A` must be a 2-d array of real numbers; got {short_repr(A)}."
         raise InvalidParameterError(msg) from None
     if arr.ndim != 2 or arr.dtype.kind not in "biuf":
-        msg = f"`A` must be a 2-d array of real numbers; got {_short(A)}."
+        msg = f"`A` must be a 2-d array of real numbers; got {short_repr(A)}."
         raise InvalidParameterError(msg)
     return arr
 

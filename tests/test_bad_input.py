@@ -769,3 +769,16 @@ def test_cli_work_limit_does_not_advise_a_keyword_it_lacks(capsys):
     err = capsys.readouterr().err
     assert "over `max_work` = 1e+11. Lower `n_runs` or the `candidates`." in err
     assert "pass a larger" not in err
+
+
+def test_a_value_in_a_message_is_cut_at_80_characters():
+    """Every message quotes the value it got through `short_repr`: up to 80 characters
+    whole, longer ones cut to 77 and "..."."""
+    from spread._validation import short_repr
+
+    assert short_repr("x" * 78) == repr("x" * 78)  # 80 characters with the quotes
+    assert short_repr("x" * 79) == "'" + "x" * 76 + "..."
+    assert short_repr(list(range(5)), width=10) == "[0, 1, ..."
+    with pytest.raises(InvalidParameterError) as info:
+        bass_fit().profile("m", grid="x" * 100)
+    assert str(info.value).endswith("got '" + "x" * 76 + "....")

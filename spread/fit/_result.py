@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._common import MAX_WORK, check_max_work, check_memory, z_value
 from .._random import as_generator
-from .._validation import check_bool, check_in, check_int, check_level, ndim_of
+from .._validation import check_bool, check_in, check_int, check_level, ndim_of, short_repr
 from ..exceptions import IdentifiabilityWarning, InvalidParameterError
 
 __all__ = ["TERMINATION_MESSAGES", "FitResult", "IdentifiabilityWarning"]
@@ -39,7 +39,7 @@ def _profile_grid(grid, *, positive):
         out = None
     rule = "> 0" if positive else "finite"
     if out is None or out.ndim != 1 or out.size == 0:
-        msg = f"`grid` must be a non-empty 1-d array of numbers ({rule}); got {_short(grid)}."
+        msg = f"`grid` must be a non-empty 1-d array of numbers ({rule}); got {short_repr(grid)}."
         raise InvalidParameterError(msg)
     bad = ~np.isfinite(out) | ((out <= 0) if positive else False)
     if bad.any():
@@ -47,11 +47,6 @@ def _profile_grid(grid, *, positive):
         msg = f"`grid` must hold finite numbers{' > 0' if positive else ''}; got {float(out[i])!r} at position {i}."
         raise InvalidParameterError(msg)
     return out
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _check_draws(n_paths, n_bins, advice="lower `n_paths` or the bins (`horizon`)"):
@@ -205,7 +200,7 @@ class FitResult:
         if out.ndim != 1 or out.dtype.kind not in "iu" or (out.size and out.min() < 0):
             msg = (
                 "`bins` must be a number of bins or a 1-d array of bin numbers >= 0; got "
-                f"{_short(bins)}."
+                f"{short_repr(bins)}."
             )
             raise InvalidParameterError(msg)
         if out.size:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .._random import as_generator
-from .._validation import check_int, check_level, ndim_of
+from .._validation import check_int, check_level, ndim_of, short_repr
 from ..exceptions import InvalidParameterError
 from .choose import (
     BASELINES,
@@ -21,11 +21,6 @@ from .choose import (
 from .forecast import MIN_ERROR_PATHS, _Baseline, _draws, _usable, at_origins
 
 __all__ = ["Calibration", "calibration"]
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -113,7 +108,7 @@ def _fitter(model, trend, horizon, first_origin, period):
         options = ", ".join(repr(m) for m in (*CURVE_MODELS, *PERIODIC, *BASELINES))
         msg = (
             f"`model` must be one of {options} or a function mapping a Trend to a "
-            f"FitResult; got {_short(model)}."
+            f"FitResult; got {short_repr(model)}."
         )
         raise InvalidParameterError(msg)
     if model == "naive":
@@ -201,7 +196,9 @@ def calibration(
     n_origins = check_int(n_origins, name="n_origins", min_value=1)
     n_paths = check_int(n_paths, name="n_paths", min_value=1)
     if isinstance(levels, str | bytes) or ndim_of(levels) != 1 or len(levels) == 0:
-        msg = f"`levels` must be a non-empty sequence of levels in (0, 1); got {_short(levels)}."
+        msg = (
+            f"`levels` must be a non-empty sequence of levels in (0, 1); got {short_repr(levels)}."
+        )
         raise InvalidParameterError(msg)
     levels = sorted({check_level(v, name="levels") for v in levels})
     gen = as_generator(rng)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._random import as_generator
-from .._validation import check_in, check_int, check_level
+from .._validation import check_in, check_int, check_level, short_repr
 from ..exceptions import InvalidParameterError
 from ..trend import as_trend
 from .curves import fit_bass, fit_gompertz, fit_logistic, fit_si, fit_sir
@@ -55,11 +55,6 @@ _SCORES = ("mase", "msis")
 FIT_OPTIONS = ("loss", "ci_method", "level", "max_iter", "n_resamples", "rng")
 
 
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def series_of(trend):
     """`trend` as a `Trend`; an error names `trend`."""
     try:
@@ -77,7 +72,7 @@ def check_fit_options(fit_options):
         msg = (
             f"`fit_options` must be a dict of fitting options for the named models (any of "
             f"{', '.join(FIT_OPTIONS)}), such as {{'loss': 'poisson'}}; got "
-            f"{_short(fit_options)}."
+            f"{short_repr(fit_options)}."
         )
         raise InvalidParameterError(msg)
     return dict(fit_options)
@@ -106,7 +101,7 @@ def fitters_for(models, name="models", fit_options=None):
         if options:
             msg = (
                 "`fit_options` apply to the named models; fitting functions given in a "
-                f"dict take their own options; got fit_options={_short(options)}."
+                f"dict take their own options; got fit_options={short_repr(options)}."
             )
             raise InvalidParameterError(msg)
         return dict(check_fitters(models, name))
@@ -114,7 +109,7 @@ def fitters_for(models, name="models", fit_options=None):
         msg = (
             f"`{name}` must be a list of model names ({', '.join(CURVE_MODELS)}, "
             f"{', '.join(PERIODIC)}, {', '.join(BASELINES)}) or a dict of names to fitting functions; got "
-            f"{_short(models)}."
+            f"{short_repr(models)}."
         )
         raise InvalidParameterError(msg)
     out = {}
@@ -122,7 +117,7 @@ def fitters_for(models, name="models", fit_options=None):
         check_in(m, name=name, options=(*CURVE_MODELS, *PERIODIC, *BASELINES))
         out[m] = _with_options(CURVE_MODELS[m], options) if m in CURVE_MODELS else None
     if not out:
-        msg = f"`{name}` must name at least one model; got {_short(models)}."
+        msg = f"`{name}` must name at least one model; got {short_repr(models)}."
         raise InvalidParameterError(msg)
     return out
 

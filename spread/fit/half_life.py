@@ -17,8 +17,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._common import ConfidenceInterval, progress_bar
-from .._time import short_repr
-from .._validation import check_bool, check_level
+from .._validation import check_bool, check_level, short_repr
 from ..exceptions import InvalidParameterError
 from ..trend import as_trend
 from ._result import FitResult

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .._common import check_memory
-from .._time import match_tz, short_repr
-from .._validation import check_in, check_nonnegative_float
+from .._time import match_tz
+from .._validation import check_in, check_nonnegative_float, short_repr
 from ..exceptions import InvalidParameterError
 from ..trend import Trend, as_trend
 
