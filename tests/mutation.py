@@ -130,6 +130,11 @@ TEST_MAP = [
     # The estimators' shared layer: derivatives, bounds, Wald intervals, the result's
     # assembly (test_fit_problem, on toy problems) and the fits' intervals.
     ("spread/fit/_problem.py", "tests/test_fit_problem.py tests/test_intervals.py"),
+    # FitResult: the forecast bands, the parameter draws, the intervals' dispatch.
+    (
+        "spread/fit/_result.py",
+        "tests/test_fit_problem.py tests/test_intervals.py tests/test_fit_curves.py",
+    ),
     (
         "spread/fit/_losses.py",
         "tests/test_fit_losses.py tests/test_fit_curves.py tests/test_fit_trend.py",

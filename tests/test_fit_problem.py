@@ -433,3 +433,58 @@ def test_a_problem_note_about_identification_is_an_identifiability_warning():
         (UserWarning, "Two bins were merged."),
     ]
     assert res.message == TERMINATION_MESSAGES[0] + " `x0` is poorly identified here."
+
+
+def test_parameter_draws_hold_what_has_no_variance_and_stay_within_the_bounds():
+    """`FitResult.simulate(with_uncertainty=True)` draws parameters from
+    N(x_hat, cov_x) (eigen-decomposition), holding a parameter with no finite variance
+    (on a bound) at its estimate and clipping every draw to the bounds; no finite
+    variance at all means no draws."""
+    q = Quadratic(np.eye(3), np.zeros(3), bounds=[(-9.0, 9.0), (0.0, 1.0), (-1.0, 1.0)])
+    cov_x = np.array([[0.25, np.inf, 0.05], [np.inf, np.inf, np.inf], [0.05, np.inf, 1.0]])
+    x = np.array([2.0, 0.0, 0.5])
+    with pytest.warns(ConvergenceWarning):  # x1 on its lower bound
+        res = assemble(q, x, fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95, cov_x=cov_x)
+    n = 4000
+    draws = res._param_draws(n, np.random.default_rng(3))
+    finite = np.where(np.isfinite(cov_x), cov_x, 0.0)
+    expected = np.random.default_rng(3).multivariate_normal(x, finite, size=n, method="eigh")
+    np.testing.assert_array_equal(draws, np.clip(expected, [-9, 0, -1], [9, 1, 1]))
+    assert np.all(draws[:, 1] == 0.0)
+    assert abs(draws[:, 0].mean() - 2.0) < 4 * 0.5 / math.sqrt(n)
+    assert draws[:, 2].min() == -1.0 and draws[:, 2].max() == 1.0
+    assert 0.2 < np.mean(draws[:, 2] == 1.0) < 0.4  # P(N(0.5, 1) > 1) = 0.31
+    q.cov_x = np.full((3, 3), np.inf)
+    assert res._param_draws(10, np.random.default_rng(0)) is None
+
+
+def test_forecast_paths_are_refused_past_16_bytes_a_draw(monkeypatch):
+    """Each simulated count keeps itself and its cumulative sum (8 bytes each): 100
+    paths of 10 bins fit in 16,000 bytes, 101 do not."""
+    from spread.exceptions import MemoryLimitError
+    from spread.fit import fit_bass, simulate_trend
+
+    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    monkeypatch.setattr("spread._common.default_memory_limit", lambda: 16_000)
+    assert res.forecast(10, n_paths=100).shape == (10, 6)
+    with pytest.raises(MemoryLimitError, match="101 path"):
+        res.forecast(10, n_paths=101)
+
+
+def test_a_profile_grid_holds_finite_numbers_and_positive_ones_for_log_parameters():
+    from spread.fit import fit_bass, simulate_trend
+
+    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    for name, grid, bad in (("m", [4e3, 0.0], "0.0 at position 1"),
+                            ("m", [math.inf], "inf at position 0"),
+                            ("p", [0.01, math.nan], "nan at position 1")):  # fmt: skip
+        with pytest.raises(InvalidParameterError, match=f"finite numbers.*; got {bad}"):
+            res.profile(name, grid=grid)
+    with pytest.raises(InvalidParameterError, match=r"non-empty 1-d array of numbers \(> 0\)"):
+        res.profile("m", grid=[[4e3, 5e3]])
+    free = fit_likelihood(Quadratic(np.eye(2), [0.3, -0.2]))  # not log: 0 and below are fine
+    prof = free.profile("x1", grid=[-1.0, 0.0])
+    assert list(prof["value"]) == [-1.0, 0.0]
+    np.testing.assert_allclose(prof["loglik"], [-0.32, -0.02], rtol=1e-6)
+    with pytest.raises(InvalidParameterError, match="got inf at position 0"):
+        free.profile("x1", grid=[math.inf])
