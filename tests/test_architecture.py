@@ -31,37 +31,32 @@ def test_no_module_is_over_700_lines():
     assert not long, f"split these by concept: {long}"
 
 
-def test_random_streams_are_derived_in_one_place():
-    # Every stream comes from spread._random; elsewhere only its coercion is called.
-    offenders = [
+def _modules_using(pattern, *, allowed):
+    """Modules outside `allowed` (a predicate on the file name) whose code matches."""
+    return [
         str(p.relative_to(PACKAGE))
         for p in MODULES
-        if p.name != "_random.py"
-        and any(re.search(r"default_rng\(|SeedSequence\(", line) for line in _code_lines(p))
+        if not allowed(p.name) and any(re.search(pattern, line) for line in _code_lines(p))
     ]
-    assert not offenders
+
+
+def test_random_streams_are_derived_in_one_place():
+    # Every stream comes from spread._random; elsewhere only its coercion is called.
+    assert not _modules_using(
+        r"default_rng\(|SeedSequence\(", allowed=lambda name: name == "_random.py"
+    )
 
 
 def test_parallel_loops_live_in_kernel_files():
-    offenders = [
-        str(p.relative_to(PACKAGE))
-        for p in MODULES
-        if not p.name.endswith("_kernels.py")
-        and any(re.search(r"\bprange\b", line) for line in _code_lines(p))
-    ]
-    assert not offenders
+    assert not _modules_using(r"\bprange\b", allowed=lambda name: name.endswith("_kernels.py"))
 
 
 def test_warnings_are_issued_in_one_place():
     # `spread.exceptions.warn` finds the user's line; a hand-counted stacklevel drifts
     # when a call path gains a level (tests/test_bad_input.py checks where they point).
-    offenders = [
-        str(p.relative_to(PACKAGE))
-        for p in MODULES
-        if p.name != "exceptions.py"
-        and any(re.search(r"warnings\.warn\(|stacklevel", line) for line in _code_lines(p))
-    ]
-    assert not offenders
+    assert not _modules_using(
+        r"warnings\.warn\(|stacklevel", allowed=lambda name: name == "exceptions.py"
+    )
 
 
 def test_importing_spread_loads_neither_the_cli_nor_matplotlib():
