@@ -211,6 +211,10 @@ def test_failed_reports_nan_and_warns():
     assert res.status == 3 and not res.success and res.warnings == ("nothing", "more")
     assert (res.nit, res.nfev, res.level) == (4, 9, 0.9)
     assert all(math.isnan(v) for v in res.params.values())
+    assert res.n_obs_bins == 0 and res.observed() is None  # it keeps no problem
+    assert res.bin_labels([0, 2]).equals(pd.Index([0, 2], name="bin"))
+    with pytest.raises(InvalidParameterError, match="`predict` needs fitted parameters"):
+        res.predict()
 
 
 @pytest.mark.parametrize(("n", "s"), [(24, 380), (5, 7)])
@@ -489,3 +493,21 @@ def test_a_profile_grid_holds_finite_numbers_and_positive_ones_for_log_parameter
     np.testing.assert_allclose(prof["loglik"], [-0.32, -0.02], rtol=1e-6)
     with pytest.raises(InvalidParameterError, match="got inf at position 0"):
         free.profile("x1", grid=[math.inf])
+
+
+def test_predictions_run_the_model_to_the_last_bin_asked_and_draw_100_paths():
+    from spread.fit import fit_bass, simulate_trend
+
+    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    asked = []
+    model = res._fit.predict
+    res._fit.predict = lambda x, n_total: asked.append(n_total) or model(x, n_total)
+    full = res.predict(40)
+    np.testing.assert_array_equal(res.predict([3, 39, 0]), full[[3, 39, 0]])
+    np.testing.assert_array_equal(res.predict([5], cumulative=True), [full[:6].sum()])
+    assert asked == [40, 40, 6]
+    assert res.predict(np.array([], dtype=int)).size == 0 and asked == [40, 40, 6]
+    assert res.simulate(5, rng=0).shape == (100, 5)
+    for bad in ([[1], [2, 3]], [1.5], [-1], [[1, 2]]):
+        with pytest.raises(InvalidParameterError, match="`bins` must be a number of bins"):
+            res.predict(bad)

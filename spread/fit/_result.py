@@ -196,8 +196,13 @@ class FitResult:
         try:
             out = np.asarray(bins)
         except ValueError:  # a ragged nested sequence
-            out = np.empty((0, 0))
-        if out.ndim != 1 or out.dtype.kind not in "iu" or (out.size and out.min() < 0):
+            out = None
+        if (
+            out is None
+            or out.ndim != 1
+            or out.dtype.kind not in "iu"
+            or (out.size and out.min() < 0)
+        ):
             msg = (
                 "`bins` must be a number of bins or a 1-d array of bin numbers >= 0; got "
                 f"{short_repr(bins)}."
@@ -285,8 +290,8 @@ class FitResult:
 
     def _param_draws(self, n, rng):
         fit = self._fit
-        cov = fit.cov_x
-        if cov is None or not np.any(np.isfinite(np.diag(cov))):
+        cov = fit.cov_x  # set by `assemble`: inf where a variance is unknown
+        if not np.any(np.isfinite(np.diag(cov))):
             return None
         # Parameters without a finite variance (on a bound) are held at their estimate.
         cov = np.where(np.isfinite(cov), cov, 0.0)
