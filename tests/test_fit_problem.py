@@ -511,3 +511,28 @@ def test_predictions_run_the_model_to_the_last_bin_asked_and_draw_100_paths():
     for bad in ([[1], [2, 3]], [1.5], [-1], [[1, 2]]):
         with pytest.raises(InvalidParameterError, match="`bins` must be a number of bins"):
             res.predict(bad)
+
+
+def test_conf_int_defaults_to_the_fits_level_method_and_bootstrap(monkeypatch):
+    """Without a level, the fit's; without a method, the fit's own (a profile fit's new
+    level is profiled again); a bootstrap without `n_resamples` draws 200 replicates,
+    or reuses the one it is given when that has enough; the forecast's defaults are
+    1,000 paths from seed 0."""
+    from spread.fit import fit_bass, simulate_trend
+    from spread.fit._result import FitResult
+
+    trend = simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0)
+    res = fit_bass(trend, loss="poisson")  # no dispersion `k`, whose interval is NaN here
+    assert res.conf_int(method="wald") == res.conf_int(res.level, "wald") == res.intervals
+    prof = res.with_conf_int("profile")
+    assert prof.conf_int(0.8) == prof.conf_int(0.8, "profile") != res.conf_int(0.8, "wald")
+    boot = res.bootstrap(20, rng=5)
+    assert res.conf_int(method="bootstrap", rng=5) == res.bootstrap(200, rng=5).conf_int(0.95)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a bootstrap with enough replicates was drawn again")
+
+    monkeypatch.setattr(FitResult, "bootstrap", refuse)
+    assert res.conf_int(method="bootstrap", bootstrap_result=boot) == boot.conf_int(0.95)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(res.forecast(5), res.forecast(5, n_paths=1000, rng=0))
