@@ -525,6 +525,7 @@ def test_conf_int_defaults_to_the_fits_level_method_and_bootstrap(monkeypatch):
     res = fit_bass(trend, loss="poisson")  # no dispersion `k`, whose interval is NaN here
     assert res.conf_int(method="wald") == res.conf_int(res.level, "wald") == res.intervals
     prof = res.with_conf_int("profile")
+    assert (prof.ci_method, prof.level) == ("profile", 0.95) and prof.intervals == prof.conf_int()
     assert prof.conf_int(0.8) == prof.conf_int(0.8, "profile") != res.conf_int(0.8, "wald")
     boot = res.bootstrap(20, rng=5)
     assert res.conf_int(method="bootstrap", rng=5) == res.bootstrap(200, rng=5).conf_int(0.95)
