@@ -537,3 +537,43 @@ def test_conf_int_defaults_to_the_fits_level_method_and_bootstrap(monkeypatch):
     assert res.conf_int(method="bootstrap", bootstrap_result=boot) == boot.conf_int(0.95)
     monkeypatch.undo()
     np.testing.assert_array_equal(res.forecast(5), res.forecast(5, n_paths=1000, rng=0))
+
+
+def test_the_result_plot_forecasts_only_when_asked_or_given_held_out_counts():
+    """`FitResult.plot`: no forecast by default; with `test`, one over its length; the
+    band is `forecast(horizon, 0.9)` from seed 0. `summary` lists every warning."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from spread.fit import Trend, fit_bass, simulate_trend
+
+    trend = simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0)
+    res = fit_bass(trend, loss="poisson")
+    ax = res.plot()
+    assert len(ax.lines) == 2 and not ax.collections and ax.get_title() == ""
+    ax = res.plot(test=Trend.from_counts(np.full(4, 50)), trend=trend)
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1 and len(dashed[0].get_xdata()) == 4
+    ax = res.plot(horizon=2, test=Trend.from_counts(np.full(4, 50)), trend=trend)
+    assert [len(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "--"] == [2]
+    ax = res.plot(horizon=3)
+    fc = res.forecast(3, 0.9)
+    np.testing.assert_array_equal(ax.lines[-1].get_ydata(), fc["mean"])
+    band = ax.collections[-1].get_paths()[0].vertices[:, 1]
+    assert np.isin(fc["upper"], band).all() and np.isin(fc["lower"], band).all()
+    plt.close("all")
+    q = Quadratic(np.eye(1), np.zeros(1))
+    notes = [(UserWarning, "first note"), (UserWarning, "second note")]
+    with pytest.warns(UserWarning):
+        noted = assemble(q, [0.5], fun=1.0, nit=1, nfev=1, xtol=1e-5, level=0.95, notes=notes)
+    assert noted.summary().endswith("\n  warning: first note\n  warning: second note")
+
+
+def test_bootstrap_draws_200_replicates_by_default():
+    from spread.fit import fit_bass, simulate_trend
+
+    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    boot = res.bootstrap(rng=3)
+    assert boot.n_resamples + boot.n_failed == 200
