@@ -198,6 +198,22 @@ def test_si_equals_logistic_exactly():
     np.testing.assert_allclose(si, lg, rtol=1e-10, atol=1e-9)
 
 
+def test_logistic_bins_are_exact_in_both_tails():
+    """A logistic bin ``K (expit(r (t + 1 - tm)) - expit(r (t - tm)))`` written as
+    ``K sinh(r / 2) / (2 cosh(z0 / 2) cosh(z1 / 2))``, which cancels nowhere: the
+    counts match it to 1e-12 far before the midpoint and far after it (where the plain
+    difference of two numbers near 1 would lose every digit), and a bin centred on the
+    midpoint (z0 = -z1) divides by nothing."""
+    K, r, tm = 1e6, 2.0, 30.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mu = SPECS["logistic"].mean({"K": K, "r": r, "tm": tm}, 61)
+    z = r * (np.arange(62) - tm)
+    exact = K * np.sinh(r / 2) / (2 * np.cosh(z[:-1] / 2) * np.cosh(z[1:] / 2))
+    np.testing.assert_allclose(mu, exact, rtol=1e-12)
+    assert mu[-1] > 0 and mu[0] > 0 and mu[-1] == pytest.approx(mu[0], rel=1e-12)
+
+
 def test_sir_without_recovery_equals_si():
     N, beta, i0 = 5000.0, 0.4, 3.0
     sir = SPECS["sir"].mean({"N": N, "beta": beta, "gamma": 1e-12, "i0": i0}, 60)
