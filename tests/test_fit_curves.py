@@ -7,6 +7,7 @@ beta/gamma 1.2/2.7%, SIR (N fitted) N/beta/gamma 2.0/3.0/8.3%.
 
 import dataclasses
 import json
+import math
 import warnings
 
 import matplotlib
@@ -212,6 +213,16 @@ def test_logistic_bins_are_exact_in_both_tails():
     exact = K * np.sinh(r / 2) / (2 * np.cosh(z[:-1] / 2) * np.cosh(z[1:] / 2))
     np.testing.assert_allclose(mu, exact, rtol=1e-12)
     assert mu[-1] > 0 and mu[0] > 0 and mu[-1] == pytest.approx(mu[0], rel=1e-12)
+
+
+def test_sir_needs_some_but_not_all_infected():
+    """The SIR curve of a population with ``0 < i0 < N`` only: no infected, all of them
+    infected (the kernel would return zeros or negative counts) or an infinite
+    population give NaN counts, so the fit's likelihood rejects them."""
+    theta = {"N": 100.0, "beta": 0.4, "gamma": 0.1}
+    for N, i0 in ((100.0, 0.0), (100.0, 100.0), (100.0, 150.0), (math.inf, 3.0)):
+        assert np.isnan(SPECS["sir"].mean({**theta, "N": N, "i0": i0}, 5)).all()
+    assert (SPECS["sir"].mean({**theta, "i0": 99.0}, 5) > 0).all()
 
 
 def test_sir_without_recovery_equals_si():

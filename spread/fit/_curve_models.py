@@ -240,7 +240,7 @@ class _SIR(_Spec):
 
     def mean(self, theta, n_total, y=None):
         N, i0 = theta["N"], theta["i0"]
-        if not (np.isfinite(N) and N > 0 and 0 < i0 < N):
+        if not (np.isfinite(N) and 0 < i0 < N):  # no epidemic to integrate
             return np.full(n_total, np.nan)
         return sir_increments(
             float(N),
