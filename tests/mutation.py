@@ -338,7 +338,62 @@ _BLOCK_SIZE = (
 # Where the mutated line holds two mutants with the same change, the change carries the
 # column of the equivalent one, as printed: "< -> <= @47".
 # Such a mutant still runs: if the tests kill it, the note is stale and the tool says so.
+# Where `_sigmoid_diff` switches between its two forms: at |mid| <= 1 the larger term of
+# either form lies in [0.27, 1], so both lose at most an ulp or two of 1, and a switch
+# at -1, 0 or 1 gives the same bins to rounding; cancellation only matters in a tail
+# (both terms near 1), which test_fit_curves pins.
+_SIGMOID_BRANCH = (
+    "either form is exact to rounding where |mid| <= 1; the switch point only matters in"
+    " the tails (tests/MUTATION.md)"
+)
+# The Gompertz curve caps exp's argument to avoid overflow: any cap between about 37
+# (where -expm1(-u) is 1.0 exactly) and 709 (exp's overflow) gives the same bins.
+_GOMPERTZ_CAP = (
+    "past u = e^37, -expm1(-u) is 1.0 exactly: a cap of 699, 700 or 701 gives the same"
+    " bins, and none overflows"
+)
+
 EQUIVALENT = {
+    (
+        "spread/fit/_curve_models.py",
+        '"""``expit(b) - expit(a)`` without cancellation in either tail.""" | '
+        "mid = 0.5 * (a + b) | "
+        "return np.where(mid < 0, expit(b) - expit(a), expit(-a) - expit(-b))",
+        "< -> <=",
+    ): _SIGMOID_BRANCH,
+    (
+        "spread/fit/_curve_models.py",
+        '"""``expit(b) - expit(a)`` without cancellation in either tail.""" | '
+        "mid = 0.5 * (a + b) | "
+        "return np.where(mid < 0, expit(b) - expit(a), expit(-a) - expit(-b))",
+        "0 -> 1",
+    ): _SIGMOID_BRANCH,
+    (
+        "spread/fit/_curve_models.py",
+        '"""``expit(b) - expit(a)`` without cancellation in either tail.""" | '
+        "mid = 0.5 * (a + b) | "
+        "return np.where(mid < 0, expit(b) - expit(a), expit(-a) - expit(-b))",
+        "0 -> (-1)",
+    ): _SIGMOID_BRANCH,
+    (
+        "spread/fit/_curve_models.py",
+        "def mean(self, theta, n_total, y=None): | "
+        "edges = np.arange(n_total + 1, dtype=np.float64) | "
+        'u = np.exp(np.clip(-theta["c"] * (edges - theta["tm"]), -700, 700))',
+        "700 -> 701",
+    ): _GOMPERTZ_CAP,
+    (
+        "spread/fit/_curve_models.py",
+        "def mean(self, theta, n_total, y=None): | "
+        "edges = np.arange(n_total + 1, dtype=np.float64) | "
+        'u = np.exp(np.clip(-theta["c"] * (edges - theta["tm"]), -700, 700))',
+        "700 -> 699",
+    ): _GOMPERTZ_CAP,
+    (
+        "spread/fit/_curve_models.py",
+        'size_name = "N" | size_label = "the population" | n_sub = 4',
+        "4 -> 5",
+    ): "five RK4 substeps per bin integrate the SIR equations more finely than four: no less correct (test_fit_curves' accuracy bound fails at three)",
     (
         "spread/im/rrsets.py",
         '""" | n = self.graph.n_nodes | calls = min(max(self.n_threads, 1), -(-n_new // _CHUNK))',
