@@ -300,3 +300,21 @@ def test_binned_paths_mean_and_first_law(k):
         centred = first - first.mean()
         se_var = np.sqrt((np.mean(centred**4) - first.var() ** 2) / n)
         assert abs(first.var(ddof=1) - var) < 4 * se_var, (first.var(ddof=1), var)
+
+
+@pytest.mark.parametrize(("times", "t_end", "n_bins"), [([0.5, 2.0, 7.25], 10.0, 10),
+                                                         ([0.5, 2.0, 7.25], 10.5, 11),
+                                                         ([], 0.25, 1)])  # fmt: skip
+def test_the_search_box_and_starts_scale_with_the_event_rate(times, t_end, n_bins):
+    """Rate ``r = max(n, 1) / T``: mu in [1e-8 r, 10 r], alpha in [1e-6, 1 - 1e-6],
+    beta in [1e-3 / T, 1e4 r] (log scale; a fit on an end is status 2); starts
+    ``(r / 2, 1/2, c r)`` for c in 0.3, 3, 30; the window has ``ceil(T)`` unit bins."""
+    from spread.fit._hawkes_problems import _HawkesEvents
+
+    p = _HawkesEvents(np.array(times), t_end)
+    r = max(len(times), 1) / t_end
+    expected = [(1e-8 * r, 10 * r), (1e-6, 1 - 1e-6), (1e-3 / t_end, 1e4 * r)]
+    np.testing.assert_allclose(np.exp(p.bounds_x), expected, rtol=1e-12)
+    starts = [[r / 2, 0.5, c * r] for c in (0.3, 3.0, 30.0)]
+    np.testing.assert_allclose(np.exp(p.starts_x), starts, rtol=1e-12)
+    assert (p.n_bins, p.n_obs, p.observed_total) == (n_bins, len(times), float(len(times)))

@@ -64,9 +64,9 @@ class _HawkesEvents(Problem):
         self.observed_total = float(n)
         rate = max(n, 1) / self.t_end
         self.bounds_x = [
-            (math.log(1e-8 * rate), math.log(10.0 * rate + 1e-12)),
+            (math.log(1e-8 * rate), math.log(10.0 * rate)),
             (math.log(1e-6), math.log(1.0 - 1e-6)),
-            (math.log(1e-3 / self.t_end), math.log(1e4 * rate + 1e-12)),
+            (math.log(1e-3 / self.t_end), math.log(1e4 * rate)),
         ]
         self.starts_x = [np.log([0.5 * rate, 0.5, c * rate]) for c in (0.3, 3.0, 30.0)]
 
