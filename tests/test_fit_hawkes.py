@@ -318,3 +318,32 @@ def test_the_search_box_and_starts_scale_with_the_event_rate(times, t_end, n_bin
     starts = [[r / 2, 0.5, c * r] for c in (0.3, 3.0, 30.0)]
     np.testing.assert_allclose(np.exp(p.starts_x), starts, rtol=1e-12)
     assert (p.n_bins, p.n_obs, p.observed_total) == (n_bins, len(times), float(len(times)))
+
+
+def test_expected_counts_are_the_compensator_then_the_mean_equation():
+    """Up to the end of the data, the expected count is the compensator given the events,
+    ``mu t + sum_{t_i < t} alpha (1 - e^{-beta (t - t_i)})``; after it, the solution of
+    the mean intensity's equation ``m' = beta mu - beta (1 - alpha) m`` started from the
+    intensity at the end (integrated numerically here, to 1e-9)."""
+    from scipy.integrate import solve_ivp
+
+    from spread.fit._hawkes_problems import _HawkesEvents
+
+    times = np.array([0.3, 1.1, 1.15, 2.8, 4.0, 6.5])
+    p = _HawkesEvents(times, 7.0)
+    mu, alpha, beta = 0.4, 0.6, 1.7
+    t = np.array([0.0, 0.3, 1.0, 1.15, 3.33, 6.5, 7.0, 7.5, 9.0, 20.0])
+    got = p.expected_cumulative(np.array([mu, alpha, beta]), t)
+
+    def compensator(s):
+        past = times[times < s]
+        return mu * s + alpha * np.sum(1 - np.exp(-beta * (s - past)))
+
+    inside = t <= 7.0
+    np.testing.assert_allclose(got[inside], [compensator(s) for s in t[inside]], rtol=1e-12)
+    m0 = mu + alpha * beta * np.sum(np.exp(-beta * (7.0 - times)))  # intensity at the end
+    sol = solve_ivp(lambda s, y: [beta * mu - beta * (1 - alpha) * y[0], y[0]], (7.0, 20.0),
+                    [m0, compensator(7.0)], t_eval=t[~inside], rtol=1e-12, atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(got[~inside], sol.y[1], rtol=1e-9)
+    np.testing.assert_allclose(p.predict(np.log([mu, alpha, beta]), 9), np.diff(
+        p.expected_cumulative(np.array([mu, alpha, beta]), np.arange(10.0))), rtol=1e-15)  # fmt: skip

@@ -94,7 +94,7 @@ class _HawkesEvents(Problem):
 
     def _future_mean(self, theta, e_end, d):
         """Expected events in ``(t_end, t_end + d]`` given the excitation `e_end` at t_end."""
-        mu, alpha, beta = theta[:3]
+        mu, alpha, beta = theta
         e_star = alpha * mu / (1 - alpha)
         kappa = beta * (1 - alpha)
         return mu / (1 - alpha) * d + (e_end - e_star) * (-np.expm1(-kappa * d)) / kappa
