@@ -347,3 +347,20 @@ def test_expected_counts_are_the_compensator_then_the_mean_equation():
     np.testing.assert_allclose(got[~inside], sol.y[1], rtol=1e-9)
     np.testing.assert_allclose(p.predict(np.log([mu, alpha, beta]), 9), np.diff(
         p.expected_cumulative(np.array([mu, alpha, beta]), np.arange(10.0))), rtol=1e-15)  # fmt: skip
+
+
+def test_forecast_draws_have_the_expected_counts():
+    """Paths simulated past the data (the excitation left at the end, immigrants at rate
+    mu, their descendants; the bin the window ends in mixed) average the expected counts
+    of the mean equation, within 4 standard errors in every bin."""
+    from spread.fit._hawkes_problems import _HawkesEvents
+
+    times = np.array([0.3, 1.1, 1.15, 2.8, 4.0, 6.5, 7.2])
+    p = _HawkesEvents(times, 7.5)
+    theta = np.array([1.5, 0.6, 0.8])
+    bins = np.arange(6, 14)
+    draws = p.sample(np.log(theta), bins, 4000, np.random.default_rng(11))
+    expected = np.diff(p.expected_cumulative(theta, np.arange(15.0)))[bins]
+    se = draws.std(axis=0, ddof=1) / np.sqrt(len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - expected) < 4 * se), (draws.mean(0), expected)
+    assert expected[-1] > 2.5  # immigrants alone bring mu = 1.5 a bin
