@@ -124,7 +124,11 @@ TEST_MAP = [
     ("spread/weights.py", "tests/test_weights.py"),
     ("spread/_random.py", "tests/test_random.py"),
     ("spread/fit/*netrate*.py", "tests/test_fit_netrate.py tests/test_intervals.py"),
-    ("spread/fit/*hawkes*.py", "tests/test_fit_hawkes.py tests/test_intervals.py"),
+    # The Hawkes problems (and, for the binned one's regressors, test_fit_regressors).
+    (
+        "spread/fit/*hawkes*.py",
+        "tests/test_fit_hawkes.py tests/test_intervals.py tests/test_fit_regressors.py",
+    ),
     ("spread/fit/*curve*.py", "tests/test_fit_curves.py tests/test_intervals.py"),
     ("spread/fit/_settings.py", "tests/test_fit_settings.py"),
     # The estimators' shared layer: derivatives, bounds, Wald intervals, the result's

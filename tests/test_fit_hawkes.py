@@ -320,16 +320,17 @@ def test_the_search_box_and_starts_scale_with_the_event_rate(times, t_end, n_bin
     assert (p.n_bins, p.n_obs, p.observed_total) == (n_bins, len(times), float(len(times)))
 
 
-def test_expected_counts_are_the_compensator_then_the_mean_equation():
+@pytest.mark.parametrize("times", [[0.3, 1.1, 1.15, 2.8, 4.0, 6.5], [6.5], []])
+def test_expected_counts_are_the_compensator_then_the_mean_equation(times):
     """Up to the end of the data, the expected count is the compensator given the events,
     ``mu t + sum_{t_i < t} alpha (1 - e^{-beta (t - t_i)})``; after it, the solution of
     the mean intensity's equation ``m' = beta mu - beta (1 - alpha) m`` started from the
-    intensity at the end (integrated numerically here, to 1e-9)."""
+    intensity at the end (integrated numerically here, to 1e-9); one event, or none."""
     from scipy.integrate import solve_ivp
 
     from spread.fit._hawkes_problems import _HawkesEvents
 
-    times = np.array([0.3, 1.1, 1.15, 2.8, 4.0, 6.5])
+    times = np.array(times, dtype=np.float64)
     p = _HawkesEvents(times, 7.0)
     mu, alpha, beta = 0.4, 0.6, 1.7
     t = np.array([0.0, 0.3, 1.0, 1.15, 3.33, 6.5, 7.0, 7.5, 9.0, 20.0])

@@ -269,7 +269,7 @@ class _HawkesBinned(_Spec):
     def _coefs(alpha, beta):
         """``e^{-beta}``, ``C e^{-beta} = alpha (1 - e^{-beta})^2 / beta`` and ``1 - alpha w0``."""
         e = math.exp(-beta)
-        c = alpha * (-math.expm1(-beta)) ** 2 / beta
+        c = alpha * math.expm1(-beta) ** 2 / beta
         w0 = 1 + math.expm1(-beta) / beta
         return e, c, 1 - alpha * w0
 
