@@ -357,7 +357,42 @@ _GOMPERTZ_CAP = (
     " bins, and none overflows"
 )
 
+# The exact Hawkes likelihood's guard on exp: the optimizer stays in the search box,
+# whose log ends lie within 20 of log(n / T), log(1 / T) or 0 (test_fit_hawkes pins the
+# box), far inside +-699 for any window and count a float holds; 699-701 are all finite.
+_HAWKES_CAP = (
+    "the fit's parameters stay in the search box, far inside exp's +-699; a cap of 699,"
+    " 700 or 701 never binds"
+)
+
 EQUIVALENT = {
+    (
+        "spread/fit/_hawkes_problems.py",
+        " | def nll(self, x): | mu, alpha, beta = np.exp(np.clip(x, -700, 700))",
+        "700 -> 701",
+    ): _HAWKES_CAP,
+    (
+        "spread/fit/_hawkes_problems.py",
+        " | def nll(self, x): | mu, alpha, beta = np.exp(np.clip(x, -700, 700))",
+        "700 -> 699",
+    ): _HAWKES_CAP,
+    (
+        "spread/fit/_hawkes_problems.py",
+        " | def grad(self, x): | nat = np.exp(np.clip(x, -700, 700))",
+        "700 -> 701",
+    ): _HAWKES_CAP,
+    (
+        "spread/fit/_hawkes_problems.py",
+        " | def grad(self, x): | nat = np.exp(np.clip(x, -700, 700))",
+        "700 -> 699",
+    ): _HAWKES_CAP,
+    (
+        "spread/fit/_hawkes_problems.py",
+        "inside = np.minimum(t, self.t_end) | "
+        "out = self._compensator(theta, inside, a_state) | "
+        "future = t > self.t_end",
+        "> -> >=",
+    ): "at t = t_end the future part is _future_mean(d = 0), exactly 0",
     (
         "spread/fit/_curve_models.py",
         '"""``expit(b) - expit(a)`` without cancellation in either tail.""" | '
