@@ -304,11 +304,13 @@ def test_binned_paths_mean_and_first_law(k):
 
 @pytest.mark.parametrize(("times", "t_end", "n_bins"), [([0.5, 2.0, 7.25], 10.0, 10),
                                                          ([0.5, 2.0, 7.25], 10.5, 11),
-                                                         ([], 0.25, 1)])  # fmt: skip
+                                                         ([], 0.25, 1),
+                                                         ([], 1e-10, 1)])  # fmt: skip
 def test_the_search_box_and_starts_scale_with_the_event_rate(times, t_end, n_bins):
     """Rate ``r = max(n, 1) / T``: mu in [1e-8 r, 10 r], alpha in [1e-6, 1 - 1e-6],
     beta in [1e-3 / T, 1e4 r] (log scale; a fit on an end is status 2); starts
-    ``(r / 2, 1/2, c r)`` for c in 0.3, 3, 30; the window has ``ceil(T)`` unit bins."""
+    ``(r / 2, 1/2, c r)`` for c in 0.3, 3, 30; the window has ``ceil(T)`` unit bins, at
+    least one."""
     from spread.fit._hawkes_problems import _HawkesEvents
 
     p = _HawkesEvents(np.array(times), t_end)
