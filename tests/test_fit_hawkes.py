@@ -369,20 +369,30 @@ def test_forecast_draws_have_the_expected_counts():
     assert expected[-1] > 2.5  # immigrants alone bring mu = 1.5 a bin
 
 
+@pytest.mark.parametrize("varying", [False, True])
 @pytest.mark.parametrize("n_obs", [0, 1, 30])
-def test_binned_mean_is_the_conditional_intensity_written_out(n_obs):
-    """``E[y_t] = (mu + sum_{s<t} y_s C e^{-beta (t - s)}) / (1 - alpha w0)`` with the
+def test_binned_mean_is_the_conditional_intensity_written_out(n_obs, varying):
+    """``E[y_t] = (mu_t + sum_{s<t} y_s C e^{-beta (t - s)}) / (1 - alpha w0)`` with the
     docstring's ``C`` and ``w0``, summed term by term: observed counts where there are
-    some, the expectations themselves after them (and from the first bin without data)."""
+    some, the expectations themselves after them (and from the first bin without data);
+    the background ``mu_t`` constant, or varying by bin as the periodic and regressor
+    models make it."""
     from spread.fit._hawkes_problems import _HawkesBinned
 
     mu, alpha, beta = THETA["mu"], THETA["alpha"], THETA["beta"]
+    bg = mu * (1 + 0.5 * np.sin(np.arange(40))) if varying else np.full(40, mu)
+
+    class Varying(_HawkesBinned):
+        def _base_background(self, theta, n_total):
+            return bg[:n_total]
+
     c = alpha * (1 - np.exp(-beta)) * (np.exp(beta) - 1) / beta
     w0 = 1 - (1 - np.exp(-beta)) / beta
     y = np.random.default_rng(4).poisson(6.0, n_obs).astype(float)
     want = np.empty(40)
     for t in range(40):
         past = np.concatenate([y, want[n_obs:t]])[:t]
-        want[t] = (mu + np.sum(past * c * np.exp(-beta * (t - np.arange(t))))) / (1 - alpha * w0)
-    got = _HawkesBinned().mean(THETA, 40, y if n_obs else None)
+        excited = np.sum(past * c * np.exp(-beta * (t - np.arange(t))))
+        want[t] = (bg[t] + excited) / (1 - alpha * w0)
+    got = Varying().mean(THETA, 40, y if n_obs else None)
     np.testing.assert_allclose(got, want, rtol=1e-12)
