@@ -18,8 +18,13 @@ import pytest
 
 import spread
 from spread._common import z_value
-from spread.exceptions import ConvergenceWarning, IdentifiabilityWarning, InvalidParameterError
-from spread.fit import fit_ic
+from spread.exceptions import (
+    ConvergenceWarning,
+    IdentifiabilityWarning,
+    InvalidParameterError,
+    MemoryLimitError,
+)
+from spread.fit import Trend, fit_bass, fit_ic, simulate_trend
 from spread.fit._problem import (
     XTOL_SMOOTH,
     Problem,
@@ -28,7 +33,7 @@ from spread.fit._problem import (
     fit_likelihood,
     on_bounds,
 )
-from spread.fit._result import TERMINATION_MESSAGES
+from spread.fit._result import TERMINATION_MESSAGES, FitResult
 
 
 class Quadratic(Problem):
@@ -76,6 +81,11 @@ class PoissonRate(Problem):
     def resample(self, x, rng):
         """Counts drawn from the fitted rate: their total is Poisson(n e^x)."""
         return PoissonRate(self.n_obs, rng.poisson(self.n_obs * math.exp(x[0])))
+
+
+def bass_trend():
+    """30 bins of a Bass curve with Poisson noise: the real fits' test data."""
+    return simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0)
 
 
 def test_gradient_and_hessian_are_central_differences_scaled_to_the_parameter():
@@ -466,10 +476,7 @@ def test_parameter_draws_hold_what_has_no_variance_and_stay_within_the_bounds():
 def test_forecast_paths_are_refused_past_16_bytes_a_draw(monkeypatch):
     """Each simulated count keeps itself and its cumulative sum (8 bytes each): 100
     paths of 10 bins fit in 16,000 bytes, 101 do not."""
-    from spread.exceptions import MemoryLimitError
-    from spread.fit import fit_bass, simulate_trend
-
-    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    res = fit_bass(bass_trend())
     monkeypatch.setattr("spread._common.default_memory_limit", lambda: 16_000)
     assert res.forecast(10, n_paths=100).shape == (10, 6)
     with pytest.raises(MemoryLimitError, match="101 path"):
@@ -477,9 +484,7 @@ def test_forecast_paths_are_refused_past_16_bytes_a_draw(monkeypatch):
 
 
 def test_a_profile_grid_holds_finite_numbers_and_positive_ones_for_log_parameters():
-    from spread.fit import fit_bass, simulate_trend
-
-    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    res = fit_bass(bass_trend())
     for name, grid, bad in (("m", [4e3, 0.0], "0.0 at position 1"),
                             ("m", [math.inf], "inf at position 0"),
                             ("p", [0.01, math.nan], "nan at position 1")):  # fmt: skip
@@ -496,9 +501,7 @@ def test_a_profile_grid_holds_finite_numbers_and_positive_ones_for_log_parameter
 
 
 def test_predictions_run_the_model_to_the_last_bin_asked_and_draw_100_paths():
-    from spread.fit import fit_bass, simulate_trend
-
-    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    res = fit_bass(bass_trend())
     asked = []
     model = res._fit.predict
     res._fit.predict = lambda x, n_total: asked.append(n_total) or model(x, n_total)
@@ -518,10 +521,7 @@ def test_conf_int_defaults_to_the_fits_level_method_and_bootstrap(monkeypatch):
     level is profiled again); a bootstrap without `n_resamples` draws 200 replicates,
     or reuses the one it is given when that has enough; the forecast's defaults are
     1,000 paths from seed 0."""
-    from spread.fit import fit_bass, simulate_trend
-    from spread.fit._result import FitResult
-
-    trend = simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0)
+    trend = bass_trend()
     res = fit_bass(trend, loss="poisson")  # no dispersion `k`, whose interval is NaN here
     assert res.conf_int(method="wald") == res.conf_int(res.level, "wald") == res.intervals
     prof = res.with_conf_int("profile")
@@ -547,9 +547,7 @@ def test_the_result_plot_forecasts_only_when_asked_or_given_held_out_counts():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from spread.fit import Trend, fit_bass, simulate_trend
-
-    trend = simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0)
+    trend = bass_trend()
     res = fit_bass(trend, loss="poisson")
     ax = res.plot()
     assert len(ax.lines) == 2 and not ax.collections and ax.get_title() == ""
@@ -574,8 +572,6 @@ def test_the_result_plot_forecasts_only_when_asked_or_given_held_out_counts():
 
 
 def test_bootstrap_draws_200_replicates_by_default():
-    from spread.fit import fit_bass, simulate_trend
-
-    res = fit_bass(simulate_trend("bass", {"m": 5e3, "p": 0.01, "q": 0.4}, 30, rng=0))
+    res = fit_bass(bass_trend())
     boot = res.bootstrap(rng=3)
     assert boot.n_resamples + boot.n_failed == 200
