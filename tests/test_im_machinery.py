@@ -13,6 +13,7 @@ Expected numbers are never the code's own output: they come from the formulas or
 counting the sets, written out below.
 """
 
+import itertools
 import math
 import re
 import warnings
@@ -44,7 +45,7 @@ from spread.im.imm import (
     _redraw_size,
     imm,
 )
-from spread.im.opim import _opim_bounds, _opim_sizes, _settled, opim_c
+from spread.im.opim import _cross_check, _opim_bounds, _opim_sizes, _settled, opim_c
 from spread.im.rrsets import coverage, greedy, log_comb
 from tests import reference
 
@@ -855,8 +856,9 @@ def test_the_overfitting_guards_tests_worked_by_hand():
     IMM: the choice covers 1/4 of 300 independent phase-1 sets, so se = sqrt(1/4 * 3/4 /
     300) = 0.025; with stable = 0.01 the final sets may show up to 1.01 / 4 + 2 * 0.025 =
     0.3025 before the choice counts as overfitting. A check of 0 (or 1) has se 0.
-    OPIM-C: with stable = 0.5 the seeds may cover up to 1.5 times as much of R1 as of R2
-    (150 against 100 is settled, exactly at the bound; 151 is not).
+    OPIM-C: the two choices cover 200 sets of the other's collection and 100 sets
+    (of both) are hit by one choice only, so 2 se = 2 sqrt(100) = 20; with stable = 0.1
+    they may cover up to 200 + 20 + 20 = 240 of their own (a tie is settled; 241 is not).
     """
     assert not _overfits(0.3025 - 1e-9, 0.25, 300, 0.01)
     assert _overfits(0.3025 + 1e-9, 0.25, 300, 0.01)
@@ -865,10 +867,45 @@ def test_the_overfitting_guards_tests_worked_by_hand():
     assert _overfits(0.011, 0.01, 10**6, 0.0)  # se = 9.95e-5: 0.011 > 0.0102
     assert _overfits(1e-9, 0.0, 300, 0.01) and not _overfits(0.0, 0.0, 300, 0.01)
     assert not _overfits(1.0, 1.0, 300, 0.0) and _overfits(1.0, 0.99, 10**6, 0.0)
-    assert _settled(150, 100, 0.5) and not _settled(151, 100, 0.5)
+    assert _settled(240, 200, 100, 0.1) and not _settled(241, 200, 100, 0.1)
+    assert _settled(210, 200, 0, 0.05) and not _settled(211, 200, 0, 0.05)
     # IMM's phase 1: 10 = (1 + 1) 5 confirms the guess 5 (a tie), one ulp less does not
     assert _confirms(10.0, 1.0, 5.0) and not _confirms(math.nextafter(10.0, 0.0), 1.0, 5.0)
-    assert _settled(0, 0, 0.01) and not _settled(1, 0, 0.01)
+    assert _settled(0, 0, 0, 0.01) and not _settled(1, 0, 0, 0.01)
+
+
+def test_opim_cross_check_counts_match_a_count_by_hand():
+    """Pins the counts behind OPIM-C's guard (`_cross_check`), set by set.
+
+    R2 chooses its own seeds by the same greedy; `own` is each choice's coverage of its
+    own collection, `cross` of the other's, `discordant` the sets of both collections
+    hit by exactly one of the two choices. A fixed seed's sets count for neither.
+    """
+    n, k, model = KARATE.n_nodes, 3, IC(p=0.15)
+    allowed, fixed = everyone(n)
+    fixed[33] = True
+    allowed[33] = False
+    r1 = RRSets(KARATE, model, np.uint64(21)).extend(400)
+    r2 = RRSets(KARATE, model, np.uint64(22)).extend(300)
+    seeds1, _, cov1, _ = greedy(r1, k, allowed, fixed)
+    seeds2 = greedy(r2, k, allowed, fixed)[0]
+    cov2 = coverage(r2, seeds1, fixed)
+    own, cross, discordant = _cross_check(r1, r2, seeds1, cov1, cov2, k, allowed, fixed, None)
+
+    def sets(rr):
+        offsets, members = rr.flat()
+        return [set(members[a:b].tolist()) for a, b in itertools.pairwise(offsets)]
+
+    def hits(rr_sets, seeds):
+        return [bool(s & set(seeds.tolist())) and 33 not in s for s in rr_sets]
+
+    s1, s2 = sets(r1), sets(r2)
+    assert own == sum(hits(s1, seeds1)) + sum(hits(s2, seeds2))
+    assert cross == sum(hits(s2, seeds1)) + sum(hits(s1, seeds2))
+    assert discordant == sum(
+        a != b for rr in (s1, s2) for a, b in zip(hits(rr, seeds1), hits(rr, seeds2), strict=True)
+    )
+    assert seeds1.tolist() != seeds2.tolist() and discordant > 0  # the case is not trivial
 
 
 def test_rr_sets_follow_arcs_of_probability_one_and_never_zero():
@@ -1175,16 +1212,19 @@ def test_imm_counts_phase_one_sets_against_max_memory():
         spread.maximize(complete_digraph(n), k, IC(p=1.0), max_memory=need - 1, **kwargs)
 
 
-def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory():
+def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory(monkeypatch):
     """Pins the guard's memory fallback in OPIM-C: past i_max a round is optional, so when
     its sets do not fit, the run keeps the last choice, with the number of sets behind it.
 
-    Karate, eps = 0.6 (i_max = 6), a guard that is never settled (stability 1e-9) and a
+    Karate, eps = 0.6 (i_max = 6), a guard that is never settled (its test replaced) and a
     budget that lets R1 grow to round 8's size (its projection, 8 bytes per member + 8
     per set and its working arrays, beside R2's round-7 sets) but not R2 after it (beside
     R1's round-8 sets):
     the result is round 7's, the same as an anytime run stopped at round 7's 2 t sets.
     """
+    import spread.im.opim as opim_module
+
+    monkeypatch.setattr(opim_module, "_settled", lambda *counts: False)
     n, k, root = KARATE.n_nodes, 2, np.uint64(4)
     model = IC(p=0.1)
     allowed, fixed = everyone(n)
@@ -1199,7 +1239,7 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory():
     r1.extend(2 * t)
     assert int(2 * t * (8 * r2.n_members / t + 8)) + work2 + r1.nbytes > budget  # R2 does not
     kwargs = dict(eps=0.6, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
-                  n_threads=1, report=lambda done: None, stable=1e-9)  # fmt: skip
+                  n_threads=1, report=lambda done: None, stable=0.01)  # fmt: skip
     seeds, gains, n_sets, _, _, _ = opim_c(KARATE, k, model, max_memory=budget, **kwargs)
     ref = opim_c(KARATE, k, model, max_memory=None, max_rr_sets=2 * t, **kwargs)
     assert n_sets == ref[2] == 2 * t

@@ -179,14 +179,18 @@ def maximize(
         matter). `TemporalIC` (on a `TemporalGraph`): the time after its start; RR sets
         are then reverse time-respecting searches over the contacts.
     stability : float, default 0.01
-        IMM and OPIM-C: keep sampling while the chosen seeds cover clearly more (by
-        more than this fraction) of the RR sets that chose them than of independent
-        ones, i.e. while the greedy choice still overfits its sample: IMM redraws its
-        final collection up to 4 times (each 2-16 times larger), OPIM-C doubles up to 6
-        rounds past its schedule. The guarantees are kept (their failure probability is
-        a union bound over those draws or rounds; see ``spread.im.imm``); 0 gives the
-        textbook stopping rules, which at large `eps` stop with seeds several percent
-        below what more samples find.
+        IMM and OPIM-C: keep sampling while the greedy choice still overfits its
+        sample. IMM: while the chosen seeds cover clearly more (by more than this
+        fraction, plus two standard errors) of the RR sets that chose them than of
+        independent ones; it redraws its final collection up to 4 times (each 2-16
+        times larger). OPIM-C: while the choices made on its two collections each
+        cover clearly more of their own than of the other's (the in-sample optimism,
+        which in expectation bounds the loss to the best set the greedy finds with
+        unlimited samples; see ``spread.im.opim.opim_c``), up to 6 doublings past its
+        schedule. The guarantees are kept (their failure probability is a union bound
+        over those draws or rounds; see ``spread.im.imm``); 0 gives the textbook
+        stopping rules, which stop with seeds several percent below what more samples
+        find.
     max_work : float or None, default 1e11
         Bound on each batch of Monte Carlo runs (CELF's estimates, the final
         evaluation) and CELF's whole search, in node-and-arc updates, checked before it
