@@ -716,7 +716,7 @@ EQUIVALENT = {
     (
         "spread/im/rrsets.py",
         "for a in range(lo, hi, _CHUNK): | b = min(a + _CHUNK, hi) | "
-        "yield kernel(*args, root, a, b, _capacity(avg, b - a))",
+        "yield kernel(*args, root, origin, a, b, _capacity(avg, b - a))",
         "- -> +",
     ): "a worker's first guess at a kernel call's buffer, for b + a sets instead of b - a"
     " (never fewer): the kernel grows a short buffer and trims a long one, so only the"
@@ -1028,7 +1028,7 @@ EQUIVALENT = {
     " allows (heap order holds, _settle refreshes a key before use); key[-1] is past the heap",
     (
         "spread/im/_coverage_kernels.py",
-        "if costs[v] > left:  # never fits again: drop it | size -= 1 | "
+        "if costs[v] > left + slack:  # never fits again: drop it | size -= 1 | "
         "key[0], node[0] = key[size], node[size]",
         "0 -> (-1) @17",
     ): "_budget_greedy's heap only shrinks: key[-1] is past it, and the moved node keeps the"
@@ -1308,19 +1308,22 @@ EQUIVALENT = {
     " no window, so the extra sweep adds nothing to out (both kernels)",
     (
         "spread/im/_rrset_kernels.py",
-        "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
+        "m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes) | "
+        "stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",
         "16 -> 17",
     ): "the first buffer's size only: _grow enlarges it as needed",
     (
         "spread/im/_rrset_kernels.py",
-        "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
+        "m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes) | "
+        "stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",
         "16 -> 15",
     ): "the first buffer's size only: _grow enlarges it as needed",
     (
         "spread/im/_rrset_kernels.py",
-        "n = in_indptr.shape[0] - 1 | stamp = np.zeros(n, dtype=np.int32) | "
+        "m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes) | "
+        "stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",
         "max -> min",
     ): "the first buffer's size only (even 0): every write is after `if pos =="
@@ -1335,18 +1338,6 @@ EQUIVALENT = {
         "pos = 0 | for r in range(r0, r1): | tag = np.int32(r - r0 + 1)",
         "- -> +",
     ): "r + r0 + 1 is also >= 1 and increasing in r (< 2**30 sets)",
-    (
-        "spread/im/_rrset_kernels.py",
-        'weight (``root_cum``: the cumulative weights, all positive; a binary search).""" | '
-        "if root_nodes.shape[0] == 0: | return min(np.int64(x * n), n - 1)",
-        "- -> +",
-    ): "x <= 1 - 2**-53, so x * n rounds below n for every n < 2**53: the clamp never binds",
-    (
-        "spread/im/_rrset_kernels.py",
-        'weight (``root_cum``: the cumulative weights, all positive; a binary search).""" | '
-        "if root_nodes.shape[0] == 0: | return min(np.int64(x * n), n - 1)",
-        "1 -> 0",
-    ): "x * n < n (as for - -> +): a clamp at n binds no more than one at n - 1",
     (
         "spread/im/imm.py",
         "peak = max(peak, rr.nbytes + final.nbytes) | if stable <= 0: | break",
@@ -2485,23 +2476,6 @@ EQUIVALENT = {
         "out = np.empty(max(2 * buf.shape[0], 16), dtype=buf.dtype)  # doubled, when full",
         "16 -> 15",
     ): "as for 16 -> 17: 2 * len >= 32, the floor never binds",
-    (
-        "spread/im/_rrset_kernels.py",
-        "return min(np.int64(x * n), n - 1) | "
-        'i = np.searchsorted(root_cum, x * root_cum[-1], side="right") | '
-        "return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])",
-        "- -> +",
-    ): "x <= 1 - 2**-53, so x * c rounds below c for every normal positive float c (below a"
-    " power of two the spacing halves, and c 2**-53 is then one whole step): the right-side"
-    " search returns at most len - 1 and the clamp never binds. Only a total weight below"
-    " 2**-1022 (subnormal) could round up to it: no test, and no user, sets one",
-    (
-        "spread/im/_rrset_kernels.py",
-        "return min(np.int64(x * n), n - 1) | "
-        'i = np.searchsorted(root_cum, x * root_cum[-1], side="right") | '
-        "return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])",
-        "1 -> 0",
-    ): "as for - -> +: i <= len - 1, so a clamp at len binds no more than one at len - 1",
     (
         "spread/im/_rrset_kernels.py",
         "s, z = _normal(s) | v = 1.0 + c * z | if v <= 0.0:",

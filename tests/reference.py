@@ -11,7 +11,8 @@ Each returns ``{node index: activation step}`` for one run.
   adds spontaneous adoption and both read coins by index with ``crn=True``.
 - `ic_external_run`: IC with spontaneous adoption, from the definition.
 - `rr_set_ic`: a reverse-reachable set over given live arcs; `rr_set_ic_replay` samples
-  one from the RR-set kernel's stream in its order (subset sampling included).
+  one from the RR-set kernel's stream in its order (subset sampling included), its
+  target from `rr_stratum` (the stratified targets).
 - `ctic_times`: continuous-time IC, event by event, from given arc delays;
   `ctic_replay` feeds it the kernels' coins and delays (`ctic_delay`, the delay laws
   re-implemented in plain Python on the same streams).
@@ -166,6 +167,43 @@ class SplitMix64:
     def random(self):
         self.state = (self.state + GOLDEN) & MASK64
         return (_mix(self.state) >> 11) * 2.0**-53
+
+
+#: The RR-set kernels' stratum constants (`spread.im._rrset_kernels._stratum`).
+_BLOCK_SALT = 0x632BE59BD9B4E019
+_SHIFT_SALT = 0x85157AF5D4A2B8C3
+_ROUND = (0xD6E8FEB86659FD93, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3)
+_MIX1, _MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+
+
+def rr_stratum(root, origin, run, m):
+    """The stratum (0 .. m - 1) of RR set `run` of a collection starting at `origin`.
+
+    Block ``b = (run - origin) // m`` of the collection has the key ``mix(root ^ salt ^
+    mix(origin * M1 + b * golden))``; the set's position in its block goes through four
+    alternating Feistel half-rounds on a ``bits``-bit word (``bits`` the least with
+    ``2**bits >= m``, split low ``bits // 2``, high the rest): ``hi ^= mix(key ^ lo *
+    R0)``, ``lo ^= mix(key ^ (hi * R1 + golden))``, ``hi ^= mix(key ^ (lo * R2 +
+    M1))``, ``lo ^= mix(key ^ (hi * R3 + M2))``, each masked to its part's width,
+    repeated until the word is below m; then rotated by ``floor(u m)`` (u the key's
+    uniform under a second salt).
+    """
+    b, i = divmod(run - origin, m)
+    key = _mix(root ^ _BLOCK_SALT ^ _mix((origin * _MIX1 + b * GOLDEN) & MASK64))
+    shift = min(int(((_mix(key ^ _SHIFT_SALT) >> 11) * 2.0**-53) * m), m - 1)
+    bits = (m - 1).bit_length()
+    lo_bits = bits // 2
+    mask_lo, mask_hi = (1 << lo_bits) - 1, (1 << (bits - lo_bits)) - 1
+    x = i
+    while True:
+        lo, hi = x & mask_lo, x >> lo_bits
+        hi ^= _mix(key ^ ((lo * _ROUND[0]) & MASK64)) & mask_hi
+        lo ^= _mix(key ^ ((hi * _ROUND[1] + GOLDEN) & MASK64)) & mask_lo
+        hi ^= _mix(key ^ ((lo * _ROUND[2] + _MIX1) & MASK64)) & mask_hi
+        lo ^= _mix(key ^ ((hi * _ROUND[3] + _MIX2) & MASK64)) & mask_lo
+        x = (hi << lo_bits) | lo
+        if x < m:
+            return (x + shift) % m
 
 
 def ic_replay(graph, seeds, p, root, run, p_uniform=None):
@@ -376,14 +414,15 @@ def rr_set_ic(graph, target, live):
     return set(bfs_steps(reverse, [target]))
 
 
-def rr_set_ic_replay(graph, p_in, root, run, subset=()):
+def rr_set_ic_replay(graph, p_in, root, run, subset=(), origin=0):
     """RR set `run` under IC drawing from the kernels' stream in their order
     (`spread.im._rrset_kernels.rr_sets_ic`, no target weights): the nodes in the order
     they join, the target first.
 
-    `p_in` gives each in-slot's probability, in the graph's in-slot order. The target
-    takes the first number; then each node w found, in turn (breadth first), finds its
-    live in-arcs, whose sources join in that order if new:
+    `p_in` gives each in-slot's probability, in the graph's in-slot order. The first
+    number is drawn, unused; the target is `rr_stratum` of the set; then each node w
+    found, in turn (breadth first), finds its live in-arcs, whose sources join in that
+    order if new:
 
     - all of w's in-arcs share one p: geometric skipping, ``floor(log(1 - U) / log(1 -
       p))`` arcs skipped before each live one (none drawn for p = 0);
@@ -396,7 +435,8 @@ def rr_set_ic_replay(graph, p_in, root, run, subset=()):
     gen = SplitMix64(root, run)
     indptr, sources = graph.in_indptr.tolist(), graph.in_indices.tolist()
     n = graph.n_nodes
-    target = min(int(gen.random() * n), n - 1)
+    gen.random()  # drawn, but the target is the stratum
+    target = rr_stratum(root, origin, run, n)
     found = [target]
     for w in found:  # `found` grows while it is read: a breadth-first search
         slots = list(range(indptr[w], indptr[w + 1]))
@@ -829,14 +869,15 @@ def _law_draw(gen, law, params):
     return e / params[0]
 
 
-def rr_set_ctic_replay(graph, p_in, law, params_in, horizon, root, run):
+def rr_set_ctic_replay(graph, p_in, law, params_in, horizon, root, run, origin=0):
     """RR set `run` under continuous-time IC with a horizon, drawing from the kernels'
     stream in their order (`spread.im._rrset_kernels.rr_sets_ctic`, no target weights):
     the nodes in the order they are settled, by increasing distance to the target
     (found here by scanning every offer; under a continuous law ties have probability
     0, so the order is the kernel's whatever its heap does with ties).
 
-    The target takes the first number. Each node w settled at distance t visits its
+    The first number is drawn, unused; the target is `rr_stratum` of the set. Each node
+    w settled at distance t visits its
     in-slots j in order: a number below ``p_in[j]`` makes the arc live; then, unless its
     source u is settled already, a delay is drawn (`_law_draw` with ``params_in[j]``,
     same stream) and u is offered ``t + delay`` if that is within `horizon` and below
@@ -845,7 +886,8 @@ def rr_set_ctic_replay(graph, p_in, law, params_in, horizon, root, run):
     gen = SplitMix64(root, run)
     indptr, sources = graph.in_indptr.tolist(), graph.in_indices.tolist()
     n = graph.n_nodes
-    target = min(int(gen.random() * n), n - 1)
+    gen.random()  # drawn, but the target is the stratum
+    target = rr_stratum(root, origin, run, n)
     offer, settled = {target: 0.0}, []
     while len(settled) < len(offer):
         t, w = min((t, u) for u, t in offer.items() if u not in settled)
@@ -862,13 +904,14 @@ def rr_set_ctic_replay(graph, p_in, law, params_in, horizon, root, run):
     return settled
 
 
-def rr_set_temporal_replay(graph, p_in, every, t0, latest, root, run):
+def rr_set_temporal_replay(graph, p_in, every, t0, latest, root, run, origin=0):
     """RR set `run` over timestamped contacts, drawing from the kernels' stream in their
     order (`spread.im._rrset_kernels.rr_sets_temporal`, no target weights): the nodes
     in the order they are settled, by decreasing deadline (found by scanning; with
     distinct contact times there are no ties).
 
-    The target takes the first number and the deadline `latest`. Each node w settled
+    The first number is drawn, unused; the target is `rr_stratum` of the set, with the
+    deadline `latest`. Each node w settled
     with deadline L visits its in-slots j in order, skipping a source u settled
     already: the arc's contacts that pass it on in time are those after `t0` and
     before L (at or before L into the target itself); none, and no draw. With `every`
@@ -882,7 +925,8 @@ def rr_set_temporal_replay(graph, p_in, every, t0, latest, root, run):
     in_arc, ptr = graph.in_arc.tolist(), graph.contact_ptr.tolist()
     times = graph.contact_times.tolist()
     n = graph.n_nodes
-    target = min(int(gen.random() * n), n - 1)
+    gen.random()  # drawn, but the target is the stratum
+    target = rr_stratum(root, origin, run, n)
     offer, settled = {target: latest}, []
     while len(settled) < len(offer):
         deadline, w = max((t, u) for u, t in offer.items() if u not in settled)

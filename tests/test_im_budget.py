@@ -210,7 +210,11 @@ def test_a_node_costing_exactly_the_budget_is_affordable():
 # ------------------------------------------------------------- the root sampler
 @pytest.mark.parametrize("kind", ["ic", "lt"])
 def test_roots_are_drawn_in_proportion_to_the_weights(kind):
-    """With no live arcs every RR set is its root alone: count the roots."""
+    """With no live arcs every RR set is its root alone: count the roots. Over all sets
+    in proportion to the weights (within 4 binomial standard errors, an upper bound for
+    stratified roots); within each block of m = 5 sets (the weighted nodes: one stratum
+    of the weights' quantiles each) node i is the root of ``5 w_i / W`` sets, give or
+    take the two strata its quantile interval shares with its neighbours."""
     n = 12
     g = spread.Graph.from_edges(np.arange(n - 1), np.arange(1, n))
     weights = np.zeros(n)
@@ -226,6 +230,9 @@ def test_roots_are_drawn_in_proportion_to_the_weights(kind):
     se = np.sqrt(theta * prob * (1 - prob))
     assert np.all(counts[weights == 0] == 0)
     assert np.all(np.abs(counts - expected) <= 4 * se)
+    per_block = members[: theta - theta % 5].reshape(-1, 5)
+    block_counts = np.stack([np.bincount(row, minlength=n) for row in per_block[:2000]])
+    assert np.all(np.abs(block_counts - 5 * prob) < 2)
 
 
 def test_targeted_sets_do_not_depend_on_the_thread_count():
@@ -241,14 +248,43 @@ def test_targeted_sets_do_not_depend_on_the_thread_count():
     assert sel1.spread == sel2.spread
 
 
-def test_untargeted_roots_are_still_the_first_draw_scaled_to_n():
-    """Without a target, set r's root is ``floor(u n)`` for the first uniform u of its
-    stream, as before targets existed (the sets of every untargeted call are unchanged)."""
+def test_untargeted_roots_are_the_strata():
+    """Without a target, set r's root is its stratum (`reference.rr_stratum`): every n
+    consecutive sets from the collection's first visit each node once; a collection
+    starting elsewhere has other strata."""
     root = stream_root(3, RR)
-    offsets, members = RRSets(KARATE, IC(p=0.1), root).extend(500).flat()
     n = KARATE.n_nodes
-    firsts = [min(int(reference.SplitMix64(root, r).random() * n), n - 1) for r in range(500)]
-    assert members[offsets[:-1]].tolist() == firsts
+    for first in (0, 7):
+        offsets, members = RRSets(KARATE, IC(p=0.1), root, first=first).extend(500).flat()
+        roots = members[offsets[:-1]]
+        want = [reference.rr_stratum(int(root), first, first + r, n) for r in range(500)]
+        assert roots.tolist() == want
+        for b in range(500 // n):
+            assert sorted(roots[b * n : (b + 1) * n].tolist()) == list(range(n))
+    assert want[:n] != [reference.rr_stratum(int(root), 0, r, n) for r in range(n)]
+
+
+def test_a_budget_equal_to_the_total_cost_buys_every_node_whatever_the_rounding():
+    """The budget left is a floating-point difference: on these costs the greedy's
+    subtractions leave less than the last node's cost (by rounding) when the budget is
+    the sum of all costs; the node still fits (`_budget_greedy`'s slack)."""
+    costs = np.array([2.9, 1.37, 1.06, 1.81, 2.1, 2.85, 1.96, 1.17, 2.82])
+    order = [7, 3, 1, 6, 2, 0, 4, 8]  # the greedy's order on the RR sets below
+    left = float(costs.sum())
+    for v in order:
+        left -= costs[v]
+    assert left < costs[5]  # rounding: 2.85 does not fit by plain comparison
+    n = costs.size
+    sets = [[v] for v in order for _ in range(10 - order.index(v))] + [[5]]
+    offsets = np.cumsum([0] + [len(s) for s in sets]).astype(np.int64)
+    members = np.array([v for s in sets for v in s], dtype=np.int32)
+    allowed, fixed = np.ones(n, bool), np.zeros(n, bool)
+    for want_bound in (False, True):
+        seeds, _, covered, _ = budget_cover(
+            offsets, members, n, costs, float(costs.sum()), allowed, fixed, want_bound
+        )
+        assert covered == len(sets)
+        assert sorted(seeds[seeds >= 0].tolist()) == list(range(n))
 
 
 # ------------------------------------------------------------- forward reach

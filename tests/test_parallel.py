@@ -144,11 +144,11 @@ def test_fresh_prefix_hits_on_a_cluster_are_those_of_the_next_sets(client, nethe
     remote = RRSets(nethept, model, 99, first=500, client=client)
     remote.extend(1000)
     hits = remote.prefix_hits_fresh(3000, rank, k)
-    local = RRSets(nethept, model, 99)
-    local.extend(4500)
+    local = RRSets(nethept, model, 99, first=500)  # the same strata: they start at first
+    local.extend(4000)
     offsets, members = local.flat()
-    lo, hi = offsets[1500], offsets[4500]
-    want = prefix_coverage(offsets[1500:4501] - lo, members[lo:hi], rank, k)
+    lo, hi = offsets[1000], offsets[4000]
+    want = prefix_coverage(offsets[1000:4001] - lo, members[lo:hi], rank, k)
     np.testing.assert_array_equal(hits, want)
     assert hits[-1] > 0 and np.all(np.diff(hits) >= 0)  # not trivially equal
 

@@ -12,6 +12,7 @@ import spread
 from spread import _random
 from spread.im import _rrset_kernels
 from spread.models import _ic_lt_kernels
+from tests import reference
 
 
 @pytest.mark.parametrize("root", [0, 1, 2**63 + 12345, 2**64 - 1])
@@ -106,29 +107,43 @@ def test_root_seed_accepts_what_default_rng_accepts_and_nothing_else():
 
 def test_the_rr_stream_is_what_the_kernel_samples():
     # RR set r of a collection starts from unit_state(stream_root(root, RR), r): replay
-    # set 0 of a tiny graph by hand from that state and compare with the kernel.
+    # sets 0 .. 5 of a path 0 -> 1 -> 2 with p = 0.5 by hand from that state (the first
+    # number is drawn and unused, the target is the set's stratum, then one coin per
+    # in-arc going upstream) and compare with the kernel.
     g = spread.Graph.from_edges([0, 1], [1, 2])
     root = _random.root_seed(11)
     sr = _random.stream_root(root, _random.RR)
-    p_in = np.ones(g.n_edges)
+    p_in = np.full(g.n_edges, 0.5)
     node_p = np.full(g.n_nodes, -1.0)
     offsets, members = _rrset_kernels.rr_sets_ic(
         g.in_indptr,
         g.in_indices,
         p_in,
-        np.zeros(g.n_edges),  # 1 / log(1 - p_in) where 0 < p_in < 1
+        np.zeros(g.n_edges),  # 1 / log(1 - p_in), read for subset-sampled nodes only
         g.in_indices,  # the arcs' sources, per in-slot of p_in
         node_p,
         np.zeros(g.n_nodes),
-        np.empty(0, dtype=np.int32),  # no target: roots uniform
+        np.empty(0, dtype=np.int32),  # no target weights: one stratum per node
         np.empty(0),
         sr,
+        0,  # the collection's first set: its strata start there
         0,
-        1,
+        6,
         16,
     )
-    state = int(_random.unit_state(sr, 0))
-    state = (state + 0x9E3779B97F4A7C15) & ((1 << 64) - 1)
-    target = min(int(((_random.mix(state) >> 11) * 2.0**-53) * 3), 2)
-    assert members[0] == target  # the first draw picks the root of the RR set
-    assert offsets[-1] == target + 1  # with p = 1 on a path, everything upstream joins
+    joined = 0
+    for r in range(6):
+        state = int(_random.unit_state(sr, r))
+        draws = []
+        for _ in range(3):
+            state = (state + 0x9E3779B97F4A7C15) & ((1 << 64) - 1)
+            draws.append((_random.mix(state) >> 11) * 2.0**-53)
+        want = [reference.rr_stratum(int(sr), 0, r, 3)]
+        for coin in draws[1:]:  # draws[0] is the unused first number
+            if want[-1] == 0 or coin >= 0.5:
+                break
+            want.append(want[-1] - 1)
+        assert members[offsets[r] : offsets[r + 1]].tolist() == want, r
+        joined += len(want) > 1
+    assert sorted(members[offsets[:3]].tolist()) == [0, 1, 2]  # a block visits each node
+    assert 0 < joined < 6  # both outcomes of a coin are seen

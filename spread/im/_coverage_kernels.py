@@ -241,6 +241,10 @@ def _budget_greedy(offsets, members, ptr, ids, cov, done, chosen, costs, budget,
     (marginal coverage only falls), so the top is taken when its value is current and
     pushed back with it otherwise; a node that no longer fits the budget left never
     will and is dropped. The same choices as scanning every node at every step.
+
+    The budget left is the budget minus the costs taken, in floating point: a node fits
+    when it costs at most that plus ``1e-12`` of the budget, so that a budget equal to
+    the total of some costs buys them whatever order its sum and the greedy's took.
     """
     n = cov.shape[0]
     key = np.empty(n)
@@ -256,11 +260,12 @@ def _budget_greedy(offsets, members, ptr, ids, cov, done, chosen, costs, budget,
     seeds = np.full(n, -1, dtype=np.int64)
     gains = np.zeros(n, dtype=np.int64)
     left = budget
+    slack = 1e-12 * budget  # the rounding of the subtractions below
     total = 0
     taken = 0
     while size > 0:
         v = node[0]
-        if costs[v] > left:  # never fits again: drop it
+        if costs[v] > left + slack:  # never fits again: drop it
             size -= 1
             key[0], node[0] = key[size], node[size]
             _heap_down(key, node, size, 0)

@@ -3,9 +3,11 @@
 RR set ``r`` of a collection draws from its own SplitMix64 stream, whose state is
 ``_run_state(stream_root, r)``: the caller passes the root of the collection's named
 stream (`spread._random`), so a set depends only on the root and its index, whatever
-thread, batch or Dask worker samples it. The generator's few lines are copied from
-`spread.models._ic_lt_kernels` (Numba's cache sees only this file); `tests/test_random.py`
-pins both copies to `spread._random`. The delay laws and the indexed heap of
+thread, batch or Dask worker samples it. Its target comes from its stratum
+(`_stratum`: a function of the root, the collection's first index and r), so that
+every block of n consecutive sets visits each node once. The generator's few lines
+are copied from `spread.models._ic_lt_kernels` (Numba's cache sees only this file);
+`tests/test_random.py` pins both copies to `spread._random`. The delay laws and the indexed heap of
 `rr_sets_ctic` are copied from `spread.models._ctic_kernels` likewise, pinned by
 `tests/test_ctic.py`.
 """
@@ -54,14 +56,79 @@ def _grow(buf):
     return out
 
 
+#: Salts of a block's permutation key and of its rotation (`_stratum`).
+_BLOCK_SALT = np.uint64(0x632BE59BD9B4E019)
+_SHIFT_SALT = np.uint64(0x85157AF5D4A2B8C3)
+_ROUND = (
+    np.uint64(0xD6E8FEB86659FD93),
+    np.uint64(0xA0761D6478BD642F),
+    np.uint64(0xE7037ED1A0B428DB),
+    np.uint64(0x8EBC6AF09C88C6E3),
+)
+
+
+@njit(cache=True, nogil=True)
+def _strata(n, root_nodes):
+    """``(m, lo_bits, mask_lo, mask_hi)`` of `_stratum`: m strata (the n nodes, or the
+    weighted targets), and the split of ``bits`` (the least with ``2**bits >= m``) into a
+    low and a high part for its Feistel rounds."""
+    m = n if root_nodes.shape[0] == 0 else root_nodes.shape[0]
+    bits = 0
+    while (np.int64(1) << bits) < m:
+        bits += 1
+    lo_bits = bits // 2
+    mask_lo = np.uint64((np.int64(1) << lo_bits) - 1)
+    mask_hi = np.uint64((np.int64(1) << (bits - lo_bits)) - 1)
+    return m, lo_bits, mask_lo, mask_hi
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _root(x, n, root_nodes, root_cum):
-    """The target of an RR set from its first uniform `x`: uniform over the n nodes when
-    `root_nodes` is empty, else ``root_nodes[i]`` with probability proportional to its
-    weight (``root_cum``: the cumulative weights, all positive; a binary search)."""
+def _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi):
+    """The stratum (0 .. m - 1) of set `r` of a collection that starts at set `origin`.
+
+    The collection's sets form blocks of m, ``(r - origin) // m``; block b visits every
+    stratum once, in the order of a keyed permutation of ``range(m)``: four alternating
+    Feistel half-rounds on a ``bits``-bit word (a bijection of ``range(2**bits)``, keyed
+    by the stream root, the origin and b), walked along its cycle until the value is
+    below m (a bijection of ``range(m)``; fewer than 2 steps on average, as
+    ``2**bits < 2 m``), then rotated by a uniform offset of the block, so that every
+    set's stratum is exactly uniform. A set's stratum depends only on (`stream_root`,
+    `origin`, `r`), whatever thread or worker samples it.
+    """
+    j = r - origin
+    b = j // m
+    key = _mix(
+        stream_root ^ _BLOCK_SALT ^ _mix(np.uint64(origin) * _MIX1 + np.uint64(b) * _GOLDEN)
+    )
+    shift = np.int64((np.float64(_mix(key ^ _SHIFT_SALT) >> _S11) * _TO_UNIT) * m)
+    lo_s = np.uint64(lo_bits)
+    x = np.uint64(j - b * m)
+    while True:
+        lo = x & mask_lo
+        hi = x >> lo_s
+        hi ^= _mix(key ^ (lo * _ROUND[0])) & mask_hi
+        lo ^= _mix(key ^ (hi * _ROUND[1] + _GOLDEN)) & mask_lo
+        hi ^= _mix(key ^ (lo * _ROUND[2] + _MIX1)) & mask_hi
+        lo ^= _mix(key ^ (hi * _ROUND[3] + _MIX2)) & mask_lo
+        x = (hi << lo_s) | lo
+        if x < np.uint64(m):
+            break
+    return (np.int64(x) + min(shift, m - 1)) % m
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _root(x, n, root_nodes, root_cum, stratum, m):
+    """The target of an RR set from its stratum (`_stratum`, one of m) and its first
+    uniform `x`: node `stratum` when `root_nodes` is empty (a block of n sets visits
+    every node once), else ``root_nodes[i]`` for the weight quantile ``(stratum + x) /
+    m`` (a binary search of ``root_cum``, the cumulative weights, all positive): each
+    set's target is uniform, or drawn by weight, and a block of sets covers the targets
+    (or the weight's quantiles) evenly, which lowers the variance of every coverage
+    estimate (stratified sampling) and never raises it."""
     if root_nodes.shape[0] == 0:
-        return min(np.int64(x * n), n - 1)
-    i = np.searchsorted(root_cum, x * root_cum[-1], side="right")
+        return stratum
+    u = (stratum + x) / m
+    i = np.searchsorted(root_cum, u * root_cum[-1], side="right")
     return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])
 
 
@@ -77,13 +144,14 @@ def rr_sets_ic(
     root_nodes,
     root_cum,
     stream_root,
+    origin,
     r0,
     r1,
     capacity,
 ):
     """RR sets ``r0 .. r1 - 1`` under independent cascade (reverse breadth-first search).
 
-    Set r picks its target uniformly (or by weight: `_root`), then walks in-arcs
+    Set r takes its stratum's target (uniform, or by weight: `_root`), then walks in-arcs
     backwards: an arc ``u -> w`` examined from ``w`` is live with its probability,
     independently (whether u is already in the set or not), and a live arc adds u. Node
     w's in-arcs are examined in one of three ways, by ``node_p[w]``:
@@ -112,6 +180,7 @@ def rr_sets_ic(
     ``members[offsets[r - r0]:offsets[r - r0 + 1]]``, its target first.
     """
     n = in_indptr.shape[0] - 1
+    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     members = np.empty(max(capacity, 16), dtype=np.int32)
     offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
@@ -120,7 +189,8 @@ def rr_sets_ic(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = _root(x, n, root_nodes, root_cum)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        v = _root(x, n, root_nodes, root_cum, cell, m)
         if pos == members.shape[0]:
             members = _grow(members)
         members[pos] = v
@@ -192,14 +262,18 @@ def rr_sets_ic(
 
 
 @njit(cache=True, nogil=True)
-def rr_sets_lt(in_indptr, in_indices, w_in, root_nodes, root_cum, stream_root, r0, r1, capacity):
+def rr_sets_lt(
+    in_indptr, in_indices, w_in, root_nodes, root_cum, stream_root, origin, r0, r1, capacity
+):
     """RR sets ``r0 .. r1 - 1`` under linear threshold (reverse random walk).
 
-    From the target (uniform, or by weight: `_root`), each node reached picks at most one in-arc, arc ``u -> w`` with
+    From the target (its stratum's, uniform or by weight: `_root`), each node reached picks
+    at most one in-arc, arc ``u -> w`` with
     probability ``w_in`` (in-slot order), none with the remaining probability; the walk
     stops at none or at a node already in the set.
     """
     n = in_indptr.shape[0] - 1
+    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     members = np.empty(max(capacity, 16), dtype=np.int32)
     offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
@@ -208,7 +282,8 @@ def rr_sets_lt(in_indptr, in_indices, w_in, root_nodes, root_cum, stream_root, r
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cur = _root(x, n, root_nodes, root_cum)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        cur = _root(x, n, root_nodes, root_cum, cell, m)
         while True:
             if pos == members.shape[0]:
                 members = _grow(members)
@@ -350,13 +425,15 @@ def rr_sets_ctic(
     root_nodes,
     root_cum,
     stream_root,
+    origin,
     r0,
     r1,
     capacity,
 ):
     """RR sets ``r0 .. r1 - 1`` under continuous-time IC with a horizon (reverse Dijkstra).
 
-    Set r picks its target uniformly (or by weight: `_root`) and grows backwards in order of distance: when w is
+    Set r takes its stratum's target (uniform, or by weight: `_root`) and grows backwards
+    in order of distance: when w is
     settled at distance ``t``, each in-arc ``u -> w`` (in-slot order) is live with its
     probability ``p_in`` and then has a delay drawn from the law (parameters per in-slot,
     or one for all); ``u`` gets ``t + delay`` if that is within `horizon` and shorter than
@@ -365,6 +442,7 @@ def rr_sets_ctic(
     target by the horizon. Draws are read in order from the set's own stream.
     """
     n = in_indptr.shape[0] - 1
+    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     done = np.zeros(n, dtype=np.int32)
     dist = np.empty(n, dtype=np.float64)
@@ -377,7 +455,8 @@ def rr_sets_ctic(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = _root(x, n, root_nodes, root_cum)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        v = _root(x, n, root_nodes, root_cum, cell, m)
         stamp[v] = tag
         dist[v] = 0.0
         heap[0] = v
@@ -450,13 +529,14 @@ def rr_sets_temporal(
     root_nodes,
     root_cum,
     stream_root,
+    origin,
     r0,
     r1,
     capacity,
 ):
     """RR sets ``r0 .. r1 - 1`` under `TemporalIC` (reverse time-respecting search).
 
-    Set r picks its target v (uniformly, or by weight: `_root`), which must adopt by
+    Set r takes its stratum's target v (uniform, or by weight: `_root`), which must adopt by
     `latest` (the horizon's end). Each node w found gets the latest time ``L[w]`` it can
     adopt and still reach v: a contact ``u -> w`` at ``t`` passes it on in time if
     ``t < L[w]`` (``t <= latest`` into v itself) and ``t > t0`` (the seeds adopt at
@@ -469,6 +549,7 @@ def rr_sets_temporal(
     those that, seeded alone at `t0`, would reach v by `latest`.
     """
     n = in_indptr.shape[0] - 1
+    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     done = np.zeros(n, dtype=np.int32)
     key = np.empty(n, dtype=np.float64)  # -L: the min-heap pops the latest deadline
@@ -481,7 +562,8 @@ def rr_sets_temporal(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        v = _root(x, n, root_nodes, root_cum)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        v = _root(x, n, root_nodes, root_cum, cell, m)
         stamp[v] = tag
         key[v] = -latest
         heap[0] = v

@@ -281,9 +281,15 @@ class RRSets:
     """A growing collection of RR sets for one graph and model.
 
     RR set ``r`` is sampled from its own random stream, a function of the stream's root
-    and ``r`` only (`spread._random`), so the collection does not depend on the number
-    of threads. Storage is
-    flat: int32 members and int64 offsets (``bytes_per_set`` reports the cost).
+    and ``r`` only (`spread._random`), and its target from a stratum that depends on the
+    root, ``r`` and `first` only, so the collection does not depend on the number of
+    threads. The targets are stratified: every ``n`` consecutive sets from `first` (or
+    as many as the weighted targets) visit each node once (each quantile of the
+    weights), in a pseudo-random order, each set's target still uniform (or by
+    weight). A fixed seed set's coverage is then estimated with no more variance than
+    from independent targets, and less where the nodes differ in how often they are
+    reached (`spread.im._rrset_kernels._stratum`). Storage is flat: int32 members and
+    int64 offsets (``bytes_per_set`` reports the cost).
 
     Parameters
     ----------
@@ -292,8 +298,9 @@ class RRSets:
     stream_root : numpy.uint64
         Root of the collection's named stream (`spread._random.stream_root`).
     first : int, default 0
-        Index of the first RR set (collections with disjoint index ranges are
-        independent).
+        Index of the first RR set; its strata start there. Collections with disjoint
+        index ranges are independent (their coins are, and their strata are drawn from
+        keys that differ by `first`).
     n_threads : int, default 1
     max_memory : int, optional
         Bytes the collection, with its `companions`, may hold; extending past it raises
@@ -439,7 +446,7 @@ class RRSets:
         return 8.0
 
     def _sample(self, r0, r1, capacity):
-        return self._kernel(*self._sample_args, self.root, r0, r1, capacity)
+        return self._kernel(*self._sample_args, self.root, self.first, r0, r1, capacity)
 
     def __len__(self):
         return self._n_sets
@@ -574,6 +581,7 @@ class RRSets:
             ),
             self._kind,
             self.root,
+            self.first,
         )
 
     def _task_bounds(self, start, stop, avg):
@@ -620,23 +628,23 @@ class RRSets:
         return hits
 
 
-def _sample_pieces(graph, derived, kind, root, avg, lo, hi):
+def _sample_pieces(graph, derived, kind, root, origin, avg, lo, hi):
     args = (graph.in_indptr, graph.in_indices, *derived)
     kernel = _KERNELS[kind]
     for a in range(lo, hi, _CHUNK):
         b = min(a + _CHUNK, hi)
-        yield kernel(*args, root, a, b, _capacity(avg, b - a))
+        yield kernel(*args, root, origin, a, b, _capacity(avg, b - a))
 
 
-def _chunk_sets(graph, derived, kind, root, avg, lo, hi):
+def _chunk_sets(graph, derived, kind, root, origin, avg, lo, hi):
     """On a worker: RR sets ``lo .. hi - 1``, as ``(offsets, members)`` per kernel call."""
-    return list(_sample_pieces(graph, derived, kind, root, avg, lo, hi))
+    return list(_sample_pieces(graph, derived, kind, root, origin, avg, lo, hi))
 
 
-def _chunk_prefix_hits(graph, derived, kind, root, avg, rank, k, lo, hi):
+def _chunk_prefix_hits(graph, derived, kind, root, origin, avg, rank, k, lo, hi):
     """On a worker: `prefix_coverage` of RR sets ``lo .. hi - 1`` (summed over pieces)."""
     hits = np.zeros(k, dtype=np.int64)
-    for offsets, members in _sample_pieces(graph, derived, kind, root, avg, lo, hi):
+    for offsets, members in _sample_pieces(graph, derived, kind, root, origin, avg, lo, hi):
         hits += prefix_coverage(offsets, members, rank, k)
     return hits
 
