@@ -314,11 +314,11 @@ def spread_vs_k(selections, ax=None, *, labels=None, level=0.95, **kwargs):
     --------
     >>> import spread
     >>> g = spread.datasets.load("karate")
-    >>> imm = spread.maximize(g, 3, spread.IC(p=0.1), rng=0, n_eval_runs=500)
+    >>> opim = spread.maximize(g, 3, spread.IC(p=0.1), rng=0, n_eval_runs=500)
     >>> deg = spread.maximize(g, 3, spread.IC(p=0.1), method="degree", rng=0, n_eval_runs=500)
-    >>> ax = spread.plot.spread_vs_k([imm, deg])
+    >>> ax = spread.plot.spread_vs_k([opim, deg])
     >>> ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
-    ('number of seeds k', ['imm', 'degree'])
+    ('number of seeds k', ['opim-c', 'degree'])
     """
     level = _check_level(level)
     z = z_value(level)

@@ -265,7 +265,7 @@ ERRORS = [
     row(lambda t: maximize(KARATE, 2, IC(p=0.1), method="greedy"), IPE,
         ["`method`", "'imm'", "'greedy'"], "method-unknown"),
     row(lambda t: maximize(KARATE, 2, Heat(beta=1.0), horizon=1.0), IPE,
-        ["`method`", "'heat-top'", "'imm'"], "method-for-Heat"),
+        ["`method`", "'heat-top'", "'opim-c'"], "method-for-Heat"),
     row(lambda t: maximize(KARATE, 2, IC(p=0.1), failure_probability=1.5), IPE,
         ["`failure_probability`", "(0, 1)", "1.5"], "failure_probability"),
     row(lambda t: maximize(KARATE, 2, IC(p=0.1), exclude=[99]), NodeNotFound,

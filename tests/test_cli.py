@@ -93,7 +93,7 @@ def test_maximize_writes_seeds_gains_and_interval_csv(capsys, tmp_path):
     )
     assert table["node"].tolist() == sel.seeds.tolist()
     assert table["spread"].iloc[-1] == pytest.approx(sel.spread)
-    assert "imm chose 10 seed(s)" in out and "95% CI" in out
+    assert "opim-c chose 10 seed(s)" in out and "95% CI" in out
 
 
 def test_maximize_json_and_exclude(capsys, tmp_path):
@@ -115,7 +115,7 @@ def test_maximize_json_and_exclude(capsys, tmp_path):
     )
     assert code == 0, err
     doc = json.loads(out_file.read_text())
-    assert doc["k"] == 3 and doc["method"] == "imm"
+    assert doc["k"] == 3 and doc["method"] == "opim-c"  # the default
     assert len(doc["spread_ci"]) == 2 and doc["spread_ci"][0] < doc["spread"]
     nodes = [row["node"] for row in doc["seeds"]]
     assert len(nodes) == 3 and not {0, 33} & set(nodes)
@@ -1256,7 +1256,7 @@ def test_a_seeds_file_without_labels_is_a_usage_error_an_empty_exclude_file_is_f
     assert "`--seeds-file` must name at least one node; got none" in line
     argv = ["maximize", "karate", "-k", "1", "--exclude-file", str(path), "--eval-runs", "10"]
     code, out, err = run(capsys, *argv)
-    assert code == 0 and err == "" and "imm chose 1 seed(s)" in out
+    assert code == 0 and err == "" and "opim-c chose 1 seed(s)" in out
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,7 @@ def test_result_api():
     frame = sel.to_frame()
     assert list(frame.columns) == ["node", "gain", "spread", "stderr"] and len(frame) == 3
     assert sel.conf_int().low < sel.spread < sel.conf_int().high
-    assert "imm chose 3 seed(s)" in sel.summary() and "guarantee" in sel.summary()
+    assert "opim-c chose 3 seed(s)" in sel.summary() and "guarantee" in sel.summary()
     assert sel.plot().get_xlabel() == "number of seeds k"
 
 
@@ -282,8 +282,9 @@ def test_heat_selection_errors():
 
 def test_textbook_stopping_rules_with_stability_zero():
     g = spread.datasets.load("nethept")
-    plain = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, stability=0, evaluate=False)
-    guarded = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, evaluate=False)
+    kwargs = dict(method="imm", eps=0.5, rng=0, evaluate=False)
+    plain = spread.maximize(g, 20, IC(p="wc"), stability=0, **kwargs)
+    guarded = spread.maximize(g, 20, IC(p="wc"), **kwargs)
     # IMM's two events (phase 1's lower bound, the final selection), n ** -ell' each with
     # ell' = 1 + ln 2 / ln n: 2 / (2 n) = 1 / n, the default asked for.
     assert plain.failure_probability == pytest.approx(
@@ -357,10 +358,10 @@ def test_imm_keeps_its_choice_when_a_redraw_would_exceed_max_memory():
     the textbook run's seeds, sample count and memory.
     """
     g = spread.datasets.load("nethept")
-    kwargs = dict(eps=0.5, rng=0, evaluate=False, max_memory=8_000_000)
+    kwargs = dict(method="imm", eps=0.5, rng=0, evaluate=False, max_memory=8_000_000)
     plain = spread.maximize(g, 20, IC(p="wc"), stability=0, **kwargs)
     capped = spread.maximize(g, 20, IC(p="wc"), **kwargs)
-    free = spread.maximize(g, 20, IC(p="wc"), eps=0.5, rng=0, evaluate=False)
+    free = spread.maximize(g, 20, IC(p="wc"), method="imm", eps=0.5, rng=0, evaluate=False)
     assert free.memory_bytes > 8_000_000  # the redraw needed more than the cap
     assert capped.seeds.tolist() == plain.seeds.tolist()
     assert (capped.n_samples, capped.memory_bytes) == (plain.n_samples, plain.memory_bytes)

@@ -119,7 +119,7 @@ def test_results_plot_methods_delegate(ic_result, lt_result, heat_result, karate
 
 
 def test_spread_vs_k(karate):
-    imm = spread.maximize(karate, 4, spread.IC(p=0.1), rng=0, n_eval_runs=500)
+    imm = spread.maximize(karate, 4, spread.IC(p=0.1), method="imm", rng=0, n_eval_runs=500)
     deg = spread.maximize(karate, 4, spread.IC(p=0.1), method="degree", rng=0, n_eval_runs=500)
     ax = plot.spread_vs_k({"IMM": imm, "degree": deg})
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("number of seeds k", "expected spread (nodes)")

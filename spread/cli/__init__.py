@@ -66,7 +66,7 @@ def build_parser():
     >>> from spread.cli import build_parser
     >>> args = build_parser().parse_args(["maximize", "nethept", "-k", "10"])
     >>> args.k, args.method, args.model, args.p
-    (10, 'imm', 'ic', 'wc')
+    (10, 'opim-c', 'ic', 'wc')
     """
     parser = _Parser(
         prog="spread",

@@ -155,9 +155,9 @@ def add_parser(sub):
     )
     p.add_argument(
         "--method",
-        default="imm",
+        default="opim-c",
         choices=METHODS,
-        help="default imm",
+        help="default opim-c",
     )
     p.add_argument("--eps", type=fraction, default=0.1, help="IMM/OPIM-C slack (default 0.1)")
     p.add_argument(
