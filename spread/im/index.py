@@ -57,7 +57,7 @@ class SpreadEstimate:
         Its standard error, ``n_nodes * sqrt(f (1 - f) / n_samples)`` (``W`` for n with
         a target) with ``f`` the fraction of RR sets hit: the binomial one of
         independent sets, an upper bound here, as the sets' targets are stratified
-        (`spread.im.RRSets`), which can only lower the variance.
+        (``spread.im.RRSets``), which can only lower the variance.
     hits : int
         RR sets that hold a seed.
     n_samples : int
