@@ -7,9 +7,9 @@ thread, batch or Dask worker samples it. Its target comes from its stratum
 (`_stratum`: a function of the root, the collection's first index and r), so that
 every block of n consecutive sets visits each node once. The generator's few lines
 are copied from `spread.models._ic_lt_kernels` (Numba's cache sees only this file);
-`tests/test_random.py` pins both copies to `spread._random`. The delay laws and the indexed heap of
-`rr_sets_ctic` are copied from `spread.models._ctic_kernels` likewise, pinned by
-`tests/test_ctic.py`.
+`tests/test_random.py` pins both copies to `spread._random`. The delay laws and the
+indexed heap of `rr_sets_ctic` are copied from `spread.models._ctic_kernels` likewise,
+pinned by `tests/test_ctic.py`.
 """
 
 import numpy as np
@@ -267,10 +267,10 @@ def rr_sets_lt(
 ):
     """RR sets ``r0 .. r1 - 1`` under linear threshold (reverse random walk).
 
-    From the target (its stratum's, uniform or by weight: `_root`), each node reached picks
-    at most one in-arc, arc ``u -> w`` with
-    probability ``w_in`` (in-slot order), none with the remaining probability; the walk
-    stops at none or at a node already in the set.
+    From the target (its stratum's, uniform or by weight: `_root`), each node reached
+    picks at most one in-arc, arc ``u -> w`` with probability ``w_in`` (in-slot order),
+    none with the remaining probability; the walk stops at none or at a node already in
+    the set.
     """
     n = in_indptr.shape[0] - 1
     m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
@@ -432,14 +432,14 @@ def rr_sets_ctic(
 ):
     """RR sets ``r0 .. r1 - 1`` under continuous-time IC with a horizon (reverse Dijkstra).
 
-    Set r takes its stratum's target (uniform, or by weight: `_root`) and grows backwards
-    in order of distance: when w is
-    settled at distance ``t``, each in-arc ``u -> w`` (in-slot order) is live with its
-    probability ``p_in`` and then has a delay drawn from the law (parameters per in-slot,
-    or one for all); ``u`` gets ``t + delay`` if that is within `horizon` and shorter than
-    what it has. The set is every node settled: those whose shortest live path to the
-    target takes at most `horizon`, i.e. the nodes that, seeded alone, would reach the
-    target by the horizon. Draws are read in order from the set's own stream.
+    Set r takes its stratum's target (uniform, or by weight: `_root`) and grows
+    backwards in order of distance: when w is settled at distance ``t``, each in-arc
+    ``u -> w`` (in-slot order) is live with its probability ``p_in`` and then has a
+    delay drawn from the law (parameters per in-slot, or one for all); ``u`` gets ``t +
+    delay`` if that is within `horizon` and shorter than what it has. The set is every
+    node settled: those whose shortest live path to the target takes at most `horizon`,
+    i.e. the nodes that, seeded alone, would reach the target by the horizon. Draws are
+    read in order from the set's own stream.
     """
     n = in_indptr.shape[0] - 1
     m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
@@ -536,16 +536,16 @@ def rr_sets_temporal(
 ):
     """RR sets ``r0 .. r1 - 1`` under `TemporalIC` (reverse time-respecting search).
 
-    Set r takes its stratum's target v (uniform, or by weight: `_root`), which must adopt by
-    `latest` (the horizon's end). Each node w found gets the latest time ``L[w]`` it can
-    adopt and still reach v: a contact ``u -> w`` at ``t`` passes it on in time if
-    ``t < L[w]`` (``t <= latest`` into v itself) and ``t > t0`` (the seeds adopt at
-    `t0`), and then u must adopt strictly before t, so ``L[u]`` is the latest such live
-    contact. Nodes are settled in decreasing ``L`` (a reverse Dijkstra: an earlier
-    deadline never allows more). A contact is live with its arc's probability: each
-    contact a coin of its own (`every`), or one coin per arc (its first contact after
-    the source adopts is its only chance; that contact is at or before the latest in
-    time whenever any is, so the arc's coin decides). The set is every node settled:
+    Set r takes its stratum's target v (uniform, or by weight: `_root`), which must
+    adopt by `latest` (the horizon's end). Each node w found gets the latest time
+    ``L[w]`` it can adopt and still reach v: a contact ``u -> w`` at ``t`` passes it on
+    in time if ``t < L[w]`` (``t <= latest`` into v itself) and ``t > t0`` (the seeds
+    adopt at `t0`), and then u must adopt strictly before t, so ``L[u]`` is the latest
+    such live contact. Nodes are settled in decreasing ``L`` (a reverse Dijkstra: an
+    earlier deadline never allows more). A contact is live with its arc's probability:
+    each contact a coin of its own (`every`), or one coin per arc (its first contact
+    after the source adopts is its only chance; that contact is at or before the latest
+    in time whenever any is, so the arc's coin decides). The set is every node settled:
     those that, seeded alone at `t0`, would reach v by `latest`.
     """
     n = in_indptr.shape[0] - 1
