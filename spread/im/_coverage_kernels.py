@@ -394,6 +394,31 @@ def sets_hit(ptr, set_ids, seeds, bits):
 
 
 @njit(cache=True, nogil=True)
+def stratified_hit_variance(ptr, set_ids, seeds, bits, offsets, members, counts):
+    """The variance of the number of sets hit by `seeds`, estimated within strata: sets
+    grouped by their target (a set's first member), ``sum_v h_v (c_v - h_v) / (c_v -
+    1)`` over the targets v of the hit sets, ``h_v`` of whose ``c_v = counts[v]`` sets
+    (all >= 2) are hit. `bits` holds the hit sets (after `sets_hit`); it is cleared."""
+    h = np.zeros(counts.shape[0], dtype=np.int64)
+    one = np.uint64(1)
+    for i in range(seeds.shape[0]):  # each hit set once: its bit is cleared on the way
+        for pos in range(ptr[seeds[i]], ptr[seeds[i] + 1]):
+            s = set_ids[pos]
+            bit = one << np.uint64(s & 63)
+            if bits[s >> 6] & bit:
+                bits[s >> 6] ^= bit
+                h[members[offsets[s]]] += 1
+    var = 0.0
+    for i in range(seeds.shape[0]):  # each target once: its count is zeroed on the way
+        for pos in range(ptr[seeds[i]], ptr[seeds[i] + 1]):
+            v = members[offsets[set_ids[pos]]]
+            if h[v] > 0:
+                var += h[v] * (counts[v] - h[v]) / (counts[v] - 1.0)
+                h[v] = 0
+    return var
+
+
+@njit(cache=True, nogil=True)
 def uncovered_counts(ptr, set_ids, bits):
     """For every node, its sets not marked in `bits` (after `sets_hit`): the sets it
     would add to a seed set, its marginal coverage."""

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .._common import ConfidenceInterval
+from .._validation import check_level
 
-__all__ = ["Choice", "SeedSelection"]
+__all__ = ["Choice", "SeedSelection", "SpreadEstimate"]
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,104 @@ class SeedSelection:
         from .. import plot
 
         return plot.spread_vs_k(self, ax, **kwargs)
+
+
+@dataclass(frozen=True, repr=False)
+class SpreadEstimate:
+    """The expected spread of one seed set, estimated from an `InfluenceIndex`.
+
+    Attributes
+    ----------
+    seeds : numpy.ndarray
+        The seed labels.
+    mean : float
+        Expected spread (seeds included): ``n_nodes * hits / n_samples``; with a target,
+        ``W * hits / n_samples``, the weight of the audience reached (``W`` its total).
+    stderr : float
+        Its standard error. The sets' targets are stratified (every node the target
+        of as many sets, give or take one: ``spread.im.RRSets``), so the variance is
+        estimated within strata: ``n_nodes * sqrt(sum_v h_v (c_v - h_v) / (c_v - 1)) /
+        n_samples`` over the targets v of the hit sets, ``h_v`` of their ``c_v`` sets
+        hit. With a target (weights), or fewer than two sets per node, the binomial
+        ``n_nodes * sqrt(f (1 - f) / n_samples)`` (``W`` for n with a target; ``f`` the
+        fraction of sets hit), an upper bound.
+    hits : int
+        RR sets that hold a seed.
+    n_samples : int
+        RR sets in the index.
+    n_nodes : int
+    model : object
+    elapsed : float
+        Seconds the query took.
+    """
+
+    seeds: np.ndarray
+    mean: float
+    stderr: float
+    hits: int
+    n_samples: int
+    n_nodes: int
+    model: object
+    elapsed: float = float("nan")
+
+    def conf_int(self, level=0.95):
+        """Normal-approximation interval for the expected spread: ``mean ± z stderr``.
+
+        Examples
+        --------
+        >>> import spread
+        >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
+        >>> index = spread.InfluenceIndex.build(star, spread.IC(p=0.5), n_rr_sets=50_000, rng=0)
+        >>> est = index.estimate([0])
+        >>> low, high = est.conf_int(0.95)
+        >>> bool(low < 3.0 < high)  # exactly 1 + 4 x 0.5
+        True
+        """
+        return ConfidenceInterval.normal(self.mean, self.stderr, check_level(level))
+
+    def to_frame(self, level=0.95):
+        """One row: seeds, mean, stderr, the interval at `level`, hits and samples."""
+        low, high = self.conf_int(level)
+        return pd.DataFrame(
+            [
+                {
+                    "seeds": self.seeds.tolist(),
+                    "mean": self.mean,
+                    "stderr": self.stderr,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "hits": self.hits,
+                    "n_samples": self.n_samples,
+                }
+            ]
+        )
+
+    def summary(self, level=0.95):
+        """One line: the spread with its interval, the RR sets behind it, the time taken."""
+        low, high = self.conf_int(level)
+        seeds = ", ".join(str(s) for s in self.seeds[:8]) + (" ..." if len(self.seeds) > 8 else "")
+        return (
+            f"{len(self.seeds)} seed(s) [{seeds}] under {self.model!r}: spread "
+            f"{self.mean:,.2f} ± {self.stderr:,.2f} (s.e.); {level:.0%} CI [{low:,.2f}, "
+            f"{high:,.2f}]; {self.hits:,} of {self.n_samples:,} RR sets hit; "
+            f"{self.elapsed * 1e6:,.0f} µs"
+        )
+
+    def __repr__(self):
+        return (
+            f"<SpreadEstimate: {len(self.seeds)} seed(s), mean {self.mean:,.3f} ± "
+            f"{self.stderr:,.3f}, {self.n_samples:,} RR sets>"
+        )
+
+    def plot(self, ax=None, *, level=0.95, label=None):
+        """The estimate as a point with its interval (matplotlib); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(4, 3))
+        low, high = self.conf_int(level)
+        name = label or f"{len(self.seeds)} seed(s)"
+        ax.errorbar([name], [self.mean], yerr=[[self.mean - low], [high - self.mean]], fmt="o")
+        ax.set_ylabel("expected spread")
+        ax.set_title(f"{level:.0%} interval from {self.n_samples:,} RR sets")
+        return ax

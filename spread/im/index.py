@@ -17,13 +17,14 @@ import numpy as np
 import pandas as pd
 
 from .. import parallel
-from .._common import ConfidenceInterval, check_memory, progress_bar, thread_count
+from .._common import check_memory, progress_bar, thread_count
 from .._random import INDEX_RR, root_seed, stream_root
-from .._validation import check_int, check_level, check_node_values, check_nonnegative_float
+from .._validation import check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, resolve_seeds
 from ..models import CTIC, IC, LT, TemporalIC
-from ._coverage_kernels import node_sets, sets_hit, uncovered_counts
+from ._coverage_kernels import node_sets, sets_hit, stratified_hit_variance, uncovered_counts
+from ._result import SpreadEstimate
 from .rrsets import (
     RRSets,
     Target,
@@ -40,104 +41,6 @@ __all__ = ["InfluenceIndex", "SpreadEstimate"]
 _FORMAT = 1  # version of the saved file's layout
 _BATCH = 1 << 16  # RR sets per progress update while building
 _PILOT = 1 << 10  # RR sets sampled first, to size the index
-
-
-@dataclass(frozen=True, repr=False)
-class SpreadEstimate:
-    """The expected spread of one seed set, estimated from an `InfluenceIndex`.
-
-    Attributes
-    ----------
-    seeds : numpy.ndarray
-        The seed labels.
-    mean : float
-        Expected spread (seeds included): ``n_nodes * hits / n_samples``; with a target,
-        ``W * hits / n_samples``, the weight of the audience reached (``W`` its total).
-    stderr : float
-        Its standard error, ``n_nodes * sqrt(f (1 - f) / n_samples)`` (``W`` for n with
-        a target) with ``f`` the fraction of RR sets hit: the binomial one of
-        independent sets, an upper bound here, as the sets' targets are stratified
-        (``spread.im.RRSets``), which can only lower the variance.
-    hits : int
-        RR sets that hold a seed.
-    n_samples : int
-        RR sets in the index.
-    n_nodes : int
-    model : object
-    elapsed : float
-        Seconds the query took.
-    """
-
-    seeds: np.ndarray
-    mean: float
-    stderr: float
-    hits: int
-    n_samples: int
-    n_nodes: int
-    model: object
-    elapsed: float = float("nan")
-
-    def conf_int(self, level=0.95):
-        """Normal-approximation interval for the expected spread: ``mean ± z stderr``.
-
-        Examples
-        --------
-        >>> import spread
-        >>> star = spread.Graph.from_edges([0, 0, 0, 0], [1, 2, 3, 4])
-        >>> index = spread.InfluenceIndex.build(star, spread.IC(p=0.5), n_rr_sets=50_000, rng=0)
-        >>> est = index.estimate([0])
-        >>> low, high = est.conf_int(0.95)
-        >>> bool(low < 3.0 < high)  # exactly 1 + 4 x 0.5
-        True
-        """
-        return ConfidenceInterval.normal(self.mean, self.stderr, check_level(level))
-
-    def to_frame(self, level=0.95):
-        """One row: seeds, mean, stderr, the interval at `level`, hits and samples."""
-        low, high = self.conf_int(level)
-        return pd.DataFrame(
-            [
-                {
-                    "seeds": self.seeds.tolist(),
-                    "mean": self.mean,
-                    "stderr": self.stderr,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "hits": self.hits,
-                    "n_samples": self.n_samples,
-                }
-            ]
-        )
-
-    def summary(self, level=0.95):
-        """One line: the spread with its interval, the RR sets behind it, the time taken."""
-        low, high = self.conf_int(level)
-        seeds = ", ".join(str(s) for s in self.seeds[:8]) + (" ..." if len(self.seeds) > 8 else "")
-        return (
-            f"{len(self.seeds)} seed(s) [{seeds}] under {self.model!r}: spread "
-            f"{self.mean:,.2f} ± {self.stderr:,.2f} (s.e.); {level:.0%} CI [{low:,.2f}, "
-            f"{high:,.2f}]; {self.hits:,} of {self.n_samples:,} RR sets hit; "
-            f"{self.elapsed * 1e6:,.0f} µs"
-        )
-
-    def __repr__(self):
-        return (
-            f"<SpreadEstimate: {len(self.seeds)} seed(s), mean {self.mean:,.3f} ± "
-            f"{self.stderr:,.3f}, {self.n_samples:,} RR sets>"
-        )
-
-    def plot(self, ax=None, *, level=0.95, label=None):
-        """The estimate as a point with its interval (matplotlib); returns the Axes."""
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(4, 3))
-        low, high = self.conf_int(level)
-        name = label or f"{len(self.seeds)} seed(s)"
-        ax.errorbar([name], [self.mean], yerr=[[self.mean - low], [high - self.mean]], fmt="o")
-        ax.set_ylabel("expected spread")
-        ax.set_title(f"{level:.0%} interval from {self.n_samples:,} RR sets")
-        return ax
 
 
 @dataclass(repr=False, eq=False)
@@ -344,11 +247,34 @@ class InfluenceIndex:
             sum(a.nbytes for a in (self.offsets, self.members, self.node_ptr, self.set_ids))
         )
 
+    @cached_property
+    def _strata(self):
+        """Sets per target node when the targets are stratified (every node the target
+        of ``theta // n`` or one more sets, at least 2; `RRSets`), for
+        `stratified_hit_variance`; None otherwise (a weighted target; fewer than 2n
+        sets; sets saved before the targets were stratified): the binomial error."""
+        if self.audience is not None or self.n_samples < 2 * self.graph.n_nodes:
+            return None
+        counts = np.bincount(self.members[self.offsets[:-1]], minlength=self.graph.n_nodes)
+        return counts if counts.max() - counts.min() <= 1 else None
+
     def _hits(self, seed_idx):
         """(sets hit by the seeds, their bitset): one bit per set, 125 kB per million
         sets, made afresh per query (queries may run concurrently)."""
         bits = np.zeros((self.n_samples + 63) // 64, dtype=np.uint64)
         return sets_hit(self.node_ptr, self.set_ids, seed_idx, bits), bits
+
+    def _count(self, idx):
+        """(sets hit by the seed indices `idx`, the standard error of their spread)."""
+        hits, bits = self._hits(idx)
+        theta, n = self.n_samples, self.scale
+        if self._strata is None:
+            f = hits / theta
+            return hits, n * math.sqrt(f * (1 - f) / theta)
+        var = stratified_hit_variance(
+            self.node_ptr, self.set_ids, idx, bits, self.offsets, self.members, self._strata
+        )
+        return hits, n * math.sqrt(var) / theta
 
     def _seed_indices(self, seeds, name="seeds"):
         if seeds is None:
@@ -386,15 +312,13 @@ class InfluenceIndex:
         """
         t0 = time.perf_counter()
         idx = self._seed_indices(seeds)
-        hits = self._hits(idx)[0]
-        theta, n = self.n_samples, self.scale
-        f = hits / theta
+        hits, stderr = self._count(idx)
         return SpreadEstimate(
             seeds=self.graph.label_of(idx),
-            mean=n * f,
-            stderr=n * math.sqrt(f * (1 - f) / theta),
+            mean=self.scale * (hits / self.n_samples),
+            stderr=stderr,
             hits=int(hits),
-            n_samples=theta,
+            n_samples=self.n_samples,
             n_nodes=self.graph.n_nodes,
             model=self.model,
             elapsed=time.perf_counter() - t0,
@@ -501,15 +425,15 @@ class InfluenceIndex:
             k = goal.k
         seeds, gains = self._choose(k, allowed, fixed_mask, goal)
         theta = self.n_samples
-        base = self._hits(np.flatnonzero(fixed_mask).astype(np.int32))[0]
-        cum = base + np.cumsum(gains) * theta / self.scale
-        f = cum / theta
+        fixed_idx = np.flatnonzero(fixed_mask).astype(np.int32)
+        cum = self._hits(fixed_idx)[0] + np.cumsum(gains) * theta / self.scale
+        prefixes = (np.concatenate([fixed_idx, seeds[: j + 1]]) for j in range(seeds.size))
         frame = pd.DataFrame(
             {
                 "node": self.graph.label_of(seeds),
                 "gain": gains,
-                "spread": self.scale * f,
-                "stderr": self.scale * np.sqrt(f * (1 - f) / theta),
+                "spread": self.scale * cum / theta,
+                "stderr": [self._count(p.astype(np.int32))[1] for p in prefixes],
             },
             index=pd.RangeIndex(1, seeds.size + 1, name="rank"),
         )
