@@ -394,28 +394,35 @@ def sets_hit(ptr, set_ids, seeds, bits):
 
 
 @njit(cache=True, nogil=True)
-def stratified_hit_variance(ptr, set_ids, seeds, bits, offsets, members, counts):
-    """The variance of the number of sets hit by `seeds`, estimated within strata: sets
-    grouped by their target (a set's first member), ``sum_v h_v (c_v - h_v) / (c_v -
-    1)`` over the targets v of the hit sets, ``h_v`` of whose ``c_v = counts[v]`` sets
-    (all >= 2) are hit. `bits` holds the hit sets (after `sets_hit`); it is cleared."""
+def sets_hit_within_strata(ptr, set_ids, seeds, bits, targets, counts):
+    """`sets_hit`, and the variance of that count estimated within strata: sets grouped
+    by their target (``targets[s]``, the set's first member), ``sum_v h_v (c_v - h_v) /
+    (c_v - 1)`` over the targets v of the hit sets, ``h_v`` of whose ``c_v = counts[v]``
+    sets (all >= 2) are hit. Returns ``(count, variance)``."""
     h = np.zeros(counts.shape[0], dtype=np.int64)
+    touched = np.empty(counts.shape[0], dtype=np.int64)
+    n_touched = 0
+    count = 0
     one = np.uint64(1)
-    for i in range(seeds.shape[0]):  # each hit set once: its bit is cleared on the way
-        for pos in range(ptr[seeds[i]], ptr[seeds[i] + 1]):
+    for i in range(seeds.shape[0]):
+        v = seeds[i]
+        for pos in range(ptr[v], ptr[v + 1]):
             s = set_ids[pos]
             bit = one << np.uint64(s & 63)
-            if bits[s >> 6] & bit:
-                bits[s >> 6] ^= bit
-                h[members[offsets[s]]] += 1
+            word = bits[s >> 6]
+            if not (word & bit):
+                bits[s >> 6] = word | bit
+                count += 1
+                t = targets[s]
+                if h[t] == 0:
+                    touched[n_touched] = t
+                    n_touched += 1
+                h[t] += 1
     var = 0.0
-    for i in range(seeds.shape[0]):  # each target once: its count is zeroed on the way
-        for pos in range(ptr[seeds[i]], ptr[seeds[i] + 1]):
-            v = members[offsets[set_ids[pos]]]
-            if h[v] > 0:
-                var += h[v] * (counts[v] - h[v]) / (counts[v] - 1.0)
-                h[v] = 0
-    return var
+    for j in range(n_touched):
+        t = touched[j]
+        var += h[t] * (counts[t] - h[t]) / (counts[t] - 1.0)
+    return count, var
 
 
 @njit(cache=True, nogil=True)

@@ -23,7 +23,7 @@ from .._validation import check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, resolve_seeds
 from ..models import CTIC, IC, LT, TemporalIC
-from ._coverage_kernels import node_sets, sets_hit, stratified_hit_variance, uncovered_counts
+from ._coverage_kernels import node_sets, sets_hit, sets_hit_within_strata, uncovered_counts
 from ._result import SpreadEstimate
 from .rrsets import (
     RRSets,
@@ -249,14 +249,16 @@ class InfluenceIndex:
 
     @cached_property
     def _strata(self):
-        """Sets per target node when the targets are stratified (every node the target
-        of ``theta // n`` or one more sets, at least 2; `RRSets`), for
-        `stratified_hit_variance`; None otherwise (a weighted target; fewer than 2n
-        sets; sets saved before the targets were stratified): the binomial error."""
+        """``(each set's target, sets per target)`` when the targets are stratified
+        (every node the target of ``theta // n`` or one more sets, at least 2;
+        `RRSets`), for `sets_hit_within_strata`; None otherwise (a weighted target;
+        fewer than 2n sets; sets saved before the targets were stratified): the
+        binomial error then. 4 bytes per set, made at the first query."""
         if self.audience is not None or self.n_samples < 2 * self.graph.n_nodes:
             return None
-        counts = np.bincount(self.members[self.offsets[:-1]], minlength=self.graph.n_nodes)
-        return counts if counts.max() - counts.min() <= 1 else None
+        targets = self.members[self.offsets[:-1]]
+        counts = np.bincount(targets, minlength=self.graph.n_nodes)
+        return (targets, counts) if counts.max() - counts.min() <= 1 else None
 
     def _hits(self, seed_idx):
         """(sets hit by the seeds, their bitset): one bit per set, 125 kB per million
@@ -266,14 +268,14 @@ class InfluenceIndex:
 
     def _count(self, idx):
         """(sets hit by the seed indices `idx`, the standard error of their spread)."""
-        hits, bits = self._hits(idx)
         theta, n = self.n_samples, self.scale
         if self._strata is None:
+            hits = self._hits(idx)[0]
             f = hits / theta
             return hits, n * math.sqrt(f * (1 - f) / theta)
-        var = stratified_hit_variance(
-            self.node_ptr, self.set_ids, idx, bits, self.offsets, self.members, self._strata
-        )
+        bits = np.zeros((theta + 63) // 64, dtype=np.uint64)
+        targets, counts = self._strata
+        hits, var = sets_hit_within_strata(self.node_ptr, self.set_ids, idx, bits, targets, counts)
         return hits, n * math.sqrt(var) / theta
 
     def _seed_indices(self, seeds, name="seeds"):
