@@ -374,12 +374,14 @@ def node_sets(offsets, members, n):
     return _node_sets(offsets, members, n)
 
 
-@njit(cache=True, nogil=True)
-def sets_hit(ptr, set_ids, seeds, bits):
-    """Sets holding at least one of `seeds` (node ids), counted through the inverted
-    index in O(memberships of the seeds); set s is marked in bit ``s % 64`` of
-    ``bits[s // 64]`` (a zeroed uint64 array of ``ceil(n_sets / 64)`` words)."""
+@njit(cache=True, nogil=True, inline="always")
+def _mark_hits(ptr, set_ids, seeds, bits, targets, h, touched):
+    """`sets_hit`'s loop; with `targets` (each set's target), also count each hit set's
+    target in `h` and list the targets as first hit in `touched`. Returns ``(count,
+    number of targets listed)``."""
     count = 0
+    n_touched = 0
+    with_targets = targets.shape[0] > 0
     one = np.uint64(1)
     for i in range(seeds.shape[0]):
         v = seeds[i]
@@ -390,7 +392,22 @@ def sets_hit(ptr, set_ids, seeds, bits):
             if not (word & bit):
                 bits[s >> 6] = word | bit
                 count += 1
-    return count
+                if with_targets:
+                    t = targets[s]
+                    if h[t] == 0:
+                        touched[n_touched] = t
+                        n_touched += 1
+                    h[t] += 1
+    return count, n_touched
+
+
+@njit(cache=True, nogil=True)
+def sets_hit(ptr, set_ids, seeds, bits):
+    """Sets holding at least one of `seeds` (node ids), counted through the inverted
+    index in O(memberships of the seeds); set s is marked in bit ``s % 64`` of
+    ``bits[s // 64]`` (a zeroed uint64 array of ``ceil(n_sets / 64)`` words)."""
+    none = np.empty(0, dtype=np.int64)
+    return _mark_hits(ptr, set_ids, seeds, bits, np.empty(0, dtype=np.int32), none, none)[0]
 
 
 @njit(cache=True, nogil=True)
@@ -401,23 +418,7 @@ def sets_hit_within_strata(ptr, set_ids, seeds, bits, targets, counts):
     sets (all >= 2) are hit. Returns ``(count, variance)``."""
     h = np.zeros(counts.shape[0], dtype=np.int64)
     touched = np.empty(counts.shape[0], dtype=np.int64)
-    n_touched = 0
-    count = 0
-    one = np.uint64(1)
-    for i in range(seeds.shape[0]):
-        v = seeds[i]
-        for pos in range(ptr[v], ptr[v + 1]):
-            s = set_ids[pos]
-            bit = one << np.uint64(s & 63)
-            word = bits[s >> 6]
-            if not (word & bit):
-                bits[s >> 6] = word | bit
-                count += 1
-                t = targets[s]
-                if h[t] == 0:
-                    touched[n_touched] = t
-                    n_touched += 1
-                h[t] += 1
+    count, n_touched = _mark_hits(ptr, set_ids, seeds, bits, targets, h, touched)
     var = 0.0
     for j in range(n_touched):
         t = touched[j]
