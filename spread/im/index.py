@@ -260,10 +260,14 @@ class InfluenceIndex:
         counts = np.bincount(targets, minlength=self.graph.n_nodes)
         return (targets, counts) if counts.max() - counts.min() <= 1 else None
 
+    def _bits(self):
+        """A zeroed bitset of the sets: one bit per set, 125 kB per million sets, made
+        afresh per query (queries may run concurrently)."""
+        return np.zeros((self.n_samples + 63) // 64, dtype=np.uint64)
+
     def _hits(self, seed_idx):
-        """(sets hit by the seeds, their bitset): one bit per set, 125 kB per million
-        sets, made afresh per query (queries may run concurrently)."""
-        bits = np.zeros((self.n_samples + 63) // 64, dtype=np.uint64)
+        """(sets hit by the seeds, their bitset)."""
+        bits = self._bits()
         return sets_hit(self.node_ptr, self.set_ids, seed_idx, bits), bits
 
     def _count(self, idx):
@@ -273,9 +277,10 @@ class InfluenceIndex:
             hits = self._hits(idx)[0]
             f = hits / theta
             return hits, n * math.sqrt(f * (1 - f) / theta)
-        bits = np.zeros((theta + 63) // 64, dtype=np.uint64)
         targets, counts = self._strata
-        hits, var = sets_hit_within_strata(self.node_ptr, self.set_ids, idx, bits, targets, counts)
+        hits, var = sets_hit_within_strata(
+            self.node_ptr, self.set_ids, idx, self._bits(), targets, counts
+        )
         return hits, n * math.sqrt(var) / theta
 
     def _seed_indices(self, seeds, name="seeds"):
@@ -434,7 +439,7 @@ class InfluenceIndex:
             {
                 "node": self.graph.label_of(seeds),
                 "gain": gains,
-                "spread": self.scale * cum / theta,
+                "spread": self.scale * (cum / theta),
                 "stderr": [self._count(p.astype(np.int32))[1] for p in prefixes],
             },
             index=pd.RangeIndex(1, seeds.size + 1, name="rank"),

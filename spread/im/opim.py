@@ -140,7 +140,7 @@ def opim_c(
     certified ratio ``lower / upper`` reaches ``1 - 1/e - eps`` and, with `stable` > 0,
     the selection no longer overfits its sample (`_settled`). The certificate alone is a
     worst-case bound: at eps = 0.1 it is met after some 73,000 RR sets on NetHEPT, by
-    seeds 5% below what more samples find (benchmarks/results_im_cxx.md).
+    seeds 4% below what more samples find (benchmarks/results_im_cxx.md).
 
     The overfitting guard is a cross-check. Once certified, R2 makes its own greedy
     choice S2, and each choice is scored on the other collection. The greedy's
@@ -216,9 +216,9 @@ def opim_c(
             if 2 * target >= max_rr_sets:
                 break
         elif ratio >= rho - eps:
-            # Selection overfits its sample while samples are few: wait until R2's own
-            # choice covers about as little more of R2 than R1's choice as R1's covers of
-            # R1 than R2's (only once certified: before that the round goes on anyway).
+            # Selection overfits its sample while samples are few: wait until each
+            # collection's own choice covers little more of it than the other's choice
+            # does (checked only once certified: before that the rounds go on anyway).
             if stable <= 0:
                 break
             counts = _cross_check(r1, r2, seeds, cov1, cov2, k, allowed, fixed, goal)
