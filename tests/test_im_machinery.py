@@ -45,7 +45,15 @@ from spread.im.imm import (
     _redraw_size,
     imm,
 )
-from spread.im.opim import _cross_check, _opim_bounds, _opim_sizes, _settled, opim_c
+from spread.im.opim import (
+    _cross_check,
+    _guard_step,
+    _opim_bounds,
+    _opim_sizes,
+    _settled,
+    _side_by_side,
+    opim_c,
+)
 from spread.im.rrsets import coverage, greedy, log_comb
 from tests import reference
 
@@ -397,7 +405,7 @@ def test_opim_runs_all_i_max_rounds_when_nothing_is_certified():
 
 
 def test_opim_guard_rounds_enter_the_schedule_and_the_union_bound():
-    """Pins the overfitting guard's budget in OPIM-C: up to 6 doublings past i_max
+    """Pins the overfitting guard's budget in OPIM-C: up to 6 rounds past i_max
     (maximize's docstring), every one of them in the union bound.
 
     With a fixed seed in every RR set nothing is ever certified (ratio 0), so with
@@ -656,7 +664,8 @@ def test_coverage_kernels_against_plain_counts():
     them), node v's list the sets holding v, in set order. `_top_sum`: the sum
     of the k largest values over allowed, unchosen nodes (all of them if fewer).
     `prefix_coverage`: out[j] = sets holding a node of rank <= j. `count_hit`: sets
-    holding a `hit` node and no `skip` node. Each counted here from the sets.
+    holding a node marked 1, 2 or either (bits of `mark`) and no `skip` node. Each
+    counted here from the sets.
     """
     rng = np.random.default_rng(11)
     for _ in range(20):
@@ -687,10 +696,11 @@ def test_coverage_kernels_against_plain_counts():
         want = [sum(1 for m in sets if any(rank[v] <= j for v in m)) for j in range(k)]
         assert prefix_coverage(offsets, members, rank, k).tolist() == want
 
-        hit = rng.random(n) < 0.4
+        mark = rng.integers(0, 4, n).astype(np.uint8)  # bit 1: one seed set, bit 2: another
         skip = rng.random(n) < 0.2
-        want = sum(1 for m in sets if any(hit[v] for v in m) and not any(skip[v] for v in m))
-        assert count_hit(offsets, members, hit, skip) == want
+        kept = [m for m in sets if not any(skip[v] for v in m)]
+        want = [sum(1 for m in kept if any(mark[v] & bit for v in m)) for bit in (1, 2, 3)]
+        assert list(count_hit(offsets, members, mark, skip)) == want
 
 
 def test_coverage_kernels_stay_in_bounds_as_plain_python():
@@ -716,8 +726,9 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
         cov, stale = np.array([3, 1, 4, 1, 5]), np.array([3, 2, 6, 1, 9])
         got = lazy_top_sum(cov, allowed, none, k, stale, kernel=_top_sum.py_func)
         assert got == lazy_top_sum(cov, allowed, none, k, stale) == sum(sorted(cov)[-k:])
-    count = count_hit.py_func(offsets, members, rank == 0, rank == 1)
-    assert count == count_hit(offsets, members, rank == 0, rank == 1) == 2
+    mark = np.array([0, 0, 0, 1, 2], dtype=np.uint8)  # node 3 in one seed set, 4 in the other
+    count = count_hit.py_func(offsets, members, mark, rank == 1)  # no set holding node 0
+    assert count == count_hit(offsets, members, mark, rank == 1) == (2, 2, 3)
     # `_lazy_heap` sizes its arrays by a first count of the nodes it keeps: the allowed,
     # unchosen ones of positive coverage (0, 1 and 4 here; node 3 is chosen, 2 has none)
     cov, chosen = np.array([3, 1, 0, 1, 5]), np.array([False, False, False, True, False])
@@ -874,6 +885,42 @@ def test_the_overfitting_guards_tests_worked_by_hand():
     assert _settled(0, 0, 0, 0.01) and not _settled(1, 0, 0, 0.01)
 
 
+def test_opim_guard_step_worked_by_hand():
+    """Pins how far OPIM-C grows R1 and R2 after an unsettled cross-check.
+
+    With ``stable * cross`` = 100 and no discordant sets, a gap ``own - cross`` of 150
+    is met at x = 1.5, times the margin 1.25: 1.875. With 100 discordant sets (2 sqrt =
+    20) a gap of 140 is met where 100 x + 20 sqrt(x) = 140, at sqrt(x) = (-20 +
+    sqrt(400 + 56,000)) / 200: x = 1.18257..., times 1.25. Clipped to [1.25, 2]; with
+    nothing to grow from (cross = 0), it doubles.
+    """
+    assert _guard_step(10_150, 10_000, 0, 0.01) == pytest.approx(1.875, rel=1e-12)
+    y = (-20 + math.sqrt(400 + 56_000)) / 200
+    assert _guard_step(10_140, 10_000, 100, 0.01) == pytest.approx(1.25 * y * y, rel=1e-12)
+    assert 100 * y * y + 20 * y == pytest.approx(140, rel=1e-12)
+    assert _guard_step(10_400, 10_000, 0, 0.01) == 2.0  # x = 4
+    assert _guard_step(10_050, 10_000, 0, 0.01) == 1.25  # x = 0.5: 0.625
+    assert _guard_step(10_101, 10_000, 0, 0.01) == pytest.approx(1.2625, rel=1e-12)  # 1.01 x
+    assert _guard_step(10_120, 10_000, 0, 0.01) == pytest.approx(1.5, rel=1e-12)
+    assert _guard_step(5, 0, 4, 0.01) == 2.0
+
+
+def test_both_selections_side_by_side_only_within_max_memory():
+    """Pins `_side_by_side`: R2's speculative greedy runs beside R1's only when both
+    collections and both selections' arrays (`RRSets.selecting_bytes`: 4 bytes per
+    member, 1 per set, 40 per node) fit in `max_memory` together."""
+    g, model = KARATE, IC(p=0.2)
+    r1 = RRSets(g, model, np.uint64(1)).extend(500)
+    r2 = RRSets(g, model, np.uint64(2)).extend(500)
+    for rr in (r1, r2):
+        assert rr.selecting_bytes == 4 * rr.n_members + len(rr) + 40 * g.n_nodes
+    need = r1.nbytes + r2.nbytes + r1.selecting_bytes + r2.selecting_bytes
+    r1.max_memory = need
+    assert _side_by_side(r1, r2)
+    r1.max_memory = need - 1
+    assert not _side_by_side(r1, r2)
+
+
 def test_opim_cross_check_counts_match_a_count_by_hand():
     """Pins the counts behind OPIM-C's guard (`_cross_check`), set by set.
 
@@ -888,9 +935,12 @@ def test_opim_cross_check_counts_match_a_count_by_hand():
     r1 = RRSets(KARATE, model, np.uint64(21)).extend(400)
     r2 = RRSets(KARATE, model, np.uint64(22)).extend(300)
     seeds1, _, cov1, _ = greedy(r1, k, allowed, fixed)
-    seeds2 = greedy(r2, k, allowed, fixed)[0]
-    cov2 = coverage(r2, seeds1, fixed)
-    own, cross, discordant = _cross_check(r1, r2, seeds1, cov1, cov2, k, allowed, fixed, None)
+    seeds2, _, cov22, _ = greedy(r2, k, allowed, fixed)
+    on_r1 = coverage(r1, seeds1, fixed, seeds2)
+    on_r2 = coverage(r2, seeds1, fixed, seeds2)
+    assert on_r1[0] == cov1 == coverage(r1, seeds1, fixed)  # one pass, as the greedy counted
+    assert on_r2[1] == cov22 == coverage(r2, seeds2, fixed)
+    own, cross, discordant = _cross_check(on_r1, on_r2)
 
     def sets(rr):
         offsets, members = rr.flat()
@@ -1122,11 +1172,54 @@ def test_opim_replayed_round_by_round_from_its_named_streams():
             break
     assert calls == want_calls and len(calls) == 5
     assert (cov1, cov2) == (129, 98)  # R1 flatters the choice: stability 0 ignores it
-    assert not _settled(*_cross_check(r1, r2, s, cov1, cov2, k, allowed, fixed, None), 0.01)
+    s2 = greedy(r2, k, allowed, fixed)[0]
+    counts = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
+    assert not _settled(*counts, 0.01)
     assert seeds.tolist() == s.tolist()
     assert gains.tolist() == pytest.approx((g * n / t).tolist(), rel=1e-12)
     assert (n_sets, delta) == (2 * t, 1 / n)
     assert ratio == pytest.approx(want_ratio, rel=1e-12)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_opim_guard_replayed_round_by_round(n_threads):
+    """Pins the overfitting guard's rounds: once certified, each round R2 chooses its own
+    seeds, `_cross_check` counts both choices on both collections, and unless
+    `_settled` the next round grows R1 and R2 by `_guard_step` (rounded up) instead of
+    doubling. Two threads (R2's choice beside R1's, made every round) and one (made only
+    once certified) must take the same rounds to the same seeds.
+    """
+    n, k, eps, root, stable = KARATE.n_nodes, 2, 0.3, np.uint64(38), 0.01
+    model = IC(p=0.1)
+    allowed, fixed = everyone(n)
+    calls = []
+    seeds, _, n_sets, ratio, _, _ = opim_c(
+        KARATE, k, model, eps=eps, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
+        n_threads=n_threads, max_memory=None, report=calls.append, stable=stable,
+    )  # fmt: skip
+    theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n, 6)
+    r1 = RRSets(KARATE, model, stream_root(root, RR), first=0)
+    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), first=0)
+    want_calls, steps = [], []
+    t = math.ceil(theta0)
+    for _ in range(i_max + 6):
+        want_calls.append(2 * t)
+        r1.extend(t)
+        r2.extend(t)
+        s, _, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
+        want_ratio = max(paper_lower(coverage(r2, s, fixed), a), 0.0) / paper_upper(upper1, a)
+        step = 2.0
+        if want_ratio >= E_FACTOR - eps:
+            s2 = greedy(r2, k, allowed, fixed)[0]
+            counts = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
+            if _settled(*counts, stable):
+                break
+            step = _guard_step(*counts, stable)
+            steps.append(step)
+        t = math.ceil(t * step)
+    assert calls == want_calls and n_sets == 2 * t
+    assert any(step < 2.0 for step in steps)  # the guard grew the sets by less than 2x
+    assert seeds.tolist() == s.tolist() and ratio == pytest.approx(want_ratio, rel=1e-12)
 
 
 def test_imm_replayed_phase_by_phase_from_its_named_stream():
@@ -1217,7 +1310,8 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory(mo
     """Pins the guard's memory fallback in OPIM-C: past i_max a round is optional, so when
     its sets do not fit, the run keeps the last choice, with the number of sets behind it.
 
-    Karate, eps = 0.6 (i_max = 6), a guard that is never settled (its test replaced) and a
+    Karate, eps = 0.6 (i_max = 6), a guard that is never settled and doubles the sets
+    (its test and step replaced) and a
     budget that lets R1 grow to round 8's size (its projection, 8 bytes per member + 8
     per set and its working arrays, beside R2's round-7 sets) but not R2 after it (beside
     R1's round-8 sets):
@@ -1226,6 +1320,7 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory(mo
     import spread.im.opim as opim_module
 
     monkeypatch.setattr(opim_module, "_settled", lambda *counts: False)
+    monkeypatch.setattr(opim_module, "_guard_step", lambda *counts: 2.0)  # rounds double
     n, k, root = KARATE.n_nodes, 2, np.uint64(4)
     model = IC(p=0.1)
     allowed, fixed = everyone(n)

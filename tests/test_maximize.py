@@ -163,6 +163,9 @@ def test_same_rng_same_seeds_on_one_or_two_threads(method):
     two = spread.maximize(g, 5, model, method=method, n_jobs=2, candidates=candidates, **kw)
     assert one.seeds.tolist() == two.seeds.tolist()
     assert np.array_equal(one.gains, two.gains, equal_nan=True)
+    # the same rounds: OPIM-C's guard runs beside R1's greedy on two threads, alone on one
+    assert one.n_samples == two.n_samples
+    assert np.array_equal([one.guarantee], [two.guarantee], equal_nan=True)  # NaN: no ratio
 
 
 def test_lt_imm_beats_random():

@@ -350,21 +350,28 @@ def prefix_coverage(offsets, members, rank, k):
 
 
 @njit(cache=True, nogil=True)
-def count_hit(offsets, members, hit, skip):
-    """RR sets holding a node with ``hit[v]`` and no node with ``skip[v]``."""
-    count = 0
+def count_hit(offsets, members, mark, skip):
+    """RR sets holding no node with ``skip[v]``, counted three ways: those holding a
+    node with bit 1 of ``mark[v]`` (uint8), those with bit 2, and those with either.
+    Two seed sets (bits 1 and 2) are scored in one pass: OPIM-C's cross-check."""
+    first = 0
+    second = 0
+    either = 0
     for s in range(offsets.shape[0] - 1):
-        h = False
+        bits = 0
         for pos in range(offsets[s], offsets[s + 1]):
             v = members[pos]
             if skip[v]:
-                h = False
+                bits = 0
                 break
-            if hit[v]:
-                h = True
-        if h:
-            count += 1
-    return count
+            bits |= mark[v]
+        if bits & 1:
+            first += 1
+        if bits & 2:
+            second += 1
+        if bits:
+            either += 1
+    return first, second, either
 
 
 @njit(cache=True, nogil=True)

@@ -1,9 +1,8 @@
 """OPIM-C: seed selection on two RR-set collections (Tang, Tang, Xiao, Yuan, SIGMOD 2018)."""
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
-
-import numpy as np
 
 from .._random import RR, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
@@ -12,7 +11,9 @@ from .rrsets import ONE_MINUS_INV_E, RRSets, coverage, greedy, log_comb, objecti
 
 __all__ = ["opim_c", "select"]
 
-_EXTRA_ROUNDS = 6  # doublings allowed past theta_max while the choice still overfits
+_EXTRA_ROUNDS = 6  # rounds allowed past theta_max while the choice still overfits
+_MIN_STEP = 1.25  # the guard's rounds grow R1 and R2 by 1.25x to 2x (`_guard_step`)
+_STEP_MARGIN = 1.25  # over the growth at which the guard is predicted to settle
 
 
 def select(task):
@@ -43,7 +44,7 @@ class _OpimSizes(NamedTuple):
 
     theta0: float  # RR sets in each of R1 and R2 in the first round (rounded up)
     theta_max: float  # the size at which the worst-case analysis alone suffices
-    i_max: int  # rounds of the schedule: each doubles R1 and R2
+    i_max: int  # rounds of the schedule: each doubles R1 and R2 (`_guard_step`'s grow less)
     n_rounds: int  # rounds allowed: i_max plus the overfitting guard's extra ones
     a: float  # log(1 / delta_1) = log(1 / delta_2) of the bounds (`_opim_bounds`)
 
@@ -103,16 +104,64 @@ def _settled(own, cross, discordant, stable):
     return own - cross <= stable * cross + 2.0 * math.sqrt(discordant)
 
 
-def _cross_check(r1, r2, seeds1, cov1, cov2, k, allowed, fixed, goal):
-    """`_settled`'s counts: R2 chooses its own seeds, and each choice is scored on the
-    other collection and, joined with the other choice, on its own (for the sets hit by
-    exactly one of the two)."""
-    seeds2, _, cov22, _ = greedy(r2, k, allowed, fixed, goal=goal)
-    cov12 = coverage(r1, seeds2, fixed)
-    both = np.union1d(seeds1[seeds1 >= 0], seeds2[seeds2 >= 0])
-    discordant = 2 * coverage(r1, both, fixed) - cov1 - cov12
-    discordant += 2 * coverage(r2, both, fixed) - cov2 - cov22
-    return cov1 + cov22, cov2 + cov12, discordant
+def _guard_step(own, cross, discordant, stable):
+    """How much to grow R1 and R2 after a cross-check that did not settle: a factor in
+    [`_MIN_STEP`, 2].
+
+    The optimism ``own - cross`` stays about the same number of sets as the
+    collections grow (its relative size halves with each doubling; measured in
+    benchmarks/results_rr_quality.md), while `_settled`'s allowance grows with them:
+    ``stable * cross`` in proportion and ``2 sqrt(discordant)`` as its square root. The
+    factor x that makes them meet, ``stable * cross * x + 2 sqrt(discordant x) = own -
+    cross``, times `_STEP_MARGIN` for the noise of the next check, clipped. The test
+    at the next size is `_settled` as before: the step only saves the doubling past
+    where the guard will settle.
+    """
+    gap = own - cross
+    slope = stable * cross
+    root = 2.0 * math.sqrt(discordant)
+    if slope <= 0:
+        return 2.0
+    # slope * y**2 + root * y - gap = 0 for y = sqrt(x)
+    y = (-root + math.sqrt(root * root + 4.0 * slope * gap)) / (2.0 * slope)
+    return min(2.0, max(_MIN_STEP, _STEP_MARGIN * y * y))
+
+
+def _cross_check(on_r1, on_r2):
+    """`_settled`'s counts from each collection's `coverage` by both choices: S1 (chosen
+    on R1) and S2 (on R2), as ``(by S1, by S2, by either)``. `own` is each choice's
+    coverage of its own collection, `cross` of the other's; `discordant` the sets of
+    both hit by exactly one of the two (``2 either - by S1 - by S2``)."""
+    own = on_r1[0] + on_r2[1]
+    cross = on_r2[0] + on_r1[1]
+    discordant = 2 * on_r1[2] - on_r1[0] - on_r1[1] + 2 * on_r2[2] - on_r2[0] - on_r2[1]
+    return own, cross, discordant
+
+
+def _side_by_side(r1, r2):
+    """Whether both collections' greedy selections fit in `max_memory` at once (their
+    sets and, for each, `RRSets.selecting_bytes`)."""
+    need = r1.nbytes + r2.nbytes + r1.selecting_bytes + r2.selecting_bytes
+    return need <= r1.max_memory
+
+
+def _choices(r1, r2, k, allowed, fixed, goal, pool):
+    """R1's greedy choice with its bound and, with a `pool`, R2's own choice beside it
+    on the other thread (the cross-check's, made before knowing it will be needed: the
+    core is idle otherwise). Returns ``(seeds, gains, upper1, seeds2 or None)``."""
+    spare = pool is not None and _side_by_side(r1, r2)
+    if spare:
+        mine = pool.submit(greedy, r2, k, allowed, fixed, goal=goal)
+    seeds, gains, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True, goal=goal)
+    return seeds, gains, upper1, mine.result()[0] if spare else None
+
+
+def _scores(r1, r2, seeds, seeds2, fixed, pool):
+    """Each collection's coverage by S1 and S2 (`coverage` with ``others``), the two
+    passes on two threads: ``(on R1, on R2)``."""
+    later = pool.submit(coverage, r1, seeds, fixed, seeds2)
+    on_r2 = coverage(r2, seeds, fixed, seeds2)
+    return later.result(), on_r2
 
 
 def opim_c(
@@ -138,7 +187,9 @@ def opim_c(
 
     Two independent collections R1 (select) and R2 (validate) double each round until the
     certified ratio ``lower / upper`` reaches ``1 - 1/e - eps`` and, with `stable` > 0,
-    the selection no longer overfits its sample (`_settled`). The certificate alone is a
+    the selection no longer overfits its sample (`_settled`); once certified, a round
+    whose selection still overfits grows them by `_guard_step` (1.25x to 2x: to where
+    the check is predicted to settle) instead of doubling. The certificate alone is a
     worst-case bound: at eps = 0.1 it is met after some 73,000 RR sets on NetHEPT, by
     seeds 4% below what more samples find (benchmarks/results_im_cxx.md).
 
@@ -157,7 +208,10 @@ def opim_c(
     ``1 - 1/e - eps`` certificate is the guarantee). Measured, the loss is a half to a
     third of the estimate. Each round's certificate holds jointly with the others (the
     union bound over all the rounds allowed, ``i_max`` plus ``_EXTRA_ROUNDS`` for the
-    guard, is in ``a``), so stopping later keeps the guarantee. With `max_rr_sets`, it
+    guard, is in ``a``), so stopping later keeps the guarantee. On two or more threads
+    R2's choice is made every round beside R1's, and each collection is scored by both
+    choices in one pass (`coverage` with ``others``), the two passes side by side: the
+    same rounds and seeds as on one thread, where R2 chooses only once certified. With `max_rr_sets`, it
     stops at that budget instead (anytime mode) and reports the ratio reached.
     Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
     With `client`, R1 and R2 are sampled on a Dask cluster (the same sets).
@@ -172,8 +226,8 @@ def opim_c(
     n_cand = int(allowed.sum())
     goal = objective(n, k, allowed) if goal is None else goal
     k, rho = goal.k, goal.ratio
-    # The overfitting guard may double past theta_max (where the certificate alone would
-    # stop): the union bound then covers those extra rounds too.
+    # The overfitting guard may grow the sets past theta_max (where the certificate alone
+    # would stop): the union bound then covers those extra rounds too.
     sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS if stable > 0 else 0, goal)
     i_max, n_rounds, a = sizes.i_max, sizes.n_rounds, sizes.a
     if max_rr_sets is not None:
@@ -194,6 +248,9 @@ def opim_c(
     )
     r1.companions = (r2,)  # one `max_memory` for both
     target = math.ceil(sizes.theta0)
+    # R2's own choice and the scores of both on both collections, beside R1's work
+    guarded = stable > 0 and max_rr_sets is None and n_threads > 1
+    pool = ThreadPoolExecutor(2) if guarded else None
     ratio = 0.0
     seeds = gains = None
     for round_ in range(n_rounds):
@@ -207,9 +264,14 @@ def opim_c(
                 raise
             break  # the guard's extra rounds are optional: keep the certified seeds
         report(2 * target)
-        seeds, gains, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True, goal=goal)
+        step = 2.0  # the schedule doubles; the guard's rounds may grow less
+        seeds, gains, upper1, seeds2 = _choices(r1, r2, k, allowed, fixed, goal, pool)
         theta = len(r1)  # the sets behind this choice (R1 may outgrow them if R2 fails)
-        cov2 = coverage(r2, seeds, fixed)
+        if seeds2 is None:
+            cov2 = coverage(r2, seeds, fixed)
+        else:
+            on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool)
+            cov2 = on_r2[0]
         lower, upper = _opim_bounds(cov2, upper1, a)
         ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
         if max_rr_sets is not None:
@@ -221,10 +283,17 @@ def opim_c(
             # does (checked only once certified: before that the rounds go on anyway).
             if stable <= 0:
                 break
-            counts = _cross_check(r1, r2, seeds, cov1, cov2, k, allowed, fixed, goal)
+            if seeds2 is None:
+                seeds2 = greedy(r2, k, allowed, fixed, goal=goal)[0]
+                on_r1 = coverage(r1, seeds, fixed, seeds2)
+                on_r2 = coverage(r2, seeds, fixed, seeds2)
+            counts = _cross_check(on_r1, on_r2)
             if _settled(*counts, stable):
                 break
-        target *= 2
+            step = _guard_step(*counts, stable)
+        target = math.ceil(target * step)
+    if pool is not None:
+        pool.shutdown()
     memory = r1.nbytes + r2.nbytes
     r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
     return seeds, gains * goal.scale / theta, 2 * theta, ratio, delta, memory

@@ -485,6 +485,12 @@ class RRSets:
         return int(self.prepared_bytes + calls * per_call + _SELECT_BYTES_PER_NODE * n)
 
     @property
+    def selecting_bytes(self):
+        """Bytes the greedy selection holds beside the sets: its inverted index (4 per
+        member), a flag per set and the per-node arrays (`_SELECT_BYTES_PER_NODE`)."""
+        return 4 * self._n_members + self._n_sets + _SELECT_BYTES_PER_NODE * self.graph.n_nodes
+
+    @property
     def bytes_per_set(self):
         """Average bytes per RR set."""
         return self.nbytes / max(self._n_sets, 1)
@@ -677,9 +683,13 @@ def greedy_cover_flat(offsets, members, n, k, allowed, fixed, goal=None, want_bo
     return seeds, gains, covered, upper
 
 
-def coverage(rr, seeds, fixed):
-    """RR sets in `rr` hit by `seeds` (ids) and not by `fixed` (mask)."""
+def coverage(rr, seeds, fixed, others=None):
+    """RR sets in `rr` hit by `seeds` (ids) and not by `fixed` (mask); with `others`
+    (ids), ``(by seeds, by others, by either)`` in one pass (`count_hit`)."""
     offsets, members = rr.flat()
-    hit = np.zeros(fixed.shape[0], dtype=np.bool_)
-    hit[seeds[seeds >= 0]] = True
-    return int(count_hit(offsets, members, hit, fixed))
+    mark = np.zeros(fixed.shape[0], dtype=np.uint8)
+    mark[seeds[seeds >= 0]] = 1
+    if others is None:
+        return int(count_hit(offsets, members, mark, fixed)[0])
+    mark[others[others >= 0]] |= 2
+    return tuple(int(c) for c in count_hit(offsets, members, mark, fixed))
