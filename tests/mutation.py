@@ -1308,21 +1308,21 @@ EQUIVALENT = {
     " no window, so the extra sweep adds nothing to out (both kernels)",
     (
         "spread/im/_rrset_kernels.py",
-        "m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes) | "
+        "m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes) | "
         "stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",
         "16 -> 17",
     ): "the first buffer's size only: _grow enlarges it as needed",
     (
         "spread/im/_rrset_kernels.py",
-        "m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes) | "
+        "m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes) | "
         "stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",
         "16 -> 15",
     ): "the first buffer's size only: _grow enlarges it as needed",
     (
         "spread/im/_rrset_kernels.py",
-        "m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes) | "
+        "m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes) | "
         "stamp = np.zeros(n, dtype=np.int32) | "
         "members = np.empty(max(capacity, 16), dtype=np.int32)",
         "max -> min",

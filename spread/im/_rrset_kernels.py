@@ -69,9 +69,10 @@ _ROUND = (
 
 @njit(cache=True, nogil=True)
 def _strata(n, root_nodes):
-    """``(m, lo_bits, mask_lo, mask_hi)`` of `_stratum`: m strata (the n nodes, or the
-    weighted targets), and the split of ``bits`` (the least with ``2**bits >= m``) into a
-    low and a high part for its Feistel rounds."""
+    """``(m, lo_bits, mask_lo, mask_hi, memo)`` of `_stratum`: m strata (the n nodes, or
+    the weighted targets), the split of ``bits`` (the least with ``2**bits >= m``) into a
+    low and a high part for its Feistel rounds, and the memo of its last block (its
+    index, key and rotation: computed once per block, not per set)."""
     m = n if root_nodes.shape[0] == 0 else root_nodes.shape[0]
     bits = 0
     while (np.int64(1) << bits) < m:
@@ -79,11 +80,14 @@ def _strata(n, root_nodes):
     lo_bits = bits // 2
     mask_lo = np.uint64((np.int64(1) << lo_bits) - 1)
     mask_hi = np.uint64((np.int64(1) << (bits - lo_bits)) - 1)
-    return m, lo_bits, mask_lo, mask_hi
+    return m, lo_bits, mask_lo, mask_hi, np.full(3, _NO_BLOCK, dtype=np.uint64)
+
+
+_NO_BLOCK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi):
+def _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo):
     """The stratum (0 .. m - 1) of set `r` of a collection that starts at set `origin`.
 
     The collection's sets form blocks of m, ``(r - origin) // m``; block b visits every
@@ -97,10 +101,15 @@ def _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi):
     """
     j = r - origin
     b = j // m
-    key = _mix(
-        stream_root ^ _BLOCK_SALT ^ _mix(np.uint64(origin) * _MIX1 + np.uint64(b) * _GOLDEN)
-    )
-    shift = np.int64((np.float64(_mix(key ^ _SHIFT_SALT) >> _S11) * _TO_UNIT) * m)
+    if memo[0] != np.uint64(b):
+        key = _mix(
+            stream_root ^ _BLOCK_SALT ^ _mix(np.uint64(origin) * _MIX1 + np.uint64(b) * _GOLDEN)
+        )
+        memo[0] = np.uint64(b)
+        memo[1] = key
+        memo[2] = np.uint64((np.float64(_mix(key ^ _SHIFT_SALT) >> _S11) * _TO_UNIT) * m)
+    key = memo[1]
+    shift = np.int64(memo[2])
     lo_s = np.uint64(lo_bits)
     x = np.uint64(j - b * m)
     while True:
@@ -180,7 +189,7 @@ def rr_sets_ic(
     ``members[offsets[r - r0]:offsets[r - r0 + 1]]``, its target first.
     """
     n = in_indptr.shape[0] - 1
-    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
+    m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     members = np.empty(max(capacity, 16), dtype=np.int32)
     offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
@@ -189,7 +198,7 @@ def rr_sets_ic(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo)
         v = _root(x, n, root_nodes, root_cum, cell, m)
         if pos == members.shape[0]:
             members = _grow(members)
@@ -273,7 +282,7 @@ def rr_sets_lt(
     the set.
     """
     n = in_indptr.shape[0] - 1
-    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
+    m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     members = np.empty(max(capacity, 16), dtype=np.int32)
     offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
@@ -282,7 +291,7 @@ def rr_sets_lt(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo)
         cur = _root(x, n, root_nodes, root_cum, cell, m)
         while True:
             if pos == members.shape[0]:
@@ -442,7 +451,7 @@ def rr_sets_ctic(
     read in order from the set's own stream.
     """
     n = in_indptr.shape[0] - 1
-    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
+    m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     done = np.zeros(n, dtype=np.int32)
     dist = np.empty(n, dtype=np.float64)
@@ -455,7 +464,7 @@ def rr_sets_ctic(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo)
         v = _root(x, n, root_nodes, root_cum, cell, m)
         stamp[v] = tag
         dist[v] = 0.0
@@ -549,7 +558,7 @@ def rr_sets_temporal(
     those that, seeded alone at `t0`, would reach v by `latest`.
     """
     n = in_indptr.shape[0] - 1
-    m, lo_bits, mask_lo, mask_hi = _strata(n, root_nodes)
+    m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes)
     stamp = np.zeros(n, dtype=np.int32)
     done = np.zeros(n, dtype=np.int32)
     key = np.empty(n, dtype=np.float64)  # -L: the min-heap pops the latest deadline
@@ -562,7 +571,7 @@ def rr_sets_temporal(
         tag = np.int32(r - r0 + 1)
         state = _run_state(stream_root, r)
         state, x = _next_uniform(state)
-        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi)
+        cell = _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo)
         v = _root(x, n, root_nodes, root_cum, cell, m)
         stamp[v] = tag
         key[v] = -latest
