@@ -938,8 +938,8 @@ EQUIVALENT = {
     ): _DMP_ONE_ZERO,
     (
         "spread/im/_coverage_kernels.py",
-        "top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node) | "
-        "bound = total + top | if upper < 0 or bound < upper:",
+        "size, front = _front_fill(key, node, size, cov, front_key, front_node, front) | "
+        "bound = total + front_key[:front].sum() | if upper < 0 or bound < upper:",
         "< -> <=",
     ): "upper == 0 only when no allowed node covers anything, and then every later bound is 0;"
     " bound == upper stores the same value",
@@ -957,14 +957,13 @@ EQUIVALENT = {
     ): "`done` is indexed by set ids < the real count only (greedy and budgeted): one slot longer",
     (
         "spread/im/_coverage_kernels.py",
-        "spare_key = np.empty(k, dtype=np.int64) | spare_node = np.empty(k, dtype=np.int32) | "
-        "for i in range(k + 1):",
+        "front_node = np.empty(k, dtype=np.int32) | front = 0 | for i in range(k + 1):",
         "1 -> 2",
     ): "the loop always ends at the latest by the break at i == k: step k + 1 never runs",
     (
         "spread/im/_coverage_kernels.py",
-        "top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node) | "
-        "bound = total + top | if upper < 0 or bound < upper:",
+        "size, front = _front_fill(key, node, size, cov, front_key, front_node, front) | "
+        "bound = total + front_key[:front].sum() | if upper < 0 or bound < upper:",
         "0 -> 1",
     ): "upper is -1 or a bound >= 0; upper == 0 makes every later bound 0 (as for < -> <=),"
     " so storing it again changes nothing",
@@ -1018,7 +1017,7 @@ EQUIVALENT = {
         "return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])",
         "< -> <=",
     ): "_above compares two slots of one heap (below its size), and a heap holds a node once"
-    " (built from distinct nodes, a pop removes, _top_sum pushes back only what it popped)",
+    " (built from distinct nodes, a pop removes, _front_fill puts back only what it took)",
     (
         "spread/im/_coverage_kernels.py",
         '"""Drop the heap\'s top; return the new size.""" | size -= 1 | '

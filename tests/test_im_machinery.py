@@ -27,9 +27,9 @@ from spread._random import RR, RR_CHECK, stream_root
 from spread.exceptions import MemoryLimitError
 from spread.im import RRSets, _ic_sampler, rrsets
 from spread.im._coverage_kernels import (
+    _front_fill,
     _lazy_heap,
     _node_sets,
-    _top_sum,
     count_hit,
     greedy_cover,
     prefix_coverage,
@@ -58,24 +58,32 @@ from spread.im.rrsets import coverage, greedy, log_comb
 from tests import reference
 
 
-def lazy_top_sum(cov, allowed, chosen, k, stale=None, kernel=None):
-    """`_top_sum` on a lazy heap built from `stale` (>= cov: keys stale upward; default
-    cov itself); checks the heap after (its order, keys >= coverage, the nodes kept:
-    all of positive coverage, none new) and returns the sum."""
+def lazy_top_sum(cov, allowed, chosen, k, stale=None, kernel=None, fallen=None):
+    """`_front_fill` from an empty front on a lazy heap built from `stale` (>= cov: keys
+    stale upward; default cov itself); with `fallen` (<= cov), fills again after the
+    coverage fell to it (the front's keys stale now too). Checks the front and the heap
+    after each fill (the front: current keys, the k largest; the heap: its order, keys
+    >= coverage; between them every node of positive coverage once, none new) and
+    returns the front's sum."""
     stale = cov if stale is None else stale
     key, node, size = _lazy_heap(stale, allowed, chosen)
     before = set(node[:size].tolist())
-    top, size = (kernel or _top_sum)(
-        key, node, size, cov, k, np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int32)
-    )
-    after = node[:size].tolist()
-    assert len(set(after)) == len(after) and set(after) <= before
-    assert {v for v in before if cov[v] > 0} <= set(after)
-    assert all(key[j] >= cov[node[j]] for j in range(size))
-    for j in range(1, size):  # no child above its parent
-        parent = (j - 1) // 2
-        assert (key[parent], -node[parent]) >= (key[j], -node[j]), (j, parent)
-    return top
+    front_key, front_node = np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int32)
+    front = 0
+    for now in [cov] if fallen is None else [cov, fallen]:
+        size, front = (kernel or _front_fill)(key, node, size, now, front_key, front_node, front)
+        ahead, rest = front_node[:front].tolist(), node[:size].tolist()
+        assert len(set(ahead + rest)) == len(ahead + rest) and set(ahead + rest) <= before
+        assert {v for v in before if now[v] > 0} <= set(ahead + rest)
+        assert front_key[:front].tolist() == [now[v] for v in ahead] and all(now[ahead] > 0)
+        assert front == min(k, sum(1 for v in ahead + rest if now[v] > 0))
+        assert all(key[j] >= now[node[j]] for j in range(size))
+        assert size == 0 or key[0] == now[node[0]]  # the top settled
+        assert all(now[v] <= min(front_key[:front], default=0) for v in rest)
+        for j in range(1, size):  # no child above its parent
+            parent = (j - 1) // 2
+            assert (key[parent], -node[parent]) >= (key[j], -node[j]), (j, parent)
+    return int(front_key[:front].sum())
 
 
 E_FACTOR = 1.0 - 1.0 / math.e  # the greedy's 1 - 1/e
@@ -661,8 +669,9 @@ def test_coverage_kernels_against_plain_counts():
     """Pins the inverted index, the top-k sum, prefix_coverage and count_hit.
 
     `_node_sets`: CSR, n + 1 pointers from 0 to the number of members (nothing past
-    them), node v's list the sets holding v, in set order. `_top_sum`: the sum
-    of the k largest values over allowed, unchosen nodes (all of them if fewer).
+    them), node v's list the sets holding v, in set order. `_front_fill`: the front's
+    sum is that of the k largest values over allowed, unchosen nodes (all of them if
+    fewer), and stays so after the values fall.
     `prefix_coverage`: out[j] = sets holding a node of rank <= j. `count_hit`: sets
     holding a node marked 1, 2 or either (bits of `mark`) and no `skip` node. Each
     counted here from the sets.
@@ -690,6 +699,12 @@ def test_coverage_kernels_against_plain_counts():
             # from keys stale upward (coverage has fallen since the heap was made)
             stale = cov + rng.integers(0, 3, n)
             assert lazy_top_sum(cov, allowed, chosen, k, stale) == want, (k, cov, eligible)
+            # then the coverage falls again, the front's included (some to 0)
+            fallen = np.maximum(cov - rng.integers(0, 4, n), 0)
+            left = sorted(int(fallen[v]) for v in range(n) if allowed[v] and not chosen[v])
+            want = sum(left[-k:]) if left else 0
+            got = lazy_top_sum(cov, allowed, chosen, k, stale, fallen=fallen)
+            assert got == want, (k, cov, fallen)
 
         k = int(rng.integers(1, 5))
         rank = rng.integers(0, k + 3, n).astype(np.int64)  # ranks >= k: not a seed yet
@@ -724,8 +739,12 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
     allowed, none = np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
     for k in (1, 2, 5):
         cov, stale = np.array([3, 1, 4, 1, 5]), np.array([3, 2, 6, 1, 9])
-        got = lazy_top_sum(cov, allowed, none, k, stale, kernel=_top_sum.py_func)
+        got = lazy_top_sum(cov, allowed, none, k, stale, kernel=_front_fill.py_func)
         assert got == lazy_top_sum(cov, allowed, none, k, stale) == sum(sorted(cov)[-k:])
+        fallen = np.array([0, 1, 2, 1, 5])
+        got = lazy_top_sum(cov, allowed, none, k, stale, _front_fill.py_func, fallen)
+        assert got == lazy_top_sum(cov, allowed, none, k, stale, fallen=fallen)
+        assert got == sum(sorted(fallen)[-k:])
     mark = np.array([0, 0, 0, 1, 2], dtype=np.uint8)  # node 3 in one seed set, 4 in the other
     count = count_hit.py_func(offsets, members, mark, rank == 1)  # no set holding node 0
     assert count == count_hit(offsets, members, mark, rank == 1) == (2, 2, 3)
@@ -742,12 +761,13 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
 
 
 def test_top_sum_on_heaps_deeper_than_a_few_levels():
-    """Pins `_top_sum`'s heap on sizes where a wrong parent index breaks its order.
+    """Pins `_front_fill` with heaps where a wrong parent index breaks their order.
 
-    A min-heap of size k keeps the k largest values; the sum must equal the sum of the k
-    largest eligible values (sorted here) for k up to 40 over up to 300 distinct-ish
+    The front of size k keeps the k largest values; their sum must equal the sum of the
+    k largest eligible values (sorted here) for k up to 40 over up to 300 distinct-ish
     values, inserted in random and in increasing order (the order that sifts every new
-    value up to the root).
+    value up to the root), and again after half the values fall (the front trades
+    with the heap).
     """
     rng = np.random.default_rng(20261203)
     for trial in range(60):
@@ -763,6 +783,11 @@ def test_top_sum_on_heaps_deeper_than_a_few_levels():
             assert lazy_top_sum(cov, allowed, chosen, k) == want, (trial, k)
             stale = cov + rng.integers(0, 50, n) * (rng.random(n) < 0.5)
             assert lazy_top_sum(cov, allowed, chosen, k, stale) == want, (trial, k)
+            fallen = cov - (rng.integers(0, cov + 1) * (rng.random(n) < 0.5))
+            left = np.sort(fallen[allowed & ~chosen])
+            want = int(left[-k:].sum()) if left.size else 0
+            got = lazy_top_sum(cov, allowed, chosen, k, stale, fallen=fallen)
+            assert got == want, (trial, k)
 
 
 def test_greedy_ties_go_to_the_smallest_node_id():
@@ -848,6 +873,20 @@ def test_greedy_cover_is_the_plain_scan_with_smallest_id_ties():
             assert got[0].tolist() == seeds, (trial, want_bound)
             assert got[1].tolist() == gains and got[2] == total, (trial, want_bound)
             assert got[3] == (upper if want_bound else -1), (trial, want_bound)
+
+    for trial in range(40):  # k well below the nodes of positive coverage: the bound's
+        n = int(rng.integers(20, 80))  # front trades with the heap at most steps
+        sets = [
+            set(rng.choice(n, size=int(rng.integers(1, 6)), replace=False).tolist())
+            for _ in range(int(rng.integers(50, 300)))
+        ]
+        offsets, members = as_flat([sorted(s) for s in sets])
+        allowed = rng.random(n) < 0.9
+        fixed = rng.random(n) < 0.05
+        k = int(rng.integers(2, 12))
+        want = scan_cover(sets, n, k, allowed, fixed)
+        got = greedy_cover(offsets, members, n, k, allowed, fixed, True)
+        assert (got[0].tolist(), got[1].tolist(), got[2], got[3]) == want, trial
 
     yes, no = np.ones(4, dtype=np.bool_), np.zeros(4, dtype=np.bool_)
     for sets, want in [

@@ -62,9 +62,11 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
 
     Lazy (Minoux 1978): the allowed nodes of positive coverage sit in a max-heap whose
     values can only be stale upward (coverage only falls); the top is refreshed until
-    it is current (`_settle`), and the k largest for the bound are found the same way
-    (`_top_sum`). Each step costs about k log(nodes) instead of a scan of every node;
-    the choices, gains and bound are those of the scan.
+    it is current (`_settle`). For the bound, the k largest are kept apart in a front
+    (`_front_fill`): each step refreshes those k and trades with the heap's top only
+    where it now beats them, instead of taking k tops off the heap and pushing them
+    back. Each step costs about log(nodes) (plus k with the bound) instead of a scan of
+    every node; the choices, gains and bound are those of the scan.
     """
     ptr, ids, cov, done, chosen = _start(offsets, members, n, fixed)
     seeds = np.full(k, -1, dtype=np.int64)
@@ -72,24 +74,30 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     total = 0
     upper = np.int64(-1)
     key, node, size = _lazy_heap(cov, allowed, chosen)
-    spare_key = np.empty(k, dtype=np.int64)
-    spare_node = np.empty(k, dtype=np.int32)
+    front_key = np.empty(k, dtype=np.int64)
+    front_node = np.empty(k, dtype=np.int32)
+    front = 0
     for i in range(k + 1):
         if want_bound:
-            top, size = _top_sum(key, node, size, cov, k, spare_key, spare_node)
-            bound = total + top
+            size, front = _front_fill(key, node, size, cov, front_key, front_node, front)
+            bound = total + front_key[:front].sum()
             if upper < 0 or bound < upper:
                 upper = bound
         if i == k:
             break
-        size = _settle(key, node, size, cov)
         best = -1
         best_cov = np.int64(0)
-        if size > 0:
-            best = node[0]
-            best_cov = cov[best]
-            size = _pop(key, node, size)
-        else:  # no coverage left: the smallest allowed, unchosen node (gain 0)
+        if want_bound:
+            best, size, front = _front_take(key, node, size, front_key, front_node, front)
+            if best >= 0:
+                best_cov = cov[best]
+        else:
+            size = _settle(key, node, size, cov)
+            if size > 0:
+                best = node[0]
+                best_cov = cov[best]
+                size = _pop(key, node, size)
+        if best < 0:  # no coverage left: the smallest allowed, unchosen node (gain 0)
             for v in range(n):
                 if allowed[v] and not chosen[v]:
                     best = v
@@ -208,27 +216,71 @@ def _settle(key, node, size, cov):
 
 
 @njit(cache=True, nogil=True)
-def _top_sum(key, node, size, cov, k, spare_key, spare_node):
-    """``(sum, size)``: the sum of the k largest coverages in the lazy heap (of all of
-    them if fewer), found by taking k current tops and pushing them back (the heap keeps
-    its nodes, minus those of coverage 0). `spare_*` hold the k tops meanwhile."""
-    got = 0
-    total = 0
-    while got < k:
+def _front_fill(key, node, size, cov, front_key, front_node, front):
+    """Make the front (its first `front` slots) the nodes of the k largest coverages of
+    the front and the lazy heap together (all of them if fewer; k = its length).
+
+    Refreshes the front's keys (dropping nodes whose coverage fell to 0), then, with the
+    heap's top settled (`_settle`), moves it in while the front has room, or swaps it
+    with the front's smallest while it is larger. The heap keeps the others, keys stale
+    upward; its top is settled on return. Returns ``(size, front)``.
+    """
+    k = front_key.shape[0]
+    j = 0
+    while j < front:
+        c = cov[front_node[j]]
+        if c == 0:
+            front -= 1
+            front_key[j] = front_key[front]
+            front_node[j] = front_node[front]
+        else:
+            front_key[j] = c
+            j += 1
+    while True:
         size = _settle(key, node, size, cov)
         if size == 0:
-            break
-        spare_key[got] = key[0]
-        spare_node[got] = node[0]
-        total += key[0]
-        got += 1
-        size = _pop(key, node, size)
-    for j in range(got):
-        key[size] = spare_key[j]
-        node[size] = spare_node[j]
-        _heap_up(key, node, size)
-        size += 1
-    return total, size
+            return size, front
+        if front < k:
+            front_key[front] = key[0]
+            front_node[front] = node[0]
+            front += 1
+            size = _pop(key, node, size)
+            continue
+        low = 0
+        for j in range(1, front):
+            if front_key[j] < front_key[low]:
+                low = j
+        if key[0] <= front_key[low]:
+            return size, front
+        top_key, top_node = key[0], node[0]
+        key[0], node[0] = front_key[low], front_node[low]
+        _heap_down(key, node, size, 0)
+        front_key[low], front_node[low] = top_key, top_node
+
+
+@njit(cache=True, nogil=True)
+def _front_take(key, node, size, front_key, front_node, front):
+    """Take the best node (largest coverage, then smallest id) out of a filled front
+    (`_front_fill`) and its heap: the front's best, or the heap's settled top where it
+    ties with it and has the smaller id. Returns ``(node or -1, size, front)``."""
+    at = -1
+    for j in range(front):
+        if (
+            at < 0
+            or front_key[j] > front_key[at]
+            or (front_key[j] == front_key[at] and front_node[j] < front_node[at])
+        ):
+            at = j
+    if at < 0:
+        return -1, size, front
+    if size > 0 and key[0] == front_key[at] and node[0] < front_node[at]:
+        best = node[0]
+        return best, _pop(key, node, size), front
+    best = front_node[at]
+    front -= 1
+    front_key[at] = front_key[front]
+    front_node[at] = front_node[front]
+    return best, size, front
 
 
 @njit(cache=True, nogil=True)
