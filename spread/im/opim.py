@@ -211,8 +211,9 @@ def opim_c(
     guard, is in ``a``), so stopping later keeps the guarantee. On two or more threads
     R2's choice is made every round beside R1's, and each collection is scored by both
     choices in one pass (`coverage` with ``others``), the two passes side by side: the
-    same rounds and seeds as on one thread, where R2 chooses only once certified. With `max_rr_sets`, it
-    stops at that budget instead (anytime mode) and reports the ratio reached.
+    same rounds and seeds as on one thread, where R2 chooses only once certified. With
+    `max_rr_sets`, it stops at that budget instead (anytime mode) and reports the ratio
+    reached.
     Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
     With `client`, R1 and R2 are sampled on a Dask cluster (the same sets).
 

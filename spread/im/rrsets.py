@@ -288,7 +288,11 @@ class RRSets:
     weights), in a pseudo-random order, each set's target still uniform (or by
     weight). A fixed seed set's coverage is then estimated with no more variance than
     from independent targets, and less where the nodes differ in how often they are
-    reached (`spread.im._rrset_kernels._stratum`). Storage is flat: int32 members and
+    reached (`spread.im._rrset_kernels._stratum`). The tail bounds behind IMM's and
+    OPIM-C's certificates still hold: given the order, a block's hit indicators are
+    independent with one probability per node, a Poisson binomial whose tails the
+    binomial of the same mean dominates (Hoeffding 1956; an unfinished block is a
+    draw without replacement, Hoeffding 1963). Storage is flat: int32 members and
     int64 offsets (``bytes_per_set`` reports the cost).
 
     Parameters
