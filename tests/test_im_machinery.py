@@ -1220,14 +1220,24 @@ def test_opim_replayed_round_by_round_from_its_named_streams():
     assert ratio == pytest.approx(want_ratio, rel=1e-12)
 
 
-@pytest.mark.parametrize("n_threads", [1, 2])
-def test_opim_guard_replayed_round_by_round(n_threads):
+@pytest.mark.parametrize(("n_threads", "room"), [(1, True), (2, True), (2, False)])
+def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch):
     """Pins the overfitting guard's rounds: once certified, each round R2 chooses its own
     seeds, `_cross_check` counts both choices on both collections, and unless
     `_settled` the next round grows R1 and R2 by `_guard_step` (rounded up) instead of
-    doubling. Two threads (R2's choice beside R1's, made every round) and one (made only
-    once certified) must take the same rounds to the same seeds.
+    doubling. Two threads (R2's choice beside R1's, made every round), two without the
+    memory for both selections at once (`_side_by_side` false: R2 chooses after R1, once
+    certified) and one must take the same rounds to the same seeds.
     """
+    import spread.im.opim as opim_module
+
+    if not room:
+        monkeypatch.setattr(opim_module, "_side_by_side", lambda r1, r2: False)
+    side_by_side = []
+    scores = opim_module._scores
+    monkeypatch.setattr(
+        opim_module, "_scores", lambda *args: side_by_side.append(1) or scores(*args)
+    )
     n, k, eps, root, stable = KARATE.n_nodes, 2, 0.3, np.uint64(38), 0.01
     model = IC(p=0.1)
     allowed, fixed = everyone(n)
@@ -1259,6 +1269,8 @@ def test_opim_guard_replayed_round_by_round(n_threads):
     assert calls == want_calls and n_sets == 2 * t
     assert any(step < 2.0 for step in steps)  # the guard grew the sets by less than 2x
     assert seeds.tolist() == s.tolist() and ratio == pytest.approx(want_ratio, rel=1e-12)
+    # every round scored side by side on two threads with room, none otherwise
+    assert len(side_by_side) == (len(calls) if n_threads > 1 and room else 0)
 
 
 def test_imm_replayed_phase_by_phase_from_its_named_stream():
