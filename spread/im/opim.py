@@ -254,47 +254,49 @@ def opim_c(
     pool = ThreadPoolExecutor(2) if guarded else None
     ratio = 0.0
     seeds = gains = None
-    for round_ in range(n_rounds):
-        if max_rr_sets is not None:
-            target = min(target, max(max_rr_sets // 2, 1))
-        try:
-            r1.extend(target)
-            r2.extend(target)
-        except MemoryLimitError:
-            if seeds is None or round_ < i_max or ratio < rho - eps:
-                raise
-            break  # the guard's extra rounds are optional: keep the certified seeds
-        report(2 * target)
-        step = 2.0  # the schedule doubles; the guard's rounds may grow less
-        seeds, gains, upper1, seeds2 = _choices(r1, r2, k, allowed, fixed, goal, pool)
-        theta = len(r1)  # the sets behind this choice (R1 may outgrow them if R2 fails)
-        if seeds2 is None:
-            cov2 = coverage(r2, seeds, fixed)
-        else:
-            on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool)
-            cov2 = on_r2[0]
-        lower, upper = _opim_bounds(cov2, upper1, a)
-        ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
-        if max_rr_sets is not None:
-            if 2 * target >= max_rr_sets:
-                break
-        elif ratio >= rho - eps:
-            # Selection overfits its sample while samples are few: wait until each
-            # collection's own choice covers little more of it than the other's choice
-            # does (checked only once certified: before that the rounds go on anyway).
-            if stable <= 0:
-                break
+    try:
+        for round_ in range(n_rounds):
+            if max_rr_sets is not None:
+                target = min(target, max(max_rr_sets // 2, 1))
+            try:
+                r1.extend(target)
+                r2.extend(target)
+            except MemoryLimitError:
+                if seeds is None or round_ < i_max or ratio < rho - eps:
+                    raise
+                break  # the guard's extra rounds are optional: keep the certified seeds
+            report(2 * target)
+            step = 2.0  # the schedule doubles; the guard's rounds may grow less
+            seeds, gains, upper1, seeds2 = _choices(r1, r2, k, allowed, fixed, goal, pool)
+            theta = len(r1)  # the sets behind this choice (R1 may outgrow them if R2 fails)
             if seeds2 is None:
-                seeds2 = greedy(r2, k, allowed, fixed, goal=goal)[0]
-                on_r1 = coverage(r1, seeds, fixed, seeds2)
-                on_r2 = coverage(r2, seeds, fixed, seeds2)
-            counts = _cross_check(on_r1, on_r2)
-            if _settled(*counts, stable):
-                break
-            step = _guard_step(*counts, stable)
-        target = math.ceil(target * step)
-    if pool is not None:
-        pool.shutdown()
+                cov2 = coverage(r2, seeds, fixed)
+            else:
+                on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool)
+                cov2 = on_r2[0]
+            lower, upper = _opim_bounds(cov2, upper1, a)
+            ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
+            if max_rr_sets is not None:
+                if 2 * target >= max_rr_sets:
+                    break
+            elif ratio >= rho - eps:
+                # Selection overfits its sample while samples are few: wait until each
+                # collection's own choice covers little more of it than the other's choice
+                # does (checked only once certified: before that the rounds go on anyway).
+                if stable <= 0:
+                    break
+                if seeds2 is None:
+                    seeds2 = greedy(r2, k, allowed, fixed, goal=goal)[0]
+                    on_r1 = coverage(r1, seeds, fixed, seeds2)
+                    on_r2 = coverage(r2, seeds, fixed, seeds2)
+                counts = _cross_check(on_r1, on_r2)
+                if _settled(*counts, stable):
+                    break
+                step = _guard_step(*counts, stable)
+            target = math.ceil(target * step)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+        r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
     memory = r1.nbytes + r2.nbytes
-    r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
     return seeds, gains * goal.scale / theta, 2 * theta, ratio, delta, memory
