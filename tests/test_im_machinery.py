@@ -16,6 +16,7 @@ counting the sets, written out below.
 import itertools
 import math
 import re
+import threading
 import warnings
 
 import numpy as np
@@ -1355,6 +1356,33 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     beside = re.escape(f"beside {held / 2**20:.3g} MiB of other RR sets")
     with pytest.raises(MemoryLimitError, match=beside):
         spread.maximize(complete_digraph(n), k, IC(p=1.0), max_memory=need - 1, **kwargs)
+
+
+def test_opim_shuts_its_thread_pool_when_a_round_raises():
+    """Pins OPIM-C's cleanup: on two threads it keeps a pool for R2's choice and the
+    scoring; a round that raises (here the progress callback, at the third round, after
+    two rounds used the pool) must still shut it down (its threads joined) and leave R1
+    without its link to R2."""
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def report(done):
+        calls.append(done)
+        if len(calls) == 3:
+            raise Stop
+
+    n = KARATE.n_nodes
+    allowed, fixed = everyone(n)
+    before = threading.active_count()
+    with pytest.raises(Stop):
+        opim_c(
+            KARATE, 2, IC(p=0.1), eps=0.3, delta=1 / n, root=np.uint64(38), allowed=allowed,
+            fixed=fixed, n_threads=2, max_memory=None, report=report, stable=0.01,
+        )  # fmt: skip
+    assert len(calls) == 3 and threading.active_count() == before
 
 
 def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory(monkeypatch):
