@@ -67,6 +67,9 @@ _ROUND = (
 )
 
 
+_NO_BLOCK = np.uint64(0xFFFFFFFFFFFFFFFF)  # `_strata`'s memo before any block
+
+
 @njit(cache=True, nogil=True)
 def _strata(n, root_nodes):
     """``(m, lo_bits, mask_lo, mask_hi, memo)`` of `_stratum`: m strata (the n nodes, or
@@ -83,9 +86,6 @@ def _strata(n, root_nodes):
     return m, lo_bits, mask_lo, mask_hi, np.full(3, _NO_BLOCK, dtype=np.uint64)
 
 
-_NO_BLOCK = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
 @njit(cache=True, nogil=True, inline="always")
 def _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo):
     """The stratum (0 .. m - 1) of set `r` of a collection that starts at set `origin`.
@@ -97,7 +97,9 @@ def _stratum(stream_root, origin, r, m, lo_bits, mask_lo, mask_hi, memo):
     below m (a bijection of ``range(m)``; fewer than 2 steps on average, as
     ``2**bits < 2 m``), then rotated by a uniform offset of the block, so that every
     set's stratum is exactly uniform. A set's stratum depends only on (`stream_root`,
-    `origin`, `r`), whatever thread or worker samples it.
+    `origin`, `r`), whatever thread or worker samples it. `memo` (from `_strata`)
+    keeps the last block's index, key and rotation, so a kernel call computes them
+    once per block it visits.
     """
     j = r - origin
     b = j // m
