@@ -1012,6 +1012,32 @@ EQUIVALENT = {
     " left is 0, every later node meets the same condition and is skipped as well",
     (
         "spread/im/_coverage_kernels.py",
+        "continue | low = 0 | for j in range(1, front):",
+        "1 -> 0",
+    ): "j = 0 compares the front's slot 0 with itself (low = 0): never smaller, low stays",
+    (
+        "spread/im/_coverage_kernels.py",
+        "low = 0 | for j in range(1, front): | if front_key[j] < front_key[low]:",
+        "< -> <=",
+    ): "the last of the tied smallest goes back to the heap instead of the first: the front's"
+    " sum is the same, and the picks are too (a heap node tied with the front's best has a"
+    " larger id, whichever tied node went back: _front_take's docstring)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "return size, front | top_key, top_node = key[0], node[0] | "
+        "key[0], node[0] = front_key[low], front_node[low]",
+        "0 -> (-1) @13",
+    ): "the root keeps the old top's key, stale upward for the node swapped in, which the lazy"
+    " heap allows; key[-1] is past the heap (a swap needs a full front: its k nodes came off"
+    " the heap, so size <= len(key) - k)",
+    (
+        "spread/im/_coverage_kernels.py",
+        "at < 0 | or front_key[j] > front_key[at] | "
+        "or (front_key[j] == front_key[at] and front_node[j] < front_node[at])",
+        "< -> <=",
+    ): "the front holds a node once: two slots never have the same node id",
+    (
+        "spread/im/_coverage_kernels.py",
         "def _above(key, node, a, b): | "
         '"""Heap order: a larger key first, then a smaller node id.""" | '
         "return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])",

@@ -88,7 +88,7 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
         best = -1
         best_cov = np.int64(0)
         if want_bound:
-            best, size, front = _front_take(key, node, size, front_key, front_node, front)
+            best, front = _front_take(front_key, front_node, front)
             if best >= 0:
                 best_cov = cov[best]
         else:
@@ -259,10 +259,12 @@ def _front_fill(key, node, size, cov, front_key, front_node, front):
 
 
 @njit(cache=True, nogil=True)
-def _front_take(key, node, size, front_key, front_node, front):
+def _front_take(front_key, front_node, front):
     """Take the best node (largest coverage, then smallest id) out of a filled front
-    (`_front_fill`) and its heap: the front's best, or the heap's settled top where it
-    ties with it and has the smaller id. Returns ``(node or -1, size, front)``."""
+    (`_front_fill`). It is the best of the heap's too: a heap node of the same coverage
+    as the front's best has a larger id, since the front takes the heap's settled tops,
+    which come by coverage and then id, and a swap happens only for a strictly larger
+    coverage. Returns ``(node or -1, front)``."""
     at = -1
     for j in range(front):
         if (
@@ -272,15 +274,12 @@ def _front_take(key, node, size, front_key, front_node, front):
         ):
             at = j
     if at < 0:
-        return -1, size, front
-    if size > 0 and key[0] == front_key[at] and node[0] < front_node[at]:
-        best = node[0]
-        return best, _pop(key, node, size), front
+        return -1, front
     best = front_node[at]
     front -= 1
     front_key[at] = front_key[front]
     front_node[at] = front_node[front]
-    return best, size, front
+    return best, front
 
 
 @njit(cache=True, nogil=True)
