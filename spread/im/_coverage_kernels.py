@@ -159,17 +159,6 @@ def _heap_down(key, node, size, i):
 
 
 @njit(cache=True, nogil=True)
-def _heap_up(key, node, i):
-    while i > 0:
-        parent = (i - 1) // 2
-        if not _above(key, node, i, parent):
-            return
-        key[i], key[parent] = key[parent], key[i]
-        node[i], node[parent] = node[parent], node[i]
-        i = parent
-
-
-@njit(cache=True, nogil=True)
 def _pop(key, node, size):
     """Drop the heap's top; return the new size."""
     size -= 1
