@@ -640,6 +640,49 @@ def test_fit_auto_ranks_the_hawkes_twin_with_the_event(capsys, tmp_path):
     assert "background scaled by exp(gamma x) (news)" in out
 
 
+def test_fit_with_the_history_cycle_and_an_event(capsys, tmp_path):
+    """`--history-cycle 24` joins `cycle_regressors` of the bins before `--start` to the
+    event's column: the same coefficients as the library's fit with both columns."""
+    out_file = tmp_path / "hawkes.json"
+    argv = ["fit", "higgs", "--start", "2012-07-04", "--end", "2012-07-05 04:00"]
+    argv += ["--model", "hawkes", "--forecast", "6", "--out", str(out_file)]
+    argv += ["--event", "news=2012-07-04T04:00", "--half-life", "12", "--history-cycle", "24"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert "cycle: 24 bins, its shape from the 72 bins before 2012-07-04 00:00" in out
+    whole = spread.datasets.load_trend("higgs")
+    series = whole.since("2012-07-04").until("2012-07-05 04:00")
+    x = pd.concat(
+        [
+            spread.fit.event_regressors(
+                series, {"news": "2012-07-04 04:00"}, horizon=6, shape="decay", half_life=12
+            ),
+            spread.fit.cycle_regressors(whole.until("2012-07-04"), series, period=24, horizon=6),
+        ],
+        axis=1,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = spread.fit.fit_hawkes(series, regressors=x).params
+    got = json.loads(out_file.read_text())["fit"]["params"]
+    for name in ("news", "cycle"):
+        assert got[name] == pytest.approx(want[name], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--end", "2012-07-05", "--model", "hawkes"], "needs --start"),
+        (["--start", "2012-07-04", "--model", "bass"], "needs --start"),
+        (["--start", "2012-07-02", "--model", "hawkes"], "at least two periods"),
+    ],
+)
+def test_fit_history_cycle_needs_a_history(capsys, argv, match):
+    code, _, err = run(capsys, "fit", "higgs", *argv, "--history-cycle", "24")
+    assert code == 2
+    assert re.search(match, err), err
+
+
 @pytest.mark.parametrize(
     ("extra", "match"),
     [

@@ -1,5 +1,6 @@
 """`spread fit`."""
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -53,6 +54,12 @@ examples:
       binned Hawkes whose background jumps at the announcement and wears off with a
       half-life of 12 hours (a fitted coefficient, `announcement`); `--half-life fit`
       profiles the half-life instead (the best fit, and an interval)
+  spread fit higgs --start "2012-07-04 04:00" --end "2012-07-05 04:00" --model ic \
+          --graph higgs-retweet --ic-method dmp --seeds-from higgs-adopters \
+          --history-cycle 24 --forecast 24
+      spontaneous adoption times the daily cycle of the days before the announcement
+      (its shape from them, one fitted coefficient, `cycle`): a cycle a one-day
+      burst could not show on its own
 """
 
 
@@ -210,15 +217,45 @@ def _event_columns(args, train):
     return columns
 
 
+def _cycle_column(args, train):
+    """`--history-cycle BINS`: the column of the cycle the series shows before
+    `--start` (`cycle_regressors`, named ``cycle``); None without it."""
+    from ..fit import cycle_regressors
+
+    if args.history_cycle is None:
+        return None
+    whole = argparse.Namespace(**{**vars(args), "start": None, "end": None})
+    history = _load_trend(whole).until(train.start)
+    horizon = max(args.forecast or 0, args.holdout or 0)
+    column = cycle_regressors(
+        history, train, period=args.history_cycle, horizon=horizon, name="cycle"
+    )
+    print(
+        f"cycle: {args.history_cycle} bins, its shape from the {history.n_bins} bins before "
+        f"{train.start} (coefficient `cycle`: 1 swings as they did)"
+    )
+    return column
+
+
+def _joined(*frames):
+    """The regressors' frames side by side (None when there are none)."""
+    import pandas as pd
+
+    frames = [f for f in frames if f is not None]
+    return pd.concat(frames, axis=1) if frames else None
+
+
 def _fit_with_events(args, train, fit_with, *, refit=False):
-    """``fit_with(columns, final)`` (columns None without `--event`) at the given
-    half-life, or profiled over it with `--half-life fit` (`profile_half_life`, its fits
-    with ``final=False``; with `refit` the best half-life is fitted again with
-    ``final=True``, e.g. to bootstrap only the chosen fit)."""
+    """``fit_with(columns, final)`` (columns None without `--event` and
+    `--history-cycle`) at the given half-life, or profiled over it with `--half-life
+    fit` (`profile_half_life`, its fits with ``final=False``; with `refit` the best
+    half-life is fitted again with ``final=True``, e.g. to bootstrap only the chosen
+    fit). The cycle's column joins every fit's."""
     from ..fit import profile_half_life
 
+    cycle = _cycle_column(args, train)
     if args.half_life != "fit":
-        return fit_with(_event_columns(args, train))
+        return fit_with(_joined(_event_columns(args, train), cycle))
     events, shape, horizon = _events(args, train)
     if shape != "decay":
         msg = f"`--half-life fit` fits the decay of `--event-shape decay`; got {shape}."
@@ -226,7 +263,7 @@ def _fit_with_events(args, train, fit_with, *, refit=False):
     prof = profile_half_life(
         train,
         events,
-        lambda columns: fit_with(columns, final=False),
+        lambda columns: fit_with(_joined(columns, cycle), final=False),
         horizon=horizon,
         level=args.level,
     )
@@ -235,7 +272,7 @@ def _fit_with_events(args, train, fit_with, *, refit=False):
         f"events: {', '.join(events)} (decay, half-life profiled: {prof.half_life:.3g} bins, "
         f"{prof.level:.0%} interval {low:.3g} to {high:.3g}; {prof.message})"
     )
-    return fit_with(prof.regressors, final=True) if refit else prof.result
+    return fit_with(_joined(prof.regressors, cycle), final=True) if refit else prof.result
 
 
 def _fit_ic(args, train):
@@ -312,6 +349,15 @@ def main(args):
             "`--event` drives the Hawkes background or IC's spontaneous adoption: it needs "
             "`--model hawkes`, `--model ic` (without --no-external) or `--model auto`; got "
             f"--model {args.model}."
+        )
+        raise UsageError(msg)
+    if args.history_cycle is not None and (
+        args.model not in ("hawkes", "ic", "auto") or args.no_external or args.start is None
+    ):
+        msg = (
+            "`--history-cycle` learns a cycle from the series before `--start` and drives "
+            "the Hawkes background or IC's spontaneous adoption with it: it needs --start "
+            "and --model hawkes, ic (without --no-external) or auto."
         )
         raise UsageError(msg)
     if not args.event and (args.event_shape is not None or args.half_life is not None):
@@ -394,7 +440,7 @@ def _auto(args, train, test, out):
         level=args.forecast_level,
         rng=args.rng,
         fit_options={"loss": args.loss, "level": args.level},
-        regressors=_event_columns(args, train),
+        regressors=_joined(_event_columns(args, train), _cycle_column(args, train)),
     )
     print(choice.summary())
     if choice.fit is not None:
@@ -533,7 +579,7 @@ def add_parser(sub):
     )
     add_seed_options(p, required=False)
     add_graph_options(p, positional=False)
-    e = p.add_argument_group("known events (--model hawkes, ic or auto)")
+    e = p.add_argument_group("known events and cycles (--model hawkes, ic or auto)")
     e.add_argument(
         "--event",
         action="append",
@@ -555,6 +601,15 @@ def add_parser(sub):
         metavar="BINS",
         help="how fast a decaying event wears off, in bins; `fit` profiles it "
         "(`profile_half_life`: the best fit over half-lives, with an interval)",
+    )
+    e.add_argument(
+        "--history-cycle",
+        type=int_at_least(2, "an integer >= 2"),
+        default=None,
+        metavar="BINS",
+        help="a cycle of this many bins whose shape is learned from the series before "
+        "--start (`cycle_regressors`): a fitted coefficient on the Hawkes background or "
+        "on spontaneous adoption",
     )
     r = p.add_argument_group("running")
     r.add_argument("--rng", type=seed_root, default=0, help="random seed (default 0)")

@@ -27,6 +27,7 @@ Examples
 from ..cascades import Cascades
 from ..trend import Trend
 from ._result import FitResult, IdentifiabilityWarning
+from ._seasonal import cycle_regressors
 from ._uncertainty import FitBootstrap
 from .calibration import Calibration, calibration
 from .cascades import simulate_cascades
@@ -83,6 +84,7 @@ __all__ = [
     "calibration",
     "choose",
     "compare",
+    "cycle_regressors",
     "dmp_ic",
     "event_regressors",
     "exposure_curve",

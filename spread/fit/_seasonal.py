@@ -25,12 +25,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._validation import check_int, check_nonnegative_float
+from .._common import check_memory
+from .._validation import check_int, check_nonnegative_float, short_repr
 from ..exceptions import InvalidParameterError
 from ..trend import as_trend
 from ._hawkes_kernels import hawkes_bg_nll_grad
 from ._hawkes_problems import _HawkesBinned, _HawkesEvents
-from .regressors import as_regressors
+from .regressors import _check_name, as_regressors
 
 __all__ = [
     "COEF_BOUND",
@@ -42,6 +43,7 @@ __all__ = [
     "check_season",
     "check_weekly",
     "coef_names",
+    "cycle_regressors",
     "cycle_summary",
     "events_phase",
     "external_schedule",
@@ -538,3 +540,107 @@ def cycle_summary(coefs, period, n_harmonics):
         weekly = shape_summary(coefs[2 * n_harmonics :], WEEK * period)
         out.update({k.replace("background", "weekly"): v for k, v in weekly.items()})
     return out
+
+
+def cycle_regressors(history, trend, *, period, n_harmonics=2, horizon=0, name="cycle"):
+    """A periodic profile learned from a history, as a column for ``regressors=``.
+
+    A burst is short, and a daily cycle fitted to it alone is confounded with its rise
+    and decay (`ICEstimator` and `HawkesEstimator` with a `period` need two periods or
+    more). The days before it, or a longer series of the same audience, show the cycle
+    on their own. This takes its shape from `history`: the log counts (plus 1/2) over
+    a centred moving average of one period (the classical decomposition's
+    ratio-to-moving-average, Macaulay 1931, which leaves the cycle without the level's
+    drift), fitted by least squares with `n_harmonics` Fourier terms of the phase.
+    The column is that log profile ``s`` at the middle of each of `trend`'s bins (and
+    `horizon` more); an estimator given it multiplies its background or external rate
+    by ``exp(gamma s(t))`` and fits the one coefficient ``gamma``: 1 when the bins swing
+    as much as the history did, 0 when they do not swing at all.
+
+    Parameters
+    ----------
+    history : Trend
+        Counts that show the cycle, in bins of `trend`'s width (at least two periods).
+    trend : Trend
+        The trend the column goes with; it covers its bins and `horizon` more.
+    period : int
+        The cycle's length in bins (24 for a daily cycle of hourly bins); its phase is
+        counted from midnight UTC for datetime bins, from time 0 for numeric ones (as
+        the estimators' `period`).
+    n_harmonics : int, default 2
+        Fourier terms of the profile (``2 n_harmonics < period``).
+    horizon : int, default 0
+        Bins after the trend's last covered too (as many as a forecast will need).
+    name : str, default "cycle"
+        The column's name, and the coefficient's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column, indexed by the bins' start labels: the profile's log, zero on
+        average over a period. Join it to `event_regressors`' columns to fit both.
+
+    Raises
+    ------
+    InvalidParameterError
+        A bad `period`, `n_harmonics`, `horizon` or `name`; a `history` shorter than two
+        periods, or in bins of another width or kind than `trend`'s.
+    MemoryLimitError
+        A `horizon` whose column would not fit in memory.
+
+    Examples
+    --------
+    Three days of hourly counts that peak at 18:00 UTC give a profile that peaks there
+    in the next day's bins too:
+
+    >>> import numpy as np, pandas as pd
+    >>> from spread.fit import Trend, cycle_regressors
+    >>> hours = np.arange(72)
+    >>> counts = np.round(100 * np.exp(np.cos(2 * np.pi * (hours - 18) / 24)))
+    >>> history = Trend.from_counts(counts, freq="1h", start=pd.Timestamp("2024-01-01"))
+    >>> burst = Trend.from_counts([500, 400, 300], freq="1h", start=pd.Timestamp("2024-01-04"))
+    >>> x = cycle_regressors(history, burst, period=24, horizon=21)
+    >>> int(x["cycle"].idxmax().hour), round(float(x["cycle"].max()), 2)
+    (18, 1.0)
+    """
+    history = as_trend(history, name="history")
+    trend = as_trend(trend)
+    period = check_int(period, name="period", min_value=2)
+    n_harmonics = check_int(n_harmonics, name="n_harmonics", min_value=1)
+    if 2 * n_harmonics >= period:
+        msg = (
+            "`n_harmonics` must leave fewer Fourier terms than bins in a period "
+            f"(2 n_harmonics < period = {period}); got {n_harmonics}."
+        )
+        raise InvalidParameterError(msg)
+    horizon = check_int(horizon, name="horizon", min_value=0)
+    _check_name(name, "name")
+    if history.is_datetime != trend.is_datetime or history.freq != trend.freq:
+        msg = (
+            f"`history` must be in bins of the trend's width and kind ({trend.freq!r}); "
+            f"got bins of {short_repr(history.freq)}."
+        )
+        raise InvalidParameterError(msg)
+    if history.n_bins < 2 * period:
+        msg = (
+            f"`history` must hold at least two periods ({2 * period} bins) to show the "
+            f"cycle apart from its level; got {history.n_bins}."
+        )
+        raise InvalidParameterError(msg)
+    n = trend.n_bins + horizon
+    check_memory(24 * n, what=f"a column of {n:,} bins", advice="lower `horizon`")
+    log_y = np.log(history.counts + 0.5)
+    if period % 2:
+        weights = np.full(period, 1.0 / period)
+    else:  # an even period: the 2 x P moving average, centred on a bin
+        weights = np.r_[0.5, np.ones(period - 1), 0.5] / period
+    half = (weights.size - 1) // 2
+    detrended = log_y[half : log_y.size - half] - np.convolve(log_y, weights, mode="valid")
+    phase = trend_phase(history) + np.arange(half, log_y.size - half) + 0.5
+    # The intercept is fitted beside the terms (a window of the history that is not a
+    # whole number of periods does not average the cycle to zero) and left out.
+    design = np.vstack([np.ones(phase.size), _basis(phase, period, n_harmonics)]).T
+    coefs = np.linalg.lstsq(design, detrended, rcond=None)[0][1:]
+    future = trend_phase(trend) + np.arange(n) + 0.5
+    column = coefs @ _basis(future, period, n_harmonics)
+    return pd.DataFrame({name: column}, index=trend.bin_labels(np.arange(n)))
