@@ -34,6 +34,7 @@ from .seismic import _check_cascade, _seismic_parts, seismic
 __all__ = ["PopularityPredictor"]
 
 METHODS = ("hawkes-eb", "seismic", "log-linear")
+POINTS = ("median", "ape")
 
 
 # ======================================================= power-law Hawkes (EB)
@@ -106,6 +107,14 @@ def _median_regression(design, target):
         msg = f"the median regression failed: {res.message}"
         raise RuntimeError(msg)
     return res.x[:cols]
+
+
+def _ape_point(sizes):
+    """The size minimising the expected absolute percentage error ``|x - N| / N`` when
+    `sizes` are equally likely: their median weighted by ``1 / N`` (Gneiting 2011)."""
+    sizes = np.sort(np.asarray(sizes, dtype=np.float64))
+    weight = np.cumsum(1.0 / sizes)
+    return float(sizes[np.searchsorted(weight, 0.5 * weight[-1])])
 
 
 def _progeny(rng, ancestors, n, cap, max_generations=2000):
@@ -222,6 +231,14 @@ class PopularityPredictor(_Settings):
         Simulated continuations per cascade (``"hawkes-eb"`` with ``calibrate=False``).
     calibrate : bool, default True
         Calibrate ``"hawkes-eb"`` on the training cascades (see `method`).
+    point : {"median", "ape"}, default "median"
+        The point prediction (``predicted``): the predictive median, or the size that
+        minimises the expected absolute percentage error ``|x - N| / N`` under the
+        predictive law, its median weighted by ``1 / N`` (Gneiting 2011: the point a
+        scoring function asks for; below the median, by about the log-scale variance
+        for a log-normal law). Use ``"ape"`` when predictions are judged by their
+        percentage errors (MdAPE, MAPE). Not for ``"seismic"``, whose interval is not a
+        predictive law.
     rng : seed, optional
 
     Attributes
@@ -234,7 +251,9 @@ class PopularityPredictor(_Settings):
     References
     ----------
     Szabo, G., Huberman, B. A. (2010). Predicting the popularity of online content.
-    Communications of the ACM 53(8). Zhao et al. (2015), see `seismic`.
+    Communications of the ACM 53(8). Zhao et al. (2015), see `seismic`. Gneiting, T.
+    (2011). Making and evaluating point forecasts. Journal of the American Statistical
+    Association 106(494), 746-762.
 
     Examples
     --------
@@ -260,6 +279,7 @@ class PopularityPredictor(_Settings):
         theta=0.242,
         n_paths=2000,
         calibrate=True,
+        point="median",
         rng=None,
     ):
         self.method = method
@@ -268,6 +288,7 @@ class PopularityPredictor(_Settings):
         self.theta = theta
         self.n_paths = n_paths
         self.calibrate = calibrate
+        self.point = point
         self.rng = rng
 
     def fit(self, cascades, followers=None):
@@ -285,7 +306,7 @@ class PopularityPredictor(_Settings):
         -------
         self
         """
-        check_in(self.method, name="method", options=METHODS)
+        self._check_point()
         check_level(self.level)
         self.train_ = _as_records(cascades, followers)
         self.n_train_ = len(self.train_)
@@ -295,6 +316,17 @@ class PopularityPredictor(_Settings):
             self.mean_followers_ = 1.0
         self.params_ = {}
         return self
+
+    def _check_point(self):
+        method = check_in(self.method, name="method", options=METHODS)
+        point = check_in(self.point, name="point", options=POINTS)
+        if point == "ape" and method == "seismic":
+            msg = (
+                "`point='ape'` weighs a predictive law, and SEISMIC's interval is not one: "
+                "use point='median' with method='seismic'."
+            )
+            raise InvalidParameterError(msg)
+        return point
 
     # ------------------------------------------------------------ learning
     def _learn(self, at):
@@ -408,6 +440,7 @@ class PopularityPredictor(_Settings):
         _check_cascade([0.0], None, at)
         at = float(at)
         level = check_level(self.level)
+        ape = self._check_point() == "ape"
         params = self._learn(at)
         rng = as_generator(self.rng)
         n_paths = check_int(self.n_paths, name="n_paths", min_value=1)
@@ -420,6 +453,8 @@ class PopularityPredictor(_Settings):
                 pred = n_obs * math.exp(params["beta"])
                 lo, hi = max(n_obs, pred * math.exp(-z)), pred * math.exp(z)
                 mean = pred
+                if ape:  # log-normal: the 1 / N-weighted law is log-normal, mu - sigma^2
+                    pred = max(n_obs, pred * math.exp(-(params["sigma"] ** 2)))
             elif self.method == "seismic":
                 res = seismic(
                     t,
@@ -439,7 +474,9 @@ class PopularityPredictor(_Settings):
                     res.predicted,
                 )
             else:
-                n_obs, pred, lo, hi, mean = self._predict_eb(t, m, at, params, rng, n_paths, a)
+                n_obs, pred, lo, hi, mean = self._predict_eb(
+                    t, m, at, params, rng, n_paths, a, ape
+                )
             rows.append(
                 {
                     "cascade": k,
@@ -485,7 +522,7 @@ class PopularityPredictor(_Settings):
             math.log1p(late) - math.log(n_obs),
         )
 
-    def _predict_eb(self, t, m, at, params, rng, n_paths, a):
+    def _predict_eb(self, t, m, at, params, rng, n_paths, a, ape=False):
         if "coef" in params:
             x = self._eb_feature(t, m, at, params)
             n_obs = x[1]
@@ -493,6 +530,8 @@ class PopularityPredictor(_Settings):
             res = params["residuals"]
             lo, med, hi = n_obs * np.exp(center + np.quantile(res, [a, 0.5, 1.0 - a]))
             mean = n_obs * float(np.mean(np.exp(center + res)))
+            if ape:
+                med = _ape_point(np.maximum(n_obs * np.exp(center + res), n_obs))
             return n_obs, max(med, n_obs), max(lo, n_obs), max(hi, n_obs), max(mean, n_obs)
         post, remaining, n_obs = self._posterior(t, m, at, params)
         n = _BRANCHING[:, None]
@@ -504,4 +543,6 @@ class PopularityPredictor(_Settings):
         cap = 100.0 * n_obs + 1000.0
         final = n_obs + _progeny(rng, children, bn, cap)
         lo, med, hi = np.quantile(final, [a, 0.5, 1.0 - a])
+        if ape:
+            med = _ape_point(final)
         return n_obs, med, lo, hi, mean
