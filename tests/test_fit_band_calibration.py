@@ -1,0 +1,85 @@
+"""Predictive bands hold what they say on data simulated from the model (issue 18).
+
+Two hundred replicates per model: each simulates a series from known parameters, fits the
+model to its first bins, forecasts the next ones with a 90% band (parameter uncertainty
+and observation noise, `FitResult.forecast`'s defaults) and checks whether the held-out
+count of a given horizon lies inside. One count per replicate and horizon, so the number
+inside is binomial(200, 0.9) when the band is calibrated; an exact binomial test at a
+two-sided alpha of 0.001 must accept it at every horizon checked (a band covering 78%
+or 98% fails it at a horizon nine times in ten: `test_the_check_has_power`).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from spread.fit import Trend, fit_bass, fit_hawkes, simulate_hawkes, simulate_trend
+
+N_REPLICATES = 200
+LEVEL = 0.9
+HORIZONS = (1, 5, 10)
+ALPHA = 0.001
+
+
+def _inside(fit, y, rng):
+    fc = fit.forecast(max(HORIZONS), LEVEL, n_paths=1000, rng=rng)
+    lo, hi = fc["lower"].to_numpy(), fc["upper"].to_numpy()
+    return {h: bool(lo[h - 1] <= y[h - 1] <= hi[h - 1]) for h in HORIZONS}
+
+
+def _assert_calibrated(inside):
+    n = len(inside)
+    for h in HORIZONS:
+        k = sum(row[h] for row in inside)
+        p = stats.binomtest(k, n, LEVEL).pvalue
+        assert p > ALPHA, f"horizon {h}: {k}/{n} inside the {LEVEL:.0%} band, binomial p = {p:.2g}"
+
+
+def test_the_check_has_power():
+    """The acceptance region of the test, from `binomtest` itself: a band that covers 78%
+    (a 90% band about 30% too narrow in a normal's z) or 98% fails it at one horizon with
+    probability above 0.9."""
+    accept = np.array(
+        [stats.binomtest(k, N_REPLICATES, LEVEL).pvalue > ALPHA for k in range(N_REPLICATES + 1)]
+    )
+    k = np.arange(N_REPLICATES + 1)
+    for coverage in (0.78, 0.98):
+        assert stats.binom.pmf(k[accept], N_REPLICATES, coverage).sum() < 0.1, coverage
+
+
+@pytest.mark.slow
+def test_bass_bands_are_calibrated():
+    """Bass with negative-binomial noise (k = 8), 40 bins fitted, 10 forecast. Measured:
+    183, 179 and 185 of 200 inside at horizons 1, 5 and 10; every fit converged."""
+    inside = []
+    for r in range(N_REPLICATES):
+        tr = simulate_trend("bass", {"m": 20_000, "p": 0.003, "q": 0.15}, 50, dispersion=8, rng=r)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = fit_bass(tr[:40])
+        assert fit.success, (r, fit.message)
+        inside.append(_inside(fit, tr.counts[40:], r))
+    _assert_calibrated(inside)
+
+
+@pytest.mark.slow
+def test_binned_hawkes_bands_are_calibrated():
+    """Hourly counts of a Hawkes process (background 5, branching ratio 0.6, kernel
+    decaying over about 3 bins), 100 bins fitted (Poisson loss: the counts of the
+    simulated process), 10 forecast from the observed history. Measured: 197 of 200 fits
+    converged (the three others stop near a bound; their forecasts are left out), and
+    186, 187 and 181 of the 197 inside at horizons 1, 5 and 10."""
+    inside, failed = [], 0
+    for r in range(N_REPLICATES):
+        counts = np.histogram(simulate_hawkes(5.0, 0.6, 0.3, 110.0, rng=r), np.arange(111))[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = fit_hawkes(Trend.from_counts(counts[:100], kind="volume"), loss="poisson")
+        if not fit.success:
+            failed += 1
+            continue
+        inside.append(_inside(fit, counts[100:], r))
+    assert failed <= 0.02 * N_REPLICATES, failed
+    _assert_calibrated(inside)
