@@ -701,6 +701,73 @@ def test_known_event_regressors(data):
         assert set(fit.params_) >= {"p", "external"}
 
 
+@fuzz
+@given(st.data())
+def test_cycle_regressors(data):
+    """cycle_regressors: any history (counts of any length, bins of any width or kind),
+    period, harmonics, horizon and name; what it makes fits a binned Hawkes."""
+    counts = data.draw(st.lists(st.floats(0, 1e6), min_size=1, max_size=80))
+    history = data.draw(
+        st.one_of(
+            st.sampled_from(
+                [
+                    Trend.from_counts(counts, freq="1h", start=pd.Timestamp("2023-12-28")),
+                    Trend.from_counts(counts, freq=0.5, start=-7.0),
+                    Trend.from_counts(counts, freq="30min", start=pd.Timestamp("2023-12-28")),
+                ]
+            ),
+            VALUES,
+        )
+    )
+    trend = data.draw(st.sampled_from([_HOURLY, _NUMERIC]))
+    period = data.draw(st.one_of(st.integers(-2, 40), SCALARS, NUMBERS))
+    n_harmonics = data.draw(st.one_of(st.integers(-1, 12), SCALARS))
+    horizon = data.draw(st.one_of(st.integers(0, 30), FEW_OR_HUGE))
+    name = data.draw(st.one_of(st.sampled_from(["cycle", "daily", "not a name"]), SCALARS))
+    made = check(
+        lambda: spread.fit.cycle_regressors(
+            history, trend, period=period, n_harmonics=n_harmonics, horizon=horizon, name=name
+        )
+    )
+    if made is not None:
+        assert isinstance(made, pd.DataFrame) and made.shape == (trend.n_bins + horizon, 1)
+        assert np.isfinite(made.to_numpy()).all()
+        check(lambda: fit_hawkes(trend, regressors=made, loss="poisson"))
+
+
+_POSTS = [np.r_[0.0, np.sort((np.arange(1.0, 13.0) * (7 + i)) % 50)] for i in range(8)]
+
+
+@fuzz
+@given(st.data())
+def test_popularity_predictor(data):
+    """PopularityPredictor: its settings (valid ones, one at a time made hostile), the
+    cascades it learns from and predicts, `at`."""
+    settings_ = {
+        "method": data.draw(st.sampled_from(["hawkes-eb", "seismic", "log-linear"])),
+        "level": data.draw(st.floats(0.5, 0.99)),
+        "n_paths": data.draw(st.integers(1, 50)),
+        "calibrate": data.draw(st.booleans()),
+        "point": data.draw(st.sampled_from(["median", "ape"])),
+        "s0": data.draw(st.floats(0.1, 10.0)),
+    }
+    hostile = data.draw(st.sampled_from([None, *settings_]))
+    if hostile is not None:
+        settings_[hostile] = data.draw(st.one_of(SCALARS, NUMBERS))
+    est = spread.fit.PopularityPredictor(**settings_, rng=0)
+    bad = data.draw(st.sampled_from(["train", "new", "at", None, None]))  # made hostile
+    train = _POSTS if bad != "train" else data.draw(st.one_of(VALUES, arrays(10)))
+    fitted = check(lambda: est.fit(dict(enumerate(train)) if bad is None else train))
+    if fitted is None:
+        return
+    new = _POSTS[:3] if bad != "new" else data.draw(st.one_of(VALUES, st.just([[0.0, np.nan]])))
+    at = data.draw(st.floats(0.0, 60.0)) if bad != "at" else data.draw(st.one_of(NUMBERS, SCALARS))
+    out = check(lambda: fitted.predict(new, at=at))
+    if out is not None:
+        assert list(out.columns) == ["cascade", "observed", "predicted", "lower", "upper", "mean"]
+        assert (out["observed"] <= out["predicted"]).all()
+
+
 def _returns(value):
     return lambda columns: value
 

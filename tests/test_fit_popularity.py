@@ -161,6 +161,20 @@ def test_calibrated_hawkes_eb_beats_log_linear_on_its_model(synthetic):
             lambda: PopularityPredictor("log-linear").fit([[0.0, 1.0]]).predict([[0.0]], at=-1.0),
             "`at` must not be before",
         ),
+        # found by the fuzz: no `at`, and an int past int64, leaked TypeErrors
+        (
+            lambda: PopularityPredictor("log-linear").fit([[0.0, 1.0]]).predict([[0.0]], at=None),
+            "`at` must be a number",
+        ),
+        (
+            lambda: (
+                PopularityPredictor("log-linear")
+                .fit([[0.0, 1.0]])
+                .predict([[0.0]], at=-(2**63) - 1)
+            ),
+            "`at` must not be before",
+        ),
+        (lambda: seismic([0.0, 1.0], at=10**400), "`at` must not be before"),
     ],
 )
 def test_bad_input_raises_named_errors(call, match):

@@ -29,7 +29,7 @@ from ..cascades import Cascades
 from ..exceptions import InvalidParameterError, NotFittedError
 from ._popularity_kernels import mixture_terms
 from ._settings import _Settings
-from .seismic import _check_cascade, _seismic_parts, seismic
+from .seismic import _check_at, _check_cascade, _seismic_parts, seismic
 
 __all__ = ["PopularityPredictor"]
 
@@ -437,8 +437,7 @@ class PopularityPredictor(_Settings):
             )
             raise NotFittedError(msg)
         records = _as_records(cascades, followers)
-        _check_cascade([0.0], None, at)
-        at = float(at)
+        at = _check_at(at)
         level = check_level(self.level)
         ape = self._check_point() == "ape"
         params = self._learn(at)

@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .._common import ConfidenceInterval
-from .._validation import check_level, check_nonnegative_float
+from .._validation import check_level, check_nonnegative_float, short_repr
 from ..exceptions import InvalidParameterError
 
 __all__ = ["SeismicPrediction", "seismic"]
@@ -56,16 +56,26 @@ def _check_cascade(times, followers, at, *, where=""):
             msg = f"`followers`{where} must be finite and >= 0; got {marks.min()!r}."
             raise InvalidParameterError(msg)
     if at is not None:
-        if isinstance(at, bool) or not isinstance(at, int | float | np.integer | np.floating):
-            msg = f"`at` must be a number (a time on the axis of `times`); got {at!r}."
-            raise InvalidParameterError(msg)
-        if not np.isfinite(at) or at < t[0]:
-            msg = (
-                f"`at` must not be before the first event (the post, at {t[0]!r}){where}; "
-                f"got {at!r}."
-            )
-            raise InvalidParameterError(msg)
+        _check_at(at, t[0], where)
     return t, marks
+
+
+def _check_at(at, first=0.0, where=""):
+    """`at` as a float: a finite number, not before `first` (the post's time)."""
+    if isinstance(at, bool) or not isinstance(at, int | float | np.integer | np.floating):
+        msg = f"`at` must be a number (a time on the axis of `times`); got {short_repr(at)}."
+        raise InvalidParameterError(msg)
+    try:
+        value = float(at)
+    except OverflowError:  # an int past the floats
+        value = math.inf
+    if not math.isfinite(value) or value < first:
+        msg = (
+            f"`at` must not be before the first event (the post, at {first!r}){where}, "
+            f"and must be finite; got {short_repr(at)}."
+        )
+        raise InvalidParameterError(msg)
+    return value
 
 
 # =================================================================== SEISMIC
