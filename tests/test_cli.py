@@ -675,6 +675,7 @@ def test_fit_with_the_history_cycle_and_an_event(capsys, tmp_path):
         (["--end", "2012-07-05", "--model", "hawkes"], "needs --start"),
         (["--start", "2012-07-04", "--model", "bass"], "needs --start"),
         (["--start", "2012-07-02", "--model", "hawkes"], "at least two periods"),
+        (["--start", "2012-07-01", "--model", "hawkes"], "no bins before"),
     ],
 )
 def test_fit_history_cycle_needs_a_history(capsys, argv, match):

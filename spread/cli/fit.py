@@ -224,8 +224,14 @@ def _cycle_column(args, train):
 
     if args.history_cycle is None:
         return None
-    whole = argparse.Namespace(**{**vars(args), "start": None, "end": None})
-    history = _load_trend(whole).until(train.start)
+    whole = _load_trend(argparse.Namespace(**{**vars(args), "start": None, "end": None}))
+    if whole.start >= train.start:
+        msg = (
+            "`--history-cycle` learns the cycle from the series before `--start`; it has no "
+            f"bins before {train.start}."
+        )
+        raise UsageError(msg)
+    history = whole.until(train.start)
     horizon = max(args.forecast or 0, args.holdout or 0)
     column = cycle_regressors(
         history, train, period=args.history_cycle, horizon=horizon, name="cycle"
