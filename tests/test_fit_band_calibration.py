@@ -47,6 +47,23 @@ def _assert_calibrated(inside):
         assert p > ALPHA, f"horizon {h}: {k}/{n} inside the {LEVEL:.0%} band, binomial p = {p:.2g}"
 
 
+def _check_replicates(replicate, max_failed=0):
+    """Fit `N_REPLICATES` series (``replicate(r)`` returns the fit and the held-out
+    counts of replicate r) and test the bands of those that converged; at most
+    `max_failed` may not."""
+    inside, failed = [], 0
+    for r in range(N_REPLICATES):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit, held_out = replicate(r)
+        if not fit.success:
+            failed += 1
+            continue
+        inside.append(_inside(fit, held_out, r))
+    assert failed <= max_failed, failed
+    _assert_calibrated(inside)
+
+
 def test_the_check_has_power():
     """The acceptance region of the test, from `binomtest` itself: a band that covers 78%
     (a 90% band about 30% too narrow in a normal's z) or 98% fails it at one horizon with
@@ -63,15 +80,12 @@ def test_the_check_has_power():
 def test_bass_bands_are_calibrated():
     """Bass with negative-binomial noise (k = 8), 40 bins fitted, 10 forecast. Measured:
     183, 179 and 185 of 200 inside at horizons 1, 5 and 10; every fit converged."""
-    inside = []
-    for r in range(N_REPLICATES):
+
+    def replicate(r):
         tr = simulate_trend("bass", {"m": 20_000, "p": 0.003, "q": 0.15}, 50, dispersion=8, rng=r)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = fit_bass(tr[:40])
-        assert fit.success, (r, fit.message)
-        inside.append(_inside(fit, tr.counts[40:], r))
-    _assert_calibrated(inside)
+        return fit_bass(tr[:40]), tr.counts[40:]
+
+    _check_replicates(replicate)
 
 
 @pytest.mark.slow
@@ -81,18 +95,13 @@ def test_binned_hawkes_bands_are_calibrated():
     simulated process), 10 forecast from the observed history. Measured: 197 of 200 fits
     converged (the three others stop near a bound; their forecasts are left out), and
     186, 187 and 181 of the 197 inside at horizons 1, 5 and 10."""
-    inside, failed = [], 0
-    for r in range(N_REPLICATES):
+
+    def replicate(r):
         counts = np.histogram(simulate_hawkes(5.0, 0.6, 0.3, 110.0, rng=r), np.arange(111))[0]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = fit_hawkes(Trend.from_counts(counts[:100], kind="volume"), loss="poisson")
-        if not fit.success:
-            failed += 1
-            continue
-        inside.append(_inside(fit, counts[100:], r))
-    assert failed <= 0.02 * N_REPLICATES, failed
-    _assert_calibrated(inside)
+        fit = fit_hawkes(Trend.from_counts(counts[:100], kind="volume"), loss="poisson")
+        return fit, counts[100:]
+
+    _check_replicates(replicate, max_failed=0.02 * N_REPLICATES)
 
 
 @pytest.mark.slow
@@ -107,19 +116,13 @@ def test_network_ic_bands_are_calibrated():
     g = spread.Graph.from_networkx(nx.barabasi_albert_graph(3000, 3, seed=1))
     seeds = list(range(30))
     model = spread.IC(p=0.1, external=0.01)
-    inside, failed = [], 0
-    for r in range(N_REPLICATES):
+
+    def replicate(r):
         run = spread.simulate(g, seeds, model, n_runs=1, max_steps=29, rng=1000 + r)
         curve = np.zeros(30)
         curve[: run.new_per_step.shape[1]] = run.new_per_step[0]
         y = sample_counts(np.random.default_rng(r), curve, 4.0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            est = ICEstimator("dmp", external=True, n_runs=200, ci_method="wald", rng=r)
-            fit = est.fit(g, y[:20], seeds=seeds).result_
-        if not fit.success:
-            failed += 1
-            continue
-        inside.append(_inside(fit, y[20:], r))
-    assert failed <= 0.02 * N_REPLICATES, failed
-    _assert_calibrated(inside)
+        est = ICEstimator("dmp", external=True, n_runs=200, ci_method="wald", rng=r)
+        return est.fit(g, y[:20], seeds=seeds).result_, y[20:]
+
+    _check_replicates(replicate, max_failed=0.02 * N_REPLICATES)
