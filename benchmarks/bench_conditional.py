@@ -29,7 +29,13 @@ kernel, its targets stratified by weight quantiles as the library's `_stratum` a
 `_root` do, the quantile found through a guide table), each scored on one reference collection of plain RR sets (6M / 40M, as
 ``bench_rr_quality.py``); sampling time per set on one thread for both; and, as a check
 of the estimator, the top-degree 50 nodes' spread estimated from 1.44M conditional sets
-against the reference (the two must agree within their standard errors).
+against the reference (the two must agree within their standard errors). At each size,
+OPIM-C's overfitting guard as the library applies it (`stability` 0.01: a second
+collection makes its own choice, each choice is scored on the other collection, and the
+guard settles when the paired difference is within 1% plus two standard errors): its
+statistic and the streams at which it would settle, for plain and conditional sets (in
+spread units for the latter, the known bonus included, where it cancels in the
+difference).
 
 This file is a measurement, not the library: its kernel handles nodes whose in-arcs share
 one probability (weighted cascade, uniform p), which both cases are.
@@ -56,6 +62,7 @@ from numba import njit
 from spread.im import RRSets
 from spread.im._ic_sampler import shared_in_probability
 from spread.im._rrset_kernels import _next_uniform, _run_state, _strata, _stratum
+from spread.im.opim import _cross_check
 from spread.im.rrsets import coverage, greedy
 
 OUT = Path(__file__).resolve().parent / "results_conditional.md"
@@ -236,14 +243,29 @@ def main():
                 off, mem = conditional_sets(*args, np.uint64(5000 + stream), 0, size)
                 t_cond = time.perf_counter() - t0
                 seeds = greedy_with_bonus(off, mem, n, K, big_w / size, q)
+                off2, mem2 = conditional_sets(*args, np.uint64(6000 + stream), 0, size)
+                seeds2 = greedy_with_bonus(off2, mem2, n, K, big_w / size, q)
+                plain2 = RRSets(g, model, np.uint64(11 + 2 * stream)).extend(size)
+                s1 = greedy(plain, K, allowed, fixed)[0]
+                s2 = greedy(plain2, K, allowed, fixed)[0]
                 row = {
                     "case": case,
                     "stream": stream,
                     "N": size,
-                    "plain": spread_of(greedy(plain, K, allowed, fixed)[0]),
+                    "plain": spread_of(s1),
                     "conditional": spread_of(seeds),
                     "conditional set size": mem.size / size,
                     "plain set size": plain.n_members / size,
+                    **guard("plain", (plain.flat(), plain2.flat()), s1, s2, n, 1.0, 0.0),
+                    **guard(
+                        "conditional",
+                        ((off, mem), (off2, mem2)),
+                        seeds,
+                        seeds2,
+                        n,
+                        big_w / size,
+                        q[seeds].sum() + q[seeds2].sum(),
+                    ),
                 }
                 rows.append(row)
                 print(row, f"{t_cond:.3f} s", flush=True)
@@ -285,6 +307,37 @@ def main():
     write(pd.DataFrame(rows), pd.DataFrame(timing), pd.DataFrame(checks), t_start)
 
 
+@njit(cache=True)
+def _by_both(offsets, members, n, s1, s2):
+    """Sets hit by S1, by S2 and by either (`opim._cross_check`'s counts)."""
+    mark = np.zeros(n, np.int8)
+    for v in s1:
+        mark[v] |= 1
+    for v in s2:
+        mark[v] |= 2
+    by1 = by2 = either = 0
+    for s in range(offsets.shape[0] - 1):
+        hit = 0
+        for i in range(offsets[s], offsets[s + 1]):
+            hit |= mark[members[i]]
+        by1 += hit & 1
+        by2 += (hit >> 1) & 1
+        either += hit > 0
+    return by1, by2, either
+
+
+def guard(name, collections, s1, s2, n, scale, bonus):
+    """OPIM-C's overfitting guard (`opim._settled`, stability 0.01) on two collections
+    and their own choices, in spread units: ``scale`` per set, plus the known `bonus`
+    of both choices (conditional sets), which cancels in the difference."""
+    (o1, m1), (o2, m2) = collections
+    on_r1, on_r2 = _by_both(o1, m1, n, s1, s2), _by_both(o2, m2, n, s1, s2)
+    own, cross, discordant = _cross_check(on_r1, on_r2)
+    own, cross = scale * own + bonus, scale * cross + bonus
+    settled = own - cross <= 0.01 * cross + 2.0 * scale * np.sqrt(discordant)
+    return {f"{name} guard statistic": own / cross - 1, f"{name} settled": bool(settled)}
+
+
 def _hits(offsets, members, seeds, n):
     mark = np.zeros(n, np.bool_)
     mark[seeds] = True
@@ -302,6 +355,10 @@ def write(rows, timing, checks, t_start):
             conditional_worst=("conditional", "min"),
             plain_size=("plain set size", "mean"),
             conditional_size=("conditional set size", "mean"),
+            plain_guard=("plain guard statistic", "mean"),
+            plain_settled=("plain settled", "sum"),
+            conditional_guard=("conditional guard statistic", "mean"),
+            conditional_settled=("conditional settled", "sum"),
         )
         .reset_index()
     )
