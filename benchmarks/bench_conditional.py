@@ -60,6 +60,7 @@ from _report import header, md_table
 from numba import njit
 
 from spread.im import RRSets
+from spread.im._coverage_kernels import _start, _take
 from spread.im._ic_sampler import shared_in_probability
 from spread.im._rrset_kernels import _next_uniform, _run_state, _strata, _stratum
 from spread.im.opim import _cross_check
@@ -162,35 +163,18 @@ def conditional_sets(
 
 @njit(cache=True)
 def greedy_with_bonus(offsets, members, n, k, scale, bonus):
-    """Greedy maximum of ``scale * sets covered + sum of bonus`` over k nodes."""
-    n_sets = offsets.shape[0] - 1
-    count = np.zeros(n, np.int64)
-    for i in range(members.shape[0]):
-        count[members[i]] += 1
-    ptr = np.zeros(n + 1, np.int64)
-    ptr[1:] = np.cumsum(count)
-    fill = ptr[:-1].copy()
-    sets = np.empty(members.shape[0], np.int64)
-    for s in range(n_sets):
-        for i in range(offsets[s], offsets[s + 1]):
-            sets[fill[members[i]]] = s
-            fill[members[i]] += 1
-    covered = np.zeros(n_sets, np.bool_)
-    chosen = np.zeros(n, np.bool_)
+    """Greedy maximum of ``scale * sets covered + sum of bonus`` over k nodes (the
+    library's inverted index and step, `_start` and `_take`; a plain scan for the best
+    node: the gains are not integers)."""
+    ptr, ids, cov, done, chosen = _start(offsets, members, n, np.zeros(n, np.bool_))
     seeds = np.empty(k, np.int64)
     for t in range(k):
         best, pick = -1.0, -1
         for v in range(n):
-            if not chosen[v] and scale * count[v] + bonus[v] > best:
-                best, pick = scale * count[v] + bonus[v], v
+            if not chosen[v] and scale * cov[v] + bonus[v] > best:
+                best, pick = scale * cov[v] + bonus[v], v
         seeds[t] = pick
-        chosen[pick] = True
-        for i in range(ptr[pick], ptr[pick + 1]):
-            s = sets[i]
-            if not covered[s]:
-                covered[s] = True
-                for j in range(offsets[s], offsets[s + 1]):
-                    count[members[j]] -= 1
+        _take(pick, offsets, members, ptr, ids, cov, done, chosen)
     return seeds
 
 
