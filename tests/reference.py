@@ -21,6 +21,7 @@ Each returns ``{node index: activation step}`` for one run.
 - `as_plain_python`: a kernel module's own bodies run by Python, bounds-checked.
 """
 
+import bisect
 import heapq
 import math
 import weakref
@@ -414,38 +415,70 @@ def rr_set_ic(graph, target, live):
     return set(bfs_steps(reverse, [target]))
 
 
-def rr_set_ic_replay(graph, p_in, root, run, subset=(), origin=0):
+def rr_set_ic_replay(graph, p_in, root, run, subset=(), origin=0, *, weighted=None, node_q=None):
     """RR set `run` under IC drawing from the kernels' stream in their order
-    (`spread.im._rrset_kernels.rr_sets_ic`, no target weights): the nodes in the order
-    they join, the target first.
+    (`spread.im._rrset_kernels.rr_sets_ic`): the nodes in the order they join, the
+    target first.
 
     `p_in` gives each in-slot's probability, in the graph's in-slot order. The first
-    number is drawn, unused; the target is `rr_stratum` of the set; then each node w
-    found, in turn (breadth first), finds its live in-arcs, whose sources join in that
-    order if new:
+    number U0 is drawn; the target is the set's stratum (`rr_stratum`), or, with
+    `weighted` = ``(nodes, cumulative weights)``, ``nodes[i]`` for the first i whose
+    cumulative weight passes ``(stratum + U0) / m`` of the total (m nodes, m strata).
+    Then each node w found, in turn (breadth first), finds its live in-arcs, whose
+    sources join in that order if new. Its slots are in the graph's order, or, for w in
+    `subset`, sorted by decreasing p (a stable sort):
 
     - all of w's in-arcs share one p: geometric skipping, ``floor(log(1 - U) / log(1 -
       p))`` arcs skipped before each live one (none drawn for p = 0);
-    - w in `subset`: w's slots sorted by decreasing p (a stable sort); from slot k, with
-      ``q = p[k]``: stop if q <= 0; if q >= 1 the slot is live, no draw; else skip
-      ``floor(log(1 - U) / log(1 - q))`` slots (stop if past the end) and accept the
-      slot landed on if ``V q < p`` there (V drawn only when that p < q); go on after it;
+    - w in `subset`: from slot k, with ``q = p[k]``: stop if q <= 0; if q >= 1 the slot
+      is live, no draw; else skip ``floor(log(1 - U) / log(1 - q))`` slots (stop if past
+      the end) and accept the slot landed on if ``V q < p`` there (V drawn only when that
+      p < q); go on after it;
     - otherwise a coin per in-arc, in slot order.
+
+    With `node_q` (per node, the probability that no in-arc is live), the target's first
+    live slot is drawn first, given that there is one: shared p, ``floor(log(1 - U (1 -
+    q)) / log(1 - p))`` slots skipped (0 for p = 1), at most to the last; otherwise the
+    first slot where the running product of ``1 - p`` is at most ``1 - U (1 - q)`` (the
+    last if none); the target's other slots then follow its rule from the slot after.
     """
     gen = SplitMix64(root, run)
     indptr, sources = graph.in_indptr.tolist(), graph.in_indices.tolist()
     n = graph.n_nodes
-    gen.random()  # drawn, but the target is the stratum
-    target = rr_stratum(root, origin, run, n)
+    u0 = gen.random()
+    if weighted is None:
+        target = rr_stratum(root, origin, run, n)
+    else:
+        nodes, cum = weighted
+        m = len(nodes)
+        level = (rr_stratum(root, origin, run, m) + u0) / m * cum[-1]
+        target = int(nodes[min(bisect.bisect_right(list(cum), level), m - 1)])
     found = [target]
     for w in found:  # `found` grows while it is read: a breadth-first search
         slots = list(range(indptr[w], indptr[w + 1]))
         probs = {float(p_in[j]) for j in slots}
-        live = []
-        if len(probs) == 1:
+        shared = len(probs) == 1
+        if not shared and w in subset:
+            slots.sort(key=lambda j: -p_in[j])
+        live, k = [], 0
+        if node_q is not None and w == target and len(found) == 1 and slots:
+            level = 1.0 - gen.random() * (1.0 - node_q[w])
+            if shared:
+                (q,) = probs
+                inv = 1.0 / math.log1p(-q) if 0 < q < 1 else 0.0
+                k = min(int(math.log(level) * inv), len(slots) - 1)
+            else:
+                none, k = 1.0, len(slots) - 1
+                for i, j in enumerate(slots):
+                    none *= 1.0 - p_in[j]
+                    if none <= level:
+                        k = i
+                        break
+            live.append(slots[k])
+            k += 1
+        if shared:
             (q,) = probs
             inv = 1.0 / math.log1p(-q) if 0 < q < 1 else 0.0
-            k = 0
             while q > 0:
                 skip = math.log(1.0 - gen.random()) * inv
                 if skip >= len(slots) - k:
@@ -454,8 +487,6 @@ def rr_set_ic_replay(graph, p_in, root, run, subset=(), origin=0):
                 live.append(slots[k])
                 k += 1
         elif w in subset:
-            slots.sort(key=lambda j: -p_in[j])
-            k = 0
             while k < len(slots):
                 q = p_in[slots[k]]
                 if q <= 0:
@@ -472,7 +503,7 @@ def rr_set_ic_replay(graph, p_in, root, run, subset=(), origin=0):
                 live.append(slots[k])
                 k += 1
         else:
-            live = [j for j in slots if gen.random() < p_in[j]]
+            live += [j for j in slots[k:] if gen.random() < p_in[j]]
         for j in live:
             if sources[j] not in found:
                 found.append(sources[j])

@@ -1171,6 +1171,90 @@ def test_rr_sets_replay_the_kernel_stream_bit_for_bit(in_arc_path):
     assert inside >= 10  # node 5 joined, and nodes after it drew, in that many sets
 
 
+def conditional_case(seed):
+    """A mixed digraph whose nodes take every in-arc path, with its probabilities: per-arc
+    levels, a node whose in-arcs share 0.25, one sharing 1, one sharing 0."""
+    g = mixed_digraph(40, 320, seed=seed)
+    levels = np.array([1.0, 0.6, 0.2, 0.2, 0.05, 0.003, 0.0])
+    p = levels[np.random.default_rng(seed + 1).integers(0, levels.size, g.n_edges)]
+    _, dst, _ = g.edges()
+    p[np.asarray(dst) == 3] = 0.25
+    p[np.asarray(dst) == 4] = 1.0
+    p[np.asarray(dst) == 5] = 0.0
+    return g, p
+
+
+def test_no_live_probability_is_the_product_over_in_arcs(in_arc_path):
+    """``q_v``, the probability that none of v's in-arcs is live: the product of ``1 -
+    p`` over them (1 without in-arcs; 0 with an arc of probability 1), whichever path
+    the node takes."""
+    g, p = conditional_case(11)
+    rr = RRSets(g, IC(p=p), np.uint64(1), conditional=True)
+    q = rr._sample_args[-1]
+    in_slots = [p[g.in_arc[g.in_indptr[v] : g.in_indptr[v + 1]]] for v in range(g.n_nodes)]
+    want = [math.prod(1.0 - x for x in slots) for slots in in_slots]
+    np.testing.assert_allclose(q, want, rtol=1e-12, atol=1e-300)
+    assert q[4] == 0.0 and q[5] == 1.0
+    np.testing.assert_allclose(rr.bonus, q, rtol=0)
+    assert rr.scale == pytest.approx(float(np.sum(1.0 - q)), rel=1e-12)
+
+
+def test_conditional_rr_sets_replay_the_kernel_stream_bit_for_bit(in_arc_path):
+    """Coupled: conditional RR sets (targets drawn by ``1 - q_v``, the target's first live
+    in-arc drawn given one) equal `reference.rr_set_ic_replay` with ``weighted`` and
+    ``node_q`` on the same stream, member for member, on every in-arc path; no set's
+    target is a node that cannot have a live in-arc, and every set holds more than its
+    target."""
+    g, p = conditional_case(11)
+    rr = RRSets(g, IC(p=p), np.uint64(77), conditional=True).extend(400)
+    subset = subset_nodes(rr)
+    if in_arc_path == "subset":
+        assert len(subset) >= 30
+    nodes, cum, q = rr._sample_args[-3], rr._sample_args[-2], rr._sample_args[-1]
+    offsets, members = rr.flat()
+    p_in = p[g.in_arc].tolist()
+    for r in range(len(rr)):
+        want = reference.rr_set_ic_replay(
+            g, p_in, 77, r, subset, weighted=(nodes.tolist(), cum.tolist()), node_q=q.tolist()
+        )
+        assert members[offsets[r] : offsets[r + 1]].tolist() == want, r
+        assert q[want[0]] < 1.0 and len(want) >= 2, (r, want)
+    assert set(members[offsets[:-1]].tolist()) >= {3, 4}  # shared 0.25 and 1 as targets
+
+
+def test_conditional_rr_estimates_agree_with_forward_runs(in_arc_path):
+    """Unbiased: ``W`` times the fraction of conditional sets a seed set hits, plus the
+    seeds' own ``q_v`` (exact), estimates its spread: within 4 combined standard errors
+    of `spread.simulate` (40,000 forward runs), for single nodes and a pair; and with an
+    audience (weights ``t_v``: targets by ``t_v (1 - q_v)``, bonus ``t_v q_v``) against
+    `spread.simulate`'s weighted count, read from its final states."""
+    g, p = conditional_case(7)
+    model = IC(p=p)
+    n, n_sets = g.n_nodes, 200_000
+    rr = RRSets(g, model, np.uint64(33), conditional=True).extend(n_sets)
+    none = np.zeros(n, dtype=bool)
+    for seeds in ([0], [9], [1, 2]):
+        f = coverage(rr, np.array(seeds), none) / n_sets
+        est = rr.scale * f + rr.bonus[seeds].sum()
+        se = rr.scale * math.sqrt(f * (1 - f) / n_sets)
+        fwd = spread.simulate(g, seeds, model, n_runs=40_000, rng=5)
+        tol = 4 * math.hypot(se, fwd.stderr)
+        assert abs(est - fwd.mean) <= tol, (seeds, est, fwd.mean, tol)
+        assert fwd.mean > len(seeds) + 1
+    weights = np.random.default_rng(3).random(n)
+    audience = rrsets.Target.of(weights)
+    rr = RRSets(g, model, np.uint64(34), target=audience, conditional=True).extend(n_sets)
+    np.testing.assert_allclose(rr.bonus, weights * rr._sample_args[-1], rtol=0)
+    seeds = [9]
+    f = coverage(rr, np.array(seeds), none) / n_sets
+    est = rr.scale * f + rr.bonus[seeds].sum()
+    se = rr.scale * math.sqrt(f * (1 - f) / n_sets)
+    runs = spread.simulate(g, seeds, model, n_runs=40_000, rng=6, keep_times=True)
+    reached = (runs.activation_times >= 0) @ weights
+    tol = 4 * math.hypot(se, reached.std(ddof=1) / math.sqrt(reached.size))
+    assert abs(est - reached.mean()) <= tol, (est, reached.mean(), tol)
+
+
 # ------------------------------------------------ whole runs replayed set by set
 KARATE = spread.datasets.load("karate")
 

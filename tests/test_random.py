@@ -125,6 +125,7 @@ def test_the_rr_stream_is_what_the_kernel_samples():
         np.zeros(g.n_nodes),
         np.empty(0, dtype=np.int32),  # no target weights: one stratum per node
         np.empty(0),
+        np.empty(0),  # plain sets (not conditioned on a live in-arc of the target)
         sr,
         0,  # the collection's first set: its strata start there
         0,

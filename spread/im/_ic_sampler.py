@@ -77,3 +77,22 @@ def subset_order(graph, p_in, node_p):
     node_p = node_p.copy()
     node_p[use] = SUBSET
     return p_in[order], graph.in_indices[order], node_p
+
+
+def no_live_probability(graph, node_p, p_in):
+    """Per node, the probability that none of its in-arcs is live: ``(1 - p)^d`` where
+    its d in-arcs share p (`node_p` >= 0), else the product of ``1 - p`` over its slots
+    (`p_in`); 1 for a node without in-arcs. What conditional RR sets draw their targets
+    by (``1 - q``) and add exactly (``q``): `rr_sets_ic`'s ``node_q``."""
+    deg = graph.in_degree
+    q = np.where(node_p > 0, (1.0 - np.clip(node_p, 0.0, 1.0)) ** deg, 1.0)
+    per_arc = node_p < 0
+    if per_arc.any():
+        head = np.repeat(np.arange(graph.n_nodes), deg)
+        with np.errstate(divide="ignore"):
+            logs = np.log1p(-p_in)
+        sums = np.bincount(
+            head, weights=np.where(per_arc[head], logs, 0.0), minlength=graph.n_nodes
+        )
+        q[per_arc] = np.exp(sums[per_arc])
+    return q

@@ -143,6 +143,23 @@ def _root(x, n, root_nodes, root_cum, stratum, m):
     return np.int64(root_nodes[min(i, root_nodes.shape[0] - 1)])
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _first_live(state, w, a, b, pw, node_inv_log, node_q, p_in):
+    """`rr_sets_ic`'s conditional target: the slot of w's first live in-arc, given that
+    one is live (slots ``a .. b - 1``; `pw` as there)."""
+    state, x = _next_uniform(state)
+    level = 1.0 - x * (1.0 - node_q[w])
+    if pw >= 0.0:
+        j = a + np.int64(np.log(level) * node_inv_log[w])
+        return state, min(j, b - 1)
+    none = 1.0
+    for j in range(a, b):
+        none *= 1.0 - p_in[j]
+        if none <= level:
+            return state, j
+    return state, b - 1
+
+
 @njit(cache=True, nogil=True)
 def rr_sets_ic(
     in_indptr,
@@ -154,6 +171,7 @@ def rr_sets_ic(
     node_inv_log,
     root_nodes,
     root_cum,
+    node_q,
     stream_root,
     origin,
     r0,
@@ -183,6 +201,15 @@ def rr_sets_ic(
       per arc. It pays where many in-arcs are examined per node reached (the caller's
       rule: `spread.im._ic_sampler.subset_order`; measured in benchmarks/results_subset.md).
 
+    Conditional sets, when `node_q` is not empty (``node_q[w]``: the probability that
+    none of w's in-arcs is live): the target's first live in-arc is drawn given that it
+    has one, the others as above from the slot after it. Shared p: ``floor(log(1 - U
+    (1 - q)) / log(1 - p))`` slots skipped (at most the last; none for p = 1); per-arc
+    or subset-sampled slots: the first whose running product of ``1 - p`` falls to
+    ``1 - U (1 - q)`` or below (the last, if rounding leaves none). The caller draws the
+    targets by ``1 - q`` (`root_nodes`, `root_cum`): a target that cannot have a live
+    in-arc (q = 1) must have no weight.
+
     ``p_in``, ``inv_in`` (``1 / log(1 - p_in)`` where ``0 < p_in < 1``, read for the
     ``-2`` nodes) and ``src_in`` (the arcs' sources) are per in-slot, in the order the
     caller chose for the ``-1`` and ``-2`` nodes (the graph's in-slot order elsewhere;
@@ -192,6 +219,7 @@ def rr_sets_ic(
     """
     n = in_indptr.shape[0] - 1
     m, lo_bits, mask_lo, mask_hi, memo = _strata(n, root_nodes)
+    conditional = node_q.shape[0] > 0
     stamp = np.zeros(n, dtype=np.int32)
     members = np.empty(max(capacity, 16), dtype=np.int32)
     offsets = np.zeros(r1 - r0 + 1, dtype=np.int64)
@@ -210,12 +238,23 @@ def rr_sets_ic(
         pos += 1
         while head < pos:
             w = members[head]
-            head += 1
             a = in_indptr[w]
             b = in_indptr[w + 1]
             pw = node_p[w]
+            start = a
+            if conditional and head == offsets[r - r0]:  # the target
+                state, start = _first_live(state, w, a, b, pw, node_inv_log, node_q, p_in)
+                u = in_indices[start] if pw >= 0.0 else src_in[start]
+                if stamp[u] != tag:
+                    stamp[u] = tag
+                    if pos == members.shape[0]:
+                        members = _grow(members)
+                    members[pos] = u
+                    pos += 1
+                start += 1
+            head += 1
             if pw == SUBSET:
-                j = a
+                j = start
                 while j < b:
                     q = p_in[j]
                     if q <= 0.0:
@@ -241,7 +280,7 @@ def rr_sets_ic(
                         pos += 1
                     j += 1
             elif pw < 0.0:
-                for j in range(a, b):
+                for j in range(start, b):
                     state, x = _next_uniform(state)
                     if x < p_in[j]:
                         u = src_in[j]
@@ -253,7 +292,7 @@ def rr_sets_ic(
                             pos += 1
             elif pw > 0.0:
                 inv_log = node_inv_log[w]
-                j = a
+                j = start
                 while True:
                     state, x = _next_uniform(state)
                     skip = np.log(1.0 - x) * inv_log

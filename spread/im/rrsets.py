@@ -19,6 +19,7 @@ from ._ic_sampler import (
     SAMPLER_BYTES_PER_NODE,
     SAMPLER_BYTES_PER_SLOT,
     inv_log1m,
+    no_live_probability,
     shared_in_probability,
     subset_order,
 )
@@ -334,9 +335,11 @@ class RRSets:
         client=None,
         companions=(),
         target=None,
+        conditional=False,
     ):
         self.graph = graph
         self.target = target
+        self.conditional = bool(conditional)
         roots = _NO_ROOTS if target is None else (target.nodes, target.cum)
         self.model = model
         self.root = np.uint64(stream_root)
@@ -405,9 +408,17 @@ class RRSets:
                 node_p = np.full(graph.n_nodes, uniform)
             inv_in = inv_log1m(p_in, graph, node_p == SUBSET)
             derived = (p_in, inv_in, src_in, node_p, inv_log1m(node_p))
+            node_q = np.empty(0)
+            if self.conditional:
+                node_q = no_live_probability(graph, node_p, p_in)
+                weights = 1.0 - node_q if target is None else target.weights * (1.0 - node_q)
+                self.bonus = node_q if target is None else target.weights * node_q
+                drawn = Target.of(weights)
+                self.scale = drawn.total
+                roots = (drawn.nodes, drawn.cum)
             self._kernel = rr_sets_ic
             self._kind = "ic"
-            self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots)
+            self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots, node_q)
         elif timed:
             p = model.arc_probabilities(graph)
             p_in = np.ascontiguousarray(p[graph.in_arc])
