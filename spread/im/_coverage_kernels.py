@@ -52,7 +52,18 @@ def _start(offsets, members, n, fixed):
 
 @njit(cache=True, nogil=True)
 def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
+    """Greedy maximum coverage: `greedy_cover_offset` without offsets."""
+    return greedy_cover_offset(
+        offsets, members, n, k, allowed, fixed, want_bound, np.empty(0, dtype=np.int64)
+    )
+
+
+@njit(cache=True, nogil=True)
+def greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offset):
     """Greedy maximum coverage: k nodes covering the most RR sets not covered by `fixed`.
+
+    With a non-empty `offset` (int64 per node), each node's coverage counts its offset
+    on top of its sets (a modular term: conditional RR sets' known part, in sets).
 
     Returns ``(seeds, gains, covered, upper)``: the chosen node ids in order (-1 where
     fewer than k nodes were allowed), the sets each newly covered, the total covered, and
@@ -69,6 +80,8 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     every node; the choices, gains and bound are those of the scan.
     """
     ptr, ids, cov, done, chosen = _start(offsets, members, n, fixed)
+    if offset.shape[0]:
+        cov += offset
     seeds = np.full(k, -1, dtype=np.int64)
     gains = np.zeros(k, dtype=np.int64)
     total = 0

@@ -90,7 +90,7 @@ def _opim_bounds(cov2, upper1, a):
     return lower, upper
 
 
-def _settled(own, cross, discordant, stable):
+def _settled(own, cross, discordant, stable, known=0.0):
     """The guard's test: is the choice no longer flattered by the sets that made it?
 
     Each collection chooses its own seeds (S1 on R1, S2 on R2); `own` is the sets each
@@ -99,12 +99,14 @@ def _settled(own, cross, discordant, stable):
     cross`` estimates twice the greedy's in-sample optimism, which in expectation bounds
     what the choice loses to the best set the greedy can find (see `opim_c`). Settled
     when it is at most a fraction `stable` of `cross` plus two standard errors of the
-    paired difference, ``2 sqrt(discordant)`` (a tie is settled).
+    paired difference, ``2 sqrt(discordant)`` (a tie is settled). Conditional sets:
+    `known`, both choices' known part in sets, counts in the cross coverage the fraction
+    is of (it cancels in the difference).
     """
-    return own - cross <= stable * cross + 2.0 * math.sqrt(discordant)
+    return own - cross <= stable * (cross + known) + 2.0 * math.sqrt(discordant)
 
 
-def _guard_step(own, cross, discordant, stable):
+def _guard_step(own, cross, discordant, stable, known=0.0):
     """How much to grow R1 and R2 after a cross-check that did not settle: a factor in
     [`_MIN_STEP`, 2].
 
@@ -118,7 +120,7 @@ def _guard_step(own, cross, discordant, stable):
     where the guard will settle.
     """
     gap = own - cross
-    slope = stable * cross
+    slope = stable * (cross + known)
     root = 2.0 * math.sqrt(discordant)
     if slope <= 0:
         return 2.0
@@ -235,7 +237,12 @@ def opim_c(
         a = math.log(2.0 / delta)
     rr_root = stream_root(root, RR)
     sampling = {"n_threads": n_threads, "max_memory": max_memory, "client": client}
-    r1 = RRSets(graph, model, rr_root, first=0, target=audience, **sampling)
+    # Conditional sets (`RRSets`) where they pay, not under a budget (its greedy takes
+    # no known part)
+    conditional = "auto" if goal.budget is None else False
+    r1 = RRSets(
+        graph, model, rr_root, first=0, target=audience, conditional=conditional, **sampling
+    )
     # R2 is independent of R1: its own named stream.
     r2 = RRSets(
         graph,
@@ -245,6 +252,7 @@ def opim_c(
         template=r1,
         companions=(r1,),
         target=audience,
+        conditional=r1.conditional,
         **sampling,
     )
     r1.companions = (r2,)  # one `max_memory` for both
@@ -274,8 +282,12 @@ def opim_c(
             else:
                 on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool)
                 cov2 = on_r2[0]
-            lower, upper = _opim_bounds(cov2, upper1, a)
-            ratio = max(lower, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
+            # Conditional sets: the seeds' known part adds to the lower bound exactly;
+            # the greedy counted it rounded (at most 1/2 set per seed): the upper bound
+            # takes the rounding's worst case, and no more (see `opim_c`).
+            known = _known(r1, seeds)
+            lower, upper = _opim_bounds(cov2, upper1 + (0.5 * k if r1.conditional else 0.0), a)
+            ratio = max(lower + known, 0.0) / upper  # upper >= 2a > 0, as a >= log 2
             if max_rr_sets is not None:
                 if 2 * target >= max_rr_sets:
                     break
@@ -290,13 +302,23 @@ def opim_c(
                     on_r1 = coverage(r1, seeds, fixed, seeds2)
                     on_r2 = coverage(r2, seeds, fixed, seeds2)
                 counts = _cross_check(on_r1, on_r2)
-                if _settled(*counts, stable):
+                both = known + _known(r1, seeds2)
+                if _settled(*counts, stable, both):
                     break
-                step = _guard_step(*counts, stable)
+                step = _guard_step(*counts, stable, both)
             target = math.ceil(target * step)
     finally:
         if pool is not None:
             pool.shutdown()
         r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
     memory = r1.nbytes + r2.nbytes
-    return seeds, gains * goal.scale / theta, 2 * theta, ratio, delta, memory
+    scale = r1.scale if r1.conditional else goal.scale
+    return seeds, gains * scale / theta, 2 * theta, ratio, delta, memory
+
+
+def _known(rr, seeds):
+    """Conditional sets: the known part of `seeds` (ids, -1 for none) in sets of `rr`;
+    0 for plain sets."""
+    if not rr.conditional:
+        return 0.0
+    return float(rr.bonus_sets()[seeds[seeds >= 0]].sum())

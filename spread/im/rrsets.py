@@ -14,7 +14,7 @@ from .._validation import check_int, check_node_values, check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..graph import node_mask
 from ..models import CTIC, IC, LT, TemporalIC
-from ._coverage_kernels import budget_cover, count_hit, greedy_cover, prefix_coverage
+from ._coverage_kernels import budget_cover, count_hit, greedy_cover_offset, prefix_coverage
 from ._ic_sampler import (
     SAMPLER_BYTES_PER_NODE,
     SAMPLER_BYTES_PER_SLOT,
@@ -50,6 +50,10 @@ _KERNELS = {
     "temporal": rr_sets_temporal,
 }
 _NO_ROOTS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
+# `RRSets(conditional="auto")` conditions where the targets' chance of no live in-arc
+# (weighted) is at least this: BA p = 0.01 (0.91) pays 4x, NetHEPT weighted cascade
+# (0.22) does not (benchmarks/results_conditional.md).
+_CONDITION_FROM = 0.5
 # The greedy's working arrays per node (`_coverage_kernels.greedy_cover`: the node -> set
 # pointers and their fill copy, 8 + 8; the coverage counts, 8; the lazy heap's keys and
 # ids, 8 + 4; the chosen, allowed and fixed marks, 3).
@@ -339,7 +343,7 @@ class RRSets:
     ):
         self.graph = graph
         self.target = target
-        self.conditional = bool(conditional)
+        self.conditional = conditional is True
         roots = _NO_ROOTS if target is None else (target.nodes, target.cum)
         self.model = model
         self.root = np.uint64(stream_root)
@@ -354,8 +358,12 @@ class RRSets:
         self._n_members = 0
         self._template = None
         same = template is not None and template.model is model and template.graph is graph
-        if same and template.target is target:
+        want = template.conditional if same and conditional == "auto" else conditional is True
+        if same and template.target is target and template.conditional == want:
+            self.conditional = want
             self._template = template
+            if self.conditional:
+                self.bonus, self.scale = template.bonus, template.scale
             self._sample_args = template._sample_args
             self._kernel = template._kernel
             self._kind = template._kind
@@ -409,13 +417,18 @@ class RRSets:
             inv_in = inv_log1m(p_in, graph, node_p == SUBSET)
             derived = (p_in, inv_in, src_in, node_p, inv_log1m(node_p))
             node_q = np.empty(0)
-            if self.conditional:
-                node_q = no_live_probability(graph, node_p, p_in)
-                weights = 1.0 - node_q if target is None else target.weights * (1.0 - node_q)
-                self.bonus = node_q if target is None else target.weights * node_q
-                drawn = Target.of(weights)
-                self.scale = drawn.total
-                roots = (drawn.nodes, drawn.cum)
+            if conditional:
+                q = no_live_probability(graph, node_p, p_in)
+                t = np.ones(graph.n_nodes) if target is None else target.weights
+                # "auto": only where most plain sets would be their target alone
+                live = t * (1.0 - q)  # no target can have a live in-arc: plain sets
+                pays = conditional != "auto" or (t * q).sum() >= _CONDITION_FROM * t.sum()
+                if live.any() and pays:
+                    node_q, self.conditional = q, True
+                    self.bonus = t * q
+                    drawn = Target.of(live)
+                    self.scale = drawn.total
+                    roots = (drawn.nodes, drawn.cum)
             self._kernel = rr_sets_ic
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots, node_q)
@@ -439,6 +452,7 @@ class RRSets:
         else:
             msg = f"RR sets need an IC, LT or CTIC model; got {model!r}."
             raise InvalidParameterError(msg)
+        self.conditional = self.conditional and self._kind == "ic"  # IC's sampler only
 
     def _check_room(self, need, what):
         """Raise `MemoryLimitError` before preparing arrays of `need` bytes, with the
@@ -577,6 +591,11 @@ class RRSets:
         self._n_sets = target
         return self
 
+    def bonus_sets(self):
+        """Conditional sets: each node's known part (``bonus``) in sets of this
+        collection, ``bonus * len / scale``: what the greedy adds to its coverage."""
+        return self.bonus * (self._n_sets / self.scale)
+
     def flat(self):
         """All sets as ``(offsets, members)`` views (no copy)."""
         return self._offsets[: self._n_sets + 1], self._members[: self._n_members]
@@ -598,6 +617,7 @@ class RRSets:
                     self._kind,
                     self._source,
                     None if self.target is None else self.target.cum,
+                    self.conditional,
                 ),
             ),
             self._kind,
@@ -677,19 +697,27 @@ def log_comb(n, k):
 
 
 def greedy(rr, k, allowed, fixed, want_bound=False, goal=None):
-    """Greedy maximum coverage of the sets in `rr` (`greedy_cover_flat`)."""
+    """Greedy maximum coverage of the sets in `rr` (`greedy_cover_flat`); of conditional
+    sets, plus each node's known part in sets (`bonus_sets`)."""
     offsets, members = rr.flat()
+    offset = np.rint(rr.bonus_sets()).astype(np.int64) if rr.conditional else _NO_OFFSET
     return greedy_cover_flat(
-        offsets, members, rr.graph.n_nodes, k, allowed, fixed, goal, want_bound
+        offsets, members, rr.graph.n_nodes, k, allowed, fixed, goal, want_bound, offset
     )
 
 
-def greedy_cover_flat(offsets, members, n, k, allowed, fixed, goal=None, want_bound=False):
-    """Greedy maximum coverage of flat sets (`_coverage_kernels.greedy_cover`), or
-    budgeted (`budget_cover`) when `goal` is an `Objective` with a budget; then the
-    bound is the smaller of the kernel's and ``covered / ratio``."""
+_NO_OFFSET = np.empty(0, dtype=np.int64)
+
+
+def greedy_cover_flat(
+    offsets, members, n, k, allowed, fixed, goal=None, want_bound=False, offset=_NO_OFFSET
+):
+    """Greedy maximum coverage of flat sets (`_coverage_kernels.greedy_cover_offset`,
+    with a per-node `offset`), or budgeted (`budget_cover`, no offset) when `goal` is an
+    `Objective` with a budget; then the bound is the smaller of the kernel's and
+    ``covered / ratio``."""
     if goal is None or goal.budget is None:
-        return greedy_cover(offsets, members, n, k, allowed, fixed, want_bound)
+        return greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offset)
     seeds, gains, covered, upper = budget_cover(
         offsets, members, n, goal.costs, goal.budget, allowed, fixed, want_bound
     )
