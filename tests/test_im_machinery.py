@@ -1263,15 +1263,39 @@ def everyone(n):
     return np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
 
 
-def test_opim_replayed_round_by_round_from_its_named_streams():
+def known_sets(rr, seeds):
+    """Conditional sets: the known part of `seeds` in sets of `rr` (0 for plain sets)."""
+    return float(rr.bonus_sets()[seeds[seeds >= 0]].sum()) if rr.conditional else 0.0
+
+
+def replay_pair(model, root, conditional):
+    """OPIM-C's R1 and R2, as it draws them (plain sets, or conditional ones)."""
+    r1 = RRSets(KARATE, model, stream_root(root, RR), first=0, conditional=conditional)
+    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), first=0, conditional=conditional)
+    return r1, r2
+
+
+@pytest.fixture(params=[False, True], ids=["plain", "conditional"])
+def conditional_sets(request, monkeypatch):
+    """OPIM-C on karate at p = 0.1 takes conditional sets (`RRSets`' "auto"); with the
+    rule's threshold out of reach, plain ones."""
+    if not request.param:
+        monkeypatch.setattr(rrsets, "_CONDITION_FROM", 2.0)
+    return request.param
+
+
+def test_opim_replayed_round_by_round_from_its_named_streams(conditional_sets):
     """Pins OPIM-C's sets, schedule and stop rule on a graph where coverage is random.
 
     R1 is sets 0, 1, 2, ... of the ``RR`` stream and R2 sets 0, 1, 2, ... of the
     ``RR_CHECK`` stream (`spread._random`: set r is a function of (root, r), which the
     Dask path relies on). Each round doubles both from ceil(theta0) and reports the two
     together; the run stops at the first round whose certified ratio reaches 1 - 1/e -
-    eps. With stability 0 that holds even though the choice overfits R1 (129 sets of R1
-    against 98 of R2 here), which the guard at its default would not accept.
+    eps. With stability 0 that holds even though the choice overfits R1 (plain sets:
+    129 sets of R1 against 98 of R2 here), which the guard at its default would not
+    accept. Conditional sets: the seeds' known part adds to the lower bound, and the
+    upper bound on the optimum takes the greedy's rounding of it (k / 2 sets); they
+    certify in fewer rounds (3 against 5).
     """
     n, k, eps, root = KARATE.n_nodes, 2, 0.3, np.uint64(38)
     model = IC(p=0.1)
@@ -1282,8 +1306,7 @@ def test_opim_replayed_round_by_round_from_its_named_streams():
         n_threads=1, max_memory=None, report=calls.append, stable=0.0,
     )  # fmt: skip
     theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n)
-    r1 = RRSets(KARATE, model, stream_root(root, RR), first=0)
-    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), first=0)
+    r1, r2 = replay_pair(model, root, conditional_sets)
     want_calls = []
     for i in range(i_max):
         t = math.ceil(theta0) * 2**i
@@ -1292,22 +1315,25 @@ def test_opim_replayed_round_by_round_from_its_named_streams():
         r2.extend(t)
         s, g, cov1, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
         cov2 = coverage(r2, s, fixed)
-        want_ratio = max(paper_lower(cov2, a), 0.0) / paper_upper(upper1, a)
+        lower = paper_lower(cov2, a) + known_sets(r1, s)
+        want_ratio = max(lower, 0.0) / paper_upper(upper1 + conditional_sets * k / 2, a)
         if want_ratio >= E_FACTOR - eps:
             break
-    assert calls == want_calls and len(calls) == 5
-    assert (cov1, cov2) == (129, 98)  # R1 flatters the choice: stability 0 ignores it
-    s2 = greedy(r2, k, allowed, fixed)[0]
-    counts = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
-    assert not _settled(*counts, 0.01)
+    assert calls == want_calls and len(calls) == (3 if conditional_sets else 5)
+    if not conditional_sets:
+        assert (cov1, cov2) == (129, 98)  # R1 flatters the choice: stability 0 ignores it
+        s2 = greedy(r2, k, allowed, fixed)[0]
+        counts = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
+        assert not _settled(*counts, 0.01)
     assert seeds.tolist() == s.tolist()
-    assert gains.tolist() == pytest.approx((g * n / t).tolist(), rel=1e-12)
+    scale = r1.scale if conditional_sets else n
+    assert gains.tolist() == pytest.approx((g * scale / t).tolist(), rel=1e-12)
     assert (n_sets, delta) == (2 * t, 1 / n)
     assert ratio == pytest.approx(want_ratio, rel=1e-12)
 
 
 @pytest.mark.parametrize(("n_threads", "room"), [(1, True), (2, True), (2, False)])
-def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch):
+def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch, conditional_sets):
     """Pins the overfitting guard's rounds: once certified, each round R2 chooses its own
     seeds, `_cross_check` counts both choices on both collections, and unless
     `_settled` the next round grows R1 and R2 by `_guard_step` (rounded up) instead of
@@ -1333,8 +1359,7 @@ def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch):
         n_threads=n_threads, max_memory=None, report=calls.append, stable=stable,
     )  # fmt: skip
     theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n, 6)
-    r1 = RRSets(KARATE, model, stream_root(root, RR), first=0)
-    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), first=0)
+    r1, r2 = replay_pair(model, root, conditional_sets)
     want_calls, steps = [], []
     t = math.ceil(theta0)
     for _ in range(i_max + 6):
@@ -1342,18 +1367,23 @@ def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch):
         r1.extend(t)
         r2.extend(t)
         s, _, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
-        want_ratio = max(paper_lower(coverage(r2, s, fixed), a), 0.0) / paper_upper(upper1, a)
+        lower = paper_lower(coverage(r2, s, fixed), a) + known_sets(r1, s)
+        want_ratio = max(lower, 0.0) / paper_upper(upper1 + conditional_sets * k / 2, a)
         step = 2.0
         if want_ratio >= E_FACTOR - eps:
             s2 = greedy(r2, k, allowed, fixed)[0]
             counts = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
-            if _settled(*counts, stable):
+            known = known_sets(r1, s) + known_sets(r1, s2)
+            if _settled(*counts, stable, known):
                 break
-            step = _guard_step(*counts, stable)
+            step = _guard_step(*counts, stable, known)
             steps.append(step)
         t = math.ceil(t * step)
     assert calls == want_calls and n_sets == 2 * t
-    assert any(step < 2.0 for step in steps)  # the guard grew the sets by less than 2x
+    if conditional_sets:  # settled where it certified: no round for the guard alone
+        assert steps == []
+    else:
+        assert any(step < 2.0 for step in steps)  # the guard grew the sets by less than 2x
     assert seeds.tolist() == s.tolist() and ratio == pytest.approx(want_ratio, rel=1e-12)
     # every round scored side by side on two threads with room, none otherwise
     assert len(side_by_side) == (len(calls) if n_threads > 1 and room else 0)
@@ -1565,9 +1595,11 @@ def test_imm_and_opim_draw_their_sets_at_the_documented_stream_indices(monkeypat
     made = record_rr_sets(monkeypatch, opim_module)
     opim_c(KARATE, k, model, eps=0.3, delta=1 / n, **kwargs)
     r1, r2 = made
-    assert len(r1) == len(r2) > 0
-    assert same_sets(r1, RRSets(KARATE, model, stream_root(root, RR)).extend(len(r1)))
-    assert same_sets(r2, RRSets(KARATE, model, stream_root(root, RR_CHECK)).extend(len(r2)))
+    assert len(r1) == len(r2) > 0 and r1.conditional and r2.conditional  # p = 0.1 pays
+    want = RRSets(KARATE, model, stream_root(root, RR), conditional=True).extend(len(r1))
+    assert same_sets(r1, want)
+    want = RRSets(KARATE, model, stream_root(root, RR_CHECK), conditional=True)
+    assert same_sets(r2, want.extend(len(r2)))
 
 
 def test_opim_anytime_rounds_are_reported_once_each():
