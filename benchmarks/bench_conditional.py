@@ -37,8 +37,9 @@ statistic and the streams at which it would settle, for plain and conditional se
 spread units for the latter, the known bonus included, where it cancels in the
 difference).
 
-This file is a measurement, not the library: its kernel handles nodes whose in-arcs share
-one probability (weighted cascade, uniform p), which both cases are.
+This file is the prototype, measured before the library drew such sets (`RRSets(...,
+conditional=...)`, which OPIM-C uses where they pay): its kernel handles nodes whose
+in-arcs share one probability (weighted cascade, uniform p), which both cases are.
 
 How to run
 ----------

@@ -24,15 +24,8 @@ from spread._random import RR, stream_root
 from spread.cli import main
 from spread.exceptions import InvalidParameterError, NodeNotFound
 from spread.im._coverage_kernels import budget_cover
-from spread.im.rrsets import (
-    ONE_MINUS_INV_SQRT_E,
-    RRSets,
-    Target,
-    affordable,
-    greedy_cover_flat,
-    log_comb,
-    objective,
-)
+from spread.im._objective import ONE_MINUS_INV_SQRT_E, Target, affordable, log_comb, objective
+from spread.im.rrsets import RRSets, greedy_cover_flat
 from tests import reference
 
 KARATE = spread.datasets.load("karate")

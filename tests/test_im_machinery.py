@@ -19,6 +19,7 @@ import re
 import threading
 import warnings
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -33,9 +34,11 @@ from spread.im._coverage_kernels import (
     _node_sets,
     count_hit,
     greedy_cover,
+    greedy_cover_offset,
     prefix_coverage,
 )
 from spread.im._ic_sampler import shared_in_probability
+from spread.im._objective import Objective, Target, log_comb
 from spread.im._rrset_kernels import SUBSET
 from spread.im.imm import (
     _confirms,
@@ -55,7 +58,7 @@ from spread.im.opim import (
     _side_by_side,
     opim_c,
 )
-from spread.im.rrsets import coverage, greedy, log_comb
+from spread.im.rrsets import coverage, greedy
 from tests import reference
 
 
@@ -325,12 +328,12 @@ def test_opim_sizes_with_a_goal_scale_by_its_floor():
     lower bound on the optimum), and ``n`` when no eligible node carries weight (floor
     0): theta_max is the paper's with that reach, theta0 does not depend on it."""
     n, eps, delta = 10, 0.5, 0.1
-    goal = rrsets.Objective(2, 3.0, math.log(45), 1 - 1 / math.e, 0.5)
+    goal = Objective(2, 3.0, math.log(45), 1 - 1 / math.e, 0.5)
     plain = _opim_sizes(n, n, 2, eps, delta, 0)
     aimed = _opim_sizes(n, n, 2, eps, delta, 0, goal)  # reach 3 / 0.5 = 6, not 10 / 2 = 5
     assert aimed.theta0 == pytest.approx(plain.theta0, rel=1e-12)
     assert aimed.theta_max == pytest.approx(plain.theta_max * 6 / 5, rel=1e-12)
-    unreachable = rrsets.Objective(2, 3.0, math.log(45), 1 - 1 / math.e, 0.0)
+    unreachable = Objective(2, 3.0, math.log(45), 1 - 1 / math.e, 0.0)
     got = _opim_sizes(n, n, 2, eps, delta, 0, unreachable)  # reach n = 10
     assert got.theta_max == pytest.approx(plain.theta_max * 10 / 5, rel=1e-12)
 
@@ -1105,7 +1108,7 @@ def test_rr_sets_rooted_at_a_star_centre_take_each_leaf_with_its_probability(in_
     weights = np.zeros(leaves + 1)
     weights[0] = 1.0
     n_sets = 100_000
-    rr = RRSets(g, IC(p=p), np.uint64(21), target=rrsets.Target.of(weights)).extend(n_sets)
+    rr = RRSets(g, IC(p=p), np.uint64(21), target=Target.of(weights)).extend(n_sets)
     assert subset_nodes(rr) == ({0} if in_arc_path == "subset" else set())
     offsets, members = rr.flat()
     assert np.all(members[offsets[:-1]] == 0)
@@ -1242,7 +1245,7 @@ def test_conditional_rr_estimates_agree_with_forward_runs(in_arc_path):
         assert abs(est - fwd.mean) <= tol, (seeds, est, fwd.mean, tol)
         assert fwd.mean > len(seeds) + 1
     weights = np.random.default_rng(3).random(n)
-    audience = rrsets.Target.of(weights)
+    audience = Target.of(weights)
     rr = RRSets(g, model, np.uint64(34), target=audience, conditional=True).extend(n_sets)
     np.testing.assert_allclose(rr.bonus, weights * rr._sample_args[-1], rtol=0)
     seeds = [9]
@@ -1253,6 +1256,50 @@ def test_conditional_rr_estimates_agree_with_forward_runs(in_arc_path):
     reached = (runs.activation_times >= 0) @ weights
     tol = 4 * math.hypot(se, reached.std(ddof=1) / math.sqrt(reached.size))
     assert abs(est - reached.mean()) <= tol, (est, reached.mean(), tol)
+
+
+def test_greedy_with_offsets_against_a_plain_python_greedy():
+    """`greedy_cover_offset`: each step takes the node of the largest coverage plus its
+    offset (ties to the smallest id), the gain being both; the min-bound is the
+    smallest over steps of the total plus the k largest such gains. Checked against a
+    plain-Python greedy on random small collections."""
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        n, k = int(rng.integers(2, 9)), int(rng.integers(1, 4))
+        sets = [rng.choice(n, int(rng.integers(1, n + 1)), replace=False).tolist()
+                for _ in range(int(rng.integers(0, 12)))]  # fmt: skip
+        offset = rng.integers(0, 4, n).astype(np.int64)
+        offsets, members = as_flat(sets)
+        allowed, fixed = np.ones(n, np.bool_), np.zeros(n, np.bool_)
+        seeds, gains, total, upper = greedy_cover_offset(
+            offsets, members, n, min(k, n), allowed, fixed, True, offset
+        )
+        covered, chosen, want_gains, bound = set(), [], [], math.inf
+        for step in range(min(k, n) + 1):
+            gain = {
+                v: sum(1 for i, s_ in enumerate(sets) if v in s_ and i not in covered) + offset[v]
+                for v in range(n) if v not in chosen
+            }  # fmt: skip
+            top = sorted(gain.values())[::-1][: min(k, n)]
+            bound = min(bound, sum(want_gains) + sum(top))
+            if step == min(k, n):
+                break
+            best = max(gain, key=lambda v: (gain[v], -v))
+            chosen.append(best)
+            want_gains.append(gain[best])
+            covered |= {i for i, s_ in enumerate(sets) if best in s_}
+        assert seeds.tolist() == chosen and gains.tolist() == want_gains
+        assert total == sum(want_gains) and upper == bound
+
+
+def test_conditional_sets_where_they_pay():
+    """``conditional="auto"``: taken where the targets mostly have no live in-arc (p =
+    0.01 on a BA graph), declined under weighted cascade, and never for LT (IC only)."""
+    g = Graph.from_networkx(nx.barabasi_albert_graph(300, 3, seed=1))
+    assert RRSets(g, IC(p=0.01), np.uint64(1), conditional="auto").conditional
+    assert not RRSets(g, IC(p="wc"), np.uint64(1), conditional="auto").conditional
+    assert RRSets(g, IC(p="wc"), np.uint64(1), conditional=True).conditional
+    assert not RRSets(g, LT(), np.uint64(1), conditional=True).conditional
 
 
 # ------------------------------------------------ whole runs replayed set by set
@@ -2067,7 +2114,7 @@ def test_weighted_targets_follow_their_weights():
     g = complete_digraph(6)
     weights = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
     n_sets = 20_000
-    rr = RRSets(g, IC(p=0.0), np.uint64(3), target=rrsets.Target.of(weights)).extend(n_sets)
+    rr = RRSets(g, IC(p=0.0), np.uint64(3), target=Target.of(weights)).extend(n_sets)
     offsets, members = rr.flat()
     assert np.array_equal(offsets, np.arange(n_sets + 1))
     freq = np.bincount(members, minlength=6) / n_sets

@@ -4,8 +4,9 @@ import math
 
 from .._random import RR, stream_root
 from ..exceptions import MemoryLimitError
+from ._objective import ONE_MINUS_INV_E, log_comb, objective
 from ._result import Choice
-from .rrsets import ONE_MINUS_INV_E, RRSets, coverage, greedy, log_comb, objective
+from .rrsets import RRSets, coverage, greedy
 
 __all__ = ["imm", "select"]
 
@@ -49,7 +50,7 @@ def _imm_lambda_prime(n, n_cand, k, eps, ell, goal=None):
 
     The candidate pool `n_cand` replaces n in ``log C(n, k)``, the union bound over seed
     sets; phase 1 draws ``ceil(lambda' / x)`` RR sets for its guess ``x = n / 2**i``.
-    With a `goal` (`rrsets.Objective`: a budget or a target), its ``log_sets`` replaces
+    With a `goal` (`_objective.Objective`: a budget or a target), its ``log_sets`` replaces
     ``log C(n_cand, k)`` and its ``scale`` (``W``) the factor n: the fraction of sets a
     seed set hits is its spread over W.
     """
@@ -152,8 +153,8 @@ def imm(
     With `client` (a `dask.distributed.Client`), the RR sets are sampled on its workers
     (the same sets: set r is a function of (root, r)); the selection runs here.
 
-    A `goal` (`rrsets.Objective`) chooses under a budget and/or counts an `audience`
-    (`rrsets.Target`, whose weights pick the sets' target nodes): spreads are then in
+    A `goal` (`_objective.Objective`) chooses under a budget and/or counts an `audience`
+    (`_objective.Target`, whose weights pick the sets' target nodes): spreads are then in
     units of the target's weight ``W`` (the guesses are ``x = W / 2**i``), the union
     bound counts the affordable seed sets, and the guarantee is ``goal.ratio - eps``.
     When phase 1 confirms no guess, the lower bound falls back to ``goal.opt_floor``

@@ -24,17 +24,9 @@ from ..exceptions import InvalidParameterError
 from ..graph import Graph, node_mask, resolve_seeds
 from ..models import CTIC, IC, LT, TemporalIC
 from ._coverage_kernels import node_sets, sets_hit, sets_hit_within_strata, uncovered_counts
+from ._objective import Target, affordable, check_k, objective, resolve_target
 from ._result import SpreadEstimate
-from .rrsets import (
-    RRSets,
-    Target,
-    affordable,
-    check_k,
-    greedy_cover_flat,
-    objective,
-    resolve_target,
-    sampled_model,
-)
+from .rrsets import RRSets, greedy_cover_flat, sampled_model
 
 __all__ = ["InfluenceIndex", "SpreadEstimate"]
 
@@ -92,7 +84,7 @@ class InfluenceIndex:
 
     @cached_property
     def audience(self):
-        """The target as the samplers take it (`rrsets.Target`), or None."""
+        """The target as the samplers take it (`_objective.Target`), or None."""
         return None if self.target is None else Target.of(self.target)
 
     @property

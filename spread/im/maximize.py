@@ -21,17 +21,10 @@ from ..graph import Graph, node_mask
 from ..models import CTIC, IC, LT, Heat, TemporalIC, run_batch, seed_arrays
 from . import celf, heat, heuristics, imm, opim
 from ._coverage_kernels import prefix_coverage
+from ._objective import affordable, check_k, objective, resolve_target
 from ._result import Choice, SeedSelection
 from .index import InfluenceIndex
-from .rrsets import (
-    AtHorizon,
-    RRSets,
-    affordable,
-    check_k,
-    objective,
-    resolve_target,
-    sampled_model,
-)
+from .rrsets import AtHorizon, RRSets, sampled_model
 
 __all__ = ["METHODS", "maximize"]
 
@@ -526,7 +519,7 @@ def _evaluate(
 ):
     """Spread of fixed + seeds on fresh forward runs; prefix curve on fresh RR sets.
 
-    With a `target` (`rrsets.Target`) both count only it: each run adds up the weights
+    With a `target` (`_objective.Target`) both count only it: each run adds up the weights
     of the nodes it reaches, and the fresh RR sets draw their roots by weight.
     """
     k = seeds.size

@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 from .._random import RR, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
+from ._objective import ONE_MINUS_INV_E, log_comb, objective
 from ._result import Choice
-from .rrsets import ONE_MINUS_INV_E, RRSets, coverage, greedy, log_comb, objective
+from .rrsets import RRSets, coverage, greedy
 
 __all__ = ["opim_c", "select"]
 
@@ -58,7 +59,7 @@ def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds, goal=None):
     rounds, and ``a = log(3 n_rounds / delta)``: ``delta_1 = delta_2 = delta / (3 i_max)``
     of the paper when `extra_rounds` is 0.
 
-    With a `goal` (`rrsets.Objective`), its ``ratio`` replaces ``1 - 1/e``, its
+    With a `goal` (`_objective.Objective`), its ``ratio`` replaces ``1 - 1/e``, its
     ``log_sets`` the ``log C(n_cand, k)`` and ``scale / opt_floor`` (W over a lower
     bound on the optimum) the ``n / k`` (the optimum is at least k nodes); with no
     positive floor (no eligible node in the target), ``n`` (theta_max only ends the
@@ -219,9 +220,23 @@ def opim_c(
     Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
     With `client`, R1 and R2 are sampled on a Dask cluster (the same sets).
 
-    A `goal` (`rrsets.Objective`) chooses under a budget (`budget_cover`; the upper
+    IC draws conditional RR sets where they pay (`RRSets`' ``conditional="auto"``; not
+    under a budget): each set's target has a live in-arc, and the known part of the
+    spread (``bonus``, the targets' chance of reaching nobody upstream) is added
+    exactly. Counted in sets (``C(S) = bonus(S) theta / scale``), the greedy maximises
+    coverage plus C, rounded to whole sets; the lower bound on the seeds' spread is
+    the coverage's lower bound plus ``C(S)`` (exact), and the upper bound on the
+    optimum's is the bound above at the greedy's min-bound plus ``k / 2`` (the
+    rounding's worst case): the optimum's coverage and known part together are at most
+    that, and the bound grows at least as fast as the coverage it is given, so the
+    worst case is a known part of 0. The guard's paired difference is
+    unchanged (the known part cancels) and its fraction is of the cross coverage plus
+    both choices' known parts. On BA at p = 0.01 this stops at about 260,000 sets
+    instead of 3.4M, 2.2x faster (benchmarks/results_conditional.md).
+
+    A `goal` (`_objective.Objective`) chooses under a budget (`budget_cover`; the upper
     bound on the optimum's coverage of R1 is then the smaller of the fractional-knapsack
-    bounds and ``cov1 / ratio``) and/or counts an `audience` (`rrsets.Target`): the
+    bounds and ``cov1 / ratio``) and/or counts an `audience` (`_objective.Target`): the
     sets' roots are drawn by its weights and spreads scale by ``W``; the schedule stops when
     the certified ratio reaches ``goal.ratio - eps``.
     """
