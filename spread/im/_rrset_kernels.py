@@ -144,6 +144,19 @@ def _root(x, n, root_nodes, root_cum, stratum, m):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _push(members, pos, stamp, tag, u):
+    """Add u to the set being drawn (tagged `tag`) unless it is in already; returns
+    ``(members, pos)`` (`members` grown when full)."""
+    if stamp[u] != tag:
+        stamp[u] = tag
+        if pos == members.shape[0]:
+            members = _grow(members)
+        members[pos] = u
+        pos += 1
+    return members, pos
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _first_live(state, w, a, b, pw, node_inv_log, node_q, p_in):
     """`rr_sets_ic`'s conditional target: the slot of w's first live in-arc, given that
     one is live (slots ``a .. b - 1``; `pw` as there)."""
@@ -245,12 +258,7 @@ def rr_sets_ic(
             if conditional and head == offsets[r - r0]:  # the target
                 state, start = _first_live(state, w, a, b, pw, node_inv_log, node_q, p_in)
                 u = in_indices[start] if pw >= 0.0 else src_in[start]
-                if stamp[u] != tag:
-                    stamp[u] = tag
-                    if pos == members.shape[0]:
-                        members = _grow(members)
-                    members[pos] = u
-                    pos += 1
+                members, pos = _push(members, pos, stamp, tag, u)
                 start += 1
             head += 1
             if pw == SUBSET:
@@ -272,24 +280,14 @@ def rr_sets_ic(
                                 j += 1
                                 continue
                     u = src_in[j]
-                    if stamp[u] != tag:
-                        stamp[u] = tag
-                        if pos == members.shape[0]:
-                            members = _grow(members)
-                        members[pos] = u
-                        pos += 1
+                    members, pos = _push(members, pos, stamp, tag, u)
                     j += 1
             elif pw < 0.0:
                 for j in range(start, b):
                     state, x = _next_uniform(state)
                     if x < p_in[j]:
                         u = src_in[j]
-                        if stamp[u] != tag:
-                            stamp[u] = tag
-                            if pos == members.shape[0]:
-                                members = _grow(members)
-                            members[pos] = u
-                            pos += 1
+                        members, pos = _push(members, pos, stamp, tag, u)
             elif pw > 0.0:
                 inv_log = node_inv_log[w]
                 j = start
@@ -300,12 +298,7 @@ def rr_sets_ic(
                         break
                     j += np.int64(skip)
                     u = in_indices[j]
-                    if stamp[u] != tag:
-                        stamp[u] = tag
-                        if pos == members.shape[0]:
-                            members = _grow(members)
-                        members[pos] = u
-                        pos += 1
+                    members, pos = _push(members, pos, stamp, tag, u)
                     j += 1
         offsets[r - r0 + 1] = pos
     return offsets, members[:pos].copy()
