@@ -440,7 +440,7 @@ EQUIVALENT = {
     ): "every caller passes thread_count(n_jobs) (or the default 1), which is at least 1:"
     " max(n_threads, 0) is n_threads",
     (
-        "spread/im/rrsets.py",
+        "spread/im/_objective.py",
         "n_afford = int(afford.sum()) | cheap = np.cumsum(np.sort(costs[afford])) | "
         'k_max = max(int(np.searchsorted(cheap, budget, side="right")), 1)',
         "1 -> 0",
@@ -2471,7 +2471,7 @@ EQUIVALENT = {
     " multiple of 2**-53), as for `x < p[j]` -> `x <= p[j]` in _ic_lt_kernels",
     (
         "spread/im/_rrset_kernels.py",
-        "for j in range(a, b): | state, x = _next_uniform(state) | if x < p_in[j]:",
+        "for j in range(start, b): | state, x = _next_uniform(state) | if x < p_in[j]:",
         "< -> <=",
     ): "a coin per arc: x == p_in[j] has probability at most 2**-53 per draw, as for"
     " `x < p[j]` -> `x <= p[j]` in _ic_lt_kernels",

@@ -13,11 +13,11 @@ _SUBSET_MAX_MEAN_P = 0.25
 # where some node has per-arc coins, the probability, its scale and the source (20),
 # with the transients of ordering them (16 more).
 SAMPLER_BYTES_PER_NODE = 16
+SAMPLER_BYTES_PER_SLOT = 36
+_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`
 # Conditional sets (`RRSets`): per node q and the known part (8 + 8), the weighted
 # targets' ids and cumulative weights (4 + 8).
 CONDITIONAL_BYTES_PER_NODE = 28
-SAMPLER_BYTES_PER_SLOT = 36
-_BLOCK_SLOTS = 1 << 22  # in-slots read at a time by `shared_in_probability`
 
 
 def shared_in_probability(graph, p):
