@@ -63,7 +63,7 @@ from numba import njit
 from spread.im import RRSets
 from spread.im._coverage_kernels import _start, _take
 from spread.im._ic_sampler import shared_in_probability
-from spread.im._rrset_kernels import _next_uniform, _run_state, _strata, _stratum
+from spread.im._rrset_kernels import _next_uniform, _push, _run_state, _strata, _stratum
 from spread.im.opim import _cross_check
 from spread.im.rrsets import coverage, greedy
 
@@ -79,19 +79,6 @@ CASES = {
         40_000_000,
     ),
 }
-
-
-@njit(cache=True, inline="always")
-def _push(members, pos, stamp, tag, u):
-    if stamp[u] == tag:
-        return members, pos
-    stamp[u] = tag
-    if pos == members.shape[0]:
-        grown = np.empty(2 * members.shape[0], np.int32)
-        grown[:pos] = members
-        members = grown
-    members[pos] = u
-    return members, pos + 1
 
 
 @njit(cache=True, inline="always")
