@@ -232,7 +232,7 @@ def opim_c(
     worst case is a known part of 0. The guard's paired difference is
     unchanged (the known part cancels) and its fraction is of the cross coverage plus
     both choices' known parts. On BA at p = 0.01 this stops at about 260,000 sets
-    instead of 3.4M, 2.2x faster (benchmarks/results_conditional.md).
+    instead of 3.4M, about 2x faster (2.0-2.2x; benchmarks/RESULTS.md).
 
     A `goal` (`_objective.Objective`) chooses under a budget (`budget_cover`; the upper
     bound on the optimum's coverage of R1 is then the smaller of the fractional-knapsack
