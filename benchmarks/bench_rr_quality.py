@@ -15,6 +15,11 @@ n = 100,000, m = 5, seed 42, undirected) under IC with p = 0.01: the two cases o
 2. ``opim``: ``spread.maximize(g, 50, model, method="opim-c", eps=0.1, rng=1000 + i,
    evaluate=False)`` for 6 streams: wall time (after a warm-up), RR sets drawn, and the
    seeds' spread on the same reference collection.
+3. ``sampling``: the sets OPIM-C draws (``RRSets(..., conditional="auto")``: conditional
+   on BA, plain on NetHEPT): nanoseconds per set of the kernel on one thread (one call
+   of 25,000 sets, 21 calls, median) and of ``extend`` on two threads (100,000 sets, 7
+   times, median), and the ``maximize`` call above on one thread (``n_jobs=1``, the 6
+   streams, median seconds).
 
 The script measures the tree on ``PYTHONPATH`` (or this one) and writes JSON; ``--report
 RUN...`` tabulates runs (e.g. of several commits, in worktrees) in markdown.
@@ -81,7 +86,13 @@ def run(parts, log):
     from spread.im import RRSets
     from spread.im.rrsets import coverage, greedy
 
-    out = {"commit": tree_commit(), "load": os.getloadavg()[0], "curve": [], "opim": []}
+    out = {
+        "commit": tree_commit(),
+        "load": os.getloadavg()[0],
+        "curve": [],
+        "opim": [],
+        "sampling": [],
+    }
     for case, (g, model) in graphs().items():
         sizes, n_ref = CASES[case]
         n = g.n_nodes
@@ -128,8 +139,49 @@ def run(parts, log):
                 }
                 out["opim"].append(row)
                 log(f"{case} OPIM-C rng {1000 + i}: {seconds:.3f} s, {sel.n_samples:,} sets")
+        if "sampling" in parts:
+            out["sampling"].append(sampling_row(case, g, model, log))
         del ref
     return out
+
+
+def sampling_row(case, g, model, log):
+    """Part 3: the sampler's time per set on one and two threads, and OPIM-C on one."""
+    import spread
+    from spread.im import RRSets
+
+    def sets(n_threads):
+        return RRSets(g, model, np.uint64(5), n_threads=n_threads, conditional="auto")
+
+    one = sets(1).extend(1_000)
+    batch = 25_000
+    kernel = []
+    for i in range(21):
+        t0 = time.perf_counter()
+        one._sample(i * batch, (i + 1) * batch, 4 * batch)
+        kernel.append((time.perf_counter() - t0) / batch * 1e9)
+    two = []
+    for _ in range(7):
+        rr = sets(2)
+        t0 = time.perf_counter()
+        rr.extend(100_000)
+        two.append((time.perf_counter() - t0) / 100_000 * 1e9)
+    kw = dict(method="opim-c", eps=0.1, evaluate=False, progress=False, n_jobs=1)
+    spread.maximize(g, K, model, rng=1, **kw)  # warm-up
+    opim = []
+    for i in range(N_OPIM):
+        t0 = time.perf_counter()
+        spread.maximize(g, K, model, rng=1000 + i, **kw)
+        opim.append(time.perf_counter() - t0)
+    row = {
+        "case": case,
+        "conditional": bool(one.conditional),
+        "kernel_ns": statistics.median(kernel),
+        "extend_ns": statistics.median(two),
+        "opim_one_thread": statistics.median(opim),
+    }
+    log(f"{case} sampling: {row}")
+    return row
 
 
 def report(runs):
@@ -190,12 +242,30 @@ def report(runs):
                 f"| {statistics.median(sets):,.0f} ({sets[0]:,}-{sets[-1]:,}) | "
                 f"{statistics.mean(spreads):.1f} ({min(spreads):.1f}) |"
             )
+    sampled = [r for r in runs if r.get("sampling")]
+    if sampled:
+        lines += [
+            "",
+            "The sets OPIM-C draws: ns per set of the kernel on one thread and of `extend` "
+            "on two (medians), and OPIM-C on one thread (median seconds of the 6 streams):",
+            "",
+            "| case | commit | sets | kernel, 1 thread | extend, 2 threads | OPIM-C, 1 thread |",
+            "|---|---|---|---|---|---|",
+        ]
+        for case in CASES:
+            for res in sampled:
+                for r in (r for r in res["sampling"] if r["case"] == case):
+                    kind = "conditional" if r["conditional"] else "plain"
+                    lines.append(
+                        f"| {case} | {res['commit']} | {kind} | {r['kernel_ns']:.0f} ns "
+                        f"| {r['extend_ns']:.0f} ns | {r['opim_one_thread']:.3f} s |"
+                    )
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--parts", default="curve,opim")
+    parser.add_argument("--parts", default="curve,opim", help="curve, opim, sampling")
     parser.add_argument("--out", default="rr_quality.json")
     parser.add_argument("--report", nargs="+", metavar="JSON", help="runs to tabulate")
     args = parser.parse_args(argv)

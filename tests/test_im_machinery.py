@@ -1568,8 +1568,9 @@ def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory(mo
     theta0, _, i_max, _ = paper_opim(n, n, k, 0.6, 1 / n)
     t = math.ceil(theta0) * 2**7
     assert i_max == 6
-    r1 = RRSets(KARATE, model, stream_root(root, RR)).extend(t)
-    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK)).extend(t)
+    # the collections OPIM-C draws: conditional sets at p = 0.1 (`RRSets`' "auto")
+    r1 = RRSets(KARATE, model, stream_root(root, RR), conditional=True).extend(t)
+    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), conditional=True).extend(t)
     work1 = r1.working_bytes(r1.n_members / t, t)
     work2 = r2.working_bytes(r2.n_members / t, t)
     budget = int(2 * t * (8 * r1.n_members / t + 8)) + work1 + r2.nbytes  # R1 at round 8 fits

@@ -215,6 +215,7 @@ class RRSets:
         self._n_sets = 0
         self._n_members = 0
         self._template = None
+        self._ahead_bytes = 0  # per set of a kernel call, for targets drawn ahead (IC)
         same = template is not None and template.model is model and template.graph is graph
         want = template.conditional if same and conditional == "auto" else conditional is True
         if same and template.target is target and template.conditional == want:
@@ -226,6 +227,7 @@ class RRSets:
             self._kernel = template._kernel
             self._kind = template._kind
             self._source = template._source
+            self._ahead_bytes = template._ahead_bytes
             return
         timed = isinstance(model, AtHorizon)
         contacts = timed and isinstance(model.model, TemporalIC)
@@ -292,6 +294,9 @@ class RRSets:
             self._kernel = rr_sets_ic
             self._kind = "ic"
             self._sample_args = (graph.in_indptr, graph.in_indices, *derived, *roots, node_q)
+            # weighted targets are drawn ahead: per set, state and target (and conditional
+            # sets' first live slot and its source), 8 bytes each
+            self._ahead_bytes = 0 if roots is _NO_ROOTS else 32 if self.conditional else 16
         elif timed:
             p = model.arc_probabilities(graph)
             p_in = np.ascontiguousarray(p[graph.in_arc])
@@ -363,14 +368,16 @@ class RRSets:
     def working_bytes(self, avg, n_new):
         """Bytes beside the RR sets at the peak of drawing `n_new` more sets of `avg`
         members, or of selecting: the sampler's arrays (`prepared_bytes`), each
-        concurrent kernel call's (a per-node mark, int32, and its set buffer with the
-        trimmed copy it returns: 8 bytes per slot of `_capacity`) and the greedy's
-        per-node arrays (`_SELECT_BYTES_PER_NODE`). On a cluster the calls run elsewhere.
+        concurrent kernel call's (a per-node mark, int32, its set buffer with the trimmed
+        copy it returns: 8 bytes per slot of `_capacity`, and for weighted IC targets
+        those drawn ahead) and the greedy's per-node arrays (`_SELECT_BYTES_PER_NODE`).
+        On a cluster the calls run elsewhere.
         """
         n = self.graph.n_nodes
         calls = min(max(self.n_threads, 1), -(-n_new // _CHUNK))
         calls = 0 if self.client is not None else calls
-        per_call = 4 * n + 8 * _capacity(avg, min(n_new, _CHUNK))
+        per_set = min(n_new, _CHUNK)
+        per_call = 4 * n + 8 * _capacity(avg, per_set) + self._ahead_bytes * per_set
         return int(self.prepared_bytes + calls * per_call + _SELECT_BYTES_PER_NODE * n)
 
     @property
