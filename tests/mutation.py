@@ -435,7 +435,14 @@ EQUIVALENT = {
     ): "five RK4 substeps per bin integrate the SIR equations more finely than four: no less correct (test_fit_curves' accuracy bound fails at three)",
     (
         "spread/im/rrsets.py",
-        '""" | n = self.graph.n_nodes | calls = min(max(self.n_threads, 1), -(-n_new // _CHUNK))',
+        '""" | n = self.graph.n_nodes | threads = max(self.n_threads, 1)',
+        "1 -> 0",
+    ): "every caller passes thread_count(n_jobs) (or the default 1), which is at least 1:"
+    " max(n_threads, 0) is n_threads",
+    (
+        "spread/im/rrsets.py",
+        "start = self.first + self._n_sets | stop = self.first + target | "
+        "bounds = _split(start, stop, max(self.n_threads, 1))",
         "1 -> 0",
     ): "every caller passes thread_count(n_jobs) (or the default 1), which is at least 1:"
     " max(n_threads, 0) is n_threads",

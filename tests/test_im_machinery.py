@@ -58,7 +58,7 @@ from spread.im.opim import (
     _side_by_side,
     opim_c,
 )
-from spread.im.rrsets import coverage, greedy
+from spread.im.rrsets import _split, coverage, greedy
 from tests import reference
 
 
@@ -1499,9 +1499,9 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     collection's projection is theta (8 n + 8) bytes (members and, while selecting, the
     node -> set index; offsets) plus the working arrays beside them (`working_bytes`:
     the sampler's node_p and 1 / log(1 - p), 16 n; one kernel call's mark, 4 n, and
-    buffer, 8 x 1.25 x theta n; the greedy's 40 n), and the phase-1 sets hold
-    4 n L + 8 (L + 1) bytes. A budget of exactly their sum fits; one byte less raises,
-    naming the sets beside.
+    buffer, 8 x 1.25 x theta n, on one thread; the greedy's 40 n), and the phase-1 sets
+    hold 4 n L + 8 (L + 1) bytes. A budget of exactly their sum fits; one byte less
+    raises, naming the sets beside.
     """
     n, k, eps = 10, 2, 0.5
     _, eps_p, lam_prime, lam_star = paper_imm(n, n, k, eps, 1.0)
@@ -1512,7 +1512,7 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     rr = RRSets(complete_digraph(n), IC(p=1.0), np.uint64(0))
     assert rr.working_bytes(n, theta) == work
     need = theta * (8 * n + 8) + work + held
-    kwargs = dict(method="imm", eps=eps, rng=0, stability=0, evaluate=False)
+    kwargs = dict(method="imm", eps=eps, rng=0, stability=0, evaluate=False, n_jobs=1)
     sel = spread.maximize(complete_digraph(n), k, IC(p=1.0), max_memory=need, **kwargs)
     assert sel.n_samples == phase1 + theta
     beside = re.escape(f"beside {held / 2**20:.3g} MiB of other RR sets")
@@ -1796,10 +1796,12 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
         assert same_sets(rr, edge)
 
 
-def test_rr_sets_are_drawn_in_kernel_calls_of_8192_sets_sized_by_the_average():
+def test_rr_sets_are_drawn_in_equal_kernel_calls_sized_by_the_average():
     """Pins the kernel calls of `extend`: sets ``first + len .. first + target - 1`` in
-    calls of 8,192 (the last one shorter), each with a first buffer for its own number
-    of sets at the average size so far (8 members before any set), whatever `first` is."""
+    calls of at most 8,192 sets, as many as a multiple of the threads, of equal size to
+    a set (`_split`), each with a first buffer for its own number of sets at the average
+    size so far (8 members before any set), whatever `first` is: 20,000 sets on one
+    thread are 3 calls of 6,666 or 6,667; 100 more on two threads are 2 calls of 50."""
     g = spread.datasets.load("karate")
     rr = RRSets(g, IC(p=0.1), np.uint64(5), first=10**6)
     calls = []
@@ -1813,14 +1815,21 @@ def test_rr_sets_are_drawn_in_kernel_calls_of_8192_sets_sized_by_the_average():
     rr.extend(20_000)
     start = 10**6
     assert calls == [
-        (start, start + 8192, int(8 * 8192 * 1.25)),
-        (start + 8192, start + 16_384, int(8 * 8192 * 1.25)),
-        (start + 16_384, start + 20_000, int(8 * 3616 * 1.25)),
+        (start, start + 6666, int(8 * 6666 * 1.25)),
+        (start + 6666, start + 13_333, int(8 * 6667 * 1.25)),
+        (start + 13_333, start + 20_000, int(8 * 6667 * 1.25)),
     ]
     avg = rr.n_members / len(rr)
     calls.clear()
+    rr.n_threads = 2
     rr.extend(20_100)
-    assert calls == [(start + 20_000, start + 20_100, int(max(16, avg * 100 * 1.25)))]
+    first_buffer = int(max(16, avg * 50 * 1.25))
+    assert sorted(calls) == [
+        (start + 20_000, start + 20_050, first_buffer),
+        (start + 20_050, start + 20_100, first_buffer),
+    ]
+    # as many calls as sets when there are fewer sets than threads
+    assert _split(0, 1, 2) == [0, 1] and _split(0, 3, 4) == [0, 1, 2, 3]
 
 
 def test_shared_in_probability_reads_the_arcs_in_blocks(monkeypatch):
@@ -1960,15 +1969,19 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     assert len(r2.extend(100)) == 100
     with pytest.raises(MemoryLimitError):
         r2.extend(101)
-    # kernel calls draw 8,192 sets each (the unit of parallel work); as many run at once
-    # as there are threads and calls: 20,000 sets on 3 threads are 3 calls, 10,000 are 2
+    # kernel calls draw at most 8,192 sets each, as many calls as a multiple of the
+    # threads, of equal size (`_split`); as many run at once as there are threads: 20,000
+    # sets on 3 threads are 3 calls of at most 6,667, and so are 10,000 (of 3,334)
     threads = RRSets(g, IC(p=1.0), np.uint64(4), n_threads=3)
     sampler = threads.prepared_bytes + 40 * n
-    per_call = 4 * n + 8 * int(1.25 * n * 8192)
-    assert threads.working_bytes(n, 20_000) == sampler + 3 * per_call
-    assert threads.working_bytes(n, 10_000) == sampler + 2 * per_call
+
+    def per_call(n_sets):
+        return 4 * n + 8 * int(1.25 * n * n_sets)
+
+    assert threads.working_bytes(n, 20_000) == sampler + 3 * per_call(6667)
+    assert threads.working_bytes(n, 10_000) == sampler + 3 * per_call(3334)
     one = RRSets(g, IC(p=1.0), np.uint64(4))  # one thread: one call at a time
-    assert one.working_bytes(n, 20_000) == sampler + per_call
+    assert one.working_bytes(n, 20_000) == sampler + per_call(6667)
     # on a cluster the calls run on the workers (a stand-in client: only its presence is
     # read before sampling)
     cluster = RRSets(g, IC(p=1.0), np.uint64(4), n_threads=3, client=object())

@@ -82,6 +82,17 @@ class AtHorizon:
         return f"{self.model!r} up to t = {self.horizon:g}"
 
 
+def _split(start, stop, n_threads):
+    """Bounds of the kernel calls that draw sets ``start .. stop - 1``: at most `_CHUNK`
+    sets each, their number a multiple of `n_threads` (while each gets a set), of equal
+    size to a set, so that the threads finish together (a small extend is not left to
+    one thread: OPIM-C's first rounds draw a few thousand sets each)."""
+    n = stop - start
+    calls = -(-n // _CHUNK)
+    calls = min(-(-calls // n_threads) * n_threads, n)
+    return [start + n * i // calls for i in range(calls + 1)]
+
+
 def _capacity(avg, n_sets):
     """A kernel call's first member buffer: `n_sets` sets of `avg` members, 25% spare."""
     return int(max(16, avg * n_sets * 1.25))
@@ -374,9 +385,10 @@ class RRSets:
         On a cluster the calls run elsewhere.
         """
         n = self.graph.n_nodes
-        calls = min(max(self.n_threads, 1), -(-n_new // _CHUNK))
-        calls = 0 if self.client is not None else calls
-        per_set = min(n_new, _CHUNK)
+        threads = max(self.n_threads, 1)
+        parts = len(_split(0, n_new, threads)) - 1 if n_new > 0 else 0
+        calls = 0 if self.client is not None else min(threads, parts)
+        per_set = -(-n_new // max(parts, 1))  # the largest call's sets (`_split`)
         per_call = 4 * n + 8 * _capacity(avg, per_set) + self._ahead_bytes * per_set
         return int(self.prepared_bytes + calls * per_call + _SELECT_BYTES_PER_NODE * n)
 
@@ -422,7 +434,7 @@ class RRSets:
             raise MemoryLimitError(msg)
         start = self.first + self._n_sets
         stop = self.first + target
-        bounds = [*list(range(start, stop, _CHUNK)), stop]
+        bounds = _split(start, stop, max(self.n_threads, 1))
         jobs = [(a, b, _capacity(avg, b - a)) for a, b in itertools.pairwise(bounds)]
         if self.client is not None:
             chunks = self._sample_on_cluster(start, stop, avg)
