@@ -28,6 +28,7 @@ from spread import IC, LT, Graph
 from spread._random import RR, RR_CHECK, stream_root
 from spread.exceptions import MemoryLimitError
 from spread.im import RRSets, _ic_sampler, rrsets
+from spread.im import _coverage_kernels as coverage_kernels
 from spread.im._coverage_kernels import (
     _front_fill,
     _lazy_heap,
@@ -70,7 +71,7 @@ def lazy_top_sum(cov, allowed, chosen, k, stale=None, kernel=None, fallen=None):
     >= coverage; between them every node of positive coverage once, none new) and
     returns the front's sum."""
     stale = cov if stale is None else stale
-    key, node, size = _lazy_heap(stale, allowed, chosen)
+    key, node, size = _lazy_heap(stale, allowed, chosen, 1)  # floor 1: every node
     before = set(node[:size].tolist())
     front_key, front_node = np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int32)
     front = 0
@@ -755,13 +756,19 @@ def test_coverage_kernels_stay_in_bounds_as_plain_python():
     # `_lazy_heap` sizes its arrays by a first count of the nodes it keeps: the allowed,
     # unchosen ones of positive coverage (0, 1 and 4 here; node 3 is chosen, 2 has none)
     cov, chosen = np.array([3, 1, 0, 1, 5]), np.array([False, False, False, True, False])
-    key, node, size = _lazy_heap.py_func(cov, allowed, chosen)
-    want_key, want_node, want_size = _lazy_heap(cov, allowed, chosen)
+    key, node, size = _lazy_heap.py_func(cov, allowed, chosen, 1)
+    want_key, want_node, want_size = _lazy_heap(cov, allowed, chosen, 1)
     assert size == want_size == 3 and sorted(node[:size].tolist()) == [0, 1, 4]
     assert key.shape == node.shape == want_key.shape == (3,)  # room for those nodes only
     # filled in node order, keys [3, 1, 5]; heapified, the root swaps with its right child
     assert key[:size].tolist() == want_key[:size].tolist() == [5, 1, 3]
     assert node[:size].tolist() == want_node[:size].tolist() == [4, 1, 0]
+    # a floor of 3 keeps 0 and 4; `_floor` is the m-th largest of 3, 1 and 5 (1 when the
+    # m largest are all there are)
+    key, node, size = _lazy_heap(cov, allowed, chosen, 3)
+    assert size == 2 and node.tolist() == [4, 0] and key.tolist() == [5, 3]
+    floors = [coverage_kernels._floor(cov, allowed, chosen, m) for m in (1, 2, 3)]
+    assert floors == [5, 3, 1]
 
 
 def test_top_sum_on_heaps_deeper_than_a_few_levels():
@@ -1290,6 +1297,63 @@ def test_greedy_with_offsets_against_a_plain_python_greedy():
             covered |= {i for i, s_ in enumerate(sets) if best in s_}
         assert seeds.tolist() == chosen and gains.tolist() == want_gains
         assert total == sum(want_gains) and upper == bound
+
+
+def test_the_greedys_heap_floor_changes_no_choice(monkeypatch):
+    """`greedy_cover_offset` heaps only the nodes at or above `_floor` (the m-th largest
+    coverage), and rebuilds the heap from every node once fewer than k remain above it:
+    its seeds, gains, total and min-bound are those of the plain-Python greedy of
+    `test_greedy_with_offsets_against_a_plain_python_greedy`, with the floor low enough
+    to run (`_HEAP_AT_LEAST` = 1: m = 16 k, below the 60-150 nodes here) and, where a
+    group of more than m nodes shares 15 sets (one pick covers them all), high enough
+    that the rebuild happens (counted here: at some step fewer than k nodes are left at
+    or above the floor); with and without offsets, the bound, fixed nodes and excluded
+    ones."""
+    monkeypatch.setattr(coverage_kernels, "_HEAP_AT_LEAST", 1)
+    rng = np.random.default_rng(8)
+    rebuilt = kept = 0
+    for trial in range(120):
+        n, k = int(rng.integers(60, 150)), int(rng.integers(1, 4))
+        sets = [rng.choice(n, int(rng.integers(1, 12)), replace=False).tolist()
+                for _ in range(int(rng.integers(20, 120)))]  # fmt: skip
+        if trial % 5 < 2:  # a group of 16 k + 4 nodes in 15 sets together: one pick
+            group = rng.choice(n, 16 * k + 4, replace=False).tolist()  # covers them all
+            others = np.setdiff1d(np.arange(n), group)
+            sets += [group + rng.choice(others, 2, replace=False).tolist() for _ in range(15)]
+        offset = (rng.integers(0, 3, n) if trial % 2 else np.zeros(n)).astype(np.int64)
+        offsets, members = as_flat(sets)
+        allowed = rng.random(n) < 0.9
+        fixed = (rng.random(n) < 0.05) & ~allowed if trial % 3 == 0 else np.zeros(n, np.bool_)
+        want_bound = trial % 4 != 1
+        _, _, cov, _, chosen = coverage_kernels._start(offsets, members, n, fixed)
+        cov = cov + offset
+        floor = coverage_kernels._floor(cov, allowed, chosen, 16 * k)
+        assert floor == max(np.sort(cov[allowed & ~chosen & (cov > 0)])[::-1][16 * k - 1], 1)
+        got = greedy_cover_offset.py_func(
+            offsets, members, n, k, allowed, fixed, want_bound, offset
+        )
+        fixed_nodes = set(np.flatnonzero(fixed).tolist())
+        covered = {i for i, s_ in enumerate(sets) if fixed_nodes & set(s_)}
+        picked, want_gains, bound, below = [], [], math.inf, False
+        for step in range(k + 1):
+            gain = {
+                v: sum(1 for i, s_ in enumerate(sets) if v in s_ and i not in covered) + offset[v]
+                for v in range(n) if allowed[v] and v not in picked and v not in fixed_nodes
+            }  # fmt: skip
+            top = sorted(gain.values())[::-1][:k]
+            below |= len([g for g in top if g >= floor]) < k
+            bound = min(bound, sum(want_gains) + sum(top))
+            if step == k:
+                break
+            best = max(gain, key=lambda v: (gain[v], -v))
+            picked.append(best)
+            want_gains.append(gain[best])
+            covered |= {i for i, s_ in enumerate(sets) if best in s_}
+        assert got[0].tolist() == picked and got[1].tolist() == want_gains, trial
+        assert got[2] == sum(want_gains) and got[3] == (bound if want_bound else -1), trial
+        rebuilt += below
+        kept += not below
+    assert rebuilt >= 10 and kept >= 10, (rebuilt, kept)
 
 
 def test_conditional_sets_where_they_pay():

@@ -50,6 +50,9 @@ def _start(offsets, members, n, fixed):
     return ptr, ids, cov, done, chosen
 
 
+_HEAP_AT_LEAST = 4096  # nodes `greedy_cover_offset`'s first heap holds, at least (`_floor`)
+
+
 @njit(cache=True, nogil=True)
 def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
     """Greedy maximum coverage: `greedy_cover_offset` without offsets."""
@@ -86,13 +89,19 @@ def greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offs
     gains = np.zeros(k, dtype=np.int64)
     total = 0
     upper = np.int64(-1)
-    key, node, size = _lazy_heap(cov, allowed, chosen)
+    floor = _floor(cov, allowed, chosen, max(16 * k, _HEAP_AT_LEAST))
+    key, node, size = _lazy_heap(cov, allowed, chosen, floor)
     front_key = np.empty(k, dtype=np.int64)
     front_node = np.empty(k, dtype=np.int32)
     front = 0
     for i in range(k + 1):
         if want_bound:
             size, front = _front_fill(key, node, size, cov, front_key, front_node, front)
+            if floor > 1 and (front < k or (front > 0 and front_key[:front].min() < floor)):
+                # nodes below the floor may rank now: every node in, the front refilled
+                floor, front = np.int64(1), 0
+                key, node, size = _lazy_heap(cov, allowed, chosen, floor)
+                size, front = _front_fill(key, node, size, cov, front_key, front_node, front)
             bound = total + front_key[:front].sum()
             if upper < 0 or bound < upper:
                 upper = bound
@@ -106,6 +115,10 @@ def greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offs
                 best_cov = cov[best]
         else:
             size = _settle(key, node, size, cov)
+            if floor > 1 and (size == 0 or key[0] < floor):  # as above
+                floor = np.int64(1)
+                key, node, size = _lazy_heap(cov, allowed, chosen, floor)
+                size = _settle(key, node, size, cov)
             if size > 0:
                 best = node[0]
                 best_cov = cov[best]
@@ -181,18 +194,41 @@ def _pop(key, node, size):
 
 
 @njit(cache=True, nogil=True)
-def _lazy_heap(cov, allowed, chosen):
-    """``(key, node, size)``: a max-heap (`_above`) of the allowed, unchosen nodes of
-    positive coverage, keyed by their coverage (int64 keys, int32 ids)."""
-    size = 0
+def _floor(cov, allowed, chosen, m):
+    """The greedy heap's floor: the m-th largest coverage of the allowed, unchosen nodes
+    (at least 1; 1 when there are at most m of positive coverage). `_lazy_heap` takes
+    the nodes at or above it only: coverage only falls, so a node below it stays below
+    every node the heap holds at or above it, and is needed only once fewer than k of
+    those remain (`greedy_cover_offset` then builds the heap again from every node)."""
+    eligible = 0
     for v in range(cov.shape[0]):
         if allowed[v] and not chosen[v] and cov[v] > 0:
+            eligible += 1
+    if eligible <= m:
+        return np.int64(1)
+    values = np.empty(eligible, dtype=np.int64)
+    eligible = 0
+    for v in range(cov.shape[0]):
+        if allowed[v] and not chosen[v] and cov[v] > 0:
+            values[eligible] = cov[v]
+            eligible += 1
+    return max(np.partition(values, eligible - m)[eligible - m], np.int64(1))
+
+
+@njit(cache=True, nogil=True)
+def _lazy_heap(cov, allowed, chosen, floor):
+    """``(key, node, size)``: a max-heap (`_above`) of the allowed, unchosen nodes of
+    coverage at least `floor` (>= 1: `_floor`), keyed by their coverage (int64 keys,
+    int32 ids)."""
+    size = 0
+    for v in range(cov.shape[0]):
+        if allowed[v] and not chosen[v] and cov[v] >= floor:
             size += 1
     key = np.empty(size, dtype=np.int64)
     node = np.empty(size, dtype=np.int32)
     size = 0
     for v in range(cov.shape[0]):
-        if allowed[v] and not chosen[v] and cov[v] > 0:
+        if allowed[v] and not chosen[v] and cov[v] >= floor:
             key[size] = cov[v]
             node[size] = v
             size += 1
