@@ -1562,7 +1562,8 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     ones. On a complete digraph with p = 1 every set has n members: the final
     collection's projection is theta (8 n + 8) bytes (members and, while selecting, the
     node -> set index; offsets) plus the working arrays beside them (`working_bytes`:
-    the sampler's node_p and 1 / log(1 - p), 16 n; one kernel call's mark, 4 n, and
+    the sampler's node_p and 1 / log(1 - p), one entry each under a uniform p, 16 bytes;
+    one kernel call's mark, 4 n, and
     buffer, 8 x 1.25 x theta n, on one thread; the greedy's 40 n), and the phase-1 sets
     hold 4 n L + 8 (L + 1) bytes. A budget of exactly their sum fits; one byte less
     raises, naming the sets beside.
@@ -1572,7 +1573,7 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     phase1 = clear_ceil(lam_prime / (n / 2))
     theta = clear_ceil(lam_star / (n / (1 + eps_p)))
     held = 4 * n * phase1 + 8 * (phase1 + 1)
-    work = 16 * n + 4 * n + 8 * int(max(16, 1.25 * theta * n)) + 40 * n
+    work = 16 + 4 * n + 8 * int(max(16, 1.25 * theta * n)) + 40 * n
     rr = RRSets(complete_digraph(n), IC(p=1.0), np.uint64(0))
     assert rr.working_bytes(n, theta) == work
     need = theta * (8 * n + 8) + work + held

@@ -85,8 +85,9 @@ def subset_order(graph, p_in, node_p):
 def no_live_probability(graph, node_p, p_in):
     """Per node, the probability that none of its in-arcs is live: ``(1 - p)^d`` where
     its d in-arcs share p (`node_p` >= 0), else the product of ``1 - p`` over its slots
-    (`p_in`); 1 for a node without in-arcs. What conditional RR sets draw their targets
-    by (``1 - q``) and add exactly (``q``): `rr_sets_ic`'s ``node_q``."""
+    (`p_in`); 1 for a node without in-arcs. `node_p` of one entry is every node's (a
+    uniform p). What conditional RR sets draw their targets by (``1 - q``) and add
+    exactly (``q``): `rr_sets_ic`'s ``node_q``."""
     deg = graph.in_degree
     q = np.where(node_p > 0, (1.0 - np.clip(node_p, 0.0, 1.0)) ** deg, 1.0)
     per_arc = node_p < 0

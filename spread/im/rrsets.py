@@ -284,7 +284,7 @@ class RRSets:
                     p_in, src_in, node_p = subset_order(graph, p_in, node_p)
             else:
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
-                node_p = np.full(graph.n_nodes, uniform)
+                node_p = np.array([uniform])  # every node's (`rr_sets_ic`)
             inv_in = inv_log1m(p_in, graph, node_p == SUBSET)
             derived = (p_in, inv_in, src_in, node_p, inv_log1m(node_p))
             node_q = np.empty(0)
