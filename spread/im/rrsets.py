@@ -34,7 +34,7 @@ __all__ = [
     "sampled_model",
 ]
 
-_CHUNK = 1 << 13  # RR sets per kernel call: the unit of parallel work
+_CHUNK = 1 << 13  # RR sets per kernel call, at most (`_split`)
 _MIN_TASK_SETS = 1 << 10  # fewest RR sets per chunk on a Dask cluster
 _TASK_BYTES = 64 << 20  # about the most bytes of RR sets per chunk on a Dask cluster
 _KERNELS = {
