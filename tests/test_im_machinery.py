@@ -1589,7 +1589,11 @@ def test_opim_shuts_its_thread_pool_when_a_round_raises():
     """Pins OPIM-C's cleanup: on two threads it keeps a pool for R2's choice and the
     scoring; a round that raises (here the progress callback, at the third round, after
     two rounds used the pool) must still shut it down (its threads joined) and leave R1
-    without its link to R2."""
+    without its link to R2. The sampler's own pool (`rrsets._pool`, kept for the
+    process: its threads are named "spread-rr") is not counted."""
+
+    def threads():
+        return sum(not t.name.startswith("spread-rr") for t in threading.enumerate())
 
     class Stop(Exception):
         pass
@@ -1603,13 +1607,13 @@ def test_opim_shuts_its_thread_pool_when_a_round_raises():
 
     n = KARATE.n_nodes
     allowed, fixed = everyone(n)
-    before = threading.active_count()
+    before = threads()
     with pytest.raises(Stop):
         opim_c(
             KARATE, 2, IC(p=0.1), eps=0.3, delta=1 / n, root=np.uint64(38), allowed=allowed,
             fixed=fixed, n_threads=2, max_memory=None, report=report, stable=0.01,
         )  # fmt: skip
-    assert len(calls) == 3 and threading.active_count() == before
+    assert len(calls) == 3 and threads() == before
 
 
 def test_opim_keeps_the_last_choice_and_its_count_when_r2_outgrows_max_memory(monkeypatch):
@@ -1859,6 +1863,22 @@ def test_rr_sets_grow_by_half_unless_the_budget_says_exactly():
         edge.max_memory = grown + beside + slack
         assert edge.extend(110)._members.shape[0] == size
         assert same_sets(rr, edge)
+
+
+def test_the_samplers_thread_pool_is_kept_per_size():
+    """`extend`'s kernel calls run on a pool kept per number of threads (`rrsets._pool`):
+    the same pool each time for one size, another for another size, its threads named
+    "spread-rr"; the sets do not depend on it (one thread and two draw the same)."""
+    assert rrsets._pool(2) is rrsets._pool(2) and rrsets._pool(3) is not rrsets._pool(2)
+    assert (
+        rrsets._pool(2)
+        .submit(lambda: threading.current_thread().name)
+        .result()
+        .startswith("spread-rr")
+    )
+    one = RRSets(KARATE, IC(p=0.2), np.uint64(9), n_threads=1).extend(3_000)
+    two = RRSets(KARATE, IC(p=0.2), np.uint64(9), n_threads=2).extend(3_000)
+    assert all(np.array_equal(a, b) for a, b in zip(one.flat(), two.flat(), strict=True))
 
 
 def test_rr_sets_are_drawn_in_equal_kernel_calls_sized_by_the_average():
