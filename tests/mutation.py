@@ -1045,12 +1045,16 @@ EQUIVALENT = {
     ): "the front holds a node once: two slots never have the same node id",
     (
         "spread/im/_coverage_kernels.py",
-        "def _above(key, node, a, b): | "
-        '"""Heap order: a larger key first, then a smaller node id.""" | '
-        "return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])",
+        "if key[a] != key[b]: | return key[a] > key[b] | return node[a] < node[b]",
         "< -> <=",
     ): "_above compares two slots of one heap (below its size), and a heap holds a node once"
     " (built from distinct nodes, a pop removes, _front_fill puts back only what it took)",
+    (
+        "spread/im/_coverage_kernels.py",
+        '"""Heap order: a larger key first, then a smaller node id.""" | '
+        "if key[a] != key[b]: | return key[a] > key[b]",
+        "> -> >=",
+    ): "the branch runs only when the keys differ, where >= and > agree",
     (
         "spread/im/_coverage_kernels.py",
         '"""Drop the heap\'s top; return the new size.""" | size -= 1 | '

@@ -162,10 +162,14 @@ def _fractional_bound(cov, costs, budget, allowed, chosen):
     return out
 
 
+# Branches, not one ``or`` / ``and`` expression: numba's code for that took about 20 ns
+# a call here, a third to two thirds of a greedy on wiki-Vote (benchmarks/RESULTS.md).
 @njit(cache=True, nogil=True, inline="always")
 def _above(key, node, a, b):
     """Heap order: a larger key first, then a smaller node id."""
-    return key[a] > key[b] or (key[a] == key[b] and node[a] < node[b])
+    if key[a] != key[b]:
+        return key[a] > key[b]
+    return node[a] < node[b]
 
 
 @njit(cache=True, nogil=True)
