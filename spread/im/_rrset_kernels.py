@@ -145,15 +145,23 @@ def _root(x, n, root_nodes, root_cum, stratum, m):
 
 @njit(cache=True, nogil=True, inline="always")
 def _push(members, pos, stamp, tag, u):
-    """Add u to the set being drawn (tagged `tag`) unless it is in already; returns
-    ``(members, pos)`` (`members` grown when full)."""
+    """Add u to the set being drawn (tagged `tag`) unless it is in already; returns the
+    new `pos`. The caller has made room (`_room`). (Returning `members` as well, grown
+    when full, cost 3-10% of the sampler's time: the array's reference count at every
+    call; benchmarks/RESULTS.md.)"""
     if stamp[u] != tag:
         stamp[u] = tag
-        if pos == members.shape[0]:
-            members = _grow(members)
         members[pos] = u
         pos += 1
-    return members, pos
+    return pos
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _room(members, pos, more):
+    """`members`, grown (doubled) until `more` entries fit after `pos`."""
+    while pos + more > members.shape[0]:
+        members = _grow(members)
+    return members
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -283,10 +291,11 @@ def rr_sets_ic(
             a = in_indptr[w]
             b = in_indptr[w + 1]
             pw = node_p[w * per_node]
+            members = _room(members, pos, b - a)  # w adds at most one node per in-arc
             start = a
             if conditional and head == offsets[r - r0]:  # the target (drawn ahead)
                 start = firsts[r - r0]
-                members, pos = _push(members, pos, stamp, tag, sources[r - r0])
+                pos = _push(members, pos, stamp, tag, sources[r - r0])
                 start += 1
             head += 1
             if pw == SUBSET:
@@ -308,14 +317,14 @@ def rr_sets_ic(
                                 j += 1
                                 continue
                     u = src_in[j]
-                    members, pos = _push(members, pos, stamp, tag, u)
+                    pos = _push(members, pos, stamp, tag, u)
                     j += 1
             elif pw < 0.0:
                 for j in range(start, b):
                     state, x = _next_uniform(state)
                     if x < p_in[j]:
                         u = src_in[j]
-                        members, pos = _push(members, pos, stamp, tag, u)
+                        pos = _push(members, pos, stamp, tag, u)
             elif pw > 0.0:
                 inv_log = node_inv_log[w * per_node]
                 j = start
@@ -326,7 +335,7 @@ def rr_sets_ic(
                         break
                     j += np.int64(skip)
                     u = in_indices[j]
-                    members, pos = _push(members, pos, stamp, tag, u)
+                    pos = _push(members, pos, stamp, tag, u)
                     j += 1
         offsets[r - r0 + 1] = pos
     return offsets, members[:pos].copy()
