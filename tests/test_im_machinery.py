@@ -1232,6 +1232,30 @@ def test_conditional_rr_sets_replay_the_kernel_stream_bit_for_bit(in_arc_path):
     assert set(members[offsets[:-1]].tolist()) >= {3, 4}  # shared 0.25 and 1 as targets
 
 
+def test_rr_kernels_grow_their_buffer_from_one_slot(in_arc_path):
+    """A kernel call started with a one-slot buffer (16 slots) grows it as the sets come
+    (`_room`, doubling; at a 100-leaf star centre, several doublings for one node) and
+    returns the very sets of a call given room for all of them: IC plain and
+    conditional on every in-arc path, and LT."""
+    g, p = conditional_case(11)
+    star = Graph.from_edges(range(1, 101), [0] * 100, labels=range(101))
+    cases = [
+        RRSets(g, IC(p=p), np.uint64(77)),
+        RRSets(g, IC(p=p), np.uint64(77), conditional=True),
+        RRSets(g, LT(), np.uint64(77)),
+        RRSets(star, IC(p=1.0), np.uint64(5)),
+    ]
+    for rr in cases:
+        want = rr._kernel(*rr._sample_args, rr.root, rr.first, 0, 300, 1 << 16)
+        got = rr._kernel(*rr._sample_args, rr.root, rr.first, 0, 300, 1)
+        assert want[1].shape[0] > 64  # grown at least three times from 16 slots
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    offsets, members = want
+    at_centre = np.flatnonzero(members[offsets[:-1]] == 0)
+    assert at_centre.size > 0 and np.all(np.diff(offsets)[at_centre] == 101)
+
+
 def test_conditional_rr_estimates_agree_with_forward_runs(in_arc_path):
     """Unbiased: ``W`` times the fraction of conditional sets a seed set hits, plus the
     seeds' own ``q_v`` (exact), estimates its spread: within 4 combined standard errors
