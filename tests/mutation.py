@@ -455,18 +455,18 @@ EQUIVALENT = {
     " fails otherwise): the cheapest cost is <= budget, so searchsorted is >= 1 already",
     (
         "spread/im/rrsets.py",
-        "def _capacity(avg, n_sets): | "
-        '"""A kernel call\'s first member buffer: `n_sets` sets of `avg` members, 25% spare.""" | '
-        "return int(max(16, avg * n_sets * 1.25))",
+        "and `reserve` slots more (`RRSets`: the IC kernel makes room for a node's in-arcs at | "
+        'once, so the largest in-degree).""" | '
+        "return int(max(16, avg * n_sets * 1.25)) + reserve",
         "16 -> 17",
     ): "the first buffer's floor: a kernel grows a buffer that runs short, and"
     " working_bytes counts the same _capacity, so any small floor gives the same sets and"
     " a consistent account",
     (
         "spread/im/rrsets.py",
-        "def _capacity(avg, n_sets): | "
-        '"""A kernel call\'s first member buffer: `n_sets` sets of `avg` members, 25% spare.""" | '
-        "return int(max(16, avg * n_sets * 1.25))",
+        "and `reserve` slots more (`RRSets`: the IC kernel makes room for a node's in-arcs at | "
+        'once, so the largest in-degree).""" | '
+        "return int(max(16, avg * n_sets * 1.25)) + reserve",
         "16 -> 15",
     ): "the first buffer's floor: a kernel grows a buffer that runs short, and"
     " working_bytes counts the same _capacity, so any small floor gives the same sets and"

@@ -1588,7 +1588,8 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     node -> set index; offsets) plus the working arrays beside them (`working_bytes`:
     the sampler's node_p and 1 / log(1 - p), one entry each under a uniform p, 16 bytes;
     one kernel call's mark, 4 n, and
-    buffer, 8 x 1.25 x theta n, on one thread; the greedy's 40 n), and the phase-1 sets
+    buffer, 8 x (1.25 x theta n + n - 1: room for the largest in-degree), on one thread;
+    the greedy's 40 n), and the phase-1 sets
     hold 4 n L + 8 (L + 1) bytes. A budget of exactly their sum fits; one byte less
     raises, naming the sets beside.
     """
@@ -1597,7 +1598,7 @@ def test_imm_counts_phase_one_sets_against_max_memory():
     phase1 = clear_ceil(lam_prime / (n / 2))
     theta = clear_ceil(lam_star / (n / (1 + eps_p)))
     held = 4 * n * phase1 + 8 * (phase1 + 1)
-    work = 16 + 4 * n + 8 * int(max(16, 1.25 * theta * n)) + 40 * n
+    work = 16 + 4 * n + 8 * (int(max(16, 1.25 * theta * n)) + n - 1) + 40 * n
     rr = RRSets(complete_digraph(n), IC(p=1.0), np.uint64(0))
     assert rr.working_bytes(n, theta) == work
     need = theta * (8 * n + 8) + work + held
@@ -1909,9 +1910,12 @@ def test_rr_sets_are_drawn_in_equal_kernel_calls_sized_by_the_average():
     """Pins the kernel calls of `extend`: sets ``first + len .. first + target - 1`` in
     calls of at most 8,192 sets, as many as a multiple of the threads, of equal size to
     a set (`_split`), each with a first buffer for its own number of sets at the average
-    size so far (8 members before any set), whatever `first` is: 20,000 sets on one
-    thread are 3 calls of 6,666 or 6,667; 100 more on two threads are 2 calls of 50."""
+    size so far (8 members before any set) and room for the largest in-degree beside
+    them (17, karate's node 33), whatever `first` is: 20,000 sets on one thread are 3
+    calls of 6,666 or 6,667; 100 more on two threads are 2 calls of 50."""
     g = spread.datasets.load("karate")
+    room = 17
+    assert g.in_degree.max() == room
     rr = RRSets(g, IC(p=0.1), np.uint64(5), first=10**6)
     calls = []
     sample = rr._sample
@@ -1924,15 +1928,15 @@ def test_rr_sets_are_drawn_in_equal_kernel_calls_sized_by_the_average():
     rr.extend(20_000)
     start = 10**6
     assert calls == [
-        (start, start + 6666, int(8 * 6666 * 1.25)),
-        (start + 6666, start + 13_333, int(8 * 6667 * 1.25)),
-        (start + 13_333, start + 20_000, int(8 * 6667 * 1.25)),
+        (start, start + 6666, int(8 * 6666 * 1.25) + room),
+        (start + 6666, start + 13_333, int(8 * 6667 * 1.25) + room),
+        (start + 13_333, start + 20_000, int(8 * 6667 * 1.25) + room),
     ]
     avg = rr.n_members / len(rr)
     calls.clear()
     rr.n_threads = 2
     rr.extend(20_100)
-    first_buffer = int(max(16, avg * 50 * 1.25))
+    first_buffer = int(max(16, avg * 50 * 1.25)) + room
     assert sorted(calls) == [
         (start + 20_000, start + 20_050, first_buffer),
         (start + 20_050, start + 20_100, first_buffer),
@@ -2080,12 +2084,13 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
         r2.extend(101)
     # kernel calls draw at most 8,192 sets each, as many calls as a multiple of the
     # threads, of equal size (`_split`); as many run at once as there are threads: 20,000
-    # sets on 3 threads are 3 calls of at most 6,667, and so are 10,000 (of 3,334)
+    # sets on 3 threads are 3 calls of at most 6,667, and so are 10,000 (of 3,334); each
+    # call's buffer has room for the largest in-degree (n - 1) beyond its sets
     threads = RRSets(g, IC(p=1.0), np.uint64(4), n_threads=3)
     sampler = threads.prepared_bytes + 40 * n
 
     def per_call(n_sets):
-        return 4 * n + 8 * int(1.25 * n * n_sets)
+        return 4 * n + 8 * (int(1.25 * n * n_sets) + n - 1)
 
     assert threads.working_bytes(n, 20_000) == sampler + 3 * per_call(6667)
     assert threads.working_bytes(n, 10_000) == sampler + 3 * per_call(3334)

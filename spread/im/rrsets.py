@@ -112,9 +112,11 @@ def _split(start, stop, n_threads):
     return [start + n * i // calls for i in range(calls + 1)]
 
 
-def _capacity(avg, n_sets):
-    """A kernel call's first member buffer: `n_sets` sets of `avg` members, 25% spare."""
-    return int(max(16, avg * n_sets * 1.25))
+def _capacity(avg, n_sets, reserve=0):
+    """A kernel call's first member buffer: `n_sets` sets of `avg` members, 25% spare,
+    and `reserve` slots more (`RRSets`: the IC kernel makes room for a node's in-arcs at
+    once, so the largest in-degree)."""
+    return int(max(16, avg * n_sets * 1.25)) + reserve
 
 
 def sampled_model(model, horizon, caller):
@@ -246,6 +248,7 @@ class RRSets:
         self._n_members = 0
         self._template = None
         self._ahead_bytes = 0  # per set of a kernel call, for targets drawn ahead (IC)
+        self._reserve = 0  # a kernel call's buffer slots beyond its sets (`_capacity`)
         same = template is not None and template.model is model and template.graph is graph
         want = template.conditional if same and conditional == "auto" else conditional is True
         if same and template.target is target and template.conditional == want:
@@ -258,6 +261,7 @@ class RRSets:
             self._kind = template._kind
             self._source = template._source
             self._ahead_bytes = template._ahead_bytes
+            self._reserve = template._reserve
             return
         timed = isinstance(model, AtHorizon)
         contacts = timed and isinstance(model.model, TemporalIC)
@@ -327,6 +331,8 @@ class RRSets:
             # weighted targets are drawn ahead: per set, state and target (and conditional
             # sets' first live slot and its source), 8 bytes each
             self._ahead_bytes = 0 if roots is _NO_ROOTS else 32 if self.conditional else 16
+            # `rr_sets_ic` makes room for all of a node's in-arcs before drawing them
+            self._reserve = int(graph.in_degree.max()) if graph.n_nodes else 0
         elif timed:
             p = model.arc_probabilities(graph)
             p_in = np.ascontiguousarray(p[graph.in_arc])
@@ -399,7 +405,8 @@ class RRSets:
         """Bytes beside the RR sets at the peak of drawing `n_new` more sets of `avg`
         members, or of selecting: the sampler's arrays (`prepared_bytes`), each
         concurrent kernel call's (a per-node mark, int32, its set buffer with the trimmed
-        copy it returns: 8 bytes per slot of `_capacity`, and for weighted IC targets
+        copy it returns: 8 bytes per slot of `_capacity`, under IC with room for the
+        largest in-degree, and for weighted IC targets
         those drawn ahead) and the greedy's per-node arrays (`_SELECT_BYTES_PER_NODE`).
         On a cluster the calls run elsewhere.
         """
@@ -408,7 +415,8 @@ class RRSets:
         parts = len(_split(0, n_new, threads)) - 1 if n_new > 0 else 0
         calls = 0 if self.client is not None else min(threads, parts)
         per_set = -(-n_new // max(parts, 1))  # the largest call's sets (`_split`)
-        per_call = 4 * n + 8 * _capacity(avg, per_set) + self._ahead_bytes * per_set
+        per_call = 4 * n + 8 * _capacity(avg, per_set, self._reserve)
+        per_call += self._ahead_bytes * per_set
         return int(self.prepared_bytes + calls * per_call + _SELECT_BYTES_PER_NODE * n)
 
     @property
@@ -454,7 +462,9 @@ class RRSets:
         start = self.first + self._n_sets
         stop = self.first + target
         bounds = _split(start, stop, max(self.n_threads, 1))
-        jobs = [(a, b, _capacity(avg, b - a)) for a, b in itertools.pairwise(bounds)]
+        jobs = [
+            (a, b, _capacity(avg, b - a, self._reserve)) for a, b in itertools.pairwise(bounds)
+        ]
         if self.client is not None:
             chunks = self._sample_on_cluster(start, stop, avg)
         elif self.n_threads > 1 and len(jobs) > 1:
