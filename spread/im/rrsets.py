@@ -92,7 +92,7 @@ def _pool(n_threads):
     """A pool of `n_threads` threads for `extend`'s kernel calls, started once per size
     (and per process: a forked child starts its own) and kept: starting two threads for
     every extend took about 0.3 ms against 0.07 ms for a kept pool, some 16 times in
-    a small OPIM-C call (wiki-Vote's takes 33 ms)."""
+    a small OPIM-C call (wiki-Vote's took 33 ms then)."""
     key = (os.getpid(), n_threads)
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
@@ -406,9 +406,9 @@ class RRSets:
         members, or of selecting: the sampler's arrays (`prepared_bytes`), each
         concurrent kernel call's (a per-node mark, int32, its set buffer with the trimmed
         copy it returns: 8 bytes per slot of `_capacity`, under IC with room for the
-        largest in-degree, and for weighted IC targets
-        those drawn ahead) and the greedy's per-node arrays (`_SELECT_BYTES_PER_NODE`).
-        On a cluster the calls run elsewhere.
+        largest in-degree, and for weighted IC targets those drawn ahead) and the
+        greedy's per-node arrays (`_SELECT_BYTES_PER_NODE`). On a cluster the calls run
+        elsewhere.
         """
         n = self.graph.n_nodes
         threads = max(self.n_threads, 1)
