@@ -13,6 +13,8 @@ stream             what its units are                                          i
 ``RR``             reverse-reachable sets that choose seeds (IMM's and          RR set
                    OPIM-C's selection collection)
 ``RR_CHECK``       OPIM-C's independent validation collection                   RR set
+``RR_CERT``        the collection that certifies OPIM-C's choice on R1 and R2   RR set
+                   pooled
 ``EVAL_RUNS``      forward runs that score chosen seeds (`spread.maximize`)     run
 ``EVAL_RR``        RR sets that score every prefix of the chosen seeds          RR set
 ``SEED_RULE``      seeds placed at random (``maximize(method="random")``,       0
@@ -57,6 +59,7 @@ __all__ = [
     "INDEX_RR",
     "PREDICTION",
     "RR",
+    "RR_CERT",
     "RR_CHECK",
     "RUNS",
     "SEED_RULE",
@@ -76,6 +79,7 @@ _GOLDEN = 0x9E3779B97F4A7C15
 RUNS = "runs"
 RR = "rr"
 RR_CHECK = "rr-check"
+RR_CERT = "rr-cert"
 EVAL_RUNS = "eval-runs"
 EVAL_RR = "eval-rr"
 SEED_RULE = "seed-rule"
@@ -87,6 +91,7 @@ _SALTS = {
     RUNS: None,
     RR: 0x5252534554535F31,  # "RRSETS_1"
     RR_CHECK: 0x5252434845434B31,  # "RRCHECK1"
+    RR_CERT: 0x5252434552545F31,  # "RRCERT_1"
     EVAL_RUNS: 0x4556414C52554E53,  # "EVALRUNS"
     EVAL_RR: 0x4556414C5F525231,  # "EVAL_RR1"
     SEED_RULE: 0x5345454452554C45,  # "SEEDRULE"

@@ -25,7 +25,7 @@ import pytest
 
 import spread
 from spread import IC, LT, Graph
-from spread._random import RR, RR_CHECK, stream_root
+from spread._random import RR, RR_CERT, RR_CHECK, stream_root
 from spread.exceptions import MemoryLimitError
 from spread.im import RRSets, _ic_sampler, rrsets
 from spread.im import _coverage_kernels as coverage_kernels
@@ -51,8 +51,10 @@ from spread.im.imm import (
     imm,
 )
 from spread.im.opim import (
+    _cert_size,
     _cross_check,
     _guard_step,
+    _joinable,
     _opim_bounds,
     _opim_sizes,
     _settled,
@@ -118,7 +120,7 @@ def paper_imm(n, n_cand, k, eps, ell):
     return ell, eps_p, lam_prime, lam_star
 
 
-def paper_opim(n, n_cand, k, eps, delta, extra_rounds=0):
+def paper_opim(n, n_cand, k, eps, delta, extra_rounds=0, checks=0):
     """OPIM-C's constants from Tang, Tang, Xiao, Yuan (SIGMOD 2018), Algorithm 2.
 
     ``theta_max = 2 n ((1 - 1/e) alpha + beta)^2 / (k eps^2)`` with ``alpha =
@@ -127,7 +129,9 @@ def paper_opim(n, n_cand, k, eps, delta, extra_rounds=0):
     ``numIter = (size_t) log2(theta_max / theta0) + 1`` (tangj90/OPIM, alg.cpp), the
     doublings from theta0 that stay within theta_max, and ``delta1 = delta2 = delta /
     (3 i_max)``: ``a = ln(1 / delta1) = ln(3 i_max / delta)``. The overfitting guard's
-    `extra_rounds` join the union bound: ``a = ln(3 (i_max + extra) / delta)``.
+    `extra_rounds` join the union bound, and so do the certificates checked besides the
+    rounds' (`checks`: the joined choice's): ``a = ln(3 (i_max + extra + checks) /
+    delta)``.
     """
     log_cnk = math.log(math.comb(n_cand, k))
     alpha = math.sqrt(math.log(6 / delta))
@@ -135,7 +139,7 @@ def paper_opim(n, n_cand, k, eps, delta, extra_rounds=0):
     theta_max = 2 * n * (E_FACTOR * alpha + beta) ** 2 / (k * eps**2)
     theta0 = theta_max * k * eps**2 / n
     i_max = int(math.log2(n / (k * eps**2))) + 1  # theta_max / theta0 = n / (k eps^2)
-    a = math.log(3 * (i_max + extra_rounds) / delta)
+    a = math.log(3 * (i_max + extra_rounds + checks) / delta)
     return theta0, theta_max, i_max, a
 
 
@@ -306,9 +310,10 @@ def test_opim_constants_and_bounds_match_the_published_formulas():
         (8, 8, 2, 0.3, 0.5),
     ]
     for n, n_cand, k, eps, delta in cases:
-        for extra in (0, 6):  # the guard's documented 6 extra rounds
-            theta0, theta_max, i_max, a = paper_opim(n, n_cand, k, eps, delta, extra)
-            got = _opim_sizes(n, n_cand, k, eps, delta, extra)
+        # the guard's documented 6 extra rounds, and the joined choice's certificate
+        for extra, checks in ((0, 0), (6, 0), (6, 1)):
+            theta0, theta_max, i_max, a = paper_opim(n, n_cand, k, eps, delta, extra, checks)
+            got = _opim_sizes(n, n_cand, k, eps, delta, extra, None, checks)
             assert got.theta0 == pytest.approx(theta0, rel=1e-12)
             assert got.theta_max == pytest.approx(theta_max, rel=1e-12)
             assert (got.i_max, got.n_rounds) == (i_max, i_max + extra)
@@ -322,6 +327,13 @@ def test_opim_constants_and_bounds_match_the_published_formulas():
         lower, upper = _opim_bounds(cov2, upper1, a)
         assert lower == pytest.approx(paper_lower(cov2, a), rel=1e-12, abs=1e-12)
         assert upper == pytest.approx(paper_upper(upper1, a), rel=1e-12)
+    # the lower bound is at most 0 up to a coverage of 2a/3 (0 at 0 and at 2a/3: the
+    # roots of (sqrt(c + 2a/9) - sqrt(a/2))^2 = a/18), never above by rounding (at
+    # a = 5.2575 the formula gives +1.1e-16 at 0), and positive past it
+    for a in (5.2574953720277815, 7.5, 12.0, math.log(150)):
+        assert _opim_bounds(0, 0.0, a)[0] <= 0.0 and _opim_bounds(a / 3, 0.0, a)[0] < 0.0
+        assert _opim_bounds(2 * a / 3, 0.0, a)[0] <= 0.0
+        assert _opim_bounds(2 * a / 3 + 0.01, 0.0, a)[0] > 0.0
 
 
 def test_opim_sizes_with_a_goal_scale_by_its_floor():
@@ -339,7 +351,7 @@ def test_opim_sizes_with_a_goal_scale_by_its_floor():
     assert got.theta_max == pytest.approx(plain.theta_max * 10 / 5, rel=1e-12)
 
 
-def paper_opim_run(n, k, eps, delta, extra_rounds):
+def paper_opim_run(n, k, eps, delta, extra_rounds, checks=0):
     """OPIM-C's rounds on sets that all hold every node: (sets in R1, ratio certified).
 
     Then the greedy's coverage of R1 and the seeds' coverage of R2 are both |R1| = t
@@ -347,7 +359,7 @@ def paper_opim_run(n, k, eps, delta, extra_rounds):
     at step 0: the k largest marginals, k t). R1 and R2 start at ceil(theta0) and double
     until lower(t) / upper(t) >= 1 - 1/e - eps, or for i_max rounds (Algorithm 2).
     """
-    theta0, _, i_max, a = paper_opim(n, n, k, eps, delta, extra_rounds)
+    theta0, _, i_max, a = paper_opim(n, n, k, eps, delta, extra_rounds, checks)
     t = math.ceil(theta0)
     for i in range(i_max + extra_rounds):
         ratio = max(paper_lower(t, a), 0.0) / paper_upper(t, a)
@@ -370,10 +382,21 @@ def test_opim_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, stability, n
     stability > 0 the guard's extra rounds enter `a` (the seeds cover as much of R2 as
     of R1, so the guard itself never delays the stop). The cases stop after `n_rounds`
     rounds of the paper's schedule (checked here, so that they exercise the doubling).
+    With stability > 0 the seeds are then chosen on R1 and R2 joined and certified on
+    R3 (`joined_certificate`), whose check enters `a` too.
     """
     delta = 1 / n
     extra = 6 if stability > 0 else 0  # maximize's docstring: up to 6 rounds past i_max
-    size, ratio, rounds = paper_opim_run(n, k, eps, delta, extra)
+    checks = 1 if stability > 0 else 0  # the joined choice's certificate
+    size, ratio, rounds = paper_opim_run(n, k, eps, delta, extra, checks)
+    held = 2 * (4 * n * size + 8 * (size + 1))  # R1 and R2: n members of 4 bytes per set
+    n_sets = 2 * size
+    if stability > 0:
+        a = paper_opim(n, n, k, eps, delta, extra, checks)[3]
+        size3, ratio = joined_certificate(size, a, E_FACTOR - eps)
+        assert ratio >= E_FACTOR - eps  # the joined choice is kept
+        n_sets += size3
+        held = 2 * held - 8 + 4 * n * size3 + 8 * (size3 + 1)  # the joined copy and R3
     sel = spread.maximize(
         complete_digraph(n),
         k,
@@ -384,12 +407,31 @@ def test_opim_draws_exactly_the_papers_number_of_rr_sets(n, k, eps, stability, n
         stability=stability,
         evaluate=False,
     )
-    assert sel.n_samples == 2 * size
+    assert sel.n_samples == n_sets
     assert sel.guarantee == pytest.approx(ratio, rel=1e-12)
     assert sel.gains.tolist() == [float(n)] + [0.0] * (k - 1)
     assert rounds == n_rounds
-    # R1 and R2 each: n members of 4 bytes per set, and size + 1 offsets of 8 bytes
-    assert sel.memory_bytes == 2 * (4 * n * size + 8 * (size + 1))
+    assert sel.memory_bytes == held  # sets of n members (4 bytes each), offsets of 8
+
+
+def joined_certificate(t, a, need):
+    """The joined choice's R3 and ratio where every set holds every node: (R3's size,
+    the ratio it certifies).
+
+    R1 and R2 of t sets each are joined (2t sets; the min-bound is 2t, as in
+    `paper_opim_run`). R3 takes the fewest sets t3 at which a choice covering all of
+    them less two standard errors, ``t3 - 2 sqrt(t3)``, reaches `need` against the
+    optimum's bound on the 2t joined sets, found here by counting up, times 1.25 and
+    rounded up (at most t); the seeds cover all of R3, so the ratio is ``lower(t3) / t3``
+    over ``upper(2t) / 2t``.
+    """
+    goal = need * paper_upper(2 * t, a) / (2 * t)
+    fewest = next(
+        (u for u in range(1, t + 1) if paper_lower(max(u - 2 * math.sqrt(u), 0), a) / u >= goal),
+        None,
+    )
+    t3 = t if fewest is None else min(t, math.ceil(1.25 * fewest))
+    return t3, max(paper_lower(t3, a), 0.0) / t3 / (paper_upper(2 * t, a) / (2 * t))
 
 
 def test_opim_runs_all_i_max_rounds_when_nothing_is_certified():
@@ -934,6 +976,10 @@ def test_the_overfitting_guards_tests_worked_by_hand():
     # IMM's phase 1: 10 = (1 + 1) 5 confirms the guess 5 (a tie), one ulp less does not
     assert _confirms(10.0, 1.0, 5.0) and not _confirms(math.nextafter(10.0, 0.0), 1.0, 5.0)
     assert _settled(0, 0, 0, 0.01) and not _settled(1, 0, 0, 0.01)
+    # OPIM-C for the choice on R1 and R2 joined: the fraction is of twice the cross
+    # coverage (with the known part): 200 + 2 * 0.1 * (200 + 50) + 20 = 270
+    assert _settled(270, 200, 100, 0.1, 50, True) and not _settled(271, 200, 100, 0.1, 50, True)
+    assert _settled(260, 200, 100, 0.1, 0, True) and not _settled(261, 200, 100, 0.1, 0, True)
 
 
 def test_opim_guard_step_worked_by_hand():
@@ -954,6 +1000,98 @@ def test_opim_guard_step_worked_by_hand():
     assert _guard_step(10_101, 10_000, 0, 0.01) == pytest.approx(1.2625, rel=1e-12)  # 1.01 x
     assert _guard_step(10_120, 10_000, 0, 0.01) == pytest.approx(1.5, rel=1e-12)
     assert _guard_step(5, 0, 4, 0.01) == 2.0
+    # joined (`_settled`'s): the slope doubles, 2 * 0.01 * 10,000 = 200; a gap of 300 is
+    # met at x = 1.5 (1.875), a gap of 150 at 0.75 (clipped: 1.25)
+    assert _guard_step(10_300, 10_000, 0, 0.01, 0.0, True) == pytest.approx(1.875, rel=1e-12)
+    assert _guard_step(10_150, 10_000, 0, 0.01, 0.0, True) == 1.25
+
+
+def test_greedy_on_joined_collections_is_the_greedy_on_their_sets_together(
+    conditional_sets,
+):
+    """`rrsets.greedy` on a tuple (OPIM-C's R1 and R2 joined) chooses on the sets of
+    both as one collection: the same seeds, gains, coverage and bound as
+    `greedy_cover_offset` on the sets listed one after the other, each conditional
+    set's known part counted in sets of both (``bonus * (len(R1) + len(R2)) / scale``,
+    rounded); and the collections are left as they were."""
+    model = IC(p=0.1)
+    r1, r2 = replay_pair(model, np.uint64(7), conditional_sets)
+    r1.extend(300)
+    r2.extend(500)
+    assert r1.conditional == conditional_sets
+    allowed, fixed = everyone(KARATE.n_nodes)
+    fixed[[0, 33]] = True
+    before = [np.array(part).copy() for rr in (r1, r2) for part in rr.flat()]
+    got = greedy((r1, r2), 3, allowed, fixed, want_bound=True)
+    sets = [sorted(members) for rr in (r1, r2) for members in as_sets(*rr.flat())]
+    offsets, members = as_flat(sets)
+    offset = np.zeros(0, dtype=np.int64)
+    if conditional_sets:
+        offset = np.rint(r1.bonus * (800 / r1.scale)).astype(np.int64)
+    want = greedy_cover_offset(offsets, members, KARATE.n_nodes, 3, allowed, fixed, True, offset)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    assert (got[2], got[3]) == (want[2], want[3])
+    after = [part for rr in (r1, r2) for part in rr.flat()]
+    assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_cert_size_is_the_fewest_sets_predicted_to_certify():
+    """Pins `_cert_size` (R3 of OPIM-C's joined choice) against counting up
+    (`reference_cert_size`) over plain and conditional cases, and its ends: `theta` when
+    no size up to it certifies (nothing covered; a bound out of reach), and a size that
+    grows as the need does."""
+    a = math.log(3 * 18 / 0.01)
+    cases = [
+        (1000, 400.0, 0.0, 900.0, 0.53),
+        (1000, 400.0, 30.0, 900.0, 0.53),
+        (36_544, 2_300.0, 0.0, 6_500.0, 0.532),
+        (50, 50.0, 0.0, 100.0, 0.582),
+        (10_000, 20.0, 0.0, 60.0, 0.532),
+        (5_000, 900.0, 200.0, 2_600.0, 0.4),
+    ]
+    for theta, covered, known, upper, need in cases:
+        want = reference_cert_size(theta, covered, known, upper, a, need)
+        assert _cert_size(theta, covered, known, upper, a, need) == want
+    assert _cert_size(1000, 0.0, 0.0, 900.0, a, 0.53) == 1000  # nothing covered
+    assert _cert_size(1000, 10.0, 0.0, 900.0, a, 0.53) == 1000  # out of reach
+    sizes = [_cert_size(36_544, 2_300.0, 0.0, 6_500.0, a, need) for need in (0.3, 0.45, 0.6)]
+    assert sizes[0] < sizes[1] < sizes[2] <= 36_544
+
+
+def test_opim_chooses_on_r1_and_r2_joined_only_within_max_memory(monkeypatch):
+    """Pins `_joinable`: once the guard settles, the seeds are chosen on R1 and R2 joined
+    (a copy of both, its selection's index and R3 beside them) only when that fits in
+    `max_memory`; otherwise the guard tests the round's own choice and keeps it (no
+    R3: R1 and R2 of the same size, and their bytes only). The bytes needed are the two
+    collections twice, both selections' arrays and R3 as `RRSets.extend` projects it
+    (8 bytes per member and per set, with its sampler's working arrays)."""
+    import spread.im.opim as opim_module
+
+    g, model = KARATE, IC(p=0.2)
+    r1 = RRSets(g, model, np.uint64(1)).extend(500)
+    r2 = RRSets(g, model, np.uint64(2)).extend(500)
+    avg = r1.n_members / 500
+    need = 2 * (r1.nbytes + r2.nbytes) + r1.selecting_bytes + r2.selecting_bytes
+    need += int(100 * (8 * avg + 8)) + r1.working_bytes(avg, 100)
+    r1.max_memory = need
+    assert _joinable(r1, r2, 100)
+    r1.max_memory = need - 1
+    assert not _joinable(r1, r2, 100)
+    tests, reports, settled = [], [], opim_module._settled
+    monkeypatch.setattr(opim_module, "_joinable", lambda r1, r2, n3: False)
+    monkeypatch.setattr(opim_module, "_settled", lambda *a: tests.append(a[-1]) or settled(*a))
+    allowed, fixed = everyone(g.n_nodes)
+    seeds, _, n_sets, _, _, memory = opim_c(
+        g, 2, model, eps=0.3, delta=0.05, root=np.uint64(5), allowed=allowed, fixed=fixed,
+        n_threads=1, max_memory=None, report=reports.append,
+    )  # fmt: skip
+    assert tests and not any(tests)  # the round's own choice's test, every time
+    t = reports[-1] // 2
+    assert n_sets == 2 * t and reports[-1] == 2 * t  # no R3
+    r1 = RRSets(g, model, stream_root(np.uint64(5), RR)).extend(t)
+    r2 = RRSets(g, model, stream_root(np.uint64(5), RR_CHECK)).extend(t)
+    assert memory == r1.nbytes + r2.nbytes
+    assert seeds.tolist() == greedy(r1, 2, allowed, fixed)[0].tolist()
 
 
 def test_both_selections_side_by_side_only_within_max_memory():
@@ -1467,14 +1605,20 @@ def test_opim_replayed_round_by_round_from_its_named_streams(conditional_sets):
     assert ratio == pytest.approx(want_ratio, rel=1e-12)
 
 
+@pytest.mark.parametrize("root", [38, 39])
 @pytest.mark.parametrize(("n_threads", "room"), [(1, True), (2, True), (2, False)])
-def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch, conditional_sets):
+def test_opim_guard_replayed_round_by_round(n_threads, room, root, monkeypatch, conditional_sets):
     """Pins the overfitting guard's rounds: once certified, each round R2 chooses its own
     seeds, `_cross_check` counts both choices on both collections, and unless
-    `_settled` the next round grows R1 and R2 by `_guard_step` (rounded up) instead of
-    doubling. Two threads (R2's choice beside R1's, made every round), two without the
-    memory for both selections at once (`_side_by_side` false: R2 chooses after R1, once
-    certified) and one must take the same rounds to the same seeds.
+    `_settled` (for the choice on R1 and R2 joined) the next round grows R1 and R2 by
+    `_guard_step` (rounded up) instead of doubling. Once settled, the seeds are chosen
+    on R1 and R2 joined and certified on R3, sets 0 .. t3 - 1 of the ``RR_CERT``
+    stream, t3 from the round's coverage of R2 (`reference_cert_size`), and kept if
+    that certifies them. Two threads (R2's choice beside R1's, made every round; R3
+    drawn beside the joined choice), two without the memory for both selections at
+    once (`_side_by_side` false: R2 chooses after R1, once certified) and one must take
+    the same rounds to the same seeds. Plain sets from root 39: R3 does not certify the
+    joined choice, and the round's stands.
     """
     import spread.im.opim as opim_module
 
@@ -1485,7 +1629,7 @@ def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch, condit
     monkeypatch.setattr(
         opim_module, "_scores", lambda *args: side_by_side.append(1) or scores(*args)
     )
-    n, k, eps, root, stable = KARATE.n_nodes, 2, 0.3, np.uint64(38), 0.01
+    n, k, eps, root, stable = KARATE.n_nodes, 2, 0.3, np.uint64(root), 0.002
     model = IC(p=0.1)
     allowed, fixed = everyone(n)
     calls = []
@@ -1493,35 +1637,62 @@ def test_opim_guard_replayed_round_by_round(n_threads, room, monkeypatch, condit
         KARATE, k, model, eps=eps, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
         n_threads=n_threads, max_memory=None, report=calls.append, stable=stable,
     )  # fmt: skip
-    theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n, 6)
+    theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n, 6, 1)
     r1, r2 = replay_pair(model, root, conditional_sets)
     want_calls, steps = [], []
     t = math.ceil(theta0)
+    rounding = conditional_sets * k / 2
     for _ in range(i_max + 6):
         want_calls.append(2 * t)
         r1.extend(t)
         r2.extend(t)
         s, _, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
-        lower = paper_lower(coverage(r2, s, fixed), a) + known_sets(r1, s)
-        want_ratio = max(lower, 0.0) / paper_upper(upper1 + conditional_sets * k / 2, a)
+        cov2, known1 = coverage(r2, s, fixed), known_sets(r1, s)
+        want_ratio = max(paper_lower(cov2, a) + known1, 0.0) / paper_upper(upper1 + rounding, a)
         step = 2.0
         if want_ratio >= E_FACTOR - eps:
             s2 = greedy(r2, k, allowed, fixed)[0]
-            counts = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
-            known = known_sets(r1, s) + known_sets(r1, s2)
-            if _settled(*counts, stable, known):
+            own, cross, disc = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
+            known = known1 + known_sets(r1, s2)
+            # the joined choice's test: the fraction is of twice the cross coverage
+            if own - cross <= 2 * stable * (cross + known) + 2 * math.sqrt(disc):
                 break
-            step = _guard_step(*counts, stable, known)
+            step = _guard_step(own, cross, disc, stable, known, True)
             steps.append(step)
         t = math.ceil(t * step)
-    assert calls == want_calls and n_sets == 2 * t
+    t3 = reference_cert_size(t, cov2, known1, 2 * upper1 + rounding, a, E_FACTOR - eps)
+    r3 = RRSets(KARATE, model, stream_root(root, RR_CERT), conditional=conditional_sets)
+    r3.extend(t3)
+    joined, _, _, upper = greedy((r1, r2), k, allowed, fixed, want_bound=True)
+    lower3 = paper_lower(coverage(r3, joined, fixed), a) + known_sets(r3, joined)
+    joined_ratio = max(lower3, 0.0) / t3 / (paper_upper(upper + rounding, a) / (2 * t))
+    kept = joined_ratio >= E_FACTOR - eps
+    if kept:
+        s, want_ratio = joined, joined_ratio
+    assert calls == [*want_calls, t3] and n_sets == 2 * t + t3
     if conditional_sets:  # settled where it certified: no round for the guard alone
-        assert steps == []
+        assert steps == [] and kept
+    elif root == 38:
+        assert any(step < 2.0 for step in steps) and kept  # grown by less than 2x
     else:
-        assert any(step < 2.0 for step in steps)  # the guard grew the sets by less than 2x
+        assert not kept
     assert seeds.tolist() == s.tolist() and ratio == pytest.approx(want_ratio, rel=1e-12)
-    # every round scored side by side on two threads with room, none otherwise
-    assert len(side_by_side) == (len(calls) if n_threads > 1 and room else 0)
+    # every round scored side by side on two threads with room, none otherwise (R3's
+    # report is not a round)
+    assert len(side_by_side) == (len(want_calls) if n_threads > 1 and room else 0)
+
+
+def reference_cert_size(t, covered, known, upper, a, need):
+    """R3's size for OPIM-C's joined choice, by counting up (`opim._cert_size` bisects):
+    the fewest sets u <= t at which the fraction ``covered / t`` of them less two
+    standard errors, with the known part ``known u / t``, reaches `need` of the bound
+    ``upper(upper) / 2t``; times 1.25, rounded up, at most t (t if none does)."""
+    frac, goal = covered / t, need * paper_upper(upper, a) / (2 * t)
+    for u in range(1, t + 1):
+        hits = max(frac * u - 2 * math.sqrt(frac * u), 0.0)
+        if (paper_lower(hits, a) + known * u / t) / u >= goal:
+            return min(t, math.ceil(1.25 * u))
+    return t
 
 
 def test_imm_replayed_phase_by_phase_from_its_named_stream():
@@ -2116,8 +2287,9 @@ def test_coverage_ignores_the_padding_of_a_short_seed_list():
 
 
 def test_opim_frees_its_rr_sets_on_return(monkeypatch):
-    """R1 and R2 count each other against `max_memory` while the run lasts; on return
-    no reference cycle keeps them (and their memory) alive until a garbage collection."""
+    """R1 and R2 count each other against `max_memory` while the run lasts (and R3, which
+    certifies the choice on both joined, counts them); on return no reference cycle
+    keeps them (and their memory) alive until a garbage collection."""
     import gc
     import weakref
 
@@ -2136,7 +2308,7 @@ def test_opim_frees_its_rr_sets_on_return(monkeypatch):
     try:
         opim_c(KARATE, 2, IC(p=0.1), eps=0.3, delta=0.05, root=np.uint64(1), allowed=allowed,
                fixed=fixed, n_threads=1, max_memory=None, report=lambda done: None)  # fmt: skip
-        assert len(refs) == 2 and all(ref() is None for ref in refs)
+        assert len(refs) == 3 and all(ref() is None for ref in refs)
     finally:
         gc.enable()
 

@@ -36,6 +36,7 @@ def test_named_streams_are_distinct_and_pure():
         _random.RUNS,
         _random.RR,
         _random.RR_CHECK,
+        _random.RR_CERT,
         _random.EVAL_RUNS,
         _random.EVAL_RR,
         _random.SEED_RULE,
@@ -59,6 +60,7 @@ def test_named_streams_are_distinct_and_pure():
     [
         (_random.RR, b"RRSETS_1"),
         (_random.RR_CHECK, b"RRCHECK1"),
+        (_random.RR_CERT, b"RRCERT_1"),
         (_random.EVAL_RUNS, b"EVALRUNS"),
         (_random.EVAL_RR, b"EVAL_RR1"),
         (_random.SEED_RULE, b"SEEDRULE"),

@@ -184,10 +184,11 @@ def maximize(
         cover clearly more of their own than of the other's (the in-sample optimism,
         which in expectation bounds the loss to the best set the greedy finds with
         unlimited samples; see ``spread.im.opim.opim_c``), for up to 6 rounds past its
-        schedule, each growing both collections 1.25 to 2 times. The guarantees are
-        kept (their failure probability is a union bound over those draws or rounds;
-        see ``spread.im.imm``); 0 gives the textbook stopping rules, which stop with
-        seeds several percent below what more samples find.
+        schedule, each growing both collections 1.25 to 2 times; then it chooses on
+        both collections joined (within `max_memory`), certified on a third. The
+        guarantees are kept (their failure probability is a union bound over those
+        draws, rounds and checks; see ``spread.im.imm``); 0 gives the textbook stopping
+        rules, which stop with seeds several percent below what more samples find.
     max_work : float or None, default 1e11
         Bound on each batch of Monte Carlo runs (CELF's estimates, the final
         evaluation) and CELF's whole search, in node-and-arc updates, checked before it

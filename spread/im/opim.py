@@ -4,7 +4,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
-from .._random import RR, RR_CHECK, stream_root
+from .._random import RR, RR_CERT, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
 from ._objective import ONE_MINUS_INV_E, log_comb, objective
 from ._result import Choice
@@ -15,6 +15,7 @@ __all__ = ["opim_c", "select"]
 _EXTRA_ROUNDS = 6  # rounds allowed past theta_max while the choice still overfits
 _MIN_STEP = 1.25  # the guard's rounds grow R1 and R2 by 1.25x to 2x (`_guard_step`)
 _STEP_MARGIN = 1.25  # over the growth at which the guard is predicted to settle
+_CERT_MARGIN = 1.25  # R3 (`_cert_size`): over the size predicted to certify
 
 
 def select(task):
@@ -50,14 +51,15 @@ class _OpimSizes(NamedTuple):
     a: float  # log(1 / delta_1) = log(1 / delta_2) of the bounds (`_opim_bounds`)
 
 
-def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds, goal=None):
+def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds, goal=None, extra_checks=0):
     """OPIM-C's theta0, theta_max, i_max and the bounds' constant a (Tang et al. 2018).
 
     ``alpha = sqrt(log(6 / delta))``, ``beta = sqrt((1 - 1/e) (log C(n_cand, k) +
     log(6 / delta)))``, ``theta_max = 2 n ((1 - 1/e) alpha + beta)**2 / (k eps**2)``,
     ``theta0 = theta_max k eps**2 / n``; ``i_max = floor(log2(theta_max / theta0)) + 1``
-    rounds, and ``a = log(3 n_rounds / delta)``: ``delta_1 = delta_2 = delta / (3 i_max)``
-    of the paper when `extra_rounds` is 0.
+    rounds, and ``a = log(3 (n_rounds + extra_checks) / delta)``: ``delta_1 = delta_2 =
+    delta / (3 i_max)`` of the paper when `extra_rounds` and `extra_checks` are 0
+    (`extra_checks`: certificates checked besides the rounds', the joined choice's).
 
     With a `goal` (`_objective.Objective`), its ``ratio`` replaces ``1 - 1/e``, its
     ``log_sets`` the ``log C(n_cand, k)`` and ``scale / opt_floor`` (W over a lower
@@ -76,7 +78,7 @@ def _opim_sizes(n, n_cand, k, eps, delta, extra_rounds, goal=None):
     theta_max = 2.0 * reach * (rho * alpha + beta) ** 2 / eps**2
     i_max = math.floor(math.log2(max(theta_max / theta0, 1.0))) + 1
     n_rounds = i_max + extra_rounds
-    a = math.log(3.0 * n_rounds / delta)
+    a = math.log(3.0 * (n_rounds + extra_checks) / delta)
     return _OpimSizes(theta0, theta_max, i_max, n_rounds, a)
 
 
@@ -85,13 +87,17 @@ def _opim_bounds(cov2, upper1, a):
 
     Tang et al. 2018: ``(sqrt(cov2 + 2a/9) - sqrt(a/2))**2 - a/18`` and
     ``(sqrt(upper1 + a/2) + sqrt(a/2))**2``, in RR sets (times n / theta: spreads).
+    The lower bound is at most 0 for `cov2` up to ``2a/3`` (0 at 0, where its rounding
+    can leave 1e-16 above): there it is kept at most 0, so no coverage certifies nothing.
     """
     lower = (math.sqrt(cov2 + 2.0 * a / 9.0) - math.sqrt(a / 2.0)) ** 2 - a / 18.0
+    if cov2 <= 2.0 * a / 3.0:
+        lower = min(lower, 0.0)
     upper = (math.sqrt(upper1 + a / 2.0) + math.sqrt(a / 2.0)) ** 2
     return lower, upper
 
 
-def _settled(own, cross, discordant, stable, known=0.0):
+def _settled(own, cross, discordant, stable, known=0.0, joined=False):
     """The guard's test: is the choice no longer flattered by the sets that made it?
 
     Each collection chooses its own seeds (S1 on R1, S2 on R2); `own` is the sets each
@@ -103,11 +109,19 @@ def _settled(own, cross, discordant, stable, known=0.0):
     paired difference, ``2 sqrt(discordant)`` (a tie is settled). Conditional sets:
     `known`, both choices' known part in sets, counts in the cross coverage the fraction
     is of (it cancels in the difference).
+
+    `joined`: the seeds will be chosen on R1 and R2 together (`opim_c`), twice the sets
+    of each. The optimism counted in sets stays about the same as a collection grows
+    (benchmarks/results_rr_quality.md), so ``own - cross`` also estimates twice the
+    joined choice's, in its own sets, of which the choice covers ``cross + known``
+    (twice each collection's): the fraction is of that, ``2 stable (cross + known)``.
+    The standard error is the check's own.
     """
-    return own - cross <= stable * (cross + known) + 2.0 * math.sqrt(discordant)
+    scale = 2.0 if joined else 1.0
+    return own - cross <= scale * stable * (cross + known) + 2.0 * math.sqrt(discordant)
 
 
-def _guard_step(own, cross, discordant, stable, known=0.0):
+def _guard_step(own, cross, discordant, stable, known=0.0, joined=False):
     """How much to grow R1 and R2 after a cross-check that did not settle: a factor in
     [`_MIN_STEP`, 2].
 
@@ -118,10 +132,11 @@ def _guard_step(own, cross, discordant, stable, known=0.0):
     factor x that makes them meet, ``stable * cross * x + 2 sqrt(discordant x) = own -
     cross``, times `_STEP_MARGIN` for the noise of the next check, clipped. The test
     at the next size is `_settled` as before: the step only saves the doubling past
-    where the guard will settle.
+    where the guard will settle. `joined`: the fraction of `_settled`'s joined test,
+    ``2 stable``.
     """
     gap = own - cross
-    slope = stable * (cross + known)
+    slope = (2.0 if joined else 1.0) * stable * (cross + known)
     root = 2.0 * math.sqrt(discordant)
     if slope <= 0:
         return 2.0
@@ -146,6 +161,60 @@ def _side_by_side(r1, r2):
     sets and, for each, `RRSets.selecting_bytes`)."""
     need = r1.nbytes + r2.nbytes + r1.selecting_bytes + r2.selecting_bytes
     return need <= r1.max_memory
+
+
+def _cert_size(theta, covered, known, upper, a, need):
+    """R3's size (`_joined_choice`): the fewest sets, at most `theta`, that would certify
+    a choice covering the fraction ``covered / theta`` of them less two standard
+    errors, plus its known part (`known`, in sets of `theta`), at the ratio `need`
+    against `upper` (a bound on the optimum's coverage of ``2 theta`` sets), times
+    `_CERT_MARGIN`; `theta` if none does. The round's choice and its coverage of R2
+    stand in for the joined choice, which covers about as much (the guard settled),
+    and R1's bound doubled for the joined sets' own, which is smaller per set."""
+    frac = covered / theta
+    goal = need * _opim_bounds(0.0, upper, a)[1] / (2.0 * theta)
+
+    def certifies(t):
+        hits = frac * t - 2.0 * math.sqrt(frac * t)
+        return (_opim_bounds(max(hits, 0.0), 0.0, a)[0] + known * t / theta) / t >= goal
+
+    if frac <= 0 or not certifies(theta):
+        return theta
+    lo, hi = 0, theta  # certifies(hi); lo does not (or is 0)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if certifies(mid) else (mid, hi)
+    return min(theta, math.ceil(_CERT_MARGIN * hi))
+
+
+def _joinable(r1, r2, n3):
+    """Whether choosing on R1 and R2 joined fits in `max_memory` (`_joined_choice`):
+    both collections and their joined copy with its selection's index
+    (`RRSets.selecting_bytes`), and R3 of `n3` sets as its `RRSets.extend` projects
+    it, with its sampler's working arrays."""
+    avg = r1.n_members / max(len(r1), 1)
+    need = 2 * (r1.nbytes + r2.nbytes) + r1.selecting_bytes + r2.selecting_bytes
+    need += int(n3 * (8 * avg + 8)) + r1.working_bytes(avg, n3)
+    return need <= r1.max_memory
+
+
+def _joined_choice(r1, r2, r3, size, k, allowed, fixed, goal, pool, a):
+    """The greedy choice on R1 and R2 joined, certified on R3 (`size` sets, drawn on
+    the other thread while the greedy runs when there is a `pool`): ``(seeds, gains in
+    joined sets, ratio)``. The lower bound on the seeds' spread is `_opim_bounds`' on
+    R3, the upper bound on the optimum's is on the joined sets (the greedy's
+    min-bound), each as a fraction of its own sets."""
+    later = None if pool is None else pool.submit(r3.extend, size)
+    seeds, gains, _, upper = greedy((r1, r2), k, allowed, fixed, want_bound=True, goal=goal)
+    if later is None:
+        r3.extend(size)
+    else:
+        later.result()
+    rounding = 0.5 * k if r1.conditional else 0.0  # as in `opim_c`'s rounds
+    lower, upper = _opim_bounds(coverage(r3, seeds, fixed), upper + rounding, a)
+    joined = len(r1) + len(r2)
+    ratio = max(lower + _known(r3, seeds), 0.0) / len(r3) / (upper / joined)
+    return seeds, gains, ratio
 
 
 def _choices(r1, r2, k, allowed, fixed, goal, pool):
@@ -217,8 +286,23 @@ def opim_c(
     same rounds and seeds as on one thread, where R2 chooses only once certified. With
     `max_rr_sets`, it stops at that budget instead (anytime mode) and reports the ratio
     reached.
-    Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``.
-    With `client`, R1 and R2 are sampled on a Dask cluster (the same sets).
+
+    The seeds are chosen on R1 and R2 joined. Once the guard settles, R1 and R2 are
+    independent samples of one law, so the greedy on both together is the choice on
+    twice the sets, whose optimism counted in sets is about the same as each one's
+    (`_settled`'s ``joined`` test: the fraction `stable` of twice the cross coverage;
+    per RR set drawn the seeds are as good as a choice on R1 alone with R1 and R2 each
+    twice as large: on NetHEPT 22-30% less time, benchmarks/RESULTS.md). Neither
+    collection can certify that choice, so a third, R3 (the ``RR_CERT`` stream), is
+    drawn beside its greedy on the other thread, as few sets as predicted to certify it
+    (`_cert_size`, at most R2's size): the lower bound on its spread is on R3, the upper
+    bound on the optimum's on the joined sets, and that check is one more in the union
+    bound. If R3 does not certify it, the round's choice on R1 and its certificate
+    stand. Only within `max_memory` (`_joinable`: the joined copy and R3 beside R1 and
+    R2); otherwise the guard tests the round's own choice, as before.
+    Returns ``(seed ids, gains, n_rr_sets, ratio certified, delta, peak bytes)``:
+    ``n_rr_sets`` counts R3's sets, and the peak the joined copy and R3.
+    With `client`, R1, R2 and R3 are sampled on a Dask cluster (the same sets).
 
     IC draws conditional RR sets where they pay (`RRSets`' ``conditional="auto"``; not
     under a budget): each set's target has a live in-arc, and the known part of the
@@ -246,7 +330,9 @@ def opim_c(
     k, rho = goal.k, goal.ratio
     # The overfitting guard may grow the sets past theta_max (where the certificate alone
     # would stop): the union bound then covers those extra rounds too.
-    sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS if stable > 0 else 0, goal)
+    # and the joined choice's certificate one more check
+    guard = stable > 0
+    sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS * guard, goal, int(guard))
     i_max, n_rounds, a = sizes.i_max, sizes.n_rounds, sizes.a
     if max_rr_sets is not None:
         a = math.log(2.0 / delta)
@@ -277,6 +363,7 @@ def opim_c(
     pool = ThreadPoolExecutor(2) if guarded else None
     ratio = 0.0
     seeds = gains = None
+    settled = joined = False
     try:
         for round_ in range(n_rounds):
             if max_rr_sets is not None:
@@ -318,17 +405,42 @@ def opim_c(
                     on_r2 = coverage(r2, seeds, fixed, seeds2)
                 counts = _cross_check(on_r1, on_r2)
                 both = known + _known(r1, seeds2)
-                if _settled(*counts, stable, both):
+                rounding = 0.5 * k if r1.conditional else 0.0
+                size3 = _cert_size(theta, cov2, known, 2 * upper1 + rounding, a, rho - eps)
+                joined = _joinable(r1, r2, size3)
+                if _settled(*counts, stable, both, joined):
+                    settled = True
                     break
-                step = _guard_step(*counts, stable, both)
+                step = _guard_step(*counts, stable, both, joined)
             target = math.ceil(target * step)
+        n_sets, memory = 2 * theta, r1.nbytes + r2.nbytes
+        if settled and joined:
+            # The guard settled for the choice on both collections at once: make it,
+            # and certify it on R3, which neither saw (kept only if it certifies).
+            r3 = RRSets(
+                graph,
+                model,
+                stream_root(root, RR_CERT),
+                first=0,
+                template=r1,
+                companions=(r1, r2),
+                target=audience,
+                conditional=r1.conditional,
+                **(sampling | {"n_threads": 1 if pool is not None else n_threads}),
+            )
+            choice = _joined_choice(r1, r2, r3, size3, k, allowed, fixed, goal, pool, a)
+            report(len(r3))
+            n_sets += len(r3)
+            memory += r1.nbytes + r2.nbytes - 8 + r3.nbytes  # the joined copy and R3
+            if choice[2] >= rho - eps:
+                seeds, gains, ratio = choice
+                theta = len(r1) + len(r2)
     finally:
         if pool is not None:
             pool.shutdown()
         r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
-    memory = r1.nbytes + r2.nbytes
     scale = r1.scale if r1.conditional else goal.scale
-    return seeds, gains * scale / theta, 2 * theta, ratio, delta, memory
+    return seeds, gains * scale / theta, n_sets, ratio, delta, memory
 
 
 def _known(rr, seeds):

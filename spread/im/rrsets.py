@@ -600,11 +600,21 @@ def _chunk_prefix_hits(graph, derived, kind, root, origin, avg, rank, k, lo, hi)
 # ------------------------------------------------------------- on a collection
 def greedy(rr, k, allowed, fixed, want_bound=False, goal=None):
     """Greedy maximum coverage of the sets in `rr` (`greedy_cover_flat`); of conditional
-    sets, plus each node's known part in sets (`bonus_sets`)."""
-    offsets, members = rr.flat()
-    offset = np.rint(rr.bonus_sets()).astype(np.int64) if rr.conditional else _NO_OFFSET
+    sets, plus each node's known part in sets (`bonus_sets`). `rr` is one `RRSets` or
+    a tuple of them for the same graph and model (OPIM-C's R1 and R2), chosen on as one
+    collection: their sets joined in a copy."""
+    parts = rr if isinstance(rr, tuple) else (rr,)
+    offsets, members = parts[0].flat()
+    for more in parts[1:]:
+        extra_offsets, extra_members = more.flat()
+        offsets = np.concatenate((offsets, extra_offsets[1:] + members.shape[0]))
+        members = np.concatenate((members, extra_members))
+    offset = _NO_OFFSET
+    if parts[0].conditional:
+        n_sets = sum(len(part) for part in parts)
+        offset = np.rint(parts[0].bonus * (n_sets / parts[0].scale)).astype(np.int64)
     return greedy_cover_flat(
-        offsets, members, rr.graph.n_nodes, k, allowed, fixed, goal, want_bound, offset
+        offsets, members, parts[0].graph.n_nodes, k, allowed, fixed, goal, want_bound, offset
     )
 
 
