@@ -1,14 +1,13 @@
 """OPIM-C: seed selection on two RR-set collections (Tang, Tang, Xiao, Yuan, SIGMOD 2018)."""
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from .._random import RR, RR_CERT, RR_CHECK, stream_root
 from ..exceptions import MemoryLimitError
 from ._objective import ONE_MINUS_INV_E, log_comb, objective
 from ._result import Choice
-from .rrsets import RRSets, coverage, greedy
+from .rrsets import RRSets, _pool, coverage, greedy
 
 __all__ = ["opim_c", "select"]
 
@@ -360,7 +359,7 @@ def opim_c(
     target = math.ceil(sizes.theta0)
     # R2's own choice and the scores of both on both collections, beside R1's work
     guarded = stable > 0 and max_rr_sets is None and n_threads > 1
-    pool = ThreadPoolExecutor(2) if guarded else None
+    pool = _pool(1) if guarded else None  # the other thread: the main one works too
     ratio = 0.0
     seeds = gains = None
     settled = joined = False
@@ -436,8 +435,6 @@ def opim_c(
                 seeds, gains, ratio = choice
                 theta = len(r1) + len(r2)
     finally:
-        if pool is not None:
-            pool.shutdown()
         r1.companions = ()  # break the R1 <-> R2 cycle: both are freed on return, not at a GC
     scale = r1.scale if r1.conditional else goal.scale
     return seeds, gains * scale / theta, n_sets, ratio, delta, memory

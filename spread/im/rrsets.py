@@ -89,10 +89,11 @@ _POOLS_LOCK = threading.Lock()
 
 
 def _pool(n_threads):
-    """A pool of `n_threads` threads for `extend`'s kernel calls, started once per size
-    (and per process: a forked child starts its own) and kept: starting two threads for
-    every extend took about 0.3 ms against 0.07 ms for a kept pool, some 16 times in
-    a small OPIM-C call (wiki-Vote's took 33 ms then)."""
+    """A pool of `n_threads` threads for `extend`'s kernel calls (and, of one, for
+    OPIM-C's work beside the main thread's), started once per size (and per process: a
+    forked child starts its own) and kept: starting two threads for every extend took
+    about 0.3 ms against 0.07 ms for a kept pool, some 16 times in a small OPIM-C call
+    (wiki-Vote's took 33 ms then)."""
     key = (os.getpid(), n_threads)
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
