@@ -1961,6 +1961,41 @@ def test_opim_certifies_a_ratio_exactly_at_its_target():
     assert sel.guarantee == ratio
 
 
+def test_shared_arrays_are_kept_per_graph_and_probability_array(monkeypatch):
+    """Pins `_ic_sampler.shared_arrays`: the per-node shared probabilities and their
+    jump scales (`shared_in_probability`, `inv_log1m`), the same values whether kept
+    or not; kept (read-only) for the graph while the same `p` array is given, computed
+    again for another array, never kept where some node has per-arc coins or on a
+    graph of more than `_KEEP_UP_TO` nodes, and let go with the graph."""
+    import gc
+
+    g = Graph.from_edges([0, 2, 0, 1, 2, 3], [1, 1, 3, 3, 3, 4], labels=range(5))
+    wc = IC(p="wc").arc_probabilities(g)
+    node_p, scales = _ic_sampler.shared_arrays(g, wc)
+    assert node_p.tolist() == shared_in_probability(g, wc).tolist()
+    assert scales.tolist() == _ic_sampler.inv_log1m(node_p).tolist()
+    again = _ic_sampler.shared_arrays(g, wc)
+    assert again[0] is node_p and again[1] is scales
+    assert not node_p.flags.writeable and not scales.flags.writeable
+    other = _ic_sampler.shared_arrays(g, wc.copy())  # an equal array, not the same one
+    assert other[0] is not node_p and other[0].tolist() == node_p.tolist()
+    mixed = np.array([0.2, 0.1, 0.1, 0.2, 0.3, 0.7])  # node 3's in-arcs differ
+    first = _ic_sampler.shared_arrays(g, mixed)[0]
+    assert first.tolist() == [0.0, 0.2, 0.0, -1.0, 0.7] and first.flags.writeable
+    assert _ic_sampler.shared_arrays(g, mixed)[0] is not first
+    monkeypatch.setattr(_ic_sampler, "_KEEP_UP_TO", 4)  # 5 nodes: too many to keep
+    big = Graph.from_edges([0, 1], [1, 2], labels=range(5))
+    big_wc = IC(p="wc").arc_probabilities(big)
+    assert (
+        _ic_sampler.shared_arrays(big, big_wc)[0] is not _ic_sampler.shared_arrays(big, big_wc)[0]
+    )
+    assert big not in _ic_sampler._KEPT and g in _ic_sampler._KEPT
+    kept = len(_ic_sampler._KEPT)
+    del g, again, other
+    gc.collect()
+    assert len(_ic_sampler._KEPT) == kept - 1
+
+
 def test_shared_in_probability_per_node():
     """Pins which nodes take the sampler's shared-probability path: a node whose in-arcs
     all have the same probability gets it (weighted cascade: 1 / in-degree), one with

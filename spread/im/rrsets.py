@@ -21,7 +21,7 @@ from ._ic_sampler import (
     SAMPLER_BYTES_PER_SLOT,
     inv_log1m,
     no_live_probability,
-    shared_in_probability,
+    shared_arrays,
     subset_order,
 )
 from ._objective import Target
@@ -296,7 +296,7 @@ class RRSets:
             self._check_room(SAMPLER_BYTES_PER_NODE * graph.n_nodes, "the sampler's")
             if uniform is None:
                 self._source = model.arc_probabilities(graph)
-                node_p = shared_in_probability(graph, self._source)
+                node_p, node_scale = shared_arrays(graph, self._source)
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 if (node_p < 0).any():  # per-arc coins somewhere: per-slot arrays
                     self._check_room(
@@ -306,11 +306,13 @@ class RRSets:
                     )
                     p_in = np.ascontiguousarray(self._source[graph.in_arc])
                     p_in, src_in, node_p = subset_order(graph, p_in, node_p)
+                    node_scale = inv_log1m(node_p)
             else:
                 p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)
                 node_p = np.array([uniform])  # every node's (`rr_sets_ic`)
+                node_scale = inv_log1m(node_p)
             inv_in = inv_log1m(p_in, graph, node_p == SUBSET)
-            derived = (p_in, inv_in, src_in, node_p, inv_log1m(node_p))
+            derived = (p_in, inv_in, src_in, node_p, node_scale)
             node_q = np.empty(0)
             if conditional:
                 need = (SAMPLER_BYTES_PER_NODE + CONDITIONAL_BYTES_PER_NODE) * graph.n_nodes
