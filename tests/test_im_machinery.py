@@ -2308,6 +2308,34 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
     assert cluster.working_bytes(n, 20_000) == sampler
 
 
+def test_coverage_through_the_greedys_index_is_the_count_over_the_sets():
+    """`coverage` with the inverted index the greedy kept (`greedy`'s ``keep_index``,
+    `_coverage_kernels.greedy_cover_index`) gives the counts of the pass over every set
+    (`count_hit`): by the seeds, by the others, by either, none of the sets a fixed
+    node holds, with -1 padding ignored; and the index is `node_sets` of the sets.
+    Under a budget the greedy keeps none."""
+    rng = np.random.default_rng(11)
+    model = IC(p=0.15)
+    for trial in range(12):
+        rr = RRSets(KARATE, model, np.uint64(trial)).extend(int(rng.integers(1, 900)))
+        allowed = rng.random(KARATE.n_nodes) < 0.9
+        fixed = rng.random(KARATE.n_nodes) < (0.1 if trial % 2 else 0.0)
+        *_, index = greedy(rr, 3, allowed, fixed, keep_index=True)
+        want_ptr, want_ids = coverage_kernels.node_sets(*rr.flat(), KARATE.n_nodes)
+        assert np.array_equal(index[0], want_ptr) and np.array_equal(index[1], want_ids)
+        seeds = rng.choice(KARATE.n_nodes, size=4, replace=False)
+        others = np.append(rng.choice(KARATE.n_nodes, size=3, replace=False), -1)
+        assert coverage(rr, seeds, fixed, index=index) == coverage(rr, seeds, fixed)
+        want = coverage(rr, seeds, fixed, others)
+        assert coverage(rr, seeds, fixed, others, index=index) == want
+        assert want[2] >= max(want[0], want[1]) and want[2] <= want[0] + want[1]
+    goal = Objective(
+        k=2, ratio=0.3, costs=np.ones(KARATE.n_nodes), budget=2.0, scale=34.0,
+        log_sets=1.0, opt_floor=1.0,
+    )  # fmt: skip
+    assert greedy(rr, 2, allowed, fixed, goal=goal, keep_index=True)[4] is None
+
+
 def test_coverage_ignores_the_padding_of_a_short_seed_list():
     """A seed list shorter than k is padded with -1 (greedy's "no candidate left"):
     `coverage` counts the sets hit by the real seeds only, not by node n - 1 (which

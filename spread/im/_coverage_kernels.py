@@ -63,16 +63,27 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
 
 @njit(cache=True, nogil=True)
 def greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offset):
+    """Greedy maximum coverage: `greedy_cover_index` without the index."""
+    seeds, gains, total, upper, _, _ = greedy_cover_index(
+        offsets, members, n, k, allowed, fixed, want_bound, offset
+    )
+    return seeds, gains, total, upper
+
+
+@njit(cache=True, nogil=True)
+def greedy_cover_index(offsets, members, n, k, allowed, fixed, want_bound, offset):
     """Greedy maximum coverage: k nodes covering the most RR sets not covered by `fixed`.
 
     With a non-empty `offset` (int64 per node), each node's coverage counts its offset
     on top of its sets (a modular term: conditional RR sets' known part, in sets).
 
-    Returns ``(seeds, gains, covered, upper)``: the chosen node ids in order (-1 where
-    fewer than k nodes were allowed), the sets each newly covered, the total covered, and
-    (if `want_bound`) the min-bound on the best possible coverage of k allowed nodes:
-    the minimum over greedy steps of (covered so far + the k largest marginal coverages)
-    (Tang et al. 2018); otherwise -1. Ties go to the smallest node id.
+    Returns ``(seeds, gains, covered, upper, ptr, ids)``: the chosen node ids in order
+    (-1 where fewer than k nodes were allowed), the sets each newly covered, the total
+    covered, (if `want_bound`) the min-bound on the best possible coverage of k allowed
+    nodes: the minimum over greedy steps of (covered so far + the k largest marginal
+    coverages) (Tang et al. 2018), otherwise -1, and the inverted index it built
+    (`_node_sets`: the sets holding each node, for counts through it, `sets_hit`).
+    Ties go to the smallest node id.
 
     Lazy (Minoux 1978): the allowed nodes of positive coverage sit in a max-heap whose
     values can only be stale upward (coverage only falls); the top is refreshed until
@@ -134,7 +145,7 @@ def greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offs
         gains[i] = best_cov
         total += best_cov
         _take(best, offsets, members, ptr, ids, cov, done, chosen)
-    return seeds, gains, total, upper
+    return seeds, gains, total, upper, ptr, ids
 
 
 @njit(cache=True, nogil=True)

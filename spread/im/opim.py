@@ -219,17 +219,31 @@ def _joined_choice(r1, r2, r3, size, k, allowed, fixed, goal, pool, a):
 def _choices(r1, r2, k, allowed, fixed, goal, pool):
     """R1's greedy choice with its bound and, with a `pool`, R2's own choice beside it
     on the other thread (the cross-check's, made before knowing it will be needed: the
-    core is idle otherwise). Returns ``(seeds, gains, upper1, seeds2 or None)``."""
+    core is idle otherwise). Returns ``(seeds, gains, upper1, seeds2 or None, indexes
+    or None)``: with R2's choice, the inverted index each greedy built (`greedy`'s
+    ``keep_index``; None under a budget), for `_scores`."""
     spare = pool is not None and _side_by_side(r1, r2)
-    if spare:
-        mine = pool.submit(greedy, r2, k, allowed, fixed, goal=goal)
-    seeds, gains, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True, goal=goal)
-    return seeds, gains, upper1, mine.result()[0] if spare else None
+    if not spare:
+        seeds, gains, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True, goal=goal)
+        return seeds, gains, upper1, None, None
+    mine = pool.submit(greedy, r2, k, allowed, fixed, goal=goal, keep_index=True)
+    seeds, gains, _, upper1, index1 = greedy(
+        r1, k, allowed, fixed, want_bound=True, goal=goal, keep_index=True
+    )
+    seeds2, *_, index2 = mine.result()
+    return seeds, gains, upper1, seeds2, (index1, index2)
 
 
-def _scores(r1, r2, seeds, seeds2, fixed, pool):
-    """Each collection's coverage by S1 and S2 (`coverage` with ``others``), the two
-    passes on two threads: ``(on R1, on R2)``."""
+def _scores(r1, r2, seeds, seeds2, fixed, pool, indexes):
+    """Each collection's coverage by S1 and S2 (`coverage` with ``others``): through
+    each collection's inverted index where the greedies kept one (`_choices`: the
+    memberships of the seeds only), else in two passes on two threads: ``(on R1, on
+    R2)``. The held indexes are both selections' arrays, which `_side_by_side` allows."""
+    if indexes[0] is not None:
+        return (
+            coverage(r1, seeds, fixed, seeds2, index=indexes[0]),
+            coverage(r2, seeds, fixed, seeds2, index=indexes[1]),
+        )
     later = pool.submit(coverage, r1, seeds, fixed, seeds2)
     on_r2 = coverage(r2, seeds, fixed, seeds2)
     return later.result(), on_r2
@@ -376,12 +390,13 @@ def opim_c(
                 break  # the guard's extra rounds are optional: keep the certified seeds
             report(2 * target)
             step = 2.0  # the schedule doubles; the guard's rounds may grow less
-            seeds, gains, upper1, seeds2 = _choices(r1, r2, k, allowed, fixed, goal, pool)
+            seeds, gains, upper1, seeds2, indexes = _choices(r1, r2, k, allowed, fixed, goal, pool)
             theta = len(r1)  # the sets behind this choice (R1 may outgrow them if R2 fails)
             if seeds2 is None:
                 cov2 = coverage(r2, seeds, fixed)
             else:
-                on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool)
+                on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool, indexes)
+                indexes = None  # the indexes go before the next round's sets
                 cov2 = on_r2[0]
             # Conditional sets: the seeds' known part adds to the lower bound exactly;
             # the greedy counted it rounded (at most 1/2 set per seed): the upper bound

@@ -14,7 +14,14 @@ from .._common import default_memory_limit
 from .._validation import check_nonnegative_float
 from ..exceptions import InvalidParameterError, MemoryLimitError
 from ..models import CTIC, IC, LT, TemporalIC
-from ._coverage_kernels import budget_cover, count_hit, greedy_cover_offset, prefix_coverage
+from ._coverage_kernels import (
+    budget_cover,
+    count_hit,
+    greedy_cover_index,
+    greedy_cover_offset,
+    prefix_coverage,
+    sets_hit,
+)
 from ._ic_sampler import (
     CONDITIONAL_BYTES_PER_NODE,
     SAMPLER_BYTES_PER_NODE,
@@ -601,11 +608,11 @@ def _chunk_prefix_hits(graph, derived, kind, root, origin, avg, rank, k, lo, hi)
 
 
 # ------------------------------------------------------------- on a collection
-def greedy(rr, k, allowed, fixed, want_bound=False, goal=None):
+def greedy(rr, k, allowed, fixed, want_bound=False, goal=None, keep_index=False):
     """Greedy maximum coverage of the sets in `rr` (`greedy_cover_flat`); of conditional
     sets, plus each node's known part in sets (`bonus_sets`). `rr` is one `RRSets` or
     a tuple of them for the same graph and model (OPIM-C's R1 and R2), chosen on as one
-    collection: their sets joined in a copy."""
+    collection: their sets joined in a copy. `keep_index`: as `greedy_cover_flat`."""
     parts = rr if isinstance(rr, tuple) else (rr,)
     offsets, members = parts[0].flat()
     for more in parts[1:]:
@@ -616,8 +623,9 @@ def greedy(rr, k, allowed, fixed, want_bound=False, goal=None):
     if parts[0].conditional:
         n_sets = sum(len(part) for part in parts)
         offset = np.rint(parts[0].bonus * (n_sets / parts[0].scale)).astype(np.int64)
+    n = parts[0].graph.n_nodes
     return greedy_cover_flat(
-        offsets, members, parts[0].graph.n_nodes, k, allowed, fixed, goal, want_bound, offset
+        offsets, members, n, k, allowed, fixed, goal, want_bound, offset, keep_index
     )
 
 
@@ -625,25 +633,44 @@ _NO_OFFSET = np.empty(0, dtype=np.int64)
 
 
 def greedy_cover_flat(
-    offsets, members, n, k, allowed, fixed, goal=None, want_bound=False, offset=_NO_OFFSET
+    offsets,
+    members,
+    n,
+    k,
+    allowed,
+    fixed,
+    goal=None,
+    want_bound=False,
+    offset=_NO_OFFSET,
+    keep_index=False,
 ):
     """Greedy maximum coverage of flat sets (`_coverage_kernels.greedy_cover_offset`,
     with a per-node `offset`), or budgeted (`budget_cover`, no offset) when `goal` is an
     `Objective` with a budget; then the bound is the smaller of the kernel's and
-    ``covered / ratio``."""
+    ``covered / ratio``. `keep_index`: a fifth item, the inverted index the greedy
+    built (``(ptr, set ids)``, for `coverage`'s `index`; None under a budget)."""
     if goal is None or goal.budget is None:
+        if keep_index:
+            *chosen, ptr, ids = greedy_cover_index(
+                offsets, members, n, k, allowed, fixed, want_bound, offset
+            )
+            return (*chosen, (ptr, ids))
         return greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offset)
     seeds, gains, covered, upper = budget_cover(
         offsets, members, n, goal.costs, goal.budget, allowed, fixed, want_bound
     )
     if want_bound:
         upper = min(upper, covered / goal.ratio)
-    return seeds, gains, covered, upper
+    return (seeds, gains, covered, upper, None) if keep_index else (seeds, gains, covered, upper)
 
 
-def coverage(rr, seeds, fixed, others=None):
+def coverage(rr, seeds, fixed, others=None, index=None):
     """RR sets in `rr` hit by `seeds` (ids) and not by `fixed` (mask); with `others`
-    (ids), ``(by seeds, by others, by either)`` in one pass (`count_hit`)."""
+    (ids), ``(by seeds, by others, by either)`` in one pass (`count_hit`). With the
+    collection's inverted `index` (`greedy`'s ``keep_index``), the same counts through
+    it (`sets_hit`), in the memberships of the nodes named instead of all."""
+    if index is not None:
+        return _coverage_by_index(index, len(rr), seeds, fixed, others)
     offsets, members = rr.flat()
     mark = np.zeros(fixed.shape[0], dtype=np.uint8)
     mark[seeds[seeds >= 0]] = 1
@@ -651,3 +678,19 @@ def coverage(rr, seeds, fixed, others=None):
         return int(count_hit(offsets, members, mark, fixed)[0])
     mark[others[others >= 0]] |= 2
     return tuple(int(c) for c in count_hit(offsets, members, mark, fixed))
+
+
+def _coverage_by_index(index, n_sets, seeds, fixed, others):
+    """`coverage` through an inverted index ``(ptr, set ids)``: the fixed nodes' sets
+    marked first (never counted), then the seeds' (and the others' beside them, and
+    after them for the sets hit by either)."""
+    ptr, ids = index
+    marks = np.zeros(-(-n_sets // 64), dtype=np.uint64)
+    sets_hit(ptr, ids, np.flatnonzero(fixed), marks)
+    alone = None if others is None else marks.copy()
+    first = int(sets_hit(ptr, ids, seeds[seeds >= 0], marks))
+    if others is None:
+        return first
+    others = others[others >= 0]
+    second = int(sets_hit(ptr, ids, others, alone))
+    return first, second, first + int(sets_hit(ptr, ids, others, marks))
