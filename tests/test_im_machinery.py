@@ -1094,6 +1094,38 @@ def test_opim_chooses_on_r1_and_r2_joined_only_within_max_memory(monkeypatch):
     assert seeds.tolist() == greedy(r1, 2, allowed, fixed)[0].tolist()
 
 
+def test_opim_draws_r1_and_r2_side_by_side_within_one_max_memory():
+    """Pins `_extend_both`: with a helper thread R2 is drawn on it while R1 is drawn
+    here, the same sets as one after the other; each collection's `max_memory` check
+    counts what the other adds (`RRSets.projected_bytes`: its sets at the target and
+    its working arrays), so both fit together or neither is drawn."""
+    from spread.im.opim import _extend_both
+
+    g, model = KARATE, IC(p=0.2)
+
+    def pair(budget):
+        r1 = RRSets(g, model, np.uint64(1), max_memory=budget)
+        r2 = RRSets(g, model, np.uint64(2), template=r1, companions=(r1,), max_memory=budget)
+        r1.companions = (r2,)
+        return r1, r2
+
+    r1, r2 = pair(None)
+    _extend_both(r1, r2, 600, rrsets._pool(1))
+    one, two = RRSets(g, model, np.uint64(1)), RRSets(g, model, np.uint64(2))
+    _extend_both(one, two, 600, None)
+    for a, b in ((r1, one), (r2, two)):
+        assert all(np.array_equal(x, y) for x, y in zip(a.flat(), b.flat(), strict=True))
+    fresh1, fresh2 = pair(None)
+    need = fresh1.projected_bytes(600) + fresh2.projected_bytes(600)
+    r1, r2 = pair(need)
+    _extend_both(r1, r2, 600, rrsets._pool(1))
+    assert len(r1) == len(r2) == 600
+    r1, r2 = pair(need - 1)
+    with pytest.raises(MemoryLimitError):
+        _extend_both(r1, r2, 600, rrsets._pool(1))
+    assert len(r1) == 0  # R1 checked against R2's growth before drawing
+
+
 def test_both_selections_side_by_side_only_within_max_memory():
     """Pins `_side_by_side`: R2's speculative greedy runs beside R1's only when both
     collections and both selections' arrays (`RRSets.selecting_bytes`: 4 bytes per

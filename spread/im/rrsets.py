@@ -96,11 +96,9 @@ _POOLS_LOCK = threading.Lock()
 
 
 def _pool(n_threads):
-    """A pool of `n_threads` threads for `extend`'s kernel calls (and, of one, for
-    OPIM-C's work beside the main thread's), started once per size (and per process: a
-    forked child starts its own) and kept: starting two threads for every extend took
-    about 0.3 ms against 0.07 ms for a kept pool, some 16 times in a small OPIM-C call
-    (wiki-Vote's took 33 ms then)."""
+    """A pool of `n_threads` threads (`extend`'s; of one, OPIM-C's helper), kept per size
+    and process: starting two threads for every extend took 0.3 ms against 0.07 for a
+    kept pool, some 16 times in a small OPIM-C call (wiki-Vote's took 33 ms then)."""
     key = (os.getpid(), n_threads)
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
@@ -440,8 +438,15 @@ class RRSets:
         """Average bytes per RR set."""
         return self.nbytes / max(self._n_sets, 1)
 
-    def extend(self, target):
-        """Sample more RR sets until the collection holds `target` of them.
+    def projected_bytes(self, target):
+        """What `extend` checks against `max_memory` beside the companions' sets: the
+        sets at `target` (8 bytes per member and per set) and the working arrays."""
+        avg = self._average_size()
+        return int(target * (8 * avg + 8)) + self.working_bytes(avg, target - self._n_sets)
+
+    def extend(self, target, beside=0):
+        """Sample more RR sets until the collection holds `target` of them (`beside`:
+        bytes a companion adds while this runs, counted with the companions' sets).
 
         Raises
         ------
@@ -458,7 +463,7 @@ class RRSets:
         # ones and their joined copy at once: 8 bytes per member again (see below).
         projected = int(target * (8 * avg + 8))
         work = self.working_bytes(avg, target - self._n_sets)
-        held = sum(c.nbytes for c in self.companions)
+        held = sum(c.nbytes for c in self.companions) + int(beside)
         if projected + work + held > self.max_memory:
             beside = f" beside {held / 2**20:,.3g} MiB of other RR sets" if held else ""
             msg = (
@@ -682,8 +687,7 @@ def coverage(rr, seeds, fixed, others=None, index=None):
 
 def _coverage_by_index(index, n_sets, seeds, fixed, others):
     """`coverage` through an inverted index ``(ptr, set ids)``: the fixed nodes' sets
-    marked first (never counted), then the seeds' (and the others' beside them, and
-    after them for the sets hit by either)."""
+    marked first (never counted), then the seeds' (the others' beside and after them)."""
     ptr, ids = index
     marks = np.zeros(-(-n_sets // 64), dtype=np.uint64)
     sets_hit(ptr, ids, np.flatnonzero(fixed), marks)
