@@ -619,7 +619,8 @@ def test_the_lazy_greedies_choose_what_a_full_scan_chooses(seed):
     allowed = np.ones(n, bool)
     budget = 5.0
     for ratio in (True, False):
-        ptr, ids, cov, done, chosen = _start(offsets, members, n, np.zeros(n, bool))
+        no_index = np.empty(0, np.int64), np.empty(0, np.int32)  # `_start` builds it
+        ptr, ids, cov, done, chosen = _start(offsets, members, n, np.zeros(n, bool), *no_index)
         seeds, _, _ = _budget_greedy(
             offsets, members, ptr, ids, cov, done, chosen, costs, budget, allowed, ratio
         )

@@ -1033,6 +1033,18 @@ def test_greedy_on_joined_collections_is_the_greedy_on_their_sets_together(
     assert (got[2], got[3]) == (want[2], want[3])
     after = [part for rr in (r1, r2) for part in rr.flat()]
     assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    # each part's inverted index (as its own greedy keeps it), joined instead of built:
+    # the same choice, and the index of the sets together (`node_sets`); three parts too
+    r3 = replay_pair(model, np.uint64(8), conditional_sets)[0].extend(200)
+    parts = (r1, r2, r3)
+    kept = tuple(greedy(rr, 3, allowed, fixed, index=True)[4] for rr in parts)
+    for chosen_on, indexes in ((parts[:2], kept[:2]), (parts, kept)):
+        fresh = greedy(chosen_on, 3, allowed, fixed, want_bound=True)
+        *got, index = greedy(chosen_on, 3, allowed, fixed, want_bound=True, index=indexes)
+        assert [np.asarray(x).tolist() for x in got] == [np.asarray(x).tolist() for x in fresh]
+        sets = [sorted(m) for rr in chosen_on for m in as_sets(*rr.flat())]
+        want_ptr, want_ids = coverage_kernels.node_sets(*as_flat(sets), KARATE.n_nodes)
+        assert np.array_equal(index[0], want_ptr) and np.array_equal(index[1], want_ids)
 
 
 def test_cert_size_is_the_fewest_sets_predicted_to_certify():
@@ -1060,8 +1072,8 @@ def test_cert_size_is_the_fewest_sets_predicted_to_certify():
 
 def test_opim_chooses_on_r1_and_r2_joined_only_within_max_memory(monkeypatch):
     """Pins `_joinable`: once the guard settles, the seeds are chosen on R1 and R2 joined
-    (a copy of both, its selection's index and R3 beside them) only when that fits in
-    `max_memory`; otherwise the guard tests the round's own choice and keeps it (no
+    (a copy of both, its selection's index, the round's two indexes it is joined from
+    and R3 beside them) only when that fits in `max_memory`; otherwise the guard tests the round's own choice and keeps it (no
     R3: R1 and R2 of the same size, and their bytes only). The bytes needed are the two
     collections twice, both selections' arrays and R3 as `RRSets.extend` projects it
     (8 bytes per member and per set, with its sampler's working arrays)."""
@@ -1072,6 +1084,7 @@ def test_opim_chooses_on_r1_and_r2_joined_only_within_max_memory(monkeypatch):
     r2 = RRSets(g, model, np.uint64(2)).extend(500)
     avg = r1.n_members / 500
     need = 2 * (r1.nbytes + r2.nbytes) + r1.selecting_bytes + r2.selecting_bytes
+    need += 4 * (r1.n_members + r2.n_members) + 16 * (g.n_nodes + 1)  # the round's indexes
     need += int(100 * (8 * avg + 8)) + r1.working_bytes(avg, 100)
     r1.max_memory = need
     assert _joinable(r1, r2, 100)
@@ -1494,7 +1507,7 @@ def test_greedy_with_offsets_against_a_plain_python_greedy():
 
 
 def test_the_greedys_heap_floor_changes_no_choice(monkeypatch):
-    """`greedy_cover_offset` heaps only the nodes at or above `_floor` (the m-th largest
+    """`greedy_cover_index` heaps only the nodes at or above `_floor` (the m-th largest
     coverage), and rebuilds the heap from every node once fewer than k remain above it:
     its seeds, gains, total and min-bound are those of the plain-Python greedy of
     `test_greedy_with_offsets_against_a_plain_python_greedy`, with the floor low enough
@@ -1519,13 +1532,14 @@ def test_the_greedys_heap_floor_changes_no_choice(monkeypatch):
         allowed = rng.random(n) < 0.9
         fixed = (rng.random(n) < 0.05) & ~allowed if trial % 3 == 0 else np.zeros(n, np.bool_)
         want_bound = trial % 4 != 1
-        _, _, cov, _, chosen = coverage_kernels._start(offsets, members, n, fixed)
+        no_index = np.empty(0, np.int64), np.empty(0, np.int32)  # `_start` builds it
+        _, _, cov, _, chosen = coverage_kernels._start(offsets, members, n, fixed, *no_index)
         cov = cov + offset
         floor = coverage_kernels._floor(cov, allowed, chosen, 16 * k)
         assert floor == max(np.sort(cov[allowed & ~chosen & (cov > 0)])[::-1][16 * k - 1], 1)
-        got = greedy_cover_offset.py_func(
-            offsets, members, n, k, allowed, fixed, want_bound, offset
-        )
+        got = coverage_kernels.greedy_cover_index.py_func(
+            offsets, members, n, k, allowed, fixed, want_bound, offset, *no_index
+        )[:4]
         fixed_nodes = set(np.flatnonzero(fixed).tolist())
         covered = {i for i, s_ in enumerate(sets) if fixed_nodes & set(s_)}
         picked, want_gains, bound, below = [], [], math.inf, False
@@ -2341,7 +2355,7 @@ def test_rr_sets_bookkeeping_bytes_and_idempotent_extend():
 
 
 def test_coverage_through_the_greedys_index_is_the_count_over_the_sets():
-    """`coverage` with the inverted index the greedy kept (`greedy`'s ``keep_index``,
+    """`coverage` with the inverted index the greedy kept (`greedy`'s ``index=True``,
     `_coverage_kernels.greedy_cover_index`) gives the counts of the pass over every set
     (`count_hit`): by the seeds, by the others, by either, none of the sets a fixed
     node holds, with -1 padding ignored; and the index is `node_sets` of the sets.
@@ -2352,7 +2366,7 @@ def test_coverage_through_the_greedys_index_is_the_count_over_the_sets():
         rr = RRSets(KARATE, model, np.uint64(trial)).extend(int(rng.integers(1, 900)))
         allowed = rng.random(KARATE.n_nodes) < 0.9
         fixed = rng.random(KARATE.n_nodes) < (0.1 if trial % 2 else 0.0)
-        *_, index = greedy(rr, 3, allowed, fixed, keep_index=True)
+        *_, index = greedy(rr, 3, allowed, fixed, index=True)
         want_ptr, want_ids = coverage_kernels.node_sets(*rr.flat(), KARATE.n_nodes)
         assert np.array_equal(index[0], want_ptr) and np.array_equal(index[1], want_ids)
         seeds = rng.choice(KARATE.n_nodes, size=4, replace=False)
@@ -2365,7 +2379,7 @@ def test_coverage_through_the_greedys_index_is_the_count_over_the_sets():
         k=2, ratio=0.3, costs=np.ones(KARATE.n_nodes), budget=2.0, scale=34.0,
         log_sets=1.0, opt_floor=1.0,
     )  # fmt: skip
-    assert greedy(rr, 2, allowed, fixed, goal=goal, keep_index=True)[4] is None
+    assert greedy(rr, 2, allowed, fixed, goal=goal, index=True)[4] is None
 
 
 def test_coverage_ignores_the_padding_of_a_short_seed_list():

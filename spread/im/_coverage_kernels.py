@@ -35,10 +35,40 @@ def _take(v, offsets, members, ptr, ids, cov, done, chosen):
 
 
 @njit(cache=True, nogil=True)
-def _start(offsets, members, n, fixed):
-    """The greedy's state once `fixed` is in: the inverted index ``(ptr, ids)``, each
-    node's marginal coverage, the sets covered and the nodes chosen."""
-    ptr, ids = _node_sets(offsets, members, n)
+def joined_index(ptr1, ids1, ptr2, ids2, shift):
+    """The inverted index of two collections' sets listed one after the other, from
+    each one's (`_node_sets`): each node's sets of the first, then those of the second
+    shifted by `shift` (the first's number of sets), as `_node_sets` of the joined sets
+    gives them, in one sequential pass instead of a scatter over every member."""
+    n = ptr1.shape[0] - 1
+    ptr = np.empty(n + 1, dtype=np.int64)
+    ids = np.empty(ids1.shape[0] + ids2.shape[0], dtype=np.int32)
+    ptr[0] = 0
+    at = 0
+    for v in range(n):
+        for t in range(ptr1[v], ptr1[v + 1]):
+            ids[at] = ids1[t]
+            at += 1
+        for t in range(ptr2[v], ptr2[v + 1]):
+            ids[at] = ids2[t] + shift
+            at += 1
+        ptr[v + 1] = at
+    return ptr, ids
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _no_index():
+    """`_start`'s ``(ptr, ids)`` when it is to build the index itself."""
+    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+
+
+@njit(cache=True, nogil=True)
+def _start(offsets, members, n, fixed, ptr, ids):
+    """The greedy's state once `fixed` is in: the inverted index ``(ptr, ids)`` (built
+    unless given: `ptr` empty), each node's marginal coverage, the sets covered and the
+    nodes chosen."""
+    if ptr.shape[0] == 0:
+        ptr, ids = _node_sets(offsets, members, n)
     cov = np.empty(n, dtype=np.int64)
     for v in range(n):
         cov[v] = ptr[v + 1] - ptr[v]
@@ -64,14 +94,15 @@ def greedy_cover(offsets, members, n, k, allowed, fixed, want_bound):
 @njit(cache=True, nogil=True)
 def greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offset):
     """Greedy maximum coverage: `greedy_cover_index` without the index."""
+    ptr, ids = _no_index()
     seeds, gains, total, upper, _, _ = greedy_cover_index(
-        offsets, members, n, k, allowed, fixed, want_bound, offset
+        offsets, members, n, k, allowed, fixed, want_bound, offset, ptr, ids
     )
     return seeds, gains, total, upper
 
 
 @njit(cache=True, nogil=True)
-def greedy_cover_index(offsets, members, n, k, allowed, fixed, want_bound, offset):
+def greedy_cover_index(offsets, members, n, k, allowed, fixed, want_bound, offset, ptr, ids):
     """Greedy maximum coverage: k nodes covering the most RR sets not covered by `fixed`.
 
     With a non-empty `offset` (int64 per node), each node's coverage counts its offset
@@ -82,8 +113,9 @@ def greedy_cover_index(offsets, members, n, k, allowed, fixed, want_bound, offse
     covered, (if `want_bound`) the min-bound on the best possible coverage of k allowed
     nodes: the minimum over greedy steps of (covered so far + the k largest marginal
     coverages) (Tang et al. 2018), otherwise -1, and the inverted index it built
-    (`_node_sets`: the sets holding each node, for counts through it, `sets_hit`).
-    Ties go to the smallest node id.
+    (`_node_sets`: the sets holding each node, for counts through it, `sets_hit`), or
+    the one given as `ptr` and `ids` (`joined_index`; empty `ptr`: built here). Ties go
+    to the smallest node id.
 
     Lazy (Minoux 1978): the allowed nodes of positive coverage sit in a max-heap whose
     values can only be stale upward (coverage only falls); the top is refreshed until
@@ -93,7 +125,7 @@ def greedy_cover_index(offsets, members, n, k, allowed, fixed, want_bound, offse
     back. Each step costs about log(nodes) (plus k with the bound) instead of a scan of
     every node; the choices, gains and bound are those of the scan.
     """
-    ptr, ids, cov, done, chosen = _start(offsets, members, n, fixed)
+    ptr, ids, cov, done, chosen = _start(offsets, members, n, fixed, ptr, ids)
     if offset.shape[0]:
         cov += offset
     seeds = np.full(k, -1, dtype=np.int64)
@@ -404,7 +436,8 @@ def budget_cover(offsets, members, n, costs, budget, allowed, fixed, want_bound)
     single nodes' coverages and, past the cost-benefit greedy's choice G, ``cov(G)`` plus
     the fractional knapsack over the marginal coverages (submodularity).
     """
-    ptr, ids, cov0, done0, chosen0 = _start(offsets, members, n, fixed)
+    ptr, ids = _no_index()
+    ptr, ids, cov0, done0, chosen0 = _start(offsets, members, n, fixed, ptr, ids)
     upper = -1.0
     if want_bound:
         upper = _fractional_bound(cov0, costs, budget, allowed, chosen0)

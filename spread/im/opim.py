@@ -189,22 +189,27 @@ def _cert_size(theta, covered, known, upper, a, need):
 def _joinable(r1, r2, n3):
     """Whether choosing on R1 and R2 joined fits in `max_memory` (`_joined_choice`):
     both collections and their joined copy with its selection's index
-    (`RRSets.selecting_bytes`), and R3 of `n3` sets as its `RRSets.extend` projects
-    it, with its sampler's working arrays."""
+    (`RRSets.selecting_bytes`), the round's two indexes it is joined from (4 bytes per
+    member, 8 per node each), and R3 of `n3` sets as its `RRSets.extend` projects it,
+    with its sampler's working arrays."""
     avg = r1.n_members / max(len(r1), 1)
     need = 2 * (r1.nbytes + r2.nbytes) + r1.selecting_bytes + r2.selecting_bytes
+    need += 4 * (r1.n_members + r2.n_members) + 16 * (r1.graph.n_nodes + 1)
     need += int(n3 * (8 * avg + 8)) + r1.working_bytes(avg, n3)
     return need <= r1.max_memory
 
 
-def _joined_choice(r1, r2, r3, size, k, allowed, fixed, goal, pool, a):
+def _joined_choice(r1, r2, r3, size, k, allowed, fixed, goal, pool, a, indexes=None):
     """The greedy choice on R1 and R2 joined, certified on R3 (`size` sets, drawn on
     the other thread while the greedy runs when there is a `pool`): ``(seeds, gains in
     joined sets, ratio)``. The lower bound on the seeds' spread is `_opim_bounds`' on
     R3, the upper bound on the optimum's is on the joined sets (the greedy's
-    min-bound), each as a fraction of its own sets."""
+    min-bound), each as a fraction of its own sets. `indexes`: R1's and R2's inverted
+    indexes from the round's choices, joined for the greedy instead of built anew."""
     later = None if pool is None else pool.submit(r3.extend, size)
-    seeds, gains, _, upper = greedy((r1, r2), k, allowed, fixed, want_bound=True, goal=goal)
+    kept = indexes is not None and indexes[0] is not None
+    index = indexes if kept else False
+    seeds, gains, _, upper, *_ = greedy((r1, r2), k, allowed, fixed, True, goal, index)
     if later is None:
         r3.extend(size)
     else:
@@ -240,14 +245,14 @@ def _choices(r1, r2, k, allowed, fixed, goal, pool):
     on the other thread (the cross-check's, made before knowing it will be needed: the
     core is idle otherwise). Returns ``(seeds, gains, upper1, seeds2 or None, indexes
     or None)``: with R2's choice, the inverted index each greedy built (`greedy`'s
-    ``keep_index``; None under a budget), for `_scores`."""
+    ``index``; None under a budget), for `_scores`."""
     spare = pool is not None and _side_by_side(r1, r2)
     if not spare:
         seeds, gains, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True, goal=goal)
         return seeds, gains, upper1, None, None
-    mine = pool.submit(greedy, r2, k, allowed, fixed, goal=goal, keep_index=True)
+    mine = pool.submit(greedy, r2, k, allowed, fixed, goal=goal, index=True)
     seeds, gains, _, upper1, index1 = greedy(
-        r1, k, allowed, fixed, want_bound=True, goal=goal, keep_index=True
+        r1, k, allowed, fixed, want_bound=True, goal=goal, index=True
     )
     seeds2, *_, index2 = mine.result()
     return seeds, gains, upper1, seeds2, (index1, index2)
@@ -418,7 +423,6 @@ def opim_c(
                 cov2 = coverage(r2, seeds, fixed)
             else:
                 on_r1, on_r2 = _scores(r1, r2, seeds, seeds2, fixed, pool, indexes)
-                indexes = None  # the indexes go before the next round's sets
                 cov2 = on_r2[0]
             # Conditional sets: the seeds' known part adds to the lower bound exactly;
             # the greedy counted it rounded (at most 1/2 set per seed): the upper bound
@@ -448,6 +452,7 @@ def opim_c(
                     settled = True
                     break
                 step = _guard_step(*counts, stable, both, joined)
+            indexes = None  # kept for the joined choice only: gone before the next sets
             target = math.ceil(target * step)
         n_sets, memory = 2 * theta, r1.nbytes + r2.nbytes
         if settled and joined:
@@ -464,7 +469,8 @@ def opim_c(
                 conditional=r1.conditional,
                 **(sampling | {"n_threads": 1 if pool is not None else threads}),
             )
-            choice = _joined_choice(r1, r2, r3, size3, k, allowed, fixed, goal, pool, a)
+            choice = _joined_choice(r1, r2, r3, size3, k, allowed, fixed, goal, pool, a, indexes)
+            indexes = None
             report(len(r3))
             n_sets += len(r3)
             memory += r1.nbytes + r2.nbytes - 8 + r3.nbytes  # the joined copy and R3

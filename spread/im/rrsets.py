@@ -19,6 +19,7 @@ from ._coverage_kernels import (
     count_hit,
     greedy_cover_index,
     greedy_cover_offset,
+    joined_index,
     prefix_coverage,
     sets_hit,
 )
@@ -613,51 +614,50 @@ def _chunk_prefix_hits(graph, derived, kind, root, origin, avg, rank, k, lo, hi)
 
 
 # ------------------------------------------------------------- on a collection
-def greedy(rr, k, allowed, fixed, want_bound=False, goal=None, keep_index=False):
+def greedy(rr, k, allowed, fixed, want_bound=False, goal=None, index=False):
     """Greedy maximum coverage of the sets in `rr` (`greedy_cover_flat`); of conditional
     sets, plus each node's known part in sets (`bonus_sets`). `rr` is one `RRSets` or
     a tuple of them for the same graph and model (OPIM-C's R1 and R2), chosen on as one
-    collection: their sets joined in a copy. `keep_index`: as `greedy_cover_flat`."""
+    collection: their sets joined in a copy. `index`: as `greedy_cover_flat`, or a tuple
+    of each part's inverted index, joined (`joined_index`) for the greedy to use."""
     parts = rr if isinstance(rr, tuple) else (rr,)
-    offsets, members = parts[0].flat()
+    (offsets, members), shift = parts[0].flat(), len(parts[0])
+    joined = isinstance(index, tuple) and isinstance(index[0], tuple)
     for more in parts[1:]:
         extra_offsets, extra_members = more.flat()
         offsets = np.concatenate((offsets, extra_offsets[1:] + members.shape[0]))
         members = np.concatenate((members, extra_members))
-    offset = _NO_OFFSET
+        index = (joined_index(*index[0], *index[1], shift), *index[2:]) if joined else index
+        shift += len(more)
+    index = index[0] if joined else index
+    offset = _NO_OFFSET  # conditional sets: the known parts in sets of all the parts
     if parts[0].conditional:
-        n_sets = sum(len(part) for part in parts)
-        offset = np.rint(parts[0].bonus * (n_sets / parts[0].scale)).astype(np.int64)
+        offset = np.rint(parts[0].bonus * (shift / parts[0].scale)).astype(np.int64)
     n = parts[0].graph.n_nodes
     return greedy_cover_flat(
-        offsets, members, n, k, allowed, fixed, goal, want_bound, offset, keep_index
+        offsets, members, n, k, allowed, fixed, goal, want_bound, offset, index
     )
 
 
-_NO_OFFSET = np.empty(0, dtype=np.int64)
+_NO_OFFSET = _NO_PTR = np.empty(0, dtype=np.int64)
+_NO_IDS = np.empty(0, dtype=np.int32)
 
 
 def greedy_cover_flat(
-    offsets,
-    members,
-    n,
-    k,
-    allowed,
-    fixed,
-    goal=None,
-    want_bound=False,
-    offset=_NO_OFFSET,
-    keep_index=False,
+    offsets, members, n, k, allowed, fixed, goal=None, want_bound=False, offset=None, index=False
 ):
     """Greedy maximum coverage of flat sets (`_coverage_kernels.greedy_cover_offset`,
     with a per-node `offset`), or budgeted (`budget_cover`, no offset) when `goal` is an
     `Objective` with a budget; then the bound is the smaller of the kernel's and
-    ``covered / ratio``. `keep_index`: a fifth item, the inverted index the greedy
-    built (``(ptr, set ids)``, for `coverage`'s `index`; None under a budget)."""
+    ``covered / ratio``. `index`: True returns a fifth item, the inverted index the
+    greedy built (``(ptr, set ids)``, for `coverage`'s `index`; None under a budget); a
+    ``(ptr, set ids)`` of these sets is used instead of building one, and returned."""
+    offset = _NO_OFFSET if offset is None else offset
     if goal is None or goal.budget is None:
-        if keep_index:
+        if index is not False:
+            ptr, ids = (_NO_PTR, _NO_IDS) if index is True else index
             *chosen, ptr, ids = greedy_cover_index(
-                offsets, members, n, k, allowed, fixed, want_bound, offset
+                offsets, members, n, k, allowed, fixed, want_bound, offset, ptr, ids
             )
             return (*chosen, (ptr, ids))
         return greedy_cover_offset(offsets, members, n, k, allowed, fixed, want_bound, offset)
@@ -666,13 +666,13 @@ def greedy_cover_flat(
     )
     if want_bound:
         upper = min(upper, covered / goal.ratio)
-    return (seeds, gains, covered, upper, None) if keep_index else (seeds, gains, covered, upper)
+    return (seeds, gains, covered, upper) + ((None,) if index is not False else ())
 
 
 def coverage(rr, seeds, fixed, others=None, index=None):
     """RR sets in `rr` hit by `seeds` (ids) and not by `fixed` (mask); with `others`
     (ids), ``(by seeds, by others, by either)`` in one pass (`count_hit`). With the
-    collection's inverted `index` (`greedy`'s ``keep_index``), the same counts through
+    collection's inverted `index` (`greedy`'s ``index=True``), the same counts through
     it (`sets_hit`), in the memberships of the nodes named instead of all."""
     if index is not None:
         return _coverage_by_index(index, len(rr), seeds, fixed, others)
