@@ -2358,7 +2358,8 @@ def test_coverage_through_the_greedys_index_is_the_count_over_the_sets():
     """`coverage` with the inverted index the greedy kept (`greedy`'s ``index=True``,
     `_coverage_kernels.greedy_cover_index`) gives the counts of the pass over every set
     (`count_hit`): by the seeds, by the others, by either, none of the sets a fixed
-    node holds, with -1 padding ignored; and the index is `node_sets` of the sets.
+    node holds, with -1 padding ignored (`hit_counts`, compiled and as plain Python);
+    and the index is `node_sets` of the sets.
     Under a budget the greedy keeps none."""
     rng = np.random.default_rng(11)
     model = IC(p=0.15)
@@ -2374,6 +2375,8 @@ def test_coverage_through_the_greedys_index_is_the_count_over_the_sets():
         assert coverage(rr, seeds, fixed, index=index) == coverage(rr, seeds, fixed)
         want = coverage(rr, seeds, fixed, others)
         assert coverage(rr, seeds, fixed, others, index=index) == want
+        plain = coverage_kernels.hit_counts.py_func(*index, len(rr), seeds, others, fixed)
+        assert tuple(int(c) for c in plain) == want  # the kernel as plain Python too
         assert want[2] >= max(want[0], want[1]) and want[2] <= want[0] + want[1]
     goal = Objective(
         k=2, ratio=0.3, costs=np.ones(KARATE.n_nodes), budget=2.0, scale=34.0,

@@ -512,6 +512,41 @@ def count_hit(offsets, members, mark, skip):
 
 
 @njit(cache=True, nogil=True)
+def hit_counts(ptr, set_ids, n_sets, seeds, others, fixed):
+    """`count_hit`'s three counts through the inverted index ``(ptr, set_ids)`` of
+    `n_sets` sets: the sets holding a node of `seeds`, of `others` (ids; -1 entries
+    ignored) and of either, none holding a node with ``fixed[v]``; in the memberships
+    of the nodes named (and the fixed ones) instead of every member."""
+    mark = np.zeros(n_sets, dtype=np.uint8)  # 4: a fixed node's, 1: a seed's, 2: another's
+    for v in range(fixed.shape[0]):
+        if fixed[v]:
+            for t in range(ptr[v], ptr[v + 1]):
+                mark[set_ids[t]] = 4
+    first = second = either = 0
+    for i in range(seeds.shape[0]):
+        v = seeds[i]
+        if v >= 0:
+            for t in range(ptr[v], ptr[v + 1]):
+                s = set_ids[t]
+                if mark[s] == 0:
+                    mark[s] = 1
+                    first += 1
+                    either += 1
+    for i in range(others.shape[0]):
+        v = others[i]
+        if v >= 0:
+            for t in range(ptr[v], ptr[v + 1]):
+                s = set_ids[t]
+                m = mark[s]
+                if m & 6 == 0:  # neither fixed nor counted for the others yet
+                    mark[s] = m | 2
+                    second += 1
+                    if m == 0:
+                        either += 1
+    return first, second, either
+
+
+@njit(cache=True, nogil=True)
 def node_sets(offsets, members, n):
     """The inverted index of a collection: the sets holding each node, as CSR
     ``(ptr, set ids)`` (what `InfluenceIndex` keeps beside the sets)."""

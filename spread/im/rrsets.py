@@ -1,5 +1,6 @@
 """Collections of reverse-reachable (RR) sets, sampled in parallel by Numba kernels."""
 
+import functools
 import itertools
 import math
 import os
@@ -19,9 +20,9 @@ from ._coverage_kernels import (
     count_hit,
     greedy_cover_index,
     greedy_cover_offset,
+    hit_counts,
     joined_index,
     prefix_coverage,
-    sets_hit,
 )
 from ._ic_sampler import (
     CONDITIONAL_BYTES_PER_NODE,
@@ -400,7 +401,7 @@ class RRSets:
         """Bytes held by the members and offsets."""
         return 4 * self._n_members + 8 * (self._n_sets + 1)
 
-    @property
+    @functools.cached_property
     def prepared_bytes(self):
         """Bytes of the sampler's own arrays (beyond the graph's; shared with a template)."""
         graph_arrays = {id(self.graph.in_indptr), id(self.graph.in_indices)}
@@ -673,7 +674,7 @@ def coverage(rr, seeds, fixed, others=None, index=None):
     """RR sets in `rr` hit by `seeds` (ids) and not by `fixed` (mask); with `others`
     (ids), ``(by seeds, by others, by either)`` in one pass (`count_hit`). With the
     collection's inverted `index` (`greedy`'s ``index=True``), the same counts through
-    it (`sets_hit`), in the memberships of the nodes named instead of all."""
+    it (`hit_counts`), in the memberships of the nodes named instead of all."""
     if index is not None:
         return _coverage_by_index(index, len(rr), seeds, fixed, others)
     offsets, members = rr.flat()
@@ -686,15 +687,7 @@ def coverage(rr, seeds, fixed, others=None, index=None):
 
 
 def _coverage_by_index(index, n_sets, seeds, fixed, others):
-    """`coverage` through an inverted index ``(ptr, set ids)``: the fixed nodes' sets
-    marked first (never counted), then the seeds' (the others' beside and after them)."""
-    ptr, ids = index
-    marks = np.zeros(-(-n_sets // 64), dtype=np.uint64)
-    sets_hit(ptr, ids, np.flatnonzero(fixed), marks)
-    alone = None if others is None else marks.copy()
-    first = int(sets_hit(ptr, ids, seeds[seeds >= 0], marks))
-    if others is None:
-        return first
-    others = others[others >= 0]
-    second = int(sets_hit(ptr, ids, others, alone))
-    return first, second, first + int(sets_hit(ptr, ids, others, marks))
+    """`coverage` through an inverted index ``(ptr, set ids)`` (`hit_counts`)."""
+    both = _NO_PTR if others is None else others
+    counts = hit_counts(*index, n_sets, seeds, both, fixed)
+    return int(counts[0]) if others is None else tuple(int(c) for c in counts)
