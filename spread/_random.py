@@ -14,7 +14,7 @@ stream             what its units are                                          i
                    OPIM-C's selection collection)
 ``RR_CHECK``       OPIM-C's independent validation collection                   RR set
 ``RR_CERT``        the collection that certifies OPIM-C's choice on R1 and R2   RR set
-                   pooled
+                   joined
 ``EVAL_RUNS``      forward runs that score chosen seeds (`spread.maximize`)     run
 ``EVAL_RR``        RR sets that score every prefix of the chosen seeds          RR set
 ``SEED_RULE``      seeds placed at random (``maximize(method="random")``,       0

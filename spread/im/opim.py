@@ -318,10 +318,10 @@ def opim_c(
     third of the estimate. Each round's certificate holds jointly with the others (the
     union bound over all the rounds allowed, ``i_max`` plus ``_EXTRA_ROUNDS`` for the
     guard, is in ``a``), so stopping later keeps the guarantee. On two or more threads
-    R1 and R2 are drawn side by side, each on half the threads (`_extend_both`), and
-    R2's choice is made every round beside R1's, and each collection is scored by both
-    choices in one pass (`coverage` with ``others``), the two passes side by side: the
-    same rounds and seeds as on one thread, where R2 chooses only once certified. With
+    R1 and R2 are drawn side by side, each on half the threads (`_extend_both`), R2's
+    choice is made every round beside R1's, and each collection is scored by both
+    choices through the inverted indexes the two greedies kept (`_scores`): the same
+    rounds and seeds as on one thread, where R2 chooses only once certified. With
     `max_rr_sets`, it stops at that budget instead (anytime mode) and reports the ratio
     reached.
 
@@ -367,8 +367,8 @@ def opim_c(
     goal = objective(n, k, allowed) if goal is None else goal
     k, rho = goal.k, goal.ratio
     # The overfitting guard may grow the sets past theta_max (where the certificate alone
-    # would stop): the union bound then covers those extra rounds too.
-    # and the joined choice's certificate one more check
+    # would stop): the union bound then covers those extra rounds too, and the joined
+    # choice's certificate (one more check).
     guard = stable > 0
     sizes = _opim_sizes(n, n_cand, k, eps, delta, _EXTRA_ROUNDS * guard, goal, int(guard))
     i_max, n_rounds, a = sizes.i_max, sizes.n_rounds, sizes.a
@@ -454,7 +454,7 @@ def opim_c(
                 step = _guard_step(*counts, stable, both, joined)
             indexes = None  # kept for the joined choice only: gone before the next sets
             target = math.ceil(target * step)
-        n_sets, memory = 2 * theta, r1.nbytes + r2.nbytes
+        n_sets, memory = 2 * theta, r1.nbytes + r2.nbytes  # the sets behind the choice
         if settled and joined:
             # The guard settled for the choice on both collections at once: make it,
             # and certify it on R3, which neither saw (kept only if it certifies).

@@ -443,8 +443,15 @@ class RRSets:
     def projected_bytes(self, target):
         """What `extend` checks against `max_memory` beside the companions' sets: the
         sets at `target` (8 bytes per member and per set) and the working arrays."""
+        return sum(self._projection(target)[1:])
+
+    def _projection(self, target):
+        """``(average set size, bytes of the sets at target, working bytes)``: members
+        (4 B) and, while selecting, the node -> set index (4 B), plus the offsets: 8
+        bytes per member + 8 per set. Growing holds the old members, the new ones and
+        their joined copy at once: 8 bytes per member again (`extend`)."""
         avg = self._average_size()
-        return int(target * (8 * avg + 8)) + self.working_bytes(avg, target - self._n_sets)
+        return avg, int(target * (8 * avg + 8)), self.working_bytes(avg, target - self._n_sets)
 
     def extend(self, target, beside=0):
         """Sample more RR sets until the collection holds `target` of them (`beside`:
@@ -459,12 +466,7 @@ class RRSets:
         target = int(target)
         if target <= self._n_sets:
             return self
-        avg = self._average_size()
-        # members (4 B) and, while selecting, the node -> set index (4 B), plus the
-        # offsets: 8 bytes per member + 8 per set. Growing holds the old members, the new
-        # ones and their joined copy at once: 8 bytes per member again (see below).
-        projected = int(target * (8 * avg + 8))
-        work = self.working_bytes(avg, target - self._n_sets)
+        avg, projected, work = self._projection(target)
         held = sum(c.nbytes for c in self.companions) + int(beside)
         if projected + work + held > self.max_memory:
             beside = f" beside {held / 2**20:,.3g} MiB of other RR sets" if held else ""
