@@ -1004,6 +1004,10 @@ def test_opim_guard_step_worked_by_hand():
     # met at x = 1.5 (1.875), a gap of 150 at 0.75 (clipped: 1.25)
     assert _guard_step(10_300, 10_000, 0, 0.01, 0.0, True) == pytest.approx(1.875, rel=1e-12)
     assert _guard_step(10_150, 10_000, 0, 0.01, 0.0, True) == 1.25
+    # the known part counts in the fraction's base: 2 * 0.01 * (10,000 + 500) = 210, a
+    # gap of 315 met at x = 1.5; without the joined test 105, x = 3: clipped to 2
+    assert _guard_step(10_315, 10_000, 0, 0.01, 500.0, True) == pytest.approx(1.875, rel=1e-12)
+    assert _guard_step(10_315, 10_000, 0, 0.01, 500.0) == 2.0
 
 
 def test_greedy_on_joined_collections_is_the_greedy_on_their_sets_together(
@@ -1060,10 +1064,13 @@ def test_cert_size_is_the_fewest_sets_predicted_to_certify():
         (50, 50.0, 0.0, 100.0, 0.582),
         (10_000, 20.0, 0.0, 60.0, 0.532),
         (5_000, 900.0, 200.0, 2_600.0, 0.4),
+        (1000, 400.0, 900.0, 900.0, 0.53),  # the known part alone certifies: 1 set, 2
+        (1000, 0.0, 600.0, 900.0, 0.53),  # nothing covered, the known part certifies
     ]
     for theta, covered, known, upper, need in cases:
         want = reference_cert_size(theta, covered, known, upper, a, need)
         assert _cert_size(theta, covered, known, upper, a, need) == want
+    assert _cert_size(1000, 400.0, 900.0, 900.0, a, 0.53) == 2  # ceil(1.25 x 1 set)
     assert _cert_size(1000, 0.0, 0.0, 900.0, a, 0.53) == 1000  # nothing covered
     assert _cert_size(1000, 10.0, 0.0, 900.0, a, 0.53) == 1000  # out of reach
     sizes = [_cert_size(36_544, 2_300.0, 0.0, 6_500.0, a, need) for need in (0.3, 0.45, 0.6)]

@@ -177,7 +177,7 @@ def _cert_size(theta, covered, known, upper, a, need):
         hits = frac * t - 2.0 * math.sqrt(frac * t)
         return (_opim_bounds(max(hits, 0.0), 0.0, a)[0] + known * t / theta) / t >= goal
 
-    if frac <= 0 or not certifies(theta):
+    if not certifies(theta):
         return theta
     lo, hi = 0, theta  # certifies(hi); lo does not (or is 0)
     while hi - lo > 1:
