@@ -1673,7 +1673,7 @@ EQUIVALENT = {
     ): "_offsets always has n_sets + 1 entries in use; slices clip",
     (
         "spread/im/rrsets.py",
-        "p_in, src_in, node_p = subset_order(graph, p_in, node_p) | else: | "
+        "node_scale = inv_log1m(node_p) | else: | "
         "p_in, src_in = np.empty(0), np.empty(0, dtype=np.int32)",
         "0 -> 1",
     ): "with a uniform p the kernel never reads p_in or src_in (every node takes the shared path)",
