@@ -1381,6 +1381,27 @@ EQUIVALENT = {
     ): "with stable <= 0 the loop has a single draw: it ends there either way",
     (
         "spread/im/opim.py",
+        "def certifies(t): | hits = frac * t - 2.0 * math.sqrt(frac * t) | "
+        "return (_opim_bounds(max(hits, 0.0), 0.0, a)[0] + known * t / theta) / t >= goal",
+        ">= -> >",
+    ): "the two differ only where a float ratio equals the goal exactly at some whole t,"
+    " a tie of two computed doubles that the bisection's inputs do not produce",
+    (
+        "spread/im/opim.py",
+        "member, 8 per node each), and R3 of `n3` sets as its `RRSets.extend` projects it, | "
+        'with its sampler\'s working arrays.""" | avg = r1.n_members / max(len(r1), 1)',
+        "1 -> 2",
+    ): "the guard checks (and asks `_joinable`) only once certified, when R1 holds at least"
+    " ceil(theta0) > 2 sets: max(len, 1) and max(len, 2) are both len",
+    (
+        "spread/im/opim.py",
+        "member, 8 per node each), and R3 of `n3` sets as its `RRSets.extend` projects it, | "
+        'with its sampler\'s working arrays.""" | avg = r1.n_members / max(len(r1), 1)',
+        "1 -> 0",
+    ): "the guard checks (and asks `_joinable`) only once certified, when R1 holds at least"
+    " ceil(theta0) > 2 sets: max(len, 1) and max(len, 0) are both len",
+    (
+        "spread/im/opim.py",
         "for round_ in range(n_rounds): | if max_rr_sets is not None: | "
         "target = min(target, max(max_rr_sets // 2, 1))",
         "1 -> 0",
