@@ -1381,6 +1381,48 @@ EQUIVALENT = {
     ): "with stable <= 0 the loop has a single draw: it ends there either way",
     (
         "spread/im/opim.py",
+        'indexes from the round\'s choices, joined for the greedy instead of built anew.""" | '
+        "later = None if pool is None else pool.submit(r3.extend, size) | "
+        "kept = indexes is not None and indexes[0] is not None",
+        "0 -> 1",
+    ): "`_choices` keeps both greedies' indexes or neither (None for both under a budget):"
+    " the first is None exactly when the second is",
+    (
+        "spread/im/opim.py",
+        'indexes from the round\'s choices, joined for the greedy instead of built anew.""" | '
+        "later = None if pool is None else pool.submit(r3.extend, size) | "
+        "kept = indexes is not None and indexes[0] is not None",
+        "0 -> (-1)",
+    ): "`_choices` keeps both greedies' indexes or neither (None for both under a budget):"
+    " the first is None exactly when the second is",
+    (
+        "spread/im/opim.py",
+        "r2.extend(target) | return | grow1 = max(r1.projected_bytes(target) - r1.nbytes, 0)",
+        "0 -> 1",
+    ): "a collection's projected bytes at the target exceed its bytes now by at least its"
+    " working arrays (the sampler's, more than 1 byte): max(x, 0), max(x, 1), max(x, -1) agree",
+    (
+        "spread/im/opim.py",
+        "r2.extend(target) | return | grow1 = max(r1.projected_bytes(target) - r1.nbytes, 0)",
+        "0 -> (-1)",
+    ): "a collection's projected bytes at the target exceed its bytes now by at least its"
+    " working arrays (the sampler's, more than 1 byte): max(x, 0), max(x, 1), max(x, -1) agree",
+    (
+        "spread/im/opim.py",
+        "return | grow1 = max(r1.projected_bytes(target) - r1.nbytes, 0) | "
+        "grow2 = max(r2.projected_bytes(target) - r2.nbytes, 0)",
+        "0 -> 1",
+    ): "a collection's projected bytes at the target exceed its bytes now by at least its"
+    " working arrays (the sampler's, more than 1 byte): max(x, 0), max(x, 1), max(x, -1) agree",
+    (
+        "spread/im/opim.py",
+        "return | grow1 = max(r1.projected_bytes(target) - r1.nbytes, 0) | "
+        "grow2 = max(r2.projected_bytes(target) - r2.nbytes, 0)",
+        "0 -> (-1)",
+    ): "a collection's projected bytes at the target exceed its bytes now by at least its"
+    " working arrays (the sampler's, more than 1 byte): max(x, 0), max(x, 1), max(x, -1) agree",
+    (
+        "spread/im/opim.py",
         "def certifies(t): | hits = frac * t - 2.0 * math.sqrt(frac * t) | "
         "return (_opim_bounds(max(hits, 0.0), 0.0, a)[0] + known * t / theta) / t >= goal",
         ">= -> >",

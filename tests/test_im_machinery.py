@@ -1097,6 +1097,13 @@ def test_opim_chooses_on_r1_and_r2_joined_only_within_max_memory(monkeypatch):
     assert _joinable(r1, r2, 100)
     r1.max_memory = need - 1
     assert not _joinable(r1, r2, 100)
+    # with room, the joined choice's greedy joins the round's two kept indexes
+    joins = []
+    join = rrsets.joined_index
+    monkeypatch.setattr(rrsets, "joined_index", lambda *a: joins.append(1) or join(*a))
+    opim_c(g, 2, model, eps=0.3, delta=0.05, root=np.uint64(5), allowed=everyone(g.n_nodes)[0],
+           fixed=everyone(g.n_nodes)[1], n_threads=2, max_memory=None, report=lambda n: None)  # fmt: skip
+    assert joins == [1]
     tests, reports, settled = [], [], opim_module._settled
     monkeypatch.setattr(opim_module, "_joinable", lambda r1, r2, n3: False)
     monkeypatch.setattr(opim_module, "_settled", lambda *a: tests.append(a[-1]) or settled(*a))
@@ -1143,7 +1150,7 @@ def test_opim_draws_r1_and_r2_side_by_side_within_one_max_memory():
     r1, r2 = pair(need - 1)
     with pytest.raises(MemoryLimitError):
         _extend_both(r1, r2, 600, rrsets._pool(1))
-    assert len(r1) == 0  # R1 checked against R2's growth before drawing
+    assert len(r1) == len(r2) == 0  # each checked against the other's growth: neither drew
 
 
 def test_both_selections_side_by_side_only_within_max_memory():
