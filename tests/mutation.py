@@ -1423,6 +1423,13 @@ EQUIVALENT = {
     " working arrays (the sampler's, more than 1 byte): max(x, 0), max(x, 1), max(x, -1) agree",
     (
         "spread/im/opim.py",
+        "target=audience, | conditional=r1.conditional, | "
+        '**(sampling | {"n_threads": 1 if pool is not None else threads}),',
+        "1 -> 2",
+    ): "R3's sets depend only on its stream and their indices, not on the threads that draw"
+    " them; two threads beside the helper's greedy only share the cores differently",
+    (
+        "spread/im/opim.py",
         "def certifies(t): | hits = frac * t - 2.0 * math.sqrt(frac * t) | "
         "return (_opim_bounds(max(hits, 0.0), 0.0, a)[0] + known * t / theta) / t >= goal",
         ">= -> >",
