@@ -80,7 +80,7 @@ def _start(offsets, members, n, fixed, ptr, ids):
     return ptr, ids, cov, done, chosen
 
 
-_HEAP_AT_LEAST = 4096  # nodes `greedy_cover_offset`'s first heap holds, at least (`_floor`)
+_HEAP_AT_LEAST = 4096  # nodes `greedy_cover_index`'s first heap holds, at least (`_floor`)
 
 
 @njit(cache=True, nogil=True)
@@ -113,7 +113,7 @@ def greedy_cover_index(offsets, members, n, k, allowed, fixed, want_bound, offse
     covered, (if `want_bound`) the min-bound on the best possible coverage of k allowed
     nodes: the minimum over greedy steps of (covered so far + the k largest marginal
     coverages) (Tang et al. 2018), otherwise -1, and the inverted index it built
-    (`_node_sets`: the sets holding each node, for counts through it, `sets_hit`), or
+    (`_node_sets`: the sets holding each node, for counts through it, `hit_counts`), or
     the one given as `ptr` and `ids` (`joined_index`; empty `ptr`: built here). Ties go
     to the smallest node id.
 
