@@ -1451,14 +1451,14 @@ EQUIVALENT = {
     " ceil(theta0) > 2 sets: max(len, 1) and max(len, 0) are both len",
     (
         "spread/im/opim.py",
-        "for round_ in range(n_rounds): | if max_rr_sets is not None: | "
+        "for _ in range(n_rounds): | if max_rr_sets is not None: | "
         "target = min(target, max(max_rr_sets // 2, 1))",
         "1 -> 0",
     ): "maximize checks max_rr_sets >= 2, so max_rr_sets // 2 >= 1",
     (
         "spread/im/opim.py",
-        "if seeds is None or round_ < i_max or ratio < rho - eps: | raise | "
-        "break  # the guard's extra rounds are optional: keep the certified seeds",
+        "if seeds is None or ratio < rho - eps: | raise | "
+        "break  # the guard's rounds are optional: keep the certified seeds",
         "break -> continue",
     ): "the next rounds retry the same target (no doubling) and fail the same way, or fit"
     " nothing new; the choice and its count are those of the last round that fitted",

@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 import threading
+import types
 import warnings
 
 import networkx as nx
@@ -1007,6 +1008,12 @@ def test_opim_guard_step_worked_by_hand():
     # the known part counts in the fraction's base: 2 * 0.01 * (10,000 + 500) = 210, a
     # gap of 315 met at x = 1.5; without the joined test 105, x = 3: clipped to 2
     assert _guard_step(10_315, 10_000, 0, 0.01, 500.0, True) == pytest.approx(1.875, rel=1e-12)
+    # a leap (before the certificate): the same x, clipped to [2, 64] instead
+    assert _guard_step(10_400, 10_000, 0, 0.01, 0.0, False, True) == 5.0  # x = 4
+    assert _guard_step(10_300, 10_000, 0, 0.01, 0.0, True, True) == 2.0  # 1.875
+    assert _guard_step(10_300, 10_000, 0, 0.0001, 0.0, True, True) == 64.0  # x = 150
+    assert _guard_step(5, 0, 4, 0.01, 0.0, False, True) == 2.0
+    assert _guard_step(9_000, 10_000, 100, 0.01, 0.0, False, True) == 2.0  # a negative gap
     assert _guard_step(10_315, 10_000, 0, 0.01, 500.0) == 2.0
 
 
@@ -1668,40 +1675,93 @@ def test_opim_replayed_round_by_round_from_its_named_streams(conditional_sets):
 @pytest.mark.parametrize("root", [38, 39])
 @pytest.mark.parametrize(("n_threads", "room"), [(1, True), (2, True), (2, False)])
 def test_opim_guard_replayed_round_by_round(n_threads, room, root, monkeypatch, conditional_sets):
-    """Pins the overfitting guard's rounds: once certified, each round R2 chooses its own
-    seeds, `_cross_check` counts both choices on both collections, and unless
-    `_settled` (for the choice on R1 and R2 joined) the next round grows R1 and R2 by
-    `_guard_step` (rounded up) instead of doubling. Once settled, the seeds are chosen
-    on R1 and R2 joined and certified on R3, sets 0 .. t3 - 1 of the ``RR_CERT``
-    stream, t3 from the round's coverage of R2 (`reference_cert_size`), and kept if
-    that certifies them. Two threads (R2's choice beside R1's, made every round; R3
-    drawn beside the joined choice), two without the memory for both selections at
-    once (`_side_by_side` false: R2 chooses after R1, once certified) and one must take
-    the same rounds to the same seeds. Plain sets from root 39: R3 does not certify the
-    joined choice, and the round's stands.
+    """Pins the overfitting guard's rounds: each round R2 chooses its own seeds and
+    `_cross_check` counts both choices on both collections. Before the certificate the
+    next round leaps to where the guard is predicted to settle (`reference_leap`: at
+    least double); once certified, unless `_settled` (for the choice on R1 and R2
+    joined) the next round grows R1 and R2 by `_guard_step` (rounded up) instead of
+    doubling. Once settled, the seeds are chosen on R1 and R2 joined and certified on
+    R3, sets 0 .. t3 - 1 of the ``RR_CERT`` stream, t3 from the round's coverage of R2
+    (`reference_cert_size`), and kept if that certifies them. Two threads (R2's choice
+    beside R1's; R3 drawn beside the joined choice), two without the memory for both
+    selections at once (`_side_by_side` false: R2 chooses after R1 and the scores are
+    counted anew) and one (R2 after R1, through the kept indexes) must take the same
+    rounds to the same seeds. Plain sets from root 39: R3 does not certify the joined
+    choice, and the round's stands.
     """
     import spread.im.opim as opim_module
 
     if not room:
         monkeypatch.setattr(opim_module, "_side_by_side", lambda r1, r2: False)
-    side_by_side = []
+    kept_indexes = []  # per round: were the scores counted through the greedies' indexes
     scores = opim_module._scores
     monkeypatch.setattr(
-        opim_module, "_scores", lambda *args: side_by_side.append(1) or scores(*args)
+        opim_module,
+        "_scores",
+        lambda *args: kept_indexes.append(args[-1] is not None) or scores(*args),
     )
-    n, k, eps, root, stable = KARATE.n_nodes, 2, 0.3, np.uint64(root), 0.002
-    model = IC(p=0.1)
+    k, eps, stable = 2, 0.3, 0.002
+    seeds, n_sets, ratio, calls = run_opim(KARATE, IC(p=0.1), root, k, eps, stable, n_threads)
+    want = replay_guard(KARATE, IC(p=0.1), root, k, eps, stable, conditional_sets)
+    assert calls == want.calls and n_sets == want.n_sets
+    if conditional_sets:  # settled where it certified: no round for the guard alone
+        assert want.steps == [] and want.kept
+    elif root == 38:
+        assert any(step < 2.0 for step in want.steps) and want.kept  # grown by less than 2x
+    else:
+        assert not want.kept
+    assert seeds.tolist() == want.seeds.tolist()
+    assert ratio == pytest.approx(want.ratio, rel=1e-12)
+    # every round scored, through the greedies' kept indexes where both selections fit
+    # at once (R3's report is not a round)
+    assert kept_indexes == [room] * (len(want.calls) - 1)
+
+
+@pytest.mark.parametrize("root", [38, 39])
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_opim_leaps_before_the_certificate_replayed(n_threads, root, conditional_sets):
+    """Pins OPIM-C's rounds before the certificate where the guard's optimism is more
+    than noise (a BA graph of 300 nodes, k = 10): the round after R1 and R2 of t sets
+    holds ``ceil(t x)``, x the leap (`reference_leap`, more than 2 here) rather than the
+    paper's doubling; then the guard's steps, the joined choice and R3 as in
+    `test_opim_guard_replayed_round_by_round`, on one thread and two."""
+    g = spread.Graph.from_networkx(nx.barabasi_albert_graph(300, 2, seed=1))
+    k, eps, stable = 10, 0.3, 0.01
+    seeds, n_sets, ratio, calls = run_opim(g, IC(p=0.1), root, k, eps, stable, n_threads)
+    want = replay_guard(g, IC(p=0.1), root, k, eps, stable, conditional_sets)
+    assert calls == want.calls and n_sets == want.n_sets
+    assert any(x > 2.0 for x in want.leaps)
+    assert seeds.tolist() == want.seeds.tolist()
+    assert ratio == pytest.approx(want.ratio, rel=1e-12)
+
+
+def run_opim(graph, model, root, k, eps, stable, n_threads):
+    """`opim_c` on everyone with delta = 1 / n: ``(seeds, n_sets, ratio, reports)``."""
+    n = graph.n_nodes
     allowed, fixed = everyone(n)
     calls = []
     seeds, _, n_sets, ratio, _, _ = opim_c(
-        KARATE, k, model, eps=eps, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
-        n_threads=n_threads, max_memory=None, report=calls.append, stable=stable,
+        graph, k, model, eps=eps, delta=1 / n, root=np.uint64(root), allowed=allowed,
+        fixed=fixed, n_threads=n_threads, max_memory=None, report=calls.append,
+        stable=stable,
     )  # fmt: skip
+    return seeds, n_sets, ratio, calls
+
+
+def replay_guard(graph, model, root, k, eps, stable, conditional):
+    """OPIM-C with the guard replayed round by round from the library's greedy and
+    coverage (each pinned on its own): the progress reports (``calls``: 2t per round,
+    then R3's t3), the leaps before the certificate and the guard's steps after it, and
+    the outcome (``seeds``, ``ratio``, ``n_sets``, whether the joined choice is
+    ``kept``)."""
+    n, root = graph.n_nodes, np.uint64(root)
+    allowed, fixed = everyone(n)
     theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n, 6, 1)
-    r1, r2 = replay_pair(model, root, conditional_sets)
-    want_calls, steps = [], []
+    r1 = RRSets(graph, model, stream_root(root, RR), first=0, conditional=conditional)
+    r2 = RRSets(graph, model, stream_root(root, RR_CHECK), first=0, conditional=conditional)
+    want_calls, steps, leaps = [], [], []
     t = math.ceil(theta0)
-    rounding = conditional_sets * k / 2
+    rounding = conditional * k / 2
     for _ in range(i_max + 6):
         want_calls.append(2 * t)
         r1.extend(t)
@@ -1709,19 +1769,21 @@ def test_opim_guard_replayed_round_by_round(n_threads, room, root, monkeypatch, 
         s, _, _, upper1 = greedy(r1, k, allowed, fixed, want_bound=True)
         cov2, known1 = coverage(r2, s, fixed), known_sets(r1, s)
         want_ratio = max(paper_lower(cov2, a) + known1, 0.0) / paper_upper(upper1 + rounding, a)
-        step = 2.0
-        if want_ratio >= E_FACTOR - eps:
-            s2 = greedy(r2, k, allowed, fixed)[0]
-            own, cross, disc = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
-            known = known1 + known_sets(r1, s2)
-            # the joined choice's test: the fraction is of twice the cross coverage
-            if own - cross <= 2 * stable * (cross + known) + 2 * math.sqrt(disc):
-                break
+        s2 = greedy(r2, k, allowed, fixed)[0]
+        own, cross, disc = _cross_check(coverage(r1, s, fixed, s2), coverage(r2, s, fixed, s2))
+        known = known1 + known_sets(r1, s2)
+        if want_ratio < E_FACTOR - eps:
+            step = reference_leap(own, cross, disc, stable, known)
+            leaps.append(step)
+        # the joined choice's test: the fraction is of twice the cross coverage
+        elif own - cross <= 2 * stable * (cross + known) + 2 * math.sqrt(disc):
+            break
+        else:
             step = _guard_step(own, cross, disc, stable, known, True)
             steps.append(step)
         t = math.ceil(t * step)
     t3 = reference_cert_size(t, cov2, known1, 2 * upper1 + rounding, a, E_FACTOR - eps)
-    r3 = RRSets(KARATE, model, stream_root(root, RR_CERT), conditional=conditional_sets)
+    r3 = RRSets(graph, model, stream_root(root, RR_CERT), conditional=conditional)
     r3.extend(t3)
     joined, _, _, upper = greedy((r1, r2), k, allowed, fixed, want_bound=True)
     lower3 = paper_lower(coverage(r3, joined, fixed), a) + known_sets(r3, joined)
@@ -1729,17 +1791,27 @@ def test_opim_guard_replayed_round_by_round(n_threads, room, root, monkeypatch, 
     kept = joined_ratio >= E_FACTOR - eps
     if kept:
         s, want_ratio = joined, joined_ratio
-    assert calls == [*want_calls, t3] and n_sets == 2 * t + t3
-    if conditional_sets:  # settled where it certified: no round for the guard alone
-        assert steps == [] and kept
-    elif root == 38:
-        assert any(step < 2.0 for step in steps) and kept  # grown by less than 2x
-    else:
-        assert not kept
-    assert seeds.tolist() == s.tolist() and ratio == pytest.approx(want_ratio, rel=1e-12)
-    # every round scored side by side on two threads with room, none otherwise (R3's
-    # report is not a round)
-    assert len(side_by_side) == (len(want_calls) if n_threads > 1 and room else 0)
+    return types.SimpleNamespace(
+        calls=[*want_calls, t3], n_sets=2 * t + t3, steps=steps, leaps=leaps,
+        seeds=s, ratio=want_ratio, kept=kept,
+    )  # fmt: skip
+
+
+def reference_leap(own, cross, discordant, stable, known):
+    """OPIM-C's growth before the certificate: the factor x at which the joined
+    choice's guard would settle if the optimism ``own - cross`` stayed as many sets,
+    ``2 stable (cross + known) x + 2 sqrt(discordant x) = own - cross``, found by
+    bisection, times 1.25, between 2 and 64."""
+    gap = own - cross
+
+    def settles(x):
+        return gap <= 2 * stable * (cross + known) * x + 2 * math.sqrt(discordant * x)
+
+    lo, hi = 0.0, 1e6
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if settles(mid) else (mid, hi)
+    return min(64.0, max(2.0, 1.25 * hi))
 
 
 def reference_cert_size(t, covered, known, upper, a, need):
@@ -2548,3 +2620,57 @@ def test_weighted_targets_follow_their_weights():
     se = np.sqrt(share * (1 - share) / n_sets)
     assert freq[0] == 0.0
     assert np.all(np.abs(freq - share) <= 4 * se + 1e-12), (freq, share)
+
+
+def test_opim_keeps_a_certified_choice_when_a_guard_round_before_i_max_outgrows_max_memory(
+    monkeypatch,
+):
+    """Pins the guard's memory fallback before i_max: once certified, every round the
+    guard adds is optional, however early. Karate, eps = 0.3 (i_max = 8), a guard that
+    is never settled and doubles the sets; a budget that holds R1 and R2 at round 5's
+    size (``16 ceil(theta0)`` each, as `_extend_both` projects them from round 4's) but
+    not at round 6's: the result is round 5's choice, certified, the seeds of an anytime
+    run stopped at the same sets."""
+    import spread.im.opim as opim_module
+
+    monkeypatch.setattr(opim_module, "_settled", lambda *counts: False)
+    monkeypatch.setattr(opim_module, "_guard_step", lambda *counts: 2.0)  # rounds double
+    n, k, root, eps = KARATE.n_nodes, 2, np.uint64(4), 0.3
+    model = IC(p=0.1)
+    allowed, fixed = everyone(n)
+    theta0, _, i_max, _ = paper_opim(n, n, k, eps, 1 / n, 6, 1)
+    t = math.ceil(theta0) * 2**4
+    assert i_max == 8
+    r1 = RRSets(KARATE, model, stream_root(root, RR), conditional=True).extend(t // 2)
+    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), conditional=True).extend(t // 2)
+    budget = r1.projected_bytes(t) + r2.projected_bytes(t)
+    kwargs = dict(eps=eps, delta=1 / n, root=root, allowed=allowed, fixed=fixed,
+                  n_threads=1, report=lambda done: None, stable=0.01)  # fmt: skip
+    seeds, gains, n_sets, ratio, _, _ = opim_c(KARATE, k, model, max_memory=budget, **kwargs)
+    ref = opim_c(KARATE, k, model, max_memory=None, max_rr_sets=2 * t, **kwargs)
+    assert n_sets == ref[2] == 2 * t  # round 5 of i_max = 8
+    assert seeds.tolist() == ref[0].tolist() and gains.tolist() == ref[1].tolist()
+    assert ratio >= E_FACTOR - eps  # certified: the fallback keeps it
+    with pytest.raises(MemoryLimitError):  # without the certificate there is nothing to keep
+        opim_c(KARATE, k, model, max_memory=budget, **(kwargs | {"eps": 0.01}))
+
+
+def test_opim_leap_halves_until_both_collections_fit_max_memory():
+    """Pins `_leap`: a leap of x from t sets is halved until R1 and R2 at ``ceil(t x)``
+    fit in `max_memory` together (`RRSets.projected_bytes`), never below doubling."""
+    from spread.im.opim import _leap
+
+    def pair(budget):
+        r1 = RRSets(KARATE, IC(p=0.2), np.uint64(1), max_memory=budget).extend(100)
+        r2 = RRSets(KARATE, IC(p=0.2), np.uint64(2), max_memory=budget).extend(100)
+        return r1, r2
+
+    r1, r2 = pair(None)
+    assert _leap(r1, r2, 100, 16.0) == 16.0
+    assert _leap(r1, r2, 100, 1.5) == 1.5  # not a leap: as given
+    fits4 = r1.projected_bytes(400) + r2.projected_bytes(400)
+    assert _leap(*pair(fits4), 100, 16.0) == 4.0
+    assert _leap(*pair(fits4), 100, 5.0) == 2.5
+    assert _leap(*pair(fits4 - 1), 100, 16.0) == 2.0  # 4x does not fit: doubling
+    r1.max_memory = 8  # nothing fits: doubling, which `extend` then refuses
+    assert _leap(r1, r2, 100, 3.0) == 2.0
