@@ -134,8 +134,8 @@ def _guard_step(own, cross, discordant, stable, known=0.0, joined=False, leap=Fa
     cross``, times `_STEP_MARGIN` for the noise of the next check, clipped. The test
     at the next size is `_settled` as before: the step only saves the doubling past
     where the guard will settle, and the leap the rounds before it (the optimism grows
-    slowly with the sets: from the first rounds the guard's settling size is predicted
-    2-6x too small on NetHEPT, BA and wiki-Vote). `joined`: the fraction of
+    slowly with the sets: from the first round the guard's settling size is predicted
+    1.5-8x too small on NetHEPT, BA and wiki-Vote; benchmarks/RESULTS.md). `joined`: the fraction of
     `_settled`'s joined test, ``2 stable``.
     """
     least, most = (2.0, _MAX_LEAP) if leap else (_MIN_STEP, 2.0)
@@ -287,8 +287,9 @@ def _choices(r1, r2, k, allowed, fixed, goal, pool, both):
 def _scores(r1, r2, seeds, seeds2, fixed, pool, indexes):
     """Each collection's coverage by S1 and S2 (`coverage` with ``others``): through
     each collection's inverted index where the greedies kept one (`_choices`: the
-    memberships of the seeds only), else in two passes (on two threads with a `pool`):
-    ``(on R1, on R2)``. The held indexes are both selections' arrays, which `_side_by_side` allows."""
+    memberships of the seeds only), else in two passes (on two threads with a
+    `pool`): ``(on R1, on R2)``. The held indexes are both selections' arrays, which
+    `_side_by_side` allows."""
     if indexes is not None and indexes[0] is not None:
         return (
             coverage(r1, seeds, fixed, seeds2, index=indexes[0]),
