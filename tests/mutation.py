@@ -1440,14 +1440,14 @@ EQUIVALENT = {
         "member, 8 per node each), and R3 of `n3` sets as its `RRSets.extend` projects it, | "
         'with its sampler\'s working arrays.""" | avg = r1.n_members / max(len(r1), 1)',
         "1 -> 2",
-    ): "the guard checks (and asks `_joinable`) only once certified, when R1 holds at least"
+    ): "the guard checks (and asks `_joinable`) after a round's sets, when R1 holds at least"
     " ceil(theta0) > 2 sets: max(len, 1) and max(len, 2) are both len",
     (
         "spread/im/opim.py",
         "member, 8 per node each), and R3 of `n3` sets as its `RRSets.extend` projects it, | "
         'with its sampler\'s working arrays.""" | avg = r1.n_members / max(len(r1), 1)',
         "1 -> 0",
-    ): "the guard checks (and asks `_joinable`) only once certified, when R1 holds at least"
+    ): "the guard checks (and asks `_joinable`) after a round's sets, when R1 holds at least"
     " ceil(theta0) > 2 sets: max(len, 1) and max(len, 0) are both len",
     (
         "spread/im/opim.py",
@@ -1462,6 +1462,50 @@ EQUIVALENT = {
         "break -> continue",
     ): "the next rounds retry the same target (no doubling) and fail the same way, or fit"
     " nothing new; the choice and its count are those of the last round that fitted",
+    (
+        "spread/im/opim.py",
+        "`pool`): ``(on R1, on R2)``. The held indexes are both selections' arrays, which | "
+        '`_side_by_side` allows.""" | if indexes is not None and indexes[0] is not None:',
+        "0 -> 1",
+    ): "both greedies keep an index or neither (`_choices`: both or none; under a budget"
+    " both are None): indexes[0] and indexes[1] are None together",
+    (
+        "spread/im/opim.py",
+        "`pool`): ``(on R1, on R2)``. The held indexes are both selections' arrays, which | "
+        '`_side_by_side` allows.""" | if indexes is not None and indexes[0] is not None:',
+        "0 -> (-1)",
+    ): "both greedies keep an index or neither (`_choices`: both or none; under a budget"
+    " both are None): indexes[0] and indexes[-1] are None together",
+    (
+        "spread/im/opim.py",
+        "size3 = _cert_size(theta, cov2, known, 2 * upper1 + rounding, a, rho - eps) | "
+        "joined = _joinable(r1, r2, size3) | if ratio < rho - eps:",
+        "< -> <=",
+    ): "the two differ only where the certified ratio (a quotient of square-root bounds)"
+    " equals 1 - 1/e - eps to the last bit, a tie of two computed doubles no run produces;"
+    " there the round would leap instead of testing the guard",
+    (
+        "spread/im/opim.py",
+        "target=audience, | conditional=r1.conditional, | "
+        '**(sampling | {"n_threads": 1 if pool is not None else threads}),',
+        "1 -> 0",
+    ): "an RRSets takes n_threads 0 as 1 (extend splits over max(n_threads, 1) and draws in"
+    " this thread; working_bytes counts max(n_threads, 1)); its sets do not depend on it",
+    (
+        "spread/im/opim.py",
+        "target=audience, | conditional=r1.conditional, | "
+        '**(sampling | {"n_threads": 1 if pool is not None else threads}),',
+        "is not -> is",
+    ): "R3's sets depend only on its stream and their indices, not on the threads that draw"
+    " them: the swap only changes how many draw them (with a pool `threads` is n_threads // 2)",
+    (
+        "spread/im/opim.py",
+        "n_sets += len(r3) | "
+        "memory += r1.nbytes + r2.nbytes - 8 + r3.nbytes  # the joined copy and R3 | "
+        "if choice[2] >= rho - eps:",
+        ">= -> >",
+    ): "the two differ only where R3's certified ratio equals 1 - 1/e - eps to the last bit,"
+    " a tie of two computed doubles no run produces; there the round's choice would stand",
     (
         "spread/fit/_ic_kernels.py",
         "# pass 1: count the tries and the largest per-cascade count | total = 0 | widest = 0",

@@ -2674,3 +2674,27 @@ def test_opim_leap_halves_until_both_collections_fit_max_memory():
     assert _leap(*pair(fits4 - 1), 100, 16.0) == 2.0  # 4x does not fit: doubling
     r1.max_memory = 8  # nothing fits: doubling, which `extend` then refuses
     assert _leap(r1, r2, 100, 3.0) == 2.0
+
+
+def test_scores_count_through_the_kept_indexes(monkeypatch):
+    """Pins `_scores`: with the greedies' kept indexes it counts through them
+    (`hit_counts`: no pass over the sets' members); without them (none kept, or none
+    under a budget) in a pass over each collection, on the `pool`'s thread or here. The
+    counts are the same every way."""
+    from spread.im.opim import _scores
+
+    allowed, fixed = everyone(KARATE.n_nodes)
+    r1 = RRSets(KARATE, IC(p=0.2), np.uint64(1)).extend(300)
+    r2 = RRSets(KARATE, IC(p=0.2), np.uint64(2)).extend(300)
+    s1, *_, index1 = greedy(r1, 3, allowed, fixed, index=True)
+    s2, *_, index2 = greedy(r2, 3, allowed, fixed, index=True)
+    want = (coverage(r1, s1, fixed, s2), coverage(r2, s1, fixed, s2))
+    for indexes, pool in ((None, None), ((None, None), None), ((None, None), rrsets._pool(1))):
+        assert _scores(r1, r2, s1, s2, fixed, pool, indexes) == want
+
+    def no_pass(*args):
+        raise AssertionError("a pass over the sets' members")
+
+    monkeypatch.setattr(rrsets, "count_hit", no_pass)
+    assert _scores(r1, r2, s1, s2, fixed, None, (index1, index2)) == want
+    assert _scores(r1, r2, s1, s2, fixed, rrsets._pool(1), (index1, index2)) == want
