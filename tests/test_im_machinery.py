@@ -1608,10 +1608,10 @@ def known_sets(rr, seeds):
     return float(rr.bonus_sets()[seeds[seeds >= 0]].sum()) if rr.conditional else 0.0
 
 
-def replay_pair(model, root, conditional):
+def replay_pair(model, root, conditional, graph=KARATE):
     """OPIM-C's R1 and R2, as it draws them (plain sets, or conditional ones)."""
-    r1 = RRSets(KARATE, model, stream_root(root, RR), first=0, conditional=conditional)
-    r2 = RRSets(KARATE, model, stream_root(root, RR_CHECK), first=0, conditional=conditional)
+    r1 = RRSets(graph, model, stream_root(root, RR), first=0, conditional=conditional)
+    r2 = RRSets(graph, model, stream_root(root, RR_CHECK), first=0, conditional=conditional)
     return r1, r2
 
 
@@ -1757,8 +1757,7 @@ def replay_guard(graph, model, root, k, eps, stable, conditional):
     n, root = graph.n_nodes, np.uint64(root)
     allowed, fixed = everyone(n)
     theta0, _, i_max, a = paper_opim(n, n, k, eps, 1 / n, 6, 1)
-    r1 = RRSets(graph, model, stream_root(root, RR), first=0, conditional=conditional)
-    r2 = RRSets(graph, model, stream_root(root, RR_CHECK), first=0, conditional=conditional)
+    r1, r2 = replay_pair(model, root, conditional, graph)
     want_calls, steps, leaps = [], [], []
     t = math.ceil(theta0)
     rounding = conditional * k / 2
