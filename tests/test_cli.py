@@ -744,6 +744,27 @@ def test_fit_csv_file_and_json_forecast(capsys, tmp_path):
     assert "forecast, 5 bin(s)" in out
 
 
+def test_fit_forecast_with_ar1_errors(capsys, tmp_path):
+    """`--errors ar1` forecasts as `FitResult.forecast(errors="ar1")` does, same rng."""
+    trend = spread.fit.simulate_trend("logistic", {"K": 5000, "r": 0.3, "tm": 15}, 30, rng=1)
+    counts = np.round(trend.counts * (1 + 0.3 * np.sin(np.arange(30) / 3)))
+    csv = tmp_path / "counts.csv"
+    pd.DataFrame({"day": range(30), "n": counts}).to_csv(csv, index=False)
+    out_file = tmp_path / "fit.json"
+    argv = ["fit", str(csv), "--time", "day", "--count", "n", "--model", "logistic"]
+    code, out, err = run(
+        capsys, *argv, "--forecast", "4", "--errors", "ar1", "--rng", "3", "--out", str(out_file)
+    )
+    assert code == 0, err
+    res = spread.fit.fit_logistic(counts)
+    want = res.forecast(4, n_paths=1000, rng=3, errors="ar1")
+    got = pd.DataFrame(json.loads(out_file.read_text())["forecast"])
+    np.testing.assert_allclose(got["mean"], want["mean"], rtol=1e-6)
+    np.testing.assert_allclose(got["upper"], want["upper"])
+    code, _, err = run(capsys, *argv, "--forecast", "4", "--errors", "ar2")
+    assert code == 2 and "--errors" in err
+
+
 def test_fit_that_does_not_converge_exits_1_and_says_so(capsys, tmp_path, monkeypatch):
     """A single fit that ends with ``success=False`` (here the logistic fit, made to
     report its iteration limit) still prints and writes what it has, then exits 1 (a

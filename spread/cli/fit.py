@@ -404,7 +404,9 @@ def main(args):
     if horizon:
         # a network model's paths are whole-graph simulations: fewer of them
         paths = 200 if args.model == "ic" else 1000
-        forecast = res.forecast(horizon, args.forecast_level, n_paths=paths, rng=args.rng)
+        forecast = res.forecast(
+            horizon, args.forecast_level, n_paths=paths, rng=args.rng, errors=args.errors
+        )
         forecast.index.name = "time"
         if test is not None and len(test.counts) == len(forecast):
             forecast.insert(0, "observed", test.counts[: len(forecast)])
@@ -552,6 +554,13 @@ def add_parser(sub):
     )
     f.add_argument(
         "--forecast-level", type=fraction, default=0.9, help="predictive band level (0.9)"
+    )
+    f.add_argument(
+        "--errors",
+        choices=("independent", "ar1"),
+        default="independent",
+        help="forecast errors: the loss's noise, independent per bin (default), or ar1: a "
+        "misfit that persists, an AR(1) in the log scale fitted to the residuals",
     )
     a = p.add_argument_group("model choice (--model auto)")
     a.add_argument("--origins", type=positive_int, default=3, help="rolling forecast origins (3)")

@@ -126,7 +126,11 @@ class CountProblem(Problem):
         xk = min(max(math.log(max(k0, 1e-3)), lo + 1e-6), hi - 1e-6)
         self.starts_x = [np.append(res.x, xk)]
 
-    def sample(self, x, bins, n, rng, xs=None):
+    @property
+    def error_models(self):
+        return ("independent",) if self.spec.recursive else ("independent", "ar1")
+
+    def sample(self, x, bins, n, rng, xs=None, *, noise=True):
         bins = np.asarray(bins, dtype=np.int64)
         out = np.empty((n, bins.size))
         if bins.size == 0:
@@ -138,7 +142,7 @@ class CountProblem(Problem):
             return self.spec.sample_paths(thetas, ks, n_total, self.y, rng)[:, bins]
         for r, (theta, k) in enumerate(params):
             mu = self.spec.mean(theta, n_total, self.y)
-            out[r] = _losses.sample_counts(rng, mu[bins], k)
+            out[r] = _losses.sample_counts(rng, mu[bins], k) if noise else mu[bins]
         return out
 
     def resample(self, x, rng):

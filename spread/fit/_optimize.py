@@ -20,6 +20,7 @@ import numpy as np
 __all__ = [
     "BIG",
     "Objective",
+    "central_gradient",
     "converged",
     "minimize_likelihood",
     "minimize_noisy",
@@ -28,6 +29,20 @@ __all__ = [
 
 #: The value of an objective that cannot be evaluated (a finite stand-in for inf).
 BIG = 1e300
+
+
+def central_gradient(fun, x):
+    """Gradient of `fun` at `x` by central differences (steps ``1e-6 max(1, |x_i|)``)."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.empty_like(x)
+    for i in range(x.size):
+        h = 1e-6 * max(1.0, abs(x[i]))
+        xp = x.copy()
+        xm = x.copy()
+        xp[i] += h
+        xm[i] -= h
+        g[i] = (fun(xp) - fun(xm)) / (2 * h)
+    return g
 
 
 def scipy_optimize():

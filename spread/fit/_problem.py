@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._common import ConfidenceInterval, z_value
 from ..exceptions import ConvergenceWarning, IdentifiabilityWarning, warn
-from ._optimize import converged, minimize_likelihood
+from ._optimize import central_gradient, converged, minimize_likelihood
 from ._result import TERMINATION_MESSAGES, FitResult
 
 __all__ = ["Problem", "assemble", "failed", "fit_likelihood", "on_bounds"]
@@ -63,16 +63,7 @@ class Problem:
 
     def grad(self, x):
         """Central-difference gradient (subclasses with analytic gradients override)."""
-        x = np.asarray(x, dtype=np.float64)
-        g = np.empty_like(x)
-        for i in range(x.size):
-            h = 1e-6 * max(1.0, abs(x[i]))
-            xp = x.copy()
-            xm = x.copy()
-            xp[i] += h
-            xm[i] -= h
-            g[i] = (self.nll(xp) - self.nll(xm)) / (2 * h)
-        return g
+        return central_gradient(self.nll, x)
 
     def hessian(self, x):
         """Observed information: Hessian of `nll` by central differences of `grad`."""
@@ -87,6 +78,11 @@ class Problem:
             xm[j] -= h
             H[:, j] = (self.grad(xp) - self.grad(xm)) / (2 * h)
         return (H + H.T) / 2
+
+    #: Forecast error models the problem can draw (`FitResult.forecast`'s `errors`):
+    #: ``"ar1"`` needs `sample(..., noise=False)`, paths of fitted means without the
+    #: observation noise, which a model with memory (Hawkes) has not.
+    error_models = ("independent",)
 
     # --- data-facing hooks used by FitResult. Every problem sets `n_obs` (what `too_few`
     # and BIC count) and `observed_total` (0: nothing to fit); `n_bins` is the observed

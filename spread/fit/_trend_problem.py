@@ -615,7 +615,9 @@ class TrendProblem(Problem):
             mean[self.n_bins :] = runs[self._nearest(runs), self.n_bins :].mean(axis=0)
         return mean[:n_total]
 
-    def sample(self, x, bins, n, rng, xs=None):
+    error_models = ("independent", "ar1")
+
+    def sample(self, x, bins, n, rng, xs=None, *, noise=True):
         bins = np.asarray(bins, dtype=np.int64)
         if bins.size == 0:
             return np.empty((n, 0))
@@ -637,7 +639,7 @@ class TrendProblem(Problem):
                 runs = runs[:ng]
             out.append(runs)
         paths = np.concatenate(out)[:n][:, bins]
-        if math.isfinite(self.dispersion):  # the fitted observation noise around each run
+        if noise and math.isfinite(self.dispersion):  # the fitted noise around each run
             paths = sample_counts(rng, paths, self.dispersion)
         return paths
 

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 from .._random import as_generator
-from .._validation import check_int, check_level, ndim_of, short_repr
+from .._validation import check_in, check_int, check_level, ndim_of, short_repr
 from ..exceptions import InvalidParameterError
+from ._errors import ERRORS
 from .choose import (
     BASELINES,
     CURVE_MODELS,
@@ -134,6 +135,7 @@ def calibration(
     levels=(0.5, 0.8, 0.9, 0.95),
     n_paths=1000,
     rng=0,
+    errors="independent",
 ):
     """Check a model's predictive bands over rolling origins: PIT values and coverage.
 
@@ -165,6 +167,9 @@ def calibration(
         Predictive draws per origin.
     rng : seed, default 0
         For the draws and the PIT's randomization.
+    errors : {"independent", "ar1"}, default "independent"
+        The fitted models' error model (`FitResult.forecast`); the baselines keep
+        their empirical errors.
 
     Returns
     -------
@@ -201,6 +206,7 @@ def calibration(
         )
         raise InvalidParameterError(msg)
     levels = sorted({check_level(v, name="levels") for v in levels})
+    errors = check_in(errors, name="errors", options=ERRORS)
     gen = as_generator(rng)
     taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
     name, fitter = _fitter(model, trend, horizon, taus[0], period)
@@ -211,7 +217,7 @@ def calibration(
         if not _usable(res):
             n_failed += 1
             continue
-        draws = _draws(res, test.size, n_paths, gen)
+        draws = _draws(res, test.size, n_paths, gen, errors)
         pit = pit_values(draws, test, gen)
         for a in levels:
             q = (1 - a) / 2

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._validation import check_int, check_level, ndim_of
+from .._validation import check_in, check_int, check_level, ndim_of
 from ..exceptions import InvalidParameterError
 from ..trend import Trend, as_trend
+from ._errors import ERRORS
 from ._result import FitResult, _check_draws, band_frame
 
 __all__ = ["compare", "mase", "naive_forecast", "rolling_origin"]
@@ -113,35 +114,36 @@ def _usable(result):
     return result._fit is not None and (result.success or result.status in (1, 2))
 
 
-def _point(result, horizon):
-    """(training counts, their total, expected counts of the `horizon` bins after them)."""
+def _point(result, horizon, errors="independent"):
+    """(training counts, their total, the forecast's mean of the `horizon` bins after
+    them under the error model `errors`)."""
     if isinstance(result, _Baseline):
         return result.y, result.total, result.point(horizon)
     fit = result._fit
-    return (
-        fit.observed_counts(),
-        fit.observed_total,
-        result.predict(np.arange(fit.n_bins, fit.n_bins + horizon)),
-    )
+    pred = result.predict(np.arange(fit.n_bins, fit.n_bins + horizon))
+    model = result.error_model(errors)
+    if model is not None:
+        pred = pred * model.mean_factor(horizon)
+    return fit.observed_counts(), fit.observed_total, pred
 
 
-def _draws(result, horizon, n_paths, rng):
+def _draws(result, horizon, n_paths, rng, errors="independent"):
     """Predictive draws (paths in rows) of the `horizon` bins after the data: what the
     fit's `forecast` band is made of (parameter uncertainty included)."""
     if isinstance(result, _Baseline):
         return result.draws(horizon, n_paths)
-    fit = result._fit
-    bins = np.arange(fit.n_bins, fit.n_bins + horizon)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return result.simulate(bins, n_paths, rng, with_uncertainty=True)
+        return result._predictive(horizon, n_paths, rng, True, result.error_model(errors))[1]
 
 
-def _holdout_scores(result, y_test, *, level=None, n_paths=400, rng=0, interval_score=False):
+def _holdout_scores(
+    result, y_test, *, level=None, n_paths=400, rng=0, interval_score=False, errors="independent"
+):
     out = {"mase": math.nan, "mape_cum": math.nan, "rmse_log": math.nan}
     if not _usable(result):
         return out
-    y_train, observed_total, pred = _point(result, len(y_test))
+    y_train, observed_total, pred = _point(result, len(y_test), errors)
     out["mase"] = mase(y_test, pred, y_train)
     actual_cum = observed_total + np.sum(y_test)
     pred_cum = observed_total + np.sum(pred)
@@ -152,7 +154,7 @@ def _holdout_scores(result, y_test, *, level=None, n_paths=400, rng=0, interval_
         np.sqrt(np.mean((np.log1p(y_test) - np.log1p(np.maximum(pred, 0))) ** 2))
     )
     if level is not None:
-        draws = _draws(result, len(y_test), n_paths, rng)
+        draws = _draws(result, len(y_test), n_paths, rng, errors)
         q = (1 - level) / 2
         lower = np.quantile(draws, q, axis=0)
         upper = np.quantile(draws, 1 - q, axis=0)
@@ -228,7 +230,9 @@ def at_origins(trend, fitters, taus, horizon):
             yield name, tau, res, test, time.perf_counter() - t0
 
 
-def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n_paths=400, rng=0):
+def rolling_origin(
+    trend, fitters, origins, horizon, *, level=0.9, n_paths=400, rng=0, errors="independent"
+):
     """Rolling-origin evaluation: fit on ``[0, tau)``, forecast ``[tau, tau + horizon)``.
 
     Parameters
@@ -245,6 +249,9 @@ def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n_paths=400, 
     n_paths : int, default 400
         Simulated paths per forecast.
     rng : seed
+    errors : {"independent", "ar1"}, default "independent"
+        The forecasts' error model (`FitResult.forecast`): the point forecast scored
+        and the band are that law's.
 
     Returns
     -------
@@ -266,11 +273,14 @@ def rolling_origin(trend, fitters, origins, horizon, *, level=0.9, n_paths=400, 
     trend = as_trend(trend)
     horizon = check_int(horizon, name="horizon", min_value=1)
     check_fitters(fitters)
+    check_in(errors, name="errors", options=ERRORS)
     taus = check_origins(origins, trend.n_bins)
     rows = []
     for name, tau, res, test, sec in at_origins(trend, fitters, taus, horizon):
         row = {"model": name, "origin": tau, "horizon": len(test), "success": res.success}
-        row.update(_holdout_scores(res, test, level=level, n_paths=n_paths, rng=rng))
+        row.update(
+            _holdout_scores(res, test, level=level, n_paths=n_paths, rng=rng, errors=errors)
+        )
         row["seconds"] = sec
         rows.append(row)
     return pd.DataFrame(rows)

@@ -109,15 +109,18 @@ class _HeatProblem(Problem):
     def predict(self, x, n_total):
         return self.counts(math.exp(float(x[0])), n_total)
 
-    def sample(self, x, bins, n, rng, xs=None):
+    error_models = ("independent", "ar1")
+
+    def sample(self, x, bins, n, rng, xs=None, *, noise=True):
         bins = np.asarray(bins, dtype=np.int64)
         n_total = int(bins.max()) + 1 if bins.size else 0
         if xs is None:  # one curve: every path is noise around it
-            mu = self.predict(x, n_total)[bins]
-            return sample_counts(rng, np.broadcast_to(mu, (n, bins.size)), self.dispersion)
+            mu = np.broadcast_to(self.predict(x, n_total)[bins], (n, bins.size))
+            return sample_counts(rng, mu, self.dispersion) if noise else np.array(mu)
         out = np.empty((n, bins.size))
         for r in range(n):
-            out[r] = sample_counts(rng, self.predict(xs[r], n_total)[bins], self.dispersion)
+            mu = self.predict(xs[r], n_total)[bins]
+            out[r] = sample_counts(rng, mu, self.dispersion) if noise else mu
         return out
 
     def labels(self, bins):

@@ -1,0 +1,218 @@
+"""The AR(1) error model of forecasts (`FitResult.forecast(errors="ar1")`, issue 18).
+
+Exact: the Kalman filter's likelihood and last state against the joint Gaussian law of
+the log residuals written out as one covariance matrix. Coupled: the draws against the
+same arithmetic on the same generator. Statistical: the multipliers' mean against the
+closed form, the fitted parameters against the truth on a long simulated series.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from spread.exceptions import InvalidParameterError
+from spread.fit import (
+    Trend,
+    fit_hawkes,
+    fit_logistic,
+    rolling_origin,
+    simulate_hawkes,
+    simulate_trend,
+)
+from spread.fit._error_kernels import log_ar1_filter
+from spread.fit._errors import (
+    MIN_ERROR_BINS,
+    REML_BINS,
+    LogAR1,
+    _ErrorProblem,
+    fit_log_ar1,
+    log_residuals,
+    mean_basis,
+)
+from spread.fit._problem import Problem
+from spread.fit.forecast import mase
+
+
+def _joint(n, v, sigma2, phi, white):
+    """Mean and covariance of the log residuals: AR(1) plus white noise."""
+    lags = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+    cov = sigma2 * phi**lags + np.diag(v + white)
+    return np.full(n, -sigma2 / 2), cov
+
+
+@pytest.mark.parametrize(
+    ("sigma2", "phi", "white"), [(0.09, 0.7, 0.01), (0.2, -0.4, 0.0), (0.05, 0.0, 0.3)]
+)
+def test_filter_is_the_joint_gaussian(sigma2, phi, white):
+    rng = np.random.default_rng(3)
+    n = 12
+    r = rng.normal(0.0, 0.4, n)
+    v = rng.uniform(0.001, 0.2, n)
+    mean, cov = _joint(n, v, sigma2, phi, white)
+    loglik, last, last_var = log_ar1_filter(r, v, sigma2, phi, white)
+    assert loglik == pytest.approx(stats.multivariate_normal(mean, cov).logpdf(r), rel=1e-10)
+    # d[T] given r: the Gaussian conditional from the joint law of (d[T], r).
+    lags = np.abs(n - 1 - np.arange(n))
+    c = sigma2 * phi**lags  # Cov(d[T], r)
+    gain = np.linalg.solve(cov, c)
+    assert last == pytest.approx(-sigma2 / 2 + gain @ (r - mean), rel=1e-9, abs=1e-12)
+    assert last_var == pytest.approx(sigma2 - gain @ c, rel=1e-9, abs=1e-12)
+
+
+def test_restricted_likelihood_is_the_likelihood_of_the_contrasts():
+    """REML up to a constant: the Gaussian likelihood of ``K' r`` for any basis ``K`` of
+    the residuals the basis cannot reach; differences between parameters agree."""
+    rng = np.random.default_rng(5)
+    n = 15
+    t = np.arange(n)
+    # log(mu + 1/2) is linear in t: the intercept's column and x[0]'s coincide.
+    basis = mean_basis(lambda x, m: np.exp(x[0] + x[1] * np.arange(m) / m) - 0.5, [3.0, 1.0], n)
+    r = rng.normal(0.0, 0.3, n)
+    v = rng.uniform(0.01, 0.1, n)
+    problem = _ErrorProblem(r, v, basis)
+    contrasts = np.linalg.svd(np.eye(n) - basis @ basis.T)[0][:, : n - basis.shape[1]]
+    assert np.allclose(contrasts.T @ basis, 0.0)
+
+    def contrast_nll(x):
+        sigma2, phi, white = _ErrorProblem.natural(x)
+        _, cov = _joint(n, v, sigma2, phi, white)
+        k_cov = contrasts.T @ cov @ contrasts
+        return -stats.multivariate_normal(np.zeros(n - 2), k_cov).logpdf(contrasts.T @ r)
+
+    points = [np.array([-2.0, 0.5, -4.0]), np.array([-3.0, -0.3, -2.0]), np.array([-1.5, 1.2, -9])]
+    ours = [problem.nll(x) for x in points]
+    theirs = [contrast_nll(x) for x in points]
+    np.testing.assert_allclose(np.diff(ours), np.diff(theirs), rtol=1e-8)
+    assert basis.shape == (n, 2)
+    np.testing.assert_allclose(basis @ (basis.T @ t), t, atol=1e-9)  # x[1]'s column: t
+
+
+def test_filter_rejects_a_nonpositive_variance():
+    loglik, _, _ = log_ar1_filter(np.zeros(3), np.zeros(3), 0.0, 0.5, 0.0)
+    assert loglik == -np.inf
+
+
+def test_mean_factor_is_the_mean_of_the_multipliers():
+    model = LogAR1(sigma=0.3, phi=0.8, white=0.0, last=-0.4, last_var=0.02, n_obs=30)
+    paths = model.multipliers(200_000, 6, np.random.default_rng(0))
+    se = paths.std(axis=0) / math.sqrt(paths.shape[0])
+    assert np.all(np.abs(paths.mean(axis=0) - model.mean_factor(6)) < 4 * se)
+    # Far ahead the multiplier forgets the last miss: its mean returns to 1.
+    assert model.mean_factor(400)[-1] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_draws_are_poisson_about_base_times_the_multipliers():
+    model = LogAR1(sigma=0.2, phi=0.5, white=0.04, last=0.1, last_var=0.01, n_obs=30)
+    base = np.array([[10.0, 20.0, 30.0], [5.0, 0.0, 1e4]])
+    got = model.draws(base, np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    d = 0.1 + 0.1 * rng.standard_normal(2)
+    mult = np.empty((2, 3))
+    for h in range(3):
+        d = -0.02 + 0.5 * (d + 0.02) + 0.2 * math.sqrt(0.75) * rng.standard_normal(2)
+        mult[:, h] = np.exp(d)
+    lam = base * mult * rng.gamma(25.0, 0.04, size=(2, 3))
+    np.testing.assert_array_equal(got, rng.poisson(lam))
+    assert got[1, 1] == 0  # a zero mean stays zero
+
+
+def test_no_misfit_means_plain_poisson():
+    model = LogAR1(sigma=0.0, phi=0.0, white=0.0, last=0.0, last_var=0.0, n_obs=30)
+    base = np.full((3, 4), 50.0)
+    got = model.draws(base, np.random.default_rng(1))
+    rng = np.random.default_rng(1)
+    rng.standard_normal(3)
+    for _ in range(4):
+        rng.standard_normal(3)
+    np.testing.assert_array_equal(got, rng.poisson(base))
+    np.testing.assert_array_equal(model.mean_factor(4), np.ones(4))
+
+
+def test_fit_recovers_a_persistent_misfit():
+    """`REML_BINS` bins of mean 500 times exp(AR(1)) (phi 0.7, sigma 0.3) times gamma
+    noise of variance 0.02, Poisson counts: each estimate within four standard errors
+    of the truth (the inverse observed information of the restricted likelihood, in
+    the fitted coordinates), and the last latent error within four of its stated."""
+    n, phi, sigma, white = REML_BINS, 0.7, 0.3, 0.02
+    rng = np.random.default_rng(11)
+    d = np.empty(n)
+    d[0] = -(sigma**2) / 2 + sigma * rng.standard_normal()
+    for t in range(1, n):
+        d[t] = -(sigma**2) / 2 + phi * (d[t - 1] + sigma**2 / 2)
+        d[t] += sigma * math.sqrt(1 - phi**2) * rng.standard_normal()
+    mu = np.full(n, 500.0)
+    y = rng.poisson(mu * np.exp(d) * rng.gamma(1 / white, white, n))
+    model = fit_log_ar1(y, mu)
+    x_hat = np.array(
+        [math.log(model.sigma**2), math.atanh(model.phi / 0.995), math.log(model.white)]
+    )
+    truth = np.array([math.log(sigma**2), math.atanh(phi / 0.995), math.log(white)])
+    problem = _ErrorProblem(*log_residuals(y, mu), np.full((n, 1), 1 / math.sqrt(n)))
+    se = np.sqrt(np.diag(np.linalg.inv(Problem.hessian(problem, x_hat))))
+    assert np.all(np.abs(x_hat - truth) < 4 * se), (x_hat, truth, se)
+    assert abs(model.last - d[-1]) < 4 * math.sqrt(model.last_var + white)
+
+
+def test_log_residuals():
+    r, v = log_residuals([0, 9.5, 3], [0.5, 9.5, -1.0])
+    np.testing.assert_allclose(r, [math.log(0.5), 0.0, math.log(3.5 / 0.5)])
+    np.testing.assert_allclose(v, [1.0, 0.1, 2.0])
+
+
+def _swinging_fit():
+    trend = simulate_trend("logistic", {"K": 5000, "r": 0.3, "tm": 15}, 40, rng=1)
+    counts = trend.counts * (1 + 0.3 * np.sin(np.arange(40) / 3))
+    return counts, fit_logistic(counts[:30])
+
+
+def test_forecast_mean_and_band_follow_the_error_model():
+    counts, res = _swinging_fit()
+    model = res.error_model("ar1")
+    fc = res.forecast(5, errors="ar1", n_paths=4000, rng=2)
+    assert fc.attrs["error_model"] == model.to_dict()
+    np.testing.assert_allclose(fc["mean"], res.predict(np.arange(30, 35)) * model.mean_factor(5))
+    plain = res.forecast(5, n_paths=4000, rng=2)
+    assert "error_model" not in plain.attrs
+    # The swing runs the counts under the curve at the end: so does the forecast.
+    assert model.last < 0 and model.phi > 0.5
+    assert np.all(fc["mean"] < plain["mean"])
+    assert np.all(fc["lower"] <= fc["mean"]) and np.all(fc["mean"] <= fc["upper"])
+    # Its point forecast is the better one here.
+    train = counts[:30]
+    assert mase(counts[30:35], fc["mean"], train) < mase(counts[30:35], plain["mean"], train)
+
+
+def test_rolling_origin_scores_the_error_models_forecast():
+    counts, res = _swinging_fit()
+    table = rolling_origin(counts, {"logistic": fit_logistic}, [30], 5, errors="ar1", n_paths=200)
+    fc = res.forecast(5, errors="ar1")
+    assert table["mase"].iloc[0] == pytest.approx(mase(counts[30:35], fc["mean"], counts[:30]))
+
+
+def test_bad_errors_name_the_parameter():
+    _, res = _swinging_fit()
+    with pytest.raises(InvalidParameterError, match="`errors` must be one of"):
+        res.forecast(3, errors="ar2")
+    with pytest.raises(InvalidParameterError, match="`errors` must be one of"):
+        rolling_origin(np.arange(40) + 5, {"logistic": fit_logistic}, [30], 5, errors=None)
+
+
+@pytest.mark.filterwarnings("ignore::spread.exceptions.IdentifiabilityWarning")
+@pytest.mark.filterwarnings("ignore::spread.exceptions.ConvergenceWarning")
+def test_hawkes_has_no_ar1_errors():
+    events = simulate_hawkes(2.0, 0.5, 1.0, 40.0, rng=0)
+    counts = np.histogram(events, np.arange(41))[0]
+    for res in (
+        fit_hawkes(events, end=40.0),
+        fit_hawkes(Trend.from_counts(counts, kind="volume"), loss="poisson"),
+    ):
+        with pytest.raises(InvalidParameterError, match="needs a model without memory"):
+            res.forecast(3, errors="ar1")
+
+
+def test_too_few_bins_for_the_error_model():
+    trend = simulate_trend("logistic", {"K": 500, "r": 0.5, "tm": 4}, MIN_ERROR_BINS - 1, rng=0)
+    with pytest.raises(InvalidParameterError, match=f"at least {MIN_ERROR_BINS} observed bins"):
+        fit_logistic(trend).forecast(3, errors="ar1")
