@@ -372,6 +372,10 @@ def test_ic_news_from_simulated_runs(ba2000):
     est = np.array(est)
     assert abs(est.mean() - IC_TRUTH["news"]) < 4 * est.std(ddof=1) / np.sqrt(n_rep)
     assert fit.result_.forecast(12, n_paths=20, rng=0).shape[0] == 12
+    # After an in-sample prediction too: the runs are extended only as far as asked
+    # (the regressors cover 12 bins past the data, not twice the window).
+    fit.result_.predict()
+    assert fit.result_.forecast(12, n_paths=20, rng=0, errors="ar1").shape[0] == 12
     short = ICEstimator("dmp", regressors=x[:n_bins], **kw).fit(ba2000, y, seeds=seeds)
     with pytest.raises(InvalidParameterError, match="`regressors` must cover every bin"):
         short.result_.forecast(12, n_paths=20, rng=0)

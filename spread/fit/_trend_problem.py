@@ -604,8 +604,9 @@ class TrendProblem(Problem):
         runs = self._pred.get(key)
         if runs is None or runs.shape[1] < n_total:
             # Runs are pure functions of (root, run): a longer horizon extends the same
-            # runs, so one simulation to the longest horizon asked serves every request.
-            n_bins = max(n_total, self.n_bins, 0 if runs is None else 2 * runs.shape[1])
+            # runs, so one simulation to the longest horizon asked serves every shorter
+            # request. Never past it: a schedule (regressors) may end there.
+            n_bins = max(n_total, self.n_bins)
             runs = self._simulate_runs(
                 self._model(x, n_bins), self.n_runs, n_bins, stream_root(self.root, PREDICTION)
             )
