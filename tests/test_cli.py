@@ -756,6 +756,7 @@ def test_fit_forecast_with_ar1_errors(capsys, tmp_path):
         capsys, *argv, "--forecast", "4", "--errors", "ar1", "--rng", "3", "--out", str(out_file)
     )
     assert code == 0, err
+    assert "forecast, 4 bin(s)" in out
     res = spread.fit.fit_logistic(counts)
     want = res.forecast(4, n_paths=1000, rng=3, errors="ar1")
     got = pd.DataFrame(json.loads(out_file.read_text())["forecast"])
@@ -763,6 +764,9 @@ def test_fit_forecast_with_ar1_errors(capsys, tmp_path):
     np.testing.assert_allclose(got["upper"], want["upper"])
     code, _, err = run(capsys, *argv, "--forecast", "4", "--errors", "ar2")
     assert code == 2 and "--errors" in err
+    argv[-1] = "auto"
+    code, _, err = run(capsys, *argv, "--forecast", "4", "--errors", "ar1")
+    assert code == 2 and "`--errors ar1` applies to one model's forecast" in err
 
 
 def test_fit_that_does_not_converge_exits_1_and_says_so(capsys, tmp_path, monkeypatch):

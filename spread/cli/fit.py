@@ -439,6 +439,12 @@ def _auto(args, train, test, out):
     if not horizon:
         msg = "`--model auto` needs `--forecast H` (or `--holdout H`): the bins to forecast and score."
         raise UsageError(msg)
+    if args.errors != "independent":
+        msg = (
+            f"`--errors {args.errors}` applies to one model's forecast; `--model auto` scores "
+            "its candidates with their own noise (name a model, such as `--model bass`)."
+        )
+        raise UsageError(msg)
     choice = choose(
         train,
         horizon=horizon,
