@@ -1084,9 +1084,10 @@ def test_fit_result_methods(data):
     elif method == "forecast":
         horizon = data.draw(st.one_of(st.integers(1, 20), NUMBERS, SCALARS))
         n_paths = data.draw(N_DRAWS)
+        errors = data.draw(st.one_of(st.sampled_from(["independent", "ar1"]), SCALARS))
         out = check(
             lambda: res.forecast(
-                horizon, 0.9 if level is None else level, n_paths=n_paths, rng=rng
+                horizon, 0.9 if level is None else level, n_paths=n_paths, rng=rng, errors=errors
             )
         )
         if out is not None:

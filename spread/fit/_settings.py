@@ -61,8 +61,22 @@ class _TrendMethods:
             bins, n_paths, rng, with_uncertainty=with_uncertainty
         )
 
-    def forecast(self, horizon, level=0.9, *, n_paths=1000, rng=0, with_uncertainty=True):
+    def forecast(
+        self,
+        horizon,
+        level=0.9,
+        *,
+        n_paths=1000,
+        rng=0,
+        with_uncertainty=True,
+        errors="independent",
+    ):
         """Forecast of the next `horizon` bins with a predictive band (`FitResult.forecast`)."""
         return self._check_fitted("forecast").forecast(
-            horizon, level, n_paths=n_paths, rng=rng, with_uncertainty=with_uncertainty
+            horizon,
+            level,
+            n_paths=n_paths,
+            rng=rng,
+            with_uncertainty=with_uncertainty,
+            errors=errors,
         )
