@@ -155,6 +155,96 @@ def test_fit_recovers_a_persistent_misfit():
     assert abs(model.last - d[-1]) < 4 * math.sqrt(model.last_var + white)
 
 
+def test_moments_follow_the_ar1_recursion():
+    """Mean and variance of ``d`` h bins ahead: the one-step recursion from the last
+    bin's law, ``m + phi (a - m)`` and ``phi**2 P + sigma**2 (1 - phi**2)``."""
+    model = LogAR1(sigma=0.4, phi=-0.6, white=0.0, last=0.3, last_var=0.05, n_obs=30)
+    mean, var = model._moments(5)
+    m, a, p = -0.08, 0.3, 0.05
+    for h in range(5):
+        a, p = m + -0.6 * (a - m), 0.36 * p + 0.16 * 0.64
+        assert mean[h] == pytest.approx(a, abs=1e-14)
+        assert var[h] == pytest.approx(p, abs=1e-14)
+    np.testing.assert_allclose(model.mean_factor(5), np.exp(mean + var / 2))
+
+
+def test_mean_basis_spans_the_jacobian():
+    """For ``mu = exp(1 + sin(c t)) - 1/2`` the columns are the intercept and
+    ``d log(mu + 1/2) / dc = t cos(c t)`` (to the central difference's error), and
+    not ``log mu`` itself; a parameter that does not move the mean adds nothing."""
+    n, c = 40, 0.3
+    t = np.arange(n, dtype=float)
+
+    def predict(x, m):
+        return np.exp(1 + np.sin(x[0] * np.arange(m))) - 0.5
+
+    basis = mean_basis(predict, [c, 7.0], n)
+    assert basis.shape == (n, 2)
+    np.testing.assert_allclose(basis.T @ basis, np.eye(2), atol=1e-12)
+    for col in (np.ones(n), t * np.cos(c * t)):
+        rest = col - basis @ (basis.T @ col)
+        assert np.linalg.norm(rest) < 5e-4 * np.linalg.norm(col)  # measured 6e-5
+    level = np.sin(c * t)
+    assert np.linalg.norm(level - basis @ (basis.T @ level)) > 0.1 * np.linalg.norm(level)
+
+
+def _ar1_counts(n, phi, sigma, mu, rng):
+    d = np.empty(n)
+    d[0] = -(sigma**2) / 2 + sigma * rng.standard_normal()
+    for t in range(1, n):
+        d[t] = -(sigma**2) / 2 + phi * (d[t - 1] + sigma**2 / 2)
+        d[t] += sigma * math.sqrt(1 - phi**2) * rng.standard_normal()
+    return rng.poisson(mu * np.exp(d)), d
+
+
+def _same(a, b, fields):
+    """Whether two fitted error models agree on `fields` (to the optimizer's precision)."""
+    return all(getattr(a, f) == pytest.approx(getattr(b, f), rel=1e-6, abs=1e-9) for f in fields)
+
+
+def test_restricted_likelihood_reads_the_last_bins():
+    """A series longer than `REML_BINS`: the error model's parameters are those of its
+    last `REML_BINS` bins; the filter reads them all (the last state differs)."""
+    rng = np.random.default_rng(2)
+    y, _ = _ar1_counts(REML_BINS + 80, 0.6, 0.3, 200.0, rng)
+    mu = np.full(y.size, 200.0)
+    whole, tail = fit_log_ar1(y, mu), fit_log_ar1(y[80:], mu[80:])
+    assert _same(whole, tail, ("sigma", "phi", "white"))
+    assert whole.n_obs == REML_BINS + 80
+    r, v = log_residuals(y, mu)
+    _, last, last_var = log_ar1_filter(r, v, whole.sigma**2, whole.phi, whole.white)
+    assert (whole.last, whole.last_var) == pytest.approx((last, last_var), rel=1e-12)
+
+
+def test_inflation_is_the_long_run_variance_ratio():
+    rng = np.random.default_rng(4)
+    y, _ = _ar1_counts(60, 0.8, 0.2, 50.0, rng)
+    mu = np.full(60, 50.0)
+    model = fit_log_ar1(y, mu)
+    s2, phi = model.sigma**2, model.phi
+    w = float(np.mean(log_residuals(y, mu)[1])) + model.white
+    assert phi > 0.3
+    assert model.inflation == pytest.approx((s2 * (1 + phi) / (1 - phi) + w) / (s2 + w))
+    # Misses that alternate make a fit no less sure than it says: no deflation below 1.
+    alternating = 50.0 * np.exp(0.3 * (-1.0) ** np.arange(60))
+    assert fit_log_ar1(np.round(alternating), mu).inflation == 1.0
+
+
+def test_a_basis_too_wide_for_the_bins_falls_back_to_the_intercept():
+    """Ten bins and a basis of eight columns leave too few bins for three parameters:
+    the restricted likelihood then projects out the intercept alone."""
+    rng = np.random.default_rng(6)
+    y, _ = _ar1_counts(MIN_ERROR_BINS, 0.5, 0.3, 100.0, rng)
+    mu = np.full(MIN_ERROR_BINS, 100.0)
+    wide = np.linalg.qr(rng.standard_normal((MIN_ERROR_BINS, 8)))[0]
+    wide[:, 0] = 1 / math.sqrt(MIN_ERROR_BINS)
+    wide = np.linalg.qr(wide)[0]
+    fields = ("sigma", "phi", "white", "last", "last_var", "inflation")
+    assert _same(fit_log_ar1(y, mu, wide), fit_log_ar1(y, mu), fields)
+    seven = wide[:, :7]  # three bins left: kept
+    assert not _same(fit_log_ar1(y, mu, seven), fit_log_ar1(y, mu), fields)
+
+
 def test_log_residuals():
     r, v = log_residuals([0, 9.5, 3], [0.5, 9.5, -1.0])
     np.testing.assert_allclose(r, [math.log(0.5), 0.0, math.log(3.5 / 0.5)])

@@ -21,14 +21,13 @@ def log_ar1_filter(r, v, sigma2, phi, white):
     Returns ``(log-likelihood, E[d[T] | r], Var[d[T] | r])`` of the last bin.
     """
     m = -0.5 * sigma2
-    a = m
+    a = m  # the stationary law is its own prediction: d[0] needs no special case
     p = sigma2
     q = sigma2 * (1.0 - phi * phi)
     loglik = 0.0
     for t in range(r.size):
-        if t > 0:
-            a = m + phi * (a - m)
-            p = phi * phi * p + q
+        a = m + phi * (a - m)
+        p = phi * phi * p + q
         f = p + v[t] + white
         if f <= 0.0:
             return -np.inf, a, p

@@ -99,21 +99,21 @@ class _ErrorProblem:
         return math.exp(x[0]), _PHI_MAX * math.tanh(x[1]), math.exp(x[2])
 
     def nll(self, x):
+        """``(log det V + log det B'V^-1 B + r'(V^-1 - V^-1 B (B'V^-1 B)^-1 B'V^-1) r) / 2``
+        by two Cholesky factorisations (V whitened to W = L^-1 [r, B])."""
         sigma2, phi, white = self.natural(x)
         cov = sigma2 * phi**self.lags
         cov[np.diag_indices_from(cov)] += self.v + white
-        b = self.basis
         try:
-            solved = np.linalg.solve(cov, np.column_stack([self.r, b]))
-            info = b.T @ solved[:, 1:]
-            sign, logdet = np.linalg.slogdet(cov)
-            sign_i, logdet_i = np.linalg.slogdet(info)
-            proj = b.T @ solved[:, 0]
-            quad = self.r @ solved[:, 0] - proj @ np.linalg.solve(info, proj)
+            chol = np.linalg.cholesky(cov)
+            w = np.linalg.solve(chol, np.column_stack([self.r, self.basis]))
+            wr, wb = w[:, 0], w[:, 1:]
+            chol_i = np.linalg.cholesky(wb.T @ wb)
         except np.linalg.LinAlgError:
             return BIG
-        val = 0.5 * (logdet + logdet_i + quad)
-        return val if sign > 0 and sign_i > 0 and np.isfinite(val) else BIG
+        z = np.linalg.solve(chol_i, wb.T @ wr)
+        logdet = np.sum(np.log(np.diag(chol))) + np.sum(np.log(np.diag(chol_i)))
+        return float(logdet + 0.5 * (wr @ wr - z @ z))
 
     def grad(self, x):
         return central_gradient(self.nll, x)
@@ -220,13 +220,13 @@ def fit_log_ar1(y, mu, basis=None):
         )
         raise InvalidParameterError(msg)
     if basis is None:
-        basis = np.full((r.size, 1), 1 / math.sqrt(r.size))
+        basis = np.ones((r.size, 1))
     tail = slice(max(0, r.size - REML_BINS), r.size)
     part = basis[tail]
     u, s, _ = np.linalg.svd(part, full_matrices=False)
     part = u[:, s > 1e-8 * s[0]]
     if r[tail].size - part.shape[1] < 3:  # too few bins left for three parameters
-        part = part[:, :1]
+        part = np.ones((r[tail].size, 1))  # the intercept alone
     problem = _ErrorProblem(r[tail], v[tail], part)
     spread_ = max(float(np.var(r[tail])), 1e-8)
     lo, hi = _LOG_VAR_BOUNDS
