@@ -15,6 +15,7 @@ from scipy import stats
 from spread.exceptions import InvalidParameterError
 from spread.fit import (
     Trend,
+    calibration,
     fit_hawkes,
     fit_logistic,
     rolling_origin,
@@ -279,6 +280,19 @@ def test_rolling_origin_scores_the_error_models_forecast():
     table = rolling_origin(counts, {"logistic": fit_logistic}, [30], 5, errors="ar1", n_paths=200)
     fc = res.forecast(5, errors="ar1")
     assert table["mase"].iloc[0] == pytest.approx(mase(counts[30:35], fc["mean"], counts[:30]))
+
+
+def test_calibration_with_ar1_errors():
+    """`calibration(errors="ar1")` scores the AR(1) law's draws; a baseline keeps its
+    own past errors (the same PIT values either way)."""
+    counts, _ = _swinging_fit()
+    kw = {"horizon": 4, "n_origins": 2, "n_paths": 200, "levels": [0.9]}
+    ar1 = calibration(counts, "logistic", errors="ar1", **kw)
+    plain = calibration(counts, "logistic", **kw)
+    assert len(ar1.pit) == len(plain.pit) == 8
+    assert not np.allclose(ar1.pit["pit"], plain.pit["pit"])
+    naive = [calibration(counts, "naive", errors=e, **kw).pit for e in ("ar1", "independent")]
+    np.testing.assert_array_equal(naive[0]["pit"], naive[1]["pit"])
 
 
 def test_bad_errors_name_the_parameter():

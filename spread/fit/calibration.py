@@ -19,7 +19,7 @@ from .choose import (
     seasonal_fitter,
     series_of,
 )
-from .forecast import MIN_ERROR_PATHS, _Baseline, _draws, _usable, at_origins
+from .forecast import MIN_ERROR_PATHS, _Baseline, _draws, _error_model, _usable, at_origins
 
 __all__ = ["Calibration", "calibration"]
 
@@ -217,7 +217,7 @@ def calibration(
         if not _usable(res):
             n_failed += 1
             continue
-        draws = _draws(res, test.size, n_paths, gen, errors)
+        draws = _draws(res, test.size, n_paths, gen, _error_model(res, errors))
         pit = pit_values(draws, test, gen)
         for a in levels:
             q = (1 - a) / 2

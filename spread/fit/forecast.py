@@ -114,27 +114,32 @@ def _usable(result):
     return result._fit is not None and (result.success or result.status in (1, 2))
 
 
-def _point(result, horizon, errors="independent"):
+def _error_model(result, errors):
+    """The fitted error model `errors` of `result` (None for a baseline, whose errors
+    are its own past ones, and for ``"independent"``)."""
+    return None if isinstance(result, _Baseline) else result.error_model(errors)
+
+
+def _point(result, horizon, model=None):
     """(training counts, their total, the forecast's mean of the `horizon` bins after
-    them under the error model `errors`)."""
+    them under the fitted error `model`, see `_error_model`)."""
     if isinstance(result, _Baseline):
         return result.y, result.total, result.point(horizon)
     fit = result._fit
     pred = result.predict(np.arange(fit.n_bins, fit.n_bins + horizon))
-    model = result.error_model(errors)
     if model is not None:
         pred = pred * model.mean_factor(horizon)
     return fit.observed_counts(), fit.observed_total, pred
 
 
-def _draws(result, horizon, n_paths, rng, errors="independent"):
+def _draws(result, horizon, n_paths, rng, model=None):
     """Predictive draws (paths in rows) of the `horizon` bins after the data: what the
     fit's `forecast` band is made of (parameter uncertainty included)."""
     if isinstance(result, _Baseline):
         return result.draws(horizon, n_paths)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return result._predictive(horizon, n_paths, rng, True, result.error_model(errors))[1]
+        return result._predictive(horizon, n_paths, rng, True, model)[1]
 
 
 def _holdout_scores(
@@ -143,7 +148,8 @@ def _holdout_scores(
     out = {"mase": math.nan, "mape_cum": math.nan, "rmse_log": math.nan}
     if not _usable(result):
         return out
-    y_train, observed_total, pred = _point(result, len(y_test), errors)
+    model = _error_model(result, errors)
+    y_train, observed_total, pred = _point(result, len(y_test), model)
     out["mase"] = mase(y_test, pred, y_train)
     actual_cum = observed_total + np.sum(y_test)
     pred_cum = observed_total + np.sum(pred)
@@ -154,7 +160,7 @@ def _holdout_scores(
         np.sqrt(np.mean((np.log1p(y_test) - np.log1p(np.maximum(pred, 0))) ** 2))
     )
     if level is not None:
-        draws = _draws(result, len(y_test), n_paths, rng, errors)
+        draws = _draws(result, len(y_test), n_paths, rng, model)
         q = (1 - level) / 2
         lower = np.quantile(draws, q, axis=0)
         upper = np.quantile(draws, 1 - q, axis=0)
