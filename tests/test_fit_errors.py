@@ -189,13 +189,15 @@ def test_mean_basis_spans_the_jacobian():
     assert np.linalg.norm(level - basis @ (basis.T @ level)) > 0.1 * np.linalg.norm(level)
 
 
-def _ar1_counts(n, phi, sigma, mu, rng):
+def _ar1_counts(n, phi, sigma, mu, rng, white=0.0):
+    """Counts about `mu` times exp(AR(1)) (times gamma noise of variance `white`)."""
     d = np.empty(n)
     d[0] = -(sigma**2) / 2 + sigma * rng.standard_normal()
     for t in range(1, n):
         d[t] = -(sigma**2) / 2 + phi * (d[t - 1] + sigma**2 / 2)
         d[t] += sigma * math.sqrt(1 - phi**2) * rng.standard_normal()
-    return rng.poisson(mu * np.exp(d)), d
+    noise = rng.gamma(1 / white, white, n) if white else 1.0
+    return rng.poisson(mu * np.exp(d) * noise), d
 
 
 def _same(a, b, fields):
@@ -219,15 +221,15 @@ def test_restricted_likelihood_reads_the_last_bins():
 
 def test_inflation_is_the_long_run_variance_ratio():
     rng = np.random.default_rng(4)
-    y, _ = _ar1_counts(60, 0.8, 0.2, 50.0, rng)
-    mu = np.full(60, 50.0)
+    y, _ = _ar1_counts(80, 0.8, 0.2, 200.0, rng, white=0.03)
+    mu = np.full(80, 200.0)
     model = fit_log_ar1(y, mu)
     s2, phi = model.sigma**2, model.phi
     w = float(np.mean(log_residuals(y, mu)[1])) + model.white
-    assert phi > 0.3
+    assert phi > 0.3 and model.white > 0.005
     assert model.inflation == pytest.approx((s2 * (1 + phi) / (1 - phi) + w) / (s2 + w))
     # Misses that alternate make a fit no less sure than it says: no deflation below 1.
-    alternating = 50.0 * np.exp(0.3 * (-1.0) ** np.arange(60))
+    alternating = 200.0 * np.exp(0.3 * (-1.0) ** np.arange(80))
     assert fit_log_ar1(np.round(alternating), mu).inflation == 1.0
 
 
