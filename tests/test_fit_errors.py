@@ -9,6 +9,7 @@ closed form, the fitted parameters against the truth on a long simulated series.
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -275,6 +276,26 @@ def test_forecast_mean_and_band_follow_the_error_model():
     # Its point forecast is the better one here.
     train = counts[:30]
     assert mase(counts[30:35], fc["mean"], train) < mase(counts[30:35], plain["mean"], train)
+
+
+def test_error_model_is_fitted_once_per_estimate_and_counts(monkeypatch):
+    """A second forecast reuses the fitted error model; other counts refit it."""
+    from spread.fit import _result
+
+    counts, res = _swinging_fit()
+    calls = []
+    real = _result.fit_log_ar1
+    monkeypatch.setattr(_result, "fit_log_ar1", lambda *a: calls.append(1) or real(*a))
+    first = res.error_model("ar1")
+    a = res.forecast(3, errors="ar1", n_paths=50, rng=4)
+    b = res.forecast(3, errors="ar1", n_paths=50, rng=4)
+    assert res.error_model("ar1") is first and len(calls) == 1
+    pd.testing.assert_frame_equal(a, b)
+    other = counts[:30] * 1.5
+    fit = res._fit
+    monkeypatch.setattr(fit, "observed_counts", lambda: other)
+    refit = res.error_model("ar1")
+    assert len(calls) == 2 and refit != first
 
 
 def test_rolling_origin_scores_the_error_models_forecast():

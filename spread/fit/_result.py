@@ -412,8 +412,18 @@ class FitResult:
                 "forecasts by simulating from its history (use errors='independent')."
             )
             raise InvalidParameterError(msg)
-        basis = mean_basis(fit.predict, fit.x_hat, fit.n_bins)
-        return fit_log_ar1(fit.observed_counts(), fit.predict(fit.x_hat, fit.n_bins), basis)
+        y = np.asarray(fit.observed_counts(), dtype=np.float64)
+        # Fitted once per estimate and data (a network fit's costs 2p + 1 simulations)
+        # and kept on the fit, which the results derived from this one share (as may a
+        # copy of it on other counts: hence the counts in the key).
+        key = (errors, np.asarray(fit.x_hat, dtype=np.float64).tobytes(), y.tobytes())
+        cache = fit.__dict__.setdefault("_error_models_fitted", {})
+        if key not in cache:
+            basis = mean_basis(fit.predict, fit.x_hat, fit.n_bins)
+            if len(cache) >= 4:
+                cache.pop(next(iter(cache)))
+            cache[key] = fit_log_ar1(y, fit.predict(fit.x_hat, fit.n_bins), basis)
+        return cache[key]
 
     def _predictive(self, horizon, n_paths, rng, with_uncertainty, model):
         """(mean, draws) of the `horizon` bins after the data under the error `model`
