@@ -190,6 +190,25 @@ def test_mean_basis_spans_the_jacobian():
     assert np.linalg.norm(level - basis @ (basis.T @ level)) > 0.1 * np.linalg.norm(level)
 
 
+def test_mean_basis_stays_inside_the_bounds():
+    """At a bound the difference is one-sided (a network fit's ``p`` on 1 must not be
+    evaluated past it: the model refuses a probability above 1), and it is the same
+    derivative; a coordinate pinned by its bounds adds no column."""
+    n = 30
+
+    def predict(x, m):
+        assert x[0] <= 0.0 and x[1] >= 1.0, x  # the bounds below
+        return np.exp(2 + x[0] * np.arange(m) / m + x[1] * np.cos(np.arange(m))) - 0.5
+
+    x = np.array([0.0, 1.0, 5.0])
+    bounds = [(-3.0, 0.0), (1.0, 4.0), (5.0, 5.0)]
+    basis = mean_basis(predict, x, n, bounds)
+    assert basis.shape == (n, 3)  # intercept, two slopes; the pinned one dropped
+    for col in (np.ones(n), np.arange(n) / n, np.cos(np.arange(n))):
+        rest = col - basis @ (basis.T @ col)
+        assert np.linalg.norm(rest) < 1e-8 * np.linalg.norm(col)
+
+
 def _ar1_counts(n, phi, sigma, mu, rng, white=0.0):
     """Counts about `mu` times exp(AR(1)) (times gamma noise of variance `white`)."""
     d = np.empty(n)

@@ -59,23 +59,28 @@ def log_residuals(y, mu):
     return np.log((y + 0.5) / (mu + 0.5)), 1.0 / (mu + 0.5)
 
 
-def mean_basis(predict, x, n_bins):
+def mean_basis(predict, x, n_bins, bounds=None):
     """Orthonormal columns spanning what a fitted mean can absorb: an intercept and
     the Jacobian of ``log(predict(x, n_bins) + 1/2)`` in the fitted coordinates `x`
-    (central differences, steps ``1e-3 max(1, |x_i|)``; a column the mean does not
-    move, such as a dispersion's, drops out)."""
+    (central differences, steps ``1e-3 max(1, |x_i|)``, one-sided where a step would
+    cross `bounds`, a ``(low, high)`` per coordinate; a column the mean does not move,
+    such as a dispersion's, drops out)."""
     x = np.asarray(x, dtype=np.float64)
+    if bounds is None:
+        bounds = [(-np.inf, np.inf)] * x.size
     cols = [np.ones(n_bins)]
-    for i in range(x.size):
+    for i, (lo, hi) in enumerate(bounds):
         h = 1e-3 * max(1.0, abs(x[i]))
         up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
+        up[i] = min(x[i] + h, hi)
+        down[i] = max(x[i] - h, lo)
+        if up[i] <= down[i]:  # a coordinate pinned by its bounds moves nothing
+            continue
         with np.errstate(all="ignore"):
             diff = np.log(np.maximum(predict(up, n_bins), 0.0) + 0.5)
             diff -= np.log(np.maximum(predict(down, n_bins), 0.0) + 0.5)
         if np.all(np.isfinite(diff)):
-            cols.append(diff / (2 * h))
+            cols.append(diff / (up[i] - down[i]))
     u, s, _ = np.linalg.svd(np.column_stack(cols), full_matrices=False)
     return u[:, s > 1e-8 * s[0]]
 

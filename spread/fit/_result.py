@@ -419,7 +419,7 @@ class FitResult:
         key = (errors, np.asarray(fit.x_hat, dtype=np.float64).tobytes(), y.tobytes())
         cache = fit.__dict__.setdefault("_error_models_fitted", {})
         if key not in cache:
-            basis = mean_basis(fit.predict, fit.x_hat, fit.n_bins)
+            basis = mean_basis(fit.predict, fit.x_hat, fit.n_bins, fit.bounds_x)
             if len(cache) >= 4:
                 cache.pop(next(iter(cache)))
             cache[key] = fit_log_ar1(y, fit.predict(fit.x_hat, fit.n_bins), basis)
