@@ -895,6 +895,7 @@ def test_network_estimators(data):
             [
                 ICEstimator("dmp", n_runs=10, ci_method=None, rng=0),
                 ICEstimator("dmp", n_runs=10, ci_method="wald", rng=0),
+                ICEstimator("dmp", loss="ar1", n_runs=10, ci_method="wald", rng=0),
                 ICEstimator(n_runs=10, ci_method=None, rng=0),
                 LTEstimator(n_runs=10, ci_method=None, rng=0),
                 HeatEstimator(threshold=0.05, ci_method=None),

@@ -850,6 +850,45 @@ def test_fit_ic_message_passing_takes_wald_intervals(capsys, tmp_path):
     assert 0 < low < fit["params"]["p"] < high
 
 
+def test_fit_ic_by_the_ar1_likelihood(capsys, tmp_path):
+    """`--loss ar1` fits the network model by the AR(1) errors' likelihood (the same
+    estimate as `ICEstimator(loss="ar1")`), and its forecast takes AR(1) errors unless
+    told otherwise; a curve model refuses the loss."""
+    import networkx as nx
+
+    from spread.fit.dmp import dmp_ic
+
+    nxg = nx.barabasi_albert_graph(2000, 2, seed=1)
+    edges = tmp_path / "ba.txt"
+    nx.write_edgelist(nxg, edges, data=False)
+    g = spread.read_edgelist(edges, directed=False)
+    seeds = g.label_of(np.arange(5)).tolist()
+    mu = dmp_ic(g, np.arange(5), 0.08, max_steps=19, external=0.002)[0]
+    counts = np.round(mu * np.exp(0.3 * np.sin(np.arange(20) / 3)))
+    counts[0] = 5
+    csv = tmp_path / "counts.csv"
+    pd.DataFrame({"day": range(20), "n": counts}).to_csv(csv, index=False)
+    out_file = tmp_path / "fit.json"
+    argv = ["fit", str(csv), "--time", "day", "--count", "n", "--model", "ic"]
+    argv += ["--graph", str(edges), "--seeds", ",".join(map(str, seeds))]
+    argv += ["--ic-method", "dmp", "--runs", "5", "--rng", "0"]
+    code, out, err = run(capsys, *argv, "--loss", "ar1", "--forecast", "3", "--out", str(out_file))
+    assert code == 0, err
+    assert "ic fit by ar1 loss" in out
+    doc = json.loads(out_file.read_text())
+    assert doc["fit"]["loss_name"] == "ar1" and len(doc["forecast"]) == 3
+    est = spread.fit.ICEstimator(
+        "dmp", loss="ar1", external=True, n_runs=5, ci_method="wald", rng=0
+    )
+    res = est.fit(g, counts, seeds=seeds).result_
+    assert doc["fit"]["params"]["p"] == pytest.approx(res.params["p"], rel=1e-9)
+    want = res.forecast(3, n_paths=1000, rng=0)
+    assert "error_model" in want.attrs
+    np.testing.assert_allclose(pd.DataFrame(doc["forecast"])["mean"], want["mean"], rtol=1e-6)
+    code, _, err = run(capsys, "fit", str(csv), "--time", "day", "--count", "n", "--loss", "ar1")
+    assert code == 2 and "`loss`" in err
+
+
 def test_fit_ic_profiles_the_half_life_and_bootstraps_only_the_choice(
     capsys, monkeypatch, tmp_path
 ):

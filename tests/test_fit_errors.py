@@ -69,8 +69,8 @@ def test_restricted_likelihood_is_the_likelihood_of_the_contrasts():
     rng = np.random.default_rng(5)
     n = 15
     t = np.arange(n)
-    # log(mu + 1/2) is linear in t: the intercept's column and x[0]'s coincide.
-    basis = mean_basis(lambda x, m: np.exp(x[0] + x[1] * np.arange(m) / m) - 0.5, [3.0, 1.0], n)
+    # log mu is linear in t: the intercept's column and x[0]'s coincide.
+    basis = mean_basis(lambda x, m: np.exp(x[0] + x[1] * np.arange(m) / m), [3.0, 1.0], n)
     r = rng.normal(0.0, 0.3, n)
     v = rng.uniform(0.01, 0.1, n)
     problem = _ErrorProblem(r, v, basis)
@@ -172,13 +172,13 @@ def test_moments_follow_the_ar1_recursion():
 
 def test_mean_basis_spans_the_jacobian():
     """For ``mu = exp(1 + sin(c t)) - 1/2`` the columns are the intercept and
-    ``d log(mu + 1/2) / dc = t cos(c t)`` (to the central difference's error), and
+    ``d log(mu) / dc = t cos(c t)`` (to the central difference's error), and
     not ``log mu`` itself; a parameter that does not move the mean adds nothing."""
     n, c = 40, 0.3
     t = np.arange(n, dtype=float)
 
     def predict(x, m):
-        return np.exp(1 + np.sin(x[0] * np.arange(m))) - 0.5
+        return np.exp(1 + np.sin(x[0] * np.arange(m)))
 
     basis = mean_basis(predict, [c, 7.0], n)
     assert basis.shape == (n, 2)
@@ -198,7 +198,7 @@ def test_mean_basis_stays_inside_the_bounds():
 
     def predict(x, m):
         assert x[0] <= 0.0 and x[1] >= 1.0, x  # the bounds below
-        return np.exp(2 + x[0] * np.arange(m) / m + x[1] * np.cos(np.arange(m))) - 0.5
+        return np.exp(2 + x[0] * np.arange(m) / m + x[1] * np.cos(np.arange(m)))
 
     x = np.array([0.0, 1.0, 5.0])
     bounds = [(-3.0, 0.0), (1.0, 4.0), (5.0, 5.0)]
@@ -269,9 +269,10 @@ def test_a_basis_too_wide_for_the_bins_falls_back_to_the_intercept():
 
 
 def test_log_residuals():
+    """``log(y + 1/2) - log(mu)``, variance ``1 / mu``, means under 1/2 raised to it."""
     r, v = log_residuals([0, 9.5, 3], [0.5, 9.5, -1.0])
-    np.testing.assert_allclose(r, [math.log(0.5), 0.0, math.log(3.5 / 0.5)])
-    np.testing.assert_allclose(v, [1.0, 0.1, 2.0])
+    np.testing.assert_allclose(r, [0.0, math.log(10 / 9.5), math.log(3.5 / 0.5)])
+    np.testing.assert_allclose(v, [2.0, 1 / 9.5, 2.0])
 
 
 def _swinging_fit():
@@ -342,7 +343,7 @@ def test_bad_errors_name_the_parameter():
     with pytest.raises(InvalidParameterError, match="`errors` must be one of"):
         res.forecast(3, errors="ar2")
     with pytest.raises(InvalidParameterError, match="`errors` must be one of"):
-        rolling_origin(np.arange(40) + 5, {"logistic": fit_logistic}, [30], 5, errors=None)
+        rolling_origin(np.arange(40) + 5, {"logistic": fit_logistic}, [30], 5, errors="white")
 
 
 @pytest.mark.filterwarnings("ignore::spread.exceptions.IdentifiabilityWarning")

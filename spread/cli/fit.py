@@ -439,7 +439,7 @@ def _auto(args, train, test, out):
     if not horizon:
         msg = "`--model auto` needs `--forecast H` (or `--holdout H`): the bins to forecast and score."
         raise UsageError(msg)
-    if args.errors != "independent":
+    if args.errors is not None:
         msg = (
             f"`--errors {args.errors}` applies to one model's forecast; `--model auto` scores "
             "its candidates with their own noise (name a model, such as `--model bass`)."
@@ -538,7 +538,13 @@ def add_parser(sub):
     t.add_argument("--start", help="keep bins from this time on (e.g. 2012-07-04)")
     t.add_argument("--end", help="keep bins ending by this time")
     f = p.add_argument_group("fitting")
-    f.add_argument("--loss", choices=("negbin", "poisson"), default="negbin", help="likelihood")
+    f.add_argument(
+        "--loss",
+        choices=("negbin", "poisson", "ar1"),
+        default="negbin",
+        help="likelihood (ar1, for --model ic: the log residuals as an AR(1); its forecasts "
+        "take AR(1) errors)",
+    )
     f.add_argument(
         "--ci-method",
         choices=("wald", "profile", "bootstrap"),
@@ -564,9 +570,10 @@ def add_parser(sub):
     f.add_argument(
         "--errors",
         choices=("independent", "ar1"),
-        default="independent",
-        help="forecast errors: the loss's noise, independent per bin (default), or ar1: a "
-        "misfit that persists, an AR(1) in the log scale fitted to the residuals",
+        default=None,
+        help="forecast errors: the loss's noise, independent per bin, or ar1: a misfit "
+        "that persists, an AR(1) in the log scale fitted to the residuals (default: the "
+        "fit's own, ar1 for --loss ar1)",
     )
     a = p.add_argument_group("model choice (--model auto)")
     a.add_argument("--origins", type=positive_int, default=3, help="rolling forecast origins (3)")

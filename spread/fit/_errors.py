@@ -8,8 +8,8 @@ the fitted mean by ``exp(d[t])``, a latent Gaussian AR(1) with stationary varian
 forecast is the fitted model's), and draws the counts around it by Poisson noise times
 a gamma factor of variance `white` (white noise beyond Poisson, none at ``white = 0``).
 
-Fitting: the log residuals ``r[t] = log((y[t] + 1/2) / (mu[t] + 1/2))`` are read as
-``d[t]`` plus white noise of variance ``1 / (mu[t] + 1/2) + white`` (the Poisson noise
+Fitting: the log residuals ``r[t] = log(y[t] + 1/2) - log(mu[t])`` are read as
+``d[t]`` plus white noise of variance ``1 / mu[t] + white`` (the Poisson noise
 of a count in the log scale, to first order). The fitted curve has already bent toward
 the slow part of ``d``, so the residuals understate it (on 40 bins of a Bass curve
 with ``phi = 0.7``, a plain likelihood of the residuals fits ``phi`` 0.52 and ``sigma``
@@ -23,6 +23,11 @@ central differences of the fitted mean, and an intercept); on the last
 of the curve are drawn with their covariance inflated by the residuals' long-run
 variance over their variance (what a fit that takes the bins as independent misses).
 The log scale is an approximation for counts under about five.
+
+A network fit can also be fitted by this model (``loss="ar1"``, `ar1_loss`): the
+likelihood of the log residuals by the Kalman filter, the error parameters profiled
+out; its intervals then come from the information of the log residuals under the
+fitted errors (`LogAR1.information`).
 """
 
 import math
@@ -34,7 +39,18 @@ from ..exceptions import InvalidParameterError
 from ._error_kernels import log_ar1_filter
 from ._optimize import BIG, central_gradient, minimize_likelihood
 
-__all__ = ["ERRORS", "MIN_ERROR_BINS", "REML_BINS", "LogAR1", "fit_log_ar1", "mean_basis"]
+__all__ = [
+    "ERRORS",
+    "MIN_ERROR_BINS",
+    "REML_BINS",
+    "LogAR1",
+    "ar1_loss",
+    "fit_log_ar1",
+    "log_ar1_covariance",
+    "log_residuals",
+    "log_variances",
+    "mean_basis",
+]
 
 #: The forecast error models: the fitted loss's noise, independent from bin to bin,
 #: or the log AR(1) of this module.
@@ -52,16 +68,32 @@ _PHI_MAX = 0.995
 _LOG_VAR_BOUNDS = (math.log(1e-10), math.log(25.0))
 
 
+#: The smallest mean a log residual is taken about (a count's log needs one).
+_MU_MIN = 0.5
+
+
 def log_residuals(y, mu):
-    """``(r, v)``: log residuals of counts `y` about means `mu`, and their Poisson variance."""
-    mu = np.maximum(np.asarray(mu, dtype=np.float64), 0.0)
+    """``(r, v)``: log residuals of counts `y` about means `mu`, and their Poisson variance.
+
+    ``r = log(y + 1/2) - log(mu)`` and ``v = 1 / mu`` (means under `_MU_MIN` raised to
+    it): for a Poisson count of mean ``mu >= 5``, ``log(y + 1/2)`` has mean ``log mu``
+    to within 0.002 and variance within 14% of ``1 / mu`` (``log(mu + 1/2)`` would put
+    its mean ``1 / (2 mu)`` low: 6% at ``mu = 8``, a bias that bends a fitted curve).
+    """
+    mu = np.maximum(np.asarray(mu, dtype=np.float64), _MU_MIN)
     y = np.asarray(y, dtype=np.float64)
-    return np.log((y + 0.5) / (mu + 0.5)), 1.0 / (mu + 0.5)
+    return np.log(y + 0.5) - np.log(mu), 1.0 / mu
+
+
+def log_variances(mu):
+    """The Poisson variances of the log counts about means `mu` (`log_residuals`'s)."""
+    return 1.0 / np.maximum(np.asarray(mu, dtype=np.float64), _MU_MIN)
 
 
 def mean_basis(predict, x, n_bins, bounds=None):
     """Orthonormal columns spanning what a fitted mean can absorb: an intercept and
-    the Jacobian of ``log(predict(x, n_bins) + 1/2)`` in the fitted coordinates `x`
+    the Jacobian of the log of ``predict(x, n_bins)`` (at least `_MU_MIN`) in the
+    fitted coordinates `x`
     (central differences, steps ``1e-3 max(1, |x_i|)``, one-sided where a step would
     cross `bounds`, a ``(low, high)`` per coordinate; a column the mean does not move,
     such as a dispersion's, drops out)."""
@@ -77,8 +109,8 @@ def mean_basis(predict, x, n_bins, bounds=None):
         if up[i] <= down[i]:  # a coordinate pinned by its bounds moves nothing
             continue
         with np.errstate(all="ignore"):
-            diff = np.log(np.maximum(predict(up, n_bins), 0.0) + 0.5)
-            diff -= np.log(np.maximum(predict(down, n_bins), 0.0) + 0.5)
+            diff = np.log(np.maximum(predict(up, n_bins), _MU_MIN))
+            diff -= np.log(np.maximum(predict(down, n_bins), _MU_MIN))
         if np.all(np.isfinite(diff)):
             cols.append(diff / (up[i] - down[i]))
     u, s, _ = np.linalg.svd(np.column_stack(cols), full_matrices=False)
@@ -106,9 +138,7 @@ class _ErrorProblem:
     def nll(self, x):
         """``(log det V + log det B'V^-1 B + r'(V^-1 - V^-1 B (B'V^-1 B)^-1 B'V^-1) r) / 2``
         by two Cholesky factorisations (V whitened to W = L^-1 [r, B])."""
-        sigma2, phi, white = self.natural(x)
-        cov = sigma2 * phi**self.lags
-        cov[np.diag_indices_from(cov)] += self.v + white
+        cov = log_ar1_covariance(self.v, *self.natural(x), lags=self.lags)
         try:
             chol = np.linalg.cholesky(cov)
             w = np.linalg.solve(chol, np.column_stack([self.r, self.basis]))
@@ -122,6 +152,70 @@ class _ErrorProblem:
 
     def grad(self, x):
         return central_gradient(self.nll, x)
+
+
+class _FilterProblem:
+    """The full likelihood of the log residuals `r` (white variances `v`) in
+    `_ErrorProblem`'s coordinates, by the Kalman filter: what a fit by the error
+    model's own likelihood (loss ``"ar1"``) profiles the error parameters out of."""
+
+    bounds_x = _ErrorProblem.bounds_x
+    natural = staticmethod(_ErrorProblem.natural)
+
+    def __init__(self, r, v):
+        self.r = r
+        self.v = v
+
+    def nll(self, x):
+        ll = log_ar1_filter(self.r, self.v, *self.natural(x))[0]
+        return -float(ll) if math.isfinite(ll) else BIG
+
+    def grad(self, x):
+        return central_gradient(self.nll, x)
+
+
+def _starts(r):
+    """Three starts of the error parameters from the residuals' spread."""
+    spread_ = max(float(np.var(r)), 1e-8)
+    lo, hi = _LOG_VAR_BOUNDS
+    return [
+        np.array(
+            [np.clip(math.log(spread_ * a), lo, hi), z, np.clip(math.log(spread_ * b), lo, hi)]
+        )
+        for a, z, b in ((0.5, 0.5, 0.5), (0.9, 1.0, 0.01), (0.1, 0.0, 0.9))
+    ]
+
+
+def ar1_loss(y, mu, v=None):
+    """The loss ``"ar1"`` of a curve `mu` against counts `y`: the negative
+    log-likelihood of the log residuals under the AR(1) error model, its three
+    parameters profiled out (maximised, from fixed starts, so the loss is a function
+    of `mu` alone). Returns ``(loss, (sigma2, phi, white))``.
+
+    `v`: the Poisson variances of the log counts, held fixed (default read off the
+    counts, ``1 / (y + 1/2)``). Variances that move with the curve let the fit lean on
+    them: counts about an IC curve with AR(1) errors, 60 bins, 100 replicates, the 95%
+    intervals held the truth 82% and 75% of the time (z-scores' spread 1.39 over
+    40); read off the counts, 93% and 88% (the weights then follow the noise: a bias
+    of +0.3 standard errors); the network fit therefore reweights them off its curve
+    (`TrendProblem.fit`)."""
+    r, _ = log_residuals(y, mu)
+    if v is None:
+        v = 1.0 / (np.asarray(y, dtype=np.float64) + 0.5)
+    problem = _FilterProblem(r, v)
+    best, _, _ = minimize_likelihood(problem, _starts(r), max_iter=200, n_best=2)
+    return float(best.fun), _FilterProblem.natural(best.x)
+
+
+def log_ar1_covariance(v, sigma2, phi, white, lags=None):
+    """Covariance of the log residuals of bins with Poisson variances `v` under the
+    error model: ``sigma2 phi**|s - t|`` plus ``v[t] + white`` on the diagonal
+    (`lags`: the matrix ``|s - t|``, if at hand)."""
+    if lags is None:
+        lags = np.abs(np.subtract.outer(np.arange(v.size), np.arange(v.size)))
+    cov = sigma2 * phi**lags
+    cov[np.diag_indices_from(cov)] += v + white
+    return cov
 
 
 @dataclass(frozen=True)
@@ -193,6 +287,25 @@ class LogAR1:
             lam = lam * rng.gamma(shape, self.white, size=lam.shape)
         return rng.poisson(np.clip(np.nan_to_num(lam), 0.0, 1e15)).astype(np.float64)
 
+    @classmethod
+    def stationary(cls, sigma2, phi, white, n_obs):
+        """The model with no data behind its state: ``d`` drawn from its stationary
+        law (a fresh series: a bootstrap replicate's noise)."""
+        sigma = math.sqrt(sigma2)
+        return cls(sigma, phi, white, -0.5 * sigma2, sigma2, n_obs)
+
+    def information(self, jac, mu):
+        """Fisher information of the mean's coordinates from the log residuals of bins
+        with means `mu`, whose Jacobian is `jac` (bins in rows): ``L' C^-1 L``, L the
+        Jacobian of the means' logs (`log_residuals`) and C the residuals' covariance
+        (`log_ar1_covariance`; the part of the information in how C moves with the
+        mean is left out, so the intervals err wide)."""
+        mu = np.asarray(mu, dtype=np.float64)
+        inside = (mu > _MU_MIN)[:, None]
+        log_jac = np.where(inside, jac / np.where(inside, mu[:, None], 1.0), 0.0)
+        cov = log_ar1_covariance(log_variances(mu), self.sigma**2, self.phi, self.white)
+        return log_jac.T @ np.linalg.solve(cov, log_jac)
+
     def to_dict(self):
         """The fitted values, as plain floats."""
         return {
@@ -233,15 +346,7 @@ def fit_log_ar1(y, mu, basis=None):
     if r[tail].size - part.shape[1] < 3:  # too few bins left for three parameters
         part = np.ones((r[tail].size, 1))  # the intercept alone
     problem = _ErrorProblem(r[tail], v[tail], part)
-    spread_ = max(float(np.var(r[tail])), 1e-8)
-    lo, hi = _LOG_VAR_BOUNDS
-    starts = [
-        np.array(
-            [np.clip(math.log(spread_ * a), lo, hi), z, np.clip(math.log(spread_ * b), lo, hi)]
-        )
-        for a, z, b in ((0.5, 0.5, 0.5), (0.9, 1.0, 0.01), (0.1, 0.0, 0.9))
-    ]
-    best, _, _ = minimize_likelihood(problem, starts, max_iter=200, n_best=3)
+    best, _, _ = minimize_likelihood(problem, _starts(r[tail]), max_iter=200, n_best=3)
     sigma2, phi, white = _ErrorProblem.natural(best.x)
     _, last, last_var = log_ar1_filter(r, v, sigma2, phi, white)
     w = float(np.mean(v[tail])) + white

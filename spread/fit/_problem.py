@@ -83,6 +83,8 @@ class Problem:
     #: ``"ar1"`` needs `sample(..., noise=False)`, paths of fitted means without the
     #: observation noise, which a model with memory (Hawkes) has not.
     error_models = ("independent",)
+    #: The error model of a forecast that names none (`FitResult.forecast`).
+    default_errors = "independent"
 
     # --- data-facing hooks used by FitResult. Every problem sets `n_obs` (what `too_few`
     # and BIC count) and `observed_total` (0: nothing to fit); `n_bins` is the observed

@@ -314,7 +314,7 @@ class FitResult:
         n_paths=1000,
         rng=0,
         with_uncertainty=True,
-        errors="independent",
+        errors=None,
     ):
         """Forecast the next `horizon` bins after the data, with a predictive band.
 
@@ -329,9 +329,11 @@ class FitResult:
         rng : seed, default 0
         with_uncertainty : bool, default True
             Propagate parameter uncertainty (Wald, log scale) into the band.
-        errors : {"independent", "ar1"}, default "independent"
-            How the counts vary about the fitted curve. ``"independent"``: the fitted
-            loss's noise (Poisson or negative binomial), independent from bin to bin.
+        errors : {"independent", "ar1"}, optional
+            How the counts vary about the fitted curve; default the fit's own:
+            ``"ar1"`` for a network fit by ``loss="ar1"``, else ``"independent"``.
+            ``"independent"``: the fitted loss's noise (Poisson, negative binomial,
+            or the AR(1) errors' law in each bin), independent from bin to bin.
             ``"ar1"``: a misfit that persists: the fitted mean times ``exp(d)``, ``d``
             a Gaussian AR(1) fitted to the log residuals of the observed bins and
             continued from the last of them (so a fit that ran under the data at the
@@ -387,7 +389,8 @@ class FitResult:
     def error_model(self, errors="ar1"):
         """The fitted error model of `forecast`'s ``errors``: None for
         ``"independent"`` (the fitted loss's noise), a ``LogAR1`` for ``"ar1"`` (its
-        ``sigma``, ``phi``, ``white``, ``last`` and ``last_var``; see `forecast`).
+        ``sigma``, ``phi``, ``white``, ``last`` and ``last_var``; see `forecast`);
+        None: the fit's own (`forecast`'s default).
 
         Examples
         --------
@@ -403,6 +406,8 @@ class FitResult:
         (True, None)
         """
         fit = self._need_fit("forecast")
+        if errors is None:
+            errors = fit.default_errors
         errors = check_in(errors, name="errors", options=ERRORS)
         if errors == "independent":
             return None
@@ -422,7 +427,10 @@ class FitResult:
             basis = mean_basis(fit.predict, fit.x_hat, fit.n_bins, fit.bounds_x)
             if len(cache) >= 4:
                 cache.pop(next(iter(cache)))
-            cache[key] = fit_log_ar1(y, fit.predict(fit.x_hat, fit.n_bins), basis)
+            model = fit_log_ar1(y, fit.predict(fit.x_hat, fit.n_bins), basis)
+            if fit.default_errors == "ar1":  # fitted under these errors: its covariance
+                model = replace(model, inflation=1.0)  # already holds their persistence
+            cache[key] = model
         return cache[key]
 
     def _predictive(self, horizon, n_paths, rng, with_uncertainty, model):

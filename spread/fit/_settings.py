@@ -69,7 +69,7 @@ class _TrendMethods:
         n_paths=1000,
         rng=0,
         with_uncertainty=True,
-        errors="independent",
+        errors=None,
     ):
         """Forecast of the next `horizon` bins with a predictive band (`FitResult.forecast`)."""
         return self._check_fitted("forecast").forecast(

@@ -9,17 +9,17 @@ from a parametric bootstrap: simulate the process again under the estimate, refi
 """
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from .._common import thread_count
-from .._random import PREDICTION, SEED_RULE, generator, stream_root
-from .._validation import check_in
-from ..exceptions import IdentifiabilityWarning, InvalidParameterError
-from ..graph import resolve_seeds
+from .._random import PREDICTION, stream_root
+from ..exceptions import IdentifiabilityWarning
 from ..models import run_batch, seed_arrays
 from ..trend import Trend
 from . import _seasonal
+from ._errors import LogAR1, ar1_loss, fit_log_ar1, log_variances, mean_basis
 from ._losses import mixture_dispersion, negbin_dispersion, sample_counts, trend_loss
 from ._optimize import Objective, minimize_noisy
 from ._problem import XTOL_NOISY, Problem, assemble, failed
@@ -32,67 +32,10 @@ __all__ = [
     "ICSpec",
     "LTSpec",
     "TrendProblem",
-    "resolve_seeds_or_rule",
 ]
 
-_SEED_RULES = ("top-degree", "random", "pagerank")
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
 _MAX_DMP_WORK = 5e9  # arcs x steps above which the DMP start is skipped
-
-
-def resolve_seeds_or_rule(graph, seeds, y, steps_per_bin, seeds_in_trend, rng):
-    """Seed indices and a description of how they were chosen.
-
-    `seeds` is a sequence of labels, a boolean mask, or a rule string
-    ``"top-degree[:k]"``, ``"random[:k]"``, ``"pagerank[:k]"``; without ``k`` the rule
-    takes as many seeds as the first bin holds adopters (only when the first bin is the
-    seeds' step: ``steps_per_bin == 1`` and ``seeds_in_trend``).
-    """
-    if seeds is None:
-        msg = (
-            "`seeds` is required: seed labels, a boolean mask, or a rule such as "
-            "'top-degree:10' (see ICEstimator.fit)."
-        )
-        raise InvalidParameterError(msg)
-    if isinstance(seeds, str):
-        rule, _, count = seeds.partition(":")
-        check_in(rule, name="seeds", options=_SEED_RULES)
-        if count:
-            try:
-                k = int(count)
-            except ValueError:
-                msg = f"`seeds` rule count must be an integer; got {seeds!r}."
-                raise InvalidParameterError(msg) from None
-        else:
-            if not (steps_per_bin == 1 and seeds_in_trend):
-                msg = (
-                    f"`seeds` rule {seeds!r} needs a count ('{rule}:k') unless the first bin "
-                    "holds just the seeds (steps_per_bin=1, seeds_in_trend=True)."
-                )
-                raise InvalidParameterError(msg)
-            k = round(y[0])
-        if not 1 <= k <= graph.n_nodes:
-            msg = (
-                f"`seeds` rule {seeds!r} must choose between 1 and {graph.n_nodes} seeds; got {k}."
-            )
-            raise InvalidParameterError(msg)
-        return _rule_seeds(graph, rule, k, rng), f"{rule}:{k}"
-    return resolve_seeds(graph, seeds), "given"
-
-
-def _rule_seeds(graph, rule, k, root):
-    from .. import ranking
-    from ..models import IC
-
-    allowed = np.ones(graph.n_nodes, dtype=bool)
-    if rule == "top-degree":
-        idx = ranking.top_k(ranking.degree_scores(graph), k, allowed)
-    elif rule == "pagerank":
-        weights = IC(p="wc").arc_probabilities(graph)
-        idx = ranking.top_k(ranking.pagerank_scores(graph, weights), k, allowed)
-    else:
-        idx = ranking.random_nodes(k, allowed, generator(root, SEED_RULE, 0))
-    return np.sort(idx).astype(np.int32)
 
 
 def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
@@ -330,6 +273,9 @@ class TrendProblem(Problem):
         self.n_sim = 0
         self._pred = {}
         self.dispersion = math.inf  # NB2 dispersion of the counts (loss "negbin")
+        self.noise = None  # the fitted AR(1) error model (loss "ar1"), stationary
+        self.log_variances = None  # the loss "ar1"'s Poisson variances of the log counts
+        self.default_errors = "ar1" if loss == "ar1" else "independent"
 
     def _threads(self):
         return thread_count(self.n_jobs)
@@ -395,8 +341,12 @@ class TrendProblem(Problem):
         (`mixture_dispersion`). The run-to-run variation is then not also read as
         observation noise, which would widen the noise and discount the peak bins. Any
         other loss, and message passing (one deterministic curve), compare the counts
-        with the expected curve (`trend_loss`).
+        with the expected curve (`trend_loss`); ``"ar1"`` by the likelihood of the log
+        residuals with AR(1) errors, its parameters profiled out (`ar1_loss`).
         """
+        if self.loss_name == "ar1":
+            curve = self.curve_at(x, method, n_runs, root)
+            return ar1_loss(self.y, curve, self.log_variances)[0]
         if (method or self.method) == "mc" and self.loss_name == "negbin":
             runs = self.runs_at(x, n_runs, root)
             took = self._took_off(runs)
@@ -439,9 +389,25 @@ class TrendProblem(Problem):
         if few:
             return failed(self, 6, few, level=level)
         x, fun, nit, nfev = self.solve()
+        for _ in range(2 if self.loss_name == "ar1" else 0):
+            # The Poisson variances of the log counts, read off the counts for the first
+            # fit, then off the fitted curve and held (reweighted least squares): weights
+            # read off the counts follow their noise, weights that move with the
+            # parameters let the fit lean on them (`ar1_loss`).
+            self.log_variances = log_variances(self.curve_at(x))
+            x, fun, more, more_f = self.solve(x0=x, width=0.3)
+            nit, nfev = nit + more, nfev + more_f
         self.x_hat = x
         diag = self.diagnostics(x)
         diag["nfev"] = nfev
+        if self.loss_name == "ar1":
+            # The error parameters behind the intervals and the noise: by restricted
+            # likelihood (the likelihood's own underrate persistence, the curve having
+            # bent toward it: intervals too narrow, `fit_log_ar1`).
+            basis = mean_basis(lambda z, _: self.curve_at(z), x, self.n_bins, self.bounds_x)
+            e = fit_log_ar1(self.y, diag["fitted"], basis)
+            self.noise = LogAR1.stationary(e.sigma**2, e.phi, e.white, self.n_bins)
+            diag["error_model"] = self.noise.to_dict()
         if self.loss_name == "negbin":
             # The noise drawn around each run (simulate, forecast, bootstrap) is fitted
             # around each run: a mixture over the runs, not around their mean, whose
@@ -477,8 +443,10 @@ class TrendProblem(Problem):
         curve, and variances ``mu + mu**2 / k`` (NB2 at the profiled ``k``; ``mu`` for
         the Poisson loss): ``J`` is the curve's Jacobian by central differences (one
         sided at a bound). NB2's mean and dispersion are orthogonal, so the profiled
-        ``k`` costs the other parameters no information. A singular information (a
-        parameter the counts do not inform) gives no interval: every variance infinite.
+        ``k`` costs the other parameters no information. With the loss ``"ar1"``, the
+        information of the log residuals with the fitted AR(1) errors
+        (`LogAR1.information`). A singular information (a parameter the counts do not
+        inform) gives no interval: every variance infinite.
         """
         mu = self.curve_at(x, "dmp")
         jac = np.empty((mu.size, x.size))
@@ -490,7 +458,10 @@ class TrendProblem(Problem):
         var = np.maximum(mu, 1e-10)
         if self.loss_name == "negbin":
             var = var + var**2 / negbin_dispersion(self.y, np.maximum(mu, 0.0))[0]
-        info = jac.T @ (jac / var[:, None])
+        if self.loss_name == "ar1":  # log residuals, AR(1) errors: generalised least squares
+            info = self.noise.information(jac, mu)
+        else:
+            info = jac.T @ (jac / var[:, None])
         try:
             cov = np.linalg.inv(info)
         except np.linalg.LinAlgError:
@@ -640,7 +611,9 @@ class TrendProblem(Problem):
                 runs = runs[:ng]
             out.append(runs)
         paths = np.concatenate(out)[:n][:, bins]
-        if noise and math.isfinite(self.dispersion):  # the fitted noise around each run
+        if noise and self.noise is not None:  # its marginal law, independent per bin
+            paths = replace(self.noise, phi=0.0).draws(paths, rng)
+        elif noise and math.isfinite(self.dispersion):  # the fitted noise around each run
             paths = sample_counts(rng, paths, self.dispersion)
         return paths
 
@@ -664,7 +637,9 @@ class TrendProblem(Problem):
         )
         took = self._took_off(runs)
         y = runs[int(np.argmax(took))] if took.any() else runs[0]
-        if math.isfinite(self.dispersion):
+        if self.noise is not None:  # a fresh series of the fitted AR(1) errors
+            y = self.noise.draws(y[None, :], rng)[0]
+        elif math.isfinite(self.dispersion):
             y = sample_counts(rng, y, self.dispersion)
         sim = self.with_counts(np.maximum(y, 0.0), np.uint64(fit_root))
         if sim.observed_total <= 0:

@@ -135,7 +135,7 @@ def calibration(
     levels=(0.5, 0.8, 0.9, 0.95),
     n_paths=1000,
     rng=0,
-    errors="independent",
+    errors=None,
 ):
     """Check a model's predictive bands over rolling origins: PIT values and coverage.
 
@@ -167,9 +167,9 @@ def calibration(
         Predictive draws per origin.
     rng : seed, default 0
         For the draws and the PIT's randomization.
-    errors : {"independent", "ar1"}, default "independent"
-        The fitted models' error model (`FitResult.forecast`); the baselines keep
-        their empirical errors.
+    errors : {"independent", "ar1"}, optional
+        The fitted models' error model (`FitResult.forecast`; default each fit's own);
+        the baselines keep their empirical errors.
 
     Returns
     -------
@@ -206,7 +206,8 @@ def calibration(
         )
         raise InvalidParameterError(msg)
     levels = sorted({check_level(v, name="levels") for v in levels})
-    errors = check_in(errors, name="errors", options=ERRORS)
+    if errors is not None:
+        errors = check_in(errors, name="errors", options=ERRORS)
     gen = as_generator(rng)
     taus = origins_for(trend, horizon, n_origins, horizon + MIN_ERROR_PATHS)
     name, fitter = _fitter(model, trend, horizon, taus[0], period)

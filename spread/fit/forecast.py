@@ -143,7 +143,7 @@ def _draws(result, horizon, n_paths, rng, model=None):
 
 
 def _holdout_scores(
-    result, y_test, *, level=None, n_paths=400, rng=0, interval_score=False, errors="independent"
+    result, y_test, *, level=None, n_paths=400, rng=0, interval_score=False, errors=None
 ):
     out = {"mase": math.nan, "mape_cum": math.nan, "rmse_log": math.nan}
     if not _usable(result):
@@ -237,7 +237,7 @@ def at_origins(trend, fitters, taus, horizon):
 
 
 def rolling_origin(
-    trend, fitters, origins, horizon, *, level=0.9, n_paths=400, rng=0, errors="independent"
+    trend, fitters, origins, horizon, *, level=0.9, n_paths=400, rng=0, errors=None
 ):
     """Rolling-origin evaluation: fit on ``[0, tau)``, forecast ``[tau, tau + horizon)``.
 
@@ -255,9 +255,9 @@ def rolling_origin(
     n_paths : int, default 400
         Simulated paths per forecast.
     rng : seed
-    errors : {"independent", "ar1"}, default "independent"
-        The forecasts' error model (`FitResult.forecast`): the point forecast scored
-        and the band are that law's.
+    errors : {"independent", "ar1"}, optional
+        The forecasts' error model (`FitResult.forecast`; default each fit's own): the
+        point forecast scored and the band are that law's.
 
     Returns
     -------
@@ -279,7 +279,8 @@ def rolling_origin(
     trend = as_trend(trend)
     horizon = check_int(horizon, name="horizon", min_value=1)
     check_fitters(fitters)
-    check_in(errors, name="errors", options=ERRORS)
+    if errors is not None:
+        check_in(errors, name="errors", options=ERRORS)
     taus = check_origins(origins, trend.n_bins)
     rows = []
     for name, tau, res, test, sec in at_origins(trend, fitters, taus, horizon):

@@ -14,7 +14,7 @@ from ..exceptions import InvalidParameterError
 from ..models import Heat, solve
 from ..trend import Trend, as_trend
 from ._losses import negbin_dispersion, sample_counts, trend_loss
-from ._network import LOSSES, NetworkEstimator, check_graph
+from ._network import COUNT_LOSSES, NetworkEstimator, check_graph
 from ._optimize import Objective, minimize_noisy
 from ._problem import XTOL_NOISY, Problem, assemble, failed, on_bounds
 from ._result import TERMINATION_MESSAGES
@@ -363,7 +363,7 @@ class HeatEstimator(NetworkEstimator):
                     "heat reaches it)."
                 )
                 raise InvalidParameterError(msg)
-            check_in(self.loss, name="loss", options=LOSSES)
+            check_in(self.loss, name="loss", options=COUNT_LOSSES)
             trend = as_trend(data)
             if self.bounds is None:
                 lo, hi = _heat_bounds(rate, max(trend.n_bins - 1, 1) * dtb)
