@@ -46,7 +46,7 @@ _MC_PARAMS = """
         matches the runs' mean to it. ``"ar1"``: the counts miss the expected curve by
         a factor that persists from bin to bin, the error model of
         ``forecast(errors="ar1")``: the fit maximises the likelihood of the log
-        residuals ``log((y + 1/2) / (mu + 1/2))`` as a Gaussian AR(1) (stationary
+        residuals ``log(y + 1/2) - log(mu)`` as a Gaussian AR(1) (stationary
         standard deviation ``sigma``, lag-one correlation ``phi``) plus Poisson and
         white noise, those three profiled out (``result_.diagnostics["error_model"]``),
         and `forecast` then takes AR(1) errors by default. A run of misses weighs as
