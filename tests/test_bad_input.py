@@ -488,7 +488,7 @@ ERRORS = [
         "ICEstimator-wald-mc"),
     row(lambda t: ICEstimator(method="dmp", loss="squared", ci_method="wald").fit(
         KARATE, Trend.from_counts([1, 3, 6]), seeds=[0]), IPE,
-        ["`ci_method='wald'`", "loss='squared'", "'negbin' or 'poisson'"], "ICEstimator-wald-loss"),
+        ["`ci_method='wald'`", "loss='squared'", "'negbin', 'poisson' or 'ar1'"], "ICEstimator-wald-loss"),
     row(lambda t: rolling_origin(bass_trend(), [fit_bass], [20], horizon=3), IPE,
         ["`fitters`", "dict", "fit_bass"], "rolling_origin-fitters-list"),
     row(lambda t: rolling_origin(bass_trend(), {"bass": fit_bass}, 20, horizon=3), IPE,
