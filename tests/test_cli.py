@@ -850,6 +850,27 @@ def test_fit_ic_message_passing_takes_wald_intervals(capsys, tmp_path):
     assert 0 < low < fit["params"]["p"] < high
 
 
+def test_fit_ic_message_passing_takes_profile_intervals(capsys, tmp_path):
+    """`--ci-method profile` with `--ic-method dmp`: the fit written out has the
+    likelihood-ratio interval of `ICEstimator(ci_method="profile")` on the same counts;
+    with the simulation fit (`--ic-method mc`) it is a usage error naming the rule."""
+    out_file = tmp_path / "fit.json"
+    argv = ["fit", "higgs", "--model", "ic", "--graph", "karate", "--seeds", "0"]
+    argv += ["--no-external", "--runs", "5", "--end", "2012-07-01 06:00", "--rng", "0"]
+    code, _, err = run(
+        capsys, *argv, "--ic-method", "dmp", "--ci-method", "profile", "--out", str(out_file)
+    )
+    assert code == 0, err
+    fit = json.loads(out_file.read_text())["fit"]
+    assert fit["ci_method"] == "profile"
+    trend = spread.datasets.load_trend("higgs").until("2012-07-01 06:00")
+    est = spread.fit.ICEstimator("dmp", n_runs=5, ci_method="profile", rng=0)
+    res = est.fit(spread.datasets.load("karate"), trend, seeds=[0]).result_
+    np.testing.assert_allclose(fit["intervals"]["p"], list(res.intervals["p"]), rtol=1e-9)
+    code, _, err = run(capsys, *argv, "--ic-method", "mc", "--ci-method", "profile")
+    assert code == 2 and "`--ci-method profile` for `--model ic` needs `--ic-method dmp`" in err
+
+
 def test_fit_ic_by_the_ar1_likelihood(capsys, tmp_path):
     """`--loss ar1` fits the network model by the AR(1) errors' likelihood (the same
     estimate as `ICEstimator(loss="ar1")`), and its forecast takes AR(1) errors unless

@@ -15,7 +15,7 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 
 from spread import Graph
 from spread.exceptions import ConvergenceWarning, InvalidParameterError
@@ -177,6 +177,48 @@ def test_ar1_loss_rules():
         HeatEstimator(threshold=1e-3, loss="ar1", ci_method=None).fit(g, y, seeds=[0])
     with pytest.raises(InvalidParameterError, match=r"`loss='ar1'` needs at least 10 bins.*9"):
         ICEstimator("dmp", loss="ar1", ci_method=None).fit(g, y[:9], seeds=[0])
+
+
+def test_profile_of_the_ar1_loss_holds_the_fitted_error_model():
+    """With ``loss="ar1"`` the profile is that of the log residuals' likelihood under
+    the fitted error model held fixed (as the Wald information): at each end of p's
+    interval, that likelihood maximised over external by scipy here falls chi2_1(0.95)
+    / 2 below its maximum over both (found by scipy too: the estimate maximises the
+    likelihood with the error parameters profiled, so it sits a little below)."""
+    side, n_bins, p, ext = 40, 40, 0.35, 1e-3
+    g = Graph.from_networkx(nx.convert_node_labels_to_integers(nx.grid_2d_graph(side, side)))
+    seeds = [side * side // 2 + side // 2]
+    mu = dmp_ic(g, seeds, p, max_steps=n_bins - 1, external=ext)[0]
+    y = _ar1_counts(mu, 0.25, 0.7, np.random.default_rng(3))
+    y[0] = 1
+    est = ICEstimator("dmp", loss="ar1", external=True, ci_method="profile", n_runs=5, rng=0)
+    res = est.fit(g, y, seeds=seeds).result_
+    assert res.success and res.ci_method == "profile"
+    fit = res._fit
+    noise = fit.noise
+
+    def nll(q, e):
+        m = dmp_ic(g, seeds, q, max_steps=n_bins - 1, external=e)[0]
+        return noise.nll(y, m, fit.log_variances)
+
+    def best(q):
+        lo, hi = np.log(fit.spec.bounds[1])
+        return optimize.minimize_scalar(
+            lambda le: nll(q, np.exp(le)),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": 1e-7},
+        ).fun
+
+    top = optimize.minimize(
+        lambda x: nll(*np.exp(x)),
+        np.log([res.params["p"], res.params["external"]]),
+        method="Nelder-Mead",
+        options={"xatol": 1e-8, "fatol": 1e-10},
+    ).fun
+    assert top <= nll(res.params["p"], res.params["external"])
+    for end in res.intervals["p"]:
+        assert best(end) - top == pytest.approx(stats.chi2.ppf(0.95, 1) / 2, abs=1e-2)
 
 
 @pytest.mark.slow

@@ -285,6 +285,45 @@ def test_dmp_wald_interval_is_its_definition(ba2000):
             assert res.stderr[name] == pytest.approx(np.exp(x[i]) * se, rel=1e-6)
 
 
+def test_dmp_profile_interval_is_where_the_likelihood_drops(ba2000):
+    """``ci_method="profile"`` on a message-passing fit of p alone by the Poisson loss:
+    each end is where the Poisson log-likelihood of the `dmp_ic` curve, written out
+    here, falls chi2_1(0.95) / 2 below its maximum (the loss is the deviance, twice
+    that), on either side of the estimate; the negative binomial's ends too, its
+    dispersion re-profiled at each (`negbin_dispersion`)."""
+    seeds, n_bins, p = [0, 1, 2, 3, 4], 30, 0.08
+    mu, _ = dmp_ic(ba2000, seeds, p, max_steps=n_bins - 1)
+    y = sample_counts(np.random.default_rng(5), mu, 5.0)
+    y[0] = len(seeds)
+    drop = stats.chi2.ppf(0.95, 1) / 2
+
+    def curve(q):
+        return dmp_ic(ba2000, seeds, q, max_steps=n_bins - 1)[0]
+
+    def poisson_loglik(q):
+        return float(stats.poisson.logpmf(y, np.maximum(curve(q), 1e-9)).sum())
+
+    def negbin_loglik(q):
+        return -negbin_dispersion(y, curve(q))[1]
+
+    for loss, loglik in (("poisson", poisson_loglik), ("negbin", negbin_loglik)):
+        est = ICEstimator("dmp", loss=loss, ci_method="profile", n_runs=5, rng=0)
+        res = est.fit(ba2000, y, seeds=seeds).result_
+        assert res.success and res.ci_method == "profile"
+        low, high = res.intervals["p"]
+        assert low < res.params["p"] < high
+        top = loglik(res.params["p"])
+        for end in (low, high):
+            assert top - loglik(end) == pytest.approx(drop, abs=2e-3), (loss, end)
+        wald = res.conf_int(method="wald")["p"]  # the same curvature at this size
+        assert wald.low == pytest.approx(low, rel=0.02)
+        assert wald.high == pytest.approx(high, rel=0.02)
+        prof = res.profile("p")  # the same likelihood, up to a constant
+        want = [loglik(v) - top for v in prof["value"]]
+        got = prof["loglik"] - prof["loglik"].iloc[6]  # the middle: the estimate
+        np.testing.assert_allclose(got, want, atol=1e-6)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("loss", "n_nodes", "n_bins", "ext", "n_reps"),
@@ -537,12 +576,14 @@ def test_trend_fit_loss_is_the_likelihood_of_its_predictive_law(kwargs):
         want = trend_loss("negbin", y, problem.curve_at(problem.x_hat))
         assert res.loss == pytest.approx(want, rel=1e-13)
         return
-    assert problem.nll(problem.x_hat) == res.loss  # the problem's one loss, every caller
     runs = problem.runs_at(problem.x_hat)
     assert runs.shape == (60, 10)
     if kwargs["loss"] == "poisson":
         assert res.loss == trend_loss("poisson", y, runs.mean(axis=0))
+        # the likelihood a profile reads: the deviance is twice it, up to a constant
+        assert problem.nll(problem.x_hat) == 0.5 * res.loss
         return
+    assert problem.nll(problem.x_hat) == res.loss  # the problem's one loss, every caller
     took = runs.sum(axis=1) >= kwargs.get("takeoff", 0.0) * y.sum()
     assert 0 < took.sum() < 60 or "takeoff" not in kwargs
     assert res.loss == mixture_dispersion(y, runs[took])[1]
@@ -894,9 +935,15 @@ def test_errors_name_the_parameter(ba3000):
 def test_simulation_fits_refuse_profile_intervals():
     g = spread.datasets.load("karate")
     y = _curve(g, IC(p=0.3), [0], 6, 0)
-    res = ICEstimator("dmp", ci_method=None).fit(g, y, seeds=[0]).result_
+    res = ICEstimator("mc", n_runs=50, ci_method=None, rng=0).fit(g, y, seeds=[0]).result_
     assert res.ci_method == "none" and np.isnan(res.intervals["p"].low)
-    with pytest.raises(InvalidParameterError, match="needs a likelihood"):
+    with pytest.raises(InvalidParameterError, match="needs a smooth likelihood"):
         res.conf_int(method="profile")
+    with pytest.raises(InvalidParameterError, match="`profile` needs a smooth likelihood"):
+        res.profile("p")
+    with pytest.raises(InvalidParameterError, match=r"`ci_method='profile'` on a trend"):
+        ICEstimator("mc", ci_method="profile").fit(g, y, seeds=[0])
+    with pytest.raises(InvalidParameterError, match=r"method='dmp', loss='sqrt'"):
+        ICEstimator("dmp", loss="sqrt", ci_method="profile").fit(g, y, seeds=[0])
     boot = res.conf_int(method="bootstrap", n_resamples=5, rng=0)
     assert boot["p"].low <= boot["p"].high

@@ -304,19 +304,25 @@ def _fit_ic(args, train):
         print(f"seeds: the {len(seeds):,} nodes adopting in the first bin ({args.seeds_from})")
     else:
         seeds = seeds_from_args(args, graph)
-    if args.ci_method == "profile":
+    if args.ci_method == "profile" and args.ic_method != "dmp":
         msg = (
-            "`--ci-method` for `--model ic` must be wald (with --ic-method dmp; else no "
-            "intervals) or bootstrap; got 'profile'."
+            "`--ci-method profile` for `--model ic` needs `--ic-method dmp` (a smooth "
+            f"likelihood); got --ic-method {args.ic_method}."
         )
         raise UsageError(msg)
     bootstrap = args.ci_method == "bootstrap"
-    wald = args.ci_method == "wald" and args.ic_method == "dmp"
+    profile = args.ci_method == "profile"
+    wald = args.ci_method in ("wald", "profile") and args.ic_method == "dmp"
     if not (bootstrap or wald):
         print(
             "no intervals for --model ic without --ci-method bootstrap (it refits --resamples "
-            "times), or wald with --ic-method dmp"
+            "times), or wald or profile with --ic-method dmp"
         )
+
+    def intervals(final):
+        if final and (bootstrap or profile):
+            return args.ci_method
+        return "wald" if wald else None
 
     def fit_with(columns, final=True):
         est = spread_fit.ICEstimator(
@@ -326,7 +332,7 @@ def _fit_ic(args, train):
             external=not args.no_external,
             period=args.external_period,
             regressors=columns,
-            ci_method="bootstrap" if bootstrap and final else ("wald" if wald else None),
+            ci_method=intervals(final),
             level=args.level,
             n_resamples=args.resamples,
             rng=args.rng,
@@ -335,7 +341,7 @@ def _fit_ic(args, train):
 
     if args.no_external:
         return fit_with(None)
-    return _fit_with_events(args, train, fit_with, refit=bootstrap)
+    return _fit_with_events(args, train, fit_with, refit=bootstrap or profile)
 
 
 def main(args):

@@ -93,10 +93,9 @@ def log_variances(mu):
 def mean_basis(predict, x, n_bins, bounds=None):
     """Orthonormal columns spanning what a fitted mean can absorb: an intercept and
     the Jacobian of the log of ``predict(x, n_bins)`` (at least `_MU_MIN`) in the
-    fitted coordinates `x`
-    (central differences, steps ``1e-3 max(1, |x_i|)``, one-sided where a step would
-    cross `bounds`, a ``(low, high)`` per coordinate; a column the mean does not move,
-    such as a dispersion's, drops out)."""
+    fitted coordinates `x` (central differences, steps ``1e-3 max(1, |x_i|)``,
+    one-sided where a step would cross `bounds`, a ``(low, high)`` per coordinate; a
+    column the mean does not move, such as a dispersion's, drops out)."""
     x = np.asarray(x, dtype=np.float64)
     if bounds is None:
         bounds = [(-np.inf, np.inf)] * x.size
@@ -295,6 +294,14 @@ class LogAR1:
         law (a fresh series: a bootstrap replicate's noise)."""
         sigma = math.sqrt(sigma2)
         return cls(sigma, phi, white, -0.5 * sigma2, sigma2, n_obs)
+
+    def nll(self, y, mu, v):
+        """Negative log-likelihood of the log residuals of counts `y` about means `mu`
+        under this model, the Poisson variances `v` held (the loss ``"ar1"`` with its
+        error parameters fixed here, not profiled: `TrendProblem.nll`)."""
+        r, _ = log_residuals(y, mu)
+        ll = log_ar1_filter(r, v, self.sigma**2, self.phi, self.white)[0]
+        return -float(ll) if math.isfinite(ll) else BIG
 
     def information(self, jac, mu):
         """Fisher information of the mean's coordinates from the log residuals of bins

@@ -9,7 +9,7 @@ from ..trend import as_trend
 from ._errors import MIN_ERROR_BINS
 from ._seed_rules import resolve_seeds_or_rule
 from ._settings import _Settings, _TrendMethods
-from ._trend_problem import TrendProblem
+from ._trend_problem import SMOOTH_LOSSES, TrendProblem
 
 __all__ = ["NetworkEstimator", "check_graph"]
 
@@ -77,9 +77,11 @@ _MC_PARAMS = """
         in the log scale, from the expected information of the counts around the smooth
         message-passing curve (no refits, so it suits large graphs; `forecast` then
         draws the parameters from it, adding their uncertainty to the band); None skips
-        it (NaN intervals; ``result_.bootstrap(...)`` later). Cascades: "auto" is
-        "wald" (from the observed information of the exact likelihood), or "profile",
-        "bootstrap".
+        it (NaN intervals; ``result_.bootstrap(...)`` later); "profile", for the same
+        fits as "wald": likelihood-ratio intervals (each parameter fixed on a path, the
+        others re-optimised by message passing; `forecast` still draws from the Wald
+        covariance). Cascades: "auto" is "wald" (from the observed information of the
+        exact likelihood), or "profile", "bootstrap".
     level : float, default 0.95
     n_resamples : int, default 100
         Bootstrap replicates.
@@ -104,7 +106,9 @@ class NetworkEstimator(_Settings, _TrendMethods):
         check_in(self.loss, name="loss", options=LOSSES)
         check_int(self.n_runs, name="n_runs", min_value=1)
         if self.ci_method is not None:
-            check_in(self.ci_method, name="ci_method", options=("auto", "bootstrap", "wald"))
+            check_in(
+                self.ci_method, name="ci_method", options=("auto", "bootstrap", "wald", "profile")
+            )
         check_level(self.level)
         check_int(self.n_resamples, name="n_resamples", min_value=2)
         if self.n_bootstrap_runs is not None:
@@ -156,13 +160,13 @@ class NetworkEstimator(_Settings, _TrendMethods):
                 f"the trend has {trend.n_bins}."
             )
             raise InvalidParameterError(msg)
-        if self.ci_method == "wald" and (
-            method != "dmp" or self.loss not in ("negbin", "poisson", "ar1")
+        if self.ci_method in ("wald", "profile") and (
+            method != "dmp" or self.loss not in SMOOTH_LOSSES
         ):
             msg = (
-                "`ci_method='wald'` on a trend needs a smooth likelihood: `method='dmp'` "
-                "and `loss` 'negbin', 'poisson' or 'ar1' (a simulation fit takes "
-                "'bootstrap'); "
+                f"`ci_method={self.ci_method!r}` on a trend needs a smooth likelihood: "
+                "`method='dmp'` and `loss` 'negbin', 'poisson' or 'ar1' (a simulation fit "
+                "takes 'bootstrap'); "
                 f"got method={method!r}, loss={self.loss!r}."
             )
             raise InvalidParameterError(msg)

@@ -31,6 +31,8 @@ class Problem:
     logs = ()
     size_name = None  # final-size parameter, whose identifiability we check
     nuisance = ()  # parameters whose upper bound is benign (e.g. NB dispersion)
+    #: The objective is a smooth likelihood of the parameters (profiles need one).
+    smooth = True
 
     x_hat = None
     cov_x = None

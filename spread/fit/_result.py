@@ -32,6 +32,17 @@ _CI_METHODS = ("wald", "profile", "bootstrap")
 _DRAW_BYTES = 8 * 2  # a draw and its cumulative sum
 
 
+def _smooth(fit, what):
+    """`fit`, if its objective is a smooth likelihood (profiles need one)."""
+    if not fit.smooth:
+        msg = (
+            f"{what} needs a smooth likelihood; this fit matches simulations or states "
+            "(use 'bootstrap', or fit a trend by `method='dmp'` and a likelihood loss)."
+        )
+        raise InvalidParameterError(msg)
+    return fit
+
+
 def _profile_grid(grid, *, positive):
     """`grid` (values of a parameter to profile) as a 1-d array of finite numbers."""
     try:
@@ -472,7 +483,8 @@ class FitResult:
             observed information. ``"profile"``: likelihood-ratio intervals (each
             parameter fixed on a path, the others re-optimised; an end where the
             profile does not drop far enough within the parameter's bounds is
-            infinite, or 0 for a positive parameter's lower end). ``"bootstrap"``:
+            infinite, or 0 for a positive parameter's lower end; a network fit needs
+            message passing and a likelihood loss). ``"bootstrap"``:
             percentile intervals of a parametric bootstrap (`bootstrap`). Default: the
             fit's `ci_method` (``"wald"`` if it computed none).
         n_resamples, rng, bootstrap_result, client
@@ -497,14 +509,7 @@ class FitResult:
         if method == "profile":
             from ._uncertainty import profile_ci
 
-            if hasattr(fit, "replicate"):
-                msg = (
-                    "`method='profile'` needs a likelihood; this fit matches simulations "
-                    "(a noisy, piecewise-constant objective): use 'bootstrap'."
-                )
-                raise InvalidParameterError(msg)
-
-            return profile_ci(fit, level)
+            return profile_ci(_smooth(fit, "`method='profile'`"), level)
         boot = bootstrap_result
         if boot is None:
             boot = self.diagnostics.get("bootstrap")
@@ -607,7 +612,7 @@ class FitResult:
         """
         from ._uncertainty import profile_curve
 
-        fit = self._need_fit("profile")
+        fit = _smooth(self._need_fit("profile"), "`profile`")
         j = fit.names.index(check_in(name, name="name", options=tuple(fit.names)))
         if grid is not None:
             grid = _profile_grid(grid, positive=bool(fit.logs[j]))

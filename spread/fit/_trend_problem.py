@@ -36,6 +36,9 @@ __all__ = [
 
 _NEAREST_FRACTION = 0.2  # forecasts keep the runs nearest the observed history
 _MAX_DMP_WORK = 5e9  # arcs x steps above which the DMP start is skipped
+#: The losses that are likelihoods of the counts: message-passing fits by them are smooth
+#: (Wald and profile intervals).
+SMOOTH_LOSSES = ("negbin", "poisson", "ar1")
 
 
 def _run_curves(model, graph, seeds, n_runs, n_steps, root, n_threads):
@@ -277,6 +280,11 @@ class TrendProblem(Problem):
         self.log_variances = None  # the loss "ar1"'s Poisson variances of the log counts
         self.default_errors = "ar1" if loss == "ar1" else "independent"
 
+    @property
+    def smooth(self):
+        """Message passing and a likelihood loss: Wald and profile intervals apply."""
+        return self.method == "dmp" and self.loss_name in SMOOTH_LOSSES
+
     def _threads(self):
         return thread_count(self.n_jobs)
 
@@ -354,6 +362,15 @@ class TrendProblem(Problem):
         return trend_loss(self.loss_name, self.y, self.curve_at(x, method, n_runs, root))
 
     def nll(self, x):
+        """The negative log-likelihood up to a constant (the profiles of
+        `profile_ci`): half the Poisson deviance; with the loss ``"ar1"``, that of the
+        log residuals under the fitted error model held fixed (its restricted-likelihood
+        fit, as in `wald_cov`): re-profiling the error parameters at each point would
+        lend the profile the maximum likelihood's underrated persistence."""
+        if self.loss_name == "poisson":
+            return 0.5 * self.loss_at(x)
+        if self.loss_name == "ar1" and self.noise is not None:
+            return self.noise.nll(self.y, self.curve_at(x), self.log_variances)
         return self.loss_at(x)
 
     # ---------------------------------------------------------- fitting
@@ -424,7 +441,7 @@ class TrendProblem(Problem):
             fun=fun,
             nit=nit,
             nfev=nfev,
-            cov_x=self.wald_cov(x) if ci_method == "wald" else None,
+            cov_x=self.wald_cov(x) if ci_method in ("wald", "profile") else None,
             xtol=XTOL_NOISY,
             level=level,
             notes=[(IdentifiabilityWarning, note) for note in self.notes(x, diag)],
@@ -434,6 +451,8 @@ class TrendProblem(Problem):
         if ci_method in ("auto", "bootstrap") and result.success:
             boot = result.bootstrap(n_resamples, rng=rng, client=client, progress=progress)
             result = with_bootstrap(result, boot, level)
+        if ci_method == "profile" and result.success:
+            result = result.with_conf_int("profile", level)  # stepped by the Wald errors
         return result
 
     def wald_cov(self, x):
@@ -455,12 +474,12 @@ class TrendProblem(Problem):
             up, down = x.copy(), x.copy()
             up[i], down[i] = min(x[i] + step, hi), max(x[i] - step, lo)
             jac[:, i] = (self.curve_at(up, "dmp") - self.curve_at(down, "dmp")) / (up[i] - down[i])
-        var = np.maximum(mu, 1e-10)
-        if self.loss_name == "negbin":
-            var = var + var**2 / negbin_dispersion(self.y, np.maximum(mu, 0.0))[0]
         if self.loss_name == "ar1":  # log residuals, AR(1) errors: generalised least squares
             info = self.noise.information(jac, mu)
         else:
+            var = np.maximum(mu, 1e-10)
+            if self.loss_name == "negbin":
+                var = var + var**2 / negbin_dispersion(self.y, np.maximum(mu, 0.0))[0]
             info = jac.T @ (jac / var[:, None])
         try:
             cov = np.linalg.inv(info)

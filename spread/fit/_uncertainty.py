@@ -118,7 +118,12 @@ def profile_ci(problem, level):
     from scipy.stats import chi2
 
     target = chi2.ppf(level, 1) / 2
+    # The likelihood's own maximum: an estimate from a derivative-free search (trend
+    # fits), or by another objective (the loss "ar1" profiles its error parameters,
+    # this likelihood holds them), may sit a little below it.
     f0 = problem.nll(problem.x_hat)
+    if hasattr(problem, "grad"):
+        f0 = min(f0, float(minimize_likelihood(problem, [problem.x_hat], 500)[0].fun))
     out = {}
     for j, name in enumerate(problem.names):
         se = problem.cov_x[j, j]
