@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize, stats
 
@@ -219,6 +220,12 @@ def test_profile_of_the_ar1_loss_holds_the_fitted_error_model():
     assert top <= nll(res.params["p"], res.params["external"])
     for end in res.intervals["p"]:
         assert best(end) - top == pytest.approx(stats.chi2.ppf(0.95, 1) / 2, abs=1e-2)
+    # the forecast still draws the parameters from the Wald covariance
+    est = ICEstimator("dmp", loss="ar1", external=True, ci_method="wald", n_runs=5, rng=0)
+    wald = est.fit(g, y, seeds=seeds).result_
+    assert wald.params == res.params and wald.intervals != res.intervals
+    want = wald.forecast(3, n_paths=200, rng=0)
+    pd.testing.assert_frame_equal(res.forecast(3, n_paths=200, rng=0), want)
 
 
 @pytest.mark.slow
