@@ -896,6 +896,8 @@ def test_network_estimators(data):
                 ICEstimator("dmp", n_runs=10, ci_method=None, rng=0),
                 ICEstimator("dmp", n_runs=10, ci_method="wald", rng=0),
                 ICEstimator("dmp", loss="ar1", n_runs=10, ci_method="wald", rng=0),
+                ICEstimator("dmp", n_runs=10, ci_method="profile", rng=0),
+                ICEstimator("dmp", loss="ar1", n_runs=10, ci_method="profile", rng=0),
                 ICEstimator(n_runs=10, ci_method=None, rng=0),
                 LTEstimator(n_runs=10, ci_method=None, rng=0),
                 HeatEstimator(threshold=0.05, ci_method=None),
@@ -909,7 +911,7 @@ def test_network_estimators(data):
     if fitted is not None:
         res = fitted.result_
         assert res.success == (res.status == 0)
-        if res.ci_method == "wald":  # an interval holds its estimate, or is not there
+        if res.ci_method in ("wald", "profile"):  # it holds its estimate, or is not there
             for name, value in res.params.items():
                 low, high = res.intervals[name]
                 assert (math.isnan(low) and math.isnan(high)) or low <= value <= high
