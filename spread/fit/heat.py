@@ -110,7 +110,7 @@ class _HeatProblem(Problem):
         return self.counts(math.exp(float(x[0])), n_total)
 
     error_models = ("independent", "ar1")
-    smooth = False  # profiles are not offered for heat fits: their bootstrap is
+    smooth = False  # heat fits offer the bootstrap, not profiles
 
     def sample(self, x, bins, n, rng, xs=None, *, noise=True):
         bins = np.asarray(bins, dtype=np.int64)
