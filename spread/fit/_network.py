@@ -79,8 +79,10 @@ _MC_PARAMS = """
         draws the parameters from it, adding their uncertainty to the band); None skips
         it (NaN intervals; ``result_.bootstrap(...)`` later); "profile", for the same
         fits as "wald": likelihood-ratio intervals (each parameter fixed on a path, the
-        others re-optimised by message passing; `forecast` still draws from the Wald
-        covariance). Cascades: "auto" is "wald" (from the observed information of the
+        others re-optimised by message passing: hundreds of curves, seconds on a few
+        thousand nodes, past 20 minutes for three parameters on the 256,491-node Higgs
+        retweet graph, where the Wald interval is the one to take; `forecast` still
+        draws from the Wald covariance). Cascades: "auto" is "wald" (from the observed information of the
         exact likelihood), or "profile", "bootstrap".
     level : float, default 0.95
     n_resamples : int, default 100
