@@ -55,8 +55,8 @@ _MC_PARAMS = """
         fitted peak hour -25% -> -13% of the observed from 24 hours, but from 36 hours
         the band holds 54% of the held-out hours (100% with the negative binomial and
         AR(1) errors) and the MASE is 0.38 (0.28) (`benchmarks/RESULTS.md`). Its Wald
-        intervals are too narrow on short series of strongly persistent misses (87% for
-        95% on 50 bins with ``phi`` 0.7; 93-97% on 110). Needs at least 10 bins; not
+        and profile intervals are too narrow on short series of strongly persistent
+        misses (87-93% for 95% on 50 bins with ``phi`` 0.7; 93-97% on 110). Needs at least 10 bins; not
         for `HeatEstimator`.
     n_runs : int, default 1000
         Monte Carlo runs per evaluation (``method="mc"``); the same runs (common random
@@ -82,8 +82,8 @@ _MC_PARAMS = """
         others re-optimised by message passing: hundreds of curves, seconds on a few
         thousand nodes, past 20 minutes for three parameters on the 256,491-node Higgs
         retweet graph, where the Wald interval is the one to take; `forecast` still
-        draws from the Wald covariance). Cascades: "auto" is "wald" (from the observed information of the
-        exact likelihood), or "profile", "bootstrap".
+        draws from the Wald covariance). Cascades: "auto" is "wald" (from the observed
+        information of the exact likelihood), or "profile", "bootstrap".
     level : float, default 0.95
     n_resamples : int, default 100
         Bootstrap replicates.
